@@ -1,0 +1,124 @@
+// The only file that opens a database handle: embedded PGlite in a data dir (the default) or
+// PostgreSQL through postgres.js when a URL is given. Applies the generated migrations at open.
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+import { DatabaseUnavailableError } from "./errors";
+import { lockDataDir, type DirLock } from "./lock";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  kind: "pglite" | "postgres";
+  /** Where it lives, with any password removed: safe to print. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres://… ; when absent the embedded database in dataDir is used. */
+  url?: string;
+  /** Data dir for the embedded database; default ./.data */
+  dataDir?: string;
+  /** Use an in-memory embedded database (tests). */
+  memory?: boolean;
+  /** Skip migrations (tools that only read). */
+  migrate?: boolean;
+}
+
+const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "migrations");
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "<invalid database URL>";
+  }
+}
+
+export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
+  return opts.url ? openPostgres(opts.url, opts.migrate !== false) : openPglite(opts);
+}
+
+async function openPostgres(url: string, migrate: boolean): Promise<Database> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const location = redactUrl(url);
+  let client;
+  try {
+    client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
+    await client`select 1`;
+  } catch (err) {
+    await client?.end({ timeout: 1 }).catch(() => {});
+    throw new DatabaseUnavailableError(
+      `cannot reach PostgreSQL at ${location}: ${(err as Error).message}`,
+    );
+  }
+  const db = drizzle(client, { schema }) as unknown as Db;
+  if (migrate) {
+    const { migrate: run } = await import("drizzle-orm/postgres-js/migrator");
+    // Several Talon processes may share one database: migrate under an advisory lock.
+    await client`select pg_advisory_lock(727274)`;
+    try {
+      await run(db as never, { migrationsFolder });
+    } finally {
+      await client`select pg_advisory_unlock(727274)`;
+    }
+  }
+  return {
+    db,
+    kind: "postgres",
+    location,
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(opts: OpenOptions): Promise<Database> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  let lock: DirLock | undefined;
+  let location = "memory";
+  let pg;
+  try {
+    if (opts.memory) {
+      pg = await PGlite.create();
+    } else {
+      const dir = resolve(opts.dataDir ?? ".data");
+      location = dir;
+      lock = lockDataDir(dir);
+      mkdirSync(join(dir, "pglite"), { recursive: true });
+      pg = await PGlite.create(join(dir, "pglite"));
+    }
+  } catch (err) {
+    lock?.release();
+    if (err instanceof DatabaseUnavailableError) throw err;
+    throw new DatabaseUnavailableError(
+      `cannot open the embedded database in ${location}: ${(err as Error).message}`,
+    );
+  }
+  const db = drizzle(pg, { schema }) as unknown as Db;
+  if (opts.migrate !== false) {
+    const { migrate } = await import("drizzle-orm/pglite/migrator");
+    await migrate(db as never, { migrationsFolder });
+  }
+  let closed = false;
+  return {
+    db,
+    kind: "pglite",
+    location,
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await pg.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}

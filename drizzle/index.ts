@@ -1,0 +1,5 @@
+// The surface of the database layer for engine/server: open a database, its queries, its errors.
+export { openDatabase, redactUrl, type Database, type Db, type OpenOptions } from "./client";
+export * from "./errors";
+export * as queries from "./queries";
+export type { UserRecord, SessionRecord, ApiKeyRecord, AuditRecord } from "./schema";

@@ -1,0 +1,2 @@
+export { startAccounts } from "./start";
+export { SYSTEM_PRINCIPAL, toPrincipal } from "./principal";

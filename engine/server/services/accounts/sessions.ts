@@ -1,0 +1,97 @@
+// Sign-in, sign-out and resolving session cookies and API keys to principals.
+// Session ids at rest are sha256 digests of the cookie token. Resolved sessions are cached for
+// a few seconds so a page's many requests cost one lookup; sign-out and user changes evict.
+import { queries } from "../../../../drizzle";
+import { hashPassword, randomToken, safeEqualHex, sha256Hex, verifyPassword } from "../../auth/secrets";
+import type { AuditService, Principal, ServiceDeps } from "../types";
+import { toPrincipal } from "./principal";
+import { SignInThrottle, signInKeys } from "./throttle";
+
+const CACHE_MS = 5_000;
+const TOUCH_EVERY_MS = 60_000;
+
+export function startSessions(deps: ServiceDeps, audit: AuditService) {
+  const { db } = deps.database;
+  const now = () => deps.clock.now();
+  const throttle = new SignInThrottle(() => now().getTime());
+  const cache = new Map<string, { principal: Principal; until: number }>();
+  // A real hash, so an unknown user name costs the same time as a wrong password.
+  let dummyHash: Promise<string> | undefined;
+
+  function evictUser(userId: string) {
+    for (const [k, v] of cache) if (v.principal.userId === userId) cache.delete(k);
+  }
+
+  async function signIn(username: string, password: string, meta: { userAgent: string; ip: string }) {
+    const name = String(username ?? "").trim().toLowerCase().slice(0, 100);
+    const keys = signInKeys(name, meta.ip);
+    if (throttle.isBlocked(keys)) {
+      await audit.record({ username: name || "(empty)" }, "LoginThrottled", { ip: meta.ip });
+      return { ok: false as const, reason: "too many failed attempts; wait a few minutes and try again" };
+    }
+    const user = name ? await queries.getUserByName(db, name) : undefined;
+    dummyHash ??= hashPassword(randomToken());
+    const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash), String(password ?? ""));
+    if (!user || !valid || user.disabled) {
+      throttle.fail(keys);
+      await audit.record({ username: name || "(empty)" }, "LoginFailed", {
+        ip: meta.ip,
+        reason: user?.disabled && valid ? "disabled" : "bad credentials",
+      });
+      return { ok: false as const, reason: "wrong user name or password" };
+    }
+    throttle.succeed(keys);
+    const token = randomToken();
+    const expiresAt = new Date(now().getTime() + deps.config.sessionIdleMs);
+    await queries.createSession(db, {
+      id: sha256Hex(token),
+      userId: user.id,
+      expiresAt,
+      userAgent: meta.userAgent.slice(0, 300),
+    });
+    await audit.record(user, "Login", { ip: meta.ip });
+    return { ok: true as const, token, principal: toPrincipal(user, "session"), expiresAt };
+  }
+
+  async function resolveSession(token: string): Promise<Principal | undefined> {
+    if (!token || token.length > 200) return undefined;
+    const id = sha256Hex(token);
+    const t = now().getTime();
+    const hit = cache.get(id);
+    if (hit && hit.until > t) return hit.principal;
+    const s = await queries.getSessionWithUser(db, id, now());
+    if (!s || s.user.disabled) {
+      cache.delete(id);
+      return undefined;
+    }
+    if (t - s.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+      // Sliding expiry, bounded by the hard maximum counted from the session's creation.
+      const until = Math.min(t + deps.config.sessionIdleMs, s.createdAt.getTime() + deps.config.sessionMaxMs);
+      await queries.touchSession(db, { sessionId: id, lastSeenAt: now(), expiresAt: new Date(until) });
+    }
+    const principal = toPrincipal(s.user, "session");
+    cache.set(id, { principal, until: t + CACHE_MS });
+    return principal;
+  }
+
+  async function signOut(token: string) {
+    const id = sha256Hex(token);
+    const hit = cache.get(id);
+    cache.delete(id);
+    await queries.deleteSession(db, id);
+    if (hit) await audit.record(hit.principal, "LogOff", {});
+  }
+
+  async function resolveApiKey(key: string): Promise<Principal | undefined> {
+    // Key format: tk_<id>_<secret>
+    const m = /^tk_([a-f0-9]{16})_([A-Za-z0-9_-]{20,100})$/.exec(key ?? "");
+    if (!m) return undefined;
+    const found = await queries.getApiKeyWithUser(db, m[1]!);
+    if (!found || found.key.revoked || found.user.disabled) return undefined;
+    if (!safeEqualHex(found.key.secretHash, sha256Hex(m[2]!))) return undefined;
+    await queries.markApiKeyUsed(db, found.key.id, now());
+    return toPrincipal(found.user, "api-key");
+  }
+
+  return { signIn, signOut, resolveSession, resolveApiKey, evictUser };
+}

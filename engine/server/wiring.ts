@@ -1,0 +1,61 @@
+// The one place that constructs services and connects them, in dependency order, and stops
+// them in reverse order.
+import { openDatabase, queries } from "../../drizzle";
+import { createLogger } from "./log";
+import { startAccounts } from "./services/accounts";
+import { startAudit } from "./services/audit";
+import type { Clock, Engine, Logger, ServerConfig } from "./services/types";
+import { TALON_VERSION } from "./version";
+
+export interface EngineOptions {
+  dataDir?: string;
+  databaseUrl?: string;
+  adminPassword?: string;
+  /** Use an in-memory embedded database (tests). */
+  memory?: boolean;
+  log?: Logger;
+  clock?: Clock;
+}
+
+export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
+  const log = opts.log ?? createLogger();
+  const clock = opts.clock ?? { now: () => new Date() };
+  const config: ServerConfig = {
+    version: TALON_VERSION,
+    dataDir: opts.dataDir ?? ".data",
+    databaseUrl: opts.databaseUrl,
+    adminPassword: opts.adminPassword,
+    sessionIdleMs: 7 * 24 * 3600_000,
+    sessionMaxMs: 30 * 24 * 3600_000,
+  };
+  const database = await openDatabase({ url: opts.databaseUrl, dataDir: config.dataDir, memory: opts.memory });
+  const controller = new AbortController();
+  const deps = { database, config, clock, log };
+  const audit = startAudit(deps);
+  const accounts = startAccounts(deps, audit);
+  const started = Date.now();
+  let closing: Promise<void> | undefined;
+
+  return {
+    config,
+    log,
+    audit,
+    accounts,
+    signal: controller.signal,
+    async health() {
+      try {
+        const server = await queries.pingDatabase(database.db);
+        return { ok: true, version: TALON_VERSION, database: { kind: database.kind, ok: true, server }, uptimeSeconds: Math.round((Date.now() - started) / 1000) };
+      } catch (err) {
+        return { ok: false, version: TALON_VERSION, database: { kind: database.kind, ok: false, error: (err as Error).message }, uptimeSeconds: Math.round((Date.now() - started) / 1000) };
+      }
+    },
+    close() {
+      closing ??= (async () => {
+        controller.abort(new Error("engine closing"));
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}
