@@ -1,0 +1,39 @@
+/**
+ * Deferred values: stored queries (a query not run yet), lazy expressions, and the maybe-sync
+ * row stream protocol that the evaluator and builtins share. Only the shapes live here; the
+ * evaluator (eval/) provides the concrete classes.
+ */
+
+export type MaybePromise<T> = T | Promise<T>;
+
+/** End-of-stream marker returned by RowStream.next(). */
+export const END: unique symbol = Symbol("vql.end");
+export type End = typeof END;
+
+/**
+ * A pull stream of rows that answers synchronously when it can. `next()` returns a row, END, or
+ * a Promise of either; consumers await only when they get a Promise, so sync sources (range(),
+ * arrays, sync plugins) run without a microtask per row. `close()` stops the producer early (its
+ * `finally` blocks run); it is safe to call more than once.
+ */
+export interface RowStream {
+  next(): MaybePromise<unknown>;
+  close(): MaybePromise<void>;
+}
+
+/** A query that has not run: `LET X = SELECT ...`, a `{ SELECT ... }` argument, a query arg. */
+export abstract class QueryValue {
+  /** Opens a stream of the query's rows in the given evaluator scope (opaque here). */
+  abstract open(scope: unknown): RowStream;
+  /** Text for messages and %v. */
+  abstract describe(): string;
+}
+
+/** An expression evaluated on demand (lazy args, lazy_dict values). */
+export abstract class LazyValue {
+  abstract force(): MaybePromise<unknown>;
+}
+
+export function isPromise(v: unknown): v is Promise<unknown> {
+  return v instanceof Promise;
+}
