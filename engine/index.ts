@@ -1,6 +1,16 @@
-// The only import surface for app/ (through app/_server/) and for the process entry points.
-export { createEngine, type EngineOptions } from "./server/wiring";
+// The import surface for app/ (through app/_server/) and the process entry points. What app/
+// bundles from here must stay light: types, pure constants and shape checks. The engine itself
+// is created by server.ts in the Node process and reached through app/_server/engine.ts.
+export type { EngineOptions } from "./server/wiring";
 export type { Engine, Principal, Health, UserSummary, AuditEntry } from "./server/services/types";
-export { ServiceError } from "./server/services/types";
 export { PERMISSIONS, ROLES, ROLE_DESCRIPTIONS, permissionsOf, type Permission, type Role } from "./server/auth/roles";
-export { TALON_VERSION } from "./server/version";
+
+/** A service's refusal (ServiceError), recognised by shape: the app's bundle has its own copy of classes. */
+export function isServiceError(err: unknown): err is Error & { code: string; status: number } {
+  return err instanceof Error && err.name === "ServiceError" && typeof (err as { status?: unknown }).status === "number";
+}
+
+export async function createEngine(opts: import("./server/wiring").EngineOptions = {}) {
+  const wiring = await import(/* turbopackIgnore: true */ "./server/wiring");
+  return wiring.createEngine(opts);
+}

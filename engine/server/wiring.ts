@@ -6,6 +6,7 @@ import { startAccounts } from "./services/accounts";
 import { startAudit } from "./services/audit";
 import type { Clock, Engine, Logger, ServerConfig } from "./services/types";
 import { TALON_VERSION } from "./version";
+import { createUiHub } from "./ws/ui-hub";
 
 export interface EngineOptions {
   dataDir?: string;
@@ -33,6 +34,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   const deps = { database, config, clock, log };
   const audit = startAudit(deps);
   const accounts = startAccounts(deps, audit);
+  const ui = createUiHub({ log, version: TALON_VERSION });
   const started = Date.now();
   let closing: Promise<void> | undefined;
 
@@ -41,6 +43,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     log,
     audit,
     accounts,
+    ui,
+    wsRoutes: [ui.route],
     signal: controller.signal,
     async health() {
       try {

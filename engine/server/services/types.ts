@@ -2,6 +2,8 @@
 // engine/server/services/<name>/ and never import each other: they meet here and in wiring.ts.
 import type { Database } from "../../../drizzle";
 import type { Permission, Role } from "../auth/roles";
+import type { WsRoute } from "../ws/router";
+import type { UiHub } from "../ws/ui-hub";
 
 /** Who is acting: a signed-in user, an API key's user, or the server itself. */
 export interface Principal {
@@ -120,6 +122,10 @@ export interface Engine {
   log: Logger;
   audit: AuditService;
   accounts: AccountsService;
+  /** Live channel to browsers: services publish, pages subscribe. */
+  ui: Pick<UiHub, "publish" | "authorize" | "subscribers">;
+  /** WebSocket endpoints the HTTP server mounts (agents, browsers, collaboration). */
+  wsRoutes: WsRoute[];
   health(): Promise<Health>;
   /** Stops services (in reverse order of start) and closes the database. Idempotent. */
   close(): Promise<void>;

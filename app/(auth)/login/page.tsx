@@ -1,0 +1,37 @@
+// The sign-in page: a plain form that works without JavaScript.
+import { redirect } from "next/navigation";
+import { currentPrincipal } from "../../_server/auth";
+
+export const dynamic = "force-dynamic";
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const sp = await searchParams;
+  const next = typeof sp.next === "string" && sp.next.startsWith("/") && !sp.next.startsWith("//") ? sp.next : "/";
+  if (await currentPrincipal()) redirect(next);
+  const error = typeof sp.error === "string" ? sp.error : undefined;
+  return (
+    <div className="login-wrap">
+      <form className="login panel" method="post" action="/api/auth/login" aria-label="Sign in">
+        <h1>Talon</h1>
+        <p className="sub">Sign in to your workspace</p>
+        {error ? (
+          <p className="notice error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <input type="hidden" name="next" value={next} />
+        <label>
+          User name
+          <input name="username" autoComplete="username" required autoFocus />
+        </label>
+        <label>
+          Password
+          <input name="password" type="password" autoComplete="current-password" required />
+        </label>
+        <button className="primary" type="submit">
+          Sign in
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+// The signed-in shell: navigation for every area, who is signed in, sign out.
+import type { ReactNode } from "react";
+import { NavLinks, type NavItem } from "../_components/nav-links";
+import { requirePagePrincipal } from "../_server/auth";
+
+export const dynamic = "force-dynamic";
+
+export default async function WorkspaceLayout({ children }: { children: ReactNode }) {
+  const principal = await requirePagePrincipal("/");
+  const items: NavItem[] = [
+    { href: "/notebooks", label: "Notebooks" },
+    { href: "/clients", label: "Clients" },
+    { href: "/hunts", label: "Hunts" },
+    { href: "/artifacts", label: "Artifacts" },
+    { href: "/monitoring", label: "Monitoring" },
+    { href: "/alerts", label: "Alerts" },
+  ];
+  if (principal.permissions.has("SERVER_ADMIN")) {
+    items.push({ href: "/users", label: "Users" }, { href: "/audit", label: "Audit log" });
+  } else {
+    items.push({ href: "/users", label: "Users" });
+  }
+  return (
+    <div className="shell">
+      <nav className="nav" aria-label="Main">
+        <div className="brand">Talon</div>
+        <NavLinks items={items} />
+        <div className="spacer" />
+        <NavLinks items={[{ href: "/account", label: "Account" }]} />
+        <div className="who" data-testid="signed-in-user">
+          {principal.username} · {principal.role}
+        </div>
+        <form method="post" action="/api/auth/logout">
+          <button type="submit">Sign out</button>
+        </form>
+      </nav>
+      <main className="content">{children}</main>
+    </div>
+  );
+}

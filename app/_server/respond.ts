@@ -1,0 +1,59 @@
+// Route handlers in one shape: authenticate, check a permission, run, and map errors to HTTP
+// statuses in this one place. Internal errors show an id only; the log has the details.
+import "server-only";
+import { isServiceError, type Permission, type Principal } from "../../engine";
+import { currentPrincipal } from "./auth";
+import { getEngine } from "./engine";
+
+export function json(body: unknown, status = 200): Response {
+  return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
+}
+
+export function errorResponse(err: unknown): Response {
+  if (isServiceError(err)) return json({ error: err.code, message: err.message }, err.status);
+  if (err instanceof BadRequest) return json({ error: "bad_request", message: err.message }, 400);
+  const id = Math.random().toString(36).slice(2, 10);
+  getEngine().log.error("route failed", { id, error: (err as Error)?.stack ?? String(err) });
+  return json({ error: "internal", message: `internal error (id ${id})` }, 500);
+}
+
+export class BadRequest extends Error {}
+
+/** Runs `fn` for a signed-in principal holding `permission` (if given). */
+export async function withPrincipal(
+  permission: Permission | undefined,
+  fn: (p: Principal) => Promise<Response>,
+): Promise<Response> {
+  try {
+    const p = await currentPrincipal();
+    if (!p) return json({ error: "unauthorized", message: "sign in first" }, 401);
+    if (permission && !p.permissions.has(permission))
+      return json({ error: "forbidden", message: `this needs the ${permission} permission` }, 403);
+    return await fn(p);
+  } catch (err) {
+    return errorResponse(err);
+  }
+}
+
+const MAX_BODY = 1024 * 1024;
+
+/** The request's JSON body as an object, or a 400 with a clear message. */
+export async function readJsonObject(req: Request): Promise<Record<string, unknown>> {
+  const text = await req.text();
+  if (text.length > MAX_BODY) throw new BadRequest("the request body is larger than 1 MiB");
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new BadRequest(`the request body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new BadRequest("the request body must be a JSON object");
+  return value as Record<string, unknown>;
+}
+
+export function str(body: Record<string, unknown>, key: string, opts: { optional?: boolean } = {}): string {
+  const v = body[key];
+  if (v === undefined && opts.optional) return "";
+  if (typeof v !== "string") throw new BadRequest(`\`${key}\` must be a string`);
+  return v;
+}

@@ -1,0 +1,12 @@
+// DELETE /api/api-keys/:id revokes a key.
+import { getEngine } from "../../../_server/engine";
+import { json, withPrincipal } from "../../../_server/respond";
+
+export const dynamic = "force-dynamic";
+
+export function DELETE(_req: Request, ctx: { params: Promise<{ id: string }> }) {
+  return withPrincipal("SERVER_ADMIN", async (p) => {
+    await getEngine().accounts.revokeApiKey(p, (await ctx.params).id);
+    return json({ ok: true });
+  });
+}

@@ -1,0 +1,50 @@
+// POST /api/auth/login: form post from the sign-in page (or JSON from scripts). Sets the
+// httpOnly session cookie. The front door has already checked the Origin (login CSRF).
+import { getEngine } from "../../../_server/engine";
+import { SESSION_COOKIE } from "../../../_server/auth";
+
+export const dynamic = "force-dynamic";
+
+function safeNext(value: unknown): string {
+  const v = typeof value === "string" ? value : "/";
+  // Only same-site paths: no scheme, no protocol-relative //host.
+  return v.startsWith("/") && !v.startsWith("//") && !v.startsWith("/\\") ? v : "/";
+}
+
+export async function POST(req: Request) {
+  const engine = getEngine();
+  const isJson = (req.headers.get("content-type") ?? "").includes("application/json");
+  let username = "";
+  let password = "";
+  let next = "/";
+  try {
+    if (isJson) {
+      const body = (await req.json()) as Record<string, unknown>;
+      username = String(body.username ?? "");
+      password = String(body.password ?? "");
+    } else {
+      const form = await req.formData();
+      username = String(form.get("username") ?? "");
+      password = String(form.get("password") ?? "");
+      next = safeNext(form.get("next"));
+    }
+  } catch {
+    return Response.json({ error: "bad_request", message: "send username and password as a form or JSON" }, { status: 400 });
+  }
+  const ip = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
+  const result = await engine.accounts.signIn(username, password, { userAgent: req.headers.get("user-agent") ?? "", ip });
+  if (!result.ok) {
+    if (isJson) return Response.json({ error: "unauthorized", message: result.reason }, { status: 401 });
+    const u = new URL("/login", "http://x");
+    u.searchParams.set("error", result.reason);
+    if (next !== "/") u.searchParams.set("next", next);
+    return new Response(null, { status: 303, headers: { Location: u.pathname + u.search } });
+  }
+  const secure = new URL(req.url).protocol === "https:" ? "; Secure" : "";
+  const maxAge = Math.round((result.expiresAt.getTime() - Date.now()) / 1000);
+  const cookie = `${SESSION_COOKIE}=${result.token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
+  if (isJson) {
+    return Response.json({ ok: true, username: result.principal.username }, { headers: { "Set-Cookie": cookie, "Cache-Control": "no-store" } });
+  }
+  return new Response(null, { status: 303, headers: { Location: next, "Set-Cookie": cookie } });
+}

@@ -1,0 +1,162 @@
+// `talon serve`: configuration from flags and environment, a production build when the web
+// app has not been built (or its sources changed), then the server until SIGINT/SIGTERM.
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { TALON_VERSION } from "../server/version";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+export const SERVE_HELP = `Usage: talon serve [options]
+
+Runs the Talon workspace: web app, API and WebSocket endpoints on one port.
+
+Options:
+  -p, --port N        port to listen on (env PORT, default 3000)
+      --host ADDR     address to listen on (env HOST, default 127.0.0.1; use 0.0.0.0 to
+                      accept connections from other machines)
+      --data DIR      data dir for the embedded database (env TALON_DATA_DIR, default ./.data)
+      --database-url URL
+                      use this PostgreSQL server instead of the embedded database
+                      (env DATABASE_URL)
+      --dev           development mode (hot reload, no production build)
+  -h, --help          show this help
+
+Environment:
+  TALON_ADMIN_PASSWORD  password for the first administrator (user "admin") when the
+                        database has no user yet; otherwise a random one is printed once
+`;
+
+function newestMtime(dir: string, skip: Set<string>): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (skip.has(entry.name) || entry.name.startsWith(".")) continue;
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p, skip));
+    else if (/\.(tsx?|css|json|js|mjs)$/.test(entry.name)) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * True when .next holds no production build, or the sources it bundles changed since: app/,
+ * the pure engine code the browser uses (engine/vql, engine/index.ts and what it re-exports),
+ * next.config.js and package.json. Server-only engine code is loaded at run time, not built.
+ */
+export function buildIsStale(root = ROOT): boolean {
+  const id = join(root, ".next", "BUILD_ID");
+  if (!existsSync(id)) return true;
+  const built = statSync(id).mtimeMs;
+  const skip = new Set(["node_modules", "testdata", "__golden__"]);
+  const dirs = ["app", "engine/vql", "engine/protocol"].map((d) => join(root, d)).filter((d) => existsSync(d));
+  const files = ["next.config.js", "package.json", "engine/index.ts", "engine/server/auth/roles.ts"].map((f) => join(root, f)).filter((f) => existsSync(f));
+  const sources = Math.max(...dirs.map((d) => newestMtime(d, skip)), ...files.map((f) => statSync(f).mtimeMs));
+  return sources > built;
+}
+
+function runBuild(): Promise<number> {
+  process.stdout.write("Building the web app for production (first start or changed sources; about a minute)...\n");
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [join(ROOT, "node_modules", "next", "dist", "bin", "next"), "build"], {
+      cwd: ROOT,
+      stdio: "inherit",
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    });
+    child.on("exit", (code) => resolvePromise(code ?? 1));
+  });
+}
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: "string", short: "p" },
+        host: { type: "string" },
+        data: { type: "string" },
+        "database-url": { type: "string" },
+        dev: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`talon serve: ${(err as Error).message}\n\n${SERVE_HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(SERVE_HELP);
+    return 0;
+  }
+  const port = Number(values.port ?? process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`talon serve: --port must be a number from 0 to 65535, not "${values.port ?? process.env.PORT}"\n`);
+    return 2;
+  }
+  const dev = values.dev;
+  (process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
+  process.env.NEXT_TELEMETRY_DISABLED = "1";
+  // TALON_NO_BUILD=1: the caller (the test harness) has just built; skip the staleness check.
+  if (!dev && process.env.TALON_NO_BUILD !== "1" && buildIsStale()) {
+    const code = await runBuild();
+    if (code !== 0) {
+      process.stderr.write("talon serve: the web app build failed (see above)\n");
+      return 1;
+    }
+  }
+
+  const { startServer } = await import("../../server");
+  const { DatabaseUnavailableError } = await import("../../drizzle/errors");
+  const t0 = performance.now();
+  let server;
+  try {
+    server = await startServer({
+      port,
+      host: values.host ?? process.env.HOST ?? "127.0.0.1",
+      dev,
+      dataDir: resolve(values.data ?? process.env.TALON_DATA_DIR ?? join(process.cwd(), ".data")),
+      databaseUrl: values["database-url"] ?? process.env.DATABASE_URL ?? undefined,
+      adminPassword: process.env.TALON_ADMIN_PASSWORD || undefined,
+      publicOrigins: (process.env.TALON_PUBLIC_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (err instanceof DatabaseUnavailableError) process.stderr.write(`talon serve: ${e.message}\n`);
+    else if (e.code === "EADDRINUSE") process.stderr.write(`talon serve: port ${port} is already in use; choose another with --port or PORT\n`);
+    else if (e.code === "EACCES") process.stderr.write(`talon serve: not allowed to listen on port ${port}\n`);
+    else process.stderr.write(`talon serve: could not start: ${e.stack ?? e.message}\n`);
+    return 1;
+  }
+  const { engine } = server;
+  const db = engine.config.databaseUrl ? "PostgreSQL" : `embedded (${engine.config.dataDir})`;
+  process.stdout.write(`Talon ${TALON_VERSION} ready on ${server.url} in ${Math.round(performance.now() - t0)} ms (database: ${db})\n`);
+
+  return new Promise<number>((done) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) {
+        process.stderr.write("talon serve: forced exit\n");
+        process.exit(1);
+      }
+      stopping = true;
+      process.stdout.write(`${signal}: shutting down...\n`);
+      const force = setTimeout(() => {
+        process.stderr.write("talon serve: shutdown took too long; exiting\n");
+        process.exit(1);
+      }, 15_000);
+      force.unref();
+      server
+        .close()
+        .then(() => done(0))
+        .catch((err) => {
+          process.stderr.write(`talon serve: shutdown error: ${(err as Error).message}\n`);
+          done(1);
+        });
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+}
