@@ -272,7 +272,7 @@ function expressionContext(p: Parser): string {
 function numberNode(p: Parser, t: Token, start: number, raw: string): Expr {
   const d = decodeNumber(raw);
   if (!d.ok) p.report("VQL1005", span(start, t.end), [`\`${raw}\``]);
-  const node: Expr = { kind: "number", span: span(start, t.end), raw: p.text.slice(start, t.end), value: d.value, isInt: d.isInt };
+  const node: Expr = { kind: "number", span: span(start, t.end), raw, value: d.value, isInt: d.isInt };
   if (d.int64 !== undefined) node.int64 = d.int64;
   return node;
 }
