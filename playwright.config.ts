@@ -3,8 +3,10 @@
 // E2E_DATABASE_URL is set (scripts/test-all.mjs sets it from TEST_DATABASE_URL).
 import { defineConfig } from "@playwright/test";
 
-const PGLITE_PORT = 3100;
-const POSTGRES_PORT = 3101;
+// E2E_PORT moves every port the suite uses (several checkouts can test side by side).
+const BASE_PORT = Number(process.env.E2E_PORT ?? 3100);
+const PGLITE_PORT = BASE_PORT;
+const POSTGRES_PORT = BASE_PORT + 1;
 export const E2E_ADMIN_PASSWORD = "e2e-admin-password";
 const pgUrl = process.env.E2E_DATABASE_URL;
 
@@ -46,7 +48,7 @@ export default defineConfig({
       : []),
   ],
   webServer: [
-    server(PGLITE_PORT, { TALON_DATA_DIR: ".test-data/e2e-pglite" }),
-    ...(pgUrl ? [server(POSTGRES_PORT, { DATABASE_URL: pgUrl, TALON_DATA_DIR: ".test-data/e2e-postgres" })] : []),
+    server(PGLITE_PORT, { TALON_DATA_DIR: `.test-data/e2e-pglite-${BASE_PORT}` }),
+    ...(pgUrl ? [server(POSTGRES_PORT, { DATABASE_URL: pgUrl, TALON_DATA_DIR: `.test-data/e2e-postgres-${BASE_PORT}` })] : []),
   ],
 });

@@ -11,7 +11,8 @@ test("SIGTERM shuts down cleanly and a restart keeps users and sessions", async 
   const kind = testInfo.project.metadata.databaseKind as string;
   const dataDir = mkdtempSync(join(tmpdir(), "talon-restart-"));
   const pg = kind === "postgres" ? await freshPostgres(process.env.TEST_DATABASE_URL!) : undefined;
-  const port = kind === "postgres" ? 3121 : 3120;
+  const base = Number(process.env.E2E_PORT ?? 3100);
+  const port = kind === "postgres" ? base + 21 : base + 20;
   const opts = { port, dataDir, databaseUrl: pg?.url, adminPassword: "restart-admin-pw" };
   try {
     const first = await startTalon(opts);

@@ -6,12 +6,14 @@ import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { startTalon } from "./support/talon-process";
 
+const base = Number(process.env.E2E_PORT ?? 3100);
+
 test("a second server on the same data dir is refused with a clear message", async () => {
   test.setTimeout(120_000);
   const dataDir = mkdtempSync(join(tmpdir(), "talon-lock-"));
   try {
-    const first = await startTalon({ port: 3122, dataDir, adminPassword: "lock-admin-pw" });
-    const second = await startTalon({ port: 3123, dataDir, adminPassword: "lock-admin-pw" }).then(
+    const first = await startTalon({ port: base + 22, dataDir, adminPassword: "lock-admin-pw" });
+    const second = await startTalon({ port: base + 23, dataDir, adminPassword: "lock-admin-pw" }).then(
       () => "started",
       (err: Error) => err.message,
     );
@@ -26,7 +28,7 @@ test("a second server on the same data dir is refused with a clear message", asy
 test("an unreachable PostgreSQL gives a one-line error, not a stack trace", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "talon-nodb-"));
   try {
-    const result = await startTalon({ port: 3124, dataDir, databaseUrl: "postgres://nobody:secret@127.0.0.1:1/none", adminPassword: "x-admin-pw" }).then(
+    const result = await startTalon({ port: base + 24, dataDir, databaseUrl: "postgres://nobody:secret@127.0.0.1:1/none", adminPassword: "x-admin-pw" }).then(
       () => "started",
       (err: Error) => err.message,
     );

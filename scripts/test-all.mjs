@@ -145,7 +145,7 @@ if (!haveChromium) {
   rmSync(join(ROOT, ".test-data"), { recursive: true, force: true });
   const env = { NEXT_TELEMETRY_DISABLED: "1" };
   if (pgUrl) {
-    env.E2E_DATABASE_URL = await recreateDatabase(pgUrl, "talon_e2e");
+    env.E2E_DATABASE_URL = await recreateDatabase(pgUrl, `talon_e2e_${process.env.E2E_PORT ?? 3100}`);
     env.TEST_DATABASE_URL = pgUrl;
   }
   run(process.execPath, [join(ROOT, "node_modules/@playwright/test/cli.js"), "test"], { env });
