@@ -148,6 +148,12 @@ describe("parse(): statements", () => {
     expect(s.limit).toMatchObject({ value: 16, raw: "0x10" });
   });
 
+  it("reads `SELECT *-1` as the columns `*` and `-1`, like vfilter", () => {
+    const kindsOf = (q: string) => select(q).columns.map((c) => (c.kind === "star" ? "*" : c.expr.kind));
+    expect(kindsOf("SELECT *-1 FROM x()")).toEqual(["*", "number"]);
+    expect(kindsOf("SELECT *-Y, 2 FROM x()")).toEqual(["*", "negate", "number"]);
+  });
+
   it("tells FROM name from FROM name()", () => {
     expect(select("SELECT * FROM X").from).toMatchObject({ called: false, args: [] });
     expect(select("SELECT * FROM X()").from).toMatchObject({ called: true, args: [] });
