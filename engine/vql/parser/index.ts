@@ -13,3 +13,4 @@ export { lineCol, position, offsetAt, lineStarts, renderAt, renderDiagnostic } f
 export { DIAGNOSTICS, makeDiagnostic, hasErrors, formatMessage, type DiagnosticCode, type DiagnosticTemplate } from "../diagnostics";
 export * from "../analysis/index";
 export type * from "../ast/types";
+export { parseExpression, parseLambda, type ExpressionResult, type LambdaResult } from "./fragments";
