@@ -3,6 +3,9 @@
 // throw, never hit its internal-error path, and take under 50 ms per input.
 
 import { describe, expect, it } from "vitest";
+import { completionContext } from "../analysis/completion-context";
+import { lint } from "../analysis/lint";
+import { outline } from "../analysis/outline";
 import { printProgram } from "../ast/format";
 import { columnName } from "../ast/print";
 import { conformanceQueries, corpusQueries } from "../testdata/load-corpus";
@@ -94,7 +97,7 @@ const pathological = [
 ];
 
 describe("parser fuzzing", () => {
-  it("parses 10,000 random and mutated inputs without throwing, each in under 50 ms", () => {
+  it("parses 10,000 random and mutated inputs without throwing, each in under 50 ms (lint, outline and completion context survive them too)", () => {
     const r = rng(0x7a10);
     const seeds = [...corpusQueries().map((q) => q.text), ...conformanceQueries()];
     expect(seeds.length).toBeGreaterThan(500);
@@ -125,6 +128,10 @@ describe("parser fuzzing", () => {
       for (const d of result.diagnostics) {
         expect(d.span.start >= 0 && d.span.end <= input.length && d.span.start <= d.span.end, input.slice(0, 200)).toBe(true);
       }
+      // The editor runs these on every keystroke, broken text included.
+      lint(result, [{ name: "range", kind: "plugin", args: [{ name: "end", required: true }] }]);
+      outline(result);
+      completionContext(input, Math.floor(r() * (input.length + 1)));
       if (!result.diagnostics.some((d) => d.severity === "error")) {
         clean++;
         printProgram(result);
