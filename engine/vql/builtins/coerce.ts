@@ -75,8 +75,9 @@ export function coerceValue(spec: AnyArgSpec, v: unknown, ctx: BuiltinContext): 
   }
   switch (spec.kind) {
     case "any":
-    case "lazy":
       return v;
+    case "lazy":
+      return v !== null && typeof v === "object" && typeof (v as { value?: unknown }).value === "function" ? v : { value: () => v };
     case "string":
       return coerceString(v);
     case "bytes":

@@ -46,7 +46,7 @@ export function compileArgs(
       name: a.name.name,
       span: a.span,
       ev: compile(a.value),
-      early: a.value.kind === "array" && a.value.syntax === "bracket",
+      early: a.value.kind === "array" && a.value.syntax === "bracket" && spec?.kind !== "lazy",
       lazy: spec?.kind === "lazy",
       unpack: a.unpack || a.name.name === "**",
     };
