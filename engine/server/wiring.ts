@@ -7,6 +7,7 @@ import { startAudit } from "./services/audit";
 import type { Clock, Engine, Logger, ServerConfig } from "./services/types";
 import { TALON_VERSION } from "./version";
 import { createUiHub } from "./ws/ui-hub";
+import { startQueries, type ArtifactPlugins } from "./vql/runner";
 
 export interface EngineOptions {
   dataDir?: string;
@@ -38,12 +39,13 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   const started = Date.now();
   let closing: Promise<void> | undefined;
 
-  return {
+  const engine: Engine = {
     config,
     log,
     audit,
     accounts,
     ui,
+    queries: undefined as unknown as Engine["queries"],
     wsRoutes: [ui.route],
     signal: controller.signal,
     async health() {
@@ -62,4 +64,9 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
       return closing;
     },
   };
+  engine.queries = startQueries(
+    () => engine,
+    () => (engine as { artifacts?: ArtifactPlugins }).artifacts,
+  );
+  return engine;
 }
