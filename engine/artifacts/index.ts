@@ -1,0 +1,12 @@
+// The artifact format's public surface: load and check YAML, parameter types and coercion,
+// diagnostics rendering. Pure TypeScript (no Node I/O): used by the server, the CLI and the
+// browser's YAML editor.
+export * from "./types";
+export { loadArtifact, hasArtifactErrors, type LoadOptions } from "./load";
+export { ARTIFACT_NAME, type CheckOptions } from "./check";
+export { parseOnly, vqlBlocks, scopeOf, type VqlChecker, type VqlCheckContext } from "./check-vql";
+export { ARTIFACT_DIAGNOSTICS, type ArtifactDiagnosticCode } from "./diagnostics";
+export { PARAMETER_TYPES, coerceParameter, parameterKind, type Coerced, type ParameterKind } from "./parameters";
+export { parseCsvRows } from "./csv";
+export { mapOffset, mapSpan } from "./source-map";
+export { formatDiagnostic, editorRange, type EditorRange } from "./report";
