@@ -10,3 +10,4 @@ export { PARAMETER_TYPES, coerceParameter, parameterKind, type Coerced, type Par
 export { parseCsvRows } from "./csv";
 export { mapOffset, mapSpan } from "./source-map";
 export { formatDiagnostic, editorRange, type EditorRange } from "./report";
+export { withName, customName } from "./rename";

@@ -206,3 +206,15 @@ describe("loadArtifact()", () => {
     expect(formatDiagnostic("x.yaml", text, d)).toBe(`x.yaml:1:7: error ART1006: ${d.message}`);
   });
 });
+
+describe("withName()", () => {
+  it("rewrites only the name, keeping comments and layout", async () => {
+    const { withName, customName } = await import(".");
+    const text = "# a comment\nname: Linux.Sys.Pslist   # trailing\ndescription: |\n  name: not this one\n";
+    expect(withName(text, customName("Linux.Sys.Pslist"))).toBe(
+      "# a comment\nname: Custom.Linux.Sys.Pslist   # trailing\ndescription: |\n  name: not this one\n",
+    );
+    expect(customName("Custom.X.Y")).toBe("Custom.X.Y");
+    expect(withName("sources: []\n", "A.B")).toBe("name: A.B\nsources: []\n");
+  });
+});
