@@ -2,6 +2,7 @@
 // checker is given), and each diagnostic is moved from the query's own offsets to the file's,
 // so it is reported at the YAML's line:col. `Artifact.X()` calls are checked against the
 // repository when it is known.
+import { lint, type DescriptorLike } from "../vql/analysis";
 import { collect } from "../vql/ast/walk";
 import { parse } from "../vql/parser";
 import { artifactDiagnostic } from "./diagnostics";
@@ -16,8 +17,19 @@ export interface VqlCheckContext {
 /** Diagnostics for one VQL text, at offsets into that text. */
 export type VqlChecker = (text: string, ctx: VqlCheckContext) => Diagnostic[];
 
-/** The default checker: syntax only. Servers and the CLI pass engine/vql's lint. */
+/** The default checker: syntax only. */
 export const parseOnly: VqlChecker = (text) => parse(text).diagnostics;
+
+/**
+ * Syntax plus engine/vql's lint against the given builtins: unknown plugins, functions and
+ * arguments become warnings; parameters and exported names count as known.
+ */
+export function lintChecker(descriptors: readonly DescriptorLike[]): VqlChecker {
+  return (text, ctx) => {
+    const result = parse(text);
+    return [...result.diagnostics, ...lint(result, descriptors, { knownNames: ctx.scope })];
+  };
+}
 
 export interface VqlCheckOptions {
   checkVql?: VqlChecker;

@@ -218,3 +218,18 @@ describe("withName()", () => {
     expect(withName("sources: []\n", "A.B")).toBe("name: A.B\nsources: []\n");
   });
 });
+
+describe("lintChecker()", () => {
+  it("warns about unknown functions at the file position, but not about parameters used as plugins", async () => {
+    const { lintChecker } = await import(".");
+    const descriptors = [
+      { name: "info", kind: "plugin" as const, args: [] },
+      { name: "format", kind: "function" as const, args: [{ name: "format", required: true }] },
+    ];
+    const text = "name: A.B\nparameters:\n  - name: Rows\n    type: csv\nsources:\n  - query: |\n      SELECT formatt(format='x') FROM info()\n      SELECT * FROM Rows\n";
+    const r = loadArtifact(text, { checkVql: lintChecker(descriptors) });
+    expect(at(text, r.diagnostics)).toEqual([`VQL2001@${where(text, "formatt")}`]);
+    expect(r.diagnostics[0]?.severity).toBe("warning");
+    expect(r.diagnostics[0]?.message).toContain("`format`");
+  });
+});

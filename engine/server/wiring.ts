@@ -3,6 +3,7 @@
 import { openDatabase, queries } from "../../drizzle";
 import { createLogger } from "./log";
 import { startAccounts } from "./services/accounts";
+import { startArtifacts } from "./services/artifacts";
 import { startAudit } from "./services/audit";
 import type { Clock, Engine, Logger, ServerConfig } from "./services/types";
 import { TALON_VERSION } from "./version";
@@ -35,6 +36,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   const audit = startAudit(deps);
   const accounts = startAccounts(deps, audit);
   const ui = createUiHub({ log, version: TALON_VERSION });
+  const artifacts = await startArtifacts(deps, audit, { onChange: (e) => ui.publish("artifacts:changes", { type: "artifact-changed", ...e }) });
+  ui.authorize("artifacts", (p) => p.permissions.has("READ_RESULTS"));
   const started = Date.now();
   let closing: Promise<void> | undefined;
 
@@ -43,6 +46,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     log,
     audit,
     accounts,
+    artifacts,
     ui,
     wsRoutes: [ui.route],
     signal: controller.signal,
