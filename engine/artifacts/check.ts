@@ -1,7 +1,6 @@
 // Checks on a read artifact that need the whole picture: the name (present, dotted words,
 // custom prefix, path), duplicate sources, sources without queries, permission names, imports,
 // and whether parameter defaults convert to their types.
-import { PERMISSIONS } from "../server/auth/roles";
 import { coerceParameter } from "./parameters";
 import type { ReadArtifact } from "./read-artifact";
 import type { Span } from "./types";
@@ -15,6 +14,8 @@ export interface CheckOptions {
   requirePrefix?: string;
   /** Built-ins: the name implied by the file's path. */
   expectedName?: string;
+  /** Permission names `required_permissions` may use; omitted = not checked. */
+  knownPermissions?: readonly string[];
   /** Whether an artifact exists (for `imports` and `Artifact.X()` calls); omitted = not checked. */
   isKnownArtifact?: (name: string) => boolean;
 }
@@ -36,8 +37,9 @@ export function checkArtifact(r: Reader, read: ReadArtifact, opts: CheckOptions)
     if (!s.query && !(a.type === "NOTEBOOK" || s.notebook.length > 0)) r.report("ART1010", at);
   }
 
-  for (const perm of read.permissionItems) {
-    if (!(PERMISSIONS as readonly string[]).includes(perm.text)) r.report("ART2001", perm.span, [perm.text]);
+  const perms = opts.knownPermissions;
+  for (const perm of perms ? read.permissionItems : []) {
+    if (!perms!.includes(perm.text)) r.report("ART2001", perm.span, [perm.text]);
   }
   if (opts.isKnownArtifact) {
     for (const imp of read.importItems) {

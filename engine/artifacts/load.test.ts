@@ -158,7 +158,7 @@ describe("loadArtifact()", () => {
       "  - query: SELECT 1 FROM scope()",
       "",
     ].join("\n");
-    const r = loadArtifact(text);
+    const r = loadArtifact(text, { knownPermissions: ["EXECVE"] });
     expect(at(text, r.diagnostics)).toEqual([`ART2001@${where(text, "MAKE_COFFEE")}`, `ART3001@${where(text, "N\n")}`, `ART3002@${where(text, "C\n")}`]);
     expect(r.diagnostics.every((d) => d.severity === "warning")).toBe(true);
   });

@@ -4,6 +4,7 @@
 import { formatDiagnostic, hasArtifactErrors, loadArtifact } from "../artifacts";
 import { BUILTIN_DEFINITIONS_DIR, readArtifactFiles, type ArtifactFile } from "../server/services/artifacts/files";
 import { artifactVqlChecker } from "../server/services/artifacts/vql-checker";
+import { PERMISSIONS } from "../server/auth/roles";
 import type { CommandIo } from "./main";
 
 const USAGE = `Usage: talon artifacts verify [--errors-only] [--quiet] PATH...
@@ -67,7 +68,7 @@ export function verifyFiles(files: ArtifactFile[], context: ArtifactFile[] = [])
   const checkVql = artifactVqlChecker();
   const res: VerifyResult = { passed: 0, errors: 0, warnings: 0, lines: [], failed: [] };
   for (const f of files) {
-    const { diagnostics } = loadArtifact(f.text, { checkVql, isKnownArtifact: (n) => exports.has(n), exportOf: (n) => exports.get(n) });
+    const { diagnostics } = loadArtifact(f.text, { checkVql, knownPermissions: PERMISSIONS, isKnownArtifact: (n) => exports.has(n), exportOf: (n) => exports.get(n) });
     for (const d of diagnostics) {
       if (d.severity === "error") res.errors++;
       else if (d.severity === "warning") res.warnings++;

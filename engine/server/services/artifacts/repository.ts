@@ -3,6 +3,7 @@
 // lookups are synchronous so the VQL runner can resolve `Artifact.X()` without awaiting.
 import { customName, loadArtifact, type Artifact, type LoadOptions, type VqlChecker } from "../../../artifacts";
 import type { CustomArtifactRecord } from "../../../../drizzle";
+import { PERMISSIONS } from "../../auth/roles";
 import type { Logger } from "../types";
 import { nameFromPath, type ArtifactFile } from "./files";
 
@@ -72,6 +73,7 @@ export class Repository {
   loadOptions(): LoadOptions {
     return {
       checkVql: this.checkVql,
+      knownPermissions: PERMISSIONS,
       isKnownArtifact: (n) => this.has(n),
       exportOf: (n) => this.get(n)?.export?.text,
     };
