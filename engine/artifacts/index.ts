@@ -11,3 +11,4 @@ export { parseCsvRows } from "./csv";
 export { mapOffset, mapSpan } from "./source-map";
 export { formatDiagnostic, editorRange, type EditorRange } from "./report";
 export { withName, customName } from "./rename";
+export { newArtifactTemplate } from "./template";
