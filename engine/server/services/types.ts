@@ -136,6 +136,7 @@ export interface Engine {
 
 // ---- artifacts -------------------------------------------------------------------------------
 import type { Artifact, ArtifactType, Diagnostic as ArtifactDiagnostic, LoadResult as ArtifactLoadResult } from "../../artifacts";
+import type { PluginLike } from "../../vql";
 export type { Artifact, ArtifactType, ArtifactDiagnostic, ArtifactLoadResult };
 
 export interface ArtifactSummary {
@@ -206,5 +207,5 @@ export interface ArtifactsService {
   /** Every custom artifact in a zip, at `<Dotted>/<Path>.yaml`. */
   exportAll(actor: Principal): Promise<{ filename: string; data: Uint8Array }>;
   /** The plugin behind `Artifact.<dottedName>(...)` for the VQL runner, or undefined. */
-  pluginFor(dottedName: string, principal: Principal): unknown;
+  pluginFor(dottedName: string, principal: Principal): PluginLike | undefined;
 }

@@ -53,6 +53,6 @@ export async function startArtifacts(deps: ServiceDeps, audit: AuditService, opt
     importPack: packs.importPack,
     exportOne: packs.exportOne,
     exportAll: packs.exportAll,
-    pluginFor: (name, principal) => pluginFor(repo, name, principal),
+    pluginFor: (name) => pluginFor(repo, name),
   };
 }
