@@ -7,11 +7,13 @@ import { collect } from "../vql/ast/walk";
 import { parse } from "../vql/parser";
 import { artifactDiagnostic } from "./diagnostics";
 import { mapSpan } from "./source-map";
-import type { Artifact, Diagnostic, VqlBlock } from "./types";
+import type { Artifact, ArtifactType, Diagnostic, VqlBlock } from "./types";
 
 export interface VqlCheckContext {
   /** Names a query may use besides builtins and its own LETs: parameters and exported LETs. */
   scope: readonly string[];
+  /** The artifact's type: client artifacts run the agent's builtins. */
+  type: ArtifactType;
 }
 
 /** Diagnostics for one VQL text, at offsets into that text. */
@@ -20,14 +22,26 @@ export type VqlChecker = (text: string, ctx: VqlCheckContext) => Diagnostic[];
 /** The default checker: syntax only. */
 export const parseOnly: VqlChecker = (text) => parse(text).diagnostics;
 
+export interface LintCheckerOptions {
+  /**
+   * Whether `descriptors` include the agent's builtins. When not, unknown plugin and function
+   * warnings are dropped for CLIENT and CLIENT_EVENT artifacts (their builtins live on the agent).
+   */
+  includesClientBuiltins?: boolean;
+}
+
 /**
  * Syntax plus engine/vql's lint against the given builtins: unknown plugins, functions and
  * arguments become warnings; parameters and exported names count as known.
  */
-export function lintChecker(descriptors: readonly DescriptorLike[]): VqlChecker {
+export function lintChecker(descriptors: readonly DescriptorLike[], opts: LintCheckerOptions = {}): VqlChecker {
   return (text, ctx) => {
     const result = parse(text);
-    return [...result.diagnostics, ...lint(result, descriptors, { knownNames: ctx.scope })];
+    let warnings = lint(result, descriptors, { knownNames: ctx.scope });
+    if (!opts.includesClientBuiltins && (ctx.type === "CLIENT" || ctx.type === "CLIENT_EVENT")) {
+      warnings = warnings.filter((d) => d.code !== "VQL2001" && d.code !== "VQL2002");
+    }
+    return [...result.diagnostics, ...warnings];
   };
 }
 
@@ -56,7 +70,7 @@ export function checkArtifactVql(a: Artifact, opts: VqlCheckOptions): Diagnostic
   const scope = scopeOf(a, opts.exportOf);
   const out: Diagnostic[] = [];
   for (const block of vqlBlocks(a)) {
-    for (const d of check(block.text, { scope })) {
+    for (const d of check(block.text, { scope, type: a.type })) {
       if (isArtifactPluginWarning(d, block.text)) continue;
       out.push({ ...d, span: mapSpan(block.map, d.span) });
     }

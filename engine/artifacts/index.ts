@@ -4,7 +4,7 @@
 export * from "./types";
 export { loadArtifact, hasArtifactErrors, type LoadOptions } from "./load";
 export { ARTIFACT_NAME, type CheckOptions } from "./check";
-export { parseOnly, lintChecker, vqlBlocks, scopeOf, type VqlChecker, type VqlCheckContext } from "./check-vql";
+export { parseOnly, lintChecker, vqlBlocks, scopeOf, type VqlChecker, type VqlCheckContext, type LintCheckerOptions } from "./check-vql";
 export { ARTIFACT_DIAGNOSTICS, artifactMessage, type ArtifactDiagnosticCode } from "./diagnostics";
 export { PARAMETER_TYPES, coerceParameter, parameterKind, type Coerced, type ParameterKind } from "./parameters";
 export { parseCsvRows } from "./csv";

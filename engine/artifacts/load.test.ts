@@ -227,9 +227,13 @@ describe("lintChecker()", () => {
       { name: "format", kind: "function" as const, args: [{ name: "format", required: true }] },
     ];
     const text = "name: A.B\nparameters:\n  - name: Rows\n    type: csv\nsources:\n  - query: |\n      SELECT formatt(format='x') FROM info()\n      SELECT * FROM Rows\n";
-    const r = loadArtifact(text, { checkVql: lintChecker(descriptors) });
-    expect(at(text, r.diagnostics)).toEqual([`VQL2001@${where(text, "formatt")}`]);
+    const server = text.replace("name: A.B", "name: A.B\ntype: SERVER");
+    const r = loadArtifact(server, { checkVql: lintChecker(descriptors) });
+    expect(at(server, r.diagnostics)).toEqual([`VQL2001@${where(server, "formatt")}`]);
     expect(r.diagnostics[0]?.severity).toBe("warning");
     expect(r.diagnostics[0]?.message).toContain("`format`");
+    // Client artifacts call the agent's builtins, which the server does not know.
+    expect(loadArtifact(text, { checkVql: lintChecker(descriptors) }).diagnostics).toEqual([]);
+    expect(at(text, loadArtifact(text, { checkVql: lintChecker(descriptors, { includesClientBuiltins: true }) }).diagnostics)).toEqual([`VQL2001@${where(text, "formatt")}`]);
   });
 });

@@ -1,7 +1,6 @@
 // Builds the artifacts service: reads the built-ins from disk and the custom artifacts from the
 // database, then serves reads from memory and writes through the database.
 import { queries } from "../../../../drizzle";
-import type { DescriptorLike } from "../../../vql/analysis";
 import type { ArtifactsService, AuditService, Principal, ServiceDeps } from "../types";
 import { BUILTIN_DEFINITIONS_DIR, readArtifactFiles } from "./files";
 import { startModifying, type ArtifactChangeEvent } from "./modify";
@@ -16,15 +15,13 @@ export interface ArtifactsOptions {
   definitionsDir?: string;
   /** Required name prefix for custom artifacts (default `Custom.`). */
   customPrefix?: string;
-  /** Builtin descriptors for lint warnings (unknown plugins/functions/arguments). */
-  descriptors?: readonly DescriptorLike[];
   /** Called after every change (wiring publishes it). */
   onChange?: (e: ArtifactChangeEvent) => void;
 }
 
 export async function startArtifacts(deps: ServiceDeps, audit: AuditService, opts: ArtifactsOptions = {}): Promise<ArtifactsService> {
   const { db } = deps.database;
-  const repo = new Repository(opts.customPrefix ?? "Custom.", artifactVqlChecker(opts.descriptors), deps.log);
+  const repo = new Repository(opts.customPrefix ?? "Custom.", artifactVqlChecker(), deps.log);
   const dir = opts.definitionsDir ?? BUILTIN_DEFINITIONS_DIR;
   const files = await readArtifactFiles([dir]).catch((err) => {
     deps.log.error("built-in artifacts not found", { dir, error: (err as Error).message });
