@@ -3,11 +3,12 @@
 import { openDatabase, queries } from "../../drizzle";
 import { createLogger } from "./log";
 import { startAccounts } from "./services/accounts";
+import { startArtifacts } from "./services/artifacts";
 import { startAudit } from "./services/audit";
 import type { Clock, Engine, Logger, ServerConfig } from "./services/types";
 import { TALON_VERSION } from "./version";
 import { createUiHub } from "./ws/ui-hub";
-import { startQueries, type ArtifactPlugins } from "./vql/runner";
+import { startQueries } from "./vql/runner";
 
 export interface EngineOptions {
   dataDir?: string;
@@ -36,6 +37,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   const audit = startAudit(deps);
   const accounts = startAccounts(deps, audit);
   const ui = createUiHub({ log, version: TALON_VERSION });
+  const artifacts = await startArtifacts(deps, audit, { onChange: (e) => ui.publish("artifacts:changes", { type: "artifact-changed", ...e }) });
+  ui.authorize("artifacts", (p) => p.permissions.has("READ_RESULTS"));
   const started = Date.now();
   let closing: Promise<void> | undefined;
 
@@ -44,6 +47,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     log,
     audit,
     accounts,
+    artifacts,
     ui,
     queries: undefined as unknown as Engine["queries"],
     wsRoutes: [ui.route],
@@ -64,9 +68,6 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
       return closing;
     },
   };
-  engine.queries = startQueries(
-    () => engine,
-    () => (engine as { artifacts?: ArtifactPlugins }).artifacts,
-  );
+  engine.queries = startQueries(() => engine, () => engine.artifacts);
   return engine;
 }
