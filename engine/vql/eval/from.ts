@@ -32,14 +32,14 @@ function nearestPlugin(name: string, registry: Registry): string | undefined {
 
 function pluginNotFound(s: Scope, p: PluginCall, registry: Registry): RowStream {
   const name = p.name[0]!.name;
-  let msg = `Plugin ${p.path} not found.`;
+  let hint = "";
   if (p.name.length === 1 && registry.functions.has(name)) {
-    msg += ` There is a VQL function called "${name}" - did you mean to call this function instead?`;
+    hint = ` There is a VQL function called "${name}" - did you mean to call this function instead?`;
   } else {
     const near = nearestPlugin(p.path, registry);
-    if (near) msg += ` Did you mean ${near}?`;
+    if (near) hint = ` Did you mean ${near}?`;
   }
-  s.run.log("ERROR", msg, p.span, "VQL3007");
+  s.run.report("VQL3007", [p.path, hint], p.span);
   return EMPTY_STREAM;
 }
 

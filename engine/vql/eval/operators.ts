@@ -104,6 +104,7 @@ function binaryRest(a: unknown, b: unknown, l: Ev, r: Ev, s: Scope, op: Op): unk
 }
 
 function logRegexError(s: Scope, msg: string, span: Span): void {
+  // `msg` is already "Compile regexp: ..." (the VQL3011 template) from the =~ protocol.
   s.run.log("ERROR", msg, span, "VQL3011");
 }
 
