@@ -164,3 +164,19 @@ describe("query plugins", () => {
     ]);
   });
 });
+
+describe("cache and memoize", () => {
+  it("cache() evaluates once per key", async () => {
+    expect(await rowsOf("SELECT cache(func=count(), key='k') AS A, cache(func=count(), key=str(str=_value)) AS B FROM range(end=3)")).toEqual([
+      '{"A":1,"B":1}',
+      '{"A":1,"B":2}',
+      '{"A":1,"B":3}',
+    ]);
+  });
+  it("memoize() looks rows up by key", async () => {
+    const q = "LET M <= memoize(query={ SELECT _value AS K, _value * 10 AS V FROM range(end=5) }, key='K') ";
+    expect(await rowsOf(q + "SELECT get(item=M, field='3').V AS A, M.`4`.V AS B, get(item=M, field='9') AS C FROM scope()")).toEqual([
+      '{"A":30,"B":40,"C":null}',
+    ]);
+  });
+});
