@@ -10,7 +10,7 @@ import { QueryValue, type RowStream } from "../values/query";
 import { compileArgs, evaluateArgs, type EvaluatedArgs } from "./args";
 import type { CompileContext, Ev } from "./compile-context";
 import { CallableBinding } from "./bindings";
-import { openPlugin } from "./plugin-call";
+import { noArgBinding, openPlugin, openPluginNoArgs } from "./plugin-call";
 import { prepareBinder } from "./invoke";
 import { rowsFromValue } from "./rows";
 import { Binding, NOT_FOUND, type Scope } from "./scope";
@@ -50,6 +50,8 @@ export function compileFrom(p: PluginCall, cc: CompileContext, compile: (e: Expr
     const plugin = cc.registry.plugins.get(first);
     if (plugin) {
       const cargs = compileArgs(p.args, compile, (n) => (Object.hasOwn(plugin.args, n) ? plugin.args[n] : plugin.rest));
+      const none = cargs.list.length === 0 ? noArgBinding(plugin) : undefined;
+      if (none) return (s) => openPluginNoArgs(plugin, none, p.span, site, s);
       const binder = prepareBinder(plugin, cargs.names, cargs.spans, p.span, cargs.hasUnpack);
       return (s) => openPlugin(plugin, cargs, p.span, site, s, binder);
     }

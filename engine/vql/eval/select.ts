@@ -225,7 +225,7 @@ class SelectStream implements RowStream {
   private readonly whereLazy: boolean;
   private readonly groupLazy: boolean;
   /** Materialises a row in a GROUP BY bin's aggregate context. */
-  private readonly buildInBin: (raw: unknown, agg: AggContext) => MaybePromise<OrderedDict>;
+  private readonly buildInBin: ((raw: unknown, agg: AggContext) => MaybePromise<OrderedDict>) | null = null;
   /** The lazy row of the row being grouped (its pure columns are reused in the bin). */
   private groupLazyRow: LazyRow | null = null;
 
@@ -237,7 +237,7 @@ class SelectStream implements RowStream {
     this.explain = q.node.explain;
     this.whereLazy = q.where !== undefined && needsLazyAt(q.whereNeed, scope);
     this.groupLazy = q.groupBy !== undefined && needsLazyAt(q.groupNeed, scope);
-    this.buildInBin = (raw, agg) => buildRow(q, raw, scope.withRow(raw, agg), this.groupLazyRow, true);
+    if (q.groupBy) this.buildInBin = (raw, agg) => buildRow(q, raw, scope.withRow(raw, agg), this.groupLazyRow, true);
   }
 
   next(): MaybePromise<unknown> {
@@ -305,7 +305,7 @@ class SelectStream implements RowStream {
       if (this.groupLazy && lazy === null) lazy = new LazyRow(q, rowScope);
       this.groupLazyRow = lazy;
       const key = q.groupBy!(this.groupLazy ? rowScope.withLazyRow(lazy!) : rowScope);
-      return this.group.add(key, rowScope, raw, this.buildInBin);
+      return this.group.add(key, rowScope, raw, this.buildInBin!);
     }
     const row = buildRow(q, raw, rowScope, lazy);
     if (this.explain) return row instanceof Promise ? row.then((r) => this.logEmitted(r)) : this.logEmitted(row);
