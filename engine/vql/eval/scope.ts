@@ -99,12 +99,14 @@ export class Scope {
           if (r instanceof OrderedDict) {
             const i = r.indexOf(name);
             if (i >= 0) return r.values()[i];
-          } else if (r !== null && typeof r === "object") {
-            if (Object.hasOwn(r, name)) {
-              if (!Array.isArray(r)) return (r as Record<string, unknown>)[name] ?? null;
-            } else if (!isPlainObject(r) && !Array.isArray(r)) {
-              const v = getMember(r, name);
-              if (v !== MISSING) return v;
+          } else if (r !== null && typeof r === "object" && !Array.isArray(r)) {
+            // Plain-object rows (what most plugins yield): a keyed load, cached by V8.
+            const v = (r as Record<string, unknown>)[name];
+            if (v !== undefined && typeof v !== "function") return v;
+            if (v === undefined && Object.hasOwn(r, name)) return null;
+            if (!isPlainObject(r)) {
+              const m = getMember(r, name);
+              if (m !== MISSING) return m;
             }
           }
           break;

@@ -151,14 +151,13 @@ function starMembers(raw: unknown): [readonly string[], readonly unknown[]] | nu
 export function buildRow(q: CompiledSelect, raw: unknown, rowScope: Scope, lazy: LazyRow | null, pureOnly = false): MaybePromise<OrderedDict> {
   const cols = q.columns;
   const n = cols.length;
-  let cache = lazy?.cache ?? null;
-  if (cache !== null && pureOnly) cache = cache.map((v, i) => (cols[i]!.pure ? v : UNSET));
+  const cache = lazy?.cache ?? null;
   if (q.starOnly && raw instanceof OrderedDict) return copyRow(raw, rowScope);
   if (q.sharedKeys !== null) {
     const vals = new Array<unknown>(n);
     let pending = false;
     for (let i = 0; i < n; i++) {
-      let v = cache !== null ? cache[i] : UNSET;
+      let v = cache !== null && (!pureOnly || cols[i]!.pure) ? cache[i] : UNSET;
       if (v === UNSET) v = cols[i]!.ev!(rowScope);
       if (typeof v === "object" && v !== null) {
         v = v instanceof Promise ? v.then((x) => finalize(x, rowScope)) : finalize(v, rowScope);
@@ -180,7 +179,7 @@ export function buildRow(q: CompiledSelect, raw: unknown, rowScope: Scope, lazy:
       for (let j = 0; j < ks.length; j++) if (!out.has(ks[j]!)) putValue(out, pending, ks[j]!, vs[j], rowScope);
       continue;
     }
-    let v = cache !== null ? cache[i] : UNSET;
+    let v = cache !== null && (!pureOnly || c.pure) ? cache[i] : UNSET;
     if (v === UNSET) v = c.ev!(rowScope);
     putValue(out, pending, c.name, v, rowScope);
   }
