@@ -44,7 +44,6 @@ import { logFunction } from "./misc/log";
 import { evalFunction, typeofFunction, uuidFunction } from "./misc/eval";
 import { cacheFunction, memoizeFunction } from "./misc/cache";
 
-
 export interface Registry {
   readonly functions: ReadonlyMap<string, FunctionBuiltin>;
   readonly plugins: ReadonlyMap<string, PluginBuiltin>;

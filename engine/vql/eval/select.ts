@@ -22,6 +22,7 @@ import { GroupCollector, LimitStream, OrderStream } from "./group-order";
 import { truthyOf } from "./truth";
 import { aliasNeed, needsLazyAt, type AliasNeed } from "./lazy-row-need";
 import { SKIP } from "./markers";
+import { scopePlugin } from "../builtins/core/scope";
 import { toJsonText } from "../values/json";
 
 const UNSET: unique symbol = Symbol("vql.unset");
@@ -47,6 +48,11 @@ export class CompiledSelect implements CompiledQuery {
   readonly whereNeed: AliasNeed;
   /** The column list is just `*`. */
   readonly starOnly: boolean;
+  /**
+   * `SELECT <columns> FROM scope()` with no other clause: one row built straight from the
+   * columns (the shape of most foreach bodies and subquery columns), without a plugin call.
+   */
+  readonly singleRow: boolean;
   readonly groupNeed: AliasNeed;
 
   constructor(
@@ -67,12 +73,24 @@ export class CompiledSelect implements CompiledQuery {
     const unique = new Set(names).size === names.length;
     this.sharedKeys = unique && !this.columns.some((c) => c.star) ? names : null;
     this.starOnly = this.columns.length === 1 && this.columns[0]!.star;
+    const from = node.from;
+    this.singleRow =
+      from.called &&
+      from.name.length === 1 &&
+      from.args.length === 0 &&
+      cc.registry.plugins.get(from.name[0]!.name) === scopePlugin &&
+      !node.where &&
+      !node.groupBy &&
+      !node.orderBy &&
+      !node.limit &&
+      !node.explain;
     const aliases = new Set(this.aliasNames);
     this.whereNeed = aliasNeed(node.where, aliases, cc.registry);
     this.groupNeed = aliasNeed(node.groupBy, aliases, cc.registry);
   }
 
   open(scope: Scope): RowStream {
+    if (this.singleRow) return new SingleRowStream(this, scope);
     if (this.node.explain) scope.run.log("DEBUG", `query: ${this.text}`, this.node.span);
     let st: RowStream = new SelectStream(this, scope);
     if (this.node.orderBy) st = new OrderStream(st, this.node.orderBy.column.name, this.node.orderBy.desc, scope.run);
@@ -321,6 +339,26 @@ class SelectStream implements RowStream {
     return this.src?.close();
   }
 }
+
+/** The one row of `SELECT ... FROM scope()`. */
+class SingleRowStream implements RowStream {
+  private done = false;
+  constructor(
+    private readonly q: CompiledSelect,
+    private readonly scope: Scope,
+  ) {}
+  next(): MaybePromise<unknown> {
+    if (this.done) return END;
+    this.done = true;
+    return buildRow(this.q, SCOPE_ROW, this.scope.withRow(SCOPE_ROW), null);
+  }
+  close(): void {
+    this.done = true;
+  }
+}
+
+/** The (memberless) plugin row of scope() as the single-row path sees it. */
+const SCOPE_ROW = new OrderedDict();
 
 class ArrayRows implements RowStream {
   private i = 0;
