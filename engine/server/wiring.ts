@@ -8,6 +8,7 @@ import { startAudit } from "./services/audit";
 import type { Clock, Engine, Logger, ServerConfig } from "./services/types";
 import { TALON_VERSION } from "./version";
 import { createUiHub } from "./ws/ui-hub";
+import { startQueries } from "./vql/runner";
 
 export interface EngineOptions {
   dataDir?: string;
@@ -41,13 +42,14 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   const started = Date.now();
   let closing: Promise<void> | undefined;
 
-  return {
+  const engine: Engine = {
     config,
     log,
     audit,
     accounts,
     artifacts,
     ui,
+    queries: undefined as unknown as Engine["queries"],
     wsRoutes: [ui.route],
     signal: controller.signal,
     async health() {
@@ -66,4 +68,9 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
       return closing;
     },
   };
+  engine.queries = startQueries(
+    () => engine,
+    () => engine.artifacts,
+  );
+  return engine;
 }

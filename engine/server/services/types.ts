@@ -4,6 +4,7 @@ import type { Database } from "../../../drizzle";
 import type { Permission, Role } from "../auth/roles";
 import type { WsRoute } from "../ws/router";
 import type { UiHub } from "../ws/ui-hub";
+import type { QueryService } from "../vql/runner";
 
 /** Who is acting: a signed-in user, an API key's user, or the server itself. */
 export interface Principal {
@@ -123,6 +124,8 @@ export interface Engine {
   audit: AuditService;
   accounts: AccountsService;
   artifacts: ArtifactsService;
+  /** Runs VQL on the server as a principal (notebooks, the query API, server artifacts). */
+  queries: QueryService;
   /** Live channel to browsers: services publish, pages subscribe. */
   ui: Pick<UiHub, "publish" | "authorize" | "subscribers">;
   /** WebSocket endpoints the HTTP server mounts (agents, browsers, collaboration). */
