@@ -171,6 +171,12 @@ describe("loadArtifact()", () => {
     expect(at(text, errs)[0]).toBe(`${errs[0]!.code}@${where(text, "==")}`);
   });
 
+  it("reports an error at the end of a query after its last character, not on the next line", () => {
+    const text = "name: A.B\nsources:\n  - query: |\n      SELECT * FROM info() WHERE\n\ndescription: x\n";
+    const d = loadArtifact(text).diagnostics.filter((x) => x.severity === "error");
+    expect(at(text, d)).toEqual([`VQL1013@${where(text, "WHERE")}`.replace(/:(\d+)$/, (_, c: string) => `:${Number(c) + 5}`)]);
+  });
+
   it("maps VQL positions in plain multi-line, double-quoted and legacy `queries:` scalars", () => {
     const plain = "name: A.B\nsources:\n  - precondition: SELECT OS FROM info()\n      WHERE OS = = 'linux'\n    query: SELECT 1 FROM scope()\n";
     const d1 = loadArtifact(plain).diagnostics.filter((d) => d.severity === "error");

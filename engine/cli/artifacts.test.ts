@@ -25,7 +25,7 @@ describe("talon artifacts verify", () => {
       const t = io();
       expect(await main(["artifacts", "verify", dir], t.io)).toBe(1);
       const text = t.out.join("");
-      expect(text).toContain(`${join(dir, "sub", "bad.yml")}:5:1: error VQL1013:`);
+      expect(text).toContain(`${join(dir, "sub", "bad.yml")}:4:${"      SELECT * FROM info() WHERE".length + 1}: error VQL1013:`);
       expect(text.trim().split("\n").at(-1)).toBe("2 files: 1 passed, 1 failed (1 errors, 0 warnings)");
       const ok = io();
       expect(await main(["artifacts", "verify", "--quiet", join(dir, "good.yaml")], ok.io)).toBe(0);
