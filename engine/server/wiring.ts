@@ -68,9 +68,6 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
       return closing;
     },
   };
-  engine.queries = startQueries(
-    () => engine,
-    () => engine.artifacts,
-  );
+  engine.queries = startQueries(() => engine, () => engine.artifacts);
   return engine;
 }

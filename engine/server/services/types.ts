@@ -123,9 +123,9 @@ export interface Engine {
   log: Logger;
   audit: AuditService;
   accounts: AccountsService;
-  artifacts: ArtifactsService;
   /** Runs VQL on the server as a principal (notebooks, the query API, server artifacts). */
   queries: QueryService;
+  artifacts: ArtifactsService;
   /** Live channel to browsers: services publish, pages subscribe. */
   ui: Pick<UiHub, "publish" | "authorize" | "subscribers">;
   /** WebSocket endpoints the HTTP server mounts (agents, browsers, collaboration). */

@@ -3,7 +3,7 @@
  * short-circuit rules (REFERENCE §6.7). Each closure takes a sync fast path and switches to a
  * Promise only when an operand is async, a stored query or a lazy value.
  */
-import type { AndExpr, BinaryExpr, CompareExpr, NotExpr, OrExpr, Span } from "../ast/types";
+import type { AndExpr, BinaryExpr, CompareExpr, NotExpr, NumberLiteral, OrExpr, Span } from "../ast/types";
 import { add, divide, multiply, subtract } from "../values/arithmetic";
 import { equals } from "../values/equality";
 import { greaterThan, lessThan } from "../values/ordering";
@@ -44,6 +44,18 @@ export function binary(l: Ev, r: Ev, op: Op): Ev {
 
 export function compileBinary(node: BinaryExpr, l: Ev, r: Ev): Ev {
   const op = ARITH[node.op];
+  if ((node.op === "*" || node.op === "+" || node.op === "-") && node.right.kind === "number") {
+    const c = numberLiteral(node.right);
+    const kind = node.op;
+    return (s) => {
+      const a = l(s);
+      if (typeof a === "number") {
+        const x = kind === "*" ? a * c : kind === "+" ? a + c : a - c;
+        if (x <= Number.MAX_SAFE_INTEGER && x >= -Number.MAX_SAFE_INTEGER) return x;
+      }
+      return needsResolve(a) ? slow(a, r, s, op) : op(a, c);
+    };
+  }
   if (node.op === "*") {
     // Fast path for the common numeric case.
     return (s) => {
@@ -71,6 +83,13 @@ export function compileCompare(node: CompareExpr, l: Ev, r: Ev): Ev {
     case "<>":
       return () => false;
     case "<":
+      if (node.right.kind === "number") {
+        const c = numberLiteral(node.right);
+        return (s) => {
+          const a = l(s);
+          return typeof a === "number" ? a < c : binaryRest(a, undefined, l, r, s, lessThan);
+        };
+      }
       return (s) => {
         const a = l(s);
         const b = typeof a === "number" ? r(s) : undefined;
@@ -78,6 +97,13 @@ export function compileCompare(node: CompareExpr, l: Ev, r: Ev): Ev {
         return binaryRest(a, b, l, r, s, lessThan);
       };
     case ">":
+      if (node.right.kind === "number") {
+        const c = numberLiteral(node.right);
+        return (s) => {
+          const a = l(s);
+          return typeof a === "number" ? a > c : binaryRest(a, undefined, l, r, s, greaterThan);
+        };
+      }
       return (s) => {
         const a = l(s);
         const b = typeof a === "number" ? r(s) : undefined;
@@ -95,6 +121,10 @@ export function compileCompare(node: CompareExpr, l: Ev, r: Ev): Ev {
   }
 }
 
+function numberLiteral(n: NumberLiteral): number {
+  return n.int64 !== undefined ? Number(n.int64) : n.value;
+}
+
 function binaryRest(a: unknown, b: unknown, l: Ev, r: Ev, s: Scope, op: Op): unknown {
   void l;
   if (needsResolve(a)) return slow(a, r, s, op);
@@ -104,6 +134,7 @@ function binaryRest(a: unknown, b: unknown, l: Ev, r: Ev, s: Scope, op: Op): unk
 }
 
 function logRegexError(s: Scope, msg: string, span: Span): void {
+  // `msg` is already "Compile regexp: ..." (the VQL3011 template) from the =~ protocol.
   s.run.log("ERROR", msg, span, "VQL3011");
 }
 
@@ -142,39 +173,41 @@ export function compileNot(_node: NotExpr, operand: Ev): Ev {
   };
 }
 
+function andRight(b: unknown, s: Scope, valueForm: boolean): MaybePromise<unknown> {
+  if (b instanceof Promise) return b.then((x) => andRight(x, s, valueForm));
+  const t = truthyOf(b, s);
+  if (t instanceof Promise) return t.then((ok) => (ok ? (valueForm ? b : true) : false));
+  return t ? (valueForm ? b : true) : false;
+}
+
 export function compileAnd(node: AndExpr, l: Ev, r: Ev): Ev {
   const valueForm = node.operator === "&&";
-  const finish = (b: unknown, s: Scope): MaybePromise<unknown> => {
-    const t = truthyOf(b, s);
-    const pick = (ok: boolean) => (ok ? (valueForm ? b : true) : false);
-    return t instanceof Promise ? t.then(pick) : pick(t);
-  };
   return (s) => {
     const a = l(s);
     const ta = truthyOf(a, s);
-    const afterLeft = (ok: boolean): MaybePromise<unknown> => {
-      if (!ok) return false;
-      const b = r(s);
-      return b instanceof Promise ? b.then((x) => finish(x, s)) : finish(b, s);
-    };
-    return ta instanceof Promise ? ta.then(afterLeft) : afterLeft(ta);
+    if (ta instanceof Promise) return ta.then((ok) => (ok ? andRight(r(s), s, valueForm) : false));
+    return ta ? andRight(r(s), s, valueForm) : false;
   };
+}
+
+function orRight(b: unknown, s: Scope, valueForm: boolean): MaybePromise<unknown> {
+  if (b instanceof Promise) return b.then((x) => orRight(x, s, valueForm));
+  const t = truthyOf(b, s);
+  if (t instanceof Promise) return t.then((ok) => (ok ? (valueForm ? b : true) : b));
+  return t ? (valueForm ? b : true) : b;
 }
 
 export function compileOr(node: OrExpr, l: Ev, r: Ev): Ev {
   const valueForm = node.operator === "||";
   return (s) => {
     const a = l(s);
-    const ta = truthyOf(a, s);
-    const afterLeft = (ok: boolean, av: unknown): MaybePromise<unknown> => {
-      if (ok) return av;
-      const b = r(s);
-      const tb = truthyOf(b, s);
-      const pick = (okb: boolean, bv: unknown) => (okb ? (valueForm ? bv : true) : bv);
-      if (tb instanceof Promise) return Promise.all([tb, b]).then(([x, bv]) => pick(x, bv));
-      return b instanceof Promise ? b.then((bv) => pick(tb, bv)) : pick(tb, b);
-    };
-    if (ta instanceof Promise) return Promise.all([ta, a]).then(([x, av]) => afterLeft(x, av));
-    return a instanceof Promise ? a.then((av) => afterLeft(ta, av)) : afterLeft(ta, a);
+    if (a instanceof Promise) return a.then((av) => orLeft(av, r, s, valueForm));
+    return orLeft(a, r, s, valueForm);
   };
+}
+
+function orLeft(a: unknown, r: Ev, s: Scope, valueForm: boolean): MaybePromise<unknown> {
+  const ta = truthyOf(a, s);
+  if (ta instanceof Promise) return ta.then((ok) => (ok ? a : orRight(r(s), s, valueForm)));
+  return ta ? a : orRight(r(s), s, valueForm);
 }
