@@ -91,7 +91,8 @@ async function hasRows(ctx: BuiltinContext, prelude: string, text: string, env: 
 /** Rows of a named source carry `_Source` (`Artifact/Source`) when several sources run. */
 function tagSource(row: unknown, a: Artifact, s: Source, many: boolean): unknown {
   if (!many || !s.name || a.sources.length < 2) return row;
-  const out = row instanceof OrderedDict ? row : OrderedDict.fromObject(row as object);
+  // A copy: the row may be shared with the query that produced it.
+  const out = new OrderedDict(row instanceof OrderedDict ? row.entries() : Object.entries(row as object));
   out.set("_Source", `${a.name}/${s.name}`);
   return out;
 }
