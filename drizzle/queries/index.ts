@@ -1,3 +1,5 @@
 export * from "./users";
 export * from "./audit";
 export * from "./health";
+export * from "./notebooks";
+export * from "./notebook-results";
