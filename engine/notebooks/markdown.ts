@@ -2,7 +2,7 @@
 // (tables, strikethrough, autolinks, fenced code) with raw HTML switched off, so a `<script>`
 // or an `onerror=` written in a cell is shown as text and never runs. Links are limited to
 // http(s), mailto and in-app paths by markdown-it's link validation plus ours.
-import MarkdownIt from "markdown-it";
+import MarkdownItCtor, { type MarkdownIt } from "markdown-it";
 
 let md: MarkdownIt | undefined;
 
@@ -10,12 +10,12 @@ const SAFE_LINK = /^(https?:|mailto:|\/|#|\.\/)/i;
 
 function renderer(): MarkdownIt {
   if (md) return md;
-  md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
+  md = new MarkdownItCtor({ html: false, linkify: true, typographer: false, breaks: false });
   const validate = md.validateLink.bind(md);
   md.validateLink = (url: string) => validate(url) && (SAFE_LINK.test(url.trim()) || !/^[a-z][a-z0-9+.-]*:/i.test(url.trim()));
   const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
   md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
-    const href = tokens[idx]!.attrGet("href") ?? "";
+    const href = String(tokens[idx]!.attrGet("href") ?? "");
     if (/^https?:/i.test(href)) {
       tokens[idx]!.attrSet("target", "_blank");
       tokens[idx]!.attrSet("rel", "noopener noreferrer");

@@ -1,9 +1,11 @@
 // The one place that constructs services and connects them, in dependency order, and stops
 // them in reverse order.
+import { fileURLToPath } from "node:url";
 import { openDatabase, queries } from "../../drizzle";
 import { createLogger } from "./log";
 import { startAccounts } from "./services/accounts";
 import { startAudit } from "./services/audit";
+import { startNotebooks } from "./services/notebooks";
 import type { Clock, Engine, Logger, ServerConfig } from "./services/types";
 import { TALON_VERSION } from "./version";
 import { createUiHub } from "./ws/ui-hub";
@@ -35,6 +37,16 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   const audit = startAudit(deps);
   const accounts = startAccounts(deps, audit);
   const ui = createUiHub({ log, version: TALON_VERSION });
+  const notebooks = await startNotebooks({
+    ...deps,
+    audit,
+    ui,
+    signal: controller.signal,
+    templatesDir: fileURLToPath(new URL("../../notebooks", import.meta.url)),
+    // Cells run once the server VQL runner (engine.queries.run) is connected here.
+    runQuery: undefined,
+    saveArtifact: undefined,
+  });
   const started = Date.now();
   let closing: Promise<void> | undefined;
 
@@ -43,8 +55,9 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     log,
     audit,
     accounts,
+    notebooks,
     ui,
-    wsRoutes: [ui.route],
+    wsRoutes: [ui.route, notebooks.collabRoute],
     signal: controller.signal,
     async health() {
       try {
@@ -56,6 +69,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     },
     close() {
       closing ??= (async () => {
+        // Running cells store their state and open documents are saved while the database is open.
+        await notebooks.stop().catch((err) => log.error("notebooks stop failed", { error: (err as Error).message }));
         controller.abort(new Error("engine closing"));
         await database.close();
       })();
