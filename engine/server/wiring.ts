@@ -5,7 +5,8 @@ import { openDatabase, queries } from "../../drizzle";
 import { createLogger } from "./log";
 import { startAccounts } from "./services/accounts";
 import { startAudit } from "./services/audit";
-import { startNotebooks } from "./services/notebooks";
+import { startNotebooks, type CellQueryRunner } from "./services/notebooks";
+import { createRegistry, portableBuiltins, runVql } from "../vql";
 import type { Clock, Engine, Logger, ServerConfig } from "./services/types";
 import { TALON_VERSION } from "./version";
 import { createUiHub } from "./ws/ui-hub";
@@ -18,6 +19,11 @@ export interface EngineOptions {
   memory?: boolean;
   log?: Logger;
   clock?: Clock;
+}
+
+function portableRunner(): CellQueryRunner {
+  const registry = createRegistry(portableBuiltins);
+  return (source, o) => runVql(source, { registry, env: o.env, signal: o.signal, timeoutMs: o.timeoutMs, maxRows: o.maxRows, permissions: o.principal.permissions });
 }
 
 export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
@@ -43,8 +49,9 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     ui,
     signal: controller.signal,
     templatesDir: fileURLToPath(new URL("../../notebooks", import.meta.url)),
-    // Cells run once the server VQL runner (engine.queries.run) is connected here.
-    runQuery: undefined,
+    // Until the server VQL runner (engine.queries.run, with the server builtins) is wired here,
+    // cells run the portable builtins with the editing user's permissions.
+    runQuery: portableRunner(),
     saveArtifact: undefined,
   });
   const started = Date.now();

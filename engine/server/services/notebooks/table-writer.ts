@@ -4,8 +4,7 @@
 // written while the next fills, and add() waits when both are full: the query is slowed to the
 // database's pace instead of buffering without bound (back-pressure).
 import { queries, type NotebookTableRecord } from "../../../../drizzle";
-import { OrderedDict } from "../../../vql/values/ordered-dict";
-import { rowToJson } from "../../../vql/values/json";
+import { OrderedDict, rowToJson } from "../../../vql";
 import type { NotebookOptions, NotebooksDeps } from "./deps";
 import { publish } from "./events";
 import type { ResultTableView } from "./model";
