@@ -1,0 +1,202 @@
+"use client";
+// An open notebook: header (name, who is here, settings and sharing, export, links), the cells,
+// and everything live: cell edits through the shared Yjs document, and cells added, moved,
+// deleted, run status and rows through the notebook's topic on /api/ws/ui.
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
+import type { CellView, NotebookEvent, NotebookView } from "../../../engine";
+import { callApi } from "../api";
+import { subscribe } from "../live/ui-socket";
+import { Cell } from "./cell";
+import type { CellEditorHandle } from "./cell-editor";
+import { openCollab, type CollabSession, type PresenceState } from "./collab";
+import { NotebookSettingsDialog } from "./settings-dialog";
+import { PromoteDialog } from "./promote-dialog";
+import { applyEvent, type NotebookState } from "./state";
+
+type Action = { kind: "event"; event: NotebookEvent } | { kind: "load"; notebook: NotebookView } | { kind: "cell"; cell: CellView };
+
+function reducer(s: NotebookState, a: Action): NotebookState {
+  switch (a.kind) {
+    case "event":
+      return applyEvent(s, a.event);
+    case "load":
+      return { ...s, notebook: a.notebook, stale: false };
+    case "cell":
+      return applyEvent(s, { type: "cell", cell: a.cell, by: "" });
+  }
+}
+
+export function NotebookEditor({ initial, me, focusCell }: { initial: NotebookView; me: string; focusCell?: string }) {
+  const [state, dispatch] = useReducer(reducer, { notebook: initial, inline: {}, stale: false });
+  const nb = state.notebook;
+  const [collab, setCollab] = useState<CollabSession | undefined>(undefined);
+  const [presence, setPresence] = useState<PresenceState[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [promote, setPromote] = useState<{ cell: CellView; text: string } | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const editors = useRef<(CellEditorHandle | null)[]>([]);
+
+  const reload = useCallback(async () => {
+    try {
+      const res = await callApi<{ notebook: NotebookView }>("GET", `/api/notebooks/${encodeURIComponent(initial.id)}`);
+      dispatch({ kind: "load", notebook: res.notebook });
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }, [initial.id]);
+
+  useEffect(() => subscribe(`notebook:${initial.id}`, (m) => dispatch({ kind: "event", event: m as unknown as NotebookEvent }), () => void reload()), [initial.id, reload]);
+
+  useEffect(() => {
+    if (state.stale) void reload();
+  }, [state.stale, reload]);
+
+  useEffect(() => {
+    const session = openCollab(initial.id, me);
+    setCollab(session);
+    const update = () => setPresence(session.presence());
+    const off = session.onPresence(update);
+    update();
+    return () => {
+      off();
+      session.destroy();
+      setCollab(undefined);
+    };
+  }, [initial.id, me]);
+
+  useEffect(() => {
+    if (!focusCell) return;
+    const t = setTimeout(() => document.getElementById(focusCell)?.scrollIntoView({ block: "start" }), 200);
+    return () => clearTimeout(t);
+  }, [focusCell]);
+
+  const knownNames = useMemo(() => [...nb.parameters.map((p) => p.name), ...nb.env.map((e) => e.key), "NotebookId", "NotebookCellId"], [nb.parameters, nb.env]);
+  const contexts = useMemo(() => {
+    const out = new Map<string, { columns: string[]; knownNames: string[] }>();
+    for (const c of nb.cells) out.set(c.id, { columns: Array.from(new Set(c.tables.flatMap((t) => t.columns))), knownNames });
+    return out;
+  }, [nb.cells, knownNames]);
+
+  const remoteStyles = presence
+    .filter((u) => u.clientId !== collab?.doc.clientID)
+    .map(
+      (u) =>
+        `.yRemoteSelection-${u.clientId}{background-color:${u.color}33}.yRemoteSelectionHead-${u.clientId}{border-left:2px solid ${u.color};position:absolute;height:100%}` +
+        `.yRemoteSelectionHead-${u.clientId}::after{content:${JSON.stringify(u.name)};position:absolute;top:-1.1em;left:-2px;font-size:10px;background:${u.color};color:#fff;padding:0 3px;border-radius:3px;white-space:nowrap}`,
+    )
+    .join("\n");
+  const people = Array.from(new Map(presence.map((u) => [u.name, u])).values());
+
+  async function addCell(type: "vql" | "markdown") {
+    try {
+      await callApi("POST", `/api/notebooks/${encodeURIComponent(nb.id)}/cells`, { type });
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+
+  async function copyNotebookLink() {
+    try {
+      await navigator.clipboard.writeText(`${location.origin}/notebooks/${nb.id}`);
+      setNote("Link copied");
+    } catch {
+      setNote(`${location.origin}/notebooks/${nb.id}`);
+    }
+    setTimeout(() => setNote(null), 4000);
+  }
+
+  if (state.deleted) {
+    return (
+      <section>
+        <h1>{nb.name}</h1>
+        <p className="notice error" role="alert">
+          This notebook was deleted by {state.deleted}.
+        </p>
+      </section>
+    );
+  }
+
+  return (
+    <section className="notebook" data-testid="notebook" data-notebook-id={nb.id}>
+      <style>{remoteStyles}</style>
+      <header className="nb-head">
+        <div>
+          <h1 data-testid="notebook-name">{nb.name}</h1>
+          {nb.description ? <p className="muted nb-desc">{nb.description}</p> : null}
+          <p className="muted nb-meta">
+            {nb.id} · by {nb.creator}
+            {nb.isPublic ? " · public" : nb.collaborators.length ? ` · shared with ${nb.collaborators.join(", ")}` : " · private"}
+            {nb.access.canEdit ? "" : " · read only"}
+          </p>
+        </div>
+        <div className="nb-actions">
+          <div className="presence" data-testid="presence" aria-label="People in this notebook">
+            {people.map((u) => (
+              <span key={u.name} className="presence-chip" style={{ borderColor: u.color }} title={u.name === me ? "you" : `${u.name} is here`}>
+                <span className="presence-dot" style={{ background: u.color }} />
+                {u.name}
+              </span>
+            ))}
+          </div>
+          {note ? <span role="status">{note}</span> : null}
+          <button type="button" onClick={copyNotebookLink} data-testid="copy-notebook-link">
+            Copy link
+          </button>
+          <button type="button" onClick={() => setSettingsOpen(true)} data-testid="notebook-settings">
+            {nb.access.canEdit ? "Settings & sharing" : "Details"}
+          </button>
+          <a className="button" href={`/api/notebooks/${encodeURIComponent(nb.id)}/export?format=md`} data-testid="export-md">
+            Export text
+          </a>
+          <a className="button" href={`/api/notebooks/${encodeURIComponent(nb.id)}/export?format=html`} data-testid="export-html">
+            Export HTML
+          </a>
+        </div>
+      </header>
+      {error ? (
+        <p className="notice error" role="alert" onClick={() => setError(null)}>
+          {error}
+        </p>
+      ) : null}
+      {nb.cells.map((c, i) => (
+        <Cell
+          key={c.id}
+          notebookId={nb.id}
+          cell={c}
+          index={i}
+          count={nb.cells.length}
+          canEdit={nb.access.canEdit}
+          canRun={nb.access.canRun}
+          collab={collab}
+          inline={state.inline}
+          present={presence.filter((u) => u.clientId !== collab?.doc.clientID)}
+          context={contexts.get(c.id)!}
+          highlighted={focusCell === c.id}
+          editorRef={(index, h) => (editors.current[index] = h)}
+          onCell={(cell) => dispatch({ kind: "cell", cell })}
+          onFocusCell={(id) => collab?.setCell(id)}
+          onFocusNext={(index) => {
+            const next = editors.current[index + 1];
+            if (next) next.focus();
+            else void addCell("vql");
+          }}
+          onPromote={(cell, text) => setPromote({ cell, text })}
+          onError={setError}
+        />
+      ))}
+      {nb.access.canEdit ? (
+        <div className="nb-add">
+          <button type="button" onClick={() => addCell("vql")} data-testid="add-vql">
+            + VQL cell
+          </button>
+          <button type="button" onClick={() => addCell("markdown")} data-testid="add-markdown">
+            + Markdown cell
+          </button>
+        </div>
+      ) : null}
+      {settingsOpen ? <NotebookSettingsDialog notebook={nb} onClose={() => setSettingsOpen(false)} onSaved={(n) => dispatch({ kind: "load", notebook: n })} /> : null}
+      {promote ? <PromoteDialog notebook={nb} cell={promote.cell} query={promote.text} onClose={() => setPromote(null)} /> : null}
+    </section>
+  );
+}
