@@ -72,5 +72,8 @@ export function applyEvent(s: NotebookState, e: NotebookEvent): NotebookState {
     }
     case "logs":
       return patchCell(s, e.cellId, (c) => (c.version === e.version ? { ...c, logs: [...c.logs, ...e.logs].slice(0, 200), logCount: e.logCount } : c));
+    default:
+      // Hub messages ("subscribed", "error") and event types this page does not know.
+      return s;
   }
 }

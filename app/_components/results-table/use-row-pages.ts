@@ -80,7 +80,7 @@ export function useRowPages(src: RowSource, view: RowView, rowCount: number, inl
           .then((body) => {
             if (keyRef.current !== myKey) return;
             pages.current.set(p, body.rows.map((r) => ({ ord: r.ord, values: r.row })));
-            if (!plain) setFilteredTotal(body.total);
+            if (view.filter?.text) setFilteredTotal(body.total);
             setError(undefined);
             setTick((t) => t + 1);
           })
@@ -108,6 +108,11 @@ export function useRowPages(src: RowSource, view: RowView, rowCount: number, inl
     [plain, inline],
   );
 
-  const total = plain ? rowCount : filteredTotal ?? 0;
-  return { total, rowAt, ensure, error, filtering: !plain && filteredTotal === undefined };
+  // A filter changes the count (the server says how many match); a sort alone does not.
+  const filtered = Boolean(view.filter?.text);
+  useEffect(() => {
+    if (filtered) ensure(0, 0);
+  }, [filtered, ensure]);
+  const total = filtered ? filteredTotal ?? 0 : rowCount;
+  return { total, rowAt, ensure, error, filtering: filtered && filteredTotal === undefined };
 }
