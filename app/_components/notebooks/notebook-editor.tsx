@@ -8,7 +8,7 @@ import { callApi } from "../api";
 import { subscribe } from "../live/ui-socket";
 import { Cell } from "./cell";
 import type { CellEditorHandle } from "./cell-editor";
-import { openCollab, type CollabSession, type PresenceState } from "./collab";
+import type { CollabSession, PresenceState } from "./collab";
 import { NotebookSettingsDialog } from "./settings-dialog";
 import { PromoteDialog } from "./promote-dialog";
 import { applyEvent, type NotebookState } from "./state";
@@ -20,14 +20,14 @@ function reducer(s: NotebookState, a: Action): NotebookState {
     case "event":
       return applyEvent(s, a.event);
     case "load":
-      return { ...s, notebook: a.notebook, stale: false };
+      return { ...s, notebook: a.notebook };
     case "cell":
       return applyEvent(s, { type: "cell", cell: a.cell, by: "" });
   }
 }
 
 export function NotebookEditor({ initial, me, focusCell }: { initial: NotebookView; me: string; focusCell?: string }) {
-  const [state, dispatch] = useReducer(reducer, { notebook: initial, inline: {}, stale: false });
+  const [state, dispatch] = useReducer(reducer, { notebook: initial, inline: {}, stale: 0 });
   const nb = state.notebook;
   const [collab, setCollab] = useState<CollabSession | undefined>(undefined);
   const [presence, setPresence] = useState<PresenceState[]>([]);
@@ -49,18 +49,29 @@ export function NotebookEditor({ initial, me, focusCell }: { initial: NotebookVi
   useEffect(() => subscribe(`notebook:${initial.id}`, (m) => dispatch({ kind: "event", event: m as unknown as NotebookEvent }), () => void reload()), [initial.id, reload]);
 
   useEffect(() => {
-    if (state.stale) void reload();
+    if (!state.stale) return;
+    const t = setTimeout(() => void reload(), 30);
+    return () => clearTimeout(t);
   }, [state.stale, reload]);
 
   useEffect(() => {
-    const session = openCollab(initial.id, me);
-    setCollab(session);
-    const update = () => setPresence(session.presence());
-    const off = session.onPresence(update);
-    update();
+    // Loaded here, not at module level: Yjs stays out of the server render.
+    let session: CollabSession | undefined;
+    let off: (() => void) | undefined;
+    let cancelled = false;
+    void import("./collab").then(({ openCollab }) => {
+      if (cancelled) return;
+      session = openCollab(initial.id, me);
+      setCollab(session);
+      const s = session;
+      const update = () => setPresence(s.presence());
+      off = s.onPresence(update);
+      update();
+    });
     return () => {
-      off();
-      session.destroy();
+      cancelled = true;
+      off?.();
+      session?.destroy();
       setCollab(undefined);
     };
   }, [initial.id, me]);

@@ -8,8 +8,8 @@ export interface NotebookState {
   /** Rows streamed inline, by `${cellId}:${version}:${tableIdx}` (JSON text). */
   inline: Record<string, string[]>;
   deleted?: string;
-  /** True when an event referred to something we do not have: reload the notebook. */
-  stale: boolean;
+  /** Bumped when an event refers to something this page does not have: reload the notebook. */
+  stale: number;
 }
 
 export function inlineKey(cellId: string, version: number, idx: number): string {
@@ -23,7 +23,7 @@ function patchCell(s: NotebookState, cellId: string, fn: (c: CellView) => CellVi
     found = true;
     return fn(c) ?? c;
   });
-  return found ? { ...s, notebook: { ...s.notebook, cells } } : { ...s, stale: true };
+  return found ? { ...s, notebook: { ...s.notebook, cells } } : { ...s, stale: s.stale + 1 };
 }
 
 function withTable(c: CellView, t: ResultTableView): CellView {
@@ -40,11 +40,11 @@ export function applyEvent(s: NotebookState, e: NotebookEvent): NotebookState {
     case "cells": {
       const byId = new Map(s.notebook.cells.map((c) => [c.id, c]));
       const cells = e.order.map((id) => byId.get(id)).filter((c): c is CellView => Boolean(c));
-      return { ...s, notebook: { ...s.notebook, cells }, stale: s.stale || cells.length !== e.order.length };
+      return { ...s, notebook: { ...s.notebook, cells }, stale: cells.length !== e.order.length ? s.stale + 1 : s.stale };
     }
     case "cell": {
       const exists = s.notebook.cells.some((c) => c.id === e.cell.id);
-      if (!exists) return { ...s, stale: true };
+      if (!exists) return { ...s, stale: s.stale + 1 };
       // Events come in order from the one server: the latest cell view is the truth.
       return patchCell(s, e.cell.id, () => e.cell);
     }
@@ -52,7 +52,7 @@ export function applyEvent(s: NotebookState, e: NotebookEvent): NotebookState {
       return { ...s, notebook: { ...s.notebook, cells: s.notebook.cells.filter((c) => c.id !== e.cellId) } };
     case "cell-status": {
       const c = s.notebook.cells.find((x) => x.id === e.cellId);
-      if (!c || c.version < e.version) return { ...s, stale: true };
+      if (!c || c.version < e.version) return { ...s, stale: s.stale + 1 };
       if (c.version > e.version) return s;
       return patchCell(s, e.cellId, (x) => ({ ...x, status: e.status, durationMs: e.durationMs, error: e.error }));
     }
