@@ -1,5 +1,6 @@
 export * from "./users";
 export * from "./audit";
 export * from "./health";
+export * from "./artifacts";
 export * from "./notebooks";
 export * from "./notebook-results";

@@ -48,3 +48,17 @@ describe("artifact YAML from a notebook cell", () => {
     expect(checkArtifactYaml("name: [")[0]!.message).toMatch(/not valid YAML/);
   });
 });
+
+describe("artifact YAML from a cell, checked by the artifact repository's loader", () => {
+  for (const type of ["SERVER_EVENT", "CLIENT_EVENT", "SERVER", "CLIENT"] as const) {
+    it(`loadArtifact() accepts a generated ${type} artifact with no errors and keeps the reference`, async () => {
+      const { loadArtifact } = await import("../artifacts");
+      const { PERMISSIONS } = await import("../server/auth/roles");
+      const text = artifactYaml({ ...base, type });
+      const r = loadArtifact(text, { requirePrefix: "Custom.", knownPermissions: PERMISSIONS });
+      expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      expect(r.artifact).toMatchObject({ name: base.name, type, references: [base.reference] });
+      expect(r.artifact!.parameters.map((p) => [p.name, p.type, p.default])).toEqual([["Limit", "int", "10"]]);
+    });
+  }
+});

@@ -4,12 +4,13 @@ import { fileURLToPath } from "node:url";
 import { openDatabase, queries } from "../../drizzle";
 import { createLogger } from "./log";
 import { startAccounts } from "./services/accounts";
+import { startArtifacts } from "./services/artifacts";
 import { startAudit } from "./services/audit";
-import { startNotebooks, type CellQueryRunner } from "./services/notebooks";
-import { createRegistry, portableBuiltins, runVql } from "../vql";
+import { startNotebooks } from "./services/notebooks";
 import type { Clock, Engine, Logger, ServerConfig } from "./services/types";
 import { TALON_VERSION } from "./version";
 import { createUiHub } from "./ws/ui-hub";
+import { startQueries } from "./vql/runner";
 
 export interface EngineOptions {
   dataDir?: string;
@@ -19,11 +20,6 @@ export interface EngineOptions {
   memory?: boolean;
   log?: Logger;
   clock?: Clock;
-}
-
-function portableRunner(): CellQueryRunner {
-  const registry = createRegistry(portableBuiltins);
-  return (source, o) => runVql(source, { registry, env: o.env, signal: o.signal, timeoutMs: o.timeoutMs, maxRows: o.maxRows, permissions: o.principal.permissions });
 }
 
 export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
@@ -43,27 +39,32 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   const audit = startAudit(deps);
   const accounts = startAccounts(deps, audit);
   const ui = createUiHub({ log, version: TALON_VERSION });
+  const artifacts = await startArtifacts(deps, audit, { onChange: (e) => ui.publish("artifacts:changes", { type: "artifact-changed", ...e }) });
+  ui.authorize("artifacts", (p) => p.permissions.has("READ_RESULTS"));
+  // Cells run through engine.queries (portable and server builtins, the editing user's
+  // permissions); `engine` is assigned below, before any cell can run.
+  let engineRef: Engine | undefined;
   const notebooks = await startNotebooks({
     ...deps,
     audit,
     ui,
     signal: controller.signal,
     templatesDir: fileURLToPath(new URL("../../notebooks", import.meta.url)),
-    // Until the server VQL runner (engine.queries.run, with the server builtins) is wired here,
-    // cells run the portable builtins with the editing user's permissions.
-    runQuery: portableRunner(),
-    saveArtifact: undefined,
+    runQuery: (source, o) => engineRef!.queries.run(source, o),
+    saveArtifact: async (actor, yaml) => ({ name: (await artifacts.set(actor, yaml)).name }),
   });
   const started = Date.now();
   let closing: Promise<void> | undefined;
 
-  return {
+  const engine: Engine = {
     config,
     log,
     audit,
     accounts,
     notebooks,
+    artifacts,
     ui,
+    queries: undefined as unknown as Engine["queries"],
     wsRoutes: [ui.route, notebooks.collabRoute],
     signal: controller.signal,
     async health() {
@@ -84,4 +85,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
       return closing;
     },
   };
+  engine.queries = startQueries(() => engine, () => engine.artifacts);
+  engineRef = engine;
+  return engine;
 }

@@ -4,11 +4,15 @@
 // through the artifact repository. The artifact's `reference` links back to the cell.
 import dynamic from "next/dynamic";
 import { useCallback, useMemo, useState } from "react";
-import type { CellView, NotebookView } from "../../../engine";
-import { ARTIFACT_TYPES, artifactYaml, suggestArtifactName, type ArtifactProblem, type ArtifactType } from "../../../engine/notebooks/artifact-yaml";
+import { PERMISSIONS, type CellView, type NotebookView } from "../../../engine";
+import { lineCol } from "../../../engine/vql/parser";
+import type { Diagnostic, LoadOptions } from "../../../engine/artifacts";
+import { ARTIFACT_TYPES, artifactYaml, suggestArtifactName, type ArtifactType } from "../../../engine/notebooks/artifact-yaml";
 import { callApi } from "../api";
 
-const YamlEditor = dynamic(() => import("./promote-yaml-editor"), { ssr: false, loading: () => <div className="promote-yaml">Loading editor…</div> });
+// The artifact repository's own YAML editor: engine/artifacts checks it as it changes.
+const YamlEditor = dynamic(() => import("../artifacts/yaml-editor"), { ssr: false, loading: () => <div className="promote-yaml">Loading editor…</div> });
+const LOAD_OPTIONS: LoadOptions = { requirePrefix: "Custom.", knownPermissions: PERMISSIONS };
 
 export function PromoteDialog({ notebook, cell, query, onClose }: { notebook: NotebookView; cell: CellView; query: string; onClose(): void }) {
   const [name, setName] = useState(suggestArtifactName(notebook.name));
@@ -17,7 +21,7 @@ export function PromoteDialog({ notebook, cell, query, onClose }: { notebook: No
   const [sourceName, setSourceName] = useState("");
   const [included, setIncluded] = useState<Set<string>>(new Set(notebook.parameters.map((p) => p.name)));
   const [edited, setEdited] = useState<string | null>(null);
-  const [problems, setProblems] = useState<ArtifactProblem[]>([]);
+  const [problems, setProblems] = useState<Diagnostic[]>([]);
   const [result, setResult] = useState<{ ok: boolean; text: string; name?: string } | null>(null);
   const [saving, setSaving] = useState(false);
 
@@ -36,7 +40,11 @@ export function PromoteDialog({ notebook, cell, query, onClose }: { notebook: No
   );
   const yaml = edited ?? generated;
   const errors = problems.filter((p) => p.severity === "error");
-  const onProblems = useCallback((p: ArtifactProblem[]) => setProblems(p), []);
+  const onProblems = useCallback((p: Diagnostic[]) => setProblems(p), []);
+  const where = (d: Diagnostic) => {
+    const p = lineCol(yaml, d.span.start);
+    return `${p.line}:${p.col}`;
+  };
 
   async function save() {
     setSaving(true);
@@ -109,9 +117,11 @@ export function PromoteDialog({ notebook, cell, query, onClose }: { notebook: No
             ) : null}
           </div>
           <div>
-            <YamlEditor value={yaml} onChange={(v) => v !== yaml && setEdited(v)} onProblems={onProblems} />
+            <div data-testid="promote-yaml">
+              <YamlEditor value={yaml} onChange={(v) => v !== yaml && setEdited(v)} onDiagnostics={onProblems} loadOptions={LOAD_OPTIONS} height="340px" />
+            </div>
             <p className={errors.length ? "error" : "muted"} data-testid="artifact-problems">
-              {errors.length ? `${errors.length} problem${errors.length === 1 ? "" : "s"}: ${errors[0]!.line}:${errors[0]!.col} ${errors[0]!.message}` : "The YAML is valid."}
+              {errors.length ? `${errors.length} problem${errors.length === 1 ? "" : "s"}: ${where(errors[0]!)} ${errors[0]!.message}` : "The YAML is valid."}
             </p>
           </div>
         </div>

@@ -40,6 +40,7 @@ import { nowFunction, timestampFormatFunction, timestampFunction } from "./time/
 import { sleepFunction } from "./time/sleep";
 import { logFunction } from "./misc/log";
 import { evalFunction, typeofFunction, uuidFunction } from "./misc/eval";
+import { cacheFunction, memoizeFunction } from "./misc/cache";
 
 export const portableBuiltins: readonly Builtin[] = [
   // plugins
@@ -77,6 +78,8 @@ export const portableBuiltins: readonly Builtin[] = [
   uuidFunction,
   logFunction,
   sleepFunction,
+  cacheFunction,
+  memoizeFunction,
   // strings and encodings
   formatFunction,
   strFunction,

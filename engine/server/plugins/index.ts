@@ -1,0 +1,8 @@
+// The explicit list of server-only VQL builtins. Each domain file exports an array; append
+// one line per domain. Registration is not a side effect of importing.
+import type { Builtin } from "../../vql";
+import { artifactBuiltins } from "./artifacts";
+
+export const serverBuiltins: readonly Builtin[] = [
+  ...artifactBuiltins,
+];
