@@ -112,9 +112,14 @@ test("a cell promoted to a SERVER_EVENT artifact links back to its cell and show
   await expect(dialog.getByTestId("promote-yaml")).toContainText("SERVER_EVENT");
   await dialog.getByTestId("save-artifact").click();
   await expect(dialog.getByTestId("artifact-result")).toHaveText(new RegExp(`Saved ${artifactName.replace(/\./g, "\\.")}`));
+  const cellId = await nb.cellId(0);
   await page.goto("/artifacts");
   await expect(page.getByText(artifactName).first()).toBeVisible();
-  const cellId = await page.evaluate(() => "");
-  void cellId;
-  void id;
+  // The artifact links back to the notebook cell it came from.
+  const res = await page.request.get(`/api/artifacts/${encodeURIComponent(artifactName)}`);
+  expect(res.status()).toBe(200);
+  const { artifact } = (await res.json()) as { artifact: { type: string; yaml: string; artifact: { references: string[] } } };
+  expect(artifact.type).toBe("SERVER_EVENT");
+  expect(artifact.artifact.references).toEqual([`/notebooks/${id}?cell=${cellId}`]);
+  expect(artifact.yaml).toContain("SELECT * FROM clock(period=60)");
 });
