@@ -3,7 +3,7 @@
 // type, save as artifact), who else is in it, its editor (VQL) or Markdown view/editor, and its
 // output. Talks to the cell routes itself and hands back what the server answered.
 import dynamic from "next/dynamic";
-import { useRef, useState } from "react";
+import { memo, useRef, useState } from "react";
 import type { CellType, CellView } from "../../../engine";
 import { callApi } from "../api";
 import type { VqlModelContext } from "../monaco/vql-language";
@@ -33,7 +33,7 @@ export interface CellProps {
   onError(message: string): void;
 }
 
-export function Cell(p: CellProps) {
+export const Cell = memo(function Cell(p: CellProps) {
   const { cell, notebookId } = p;
   const base = `/api/notebooks/${encodeURIComponent(notebookId)}/cells/${encodeURIComponent(cell.id)}`;
   const handle = useRef<CellEditorHandle | null>(null);
@@ -226,4 +226,4 @@ export function Cell(p: CellProps) {
       {cell.type === "vql" ? <CellOutput notebookId={notebookId} cell={cell} inline={p.inline} /> : null}
     </section>
   );
-}
+});

@@ -46,7 +46,37 @@ export function NotebookEditor({ initial, me, focusCell }: { initial: NotebookVi
     }
   }, [initial.id]);
 
-  useEffect(() => subscribe(`notebook:${initial.id}`, (m) => dispatch({ kind: "event", event: m as unknown as NotebookEvent }), () => void reload()), [initial.id, reload]);
+  useEffect(() => {
+    // Progress-only row events (a growing count, no inline rows) are coalesced to four a second
+    // so a million-row run does not re-render the page a hundred times; everything else, and
+    // anything after a pending progress event, is applied in arrival order.
+    const pending = new Map<string, NotebookEvent>();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      for (const e of pending.values()) dispatch({ kind: "event", event: e });
+      pending.clear();
+    };
+    const off = subscribe(
+      `notebook:${initial.id}`,
+      (m) => {
+        const e = m as unknown as NotebookEvent;
+        if (e.type === "rows" && !e.rows?.length && !e.table.complete) {
+          pending.set(`${e.cellId}:${e.version}:${e.table.idx}`, e);
+          timer ??= setTimeout(flush, 250);
+          return;
+        }
+        flush();
+        dispatch({ kind: "event", event: e });
+      },
+      () => void reload(),
+    );
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }, [initial.id, reload]);
 
   useEffect(() => {
     if (!state.stale) return;
@@ -83,11 +113,29 @@ export function NotebookEditor({ initial, me, focusCell }: { initial: NotebookVi
   }, [focusCell]);
 
   const knownNames = useMemo(() => [...nb.parameters.map((p) => p.name), ...nb.env.map((e) => e.key), "NotebookId", "NotebookCellId"], [nb.parameters, nb.env]);
-  const contexts = useMemo(() => {
-    const out = new Map<string, { columns: string[]; knownNames: string[] }>();
-    for (const c of nb.cells) out.set(c.id, { columns: Array.from(new Set(c.tables.flatMap((t) => t.columns))), knownNames });
-    return out;
-  }, [nb.cells, knownNames]);
+  // Per-cell editor context, kept identical while a cell's columns do not change (so cells
+  // whose props did not change skip re-rendering).
+  const contextCache = useRef(new Map<string, { key: string; value: { columns: string[]; knownNames: string[] } }>());
+  const contextOf = (c: CellView) => {
+    const columns = Array.from(new Set(c.tables.flatMap((t) => t.columns)));
+    const key = columns.join("\u0000");
+    const hit = contextCache.current.get(c.id);
+    if (hit && hit.key === key && hit.value.knownNames === knownNames) return hit.value;
+    const value = { columns, knownNames };
+    contextCache.current.set(c.id, { key, value });
+    return value;
+  };
+  const others = useMemo(() => presence.filter((u) => u.clientId !== collab?.doc.clientID), [presence, collab]);
+  const onCell = useCallback((cell: CellView) => dispatch({ kind: "cell", cell }), []);
+  const onFocusCell = useCallback((id: string) => collab?.setCell(id), [collab]);
+  const editorRef = useCallback((index: number, h: CellEditorHandle | null) => void (editors.current[index] = h), []);
+  const onPromote = useCallback((cell: CellView, text: string) => setPromote({ cell, text }), []);
+  const addCellRef = useRef<(type: "vql" | "markdown") => Promise<void>>(async () => {});
+  const onFocusNext = useCallback((index: number) => {
+    const next = editors.current[index + 1];
+    if (next) next.focus();
+    else void addCellRef.current("vql");
+  }, []);
 
   const remoteStyles = presence
     .filter((u) => u.clientId !== collab?.doc.clientID)
@@ -106,6 +154,7 @@ export function NotebookEditor({ initial, me, focusCell }: { initial: NotebookVi
       setError((err as Error).message);
     }
   }
+  addCellRef.current = addCell;
 
   async function copyNotebookLink() {
     try {
@@ -181,18 +230,14 @@ export function NotebookEditor({ initial, me, focusCell }: { initial: NotebookVi
           canRun={nb.access.canRun}
           collab={collab}
           inline={state.inline}
-          present={presence.filter((u) => u.clientId !== collab?.doc.clientID)}
-          context={contexts.get(c.id)!}
+          present={others}
+          context={contextOf(c)}
           highlighted={focusCell === c.id}
-          editorRef={(index, h) => (editors.current[index] = h)}
-          onCell={(cell) => dispatch({ kind: "cell", cell })}
-          onFocusCell={(id) => collab?.setCell(id)}
-          onFocusNext={(index) => {
-            const next = editors.current[index + 1];
-            if (next) next.focus();
-            else void addCell("vql");
-          }}
-          onPromote={(cell, text) => setPromote({ cell, text })}
+          editorRef={editorRef}
+          onCell={onCell}
+          onFocusCell={onFocusCell}
+          onFocusNext={onFocusNext}
+          onPromote={onPromote}
           onError={setError}
         />
       ))}
