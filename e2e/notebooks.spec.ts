@@ -7,6 +7,12 @@ import { NotebookPage } from "./pages/notebook-page";
 
 test("a notebook from a template: completion, squiggle, streaming run, 100k rows paged, CSV, safe Markdown, undo", async ({ adminPage: page }) => {
   test.setTimeout(180_000);
+  // Monaco and everything else come from this server: no request leaves it (no CDN).
+  const foreign: string[] = [];
+  page.on("request", (r) => {
+    const u = new URL(r.url());
+    if (!["127.0.0.1", "localhost"].includes(u.hostname) && !u.protocol.startsWith("data") && !u.protocol.startsWith("blob")) foreign.push(r.url());
+  });
   const nb = new NotebookPage(page);
   const name = unique("Triage ");
   await nb.createFromTemplate("Blank notebook", name);
@@ -95,6 +101,7 @@ test("a notebook from a template: completion, squiggle, streaming run, 100k rows
   await expect.poll(() => nb.editorText(0)).toBe("SELECT * FROM range(end=100000)");
   await nb.cell(0).getByTestId("redo-cell").click();
   await expect.poll(() => nb.editorText(0)).toBe("SELECT 1 AS One FROM scope()");
+  expect(foreign).toEqual([]);
 });
 
 test("a cell promoted to a SERVER_EVENT artifact links back to its cell and shows on the Artifacts page", async ({ adminPage: page }) => {
@@ -122,4 +129,47 @@ test("a cell promoted to a SERVER_EVENT artifact links back to its cell and show
   expect(artifact.type).toBe("SERVER_EVENT");
   expect(artifact.artifact.references).toEqual([`/notebooks/${id}?cell=${cellId}`]);
   expect(artifact.yaml).toContain("SELECT * FROM clock(period=60)");
+});
+
+test("the notebook list searches, filters mine / shared, copies and deletes with confirmation; text export imports back; HTML export is self-contained", async ({ adminPage: page }) => {
+  const nb = new NotebookPage(page);
+  const name = unique("Listed ");
+  const id = await nb.createFromTemplate("Hunt results triage", name);
+  await expect(nb.cells().first().getByTestId("markdown-view")).toContainText("Hunt results triage");
+
+  // Text export, then import it as a new notebook.
+  const [md] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-md").click()]);
+  const text = readFileSync((await md.path())!, "utf8");
+  expect(text).toMatch(/^---\nname: Listed /);
+  expect(text).toContain("```vql\n/* ## Progress */");
+  const [html] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-html").click()]);
+  const htmlText = readFileSync((await html.path())!, "utf8");
+  expect(htmlText).toContain(`<title>${name}</title>`);
+  expect(htmlText).not.toMatch(/<script|<link|src="http/i);
+
+  await nb.gotoList();
+  await page.getByTestId("import-notebook").setInputFiles({ name: "triage.md", mimeType: "text/markdown", buffer: Buffer.from(text.replace(`name: ${name}`, `name: ${name} imported`)) });
+  await expect(page.getByTestId("notebook-name")).toHaveText(`${name} imported`);
+  await expect(nb.cells()).toHaveCount(5);
+
+  // Search, scope filter, copy, delete with confirmation.
+  await nb.gotoList();
+  await page.getByLabel("Search notebooks").fill(name);
+  await expect(page.locator("table.nb-list tbody tr")).toHaveCount(2);
+  await page.getByRole("tab", { name: "Shared with me" }).click();
+  await expect(page.locator("table.nb-list tbody tr")).toHaveText([/No notebooks here yet/]);
+  await page.getByRole("tab", { name: "Mine" }).click();
+  await expect(page.locator("table.nb-list tbody tr")).toHaveCount(2);
+  await page.getByTestId(`notebook-row-${id}`).getByRole("button", { name: "Copy" }).click();
+  await expect(page.getByTestId("notebook-name")).toHaveText(`Copy of ${name}`);
+  await nb.gotoList();
+  await page.getByLabel("Search notebooks").fill(name);
+  await expect(page.locator("table.nb-list tbody tr")).toHaveCount(3);
+  const row = page.getByTestId(`notebook-row-${id}`);
+  await row.getByTestId("delete-notebook").click();
+  await expect(row).toContainText(`Delete “${name}”?`);
+  await row.getByTestId("confirm-delete").click();
+  await expect(page.getByTestId(`notebook-row-${id}`)).toHaveCount(0);
+  await page.goto(`/notebooks/${id}`);
+  await expect(page.getByTestId("no-access")).toContainText("Notebook not found");
 });
