@@ -130,7 +130,7 @@ async function timeAsync<T>(f: () => Promise<T>): Promise<[T, number]> {
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-const REPEAT = 3;
+const REPEAT = 5;
 
 console.log(`VQL evaluator benchmark, N = ${fmt(N)} input rows, Node ${process.version}, one thread, best of ${REPEAT}\n`);
 for (const c of cases) {

@@ -21,6 +21,7 @@ interface Bin {
 
 export class GroupCollector {
   private bins = new Map<string, Bin>();
+  private numeric = new Map<number, Bin>();
 
   /** Adds a row: `build` materialises it in the bin's aggregate context. */
   add(key: unknown, scope: Scope, raw: unknown, build: (raw: unknown, agg: AggContext) => MaybePromise<unknown>): MaybePromise<typeof SKIP> {
@@ -33,11 +34,16 @@ export class GroupCollector {
   }
 
   private addKey(k: unknown, raw: unknown, build: (raw: unknown, agg: AggContext) => MaybePromise<unknown>): MaybePromise<typeof SKIP> {
-    const text = typeof k === "string" ? k : toVqlString(k);
-    let bin = this.bins.get(text);
+    let bin = typeof k === "number" ? this.numeric.get(k) : undefined;
     if (bin === undefined) {
-      bin = { agg: new AggContext(), row: null };
-      this.bins.set(text, bin);
+      const text = typeof k === "string" ? k : toVqlString(k);
+      bin = this.bins.get(text);
+      if (bin === undefined) {
+        bin = { agg: new AggContext(), row: null };
+        this.bins.set(text, bin);
+      }
+      // Numbers skip the text conversion next time (1, 1.0 and '1' still share the bin).
+      if (typeof k === "number") this.numeric.set(k, bin);
     }
     const b = bin;
     const row = build(raw, b.agg);

@@ -100,11 +100,15 @@ export class Scope {
             const i = r.indexOf(name);
             if (i >= 0) return r.values()[i];
           } else if (r !== null && typeof r === "object") {
-            if (Object.hasOwn(r, name)) {
-              if (!Array.isArray(r)) return (r as Record<string, unknown>)[name] ?? null;
-            } else if (!isPlainObject(r) && !Array.isArray(r)) {
-              const v = getMember(r, name);
-              if (v !== MISSING) return v;
+            if ((r as object).constructor === Object) {
+              // Plain-object rows (what most plugins yield): a keyed load, cached by V8.
+              const v = (r as Record<string, unknown>)[name];
+              if (v !== undefined && typeof v !== "function") return v;
+              if (v === undefined && Object.hasOwn(r, name)) return null;
+            } else if (!Array.isArray(r)) {
+              // Host objects (and null-prototype objects): the member protocol.
+              const m = isPlainObject(r) ? (Object.hasOwn(r, name) ? (r as Record<string, unknown>)[name] ?? null : MISSING) : getMember(r, name);
+              if (m !== MISSING) return m;
             }
           }
           break;

@@ -22,6 +22,7 @@ import { GroupCollector, LimitStream, OrderStream } from "./group-order";
 import { truthyOf } from "./truth";
 import { aliasNeed, needsLazyAt, type AliasNeed } from "./lazy-row-need";
 import { SKIP } from "./markers";
+import { scopePlugin } from "../builtins/core/scope";
 import { toJsonText } from "../values/json";
 
 const UNSET: unique symbol = Symbol("vql.unset");
@@ -47,6 +48,11 @@ export class CompiledSelect implements CompiledQuery {
   readonly whereNeed: AliasNeed;
   /** The column list is just `*`. */
   readonly starOnly: boolean;
+  /**
+   * `SELECT <columns> FROM scope()` with no other clause: one row built straight from the
+   * columns (the shape of most foreach bodies and subquery columns), without a plugin call.
+   */
+  readonly singleRow: boolean;
   readonly groupNeed: AliasNeed;
 
   constructor(
@@ -67,12 +73,24 @@ export class CompiledSelect implements CompiledQuery {
     const unique = new Set(names).size === names.length;
     this.sharedKeys = unique && !this.columns.some((c) => c.star) ? names : null;
     this.starOnly = this.columns.length === 1 && this.columns[0]!.star;
+    const from = node.from;
+    this.singleRow =
+      from.called &&
+      from.name.length === 1 &&
+      from.args.length === 0 &&
+      cc.registry.plugins.get(from.name[0]!.name) === scopePlugin &&
+      !node.where &&
+      !node.groupBy &&
+      !node.orderBy &&
+      !node.limit &&
+      !node.explain;
     const aliases = new Set(this.aliasNames);
     this.whereNeed = aliasNeed(node.where, aliases, cc.registry);
     this.groupNeed = aliasNeed(node.groupBy, aliases, cc.registry);
   }
 
   open(scope: Scope): RowStream {
+    if (this.singleRow) return new SingleRowStream(this, scope);
     if (this.node.explain) scope.run.log("DEBUG", `query: ${this.text}`, this.node.span);
     let st: RowStream = new SelectStream(this, scope);
     if (this.node.orderBy) st = new OrderStream(st, this.node.orderBy.column.name, this.node.orderBy.desc, scope.run);
@@ -151,14 +169,13 @@ function starMembers(raw: unknown): [readonly string[], readonly unknown[]] | nu
 export function buildRow(q: CompiledSelect, raw: unknown, rowScope: Scope, lazy: LazyRow | null, pureOnly = false): MaybePromise<OrderedDict> {
   const cols = q.columns;
   const n = cols.length;
-  let cache = lazy?.cache ?? null;
-  if (cache !== null && pureOnly) cache = cache.map((v, i) => (cols[i]!.pure ? v : UNSET));
+  const cache = lazy?.cache ?? null;
   if (q.starOnly && raw instanceof OrderedDict) return copyRow(raw, rowScope);
   if (q.sharedKeys !== null) {
     const vals = new Array<unknown>(n);
     let pending = false;
     for (let i = 0; i < n; i++) {
-      let v = cache !== null ? cache[i] : UNSET;
+      let v = cache !== null && (!pureOnly || cols[i]!.pure) ? cache[i] : UNSET;
       if (v === UNSET) v = cols[i]!.ev!(rowScope);
       if (typeof v === "object" && v !== null) {
         v = v instanceof Promise ? v.then((x) => finalize(x, rowScope)) : finalize(v, rowScope);
@@ -180,7 +197,7 @@ export function buildRow(q: CompiledSelect, raw: unknown, rowScope: Scope, lazy:
       for (let j = 0; j < ks.length; j++) if (!out.has(ks[j]!)) putValue(out, pending, ks[j]!, vs[j], rowScope);
       continue;
     }
-    let v = cache !== null ? cache[i] : UNSET;
+    let v = cache !== null && (!pureOnly || c.pure) ? cache[i] : UNSET;
     if (v === UNSET) v = c.ev!(rowScope);
     putValue(out, pending, c.name, v, rowScope);
   }
@@ -322,6 +339,26 @@ class SelectStream implements RowStream {
     return this.src?.close();
   }
 }
+
+/** The one row of `SELECT ... FROM scope()`. */
+class SingleRowStream implements RowStream {
+  private done = false;
+  constructor(
+    private readonly q: CompiledSelect,
+    private readonly scope: Scope,
+  ) {}
+  next(): MaybePromise<unknown> {
+    if (this.done) return END;
+    this.done = true;
+    return buildRow(this.q, SCOPE_ROW, this.scope.withRow(SCOPE_ROW), null);
+  }
+  close(): void {
+    this.done = true;
+  }
+}
+
+/** The (memberless) plugin row of scope() as the single-row path sees it. */
+const SCOPE_ROW = new OrderedDict();
 
 class ArrayRows implements RowStream {
   private i = 0;

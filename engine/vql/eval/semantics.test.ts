@@ -110,3 +110,26 @@ describe("operators on stored queries", () => {
     expect(await rowsOf(q + "SELECT NOT None AS A, Some AND TRUE AS B, None OR 'x' AS C FROM scope()")).toEqual(['{"A":true,"B":true,"C":true}']);
   });
 });
+
+describe("host objects as rows", () => {
+  it("resolve columns through fields and getters, never class internals or prototype methods", async () => {
+    class Proc {
+      constructor(readonly Pid: number) {}
+      get Name(): string {
+        return `p${this.Pid}`;
+      }
+    }
+    const { definePlugin } = await import("../builtins/define");
+    const procs = definePlugin({
+      name: "procs",
+      category: "test",
+      doc: "Test plugin yielding class instances.",
+      args: {},
+      *run() {
+        yield new Proc(1);
+      },
+    });
+    const r = await collect("SELECT Pid, Name, toString FROM procs()", { extra: [procs] });
+    expect(r.rows).toEqual(['{"Pid":1,"Name":"p1","toString":null}']);
+  });
+});
