@@ -3,3 +3,4 @@ export { openDatabase, redactUrl, type Database, type Db, type OpenOptions } fro
 export * from "./errors";
 export * as queries from "./queries";
 export type { UserRecord, SessionRecord, ApiKeyRecord, AuditRecord, CustomArtifactRecord, ArtifactHistoryRecord } from "./schema";
+export type { NotebookRecord, NotebookCellRecord, NotebookCellVersionRecord, NotebookTableRecord } from "./schema";

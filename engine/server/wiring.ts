@@ -1,10 +1,12 @@
 // The one place that constructs services and connects them, in dependency order, and stops
 // them in reverse order.
+import { fileURLToPath } from "node:url";
 import { openDatabase, queries } from "../../drizzle";
 import { createLogger } from "./log";
 import { startAccounts } from "./services/accounts";
 import { startArtifacts } from "./services/artifacts";
 import { startAudit } from "./services/audit";
+import { startNotebooks } from "./services/notebooks";
 import type { Clock, Engine, Logger, ServerConfig } from "./services/types";
 import { TALON_VERSION } from "./version";
 import { createUiHub } from "./ws/ui-hub";
@@ -39,6 +41,18 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   const ui = createUiHub({ log, version: TALON_VERSION });
   const artifacts = await startArtifacts(deps, audit, { onChange: (e) => ui.publish("artifacts:changes", { type: "artifact-changed", ...e }) });
   ui.authorize("artifacts", (p) => p.permissions.has("READ_RESULTS"));
+  // Cells run through engine.queries (portable and server builtins, the editing user's
+  // permissions); `engine` is assigned below, before any cell can run.
+  let engineRef: Engine | undefined;
+  const notebooks = await startNotebooks({
+    ...deps,
+    audit,
+    ui,
+    signal: controller.signal,
+    templatesDir: fileURLToPath(new URL("../../notebooks", import.meta.url)),
+    runQuery: (source, o) => engineRef!.queries.run(source, o),
+    saveArtifact: async (actor, yaml) => ({ name: (await artifacts.set(actor, yaml)).name }),
+  });
   const started = Date.now();
   let closing: Promise<void> | undefined;
 
@@ -47,10 +61,11 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     log,
     audit,
     accounts,
+    notebooks,
     artifacts,
     ui,
     queries: undefined as unknown as Engine["queries"],
-    wsRoutes: [ui.route],
+    wsRoutes: [ui.route, notebooks.collabRoute],
     signal: controller.signal,
     async health() {
       try {
@@ -62,6 +77,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     },
     close() {
       closing ??= (async () => {
+        // Running cells store their state and open documents are saved while the database is open.
+        await notebooks.stop().catch((err) => log.error("notebooks stop failed", { error: (err as Error).message }));
         controller.abort(new Error("engine closing"));
         await database.close();
       })();
@@ -69,5 +86,6 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     },
   };
   engine.queries = startQueries(() => engine, () => engine.artifacts);
+  engineRef = engine;
   return engine;
 }
