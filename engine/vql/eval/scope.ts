@@ -61,8 +61,9 @@ export class Scope {
     return env ? root.withVars(env) : root;
   }
 
-  withVars(vars: Record<string, unknown> | OrderedDict, agg = this.agg): Scope {
-    return new Scope(FrameKind.Vars, this, this.run, agg, this.depth, vars, "");
+  /** A variables frame; `depth` may count one more level (a Vars frame plus a Depth frame in one). */
+  withVars(vars: Record<string, unknown> | OrderedDict, agg = this.agg, depth = this.depth): Scope {
+    return new Scope(FrameKind.Vars, this, this.run, agg, depth, vars, "");
   }
 
   withLet(binding: Binding): Scope {

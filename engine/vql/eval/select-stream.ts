@@ -27,6 +27,8 @@ export class SelectStream implements RowStream, BinBuilder {
   private readonly groupLazy: boolean;
   /** No GROUP BY, no EXPLAIN, no lazy row, shared keys: the tight loop of next(). */
   private readonly simple: boolean;
+  /** `SELECT * FROM ...` without other clauses: rows are copied. */
+  private readonly copyOnly: boolean;
   private readonly where: Ev | undefined;
   private readonly sharedKeys: string[] | null;
 
@@ -43,6 +45,7 @@ export class SelectStream implements RowStream, BinBuilder {
     this.groupLazy = q.groupBy !== undefined && q.groupAlias < 0 && needsLazyAt(q.groupNeed, scope);
     this.sharedKeys = q.starOnly ? null : q.sharedKeys;
     this.simple = !this.group && !this.explain && !this.whereLazy && this.sharedKeys !== null;
+    this.copyOnly = q.starOnly && !this.group && !this.explain && q.where === undefined;
   }
 
   next(): MaybePromise<unknown> {
@@ -69,6 +72,7 @@ export class SelectStream implements RowStream, BinBuilder {
         }
         return buildSharedRow(this.sharedKeys!, this.q.columns, rowScope);
       }
+      if (this.copyOnly) return buildRow(this.q, raw, this.scope.withRow(raw), null);
       const out = this.process(raw);
       if (out === SKIP) continue;
       return out instanceof Promise ? this.settle(out) : out;
