@@ -97,6 +97,11 @@ export interface PluginDefinition<A extends ArgSchema = ArgSchema> extends Built
 }
 
 export interface FunctionDefinition<A extends ArgSchema = ArgSchema> extends BuiltinMeta<A> {
+  /**
+   * Computes the value. A run() that declares no `ctx` parameter (`run({ x }) {...}`, so
+   * `run.length < 2`) is called without a context, which spares the evaluator building one per
+   * call; read `ctx` and `rest` only through declared parameters, never `arguments` or `...`.
+   */
   run(args: InferArgs<A>, ctx: BuiltinContext, rest: [string, unknown][]): MaybePromise<unknown>;
   /** Value returned when the arguments are invalid (Velociraptor returns FALSE for some). */
   argErrorValue?: unknown;
