@@ -50,13 +50,7 @@ export class CallContext implements BuiltinContext {
   }
 
   aggregate<T>(init: () => T): { value: T } {
-    const slots = this.scope.agg.slots;
-    let slot = slots.get(this.site);
-    if (slot === undefined) {
-      slot = { value: init() };
-      slots.set(this.site, slot);
-    }
-    return slot as { value: T };
+    return this.scope.agg.slot(this.site, init);
   }
 
   materialize(value: unknown): Promise<unknown> {

@@ -12,9 +12,37 @@ import type { Span } from "../ast/types";
 
 export const NOT_FOUND: unique symbol = Symbol("vql.not-found");
 
-/** Aggregate state per call site (count(), sum()...), one per query / group bin / called LET. */
+/** Sites beyond this many in one aggregate context are indexed by a Map. */
+const AGG_SCAN = 8;
+
+/**
+ * Aggregate state per call site (count(), sum()...), one per query / group bin / called LET.
+ * Most contexts hold one or two sites: they are found by a scan of a small array.
+ */
 export class AggContext {
-  readonly slots = new Map<number, { value: unknown }>();
+  private sites: number[] = [];
+  private states: { value: unknown }[] = [];
+  private index: Map<number, { value: unknown }> | null = null;
+
+  /** The state of `site`, created with `init()` on first use. */
+  slot<T>(site: number, init: () => T): { value: T } {
+    const sites = this.sites;
+    const n = sites.length;
+    if (n <= AGG_SCAN) {
+      for (let i = 0; i < n; i++) if (sites[i] === site) return this.states[i] as { value: T };
+    } else {
+      const hit = this.index!.get(site);
+      if (hit !== undefined) return hit as { value: T };
+    }
+    const state = { value: init() as unknown };
+    sites.push(site);
+    this.states.push(state);
+    if (n + 1 > AGG_SCAN) {
+      if (this.index === null) this.index = new Map(sites.map((x, i) => [x, this.states[i]!]));
+      else this.index.set(site, state);
+    }
+    return state as { value: T };
+  }
 }
 
 /** A LET definition; resolved against the scope that references it. */

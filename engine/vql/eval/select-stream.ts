@@ -8,7 +8,7 @@ import { OrderedDict } from "../values/ordered-dict";
 import { END, type MaybePromise, type RowStream } from "../values/query";
 import { toJsonText } from "../values/json";
 import type { Ev } from "./compile-context";
-import { buildRow, buildSharedRow, cachedColumn, LazyRow } from "./build-row";
+import { binValues, buildRow, buildSharedRow, cachedColumn, LazyRow } from "./build-row";
 import { GroupCollector, type BinBuilder } from "./group-order";
 import { needsLazyAt } from "./lazy-row-need";
 import { SKIP } from "./markers";
@@ -92,7 +92,9 @@ export class SelectStream implements RowStream, BinBuilder {
 
   private finish(): MaybePromise<unknown> {
     if (!this.group) return END;
-    this.groupOut = new ArrayRows(this.group.result());
+    const kept = this.group.result();
+    const keys = this.sharedKeys;
+    this.groupOut = new ArrayRows(keys === null ? kept : kept.map((vals) => OrderedDict.fromShared(keys, vals as unknown[])));
     return this.groupOut.next();
   }
 
@@ -128,9 +130,10 @@ export class SelectStream implements RowStream, BinBuilder {
     if (this.group) {
       let cache = lazy === null ? null : lazy.cache;
       let key: unknown;
-      if (q.groupAlias >= 0) {
-        if (cache === null) cache = q.blank.slice();
-        key = cachedColumn(q, cache, q.groupAlias, rowScope);
+      const gi = q.groupAlias;
+      if (gi >= 0) {
+        key = cache !== null ? cachedColumn(q, cache, gi, rowScope) : q.columns[gi]!.ev!(rowScope);
+        return this.group.add(key, rowScope, raw, cache, gi, this);
       } else if (this.groupLazy) {
         if (lazy === null) {
           lazy = new LazyRow(q, rowScope, null);
@@ -138,16 +141,25 @@ export class SelectStream implements RowStream, BinBuilder {
         }
         key = q.groupBy!(rowScope.withLazyRow(lazy));
       } else key = q.groupBy!(rowScope);
-      return this.group.add(key, rowScope, raw, cache, this);
+      return this.group.add(key, rowScope, raw, cache, -1, this);
     }
     const row = buildRow(q, raw, rowScope, lazy === null ? null : lazy.cache);
     if (this.explain) return row instanceof Promise ? row.then((r) => this.logEmitted(r)) : this.logEmitted(row);
     return row;
   }
 
-  /** Materialises a row in a GROUP BY bin's aggregate context (pure alias values are reused). */
-  buildInBin(raw: unknown, agg: AggContext, cache: unknown[] | null): MaybePromise<unknown> {
-    return buildRow(this.q, raw, this.scope.withRow(raw, agg), cache, true);
+  /**
+   * Materialises a row in a GROUP BY bin's aggregate context (pure alias values already
+   * computed are reused). With shared keys the bin keeps the values only; finish() makes the row.
+   */
+  buildInBin(raw: unknown, agg: AggContext, cache: unknown[] | null, keyIndex: number, key: unknown): MaybePromise<unknown> {
+    const rowScope = this.scope.withRow(raw, agg);
+    if (this.sharedKeys !== null) return binValues(this.q.columns, rowScope, cache, keyIndex, key);
+    if (keyIndex >= 0) {
+      if (cache === null) cache = this.q.blank.slice();
+      cache[keyIndex] = key;
+    }
+    return buildRow(this.q, raw, rowScope, cache, true);
   }
 
   private logEmitted(r: OrderedDict): OrderedDict {
