@@ -125,20 +125,19 @@ export class Scope {
       switch (s.kind) {
         case FrameKind.Row: {
           const r = s.data;
-          if (r instanceof OrderedDict) {
+          if (r === null || typeof r !== "object") break;
+          if ((r as object).constructor === Object) {
+            // Plain-object rows (what most plugins yield): a keyed load, cached by V8.
+            const v = (r as Record<string, unknown>)[name];
+            if (v !== undefined && typeof v !== "function") return v;
+            if (v === undefined && Object.hasOwn(r, name)) return null;
+          } else if (r instanceof OrderedDict) {
             const i = r.indexOf(name);
             if (i >= 0) return r.values()[i];
-          } else if (r !== null && typeof r === "object") {
-            if ((r as object).constructor === Object) {
-              // Plain-object rows (what most plugins yield): a keyed load, cached by V8.
-              const v = (r as Record<string, unknown>)[name];
-              if (v !== undefined && typeof v !== "function") return v;
-              if (v === undefined && Object.hasOwn(r, name)) return null;
-            } else if (!Array.isArray(r)) {
-              // Host objects (and null-prototype objects): the member protocol.
-              const m = isPlainObject(r) ? (Object.hasOwn(r, name) ? (r as Record<string, unknown>)[name] ?? null : MISSING) : getMember(r, name);
-              if (m !== MISSING) return m;
-            }
+          } else if (!Array.isArray(r)) {
+            // Host objects (and null-prototype objects): the member protocol.
+            const m = isPlainObject(r) ? (Object.hasOwn(r, name) ? (r as Record<string, unknown>)[name] ?? null : MISSING) : getMember(r, name);
+            if (m !== MISSING) return m;
           }
           break;
         }

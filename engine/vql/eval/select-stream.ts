@@ -15,9 +15,10 @@ import { SKIP } from "./markers";
 import type { RunState } from "./run-state";
 import type { AggContext, Scope } from "./scope";
 import { truthyOf } from "./truth";
+import { FILLED, type BulkRowStream } from "./stream";
 import type { CompiledSelect } from "./select";
 
-export class SelectStream implements RowStream, BinBuilder {
+export class SelectStream implements BulkRowStream, BinBuilder {
   private src: RowStream | null = null;
   private readonly run: RunState;
   private readonly group: GroupCollector | null;
@@ -77,6 +78,17 @@ export class SelectStream implements RowStream, BinBuilder {
       if (out === SKIP) continue;
       return out instanceof Promise ? this.settle(out) : out;
     }
+  }
+
+  /** BulkRowStream: next() in a loop the optimiser can see through. */
+  fill(out: unknown[], max: number, logs: readonly unknown[]): unknown {
+    for (let n = 0; n < max; n++) {
+      const r = this.next();
+      if (r === END || r instanceof Promise) return r;
+      if (logs.length !== 0) return r;
+      out.push(r);
+    }
+    return FILLED;
   }
 
   private settle(p: Promise<unknown>): Promise<unknown> {
