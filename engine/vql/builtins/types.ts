@@ -105,6 +105,13 @@ export interface FunctionDefinition<A extends ArgSchema = ArgSchema> extends Bui
   run(args: InferArgs<A>, ctx: BuiltinContext, rest: [string, unknown][]): MaybePromise<unknown>;
   /** Value returned when the arguments are invalid (Velociraptor returns FALSE for some). */
   argErrorValue?: unknown;
+  /**
+   * Optional second entry point: run() as a function of the first declared argument alone
+   * (already coerced). Only for a builtin whose run() is a pure synchronous function of that
+   * argument and whose other arguments have no defaults: a call that passes just that argument
+   * then builds neither an argument object nor a context. Write run() in terms of it.
+   */
+  unary?: (value: never) => unknown;
 }
 
 export interface PluginBuiltin extends PluginDefinition<ArgSchema> {

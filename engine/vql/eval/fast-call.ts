@@ -68,6 +68,8 @@ class FastCall {
   private readonly defaults: [string, unknown][];
   /** The call needs a context before run(): run() declares one, or a coercion or permission check uses it. */
   private readonly needsContext: boolean;
+  /** The builtin's unary entry, when this call may use it (one argument, the first declared). */
+  readonly unary: ((value: unknown) => unknown) | undefined;
 
   constructor(
     private readonly fn: FunctionBuiltin,
@@ -89,6 +91,34 @@ class FastCall {
     this.defaults = plan.defaults;
     this.needsContext =
       fn.run.length >= 2 || (fn.permissions !== undefined && fn.permissions.length > 0) || plan.specs.some((sp) => CONTEXT_KINDS.has(sp.kind));
+    const first = Object.keys(fn.args)[0];
+    const unaryOk =
+      fn.unary !== undefined &&
+      !this.needsContext &&
+      this.n === 1 &&
+      !this.lazy[0] &&
+      !this.isRest[0] &&
+      this.names[0] === first &&
+      this.defaults.length === 0;
+    this.unary = unaryOk ? (fn.unary as (value: unknown) => unknown) : undefined;
+  }
+
+  /** A call through the unary entry: no argument object, no context unless something fails. */
+  callUnary(s: Scope): MaybePromise<unknown> {
+    const v = this.evs[0]!(s);
+    if (v instanceof Promise) return this.slow(0, v, false, s, this.context(s), {}, NO_REST, null);
+    // Without a context, the coercion cannot need one (see needsContext).
+    const c = coerceValue(this.specs[0]!, v, null as unknown as BuiltinContext);
+    if (c instanceof Promise) return this.slow(0, c, true, s, this.context(s), {}, NO_REST, null);
+    if (c instanceof CoerceError) return this.fail(this.context(s), 0, c);
+    let r: unknown;
+    try {
+      r = this.unary!(c);
+    } catch (e) {
+      logBuiltinFailure(this.context(s), e);
+      return null;
+    }
+    return r ?? null;
   }
 
   private context(s: Scope): CallContext {
@@ -192,5 +222,6 @@ class FastCall {
 
 export function compileFastCall(fn: FunctionBuiltin, cargs: CompiledArgs, plan: FastCallPlan, site: number, span: Span): Ev {
   const call = new FastCall(fn, cargs, plan, site, span);
+  if (call.unary !== undefined) return (s) => call.callUnary(s);
   return (s) => call.call(s);
 }
