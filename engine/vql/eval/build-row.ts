@@ -103,11 +103,19 @@ export function buildSharedRow(keys: string[], cols: CompiledColumn[], rowScope:
 /**
  * The column values of a grouped row with shared keys, in its bin's scope: pure columns reuse
  * the value computed for GROUP BY (`keyIndex`, `key`) or WHERE (`cache`); the others, aggregates
- * included, are evaluated in the bin's aggregate context.
+ * included, are evaluated in the bin's aggregate context. `into`: the array of the bin's
+ * previous row, overwritten (nothing else references it), or null.
  */
-export function binValues(cols: CompiledColumn[], rowScope: Scope, cache: unknown[] | null, keyIndex: number, key: unknown): MaybePromise<unknown[]> {
+export function binValues(
+  cols: CompiledColumn[],
+  rowScope: Scope,
+  cache: unknown[] | null,
+  keyIndex: number,
+  key: unknown,
+  into: unknown[] | null,
+): MaybePromise<unknown[]> {
   const n = cols.length;
-  const vals = new Array<unknown>(n);
+  const vals = into !== null ? into : new Array<unknown>(n);
   let pending = false;
   for (let i = 0; i < n; i++) {
     const c = cols[i]!;

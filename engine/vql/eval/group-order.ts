@@ -23,9 +23,11 @@ interface Bin {
 export interface BinBuilder {
   /**
    * `cache`: the row's alias values computed so far (UNSET where not), or null; `keyIndex`:
-   * the column whose value is `key` (GROUP BY <alias>), or -1. Returns what the bin keeps.
+   * the column whose value is `key` (GROUP BY <alias>), or -1; `kept`: what the bin kept from
+   * its previous row (null for the first), which only the bin references. Returns what the bin
+   * keeps now.
    */
-  buildInBin(raw: unknown, agg: AggContext, cache: unknown[] | null, keyIndex: number, key: unknown): MaybePromise<unknown>;
+  buildInBin(raw: unknown, agg: AggContext, cache: unknown[] | null, keyIndex: number, key: unknown, kept: unknown): MaybePromise<unknown>;
 }
 
 export class GroupCollector {
@@ -59,7 +61,7 @@ export class GroupCollector {
 
   private addKey(k: unknown, raw: unknown, cache: unknown[] | null, keyIndex: number, key: unknown, builder: BinBuilder): MaybePromise<typeof SKIP> {
     const b = this.binOf(k);
-    const row = builder.buildInBin(raw, b.agg, cache, keyIndex, key);
+    const row = builder.buildInBin(raw, b.agg, cache, keyIndex, key, b.row);
     if (row instanceof Promise) return row.then((r) => ((b.row = r), SKIP));
     b.row = row;
     return SKIP;

@@ -80,35 +80,33 @@ export class Scope {
     readonly depth: number,
     /** Vars: OrderedDict or plain object; Let: Binding; Row: raw row; LazyRow: LazyRowSource. */
     readonly data: unknown,
-    /** Let frames: the bound name. */
-    readonly name: string,
   ) {}
 
   static root(run: RunState, env?: Record<string, unknown> | OrderedDict): Scope {
-    const root = new Scope(FrameKind.Root, null, run, new AggContext(), 0, null, "");
+    const root = new Scope(FrameKind.Root, null, run, new AggContext(), 0, null);
     return env ? root.withVars(env) : root;
   }
 
   /** A variables frame; `depth` may count one more level (a Vars frame plus a Depth frame in one). */
   withVars(vars: Record<string, unknown> | OrderedDict, agg = this.agg, depth = this.depth): Scope {
-    return new Scope(FrameKind.Vars, this, this.run, agg, depth, vars, "");
+    return new Scope(FrameKind.Vars, this, this.run, agg, depth, vars);
   }
 
   withLet(binding: Binding): Scope {
-    return new Scope(FrameKind.Let, this, this.run, this.agg, this.depth, binding, binding.name);
+    return new Scope(FrameKind.Let, this, this.run, this.agg, this.depth, binding);
   }
 
   withRow(row: unknown, agg = this.agg): Scope {
-    return new Scope(FrameKind.Row, this, this.run, agg, this.depth, row, "");
+    return new Scope(FrameKind.Row, this, this.run, agg, this.depth, row);
   }
 
   withLazyRow(lazy: LazyRowSource): Scope {
-    return new Scope(FrameKind.LazyRow, this, this.run, this.agg, this.depth, lazy, "");
+    return new Scope(FrameKind.LazyRow, this, this.run, this.agg, this.depth, lazy);
   }
 
   /** A frame that only counts nesting (lazy LET evaluation, subqueries); may reset aggregates. */
   deeper(agg = this.agg): Scope {
-    return new Scope(FrameKind.Depth, this, this.run, agg, this.depth + 1, null, "");
+    return new Scope(FrameKind.Depth, this, this.run, agg, this.depth + 1, null);
   }
 
   /** A copy of this frame chain position with a fresh aggregate context and one more level. */
@@ -148,7 +146,7 @@ export class Scope {
           break;
         }
         case FrameKind.Let:
-          if (s.name === name) return s.data;
+          if ((s.data as Binding).name === name) return s.data;
           break;
         case FrameKind.Vars: {
           const v = s.data;
@@ -176,7 +174,7 @@ export class Scope {
           for (const k of (s.data as LazyRowSource).names()) seen.add(k);
           break;
         case FrameKind.Let:
-          seen.add(s.name);
+          seen.add((s.data as Binding).name);
           break;
         case FrameKind.Vars:
           for (const k of s.data instanceof OrderedDict ? s.data.keys() : Object.keys(s.data as object)) seen.add(k);

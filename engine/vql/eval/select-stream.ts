@@ -162,11 +162,12 @@ export class SelectStream implements BulkRowStream, BinBuilder {
 
   /**
    * Materialises a row in a GROUP BY bin's aggregate context (pure alias values already
-   * computed are reused). With shared keys the bin keeps the values only; finish() makes the row.
+   * computed are reused). With shared keys the bin keeps the values only (overwriting the
+   * array of its previous row, which nothing else references); finish() makes the row.
    */
-  buildInBin(raw: unknown, agg: AggContext, cache: unknown[] | null, keyIndex: number, key: unknown): MaybePromise<unknown> {
+  buildInBin(raw: unknown, agg: AggContext, cache: unknown[] | null, keyIndex: number, key: unknown, kept: unknown): MaybePromise<unknown> {
     const rowScope = this.scope.withRow(raw, agg);
-    if (this.sharedKeys !== null) return binValues(this.q.columns, rowScope, cache, keyIndex, key);
+    if (this.sharedKeys !== null) return binValues(this.q.columns, rowScope, cache, keyIndex, key, kept as unknown[] | null);
     if (keyIndex >= 0) {
       if (cache === null) cache = this.q.blank.slice();
       cache[keyIndex] = key;
