@@ -13,7 +13,7 @@ import type { BuiltinContext, FunctionBuiltin } from "../builtins/types";
 import type { MaybePromise } from "../values/query";
 import type { CompiledArgs } from "./args";
 import type { Ev } from "./compile-context";
-import { CallContext } from "./context";
+import { CallContext, type CallSite } from "./context";
 import { checkPermissions, logBindError, logBuiltinFailure } from "./invoke";
 import { LazyExpr } from "./query-values";
 import type { Scope } from "./scope";
@@ -68,6 +68,7 @@ class FastCall {
   private readonly defaults: [string, unknown][];
   /** The call needs a context before run(): run() declares one, or a coercion or permission check uses it. */
   private readonly needsContext: boolean;
+  private readonly at: CallSite;
   /** The builtin's unary entry, when this call may use it (one argument, the first declared). */
   readonly unary: ((value: unknown) => unknown) | undefined;
 
@@ -75,10 +76,11 @@ class FastCall {
     private readonly fn: FunctionBuiltin,
     private readonly cargs: CompiledArgs,
     plan: FastCallPlan,
-    private readonly site: number,
-    private readonly span: Span,
+    site: number,
+    span: Span,
   ) {
     const list = cargs.list;
+    this.at = { name: fn.name, span, id: site };
     this.n = list.length;
     this.evs = list.map((a) => a.ev);
     this.lazy = list.map((a) => a.lazy);
@@ -122,7 +124,7 @@ class FastCall {
   }
 
   private context(s: Scope): CallContext {
-    return new CallContext(s, this.fn.name, this.span, this.site);
+    return new CallContext(s, this.at);
   }
 
   call(s: Scope): MaybePromise<unknown> {
