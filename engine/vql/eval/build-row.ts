@@ -142,7 +142,7 @@ export function binValues(
 export function buildRow(q: RowShape, raw: unknown, rowScope: Scope, cache: unknown[] | null, pureOnly = false): MaybePromise<OrderedDict> {
   const cols = q.columns;
   const n = cols.length;
-  if (q.starOnly && raw instanceof OrderedDict) return copyRow(raw, rowScope);
+  if (q.starOnly && raw instanceof OrderedDict) return copyRow(raw, rowScope, rowScope);
   if (q.sharedKeys !== null) {
     if (cache === null) return buildSharedRow(q.sharedKeys, cols, rowScope);
     const vals = new Array<unknown>(n);
@@ -183,13 +183,26 @@ export function buildRow(q: RowShape, raw: unknown, rowScope: Scope, cache: unkn
   });
 }
 
-/** `SELECT *` of a dict row: a copy (values materialised) sharing the keys array. */
-function copyRow(raw: OrderedDict, rowScope: Scope): MaybePromise<OrderedDict> {
+/**
+ * `SELECT * FROM ...` without other clauses: the output row of a plugin row (parent: the
+ * scope the row frame would sit on; it is made only when a value must be materialised).
+ */
+export function copyOnlyRow(q: RowShape, raw: unknown, parent: Scope): MaybePromise<OrderedDict> {
+  if (raw instanceof OrderedDict) return copyRow(raw, null, parent);
+  return buildRow(q, raw, parent.withRow(raw), null);
+}
+
+/**
+ * `SELECT *` of a dict row: a copy (values materialised in the row's scope: `rowScope`, or a
+ * frame over `parent` made when needed) sharing the keys array.
+ */
+function copyRow(raw: OrderedDict, rowScope: Scope | null, parent: Scope): MaybePromise<OrderedDict> {
   const vals = raw.values().slice();
   let pending = false;
   for (let i = 0; i < vals.length; i++) {
     const v = vals[i];
     if (typeof v === "object" && v !== null) {
+      rowScope ??= parent.withRow(raw);
       const f = finalize(v, rowScope);
       if (f instanceof Promise) pending = true;
       vals[i] = f;

@@ -8,7 +8,7 @@ import { OrderedDict } from "../values/ordered-dict";
 import { END, type MaybePromise, type RowStream } from "../values/query";
 import { toJsonText } from "../values/json";
 import type { Ev } from "./compile-context";
-import { binValues, buildRow, buildSharedRow, cachedColumn, LazyRow } from "./build-row";
+import { binValues, buildRow, buildSharedRow, cachedColumn, copyOnlyRow, LazyRow } from "./build-row";
 import { GroupCollector, type BinBuilder } from "./group-order";
 import { needsLazyAt } from "./lazy-row-need";
 import { SKIP } from "./markers";
@@ -73,15 +73,56 @@ export class SelectStream implements BulkRowStream, BinBuilder {
         }
         return buildSharedRow(this.sharedKeys!, this.q.columns, rowScope);
       }
-      if (this.copyOnly) return buildRow(this.q, raw, this.scope.withRow(raw), null);
+      if (this.copyOnly) return copyOnlyRow(this.q, raw, this.scope);
       const out = this.process(raw);
       if (out === SKIP) continue;
       return out instanceof Promise ? this.settle(out) : out;
     }
   }
 
-  /** BulkRowStream: next() in a loop the optimiser can see through. */
+  /**
+   * BulkRowStream: the simple shape runs its whole loop here (one Promise check per row, no
+   * call per row); the others call next() in a loop.
+   */
   fill(out: unknown[], max: number, logs: readonly unknown[]): unknown {
+    if (!this.simple) return this.fillByNext(out, max, logs);
+    const src = this.src ?? (this.src = this.q.from(this.scope));
+    const run = this.run;
+    const scope = this.scope;
+    const where = this.where;
+    const keys = this.sharedKeys!;
+    const cols = this.q.columns;
+    let n = 0;
+    while (n < max) {
+      const t = run.tick();
+      if (t !== undefined) return t.then(() => this.next());
+      const raw = src.next();
+      if (raw === END) return END;
+      if (raw instanceof Promise) return raw.then((x) => this.afterRaw(x));
+      const rowScope = scope.withRow(raw);
+      let row: unknown;
+      if (where !== undefined) {
+        const w = where(rowScope);
+        if (w !== true) {
+          if (w === false) continue;
+          row = this.afterWhere(w, raw, rowScope, null);
+          if (row === SKIP) continue;
+          if (row instanceof Promise) return this.settle(row);
+        }
+      }
+      if (row === undefined) {
+        row = buildSharedRow(keys, cols, rowScope);
+        if (row instanceof Promise) return row;
+      }
+      // Logs written while this row was made go out before it.
+      if (logs.length !== 0) return row;
+      out.push(row);
+      n++;
+    }
+    return FILLED;
+  }
+
+  private fillByNext(out: unknown[], max: number, logs: readonly unknown[]): unknown {
     for (let n = 0; n < max; n++) {
       const r = this.next();
       if (r === END || r instanceof Promise) return r;
