@@ -13,7 +13,7 @@ import { compileMatchPattern, matchValue, regexMatch } from "../regex/match";
 import { isRegexError } from "../regex/compile";
 import type { MaybePromise } from "../values/query";
 import type { Ev } from "./compile-context";
-import type { Scope } from "./scope";
+import { lookupName, type Scope } from "./scope";
 import { needsResolve, resolveOperand, truthyOf } from "./truth";
 
 type Op = (a: unknown, b: unknown) => unknown;
@@ -57,7 +57,7 @@ function constantArith(node: BinaryExpr, l: Ev, r: Ev, op: Op): Ev | undefined {
     const name = simpleName(node.left);
     if (name !== undefined) {
       return (s) => {
-        const v = s.lookup(name);
+        const v = lookupName(s, name);
         if (typeof v === "number") return v / c;
         const a = l(s);
         if (typeof a === "number") return a / c;
@@ -75,7 +75,7 @@ function constantArith(node: BinaryExpr, l: Ev, r: Ev, op: Op): Ev | undefined {
   if (name !== undefined) {
     // A plain variable holding a number: no call through the symbol's closure.
     return (s) => {
-      const v = s.lookup(name);
+      const v = lookupName(s, name);
       if (typeof v === "number") {
         const x = kind === "*" ? v * c : kind === "+" ? v + c : v - c;
         if (x <= Number.MAX_SAFE_INTEGER && x >= -Number.MAX_SAFE_INTEGER) return x;
@@ -130,7 +130,7 @@ export function compileCompare(node: CompareExpr, l: Ev, r: Ev): Ev {
         const name = simpleName(node.left);
         if (name !== undefined) {
           return (s) => {
-            const v = s.lookup(name);
+            const v = lookupName(s, name);
             if (typeof v === "number") return v < c;
             const a = l(s);
             return typeof a === "number" ? a < c : binaryRest(a, undefined, l, r, s, lessThan);
@@ -153,7 +153,7 @@ export function compileCompare(node: CompareExpr, l: Ev, r: Ev): Ev {
         const name = simpleName(node.left);
         if (name !== undefined) {
           return (s) => {
-            const v = s.lookup(name);
+            const v = lookupName(s, name);
             if (typeof v === "number") return v > c;
             const a = l(s);
             return typeof a === "number" ? a > c : binaryRest(a, undefined, l, r, s, greaterThan);

@@ -184,3 +184,18 @@ export class Scope {
     return [...seen];
   }
 }
+
+/**
+ * Scope.lookup() with the commonest case inline: a plain-object plugin row in the innermost
+ * frame that has the name (what compiled symbols and fused operators see in most queries).
+ */
+export function lookupName(s: Scope, name: string): unknown {
+  if (s.kind === FrameKind.Row) {
+    const r = s.data;
+    if (r !== null && typeof r === "object" && (r as object).constructor === Object) {
+      const v = (r as Record<string, unknown>)[name];
+      if (v !== undefined && typeof v !== "function") return v;
+    }
+  }
+  return s.lookup(name);
+}

@@ -8,7 +8,7 @@ import { getMember, MISSING } from "../values/access";
 import { LazyValue, QueryValue, type MaybePromise } from "../values/query";
 import type { Ev } from "./compile-context";
 import { materializeQuery } from "./materialize";
-import { Binding, NOT_FOUND, type Scope } from "./scope";
+import { Binding, lookupName, NOT_FOUND, type Scope } from "./scope";
 
 const MAX_LISTED = 30;
 
@@ -67,7 +67,7 @@ export function compileSymbol(node: SymbolRef): Ev {
   const span = node.span;
   if (names.length === 1) {
     return (s) => {
-      const v = s.lookup(first);
+      const v = lookupName(s, first);
       if (v === NOT_FOUND) return symbolNotFound(s, first, path, span);
       if (v instanceof Binding) return v.resolve(s, span);
       return v;
@@ -75,7 +75,7 @@ export function compileSymbol(node: SymbolRef): Ev {
   }
   const rest = names.slice(1);
   return (s) => {
-    let v = s.lookup(first);
+    let v = lookupName(s, first);
     if (v === NOT_FOUND) return symbolNotFound(s, first, path, span);
     if (v instanceof Binding) v = v.resolve(s, span);
     return memberChain(v, rest, 0, s);
