@@ -30,6 +30,8 @@ export class SelectStream implements BulkRowStream, BinBuilder {
   private readonly simple: boolean;
   /** `SELECT * FROM ...` without other clauses: rows are copied. */
   private readonly copyOnly: boolean;
+  /** GROUP BY <alias> without WHERE or EXPLAIN: the grouping loop of next(). */
+  private readonly groupByAlias: boolean;
   private readonly where: Ev | undefined;
   private readonly sharedKeys: string[] | null;
 
@@ -47,6 +49,7 @@ export class SelectStream implements BulkRowStream, BinBuilder {
     this.sharedKeys = q.starOnly ? null : q.sharedKeys;
     this.simple = !this.group && !this.explain && !this.whereLazy && this.sharedKeys !== null;
     this.copyOnly = q.starOnly && !this.group && !this.explain && q.where === undefined;
+    this.groupByAlias = this.group !== null && q.groupAlias >= 0 && q.where === undefined && !this.explain;
   }
 
   next(): MaybePromise<unknown> {
@@ -74,6 +77,14 @@ export class SelectStream implements BulkRowStream, BinBuilder {
         return buildSharedRow(this.sharedKeys!, this.q.columns, rowScope);
       }
       if (this.copyOnly) return copyOnlyRow(this.q, raw, this.scope);
+      if (this.groupByAlias) {
+        // accept() for this shape: the key column in the row's scope, then the bin.
+        const rowScope = this.scope.withRow(raw);
+        const gi = this.q.groupAlias;
+        const added = this.group!.add(this.q.columns[gi]!.ev!(rowScope), rowScope, raw, null, gi, this);
+        if (added === SKIP) continue;
+        return this.settle(added);
+      }
       const out = this.process(raw);
       if (out === SKIP) continue;
       return out instanceof Promise ? this.settle(out) : out;
