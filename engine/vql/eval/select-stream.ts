@@ -96,6 +96,7 @@ export class SelectStream implements BulkRowStream, BinBuilder {
    * call per row); the others call next() in a loop.
    */
   fill(out: unknown[], max: number, logs: readonly unknown[]): unknown {
+    if (this.copyOnly) return this.fillCopies(out, max, logs);
     if (!this.simple) return this.fillByNext(out, max, logs);
     const src = this.src ?? (this.src = this.q.from(this.scope));
     const run = this.run;
@@ -127,6 +128,25 @@ export class SelectStream implements BulkRowStream, BinBuilder {
       }
       // Logs written while this row was made go out before it.
       if (logs.length !== 0) return row;
+      out.push(row);
+      n++;
+    }
+    return FILLED;
+  }
+
+  /** fill() for `SELECT * FROM ...` without other clauses. */
+  private fillCopies(out: unknown[], max: number, logs: readonly unknown[]): unknown {
+    const src = this.src ?? (this.src = this.q.from(this.scope));
+    const run = this.run;
+    let n = 0;
+    while (n < max) {
+      const t = run.tick();
+      if (t !== undefined) return t.then(() => this.next());
+      const raw = src.next();
+      if (raw === END) return END;
+      if (raw instanceof Promise) return raw.then((x) => this.afterRaw(x));
+      const row = copyOnlyRow(this.q, raw, this.scope);
+      if (row instanceof Promise || logs.length !== 0) return row;
       out.push(row);
       n++;
     }
@@ -249,6 +269,8 @@ export class SingleRowStream implements RowStream {
     if (this.done) return END;
     this.done = true;
     // scope()'s row has no members, so a row frame for it would change no lookup.
+    const keys = this.q.sharedKeys;
+    if (keys !== null) return buildSharedRow(keys, this.q.columns, this.scope);
     return buildRow(this.q, SCOPE_ROW, this.scope, null);
   }
   close(): void {
