@@ -12,60 +12,67 @@ const unset = () => ({ set: false, v: null as unknown });
 const emptyList = (): unknown[] => [];
 const noPrevious = (): { x: number; y: number } | null => null;
 
+function countStep(slot: { value: number }): number {
+  return ++slot.value;
+}
+
 export const countFunction = defineFunction({
   name: "count",
   category: "aggregate",
   doc: "Count evaluations: the running count (per group with GROUP BY).",
   args: { items: arg.any().doc("Ignored (accepted for compatibility).") },
-  run(_args, ctx) {
-    const slot = ctx.aggregate(zero);
-    return ++slot.value;
-  },
+  run: (_args, ctx) => countStep(ctx.aggregate(zero)),
+  aggregate: { init: zero, step: countStep },
 });
+
+function sumStep(slot: { value: number }, item: number): number {
+  slot.value += item;
+  return slot.value;
+}
 
 export const sumFunction = defineFunction({
   name: "sum",
   category: "aggregate",
   doc: "Running sum of an integer item (floats are truncated before adding).",
   args: { item: arg.int().required().doc("The value to add.") },
-  run({ item }, ctx) {
-    const slot = ctx.aggregate(zero);
-    slot.value += item;
-    return slot.value;
-  },
+  run: ({ item }, ctx) => sumStep(ctx.aggregate(zero), item),
+  aggregate: { init: zero, step: sumStep },
 });
 
 function extreme(name: "min" | "max") {
+  const step = (slot: { value: { set: boolean; v: unknown } }, item: unknown): unknown => {
+    const s = slot.value;
+    if (!s.set) {
+      s.set = true;
+      s.v = item;
+    } else if (name === "min" ? lessThan(item, s.v) : lessThan(s.v, item)) s.v = item;
+    return s.v;
+  };
   return defineFunction({
     name,
     category: "aggregate",
     doc: `Running ${name === "min" ? "minimum" : "maximum"} of an item using the \`<\` protocol (works for strings).`,
     args: { item: arg.any().required().doc("The value to compare.") },
-    run({ item }, ctx) {
-      const slot = ctx.aggregate(unset);
-      const s = slot.value;
-      if (!s.set) {
-        s.set = true;
-        s.v = item;
-      } else if (name === "min" ? lessThan(item, s.v) : lessThan(s.v, item)) s.v = item;
-      return s.v;
-    },
+    run: ({ item }, ctx) => step(ctx.aggregate(unset), item),
+    aggregate: { init: unset, step },
   });
 }
 
 export const minFunction = extreme("min");
 export const maxFunction = extreme("max");
 
+function enumerateStep(slot: { value: unknown[] }, items: unknown): unknown[] {
+  slot.value.push(items ?? null);
+  return slot.value.slice();
+}
+
 export const enumerateFunction = defineFunction({
   name: "enumerate",
   category: "aggregate",
   doc: "Collect every value into a list (per group with GROUP BY).",
   args: { items: arg.any().doc("The value to collect.") },
-  run({ items }, ctx) {
-    const slot = ctx.aggregate(emptyList);
-    slot.value.push(items ?? null);
-    return slot.value.slice();
-  },
+  run: ({ items }, ctx) => enumerateStep(ctx.aggregate(emptyList), items),
+  aggregate: { init: emptyList, step: enumerateStep },
 });
 
 export const rateFunction = defineFunction({

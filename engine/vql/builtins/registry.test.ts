@@ -90,3 +90,35 @@ describe("unary entry points", () => {
     }
   });
 });
+
+describe("aggregate entry points", () => {
+  const aggregates = portableBuiltins.filter((b): b is FunctionBuiltin => b.kind === "function" && b.aggregate !== undefined);
+
+  it("exist where the other arguments have no defaults", () => {
+    expect(aggregates.map((b) => b.name).sort()).toEqual(["count", "enumerate", "max", "min", "sum"]);
+    for (const b of aggregates) {
+      const [, ...others] = Object.values(b.args);
+      expect(others.filter((a) => a.hasDefault), b.name).toEqual([]);
+    }
+  });
+
+  it("step() over its own state gives what run() gives through ctx.aggregate()", () => {
+    const inputs = [3, 1, 4, 1, 5];
+    for (const b of aggregates) {
+      const first = Object.keys(b.args)[0]!;
+      const runState: { value?: unknown } = {};
+      const ctx = {
+        aggregate(init: () => unknown) {
+          if (!("value" in runState)) runState.value = init();
+          return runState;
+        },
+      } as unknown as BuiltinContext;
+      const entry = b.aggregate!;
+      const state = { value: entry.init() };
+      for (const v of inputs) {
+        const viaRun = b.run({ [first]: v } as never, ctx, []);
+        expect((entry.step as (s: unknown, x: unknown) => unknown)(state, v), `${b.name}(${v})`).toEqual(viaRun);
+      }
+    }
+  });
+});

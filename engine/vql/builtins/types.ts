@@ -112,6 +112,20 @@ export interface FunctionDefinition<A extends ArgSchema = ArgSchema> extends Bui
    * then builds neither an argument object nor a context. Write run() in terms of it.
    */
   unary?: (value: never) => unknown;
+  /**
+   * Optional second entry point of an aggregate: its state kept per call site in the current
+   * aggregate context (`init()` makes it), and `step(state, value)` with the first declared
+   * argument (already coerced; undefined when the call passes none). Only when run() does
+   * exactly this through `ctx.aggregate(init)` and the other arguments have no defaults: calls
+   * then build neither an argument object nor a context.
+   */
+  aggregate?: AggregateEntry;
+}
+
+/** See FunctionDefinition.aggregate. */
+export interface AggregateEntry {
+  init(): unknown;
+  step(state: { value: never }, value: never): unknown;
 }
 
 export interface PluginBuiltin extends PluginDefinition<ArgSchema> {

@@ -23,6 +23,12 @@ Object.freeze(NO_REST);
 /** Argument object of calls without arguments (count(), now()...). */
 const NO_ARGS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
+/** FunctionDefinition.aggregate as the evaluator calls it. */
+interface AggregateCall {
+  init(): unknown;
+  step(state: { value: unknown }, value: unknown): unknown;
+}
+
 /** Coercions that use the context (truthiness of queries, query and list arguments). */
 const CONTEXT_KINDS = new Set(["bool", "query", "list"]);
 
@@ -71,6 +77,8 @@ class FastCall {
   private readonly at: CallSite;
   /** The builtin's unary entry, when this call may use it (one argument, the first declared). */
   readonly unary: ((value: unknown) => unknown) | undefined;
+  /** The builtin's aggregate entry, when this call may use it (no argument or the first declared). */
+  readonly aggregate: AggregateCall | undefined;
 
   constructor(
     private readonly fn: FunctionBuiltin,
@@ -103,6 +111,39 @@ class FastCall {
       this.names[0] === first &&
       this.defaults.length === 0;
     this.unary = unaryOk ? (fn.unary as (value: unknown) => unknown) : undefined;
+    const agg = fn.aggregate;
+    const aggregateOk =
+      agg !== undefined &&
+      (fn.permissions === undefined || fn.permissions.length === 0) &&
+      !plan.specs.some((sp) => CONTEXT_KINDS.has(sp.kind)) &&
+      this.n <= 1 &&
+      (this.n === 0 || (!this.lazy[0] && !this.isRest[0] && this.names[0] === first)) &&
+      this.defaults.length === 0;
+    this.aggregate = aggregateOk ? (agg as AggregateCall) : undefined;
+  }
+
+  /**
+   * A call through the aggregate entry: the site's state in the scope's aggregate context and
+   * step(); no argument object, no context unless something fails.
+   */
+  callAggregate(s: Scope): MaybePromise<unknown> {
+    let c: unknown = undefined;
+    if (this.n === 1) {
+      const v = this.evs[0]!(s);
+      if (v instanceof Promise) return this.slow(0, v, false, s, this.context(s), {}, NO_REST, null);
+      c = coerceValue(this.specs[0]!, v, null as unknown as BuiltinContext);
+      if (c instanceof Promise) return this.slow(0, c, true, s, this.context(s), {}, NO_REST, null);
+      if (c instanceof CoerceError) return this.fail(this.context(s), 0, c);
+    }
+    const agg = this.aggregate!;
+    let r: unknown;
+    try {
+      r = agg.step(s.agg.slot(this.at.id, agg.init), c);
+    } catch (e) {
+      logBuiltinFailure(this.context(s), e);
+      return null;
+    }
+    return r ?? null;
   }
 
   /** A call through the unary entry: no argument object, no context unless something fails. */
@@ -225,5 +266,6 @@ class FastCall {
 export function compileFastCall(fn: FunctionBuiltin, cargs: CompiledArgs, plan: FastCallPlan, site: number, span: Span): Ev {
   const call = new FastCall(fn, cargs, plan, site, span);
   if (call.unary !== undefined) return (s) => call.callUnary(s);
+  if (call.aggregate !== undefined) return (s) => call.callAggregate(s);
   return (s) => call.call(s);
 }

@@ -112,6 +112,21 @@ describe("unary builtin calls", () => {
   });
 });
 
+describe("aggregate calls", () => {
+  it("share one state whether a value arrives synchronously or not", async () => {
+    const q = "SELECT sum(item=if(condition=_value = 2, then=later(v=_value), else=_value)) AS S, count() AS C, max(item=_value) AS M FROM range(end=4)";
+    expect(await rowsOf(q, { extra })).toEqual(['{"S":0,"C":1,"M":0}', '{"S":1,"C":2,"M":1}', '{"S":3,"C":3,"M":2}', '{"S":6,"C":4,"M":3}']);
+  });
+
+  it("keep a state per GROUP BY bin and per call of a LET function", async () => {
+    expect(await rowsOf("SELECT _value % 2 AS K, enumerate(items=_value) AS E FROM range(end=5) GROUP BY K")).toEqual([
+      '{"K":0,"E":[0,2,4]}',
+      '{"K":1,"E":[1,3]}',
+    ]);
+    expect(await rowsOf("LET F(X) = count() + X SELECT F(X=10) AS A, F(X=20) AS B FROM range(end=2)")).toEqual(['{"A":11,"B":21}', '{"A":11,"B":21}']);
+  });
+});
+
 describe("SELECT * copies", () => {
   it("materialise stored queries held by the copied row", async () => {
     expect(await rowsOf("LET Q = SELECT 2 AS B FROM scope() SELECT * FROM foreach(row=[dict(X=Q, Y=1)])")).toEqual(['{"X":[{"B":2}],"Y":1}']);
