@@ -27,6 +27,13 @@ export interface QueryArg {
   stream(vars?: OrderedDict | Record<string, unknown>): RowStream;
   /** True when the value is a query (not a list or scalar). */
   readonly isQuery: boolean;
+  /**
+   * A fast path for bodies run once per row: when the value is a query that yields exactly one
+   * row without calling a plugin (`SELECT ... FROM scope()`), that row (or a Promise of it)
+   * computed as stream(vars) would, or END when it yields none (nesting too deep); undefined
+   * when the value is not such a query (then use stream()).
+   */
+  one?(vars?: OrderedDict | Record<string, unknown>): MaybePromise<unknown> | undefined;
 }
 
 /** An argument that the evaluator did not evaluate before the call (`arg.lazy()`). */

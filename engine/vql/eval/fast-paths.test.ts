@@ -140,6 +140,18 @@ describe("SELECT * copies", () => {
 });
 
 describe("foreach bodies", () => {
+  it("a one-row body shares one aggregate context across iterations (REFERENCE §5.7)", async () => {
+    const q = "SELECT * FROM foreach(row={ SELECT _value AS X FROM range(end=3) }, query={ SELECT X, count() AS C FROM scope() })";
+    expect(await rowsOf(q)).toEqual(['{"X":0,"C":1}', '{"X":1,"C":2}', '{"X":2,"C":3}']);
+  });
+
+  it("in a one-row body `*` expands scope()'s row, which has no columns (the outer row's columns are variables)", async () => {
+    expect(await rowsOf("SELECT * FROM foreach(row=[dict(A=1), dict(A=2)], query={ SELECT *, 'x' AS B FROM scope() })")).toEqual([
+      '{"B":"x"}',
+      '{"B":"x"}',
+    ]);
+  });
+
   it("see the outer row's columns, and nested bodies count towards the depth limit", async () => {
     expect(await rowsOf("SELECT * FROM foreach(row={ SELECT _value AS X FROM range(end=3) }, query={ SELECT X * 2 AS Y FROM scope() })")).toEqual([
       '{"Y":0}',

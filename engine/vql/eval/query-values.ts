@@ -4,7 +4,7 @@
  * to `query()` arguments. Stored queries are not bound to a scope: they run in the scope of
  * whoever opens them (REFERENCE §5.9, §5.10).
  */
-import { LazyValue, QueryValue, type MaybePromise, type RowStream } from "../values/query";
+import { END, LazyValue, QueryValue, type MaybePromise, type RowStream } from "../values/query";
 import { isDictLike, OrderedDict } from "../values/ordered-dict";
 import type { LazyArg, QueryArg } from "../builtins/types";
 import { ArrayStream, EMPTY_STREAM, streamToAsyncIterable } from "./stream";
@@ -16,6 +16,10 @@ export const MAX_DEPTH = 1000;
 /** A compiled SELECT. */
 export interface CompiledQuery {
   open(scope: Scope): RowStream;
+  /** Always exactly one row, without a plugin call (then single() gives it). */
+  readonly singleRow?: boolean;
+  /** The one row of a singleRow query, built in `scope`. */
+  single?(scope: Scope): MaybePromise<unknown>;
   /** Canonical one-line text (messages, EXPLAIN, %v). */
   readonly text: string;
 }
@@ -58,6 +62,23 @@ export class StoredQuery extends QueryValue {
     }
     if (this.vars) s = s.withVars(this.vars);
     return this.query.open(s);
+  }
+
+  /**
+   * The row of a single-row query opened with `vars` (as openWithVars would yield it), END when
+   * nesting is too deep; undefined when the query is not single-row.
+   */
+  oneRow(scope: Scope, vars: OrderedDict | Record<string, unknown> | undefined): MaybePromise<unknown> | undefined {
+    const q = this.query;
+    if (q.singleRow !== true) return undefined;
+    const agg = this.freshAggregates ? new AggContext() : scope.agg;
+    let s = vars ? scope.withVars(vars, agg, scope.depth + 1) : scope.deeper(agg);
+    if (s.depth > MAX_DEPTH) {
+      stackOverflow(scope);
+      return END;
+    }
+    if (this.vars) s = s.withVars(this.vars);
+    return q.single!(s);
   }
 
   describe(): string {
@@ -134,6 +155,11 @@ export class QueryArgImpl implements QueryArg {
 
   stream(vars?: OrderedDict | Record<string, unknown>): RowStream {
     return this.open(vars);
+  }
+
+  one(vars?: OrderedDict | Record<string, unknown>): MaybePromise<unknown> | undefined {
+    const v = this.value;
+    return v instanceof StoredQuery ? v.oneRow(this.scope, vars) : undefined;
   }
 }
 

@@ -268,14 +268,19 @@ export class SingleRowStream implements RowStream {
   next(): MaybePromise<unknown> {
     if (this.done) return END;
     this.done = true;
-    // scope()'s row has no members, so a row frame for it would change no lookup.
-    const keys = this.q.sharedKeys;
-    if (keys !== null) return buildSharedRow(keys, this.q.columns, this.scope);
-    return buildRow(this.q, SCOPE_ROW, this.scope, null);
+    return singleRowOf(this.q, this.scope);
   }
   close(): void {
     this.done = true;
   }
+}
+
+/** The row of `SELECT <columns> FROM scope()` (CompiledSelect.singleRow) in `scope`. */
+export function singleRowOf(q: CompiledSelect, scope: Scope): MaybePromise<unknown> {
+  // scope()'s row has no members, so a row frame for it would change no lookup.
+  const keys = q.sharedKeys;
+  if (keys !== null) return buildSharedRow(keys, q.columns, scope);
+  return buildRow(q, SCOPE_ROW, scope, null);
 }
 
 /** The (memberless) plugin row of scope() as the single-row path sees it. */

@@ -8,7 +8,7 @@
 import type { Column, Expr, SelectStatement } from "../ast/types";
 import { columnName, printSelectFlat } from "../ast/print";
 import { collect } from "../ast/walk";
-import type { RowStream } from "../values/query";
+import type { MaybePromise, RowStream } from "../values/query";
 import type { CompileContext, Ev } from "./compile-context";
 import { compileExpr } from "./expr";
 import { compileFrom } from "./from";
@@ -20,7 +20,7 @@ import { LimitStream, OrderStream } from "./group-order";
 import { aliasNeed, type AliasNeed } from "./lazy-row-need";
 import { scopePlugin } from "../builtins/core/scope";
 import { UNSET, type CompiledColumn, type RowShape } from "./build-row";
-import { SelectStream, SingleRowStream } from "./select-stream";
+import { SelectStream, SingleRowStream, singleRowOf } from "./select-stream";
 
 export type { CompiledColumn };
 
@@ -99,6 +99,11 @@ export class CompiledSelect implements CompiledQuery, RowShape {
     }
     const i = this.aliasIndex.get(name);
     return i === undefined ? -1 : i;
+  }
+
+  /** The row of a singleRow query (see SingleRowStream). */
+  single(scope: Scope): MaybePromise<unknown> {
+    return singleRowOf(this, scope);
   }
 
   open(scope: Scope): RowStream {

@@ -75,7 +75,11 @@ class ForeachStream extends PluginStream {
     const row = outerRow(o, this.column);
     if (row === undefined) return undefined;
     if (!this.body) return row;
-    this.inner = this.body.stream(varsOf(row));
+    const vars = varsOf(row);
+    // A one-row body (`SELECT ... FROM scope()`) gives its row without a stream.
+    const one = this.body.one?.(vars);
+    if (one !== undefined) return one === END ? undefined : one;
+    this.inner = this.body.stream(vars);
     return undefined;
   }
 
