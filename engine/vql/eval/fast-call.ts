@@ -75,6 +75,8 @@ class FastCall {
   /** The call needs a context before run(): run() declares one, or a coercion or permission check uses it. */
   private readonly needsContext: boolean;
   private readonly at: CallSite;
+  /** The first argument is declared `any` (no coercion for scalars). */
+  private readonly anyFirst: boolean;
   /** The builtin's unary entry, when this call may use it (one argument, the first declared). */
   readonly unary: ((value: unknown) => unknown) | undefined;
   /** The builtin's aggregate entry, when this call may use it (no argument or the first declared). */
@@ -102,6 +104,7 @@ class FastCall {
     this.needsContext =
       fn.run.length >= 2 || (fn.permissions !== undefined && fn.permissions.length > 0) || plan.specs.some((sp) => CONTEXT_KINDS.has(sp.kind));
     const first = Object.keys(fn.args)[0];
+    this.anyFirst = this.n > 0 && plan.specs[0]!.kind === "any";
     const unaryOk =
       fn.unary !== undefined &&
       !this.needsContext &&
@@ -130,10 +133,13 @@ class FastCall {
     let c: unknown = undefined;
     if (this.n === 1) {
       const v = this.evs[0]!(s);
-      if (v instanceof Promise) return this.slow(0, v, false, s, this.context(s), {}, NO_REST, null);
-      c = coerceValue(this.specs[0]!, v, null as unknown as BuiltinContext);
-      if (c instanceof Promise) return this.slow(0, c, true, s, this.context(s), {}, NO_REST, null);
-      if (c instanceof CoerceError) return this.fail(this.context(s), 0, c);
+      c = v;
+      if (!this.anyFirst || (typeof v === "object" && v !== null)) {
+        if (v instanceof Promise) return this.slow(0, v, false, s, this.context(s), {}, NO_REST, null);
+        c = coerceValue(this.specs[0]!, v, null as unknown as BuiltinContext);
+        if (c instanceof Promise) return this.slow(0, c, true, s, this.context(s), {}, NO_REST, null);
+        if (c instanceof CoerceError) return this.fail(this.context(s), 0, c);
+      }
     }
     const agg = this.aggregate!;
     let r: unknown;
@@ -149,11 +155,15 @@ class FastCall {
   /** A call through the unary entry: no argument object, no context unless something fails. */
   callUnary(s: Scope): MaybePromise<unknown> {
     const v = this.evs[0]!(s);
-    if (v instanceof Promise) return this.slow(0, v, false, s, this.context(s), {}, NO_REST, null);
-    // Without a context, the coercion cannot need one (see needsContext).
-    const c = coerceValue(this.specs[0]!, v, null as unknown as BuiltinContext);
-    if (c instanceof Promise) return this.slow(0, c, true, s, this.context(s), {}, NO_REST, null);
-    if (c instanceof CoerceError) return this.fail(this.context(s), 0, c);
+    let c = v;
+    // An `any` argument keeps a scalar as it is; objects may be lazy values to force.
+    if (!this.anyFirst || (typeof v === "object" && v !== null)) {
+      if (v instanceof Promise) return this.slow(0, v, false, s, this.context(s), {}, NO_REST, null);
+      // Without a context, the coercion cannot need one (see needsContext).
+      c = coerceValue(this.specs[0]!, v, null as unknown as BuiltinContext);
+      if (c instanceof Promise) return this.slow(0, c, true, s, this.context(s), {}, NO_REST, null);
+      if (c instanceof CoerceError) return this.fail(this.context(s), 0, c);
+    }
     let r: unknown;
     try {
       r = this.unary!(c);
