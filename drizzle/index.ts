@@ -2,4 +2,4 @@
 export { openDatabase, redactUrl, type Database, type Db, type OpenOptions } from "./client";
 export * from "./errors";
 export * as queries from "./queries";
-export type { UserRecord, SessionRecord, ApiKeyRecord, AuditRecord } from "./schema";
+export type { UserRecord, SessionRecord, ApiKeyRecord, AuditRecord, ClientRecord, FlowRecord, FlowSourceRecord, FlowLogRecord, FlowUploadRecord, EventRecord } from "./schema";

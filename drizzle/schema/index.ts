@@ -1,1 +1,4 @@
 export * from "./users";
+export * from "./clients";
+export * from "./flows";
+export * from "./events";

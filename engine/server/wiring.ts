@@ -7,6 +7,12 @@ import { startAudit } from "./services/audit";
 import type { Clock, Engine, Logger, ServerConfig } from "./services/types";
 import { TALON_VERSION } from "./version";
 import { createUiHub } from "./ws/ui-hub";
+import { createAgentGateway, createConnectionRegistry } from "./agent-gateway";
+import { startClients } from "./services/clients";
+import { startEvents } from "./services/events";
+import { startFlows } from "./services/flows";
+import { startInterrogation } from "./services/interrogation";
+import type { ArtifactSource } from "./services/types";
 
 export interface EngineOptions {
   dataDir?: string;
@@ -16,6 +22,12 @@ export interface EngineOptions {
   memory?: boolean;
   log?: Logger;
   clock?: Clock;
+  /** Artifact definitions for collections (tests; the artifact repository once wired). */
+  artifactSource?: ArtifactSource;
+  /** Interrogations started per second at most (default 100; 0 disables). */
+  interrogationsPerSecond?: number;
+  /** Agent heartbeat interval (tests shorten it). */
+  agentHeartbeatMs?: number;
 }
 
 export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
@@ -35,6 +47,29 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   const audit = startAudit(deps);
   const accounts = startAccounts(deps, audit);
   const ui = createUiHub({ log, version: TALON_VERSION });
+  // endpoints (issue 5): events, connected agents, clients, flows, interrogation, the agent route
+  const events = startEvents(deps);
+  const agents = createConnectionRegistry();
+  const clients = startClients(deps, { audit, events, agents, signal: controller.signal });
+  const flows = startFlows(deps, {
+    agents,
+    events,
+    audit,
+    artifacts: () => opts.artifactSource,
+    onChange: (clientId, flowId) => ui.publish(`flows:${clientId}`, { type: "flow", flowId }),
+  });
+  agents.onChange = (clientId, online) => ui.publish("clients", { type: "online", clientId, online });
+  const interrogation = startInterrogation(deps, {
+    clients,
+    flows,
+    events,
+    signal: controller.signal,
+    perSecond: opts.interrogationsPerSecond ?? envNumber("TALON_INTERROGATIONS_PER_SECOND"),
+    onInterrogated: (clientId) => ui.publish("clients", { type: "interrogated", clientId }),
+  });
+  ui.authorize("clients", (p) => p.permissions.has("READ_RESULTS"));
+  ui.authorize("flows", (p) => p.permissions.has("READ_RESULTS"));
+  const agentRoute = createAgentGateway({ registry: agents, clients, flows, log, serverVersion: TALON_VERSION, heartbeatMs: opts.agentHeartbeatMs, signal: controller.signal });
   const started = Date.now();
   let closing: Promise<void> | undefined;
 
@@ -43,8 +78,13 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     log,
     audit,
     accounts,
+    clients,
+    flows,
+    events,
+    interrogation,
+    agents,
     ui,
-    wsRoutes: [ui.route],
+    wsRoutes: [ui.route, agentRoute],
     signal: controller.signal,
     async health() {
       try {
@@ -57,9 +97,16 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     close() {
       closing ??= (async () => {
         controller.abort(new Error("engine closing"));
+        await flows.drain().catch(() => {});
+        await clients.flushTouches().catch(() => {});
         await database.close();
       })();
       return closing;
     },
   };
+}
+
+function envNumber(name: string): number | undefined {
+  const v = process.env[name];
+  return v === undefined || v === "" || !Number.isFinite(Number(v)) ? undefined : Number(v);
 }

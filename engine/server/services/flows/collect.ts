@@ -1,0 +1,90 @@
+// collect(): resolves the artifacts, checks permissions, compiles their sources with parameter
+// values into the request the agent runs, stores the flow (WAITING) and sends it at once when
+// the client is connected.
+import { randomBytes } from "node:crypto";
+import { queries } from "../../../../drizzle";
+import { createFlowId, parseClientId } from "../../../protocol";
+import { requirePermission, ServiceError, type ArtifactDefinition, type ArtifactSource, type CollectRequest, type Principal, type ServiceDeps } from "../types";
+import type { StoredRequest } from "./request";
+
+export const DEFAULT_TIMEOUT_SEC = 600;
+export const DEFAULT_MAX_ROWS = 1_000_000;
+export const DEFAULT_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
+
+/** Source result names: `Artifact` for one unnamed source, else `Artifact/Source` (or `/N`). */
+export function compileArtifact(def: ArtifactDefinition, env: Record<string, unknown>): StoredRequest["compiled"][number] {
+  const unnamed = def.sources.filter((s) => !s.name).length;
+  return {
+    name: def.name,
+    env,
+    sources: def.sources.map((s, i) => {
+      const name = s.name ? `${def.name}/${s.name}` : unnamed === 1 && def.sources.length === 1 ? def.name : `${def.name}/${i}`;
+      const precondition = s.precondition ?? def.precondition;
+      return precondition ? { name, precondition, query: s.query } : { name, query: s.query };
+    }),
+  };
+}
+
+/** Parameter values for one artifact: declared defaults, then the caller's values. */
+export function parametersFor(def: ArtifactDefinition, given: Record<string, unknown> | undefined, names: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of def.parameters) if (p.default !== undefined) out[p.name] = p.default;
+  if (!given) return out;
+  const perArtifact = names.some((n) => given[n] && typeof given[n] === "object" && !Array.isArray(given[n]));
+  const values = perArtifact ? (given[def.name] as Record<string, unknown> | undefined) ?? {} : given;
+  for (const [k, v] of Object.entries(values)) out[k] = v;
+  return out;
+}
+
+export async function resolveArtifacts(source: ArtifactSource | undefined, names: string[], actor: Principal): Promise<ArtifactDefinition[]> {
+  if (!names.length) throw new ServiceError("bad_request", "name at least one artifact to collect");
+  const defs: ArtifactDefinition[] = [];
+  for (const name of names) {
+    const def = source ? await source.get(String(name)) : undefined;
+    if (!def) throw new ServiceError("not_found", `no artifact named ${name}`);
+    const type = (def.type || "CLIENT").toUpperCase();
+    if (type !== "CLIENT") throw new ServiceError("bad_request", `${def.name} is a ${type} artifact; only CLIENT artifacts are collected from clients`);
+    if (!def.sources.length) throw new ServiceError("bad_request", `${def.name} has no sources`);
+    for (const perm of def.requiredPermissions ?? []) {
+      if (!actor.permissions.has(perm as never)) throw new ServiceError("forbidden", `collecting ${def.name} needs the ${perm} permission`);
+    }
+    defs.push(def);
+  }
+  return defs;
+}
+
+export function startCollect(deps: ServiceDeps, p: { artifacts?: ArtifactSource; dispatch(flowId: string, clientId: string, req: StoredRequest): void; changed(clientId: string, flowId: string): void }) {
+  const { db } = deps.database;
+
+  return async function collect(actor: Principal, r: CollectRequest) {
+    requirePermission(actor, "COLLECT_CLIENT");
+    const clientId = parseClientId(r.clientId);
+    if (!clientId) throw new ServiceError("bad_request", `\`${r.clientId}\` is not a client id (C. followed by 16 hex digits)`);
+    if (!(await queries.getClient(db, clientId))) throw new ServiceError("not_found", `no client ${clientId}`);
+    const names = [...new Set((r.artifacts ?? []).map(String))];
+    const defs = await resolveArtifacts(p.artifacts, names, actor);
+    const parameters: StoredRequest["parameters"] = {};
+    const compiled = defs.map((def) => {
+      const env = parametersFor(def, r.parameters, names);
+      parameters[def.name] = env;
+      return compileArtifact(def, env);
+    });
+    const timeoutSec = r.timeoutSec && r.timeoutSec > 0 ? r.timeoutSec : DEFAULT_TIMEOUT_SEC;
+    const req: StoredRequest = {
+      artifacts: defs.map((d) => d.name),
+      parameters,
+      compiled,
+      timeoutMs: Math.round(timeoutSec * 1000),
+      maxRows: r.maxRows && r.maxRows > 0 ? Math.trunc(r.maxRows) : DEFAULT_MAX_ROWS,
+      maxUploadBytes: r.maxUploadBytes !== undefined && r.maxUploadBytes >= 0 ? Math.trunc(r.maxUploadBytes) : DEFAULT_MAX_UPLOAD_BYTES,
+      permissions: [...actor.permissions],
+      creator: r.creator || actor.username,
+    };
+    const now = deps.clock.now();
+    const flowId = createFlowId(now.getTime(), randomBytes(3));
+    const flow = await queries.createFlow(db, { flowId, clientId, creator: req.creator, request: req as unknown as Record<string, unknown>, at: now });
+    p.dispatch(flowId, clientId, req);
+    p.changed(clientId, flowId);
+    return flow;
+  };
+}

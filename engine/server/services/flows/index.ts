@@ -1,0 +1,1 @@
+export { startFlows } from "./start";

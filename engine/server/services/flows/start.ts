@@ -1,0 +1,77 @@
+// Builds the flows service: collect, dispatch, the single ingest writer, reads, cancel.
+import type { FlowRecord } from "../../../../drizzle";
+import type { AgentConnections, ArtifactSource, AuditService, EventsService, FlowsService, ServiceDeps } from "../types";
+import { startCollect } from "./collect";
+import { startDispatch } from "./dispatch";
+import { startIngest } from "./ingest";
+import { toFlowSummary } from "./mappers";
+import { startFlowReads } from "./read";
+import { createUploadStore } from "./uploads";
+
+export interface FlowsOptions {
+  agents: AgentConnections;
+  events: EventsService;
+  audit: AuditService;
+  /** Artifact definitions (the repository, once wired; tests pass their own). */
+  artifacts?: () => ArtifactSource | undefined;
+  /** A flow changed: live updates for browsers. */
+  onChange?(clientId: string, flowId: string): void;
+}
+
+export function startFlows(deps: ServiceDeps, o: FlowsOptions): FlowsService & { onCompleted(listener: (flows: FlowRecord[]) => void): () => void } {
+  const { db } = deps.database;
+  const uploads = createUploadStore(deps.config.dataDir);
+  const listeners = new Set<(flows: FlowRecord[]) => void>();
+  const changed = (clientId: string, flowId: string) => o.onChange?.(clientId, flowId);
+  const completed = (flows: FlowRecord[]) => {
+    for (const l of listeners) {
+      try {
+        l(flows);
+      } catch (err) {
+        deps.log.error("flow completion listener failed", { error: (err as Error).message });
+      }
+    }
+  };
+  const dispatch = startDispatch(deps, { agents: o.agents, events: o.events, audit: o.audit, changed, completed });
+  const reads = startFlowReads(deps, uploads);
+  const ingest = startIngest(deps, { events: o.events, uploads, hooks: { changed, completed } });
+  const collect = startCollect(deps, {
+    get artifacts() {
+      return o.artifacts?.();
+    },
+    dispatch: dispatch.dispatch,
+    changed,
+  });
+
+  return {
+    async collect(actor, request) {
+      const flow = await collect(actor, request);
+      await o.audit.record(actor, "ScheduleFlow", { client_id: flow.clientId, flow_id: flow.flowId, artifacts: request.artifacts });
+      return toFlowSummary(flow, []);
+    },
+    list: reads.list,
+    get: reads.get,
+    results: reads.results,
+    logs: reads.logs,
+    uploads: reads.uploads,
+    uploadFile: reads.uploadFile,
+    async cancel(actor, clientId, flowId) {
+      await dispatch.cancel(actor, clientId, flowId, reads.load);
+      return reads.load(clientId, flowId);
+    },
+    agentConnected: dispatch.agentConnected,
+    receive: (clientId, message) => ingest.receive(clientId, message, approxBytes(message)),
+    drain: ingest.drain,
+    onCompleted(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+function approxBytes(m: { type: string } & Record<string, unknown>): number {
+  if (m.type === "upload") return String(m.data ?? "").length;
+  if (m.type === "rows") return (m.rows as unknown[]).length * 200;
+  return 200;
+}
+
