@@ -45,7 +45,7 @@ export const DIAGNOSTICS = {
   VQL1031: { severity: "error", template: "expected an expression after `,`, found {0}", doc: "Talon rejects empty list elements such as `(1,,2)`." },
   VQL1099: { severity: "error", template: "internal parser error: {0}", doc: "A bug in the parser; please report the query." },
   // ---- Velociraptor compatibility (Talon accepts with the obvious meaning) -------------
-  VQL1501: { severity: "warning", template: "Velociraptor reads `{0}` as a negative literal and rejects this; write `- {1}` with a space", doc: "A minus glued to a digit or name after an operand: Talon subtracts." },
+  VQL1501: { severity: "warning", template: "Velociraptor reads `{0}` as a negative value and rejects the query here; write `- {1}` with a space", doc: "A minus glued to a digit or name after an operand: Talon subtracts." },
   VQL1502: { severity: "warning", template: "Velociraptor has no `%` operator; Talon computes the remainder", doc: "The modulo operator is a Talon extension." },
   VQL1503: { severity: "warning", template: "Velociraptor accepts `[...]` only as an argument value; write {0}", doc: "A bracket list elsewhere is a Talon extension (always a list, no one-element collapse)." },
   VQL1504: { severity: "warning", template: "Velociraptor negates only names, calls and number literals written without a space; write {0}", doc: "Unary minus on other operands is a Talon extension." },

@@ -42,7 +42,7 @@ export function flatExpr(e: Expr): string {
     case "slice":
       return `${flatExpr(e.object)}[${e.start ? flatExpr(e.start) : ""}:${e.end ? flatExpr(e.end) : ""}]`;
     case "not":
-      return "NOT " + flatExpr(e.operand);
+      return e.raw + " " + flatExpr(e.operand);
     case "binary":
     case "compare":
       return `${flatExpr(e.left)} ${e.op} ${flatExpr(e.right)}`;
@@ -128,7 +128,7 @@ class Formatter {
         return lines;
       }
       case "not":
-        return this.expr(e.operand, indent, prefix + "NOT ", anchor);
+        return this.expr(e.operand, indent, prefix + e.raw + " ", anchor);
       case "compare":
       case "binary": {
         const left = this.expr(e.left, indent, prefix, anchor);

@@ -113,9 +113,12 @@ export interface Param {
 }
 
 /**
- * A name as written: `Foo` or `` `a b` ``.
- * `name` is the decoded name (backticks removed, Go escapes inside backticks interpreted the
- * way vfilter's Unquote_ident does); `raw` is the source text (kept for printing).
+ * A name as written: `Foo` or `` `a b` ``; `raw` is the source text (kept for printing).
+ * `name` is the decoded name, decoded the way vfilter decodes that position:
+ * - LET names, parameters, aliases, argument names, member names after `.`, ORDER BY columns:
+ *   backticks removed and Go escapes inside them interpreted (vfilter Unquote_ident);
+ * - components of dotted symbols, calls and FROM targets (SymbolRef.parts, CallExpr.name,
+ *   PluginCall.name): backticks removed, no escape processing (vfilter SplitIdent).
  */
 export interface Name {
   kind: "name";

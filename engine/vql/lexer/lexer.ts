@@ -31,7 +31,13 @@ export interface LexResult {
   diagnostics: Diagnostic[];
 }
 
-const OPERATORS2 = ["<>", "!=", "<=", ">=", "=>", "=~"];
+/** `<>` `!=` `<=` `>=` `=>` `=~` */
+function isOperator2(c: number, c1: number): boolean {
+  if (c === 60) return c1 === 62 || c1 === 61;
+  if (c === 33 || c === 62) return c1 === 61;
+  if (c === 61) return c1 === 62 || c1 === 126;
+  return false;
+}
 const OPERATORS1 = "-+:*/%,.()=<>{}[]";
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -143,13 +149,14 @@ export function tokenize(text: string): LexResult {
     if (isIdentStart(c)) {
       let j = i + 1;
       while (j < n && isIdentPart(text.charCodeAt(j))) j++;
-      const word = text.slice(i, j);
-      const kw = keywordOf(word);
+      // Keywords are 2 to 7 letters long; longer words are plain names.
+      const word = j - i <= 7 ? text.slice(i, j) : "";
+      const kw = word ? keywordOf(word) : undefined;
       if (kw) {
         push(kw, j);
         continue;
       }
-      const upper = word.toUpperCase();
+      const upper = j - i === 5 ? word.toUpperCase() : "";
       if (upper === "GROUP" || upper === "ORDER") {
         let k = j;
         while (k < n && isSpace(text.charCodeAt(k))) k++;
@@ -188,8 +195,7 @@ export function tokenize(text: string): LexResult {
       continue;
     }
     // Operators.
-    const two = text.slice(i, i + 2);
-    if (OPERATORS2.includes(two)) {
+    if (isOperator2(c, c1)) {
       push("op", i + 2);
       continue;
     }

@@ -11,14 +11,16 @@ import { parseSubquery } from "./statements";
 export function parseCallArgs(p: Parser, path: string): Arg[] {
   const args: Arg[] = [];
   if (p.eatOp(")")) return args;
-  p.enter();
   for (;;) {
     args.push(parseArg(p, path));
-    if (p.eatOp(",")) continue;
+    if (p.eatOp(",")) {
+      if (p.isOp(")")) p.failHere("VQL1010", ["an argument after `,`", "`)`"], "VQL does not allow a trailing comma in an argument list");
+      continue;
+    }
     if (p.eatOp(")")) break;
-    p.failHere("VQL1011", [path, describe(p.peek())]);
+    const hint = p.isOp("=>") ? 'lambdas are passed as strings, e.g. `condition="x => x > 1"`' : undefined;
+    p.failHere("VQL1011", [path, describe(p.peek())], hint);
   }
-  p.leave();
   return args;
 }
 

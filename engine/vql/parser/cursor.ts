@@ -10,12 +10,16 @@ export class ParseAbort {
   constructor(readonly diagnostic: Diagnostic | undefined) {}
 }
 
+/** Maximum parser recursion (nested parentheses, subqueries, calls, NOT). */
 export const MAX_DEPTH = 200;
+/** Maximum depth of the resulting tree, counting each operator of a chain (`a OR b OR ...`) as a level. */
+export const MAX_TREE_DEPTH = 2000;
 
 export class Parser {
   readonly tokens: Token[];
   pos = 0;
   depth = 0;
+  treeDepth = 0;
   readonly diagnostics: Diagnostic[] = [];
   /** Warnings/errors that depend on context (bracket lists, subqueries), keyed by node. */
   readonly pending = new Map<Expr, Diagnostic>();
@@ -76,6 +80,7 @@ export class Parser {
   }
 
   enter(): void {
+    this.treeDepth++;
     if (++this.depth > MAX_DEPTH) {
       const t = this.peek();
       this.fail("VQL1022", { start: t.start, end: t.end }, [String(MAX_DEPTH)]);
@@ -84,6 +89,21 @@ export class Parser {
 
   leave(): void {
     this.depth--;
+    this.treeDepth--;
+  }
+
+  /** One more operator in a left-associative chain: the tree gets one level deeper. */
+  chainStep(): void {
+    if (++this.treeDepth > MAX_TREE_DEPTH) {
+      const t = this.peek();
+      this.fail("VQL1022", { start: t.start, end: t.end }, [String(MAX_TREE_DEPTH)]);
+    }
+  }
+
+  /** Resets the depth counters after an abandoned statement. */
+  resetDepth(): void {
+    this.depth = 0;
+    this.treeDepth = 0;
   }
 
   /** Replaces a glued `-1` / `-X` token by a `-` operator and the rest (Talon's subtraction extension). */

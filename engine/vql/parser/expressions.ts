@@ -59,24 +59,30 @@ function parseListTail(p: Parser, first: Expr, syntax: ArrayExpr["syntax"], star
 /** AndExpr := OrExpr { (AND | &&) OrExpr } (left-associative). */
 export function parseAndExpr(p: Parser): Expr {
   p.enter();
+  const before = p.treeDepth;
   let left = parseOrExpr(p);
   while (p.peek().kind === "AND") {
     const op = p.next();
+    p.chainStep();
     const right = parseOrExpr(p);
     left = { kind: "and", span: span(left.span.start, right.span.end), operator: op.text, left, right };
   }
+  p.treeDepth = before;
   p.leave();
   return left;
 }
 
 /** OrExpr := Condition { (OR | |+) Condition }: binds tighter than AND. */
 function parseOrExpr(p: Parser): Expr {
+  const before = p.treeDepth;
   let left = parseCondition(p);
   while (p.peek().kind === "OR") {
     const op = p.next();
+    p.chainStep();
     const right = parseCondition(p);
     left = { kind: "or", span: span(left.span.start, right.span.end), operator: op.text, left, right };
   }
+  p.treeDepth = before;
   return left;
 }
 
@@ -120,6 +126,7 @@ function parseOperand(p: Parser, parse: (p: Parser) => Expr, op: Token): Expr {
 
 /** Additive := Multiplicative { (+ | -) Multiplicative }; a glued `-1`/`-X` here is split (Talon). */
 function parseAdditive(p: Parser): Expr {
+  const before = p.treeDepth;
   let left = parseMultiplicative(p);
   for (;;) {
     const t = p.peek();
@@ -130,24 +137,29 @@ function parseAdditive(p: Parser): Expr {
     }
     if (!(t.kind === "op" && (t.text === "+" || t.text === "-"))) break;
     p.next();
+    p.chainStep();
     const right = parseOperand(p, parseMultiplicative, t);
     left = { kind: "binary", span: span(left.span.start, right.span.end), op: t.text as "+" | "-", left, right };
   }
+  p.treeDepth = before;
   return left;
 }
 
 /** Multiplicative := Member { (* | / | %) Value }; a non-bare right operand is a Talon extension. */
 function parseMultiplicative(p: Parser): Expr {
+  const before = p.treeDepth;
   let left = parseMember(p);
   for (;;) {
     const t = p.peek();
     if (!(t.kind === "op" && (t.text === "*" || t.text === "/" || t.text === "%"))) break;
     p.next();
     if (t.text === "%") p.report("VQL1502", spanOf(t));
+    p.chainStep();
     const right = parseOperand(p, parseMember, t);
     if (!isBareValue(right)) p.report("VQL1505", right.span, [t.text]);
     left = { kind: "binary", span: span(left.span.start, right.span.end), op: t.text as "*" | "/" | "%", left, right };
   }
+  p.treeDepth = before;
   return left;
 }
 
@@ -173,15 +185,20 @@ export function isBareValue(e: Expr): boolean {
 
 /** Member := Value { "[" index-or-slice "]" | "." Name }. */
 function parseMember(p: Parser): Expr {
+  const before = p.treeDepth;
   let object = parseValue(p);
   for (;;) {
+    if (p.isOp(".") || p.isOp("[")) p.chainStep();
     if (p.isOp(".")) {
       p.next();
       const property = parseMemberName(p);
       object = { kind: "member", span: span(object.span.start, property.span.end), object, property };
     } else if (p.isOp("[")) {
       object = parseIndexOrSlice(p, object);
-    } else return object;
+    } else {
+      p.treeDepth = before;
+      return object;
+    }
   }
 }
 
@@ -307,10 +324,8 @@ export function identName(t: Token, raw: string): Name {
 function parseParen(p: Parser): Expr {
   const open = p.next();
   if (p.isOp(")")) p.fail("VQL1019", span(open.start, p.peek().end));
-  p.enter();
   const first = parseAndExpr(p);
   const inner: Expr = p.isOp(",") ? parseListTail(p, first, "paren", open.start) : first;
-  p.leave();
   if (!p.isOp(")")) p.failHere("VQL1030", [describe(p.peek())]);
   const close = p.next();
   if (inner.kind === "array" && inner.syntax === "paren") {
@@ -323,7 +338,6 @@ function parseParen(p: Parser): Expr {
 /** `[a, b]`: an argument value in vfilter; elsewhere a Talon extension (warning kept pending). */
 function parseBracketList(p: Parser): ArrayExpr {
   const open = p.next();
-  p.enter();
   const elements: Expr[] = [];
   let trailingComma = false;
   if (!p.isOp("]")) {
@@ -337,7 +351,6 @@ function parseBracketList(p: Parser): ArrayExpr {
       elements.push(parseAndExpr(p));
     }
   }
-  p.leave();
   if (!p.isOp("]")) p.failHere("VQL1028", ["the list", describe(p.peek())]);
   const close = p.next();
   const node: ArrayExpr = { kind: "array", span: span(open.start, close.end), syntax: "bracket", elements, trailingComma, collapse: false };

@@ -49,7 +49,7 @@ function parseStatements(p: Parser, statements: Statement[]): void {
     } catch (e) {
       if (!(e instanceof ParseAbort)) throw e;
       flushPending(p);
-      p.depth = 0;
+      p.resetDepth();
       const partialStmt = fromPartial(partial, p);
       if (partialStmt) statements.push(partialStmt);
       if (p.diagnostics.length === before && !e.diagnostic && p.peek().kind !== "invalid") {

@@ -160,7 +160,7 @@ function parseColumn(p: Parser): Column {
     p.failHere("VQL1013", [p.prev().kind === "SELECT" ? "after `SELECT`" : "for the column", describe(t)], hint);
   }
   const expr = p.isOp("{") ? parseSubquery(p) : parseAndExpr(p);
-  allowHere(p, expr);
+  if (expr.kind === "subquery") allowHere(p, expr);
   const column: Column = { kind: "column", span: { ...expr.span }, expr };
   if (p.peek().kind === "AS") {
     p.next();
@@ -190,7 +190,7 @@ function parseOrderBy(p: Parser, kw: Token): OrderBy {
   }
   const next = p.peek();
   if (next.kind === "op" && (next.text === "(" || next.text === "." || next.text === ",")) {
-    p.failHere("VQL1020", [describe(t)], "ORDER BY takes one column name; compute the value as an aliased column and order by the alias");
+    p.fail("VQL1020", { start: t.start, end: next.end }, [describe(t) + (next.text === "," ? "" : " " + describe(next))], "ORDER BY takes one column name; compute the value as an aliased column and order by the alias");
   }
   return node;
 }

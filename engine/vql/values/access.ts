@@ -10,6 +10,12 @@ import { Timestamp, timestampMember } from "./timestamp";
 
 export const MISSING: unique symbol = Symbol("vql.missing");
 
+/**
+ * Host objects may implement `[VQL_MEMBER](name)` to resolve `x.name` themselves (return
+ * undefined for "no such member"; a Promise is allowed).
+ */
+export const VQL_MEMBER: unique symbol = Symbol.for("vql.member");
+
 function pseudoMember(d: OrderedDict | Record<string, unknown>, name: string): unknown {
   const keys = dictKeys(d);
   switch (name) {
@@ -56,6 +62,11 @@ export function getMember(v: unknown, name: string): unknown {
   }
   if (v instanceof Map) return v.has(name) ? v.get(name) ?? null : MISSING;
   if (v instanceof Bytes) return MISSING;
+  const custom = (v as { [VQL_MEMBER]?: (n: string) => unknown })[VQL_MEMBER];
+  if (typeof custom === "function") {
+    const x = custom.call(v, name);
+    return x === undefined ? MISSING : x;
+  }
   if (name in v) {
     const x = (v as Record<string, unknown>)[name];
     if (typeof x === "function") return x.length === 0 ? ((x as () => unknown).call(v) ?? null) : MISSING;

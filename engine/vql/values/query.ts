@@ -21,6 +21,12 @@ export interface RowStream {
   close(): MaybePromise<void>;
 }
 
+/**
+ * Brand of RowStream objects a plugin may return from run() instead of an iterable (the
+ * evaluator then pulls rows without a microtask per row). Set `[ROW_STREAM] = true`.
+ */
+export const ROW_STREAM: unique symbol = Symbol.for("vql.row-stream");
+
 /** A query that has not run: `LET X = SELECT ...`, a `{ SELECT ... }` argument, a query arg. */
 export abstract class QueryValue {
   /** Opens a stream of the query's rows in the given evaluator scope (opaque here). */

@@ -1,0 +1,6 @@
+// Public surface of the analysis passes (re-exports only).
+export { lint, type LintOptions } from "./lint";
+export { outline, markdownOf, type OutlineEntry, type OutlineParam } from "./outline";
+export { completionContext, type CompletionContext, type CallInfo } from "./completion-context";
+export { indexDescriptors, type DescriptorLike, type ArgInfo, type DescriptorIndex } from "./descriptors";
+export { editDistance, nearest, didYouMean } from "./suggest";

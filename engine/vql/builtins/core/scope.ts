@@ -1,0 +1,36 @@
+/** scope(): the current scope as one row with no columns (plugin) or as a value (function). */
+import { OrderedDict } from "../../values/ordered-dict";
+import { VQL_MEMBER } from "../../values/access";
+import { defineFunction, definePlugin } from "../define";
+import type { BuiltinContext } from "../types";
+
+/** A value whose members resolve variables of the calling scope (`scope().Foo`). */
+export class ScopeHandle {
+  constructor(private readonly ctx: BuiltinContext) {}
+  [VQL_MEMBER](name: string): unknown {
+    return this.ctx.lookup(name);
+  }
+  toJSON(): Record<string, never> {
+    return {};
+  }
+}
+
+export const scopePlugin = definePlugin({
+  name: "scope",
+  category: "basic",
+  doc: "One row with no columns: select from it to evaluate expressions once (`SELECT 1 FROM scope()`).",
+  args: {},
+  *run() {
+    yield new OrderedDict();
+  },
+});
+
+export const scopeFunction = defineFunction({
+  name: "scope",
+  category: "basic",
+  doc: "The current scope as a value; `scope().Name` resolves the variable Name.",
+  args: {},
+  run(_args, ctx) {
+    return new ScopeHandle(ctx);
+  },
+});

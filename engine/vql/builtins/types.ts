@@ -1,0 +1,118 @@
+/**
+ * Shapes shared by builtins and the evaluator: the builtin definitions, the context handed to
+ * run(), and the lazy/query argument objects. No behaviour here.
+ */
+import type { Span } from "../ast/types";
+import type { MaybePromise, RowStream } from "../values/query";
+import type { OrderedDict } from "../values/ordered-dict";
+import type { AnyArgSpec, ArgSchema, InferArgs } from "./arg";
+
+export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
+export type Platform = "portable" | "server" | "client";
+
+/** A row-producing value passed to a `query()` argument. */
+export interface QueryArg {
+  /** The value as given (a stored query, list, dict or scalar). */
+  readonly value: unknown;
+  /**
+   * Streams the rows. For a stored query, `vars` are pushed as a scope layer on top of the
+   * calling scope (foreach uses this to run its body per row). Breaking out of the loop stops
+   * the query (its producers' `finally` blocks run).
+   */
+  rows(vars?: OrderedDict | Record<string, unknown>): AsyncIterable<unknown>;
+  /**
+   * The same rows as a maybe-sync RowStream (values/query.ts): a fast path for plugins that
+   * return a RowStream themselves. The caller must close() it.
+   */
+  stream(vars?: OrderedDict | Record<string, unknown>): RowStream;
+  /** True when the value is a query (not a list or scalar). */
+  readonly isQuery: boolean;
+}
+
+/** An argument that the evaluator did not evaluate before the call (`arg.lazy()`). */
+export interface LazyArg {
+  /** Evaluates the expression in the caller's scope (each call evaluates again). */
+  value(): MaybePromise<unknown>;
+}
+
+/** What run() receives besides its arguments. Valid for the duration of the call. */
+export interface BuiltinContext {
+  /** The builtin's name as called. */
+  readonly name: string;
+  /** Aborted on cancel, timeout or LIMIT; pass it to every await that supports it. */
+  readonly signal: AbortSignal;
+  /** Opaque services object from RunOptions.host (server/agent put theirs here). */
+  readonly host: unknown;
+  /** The caller's permissions (undefined = unrestricted). */
+  readonly permissions: ReadonlySet<string> | undefined;
+  /** Span of the call in the source text. */
+  readonly callSpan: Span;
+  /** Writes to the query log (with the call span unless another span is given). */
+  log(level: LogLevel, message: string, span?: Span): void;
+  /**
+   * A variable of the calling scope; undefined when not defined. A lazy `LET X = expr` is
+   * evaluated, which may give a Promise.
+   */
+  lookup(name: string): MaybePromise<unknown>;
+  /** Names of all variables visible in the calling scope, innermost first. */
+  scopeNames(): string[];
+  /** Milliseconds since the epoch from RunOptions.clock. */
+  now(): number;
+  /** State of this call site in the current aggregate context (count(), sum(), ...). */
+  aggregate<T>(init: () => T): { value: T };
+  /** Forces lazy values and expands stored queries (deeply) into lists of rows. */
+  materialize(value: unknown): Promise<unknown>;
+  /** Truthiness; a stored query is truthy when it yields a row. */
+  isTruthy(value: unknown): MaybePromise<boolean>;
+  /** Turns any value into a row source (what a `query()` argument receives). */
+  toQuery(value: unknown): QueryArg;
+  /**
+   * Evaluates a lambda string (`x => x + 1`, `a, b => a + b`) with the given parameter values;
+   * parameters not given resolve from `scopeValue` members, then the calling scope.
+   */
+  evalLambda(source: string, args: unknown[], scopeValue?: unknown): Promise<unknown>;
+  /** Runs VQL text in a fresh child scope with `env` variables; rows of every SELECT. */
+  runQuery(source: string, env?: OrderedDict | Record<string, unknown>): AsyncIterable<unknown>;
+}
+
+interface BuiltinMeta<A extends ArgSchema> {
+  name: string;
+  doc: string;
+  category: string;
+  args: A;
+  /** Free-form arguments (dict(), chain()...): any other name is accepted with this type. */
+  rest?: AnyArgSpec;
+  /** Permissions the caller must hold (checked by the evaluator before run()). */
+  permissions?: string[];
+  platforms?: Platform[];
+  version?: number;
+}
+
+export interface PluginDefinition<A extends ArgSchema = ArgSchema> extends BuiltinMeta<A> {
+  run(
+    args: InferArgs<A>,
+    ctx: BuiltinContext,
+    rest: [string, unknown][],
+  ): AsyncIterable<unknown> | Iterable<unknown> | RowStream;
+}
+
+export interface FunctionDefinition<A extends ArgSchema = ArgSchema> extends BuiltinMeta<A> {
+  run(args: InferArgs<A>, ctx: BuiltinContext, rest: [string, unknown][]): MaybePromise<unknown>;
+  /** Value returned when the arguments are invalid (Velociraptor returns FALSE for some). */
+  argErrorValue?: unknown;
+}
+
+export interface PluginBuiltin extends PluginDefinition<ArgSchema> {
+  readonly kind: "plugin";
+  readonly platforms: Platform[];
+}
+
+export interface FunctionBuiltin extends FunctionDefinition<ArgSchema> {
+  readonly kind: "function";
+  readonly platforms: Platform[];
+}
+
+export type Builtin = PluginBuiltin | FunctionBuiltin;
+
+/** What RunOptions.resolvePlugin returns for dotted plugin names (Artifact.X.Y). */
+export type PluginLike = PluginBuiltin;

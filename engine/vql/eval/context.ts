@@ -1,0 +1,81 @@
+/**
+ * CallContext: the BuiltinContext a builtin's run() receives, backed by the calling scope.
+ * One per call; it must not be kept after the call's rows/value are done.
+ */
+import type { Span } from "../ast/types";
+import type { BuiltinContext, LogLevel, QueryArg } from "../builtins/types";
+import type { MaybePromise } from "../values/query";
+import type { OrderedDict } from "../values/ordered-dict";
+import { Binding, NOT_FOUND, type Scope } from "./scope";
+import { materialize } from "./materialize";
+import { truthyOf } from "./truth";
+import { QueryArgImpl } from "./query-values";
+import { evalLambdaText } from "./lambda";
+import { runTextInScope } from "./run-text";
+
+export class CallContext implements BuiltinContext {
+  constructor(
+    readonly scope: Scope,
+    readonly name: string,
+    readonly callSpan: Span,
+    private readonly site: number,
+    readonly signal: AbortSignal = scope.run.signal,
+  ) {}
+
+  get host(): unknown {
+    return this.scope.run.host;
+  }
+
+  get permissions(): ReadonlySet<string> | undefined {
+    return this.scope.run.permissions;
+  }
+
+  log(level: LogLevel, message: string, span?: Span): void {
+    this.scope.run.log(level, message, span ?? this.callSpan);
+  }
+
+  lookup(name: string): MaybePromise<unknown> {
+    const v = this.scope.lookup(name);
+    if (v === NOT_FOUND) return undefined;
+    if (v instanceof Binding) return v.resolve(this.scope);
+    return v;
+  }
+
+  scopeNames(): string[] {
+    return this.scope.names();
+  }
+
+  now(): number {
+    return this.scope.run.clock();
+  }
+
+  aggregate<T>(init: () => T): { value: T } {
+    const slots = this.scope.agg.slots;
+    let slot = slots.get(this.site);
+    if (slot === undefined) {
+      slot = { value: init() };
+      slots.set(this.site, slot);
+    }
+    return slot as { value: T };
+  }
+
+  materialize(value: unknown): Promise<unknown> {
+    return Promise.resolve(materialize(value, this.scope));
+  }
+
+  isTruthy(value: unknown): MaybePromise<boolean> {
+    return truthyOf(value, this.scope);
+  }
+
+  toQuery(value: unknown): QueryArg {
+    return new QueryArgImpl(value, this.scope);
+  }
+
+  evalLambda(source: string, args: unknown[], scopeValue?: unknown): Promise<unknown> {
+    return Promise.resolve(evalLambdaText(source, args, scopeValue, this.scope, this.callSpan));
+  }
+
+  runQuery(source: string, env?: OrderedDict | Record<string, unknown>): AsyncIterable<unknown> {
+    return runTextInScope(source, env, this.scope, this.callSpan);
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * Compiled operators: arithmetic, comparisons, IN, =~, NOT, AND/OR with VQL's value-returning
+ * short-circuit rules (REFERENCE §6.7). Each closure takes a sync fast path and switches to a
+ * Promise only when an operand is async, a stored query or a lazy value.
+ */
+import type { AndExpr, BinaryExpr, CompareExpr, NotExpr, OrExpr, Span } from "../ast/types";
+import { add, divide, multiply, subtract } from "../values/arithmetic";
+import { equals } from "../values/equality";
+import { greaterThan, lessThan } from "../values/ordering";
+import { isMember } from "../values/membership";
+import { isTruthy } from "../values/truthy";
+import { compileMatchPattern, matchValue, regexMatch } from "../regex/match";
+import { isRegexError } from "../regex/compile";
+import type { MaybePromise } from "../values/query";
+import type { Ev } from "./compile-context";
+import type { Scope } from "./scope";
+import { needsResolve, resolveOperand, truthyOf } from "./truth";
+
+type Op = (a: unknown, b: unknown) => unknown;
+
+function modulo(a: unknown, b: unknown): unknown {
+  if (typeof a !== "number" || typeof b !== "number" || b === 0) return null;
+  return a % b;
+}
+
+const ARITH: Record<BinaryExpr["op"], Op> = { "+": add, "-": subtract, "*": multiply, "/": divide, "%": modulo };
+
+/** Applies op after resolving both operands (async path). */
+async function slow(a: unknown, r: Ev, s: Scope, op: Op, bDone?: unknown): Promise<unknown> {
+  const x = await resolveOperand(a, s);
+  const y = await resolveOperand(bDone === undefined ? r(s) : bDone, s);
+  return op(x, y);
+}
+
+export function binary(l: Ev, r: Ev, op: Op): Ev {
+  return (s) => {
+    const a = l(s);
+    if (needsResolve(a)) return slow(a, r, s, op);
+    const b = r(s);
+    if (needsResolve(b)) return slow(a, r, s, op, b);
+    return op(a, b);
+  };
+}
+
+export function compileBinary(node: BinaryExpr, l: Ev, r: Ev): Ev {
+  const op = ARITH[node.op];
+  if (node.op === "*") {
+    // Fast path for the common numeric case.
+    return (s) => {
+      const a = l(s);
+      const b = typeof a === "number" ? r(s) : undefined;
+      if (typeof a === "number" && typeof b === "number") {
+        const x = a * b;
+        return x <= Number.MAX_SAFE_INTEGER && x >= -Number.MAX_SAFE_INTEGER ? x : multiply(a, b);
+      }
+      if (needsResolve(a)) return slow(a, r, s, op);
+      const bb = b === undefined && typeof a !== "number" ? r(s) : b;
+      if (needsResolve(bb)) return slow(a, r, s, op, bb);
+      return op(a, bb);
+    };
+  }
+  return binary(l, r, op);
+}
+
+export function compileCompare(node: CompareExpr, l: Ev, r: Ev): Ev {
+  switch (node.op) {
+    case "=":
+      return binary(l, r, equals);
+    case "!=":
+      return binary(l, r, (a, b) => !equals(a, b));
+    case "<>":
+      return () => false;
+    case "<":
+      return (s) => {
+        const a = l(s);
+        const b = typeof a === "number" ? r(s) : undefined;
+        if (typeof a === "number" && typeof b === "number") return a < b;
+        return binaryRest(a, b, l, r, s, lessThan);
+      };
+    case ">":
+      return (s) => {
+        const a = l(s);
+        const b = typeof a === "number" ? r(s) : undefined;
+        if (typeof a === "number" && typeof b === "number") return a > b;
+        return binaryRest(a, b, l, r, s, greaterThan);
+      };
+    case "<=":
+      return binary(l, r, (a, b) => lessThan(a, b) || equals(a, b));
+    case ">=":
+      return binary(l, r, (a, b) => greaterThan(a, b) || equals(a, b));
+    case "IN":
+      return binary(l, r, isMember);
+    case "=~":
+      return compileRegexMatch(node, l, r);
+  }
+}
+
+function binaryRest(a: unknown, b: unknown, l: Ev, r: Ev, s: Scope, op: Op): unknown {
+  void l;
+  if (needsResolve(a)) return slow(a, r, s, op);
+  const bb = b === undefined && typeof a !== "number" ? r(s) : b;
+  if (needsResolve(bb)) return slow(a, r, s, op, bb);
+  return op(a, bb);
+}
+
+function logRegexError(s: Scope, msg: string, span: Span): void {
+  s.run.log("ERROR", msg, span, "VQL3011");
+}
+
+function compileRegexMatch(node: CompareExpr, l: Ev, r: Ev): Ev {
+  const right = node.right;
+  if (right.kind === "string" && right.isUtf8 && right.value !== "" && right.value !== "." && right.value !== ".*") {
+    // Constant pattern: compile once.
+    const re = compileMatchPattern(right.value);
+    if (isRegexError(re)) {
+      const msg = `Compile regexp: ${re.error}`;
+      return (s) => {
+        const a = l(s);
+        const done = () => (logRegexError(s, msg, node.span), false);
+        return a instanceof Promise ? a.then(done) : done();
+      };
+    }
+    return (s) => {
+      const a = l(s);
+      if (typeof a === "string") return re.test(a);
+      if (needsResolve(a)) return Promise.resolve(resolveOperand(a, s)).then((x) => matchValue(re, x));
+      return matchValue(re, a);
+    };
+  }
+  return (s) => {
+    const err = (msg: string) => logRegexError(s, msg, node.span);
+    return binary(l, r, (a, b) => regexMatch(a, b, err))(s);
+  };
+}
+
+export function compileNot(_node: NotExpr, operand: Ev): Ev {
+  return (s) => {
+    const v = operand(s);
+    if (typeof v !== "object" || v === null) return !isTruthy(v);
+    const t = truthyOf(v, s);
+    return t instanceof Promise ? t.then((x) => !x) : !t;
+  };
+}
+
+export function compileAnd(node: AndExpr, l: Ev, r: Ev): Ev {
+  const valueForm = node.operator === "&&";
+  const finish = (b: unknown, s: Scope): MaybePromise<unknown> => {
+    const t = truthyOf(b, s);
+    const pick = (ok: boolean) => (ok ? (valueForm ? b : true) : false);
+    return t instanceof Promise ? t.then(pick) : pick(t);
+  };
+  return (s) => {
+    const a = l(s);
+    const ta = truthyOf(a, s);
+    const afterLeft = (ok: boolean): MaybePromise<unknown> => {
+      if (!ok) return false;
+      const b = r(s);
+      return b instanceof Promise ? b.then((x) => finish(x, s)) : finish(b, s);
+    };
+    return ta instanceof Promise ? ta.then(afterLeft) : afterLeft(ta);
+  };
+}
+
+export function compileOr(node: OrExpr, l: Ev, r: Ev): Ev {
+  const valueForm = node.operator === "||";
+  return (s) => {
+    const a = l(s);
+    const ta = truthyOf(a, s);
+    const afterLeft = (ok: boolean, av: unknown): MaybePromise<unknown> => {
+      if (ok) return av;
+      const b = r(s);
+      const tb = truthyOf(b, s);
+      const pick = (okb: boolean, bv: unknown) => (okb ? (valueForm ? bv : true) : bv);
+      if (tb instanceof Promise) return Promise.all([tb, b]).then(([x, bv]) => pick(x, bv));
+      return b instanceof Promise ? b.then((bv) => pick(tb, bv)) : pick(tb, b);
+    };
+    if (ta instanceof Promise) return Promise.all([ta, a]).then(([x, av]) => afterLeft(x, av));
+    return a instanceof Promise ? a.then((av) => afterLeft(ta, av)) : afterLeft(ta, a);
+  };
+}

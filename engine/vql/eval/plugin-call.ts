@@ -1,0 +1,47 @@
+/**
+ * Opening a builtin plugin as a row stream: evaluate and bind the arguments, check
+ * permissions, run, and adapt the result. Argument and permission errors are logged and give
+ * no rows.
+ */
+import type { Span } from "../ast/types";
+import type { PluginBuiltin } from "../builtins/types";
+import type { RowStream } from "../values/query";
+import { evaluateArgs, type CompiledArgs, type EvaluatedArgs } from "./args";
+import { CallContext } from "./context";
+import { checkPermissions, isBindError, logBindError, logBuiltinFailure, prepareBinder, type Binder } from "./invoke";
+import type { Scope } from "./scope";
+import { EMPTY_STREAM, lazyStream, streamFrom } from "./stream";
+
+const binders = new WeakMap<CompiledArgs, WeakMap<PluginBuiltin, Binder>>();
+
+function binderFor(plugin: PluginBuiltin, cargs: CompiledArgs, span: Span): Binder {
+  let m = binders.get(cargs);
+  if (!m) binders.set(cargs, (m = new WeakMap()));
+  let b = m.get(plugin);
+  if (!b) m.set(plugin, (b = prepareBinder(plugin, cargs.names, cargs.spans, span, cargs.hasUnpack)));
+  return b;
+}
+
+export function openPlugin(plugin: PluginBuiltin, cargs: CompiledArgs, span: Span, site: number, s: Scope): RowStream {
+  const ctx = new CallContext(s, plugin.name, span, site);
+  const binder = binderFor(plugin, cargs, span);
+  const start = (ev: EvaluatedArgs): RowStream => {
+    const bound = binder(ev, ctx);
+    const go = (b: Awaited<typeof bound>): RowStream => {
+      if (isBindError(b)) {
+        logBindError(ctx, b);
+        return EMPTY_STREAM;
+      }
+      if (!checkPermissions(plugin, ctx)) return EMPTY_STREAM;
+      try {
+        return streamFrom(plugin.run(b.args as never, ctx, b.rest), (e) => logBuiltinFailure(ctx, e), s.run.signal);
+      } catch (e) {
+        logBuiltinFailure(ctx, e);
+        return EMPTY_STREAM;
+      }
+    };
+    return bound instanceof Promise ? lazyStream(bound.then(go)) : go(bound);
+  };
+  const ev = evaluateArgs(cargs, s);
+  return ev instanceof Promise ? lazyStream(ev.then(start)) : start(ev);
+}

@@ -1,0 +1,143 @@
+/**
+ * The evaluator's deferred values: stored queries (a compiled SELECT, optionally with bound
+ * call arguments and a fresh aggregate context), lazy expressions, and the row source handed
+ * to `query()` arguments. Stored queries are not bound to a scope: they run in the scope of
+ * whoever opens them (REFERENCE §5.9, §5.10).
+ */
+import { LazyValue, QueryValue, type MaybePromise, type RowStream } from "../values/query";
+import { isDictLike, OrderedDict } from "../values/ordered-dict";
+import type { LazyArg, QueryArg } from "../builtins/types";
+import { ArrayStream, EMPTY_STREAM, streamToAsyncIterable } from "./stream";
+import type { Scope } from "./scope";
+
+export const MAX_DEPTH = 1000;
+
+/** A compiled SELECT. */
+export interface CompiledQuery {
+  open(scope: Scope): RowStream;
+  /** Canonical one-line text (messages, EXPLAIN, %v). */
+  readonly text: string;
+}
+
+export function stackOverflow(scope: Scope): void {
+  scope.run.log("ERROR", `Stack Overflow: ${scope.run.currentQuery}`, undefined, "VQL3010");
+}
+
+export class StoredQuery extends QueryValue {
+  constructor(
+    readonly query: CompiledQuery,
+    /** Variables bound by a call `Q(a=1)`, pushed on top of the opening scope. */
+    readonly vars?: OrderedDict | Record<string, unknown>,
+    /** A call with parentheses gets its own aggregate context. */
+    readonly freshAggregates = false,
+  ) {
+    super();
+  }
+
+  open(scopeArg: unknown): RowStream {
+    const scope = scopeArg as Scope;
+    let s = this.freshAggregates ? scope.withFreshAggregates() : scope.deeper();
+    if (s.depth > MAX_DEPTH) {
+      stackOverflow(scope);
+      return EMPTY_STREAM;
+    }
+    if (this.vars) s = s.withVars(this.vars);
+    return this.query.open(s);
+  }
+
+  describe(): string {
+    return this.query.text;
+  }
+}
+
+/** A query over rows already computed (`LET X <= SELECT ...` used where a query is expected). */
+export class RowsQuery extends QueryValue {
+  constructor(readonly rows: readonly unknown[]) {
+    super();
+  }
+  open(): RowStream {
+    return new ArrayStream(this.rows);
+  }
+  describe(): string {
+    return `${this.rows.length} rows`;
+  }
+}
+
+/** An expression with the scope it must be evaluated in. */
+export class LazyExpr extends LazyValue implements LazyArg {
+  constructor(
+    private readonly ev: (s: Scope) => unknown,
+    private readonly scope: Scope,
+  ) {
+    super();
+  }
+  force(): MaybePromise<unknown> {
+    return this.ev(this.scope);
+  }
+  value(): MaybePromise<unknown> {
+    return this.ev(this.scope);
+  }
+}
+
+/** Rows of a non-query value used as a query (foreach row=, chain(...), query args). */
+function valueRows(v: unknown): readonly unknown[] {
+  if (v === null || v === undefined) return [];
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (const x of v) {
+      if (x === null || x === undefined) continue;
+      out.push(isDictLike(x) ? x : new OrderedDict([["_value", x]]));
+    }
+    return out;
+  }
+  if (isDictLike(v)) return [v];
+  return [new OrderedDict([["_value", v]])];
+}
+
+/** What a `query()` argument receives. */
+export class QueryArgImpl implements QueryArg {
+  readonly isQuery: boolean;
+  constructor(
+    readonly value: unknown,
+    private readonly scope: Scope,
+  ) {
+    this.isQuery = value instanceof QueryValue;
+  }
+
+  /** Maybe-sync stream of the rows (evaluator fast path). */
+  open(vars?: OrderedDict | Record<string, unknown>): RowStream {
+    const v = this.value;
+    if (v instanceof QueryValue) return v.open(vars ? this.scope.withVars(vars) : this.scope);
+    if (v instanceof LazyValue) return new LazyRowsStream(v, vars ? this.scope.withVars(vars) : this.scope);
+    return new ArrayStream(valueRows(v));
+  }
+
+  rows(vars?: OrderedDict | Record<string, unknown>): AsyncIterable<unknown> {
+    return streamToAsyncIterable(() => this.open(vars));
+  }
+
+  stream(vars?: OrderedDict | Record<string, unknown>): RowStream {
+    return this.open(vars);
+  }
+}
+
+class LazyRowsStream implements RowStream {
+  private inner: RowStream | null = null;
+  constructor(
+    private readonly lazy: LazyValue,
+    private readonly scope: Scope,
+  ) {}
+  next(): MaybePromise<unknown> {
+    if (this.inner) return this.inner.next();
+    const v = this.lazy.force();
+    const start = (x: unknown) => {
+      this.inner = x instanceof QueryValue ? x.open(this.scope) : new ArrayStream(valueRows(x));
+      return this.inner.next();
+    };
+    return v instanceof Promise ? v.then(start) : start(v);
+  }
+  close(): void {
+    this.inner?.close();
+    this.inner = new ArrayStream([]);
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * RunState: what one runVql() call shares across all its statements: options, the log queue,
+ * cancellation, cooperative yielding for long synchronous loops, and log de-duplication.
+ * Builtins never see it directly (they get a BuiltinContext).
+ */
+import type { Span } from "../ast/types";
+import type { Registry } from "../builtins/registry";
+import type { LogLevel, PluginLike } from "../builtins/types";
+
+export interface LogEntry {
+  kind: "log";
+  level: LogLevel;
+  message: string;
+  code?: string;
+  span?: Span;
+  time: number;
+}
+
+/** Same message logged more than this many times in one run is suppressed. */
+const MAX_REPEATS = 10;
+/** Longest stretch of synchronous work before yielding to the event loop. */
+const SLICE_MS = 40;
+
+export interface RunStateOptions {
+  registry: Registry;
+  signal: AbortSignal;
+  host?: unknown;
+  permissions?: ReadonlySet<string>;
+  resolvePlugin?: (dottedName: string) => PluginLike | undefined;
+  clock?: () => number;
+  text: string;
+}
+
+export class RunState {
+  readonly registry: Registry;
+  readonly signal: AbortSignal;
+  readonly host: unknown;
+  readonly permissions: ReadonlySet<string> | undefined;
+  readonly resolvePlugin: ((dottedName: string) => PluginLike | undefined) | undefined;
+  readonly clock: () => number;
+  readonly text: string;
+  readonly logs: LogEntry[] = [];
+  /** Text of the statement being run (for `Stack Overflow: <query>`). */
+  currentQuery = "";
+  private counts = new Map<string, number>();
+  private ticks = 0;
+  private sliceStart = performance.now();
+
+  constructor(o: RunStateOptions) {
+    this.registry = o.registry;
+    this.signal = o.signal;
+    this.host = o.host;
+    this.permissions = o.permissions;
+    this.resolvePlugin = o.resolvePlugin;
+    this.clock = o.clock ?? Date.now;
+    this.text = o.text;
+  }
+
+  log(level: LogLevel, message: string, span?: Span, code?: string): void {
+    const key = `${level}\u0000${code ?? ""}\u0000${message}\u0000${span?.start ?? ""}`;
+    const n = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, n);
+    if (n > MAX_REPEATS + 1) return;
+    const entry: LogEntry = { kind: "log", level, message, time: this.clock() };
+    if (n === MAX_REPEATS + 1) entry.message = `${message} (repeated messages suppressed)`;
+    if (code !== undefined) entry.code = code;
+    if (span !== undefined) entry.span = span;
+    this.logs.push(entry);
+  }
+
+  /** Takes the queued log entries. */
+  drainLogs(): LogEntry[] {
+    if (this.logs.length === 0) return [];
+    return this.logs.splice(0, this.logs.length);
+  }
+
+  /**
+   * Called in every loop that may spin synchronously. Throws when aborted; every 1024 calls it
+   * checks the clock and returns a Promise (a macrotask turn) once a slice is used up, so
+   * timers (timeout) and other work can run. Returns undefined otherwise.
+   */
+  tick(): Promise<void> | undefined {
+    if ((++this.ticks & 1023) !== 0) return undefined;
+    this.signal.throwIfAborted();
+    const now = performance.now();
+    if (now - this.sliceStart < SLICE_MS) return undefined;
+    return this.yieldNow();
+  }
+
+  /** Yields to the event loop now (a macrotask turn). */
+  yieldNow(): Promise<void> {
+    return new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
+      this.sliceStart = performance.now();
+      this.signal.throwIfAborted();
+    });
+  }
+
+  /** Called when the consumer awaited anyway (the event loop turned). */
+  noteYielded(): void {
+    this.sliceStart = performance.now();
+  }
+}

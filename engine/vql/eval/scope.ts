@@ -1,0 +1,155 @@
+/**
+ * Scopes (REFERENCE §5.1): a linked list of frames, innermost first. Frames are variable maps
+ * (env, call arguments), single LET bindings, plugin rows, and the lazy row of a SELECT's WHERE.
+ * Each frame also carries the aggregate context and the nesting depth. Function and plugin
+ * tables are not here: they come from the registry.
+ */
+import { OrderedDict, isPlainObject } from "../values/ordered-dict";
+import { getMember, MISSING } from "../values/access";
+import type { MaybePromise } from "../values/query";
+import type { RunState } from "./run-state";
+
+export const NOT_FOUND: unique symbol = Symbol("vql.not-found");
+
+/** Aggregate state per call site (count(), sum()...), one per query / group bin / called LET. */
+export class AggContext {
+  readonly slots = new Map<number, { value: unknown }>();
+}
+
+/** A LET definition; resolved against the scope that references it. */
+export abstract class Binding {
+  constructor(readonly name: string) {}
+  /** The value seen when the name is referenced without a call. */
+  abstract resolve(scope: Scope): MaybePromise<unknown>;
+}
+
+/** The lazy row of a SELECT while its WHERE clause runs: aliases computed on demand. */
+export interface LazyRowSource {
+  /** Index of the column named `name`, or -1. */
+  indexOf(name: string): number;
+  /** The column's value (computed once, then cached). */
+  valueAt(index: number): MaybePromise<unknown>;
+  /** Alias names, for scope listings. */
+  names(): readonly string[];
+}
+
+export const enum FrameKind {
+  Root,
+  Vars,
+  Let,
+  Row,
+  LazyRow,
+  Depth,
+}
+
+export class Scope {
+  private constructor(
+    readonly kind: FrameKind,
+    readonly parent: Scope | null,
+    readonly run: RunState,
+    readonly agg: AggContext,
+    readonly depth: number,
+    /** Vars: OrderedDict or plain object; Let: Binding; Row: raw row; LazyRow: LazyRowSource. */
+    readonly data: unknown,
+    /** Let frames: the bound name. */
+    readonly name: string,
+  ) {}
+
+  static root(run: RunState, env?: Record<string, unknown> | OrderedDict): Scope {
+    const root = new Scope(FrameKind.Root, null, run, new AggContext(), 0, null, "");
+    return env ? root.withVars(env) : root;
+  }
+
+  withVars(vars: Record<string, unknown> | OrderedDict, agg = this.agg): Scope {
+    return new Scope(FrameKind.Vars, this, this.run, agg, this.depth, vars, "");
+  }
+
+  withLet(binding: Binding): Scope {
+    return new Scope(FrameKind.Let, this, this.run, this.agg, this.depth, binding, binding.name);
+  }
+
+  withRow(row: unknown, agg = this.agg): Scope {
+    return new Scope(FrameKind.Row, this, this.run, agg, this.depth, row, "");
+  }
+
+  withLazyRow(lazy: LazyRowSource): Scope {
+    return new Scope(FrameKind.LazyRow, this, this.run, this.agg, this.depth, lazy, "");
+  }
+
+  /** A frame that only counts nesting (lazy LET evaluation, subqueries); may reset aggregates. */
+  deeper(agg = this.agg): Scope {
+    return new Scope(FrameKind.Depth, this, this.run, agg, this.depth + 1, null, "");
+  }
+
+  /** A copy of this frame chain position with a fresh aggregate context and one more level. */
+  withFreshAggregates(): Scope {
+    return this.deeper(new AggContext());
+  }
+
+  /**
+   * Looks a name up, innermost first. Returns the value, a Binding (the caller resolves it in
+   * the scope of the reference), a Promise (a lazy WHERE alias being computed), or NOT_FOUND.
+   */
+  lookup(name: string): unknown {
+    for (let s: Scope | null = this; s !== null; s = s.parent) {
+      switch (s.kind) {
+        case FrameKind.Row: {
+          const r = s.data;
+          if (r instanceof OrderedDict) {
+            const i = r.indexOf(name);
+            if (i >= 0) return r.values()[i];
+          } else if (r !== null && typeof r === "object") {
+            if (isPlainObject(r)) {
+              if (Object.hasOwn(r, name)) return r[name] ?? null;
+            } else if (!Array.isArray(r)) {
+              const v = getMember(r, name);
+              if (v !== MISSING) return v;
+            }
+          }
+          break;
+        }
+        case FrameKind.LazyRow: {
+          const lazy = s.data as LazyRowSource;
+          const i = lazy.indexOf(name);
+          if (i >= 0) return lazy.valueAt(i);
+          break;
+        }
+        case FrameKind.Let:
+          if (s.name === name) return s.data;
+          break;
+        case FrameKind.Vars: {
+          const v = s.data;
+          if (v instanceof OrderedDict) {
+            const i = v.indexOf(name);
+            if (i >= 0) return v.values()[i];
+          } else if (Object.hasOwn(v as object, name)) return (v as Record<string, unknown>)[name] ?? null;
+          break;
+        }
+      }
+    }
+    return NOT_FOUND;
+  }
+
+  /** Visible variable names, innermost first, without duplicates. */
+  names(): string[] {
+    const seen = new Set<string>();
+    for (let s: Scope | null = this; s !== null; s = s.parent) {
+      switch (s.kind) {
+        case FrameKind.Row:
+          if (s.data instanceof OrderedDict) for (const k of s.data.keys()) seen.add(k);
+          else if (isPlainObject(s.data)) for (const k of Object.keys(s.data)) seen.add(k);
+          break;
+        case FrameKind.LazyRow:
+          for (const k of (s.data as LazyRowSource).names()) seen.add(k);
+          break;
+        case FrameKind.Let:
+          seen.add(s.name);
+          break;
+        case FrameKind.Vars:
+          for (const k of s.data instanceof OrderedDict ? s.data.keys() : Object.keys(s.data as object)) seen.add(k);
+          break;
+      }
+    }
+    return [...seen];
+  }
+}

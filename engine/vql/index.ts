@@ -1,0 +1,35 @@
+/**
+ * The public surface of engine/vql (re-exports only): the parser half (parse, printing,
+ * positions, diagnostics) and the evaluator half (runVql, builtins registry, values).
+ */
+export * from "./parser/index";
+export { lineCol, renderAt, renderDiagnostic, position, lineStarts } from "./ast/positions";
+
+// Evaluation
+export { runVql, runVqlBatches, type RunOptions, type VqlEvent } from "./eval/run";
+
+// Builtins
+export { arg, ArgSpec, type ArgKind, type ArgSchema, type InferArgs } from "./builtins/arg";
+export { definePlugin, defineFunction } from "./builtins/define";
+export { createRegistry, portableBuiltins, type Registry } from "./builtins/registry";
+export { describeBuiltins, describeBuiltin, type BuiltinDescriptor, type ArgDescriptor } from "./builtins/describe";
+export { PluginStream } from "./builtins/stream-base";
+export type {
+  Builtin,
+  BuiltinContext,
+  FunctionBuiltin,
+  PluginBuiltin,
+  PluginLike,
+  LazyArg,
+  QueryArg,
+  LogLevel,
+  Platform,
+} from "./builtins/types";
+
+// Values
+export { OrderedDict, isDictLike, type Row } from "./values/ordered-dict";
+export { Timestamp } from "./values/timestamp";
+export { Bytes } from "./values/bytes";
+export { toJsonText, rowToJson, toJsonValue } from "./values/json";
+export { toVqlString } from "./values/stringify";
+export { QueryValue, LazyValue, END, ROW_STREAM, type RowStream, type MaybePromise } from "./values/query";
