@@ -8,7 +8,8 @@ function text(v: unknown): string {
 }
 
 function list(v: unknown): string[] {
-  if (Array.isArray(v)) return v.map((x) => (x && typeof x === "object" ? text((x as Record<string, unknown>).mac ?? (x as Record<string, unknown>).ip ?? "") : text(x))).filter(Boolean);
+  // A list of strings, or of one-column rows from a subquery ({HardwareAddr: ...}).
+  if (Array.isArray(v)) return v.map((x) => (x && typeof x === "object" ? text(Object.values(x as Record<string, unknown>)[0]) : text(x))).filter(Boolean);
   if (typeof v === "string" && v) return v.split(/[\s,]+/).filter(Boolean);
   return [];
 }
