@@ -74,7 +74,7 @@ export function startCollect(deps: ServiceDeps, p: { artifacts?: ArtifactSource;
       artifacts: defs.map((d) => d.name),
       parameters,
       compiled,
-      timeoutMs: Math.round(timeoutSec * 1000),
+      timeoutMs: Math.max(1, Math.round(timeoutSec * 1000)),
       maxRows: r.maxRows && r.maxRows > 0 ? Math.trunc(r.maxRows) : DEFAULT_MAX_ROWS,
       maxUploadBytes: r.maxUploadBytes !== undefined && r.maxUploadBytes >= 0 ? Math.trunc(r.maxUploadBytes) : DEFAULT_MAX_UPLOAD_BYTES,
       permissions: [...actor.permissions],
