@@ -121,10 +121,14 @@ export function startTestAgent(o: { url: string; token?: string; identity?: Iden
 
 export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
   const t0 = Date.now();
+  let last: unknown;
   for (;;) {
-    const v = await fn();
+    // A check that throws (the thing does not exist yet) counts as "not yet".
+    const v = await Promise.resolve()
+      .then(fn)
+      .catch((err) => void (last = err));
     if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -2,7 +2,8 @@
 // reconciling what the server and a reconnecting agent each think is in flight; cancelling.
 import { queries, type FlowRecord } from "../../../../drizzle";
 import { requirePermission, ServiceError, type AgentConnections, type AuditService, type EventsService, type Principal, type ServiceDeps } from "../types";
-import { completionEvent, toFlowSummary } from "./mappers";
+import { completionEvent } from "../../mappers/flows";
+import { toFlowSummary } from "./mappers";
 import { collectMessage, readRequest, type StoredRequest } from "./request";
 
 export function startDispatch(

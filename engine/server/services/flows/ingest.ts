@@ -8,7 +8,8 @@
 import { queries, type FlowRecord } from "../../../../drizzle";
 import type { FlowMessage } from "../../../protocol";
 import type { EventRow, EventsService, ServiceDeps } from "../types";
-import { completionEvent, toFlowSummary } from "./mappers";
+import { completionEvent } from "../../mappers/flows";
+import { toFlowSummary } from "./mappers";
 import { readRequest } from "./request";
 import type { UploadStore } from "./uploads";
 
