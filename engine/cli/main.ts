@@ -13,6 +13,14 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
+  client: {
+    summary: "run the endpoint agent for this machine (enrols with a deployment token)",
+    run: async (argv, io) => (await import("./client")).clientCommand(argv, io),
+  },
+  pool: {
+    summary: "run N simulated endpoints in one process (tests, load runs)",
+    run: async (argv, io) => (await import("./pool")).poolCommand(argv, io),
+  },
   serve: {
     summary: "run the workspace (web app, API, agent endpoint) on one port",
     run: async (argv) => (await import("./serve")).serveCommand(argv),

@@ -23,6 +23,7 @@ export interface AgentOptions {
   /** Responder batching wait (tests shorten it). */
   maxWaitMs?: number;
   onWelcome?(welcome: { enrolled: boolean; ackedSeq: number }): void;
+  onFlowEnd?(flowId: string, state: string): void;
 }
 
 export interface Agent {
@@ -35,7 +36,7 @@ export interface Agent {
 }
 
 export function createAgent(o: AgentOptions): Agent {
-  const executor = new Executor({ outbox: o.outbox, runner: o.runner, concurrency: o.concurrency, log: o.log, maxWaitMs: o.maxWaitMs });
+  const executor = new Executor({ outbox: o.outbox, runner: o.runner, concurrency: o.concurrency, log: o.log, maxWaitMs: o.maxWaitMs, onFlowEnd: o.onFlowEnd });
   const connection = new AgentConnection({
     server: o.server,
     identity: o.identity,

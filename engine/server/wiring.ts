@@ -13,6 +13,7 @@ import { startEvents } from "./services/events";
 import { startFlows } from "./services/flows";
 import { startInterrogation } from "./services/interrogation";
 import type { ArtifactSource } from "./services/types";
+import { envTestArtifacts } from "./testing/env-artifacts";
 
 export interface EngineOptions {
   dataDir?: string;
@@ -55,7 +56,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     agents,
     events,
     audit,
-    artifacts: () => opts.artifactSource,
+    artifacts: () => opts.artifactSource ?? envTestArtifacts(),
     onChange: (clientId, flowId) => ui.publish(`flows:${clientId}`, { type: "flow", flowId }),
   });
   agents.onChange = (clientId, online) => ui.publish("clients", { type: "online", clientId, online });

@@ -147,6 +147,7 @@ export class AgentConnection {
             this.isOnline = true;
             heartbeat = setInterval(() => this.send({ type: "heartbeat", time: Date.now() }), m.heartbeatMs || LIMITS.heartbeatMs);
             heartbeat.unref?.();
+            this.o.log("info", m.enrolled ? "enrolled with the server" : "connected to the server", { clientId: m.clientId });
             this.o.onWelcome?.({ enrolled: m.enrolled, ackedSeq: m.ackedSeq });
             this.pump();
             return;

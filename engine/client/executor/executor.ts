@@ -17,6 +17,8 @@ export interface ExecutorOptions {
   log?(level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>): void;
   /** Responder batching (tests shorten the wait). */
   maxWaitMs?: number;
+  /** Called when a flow has ended and its final status is in the outbox. */
+  onFlowEnd?(flowId: string, state: FinalState): void;
 }
 
 export class Executor {
@@ -101,6 +103,7 @@ export class Executor {
       }
       if (controller.signal.aborted && controller.signal.reason instanceof CancelledError) final = "cancelled";
       await responder.flowStatus(final, final === "cancelled" ? (controller.signal.reason as Error).message : firstError || undefined);
+      this.o.onFlowEnd?.(m.flowId, final);
     } finally {
       responder.close();
     }

@@ -186,6 +186,11 @@ export interface ArtifactSource {
   get(name: string): Promise<ArtifactDefinition | undefined> | ArtifactDefinition | undefined;
   /** Definitions offered in the Collect dialog (CLIENT artifacts). */
   list?(): Promise<ArtifactDefinition[]> | ArtifactDefinition[];
+  /**
+   * Typed parameter values for a run (defaults, type conversion, unknown names refused). When
+   * absent, declared defaults are used and given values pass through as they are.
+   */
+  resolveParameters?(name: string, given: Record<string, unknown>): { ok: true; env: Record<string, unknown> } | { ok: false; error: string };
 }
 
 export interface ClientSummary {

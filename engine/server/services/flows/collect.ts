@@ -25,14 +25,23 @@ export function compileArtifact(def: ArtifactDefinition, env: Record<string, unk
   };
 }
 
-/** Parameter values for one artifact: declared defaults, then the caller's values. */
-export function parametersFor(def: ArtifactDefinition, given: Record<string, unknown> | undefined, names: string[]): Record<string, unknown> {
+/** The caller's values for one artifact: `{Artifact: {...}}` per artifact, or one flat object for all. */
+export function givenFor(def: ArtifactDefinition, given: Record<string, unknown> | undefined, names: string[]): Record<string, unknown> {
+  if (!given) return {};
+  const perArtifact = names.some((n) => given[n] && typeof given[n] === "object" && !Array.isArray(given[n]));
+  return perArtifact ? ((given[def.name] as Record<string, unknown> | undefined) ?? {}) : given;
+}
+
+/** Parameter values for one artifact: the repository's typed resolution, else defaults then given values. */
+export function parametersFor(source: ArtifactSource | undefined, def: ArtifactDefinition, given: Record<string, unknown>): Record<string, unknown> {
+  if (source?.resolveParameters) {
+    const r = source.resolveParameters(def.name, given);
+    if (!r.ok) throw new ServiceError("bad_request", r.error);
+    return r.env;
+  }
   const out: Record<string, unknown> = {};
   for (const p of def.parameters) if (p.default !== undefined) out[p.name] = p.default;
-  if (!given) return out;
-  const perArtifact = names.some((n) => given[n] && typeof given[n] === "object" && !Array.isArray(given[n]));
-  const values = perArtifact ? (given[def.name] as Record<string, unknown> | undefined) ?? {} : given;
-  for (const [k, v] of Object.entries(values)) out[k] = v;
+  for (const [k, v] of Object.entries(given)) out[k] = v;
   return out;
 }
 
@@ -65,7 +74,7 @@ export function startCollect(deps: ServiceDeps, p: { artifacts?: ArtifactSource;
     const defs = await resolveArtifacts(p.artifacts, names, actor);
     const parameters: StoredRequest["parameters"] = {};
     const compiled = defs.map((def) => {
-      const env = parametersFor(def, r.parameters, names);
+      const env = parametersFor(p.artifacts, def, givenFor(def, r.parameters, names));
       parameters[def.name] = env;
       return compileArtifact(def, env);
     });
