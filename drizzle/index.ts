@@ -2,4 +2,5 @@
 export { openDatabase, redactUrl, type Database, type Db, type OpenOptions } from "./client";
 export * from "./errors";
 export * as queries from "./queries";
-export type { UserRecord, SessionRecord, ApiKeyRecord, AuditRecord, ClientRecord, FlowRecord, FlowSourceRecord, FlowLogRecord, FlowUploadRecord, EventRecord } from "./schema";
+export type { UserRecord, SessionRecord, ApiKeyRecord, AuditRecord, CustomArtifactRecord, ArtifactHistoryRecord } from "./schema";
+export type { ClientRecord, FlowRecord, FlowSourceRecord, FlowLogRecord, FlowUploadRecord, EventRecord } from "./schema";

@@ -14,3 +14,4 @@ export async function createEngine(opts: import("./server/wiring").EngineOptions
   const wiring = await import(/* turbopackIgnore: true */ "./server/wiring");
   return wiring.createEngine(opts);
 }
+export type { ArtifactSummary, ArtifactDetails, ArtifactChange, ArtifactImportResult } from "./server/services/types";

@@ -1,6 +1,7 @@
 export * from "./users";
 export * from "./audit";
 export * from "./health";
+export * from "./artifacts";
 export * from "./clients";
 export * from "./clients-search";
 export * from "./flows";

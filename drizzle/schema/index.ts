@@ -1,4 +1,5 @@
 export * from "./users";
+export * from "./artifacts";
 export * from "./clients";
 export * from "./flows";
 export * from "./events";

@@ -33,6 +33,10 @@ const COMMANDS: Record<string, Command> = {
       return queryCommand(argv, { ...io, readFile: (p: string) => readFile(p, "utf8") });
     },
   },
+  artifacts: {
+    summary: "check artifact YAML files: talon artifacts verify PATH...",
+    run: async (argv, io) => (await import("./artifacts")).artifactsCommand(argv, io),
+  },
 };
 
 export function helpText(): string {

@@ -4,7 +4,7 @@
  * caret; run-time log lines go to stderr. `--server URL --key K` hands the query to an injected
  * remote runner (io.remote) that yields the same events.
  */
-import { parse, renderAt, runVqlBatches, createRegistry, portableBuiltins, toJsonText, type VqlEvent, type Row } from "../vql/index";
+import { parse, renderAt, runVqlChunks, createRegistry, portableBuiltins, toJsonText, type VqlEvent, type VqlChunk, type Row } from "../vql/index";
 import type { Span } from "../vql/ast/types";
 
 export interface RemoteQueryRequest {
@@ -20,8 +20,8 @@ export interface QueryIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   readFile: (p: string) => Promise<string>;
-  /** Remote mode (`--server`): returns the same events runVql would. */
-  remote?: (req: RemoteQueryRequest) => AsyncIterable<VqlEvent | VqlEvent[]>;
+  /** Remote mode (`--server`): returns the same events runVql would (row events or row chunks). */
+  remote?: (req: RemoteQueryRequest) => AsyncIterable<VqlEvent | VqlChunk>;
 }
 
 type Format = "json" | "jsonl" | "csv" | "table";
@@ -196,7 +196,7 @@ export async function queryCommand(argv: string[], io: QueryIo): Promise<number>
     for (const d of errors) io.stderr(renderAt(source, d.span, d.message) + "\n");
     return 2;
   }
-  let events: AsyncIterable<VqlEvent | VqlEvent[]>;
+  let events: AsyncIterable<VqlEvent | VqlChunk>;
   if (o.server !== undefined || o.key !== undefined) {
     if (!o.server || !o.key) {
       io.stderr("talon query: remote mode needs both --server URL and --key KEY\n");
@@ -211,7 +211,7 @@ export async function queryCommand(argv: string[], io: QueryIo): Promise<number>
     if (o.maxRows !== undefined) req.maxRows = o.maxRows;
     events = io.remote(req);
   } else {
-    events = runVqlBatches(parsed, {
+    events = runVqlChunks(parsed, {
       registry: createRegistry(portableBuiltins),
       env: o.params,
       ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
@@ -221,7 +221,7 @@ export async function queryCommand(argv: string[], io: QueryIo): Promise<number>
   return printEvents(events, o.format, source, io);
 }
 
-async function printEvents(events: AsyncIterable<VqlEvent | VqlEvent[]>, format: Format, source: string, io: QueryIo): Promise<number> {
+async function printEvents(events: AsyncIterable<VqlEvent | VqlChunk>, format: Format, source: string, io: QueryIo): Promise<number> {
   let code = 0;
   let first = true;
   let buffered: Row[] = [];
@@ -233,16 +233,23 @@ async function printEvents(events: AsyncIterable<VqlEvent | VqlEvent[]>, format:
   };
   if (format === "json") io.stdout("[");
   try {
-    for await (const item of events) {
-      for (const e of Array.isArray(item) ? item : [item]) {
+    for await (const e of events) {
+      {
         switch (e.kind) {
           case "row":
+          case "rows": {
+            const rows = e.kind === "row" ? [e.row] : e.rows;
             if (format === "json") {
-              io.stdout((first ? "\n " : ",\n ") + toJsonText(e.row));
-              first = false;
-            } else if (format === "jsonl") io.stdout(toJsonText(e.row) + "\n");
-            else buffered.push(e.row);
+              let text = "";
+              for (const r of rows) {
+                text += (first ? "\n " : ",\n ") + toJsonText(r);
+                first = false;
+              }
+              io.stdout(text);
+            } else if (format === "jsonl") io.stdout(rows.map((r) => toJsonText(r) + "\n").join(""));
+            else for (const r of rows) buffered.push(r);
             break;
+          }
           case "select-end":
             if (format === "table" || format === "csv") flushSelect();
             if (e.truncated) io.stderr(`INFO: statement ${e.statement + 1} truncated at ${e.rows} rows\n`);

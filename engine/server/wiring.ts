@@ -3,10 +3,12 @@
 import { openDatabase, queries } from "../../drizzle";
 import { createLogger } from "./log";
 import { startAccounts } from "./services/accounts";
+import { startArtifacts } from "./services/artifacts";
 import { startAudit } from "./services/audit";
 import type { Clock, Engine, Logger, ServerConfig } from "./services/types";
 import { TALON_VERSION } from "./version";
 import { createUiHub } from "./ws/ui-hub";
+import { startQueries } from "./vql/runner";
 import { createAgentGateway, createConnectionRegistry } from "./agent-gateway";
 import { startClients } from "./services/clients";
 import { startEvents } from "./services/events";
@@ -48,6 +50,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   const audit = startAudit(deps);
   const accounts = startAccounts(deps, audit);
   const ui = createUiHub({ log, version: TALON_VERSION });
+  const artifacts = await startArtifacts(deps, audit, { onChange: (e) => ui.publish("artifacts:changes", { type: "artifact-changed", ...e }) });
+  ui.authorize("artifacts", (p) => p.permissions.has("READ_RESULTS"));
   // endpoints (issue 5): events, connected agents, clients, flows, interrogation, the agent route
   const events = startEvents(deps);
   const agents = createConnectionRegistry();
@@ -74,11 +78,13 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   const started = Date.now();
   let closing: Promise<void> | undefined;
 
-  return {
+  const engine: Engine = {
     config,
     log,
     audit,
     accounts,
+    artifacts,
+    queries: undefined as unknown as Engine["queries"],
     clients,
     flows,
     events,
@@ -105,6 +111,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
       return closing;
     },
   };
+  engine.queries = startQueries(() => engine, () => engine.artifacts);
+  return engine;
 }
 
 function envNumber(name: string): number | undefined {

@@ -62,6 +62,26 @@ export const DIAGNOSTICS = {
   VQL2005: { severity: "warning", template: "`{0}` binds tighter than `{1}` in VQL; add parentheses to make the grouping explicit", doc: "VQL's OR binds tighter than AND, unlike SQL." },
   VQL2006: { severity: "warning", template: "`{0}` is a function, not a plugin{1}", doc: "A function name used in FROM." },
   VQL2007: { severity: "warning", template: "`{0}` is a plugin, not a function; use it in `FROM`", doc: "A plugin name called in an expression." },
+  // ---- runtime (evaluator; appended by the EVAL helper) ---------------------------------
+  // Messages marked "Velociraptor text" keep Velociraptor's wording because artifact authors
+  // match it with error regexes (e.g. "Symbol .* not found").
+  VQL3001: { severity: "error", template: "unexpected argument `{0}` to `{1}()`{2}", doc: "A call passed an argument the builtin does not declare; the call gives NULL (plugins: no rows)." },
+  VQL3002: { severity: "error", template: "`{0}()` needs argument `{1}` (Field {1} is required)", doc: "A required argument is missing; the call gives NULL (plugins: no rows). The parenthesis is Velociraptor text." },
+  VQL3003: { severity: "error", template: "argument `{0}` of `{1}()` should be {2} not {3}", doc: "An argument value cannot be coerced to the declared type (Velociraptor: `Field end should be an int not string.`)." },
+  VQL3004: { severity: "error", template: "permission denied: `{0}()` needs {1}", doc: "The caller lacks a permission the builtin declares; the call gives NULL / no rows." },
+  VQL3005: { severity: "error", template: "{0}Symbol {1} not found. Current Scope is [{2}]", doc: "A name is not defined (Velociraptor text); the value is NULL." },
+  VQL3006: { severity: "error", template: "Symbol {0} is not a function but it is being called.", doc: "A call of a variable that is not a function or query (Velociraptor text); the value is NULL." },
+  VQL3007: { severity: "error", template: "Plugin {0} not found.{1}", doc: "FROM names no plugin, LET or variable (Velociraptor text, with hints); no rows." },
+  VQL3008: { severity: "warning", template: "LET expression is masking a built in function {0}", doc: "A LET uses the name of a builtin; calls still reach the builtin (Velociraptor text)." },
+  VQL3009: { severity: "warning", template: "LET {0} takes parameters but is materialized with <=: it is evaluated now without arguments", doc: "`LET F(x) <= ...` stores a value; calling it later fails." },
+  VQL3010: { severity: "error", template: "Stack Overflow: {0}", doc: "More than 1000 nested LET evaluations or queries (Velociraptor text); the value is NULL / no rows." },
+  VQL3011: { severity: "error", template: "Compile regexp: {0}", doc: "An invalid regular expression (RE2 syntax); the match is FALSE." },
+  VQL3012: { severity: "error", template: "{0}: {1}", doc: "A builtin failed while running; its value is NULL (plugins: the rows end)." },
+  VQL3013: { severity: "warning", template: "Extra unrecognized arg {0} when calling {1}", doc: "A parameterised LET used as a plugin got an argument it does not declare (Velociraptor text)." },
+  VQL3014: { severity: "error", template: "{0}", doc: "The query was cancelled or timed out; no more rows." },
+  VQL3015: { severity: "error", template: "invalid lambda `{0}`: {1}", doc: "A lambda string (`x => expr`) that does not parse; the value is NULL." },
+  VQL3020: { severity: "error", template: "{0}", doc: "An error reported by a builtin (its message starts with the builtin's name)." },
+  VQL3099: { severity: "error", template: "internal error {0}: {1}", doc: "A bug in the evaluator; the id identifies the failure in the logs." },
 } as const satisfies Record<string, DiagnosticTemplate>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS;

@@ -6,7 +6,7 @@ export * from "./parser/index";
 export { lineCol, renderAt, renderDiagnostic, position, lineStarts } from "./ast/positions";
 
 // Evaluation
-export { runVql, runVqlBatches, type RunOptions, type VqlEvent } from "./eval/run";
+export { runVql, runVqlChunks, type RunOptions, type VqlEvent, type VqlChunk } from "./eval/run";
 
 // Builtins
 export { arg, ArgSpec, type ArgKind, type ArgSchema, type InferArgs } from "./builtins/arg";

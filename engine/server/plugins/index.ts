@@ -1,10 +1,12 @@
 // The explicit list of server-only VQL builtins. Each domain file exports an array; append
 // one line per domain. Registration is not a side effect of importing.
 import type { Builtin } from "../../vql";
+import { artifactBuiltins } from "./artifacts";
 import { clientBuiltins } from "./clients";
 import { flowBuiltins } from "./flows";
 
 export const serverBuiltins: readonly Builtin[] = [
+  ...artifactBuiltins,
   ...clientBuiltins,
   ...flowBuiltins,
 ];

@@ -81,17 +81,21 @@ export function evaluateArgs(compiled: CompiledArgs, s: Scope): MaybePromise<Eva
     if (v instanceof Promise) pending = true;
     values[i] = v;
   }
-  const finish = (vals: unknown[]): EvaluatedArgs => {
-    if (compiled.hasUnpack) {
-      for (let i = 0; i < n; i++) {
-        if (!cargs[i]!.unpack) continue;
-        const d = vals[i];
-        if (!isDictLike(d)) continue;
-        const keys = dictKeys(d);
-        return { names: keys.slice(), values: keys.map((k) => dictGet(d, k)), spans: keys.map(() => cargs[i]!.span) };
-      }
+  return pending ? Promise.all(values).then((v) => finishArgs(compiled, v)) : finishArgs(compiled, values);
+}
+
+function finishArgs(compiled: CompiledArgs, vals: unknown[]): EvaluatedArgs {
+  const cargs = compiled.list;
+  const n = cargs.length;
+  if (compiled.hasUnpack) {
+    for (let i = 0; i < n; i++) {
+      if (!cargs[i]!.unpack) continue;
+      const d = vals[i];
+      if (!isDictLike(d)) continue;
+      const keys = dictKeys(d);
+      return { names: keys.slice(), values: keys.map((k) => dictGet(d, k)), spans: keys.map(() => cargs[i]!.span) };
     }
-    return { names: compiled.names, values: vals, spans: compiled.spans };
-  };
-  return pending ? Promise.all(values).then(finish) : finish(values);
+  }
+  return { names: compiled.names, values: vals, spans: compiled.spans };
+
 }

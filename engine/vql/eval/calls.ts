@@ -14,6 +14,7 @@ import { CallableBinding } from "./bindings";
 import { NOT_FOUND, type Scope } from "./scope";
 import { symbolNotFound } from "./symbols";
 import { openPlugin } from "./plugin-call";
+import { compileFastCall, planFastCall } from "./fast-call";
 import { RowsQuery } from "./query-values";
 import { collectStream } from "./stream";
 
@@ -31,6 +32,8 @@ function compileBuiltinCall(fn: FunctionBuiltin, node: CallExpr, cc: CompileCont
   const cargs = compileArgs(node.args, compile, (n) => (Object.hasOwn(fn.args, n) ? fn.args[n] : fn.rest));
   const site = cc.site();
   const span = node.span;
+  const plan = planFastCall(fn, cargs);
+  if (plan) return compileFastCall(fn, cargs, plan, site, span);
   const binder = prepareBinder(fn, cargs.names, cargs.spans, span, cargs.hasUnpack);
   const errValue = fn.argErrorValue ?? null;
   const name = fn.name;

@@ -11,6 +11,7 @@ import { compileArgs, evaluateArgs, type EvaluatedArgs } from "./args";
 import type { CompileContext, Ev } from "./compile-context";
 import { CallableBinding } from "./bindings";
 import { openPlugin } from "./plugin-call";
+import { prepareBinder } from "./invoke";
 import { rowsFromValue } from "./rows";
 import { Binding, NOT_FOUND, type Scope } from "./scope";
 import { EMPTY_STREAM, lazyStream } from "./stream";
@@ -49,7 +50,8 @@ export function compileFrom(p: PluginCall, cc: CompileContext, compile: (e: Expr
     const plugin = cc.registry.plugins.get(first);
     if (plugin) {
       const cargs = compileArgs(p.args, compile, (n) => (Object.hasOwn(plugin.args, n) ? plugin.args[n] : plugin.rest));
-      return (s) => openPlugin(plugin, cargs, p.span, site, s);
+      const binder = prepareBinder(plugin, cargs.names, cargs.spans, p.span, cargs.hasUnpack);
+      return (s) => openPlugin(plugin, cargs, p.span, site, s, binder);
     }
   }
   const cargs = compileArgs(p.args, compile, () => undefined);

@@ -22,26 +22,28 @@ interface Bin {
 export class GroupCollector {
   private bins = new Map<string, Bin>();
 
-  /** Adds a row: `build` materialises it in the bin's aggregate context. Returns SKIP-able work. */
-  add(key: unknown, scope: Scope, build: (agg: AggContext) => MaybePromise<unknown>): MaybePromise<typeof SKIP> {
-    const withKey = (k: unknown): MaybePromise<typeof SKIP> => {
-      const text = toVqlString(k);
-      let bin = this.bins.get(text);
-      if (bin === undefined) {
-        bin = { agg: new AggContext(), row: null };
-        this.bins.set(text, bin);
-      }
-      const b = bin;
-      const row = build(b.agg);
-      if (row instanceof Promise) return row.then((r) => ((b.row = r), SKIP));
-      b.row = row;
-      return SKIP;
-    };
+  /** Adds a row: `build` materialises it in the bin's aggregate context. */
+  add(key: unknown, scope: Scope, raw: unknown, build: (raw: unknown, agg: AggContext) => MaybePromise<unknown>): MaybePromise<typeof SKIP> {
     if (typeof key === "object" && key !== null) {
       const k = resolveOperand(key, scope);
-      return k instanceof Promise ? k.then(withKey) : withKey(k);
+      if (k instanceof Promise) return k.then((x) => this.addKey(x, raw, build));
+      return this.addKey(k, raw, build);
     }
-    return withKey(key);
+    return this.addKey(key, raw, build);
+  }
+
+  private addKey(k: unknown, raw: unknown, build: (raw: unknown, agg: AggContext) => MaybePromise<unknown>): MaybePromise<typeof SKIP> {
+    const text = typeof k === "string" ? k : toVqlString(k);
+    let bin = this.bins.get(text);
+    if (bin === undefined) {
+      bin = { agg: new AggContext(), row: null };
+      this.bins.set(text, bin);
+    }
+    const b = bin;
+    const row = build(raw, b.agg);
+    if (row instanceof Promise) return row.then((r) => ((b.row = r), SKIP));
+    b.row = row;
+    return SKIP;
   }
 
   result(): unknown[] {

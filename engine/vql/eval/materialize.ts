@@ -14,19 +14,20 @@ function needsWork(v: unknown): boolean {
 /** Runs a query to completion in `scope` and materialises its rows. */
 export function materializeQuery(q: QueryValue, scope: Scope): MaybePromise<unknown[]> {
   const rows = collectStream(q.open(scope), scope.run);
-  const finish = (list: unknown[]): MaybePromise<unknown[]> => {
-    let pending = false;
-    for (let i = 0; i < list.length; i++) {
-      const x = list[i];
-      if (needsWork(x)) {
-        const m = materialize(x, scope);
-        if (m instanceof Promise) pending = true;
-        list[i] = m;
-      }
+  return rows instanceof Promise ? rows.then((r) => materializeRows(r, scope)) : materializeRows(rows, scope);
+}
+
+function materializeRows(list: unknown[], scope: Scope): MaybePromise<unknown[]> {
+  let pending = false;
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i];
+    if (needsWork(x)) {
+      const m = materialize(x, scope);
+      if (m instanceof Promise) pending = true;
+      list[i] = m;
     }
-    return pending ? Promise.all(list) : list;
-  };
-  return rows instanceof Promise ? rows.then(finish) : finish(rows);
+  }
+  return pending ? Promise.all(list) : list;
 }
 
 /** Deep materialisation. Returns the same object when nothing inside needed work. */
@@ -52,8 +53,7 @@ export function materialize(v: unknown, scope: Scope): MaybePromise<unknown> {
     }
     if (!copy) return v;
     const keys = v.keys().slice();
-    const build = (vals: unknown[]) => OrderedDict.fromShared(keys, vals);
-    return pending ? Promise.all(copy).then(build) : build(copy);
+    return pending ? Promise.all(copy).then((vals) => OrderedDict.fromShared(keys, vals)) : OrderedDict.fromShared(keys, copy);
   }
   if (isPlainObject(v)) {
     const keys = Object.keys(v);
@@ -81,14 +81,16 @@ function materializeList(v: unknown[], scope: Scope): MaybePromise<unknown> {
 /** `{ SELECT }` as a column: 0 rows NULL, 1 row with 1 column its value, ... (§5.10). */
 export function simplifyRows(rows: unknown[]): unknown {
   if (rows.length === 0) return null;
-  const single = (r: unknown): unknown => {
-    if (r instanceof OrderedDict && r.size === 1) return r.values()[0];
-    if (isPlainObject(r)) {
-      const ks = Object.keys(r);
-      if (ks.length === 1) return r[ks[0]!];
-    }
-    return r;
-  };
-  if (rows.length === 1) return single(rows[0]);
-  return rows.map(single);
+  if (rows.length === 1) return singleValue(rows[0]);
+  return rows.map(singleValue);
+}
+
+/** A row with exactly one member contributes its value; other rows stay rows. */
+function singleValue(r: unknown): unknown {
+  if (r instanceof OrderedDict && r.size === 1) return r.values()[0];
+  if (isPlainObject(r)) {
+    const ks = Object.keys(r);
+    if (ks.length === 1) return r[ks[0]!];
+  }
+  return r;
 }

@@ -142,39 +142,41 @@ export function compileNot(_node: NotExpr, operand: Ev): Ev {
   };
 }
 
+function andRight(b: unknown, s: Scope, valueForm: boolean): MaybePromise<unknown> {
+  if (b instanceof Promise) return b.then((x) => andRight(x, s, valueForm));
+  const t = truthyOf(b, s);
+  if (t instanceof Promise) return t.then((ok) => (ok ? (valueForm ? b : true) : false));
+  return t ? (valueForm ? b : true) : false;
+}
+
 export function compileAnd(node: AndExpr, l: Ev, r: Ev): Ev {
   const valueForm = node.operator === "&&";
-  const finish = (b: unknown, s: Scope): MaybePromise<unknown> => {
-    const t = truthyOf(b, s);
-    const pick = (ok: boolean) => (ok ? (valueForm ? b : true) : false);
-    return t instanceof Promise ? t.then(pick) : pick(t);
-  };
   return (s) => {
     const a = l(s);
     const ta = truthyOf(a, s);
-    const afterLeft = (ok: boolean): MaybePromise<unknown> => {
-      if (!ok) return false;
-      const b = r(s);
-      return b instanceof Promise ? b.then((x) => finish(x, s)) : finish(b, s);
-    };
-    return ta instanceof Promise ? ta.then(afterLeft) : afterLeft(ta);
+    if (ta instanceof Promise) return ta.then((ok) => (ok ? andRight(r(s), s, valueForm) : false));
+    return ta ? andRight(r(s), s, valueForm) : false;
   };
+}
+
+function orRight(b: unknown, s: Scope, valueForm: boolean): MaybePromise<unknown> {
+  if (b instanceof Promise) return b.then((x) => orRight(x, s, valueForm));
+  const t = truthyOf(b, s);
+  if (t instanceof Promise) return t.then((ok) => (ok ? (valueForm ? b : true) : b));
+  return t ? (valueForm ? b : true) : b;
 }
 
 export function compileOr(node: OrExpr, l: Ev, r: Ev): Ev {
   const valueForm = node.operator === "||";
   return (s) => {
     const a = l(s);
-    const ta = truthyOf(a, s);
-    const afterLeft = (ok: boolean, av: unknown): MaybePromise<unknown> => {
-      if (ok) return av;
-      const b = r(s);
-      const tb = truthyOf(b, s);
-      const pick = (okb: boolean, bv: unknown) => (okb ? (valueForm ? bv : true) : bv);
-      if (tb instanceof Promise) return Promise.all([tb, b]).then(([x, bv]) => pick(x, bv));
-      return b instanceof Promise ? b.then((bv) => pick(tb, bv)) : pick(tb, b);
-    };
-    if (ta instanceof Promise) return Promise.all([ta, a]).then(([x, av]) => afterLeft(x, av));
-    return a instanceof Promise ? a.then((av) => afterLeft(ta, av)) : afterLeft(ta, a);
+    if (a instanceof Promise) return a.then((av) => orLeft(av, r, s, valueForm));
+    return orLeft(a, r, s, valueForm);
   };
+}
+
+function orLeft(a: unknown, r: Ev, s: Scope, valueForm: boolean): MaybePromise<unknown> {
+  const ta = truthyOf(a, s);
+  if (ta instanceof Promise) return ta.then((ok) => (ok ? a : orRight(r(s), s, valueForm)));
+  return ta ? a : orRight(r(s), s, valueForm);
 }

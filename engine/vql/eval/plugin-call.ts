@@ -4,6 +4,7 @@
  * no rows.
  */
 import type { Span } from "../ast/types";
+import type { BindError, BoundArgs } from "../builtins/coerce";
 import type { PluginBuiltin } from "../builtins/types";
 import type { RowStream } from "../values/query";
 import { evaluateArgs, type CompiledArgs, type EvaluatedArgs } from "./args";
@@ -22,26 +23,28 @@ function binderFor(plugin: PluginBuiltin, cargs: CompiledArgs, span: Span): Bind
   return b;
 }
 
-export function openPlugin(plugin: PluginBuiltin, cargs: CompiledArgs, span: Span, site: number, s: Scope): RowStream {
+export function openPlugin(plugin: PluginBuiltin, cargs: CompiledArgs, span: Span, site: number, s: Scope, staticBinder?: Binder): RowStream {
   const ctx = new CallContext(s, plugin.name, span, site);
-  const binder = binderFor(plugin, cargs, span);
-  const start = (ev: EvaluatedArgs): RowStream => {
-    const bound = binder(ev, ctx);
-    const go = (b: Awaited<typeof bound>): RowStream => {
-      if (isBindError(b)) {
-        logBindError(ctx, b);
-        return EMPTY_STREAM;
-      }
-      if (!checkPermissions(plugin, ctx)) return EMPTY_STREAM;
-      try {
-        return streamFrom(plugin.run(b.args as never, ctx, b.rest), (e) => logBuiltinFailure(ctx, e), s.run.signal);
-      } catch (e) {
-        logBuiltinFailure(ctx, e);
-        return EMPTY_STREAM;
-      }
-    };
-    return bound instanceof Promise ? lazyStream(bound.then(go)) : go(bound);
-  };
+  const binder = staticBinder ?? binderFor(plugin, cargs, span);
   const ev = evaluateArgs(cargs, s);
-  return ev instanceof Promise ? lazyStream(ev.then(start)) : start(ev);
+  return ev instanceof Promise ? lazyStream(ev.then((x) => startPlugin(plugin, binder, ctx, x))) : startPlugin(plugin, binder, ctx, ev);
+}
+
+function startPlugin(plugin: PluginBuiltin, binder: Binder, ctx: CallContext, ev: EvaluatedArgs): RowStream {
+  const bound = binder(ev, ctx);
+  return bound instanceof Promise ? lazyStream(bound.then((b) => runPlugin(plugin, ctx, b))) : runPlugin(plugin, ctx, bound);
+}
+
+function runPlugin(plugin: PluginBuiltin, ctx: CallContext, b: BoundArgs | BindError): RowStream {
+  if (isBindError(b)) {
+    logBindError(ctx, b);
+    return EMPTY_STREAM;
+  }
+  if (plugin.permissions !== undefined && !checkPermissions(plugin, ctx)) return EMPTY_STREAM;
+  try {
+    return streamFrom(plugin.run(b.args as never, ctx, b.rest), (e) => logBuiltinFailure(ctx, e), ctx.signal);
+  } catch (e) {
+    logBuiltinFailure(ctx, e);
+    return EMPTY_STREAM;
+  }
 }

@@ -10,7 +10,7 @@ import { parse } from "../parser/index";
 import type { Registry } from "../builtins/registry";
 import type { LogLevel, PluginLike } from "../builtins/types";
 import type { OrderedDict, Row } from "../values/ordered-dict";
-import { END } from "../values/query";
+import { END, type RowStream } from "../values/query";
 import { createCompileContext } from "./compiler";
 import { compileLet } from "./let";
 import { RunState, type LogEntry } from "./run-state";
@@ -42,6 +42,58 @@ export type VqlEvent =
   | { kind: "log"; level: LogLevel; message: string; code?: string; span?: Span; time: number };
 
 const BATCH_ROWS = 512;
+const FULL: unique symbol = Symbol("full");
+const LOGS: unique symbol = Symbol("logs");
+
+/**
+ * Pulls a SELECT's rows synchronously into the pending chunk until it is full, the source must
+ * be awaited (a Promise is returned), logs must be emitted first, or the rows end. Kept out of
+ * the async generator so the hot loop is an ordinary optimisable function.
+ */
+class Pump {
+  rows = 0;
+  truncated = false;
+  private held: unknown = END;
+  private since = performance.now();
+  constructor(
+    readonly stream: RowStream,
+    private readonly maxRows: number,
+    private readonly run: RunState,
+  ) {}
+
+  fill(pending: Row[], max: number): typeof FULL | typeof LOGS | typeof END | Promise<unknown> {
+    if (this.held !== END) {
+      const h = this.held;
+      this.held = END;
+      if (this.accept(h, pending) === END) return END;
+    }
+    if (pending.length === 0) this.since = performance.now();
+    for (;;) {
+      if (pending.length >= max) return FULL;
+      if ((pending.length & 63) === 63 && performance.now() - this.since > FLUSH_MS) return FULL;
+      const r = this.stream.next();
+      if (r instanceof Promise) return r;
+      if (r === END) return END;
+      if (this.run.logs.length !== 0) {
+        this.held = r;
+        return LOGS;
+      }
+      if (this.accept(r, pending) === END) return END;
+    }
+  }
+
+  /** Adds one row (or notes the end / the row limit). */
+  accept(r: unknown, pending: Row[]): unknown {
+    if (r === END) return END;
+    if (this.rows >= this.maxRows) {
+      this.truncated = true;
+      return END;
+    }
+    pending.push(r as Row);
+    this.rows++;
+    return r;
+  }
+}
 const FLUSH_MS = 10;
 
 /** The text of the block comments before a statement (notebooks render it as Markdown). */
@@ -74,21 +126,24 @@ function flushTimer(): FlushTimer {
 }
 
 /**
- * The batched form of runVql: the same events in arrays, for consumers that move many rows
- * (CLI, result storage). Batches are flushed at 512 rows, after 10 ms, and before waiting on
- * a slow row source.
+ * A piece of a run's output: the contract's events, except that consecutive rows of one SELECT
+ * come as one `rows` chunk (runVqlChunks). runVql expands them into `row` events.
  */
-export async function* runVqlBatches(source: string | ParseResult, options: RunOptions): AsyncGenerator<VqlEvent[]> {
+export type VqlChunk = Exclude<VqlEvent, { kind: "row" }> | { kind: "rows"; statement: number; rows: Row[] };
+
+/**
+ * The chunked form of runVql, for consumers that move many rows (CLI, result storage): rows
+ * arrive in `rows` chunks of up to 512, flushed after 10 ms and before waiting on a slow source.
+ */
+export async function* runVqlChunks(source: string | ParseResult, options: RunOptions): AsyncGenerator<VqlChunk> {
   const text = typeof source === "string" ? source : "";
   const parsed = typeof source === "string" ? parse(source) : source;
   const clock = options.clock ?? Date.now;
-  const diagEvents: VqlEvent[] = parsed.diagnostics
-    .filter((d) => d.severity !== "info")
-    .map((d) => ({ kind: "log", level: d.severity === "error" ? "ERROR" : "WARN", message: d.message, code: d.code, span: d.span, time: clock() }));
-  if (parsed.diagnostics.some((d) => d.severity === "error")) {
-    yield diagEvents;
-    return;
+  for (const d of parsed.diagnostics) {
+    if (d.severity === "info") continue;
+    yield { kind: "log", level: d.severity === "error" ? "ERROR" : "WARN", message: d.message, code: d.code, span: d.span, time: clock() };
   }
+  if (parsed.diagnostics.some((d) => d.severity === "error")) return;
   const controller = new AbortController();
   const signal = makeSignal(options, controller);
   const run = new RunState({
@@ -101,19 +156,25 @@ export async function* runVqlBatches(source: string | ParseResult, options: RunO
     text,
   });
   const cc = createCompileContext(options.registry);
-  const batch: VqlEvent[] = diagEvents;
-  const drain = () => {
-    const logs = run.drainLogs();
-    for (const l of logs) batch.push(l as LogEntry);
-  };
   let scope = Scope.root(run, options.env);
   let timer: FlushTimer | null = null;
-  let batchStart = performance.now();
-  const takeBatch = (): VqlEvent[] => {
+  let pending: Row[] = [];
+  let pendingStatement = -1;
+  let chunkStart = performance.now();
+  const maxRows = options.maxRows ?? Infinity;
+  /** Queued output: logs first (they happened before the rows that follow them). */
+  const out: VqlChunk[] = [];
+  const takeRows = (): void => {
+    if (pending.length) out.push({ kind: "rows", statement: pendingStatement, rows: pending });
+    pending = [];
     timer?.cancel();
     timer = null;
-    batchStart = performance.now();
-    return batch.splice(0, batch.length);
+    chunkStart = performance.now();
+  };
+  const drainLogs = (): void => {
+    if (run.logs.length === 0) return;
+    takeRows();
+    for (const l of run.drainLogs()) out.push(l as LogEntry);
   };
   try {
     for (let i = 0; i < parsed.statements.length; i++) {
@@ -122,75 +183,85 @@ export async function* runVqlBatches(source: string | ParseResult, options: RunO
       if (st.kind === "let") {
         const next = compileLet(st, cc)(scope);
         scope = next instanceof Promise ? await next : next;
-        drain();
+        drainLogs();
+        while (out.length) yield out.shift()!;
         continue;
       }
       const q = cc.compileQuery(st as SelectStatement);
-      const start: VqlEvent = { kind: "select-start", statement: i, span: st.span };
+      const start: VqlChunk = { kind: "select-start", statement: i, span: st.span };
       const comment = blockCommentText(st.comments);
       if (comment !== undefined) start.comment = comment;
-      batch.push(start);
-      const stream = q.open(scope);
-      let rows = 0;
-      let truncated = false;
+      out.push(start);
+      pendingStatement = i;
+      const pump = new Pump(q.open(scope), maxRows, run);
       try {
         for (;;) {
-          let r = stream.next();
-          if (r instanceof Promise) {
-            if (batch.length > 0) {
-              drain();
-              timer ??= flushTimer();
-              const w = await Promise.race([r, timer.promise]);
-              if (w === FLUSH) {
-                yield takeBatch();
-                r = await r;
-              } else r = w;
-            } else r = await r;
+          const status = pump.fill(pending, BATCH_ROWS);
+          if (status === FULL) {
+            takeRows();
+            while (out.length) yield out.shift()!;
+            continue;
           }
-          if (r === END) break;
-          if (options.maxRows !== undefined && rows >= options.maxRows) {
-            truncated = true;
-            break;
+          if (status === LOGS) {
+            drainLogs();
+            continue;
           }
-          drain();
-          batch.push({ kind: "row", statement: i, row: r as Row });
-          rows++;
-          if (batch.length >= BATCH_ROWS || ((rows & 15) === 0 && performance.now() - batchStart > FLUSH_MS)) {
-            yield takeBatch();
+          if (status === END) break;
+          // The next row is not ready: flush what we have (after 10 ms at the latest) and wait.
+          drainLogs();
+          let r: unknown;
+          if (pending.length > 0) {
+            timer ??= flushTimer();
+            const w = await Promise.race([status, timer.promise]);
+            if (w === FLUSH) {
+              takeRows();
+              while (out.length) yield out.shift()!;
+              r = await status;
+            } else r = w;
+          } else {
+            while (out.length) yield out.shift()!;
+            r = await status;
+          }
+          if (run.logs.length !== 0) drainLogs();
+          if (pump.accept(r, pending) === END) break;
+          if (pending.length >= BATCH_ROWS || performance.now() - chunkStart > FLUSH_MS) {
+            takeRows();
+            while (out.length) yield out.shift()!;
           }
         }
       } finally {
-        await stream.close();
+        await pump.stream.close();
       }
-      drain();
-      batch.push({ kind: "select-end", statement: i, rows, truncated });
+      const rows = pump.rows;
+      const truncated = pump.truncated;
+      drainLogs();
+      takeRows();
+      out.push({ kind: "select-end", statement: i, rows, truncated });
+      while (out.length) yield out.shift()!;
     }
   } catch (e) {
-    drain();
+    drainLogs();
+    takeRows();
     if (isAbortError(e, signal) || signal.aborted) {
       const timedOut = !options.signal?.aborted && !controller.signal.aborted;
-      run.log(
-        "ERROR",
-        timedOut ? `query timed out after ${(options.timeoutMs ?? 0) / 1000}s` : "query cancelled",
-        undefined,
-        "VQL3014",
-      );
+      run.log("ERROR", timedOut ? `query timed out after ${(options.timeoutMs ?? 0) / 1000}s` : "query cancelled", undefined, "VQL3014");
     } else {
       const id = Math.random().toString(36).slice(2, 10);
       run.log("ERROR", `internal error ${id}: ${e instanceof Error ? e.message : String(e)}`, undefined, "VQL3099");
     }
-    drain();
   } finally {
     timer?.cancel();
     controller.abort();
   }
-  drain();
-  if (batch.length) yield takeBatch();
+  drainLogs();
+  takeRows();
+  while (out.length) yield out.shift()!;
 }
 
 /** Runs VQL text (or a parse result) and streams its events (contract API). */
 export async function* runVql(source: string | ParseResult, options: RunOptions): AsyncGenerator<VqlEvent> {
-  for await (const b of runVqlBatches(source, options)) {
-    for (const e of b) yield e;
+  for await (const c of runVqlChunks(source, options)) {
+    if (c.kind !== "rows") yield c;
+    else for (const row of c.rows) yield { kind: "row", statement: c.statement, row };
   }
 }

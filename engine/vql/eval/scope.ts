@@ -99,9 +99,9 @@ export class Scope {
             const i = r.indexOf(name);
             if (i >= 0) return r.values()[i];
           } else if (r !== null && typeof r === "object") {
-            if (isPlainObject(r)) {
-              if (Object.hasOwn(r, name)) return r[name] ?? null;
-            } else if (!Array.isArray(r)) {
+            if (Object.hasOwn(r, name)) {
+              if (!Array.isArray(r)) return (r as Record<string, unknown>)[name] ?? null;
+            } else if (!isPlainObject(r) && !Array.isArray(r)) {
               const v = getMember(r, name);
               if (v !== MISSING) return v;
             }

@@ -6,6 +6,7 @@
  */
 import type { Column, Expr, SelectStatement } from "../ast/types";
 import { columnName, printSelectFlat } from "../ast/print";
+import { collect } from "../ast/walk";
 import { OrderedDict, isPlainObject } from "../values/ordered-dict";
 import { END, LazyValue, QueryValue, type MaybePromise, type RowStream } from "../values/query";
 import { Timestamp } from "../values/timestamp";
@@ -19,6 +20,7 @@ import { AggContext, type LazyRowSource, type Scope } from "./scope";
 import { collectStream } from "./stream";
 import { GroupCollector, LimitStream, OrderStream } from "./group-order";
 import { truthyOf } from "./truth";
+import { aliasNeed, needsLazyAt, type AliasNeed } from "./lazy-row-need";
 import { SKIP } from "./markers";
 import { toJsonText } from "../values/json";
 
@@ -28,6 +30,8 @@ export interface CompiledColumn {
   name: string;
   star: boolean;
   ev: Ev | null;
+  /** No aggregate, LET or scope-reading calls: a value computed for WHERE/GROUP BY can be reused in a bin. */
+  pure: boolean;
 }
 
 export class CompiledSelect implements CompiledQuery {
@@ -40,6 +44,10 @@ export class CompiledSelect implements CompiledQuery {
   readonly aliasNames: string[];
   /** Output keys when every column is an expression with a distinct name (rows share them). */
   readonly sharedKeys: string[] | null;
+  readonly whereNeed: AliasNeed;
+  /** The column list is just `*`. */
+  readonly starOnly: boolean;
+  readonly groupNeed: AliasNeed;
 
   constructor(
     readonly node: SelectStatement,
@@ -58,6 +66,10 @@ export class CompiledSelect implements CompiledQuery {
     const names = this.columns.map((c) => c.name);
     const unique = new Set(names).size === names.length;
     this.sharedKeys = unique && !this.columns.some((c) => c.star) ? names : null;
+    this.starOnly = this.columns.length === 1 && this.columns[0]!.star;
+    const aliases = new Set(this.aliasNames);
+    this.whereNeed = aliasNeed(node.where, aliases, cc.registry);
+    this.groupNeed = aliasNeed(node.groupBy, aliases, cc.registry);
   }
 
   open(scope: Scope): RowStream {
@@ -69,19 +81,29 @@ export class CompiledSelect implements CompiledQuery {
   }
 }
 
+function isPure(e: Expr, cc: CompileContext): boolean {
+  if (collect(e, "subquery").length) return false;
+  return collect(e, "call").every((call) => {
+    const fn = call.name.length === 1 ? cc.registry.functions.get(call.name[0]!.name) : undefined;
+    return fn !== undefined && fn.category !== "aggregate" && !IMPURE.has(fn.name);
+  });
+}
+
+/** Builtins whose result depends on more than their arguments at the moment of the call. */
+const IMPURE = new Set(["get", "scope", "eval", "filter", "all", "any", "regex_replace", "query", "lazy_dict", "now", "uuid", "log", "sleep", "set"]);
+
 function compileColumn(c: Column, cc: CompileContext, compile: (e: Expr) => Ev): CompiledColumn {
-  if (c.kind === "star") return { name: "*", star: true, ev: null };
+  if (c.kind === "star") return { name: "*", star: true, ev: null, pure: true };
   const name = columnName(c);
   if (c.expr.kind === "subquery") {
     const q = cc.compileQuery(c.expr.query);
     const ev: Ev = (s) => {
       const rows = collectStream(q.open(s.deeper()), s.run);
-      const done = (r: unknown[]) => simplifyRows(r);
-      return rows instanceof Promise ? rows.then(done) : done(rows);
+      return rows instanceof Promise ? rows.then(simplifyRows) : simplifyRows(rows);
     };
-    return { name, star: false, ev };
+    return { name, star: false, ev, pure: false };
   }
-  return { name, star: false, ev: compile(c.expr) };
+  return { name, star: false, ev: compile(c.expr), pure: isPure(c.expr, cc) };
 }
 
 /** The lazy row WHERE sees: alias values computed on first use and cached for the output row. */
@@ -121,11 +143,17 @@ function starMembers(raw: unknown): [readonly string[], readonly unknown[]] | nu
   return [ks, ks.map((k) => (raw as Record<string, unknown>)[k])];
 }
 
-/** Builds the output row of one plugin row (columns in order; `*` per §5.3). */
-export function buildRow(q: CompiledSelect, raw: unknown, rowScope: Scope, lazy: LazyRow | null): MaybePromise<OrderedDict> {
+/**
+ * Builds the output row of one plugin row (columns in order; `*` per §5.3). `cache` holds
+ * values already computed for WHERE (UNSET where not), `pureOnly` limits reuse to pure columns
+ * (GROUP BY bins recompute aggregates in their own context).
+ */
+export function buildRow(q: CompiledSelect, raw: unknown, rowScope: Scope, lazy: LazyRow | null, pureOnly = false): MaybePromise<OrderedDict> {
   const cols = q.columns;
   const n = cols.length;
-  const cache = lazy?.cache ?? null;
+  let cache = lazy?.cache ?? null;
+  if (cache !== null && pureOnly) cache = cache.map((v, i) => (cols[i]!.pure ? v : UNSET));
+  if (q.starOnly && raw instanceof OrderedDict) return copyRow(raw, rowScope);
   if (q.sharedKeys !== null) {
     const vals = new Array<unknown>(n);
     let pending = false;
@@ -142,36 +170,51 @@ export function buildRow(q: CompiledSelect, raw: unknown, rowScope: Scope, lazy:
     return pending ? Promise.all(vals).then((vs) => OrderedDict.fromShared(keys, vs)) : OrderedDict.fromShared(keys, vals);
   }
   const out = new OrderedDict();
-  let pending: [string, Promise<unknown>][] | null = null;
-  const put = (k: string, v: unknown, move: boolean) => {
-    if (typeof v === "object" && v !== null) {
-      v = v instanceof Promise ? v.then((x) => finalize(x, rowScope)) : finalize(v, rowScope);
-      if (v instanceof Promise) (pending ??= []).push([k, v]);
-    }
-    if (move) out.set(k, v);
-    else out.replace(k, v);
-  };
+  const pending: [string, Promise<unknown>][] = [];
   for (let i = 0; i < n; i++) {
     const c = cols[i]!;
     if (c.star) {
       const m = starMembers(raw);
       if (!m) continue;
       const [ks, vs] = m;
-      for (let j = 0; j < ks.length; j++) if (!out.has(ks[j]!)) put(ks[j]!, vs[j], true);
+      for (let j = 0; j < ks.length; j++) if (!out.has(ks[j]!)) putValue(out, pending, ks[j]!, vs[j], rowScope);
       continue;
     }
     let v = cache !== null ? cache[i] : UNSET;
     if (v === UNSET) v = c.ev!(rowScope);
-    put(c.name, v, true);
+    putValue(out, pending, c.name, v, rowScope);
   }
-  if (pending === null) return out;
-  const list: [string, Promise<unknown>][] = pending;
-  return Promise.all(list.map(([, p]) => p)).then((vals) => {
-    list.forEach(([k, p], i) => {
+  if (pending.length === 0) return out;
+  return Promise.all(pending.map((x) => x[1])).then((vals) => {
+    pending.forEach(([k, p], i) => {
       if (out.get(k) === p) out.replace(k, vals[i]);
     });
     return out;
   });
+}
+
+/** `SELECT *` of a dict row: a copy (values materialised). */
+function copyRow(raw: OrderedDict, rowScope: Scope): MaybePromise<OrderedDict> {
+  const vals = raw.values().slice();
+  let pending = false;
+  for (let i = 0; i < vals.length; i++) {
+    const v = vals[i];
+    if (typeof v === "object" && v !== null) {
+      const f = finalize(v, rowScope);
+      if (f instanceof Promise) pending = true;
+      vals[i] = f;
+    }
+  }
+  const keys = raw.keys().slice();
+  return pending ? Promise.all(vals).then((vs) => OrderedDict.fromShared(keys, vs)) : OrderedDict.fromShared(keys, vals);
+}
+
+function putValue(out: OrderedDict, pending: [string, Promise<unknown>][], k: string, v: unknown, rowScope: Scope): void {
+  if (typeof v === "object" && v !== null) {
+    v = v instanceof Promise ? v.then((x) => finalize(x, rowScope)) : finalize(v, rowScope);
+    if (v instanceof Promise) pending.push([k, v]);
+  }
+  out.set(k, v);
 }
 
 class SelectStream implements RowStream {
@@ -179,6 +222,12 @@ class SelectStream implements RowStream {
   private group: GroupCollector | null;
   private groupOut: RowStream | null = null;
   private readonly explain: boolean;
+  private readonly whereLazy: boolean;
+  private readonly groupLazy: boolean;
+  /** Materialises a row in a GROUP BY bin's aggregate context. */
+  private readonly buildInBin: (raw: unknown, agg: AggContext) => MaybePromise<OrderedDict>;
+  /** The lazy row of the row being grouped (its pure columns are reused in the bin). */
+  private groupLazyRow: LazyRow | null = null;
 
   constructor(
     private readonly q: CompiledSelect,
@@ -186,6 +235,9 @@ class SelectStream implements RowStream {
   ) {
     this.group = q.groupBy ? new GroupCollector() : null;
     this.explain = q.node.explain;
+    this.whereLazy = q.where !== undefined && needsLazyAt(q.whereNeed, scope);
+    this.groupLazy = q.groupBy !== undefined && needsLazyAt(q.groupNeed, scope);
+    this.buildInBin = (raw, agg) => buildRow(q, raw, scope.withRow(raw, agg), this.groupLazyRow, true);
   }
 
   next(): MaybePromise<unknown> {
@@ -215,12 +267,8 @@ class SelectStream implements RowStream {
 
   private finish(): MaybePromise<unknown> {
     if (!this.group) return END;
-    const rows = this.group.result();
-    const start = (r: unknown[]) => {
-      this.groupOut = new ArrayRows(r);
-      return this.groupOut.next();
-    };
-    return rows instanceof Promise ? rows.then(start) : start(rows);
+    this.groupOut = new ArrayRows(this.group.result());
+    return this.groupOut.next();
   }
 
   private process(raw: unknown): unknown {
@@ -229,8 +277,9 @@ class SelectStream implements RowStream {
     if (this.explain) rowScope.run.log("DEBUG", `plugin row: ${toJsonText(raw)}`, q.node.from.span);
     let lazy: LazyRow | null = null;
     if (q.where) {
-      lazy = new LazyRow(q, rowScope);
-      const w = q.where(rowScope.withLazyRow(lazy));
+      let whereScope = rowScope;
+      if (this.whereLazy) whereScope = rowScope.withLazyRow((lazy = new LazyRow(q, rowScope)));
+      const w = q.where(whereScope);
       if (w === true || w === false) {
         if (!w) return this.rejected(raw);
       } else {
@@ -253,16 +302,19 @@ class SelectStream implements RowStream {
   private accept(raw: unknown, rowScope: Scope, lazy: LazyRow | null): unknown {
     const q = this.q;
     if (this.group) {
-      const lz = lazy ?? new LazyRow(q, rowScope);
-      const key = q.groupBy!(rowScope.withLazyRow(lz));
-      return this.group.add(key, rowScope, (agg: AggContext) => buildRow(q, raw, this.scope.withRow(raw, agg), null));
+      if (this.groupLazy && lazy === null) lazy = new LazyRow(q, rowScope);
+      this.groupLazyRow = lazy;
+      const key = q.groupBy!(this.groupLazy ? rowScope.withLazyRow(lazy!) : rowScope);
+      return this.group.add(key, rowScope, raw, this.buildInBin);
     }
     const row = buildRow(q, raw, rowScope, lazy);
-    if (this.explain) {
-      const log = (r: OrderedDict) => (this.scope.run.log("DEBUG", `emitted row: ${toJsonText(r)}`, q.node.span), r);
-      return row instanceof Promise ? row.then(log) : log(row);
-    }
+    if (this.explain) return row instanceof Promise ? row.then((r) => this.logEmitted(r)) : this.logEmitted(row);
     return row;
+  }
+
+  private logEmitted(r: OrderedDict): OrderedDict {
+    this.scope.run.log("DEBUG", `emitted row: ${toJsonText(r)}`, this.q.node.span);
+    return r;
   }
 
   close(): MaybePromise<void> {

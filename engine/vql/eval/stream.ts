@@ -119,36 +119,43 @@ export function streamFrom(source: unknown, onError: ErrorSink, signal: AbortSig
 
 /** Pulls every row of a stream into an array (yielding to the event loop on long runs). */
 export function collectStream(stream: RowStream, run: RunState, limit = Infinity): MaybePromise<unknown[]> {
-  const out: unknown[] = [];
-  const loop = (): MaybePromise<unknown[]> => {
+  return new Collector(stream, run, limit).loop();
+}
+
+class Collector {
+  readonly out: unknown[] = [];
+  constructor(
+    private readonly stream: RowStream,
+    private readonly run: RunState,
+    private readonly limit: number,
+  ) {}
+
+  loop(): MaybePromise<unknown[]> {
+    const { stream, run, out } = this;
     for (;;) {
-      if (out.length >= limit) {
+      if (out.length >= this.limit) {
         const c = stream.close();
         return c instanceof Promise ? c.then(() => out) : out;
       }
       const t = run.tick();
-      if (t) return t.then(loop, (e) => closeAndThrow(stream, e));
+      if (t) return t.then(() => this.loop(), (e) => closeAndThrow(stream, e));
       let r: unknown;
       try {
         r = stream.next();
       } catch (e) {
         return closeAndThrow(stream, e);
       }
-      if (r instanceof Promise) {
-        return r.then(
-          (x) => {
-            if (x === END) return out;
-            out.push(x);
-            return loop();
-          },
-          (e) => closeAndThrow(stream, e),
-        );
-      }
+      if (r instanceof Promise) return r.then((x) => this.after(x), (e) => closeAndThrow(stream, e));
       if (r === END) return out;
       out.push(r);
     }
-  };
-  return loop();
+  }
+
+  private after(x: unknown): MaybePromise<unknown[]> {
+    if (x === END) return this.out;
+    this.out.push(x);
+    return this.loop();
+  }
 }
 
 function closeAndThrow(stream: RowStream, e: unknown): never | Promise<never> {

@@ -3,18 +3,19 @@
  * truthy when it yields a row (it is run to find out), and lazy values are forced.
  */
 import { isTruthy } from "../values/truthy";
-import { END, LazyValue, QueryValue, type MaybePromise } from "../values/query";
+import { END, LazyValue, QueryValue, type MaybePromise, type RowStream } from "../values/query";
 import { materializeQuery } from "./materialize";
 import type { Scope } from "./scope";
 
 function queryHasRows(q: QueryValue, scope: Scope): MaybePromise<boolean> {
   const st = q.open(scope);
   const r = st.next();
-  const done = (x: unknown): MaybePromise<boolean> => {
-    const c = st.close();
-    return c instanceof Promise ? c.then(() => x !== END) : x !== END;
-  };
-  return r instanceof Promise ? r.then(done) : done(r);
+  return r instanceof Promise ? r.then((x) => closeWith(st, x !== END)) : closeWith(st, r !== END);
+}
+
+function closeWith(st: RowStream, result: boolean): MaybePromise<boolean> {
+  const c = st.close();
+  return c instanceof Promise ? c.then(() => result) : result;
 }
 
 export function truthyOf(v: unknown, scope: Scope): MaybePromise<boolean> {

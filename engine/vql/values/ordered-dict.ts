@@ -6,6 +6,10 @@
 
 const INDEX_THRESHOLD = 8;
 
+// fromShared() hands its arrays to the constructor through these (one allocation per row).
+let sharedKeys: string[] | null = null;
+let sharedValues: unknown[] | null = null;
+
 export class OrderedDict {
   /** Column names; shared copy-on-write between rows of one SELECT (see fromShared). */
   private ks: string[];
@@ -14,6 +18,13 @@ export class OrderedDict {
   private shared: boolean;
 
   constructor(entries?: Iterable<readonly [string, unknown]>) {
+    if (sharedKeys !== null) {
+      this.ks = sharedKeys;
+      this.vs = sharedValues!;
+      this.shared = true;
+      sharedKeys = sharedValues = null;
+      return;
+    }
     this.ks = [];
     this.vs = [];
     this.shared = false;
@@ -25,11 +36,9 @@ export class OrderedDict {
    * before its first structural change. Used by SELECT so rows of one shape share one keys array.
    */
   static fromShared(keys: string[], values: unknown[]): OrderedDict {
-    const d = new OrderedDict();
-    d.ks = keys;
-    d.vs = values;
-    d.shared = true;
-    return d;
+    sharedKeys = keys;
+    sharedValues = values;
+    return new OrderedDict();
   }
 
   /** A dict from a plain object's own enumerable keys (object key order). */

@@ -9,6 +9,10 @@ import { PluginStream } from "../stream-base";
 import type { BuiltinContext, LazyArg } from "../types";
 import type { MaybePromise, RowStream } from "../../values/query";
 
+function branch(b: LazyArg | undefined): unknown {
+  return b ? b.value() : null;
+}
+
 export const ifFunction = defineFunction({
   name: "if",
   category: "basic",
@@ -19,9 +23,9 @@ export const ifFunction = defineFunction({
     else: arg.lazy().doc("Value when the condition is falsy."),
   },
   run({ condition, then, else: otherwise }, ctx) {
-    const pick = (ok: boolean) => (ok ? (then ? then.value() : null) : otherwise ? otherwise.value() : null);
     const t = ctx.isTruthy(condition);
-    return t instanceof Promise ? t.then(pick) : pick(t);
+    if (t instanceof Promise) return t.then((ok) => branch(ok ? then : otherwise));
+    return branch(t ? then : otherwise);
   },
 });
 

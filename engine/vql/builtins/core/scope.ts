@@ -2,6 +2,8 @@
 import { OrderedDict } from "../../values/ordered-dict";
 import { VQL_MEMBER } from "../../values/access";
 import { defineFunction, definePlugin } from "../define";
+import { PluginStream } from "../stream-base";
+import { END } from "../../values/query";
 import type { BuiltinContext } from "../types";
 
 /** A value whose members resolve variables of the calling scope (`scope().Foo`). */
@@ -15,13 +17,25 @@ export class ScopeHandle {
   }
 }
 
+class OneEmptyRow extends PluginStream {
+  private done = false;
+  next(): unknown {
+    if (this.done) return END;
+    this.done = true;
+    return new OrderedDict();
+  }
+  close(): void {
+    this.done = true;
+  }
+}
+
 export const scopePlugin = definePlugin({
   name: "scope",
   category: "basic",
   doc: "One row with no columns: select from it to evaluate expressions once (`SELECT 1 FROM scope()`).",
   args: {},
-  *run() {
-    yield new OrderedDict();
+  run() {
+    return new OneEmptyRow();
   },
 });
 

@@ -13,6 +13,7 @@ import { toJsonText } from "../../values/json";
 import { QueryValue } from "../../values/query";
 import { Timestamp } from "../../values/timestamp";
 import { goQuote, goQuoteRune } from "./quote";
+import { Lru } from "../../regex/lru";
 
 interface Spec {
   plus: boolean;
@@ -25,13 +26,13 @@ interface Spec {
   verb: string;
 }
 
-function pad(s: string, spec: Spec, numeric: boolean): string {
+function pad(s: string, spec: Spec, numeric: boolean, zero = spec.zero): string {
   const w = spec.width;
   if (w === undefined || s.length >= w) return s;
   const n = w - [...s].length;
   if (n <= 0) return s;
   if (spec.minus) return s + " ".repeat(n);
-  if (spec.zero) {
+  if (zero) {
     if (numeric && (s[0] === "-" || s[0] === "+" || s[0] === " ")) return s[0] + "0".repeat(n) + s.slice(1);
     return "0".repeat(n) + s;
   }
@@ -83,9 +84,10 @@ function formatInt(n: number, spec: Spec, base: number, upper: boolean): string 
   }
   if (spec.verb === "O") digits = "0o" + digits;
   const sign = neg ? "-" : spec.plus ? "+" : spec.space ? " " : "";
-  const zeroOk = spec.prec === undefined;
-  return pad(sign + digits, { ...spec, zero: spec.zero && zeroOk && !spec.minus }, true);
+  return pad(sign + digits, spec, true, spec.zero && spec.prec === undefined && !spec.minus);
 }
+
+const SHORTEST_G: Spec = { plus: false, minus: false, sharp: false, space: false, zero: false, width: undefined, prec: undefined, verb: "g" };
 
 function formatFloat(x: number, spec: Spec): string {
   let s: string;
@@ -104,15 +106,12 @@ function formatFloat(x: number, spec: Spec): string {
       s = prec === undefined ? formatFloatShortest(x) : formatGeneral(x, prec, v === "G");
       if (v === "G") s = s.toUpperCase();
   }
-  if (s === "NaN" || s === "+Inf" || s === "-Inf") {
-    if (s === "+Inf" && !spec.plus) s = "+Inf";
-    return pad(s, { ...spec, zero: false }, false);
-  }
+  if (s === "NaN" || s === "+Inf" || s === "-Inf") return pad(s, spec, false, false);
   if (x >= 0 && !Object.is(x, -0)) {
     if (spec.plus) s = "+" + s;
     else if (spec.space) s = " " + s;
   }
-  return pad(s, { ...spec, zero: spec.zero && !spec.minus }, true);
+  return pad(s, spec, true, spec.zero && !spec.minus);
 }
 
 function hexOfBytes(b: Uint8Array, spec: Spec, upper: boolean): string {
@@ -134,13 +133,13 @@ function truncRunes(s: string, prec: number | undefined): string {
 
 function formatOne(v: unknown, spec: Spec): string {
   const verb = spec.verb;
-  if (Array.isArray(v) && verb !== "v" && verb !== "T" && !(verb === "s" && false)) {
+  if (Array.isArray(v) && verb !== "v" && verb !== "T") {
     return pad("[" + v.map((x) => formatOne(x, { ...spec, width: undefined })).join(" ") + "]", spec, false);
   }
   if (v instanceof Timestamp && verb !== "T") v = v.toString();
   switch (verb) {
     case "v":
-      if (typeof v === "number" && !isIntNumber(v)) return formatFloat(v, { ...spec, verb: "g" });
+      if (typeof v === "number" && !isIntNumber(v)) return formatFloat(v, spec.prec === undefined ? SHORTEST_G : { ...spec, verb: "g" });
       if (typeof v === "number" && (spec.plus || spec.zero || spec.space)) return formatInt(v, spec, 10, false);
       return pad(goValueString(v, spec.sharp), spec, false);
     case "T":
@@ -195,8 +194,74 @@ function formatOne(v: unknown, spec: Spec): string {
   }
 }
 
-/** fmt.Sprintf(format, args...). */
+type Piece = string | Spec;
+const templates = new Lru<string, Piece[] | null>(256);
+
+/** Splits a template without `%[n]` indexes or `*` widths into literals and verbs (else null). */
+function compileTemplate(format: string): Piece[] | null {
+  const out: Piece[] = [];
+  const re = /%([-+# 0]*)(\d+)?(?:\.(\d*))?([^-+# 0-9.[*])/gy;
+  let i = 0;
+  let lit = "";
+  while (i < format.length) {
+    const pct = format.indexOf("%", i);
+    if (pct < 0) {
+      lit += format.slice(i);
+      break;
+    }
+    lit += format.slice(i, pct);
+    re.lastIndex = pct;
+    const m = re.exec(format);
+    if (!m || m[4]!.charCodeAt(0) > 0x7f) return null;
+    if (m[4] === "%") {
+      lit += "%";
+      i = re.lastIndex;
+      continue;
+    }
+    if (lit) out.push(lit), (lit = "");
+    const f = m[1]!;
+    const minus = f.includes("-");
+    out.push({
+      plus: f.includes("+"),
+      minus,
+      sharp: f.includes("#"),
+      space: f.includes(" "),
+      zero: f.includes("0") && !minus,
+      width: m[2] === undefined ? undefined : Number(m[2]),
+      prec: m[3] === undefined ? undefined : m[3] === "" ? 0 : Number(m[3]),
+      verb: m[4]!,
+    });
+    i = re.lastIndex;
+  }
+  if (lit) out.push(lit);
+  return out;
+}
+
+function extra(args: readonly unknown[], from: number): string {
+  return "%!(EXTRA " + args.slice(from).map((a) => (a === null || a === undefined ? "<nil>" : `${goTypeName(a)}=${goValueString(a)}`)).join(", ") + ")";
+}
+
+/** fmt.Sprintf(format, args...). Templates are compiled once (LRU cache). */
 export function sprintf(format: string, args: readonly unknown[]): string {
+  let t = templates.get(format);
+  if (t === undefined) {
+    t = compileTemplate(format);
+    templates.set(format, t);
+  }
+  if (t === null) return sprintfGeneric(format, args);
+  let out = "";
+  let argi = 0;
+  for (let k = 0; k < t.length; k++) {
+    const p = t[k]!;
+    if (typeof p === "string") out += p;
+    else if (argi >= args.length) out += `%!${p.verb}(MISSING)`;
+    else out += formatOne(args[argi++], p);
+  }
+  return argi < args.length ? out + extra(args, argi) : out;
+}
+
+/** The full interpreter (argument indexes, `*` width/precision, malformed verbs). */
+function sprintfGeneric(format: string, args: readonly unknown[]): string {
   let out = "";
   let argi = 0;
   let reordered = false;
@@ -289,8 +354,6 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     }
     out += formatOne(args[argi++], spec);
   }
-  if (!reordered && argi < args.length) {
-    out += "%!(EXTRA " + args.slice(argi).map((a) => (a === null || a === undefined ? "<nil>" : `${goTypeName(a)}=${goValueString(a)}`)).join(", ") + ")";
-  }
+  if (!reordered && argi < args.length) out += extra(args, argi);
   return out;
 }

@@ -1,0 +1,30 @@
+// Editing an artifact: a custom one as saved, a built-in as its `Custom.` copy.
+import { notFound } from "next/navigation";
+import { isServiceError } from "../../../../../engine";
+import { ArtifactEditor } from "../../../../_components/artifacts/artifact-editor";
+import { Forbidden } from "../../../../_components/forbidden";
+import { requirePagePrincipal } from "../../../../_server/auth";
+import { getEngine } from "../../../../_server/engine";
+
+export const dynamic = "force-dynamic";
+
+export default async function EditArtifactPage({ params }: { params: Promise<{ name: string }> }) {
+  const name = decodeURIComponent((await params).name);
+  const p = await requirePagePrincipal(`/artifacts/${encodeURIComponent(name)}/edit`);
+  if (!p.permissions.has("READ_RESULTS")) return <Forbidden permission="READ_RESULTS" />;
+  const engine = getEngine();
+  let yaml: string;
+  try {
+    yaml = await engine.artifacts.editableYaml(p, name);
+  } catch (err) {
+    if (isServiceError(err) && err.status === 404) notFound();
+    throw err;
+  }
+  const canWrite = p.permissions.has("ARTIFACT_WRITER") || p.permissions.has("SERVER_ARTIFACT_WRITER");
+  return (
+    <section>
+      <h1>Edit {name}</h1>
+      <ArtifactEditor initialYaml={yaml} knownNames={engine.artifacts.all().map((a) => a.name)} canWrite={canWrite} />
+    </section>
+  );
+}

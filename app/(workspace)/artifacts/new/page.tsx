@@ -1,0 +1,20 @@
+// A new custom artifact, starting from the template.
+import { newArtifactTemplate } from "../../../../engine/artifacts/template";
+import { ArtifactEditor } from "../../../_components/artifacts/artifact-editor";
+import { Forbidden } from "../../../_components/forbidden";
+import { requirePagePrincipal } from "../../../_server/auth";
+import { getEngine } from "../../../_server/engine";
+
+export const dynamic = "force-dynamic";
+
+export default async function NewArtifactPage() {
+  const p = await requirePagePrincipal("/artifacts/new");
+  if (!p.permissions.has("READ_RESULTS")) return <Forbidden permission="READ_RESULTS" />;
+  const canWrite = p.permissions.has("ARTIFACT_WRITER") || p.permissions.has("SERVER_ARTIFACT_WRITER");
+  return (
+    <section>
+      <h1>New artifact</h1>
+      <ArtifactEditor initialYaml={newArtifactTemplate()} knownNames={getEngine().artifacts.all().map((a) => a.name)} canWrite={canWrite} />
+    </section>
+  );
+}

@@ -1,0 +1,111 @@
+// Server VQL over the artifact repository: artifact_definitions() lists definitions (with the
+// artifacts they call, when asked), artifact_set() saves a custom artifact, artifact_delete()
+// removes one. Writing needs ARTIFACT_WRITER, or SERVER_ARTIFACT_WRITER for server types: the
+// repository checks it, since it depends on the artifact's type.
+import { toVqlValue } from "../../artifacts/parameters";
+import type { Artifact } from "../../artifacts";
+import { collect } from "../../vql/ast/walk";
+import { arg, defineFunction, definePlugin, parse, type Builtin } from "../../vql";
+import type { ArtifactsService } from "../services/types";
+import { serverHost } from "./host";
+
+/** An artifact as VQL sees it: Velociraptor's field names, VQL as text, the YAML as `raw`. */
+export function artifactAsRow(a: Artifact): unknown {
+  return toVqlValue({
+    name: a.name,
+    description: a.description,
+    author: a.author,
+    type: a.type,
+    parameters: a.parameters.map((p) => ({ name: p.name, type: p.type, default: p.default, description: p.description, ...(p.choices ? { choices: p.choices } : {}) })),
+    precondition: a.precondition?.text ?? "",
+    export: a.export?.text ?? "",
+    imports: a.imports,
+    sources: a.sources.map((s) => ({ name: s.name, description: s.description, precondition: s.precondition?.text ?? "", query: s.query?.text ?? "" })),
+    required_permissions: a.requiredPermissions,
+    resources: { ...a.resources },
+    column_types: a.columnTypes,
+    raw: a.raw,
+  });
+}
+
+/** Names of the artifacts `a` uses: its imports and every `Artifact.X()` it calls. */
+export function dependenciesOf(a: Artifact, repo: Pick<ArtifactsService, "get">): string[] {
+  const out = new Set(a.imports);
+  const texts = [a.precondition, a.export, ...a.sources.flatMap((s) => [s.precondition, s.query])];
+  for (const block of texts) {
+    if (!block) continue;
+    for (const call of collect(parse(block.text).statements, "plugin")) {
+      const parts = call.name.map((n) => n.name);
+      if (parts[0] !== "Artifact" || parts.length < 2) continue;
+      const full = parts.slice(1).join(".");
+      const name = repo.get(full, { exact: true }) ? full : parts.slice(1, -1).join(".");
+      if (name) out.add(name);
+    }
+  }
+  return [...out];
+}
+
+const artifactDefinitions = definePlugin({
+  name: "artifact_definitions",
+  category: "server",
+  doc: "Artifact definitions from the repository: all of them, or those named (and what they use, with deps).",
+  args: {
+    names: arg.list(arg.string()).doc("Only these artifacts (all when empty)."),
+    deps: arg.bool().doc("Also return the artifacts the named ones import or call."),
+  },
+  permissions: ["READ_RESULTS"],
+  platforms: ["server"],
+  *run({ names, deps }, ctx) {
+    const { engine } = serverHost(ctx.host);
+    const repo = engine.artifacts;
+    const wanted = names?.length ? names : repo.all().map((a) => a.name).sort();
+    const seen = new Set<string>();
+    const queue = [...wanted];
+    while (queue.length) {
+      ctx.signal.throwIfAborted();
+      const name = queue.shift()!;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const a = repo.get(name, { exact: true });
+      if (!a) {
+        ctx.log("WARN", `artifact_definitions: no artifact named ${name}`);
+        continue;
+      }
+      if (deps) queue.push(...dependenciesOf(a, repo));
+      yield artifactAsRow(a);
+    }
+  },
+});
+
+const artifactSet = defineFunction({
+  name: "artifact_set",
+  category: "server",
+  doc: "Saves a custom artifact from its YAML (needs ARTIFACT_WRITER, or SERVER_ARTIFACT_WRITER for server types) and returns its definition.",
+  args: {
+    definition: arg.string().required().doc("The artifact's YAML."),
+    prefix: arg.string().doc("Required name prefix (default `Custom.`)."),
+  },
+  platforms: ["server"],
+  async run({ definition, prefix }, ctx) {
+    const { engine, principal } = serverHost(ctx.host);
+    const d = await engine.artifacts.set(principal, definition, prefix === undefined ? {} : { prefix });
+    return artifactAsRow(d.artifact);
+  },
+});
+
+const artifactDelete = defineFunction({
+  name: "artifact_delete",
+  category: "server",
+  doc: "Deletes a custom artifact (needs the writer permission for its type); returns its name.",
+  args: {
+    name: arg.string().required().doc("The custom artifact to delete."),
+  },
+  platforms: ["server"],
+  async run({ name }, ctx) {
+    const { engine, principal } = serverHost(ctx.host);
+    await engine.artifacts.delete(principal, name);
+    return name;
+  },
+});
+
+export const artifactBuiltins: readonly Builtin[] = [artifactDefinitions, artifactSet, artifactDelete];

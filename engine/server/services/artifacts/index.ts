@@ -1,0 +1,2 @@
+export { startArtifacts, type ArtifactsOptions } from "./start";
+export type { ArtifactChangeEvent } from "./modify";

@@ -1,0 +1,92 @@
+// Changing custom artifacts: set (create or replace), delete, rename. Each checks the writer
+// permission for the artifact's type (and the type it replaces), refuses to touch built-ins,
+// saves with history, updates the in-memory repository, audits, and announces the change.
+import { formatDiagnostic, hasArtifactErrors, isServerType, loadArtifact, withName, type ArtifactType, type LoadResult } from "../../../artifacts";
+import { ConflictError, NotFoundError, queries, type Db } from "../../../../drizzle";
+import { requirePermission, ServiceError, type AuditService, type Clock, type Principal } from "../types";
+import type { Repository } from "./repository";
+
+export interface ArtifactChangeEvent {
+  artifact: string;
+  op: "set" | "delete" | "rename";
+  principal: string;
+  from?: string;
+}
+
+export function requireWriter(actor: Principal, type: ArtifactType): void {
+  requirePermission(actor, isServerType(type) ? "SERVER_ARTIFACT_WRITER" : "ARTIFACT_WRITER");
+}
+
+/** The first errors of a load as one message: `line:col: message` (and how many more). */
+export function loadErrorMessage(yaml: string, r: LoadResult): string {
+  const errors = r.diagnostics.filter((d) => d.severity === "error");
+  const first = formatDiagnostic("", yaml, errors[0]!).replace(/^:/, "line ");
+  return errors.length > 1 ? `${first} (and ${errors.length - 1} more)` : first;
+}
+
+export function startModifying(deps: { db: Db; clock: Clock; audit: AuditService; repo: Repository; onChange: (e: ArtifactChangeEvent) => void }) {
+  const { db, clock, audit, repo, onChange } = deps;
+
+  function validate(yaml: string, prefix: string): LoadResult {
+    return loadArtifact(yaml, { ...repo.loadOptions(), requirePrefix: prefix });
+  }
+
+  async function set(actor: Principal, yaml: string, opts: { prefix?: string } = {}) {
+    if (typeof yaml !== "string" || yaml.length > 1024 * 1024) throw new ServiceError("bad_request", "the artifact must be YAML text of at most 1 MiB");
+    const r = validate(yaml, opts.prefix ?? repo.prefix);
+    if (!r.artifact || hasArtifactErrors(r.diagnostics)) throw new ServiceError("bad_request", loadErrorMessage(yaml, r));
+    const a = r.artifact;
+    requireWriter(actor, a.type);
+    const existing = repo.customs.get(a.name);
+    if (existing) requireWriter(actor, existing.artifact.type);
+    if (repo.builtins.has(a.name)) throw new ServiceError("bad_request", `\`${a.name}\` is a built-in artifact; save your version as \`${repo.prefix}${a.name}\``);
+    const rec = await queries.saveCustomArtifact(db, { name: a.name, type: a.type, description: a.description, yaml, principal: actor.username, at: clock.now() });
+    repo.putCustom(rec);
+    await audit.record(actor, "SetArtifactFile", { artifact: a.name, type: a.type, version: rec.version, created: !existing });
+    onChange({ artifact: a.name, op: "set", principal: actor.username });
+    return a.name;
+  }
+
+  async function remove(actor: Principal, name: string) {
+    const entry = repo.customs.get(name);
+    if (!entry) {
+      if (repo.builtins.has(name)) throw new ServiceError("bad_request", `\`${name}\` is a built-in artifact and cannot be deleted`);
+      throw new ServiceError("not_found", `no custom artifact named ${name}`);
+    }
+    requireWriter(actor, entry.artifact.type);
+    try {
+      await queries.deleteCustomArtifact(db, { name, principal: actor.username, at: clock.now() });
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new ServiceError("not_found", err.message);
+      throw err;
+    }
+    repo.customs.delete(name);
+    await audit.record(actor, "DeleteArtifactFile", { artifact: name });
+    onChange({ artifact: name, op: "delete", principal: actor.username });
+  }
+
+  async function rename(actor: Principal, from: string, to: string) {
+    const entry = repo.customs.get(from);
+    if (!entry) throw new ServiceError(repo.builtins.has(from) ? "bad_request" : "not_found", repo.builtins.has(from) ? `\`${from}\` is a built-in artifact and cannot be renamed` : `no custom artifact named ${from}`);
+    requireWriter(actor, entry.artifact.type);
+    if (repo.has(to)) throw new ServiceError("conflict", `an artifact named ${to} already exists`);
+    const yaml = withName(entry.artifact.raw, to);
+    const r = validate(yaml, repo.prefix);
+    if (!r.artifact || hasArtifactErrors(r.diagnostics)) throw new ServiceError("bad_request", loadErrorMessage(yaml, r));
+    let rec;
+    try {
+      rec = await queries.renameCustomArtifact(db, { from, to, yaml, principal: actor.username, at: clock.now() });
+    } catch (err) {
+      if (err instanceof ConflictError) throw new ServiceError("conflict", err.message);
+      if (err instanceof NotFoundError) throw new ServiceError("not_found", err.message);
+      throw err;
+    }
+    repo.customs.delete(from);
+    repo.putCustom(rec);
+    await audit.record(actor, "RenameArtifactFile", { from, to });
+    onChange({ artifact: to, op: "rename", principal: actor.username, from });
+    return to;
+  }
+
+  return { validate, set, remove, rename };
+}

@@ -1,0 +1,14 @@
+// The VQL checker artifacts are validated with on the server and in the CLI: syntax, plus
+// engine/vql's lint (unknown plugins, functions and arguments as warnings) against the portable
+// and server builtins. The agent's builtins are not known here, so unknown-name warnings are
+// left out for client artifacts.
+import { lintChecker, type VqlChecker } from "../../../artifacts";
+import { createRegistry, describeBuiltins, portableBuiltins } from "../../../vql";
+import { serverBuiltins } from "../../plugins";
+
+let serverChecker: VqlChecker | undefined;
+
+export function artifactVqlChecker(): VqlChecker {
+  serverChecker ??= lintChecker(describeBuiltins(createRegistry([...portableBuiltins, ...serverBuiltins])));
+  return serverChecker;
+}
