@@ -11,7 +11,7 @@ import { permissionsOf } from "../server/auth/roles";
 import type { ArtifactDefinition, Principal } from "../server/services/types";
 import { startTestServer, testArtifacts, waitFor, type TestServer } from "./harness";
 
-const FIXTURES = JSON.parse(readFileSync(join(__dirname, "..", "..", "e2e", "fixtures", "artifacts.json"), "utf8")) as ArtifactDefinition[];
+const FIXTURES = JSON.parse(readFileSync(join(__dirname, "fixture-artifacts.json"), "utf8")) as ArtifactDefinition[];
 const admin: Principal = { userId: "a", username: "alice", role: "administrator", permissions: permissionsOf("administrator"), via: "session" };
 const COUNT = 40;
 

@@ -123,3 +123,36 @@ describe("a real agent on this machine", () => {
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 });
+
+describe("collections from the artifact repository", () => {
+  let s: TestServer;
+  let agent: ReturnType<typeof startTestAgent>;
+
+  beforeAll(async () => {
+    s = await startTestServer({ memory: true, agentHeartbeatMs: 60_000 });
+    const token = await s.engine.clients.ensureDeploymentToken();
+    agent = startTestAgent({ url: s.url, token, outbox: new MemoryOutbox(), runner: createVqlRunner(createLinuxSystem()) });
+  });
+  afterAll(async () => {
+    await agent?.stop();
+    await s?.close();
+  });
+
+  it("the built-in Generic.Client.Info interrogates and Linux.Sys.Pslist collects this machine's processes", async () => {
+    const c = await waitFor(async () => {
+      const r = await s.engine.clients.get(admin, agent.clientId);
+      return r.hostname ? r : undefined;
+    }, "interrogation", 20_000);
+    expect(c).toMatchObject({ hostname: hostname(), os: "linux" });
+    const f = await s.engine.flows.collect(admin, { clientId: agent.clientId, artifacts: ["Linux.Sys.Pslist"] });
+    const done = await waitFor(async () => {
+      const x = await s.engine.flows.get(admin, agent.clientId, f.flowId);
+      return x.state === "FINISHED" || x.state === "ERROR" ? x : undefined;
+    }, "pslist", 20_000);
+    expect(done).toMatchObject({ state: "FINISHED", status: "" });
+    const page = await s.engine.flows.results(admin, { clientId: agent.clientId, flowId: f.flowId, artifact: "Linux.Sys.Pslist", limit: 10_000 });
+    expect(page.rows.map((r) => r.Pid)).toContain(process.pid);
+    await expect(s.engine.flows.collect(admin, { clientId: agent.clientId, artifacts: ["Linux.Sys.Pslist"], parameters: { NoSuchParam: "x" } })).rejects.toMatchObject({ code: "bad_request", message: expect.stringMatching(/unknown parameter `NoSuchParam`/) });
+    await expect(s.engine.flows.collect(admin, { clientId: agent.clientId, artifacts: ["Server.Audit.Logs"] })).rejects.toMatchObject({ code: "bad_request" });
+  });
+});

@@ -12,10 +12,9 @@ import { startQueries } from "./vql/runner";
 import { createAgentGateway, createConnectionRegistry } from "./agent-gateway";
 import { startClients } from "./services/clients";
 import { startEvents } from "./services/events";
-import { startFlows } from "./services/flows";
+import { repositorySource, startFlows } from "./services/flows";
 import { startInterrogation } from "./services/interrogation";
 import type { ArtifactSource } from "./services/types";
-import { envTestArtifacts } from "./testing/env-artifacts";
 
 export interface EngineOptions {
   dataDir?: string;
@@ -56,11 +55,13 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   const events = startEvents(deps);
   const agents = createConnectionRegistry();
   const clients = startClients(deps, { audit, events, agents, signal: controller.signal });
+  const repoSource = repositorySource(() => artifacts);
   const flows = startFlows(deps, {
     agents,
     events,
     audit,
-    artifacts: () => opts.artifactSource ?? envTestArtifacts(),
+    // Tests pass their own definitions; otherwise the artifact repository.
+    artifacts: () => opts.artifactSource ?? repoSource,
     onChange: (clientId, flowId) => ui.publish(`flows:${clientId}`, { type: "flow", flowId }),
   });
   agents.onChange = (clientId, online) => ui.publish("clients", { type: "online", clientId, online });

@@ -2,7 +2,7 @@
 // builtins), the endpoint and the flow as ctx.host, and rows converted to JSON with their
 // column order. Client-side VQL is not permission-checked (as in Velociraptor) except execve(),
 // which needs the collecting user's EXECVE.
-import { OrderedDict, parse, runVqlBatches, toJsonText, type ParseResult, type Registry } from "../../vql";
+import { OrderedDict, parse, runVqlChunks, toJsonText, type ParseResult, type Registry } from "../../vql";
 import { agentRegistry } from "../plugins";
 import type { AgentVqlHost } from "../plugins/host";
 import type { EndpointSystem } from "../plugins/system";
@@ -39,34 +39,31 @@ export function createVqlRunner(system: EndpointSystem, registry: Registry = age
 
   return {
     async precondition(vql, ctx) {
-      for await (const batch of runVqlBatches(parseCached(vql), options(ctx))) {
-        for (const e of batch) {
-          if (e.kind === "row") return true;
-          if (e.kind === "log" && e.level === "ERROR") ctx.responder.log("ERROR", `precondition: ${e.message}`, ctx.artifact);
-        }
+      for await (const e of runVqlChunks(parseCached(vql), options(ctx))) {
+        if (e.kind === "rows" && e.rows.length) return true;
+        if (e.kind === "log" && e.level === "ERROR") ctx.responder.log("ERROR", `precondition: ${e.message}`, ctx.artifact);
       }
       return false;
     },
 
     async *run(vql, ctx): AsyncIterable<SourceEvent> {
-      for await (const batch of runVqlBatches(parseCached(vql), options(ctx))) {
-        for (const e of batch) {
-          switch (e.kind) {
-            case "row": {
-              const text = toJsonText(e.row);
-              const columns = e.row instanceof OrderedDict ? [...e.row.keys()] : Object.keys(e.row as object);
+      for await (const e of runVqlChunks(parseCached(vql), options(ctx))) {
+        switch (e.kind) {
+          case "rows":
+            for (const row of e.rows) {
+              const text = toJsonText(row);
+              const columns = row instanceof OrderedDict ? [...row.keys()] : Object.keys(row as object);
               yield { kind: "row", columns, row: JSON.parse(text) as Record<string, unknown>, size: text.length };
-              break;
             }
-            case "log":
-              yield { kind: "log", level: e.level, message: e.message };
-              break;
-            case "select-end":
-              if (e.truncated) yield { kind: "log", level: "INFO", message: `results truncated at ${e.rows} rows` };
-              break;
-            case "select-start":
-              break;
-          }
+            break;
+          case "log":
+            yield { kind: "log", level: e.level, message: e.message };
+            break;
+          case "select-end":
+            if (e.truncated) yield { kind: "log", level: "INFO", message: `results truncated at ${e.rows} rows` };
+            break;
+          case "select-start":
+            break;
         }
       }
     },

@@ -23,7 +23,7 @@ export const infoPlugin = definePlugin({
 export const pslistPlugin = definePlugin({
   name: "pslist",
   category: "client",
-  doc: "Processes running on the endpoint (from /proc on Linux): Pid, Ppid, Name, Username, Exe, CommandLine, CreateTime, memory.",
+  doc: "Processes running on the endpoint (from /proc on Linux): Pid, Ppid, Name, Username, Uid, Exe, CommandLine, CreateTime, Status, Threads, MemoryInfo {RSS, VMS}.",
   args: {
     pid: arg.int().doc("Only this process."),
   },
@@ -32,7 +32,8 @@ export const pslistPlugin = definePlugin({
   async *run({ pid }, ctx) {
     for await (const p of agentHost(ctx.host).system.processes(ctx.signal)) {
       if (pid !== undefined && p.Pid !== pid) continue;
-      yield { ...p, CreateTime: ts(p.CreateTime) };
+      const { RSS, VMS, ...rest } = p;
+      yield { ...rest, CreateTime: ts(p.CreateTime), MemoryInfo: { RSS, VMS } };
     }
   },
 });

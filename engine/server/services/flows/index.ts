@@ -1,1 +1,2 @@
 export { startFlows } from "./start";
+export { repositorySource } from "./repository-source";

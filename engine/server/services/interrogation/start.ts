@@ -86,7 +86,8 @@ export function startInterrogation(
   });
 
   async function record(f: FlowRecord) {
-    const withResults = (f.artifactsWithResults ?? []).filter((a) => a === INTERROGATION_ARTIFACT || a.startsWith(`${INTERROGATION_ARTIFACT}/`));
+    // The repository may run Custom.Generic.Client.Info in its place.
+    const withResults = (f.artifactsWithResults ?? []).filter((a) => a.split("/")[0]!.replace(/^Custom\./, "") === INTERROGATION_ARTIFACT);
     // BasicInformation is Velociraptor's source with the host facts; otherwise the first with a Hostname.
     const ordered = [...withResults].sort((a, b) => Number(b.endsWith("/BasicInformation")) - Number(a.endsWith("/BasicInformation")));
     for (const artifact of ordered) {
