@@ -186,3 +186,19 @@ export async function listUninterrogatedClients(db: Db, creator: string, limit: 
     .limit(limit);
   return rows.map((r) => r.id);
 }
+
+/** The ids among `clientIds` that exist. */
+export async function existingClientIds(db: Db, clientIds: string[]): Promise<string[]> {
+  if (!clientIds.length) return [];
+  const rows = await db
+    .select({ id: clients.clientId })
+    .from(clients)
+    .where(sql`${clients.clientId} in (select jsonb_array_elements_text(${JSON.stringify(clientIds)}::jsonb))`);
+  return rows.map((r) => r.id);
+}
+
+/** Every client id matching a search (for collections on a search result). */
+export async function searchClientIds(db: Db, p: { terms: ClientSearchTerm[]; limit: number }): Promise<string[]> {
+  const rows = await db.select({ id: clients.clientId }).from(clients).where(searchCondition(p.terms)).orderBy(asc(clients.clientId)).limit(p.limit);
+  return rows.map((r) => r.id);
+}

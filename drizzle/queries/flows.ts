@@ -89,3 +89,33 @@ export async function getFlowUpload(db: Db, flowId: string, uploadId: string): P
   if (!row) throw new NotFoundError(`no upload ${uploadId} in flow ${flowId}`);
   return row;
 }
+
+/** Creates many WAITING flows in one statement (collections on many clients). */
+export async function createFlows(
+  db: Db,
+  rows: Array<{ flowId: string; clientId: string; creator: string; request: Record<string, unknown>; at: Date }>,
+): Promise<FlowRecord[]> {
+  if (!rows.length) return [];
+  return db
+    .insert(flows)
+    .values(rows.map((p) => ({ flowId: p.flowId, clientId: p.clientId, creator: p.creator, request: p.request, state: "WAITING", createdAt: p.at })))
+    .returning();
+}
+
+/** Flow counts by state and stored rows, for flows created at or after `since`. */
+export async function flowStateCounts(db: Db, p: { since: Date }): Promise<{ byState: Record<string, number>; totalRows: number; total: number }> {
+  const rows = await db
+    .select({ state: flows.state, n: sql<number>`count(*)::int`, r: sql<number>`coalesce(sum(${flows.totalRows}), 0)::bigint` })
+    .from(flows)
+    .where(sql`${flows.createdAt} >= ${p.since}`)
+    .groupBy(flows.state);
+  const byState: Record<string, number> = {};
+  let totalRows = 0;
+  let total = 0;
+  for (const r of rows) {
+    byState[r.state] = Number(r.n);
+    total += Number(r.n);
+    totalRows += Number(r.r);
+  }
+  return { byState, totalRows, total };
+}

@@ -30,7 +30,11 @@ const COMMANDS: Record<string, Command> = {
     run: async (argv, io) => {
       const { readFile } = await import("node:fs/promises");
       const { queryCommand } = await import("./query");
-      return queryCommand(argv, { ...io, readFile: (p: string) => readFile(p, "utf8") });
+      // --server mode: the query runs on a Talon server (engine/cli/query-remote.ts).
+      const remote = async function* (req: import("./query").RemoteQueryRequest) {
+        yield* (await import("./query-remote")).remoteQuery(req);
+      };
+      return queryCommand(argv, { ...io, readFile: (p: string) => readFile(p, "utf8"), remote });
     },
   },
   artifacts: {

@@ -63,6 +63,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     // Tests pass their own definitions; otherwise the artifact repository.
     artifacts: () => opts.artifactSource ?? repoSource,
     onChange: (clientId, flowId) => ui.publish(`flows:${clientId}`, { type: "flow", flowId }),
+    searchClientIds: (actor, q) => clients.searchIds(actor, q),
   });
   agents.onChange = (clientId, online) => ui.publish("clients", { type: "online", clientId, online });
   const interrogation = startInterrogation(deps, {

@@ -319,6 +319,8 @@ export interface ClientsService {
   ensureDeploymentToken(): Promise<string>;
   /** READ_RESULTS. Parse errors are ServiceError bad_request ("invalid search operator ..."). */
   search(actor: Principal, p: ClientSearch): Promise<{ items: ClientSummary[]; total: number }>;
+  /** READ_RESULTS. Every matching client id (up to 100,000), for collections on a search. */
+  searchIds(actor: Principal, query: string): Promise<string[]>;
   /** READ_RESULTS; records the client as recently viewed by the actor when `view` is set. */
   get(actor: Principal, clientId: string, opts?: { view?: boolean }): Promise<ClientSummary>;
   /** LABEL_CLIENT. set/remove labels (trimmed, case-insensitive); audited; publishes Server.Internal.Label. */
@@ -395,6 +397,15 @@ export interface CollectRequest {
 export interface FlowsService {
   /** COLLECT_CLIENT (+ the artifacts' required permissions). Sent at once when the client is online. */
   collect(actor: Principal, request: CollectRequest): Promise<FlowSummary>;
+  /**
+   * COLLECT_CLIENT. The same collection on many clients (given by id, or by a search), stored in
+   * one write; unknown client ids are skipped. Returns the flows created.
+   */
+  collectMany(actor: Principal, request: Omit<CollectRequest, "clientId"> & { clientIds?: string[]; search?: string }): Promise<Array<{ clientId: string; flowId: string }>>;
+  /** READ_RESULTS. CLIENT artifacts that can be collected, for the Collect dialog. */
+  collectable(actor: Principal): Promise<ArtifactDefinition[]>;
+  /** READ_RESULTS. Counts of flows created since a time, by state, and their stored rows. */
+  summary(actor: Principal, p: { since: Date }): Promise<{ total: number; byState: Record<string, number>; totalRows: number }>;
   /** READ_RESULTS. Newest first. */
   list(actor: Principal, clientId: string, p?: { offset?: number; limit?: number }): Promise<{ items: FlowSummary[]; total: number }>;
   /** READ_RESULTS. */

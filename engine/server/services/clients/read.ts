@@ -42,6 +42,13 @@ export function startClientReads(deps: ServiceDeps, agents: Pick<AgentConnection
       }
     },
 
+    async searchIds(actor: Principal, query: string): Promise<string[]> {
+      requirePermission(actor, "READ_RESULTS");
+      const parsed = parseClientSearch(String(query ?? ""), () => recent.get(actor.username) ?? []);
+      if (!parsed.ok) throw new ServiceError("bad_request", parsed.message);
+      return queries.searchClientIds(db, { terms: parsed.terms, limit: 100_000 });
+    },
+
     async get(actor: Principal, clientId: string, opts: { view?: boolean } = {}): Promise<ClientSummary> {
       requirePermission(actor, "READ_RESULTS");
       const row = await mustGet(clientId);

@@ -17,6 +17,7 @@ export function startClients(
     deploymentToken: enrol.deploymentToken,
     ensureDeploymentToken: enrol.ensureDeploymentToken,
     search: reads.search,
+    searchIds: reads.searchIds,
     get: reads.get,
     labelsInUse: reads.labelsInUse,
     label: labels.label,

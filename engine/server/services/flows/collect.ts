@@ -65,11 +65,9 @@ export async function resolveArtifacts(source: ArtifactSource | undefined, names
 export function startCollect(deps: ServiceDeps, p: { artifacts?: ArtifactSource; dispatch(flowId: string, clientId: string, req: StoredRequest): void; changed(clientId: string, flowId: string): void }) {
   const { db } = deps.database;
 
-  return async function collect(actor: Principal, r: CollectRequest) {
+  /** Checks permissions and compiles what the agent will run. */
+  async function prepare(actor: Principal, r: Omit<CollectRequest, "clientId">): Promise<StoredRequest> {
     requirePermission(actor, "COLLECT_CLIENT");
-    const clientId = parseClientId(r.clientId);
-    if (!clientId) throw new ServiceError("bad_request", `\`${r.clientId}\` is not a client id (C. followed by 16 hex digits)`);
-    if (!(await queries.getClient(db, clientId))) throw new ServiceError("not_found", `no client ${clientId}`);
     const names = [...new Set((r.artifacts ?? []).map(String))];
     const defs = await resolveArtifacts(p.artifacts, names, actor);
     const parameters: StoredRequest["parameters"] = {};
@@ -79,7 +77,7 @@ export function startCollect(deps: ServiceDeps, p: { artifacts?: ArtifactSource;
       return compileArtifact(def, env);
     });
     const timeoutSec = r.timeoutSec && r.timeoutSec > 0 ? r.timeoutSec : DEFAULT_TIMEOUT_SEC;
-    const req: StoredRequest = {
+    return {
       artifacts: defs.map((d) => d.name),
       parameters,
       compiled,
@@ -89,11 +87,36 @@ export function startCollect(deps: ServiceDeps, p: { artifacts?: ArtifactSource;
       permissions: [...actor.permissions],
       creator: r.creator || actor.username,
     };
+  }
+
+  /** Stores one WAITING flow per client in one statement and sends each to its agent if online. */
+  async function createFor(clientIds: string[], req: StoredRequest) {
     const now = deps.clock.now();
-    const flowId = createFlowId(now.getTime(), randomBytes(3));
-    const flow = await queries.createFlow(db, { flowId, clientId, creator: req.creator, request: req as unknown as Record<string, unknown>, at: now });
-    p.dispatch(flowId, clientId, req);
-    p.changed(clientId, flowId);
-    return flow;
+    const rows = clientIds.map((clientId) => ({ flowId: createFlowId(now.getTime(), randomBytes(3)), clientId, creator: req.creator, request: req as unknown as Record<string, unknown>, at: now }));
+    const created = await queries.createFlows(db, rows);
+    for (const f of created) {
+      p.dispatch(f.flowId, f.clientId, req);
+      p.changed(f.clientId, f.flowId);
+    }
+    return created;
+  }
+
+  return {
+    async collect(actor: Principal, r: CollectRequest) {
+      requirePermission(actor, "COLLECT_CLIENT");
+      const clientId = parseClientId(r.clientId);
+      if (!clientId) throw new ServiceError("bad_request", `\`${r.clientId}\` is not a client id (C. followed by 16 hex digits)`);
+      if (!(await queries.getClient(db, clientId))) throw new ServiceError("not_found", `no client ${clientId}`);
+      const [flow] = await createFor([clientId], await prepare(actor, r));
+      return flow!;
+    },
+
+    async collectMany(actor: Principal, r: Omit<CollectRequest, "clientId"> & { clientIds: string[] }) {
+      requirePermission(actor, "COLLECT_CLIENT");
+      const ids = [...new Set(r.clientIds.map((c) => parseClientId(c)).filter((c): c is NonNullable<typeof c> => Boolean(c)))];
+      const req = await prepare(actor, r);
+      const existing = await queries.existingClientIds(db, ids);
+      return createFor(existing, req);
+    },
   };
 }

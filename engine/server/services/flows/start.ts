@@ -1,6 +1,6 @@
 // Builds the flows service: collect, dispatch, the single ingest writer, reads, cancel.
-import type { FlowRecord } from "../../../../drizzle";
-import type { AgentConnections, ArtifactSource, AuditService, EventsService, FlowsService, ServiceDeps } from "../types";
+import { queries, type FlowRecord } from "../../../../drizzle";
+import { requirePermission, type AgentConnections, type ArtifactSource, type AuditService, type EventsService, type FlowsService, type Principal, type ServiceDeps } from "../types";
 import { startCollect } from "./collect";
 import { startDispatch } from "./dispatch";
 import { startIngest } from "./ingest";
@@ -16,10 +16,11 @@ export interface FlowsOptions {
   artifacts?: () => ArtifactSource | undefined;
   /** A flow changed: live updates for browsers. */
   onChange?(clientId: string, flowId: string): void;
+  /** Client ids matching a search (the clients service's syntax), for collectMany({search}). */
+  searchClientIds(actor: Principal, search: string): Promise<string[]>;
 }
 
 export function startFlows(deps: ServiceDeps, o: FlowsOptions): FlowsService & { onCompleted(listener: (flows: FlowRecord[]) => void): () => void } {
-  const { db } = deps.database;
   const uploads = createUploadStore(deps.config.dataDir);
   const listeners = new Set<(flows: FlowRecord[]) => void>();
   const changed = (clientId: string, flowId: string) => o.onChange?.(clientId, flowId);
@@ -45,9 +46,26 @@ export function startFlows(deps: ServiceDeps, o: FlowsOptions): FlowsService & {
 
   return {
     async collect(actor, request) {
-      const flow = await collect(actor, request);
+      const flow = await collect.collect(actor, request);
       await o.audit.record(actor, "ScheduleFlow", { client_id: flow.clientId, flow_id: flow.flowId, artifacts: request.artifacts });
       return toFlowSummary(flow, []);
+    },
+    async collectMany(actor, request) {
+      requirePermission(actor, "COLLECT_CLIENT");
+      let ids = request.clientIds ?? [];
+      if (request.search !== undefined) ids = await o.searchClientIds(actor, request.search);
+      const flows = await collect.collectMany(actor, { ...request, clientIds: ids });
+      await o.audit.record(actor, "ScheduleFlow", { clients: flows.length, client_ids: flows.slice(0, 100).map((f) => f.clientId), artifacts: request.artifacts });
+      return flows.map((f) => ({ clientId: f.clientId, flowId: f.flowId }));
+    },
+    async collectable(actor) {
+      requirePermission(actor, "READ_RESULTS");
+      const list = (await o.artifacts?.()?.list?.()) ?? [];
+      return list.filter((d) => (d.type || "CLIENT").toUpperCase() === "CLIENT").sort((a, b) => a.name.localeCompare(b.name));
+    },
+    async summary(actor, p) {
+      requirePermission(actor, "READ_RESULTS");
+      return queries.flowStateCounts(deps.database.db, { since: p.since });
     },
     list: reads.list,
     get: reads.get,
