@@ -202,3 +202,41 @@ export async function searchClientIds(db: Db, p: { terms: ClientSearchTerm[]; li
   const rows = await db.select({ id: clients.clientId }).from(clients).where(searchCondition(p.terms)).orderBy(asc(clients.clientId)).limit(p.limit);
   return rows.map((r) => r.id);
 }
+
+/** Clients by id with their keys and acknowledged seqs (agent hellos, batched). */
+export async function getClientsForHello(db: Db, clientIds: string[]): Promise<Map<string, { publicKey: string; ackedSeq: number }>> {
+  const out = new Map<string, { publicKey: string; ackedSeq: number }>();
+  if (!clientIds.length) return out;
+  const rows = await db
+    .select({ id: clients.clientId, publicKey: clients.publicKey, acked: clients.ackedSeq })
+    .from(clients)
+    .where(sql`${clients.clientId} in (select jsonb_array_elements_text(${JSON.stringify(clientIds)}::jsonb))`);
+  for (const r of rows) out.set(r.id, { publicKey: r.publicKey, ackedSeq: Number(r.acked) });
+  return out;
+}
+
+/** Inserts new clients; returns the ids that were created (not already there). */
+export async function createClients(db: Db, rows: Array<{ clientId: string; publicKey: string; agentName: string; agentVersion: string; ip: string; at: Date }>): Promise<Set<string>> {
+  if (!rows.length) return new Set();
+  const created = await db
+    .insert(clients)
+    .values(rows.map((p) => ({ clientId: p.clientId, publicKey: p.publicKey, agentName: p.agentName, agentVersion: p.agentVersion, lastIp: p.ip, firstSeenAt: p.at, lastSeenAt: p.at })))
+    .onConflictDoNothing({ target: clients.clientId })
+    .returning({ id: clients.clientId });
+  return new Set(created.map((r) => r.id));
+}
+
+/** Records many reconnects in one statement: agent software, address, last seen. */
+export async function updateClientsOnConnect(db: Db, rows: Array<{ clientId: string; agentName: string; agentVersion: string; ip: string }>, at: Date): Promise<void> {
+  if (!rows.length) return;
+  await db
+    .update(clients)
+    .set({
+      agentName: sql`x.agent_name`,
+      agentVersion: sql`x.agent_version`,
+      lastIp: sql`x.ip`,
+      lastSeenAt: at,
+    })
+    .from(sql`jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ client_id: r.clientId, agent_name: r.agentName, agent_version: r.agentVersion, ip: r.ip })))}::jsonb) as x(client_id text, agent_name text, agent_version text, ip text)`)
+    .where(sql`${clients.clientId} = x.client_id`);
+}

@@ -119,3 +119,13 @@ export async function flowStateCounts(db: Db, p: { since: Date }): Promise<{ byS
   }
   return { byState, totalRows, total };
 }
+
+/** Open flows of many clients in one query (reconnects, batched). */
+export async function listOpenFlowsOf(db: Db, clientIds: string[]): Promise<FlowRecord[]> {
+  if (!clientIds.length) return [];
+  return db
+    .select()
+    .from(flows)
+    .where(and(sql`${flows.clientId} in (select jsonb_array_elements_text(${JSON.stringify(clientIds)}::jsonb))`, notInArray(flows.state, [...FINAL_FLOW_STATES])))
+    .orderBy(asc(flows.createdAt));
+}

@@ -3,7 +3,10 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { setInterval as every } from "node:timers/promises";
 import { queries } from "../../../../drizzle";
+import { createBatcher } from "../batcher";
 import { requirePermission, type AgentHelloResult, type Principal, type ServiceDeps } from "../types";
+
+type HelloRequest = { clientId: string; publicKey: string; token?: string; agentName: string; agentVersion: string; ip: string };
 
 const TOUCH_FLUSH_MS = 5_000;
 
@@ -18,6 +21,58 @@ export function startEnrolment(deps: ServiceDeps, signal: AbortSignal) {
   const listeners = new Set<(clientId: string) => void>();
   let token: Promise<string> | undefined;
   let seen = new Set<string>();
+
+  // Hellos are answered in batches: thousands of agents reconnecting after a restart cost a
+  // few statements, not three each.
+  const hellos = createBatcher<HelloRequest, AgentHelloResult>(answerHellos, { maxWaitMs: 10, maxItems: 1000 });
+
+  async function answerHellos(batch: HelloRequest[]): Promise<AgentHelloResult[]> {
+    const at = deps.clock.now();
+    const known = await queries.getClientsForHello(db, [...new Set(batch.map((h) => h.clientId))]);
+    const expected = batch.some((h) => !known.has(h.clientId)) ? await ensureDeploymentToken() : "";
+    const results: AgentHelloResult[] = [];
+    const reconnects: HelloRequest[] = [];
+    const enrols: HelloRequest[] = [];
+    for (const h of batch) {
+      const k = known.get(h.clientId);
+      if (k) {
+        if (k.publicKey !== h.publicKey) results.push({ ok: false, code: "bad-identity", message: "this client id is enrolled with another key" });
+        else {
+          reconnects.push(h);
+          results.push({ ok: true, enrolled: false, ackedSeq: k.ackedSeq });
+        }
+      } else if (!h.token) results.push({ ok: false, code: "bad-token", message: "enrolling a new client needs the deployment token (talon client --token)" });
+      else if (!sameText(h.token, expected)) results.push({ ok: false, code: "bad-token", message: "the deployment token is wrong; copy it from the Clients page" });
+      else {
+        enrols.push(h);
+        results.push({ ok: true, enrolled: true, ackedSeq: 0 });
+      }
+    }
+    await queries.updateClientsOnConnect(db, reconnects, at);
+    const unique = [...new Map(enrols.map((h) => [h.clientId, h])).values()];
+    const created = await queries.createClients(db, unique.map((h) => ({ clientId: h.clientId, publicKey: h.publicKey, agentName: h.agentName, agentVersion: h.agentVersion, ip: h.ip, at })));
+    // A client enrolled twice in one batch (or by another process first) is enrolled once.
+    const announced = new Set<string>();
+    batch.forEach((h, i) => {
+      const r = results[i]!;
+      if (!r.ok || !r.enrolled) return;
+      if (!created.has(h.clientId) || announced.has(h.clientId)) {
+        results[i] = { ok: true, enrolled: false, ackedSeq: 0 };
+        return;
+      }
+      announced.add(h.clientId);
+    });
+    for (const id of announced) {
+      for (const l of listeners) {
+        try {
+          l(id);
+        } catch (err) {
+          deps.log.error("enrolment listener failed", { error: (err as Error).message });
+        }
+      }
+    }
+    return results;
+  }
 
   function ensureDeploymentToken(): Promise<string> {
     token ??= (async () => (await queries.getActiveDeploymentToken(db)) ?? (await queries.createDeploymentToken(db, `dt_${randomBytes(24).toString("base64url")}`)))();
@@ -49,28 +104,8 @@ export function startEnrolment(deps: ServiceDeps, signal: AbortSignal) {
       return ensureDeploymentToken();
     },
 
-    async agentHello(p: { clientId: string; publicKey: string; token?: string; agentName: string; agentVersion: string; ip: string }): Promise<AgentHelloResult> {
-      const at = deps.clock.now();
-      const existing = await queries.getClient(db, p.clientId);
-      if (existing) {
-        if (existing.publicKey !== p.publicKey) return { ok: false, code: "bad-identity", message: "this client id is enrolled with another key" };
-        await queries.updateClientOnConnect(db, { clientId: p.clientId, agentName: p.agentName, agentVersion: p.agentVersion, ip: p.ip, at });
-        return { ok: true, enrolled: false, ackedSeq: existing.ackedSeq };
-      }
-      const expected = await ensureDeploymentToken();
-      if (!p.token) return { ok: false, code: "bad-token", message: "enrolling a new client needs the deployment token (talon client --token)" };
-      if (!sameText(p.token, expected)) return { ok: false, code: "bad-token", message: "the deployment token is wrong; copy it from the Clients page" };
-      const created = await queries.createClient(db, { clientId: p.clientId, publicKey: p.publicKey, agentName: p.agentName, agentVersion: p.agentVersion, ip: p.ip, at });
-      if (created) {
-        for (const l of listeners) {
-          try {
-            l(p.clientId);
-          } catch (err) {
-            deps.log.error("enrolment listener failed", { error: (err as Error).message });
-          }
-        }
-      }
-      return { ok: true, enrolled: created, ackedSeq: 0 };
+    agentHello(p: HelloRequest): Promise<AgentHelloResult> {
+      return hellos.add(p);
     },
 
     touch(clientId: string) {

@@ -1,9 +1,9 @@
 // collect(): resolves the artifacts, checks permissions, compiles their sources with parameter
 // values into the request the agent runs, stores the flow (WAITING) and sends it at once when
 // the client is connected.
-import { randomBytes } from "node:crypto";
 import { queries } from "../../../../drizzle";
-import { createFlowId, parseClientId } from "../../../protocol";
+import { parseClientId } from "../../../protocol";
+import { createFlowIdSource } from "./flow-ids";
 import { requirePermission, ServiceError, type ArtifactDefinition, type ArtifactSource, type CollectRequest, type Principal, type ServiceDeps } from "../types";
 import type { StoredRequest } from "./request";
 
@@ -64,6 +64,7 @@ export async function resolveArtifacts(source: ArtifactSource | undefined, names
 
 export function startCollect(deps: ServiceDeps, p: { artifacts?: ArtifactSource; dispatch(flowId: string, clientId: string, req: StoredRequest): void; changed(clientId: string, flowId: string): void }) {
   const { db } = deps.database;
+  const nextFlowId = createFlowIdSource(() => deps.clock.now().getTime());
 
   /** Checks permissions and compiles what the agent will run. */
   async function prepare(actor: Principal, r: Omit<CollectRequest, "clientId">): Promise<StoredRequest> {
@@ -92,7 +93,7 @@ export function startCollect(deps: ServiceDeps, p: { artifacts?: ArtifactSource;
   /** Stores one WAITING flow per client in one statement and sends each to its agent if online. */
   async function createFor(clientIds: string[], req: StoredRequest) {
     const now = deps.clock.now();
-    const rows = clientIds.map((clientId) => ({ flowId: createFlowId(now.getTime(), randomBytes(3)), clientId, creator: req.creator, request: req as unknown as Record<string, unknown>, at: now }));
+    const rows = clientIds.map((clientId) => ({ flowId: nextFlowId(), clientId, creator: req.creator, request: req as unknown as Record<string, unknown>, at: now }));
     const created = await queries.createFlows(db, rows);
     for (const f of created) {
       p.dispatch(f.flowId, f.clientId, req);

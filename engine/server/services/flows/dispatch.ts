@@ -1,6 +1,7 @@
 // Getting flows to agents: at once when connected, otherwise when the agent next connects;
 // reconciling what the server and a reconnecting agent each think is in flight; cancelling.
 import { queries, type FlowRecord } from "../../../../drizzle";
+import { createBatcher } from "../batcher";
 import { requirePermission, ServiceError, type AgentConnections, type AuditService, type EventsService, type Principal, type ServiceDeps } from "../types";
 import { completionEvent } from "../../mappers/flows";
 import { toFlowSummary } from "./mappers";
@@ -34,9 +35,19 @@ export function startDispatch(
     return done;
   }
 
+  // Reconnects are reconciled in batches: one query for the open flows of many clients.
+  const openFlows = createBatcher<string, FlowRecord[]>(
+    async (ids) => {
+      const byClient = new Map<string, FlowRecord[]>();
+      for (const f of await queries.listOpenFlowsOf(db, [...new Set(ids)])) byClient.set(f.clientId, [...(byClient.get(f.clientId) ?? []), f]);
+      return ids.map((id) => byClient.get(id) ?? []);
+    },
+    { maxWaitMs: 10, maxItems: 1000 },
+  );
+
   async function agentConnected(clientId: string, inFlight: string[]) {
     const have = new Set(inFlight);
-    for (const f of await queries.listOpenFlows(db, clientId)) {
+    for (const f of await openFlows.add(clientId)) {
       if (have.has(f.flowId)) {
         if (f.cancelRequested) p.agents.send(clientId, { type: "cancel", flowId: f.flowId, reason: "cancelled by a user" });
       } else if (f.state === "WAITING") {

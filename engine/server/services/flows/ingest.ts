@@ -13,7 +13,9 @@ import { toFlowSummary } from "./mappers";
 import { readRequest } from "./request";
 import type { UploadStore } from "./uploads";
 
-const MAX_BATCH_MESSAGES = 2000;
+const MAX_BATCH_MESSAGES = 5000;
+/** How long the writer lets messages gather before a batch that is not full (fewer, larger transactions). */
+const GATHER_MS = 25;
 const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 const MAX_LOGS_PER_FLOW = 100_000;
 const FINAL = new Set(["FINISHED", "ERROR", "CANCELLED", "TIMEOUT"]);
@@ -53,6 +55,7 @@ export function startIngest(deps: ServiceDeps, p: { events: EventsService; uploa
 
   async function loop() {
     while (queue.length) {
+      if (queue.length < MAX_BATCH_MESSAGES) await new Promise((r) => setTimeout(r, GATHER_MS));
       let bytes = 0;
       let n = 0;
       while (n < queue.length && n < MAX_BATCH_MESSAGES && bytes < MAX_BATCH_BYTES) bytes += queue[n++]!.bytes;
