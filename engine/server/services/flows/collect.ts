@@ -91,15 +91,15 @@ export function startCollect(deps: ServiceDeps, p: { artifacts?: ArtifactSource;
   }
 
   /** Stores one WAITING flow per client in one statement and sends each to its agent if online. */
-  async function createFor(clientIds: string[], req: StoredRequest) {
-    const now = deps.clock.now();
-    const rows = clientIds.map((clientId) => ({ flowId: nextFlowId(), clientId, creator: req.creator, request: req as unknown as Record<string, unknown>, at: now }));
-    const created = await queries.createFlows(db, rows);
-    for (const f of created) {
+  async function createFor(clientIds: string[], req: StoredRequest): Promise<Array<{ flowId: string; clientId: string; createdAt: Date }>> {
+    const at = deps.clock.now();
+    const flows = clientIds.map((clientId) => ({ flowId: nextFlowId() as string, clientId }));
+    await queries.createFlows(db, { flows, creator: req.creator, request: req as unknown as Record<string, unknown>, at });
+    for (const f of flows) {
       p.dispatch(f.flowId, f.clientId, req);
       p.changed(f.clientId, f.flowId);
     }
-    return created;
+    return flows.map((f) => ({ ...f, createdAt: at }));
   }
 
   return {
@@ -108,7 +108,8 @@ export function startCollect(deps: ServiceDeps, p: { artifacts?: ArtifactSource;
       const clientId = parseClientId(r.clientId);
       if (!clientId) throw new ServiceError("bad_request", `\`${r.clientId}\` is not a client id (C. followed by 16 hex digits)`);
       if (!(await queries.getClient(db, clientId))) throw new ServiceError("not_found", `no client ${clientId}`);
-      const [flow] = await createFor([clientId], await prepare(actor, r));
+      const req = await prepare(actor, r);
+      const [flow] = await createFor([clientId], req);
       return flow!;
     },
 

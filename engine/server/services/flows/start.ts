@@ -4,7 +4,6 @@ import { requirePermission, type AgentConnections, type ArtifactSource, type Aud
 import { startCollect } from "./collect";
 import { startDispatch } from "./dispatch";
 import { startIngest } from "./ingest";
-import { toFlowSummary } from "./mappers";
 import { startFlowReads } from "./read";
 import { createUploadStore } from "./uploads";
 
@@ -48,7 +47,7 @@ export function startFlows(deps: ServiceDeps, o: FlowsOptions): FlowsService & {
     async collect(actor, request) {
       const flow = await collect.collect(actor, request);
       await o.audit.record(actor, "ScheduleFlow", { client_id: flow.clientId, flow_id: flow.flowId, artifacts: request.artifacts });
-      return toFlowSummary(flow, []);
+      return reads.load(flow.clientId, flow.flowId);
     },
     async collectMany(actor, request) {
       requirePermission(actor, "COLLECT_CLIENT");
