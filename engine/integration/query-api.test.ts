@@ -1,10 +1,10 @@
-// The query API's JSON-lines stream (app/api/v1/query/lines.ts) behind an API key, read by
+// The query API's JSON-lines stream (engine/server/api/query-lines.ts) behind an API key, read by
 // `talon query --server URL --key K`: rows in column order, logs, the final status, refusals.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryLines } from "../../app/api/v1/query/lines";
+import { queryLines } from "../server/api/query-lines";
 import { queryCommand } from "../cli/query";
 import { remoteQuery } from "../cli/query-remote";
 import { SYSTEM_PRINCIPAL } from "../server/services/accounts";

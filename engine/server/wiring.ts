@@ -10,6 +10,7 @@ import { TALON_VERSION } from "./version";
 import { createUiHub } from "./ws/ui-hub";
 import { startQueries } from "./vql/runner";
 import { createAgentGateway, createConnectionRegistry } from "./agent-gateway";
+import { queryLines } from "./api/query-lines";
 import { startClients } from "./services/clients";
 import { startEvents } from "./services/events";
 import { repositorySource, startFlows } from "./services/flows";
@@ -92,6 +93,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     events,
     interrogation,
     agents,
+    api: { queryLines },
     ui,
     wsRoutes: [ui.route, agentRoute],
     signal: controller.signal,

@@ -132,6 +132,8 @@ export interface Engine {
   events: EventsService;
   interrogation: InterrogationService;
   agents: Pick<AgentConnections, "isConnected" | "count">;
+  /** Wire formats the route handlers use (built in the engine's module graph). */
+  api: { queryLines(events: AsyncIterable<import("../../vql").VqlEvent>): ReadableStream<Uint8Array> };
   /** Live channel to browsers: services publish, pages subscribe. */
   ui: Pick<UiHub, "publish" | "authorize" | "subscribers">;
   /** WebSocket endpoints the HTTP server mounts (agents, browsers, collaboration). */

@@ -7,7 +7,6 @@
 // Closing the connection cancels the query. Needs ANY_QUERY.
 import { getEngine } from "../../../_server/engine";
 import { BadRequest, readJsonObject, withPrincipal } from "../../../_server/respond";
-import { queryLines } from "./lines";
 
 export const dynamic = "force-dynamic";
 
@@ -17,13 +16,14 @@ export function POST(req: Request) {
     if (typeof body.query !== "string" || !body.query.trim()) throw new BadRequest("`query` must be VQL text");
     const env = body.env ?? {};
     if (typeof env !== "object" || Array.isArray(env)) throw new BadRequest("`env` must be an object of variables");
-    const events = getEngine().queries.run(body.query, {
+    const engine = getEngine();
+    const events = engine.queries.run(body.query, {
       principal: p,
       env: env as Record<string, unknown>,
       signal: req.signal,
       timeoutMs: typeof body.timeoutSec === "number" && body.timeoutSec > 0 ? body.timeoutSec * 1000 : 600_000,
       maxRows: typeof body.maxRows === "number" && body.maxRows > 0 ? body.maxRows : undefined,
     });
-    return new Response(queryLines(events), { headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" } });
+    return new Response(engine.api.queryLines(events), { headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" } });
   });
 }

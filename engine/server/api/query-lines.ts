@@ -1,5 +1,8 @@
-// VqlEvents as a stream of JSON lines (rows in column order), ending with a status line.
-import { OrderedDict, toJsonText, type VqlEvent } from "../../../../engine/vql";
+// The query API's wire format: VqlEvents as a stream of JSON lines (rows in column order),
+// ending with a status line. It runs in the engine's module graph (reached through
+// engine.api), because rows are engine/vql values that the app bundle's copy of the classes
+// would not recognise.
+import { OrderedDict, toJsonText, type VqlEvent } from "../../vql";
 
 const FLUSH_BYTES = 64 * 1024;
 
