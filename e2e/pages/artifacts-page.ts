@@ -30,7 +30,8 @@ export class ArtifactsPage {
    */
   async setYaml(text: string) {
     await expect(this.editor().locator(".monaco-editor")).toBeVisible({ timeout: 20_000 });
-    await this.page.waitForFunction(() => Boolean((window as unknown as { monaco?: unknown }).monaco));
+    // The first check runs when the editor has mounted (and listens for changes).
+    await expect(this.page.getByTestId("artifact-problem-count")).not.toHaveText("checking…");
     await this.page.evaluate((t) => {
       const m = (window as unknown as { monaco: { editor: { getModels(): Array<{ setValue(v: string): void }> } } }).monaco;
       m.editor.getModels()[0]!.setValue(t);

@@ -70,9 +70,13 @@ export function checkArtifactVql(a: Artifact, opts: VqlCheckOptions): Diagnostic
   const scope = scopeOf(a, opts.exportOf);
   const out: Diagnostic[] = [];
   for (const block of vqlBlocks(a)) {
+    // "found end of text" points just after the query's last character, not at the line
+    // after the block (block scalars end with a line break).
+    const last = block.text.trimEnd().length;
     for (const d of check(block.text, { scope, type: a.type })) {
       if (isArtifactPluginWarning(d, block.text)) continue;
-      out.push({ ...d, span: mapSpan(block.map, d.span) });
+      const span = d.span.start >= last ? { start: last, end: Math.max(last, Math.min(d.span.end, last)) } : d.span;
+      out.push({ ...d, span: mapSpan(block.map, span) });
     }
     if (opts.isKnownArtifact) out.push(...checkArtifactCalls(block, opts.isKnownArtifact));
   }

@@ -12,3 +12,4 @@ export { mapOffset, mapSpan } from "./source-map";
 export { formatDiagnostic, editorRange, type EditorRange } from "./report";
 export { withName, customName } from "./rename";
 export { newArtifactTemplate } from "./template";
+export { compileArtifact, preludeOf, resolveParameters, type CompiledArtifact, type CompiledSource, type ResolvedParameters } from "./compile";

@@ -58,6 +58,37 @@ describe("loadArtifact()", () => {
     expect(r.diagnostics[0]?.message).toMatch(/^invalid YAML: /);
   });
 
+  it("reports a YAML error at the offending token", () => {
+    const text = "name: A.B\nsources:\n  - query: x\n   bad: [1\n";
+    const r = loadArtifact(text);
+    expect(r.diagnostics.length).toBeGreaterThan(0);
+    expect(r.diagnostics.every((d) => d.code === "ART1001")).toBe(true);
+    expect(lineCol(text, r.diagnostics[0]!.span.start).line).toBeGreaterThanOrEqual(3);
+  });
+
+  it("reports choices without a list, a `/` in a source name, unknown notebook cell types, and a name that does not match its path", () => {
+    const text = [
+      "name: A.B",
+      "parameters:",
+      "  - name: Pick",
+      "    type: choices",
+      "sources:",
+      "  - name: x/y",
+      "    query: SELECT 1 FROM scope()",
+      "    notebook:",
+      "      - type: slideshow",
+      "        template: hi",
+      "",
+    ].join("\n");
+    const r = loadArtifact(text, { expectedName: "A.C" });
+    expect(at(text, r.diagnostics)).toEqual([
+      `ART2004@${where(text, "A.B")}`,
+      `ART1014@${where(text, "- name: Pick").replace(/:(\d+)$/, (_, c: string) => `:${Number(c) + 2}`)}`,
+      `ART1016@${where(text, "x/y")}`,
+      `ART1017@${where(text, "slideshow")}`,
+    ]);
+  });
+
   it("reports a document that is not a mapping", () => {
     const r = loadArtifact("- just\n- a list\n");
     expect(at("- just\n- a list\n", r.diagnostics)).toEqual(["ART1002@1:1"]);
@@ -169,6 +200,12 @@ describe("loadArtifact()", () => {
     const errs = r.diagnostics.filter((d) => d.code.startsWith("VQL"));
     expect(errs.length).toBeGreaterThan(0);
     expect(at(text, errs)[0]).toBe(`${errs[0]!.code}@${where(text, "==")}`);
+  });
+
+  it("reports an error at the end of a query after its last character, not on the next line", () => {
+    const text = "name: A.B\nsources:\n  - query: |\n      SELECT * FROM info() WHERE\n\ndescription: x\n";
+    const d = loadArtifact(text).diagnostics.filter((x) => x.severity === "error");
+    expect(at(text, d)).toEqual([`VQL1013@${where(text, "WHERE")}`.replace(/:(\d+)$/, (_, c: string) => `:${Number(c) + 5}`)]);
   });
 
   it("maps VQL positions in plain multi-line, double-quoted and legacy `queries:` scalars", () => {

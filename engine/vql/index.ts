@@ -3,7 +3,6 @@
  * positions, diagnostics) and the evaluator half (runVql, builtins registry, values).
  */
 export * from "./parser/index";
-export { lineCol, renderAt, renderDiagnostic, position, lineStarts } from "./ast/positions";
 
 // Evaluation
 export { runVql, runVqlChunks, type RunOptions, type VqlEvent, type VqlChunk } from "./eval/run";

@@ -6,7 +6,8 @@ import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 import { lineCol } from "../../../engine/vql/ast/positions";
-import type { Diagnostic, LoadOptions } from "../../../engine/artifacts";
+import { lintChecker, type Diagnostic, type LoadOptions } from "../../../engine/artifacts";
+import type { DescriptorLike } from "../../../engine/vql/analysis";
 import { PERMISSIONS } from "../../../engine";
 import { callApi } from "../api";
 
@@ -15,14 +16,27 @@ const YamlEditor = dynamic(() => import("./yaml-editor"), {
   loading: () => <p className="muted">Loading the editor…</p>,
 });
 
-export function ArtifactEditor({ initialYaml, knownNames, canWrite, prefix = "Custom." }: { initialYaml: string; knownNames: string[]; canWrite: boolean; prefix?: string }) {
+export interface ArtifactEditorProps {
+  initialYaml: string;
+  /** Names of existing artifacts (for imports and Artifact.X() calls). */
+  knownNames: string[];
+  /** The server's builtins, for unknown function/plugin/argument warnings. */
+  descriptors: DescriptorLike[];
+  canWrite: boolean;
+  prefix?: string;
+}
+
+export function ArtifactEditor({ initialYaml, knownNames, descriptors, canWrite, prefix = "Custom." }: ArtifactEditorProps) {
   const router = useRouter();
   const [yaml, setYaml] = useState(initialYaml);
   const [diagnostics, setDiagnostics] = useState<Diagnostic[] | null>(null);
   const [saving, setSaving] = useState(false);
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
   const known = useMemo(() => new Set(knownNames), [knownNames]);
-  const loadOptions: LoadOptions = useMemo(() => ({ requirePrefix: prefix, knownPermissions: PERMISSIONS, isKnownArtifact: (n: string) => known.has(n) }), [known, prefix]);
+  const loadOptions: LoadOptions = useMemo(
+    () => ({ requirePrefix: prefix, knownPermissions: PERMISSIONS, isKnownArtifact: (n: string) => known.has(n), checkVql: lintChecker(descriptors) }),
+    [known, prefix, descriptors],
+  );
   const onDiagnostics = useCallback((ds: Diagnostic[]) => setDiagnostics(ds), []);
 
   const errors = diagnostics?.filter((d) => d.severity === "error").length ?? 0;

@@ -3,6 +3,7 @@
 // Filtering happens in the page: the whole list is a few hundred rows at most.
 import Link from "next/link";
 import { useMemo, useState } from "react";
+import { renderInline } from "./markdown";
 
 export interface ArtifactRow {
   name: string;
@@ -65,7 +66,7 @@ export function ArtifactList({ rows, initialSearch = "", initialType = "" }: { r
               <td>
                 <span className="chip">{r.type}</span>
               </td>
-              <td className="muted">{r.summary}</td>
+              <td className="muted">{renderInline(r.summary, r.name)}</td>
             </tr>
           ))}
         </tbody>

@@ -186,6 +186,15 @@ export interface ArtifactChange {
   yaml: string | null;
 }
 
+/** A change to a custom artifact (also what `Server.Internal.ArtifactModification` describes). */
+export interface ArtifactChangeEvent {
+  artifact: string;
+  op: "set" | "delete" | "rename";
+  principal: string;
+  /** For a rename: the old name. */
+  from?: string;
+}
+
 export interface ArtifactImportResult {
   files: Array<{ file: string; name?: string; renamedFrom?: string; ok: boolean; errors: string[] }>;
 }
@@ -217,6 +226,11 @@ export interface ArtifactsService {
   exportOne(actor: Principal, name: string): Promise<{ filename: string; yaml: string }>;
   /** Every custom artifact in a zip, at `<Dotted>/<Path>.yaml`. */
   exportAll(actor: Principal): Promise<{ filename: string; data: Uint8Array }>;
+  /**
+   * Calls `listener` after every saved, renamed or deleted custom artifact (event tables use it
+   * to restart). Returns the unsubscribe function. Listeners must not throw or block.
+   */
+  onChange(listener: (e: ArtifactChangeEvent) => void): () => void;
   /** The plugin behind `Artifact.<dottedName>(...)` for the VQL runner, or undefined. */
   pluginFor(dottedName: string, principal: Principal): PluginLike | undefined;
 }

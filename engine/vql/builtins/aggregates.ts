@@ -6,13 +6,19 @@ import { lessThan } from "../values/ordering";
 import { arg } from "./arg";
 import { defineFunction } from "./define";
 
+// Initial states, hoisted so a call allocates no closure.
+const zero = () => 0;
+const unset = () => ({ set: false, v: null as unknown });
+const emptyList = (): unknown[] => [];
+const noPrevious = (): { x: number; y: number } | null => null;
+
 export const countFunction = defineFunction({
   name: "count",
   category: "aggregate",
   doc: "Count evaluations: the running count (per group with GROUP BY).",
   args: { items: arg.any().doc("Ignored (accepted for compatibility).") },
   run(_args, ctx) {
-    const slot = ctx.aggregate(() => 0);
+    const slot = ctx.aggregate(zero);
     return ++slot.value;
   },
 });
@@ -23,7 +29,7 @@ export const sumFunction = defineFunction({
   doc: "Running sum of an integer item (floats are truncated before adding).",
   args: { item: arg.int().required().doc("The value to add.") },
   run({ item }, ctx) {
-    const slot = ctx.aggregate(() => 0);
+    const slot = ctx.aggregate(zero);
     slot.value += item;
     return slot.value;
   },
@@ -36,7 +42,7 @@ function extreme(name: "min" | "max") {
     doc: `Running ${name === "min" ? "minimum" : "maximum"} of an item using the \`<\` protocol (works for strings).`,
     args: { item: arg.any().required().doc("The value to compare.") },
     run({ item }, ctx) {
-      const slot = ctx.aggregate<{ set: boolean; v: unknown }>(() => ({ set: false, v: null }));
+      const slot = ctx.aggregate(unset);
       const s = slot.value;
       if (!s.set) {
         s.set = true;
@@ -56,7 +62,7 @@ export const enumerateFunction = defineFunction({
   doc: "Collect every value into a list (per group with GROUP BY).",
   args: { items: arg.any().doc("The value to collect.") },
   run({ items }, ctx) {
-    const slot = ctx.aggregate<unknown[]>(() => []);
+    const slot = ctx.aggregate(emptyList);
     slot.value.push(items ?? null);
     return slot.value.slice();
   },
@@ -71,7 +77,7 @@ export const rateFunction = defineFunction({
     y: arg.float().required().doc("The time (or other denominator)."),
   },
   run({ x, y }, ctx) {
-    const slot = ctx.aggregate<{ x: number; y: number } | null>(() => null);
+    const slot = ctx.aggregate(noPrevious);
     const prev = slot.value;
     slot.value = { x, y };
     if (!prev || y === prev.y) return null;

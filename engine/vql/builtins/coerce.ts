@@ -4,6 +4,7 @@
  * (message + code + span) for the evaluator to log; nothing throws.
  */
 import type { Span } from "../ast/types";
+import { formatMessage } from "../diagnostics";
 import { Bytes, textOf } from "../values/bytes";
 import { goTypeName } from "../values/kinds";
 import { isDictLike, OrderedDict, toOrderedDict } from "../values/ordered-dict";
@@ -154,7 +155,7 @@ export function editDistance(a: string, b: string): number {
 export function describeCoerceError(builtin: Builtin, name: string, span: Span, e: CoerceError): BindError {
   return {
     code: "VQL3003",
-    message: `argument \`${name}\` of \`${builtin.name}()\` should be ${describeExpected(e.expected)} not ${goTypeName(e.got)}`,
+    message: formatMessage("VQL3003", [name, builtin.name, describeExpected(e.expected), goTypeName(e.got)]),
     span,
   };
 }
@@ -181,7 +182,7 @@ export function bindArguments(
       const hint = nearest(p.name, Object.keys(schema));
       return {
         code: "VQL3001",
-        message: `unexpected argument \`${p.name}\` to \`${builtin.name}()\`${hint ? `; did you mean \`${hint}\`?` : ""}`,
+        message: formatMessage("VQL3001", [p.name, builtin.name, hint ? `; did you mean \`${hint}\`?` : ""]),
         span: p.span,
       };
     }
@@ -207,7 +208,7 @@ export function bindArguments(
       if (Object.hasOwn(args, name)) continue;
       if (spec.hasDefault) args[name] = spec.defaultValue;
       else if (spec.isRequired) {
-        return { code: "VQL3002", message: `\`${builtin.name}()\` needs argument \`${name}\` (Field ${name} is required)`, span: callSpan };
+        return { code: "VQL3002", message: formatMessage("VQL3002", [builtin.name, name]), span: callSpan };
       }
     }
     return { args, rest };

@@ -1,10 +1,48 @@
 /**
- * The builtin registry: an explicit list of portable builtins and createRegistry(), which
- * indexes builtins by kind and name. Duplicate names of the same kind throw at startup.
- * A function and a plugin may share a name (`if`, `items`, `scope`).
+ * The builtin registry: the explicit list of portable builtins (no endpoint, network or
+ * database; registration is this list, never a side effect of importing) and createRegistry(),
+ * which indexes builtins by kind and name. Duplicate names of the same kind throw at startup; a
+ * function and a plugin may share a name (`if`, `items`, `scope`). Server and agent registries
+ * extend the list: createRegistry([...portableBuiltins, ...theirs]).
  */
 import type { Builtin, FunctionBuiltin, PluginBuiltin } from "./types";
-import { portableBuiltins } from "./portable";
+import { rangePlugin } from "./core/range";
+import { scopeFunction, scopePlugin } from "./core/scope";
+import { foreachPlugin } from "./control/foreach";
+import { ifFunction, ifPlugin } from "./control/if";
+import { chainPlugin, combinePlugin, switchPlugin } from "./control/chain";
+import { flattenPlugin } from "./control/flatten";
+import { columnFilterPlugin, queryPlugin } from "./control/query";
+import { dictFunction, itemsFunction, itemsPlugin, lazyDictFunction, toDictFunction } from "./data/dict";
+import { arrayFunction, lenFunction, sliceFunction } from "./data/array";
+import { getFunction, setFunction } from "./data/get-set";
+import { allFunction, anyFunction, filterFunction } from "./data/filter";
+import { basenameFunction, dirnameFunction, pathJoinFunction, pathSplitFunction } from "./data/paths";
+import { parseCsvPlugin, parseLinesPlugin } from "./data/parsers";
+import { formatFunction, strFunction } from "./text/format";
+import { lowcaseFunction, stripFunction, substrFunction, upcaseFunction } from "./text/case";
+import { joinFunction, splitFunction } from "./text/split-join";
+import { parseStringWithRegexFunction, regexReplaceFunction, regexTransformFunction } from "./text/regex";
+import { atoiFunction, intFunction, parseFloatFunction } from "./text/numbers";
+import {
+  base64decodeFunction,
+  base64encodeFunction,
+  encodeFunction,
+  rot13Function,
+  unhexFunction,
+  utf16EncodeFunction,
+  utf16Function,
+  xorFunction,
+} from "./text/encoding";
+import { parseJsonArrayFunction, parseJsonArrayPlugin, parseJsonFunction, serializeFunction } from "./text/json";
+import { humanizeFunction } from "./text/humanize";
+import { hashFunction } from "./text/hash";
+import { countFunction, enumerateFunction, maxFunction, minFunction, rateFunction, sumFunction } from "./aggregates";
+import { nowFunction, timestampFormatFunction, timestampFunction } from "./time/timestamp";
+import { sleepFunction } from "./time/sleep";
+import { logFunction } from "./misc/log";
+import { evalFunction, typeofFunction, uuidFunction } from "./misc/eval";
+import { cacheFunction, memoizeFunction } from "./misc/cache";
 
 export interface Registry {
   readonly functions: ReadonlyMap<string, FunctionBuiltin>;
@@ -24,4 +62,85 @@ export function createRegistry(builtins: readonly Builtin[]): Registry {
   return { functions, plugins, all: builtins.slice() };
 }
 
-export { portableBuiltins };
+export const portableBuiltins: readonly Builtin[] = [
+  // plugins
+  rangePlugin,
+  scopePlugin,
+  foreachPlugin,
+  ifPlugin,
+  chainPlugin,
+  combinePlugin,
+  switchPlugin,
+  flattenPlugin,
+  queryPlugin,
+  columnFilterPlugin,
+  itemsPlugin,
+  parseJsonArrayPlugin,
+  parseCsvPlugin,
+  parseLinesPlugin,
+  // functions: core and data
+  scopeFunction,
+  ifFunction,
+  dictFunction,
+  lazyDictFunction,
+  toDictFunction,
+  itemsFunction,
+  arrayFunction,
+  lenFunction,
+  sliceFunction,
+  getFunction,
+  setFunction,
+  filterFunction,
+  allFunction,
+  anyFunction,
+  evalFunction,
+  typeofFunction,
+  uuidFunction,
+  logFunction,
+  sleepFunction,
+  cacheFunction,
+  memoizeFunction,
+  // strings and encodings
+  formatFunction,
+  strFunction,
+  lowcaseFunction,
+  upcaseFunction,
+  stripFunction,
+  substrFunction,
+  splitFunction,
+  joinFunction,
+  regexReplaceFunction,
+  regexTransformFunction,
+  parseStringWithRegexFunction,
+  intFunction,
+  atoiFunction,
+  parseFloatFunction,
+  base64encodeFunction,
+  base64decodeFunction,
+  encodeFunction,
+  unhexFunction,
+  xorFunction,
+  rot13Function,
+  utf16Function,
+  utf16EncodeFunction,
+  parseJsonFunction,
+  parseJsonArrayFunction,
+  serializeFunction,
+  humanizeFunction,
+  hashFunction,
+  basenameFunction,
+  dirnameFunction,
+  pathJoinFunction,
+  pathSplitFunction,
+  // aggregates
+  countFunction,
+  sumFunction,
+  minFunction,
+  maxFunction,
+  enumerateFunction,
+  rateFunction,
+  // time
+  nowFunction,
+  timestampFunction,
+  timestampFormatFunction,
+];

@@ -47,7 +47,7 @@ export abstract class CallableBinding extends Binding {
     for (let i = 0; i < args.names.length; i++) {
       const n = args.names[i]!;
       if (params && !params.some((p) => p.name === n)) {
-        if (logExtra) scope.run.log("WARN", `Extra unrecognized arg ${n} when calling ${this.name}`, span, "VQL3013");
+        if (logExtra) scope.run.report("VQL3013", [n, this.name], span);
         continue;
       }
       vars.set(n, args.values[i]);
@@ -78,37 +78,37 @@ export class ExprBinding extends CallableBinding {
     super(name, params);
   }
 
-  private evalIn(s: Scope, caller: Scope): MaybePromise<unknown> {
+  private evalIn(s: Scope, caller: Scope, span?: Span): MaybePromise<unknown> {
     if (s.depth > MAX_DEPTH) {
-      stackOverflow(caller);
+      stackOverflow(caller, span);
       return null;
     }
     try {
       return this.ev(s);
     } catch (e) {
       if (!isRangeError(e)) throw e;
-      stackOverflow(caller);
+      stackOverflow(caller, span);
       return null;
     }
   }
 
-  resolve(scope: Scope): MaybePromise<unknown> {
-    return this.evalIn(scope.deeper(), scope);
+  resolve(scope: Scope, span?: Span): MaybePromise<unknown> {
+    return this.evalIn(scope.deeper(), scope, span);
   }
 
   call(scope: Scope, args: CallArgs, span: Span): MaybePromise<unknown> {
     const vars = this.callVars(scope, args, span, false);
-    const run = (v: OrderedDict) => this.evalIn(scope.withFreshAggregates().withVars(v), scope);
-    return vars instanceof Promise ? vars.then(run) : run(vars);
+    if (vars instanceof Promise) return vars.then((v) => this.evalIn(scope.withFreshAggregates().withVars(v), scope, span));
+    return this.evalIn(scope.withFreshAggregates().withVars(vars), scope, span);
   }
 
   openAsPlugin(scope: Scope, args: CallArgs, span: Span): RowStream {
     const vars = this.callVars(scope, args, span, true);
     const inner = scope.withFreshAggregates();
     if (vars instanceof Promise) {
-      return lazyStream(vars.then((v) => rowsFromValue(this.evalIn(inner.withVars(v), scope), inner)));
+      return lazyStream(vars.then((v) => rowsFromValue(this.evalIn(inner.withVars(v), scope, span), inner)));
     }
-    return rowsFromValue(this.evalIn(inner.withVars(vars), scope), inner);
+    return rowsFromValue(this.evalIn(inner.withVars(vars), scope, span), inner);
   }
 }
 
@@ -128,14 +128,13 @@ export class QueryBinding extends CallableBinding {
 
   call(scope: Scope, args: CallArgs, span: Span): MaybePromise<unknown> {
     const vars = this.callVars(scope, args, span, false);
-    const make = (v: OrderedDict) => new StoredQuery(this.query, v, true);
-    return vars instanceof Promise ? vars.then(make) : make(vars);
+    return vars instanceof Promise ? vars.then((v) => new StoredQuery(this.query, v, true)) : new StoredQuery(this.query, vars, true);
   }
 
   openAsPlugin(scope: Scope, args: CallArgs, span: Span): RowStream {
     const vars = this.callVars(scope, args, span, true);
-    const open = (v: OrderedDict) => new StoredQuery(this.query, v, true).open(scope);
-    return vars instanceof Promise ? lazyStream(vars.then(open)) : open(vars);
+    if (vars instanceof Promise) return lazyStream(vars.then((v) => new StoredQuery(this.query, v, true).open(scope)));
+    return new StoredQuery(this.query, vars, true).open(scope);
   }
 }
 

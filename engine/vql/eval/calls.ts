@@ -73,7 +73,7 @@ function compileBuiltinCall(fn: FunctionBuiltin, node: CallExpr, cc: CompileCont
 }
 
 function notCallable(s: Scope, name: string, node: CallExpr): null {
-  s.run.log("ERROR", `Symbol ${name} is not a function but it is being called.`, node.span, "VQL3006");
+  s.run.report("VQL3006", [name], node.span);
   return null;
 }
 

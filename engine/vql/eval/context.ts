@@ -31,7 +31,7 @@ export class CallContext implements BuiltinContext {
   }
 
   log(level: LogLevel, message: string, span?: Span): void {
-    this.scope.run.log(level, message, span ?? this.callSpan);
+    this.scope.run.log(level, message, span ?? this.callSpan, level === "ERROR" ? "VQL3020" : undefined);
   }
 
   lookup(name: string): MaybePromise<unknown> {

@@ -10,7 +10,7 @@ import { QueryValue, type RowStream } from "../values/query";
 import { compileArgs, evaluateArgs, type EvaluatedArgs } from "./args";
 import type { CompileContext, Ev } from "./compile-context";
 import { CallableBinding } from "./bindings";
-import { openPlugin } from "./plugin-call";
+import { noArgBinding, openPlugin, openPluginNoArgs } from "./plugin-call";
 import { prepareBinder } from "./invoke";
 import { rowsFromValue } from "./rows";
 import { Binding, NOT_FOUND, type Scope } from "./scope";
@@ -32,14 +32,14 @@ function nearestPlugin(name: string, registry: Registry): string | undefined {
 
 function pluginNotFound(s: Scope, p: PluginCall, registry: Registry): RowStream {
   const name = p.name[0]!.name;
-  let msg = `Plugin ${p.path} not found.`;
+  let hint = "";
   if (p.name.length === 1 && registry.functions.has(name)) {
-    msg += ` There is a VQL function called "${name}" - did you mean to call this function instead?`;
+    hint = ` There is a VQL function called "${name}" - did you mean to call this function instead?`;
   } else {
     const near = nearestPlugin(p.path, registry);
-    if (near) msg += ` Did you mean ${near}?`;
+    if (near) hint = ` Did you mean ${near}?`;
   }
-  s.run.log("ERROR", msg, p.span, "VQL3007");
+  s.run.report("VQL3007", [p.path, hint], p.span);
   return EMPTY_STREAM;
 }
 
@@ -50,6 +50,8 @@ export function compileFrom(p: PluginCall, cc: CompileContext, compile: (e: Expr
     const plugin = cc.registry.plugins.get(first);
     if (plugin) {
       const cargs = compileArgs(p.args, compile, (n) => (Object.hasOwn(plugin.args, n) ? plugin.args[n] : plugin.rest));
+      const none = cargs.list.length === 0 ? noArgBinding(plugin) : undefined;
+      if (none) return (s) => openPluginNoArgs(plugin, none, p.span, site, s);
       const binder = prepareBinder(plugin, cargs.names, cargs.spans, p.span, cargs.hasUnpack);
       return (s) => openPlugin(plugin, cargs, p.span, site, s, binder);
     }

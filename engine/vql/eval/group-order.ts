@@ -19,28 +19,44 @@ interface Bin {
   row: unknown;
 }
 
+/** Materialises a grouped row in its bin's aggregate context. */
+export interface BinBuilder {
+  /** `cache`: the row's alias values computed so far (UNSET where not), or null. */
+  buildInBin(raw: unknown, agg: AggContext, cache: unknown[] | null): MaybePromise<unknown>;
+}
+
 export class GroupCollector {
   private bins = new Map<string, Bin>();
+  private numeric = new Map<number, Bin>();
 
-  /** Adds a row: `build` materialises it in the bin's aggregate context. */
-  add(key: unknown, scope: Scope, raw: unknown, build: (raw: unknown, agg: AggContext) => MaybePromise<unknown>): MaybePromise<typeof SKIP> {
+  /** Adds a row: `builder` materialises it in the bin's aggregate context. */
+  add(key: unknown, scope: Scope, raw: unknown, cache: unknown[] | null, builder: BinBuilder): MaybePromise<typeof SKIP> {
     if (typeof key === "object" && key !== null) {
       const k = resolveOperand(key, scope);
-      if (k instanceof Promise) return k.then((x) => this.addKey(x, raw, build));
-      return this.addKey(k, raw, build);
+      if (k instanceof Promise) return k.then((x) => this.addKey(x, raw, cache, builder));
+      return this.addKey(k, raw, cache, builder);
     }
-    return this.addKey(key, raw, build);
+    return this.addKey(key, raw, cache, builder);
   }
 
-  private addKey(k: unknown, raw: unknown, build: (raw: unknown, agg: AggContext) => MaybePromise<unknown>): MaybePromise<typeof SKIP> {
-    const text = typeof k === "string" ? k : toVqlString(k);
-    let bin = this.bins.get(text);
+  private binOf(k: unknown): Bin {
+    let bin = typeof k === "number" ? this.numeric.get(k) : undefined;
     if (bin === undefined) {
-      bin = { agg: new AggContext(), row: null };
-      this.bins.set(text, bin);
+      const text = typeof k === "string" ? k : toVqlString(k);
+      bin = this.bins.get(text);
+      if (bin === undefined) {
+        bin = { agg: new AggContext(), row: null };
+        this.bins.set(text, bin);
+      }
+      // Numbers skip the text conversion next time (1, 1.0 and '1' still share the bin).
+      if (typeof k === "number") this.numeric.set(k, bin);
     }
-    const b = bin;
-    const row = build(raw, b.agg);
+    return bin;
+  }
+
+  private addKey(k: unknown, raw: unknown, cache: unknown[] | null, builder: BinBuilder): MaybePromise<typeof SKIP> {
+    const b = this.binOf(k);
+    const row = builder.buildInBin(raw, b.agg, cache);
     if (row instanceof Promise) return row.then((r) => ((b.row = r), SKIP));
     b.row = row;
     return SKIP;

@@ -78,7 +78,7 @@ export function isBindError(x: BoundArgs | BindError): x is BindError {
 
 /** Logs a bind error the Velociraptor way: `name: message` at the argument or call span. */
 export function logBindError(ctx: CallContext, e: BindError): void {
-  ctx.scope.run.log("ERROR", `${ctx.name}: ${e.message}`, e.span, e.code);
+  ctx.scope.run.log("ERROR", e.message, e.span, e.code);
 }
 
 /** Permission check; logs and returns false when denied. */
@@ -87,7 +87,7 @@ export function checkPermissions(b: Builtin, ctx: CallContext): boolean {
   if (!have || !b.permissions?.length) return true;
   for (const p of b.permissions) {
     if (!have.has(p)) {
-      ctx.scope.run.log("ERROR", `permission denied: \`${b.name}()\` needs ${p}`, ctx.callSpan, "VQL3004");
+      ctx.scope.run.report("VQL3004", [b.name, p], ctx.callSpan);
       return false;
     }
   }
@@ -98,5 +98,5 @@ export function checkPermissions(b: Builtin, ctx: CallContext): boolean {
 export function logBuiltinFailure(ctx: CallContext, e: unknown): void {
   if (isAbortError(e, ctx.signal)) throw e;
   const msg = e instanceof Error ? e.message : String(e);
-  ctx.scope.run.log("ERROR", `${ctx.name}: ${msg}`, ctx.callSpan, "VQL3012");
+  ctx.scope.run.report("VQL3012", [ctx.name, msg], ctx.callSpan);
 }

@@ -4,8 +4,9 @@
  * evaluated with the parameters bound on top of the members of `scopeValue` and the caller's
  * scope.
  */
-import type { Expr, Span } from "../ast/types";
-import { parse } from "../parser/index";
+import type { Span } from "../ast/types";
+import { parseLambda } from "../parser/index";
+import { formatMessage } from "../diagnostics";
 import { isDictLike, OrderedDict, dictKeys, dictGet } from "../values/ordered-dict";
 import type { MaybePromise } from "../values/query";
 import type { Ev } from "./compile-context";
@@ -19,7 +20,6 @@ interface CompiledLambda {
   ev: Ev;
 }
 
-const LAMBDA = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)\s*=>([\s\S]*)$/;
 const cache = new WeakMap<object, Lru<string, CompiledLambda | string>>();
 
 /** Parses and compiles a lambda; a string result is an error message. */
@@ -29,22 +29,12 @@ export function compileLambda(source: string, scope: Scope): CompiledLambda | st
   if (!lru) cache.set(registry, (lru = new Lru(256)));
   const hit = lru.get(source);
   if (hit !== undefined) return hit;
-  const m = LAMBDA.exec(source);
-  let result: CompiledLambda | string;
-  if (!m) result = `invalid lambda \`${source}\`: expected \`x => expression\``;
-  else {
-    const params = m[1]!.split(",").map((p) => p.trim());
-    const body = m[2]!;
-    const parsed = parse(`SELECT ${body} AS X FROM scope()`);
-    const err = parsed.diagnostics.find((d) => d.severity === "error");
-    const sel = parsed.statements[0];
-    if (err || !sel || sel.kind !== "select" || sel.columns[0]?.kind !== "column" || parsed.statements.length !== 1) {
-      result = `invalid lambda \`${source}\`: ${err?.message ?? "expected one expression"}`;
-    } else {
-      const expr: Expr = sel.columns[0].expr;
-      result = { params, ev: compileExpr(expr, createCompileContext(registry)) };
-    }
-  }
+  const parsed = parseLambda(source);
+  const err = parsed.diagnostics.find((d) => d.severity === "error");
+  const result: CompiledLambda | string =
+    err || !parsed.expr
+      ? formatMessage("VQL3015", [source, err?.message ?? "expected `x => expression`"])
+      : { params: parsed.params.map((p) => p.name), ev: compileExpr(parsed.expr, createCompileContext(registry)) };
   lru.set(source, result);
   return result;
 }

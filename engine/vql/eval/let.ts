@@ -21,7 +21,7 @@ export function compileLet(node: LetStatement, cc: CompileContext): CompiledLet 
   );
   const masks = cc.registry.functions.has(name) || cc.registry.plugins.has(name);
   const warnMask = (s: Scope) => {
-    if (masks) s.run.log("WARN", `LET expression is masking a built in function ${name}`, node.name.span, "VQL3008");
+    if (masks) s.run.report("VQL3008", [name], node.name.span);
   };
   if (node.operator === "=") {
     if (node.body.kind === "select") {
@@ -45,7 +45,7 @@ export function compileLet(node: LetStatement, cc: CompileContext): CompiledLet 
   return (s) => {
     warnMask(s);
     if (params) {
-      s.run.log("WARN", `LET ${name} takes parameters but is materialized with <=: it is evaluated now without arguments`, node.span, "VQL3009");
+      s.run.report("VQL3009", [name], node.span);
     }
     const v = compute(s);
     return v instanceof Promise ? v.then((x) => s.withLet(new ValueBinding(name, x))) : s.withLet(new ValueBinding(name, v));

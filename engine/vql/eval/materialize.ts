@@ -52,7 +52,7 @@ export function materialize(v: unknown, scope: Scope): MaybePromise<unknown> {
       if (m instanceof Promise) pending = true;
     }
     if (!copy) return v;
-    const keys = v.keys().slice();
+    const keys = v.shareKeys();
     return pending ? Promise.all(copy).then((vals) => OrderedDict.fromShared(keys, vals)) : OrderedDict.fromShared(keys, copy);
   }
   if (isPlainObject(v)) {

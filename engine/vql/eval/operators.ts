@@ -3,7 +3,7 @@
  * short-circuit rules (REFERENCE §6.7). Each closure takes a sync fast path and switches to a
  * Promise only when an operand is async, a stored query or a lazy value.
  */
-import type { AndExpr, BinaryExpr, CompareExpr, NotExpr, OrExpr, Span } from "../ast/types";
+import type { AndExpr, BinaryExpr, CompareExpr, NotExpr, NumberLiteral, OrExpr, Span } from "../ast/types";
 import { add, divide, multiply, subtract } from "../values/arithmetic";
 import { equals } from "../values/equality";
 import { greaterThan, lessThan } from "../values/ordering";
@@ -44,6 +44,18 @@ export function binary(l: Ev, r: Ev, op: Op): Ev {
 
 export function compileBinary(node: BinaryExpr, l: Ev, r: Ev): Ev {
   const op = ARITH[node.op];
+  if ((node.op === "*" || node.op === "+" || node.op === "-") && node.right.kind === "number") {
+    const c = numberLiteral(node.right);
+    const kind = node.op;
+    return (s) => {
+      const a = l(s);
+      if (typeof a === "number") {
+        const x = kind === "*" ? a * c : kind === "+" ? a + c : a - c;
+        if (x <= Number.MAX_SAFE_INTEGER && x >= -Number.MAX_SAFE_INTEGER) return x;
+      }
+      return needsResolve(a) ? slow(a, r, s, op) : op(a, c);
+    };
+  }
   if (node.op === "*") {
     // Fast path for the common numeric case.
     return (s) => {
@@ -71,6 +83,13 @@ export function compileCompare(node: CompareExpr, l: Ev, r: Ev): Ev {
     case "<>":
       return () => false;
     case "<":
+      if (node.right.kind === "number") {
+        const c = numberLiteral(node.right);
+        return (s) => {
+          const a = l(s);
+          return typeof a === "number" ? a < c : binaryRest(a, undefined, l, r, s, lessThan);
+        };
+      }
       return (s) => {
         const a = l(s);
         const b = typeof a === "number" ? r(s) : undefined;
@@ -78,6 +97,13 @@ export function compileCompare(node: CompareExpr, l: Ev, r: Ev): Ev {
         return binaryRest(a, b, l, r, s, lessThan);
       };
     case ">":
+      if (node.right.kind === "number") {
+        const c = numberLiteral(node.right);
+        return (s) => {
+          const a = l(s);
+          return typeof a === "number" ? a > c : binaryRest(a, undefined, l, r, s, greaterThan);
+        };
+      }
       return (s) => {
         const a = l(s);
         const b = typeof a === "number" ? r(s) : undefined;
@@ -95,6 +121,10 @@ export function compileCompare(node: CompareExpr, l: Ev, r: Ev): Ev {
   }
 }
 
+function numberLiteral(n: NumberLiteral): number {
+  return n.int64 !== undefined ? Number(n.int64) : n.value;
+}
+
 function binaryRest(a: unknown, b: unknown, l: Ev, r: Ev, s: Scope, op: Op): unknown {
   void l;
   if (needsResolve(a)) return slow(a, r, s, op);
@@ -104,6 +134,7 @@ function binaryRest(a: unknown, b: unknown, l: Ev, r: Ev, s: Scope, op: Op): unk
 }
 
 function logRegexError(s: Scope, msg: string, span: Span): void {
+  // `msg` is already "Compile regexp: ..." (the VQL3011 template) from the =~ protocol.
   s.run.log("ERROR", msg, span, "VQL3011");
 }
 

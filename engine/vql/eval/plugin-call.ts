@@ -23,6 +23,21 @@ function binderFor(plugin: PluginBuiltin, cargs: CompiledArgs, span: Span): Bind
   return b;
 }
 
+/** Bound arguments of a call without arguments (defaults only), or undefined when some are required. */
+export function noArgBinding(plugin: PluginBuiltin): BoundArgs | undefined {
+  const args: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(plugin.args)) {
+    if (spec.hasDefault) args[name] = spec.defaultValue;
+    else if (spec.isRequired) return undefined;
+  }
+  return { args, rest: [] };
+}
+
+/** A call with no arguments at all: nothing to evaluate or bind. */
+export function openPluginNoArgs(plugin: PluginBuiltin, bound: BoundArgs, span: Span, site: number, s: Scope): RowStream {
+  return runPlugin(plugin, new CallContext(s, plugin.name, span, site), { args: { ...bound.args }, rest: [] });
+}
+
 export function openPlugin(plugin: PluginBuiltin, cargs: CompiledArgs, span: Span, site: number, s: Scope, staticBinder?: Binder): RowStream {
   const ctx = new CallContext(s, plugin.name, span, site);
   const binder = staticBinder ?? binderFor(plugin, cargs, span);

@@ -9,6 +9,7 @@ import { isDictLike, OrderedDict } from "../values/ordered-dict";
 import type { LazyArg, QueryArg } from "../builtins/types";
 import { ArrayStream, EMPTY_STREAM, streamToAsyncIterable } from "./stream";
 import type { Scope } from "./scope";
+import type { Span } from "../ast/types";
 
 export const MAX_DEPTH = 1000;
 
@@ -19,8 +20,8 @@ export interface CompiledQuery {
   readonly text: string;
 }
 
-export function stackOverflow(scope: Scope): void {
-  scope.run.log("ERROR", `Stack Overflow: ${scope.run.currentQuery}`, undefined, "VQL3010");
+export function stackOverflow(scope: Scope, span?: Span): void {
+  scope.run.report("VQL3010", [scope.run.currentQuery], span);
 }
 
 export class StoredQuery extends QueryValue {

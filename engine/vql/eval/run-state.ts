@@ -4,6 +4,7 @@
  * Builtins never see it directly (they get a BuiltinContext).
  */
 import type { Span } from "../ast/types";
+import { DIAGNOSTICS, formatMessage, type DiagnosticCode } from "../diagnostics";
 import type { Registry } from "../builtins/registry";
 import type { LogLevel, PluginLike } from "../builtins/types";
 
@@ -66,6 +67,12 @@ export class RunState {
     if (code !== undefined) entry.code = code;
     if (span !== undefined) entry.span = span;
     this.logs.push(entry);
+  }
+
+  /** Logs a catalogue diagnostic (engine/vql/diagnostics.ts): level from its severity. */
+  report(code: DiagnosticCode, args: readonly string[], span?: Span): void {
+    const sev = DIAGNOSTICS[code].severity;
+    this.log(sev === "error" ? "ERROR" : sev === "warning" ? "WARN" : "INFO", formatMessage(code, args), span, code);
   }
 
   /** Takes the queued log entries. */

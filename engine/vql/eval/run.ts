@@ -194,6 +194,7 @@ export async function* runVqlChunks(source: string | ParseResult, options: RunOp
       out.push(start);
       pendingStatement = i;
       const pump = new Pump(q.open(scope), maxRows, run);
+      let finished = false;
       try {
         for (;;) {
           const status = pump.fill(pending, BATCH_ROWS);
@@ -208,6 +209,8 @@ export async function* runVqlChunks(source: string | ParseResult, options: RunOp
           }
           if (status === END) break;
           // The next row is not ready: flush what we have (after 10 ms at the latest) and wait.
+          // (A consumer that stops meanwhile abandons `status`; its rejection is expected.)
+          status.catch(() => undefined);
           drainLogs();
           let r: unknown;
           if (pending.length > 0) {
@@ -229,7 +232,10 @@ export async function* runVqlChunks(source: string | ParseResult, options: RunOp
             while (out.length) yield out.shift()!;
           }
         }
+        finished = true;
       } finally {
+        // Leaving early (consumer break, error): tell every producer first, then close.
+        if (!finished) controller.abort();
         await pump.stream.close();
       }
       const rows = pump.rows;
@@ -243,11 +249,12 @@ export async function* runVqlChunks(source: string | ParseResult, options: RunOp
     drainLogs();
     takeRows();
     if (isAbortError(e, signal) || signal.aborted) {
-      const timedOut = !options.signal?.aborted && !controller.signal.aborted;
-      run.log("ERROR", timedOut ? `query timed out after ${(options.timeoutMs ?? 0) / 1000}s` : "query cancelled", undefined, "VQL3014");
+      const reason = signal.reason as { name?: string } | undefined;
+      const timedOut = reason?.name === "TimeoutError";
+      run.report("VQL3014", [timedOut ? `query timed out after ${(options.timeoutMs ?? 0) / 1000}s` : "query cancelled"]);
     } else {
       const id = Math.random().toString(36).slice(2, 10);
-      run.log("ERROR", `internal error ${id}: ${e instanceof Error ? e.message : String(e)}`, undefined, "VQL3099");
+      run.report("VQL3099", [id, e instanceof Error ? e.message : String(e)]);
     }
   } finally {
     timer?.cancel();

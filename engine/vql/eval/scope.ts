@@ -8,6 +8,7 @@ import { OrderedDict, isPlainObject } from "../values/ordered-dict";
 import { getMember, MISSING } from "../values/access";
 import type { MaybePromise } from "../values/query";
 import type { RunState } from "./run-state";
+import type { Span } from "../ast/types";
 
 export const NOT_FOUND: unique symbol = Symbol("vql.not-found");
 
@@ -19,8 +20,8 @@ export class AggContext {
 /** A LET definition; resolved against the scope that references it. */
 export abstract class Binding {
   constructor(readonly name: string) {}
-  /** The value seen when the name is referenced without a call. */
-  abstract resolve(scope: Scope): MaybePromise<unknown>;
+  /** The value seen when the name is referenced without a call (span: the reference). */
+  abstract resolve(scope: Scope, span?: Span): MaybePromise<unknown>;
 }
 
 /** The lazy row of a SELECT while its WHERE clause runs: aliases computed on demand. */
@@ -99,11 +100,15 @@ export class Scope {
             const i = r.indexOf(name);
             if (i >= 0) return r.values()[i];
           } else if (r !== null && typeof r === "object") {
-            if (Object.hasOwn(r, name)) {
-              if (!Array.isArray(r)) return (r as Record<string, unknown>)[name] ?? null;
-            } else if (!isPlainObject(r) && !Array.isArray(r)) {
-              const v = getMember(r, name);
-              if (v !== MISSING) return v;
+            if ((r as object).constructor === Object) {
+              // Plain-object rows (what most plugins yield): a keyed load, cached by V8.
+              const v = (r as Record<string, unknown>)[name];
+              if (v !== undefined && typeof v !== "function") return v;
+              if (v === undefined && Object.hasOwn(r, name)) return null;
+            } else if (!Array.isArray(r)) {
+              // Host objects (and null-prototype objects): the member protocol.
+              const m = isPlainObject(r) ? (Object.hasOwn(r, name) ? (r as Record<string, unknown>)[name] ?? null : MISSING) : getMember(r, name);
+              if (m !== MISSING) return m;
             }
           }
           break;

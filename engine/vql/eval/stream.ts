@@ -13,6 +13,9 @@ export function isAbortError(e: unknown, signal?: AbortSignal): boolean {
   return e instanceof Error && (e.name === "AbortError" || e.name === "TimeoutError");
 }
 
+/** How long close() waits for a busy async producer to finish. */
+const CLOSE_WAIT_MS = 1000;
+
 export const EMPTY_STREAM: RowStream = { next: () => END, close: () => undefined };
 
 export class ArrayStream implements RowStream {
@@ -102,7 +105,10 @@ class AsyncIterStream implements RowStream {
         if (!isAbortError(e, this.signal)) this.onError(e);
       },
     );
-    return this.running ? undefined : settled;
+    if (!this.running) return settled;
+    // The generator is inside an await: return() takes effect at its next yield, which a
+    // producer honouring the (aborted) signal reaches at once. Do not wait for one that does not.
+    return Promise.race([settled, new Promise<void>((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref?.())]);
   }
 }
 

@@ -16,7 +16,7 @@ export function symbolNotFound(s: Scope, first: string, path: string, span: Span
   const names = s.names();
   const listed = names.slice(0, MAX_LISTED).join(" ") + (names.length > MAX_LISTED ? " ..." : "");
   const prefix = path === first ? "" : `While resolving ${path} `;
-  s.run.log("ERROR", `${prefix}Symbol ${first} not found. Current Scope is [${listed}]`, span, "VQL3005");
+  s.run.report("VQL3005", [prefix, first, listed], span);
   return null;
 }
 
@@ -69,7 +69,7 @@ export function compileSymbol(node: SymbolRef): Ev {
     return (s) => {
       const v = s.lookup(first);
       if (v === NOT_FOUND) return symbolNotFound(s, first, path, span);
-      if (v instanceof Binding) return v.resolve(s);
+      if (v instanceof Binding) return v.resolve(s, span);
       return v;
     };
   }
@@ -77,7 +77,7 @@ export function compileSymbol(node: SymbolRef): Ev {
   return (s) => {
     let v = s.lookup(first);
     if (v === NOT_FOUND) return symbolNotFound(s, first, path, span);
-    if (v instanceof Binding) v = v.resolve(s);
+    if (v instanceof Binding) v = v.resolve(s, span);
     return memberChain(v, rest, 0, s);
   };
 }

@@ -1,6 +1,10 @@
 // Seeded fuzzing of the parser: 10,000 random and mutated inputs (mutations of corpus and
 // conformance queries, token soup, random characters, pathological nesting). parse() must never
-// throw, never hit its internal-error path, and take under 50 ms per input.
+// throw, never hit its internal-error path, and take under 50 ms per input. The machine running
+// the suite may be loaded (a descheduled process or a GC pause adds wall time that is not the
+// parser's), so an input whose first timing is suspicious is re-timed and judged by its least
+// disturbed run: the smaller of wall and CPU time, minimum over a few runs. A parser that is
+// really slow on an input is slow on every run, so the 50 ms bound keeps its meaning.
 
 import { describe, expect, it } from "vitest";
 import { completionContext } from "../analysis/completion-context";
@@ -10,6 +14,29 @@ import { printProgram } from "../ast/format";
 import { columnName } from "../ast/print";
 import { conformanceQueries, corpusQueries } from "../testdata/load-corpus";
 import { parse } from "./parse";
+
+/** Per-input time limit (ms). */
+const LIMIT_MS = 50;
+/** First timings at or above this are re-timed. */
+const RETIME_MS = 10;
+const RETRIES = 5;
+
+/** One timed run: the smaller of wall time and process CPU time (ms). */
+function timed(run: () => void): number {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  run();
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return Math.min(wall, (cpu.user + cpu.system) / 1000);
+}
+
+/** The least disturbed time of `run`, given its first wall-clock timing. */
+function robustMs(run: () => void, firstMs: number): number {
+  let best = firstMs;
+  for (let k = 0; k < RETRIES && best >= RETIME_MS; k++) best = Math.min(best, timed(run));
+  return best;
+}
 
 /** mulberry32: a tiny deterministic PRNG. */
 function rng(seed: number): () => number {
@@ -97,6 +124,20 @@ const pathological = [
 ];
 
 describe("parser fuzzing", () => {
+  it("re-timing keeps the bound meaningful: work that is slow on every run stays over it, a one-off delay does not count", () => {
+    // Spins until this process has used `ms` of CPU time (so wall time is at least as long).
+    const busy = (ms: number) => {
+      const start = process.cpuUsage();
+      for (;;) {
+        const d = process.cpuUsage(start);
+        if (d.user + d.system >= ms * 1000) return;
+      }
+    };
+    expect(robustMs(() => busy(LIMIT_MS + 5), LIMIT_MS + 5)).toBeGreaterThanOrEqual(LIMIT_MS);
+    // A first timing inflated by something else (here: claimed 200 ms) is replaced by real runs.
+    expect(robustMs(() => busy(1), 200)).toBeLessThan(LIMIT_MS);
+  });
+
   it("parses 10,000 random and mutated inputs without throwing, each in under 50 ms (lint, outline and completion context survive them too)", () => {
     const r = rng(0x7a10);
     const seeds = [...corpusQueries().map((q) => q.text), ...conformanceQueries()];
@@ -108,6 +149,7 @@ describe("parser fuzzing", () => {
     }
     inputs.push(...pathological);
     let maxMs = 0;
+    let maxFirstMs = 0;
     let slowest = "";
     let clean = 0;
     const started = performance.now();
@@ -119,7 +161,9 @@ describe("parser fuzzing", () => {
       } catch (e) {
         throw new Error(`parse() threw on ${JSON.stringify(input.slice(0, 200))}: ${String(e)}`);
       }
-      const ms = performance.now() - t0;
+      const firstMs = performance.now() - t0;
+      if (firstMs > maxFirstMs) maxFirstMs = firstMs;
+      const ms = robustMs(() => parse(input), firstMs);
       if (ms > maxMs) {
         maxMs = ms;
         slowest = input.slice(0, 80);
@@ -139,7 +183,9 @@ describe("parser fuzzing", () => {
       }
     }
     const totalMs = performance.now() - started;
-    console.log(`fuzz: ${inputs.length} inputs (${clean} error-free), max ${maxMs.toFixed(2)} ms (${JSON.stringify(slowest)}), total ${totalMs.toFixed(0)} ms`);
-    expect(maxMs).toBeLessThan(50);
+    console.log(
+      `fuzz: ${inputs.length} inputs (${clean} error-free), max ${maxMs.toFixed(2)} ms (${JSON.stringify(slowest)}; first timings max ${maxFirstMs.toFixed(2)} ms), total ${totalMs.toFixed(0)} ms`,
+    );
+    expect(maxMs).toBeLessThan(LIMIT_MS);
   });
 });

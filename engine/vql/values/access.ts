@@ -35,6 +35,14 @@ function pseudoMember(d: OrderedDict | Record<string, unknown>, name: string): u
   return MISSING;
 }
 
+/** A member of a host object's own class chain (Object.prototype's methods are not members). */
+function hostHas(v: object, name: string): boolean {
+  for (let o: object | null = v; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    if (Object.hasOwn(o, name)) return true;
+  }
+  return false;
+}
+
 /** `v.name`: the member's value, or MISSING when v has no such member. */
 export function getMember(v: unknown, name: string): unknown {
   if (v === null || v === undefined) return MISSING;
@@ -67,7 +75,7 @@ export function getMember(v: unknown, name: string): unknown {
     const x = custom.call(v, name);
     return x === undefined ? MISSING : x;
   }
-  if (name in v) {
+  if (hostHas(v, name)) {
     const x = (v as Record<string, unknown>)[name];
     if (typeof x === "function") return x.length === 0 ? ((x as () => unknown).call(v) ?? null) : MISSING;
     return x ?? null;

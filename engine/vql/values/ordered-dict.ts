@@ -6,23 +6,23 @@
 
 const INDEX_THRESHOLD = 8;
 
-// fromShared() hands its arrays to the constructor through these (one allocation per row).
-let sharedKeys: string[] | null = null;
-let sharedValues: unknown[] | null = null;
-
 export class OrderedDict {
   /** Column names; shared copy-on-write between rows of one SELECT (see fromShared). */
   private ks: string[];
   private vs: unknown[];
-  private index: Map<string, number> | null = null;
+  private index: Map<string, number> | null;
   private shared: boolean;
 
-  constructor(entries?: Iterable<readonly [string, unknown]>) {
-    if (sharedKeys !== null) {
-      this.ks = sharedKeys;
-      this.vs = sharedValues!;
+  /**
+   * `entries` in order. (`keys`/`values` are fromShared()'s: a keys array the dict must copy
+   * before changing it, and the values array it takes over.)
+   */
+  constructor(entries?: Iterable<readonly [string, unknown]> | null, keys?: string[], values?: unknown[]) {
+    this.index = null;
+    if (keys !== undefined) {
+      this.ks = keys;
+      this.vs = values!;
       this.shared = true;
-      sharedKeys = sharedValues = null;
       return;
     }
     this.ks = [];
@@ -34,11 +34,19 @@ export class OrderedDict {
   /**
    * Builds a dict over a keys array that the caller promises not to mutate; the dict copies it
    * before its first structural change. Used by SELECT so rows of one shape share one keys array.
+   * The dict takes over `values`.
    */
   static fromShared(keys: string[], values: unknown[]): OrderedDict {
-    sharedKeys = keys;
-    sharedValues = values;
-    return new OrderedDict();
+    return new OrderedDict(null, keys, values);
+  }
+
+  /**
+   * The keys array for sharing with a copy (fromShared): from now on this dict too copies it
+   * before a structural change.
+   */
+  shareKeys(): string[] {
+    this.shared = true;
+    return this.ks;
   }
 
   /** A dict from a plain object's own enumerable keys (object key order). */

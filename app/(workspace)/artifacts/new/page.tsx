@@ -3,7 +3,7 @@ import { newArtifactTemplate } from "../../../../engine/artifacts/template";
 import { ArtifactEditor } from "../../../_components/artifacts/artifact-editor";
 import { Forbidden } from "../../../_components/forbidden";
 import { requirePagePrincipal } from "../../../_server/auth";
-import { getEngine } from "../../../_server/engine";
+import { editorContext } from "../../../_server/artifact-editor";
 
 export const dynamic = "force-dynamic";
 
@@ -14,7 +14,7 @@ export default async function NewArtifactPage() {
   return (
     <section>
       <h1>New artifact</h1>
-      <ArtifactEditor initialYaml={newArtifactTemplate()} knownNames={getEngine().artifacts.all().map((a) => a.name)} canWrite={canWrite} />
+      <ArtifactEditor initialYaml={newArtifactTemplate()} {...editorContext()} canWrite={canWrite} />
     </section>
   );
 }

@@ -5,7 +5,7 @@ import { permissionsOf, type Permission } from "../../auth/roles";
 import { createLogger } from "../../log";
 import { startAudit } from "../audit";
 import type { ArtifactsService, AuditService, Principal, ServiceDeps } from "../types";
-import type { ArtifactChangeEvent } from "./modify";
+import type { ArtifactChangeEvent } from "../types";
 import { startArtifacts } from "./start";
 import { readZip, writeZip } from "./zip";
 
@@ -78,6 +78,16 @@ for (const target of testDatabaseTargets()) {
       expect(h[0]!.yaml).toContain("default: there");
       expect((await audit.list({ limit: 10, operation: "SetArtifactFile" })).length).toBe(2);
       expect(changes.at(-1)).toEqual({ artifact: "Custom.Test.Hello", op: "set", principal: "alice" });
+      const seen: string[] = [];
+      const stop = artifacts.onChange((e) => seen.push(`${e.op} ${e.artifact}`));
+      const stopBroken = artifacts.onChange(() => {
+        throw new Error("a broken listener does not stop the others");
+      });
+      await artifacts.set(admin, CUSTOM.replace("world", "there"));
+      stop();
+      stopBroken();
+      await artifacts.set(admin, CUSTOM.replace("world", "there"));
+      expect(seen).toEqual(["set Custom.Test.Hello"]);
     });
 
     it("set() refuses names without the custom prefix, built-in names and invalid YAML with line:col", async () => {

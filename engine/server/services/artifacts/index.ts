@@ -1,2 +1,2 @@
 export { startArtifacts, type ArtifactsOptions } from "./start";
-export type { ArtifactChangeEvent } from "./modify";
+export type { ArtifactChangeEvent } from "../types";

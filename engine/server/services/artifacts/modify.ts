@@ -3,15 +3,8 @@
 // saves with history, updates the in-memory repository, audits, and announces the change.
 import { formatDiagnostic, hasArtifactErrors, isServerType, loadArtifact, withName, type ArtifactType, type LoadResult } from "../../../artifacts";
 import { ConflictError, NotFoundError, queries, type Db } from "../../../../drizzle";
-import { requirePermission, ServiceError, type AuditService, type Clock, type Principal } from "../types";
+import { requirePermission, ServiceError, type ArtifactChangeEvent, type AuditService, type Clock, type Principal } from "../types";
 import type { Repository } from "./repository";
-
-export interface ArtifactChangeEvent {
-  artifact: string;
-  op: "set" | "delete" | "rename";
-  principal: string;
-  from?: string;
-}
 
 export function requireWriter(actor: Principal, type: ArtifactType): void {
   requirePermission(actor, isServerType(type) ? "SERVER_ARTIFACT_WRITER" : "ARTIFACT_WRITER");

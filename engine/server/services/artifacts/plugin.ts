@@ -3,7 +3,7 @@
 // missing ones take their defaults, all are converted to their declared types; `source=`
 // picks one source, `preconditions=TRUE` evaluates the preconditions (off by default, as in
 // Velociraptor). Each source runs in a child scope of the calling query, with its permissions.
-import { artifactMessage, coerceParameter, type Artifact, type Source } from "../../../artifacts";
+import { preludeOf, resolveParameters, type Artifact, type Source } from "../../../artifacts";
 import { arg, definePlugin, OrderedDict, type BuiltinContext, type PluginLike } from "../../../vql";
 import { summaryOf } from "./read";
 import type { Repository } from "./repository";
@@ -51,16 +51,21 @@ function makePlugin(repo: Repository, a: Artifact, fixedSource: string): PluginL
         ctx.log("ERROR", `Artifact.${a.name}: artifacts call each other more than ${MAX_DEPTH} deep`);
         return;
       }
-      const env = parameterEnv(a, given as Record<string, unknown>, ctx);
-      if (!env) return;
-      env[DEPTH_VAR] = depth + 1;
+      const values: Record<string, unknown> = {};
+      for (const p of a.parameters) values[p.name] = (given as Record<string, unknown>)[p.name];
+      const resolved = resolveParameters(a, values);
+      if (!resolved.ok) {
+        ctx.log("ERROR", resolved.error);
+        return;
+      }
+      const env = { ...resolved.env, [DEPTH_VAR]: depth + 1 };
       const wanted = fixedSource || ((given as { source?: string }).source ?? "");
       const sources = wanted ? a.sources.filter((s) => s.name === wanted) : a.sources;
       if (wanted && sources.length === 0) {
         ctx.log("ERROR", `Artifact.${a.name}: no source named \`${wanted}\`; it has ${a.sources.map((s) => s.name || "(unnamed)").join(", ")}`);
         return;
       }
-      const prelude = [...a.imports.map((i) => repo.get(i, true)?.export?.text ?? ""), a.export?.text ?? ""].filter(Boolean).join("\n");
+      const prelude = preludeOf(a, (n) => repo.get(n, true));
       const checkPre = (given as { preconditions?: boolean }).preconditions === true;
       if (checkPre && a.precondition && !(await hasRows(ctx, prelude, a.precondition.text, env))) return;
       const maxRows = a.resources.maxRows;
@@ -78,21 +83,6 @@ function makePlugin(repo: Repository, a: Artifact, fixedSource: string): PluginL
   });
 }
 
-/** The scope variables for a run, or undefined (after logging) when a value does not convert. */
-function parameterEnv(a: Artifact, given: Record<string, unknown>, ctx: BuiltinContext): Record<string, unknown> | undefined {
-  const env: Record<string, unknown> = {};
-  for (const p of a.parameters) {
-    const raw = given[p.name] !== undefined ? given[p.name] : p.default;
-    const c = coerceParameter(p, raw);
-    if (!c.ok) {
-      ctx.log("ERROR", artifactMessage("ART3004", [p.name, a.name, c.expected, c.reason]));
-      return undefined;
-    }
-    env[p.name] = c.value;
-  }
-  return env;
-}
-
 async function hasRows(ctx: BuiltinContext, prelude: string, text: string, env: Record<string, unknown>): Promise<boolean> {
   for await (const _ of ctx.runQuery(`${prelude}\n${text}`, env)) return true;
   return false;
@@ -101,7 +91,8 @@ async function hasRows(ctx: BuiltinContext, prelude: string, text: string, env: 
 /** Rows of a named source carry `_Source` (`Artifact/Source`) when several sources run. */
 function tagSource(row: unknown, a: Artifact, s: Source, many: boolean): unknown {
   if (!many || !s.name || a.sources.length < 2) return row;
-  const out = row instanceof OrderedDict ? row : OrderedDict.fromObject(row as object);
+  // A copy: the row may be shared with the query that produced it.
+  const out = new OrderedDict(row instanceof OrderedDict ? row.entries() : Object.entries(row as object));
   out.set("_Source", `${a.name}/${s.name}`);
   return out;
 }

@@ -1,9 +1,9 @@
 // Builds the artifacts service: reads the built-ins from disk and the custom artifacts from the
 // database, then serves reads from memory and writes through the database.
 import { queries } from "../../../../drizzle";
-import type { ArtifactsService, AuditService, Principal, ServiceDeps } from "../types";
+import type { ArtifactChangeEvent, ArtifactsService, AuditService, Principal, ServiceDeps } from "../types";
 import { BUILTIN_DEFINITIONS_DIR, readArtifactFiles } from "./files";
-import { startModifying, type ArtifactChangeEvent } from "./modify";
+import { startModifying } from "./modify";
 import { startPacks } from "./pack";
 import { pluginFor } from "./plugin";
 import { startReading } from "./read";
@@ -15,7 +15,7 @@ export interface ArtifactsOptions {
   definitionsDir?: string;
   /** Required name prefix for custom artifacts (default `Custom.`). */
   customPrefix?: string;
-  /** Called after every change (wiring publishes it). */
+  /** Called after every change, before other listeners (wiring publishes it to the UI). */
   onChange?: (e: ArtifactChangeEvent) => void;
 }
 
@@ -32,7 +32,17 @@ export async function startArtifacts(deps: ServiceDeps, audit: AuditService, opt
 
   const refresh = async () => repo.setCustoms(await queries.listCustomArtifacts(db));
   const reading = startReading(db, repo, refresh);
-  const modifying = startModifying({ db, clock: deps.clock, audit, repo, onChange: opts.onChange ?? (() => {}) });
+  const listeners = new Set<(e: ArtifactChangeEvent) => void>(opts.onChange ? [opts.onChange] : []);
+  const notify = (e: ArtifactChangeEvent) => {
+    for (const l of listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        deps.log.error("artifact change listener failed", { artifact: e.artifact, error: (err as Error).message });
+      }
+    }
+  };
+  const modifying = startModifying({ db, clock: deps.clock, audit, repo, onChange: notify });
   const packs = startPacks({ audit, repo, clock: deps.clock, set: modifying.set });
   const show = (actor: Principal, name: string) => reading.show(actor, name);
 
@@ -50,6 +60,10 @@ export async function startArtifacts(deps: ServiceDeps, audit: AuditService, opt
     importPack: packs.importPack,
     exportOne: packs.exportOne,
     exportAll: packs.exportAll,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     pluginFor: (name) => pluginFor(repo, name),
   };
 }

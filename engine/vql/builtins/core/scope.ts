@@ -17,12 +17,18 @@ export class ScopeHandle {
   }
 }
 
+/**
+ * The row scope() yields. Shared: plugin rows only reach queries through SELECT, which copies
+ * members into its own output rows, so nothing can change it.
+ */
+const EMPTY_ROW = new OrderedDict();
+
 class OneEmptyRow extends PluginStream {
   private done = false;
   next(): unknown {
     if (this.done) return END;
     this.done = true;
-    return new OrderedDict();
+    return EMPTY_ROW;
   }
   close(): void {
     this.done = true;

@@ -36,13 +36,7 @@ export const intFunction = defineFunction({
   run({ int }) {
     if (typeof int === "number") return Number.isFinite(int) ? Math.trunc(int) : 0;
     if (typeof int === "boolean") return int ? 1 : 0;
-    if (typeof int === "string" || int instanceof Bytes) {
-      const t = textOf(int);
-      const v = parseIntBase0(t);
-      if (v !== null) return v;
-      const f = Number(t.trim());
-      return t.trim() !== "" && Number.isFinite(f) ? Math.trunc(f) : 0;
-    }
+    if (typeof int === "string" || int instanceof Bytes) return parseIntBase0(textOf(int)) ?? 0;
     if (int instanceof Timestamp) return int.sec;
     return 0;
   },

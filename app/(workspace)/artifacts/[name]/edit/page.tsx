@@ -4,6 +4,7 @@ import { isServiceError } from "../../../../../engine";
 import { ArtifactEditor } from "../../../../_components/artifacts/artifact-editor";
 import { Forbidden } from "../../../../_components/forbidden";
 import { requirePagePrincipal } from "../../../../_server/auth";
+import { editorContext } from "../../../../_server/artifact-editor";
 import { getEngine } from "../../../../_server/engine";
 
 export const dynamic = "force-dynamic";
@@ -24,7 +25,7 @@ export default async function EditArtifactPage({ params }: { params: Promise<{ n
   return (
     <section>
       <h1>Edit {name}</h1>
-      <ArtifactEditor initialYaml={yaml} knownNames={engine.artifacts.all().map((a) => a.name)} canWrite={canWrite} />
+      <ArtifactEditor initialYaml={yaml} {...editorContext()} canWrite={canWrite} />
     </section>
   );
 }

@@ -1,0 +1,95 @@
+// STYLE §6 for every portable plugin that consumes other rows: breaking after one row runs the
+// producer's finally, and an abort while a producer awaits ends the run within 100 ms.
+import { describe, expect, it } from "vitest";
+import { arg } from "./arg";
+import { definePlugin } from "./define";
+import { createRegistry, portableBuiltins } from "./registry";
+import { abortableDelay } from "./time/sleep";
+import { runVql } from "../eval/run";
+
+const finished = new Set<string>();
+const probe = definePlugin({
+  name: "probe",
+  category: "test",
+  doc: "Test producer: `{N}` rows forever (or one row then a long wait with stall=TRUE); records its finally.",
+  args: {
+    id: arg.string().required().doc("Recorded when the producer finishes."),
+    stall: arg.bool().default(false).doc("After the first row, wait 10 s (abortable)."),
+  },
+  async *run({ id, stall }, ctx) {
+    try {
+      for (let n = 0; ; n++) {
+        yield { N: n };
+        await abortableDelay(stall ? 10_000 : 1, ctx.signal);
+      }
+    } finally {
+      finished.add(id);
+    }
+  },
+});
+const registry = createRegistry([...portableBuiltins, probe]);
+
+const WRAPPERS: Record<string, (inner: string) => string> = {
+  foreach: (q) => `SELECT * FROM foreach(row={ ${q} })`,
+  "foreach with query": (q) => `SELECT * FROM foreach(row={ ${q} }, query={ SELECT N * 2 AS M FROM scope() })`,
+  "foreach with workers": (q) => `SELECT * FROM foreach(row={ ${q} }, query={ SELECT N FROM scope() }, workers=3)`,
+  chain: (q) => `SELECT * FROM chain(a={ ${q} }, b={ SELECT 1 AS X FROM scope() })`,
+  "chain async": (q) => `SELECT * FROM chain(a={ ${q} }, async=TRUE)`,
+  combine: (q) => `SELECT * FROM combine(a={ ${q} })`,
+  switch: (q) => `SELECT * FROM switch(a={ ${q} })`,
+  if: (q) => `SELECT * FROM if(condition=TRUE, then={ ${q} })`,
+  flatten: (q) => `SELECT * FROM flatten(query={ ${q} })`,
+  column_filter: (q) => `SELECT * FROM column_filter(query={ ${q} }, include='N')`,
+  query: (q) => `SELECT * FROM query(query="${q}")`,
+  "stored query": (q) => `LET S = ${q} SELECT * FROM S`,
+};
+
+async function firstRowThenBreak(vql: string): Promise<void> {
+  for await (const e of runVql(vql, { registry })) if (e.kind === "row") break;
+}
+
+describe("consumer break after one row runs the producer's finally", () => {
+  for (const [name, wrap] of Object.entries(WRAPPERS)) {
+    it(name, async () => {
+      const id = `break-${name}`;
+      await firstRowThenBreak(wrap(`SELECT * FROM probe(id='${id}')`));
+      expect(finished.has(id)).toBe(true);
+    });
+  }
+  it("self-contained producers stop too (range, parse_lines, parse_json_array, items)", async () => {
+    for (const q of [
+      "SELECT * FROM range(end=1000000000)",
+      "SELECT * FROM parse_lines(filename='a\nb\nc')",
+      "SELECT * FROM parse_json_array(data='[1,2,3]')",
+      "SELECT * FROM items(item=dict(a=1, b=2))",
+      "SELECT * FROM parse_csv(filename='a\n1\n2')",
+    ]) {
+      const t = performance.now();
+      await firstRowThenBreak(q);
+      expect(performance.now() - t).toBeLessThan(500);
+    }
+  });
+});
+
+describe("an abort while the producer awaits ends the run within 100 ms", () => {
+  for (const [name, wrap] of Object.entries(WRAPPERS)) {
+    it(name, async () => {
+      const id = `abort-${name}`;
+      const ac = new AbortController();
+      let rows = 0;
+      let abortedAt = 0;
+      for await (const e of runVql(wrap(`SELECT * FROM probe(id='${id}', stall=TRUE)`), { registry, signal: ac.signal })) {
+        if (e.kind === "row" && ++rows === 1) {
+          setTimeout(() => {
+            abortedAt = performance.now();
+            ac.abort();
+          }, 30);
+        }
+      }
+      expect(rows).toBeGreaterThan(0);
+      expect(abortedAt).toBeGreaterThan(0);
+      expect(performance.now() - abortedAt).toBeLessThan(100);
+      expect(finished.has(id)).toBe(true);
+    });
+  }
+});
