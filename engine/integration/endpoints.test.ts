@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { newIdentity } from "../client/identity";
+import { testDatabaseTargets } from "../../drizzle/testing";
 import { permissionsOf } from "../server/auth/roles";
 import type { Principal } from "../server/services/types";
 import { FIXTURE_ARTIFACTS, startTestAgent, startTestServer, testArtifacts, waitFor, type TestServer } from "./harness";
@@ -11,13 +12,13 @@ import { FIXTURE_ARTIFACTS, startTestAgent, startTestServer, testArtifacts, wait
 const admin: Principal = { userId: "a", username: "alice", role: "administrator", permissions: permissionsOf("administrator"), via: "session" };
 const reader: Principal = { userId: "r", username: "rita", role: "reader", permissions: permissionsOf("reader"), via: "session" };
 
-describe("agents and the server", () => {
+for (const target of testDatabaseTargets()) describe(`agents and the server on ${target.name}`, () => {
   let s: TestServer;
   let token: string;
   const agents: Array<{ stop(): Promise<void> }> = [];
 
   beforeAll(async () => {
-    s = await startTestServer({ artifactSource: testArtifacts(FIXTURE_ARTIFACTS), agentHeartbeatMs: 60_000 });
+    s = await startTestServer({ database: await target.open(), artifactSource: testArtifacts(FIXTURE_ARTIFACTS), agentHeartbeatMs: 60_000 });
     token = await s.engine.clients.ensureDeploymentToken();
   });
   afterAll(async () => {

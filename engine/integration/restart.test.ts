@@ -9,14 +9,15 @@ import { afterAll, expect, it } from "vitest";
 import { openDatabase, queries } from "../../drizzle";
 import { FileOutbox } from "../client/connection/file-outbox";
 import { newIdentity } from "../client/identity";
+import { freshPostgres } from "../../e2e/support/talon-process";
 import { startTestAgent, waitFor } from "./harness";
 
 const ROOT = join(__dirname, "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "talon-restart-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function startServer(dataDir: string, port: number): Promise<{ child: ChildProcess; url: string; token: string; out: () => string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "engine/integration/server-main.ts", "--data", dataDir, "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+function startServer(dataDir: string, port: number, databaseUrl?: string): Promise<{ child: ChildProcess; url: string; token: string; out: () => string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "engine/integration/server-main.ts", "--data", dataDir, "--port", String(port), ...(databaseUrl ? ["--database-url", databaseUrl] : [])], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stderr!.on("data", (d) => (out += d));
   return new Promise((resolve, reject) => {
@@ -29,12 +30,15 @@ function startServer(dataDir: string, port: number): Promise<{ child: ChildProce
   });
 }
 
-it("a server killed mid-collection and restarted: the flow completes with every row exactly once", async () => {
-  const dataDir = join(dir, "server");
+const targets: Array<"pglite" | "postgres"> = process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+
+it.each(targets)("a server killed mid-collection and restarted (%s): the flow completes with every row exactly once", async (kind) => {
+  const dataDir = join(dir, `server-${kind}`);
+  const pg = kind === "postgres" ? await freshPostgres(process.env.TEST_DATABASE_URL!) : undefined;
   const port = 20000 + Math.floor(Math.random() * 20000);
-  let server = await startServer(dataDir, port);
+  let server = await startServer(dataDir, port, pg?.url);
   const identity = newIdentity();
-  const outbox = new FileOutbox(join(dir, "agent-outbox"));
+  const outbox = new FileOutbox(join(dir, `agent-outbox-${kind}`));
   const agent = startTestAgent({ url: server.url, token: server.token, identity, outbox });
   const total = 20_000;
   try {
@@ -52,13 +56,13 @@ it("a server killed mid-collection and restarted: the flow completes with every 
     const before = outbox.lastSeq;
     await new Promise((r) => setTimeout(r, 500));
     expect(outbox.lastSeq).toBeGreaterThan(before);
-    server = await startServer(dataDir, port);
+    server = await startServer(dataDir, port, pg?.url);
     await waitFor(async () => (await fetch(`${server.url}/flow?client=${identity.clientId}&flow=${flowId}`).then((r) => r.text())) === "FINISHED", "the flow to finish after the restart", 60_000);
     await agent.stop();
     server.child.kill("SIGTERM");
     await new Promise((r) => server.child.once("exit", r));
 
-    const db = await openDatabase({ dataDir });
+    const db = await openDatabase(pg ? { url: pg.url } : { dataDir });
     try {
       const rows = await queries.readFlowResults(db.db, { flowId, artifact: "Test.Slow", offset: 0, limit: total + 100 });
       expect(rows).toHaveLength(total);
@@ -74,5 +78,6 @@ it("a server killed mid-collection and restarted: the flow completes with every 
   } finally {
     await agent.stop().catch(() => {});
     if (server.child.exitCode === null) server.child.kill("SIGKILL");
+    await pg?.drop();
   }
 }, 120_000);

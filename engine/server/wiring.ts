@@ -25,6 +25,8 @@ export interface EngineOptions {
   memory?: boolean;
   log?: Logger;
   clock?: Clock;
+  /** An already open database (tests run the engine on each test database target). */
+  database?: import("../../drizzle").Database;
   /** Artifact definitions for collections (tests; the artifact repository once wired). */
   artifactSource?: ArtifactSource;
   /** Interrogations started per second at most (default 100; 0 disables). */
@@ -44,7 +46,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     sessionIdleMs: 7 * 24 * 3600_000,
     sessionMaxMs: 30 * 24 * 3600_000,
   };
-  const database = await openDatabase({ url: opts.databaseUrl, dataDir: config.dataDir, memory: opts.memory });
+  const database = opts.database ?? (await openDatabase({ url: opts.databaseUrl, dataDir: config.dataDir, memory: opts.memory }));
   const controller = new AbortController();
   const deps = { database, config, clock, log };
   const audit = startAudit(deps);

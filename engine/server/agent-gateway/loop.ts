@@ -64,7 +64,9 @@ export function handleAgentConnection(ws: WebSocket, req: IncomingMessage, deps:
       ws.close(4001, outcome.refusal.code);
       return;
     }
-    session = await attachAgent({ ws, ip, hello: msg, enrolled: outcome.enrolled, ackedSeq: outcome.ackedSeq }, { ...deps, heartbeatMs: deps.heartbeatMs });
+    const attached = attachAgent({ ws, ip, hello: msg, enrolled: outcome.enrolled, ackedSeq: outcome.ackedSeq }, { ...deps, heartbeatMs: deps.heartbeatMs });
+    session = attached.session;
+    await attached.ready;
     if (state === "validating") state = "open";
     if (outcome.enrolled) deps.log.info("agent enrolled", { clientId: msg.clientId, ip });
   }
