@@ -171,3 +171,27 @@ for (const target of testDatabaseTargets()) describe(`agents and the server on $
     await expect(s.engine.clients.search(admin, { query: "b@d:x" })).rejects.toMatchObject({ code: "bad_request" });
   });
 });
+
+describe("interrogation", () => {
+  it("is rate-limited: five new clients at two per second take at least two seconds to schedule", async () => {
+    const s = await startTestServer({ artifactSource: testArtifacts(FIXTURE_ARTIFACTS), interrogationsPerSecond: 2, agentHeartbeatMs: 60_000 });
+    const token = await s.engine.clients.ensureDeploymentToken();
+    const agents = Array.from({ length: 5 }, (_, i) => startTestAgent({ url: s.url, token, hostname: `rate-${i}` }));
+    try {
+      const created = await waitFor(async () => {
+        const times: number[] = [];
+        for (const a of agents) {
+          const f = (await s.engine.flows.list(admin, a.clientId)).items.find((x) => x.creator === "InterrogationService");
+          if (!f) return undefined;
+          times.push(f.createdAt.getTime());
+        }
+        return times.sort((x, y) => x - y);
+      }, "every interrogation to be scheduled", 15_000);
+      expect(created.at(-1)! - created[0]!).toBeGreaterThanOrEqual(1900);
+      await waitFor(async () => (await s.engine.clients.search(admin, { query: "host:rate-" })).total === 5, "interrogation results");
+    } finally {
+      for (const a of agents) await a.stop();
+      await s.close();
+    }
+  });
+});
