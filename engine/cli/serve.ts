@@ -137,7 +137,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const { engine } = server;
   const db = engine.config.databaseUrl ? "PostgreSQL" : `embedded (${engine.config.dataDir})`;
   process.stdout.write(`Talon ${TALON_VERSION} ready on ${server.url} in ${Math.round(performance.now() - t0)} ms (database: ${db})\n`);
-  const localAgent = values["no-local-client"] || process.env.TALON_NO_LOCAL_CLIENT === "1" ? undefined : await startLocalClient(server.url, engine);
+  // Started without waiting: the signal handlers below must be in place as soon as the server
+  // answers, and loading the agent takes a moment.
+  const localAgent = values["no-local-client"] || process.env.TALON_NO_LOCAL_CLIENT === "1" ? undefined : startLocalClient(server.url, engine);
 
   return new Promise<number>((done) => {
     let stopping = false;
@@ -153,7 +155,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
         process.exit(1);
       }, 15_000);
       force.unref();
-      Promise.resolve(localAgent?.stop())
+      Promise.resolve(localAgent)
+        .then((agent) => agent?.stop())
         .catch(() => {})
         .then(() => server.close())
         .then(() => done(0))
