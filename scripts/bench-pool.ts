@@ -114,7 +114,7 @@ try {
   const summary = await until(
     "every flow to finish",
     async () => {
-      const s = await api("GET", `/api/flows/summary?since=${encodeURIComponent(since)}`);
+      const s = await api("GET", `/api/flows/summary?since=${encodeURIComponent(since)}&creator=admin`);
       const done = (s.byState.FINISHED ?? 0) + (s.byState.ERROR ?? 0) + (s.byState.TIMEOUT ?? 0) + (s.byState.CANCELLED ?? 0);
       const line = `  ${Math.round((performance.now() - t1) / 1000)} s: ${JSON.stringify(s.byState)}, rows ${s.totalRows}`;
       if (line !== last && Math.round((performance.now() - t1) / 1000) % 5 === 0) log((last = line));

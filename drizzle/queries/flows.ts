@@ -102,12 +102,12 @@ export async function createFlows(db: Db, p: { flows: Array<{ flowId: string; cl
     from jsonb_to_recordset(${JSON.stringify(p.flows.map((f) => ({ flow_id: f.flowId, client_id: f.clientId })))}::jsonb) as x(flow_id text, client_id text)`);
 }
 
-/** Flow counts by state and stored rows, for flows created at or after `since`. */
-export async function flowStateCounts(db: Db, p: { since: Date }): Promise<{ byState: Record<string, number>; totalRows: number; total: number }> {
+/** Flow counts by state and stored rows, for flows created at or after `since` (by `creator`). */
+export async function flowStateCounts(db: Db, p: { since: Date; creator?: string }): Promise<{ byState: Record<string, number>; totalRows: number; total: number }> {
   const rows = await db
     .select({ state: flows.state, n: sql<number>`count(*)::int`, r: sql<number>`coalesce(sum(${flows.totalRows}), 0)::bigint` })
     .from(flows)
-    .where(sql`${flows.createdAt} >= ${p.since}`)
+    .where(p.creator === undefined ? sql`${flows.createdAt} >= ${p.since}` : sql`${flows.createdAt} >= ${p.since} and ${flows.creator} = ${p.creator}`)
     .groupBy(flows.state);
   const byState: Record<string, number> = {};
   let totalRows = 0;

@@ -420,8 +420,8 @@ export interface FlowsService {
   collectMany(actor: Principal, request: Omit<CollectRequest, "clientId"> & { clientIds?: string[]; search?: string }): Promise<Array<{ clientId: string; flowId: string }>>;
   /** READ_RESULTS. CLIENT artifacts that can be collected, for the Collect dialog. */
   collectable(actor: Principal): Promise<ArtifactDefinition[]>;
-  /** READ_RESULTS. Counts of flows created since a time, by state, and their stored rows. */
-  summary(actor: Principal, p: { since: Date }): Promise<{ total: number; byState: Record<string, number>; totalRows: number }>;
+  /** READ_RESULTS. Counts of flows created since a time (optionally by one creator), by state, and their stored rows. */
+  summary(actor: Principal, p: { since: Date; creator?: string }): Promise<{ total: number; byState: Record<string, number>; totalRows: number }>;
   /** READ_RESULTS. Newest first. */
   list(actor: Principal, clientId: string, p?: { offset?: number; limit?: number }): Promise<{ items: FlowSummary[]; total: number }>;
   /** READ_RESULTS. */

@@ -64,7 +64,7 @@ export function startFlows(deps: ServiceDeps, o: FlowsOptions): FlowsService & {
     },
     async summary(actor, p) {
       requirePermission(actor, "READ_RESULTS");
-      return queries.flowStateCounts(deps.database.db, { since: p.since });
+      return queries.flowStateCounts(deps.database.db, { since: p.since, creator: p.creator });
     },
     list: reads.list,
     get: reads.get,
