@@ -37,15 +37,16 @@ export function startInterrogation(
     wake?.();
   }
 
-  async function start(clientId: string) {
+  /** One collection per client of the slice, created in one write. */
+  async function start(clientIds: string[]) {
     try {
-      await p.flows.collect(SYSTEM, { clientId, artifacts: [INTERROGATION_ARTIFACT], creator: INTERROGATOR });
+      await p.flows.collectMany(SYSTEM, { clientIds, artifacts: [INTERROGATION_ARTIFACT], creator: INTERROGATOR });
     } catch (err) {
       const e = err as Error & { code?: string };
       if (e.code === "not_found" && /artifact/.test(e.message)) {
         if (!missingWarned) deps.log.warn(`interrogation skipped: the artifact ${INTERROGATION_ARTIFACT} is not available`);
         missingWarned = true;
-      } else deps.log.error("could not start an interrogation", { clientId, error: e.message });
+      } else deps.log.error("could not start interrogations", { clients: clientIds.length, error: e.message });
     }
   }
 
@@ -64,10 +65,8 @@ export function startInterrogation(
         }
         const t0 = Date.now();
         const slice = queue.splice(0, perSecond);
-        await Promise.all(slice.map(async (id) => {
-          queued.delete(id);
-          await start(id);
-        }));
+        for (const id of slice) queued.delete(id);
+        await start(slice);
         const rest = 1000 - (Date.now() - t0);
         if (queue.length && rest > 0) await sleep(rest, undefined, { signal: p.signal });
       }
