@@ -3,4 +3,5 @@ export { openDatabase, redactUrl, type Database, type Db, type OpenOptions } fro
 export * from "./errors";
 export * as queries from "./queries";
 export type { UserRecord, SessionRecord, ApiKeyRecord, AuditRecord, CustomArtifactRecord, ArtifactHistoryRecord } from "./schema";
+export type { NotebookRecord, NotebookCellRecord, NotebookCellVersionRecord, NotebookTableRecord } from "./schema";
 export type { ClientRecord, FlowRecord, FlowSourceRecord, FlowLogRecord, FlowUploadRecord, EventRecord } from "./schema";

@@ -3,6 +3,7 @@
 // is created by server.ts in the Node process and reached through app/_server/engine.ts.
 export type { EngineOptions } from "./server/wiring";
 export type { Engine, Principal, Health, UserSummary, AuditEntry } from "./server/services/types";
+export type * from "./server/services/notebooks/model";
 export { PERMISSIONS, ROLES, ROLE_DESCRIPTIONS, permissionsOf, type Permission, type Role } from "./server/auth/roles";
 
 /** A service's refusal (ServiceError), recognised by shape: the app's bundle has its own copy of classes. */

@@ -60,6 +60,16 @@ describe("import boundaries", () => {
     expect(bad.map((i) => `${i.file}: ${i.spec}`)).toEqual([]);
   });
 
+  it("engine/notebooks is pure (the browser uses it): only itself, engine/vql and pure packages", () => {
+    const bad = imports.filter(
+      (i) =>
+        under(i.file, "engine/notebooks") &&
+        !i.file.endsWith(".test.ts") &&
+        (i.spec.startsWith("node:") || (i.spec.startsWith(".") && !under(i.target, "engine/notebooks") && !under(i.target, "engine/vql"))),
+    );
+    expect(bad.map((i) => `${i.file}: ${i.spec}`)).toEqual([]);
+  });
+
   it("only drizzle/ imports drizzle-orm", () => {
     const bad = imports.filter((i) => i.spec.startsWith("drizzle-orm") && !under(i.file, "drizzle"));
     expect(bad.map((i) => `${i.file}: ${i.spec}`)).toEqual([]);
@@ -70,7 +80,7 @@ describe("import boundaries", () => {
       if (!under(i.file, "app") || under(i.file, "app/_server")) return false;
       if (under(i.target, "drizzle")) return !i.typeOnly;
       if (!under(i.target, "engine")) return false;
-      return !(i.typeOnly || i.target === "engine" || i.target === "engine/index" || under(i.target, "engine/vql") || under(i.target, "engine/artifacts") || under(i.target, "engine/protocol"));
+      return !(i.typeOnly || i.target === "engine" || i.target === "engine/index" || under(i.target, "engine/vql") || under(i.target, "engine/artifacts") || under(i.target, "engine/protocol") || under(i.target, "engine/notebooks"));
     });
     expect(bad.map((i) => `${i.file}: ${i.spec}`)).toEqual([]);
   });

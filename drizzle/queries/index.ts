@@ -2,6 +2,8 @@ export * from "./users";
 export * from "./audit";
 export * from "./health";
 export * from "./artifacts";
+export * from "./notebooks";
+export * from "./notebook-results";
 export * from "./clients";
 export * from "./clients-search";
 export * from "./flows";

@@ -1,10 +1,12 @@
 // The one place that constructs services and connects them, in dependency order, and stops
 // them in reverse order.
+import { fileURLToPath } from "node:url";
 import { openDatabase, queries } from "../../drizzle";
 import { createLogger } from "./log";
 import { startAccounts } from "./services/accounts";
 import { startArtifacts } from "./services/artifacts";
 import { startAudit } from "./services/audit";
+import { startNotebooks } from "./services/notebooks";
 import type { Clock, Engine, Logger, ServerConfig } from "./services/types";
 import { TALON_VERSION } from "./version";
 import { createUiHub } from "./ws/ui-hub";
@@ -54,6 +56,18 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   const ui = createUiHub({ log, version: TALON_VERSION });
   const artifacts = await startArtifacts(deps, audit, { onChange: (e) => ui.publish("artifacts:changes", { type: "artifact-changed", ...e }) });
   ui.authorize("artifacts", (p) => p.permissions.has("READ_RESULTS"));
+  // Cells run through engine.queries (portable and server builtins, the editing user's
+  // permissions); `engine` is assigned below, before any cell can run.
+  let engineRef: Engine | undefined;
+  const notebooks = await startNotebooks({
+    ...deps,
+    audit,
+    ui,
+    signal: controller.signal,
+    templatesDir: fileURLToPath(new URL("../../notebooks", import.meta.url)),
+    runQuery: (source, o) => engineRef!.queries.run(source, o),
+    saveArtifact: async (actor, yaml) => ({ name: (await artifacts.set(actor, yaml)).name }),
+  });
   // endpoints (issue 5): events, connected agents, clients, flows, interrogation, the agent route
   const events = startEvents(deps);
   const agents = createConnectionRegistry();
@@ -88,6 +102,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     log,
     audit,
     accounts,
+    notebooks,
     artifacts,
     queries: undefined as unknown as Engine["queries"],
     clients,
@@ -97,7 +112,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     agents,
     api: { queryLines },
     ui,
-    wsRoutes: [ui.route, agentRoute],
+    wsRoutes: [ui.route, notebooks.collabRoute, agentRoute],
     signal: controller.signal,
     async health() {
       try {
@@ -109,6 +124,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     },
     close() {
       closing ??= (async () => {
+        // Running cells store their state and open documents are saved while the database is open.
+        await notebooks.stop().catch((err) => log.error("notebooks stop failed", { error: (err as Error).message }));
         controller.abort(new Error("engine closing"));
         await flows.drain().catch(() => {});
         await clients.flushTouches().catch(() => {});
@@ -118,6 +135,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     },
   };
   engine.queries = startQueries(() => engine, () => engine.artifacts);
+  engineRef = engine;
   return engine;
 }
 

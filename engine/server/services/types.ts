@@ -5,6 +5,7 @@ import type { Permission, Role } from "../auth/roles";
 import type { WsRoute } from "../ws/router";
 import type { UiHub } from "../ws/ui-hub";
 import type { QueryService } from "../vql/runner";
+import type { NotebooksService } from "./notebooks/model";
 
 /** Who is acting: a signed-in user, an API key's user, or the server itself. */
 export interface Principal {
@@ -110,6 +111,24 @@ export function requirePermission(actor: Principal, permission: Permission): voi
   }
 }
 
+// ---- notebooks (shapes in notebooks/model.ts) -------------------------------------------------
+export type {
+  NotebooksService,
+  NotebookView,
+  NotebookSummary,
+  CellView,
+  CellType,
+  RunStatus,
+  ResultTableView,
+  RowsPage,
+  RowsRequest,
+  NotebookEvent,
+  NotebookParameter,
+  TemplateSummary,
+  OutputBlock,
+  CellLog,
+} from "./notebooks/model";
+
 // ---- the engine: every service, built once per process by wiring.ts ---------------------------
 export interface Health {
   ok: boolean;
@@ -126,6 +145,7 @@ export interface Engine {
   /** Runs VQL on the server as a principal (notebooks, the query API, server artifacts). */
   queries: QueryService;
   artifacts: ArtifactsService;
+  notebooks: NotebooksService;
   // endpoints (issue 5)
   clients: ClientsService;
   flows: FlowsService;

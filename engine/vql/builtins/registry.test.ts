@@ -6,6 +6,10 @@ import { createRegistry, portableBuiltins } from "./registry";
 import { defineFunction, definePlugin } from "./define";
 import { describeBuiltins } from "./describe";
 import { arg } from "./arg";
+import { Bytes } from "../values/bytes";
+import { OrderedDict } from "../values/ordered-dict";
+import { Timestamp } from "../values/timestamp";
+import type { BuiltinContext, FunctionBuiltin } from "./types";
 
 const GOLDEN = path.join(path.dirname(fileURLToPath(import.meta.url)), "descriptors.golden.json");
 
@@ -58,5 +62,31 @@ describe("describeBuiltins()", () => {
     const text = JSON.stringify(descriptors, null, 1) + "\n";
     if (process.env.UPDATE_GOLDEN || !existsSync(GOLDEN)) writeFileSync(GOLDEN, text);
     expect(text).toBe(readFileSync(GOLDEN, "utf8"));
+  });
+});
+
+describe("unary entry points", () => {
+  const unary = portableBuiltins.filter((b): b is FunctionBuiltin => b.kind === "function" && b.unary !== undefined);
+  const samples: unknown[] = [0, 7, -3.7, 1e300, Number.NaN, "", "42", "0x10", "Hello", true, false, null, [1, 2], new OrderedDict([["a", 1]]), new Bytes(new Uint8Array([104, 105])), Timestamp.fromDate(new Date(0))];
+
+  it("exist only where the other arguments have no defaults and run() takes no context", () => {
+    expect(unary.map((b) => b.name).sort()).toEqual(["int", "len", "lowcase", "str", "upcase"]);
+    for (const b of unary) {
+      const [, ...others] = Object.values(b.args);
+      expect(others.filter((a) => a.hasDefault), b.name).toEqual([]);
+      expect(b.run.length, b.name).toBeLessThan(2);
+    }
+  });
+
+  it("agree with run() on the same (coerced) argument", () => {
+    for (const b of unary) {
+      const first = Object.keys(b.args)[0]!;
+      for (const v of samples) {
+        // The string builtins receive coerced strings only.
+        if (b.args[first]!.kind === "string" && typeof v !== "string") continue;
+        const viaRun = b.run({ [first]: v } as never, undefined as unknown as BuiltinContext, []);
+        expect((b.unary as (x: unknown) => unknown)(v), `${b.name}(${String(v)})`).toEqual(viaRun);
+      }
+    }
   });
 });

@@ -97,9 +97,21 @@ export interface PluginDefinition<A extends ArgSchema = ArgSchema> extends Built
 }
 
 export interface FunctionDefinition<A extends ArgSchema = ArgSchema> extends BuiltinMeta<A> {
+  /**
+   * Computes the value. A run() that declares no `ctx` parameter (`run({ x }) {...}`, so
+   * `run.length < 2`) is called without a context, which spares the evaluator building one per
+   * call; read `ctx` and `rest` only through declared parameters, never `arguments` or `...`.
+   */
   run(args: InferArgs<A>, ctx: BuiltinContext, rest: [string, unknown][]): MaybePromise<unknown>;
   /** Value returned when the arguments are invalid (Velociraptor returns FALSE for some). */
   argErrorValue?: unknown;
+  /**
+   * Optional second entry point: run() as a function of the first declared argument alone
+   * (already coerced). Only for a builtin whose run() is a pure synchronous function of that
+   * argument and whose other arguments have no defaults: a call that passes just that argument
+   * then builds neither an argument object nor a context. Write run() in terms of it.
+   */
+  unary?: (value: never) => unknown;
 }
 
 export interface PluginBuiltin extends PluginDefinition<ArgSchema> {

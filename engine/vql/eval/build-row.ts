@@ -101,6 +101,40 @@ export function buildSharedRow(keys: string[], cols: CompiledColumn[], rowScope:
 }
 
 /**
+ * The column values of a grouped row with shared keys, in its bin's scope: pure columns reuse
+ * the value computed for GROUP BY (`keyIndex`, `key`) or WHERE (`cache`); the others, aggregates
+ * included, are evaluated in the bin's aggregate context. `into`: the array of the bin's
+ * previous row, overwritten (nothing else references it), or null.
+ */
+export function binValues(
+  cols: CompiledColumn[],
+  rowScope: Scope,
+  cache: unknown[] | null,
+  keyIndex: number,
+  key: unknown,
+  into: unknown[] | null,
+): MaybePromise<unknown[]> {
+  const n = cols.length;
+  const vals = into !== null ? into : new Array<unknown>(n);
+  let pending = false;
+  for (let i = 0; i < n; i++) {
+    const c = cols[i]!;
+    let v: unknown = UNSET;
+    if (c.pure) {
+      if (i === keyIndex) v = key;
+      else if (cache !== null) v = cache[i];
+    }
+    if (v === UNSET) v = c.ev!(rowScope);
+    if (typeof v === "object" && v !== null) {
+      v = v instanceof Promise ? v.then((x) => finalize(x, rowScope)) : finalize(v, rowScope);
+      if (v instanceof Promise) pending = true;
+    }
+    vals[i] = v;
+  }
+  return pending ? Promise.all(vals) : vals;
+}
+
+/**
  * Builds the output row of one plugin row (columns in order; `*` per §5.3). `cache` holds
  * values already computed for WHERE/GROUP BY (UNSET where not), `pureOnly` limits reuse to pure
  * columns (GROUP BY bins recompute aggregates in their own context).

@@ -66,7 +66,7 @@ function compileBuiltinCall(fn: FunctionBuiltin, node: CallExpr, cc: CompileCont
     return bound instanceof Promise ? bound.then(go) : go(bound);
   };
   return (s) => {
-    const ctx = new CallContext(s, name, span, site);
+    const ctx = CallContext.of(s, name, span, site);
     const ev = evaluateArgs(cargs, s);
     return ev instanceof Promise ? ev.then((x) => invoke(x, ctx)) : invoke(ev, ctx);
   };

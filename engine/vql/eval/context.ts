@@ -13,14 +13,36 @@ import { QueryArgImpl } from "./query-values";
 import { evalLambdaText } from "./lambda";
 import { runTextInScope } from "./run-text";
 
+/** What a call site contributes to its contexts (one object per site, shared by its calls). */
+export interface CallSite {
+  readonly name: string;
+  readonly span: Span;
+  /** Call-site id: the key of aggregate state. */
+  readonly id: number;
+}
+
 export class CallContext implements BuiltinContext {
   constructor(
     readonly scope: Scope,
-    readonly name: string,
-    readonly callSpan: Span,
-    private readonly site: number,
-    readonly signal: AbortSignal = scope.run.signal,
+    private readonly at: CallSite,
   ) {}
+
+  /** A context for a call site described inline. */
+  static of(scope: Scope, name: string, span: Span, site: number): CallContext {
+    return new CallContext(scope, { name, span, id: site });
+  }
+
+  get name(): string {
+    return this.at.name;
+  }
+
+  get callSpan(): Span {
+    return this.at.span;
+  }
+
+  get signal(): AbortSignal {
+    return this.scope.run.signal;
+  }
 
   get host(): unknown {
     return this.scope.run.host;
@@ -50,13 +72,7 @@ export class CallContext implements BuiltinContext {
   }
 
   aggregate<T>(init: () => T): { value: T } {
-    const slots = this.scope.agg.slots;
-    let slot = slots.get(this.site);
-    if (slot === undefined) {
-      slot = { value: init() };
-      slots.set(this.site, slot);
-    }
-    return slot as { value: T };
+    return this.scope.agg.slot(this.at.id, init);
   }
 
   materialize(value: unknown): Promise<unknown> {

@@ -21,8 +21,13 @@ interface Bin {
 
 /** Materialises a grouped row in its bin's aggregate context. */
 export interface BinBuilder {
-  /** `cache`: the row's alias values computed so far (UNSET where not), or null. */
-  buildInBin(raw: unknown, agg: AggContext, cache: unknown[] | null): MaybePromise<unknown>;
+  /**
+   * `cache`: the row's alias values computed so far (UNSET where not), or null; `keyIndex`:
+   * the column whose value is `key` (GROUP BY <alias>), or -1; `kept`: what the bin kept from
+   * its previous row (null for the first), which only the bin references. Returns what the bin
+   * keeps now.
+   */
+  buildInBin(raw: unknown, agg: AggContext, cache: unknown[] | null, keyIndex: number, key: unknown, kept: unknown): MaybePromise<unknown>;
 }
 
 export class GroupCollector {
@@ -30,13 +35,13 @@ export class GroupCollector {
   private numeric = new Map<number, Bin>();
 
   /** Adds a row: `builder` materialises it in the bin's aggregate context. */
-  add(key: unknown, scope: Scope, raw: unknown, cache: unknown[] | null, builder: BinBuilder): MaybePromise<typeof SKIP> {
+  add(key: unknown, scope: Scope, raw: unknown, cache: unknown[] | null, keyIndex: number, builder: BinBuilder): MaybePromise<typeof SKIP> {
     if (typeof key === "object" && key !== null) {
       const k = resolveOperand(key, scope);
-      if (k instanceof Promise) return k.then((x) => this.addKey(x, raw, cache, builder));
-      return this.addKey(k, raw, cache, builder);
+      if (k instanceof Promise) return k.then((x) => this.addKey(x, raw, cache, keyIndex, key, builder));
+      return this.addKey(k, raw, cache, keyIndex, key, builder);
     }
-    return this.addKey(key, raw, cache, builder);
+    return this.addKey(key, raw, cache, keyIndex, key, builder);
   }
 
   private binOf(k: unknown): Bin {
@@ -54,14 +59,15 @@ export class GroupCollector {
     return bin;
   }
 
-  private addKey(k: unknown, raw: unknown, cache: unknown[] | null, builder: BinBuilder): MaybePromise<typeof SKIP> {
+  private addKey(k: unknown, raw: unknown, cache: unknown[] | null, keyIndex: number, key: unknown, builder: BinBuilder): MaybePromise<typeof SKIP> {
     const b = this.binOf(k);
-    const row = builder.buildInBin(raw, b.agg, cache);
+    const row = builder.buildInBin(raw, b.agg, cache, keyIndex, key, b.row);
     if (row instanceof Promise) return row.then((r) => ((b.row = r), SKIP));
     b.row = row;
     return SKIP;
   }
 
+  /** What each bin kept, in first-seen order. */
   result(): unknown[] {
     return [...this.bins.values()].map((b) => b.row);
   }

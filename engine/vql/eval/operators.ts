@@ -3,7 +3,7 @@
  * short-circuit rules (REFERENCE §6.7). Each closure takes a sync fast path and switches to a
  * Promise only when an operand is async, a stored query or a lazy value.
  */
-import type { AndExpr, BinaryExpr, CompareExpr, NotExpr, NumberLiteral, OrExpr, Span } from "../ast/types";
+import type { AndExpr, BinaryExpr, CompareExpr, Expr, NotExpr, NumberLiteral, OrExpr, Span } from "../ast/types";
 import { add, divide, multiply, subtract } from "../values/arithmetic";
 import { equals } from "../values/equality";
 import { greaterThan, lessThan } from "../values/ordering";
@@ -42,20 +42,62 @@ export function binary(l: Ev, r: Ev, op: Op): Ev {
   };
 }
 
-export function compileBinary(node: BinaryExpr, l: Ev, r: Ev): Ev {
-  const op = ARITH[node.op];
-  if ((node.op === "*" || node.op === "+" || node.op === "-") && node.right.kind === "number") {
-    const c = numberLiteral(node.right);
-    const kind = node.op;
+/** The variable a plain `X` operand names (the fused operators look it up themselves). */
+function simpleName(e: Expr): string | undefined {
+  return e.kind === "symbol" && e.parts.length === 1 ? e.parts[0]!.name : undefined;
+}
+
+/** `X op c` / `expr op c` with a number literal c (+ - * /): the number case inline. */
+function constantArith(node: BinaryExpr, l: Ev, r: Ev, op: Op): Ev | undefined {
+  if (node.right.kind !== "number") return undefined;
+  const c = numberLiteral(node.right);
+  const kind = node.op;
+  if (kind === "/") {
+    if (c === 0) return undefined;
+    const name = simpleName(node.left);
+    if (name !== undefined) {
+      return (s) => {
+        const v = s.lookup(name);
+        if (typeof v === "number") return v / c;
+        const a = l(s);
+        if (typeof a === "number") return a / c;
+        return needsResolve(a) ? slow(a, r, s, op) : op(a, c);
+      };
+    }
     return (s) => {
       const a = l(s);
-      if (typeof a === "number") {
-        const x = kind === "*" ? a * c : kind === "+" ? a + c : a - c;
-        if (x <= Number.MAX_SAFE_INTEGER && x >= -Number.MAX_SAFE_INTEGER) return x;
-      }
+      if (typeof a === "number") return a / c;
       return needsResolve(a) ? slow(a, r, s, op) : op(a, c);
     };
   }
+  if (kind !== "*" && kind !== "+" && kind !== "-") return undefined;
+  const name = simpleName(node.left);
+  if (name !== undefined) {
+    // A plain variable holding a number: no call through the symbol's closure.
+    return (s) => {
+      const v = s.lookup(name);
+      if (typeof v === "number") {
+        const x = kind === "*" ? v * c : kind === "+" ? v + c : v - c;
+        if (x <= Number.MAX_SAFE_INTEGER && x >= -Number.MAX_SAFE_INTEGER) return x;
+      }
+      return arithRest(l(s), c, r, s, op, kind);
+    };
+  }
+  return (s) => arithRest(l(s), c, r, s, op, kind);
+}
+
+function arithRest(a: unknown, c: number, r: Ev, s: Scope, op: Op, kind: "*" | "+" | "-"): unknown {
+  if (typeof a === "number") {
+    const x = kind === "*" ? a * c : kind === "+" ? a + c : a - c;
+    if (x <= Number.MAX_SAFE_INTEGER && x >= -Number.MAX_SAFE_INTEGER) return x;
+  }
+  return needsResolve(a) ? slow(a, r, s, op) : op(a, c);
+}
+
+export function compileBinary(node: BinaryExpr, l: Ev, r: Ev): Ev {
+  const op = ARITH[node.op];
+  const fused = constantArith(node, l, r, op);
+  if (fused) return fused;
   if (node.op === "*") {
     // Fast path for the common numeric case.
     return (s) => {
@@ -85,6 +127,15 @@ export function compileCompare(node: CompareExpr, l: Ev, r: Ev): Ev {
     case "<":
       if (node.right.kind === "number") {
         const c = numberLiteral(node.right);
+        const name = simpleName(node.left);
+        if (name !== undefined) {
+          return (s) => {
+            const v = s.lookup(name);
+            if (typeof v === "number") return v < c;
+            const a = l(s);
+            return typeof a === "number" ? a < c : binaryRest(a, undefined, l, r, s, lessThan);
+          };
+        }
         return (s) => {
           const a = l(s);
           return typeof a === "number" ? a < c : binaryRest(a, undefined, l, r, s, lessThan);
@@ -99,6 +150,15 @@ export function compileCompare(node: CompareExpr, l: Ev, r: Ev): Ev {
     case ">":
       if (node.right.kind === "number") {
         const c = numberLiteral(node.right);
+        const name = simpleName(node.left);
+        if (name !== undefined) {
+          return (s) => {
+            const v = s.lookup(name);
+            if (typeof v === "number") return v > c;
+            const a = l(s);
+            return typeof a === "number" ? a > c : binaryRest(a, undefined, l, r, s, greaterThan);
+          };
+        }
         return (s) => {
           const a = l(s);
           return typeof a === "number" ? a > c : binaryRest(a, undefined, l, r, s, greaterThan);

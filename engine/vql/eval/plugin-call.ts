@@ -35,11 +35,11 @@ export function noArgBinding(plugin: PluginBuiltin): BoundArgs | undefined {
 
 /** A call with no arguments at all: nothing to evaluate or bind. */
 export function openPluginNoArgs(plugin: PluginBuiltin, bound: BoundArgs, span: Span, site: number, s: Scope): RowStream {
-  return runPlugin(plugin, new CallContext(s, plugin.name, span, site), { args: { ...bound.args }, rest: [] });
+  return runPlugin(plugin, CallContext.of(s, plugin.name, span, site), { args: { ...bound.args }, rest: [] });
 }
 
 export function openPlugin(plugin: PluginBuiltin, cargs: CompiledArgs, span: Span, site: number, s: Scope, staticBinder?: Binder): RowStream {
-  const ctx = new CallContext(s, plugin.name, span, site);
+  const ctx = CallContext.of(s, plugin.name, span, site);
   const binder = staticBinder ?? binderFor(plugin, cargs, span);
   const ev = evaluateArgs(cargs, s);
   return ev instanceof Promise ? lazyStream(ev.then((x) => startPlugin(plugin, binder, ctx, x))) : startPlugin(plugin, binder, ctx, ev);

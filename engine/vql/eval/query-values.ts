@@ -8,7 +8,7 @@ import { LazyValue, QueryValue, type MaybePromise, type RowStream } from "../val
 import { isDictLike, OrderedDict } from "../values/ordered-dict";
 import type { LazyArg, QueryArg } from "../builtins/types";
 import { ArrayStream, EMPTY_STREAM, streamToAsyncIterable } from "./stream";
-import type { Scope } from "./scope";
+import { AggContext, type Scope } from "./scope";
 import type { Span } from "../ast/types";
 
 export const MAX_DEPTH = 1000;
@@ -38,6 +38,20 @@ export class StoredQuery extends QueryValue {
   open(scopeArg: unknown): RowStream {
     const scope = scopeArg as Scope;
     let s = this.freshAggregates ? scope.withFreshAggregates() : scope.deeper();
+    if (s.depth > MAX_DEPTH) {
+      stackOverflow(scope);
+      return EMPTY_STREAM;
+    }
+    if (this.vars) s = s.withVars(this.vars);
+    return this.query.open(s);
+  }
+
+  /**
+   * open(scope.withVars(vars)) with one frame less: the variables frame also counts the
+   * nesting level (and holds the fresh aggregate context of a call).
+   */
+  openWithVars(scope: Scope, vars: OrderedDict | Record<string, unknown>): RowStream {
+    let s = scope.withVars(vars, this.freshAggregates ? new AggContext() : scope.agg, scope.depth + 1);
     if (s.depth > MAX_DEPTH) {
       stackOverflow(scope);
       return EMPTY_STREAM;
@@ -108,6 +122,7 @@ export class QueryArgImpl implements QueryArg {
   /** Maybe-sync stream of the rows (evaluator fast path). */
   open(vars?: OrderedDict | Record<string, unknown>): RowStream {
     const v = this.value;
+    if (v instanceof StoredQuery && vars) return v.openWithVars(this.scope, vars);
     if (v instanceof QueryValue) return v.open(vars ? this.scope.withVars(vars) : this.scope);
     if (v instanceof LazyValue) return new LazyRowsStream(v, vars ? this.scope.withVars(vars) : this.scope);
     return new ArrayStream(valueRows(v));

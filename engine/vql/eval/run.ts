@@ -15,7 +15,7 @@ import { createCompileContext } from "./compiler";
 import { compileLet } from "./let";
 import { RunState, type LogEntry } from "./run-state";
 import { Scope } from "./scope";
-import { isAbortError } from "./stream";
+import { FILLED, isAbortError, isBulkStream, type BulkRowStream } from "./stream";
 
 export interface RunOptions {
   registry: Registry;
@@ -68,10 +68,12 @@ class Pump {
       if (this.accept(h, pending) === END) return END;
     }
     if (pending.length === 0) this.since = performance.now();
+    const stream = this.stream;
+    if (isBulkStream(stream)) return this.fillBulk(stream, pending, max);
     for (;;) {
       if (pending.length >= max) return FULL;
       if ((pending.length & 63) === 63 && performance.now() - this.since > FLUSH_MS) return FULL;
-      const r = this.stream.next();
+      const r = stream.next();
       if (r instanceof Promise) return r;
       if (r === END) return END;
       if (this.run.logs.length !== 0) {
@@ -79,6 +81,32 @@ class Pump {
         return LOGS;
       }
       if (this.accept(r, pending) === END) return END;
+    }
+  }
+
+  /** fill() over a stream that appends rows itself, up to 64 between clock checks. */
+  private fillBulk(stream: BulkRowStream, pending: Row[], max: number): typeof FULL | typeof LOGS | typeof END | Promise<unknown> {
+    for (;;) {
+      if (pending.length >= max) return FULL;
+      const before = pending.length;
+      // One row more than the limit allows tells that the result is truncated.
+      const room = Math.min(max - before, 64, this.maxRows - this.rows + 1);
+      const r = stream.fill(pending, room, this.run.logs);
+      this.rows += pending.length - before;
+      if (this.rows > this.maxRows) {
+        pending.length -= this.rows - this.maxRows;
+        this.rows = this.maxRows;
+        this.truncated = true;
+        return END;
+      }
+      if (r === FILLED) {
+        if (performance.now() - this.since > FLUSH_MS) return FULL;
+        continue;
+      }
+      if (r === END) return END;
+      if (r instanceof Promise) return r;
+      this.held = r;
+      return LOGS;
     }
   }
 

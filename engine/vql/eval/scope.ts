@@ -12,9 +12,37 @@ import type { Span } from "../ast/types";
 
 export const NOT_FOUND: unique symbol = Symbol("vql.not-found");
 
-/** Aggregate state per call site (count(), sum()...), one per query / group bin / called LET. */
+/** Sites beyond this many in one aggregate context are indexed by a Map. */
+const AGG_SCAN = 8;
+
+/**
+ * Aggregate state per call site (count(), sum()...), one per query / group bin / called LET.
+ * Most contexts hold one or two sites: they are found by a scan of a small array.
+ */
 export class AggContext {
-  readonly slots = new Map<number, { value: unknown }>();
+  private sites: number[] = [];
+  private states: { value: unknown }[] = [];
+  private index: Map<number, { value: unknown }> | null = null;
+
+  /** The state of `site`, created with `init()` on first use. */
+  slot<T>(site: number, init: () => T): { value: T } {
+    const sites = this.sites;
+    const n = sites.length;
+    if (n <= AGG_SCAN) {
+      for (let i = 0; i < n; i++) if (sites[i] === site) return this.states[i] as { value: T };
+    } else {
+      const hit = this.index!.get(site);
+      if (hit !== undefined) return hit as { value: T };
+    }
+    const state = { value: init() as unknown };
+    sites.push(site);
+    this.states.push(state);
+    if (n + 1 > AGG_SCAN) {
+      if (this.index === null) this.index = new Map(sites.map((x, i) => [x, this.states[i]!]));
+      else this.index.set(site, state);
+    }
+    return state as { value: T };
+  }
 }
 
 /** A LET definition; resolved against the scope that references it. */
@@ -52,34 +80,33 @@ export class Scope {
     readonly depth: number,
     /** Vars: OrderedDict or plain object; Let: Binding; Row: raw row; LazyRow: LazyRowSource. */
     readonly data: unknown,
-    /** Let frames: the bound name. */
-    readonly name: string,
   ) {}
 
   static root(run: RunState, env?: Record<string, unknown> | OrderedDict): Scope {
-    const root = new Scope(FrameKind.Root, null, run, new AggContext(), 0, null, "");
+    const root = new Scope(FrameKind.Root, null, run, new AggContext(), 0, null);
     return env ? root.withVars(env) : root;
   }
 
-  withVars(vars: Record<string, unknown> | OrderedDict, agg = this.agg): Scope {
-    return new Scope(FrameKind.Vars, this, this.run, agg, this.depth, vars, "");
+  /** A variables frame; `depth` may count one more level (a Vars frame plus a Depth frame in one). */
+  withVars(vars: Record<string, unknown> | OrderedDict, agg = this.agg, depth = this.depth): Scope {
+    return new Scope(FrameKind.Vars, this, this.run, agg, depth, vars);
   }
 
   withLet(binding: Binding): Scope {
-    return new Scope(FrameKind.Let, this, this.run, this.agg, this.depth, binding, binding.name);
+    return new Scope(FrameKind.Let, this, this.run, this.agg, this.depth, binding);
   }
 
   withRow(row: unknown, agg = this.agg): Scope {
-    return new Scope(FrameKind.Row, this, this.run, agg, this.depth, row, "");
+    return new Scope(FrameKind.Row, this, this.run, agg, this.depth, row);
   }
 
   withLazyRow(lazy: LazyRowSource): Scope {
-    return new Scope(FrameKind.LazyRow, this, this.run, this.agg, this.depth, lazy, "");
+    return new Scope(FrameKind.LazyRow, this, this.run, this.agg, this.depth, lazy);
   }
 
   /** A frame that only counts nesting (lazy LET evaluation, subqueries); may reset aggregates. */
   deeper(agg = this.agg): Scope {
-    return new Scope(FrameKind.Depth, this, this.run, agg, this.depth + 1, null, "");
+    return new Scope(FrameKind.Depth, this, this.run, agg, this.depth + 1, null);
   }
 
   /** A copy of this frame chain position with a fresh aggregate context and one more level. */
@@ -96,20 +123,19 @@ export class Scope {
       switch (s.kind) {
         case FrameKind.Row: {
           const r = s.data;
-          if (r instanceof OrderedDict) {
+          if (r === null || typeof r !== "object") break;
+          if ((r as object).constructor === Object) {
+            // Plain-object rows (what most plugins yield): a keyed load, cached by V8.
+            const v = (r as Record<string, unknown>)[name];
+            if (v !== undefined && typeof v !== "function") return v;
+            if (v === undefined && Object.hasOwn(r, name)) return null;
+          } else if (r instanceof OrderedDict) {
             const i = r.indexOf(name);
             if (i >= 0) return r.values()[i];
-          } else if (r !== null && typeof r === "object") {
-            if ((r as object).constructor === Object) {
-              // Plain-object rows (what most plugins yield): a keyed load, cached by V8.
-              const v = (r as Record<string, unknown>)[name];
-              if (v !== undefined && typeof v !== "function") return v;
-              if (v === undefined && Object.hasOwn(r, name)) return null;
-            } else if (!Array.isArray(r)) {
-              // Host objects (and null-prototype objects): the member protocol.
-              const m = isPlainObject(r) ? (Object.hasOwn(r, name) ? (r as Record<string, unknown>)[name] ?? null : MISSING) : getMember(r, name);
-              if (m !== MISSING) return m;
-            }
+          } else if (!Array.isArray(r)) {
+            // Host objects (and null-prototype objects): the member protocol.
+            const m = isPlainObject(r) ? (Object.hasOwn(r, name) ? (r as Record<string, unknown>)[name] ?? null : MISSING) : getMember(r, name);
+            if (m !== MISSING) return m;
           }
           break;
         }
@@ -120,7 +146,7 @@ export class Scope {
           break;
         }
         case FrameKind.Let:
-          if (s.name === name) return s.data;
+          if ((s.data as Binding).name === name) return s.data;
           break;
         case FrameKind.Vars: {
           const v = s.data;
@@ -148,7 +174,7 @@ export class Scope {
           for (const k of (s.data as LazyRowSource).names()) seen.add(k);
           break;
         case FrameKind.Let:
-          seen.add(s.name);
+          seen.add((s.data as Binding).name);
           break;
         case FrameKind.Vars:
           for (const k of s.data instanceof OrderedDict ? s.data.keys() : Object.keys(s.data as object)) seen.add(k);

@@ -8,16 +8,17 @@ import { OrderedDict } from "../values/ordered-dict";
 import { END, type MaybePromise, type RowStream } from "../values/query";
 import { toJsonText } from "../values/json";
 import type { Ev } from "./compile-context";
-import { buildRow, buildSharedRow, cachedColumn, LazyRow } from "./build-row";
+import { binValues, buildRow, buildSharedRow, cachedColumn, LazyRow } from "./build-row";
 import { GroupCollector, type BinBuilder } from "./group-order";
 import { needsLazyAt } from "./lazy-row-need";
 import { SKIP } from "./markers";
 import type { RunState } from "./run-state";
 import type { AggContext, Scope } from "./scope";
 import { truthyOf } from "./truth";
+import { FILLED, type BulkRowStream } from "./stream";
 import type { CompiledSelect } from "./select";
 
-export class SelectStream implements RowStream, BinBuilder {
+export class SelectStream implements BulkRowStream, BinBuilder {
   private src: RowStream | null = null;
   private readonly run: RunState;
   private readonly group: GroupCollector | null;
@@ -27,6 +28,8 @@ export class SelectStream implements RowStream, BinBuilder {
   private readonly groupLazy: boolean;
   /** No GROUP BY, no EXPLAIN, no lazy row, shared keys: the tight loop of next(). */
   private readonly simple: boolean;
+  /** `SELECT * FROM ...` without other clauses: rows are copied. */
+  private readonly copyOnly: boolean;
   private readonly where: Ev | undefined;
   private readonly sharedKeys: string[] | null;
 
@@ -43,6 +46,7 @@ export class SelectStream implements RowStream, BinBuilder {
     this.groupLazy = q.groupBy !== undefined && q.groupAlias < 0 && needsLazyAt(q.groupNeed, scope);
     this.sharedKeys = q.starOnly ? null : q.sharedKeys;
     this.simple = !this.group && !this.explain && !this.whereLazy && this.sharedKeys !== null;
+    this.copyOnly = q.starOnly && !this.group && !this.explain && q.where === undefined;
   }
 
   next(): MaybePromise<unknown> {
@@ -69,10 +73,22 @@ export class SelectStream implements RowStream, BinBuilder {
         }
         return buildSharedRow(this.sharedKeys!, this.q.columns, rowScope);
       }
+      if (this.copyOnly) return buildRow(this.q, raw, this.scope.withRow(raw), null);
       const out = this.process(raw);
       if (out === SKIP) continue;
       return out instanceof Promise ? this.settle(out) : out;
     }
+  }
+
+  /** BulkRowStream: next() in a loop the optimiser can see through. */
+  fill(out: unknown[], max: number, logs: readonly unknown[]): unknown {
+    for (let n = 0; n < max; n++) {
+      const r = this.next();
+      if (r === END || r instanceof Promise) return r;
+      if (logs.length !== 0) return r;
+      out.push(r);
+    }
+    return FILLED;
   }
 
   private settle(p: Promise<unknown>): Promise<unknown> {
@@ -88,7 +104,9 @@ export class SelectStream implements RowStream, BinBuilder {
 
   private finish(): MaybePromise<unknown> {
     if (!this.group) return END;
-    this.groupOut = new ArrayRows(this.group.result());
+    const kept = this.group.result();
+    const keys = this.sharedKeys;
+    this.groupOut = new ArrayRows(keys === null ? kept : kept.map((vals) => OrderedDict.fromShared(keys, vals as unknown[])));
     return this.groupOut.next();
   }
 
@@ -124,9 +142,10 @@ export class SelectStream implements RowStream, BinBuilder {
     if (this.group) {
       let cache = lazy === null ? null : lazy.cache;
       let key: unknown;
-      if (q.groupAlias >= 0) {
-        if (cache === null) cache = q.blank.slice();
-        key = cachedColumn(q, cache, q.groupAlias, rowScope);
+      const gi = q.groupAlias;
+      if (gi >= 0) {
+        key = cache !== null ? cachedColumn(q, cache, gi, rowScope) : q.columns[gi]!.ev!(rowScope);
+        return this.group.add(key, rowScope, raw, cache, gi, this);
       } else if (this.groupLazy) {
         if (lazy === null) {
           lazy = new LazyRow(q, rowScope, null);
@@ -134,16 +153,26 @@ export class SelectStream implements RowStream, BinBuilder {
         }
         key = q.groupBy!(rowScope.withLazyRow(lazy));
       } else key = q.groupBy!(rowScope);
-      return this.group.add(key, rowScope, raw, cache, this);
+      return this.group.add(key, rowScope, raw, cache, -1, this);
     }
     const row = buildRow(q, raw, rowScope, lazy === null ? null : lazy.cache);
     if (this.explain) return row instanceof Promise ? row.then((r) => this.logEmitted(r)) : this.logEmitted(row);
     return row;
   }
 
-  /** Materialises a row in a GROUP BY bin's aggregate context (pure alias values are reused). */
-  buildInBin(raw: unknown, agg: AggContext, cache: unknown[] | null): MaybePromise<unknown> {
-    return buildRow(this.q, raw, this.scope.withRow(raw, agg), cache, true);
+  /**
+   * Materialises a row in a GROUP BY bin's aggregate context (pure alias values already
+   * computed are reused). With shared keys the bin keeps the values only (overwriting the
+   * array of its previous row, which nothing else references); finish() makes the row.
+   */
+  buildInBin(raw: unknown, agg: AggContext, cache: unknown[] | null, keyIndex: number, key: unknown, kept: unknown): MaybePromise<unknown> {
+    const rowScope = this.scope.withRow(raw, agg);
+    if (this.sharedKeys !== null) return binValues(this.q.columns, rowScope, cache, keyIndex, key, kept as unknown[] | null);
+    if (keyIndex >= 0) {
+      if (cache === null) cache = this.q.blank.slice();
+      cache[keyIndex] = key;
+    }
+    return buildRow(this.q, raw, rowScope, cache, true);
   }
 
   private logEmitted(r: OrderedDict): OrderedDict {

@@ -13,6 +13,23 @@ export function isAbortError(e: unknown, signal?: AbortSignal): boolean {
   return e instanceof Error && (e.name === "AbortError" || e.name === "TimeoutError");
 }
 
+/** What BulkRowStream.fill returns when it appended as many rows as asked. */
+export const FILLED: unique symbol = Symbol("vql.filled");
+
+/**
+ * A RowStream with a bulk form of next() (the run loop uses it): fill() appends up to `max`
+ * rows to `out` and returns FILLED; it stops early at the end (END), at a row that is not ready
+ * (the Promise next() would return), or when `logs` is not empty after a row (that row is
+ * returned, not appended, so the logs written while it was made can go out first).
+ */
+export interface BulkRowStream extends RowStream {
+  fill(out: unknown[], max: number, logs: readonly unknown[]): unknown;
+}
+
+export function isBulkStream(s: RowStream): s is BulkRowStream {
+  return typeof (s as Partial<BulkRowStream>).fill === "function";
+}
+
 /** How long close() waits for a busy async producer to finish. */
 const CLOSE_WAIT_MS = 1000;
 

@@ -26,6 +26,8 @@ class ForeachStream extends PluginStream {
   private outer: RowStream | null = null;
   private inner: RowStream | null = null;
   private done = false;
+  /** Outer rows so far (the abort signal is checked every 1024). */
+  private count = 0;
 
   constructor(
     private readonly rows: QueryArg,
@@ -69,7 +71,7 @@ class ForeachStream extends PluginStream {
 
   /** Returns a row to emit, or undefined after opening the body (or skipping). */
   private openRow(o: unknown): unknown {
-    this.ctx.signal.throwIfAborted();
+    if ((++this.count & 1023) === 0) this.ctx.signal.throwIfAborted();
     const row = outerRow(o, this.column);
     if (row === undefined) return undefined;
     if (!this.body) return row;

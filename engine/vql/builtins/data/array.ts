@@ -28,13 +28,16 @@ export const lenFunction = defineFunction({
   category: "basic",
   doc: "Length of a list, string (in bytes), dict or materialised query; 0 for a lazy query or a scalar.",
   args: { list: arg.any().required().doc("The value to measure.") },
-  run({ list }) {
-    if (Array.isArray(list)) return list.length;
-    if (typeof list === "string" || list instanceof Bytes) return byteLength(list);
-    if (isDictLike(list)) return dictKeys(list).length;
-    return 0;
-  },
+  run: ({ list }) => lengthOf(list),
+  unary: lengthOf,
 });
+
+function lengthOf(list: unknown): number {
+  if (Array.isArray(list)) return list.length;
+  if (typeof list === "string" || list instanceof Bytes) return byteLength(list);
+  if (isDictLike(list)) return dictKeys(list).length;
+  return 0;
+}
 
 export const sliceFunction = defineFunction({
   name: "slice",

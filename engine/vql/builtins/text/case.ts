@@ -8,6 +8,7 @@ export const lowcaseFunction = defineFunction({
   doc: "The string in lower case (Unicode aware).",
   args: { string: arg.string().required().doc("The text to convert.") },
   run: ({ string }) => string.toLowerCase(),
+  unary: (string: string) => string.toLowerCase(),
 });
 
 export const upcaseFunction = defineFunction({
@@ -16,6 +17,7 @@ export const upcaseFunction = defineFunction({
   doc: "The string in upper case (Unicode aware).",
   args: { string: arg.string().required().doc("The text to convert.") },
   run: ({ string }) => string.toUpperCase(),
+  unary: (string: string) => string.toUpperCase(),
 });
 
 export const stripFunction = defineFunction({

@@ -29,8 +29,11 @@ export const strFunction = defineFunction({
   doc: "The `%v` text of a value (byte strings are kept as they are).",
   args: { str: arg.any().required().doc("The value to convert.") },
   argErrorValue: false,
-  run({ str }) {
-    if (typeof str === "string" || str instanceof Bytes) return str;
-    return goValueString(str);
-  },
+  run: ({ str }) => strOf(str),
+  unary: strOf,
 });
+
+function strOf(str: unknown): unknown {
+  if (typeof str === "string" || str instanceof Bytes) return str;
+  return goValueString(str);
+}

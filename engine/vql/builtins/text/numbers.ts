@@ -33,14 +33,17 @@ export const intFunction = defineFunction({
   doc: "Convert to an integer: floats truncate, strings parse like Go (`0x10` is 16), invalid text gives 0.",
   args: { int: arg.any().doc("The value to convert.") },
   argErrorValue: false,
-  run({ int }) {
-    if (typeof int === "number") return Number.isFinite(int) ? Math.trunc(int) : 0;
-    if (typeof int === "boolean") return int ? 1 : 0;
-    if (typeof int === "string" || int instanceof Bytes) return parseIntBase0(textOf(int)) ?? 0;
-    if (int instanceof Timestamp) return int.sec;
-    return 0;
-  },
+  run: ({ int }) => toInt(int),
+  unary: toInt,
 });
+
+function toInt(int: unknown): number {
+  if (typeof int === "number") return Number.isFinite(int) ? Math.trunc(int) : 0;
+  if (typeof int === "boolean") return int ? 1 : 0;
+  if (typeof int === "string" || int instanceof Bytes) return parseIntBase0(textOf(int)) ?? 0;
+  if (int instanceof Timestamp) return int.sec;
+  return 0;
+}
 
 export const atoiFunction = defineFunction({
   name: "atoi",

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import type { CellView, NotebookView } from "../../../engine";
+import { applyEvent, inlineKey, type NotebookState } from "./state";
+
+const cell = (id: string, over: Partial<CellView> = {}): CellView => ({
+  id, type: "vql", input: "", version: 1, versions: [1], status: "edited", runBy: null, startedAt: null, finishedAt: null,
+  durationMs: null, output: [], tables: [], logs: [], logCount: 0, error: null, modifiedAt: "", ...over,
+});
+const state = (cells: CellView[]): NotebookState => ({
+  notebook: { id: "N.1", name: "n", description: "", creator: "a", collaborators: [], isPublic: false, createdAt: "", modifiedAt: "", cellCount: cells.length, env: [], parameters: [], settings: {}, cells, access: { canEdit: true, canRun: true, isOwner: true } } as NotebookView,
+  inline: {},
+  stale: 0,
+});
+const table = { id: 7, idx: 0, columns: ["A"], rowCount: 2, truncated: false, complete: false };
+
+describe("applyEvent()", () => {
+  it("appends streamed rows in order and adds the table to the cell's output", () => {
+    let s = state([cell("NC.1", { status: "running" })]);
+    s = applyEvent(s, { type: "rows", cellId: "NC.1", version: 1, table, from: 0, rows: ['{"A":1}', '{"A":2}'] });
+    s = applyEvent(s, { type: "rows", cellId: "NC.1", version: 1, table: { ...table, rowCount: 3 }, from: 2, rows: ['{"A":3}'] });
+    expect(s.inline[inlineKey("NC.1", 1, 0)]).toEqual(['{"A":1}', '{"A":2}', '{"A":3}']);
+    expect(s.notebook.cells[0]!.tables[0]!.rowCount).toBe(3);
+    expect(s.notebook.cells[0]!.output).toEqual([{ kind: "table", table: 0 }]);
+  });
+
+  it("ignores rows of an older version and asks for a reload on unknown cells or newer versions", () => {
+    let s = state([cell("NC.1", { version: 2, versions: [1, 2] })]);
+    s = applyEvent(s, { type: "rows", cellId: "NC.1", version: 1, table, from: 0, rows: ['{"A":1}'] });
+    expect(s.notebook.cells[0]!.tables).toEqual([]);
+    expect(s.stale).toBe(0);
+    s = applyEvent(s, { type: "cell-status", cellId: "NC.1", version: 3, status: "running", durationMs: null, error: null });
+    expect(s.stale).toBe(1);
+    s = applyEvent(s, { type: "cells", order: ["NC.1", "NC.9"], by: "b" });
+    expect(s.stale).toBe(2);
+  });
+
+  it("reorders and deletes cells, and leaves hub messages alone", () => {
+    let s = state([cell("NC.1"), cell("NC.2")]);
+    s = applyEvent(s, { type: "cells", order: ["NC.2", "NC.1"], by: "b" });
+    expect(s.notebook.cells.map((c) => c.id)).toEqual(["NC.2", "NC.1"]);
+    s = applyEvent(s, { type: "cell-deleted", cellId: "NC.2", by: "b" });
+    expect(s.notebook.cells.map((c) => c.id)).toEqual(["NC.1"]);
+    expect(applyEvent(s, { type: "subscribed" } as never)).toBe(s);
+  });
+});

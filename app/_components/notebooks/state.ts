@@ -1,0 +1,79 @@
+"use client";
+// The open notebook's state in the browser and how each live event changes it. Pure functions
+// of (state, event); the component owns the state.
+import type { CellView, NotebookEvent, NotebookView, ResultTableView } from "../../../engine";
+
+export interface NotebookState {
+  notebook: NotebookView;
+  /** Rows streamed inline, by `${cellId}:${version}:${tableIdx}` (JSON text). */
+  inline: Record<string, string[]>;
+  deleted?: string;
+  /** Bumped when an event refers to something this page does not have: reload the notebook. */
+  stale: number;
+}
+
+export function inlineKey(cellId: string, version: number, idx: number): string {
+  return `${cellId}:${version}:${idx}`;
+}
+
+function patchCell(s: NotebookState, cellId: string, fn: (c: CellView) => CellView | undefined): NotebookState {
+  let found = false;
+  const cells = s.notebook.cells.map((c) => {
+    if (c.id !== cellId) return c;
+    found = true;
+    return fn(c) ?? c;
+  });
+  return found ? { ...s, notebook: { ...s.notebook, cells } } : { ...s, stale: s.stale + 1 };
+}
+
+function withTable(c: CellView, t: ResultTableView): CellView {
+  const tables = c.tables.filter((x) => x.idx !== t.idx).concat(t).sort((a, b) => a.idx - b.idx);
+  return { ...c, tables };
+}
+
+export function applyEvent(s: NotebookState, e: NotebookEvent): NotebookState {
+  switch (e.type) {
+    case "notebook":
+      return { ...s, notebook: { ...s.notebook, ...e.notebook } };
+    case "notebook-deleted":
+      return { ...s, deleted: e.by };
+    case "cells": {
+      const byId = new Map(s.notebook.cells.map((c) => [c.id, c]));
+      const cells = e.order.map((id) => byId.get(id)).filter((c): c is CellView => Boolean(c));
+      return { ...s, notebook: { ...s.notebook, cells }, stale: cells.length !== e.order.length ? s.stale + 1 : s.stale };
+    }
+    case "cell": {
+      const exists = s.notebook.cells.some((c) => c.id === e.cell.id);
+      if (!exists) return { ...s, stale: s.stale + 1 };
+      // Events come in order from the one server: the latest cell view is the truth.
+      return patchCell(s, e.cell.id, () => e.cell);
+    }
+    case "cell-deleted":
+      return { ...s, notebook: { ...s.notebook, cells: s.notebook.cells.filter((c) => c.id !== e.cellId) } };
+    case "cell-status": {
+      const c = s.notebook.cells.find((x) => x.id === e.cellId);
+      if (!c || c.version < e.version) return { ...s, stale: s.stale + 1 };
+      if (c.version > e.version) return s;
+      return patchCell(s, e.cellId, (x) => ({ ...x, status: e.status, durationMs: e.durationMs, error: e.error }));
+    }
+    case "rows": {
+      const key = inlineKey(e.cellId, e.version, e.table.idx);
+      let inline = s.inline;
+      if (e.rows?.length) {
+        const prev = s.inline[key] ?? [];
+        if (e.from === prev.length) inline = { ...s.inline, [key]: prev.concat(e.rows) };
+      }
+      const next = patchCell({ ...s, inline }, e.cellId, (c) => {
+        if (c.version !== e.version) return undefined;
+        const output = c.output.some((b) => b.kind === "table" && b.table === e.table.idx) ? c.output : [...c.output, { kind: "table" as const, table: e.table.idx }];
+        return { ...withTable(c, e.table), output, status: c.status === "queued" ? "running" : c.status };
+      });
+      return next;
+    }
+    case "logs":
+      return patchCell(s, e.cellId, (c) => (c.version === e.version ? { ...c, logs: [...c.logs, ...e.logs].slice(0, 200), logCount: e.logCount } : c));
+    default:
+      // Hub messages ("subscribed", "error") and event types this page does not know.
+      return s;
+  }
+}

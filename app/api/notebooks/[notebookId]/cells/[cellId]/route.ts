@@ -1,0 +1,25 @@
+// PUT /api/notebooks/:id/cells/:cellId {input, type?}: save the text as a new version (no run).
+// DELETE: remove the cell (cancelling its run).
+import { json, readJsonObject, str, withPrincipal } from "../../../../../_server/respond";
+import { notebooksService } from "../../../../../_server/notebooks";
+
+export const dynamic = "force-dynamic";
+
+type Ctx = { params: Promise<{ notebookId: string; cellId: string }> };
+
+export function PUT(req: Request, ctx: Ctx) {
+  return withPrincipal("NOTEBOOK_EDITOR", async (p) => {
+    const { notebookId, cellId } = await ctx.params;
+    const b = await readJsonObject(req);
+    const type = b.type === "markdown" || b.type === "vql" ? b.type : undefined;
+    return json({ cell: await notebooksService().saveCell(p, notebookId, cellId, { input: str(b, "input"), type }) });
+  });
+}
+
+export function DELETE(_req: Request, ctx: Ctx) {
+  return withPrincipal("NOTEBOOK_EDITOR", async (p) => {
+    const { notebookId, cellId } = await ctx.params;
+    await notebooksService().deleteCell(p, notebookId, cellId);
+    return json({ ok: true });
+  });
+}

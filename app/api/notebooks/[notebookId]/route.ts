@@ -1,0 +1,31 @@
+// GET /api/notebooks/:id: the notebook with its cells. PATCH: name, description, collaborators,
+// isPublic, env, parameters, settings. DELETE: remove it (its creator).
+import { BadRequest, json, readJsonObject, withPrincipal } from "../../../_server/respond";
+import { notebooksService } from "../../../_server/notebooks";
+
+export const dynamic = "force-dynamic";
+
+type Ctx = { params: Promise<{ notebookId: string }> };
+
+export function GET(_req: Request, ctx: Ctx) {
+  return withPrincipal("READ_RESULTS", async (p) => json({ notebook: await notebooksService().get(p, (await ctx.params).notebookId) }));
+}
+
+const FIELDS = ["name", "description", "collaborators", "isPublic", "env", "parameters", "settings"];
+
+export function PATCH(req: Request, ctx: Ctx) {
+  return withPrincipal("NOTEBOOK_EDITOR", async (p) => {
+    const b = await readJsonObject(req);
+    const unknown = Object.keys(b).filter((k) => !FIELDS.includes(k));
+    if (unknown.length) throw new BadRequest(`unknown field \`${unknown[0]}\``);
+    const notebook = await notebooksService().update(p, (await ctx.params).notebookId, b as never);
+    return json({ notebook });
+  });
+}
+
+export function DELETE(_req: Request, ctx: Ctx) {
+  return withPrincipal("NOTEBOOK_EDITOR", async (p) => {
+    await notebooksService().remove(p, (await ctx.params).notebookId);
+    return json({ ok: true });
+  });
+}

@@ -1,0 +1,79 @@
+// Page object for the notebooks list and an open notebook.
+import { expect, type Locator, type Page } from "@playwright/test";
+
+export class NotebookPage {
+  constructor(readonly page: Page) {}
+
+  async gotoList() {
+    await this.page.goto("/notebooks");
+  }
+
+  /** Creates a notebook from the template with this name; lands on the new notebook. */
+  async createFromTemplate(templateName: string, name: string) {
+    await this.gotoList();
+    await this.page.getByTestId("new-notebook").click();
+    await this.page.getByTestId("new-notebook-name").fill(name);
+    await this.page.getByRole("radio", { name: new RegExp(templateName) }).check();
+    await this.page.getByTestId("create-notebook").click();
+    await expect(this.page.getByTestId("notebook-name")).toHaveText(name);
+    return this.page.url().split("/notebooks/")[1]!.split("?")[0]!;
+  }
+
+  cells(): Locator {
+    return this.page.getByTestId("cell");
+  }
+
+  cell(i: number): Locator {
+    return this.cells().nth(i);
+  }
+
+  async cellId(i: number): Promise<string> {
+    return (await this.cell(i).getAttribute("data-cell-id"))!;
+  }
+
+  /** The Monaco editor text area of a cell (click to focus). */
+  editor(i: number): Locator {
+    return this.cell(i).locator(".monaco-editor .view-lines");
+  }
+
+  /** Text of the cell's Monaco model. */
+  async editorText(i: number): Promise<string> {
+    const id = await this.cellId(i);
+    return this.page.evaluate((cellId) => {
+      const host = document.querySelector(`[data-testid="editor-${cellId}"]`);
+      const ed = window.monaco!.editor.getEditors().find((e) => host?.contains(e.getContainerDomNode()));
+      return ed?.getValue() ?? "";
+    }, id);
+  }
+
+  /** Markers (squiggles) on the cell's model: [severity, startLine, startColumn, message]. */
+  async markers(i: number): Promise<{ severity: number; line: number; col: number; message: string }[]> {
+    const id = await this.cellId(i);
+    return this.page.evaluate((cellId) => {
+      const host = document.querySelector(`[data-testid="editor-${cellId}"]`);
+      const ed = window.monaco!.editor.getEditors().find((e) => host?.contains(e.getContainerDomNode()));
+      const model = ed?.getModel();
+      if (!model) return [];
+      return window.monaco!.editor.getModelMarkers({ resource: model.uri }).map((m) => ({ severity: m.severity, line: m.startLineNumber, col: m.startColumn, message: m.message }));
+    }, id);
+  }
+
+  async setEditorText(i: number, text: string) {
+    await this.editor(i).click();
+    await this.page.keyboard.press("ControlOrMeta+a");
+    await this.page.keyboard.press("Delete");
+    await this.page.keyboard.insertText(text);
+  }
+
+  async run(i: number) {
+    await this.cell(i).getByTestId("run-cell").click();
+  }
+
+  async openCellMenu(i: number) {
+    await this.cell(i).locator(".cell-menu > summary").click();
+  }
+
+  table(i: number): Locator {
+    return this.cell(i).getByTestId("results-table").first();
+  }
+}

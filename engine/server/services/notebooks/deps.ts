@@ -1,0 +1,67 @@
+// What the notebooks service is built from: the shared service deps, the audit log, the browser
+// hub, the VQL runner (engine.queries.run once wired), the artifact repository's save, and the
+// tunables with their defaults.
+import type { ArtifactOrigin } from "./model";
+import type { AuditService, Principal, ServiceDeps } from "../types";
+import type { UiHub } from "../../ws/ui-hub";
+
+/** The events a VQL run yields (engine/vql's VqlEvent, structurally). */
+export type RunEvent =
+  | { kind: "select-start"; statement: number; span?: { start: number; end: number }; comment?: string }
+  | { kind: "row"; statement: number; row: unknown }
+  | { kind: "select-end"; statement: number; rows: number; truncated: boolean }
+  | { kind: "log"; level: string; message: string; code?: string; span?: { start: number; end: number }; time: number };
+
+export interface RunOptions {
+  principal: Principal;
+  env?: Record<string, unknown>;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  maxRows?: number;
+}
+
+/** Runs VQL as a principal with every builtin the server has (engine.queries.run). */
+export type CellQueryRunner = (source: string, opts: RunOptions) => AsyncIterable<RunEvent>;
+
+export interface NotebookOptions {
+  /** Cell timeout (Velociraptor's notebook_cell_timeout_min: 10 minutes). */
+  cellTimeoutMs: number;
+  /** Rows stored per result table before the table is marked truncated. */
+  maxRows: number;
+  /** Versions kept per cell (undo depth). */
+  keepVersions: number;
+  /** Cells run at the same time in this process; more wait in a queue. */
+  workers: number;
+  /** Rows of each table pushed to viewers inline; past that, viewers page from the server. */
+  inlineRows: number;
+  /** First batch of a table is flushed this soon (first row on screen). */
+  firstFlushMs: number;
+  /** Later batches: at most this many rows or this many ms. */
+  batchRows: number;
+  batchMs: number;
+}
+
+export const DEFAULT_NOTEBOOK_OPTIONS: NotebookOptions = {
+  cellTimeoutMs: 10 * 60_000,
+  maxRows: 1_000_000,
+  keepVersions: 20,
+  workers: 2,
+  inlineRows: 500,
+  firstFlushMs: 15,
+  batchRows: 10_000,
+  batchMs: 200,
+};
+
+export interface NotebooksDeps extends ServiceDeps {
+  audit: AuditService;
+  ui: Pick<UiHub, "publish" | "authorize">;
+  /** Aborted when the engine closes. */
+  signal: AbortSignal;
+  /** The VQL runner; cells cannot run until one is connected. */
+  runQuery?: CellQueryRunner;
+  /** The artifact repository's save, when connected. */
+  saveArtifact?: (actor: Principal, yaml: string, origin: ArtifactOrigin) => Promise<{ name: string }>;
+  /** Folder of the plain-text templates (notebooks/). */
+  templatesDir: string;
+  options?: Partial<NotebookOptions>;
+}

@@ -1,0 +1,238 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queries, type Database } from "../../../../drizzle";
+import { testDatabaseTargets } from "../../../../drizzle/testing";
+import { createLogger } from "../../log";
+import { startAudit } from "../audit";
+import type { ServiceDeps } from "../types";
+import type { NotebooksDeps } from "./deps";
+import { startNotebooks, type StartedNotebooks } from "./start";
+import { principal, recordingHub, scriptedRunner } from "./testing";
+
+const alice = principal("alice", "analyst");
+const bob = principal("bob", "analyst");
+const rita = principal("rita", "reader");
+
+async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 5000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > ms) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+for (const target of testDatabaseTargets()) {
+  describe(`notebooks service on ${target.name}`, () => {
+    let database: Database;
+    let svc: StartedNotebooks;
+    let deps: NotebooksDeps;
+    const hub = recordingHub();
+    const dir = mkdtempSync(join(tmpdir(), "talon-nb-templates-"));
+    const controller = new AbortController();
+
+    beforeAll(async () => {
+      writeFileSync(join(dir, "blank.md"), "---\nname: Blank\n---\n\n```vql\n\n```\n");
+      writeFileSync(
+        join(dir, "greeting.md"),
+        "---\nname: Greeting\ndescription: says hi\nparameters:\n  - name: Greeting\n    type: string\n    default: hello\n    description: what to say\n---\n\n# Hi\n\n```vql\nSELECT * FROM range(end=3)\n```\n",
+      );
+      database = await target.open();
+      const base: ServiceDeps = { database, clock: { now: () => new Date() }, log: createLogger({ quiet: true }), config: { version: "t", dataDir: "", sessionIdleMs: 1, sessionMaxMs: 1 } };
+      deps = { ...base, audit: startAudit(base), ui: hub, signal: controller.signal, templatesDir: dir, runQuery: scriptedRunner, options: { inlineRows: 5, batchRows: 1000 } };
+      svc = await startNotebooks(deps);
+    });
+    afterAll(async () => {
+      await svc?.stop();
+      await database?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("templates() lists the plain-text templates, blank first", async () => {
+      expect((await svc.templates()).map((t) => t.id)).toEqual(["blank", "greeting"]);
+    });
+
+    it("create() from a template makes its cells and parameters; others see no access", async () => {
+      const nb = await svc.create(alice, { name: "", template: "greeting", parameters: { Greeting: "howdy" } });
+      expect(nb.name).toBe("Greeting");
+      expect(nb.id).toMatch(/^N\./);
+      expect(nb.cells.map((c) => [c.type, c.input])).toEqual([
+        ["markdown", "# Hi"],
+        ["vql", "SELECT * FROM range(end=3)"],
+      ]);
+      expect(nb.parameters[0]).toMatchObject({ name: "Greeting", value: "howdy" });
+      await expect(svc.get(bob, nb.id)).rejects.toThrow(/no access/);
+      expect(await svc.canRead(bob, nb.id)).toBe(false);
+      const check = hub.authorizers.get("notebook")!;
+      expect(await check(alice, `notebook:${nb.id}`)).toBe(true);
+      expect(await check(bob, `notebook:${nb.id}`)).toBe(false);
+    });
+
+    it("sharing: a collaborator edits, a reader only reads, only the creator changes sharing", async () => {
+      const nb = await svc.create(alice, { name: "Shared" });
+      await svc.update(alice, nb.id, { collaborators: ["Bob", "rita"] });
+      const asBob = await svc.get(bob, nb.id);
+      expect(asBob.access).toMatchObject({ canEdit: true, canRun: true, isOwner: false });
+      await svc.addCell(bob, nb.id, { type: "markdown", input: "from bob" });
+      expect((await svc.get(rita, nb.id)).access.canEdit).toBe(false);
+      await expect(svc.addCell(rita, nb.id, { type: "vql" })).rejects.toThrow(/NOTEBOOK_EDITOR/);
+      await expect(svc.update(bob, nb.id, { isPublic: true })).rejects.toThrow(/only the notebook's creator/);
+      const mine = await svc.list(bob, { scope: "shared" });
+      expect(mine.notebooks.map((n) => n.id)).toContain(nb.id);
+    });
+
+    it("runCell() streams rows to viewers, stores them with ordinals, pages, sorts and filters on the server", async () => {
+      const nb = await svc.create(alice, { name: "Run", template: "greeting" });
+      const cell = nb.cells[1]!;
+      const queued = await svc.runCell(alice, nb.id, cell.id, { input: "/* # Numbers */\nSELECT * FROM range(end=2500)\n-- log: done" });
+      expect(["queued", "running"]).toContain(queued.status);
+      const done = await waitFor(async () => {
+        const c = (await svc.get(alice, nb.id)).cells[1]!;
+        return c.status === "done" ? c : undefined;
+      });
+      expect(done.output).toEqual([{ kind: "markdown", text: "# Numbers" }, { kind: "table", table: 0 }]);
+      expect(done.tables[0]).toMatchObject({ rowCount: 2500, complete: true, truncated: false, columns: ["_value", "Name", "Env"] });
+      expect(done.logs.map((l) => [l.level, l.message, l.at])).toEqual([["INFO", "done", "3:1"]]);
+      const streamed = hub.of("rows").filter((m) => m.cellId === cell.id);
+      const inline = streamed.flatMap((m) => (m.rows as string[] | undefined) ?? []);
+      expect(inline.map((r) => JSON.parse(r)._value)).toEqual([0, 1, 2, 3, 4]);
+      expect(JSON.parse(inline[0]!).Env).toBe("hello");
+      const tableId = done.tables[0]!.id;
+      const page = await svc.rows(alice, nb.id, cell.id, tableId, { offset: 2000, limit: 3 });
+      expect(page.rows.map((r) => r.ord)).toEqual([2000, 2001, 2002]);
+      expect(JSON.parse(page.rows[0]!.json)).toEqual({ _value: 2000, Name: "host-2000", Env: "hello" });
+      const sorted = await svc.rows(alice, nb.id, cell.id, tableId, { offset: 0, limit: 2, sort: { column: "_value", desc: true } });
+      expect(sorted.rows.map((r) => JSON.parse(r.json)._value)).toEqual([2499, 2498]);
+      const filtered = await svc.rows(alice, nb.id, cell.id, tableId, { offset: 0, limit: 10, filter: { column: "Name", text: "host-249" } });
+      expect(filtered.total).toBe(11);
+      await expect(svc.rows(alice, nb.id, cell.id, tableId, { offset: 0, limit: 1, sort: { column: "nope", desc: false } })).rejects.toThrow(/no column/);
+      await expect(svc.rows(bob, nb.id, cell.id, tableId, { offset: 0, limit: 1 })).rejects.toThrow(/no access/);
+
+      const csv = await svc.download(alice, nb.id, cell.id, tableId, "csv", {});
+      let text = "";
+      for await (const chunk of csv.body) text += chunk;
+      const lines = text.trimEnd().split("\r\n");
+      expect(lines[0]).toBe("_value,Name,Env");
+      expect(lines.length).toBe(2501);
+      expect(lines[2500]).toBe("2499,host-2499,hello");
+      const json = await svc.download(alice, nb.id, cell.id, tableId, "json", { filter: { text: "host-7" } });
+      let jtext = "";
+      for await (const chunk of json.body) jtext += chunk;
+      expect((JSON.parse(jtext) as { _value: number }[]).length).toBe(1 + 10 + 100);
+    });
+
+    it("a result past the row cap is marked truncated and says so", async () => {
+      const nb = await svc.create(alice, { name: "Cap" });
+      await svc.update(alice, nb.id, { settings: { maxRows: 10 } });
+      const cell = nb.cells[0]!;
+      await svc.runCell(alice, nb.id, cell.id, { input: "SELECT * FROM range(end=50)" });
+      const done = await waitFor(async () => {
+        const c = (await svc.get(alice, nb.id)).cells[0]!;
+        return c.status === "done" ? c : undefined;
+      });
+      expect(done.tables[0]).toMatchObject({ rowCount: 10, truncated: true });
+      expect(done.logs.some((l) => l.level === "WARN" && /row cap/.test(l.message))).toBe(true);
+    });
+
+    it("cancelCell() stops a running cell; a timeout ends one as timeout; rows already stored stay", async () => {
+      const nb = await svc.create(alice, { name: "Cancel" });
+      const cell = nb.cells[0]!;
+      await svc.runCell(alice, nb.id, cell.id, { input: "SELECT * FROM range(end=3)\nSELECT * FROM sleep()" });
+      await waitFor(async () => ((await svc.get(alice, nb.id)).cells[0]!.status === "running" ? true : undefined));
+      await new Promise((r) => setTimeout(r, 100));
+      const t0 = Date.now();
+      await svc.cancelCell(alice, nb.id, cell.id);
+      expect(Date.now() - t0).toBeLessThan(2000);
+      const c = (await svc.get(alice, nb.id)).cells[0]!;
+      expect(c.status).toBe("cancelled");
+      expect(c.error).toMatch(/^Cancelled after/);
+      expect(c.tables[0]?.rowCount).toBe(3);
+      await expect(svc.cancelCell(alice, nb.id, cell.id)).rejects.toThrow(/not running/);
+
+      await svc.update(alice, nb.id, { settings: { timeoutSeconds: 1 } });
+      await svc.runCell(alice, nb.id, cell.id, { input: "SELECT * FROM sleep()" });
+      const timedOut = await waitFor(async () => {
+        const x = (await svc.get(alice, nb.id)).cells[0]!;
+        return x.status === "timeout" ? x : undefined;
+      });
+      expect(timedOut.error).toMatch(/timed out after 1s/);
+    });
+
+    it("a syntax error is reported at line:col and nothing runs", async () => {
+      const nb = await svc.create(alice, { name: "Broken" });
+      await svc.runCell(alice, nb.id, nb.cells[0]!.id, { input: "SELECT * FROM info()\nSELECT FROM" });
+      const c = await waitFor(async () => {
+        const x = (await svc.get(alice, nb.id)).cells[0]!;
+        return x.status === "error" ? x : undefined;
+      });
+      expect(c.error).toMatch(/^line 2:\d+: /);
+      expect(c.tables).toEqual([]);
+    });
+
+    it("revertCell() undoes an unsaved edit back to the last version and redoes it", async () => {
+      const nb = await svc.create(alice, { name: "Undo" });
+      const id = nb.cells[0]!.id;
+      await svc.saveCell(alice, nb.id, id, { input: "SELECT 1 FROM scope()" });
+      const undone = await svc.revertCell(alice, nb.id, id, -1, "SELECT 2 FROM scope()");
+      expect(undone.input).toBe("SELECT 1 FROM scope()");
+      const redone = await svc.revertCell(alice, nb.id, id, 1);
+      expect(redone.input).toBe("SELECT 2 FROM scope()");
+      await expect(svc.revertCell(alice, nb.id, id, 1)).rejects.toThrow(/nothing to redo/);
+      const back = await svc.revertCell(alice, nb.id, id, -1);
+      expect(back.input).toBe("SELECT 1 FROM scope()");
+      expect(back.versions.length).toBe(3);
+    });
+
+    it("cells are added at a position, moved and deleted, and viewers hear of each", async () => {
+      const nb = await svc.create(alice, { name: "Order" });
+      const a = nb.cells[0]!.id;
+      const b = (await svc.addCell(alice, nb.id, { type: "markdown", input: "B" })).id;
+      const c = (await svc.addCell(alice, nb.id, { type: "markdown", input: "C", position: 0 })).id;
+      expect((await svc.get(alice, nb.id)).cells.map((x) => x.id)).toEqual([c, a, b]);
+      expect(await svc.moveCell(alice, nb.id, c, 2)).toEqual([a, b, c]);
+      await svc.deleteCell(alice, nb.id, b);
+      expect((await svc.get(alice, nb.id)).cells.map((x) => x.id)).toEqual([a, c]);
+      const events = hub.published.filter((p) => p.topic === `notebook:${nb.id}`).map((p) => p.message.type);
+      expect(events).toEqual(expect.arrayContaining(["cells", "cell", "cell-deleted"]));
+    });
+
+    it("exportText() and importText() round-trip; exportHtml() is self-contained and escapes values", async () => {
+      const nb = await svc.create(alice, { name: "Export", template: "greeting" });
+      await svc.addCell(alice, nb.id, { type: "markdown", input: "<script>alert(1)</script>" });
+      await svc.runCell(alice, nb.id, nb.cells[1]!.id, {});
+      await waitFor(async () => ((await svc.get(alice, nb.id)).cells[1]!.status === "done" ? true : undefined));
+      const { text } = await svc.exportText(alice, nb.id);
+      const copy = await svc.importText(bob, text);
+      expect(copy.creator).toBe("bob");
+      expect(copy.cells.map((c) => c.input)).toEqual(["# Hi", "SELECT * FROM range(end=3)", "<script>alert(1)</script>"]);
+      const { html } = await svc.exportHtml(alice, nb.id);
+      expect(html).not.toMatch(/<script/i);
+      expect(html).toContain("&lt;script&gt;");
+      expect(html).toContain("<td>host-2</td>");
+      expect(html).not.toMatch(/(src|href)="https?:/);
+      await expect(svc.importText(alice, "```vql\nSELECT")).rejects.toThrow(/line 1/);
+    });
+
+    it("copy() and remove(): a copy belongs to its maker; only the creator deletes", async () => {
+      const nb = await svc.create(alice, { name: "Orig", template: "greeting", isPublic: true });
+      const copy = await svc.copy(bob, nb.id);
+      expect(copy).toMatchObject({ name: "Copy of Orig", creator: "bob", isPublic: false });
+      await expect(svc.remove(bob, nb.id)).rejects.toThrow(/only the notebook's creator/);
+      await svc.remove(alice, nb.id);
+      await expect(svc.get(alice, nb.id)).rejects.toThrow(/no notebook/);
+    });
+
+    it("a restart marks runs left running as interrupted", async () => {
+      const nb = await svc.create(alice, { name: "Crash" });
+      const cell = (await svc.get(alice, nb.id)).cells[0]!;
+      const c = await queries.getCellWithCurrent(database.db, cell.id);
+      await queries.updateVersionRun(database.db, c.version.id, { status: "running" });
+      const again = await startNotebooks(deps);
+      expect((await again.get(alice, nb.id)).cells[0]!.status).toBe("interrupted");
+      await again.stop();
+    });
+  });
+}
