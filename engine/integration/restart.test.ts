@@ -35,8 +35,10 @@ const targets: Array<"pglite" | "postgres"> = process.env.TEST_DATABASE_URL ? ["
 it.each(targets)("a server killed mid-collection and restarted (%s): the flow completes with every row exactly once", async (kind) => {
   const dataDir = join(dir, `server-${kind}`);
   const pg = kind === "postgres" ? await freshPostgres(process.env.TEST_DATABASE_URL!) : undefined;
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  let server = await startServer(dataDir, port, pg?.url);
+  // The OS picks a free port; the restarted server must come back on the same one (the agent
+  // knows only that address), so retry briefly should it still be held.
+  let server = await startServer(dataDir, 0, pg?.url);
+  const port = Number(new URL(server.url).port);
   const identity = newIdentity();
   const outbox = new FileOutbox(join(dir, `agent-outbox-${kind}`));
   const agent = startTestAgent({ url: server.url, token: server.token, identity, outbox });
@@ -56,7 +58,15 @@ it.each(targets)("a server killed mid-collection and restarted (%s): the flow co
     const before = outbox.lastSeq;
     await new Promise((r) => setTimeout(r, 500));
     expect(outbox.lastSeq).toBeGreaterThan(before);
-    server = await startServer(dataDir, port, pg?.url);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        server = await startServer(dataDir, port, pg?.url);
+        break;
+      } catch (err) {
+        if (attempt >= 20 || !/EADDRINUSE/.test((err as Error).message)) throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
     await waitFor(async () => (await fetch(`${server.url}/flow?client=${identity.clientId}&flow=${flowId}`).then((r) => r.text())) === "FINISHED", "the flow to finish after the restart", 60_000);
     await agent.stop();
     server.child.kill("SIGTERM");
