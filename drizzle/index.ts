@@ -4,3 +4,4 @@ export * from "./errors";
 export * as queries from "./queries";
 export type { UserRecord, SessionRecord, ApiKeyRecord, AuditRecord, CustomArtifactRecord, ArtifactHistoryRecord } from "./schema";
 export type { NotebookRecord, NotebookCellRecord, NotebookCellVersionRecord, NotebookTableRecord } from "./schema";
+export type { ClientRecord, FlowRecord, FlowSourceRecord, FlowLogRecord, FlowUploadRecord, EventRecord } from "./schema";

@@ -16,3 +16,4 @@ export async function createEngine(opts: import("./server/wiring").EngineOptions
   return wiring.createEngine(opts);
 }
 export type { ArtifactSummary, ArtifactDetails, ArtifactChange, ArtifactImportResult } from "./server/services/types";
+export type { ClientSummary, FlowSummary, FlowSourceSummary, FlowState, ArtifactDefinition, ArtifactParameter } from "./server/services/types";

@@ -1,3 +1,6 @@
 export * from "./users";
 export * from "./artifacts";
 export * from "./notebooks";
+export * from "./clients";
+export * from "./flows";
+export * from "./events";

@@ -13,6 +13,14 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
+  client: {
+    summary: "run the endpoint agent for this machine (enrols with a deployment token)",
+    run: async (argv, io) => (await import("./client")).clientCommand(argv, io),
+  },
+  pool: {
+    summary: "run N simulated endpoints in one process (tests, load runs)",
+    run: async (argv, io) => (await import("./pool")).poolCommand(argv, io),
+  },
   serve: {
     summary: "run the workspace (web app, API, agent endpoint) on one port",
     run: async (argv) => (await import("./serve")).serveCommand(argv),
@@ -22,7 +30,11 @@ const COMMANDS: Record<string, Command> = {
     run: async (argv, io) => {
       const { readFile } = await import("node:fs/promises");
       const { queryCommand } = await import("./query");
-      return queryCommand(argv, { ...io, readFile: (p: string) => readFile(p, "utf8") });
+      // --server mode: the query runs on a Talon server (engine/cli/query-remote.ts).
+      const remote = async function* (req: import("./query").RemoteQueryRequest) {
+        yield* (await import("./query-remote")).remoteQuery(req);
+      };
+      return queryCommand(argv, { ...io, readFile: (p: string) => readFile(p, "utf8"), remote });
     },
   },
   artifacts: {

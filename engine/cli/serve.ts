@@ -22,6 +22,9 @@ Options:
                       use this PostgreSQL server instead of the embedded database
                       (env DATABASE_URL)
       --dev           development mode (hot reload, no production build)
+      --no-local-client
+                      do not run the agent for this machine (by default the server also
+                      runs one, with its state in <data dir>/local-client)
   -h, --help          show this help
 
 Environment:
@@ -79,6 +82,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         data: { type: "string" },
         "database-url": { type: "string" },
         dev: { type: "boolean", default: false },
+        "no-local-client": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
@@ -133,6 +137,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const { engine } = server;
   const db = engine.config.databaseUrl ? "PostgreSQL" : `embedded (${engine.config.dataDir})`;
   process.stdout.write(`Talon ${TALON_VERSION} ready on ${server.url} in ${Math.round(performance.now() - t0)} ms (database: ${db})\n`);
+  // Started without waiting: the signal handlers below must be in place as soon as the server
+  // answers, and loading the agent takes a moment.
+  const localAgent = values["no-local-client"] || process.env.TALON_NO_LOCAL_CLIENT === "1" ? undefined : startLocalClient(server.url, engine);
 
   return new Promise<number>((done) => {
     let stopping = false;
@@ -148,8 +155,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
         process.exit(1);
       }, 15_000);
       force.unref();
-      server
-        .close()
+      Promise.resolve(localAgent)
+        .then((agent) => agent?.stop())
+        .catch(() => {})
+        .then(() => server.close())
         .then(() => done(0))
         .catch((err) => {
           process.stderr.write(`talon serve: shutdown error: ${(err as Error).message}\n`);
@@ -159,4 +168,29 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.once("SIGINT", () => stop("SIGINT"));
     process.once("SIGTERM", () => stop("SIGTERM"));
   });
+}
+
+/** The agent for this machine, in this process, enrolled with the server's own deployment token. */
+async function startLocalClient(url: string, engine: import("../index").Engine): Promise<{ stop(): Promise<void> } | undefined> {
+  try {
+    const { createLocalAgent, lineLog } = await import("../client/local");
+    const u = new URL(url);
+    if (u.hostname === "0.0.0.0" || u.hostname === "[::]") u.hostname = "127.0.0.1";
+    const token = await engine.clients.ensureDeploymentToken();
+    const agent = createLocalAgent({
+      server: u.toString(),
+      token,
+      stateDir: join(engine.config.dataDir, "local-client"),
+      version: TALON_VERSION,
+      log: lineLog((l) => process.stderr.write(l + "\n"), "local client: "),
+    });
+    process.stdout.write(`Local client ${agent.clientId} runs in this process (disable with --no-local-client)\n`);
+    void agent.run().then((outcome) => {
+      if (outcome.kind === "refused") process.stderr.write(`talon serve: the local client was refused: ${outcome.refusal.message}\n`);
+    });
+    return agent;
+  } catch (err) {
+    process.stderr.write(`talon serve: the local client could not start: ${(err as Error).message}\n`);
+    return undefined;
+  }
 }

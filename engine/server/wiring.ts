@@ -11,6 +11,13 @@ import type { Clock, Engine, Logger, ServerConfig } from "./services/types";
 import { TALON_VERSION } from "./version";
 import { createUiHub } from "./ws/ui-hub";
 import { startQueries } from "./vql/runner";
+import { createAgentGateway, createConnectionRegistry } from "./agent-gateway";
+import { queryLines } from "./api/query-lines";
+import { startClients } from "./services/clients";
+import { startEvents } from "./services/events";
+import { repositorySource, startFlows } from "./services/flows";
+import { startInterrogation } from "./services/interrogation";
+import type { ArtifactSource } from "./services/types";
 
 export interface EngineOptions {
   dataDir?: string;
@@ -20,6 +27,14 @@ export interface EngineOptions {
   memory?: boolean;
   log?: Logger;
   clock?: Clock;
+  /** An already open database (tests run the engine on each test database target). */
+  database?: import("../../drizzle").Database;
+  /** Artifact definitions for collections (tests; the artifact repository once wired). */
+  artifactSource?: ArtifactSource;
+  /** Interrogations started per second at most (default 100; 0 disables). */
+  interrogationsPerSecond?: number;
+  /** Agent heartbeat interval (tests shorten it). */
+  agentHeartbeatMs?: number;
 }
 
 export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
@@ -33,7 +48,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     sessionIdleMs: 7 * 24 * 3600_000,
     sessionMaxMs: 30 * 24 * 3600_000,
   };
-  const database = await openDatabase({ url: opts.databaseUrl, dataDir: config.dataDir, memory: opts.memory });
+  const database = opts.database ?? (await openDatabase({ url: opts.databaseUrl, dataDir: config.dataDir, memory: opts.memory }));
   const controller = new AbortController();
   const deps = { database, config, clock, log };
   const audit = startAudit(deps);
@@ -53,6 +68,32 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     runQuery: (source, o) => engineRef!.queries.run(source, o),
     saveArtifact: async (actor, yaml) => ({ name: (await artifacts.set(actor, yaml)).name }),
   });
+  // endpoints (issue 5): events, connected agents, clients, flows, interrogation, the agent route
+  const events = startEvents(deps);
+  const agents = createConnectionRegistry();
+  const clients = startClients(deps, { audit, events, agents, signal: controller.signal });
+  const repoSource = repositorySource(() => artifacts);
+  const flows = startFlows(deps, {
+    agents,
+    events,
+    audit,
+    // Tests pass their own definitions; otherwise the artifact repository.
+    artifacts: () => opts.artifactSource ?? repoSource,
+    onChange: (clientId, flowId) => ui.publish(`flows:${clientId}`, { type: "flow", flowId }),
+    searchClientIds: (actor, q) => clients.searchIds(actor, q),
+  });
+  agents.onChange = (clientId, online) => ui.publish("clients", { type: "online", clientId, online });
+  const interrogation = startInterrogation(deps, {
+    clients,
+    flows,
+    events,
+    signal: controller.signal,
+    perSecond: opts.interrogationsPerSecond ?? envNumber("TALON_INTERROGATIONS_PER_SECOND"),
+    onInterrogated: (clientId) => ui.publish("clients", { type: "interrogated", clientId }),
+  });
+  ui.authorize("clients", (p) => p.permissions.has("READ_RESULTS"));
+  ui.authorize("flows", (p) => p.permissions.has("READ_RESULTS"));
+  const agentRoute = createAgentGateway({ registry: agents, clients, flows, log, serverVersion: TALON_VERSION, heartbeatMs: opts.agentHeartbeatMs, signal: controller.signal });
   const started = Date.now();
   let closing: Promise<void> | undefined;
 
@@ -63,9 +104,15 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     accounts,
     notebooks,
     artifacts,
-    ui,
     queries: undefined as unknown as Engine["queries"],
-    wsRoutes: [ui.route, notebooks.collabRoute],
+    clients,
+    flows,
+    events,
+    interrogation,
+    agents,
+    api: { queryLines },
+    ui,
+    wsRoutes: [ui.route, notebooks.collabRoute, agentRoute],
     signal: controller.signal,
     async health() {
       try {
@@ -80,6 +127,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
         // Running cells store their state and open documents are saved while the database is open.
         await notebooks.stop().catch((err) => log.error("notebooks stop failed", { error: (err as Error).message }));
         controller.abort(new Error("engine closing"));
+        await flows.drain().catch(() => {});
+        await clients.flushTouches().catch(() => {});
         await database.close();
       })();
       return closing;
@@ -88,4 +137,9 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   engine.queries = startQueries(() => engine, () => engine.artifacts);
   engineRef = engine;
   return engine;
+}
+
+function envNumber(name: string): number | undefined {
+  const v = process.env[name];
+  return v === undefined || v === "" || !Number.isFinite(Number(v)) ? undefined : Number(v);
 }

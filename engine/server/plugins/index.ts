@@ -2,7 +2,11 @@
 // one line per domain. Registration is not a side effect of importing.
 import type { Builtin } from "../../vql";
 import { artifactBuiltins } from "./artifacts";
+import { clientBuiltins } from "./clients";
+import { flowBuiltins } from "./flows";
 
 export const serverBuiltins: readonly Builtin[] = [
   ...artifactBuiltins,
+  ...clientBuiltins,
+  ...flowBuiltins,
 ];

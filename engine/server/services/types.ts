@@ -146,6 +146,14 @@ export interface Engine {
   queries: QueryService;
   artifacts: ArtifactsService;
   notebooks: NotebooksService;
+  // endpoints (issue 5)
+  clients: ClientsService;
+  flows: FlowsService;
+  events: EventsService;
+  interrogation: InterrogationService;
+  agents: Pick<AgentConnections, "isConnected" | "count">;
+  /** Wire formats the route handlers use (built in the engine's module graph). */
+  api: { queryLines(events: AsyncIterable<import("../../vql").VqlEvent>): ReadableStream<Uint8Array> };
   /** Live channel to browsers: services publish, pages subscribe. */
   ui: Pick<UiHub, "publish" | "authorize" | "subscribers">;
   /** WebSocket endpoints the HTTP server mounts (agents, browsers, collaboration). */
@@ -245,4 +253,245 @@ export interface ArtifactsService {
   onChange(listener: (e: ArtifactChangeEvent) => void): () => void;
   /** The plugin behind `Artifact.<dottedName>(...)` for the VQL runner, or undefined. */
   pluginFor(dottedName: string, principal: Principal): PluginLike | undefined;
+}
+
+// ---- endpoints: clients, labels, flows, interrogation, events ---------------------------------
+// (issue 5) The agent gateway (engine/server/agent-gateway) authenticates agents through
+// ClientsService.agentHello, feeds flow data to FlowsService.receive, and exposes the connected
+// agents to services as AgentConnections.
+
+/** The connected agents of this process. Implemented by the agent gateway. */
+export interface AgentConnections {
+  /** Sends a message to a connected agent; false when it is not connected here. */
+  send(clientId: string, message: import("../../protocol").ServerToAgent): boolean;
+  isConnected(clientId: string): boolean;
+  /** Ids of the connected agents. */
+  connectedIds(): string[];
+  /** Number of connected agents. */
+  count(): number;
+}
+
+/** A parameter an artifact declares. */
+export interface ArtifactParameter {
+  name: string;
+  default?: string;
+  type?: string;
+  description?: string;
+}
+
+/** What the flows service needs of an artifact definition. */
+export interface ArtifactDefinition {
+  name: string;
+  /** CLIENT, SERVER, CLIENT_EVENT, SERVER_EVENT, NOTEBOOK, INTERNAL. */
+  type: string;
+  description?: string;
+  parameters: ArtifactParameter[];
+  /** Artifact-level precondition; a source's own precondition replaces it. */
+  precondition?: string;
+  sources: Array<{ name?: string; precondition?: string; query: string }>;
+  /** Permissions the collecting user needs besides COLLECT_CLIENT. */
+  requiredPermissions?: string[];
+}
+
+/**
+ * Where collections find artifact definitions. The artifact repository (issue 4) implements it;
+ * until it is wired, tests pass a small in-code provider. get() returns undefined for an
+ * unknown name.
+ */
+export interface ArtifactSource {
+  get(name: string): Promise<ArtifactDefinition | undefined> | ArtifactDefinition | undefined;
+  /** Definitions offered in the Collect dialog (CLIENT artifacts). */
+  list?(): Promise<ArtifactDefinition[]> | ArtifactDefinition[];
+  /**
+   * Typed parameter values for a run (defaults, type conversion, unknown names refused). When
+   * absent, declared defaults are used and given values pass through as they are.
+   */
+  resolveParameters?(name: string, given: Record<string, unknown>): { ok: true; env: Record<string, unknown> } | { ok: false; error: string };
+}
+
+export interface ClientSummary {
+  clientId: string;
+  hostname: string;
+  fqdn: string;
+  /** linux, windows, darwin (Velociraptor's os_info.system). */
+  os: string;
+  platform: string;
+  release: string;
+  architecture: string;
+  ipAddresses: string[];
+  macAddresses: string[];
+  agentName: string;
+  agentVersion: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  lastIp: string;
+  /** Connected to this server now. */
+  online: boolean;
+  labels: string[];
+  metadata: Record<string, string>;
+  lastInterrogateFlowId: string;
+  lastInterrogatedAt: Date | null;
+}
+
+export interface ClientSearch {
+  /** Velociraptor's search syntax (host:, label:, label:none, client:, ip:, mac:, os:, recent:, all, metadata keys, globs, /regex/). */
+  query: string;
+  offset?: number;
+  /** Default 50, at most 1000. */
+  limit?: number;
+  /** Only clients connected now. */
+  onlineOnly?: boolean;
+}
+
+export type AgentHelloResult =
+  | { ok: true; enrolled: boolean; ackedSeq: number }
+  | { ok: false; code: "bad-token" | "bad-identity" | "busy"; message: string };
+
+/** Clients, labels, metadata and the deployment token. Actor-taking methods check permissions. */
+export interface ClientsService {
+  /** The deployment token agents enrol with (created at first start). SERVER_ADMIN. */
+  deploymentToken(actor: Principal): Promise<string>;
+  /** The token for the server's own use (the local agent); creates it when missing. */
+  ensureDeploymentToken(): Promise<string>;
+  /** READ_RESULTS. Parse errors are ServiceError bad_request ("invalid search operator ..."). */
+  search(actor: Principal, p: ClientSearch): Promise<{ items: ClientSummary[]; total: number }>;
+  /** READ_RESULTS. Every matching client id (up to 100,000), for collections on a search. */
+  searchIds(actor: Principal, query: string): Promise<string[]>;
+  /** READ_RESULTS; records the client as recently viewed by the actor when `view` is set. */
+  get(actor: Principal, clientId: string, opts?: { view?: boolean }): Promise<ClientSummary>;
+  /** LABEL_CLIENT. set/remove labels (trimmed, case-insensitive); audited; publishes Server.Internal.Label. */
+  label(actor: Principal, clientIds: string[], labels: string[], op: "set" | "remove"): Promise<void>;
+  /** READ_RESULTS. True when the client has every label. */
+  hasLabels(actor: Principal, clientId: string, labels: string[]): Promise<boolean>;
+  /** READ_RESULTS. */
+  metadata(actor: Principal, clientId: string): Promise<Record<string, string>>;
+  /** COLLECT_CLIENT or SERVER_ADMIN. Sets keys (string values) and removes keys; audited. */
+  setMetadata(actor: Principal, clientId: string, set: Record<string, string>, remove: string[]): Promise<Record<string, string>>;
+  /** Labels in use, with counts (for the label chips' suggestions). READ_RESULTS. */
+  labelsInUse(actor: Principal): Promise<Array<{ label: string; count: number }>>;
+  /** Gateway only: authenticates (and on first contact enrols) an agent whose identity was verified. */
+  agentHello(p: { clientId: string; publicKey: string; token?: string; agentName: string; agentVersion: string; ip: string }): Promise<AgentHelloResult>;
+  /** Gateway only: the agent was heard from (batched into one update every few seconds). */
+  touch(clientId: string): void;
+  /** Interrogation only: stores what Generic.Client.Info found. */
+  recordInterrogation(clientId: string, flowId: string, info: Record<string, unknown>): Promise<void>;
+  /** Fired (in-process) when a new client enrols. */
+  onEnrolled(listener: (clientId: string) => void): () => void;
+}
+
+export type FlowState = "WAITING" | "RUNNING" | "FINISHED" | "ERROR" | "CANCELLED" | "TIMEOUT";
+
+export interface FlowSourceSummary {
+  artifact: string;
+  state: string;
+  totalRows: number;
+  error: string;
+  truncated: boolean;
+  durationMs: number;
+  columns: string[];
+}
+
+export interface FlowSummary {
+  flowId: string;
+  clientId: string;
+  creator: string;
+  state: FlowState;
+  /** Error text when state is ERROR/TIMEOUT. */
+  status: string;
+  artifacts: string[];
+  /** Parameter values per artifact. */
+  parameters: Record<string, Record<string, unknown>>;
+  timeoutMs: number;
+  maxRows: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  activeAt: Date | null;
+  finishedAt: Date | null;
+  totalRows: number;
+  totalLogs: number;
+  totalUploadedFiles: number;
+  totalUploadedBytes: number;
+  artifactsWithResults: string[];
+  sources: FlowSourceSummary[];
+}
+
+export interface CollectRequest {
+  clientId: string;
+  artifacts: string[];
+  /** Parameter values: `{ "Artifact.Name": { Param: "value" } }`, or one flat object for every artifact. */
+  parameters?: Record<string, unknown>;
+  /** Per-source time limit in seconds (default 600). */
+  timeoutSec?: number;
+  /** Per-source row limit (default 1,000,000). */
+  maxRows?: number;
+  maxUploadBytes?: number;
+  /** Recorded as the flow's creator; defaults to the actor's name. */
+  creator?: string;
+}
+
+/** Collections: create, dispatch, store results, cancel, read back. */
+export interface FlowsService {
+  /** COLLECT_CLIENT (+ the artifacts' required permissions). Sent at once when the client is online. */
+  collect(actor: Principal, request: CollectRequest): Promise<FlowSummary>;
+  /**
+   * COLLECT_CLIENT. The same collection on many clients (given by id, or by a search), stored in
+   * one write; unknown client ids are skipped. Returns the flows created.
+   */
+  collectMany(actor: Principal, request: Omit<CollectRequest, "clientId"> & { clientIds?: string[]; search?: string }): Promise<Array<{ clientId: string; flowId: string }>>;
+  /** READ_RESULTS. CLIENT artifacts that can be collected, for the Collect dialog. */
+  collectable(actor: Principal): Promise<ArtifactDefinition[]>;
+  /** READ_RESULTS. Counts of flows created since a time (optionally by one creator), by state, and their stored rows. */
+  summary(actor: Principal, p: { since: Date; creator?: string }): Promise<{ total: number; byState: Record<string, number>; totalRows: number }>;
+  /** READ_RESULTS. Newest first. */
+  list(actor: Principal, clientId: string, p?: { offset?: number; limit?: number }): Promise<{ items: FlowSummary[]; total: number }>;
+  /** READ_RESULTS. */
+  get(actor: Principal, clientId: string, flowId: string): Promise<FlowSummary>;
+  /** READ_RESULTS. A page of one source's rows, columns in the agent's order. */
+  results(actor: Principal, p: { clientId: string; flowId: string; artifact: string; offset?: number; limit?: number }): Promise<{ columns: string[]; rows: Record<string, unknown>[]; total: number }>;
+  /** READ_RESULTS. */
+  logs(actor: Principal, p: { clientId: string; flowId: string; offset?: number; limit?: number }): Promise<{ items: Array<{ time: Date; level: string; message: string; artifact: string }>; total: number }>;
+  /** READ_RESULTS. */
+  uploads(actor: Principal, p: { clientId: string; flowId: string }): Promise<Array<{ uploadId: string; name: string; size: number; sha256: string; artifact: string; createdAt: Date }>>;
+  /** READ_RESULTS. The stored file of an upload (for downloads). */
+  uploadFile(actor: Principal, p: { clientId: string; flowId: string; uploadId: string }): Promise<{ path: string; name: string; size: number; sha256: string }>;
+  /** COLLECT_CLIENT. WAITING flows end at once; running ones when the agent confirms. Audited. */
+  cancel(actor: Principal, clientId: string, flowId: string): Promise<FlowSummary>;
+  /** Gateway only: the agent (re)connected and reports the flows it still has. */
+  agentConnected(clientId: string, inFlight: string[]): Promise<void>;
+  /** Gateway only: queue a flow message for storage; resolves with the seq stored (for the ack). */
+  receive(clientId: string, message: import("../../protocol").FlowMessage): Promise<number>;
+  /** Resolves when every message received so far is stored (tests, shutdown). */
+  drain(): Promise<void>;
+}
+
+/** One stored event (a row published to a queue). */
+export interface EventRow {
+  id: number;
+  queue: string;
+  at: Date;
+  clientId: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Named event queues (the journal-to-be). publish() stores and wakes subscribers; services that
+ * store events inside their own transaction call notifyStored() after the commit instead.
+ */
+export interface EventsService {
+  publish(queue: string, payload: Record<string, unknown>, opts?: { clientId?: string }): Promise<EventRow>;
+  /** Several events of one queue in one write. */
+  publishMany(queue: string, items: Array<{ payload: Record<string, unknown>; clientId?: string }>): Promise<EventRow[]>;
+  notifyStored(events: EventRow[]): void;
+  /** Events published after the call, until the signal aborts. */
+  subscribe(queue: string, opts: { signal: AbortSignal }): AsyncIterable<EventRow>;
+  /** READ_RESULTS. Newest first. */
+  list(actor: Principal, p: { queue: string; clientId?: string; since?: Date; limit?: number }): Promise<EventRow[]>;
+}
+
+/** Collects Generic.Client.Info from newly enrolled clients, rate-limited. */
+export interface InterrogationService {
+  /** COLLECT_CLIENT. Interrogates a client again. */
+  interrogate(actor: Principal, clientId: string): Promise<FlowSummary>;
+  /** Clients waiting for their first interrogation. */
+  pending(): number;
 }

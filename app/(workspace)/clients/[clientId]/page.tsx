@@ -1,0 +1,30 @@
+// One client: its facts, labels, metadata, collections and their results.
+import { notFound } from "next/navigation";
+import { Suspense } from "react";
+import { isServiceError } from "../../../../engine";
+import { ClientView } from "../../../_components/clients/client-view";
+import type { ClientRow } from "../../../_components/clients/types";
+import { Forbidden } from "../../../_components/forbidden";
+import { requirePagePrincipal } from "../../../_server/auth";
+import { getEngine } from "../../../_server/engine";
+
+export const dynamic = "force-dynamic";
+
+export default async function ClientPage({ params }: { params: Promise<{ clientId: string }> }) {
+  const { clientId } = await params;
+  const p = await requirePagePrincipal(`/clients/${clientId}`);
+  if (!p.permissions.has("READ_RESULTS")) return <Forbidden permission="READ_RESULTS" />;
+  let client;
+  try {
+    client = await getEngine().clients.get(p, clientId, { view: true });
+  } catch (err) {
+    if (isServiceError(err) && err.status === 404) notFound();
+    throw err;
+  }
+  const initial = JSON.parse(JSON.stringify(client)) as ClientRow;
+  return (
+    <Suspense fallback={<p className="muted">Loading…</p>}>
+      <ClientView initial={initial} canCollect={p.permissions.has("COLLECT_CLIENT")} canLabel={p.permissions.has("LABEL_CLIENT")} />
+    </Suspense>
+  );
+}

@@ -1,0 +1,232 @@
+"use client";
+// One client: what interrogation found, labels, metadata, its collections, the Collect dialog
+// and the selected collection's results, logs and uploads.
+import { useRouter, useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useState } from "react";
+import { callApi } from "../api";
+import { CollectDialog } from "./collect-dialog";
+import { Pager } from "./data-table";
+import { FlowDetails } from "./flow-details";
+import { ago, status } from "./format";
+import { LabelChips } from "./label-chips";
+import type { ClientRow, FlowRow } from "./types";
+
+const FLOWS_PAGE = 20;
+
+export function ClientView({ initial, canCollect, canLabel }: { initial: ClientRow; canCollect: boolean; canLabel: boolean }) {
+  const router = useRouter();
+  const params = useSearchParams();
+  const selectedFlow = params.get("flow") ?? "";
+  const [client, setClient] = useState(initial);
+  const [flows, setFlows] = useState<{ items: FlowRow[]; total: number }>({ items: [], total: 0 });
+  const [offset, setOffset] = useState(0);
+  const [collecting, setCollecting] = useState(false);
+  const [newLabel, setNewLabel] = useState("");
+  const [error, setError] = useState("");
+  const id = initial.clientId;
+
+  const load = useCallback(async () => {
+    try {
+      const [c, f] = await Promise.all([
+        callApi<{ client: ClientRow }>("GET", `/api/clients/${id}`),
+        callApi<{ items: FlowRow[]; total: number }>("GET", `/api/clients/${id}/flows?offset=${offset}&limit=${FLOWS_PAGE}`),
+      ]);
+      setClient(c.client);
+      setFlows(f);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, [id, offset]);
+
+  useEffect(() => {
+    void load();
+    const t = setInterval(() => void load(), 3000);
+    return () => clearInterval(t);
+  }, [load]);
+
+  async function label(op: "set" | "remove", l: string) {
+    try {
+      await callApi("POST", "/api/clients/labels", { clientIds: [id], labels: [l], op });
+      setNewLabel("");
+      await load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  const s = status(client.online, client.lastSeenAt);
+  const selectFlow = (flowId: string) => router.push(`/clients/${id}?flow=${flowId}`);
+
+  return (
+    <section className="client">
+      <div className="client-head">
+        <h1>
+          <span className={`dot ${s}`} data-testid="client-status" data-status={s} /> {client.hostname || id}
+        </h1>
+        {canCollect ? (
+          <button type="button" className="primary" onClick={() => setCollecting(true)} data-testid="collect-open">
+            Collect
+          </button>
+        ) : null}
+      </div>
+      {error ? <p className="notice error">{error}</p> : null}
+      <div className="client-grid">
+        <dl className="panel facts" data-testid="client-info">
+          <dt>Client ID</dt>
+          <dd className="mono">{id}</dd>
+          <dt>Hostname</dt>
+          <dd data-testid="client-hostname">{client.hostname || <span className="muted">not interrogated yet</span>}</dd>
+          <dt>FQDN</dt>
+          <dd>{client.fqdn}</dd>
+          <dt>OS</dt>
+          <dd data-testid="client-os">{[client.os, client.platform, client.release].filter(Boolean).join(" · ")}</dd>
+          <dt>Architecture</dt>
+          <dd>{client.architecture}</dd>
+          <dt>IP addresses</dt>
+          <dd>{[client.lastIp, ...client.ipAddresses].filter(Boolean).join(", ")}</dd>
+          <dt>MAC addresses</dt>
+          <dd>{client.macAddresses.join(", ")}</dd>
+          <dt>Agent</dt>
+          <dd>
+            {client.agentName} {client.agentVersion}
+          </dd>
+          <dt>First seen</dt>
+          <dd>{new Date(client.firstSeenAt).toLocaleString()}</dd>
+          <dt>Last seen</dt>
+          <dd>{client.online ? "online now" : ago(client.lastSeenAt)}</dd>
+          <dt>Interrogated</dt>
+          <dd>{client.lastInterrogatedAt ? ago(client.lastInterrogatedAt) : "not yet"}</dd>
+        </dl>
+        <div className="panel">
+          <h2>Labels</h2>
+          <LabelChips labels={client.labels} onRemove={canLabel ? (l) => void label("remove", l) : undefined} />
+          {canLabel ? (
+            <form
+              className="row"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (newLabel.trim()) void label("set", newLabel.trim());
+              }}
+            >
+              <input value={newLabel} onChange={(e) => setNewLabel(e.target.value)} placeholder="add a label" aria-label="new label" data-testid="client-label-input" />
+              <button type="submit" disabled={!newLabel.trim()} data-testid="client-label-add">
+                Add
+              </button>
+            </form>
+          ) : null}
+          <h2>Metadata</h2>
+          <Metadata clientId={id} metadata={client.metadata} canEdit={canCollect} onChange={load} />
+        </div>
+      </div>
+      <h2>Collections</h2>
+      <table className="data" data-testid="flows-table">
+        <thead>
+          <tr>
+            <th>Flow</th>
+            <th>Artifacts</th>
+            <th>State</th>
+            <th>Rows</th>
+            <th>Created</th>
+            <th>By</th>
+          </tr>
+        </thead>
+        <tbody>
+          {flows.items.map((f) => (
+            <tr key={f.flowId} className={f.flowId === selectedFlow ? "selected" : ""} data-testid={`flow-row-${f.flowId}`} onClick={() => selectFlow(f.flowId)}>
+              <td className="mono">
+                <a
+                  href={`/clients/${id}?flow=${f.flowId}`}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    selectFlow(f.flowId);
+                  }}
+                >
+                  {f.flowId}
+                </a>
+              </td>
+              <td>{f.artifacts.join(", ")}</td>
+              <td>
+                <span className={`state ${f.state.toLowerCase()}`}>{f.state}</span>
+              </td>
+              <td>{f.totalRows.toLocaleString()}</td>
+              <td>{ago(f.createdAt)}</td>
+              <td>{f.creator}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {flows.total === 0 ? <p className="muted">No collections yet.</p> : <Pager offset={offset} limit={FLOWS_PAGE} total={flows.total} onPage={setOffset} />}
+      {selectedFlow ? <FlowDetails key={selectedFlow} clientId={id} flowId={selectedFlow} canCollect={canCollect} /> : null}
+      {collecting ? (
+        <CollectDialog
+          clientId={id}
+          onClose={() => setCollecting(false)}
+          onStarted={(f) => {
+            setCollecting(false);
+            void load();
+            selectFlow(f.flowId);
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function Metadata({ clientId, metadata, canEdit, onChange }: { clientId: string; metadata: Record<string, string>; canEdit: boolean; onChange(): Promise<void> }) {
+  const [key, setKey] = useState("");
+  const [value, setValue] = useState("");
+  const [error, setError] = useState("");
+  async function save(set: Record<string, string>, remove: string[]) {
+    try {
+      await callApi("PUT", `/api/clients/${clientId}/metadata`, { set, remove });
+      setKey("");
+      setValue("");
+      setError("");
+      await onChange();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+  const entries = Object.entries(metadata);
+  return (
+    <>
+      {entries.length ? (
+        <table className="data compact" data-testid="client-metadata">
+          <tbody>
+            {entries.map(([k, v]) => (
+              <tr key={k}>
+                <td className="mono">{k}</td>
+                <td>{v}</td>
+                {canEdit ? (
+                  <td>
+                    <button type="button" aria-label={`remove ${k}`} onClick={() => void save({}, [k])}>
+                      ×
+                    </button>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="muted">None.</p>
+      )}
+      {canEdit ? (
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save({ [key.trim()]: value }, []);
+          }}
+        >
+          <input value={key} onChange={(e) => setKey(e.target.value)} placeholder="key" aria-label="metadata key" />
+          <input value={value} onChange={(e) => setValue(e.target.value)} placeholder="value" aria-label="metadata value" />
+          <button type="submit" disabled={!key.trim()}>
+            Set
+          </button>
+        </form>
+      ) : null}
+      {error ? <p className="error">{error}</p> : null}
+    </>
+  );
+}

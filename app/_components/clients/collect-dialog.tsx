@@ -1,0 +1,111 @@
+"use client";
+// The Collect dialog: pick one or more CLIENT artifacts, fill their parameters, set the
+// per-source time and row limits, and start the collection on this client.
+import { useEffect, useMemo, useState } from "react";
+import { callApi } from "../api";
+import type { CollectableArtifact, FlowRow } from "./types";
+
+export function CollectDialog({ clientId, onClose, onStarted }: { clientId: string; onClose(): void; onStarted(flow: FlowRow): void }) {
+  const [artifacts, setArtifacts] = useState<CollectableArtifact[]>([]);
+  const [filter, setFilter] = useState("");
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [values, setValues] = useState<Record<string, Record<string, string>>>({});
+  const [timeoutSec, setTimeoutSec] = useState(600);
+  const [maxRows, setMaxRows] = useState(1_000_000);
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    callApi<{ artifacts: CollectableArtifact[] }>("GET", "/api/flows/artifacts").then(
+      (r) => setArtifacts(r.artifacts),
+      (e) => setError((e as Error).message),
+    );
+  }, []);
+
+  const shown = useMemo(() => {
+    const f = filter.trim().toLowerCase();
+    return artifacts.filter((a) => !f || a.name.toLowerCase().includes(f) || a.description.toLowerCase().includes(f)).slice(0, 200);
+  }, [artifacts, filter]);
+
+  function toggle(name: string) {
+    setChosen((c) => (c.includes(name) ? c.filter((x) => x !== name) : [...c, name]));
+  }
+
+  async function start() {
+    setBusy(true);
+    setError("");
+    try {
+      const parameters: Record<string, Record<string, string>> = {};
+      for (const name of chosen) parameters[name] = values[name] ?? {};
+      const { flow } = await callApi<{ flow: FlowRow }>("POST", `/api/clients/${clientId}/flows`, { artifacts: chosen, parameters, timeoutSec, maxRows });
+      onStarted(flow);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="dialog-backdrop" role="presentation">
+      <div className="dialog panel" role="dialog" aria-modal="true" aria-label="Collect artifacts" data-testid="collect-dialog">
+        <h2>Collect from {clientId}</h2>
+        <label>
+          Find an artifact
+          <input value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="e.g. Pslist" data-testid="collect-filter" autoFocus />
+        </label>
+        <ul className="artifact-pick">
+          {shown.map((a) => (
+            <li key={a.name}>
+              <label className="inline">
+                <input type="checkbox" checked={chosen.includes(a.name)} onChange={() => toggle(a.name)} data-testid={`collect-pick-${a.name}`} />
+                <strong>{a.name}</strong>
+                <span className="muted">{a.description.split("\n")[0]}</span>
+              </label>
+            </li>
+          ))}
+        </ul>
+        {chosen.map((name) => {
+          const a = artifacts.find((x) => x.name === name);
+          if (!a?.parameters.length) return null;
+          return (
+            <fieldset key={name} className="params">
+              <legend>{name}</legend>
+              {a.parameters.map((p) => (
+                <label key={p.name} title={p.description}>
+                  {p.name}
+                  {p.type ? <span className="muted"> ({p.type})</span> : null}
+                  <input
+                    value={values[name]?.[p.name] ?? p.default ?? ""}
+                    onChange={(e) => setValues((v) => ({ ...v, [name]: { ...(v[name] ?? {}), [p.name]: e.target.value } }))}
+                    data-testid={`param-${name}-${p.name}`}
+                  />
+                  {p.description ? <span className="muted small">{p.description}</span> : null}
+                </label>
+              ))}
+            </fieldset>
+          );
+        })}
+        <div className="row">
+          <label>
+            Time limit per source (s)
+            <input type="number" min={1} value={timeoutSec} onChange={(e) => setTimeoutSec(Number(e.target.value))} />
+          </label>
+          <label>
+            Row limit per source
+            <input type="number" min={1} value={maxRows} onChange={(e) => setMaxRows(Number(e.target.value))} />
+          </label>
+        </div>
+        {error ? <p className="notice error">{error}</p> : null}
+        <div className="row end">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="button" className="primary" disabled={busy || !chosen.length} onClick={() => void start()} data-testid="collect-start">
+            Collect
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

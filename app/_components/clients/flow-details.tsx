@@ -1,0 +1,156 @@
+"use client";
+// One collection: its state and per-source status, each source's results as a table paged
+// from the server, the query log, uploaded files (downloadable) and a Cancel button.
+import { useCallback, useEffect, useState } from "react";
+import { callApi } from "../api";
+import { DataTable, Pager } from "./data-table";
+import { ago, bytes } from "./format";
+import type { FlowRow } from "./types";
+
+const PAGE = 100;
+
+export function FlowDetails({ clientId, flowId, canCollect }: { clientId: string; flowId: string; canCollect: boolean }) {
+  const [flow, setFlow] = useState<FlowRow | undefined>();
+  const [tab, setTab] = useState<string>("");
+  const [error, setError] = useState("");
+
+  const load = useCallback(async () => {
+    try {
+      const { flow: f } = await callApi<{ flow: FlowRow }>("GET", `/api/clients/${clientId}/flows/${flowId}`);
+      setFlow(f);
+      setError("");
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, [clientId, flowId]);
+
+  useEffect(() => {
+    void load();
+    const t = setInterval(() => void load(), 2000);
+    return () => clearInterval(t);
+  }, [load]);
+
+  if (error) return <p className="notice error">{error}</p>;
+  if (!flow) return <p className="muted">Loading…</p>;
+  const sources = flow.sources.length ? flow.sources.map((s) => s.artifact) : flow.artifactsWithResults;
+  const current = tab || sources[0] || "log";
+  const open = flow.state === "WAITING" || flow.state === "RUNNING";
+
+  return (
+    <div className="panel flow" data-testid="flow-details">
+      <div className="flow-head">
+        <h2>
+          {flow.flowId} <span className={`state ${flow.state.toLowerCase()}`} data-testid="flow-state">{flow.state}</span>
+        </h2>
+        {canCollect && open ? (
+          <button type="button" className="danger" onClick={() => void callApi("POST", `/api/clients/${clientId}/flows/${flowId}/cancel`).then(load, (e) => setError((e as Error).message))} data-testid="flow-cancel">
+            Cancel
+          </button>
+        ) : null}
+      </div>
+      <p className="muted">
+        {flow.artifacts.join(", ")} · by {flow.creator} · created {ago(flow.createdAt)} · {flow.totalRows.toLocaleString()} rows · {flow.totalUploadedFiles} uploads
+        {flow.status ? <span className="error"> · {flow.status}</span> : null}
+      </p>
+      <div className="tabs" role="tablist">
+        {sources.map((s) => (
+          <button key={s} role="tab" aria-selected={current === s} onClick={() => setTab(s)} data-testid={`tab-${s}`}>
+            {s} ({flow.sources.find((x) => x.artifact === s)?.totalRows ?? 0})
+          </button>
+        ))}
+        <button role="tab" aria-selected={current === "log"} onClick={() => setTab("log")} data-testid="tab-log">
+          Log ({flow.totalLogs})
+        </button>
+        <button role="tab" aria-selected={current === "uploads"} onClick={() => setTab("uploads")} data-testid="tab-uploads">
+          Uploads ({flow.totalUploadedFiles})
+        </button>
+      </div>
+      {current === "log" ? (
+        <FlowLog clientId={clientId} flowId={flowId} total={flow.totalLogs} />
+      ) : current === "uploads" ? (
+        <FlowUploads clientId={clientId} flowId={flowId} count={flow.totalUploadedFiles} />
+      ) : (
+        <FlowResults clientId={clientId} flowId={flowId} artifact={current} total={flow.sources.find((x) => x.artifact === current)?.totalRows ?? 0} />
+      )}
+    </div>
+  );
+}
+
+function FlowResults({ clientId, flowId, artifact, total }: { clientId: string; flowId: string; artifact: string; total: number }) {
+  const [offset, setOffset] = useState(0);
+  const [page, setPage] = useState<{ columns: string[]; rows: Record<string, unknown>[]; total: number } | undefined>();
+  useEffect(() => {
+    setOffset(0);
+  }, [artifact]);
+  useEffect(() => {
+    callApi<{ columns: string[]; rows: Record<string, unknown>[]; total: number }>("GET", `/api/clients/${clientId}/flows/${flowId}/results?artifact=${encodeURIComponent(artifact)}&offset=${offset}&limit=${PAGE}`).then(setPage, () => {});
+  }, [clientId, flowId, artifact, offset, total]);
+  if (!page) return <p className="muted">Loading…</p>;
+  if (!page.total) return <p className="muted">No rows.</p>;
+  return (
+    <>
+      <DataTable columns={page.columns} rows={page.rows} testId="flow-results" />
+      <Pager offset={offset} limit={PAGE} total={page.total} onPage={setOffset} testId="results-pager" />
+    </>
+  );
+}
+
+function FlowLog({ clientId, flowId, total }: { clientId: string; flowId: string; total: number }) {
+  const [offset, setOffset] = useState(0);
+  const [items, setItems] = useState<Array<{ time: string; level: string; message: string; artifact: string }>>([]);
+  useEffect(() => {
+    callApi<{ items: typeof items }>("GET", `/api/clients/${clientId}/flows/${flowId}/logs?offset=${offset}&limit=${PAGE}`).then((r) => setItems(r.items), () => {});
+  }, [clientId, flowId, offset, total]);
+  if (!items.length) return <p className="muted">No log lines.</p>;
+  return (
+    <>
+      <table className="data log" data-testid="flow-log">
+        <tbody>
+          {items.map((l, i) => (
+            <tr key={i} className={l.level.toLowerCase()}>
+              <td className="nowrap">{new Date(l.time).toISOString().replace("T", " ").slice(0, 19)}</td>
+              <td>{l.level}</td>
+              <td>{l.artifact}</td>
+              <td className="mono">{l.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Pager offset={offset} limit={PAGE} total={total} onPage={setOffset} />
+    </>
+  );
+}
+
+function FlowUploads({ clientId, flowId, count }: { clientId: string; flowId: string; count: number }) {
+  const [items, setItems] = useState<Array<{ uploadId: string; name: string; size: number; sha256: string; artifact: string }>>([]);
+  useEffect(() => {
+    callApi<{ uploads: typeof items }>("GET", `/api/clients/${clientId}/flows/${flowId}/uploads`).then((r) => setItems(r.uploads), () => {});
+  }, [clientId, flowId, count]);
+  if (!items.length) return <p className="muted">No uploads.</p>;
+  return (
+    <table className="data" data-testid="flow-uploads">
+      <thead>
+        <tr>
+          <th>File</th>
+          <th>Size</th>
+          <th>SHA-256</th>
+          <th>Source</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((u) => (
+          <tr key={u.uploadId}>
+            <td>
+              <a href={`/api/clients/${clientId}/flows/${flowId}/uploads/${u.uploadId}`} download>
+                {u.name}
+              </a>
+            </td>
+            <td>{bytes(u.size)}</td>
+            <td className="mono small">{u.sha256}</td>
+            <td>{u.artifact}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,12 @@
+// JSON shapes the Clients pages receive from the route handlers (dates as ISO text).
+import type { ClientSummary, FlowSummary } from "../../../engine";
+
+type Jsonified<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+
+export type ClientRow = Jsonified<ClientSummary>;
+export type FlowRow = Jsonified<FlowSummary>;
+export interface CollectableArtifact {
+  name: string;
+  description: string;
+  parameters: Array<{ name: string; default?: string; type?: string; description?: string }>;
+}

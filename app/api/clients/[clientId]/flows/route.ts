@@ -1,0 +1,31 @@
+// GET /api/clients/:clientId/flows?offset=&limit=: the client's collections, newest first.
+// POST {artifacts, parameters?, timeoutSec?, maxRows?}: start a collection (COLLECT_CLIENT).
+import { getEngine } from "../../../../_server/engine";
+import { BadRequest, json, readJsonObject, withPrincipal } from "../../../../_server/respond";
+
+export const dynamic = "force-dynamic";
+
+export function GET(req: Request, ctx: { params: Promise<{ clientId: string }> }) {
+  return withPrincipal("READ_RESULTS", async (p) => {
+    const u = new URL(req.url);
+    const r = await getEngine().flows.list(p, (await ctx.params).clientId, { offset: Number(u.searchParams.get("offset") ?? 0) || 0, limit: Number(u.searchParams.get("limit") ?? 50) || 50 });
+    return json(r);
+  });
+}
+
+export function POST(req: Request, ctx: { params: Promise<{ clientId: string }> }) {
+  return withPrincipal("COLLECT_CLIENT", async (p) => {
+    const body = await readJsonObject(req);
+    if (!Array.isArray(body.artifacts) || !body.artifacts.length || !body.artifacts.every((a) => typeof a === "string")) throw new BadRequest("`artifacts` must be a non-empty list of artifact names");
+    const parameters = body.parameters ?? {};
+    if (typeof parameters !== "object" || Array.isArray(parameters)) throw new BadRequest("`parameters` must be an object");
+    const flow = await getEngine().flows.collect(p, {
+      clientId: (await ctx.params).clientId,
+      artifacts: body.artifacts as string[],
+      parameters: parameters as Record<string, unknown>,
+      timeoutSec: typeof body.timeoutSec === "number" ? body.timeoutSec : undefined,
+      maxRows: typeof body.maxRows === "number" ? body.maxRows : undefined,
+    });
+    return json({ flow }, 201);
+  });
+}

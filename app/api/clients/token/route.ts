@@ -1,0 +1,9 @@
+// GET /api/clients/token: the deployment token agents enrol with (administrators only).
+import { getEngine } from "../../../_server/engine";
+import { json, withPrincipal } from "../../../_server/respond";
+
+export const dynamic = "force-dynamic";
+
+export function GET() {
+  return withPrincipal("SERVER_ADMIN", async (p) => json({ token: await getEngine().clients.deploymentToken(p) }));
+}

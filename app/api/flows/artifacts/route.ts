@@ -1,0 +1,12 @@
+// GET /api/flows/artifacts: CLIENT artifacts that can be collected (the Collect dialog's list).
+import { getEngine } from "../../../_server/engine";
+import { json, withPrincipal } from "../../../_server/respond";
+
+export const dynamic = "force-dynamic";
+
+export function GET() {
+  return withPrincipal("READ_RESULTS", async (p) => {
+    const list = await getEngine().flows.collectable(p);
+    return json({ artifacts: list.map((a) => ({ name: a.name, description: a.description ?? "", parameters: a.parameters })) });
+  });
+}

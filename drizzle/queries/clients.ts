@@ -1,0 +1,242 @@
+// Clients: enrolment, last-seen, search, labels, metadata, interrogation results, and the
+// deployment token.
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { clientLabels, clients, deploymentTokens, type ClientRecord } from "../schema";
+import { searchCondition, type ClientSearchTerm } from "./clients-search";
+
+export type ClientWithLabels = ClientRecord & { labels: string[] };
+
+export async function getClient(db: Db, clientId: string): Promise<ClientRecord | undefined> {
+  const [row] = await db.select().from(clients).where(eq(clients.clientId, clientId));
+  return row;
+}
+
+export async function getClientsWithLabels(db: Db, clientIds: string[]): Promise<ClientWithLabels[]> {
+  if (clientIds.length === 0) return [];
+  const rows = await db.select().from(clients).where(inArray(clients.clientId, clientIds));
+  const labels = await labelsOfClients(db, clientIds);
+  const byId = new Map(rows.map((r) => [r.clientId, { ...r, labels: labels.get(r.clientId) ?? [] }]));
+  return clientIds.map((id) => byId.get(id)).filter((r): r is ClientWithLabels => Boolean(r));
+}
+
+/** Inserts a new client; false when it already existed. */
+export async function createClient(
+  db: Db,
+  p: { clientId: string; publicKey: string; agentName: string; agentVersion: string; ip: string; at: Date },
+): Promise<boolean> {
+  const rows = await db
+    .insert(clients)
+    .values({ clientId: p.clientId, publicKey: p.publicKey, agentName: p.agentName, agentVersion: p.agentVersion, lastIp: p.ip, firstSeenAt: p.at, lastSeenAt: p.at })
+    .onConflictDoNothing({ target: clients.clientId })
+    .returning({ id: clients.clientId });
+  return rows.length > 0;
+}
+
+export async function updateClientOnConnect(db: Db, p: { clientId: string; agentName: string; agentVersion: string; ip: string; at: Date }): Promise<void> {
+  await db
+    .update(clients)
+    .set({ agentName: p.agentName, agentVersion: p.agentVersion, lastIp: p.ip, lastSeenAt: p.at })
+    .where(eq(clients.clientId, p.clientId));
+}
+
+/** Sets last_seen_at for many clients in one statement. */
+export async function touchClients(db: Db, clientIds: string[], at: Date): Promise<void> {
+  if (clientIds.length === 0) return;
+  await db
+    .update(clients)
+    .set({ lastSeenAt: at })
+    .where(sql`${clients.clientId} in (select jsonb_array_elements_text(${JSON.stringify(clientIds)}::jsonb))`);
+}
+
+export async function searchClients(
+  db: Db,
+  p: { terms: ClientSearchTerm[]; onlineIds?: string[]; offset: number; limit: number },
+): Promise<{ rows: ClientWithLabels[]; total: number }> {
+  const where = searchCondition(p.terms, p.onlineIds);
+  const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(clients).where(where);
+  const page = await db
+    .select({ id: clients.clientId })
+    .from(clients)
+    .where(where)
+    .orderBy(asc(sql`lower(${clients.hostname})`), asc(clients.clientId))
+    .offset(p.offset)
+    .limit(p.limit);
+  return { rows: await getClientsWithLabels(db, page.map((r) => r.id)), total: Number(count?.n ?? 0) };
+}
+
+export async function labelsOfClients(db: Db, clientIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (clientIds.length === 0) return out;
+  const rows = await db
+    .select({ clientId: clientLabels.clientId, label: clientLabels.label })
+    .from(clientLabels)
+    .where(inArray(clientLabels.clientId, clientIds))
+    .orderBy(asc(clientLabels.labelLower));
+  for (const r of rows) {
+    const list = out.get(r.clientId) ?? [];
+    list.push(r.label);
+    out.set(r.clientId, list);
+  }
+  return out;
+}
+
+/** Adds labels (as typed) to clients; returns the [clientId, label] pairs that were new. */
+export async function addClientLabels(db: Db, clientIds: string[], labels: string[], at: Date): Promise<Array<{ clientId: string; label: string }>> {
+  if (!clientIds.length || !labels.length) return [];
+  const values = clientIds.flatMap((clientId) => labels.map((label) => ({ clientId, label, labelLower: label.toLowerCase(), createdAt: at })));
+  const added = await db.insert(clientLabels).values(values).onConflictDoNothing().returning({ clientId: clientLabels.clientId, label: clientLabels.label });
+  const touched = [...new Set(added.map((a) => a.clientId))];
+  if (touched.length) await db.update(clients).set({ labelsUpdatedAt: at }).where(inArray(clients.clientId, touched));
+  return added;
+}
+
+/** Removes labels (compared lower-cased); returns the [clientId, label] pairs removed. */
+export async function removeClientLabels(db: Db, clientIds: string[], labels: string[], at: Date): Promise<Array<{ clientId: string; label: string }>> {
+  if (!clientIds.length || !labels.length) return [];
+  const removed = await db
+    .delete(clientLabels)
+    .where(and(inArray(clientLabels.clientId, clientIds), inArray(clientLabels.labelLower, labels.map((l) => l.toLowerCase()))))
+    .returning({ clientId: clientLabels.clientId, label: clientLabels.label });
+  const touched = [...new Set(removed.map((a) => a.clientId))];
+  if (touched.length) await db.update(clients).set({ labelsUpdatedAt: at }).where(inArray(clients.clientId, touched));
+  return removed;
+}
+
+export async function labelCounts(db: Db): Promise<Array<{ label: string; count: number }>> {
+  const rows = await db
+    .select({ label: sql<string>`min(${clientLabels.label})`, count: sql<number>`count(*)::int` })
+    .from(clientLabels)
+    .groupBy(clientLabels.labelLower)
+    .orderBy(asc(clientLabels.labelLower));
+  return rows.map((r) => ({ label: r.label, count: Number(r.count) }));
+}
+
+/** Merges `set` into the client's metadata and deletes `remove`; returns the new metadata. */
+export async function updateClientMetadata(db: Db, clientId: string, set: Record<string, string>, remove: string[]): Promise<Record<string, string> | undefined> {
+  const rows = await db
+    .update(clients)
+    .set({
+      metadata: sql`(${clients.metadata} || ${JSON.stringify(set)}::jsonb) - (select coalesce(array_agg(v), '{}'::text[]) from jsonb_array_elements_text(${JSON.stringify(remove)}::jsonb) as r(v))`,
+    })
+    .where(eq(clients.clientId, clientId))
+    .returning({ metadata: clients.metadata });
+  return rows[0]?.metadata;
+}
+
+export async function recordClientInterrogation(
+  db: Db,
+  p: {
+    clientId: string;
+    flowId: string;
+    at: Date;
+    hostname: string;
+    fqdn: string;
+    os: string;
+    platform: string;
+    release: string;
+    architecture: string;
+    ipAddresses: string[];
+    macAddresses: string[];
+    info: Record<string, unknown>;
+  },
+): Promise<void> {
+  await db
+    .update(clients)
+    .set({
+      hostname: p.hostname,
+      fqdn: p.fqdn,
+      os: p.os,
+      platform: p.platform,
+      release: p.release,
+      architecture: p.architecture,
+      ipAddresses: p.ipAddresses,
+      macAddresses: p.macAddresses,
+      info: p.info,
+      lastInterrogateFlowId: p.flowId,
+      lastInterrogatedAt: p.at,
+    })
+    .where(eq(clients.clientId, p.clientId));
+}
+
+export async function getActiveDeploymentToken(db: Db): Promise<string | undefined> {
+  const [row] = await db.select({ token: deploymentTokens.token }).from(deploymentTokens).where(isNull(deploymentTokens.revokedAt)).orderBy(asc(deploymentTokens.id)).limit(1);
+  return row?.token;
+}
+
+export async function createDeploymentToken(db: Db, token: string): Promise<string> {
+  await db.insert(deploymentTokens).values({ token }).onConflictDoNothing();
+  return (await getActiveDeploymentToken(db)) ?? token;
+}
+
+export async function countClients(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(clients);
+  return Number(row?.n ?? 0);
+}
+
+/** Clients never interrogated that have no interrogation flow open (to resume after a restart). */
+export async function listUninterrogatedClients(db: Db, creator: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: clients.clientId })
+    .from(clients)
+    .where(
+      sql`${clients.lastInterrogateFlowId} = '' and not exists (select 1 from flows f where f.client_id = ${clients.clientId} and f.creator = ${creator} and f.state not in ('FINISHED', 'ERROR', 'CANCELLED', 'TIMEOUT'))`,
+    )
+    .orderBy(asc(clients.firstSeenAt))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/** The ids among `clientIds` that exist. */
+export async function existingClientIds(db: Db, clientIds: string[]): Promise<string[]> {
+  if (!clientIds.length) return [];
+  const rows = await db
+    .select({ id: clients.clientId })
+    .from(clients)
+    .where(sql`${clients.clientId} in (select jsonb_array_elements_text(${JSON.stringify(clientIds)}::jsonb))`);
+  return rows.map((r) => r.id);
+}
+
+/** Every client id matching a search (for collections on a search result). */
+export async function searchClientIds(db: Db, p: { terms: ClientSearchTerm[]; limit: number }): Promise<string[]> {
+  const rows = await db.select({ id: clients.clientId }).from(clients).where(searchCondition(p.terms)).orderBy(asc(clients.clientId)).limit(p.limit);
+  return rows.map((r) => r.id);
+}
+
+/** Clients by id with their keys and acknowledged seqs (agent hellos, batched). */
+export async function getClientsForHello(db: Db, clientIds: string[]): Promise<Map<string, { publicKey: string; ackedSeq: number }>> {
+  const out = new Map<string, { publicKey: string; ackedSeq: number }>();
+  if (!clientIds.length) return out;
+  const rows = await db
+    .select({ id: clients.clientId, publicKey: clients.publicKey, acked: clients.ackedSeq })
+    .from(clients)
+    .where(sql`${clients.clientId} in (select jsonb_array_elements_text(${JSON.stringify(clientIds)}::jsonb))`);
+  for (const r of rows) out.set(r.id, { publicKey: r.publicKey, ackedSeq: Number(r.acked) });
+  return out;
+}
+
+/** Inserts new clients; returns the ids that were created (not already there). */
+export async function createClients(db: Db, rows: Array<{ clientId: string; publicKey: string; agentName: string; agentVersion: string; ip: string; at: Date }>): Promise<Set<string>> {
+  if (!rows.length) return new Set();
+  const created = await db
+    .insert(clients)
+    .values(rows.map((p) => ({ clientId: p.clientId, publicKey: p.publicKey, agentName: p.agentName, agentVersion: p.agentVersion, lastIp: p.ip, firstSeenAt: p.at, lastSeenAt: p.at })))
+    .onConflictDoNothing({ target: clients.clientId })
+    .returning({ id: clients.clientId });
+  return new Set(created.map((r) => r.id));
+}
+
+/** Records many reconnects in one statement: agent software, address, last seen. */
+export async function updateClientsOnConnect(db: Db, rows: Array<{ clientId: string; agentName: string; agentVersion: string; ip: string }>, at: Date): Promise<void> {
+  if (!rows.length) return;
+  await db
+    .update(clients)
+    .set({
+      agentName: sql`x.agent_name`,
+      agentVersion: sql`x.agent_version`,
+      lastIp: sql`x.ip`,
+      lastSeenAt: at,
+    })
+    .from(sql`jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ client_id: r.clientId, agent_name: r.agentName, agent_version: r.agentVersion, ip: r.ip })))}::jsonb) as x(client_id text, agent_name text, agent_version text, ip text)`)
+    .where(sql`${clients.clientId} = x.client_id`);
+}

@@ -1,0 +1,67 @@
+// Endpoints (clients), their labels and the deployment token agents enrol with.
+// A client row is created at first contact (enrolment) and filled by interrogation.
+import { sql } from "drizzle-orm";
+import { bigint, index, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+
+export const clients = pgTable(
+  "clients",
+  {
+    /** `C.` + 16 hex digits derived from the agent's public key. */
+    clientId: text("client_id").primaryKey(),
+    /** The agent's Ed25519 public key (SPKI DER, base64). */
+    publicKey: text("public_key").notNull(),
+    hostname: text("hostname").notNull().default(""),
+    fqdn: text("fqdn").notNull().default(""),
+    /** OS family as Velociraptor names it: linux, windows, darwin. */
+    os: text("os").notNull().default(""),
+    /** Distribution or product (ubuntu, Microsoft Windows Server 2022 Standard, ...). */
+    platform: text("platform").notNull().default(""),
+    release: text("release").notNull().default(""),
+    architecture: text("architecture").notNull().default(""),
+    ipAddresses: jsonb("ip_addresses").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    macAddresses: jsonb("mac_addresses").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    agentName: text("agent_name").notNull().default(""),
+    agentVersion: text("agent_version").notNull().default(""),
+    firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    lastIp: text("last_ip").notNull().default(""),
+    /** Free key/value store (client_metadata()); string values. */
+    metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    /** The interrogation's raw row (Generic.Client.Info), for client_info(). */
+    info: jsonb("info").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    lastInterrogateFlowId: text("last_interrogate_flow_id").notNull().default(""),
+    lastInterrogatedAt: timestamp("last_interrogated_at", { withTimezone: true }),
+    labelsUpdatedAt: timestamp("labels_updated_at", { withTimezone: true }),
+    /** Highest agent message seq stored (exactly-once delivery of flow data). */
+    ackedSeq: bigint("acked_seq", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [
+    index("clients_hostname_idx").on(sql`lower(${t.hostname}) text_pattern_ops`),
+    index("clients_last_seen_idx").on(t.lastSeenAt),
+  ],
+);
+
+export const clientLabels = pgTable(
+  "client_labels",
+  {
+    clientId: text("client_id")
+      .notNull()
+      .references(() => clients.clientId, { onDelete: "cascade" }),
+    /** As the user typed it (trimmed). */
+    label: text("label").notNull(),
+    /** Lower-cased: labels match case-insensitively. */
+    labelLower: text("label_lower").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.labelLower] }), index("client_labels_label_idx").on(t.labelLower)],
+);
+
+export const deploymentTokens = pgTable("deployment_tokens", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  token: text("token").notNull().unique(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  revokedAt: timestamp("revoked_at", { withTimezone: true }),
+});
+
+export type ClientRecord = typeof clients.$inferSelect;
+export type ClientLabelRecord = typeof clientLabels.$inferSelect;

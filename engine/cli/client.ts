@@ -1,0 +1,66 @@
+// `talon client --server URL --token T [--state DIR]`: the endpoint agent for this machine.
+// Exit codes: 0 stopped by a signal, 2 usage, 3 refused by the server (wrong token, identity or
+// protocol version; the reason is printed).
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { createLocalAgent, lineLog } from "../client/local";
+import { TALON_VERSION } from "../server/version";
+import type { CommandIo } from "./main";
+
+export const CLIENT_HELP = `Usage: talon client --server URL --token TOKEN [--state DIR]
+
+Runs the Talon agent for this machine: enrols with the server (first run), keeps one
+connection to it, and runs the collections it is sent.
+
+Options:
+      --server URL   the Talon server, e.g. http://talon.example:3000 (env TALON_SERVER)
+      --token TOKEN  the deployment token from the Clients page (env TALON_TOKEN); needed to
+                     enrol, not afterwards
+      --state DIR    where the agent keeps its key and unsent results
+                     (env TALON_AGENT_STATE, default ~/.talon-agent)
+  -h, --help         show this help
+`;
+
+export async function clientCommand(argv: string[], io: CommandIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { server: { type: "string" }, token: { type: "string" }, state: { type: "string" }, help: { type: "boolean", short: "h", default: false } }, strict: true }));
+  } catch (err) {
+    io.stderr(`talon client: ${(err as Error).message}\n\n${CLIENT_HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout(CLIENT_HELP);
+    return 0;
+  }
+  const server = values.server ?? process.env.TALON_SERVER;
+  if (!server) {
+    io.stderr(`talon client: --server is required\n\n${CLIENT_HELP}`);
+    return 2;
+  }
+  try {
+    new URL(server);
+  } catch {
+    io.stderr(`talon client: --server must be a URL like http://host:3000, not "${server}"\n`);
+    return 2;
+  }
+  const stateDir = resolve(values.state ?? process.env.TALON_AGENT_STATE ?? join(homedir(), ".talon-agent"));
+  const agent = createLocalAgent({ server, token: values.token ?? process.env.TALON_TOKEN, stateDir, version: TALON_VERSION, log: lineLog((l) => io.stderr(l + "\n")) });
+  io.stdout(`Talon agent ${agent.clientId} (${agent.created ? "new identity" : "existing identity"} in ${stateDir}) connecting to ${server}\n`);
+  const onSignal = () => void agent.stop();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    const outcome = await agent.run();
+    if (outcome.kind === "refused") {
+      io.stderr(`talon client: the server refused this agent: ${outcome.refusal.message}\n`);
+      return 3;
+    }
+    await agent.stop();
+    return 0;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}

@@ -1,0 +1,69 @@
+// `talon pool --server URL --token T --count N [--seed S]`: N simulated endpoints in this
+// process for tests and load runs. Prints progress every few seconds until stopped.
+import { parseArgs } from "node:util";
+import { lineLog } from "../client/local";
+import { startPool } from "../client/pool/pool";
+import { TALON_VERSION } from "../server/version";
+import type { CommandIo } from "./main";
+
+export const POOL_HELP = `Usage: talon pool --server URL --token TOKEN --count N [--seed S] [--rate R]
+
+Runs N simulated endpoints in one process: each has its own identity and deterministic
+synthetic data (Windows servers and workstations, Linux and macOS hosts), enrols with the
+server and runs real collections through the agent protocol. The same seed gives the same
+fleet (same client ids and hostnames).
+
+Options:
+      --server URL   the Talon server
+      --token TOKEN  the deployment token
+      --count N      how many endpoints
+      --seed S       seed for identities and data (default "talon")
+      --rate R       endpoints started per second (default 1000)
+  -h, --help         show this help
+`;
+
+export async function poolCommand(argv: string[], io: CommandIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { server: { type: "string" }, token: { type: "string" }, count: { type: "string" }, seed: { type: "string" }, rate: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
+      strict: true,
+    }));
+  } catch (err) {
+    io.stderr(`talon pool: ${(err as Error).message}\n\n${POOL_HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout(POOL_HELP);
+    return 0;
+  }
+  const count = Number(values.count);
+  if (!values.server || !values.token || !Number.isInteger(count) || count < 1) {
+    io.stderr(`talon pool: --server, --token and a positive --count are required\n\n${POOL_HELP}`);
+    return 2;
+  }
+  const pool = startPool({ server: values.server, token: values.token, count, seed: values.seed, startRate: values.rate ? Number(values.rate) : undefined, version: TALON_VERSION, log: lineLog((l) => io.stderr(l + "\n"), "pool: ") });
+  io.stdout(`Talon pool: starting ${count} simulated endpoints (seed "${values.seed ?? "talon"}") against ${values.server}\n`);
+  const t0 = Date.now();
+  const timer = setInterval(() => {
+    const s = pool.stats();
+    io.stdout(`${Math.round((Date.now() - t0) / 1000)} s: started ${s.started}, online ${s.online}, welcomed ${s.welcomed} (enrolled ${s.enrolled}), refused ${s.refused}, collections done ${s.flowsDone}\n`);
+  }, 5000);
+  return new Promise<number>((resolve) => {
+    const stop = () => {
+      clearInterval(timer);
+      pool.stop().then(() => resolve(0));
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    pool.allWelcomed().then(() => {
+      const s = pool.stats();
+      if (s.refused === count) {
+        clearInterval(timer);
+        io.stderr("talon pool: every endpoint was refused (see above)\n");
+        pool.stop().then(() => resolve(3));
+      }
+    });
+  });
+}

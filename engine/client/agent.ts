@@ -1,0 +1,64 @@
+// The endpoint agent: identity + outbox + connection + executor, wired together. `talon client`
+// (engine/cli/client.ts) and pool mode build agents with this; the agent never imports the
+// server.
+import { AgentConnection, type AgentLog, type StopReason } from "./connection/agent-connection";
+import type { BackoffOptions } from "./connection/backoff";
+import type { Outbox } from "./connection/outbox";
+import { Executor } from "./executor/executor";
+import type { SourceRunner } from "./executor/types";
+import type { Identity } from "./identity";
+
+export const AGENT_NAME = "talon-agent";
+
+export interface AgentOptions {
+  server: string;
+  token?: string;
+  identity: Identity;
+  outbox: Outbox;
+  runner: SourceRunner;
+  version: string;
+  log: AgentLog;
+  backoff?: BackoffOptions;
+  concurrency?: number;
+  /** Responder batching wait (tests shorten it). */
+  maxWaitMs?: number;
+  onWelcome?(welcome: { enrolled: boolean; ackedSeq: number }): void;
+  onFlowEnd?(flowId: string, state: string): void;
+}
+
+export interface Agent {
+  clientId: string;
+  connection: AgentConnection;
+  executor: Executor;
+  /** Runs until stop() or a permanent refusal. */
+  run(): Promise<StopReason>;
+  stop(): Promise<void>;
+}
+
+export function createAgent(o: AgentOptions): Agent {
+  const executor = new Executor({ outbox: o.outbox, runner: o.runner, concurrency: o.concurrency, log: o.log, maxWaitMs: o.maxWaitMs, onFlowEnd: o.onFlowEnd });
+  const connection = new AgentConnection({
+    server: o.server,
+    identity: o.identity,
+    token: o.token,
+    agent: { name: AGENT_NAME, version: o.version },
+    outbox: o.outbox,
+    onCollect: (m) => executor.collect(m),
+    onCancel: (m) => executor.cancel(m),
+    running: () => executor.running(),
+    log: o.log,
+    backoff: o.backoff,
+    onWelcome: o.onWelcome,
+  });
+  return {
+    clientId: o.identity.clientId,
+    connection,
+    executor,
+    run: () => connection.run(),
+    async stop() {
+      executor.stopAll();
+      connection.stop();
+      await o.outbox.close();
+    },
+  };
+}

@@ -1,0 +1,186 @@
+// The agent's one WebSocket to the server: challenge → hello → welcome, then the outbox is sent
+// (a window of unacknowledged messages at a time) and server messages are dispatched. On any
+// drop it reconnects with exponential backoff and jitter; a permanent refusal (wrong token,
+// wrong identity, other protocol version) stops it with the server's reason.
+import { WebSocket } from "ws";
+import {
+  assertNever,
+  decodeServerMessage,
+  encodeMessage,
+  LIMITS,
+  PROTOCOL_VERSION,
+  type AgentToServer,
+  type CancelMessage,
+  type CollectMessage,
+  type Refused,
+} from "../../protocol";
+import type { Identity } from "../identity";
+import { backoffDelay, type BackoffOptions } from "./backoff";
+import type { Outbox } from "./outbox";
+
+export interface AgentLog {
+  (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ConnectionOptions {
+  /** The server's base URL (http[s]://host:port) or the agent endpoint's ws[s]:// URL. */
+  server: string;
+  identity: Identity;
+  token?: string;
+  agent: { name: string; version: string };
+  outbox: Outbox;
+  onCollect(message: CollectMessage): void;
+  onCancel(message: CancelMessage): void;
+  /** Flows the executor is running (reported in the hello together with the outbox's). */
+  running(): string[];
+  log: AgentLog;
+  backoff?: BackoffOptions;
+  /** Unacknowledged messages on the wire at most. */
+  window?: number;
+  /** Called once per welcome (tests and pool statistics). */
+  onWelcome?(welcome: { enrolled: boolean; ackedSeq: number }): void;
+}
+
+export type StopReason = { kind: "stopped" } | { kind: "refused"; refusal: Refused };
+
+const PERMANENT = new Set<Refused["code"]>(["bad-token", "bad-identity", "bad-version"]);
+
+export function agentUrl(server: string): string {
+  const u = new URL(server);
+  if (u.protocol === "http:") u.protocol = "ws:";
+  else if (u.protocol === "https:") u.protocol = "wss:";
+  if (!u.pathname.endsWith("/api/ws/agent")) u.pathname = u.pathname.replace(/\/$/, "") + "/api/ws/agent";
+  return u.toString();
+}
+
+export class AgentConnection {
+  private stopped = false;
+  private ws: WebSocket | undefined;
+  private sentUpTo = 0;
+  private connected = false;
+  private wakeSleep: (() => void) | undefined;
+  private readonly url: string;
+  private readonly window: number;
+  private readonly unsubscribe: () => void;
+  /** Connected and welcomed. */
+  isOnline = false;
+
+  constructor(private readonly o: ConnectionOptions) {
+    this.url = agentUrl(o.server);
+    this.window = o.window ?? 32;
+    this.unsubscribe = o.outbox.onAppend(() => this.pump());
+  }
+
+  /** Runs until stop() or a permanent refusal. */
+  async run(): Promise<StopReason> {
+    let attempt = 0;
+    try {
+      while (!this.stopped) {
+        const outcome = await this.connectOnce();
+        if (outcome.kind === "refused" && PERMANENT.has(outcome.refusal.code)) return outcome;
+        if (outcome.kind === "welcomed") attempt = 0;
+        if (this.stopped) break;
+        const delay = backoffDelay(attempt++, this.o.backoff ?? { baseMs: 1000, maxMs: 60_000 });
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, delay);
+          this.wakeSleep = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        this.wakeSleep = undefined;
+      }
+      return { kind: "stopped" };
+    } finally {
+      this.unsubscribe();
+    }
+  }
+
+  stop() {
+    this.stopped = true;
+    this.wakeSleep?.();
+    this.ws?.close(1000, "agent stopping");
+  }
+
+  private send(m: AgentToServer) {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(encodeMessage(m));
+  }
+
+  private pump() {
+    if (!this.connected) return;
+    const room = this.window - (this.sentUpTo - this.o.outbox.ackedSeq);
+    if (room <= 0) return;
+    for (const m of this.o.outbox.pending(this.sentUpTo, room)) {
+      this.send(m);
+      this.sentUpTo = m.seq;
+    }
+  }
+
+  private connectOnce(): Promise<{ kind: "welcomed" | "failed" } | { kind: "refused"; refusal: Refused }> {
+    return new Promise((resolve) => {
+      let welcomed = false;
+      let refusal: Refused | undefined;
+      let heartbeat: NodeJS.Timeout | undefined;
+      const ws = new WebSocket(this.url, { perMessageDeflate: false, handshakeTimeout: 15_000, maxPayload: 64 * 1024 * 1024 });
+      this.ws = ws;
+
+      ws.on("message", (data: Buffer) => {
+        const d = decodeServerMessage(data);
+        if (!d.ok) {
+          this.o.log("warn", "ignored a message from the server", { reason: d.reason });
+          return;
+        }
+        const m = d.message;
+        switch (m.type) {
+          case "challenge": {
+            if (m.version !== PROTOCOL_VERSION) this.o.log("warn", "the server speaks another protocol version", { server: m.version, agent: PROTOCOL_VERSION });
+            const inFlight = [...new Set([...this.o.running(), ...this.o.outbox.flowsWithPending()])].slice(0, 1000);
+            this.send({ type: "hello", version: PROTOCOL_VERSION, clientId: this.o.identity.clientId, publicKey: this.o.identity.publicKey, signature: this.o.identity.signHello(m.nonce), token: this.o.token, agent: this.o.agent, inFlight });
+            return;
+          }
+          case "welcome": {
+            welcomed = true;
+            this.o.outbox.raiseSeq(m.ackedSeq);
+            this.o.outbox.ack(m.ackedSeq);
+            this.sentUpTo = this.o.outbox.ackedSeq;
+            this.connected = true;
+            this.isOnline = true;
+            heartbeat = setInterval(() => this.send({ type: "heartbeat", time: Date.now() }), m.heartbeatMs || LIMITS.heartbeatMs);
+            heartbeat.unref?.();
+            this.o.log("info", m.enrolled ? "enrolled with the server" : "connected to the server", { clientId: m.clientId });
+            this.o.onWelcome?.({ enrolled: m.enrolled, ackedSeq: m.ackedSeq });
+            this.pump();
+            return;
+          }
+          case "refused":
+            refusal = m;
+            this.o.log(PERMANENT.has(m.code) ? "error" : "warn", `the server refused this agent: ${m.message}`, { code: m.code });
+            return;
+          case "ack":
+            this.o.outbox.ack(m.seq);
+            this.pump();
+            return;
+          case "collect":
+            this.o.onCollect(m);
+            return;
+          case "cancel":
+            this.o.onCancel(m);
+            return;
+          default:
+            assertNever(m);
+        }
+      });
+      ws.on("error", (err) => {
+        if (!this.stopped) this.o.log("warn", "connection to the server failed", { error: err.message });
+      });
+      ws.on("close", (code, reason) => {
+        clearInterval(heartbeat);
+        this.connected = false;
+        this.isOnline = false;
+        if (this.ws === ws) this.ws = undefined;
+        if (welcomed && !this.stopped) this.o.log("warn", "disconnected from the server", { code, reason: reason.toString() });
+        resolve(refusal ? { kind: "refused", refusal } : { kind: welcomed ? "welcomed" : "failed" });
+      });
+    });
+  }
+}

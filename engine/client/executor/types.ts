@@ -1,0 +1,26 @@
+// What the executor needs from a query engine: run a source's VQL and yield rows and log lines.
+// The VQL implementation is vql-runner.ts; tests may pass their own.
+import type { FlowResponder } from "../responder/responder";
+
+export type SourceEvent =
+  | { kind: "row"; columns: string[]; row: Record<string, unknown>; size?: number }
+  | { kind: "log"; level: "DEBUG" | "INFO" | "WARN" | "ERROR"; message: string };
+
+export interface SourceContext {
+  flowId: string;
+  /** The source's result name (`Artifact` or `Artifact/Source`). */
+  artifact: string;
+  env: Record<string, unknown>;
+  signal: AbortSignal;
+  /** Per-SELECT row limit. */
+  maxRows: number;
+  /** Permissions of the user who started the collection. */
+  permissions: ReadonlySet<string>;
+  responder: FlowResponder;
+}
+
+export interface SourceRunner {
+  /** True when the precondition query returns at least one row. */
+  precondition(vql: string, ctx: SourceContext): Promise<boolean>;
+  run(vql: string, ctx: SourceContext): AsyncIterable<SourceEvent>;
+}

@@ -1,0 +1,71 @@
+// The executor's query engine: engine/vql's runVql with the agent registry (portable + client
+// builtins), the endpoint and the flow as ctx.host, and rows converted to JSON with their
+// column order. Client-side VQL is not permission-checked (as in Velociraptor) except execve(),
+// which needs the collecting user's EXECVE.
+import { OrderedDict, parse, runVqlChunks, toJsonText, type ParseResult, type Registry } from "../../vql";
+import { agentRegistry } from "../plugins";
+import type { AgentVqlHost } from "../plugins/host";
+import type { EndpointSystem } from "../plugins/system";
+import type { SourceContext, SourceEvent, SourceRunner } from "./types";
+
+/** Every permission, except EXECVE unless the collecting user has it. */
+class AgentPermissions extends Set<string> {
+  constructor(private readonly allowExecve: boolean) {
+    super();
+  }
+  override has(p: string): boolean {
+    return p !== "EXECVE" || this.allowExecve;
+  }
+}
+
+const parsed = new Map<string, ParseResult>();
+
+/** Parses once per distinct query text (pool agents run the same sources many times). */
+function parseCached(vql: string): ParseResult {
+  let p = parsed.get(vql);
+  if (!p) {
+    p = parse(vql);
+    if (parsed.size > 500) parsed.delete(parsed.keys().next().value!);
+    parsed.set(vql, p);
+  }
+  return p;
+}
+
+export function createVqlRunner(system: EndpointSystem, registry: Registry = agentRegistry()): SourceRunner {
+  const options = (ctx: SourceContext) => {
+    const host: AgentVqlHost = { system, flow: { flowId: ctx.flowId, artifact: ctx.artifact, responder: ctx.responder, permissions: ctx.permissions } };
+    return { registry, env: ctx.env, signal: ctx.signal, maxRows: ctx.maxRows, permissions: new AgentPermissions(ctx.permissions.has("EXECVE")), host };
+  };
+
+  return {
+    async precondition(vql, ctx) {
+      for await (const e of runVqlChunks(parseCached(vql), options(ctx))) {
+        if (e.kind === "rows" && e.rows.length) return true;
+        if (e.kind === "log" && e.level === "ERROR") ctx.responder.log("ERROR", `precondition: ${e.message}`, ctx.artifact);
+      }
+      return false;
+    },
+
+    async *run(vql, ctx): AsyncIterable<SourceEvent> {
+      for await (const e of runVqlChunks(parseCached(vql), options(ctx))) {
+        switch (e.kind) {
+          case "rows":
+            for (const row of e.rows) {
+              const text = toJsonText(row);
+              const columns = row instanceof OrderedDict ? [...row.keys()] : Object.keys(row as object);
+              yield { kind: "row", columns, row: JSON.parse(text) as Record<string, unknown>, size: text.length };
+            }
+            break;
+          case "log":
+            yield { kind: "log", level: e.level, message: e.message };
+            break;
+          case "select-end":
+            if (e.truncated) yield { kind: "log", level: "INFO", message: `results truncated at ${e.rows} rows` };
+            break;
+          case "select-start":
+            break;
+        }
+      }
+    },
+  };
+}

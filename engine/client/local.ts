@@ -1,0 +1,31 @@
+// An agent for this machine with its state in a directory: identity.json and an on-disk outbox.
+// Used by `talon client` and by `talon serve`'s local agent.
+import { join } from "node:path";
+import { createAgent, type Agent } from "./agent";
+import type { AgentLog } from "./connection/agent-connection";
+import { FileOutbox } from "./connection/file-outbox";
+import { createVqlRunner } from "./executor/vql-runner";
+import { loadOrCreateIdentity } from "./identity";
+import { createLinuxSystem } from "./plugins/linux";
+
+export function createLocalAgent(o: { server: string; token?: string; stateDir: string; version: string; log: AgentLog }): Agent & { created: boolean } {
+  const identity = loadOrCreateIdentity(o.stateDir);
+  const agent = createAgent({
+    server: o.server,
+    token: o.token,
+    identity,
+    outbox: new FileOutbox(join(o.stateDir, "outbox")),
+    runner: createVqlRunner(createLinuxSystem()),
+    version: o.version,
+    log: o.log,
+  });
+  return Object.assign(agent, { created: identity.created });
+}
+
+/** `time LEVEL message key=value` lines, like the server's log. */
+export function lineLog(write: (line: string) => void, prefix = ""): AgentLog {
+  return (level, message, fields) => {
+    const extra = fields ? Object.entries(fields).map(([k, v]) => ` ${k}=${typeof v === "string" ? (/\s/.test(v) ? JSON.stringify(v) : v) : JSON.stringify(v)}`).join("") : "";
+    write(`${new Date().toISOString()} ${level.toUpperCase()} ${prefix}${message}${extra}`);
+  };
+}

@@ -1,0 +1,37 @@
+// The agent's builtins (platforms: ["client"]), and the registry an agent runs collections
+// with: the portable library plus these, the agent's versions replacing portable ones of the
+// same name (hash() reads files here).
+import { createRegistry, portableBuiltins, type Builtin, type Registry } from "../../vql";
+import { execvePlugin } from "./execve";
+import { globPlugin, hashFunction, readFileFunction, statPlugin } from "./files";
+import { connectionsPlugin, infoPlugin, interfacesPlugin, netstatPlugin, pslistPlugin, uptimeFunction, usersPlugin } from "./machine";
+import { uploadFunction } from "./upload";
+
+export const clientBuiltins: readonly Builtin[] = [
+  infoPlugin,
+  pslistPlugin,
+  usersPlugin,
+  uptimeFunction,
+  netstatPlugin,
+  connectionsPlugin,
+  interfacesPlugin,
+  globPlugin,
+  statPlugin,
+  readFileFunction,
+  hashFunction,
+  uploadFunction,
+  execvePlugin,
+];
+
+let registry: Registry | undefined;
+
+/** One registry per process (pool mode shares it between agents). */
+export function agentRegistry(): Registry {
+  if (registry) return registry;
+  const replaced = new Set(clientBuiltins.map((b) => `${b.kind}:${b.name}`));
+  registry = createRegistry([...portableBuiltins.filter((b) => !replaced.has(`${b.kind}:${b.name}`)), ...clientBuiltins]);
+  return registry;
+}
+
+export type { AgentVqlHost } from "./host";
+export type { EndpointSystem } from "./system";

@@ -1,0 +1,133 @@
+// The file system for glob(), stat(), read_file(), hash() and upload(): a depth-first walk for
+// glob patterns (sorted directory listings, `**` limited to 30 levels, symlinked directories
+// not followed unless asked), lstat-based file info, and ranged reads in chunks.
+import { lstat, open, opendir, stat as statFollow } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import type { EndpointFs, FileInfo } from "../system";
+import { componentRegex, expandBraces, hasWildcard, patternComponents } from "./glob-pattern";
+
+const MAX_DEPTH = 30;
+const CHUNK = 256 * 1024;
+
+/** Go's os.FileMode.String(): `drwxr-xr-x`, `-rw-r--r--`, `Lrwxrwxrwx`. */
+export function modeString(st: Stats): string {
+  const type = st.isDirectory() ? "d" : st.isSymbolicLink() ? "L" : st.isFIFO() ? "p" : st.isSocket() ? "S" : st.isCharacterDevice() ? "c" : st.isBlockDevice() ? "D" : "-";
+  const rwx = "rwxrwxrwx";
+  let perms = "";
+  for (let i = 0; i < 9; i++) perms += st.mode & (1 << (8 - i)) ? rwx[i] : "-";
+  return type + perms;
+}
+
+export function fileInfo(path: string, st: Stats): FileInfo {
+  return {
+    Name: path === "/" ? "/" : path.slice(path.lastIndexOf("/") + 1),
+    OSPath: path,
+    Size: st.size,
+    Mode: modeString(st),
+    IsDir: st.isDirectory(),
+    IsLink: st.isSymbolicLink(),
+    Mtime: st.mtime,
+    Atime: st.atime,
+    Ctime: st.ctime,
+    Btime: st.birthtime,
+  };
+}
+
+const join = (dir: string, name: string) => (dir === "/" ? `/${name}` : `${dir}/${name}`);
+
+async function listDir(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    const d = await opendir(dir);
+    for await (const e of d) names.push(e.name);
+  } catch {
+    return [];
+  }
+  return names.sort();
+}
+
+async function isDirectory(path: string, followLinks: boolean): Promise<boolean> {
+  try {
+    const st = followLinks ? await statFollow(path) : await lstat(path);
+    return st.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function* walk(dir: string, comps: string[], i: number, depth: number, o: { signal: AbortSignal; followLinks: boolean }): AsyncIterable<string> {
+  o.signal.throwIfAborted();
+  if (i === comps.length) {
+    yield dir;
+    return;
+  }
+  const comp = comps[i]!;
+  const last = i === comps.length - 1;
+  if (comp === "**") {
+    yield* walk(dir, comps, i + 1, depth, o);
+    if (depth >= MAX_DEPTH) return;
+    for (const name of await listDir(dir)) {
+      const p = join(dir, name);
+      if (await isDirectory(p, o.followLinks)) yield* walk(p, comps, i, depth + 1, o);
+    }
+    return;
+  }
+  if (!hasWildcard(comp)) {
+    const p = join(dir, comp);
+    if (last) {
+      if (await lstat(p).then(() => true, () => false)) yield p;
+    } else if (await isDirectory(p, true)) yield* walk(p, comps, i + 1, depth, o);
+    return;
+  }
+  const re = componentRegex(comp);
+  for (const name of await listDir(dir)) {
+    if (!re.test(name)) continue;
+    const p = join(dir, name);
+    if (last) yield p;
+    else if (await isDirectory(p, o.followLinks)) yield* walk(p, comps, i + 1, depth, o);
+  }
+}
+
+export function createLinuxFs(): EndpointFs {
+  return {
+    async *glob(patterns, o) {
+      const root = o.root || "/";
+      const expanded = patterns.flatMap(expandBraces);
+      const seen = expanded.length > 1 || expanded.some((p) => p.split("**").length > 2) ? new Set<string>() : undefined;
+      for (const pattern of expanded) {
+        for await (const path of walk("/", patternComponents(pattern, root), 0, 0, { signal: o.signal, followLinks: o.followLinks ?? false })) {
+          if (seen) {
+            if (seen.has(path)) continue;
+            seen.add(path);
+          }
+          const st = await lstat(path).catch(() => undefined);
+          if (st) yield fileInfo(path, st);
+        }
+      }
+    },
+
+    async stat(path) {
+      const st = await lstat(path).catch(() => undefined);
+      return st ? fileInfo(path, st) : undefined;
+    },
+
+    async *read(path, o) {
+      const fh = await open(path, "r");
+      try {
+        let pos = o.offset ?? 0;
+        let left = o.length ?? Number.MAX_SAFE_INTEGER;
+        while (left > 0) {
+          o.signal.throwIfAborted();
+          const buf = Buffer.allocUnsafe(Math.min(CHUNK, left));
+          const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+          if (bytesRead === 0) break;
+          pos += bytesRead;
+          left -= bytesRead;
+          yield buf.subarray(0, bytesRead);
+        }
+      } finally {
+        await fh.close();
+      }
+    },
+  };
+}

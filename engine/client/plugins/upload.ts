@@ -1,0 +1,45 @@
+// upload(): sends a file to the server as part of the running collection; the server stores it
+// with its SHA-256 under its data dir. Returns Velociraptor's upload dict.
+import { arg, defineFunction, OrderedDict } from "../../vql";
+import { agentHost } from "./host";
+import { accessorProblem } from "./values";
+
+export const uploadFunction = defineFunction({
+  name: "upload",
+  category: "client",
+  doc: "Uploads a file to the server within the current collection: returns {Path, Size, StoredSize, sha256, Components}.",
+  args: {
+    file: arg.string().required().doc("The file to upload."),
+    name: arg.string().doc("Name to store it under (default: the file's path)."),
+    accessor: arg.string().default("auto").doc("auto or file."),
+  },
+  permissions: ["FILESYSTEM_READ"],
+  platforms: ["client"],
+  async run({ file, name, accessor }, ctx) {
+    const host = agentHost(ctx.host);
+    const problem = accessorProblem(accessor, "upload");
+    if (problem) {
+      ctx.log("ERROR", problem);
+      return null;
+    }
+    if (!host.flow) {
+      ctx.log("ERROR", "upload: uploads only work inside a collection");
+      return null;
+    }
+    const stored = name || file;
+    try {
+      const r = await host.flow.responder.upload(stored, host.system.fs.read(file, { signal: ctx.signal }), host.flow.artifact);
+      return new OrderedDict([
+        ["Path", stored],
+        ["Size", r.size],
+        ["StoredSize", r.size],
+        ["sha256", r.sha256],
+        ["Components", stored.split("/").filter(Boolean)],
+      ]);
+    } catch (err) {
+      ctx.signal.throwIfAborted();
+      ctx.log("ERROR", `upload: ${(err as Error).message}`);
+      return null;
+    }
+  },
+});

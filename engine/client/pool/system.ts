@@ -1,0 +1,97 @@
+// A synthetic endpoint (pool mode): the EndpointSystem the agent builtins read, answered from a
+// profile. The file system holds a few well-known files per OS; execve() is not available.
+import type { EndpointSystem, FileInfo } from "../plugins/system";
+import { componentRegex, expandBraces } from "../plugins/linux/glob-pattern";
+import { syntheticProcesses } from "./processes";
+import type { Profile } from "./profiles";
+
+function files(p: Profile): Array<{ path: string; content: string }> {
+  if (p.os === "windows") {
+    return [
+      { path: "C:/Windows/System32/drivers/etc/hosts", content: "127.0.0.1 localhost\n" },
+      { path: "C:/Windows/System32/config/SAM", content: "SAM hive (synthetic)" },
+      ...p.users.map((u) => ({ path: `C:/Users/${u}/NTUSER.DAT`, content: `registry hive of ${u} (synthetic)` })),
+    ];
+  }
+  return [
+    { path: "/etc/hostname", content: `${p.hostname}\n` },
+    { path: "/etc/hosts", content: `127.0.0.1 localhost\n${p.ip} ${p.fqdn} ${p.hostname}\n` },
+    { path: "/etc/passwd", content: p.users.map((u, i) => `${u}:x:${u === "root" ? 0 : 1000 + i}:${u === "root" ? 0 : 1000 + i}::/home/${u}:/bin/bash`).join("\n") + "\n" },
+    ...p.users.map((u) => ({ path: `${p.os === "darwin" ? "/Users" : "/home"}/${u}/.bash_history`, content: "ls -la\nsudo systemctl status\n" })),
+  ];
+}
+
+function info(path: string, size: number, p: Profile): FileInfo {
+  const t = new Date(p.bootTime * 1000);
+  return { Name: path.slice(path.lastIndexOf("/") + 1), OSPath: path, Size: size, Mode: "-rw-r--r--", IsDir: false, IsLink: false, Mtime: t, Atime: t, Ctime: t, Btime: t };
+}
+
+function globMatch(pattern: string, path: string): boolean {
+  const re = pattern
+    .split("/")
+    .map((c) => (c === "**" ? ".*" : componentRegex(c).source.slice(1, -1)))
+    .join("/");
+  return new RegExp(`^${re}$`, "i").test(path);
+}
+
+export function createSyntheticSystem(p: Profile): EndpointSystem {
+  return {
+    async info() {
+      return {
+        Hostname: p.hostname,
+        Uptime: Math.max(0, Math.floor(Date.now() / 1000) - p.bootTime),
+        BootTime: p.bootTime,
+        Procs: 0,
+        OS: p.os,
+        Platform: p.platform,
+        PlatformFamily: p.os === "windows" ? (p.kind === "windows-server" ? "Server" : "Standalone Workstation") : p.platform,
+        PlatformVersion: p.platformVersion,
+        KernelVersion: p.kernelVersion,
+        VirtualizationSystem: "",
+        VirtualizationRole: "",
+        HostID: `${p.seed.toString(16).padStart(8, "0")}-synthetic`,
+        IsAdmin: true,
+        Fqdn: p.fqdn,
+        Architecture: p.architecture,
+      };
+    },
+    async *processes(signal) {
+      for (const proc of syntheticProcesses(p)) {
+        signal.throwIfAborted();
+        yield proc;
+      }
+    },
+    async *connections() {
+      yield { Pid: 4, Family: "IPv4", Type: "TCP", Status: "LISTEN", Laddr: { IP: "0.0.0.0", Port: p.os === "windows" ? 445 : 22 }, Raddr: { IP: "0.0.0.0", Port: 0 } };
+      yield { Pid: 8, Family: "IPv4", Type: "TCP", Status: "ESTABLISHED", Laddr: { IP: p.ip, Port: 49152 + (p.seed % 1000) }, Raddr: { IP: "10.0.0.10", Port: 443 } };
+    },
+    async users() {
+      return p.users.map((u, i) => ({ Name: u, Uid: u === "root" ? 0 : 1000 + i, Gid: u === "root" ? 0 : 1000 + i, Description: "", Homedir: p.os === "windows" ? `C:\\Users\\${u}` : `/home/${u}`, Shell: p.os === "windows" ? "" : "/bin/bash" }));
+    },
+    async interfaces() {
+      return [{ Index: 1, Name: p.os === "windows" ? "Ethernet" : p.os === "darwin" ? "en0" : "eth0", MTU: 1500, HardwareAddr: p.mac, Addrs: [`${p.ip}/16`] }];
+    },
+    async uptime() {
+      return Math.max(0, Math.floor(Date.now() / 1000) - p.bootTime);
+    },
+    fs: {
+      async *glob(patterns, o) {
+        const root = (o.root ?? "").replace(/\\/g, "/").replace(/\/$/, "");
+        for (const f of files(p)) {
+          o.signal.throwIfAborted();
+          if (patterns.flatMap(expandBraces).some((pat) => globMatch(pat.startsWith("/") || /^[A-Z]:/i.test(pat) || !root ? pat.replace(/\\/g, "/") : `${root}/${pat}`, f.path))) yield info(f.path, f.content.length, p);
+        }
+      },
+      async stat(path) {
+        const f = files(p).find((x) => x.path.toLowerCase() === path.replace(/\\/g, "/").toLowerCase());
+        return f ? info(f.path, f.content.length, p) : undefined;
+      },
+      async *read(path, o) {
+        const f = files(p).find((x) => x.path.toLowerCase() === path.replace(/\\/g, "/").toLowerCase());
+        if (!f) throw new Error(`${path}: no such file`);
+        const start = o.offset ?? 0;
+        yield Buffer.from(f.content).subarray(start, start + (o.length ?? f.content.length));
+      },
+    },
+  };
+}

@@ -1,0 +1,153 @@
+// A flow's way back to the server: rows batched per source (by count, size and time), log lines
+// batched, uploads cut into pieces, and statuses — all appended to the outbox in the order they
+// happen, so a source's rows always precede its status and the flow's final status comes last.
+import { createHash } from "node:crypto";
+import { LIMITS, type LogEntry, type SourceStatusMessage } from "../../protocol";
+import type { Outbox } from "../connection/outbox";
+
+export interface ResponderOptions {
+  maxBatchRows?: number;
+  targetBatchBytes?: number;
+  /** Rows wait at most this long before being sent. */
+  maxWaitMs?: number;
+  signal?: AbortSignal;
+}
+
+interface PendingRows {
+  artifact: string;
+  columns: string[];
+  rows: Record<string, unknown>[];
+  bytes: number;
+}
+
+export class FlowResponder {
+  private pending: PendingRows | undefined;
+  private logs: LogEntry[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private uploads = 0;
+  private uploadedBytes = 0;
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly maxRows: number;
+  private readonly maxBytes: number;
+  private readonly maxWaitMs: number;
+
+  constructor(
+    private readonly outbox: Outbox,
+    readonly flowId: string,
+    private readonly o: ResponderOptions & { maxUploadBytes?: number } = {},
+  ) {
+    this.maxRows = o.maxBatchRows ?? LIMITS.maxBatchRows;
+    this.maxBytes = o.targetBatchBytes ?? LIMITS.targetBatchBytes;
+    this.maxWaitMs = o.maxWaitMs ?? 1000;
+  }
+
+  /** Queues a row; the returned promise waits when the outbox is full (back-pressure). */
+  async row(artifact: string, columns: string[], row: Record<string, unknown>, size?: number): Promise<void> {
+    if (this.pending && this.pending.artifact !== artifact) await this.flushRows();
+    const bytes = size ?? JSON.stringify(row).length;
+    if (this.pending && this.pending.bytes + bytes > this.maxBytes) await this.flushRows();
+    const p = (this.pending ??= { artifact, columns: [], rows: [], bytes: 0 });
+    for (const c of columns) if (!p.columns.includes(c)) p.columns.push(c);
+    p.rows.push(row);
+    p.bytes += bytes;
+    if (p.rows.length >= this.maxRows || p.bytes >= this.maxBytes) await this.flushRows();
+    else this.arm();
+  }
+
+  log(level: LogEntry["level"], message: string, artifact?: string): void {
+    this.logs.push({ time: Date.now(), level, message: message.slice(0, 10_000), ...(artifact ? { artifact } : {}) });
+    if (this.logs.length >= 500) void this.enqueue(() => this.flushLogs());
+    else this.arm();
+  }
+
+  async sourceStatus(s: Omit<SourceStatusMessage, "type" | "seq" | "flowId">): Promise<void> {
+    await this.flush();
+    await this.append({ type: "source-status", flowId: this.flowId, ...s });
+  }
+
+  async flowStatus(state: "running" | "finished" | "error" | "timeout" | "cancelled", error?: string): Promise<void> {
+    await this.flush();
+    await this.append({ type: "flow-status", flowId: this.flowId, state, time: Date.now(), ...(error ? { error: error.slice(0, 10_000) } : {}) });
+  }
+
+  /**
+   * Sends a file in pieces; returns its size and SHA-256. Refuses (throws) when the flow's
+   * upload budget would be exceeded.
+   */
+  async upload(name: string, chunks: AsyncIterable<Uint8Array>, artifact?: string): Promise<{ uploadId: string; size: number; sha256: string }> {
+    await this.flush();
+    const uploadId = `U${++this.uploads}`;
+    const hash = createHash("sha256");
+    let offset = 0;
+    let buf = Buffer.alloc(0);
+    const limit = this.o.maxUploadBytes ?? Number.MAX_SAFE_INTEGER;
+    const sendPiece = async (data: Buffer, eof?: { size: number; sha256: string }) => {
+      await this.append({ type: "upload", flowId: this.flowId, uploadId, name, offset, data: data.toString("base64"), ...(eof ? { eof } : {}), ...(artifact ? { artifact } : {}) });
+      offset += data.length;
+    };
+    for await (const chunk of chunks) {
+      this.o.signal?.throwIfAborted();
+      if (this.uploadedBytes + offset + buf.length + chunk.length > limit) throw new Error(`the upload of ${name} goes over the collection's upload limit of ${limit} bytes`);
+      hash.update(chunk);
+      buf = buf.length ? Buffer.concat([buf, chunk]) : Buffer.from(chunk);
+      while (buf.length >= LIMITS.uploadChunkBytes) {
+        await sendPiece(buf.subarray(0, LIMITS.uploadChunkBytes));
+        buf = buf.subarray(LIMITS.uploadChunkBytes);
+      }
+    }
+    const sha256 = hash.digest("hex");
+    const size = offset + buf.length;
+    await sendPiece(buf, { size, sha256 });
+    this.uploadedBytes += size;
+    return { uploadId, size, sha256 };
+  }
+
+  /** Sends whatever is batched. */
+  flush(): Promise<void> {
+    return this.enqueue(async () => {
+      await this.flushRowsNow();
+      await this.flushLogs();
+    });
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm() {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.flush().catch(() => {});
+    }, this.maxWaitMs);
+  }
+
+  private flushRows(): Promise<void> {
+    return this.enqueue(() => this.flushRowsNow());
+  }
+
+  private async flushRowsNow() {
+    const p = this.pending;
+    if (!p || !p.rows.length) return;
+    this.pending = undefined;
+    await this.outbox.append({ type: "rows", flowId: this.flowId, artifact: p.artifact, columns: p.columns, rows: p.rows }, this.o.signal);
+  }
+
+  private async flushLogs() {
+    if (!this.logs.length) return;
+    const entries = this.logs.splice(0, 1000);
+    await this.outbox.append({ type: "log", flowId: this.flowId, entries });
+    if (this.logs.length) await this.flushLogs();
+  }
+
+  private async append(m: Parameters<Outbox["append"]>[0]) {
+    await this.enqueue(() => this.outbox.append(m));
+  }
+
+  /** Serialises outbox writes of this flow so their order is the order of the calls. */
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(fn, fn);
+    this.chain = next.catch(() => {});
+    return next;
+  }
+}

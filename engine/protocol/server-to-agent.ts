@@ -1,0 +1,113 @@
+// Messages the server sends to an agent (ServerToAgent), documented field by field. The agent
+// validates them with ServerToAgentSchema too: a server it does not understand is logged, not
+// obeyed.
+import { z } from "zod";
+
+const flowId = z.string().regex(/^F\.[0-9A-Z]{8,20}(\.H)?$/);
+
+/** First message on every connection: the agent signs `nonce` in its hello. */
+export const ChallengeSchema = z.object({
+  type: z.literal("challenge"),
+  /** The server's PROTOCOL_VERSION. */
+  version: z.number().int().positive(),
+  /** Random text the agent signs (proves it holds the key its client id derives from). */
+  nonce: z.string().min(16).max(200),
+  /** The server's software version, for logs. */
+  serverVersion: z.string().max(50),
+});
+
+/** The hello was accepted. */
+export const WelcomeSchema = z.object({
+  type: z.literal("welcome"),
+  clientId: z.string(),
+  /** True when this connection enrolled the client (first contact). */
+  enrolled: z.boolean(),
+  /** Highest seq the server has stored for this client: the agent drops those from its outbox. */
+  ackedSeq: z.number().int().nonnegative(),
+  /** How often the agent sends a heartbeat. */
+  heartbeatMs: z.number().int().positive(),
+  /** Largest message the server accepts from this agent. */
+  maxMessageBytes: z.number().int().positive(),
+});
+
+/** The hello was refused; the server closes the connection after this message. */
+export const RefusedSchema = z.object({
+  type: z.literal("refused"),
+  /**
+   * bad-token: enrolment needs the deployment token and this one is wrong or missing (permanent);
+   * bad-version: protocol versions differ (permanent); bad-identity: client id, key or signature
+   * do not match (permanent); busy: try again later (transient).
+   */
+  code: z.enum(["bad-token", "bad-version", "bad-identity", "busy"]),
+  /** One sentence for the agent's operator. */
+  message: z.string().max(1000),
+});
+
+/** One source of an artifact, as the agent runs it. */
+export const CollectSourceSchema = z.object({
+  /** `Artifact` or `Artifact/Source`: the name results are stored under. */
+  name: z.string().min(1).max(300),
+  /** VQL that must return a row for the source to run; absent means always run. */
+  precondition: z.string().max(100_000).optional(),
+  /** The VQL of the source. */
+  query: z.string().min(1).max(1_000_000),
+});
+
+/** Run a collection (a flow) of one or more artifacts. */
+export const CollectSchema = z.object({
+  type: z.literal("collect"),
+  flowId,
+  artifacts: z
+    .array(
+      z.object({
+        /** Artifact name, e.g. Linux.Sys.Pslist. */
+        name: z.string().min(1).max(300),
+        /** Parameter values (strings, as artifacts declare them) given to every source as scope variables. */
+        env: z.record(z.string(), z.unknown()),
+        sources: z.array(CollectSourceSchema).min(1).max(100),
+      }),
+    )
+    .min(1)
+    .max(100),
+  /** Per-source time limit. */
+  timeoutMs: z.number().int().positive(),
+  /** Per-source row limit. */
+  maxRows: z.number().int().positive(),
+  /** Total bytes this flow may upload. */
+  maxUploadBytes: z.number().int().nonnegative(),
+  /** Permissions of the user who started the collection (execve() needs EXECVE). */
+  permissions: z.array(z.string().max(50)).max(100),
+  /** Who started it, for the agent's log. */
+  creator: z.string().max(200),
+});
+
+/** Stop a running flow; the agent reports `cancelled`. */
+export const CancelSchema = z.object({
+  type: z.literal("cancel"),
+  flowId,
+  reason: z.string().max(1000).optional(),
+});
+
+/** Every message with seq <= `seq` is stored: the agent removes them from its outbox. */
+export const AckSchema = z.object({
+  type: z.literal("ack"),
+  seq: z.number().int().nonnegative(),
+});
+
+export const ServerToAgentSchema = z.discriminatedUnion("type", [
+  ChallengeSchema,
+  WelcomeSchema,
+  RefusedSchema,
+  CollectSchema,
+  CancelSchema,
+  AckSchema,
+]);
+
+export type Challenge = z.infer<typeof ChallengeSchema>;
+export type Welcome = z.infer<typeof WelcomeSchema>;
+export type Refused = z.infer<typeof RefusedSchema>;
+export type CollectSource = z.infer<typeof CollectSourceSchema>;
+export type CollectMessage = z.infer<typeof CollectSchema>;
+export type CancelMessage = z.infer<typeof CancelSchema>;
+export type AckMessage = z.infer<typeof AckSchema>;
+export type ServerToAgent = z.infer<typeof ServerToAgentSchema>;

@@ -1,0 +1,27 @@
+// The protocol's version and its limits, shared by the agent and the server. A hello with another
+// major version is refused with a clear message; limits are enforced by the server's gateway and
+// respected by the agent's responder (it splits batches to stay under them).
+
+/** Bumped on any incompatible change to a message; carried in the agent's hello. */
+export const PROTOCOL_VERSION = 1;
+
+export const LIMITS = {
+  /** Largest message an agent may send (bytes of JSON text); bigger ones close its connection. */
+  maxMessageBytes: 4 * 1024 * 1024,
+  /** Largest message the agent aims for when batching rows (leaves room under maxMessageBytes). */
+  targetBatchBytes: 512 * 1024,
+  /** Rows per batch the agent sends at most. */
+  maxBatchRows: 1000,
+  /** Raw bytes of file data per upload message (base64 makes it 4/3 larger on the wire). */
+  uploadChunkBytes: 256 * 1024,
+  /** Per-agent message rate: sustained messages per second, and the burst allowed above it. */
+  messagesPerSecond: 200,
+  messageBurst: 1000,
+  /** Per-agent byte rate: sustained bytes per second, and the burst allowed above it. */
+  bytesPerSecond: 16 * 1024 * 1024,
+  byteBurst: 64 * 1024 * 1024,
+  /** How long the server waits for the hello after the challenge. */
+  helloTimeoutMs: 15_000,
+  /** The agent's heartbeat interval (the server's welcome may change it). */
+  heartbeatMs: 30_000,
+} as const;

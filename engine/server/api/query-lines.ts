@@ -1,0 +1,54 @@
+// The query API's wire format: VqlEvents as a stream of JSON lines (rows in column order),
+// ending with a status line. It runs in the engine's module graph (reached through
+// engine.api), because rows are engine/vql values that the app bundle's copy of the classes
+// would not recognise.
+import { OrderedDict, toJsonText, type VqlEvent } from "../../vql";
+
+const FLUSH_BYTES = 64 * 1024;
+
+export function queryLines(events: AsyncIterable<VqlEvent>): ReadableStream<Uint8Array> {
+  const enc = new TextEncoder();
+  const it = events[Symbol.asyncIterator]();
+  let rows = 0;
+  let errors = 0;
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (done) return controller.close();
+      let out = "";
+      try {
+        while (out.length < FLUSH_BYTES) {
+          const r = await it.next();
+          if (r.done) {
+            out += JSON.stringify({ type: "status", ok: errors === 0, rows, errors }) + "\n";
+            done = true;
+            break;
+          }
+          const e = r.value;
+          if (e.kind === "row") {
+            rows++;
+            const columns = e.row instanceof OrderedDict ? e.row.keys() : Object.keys(e.row as object);
+            out += `{"type":"row","statement":${e.statement},"columns":${JSON.stringify(columns)},"row":${toJsonText(e.row)}}\n`;
+            if (out.length >= FLUSH_BYTES) break;
+          } else if (e.kind === "log") {
+            if (e.level === "ERROR") errors++;
+            out += JSON.stringify({ type: "log", level: e.level, message: e.message, ...(e.code ? { code: e.code } : {}), time: e.time }) + "\n";
+            break;
+          } else if (e.kind === "select-end") {
+            out += JSON.stringify({ type: "select-end", statement: e.statement, rows: e.rows, truncated: e.truncated }) + "\n";
+            break;
+          }
+        }
+      } catch (err) {
+        out += JSON.stringify({ type: "status", ok: false, rows, errors: errors + 1, error: (err as Error).message }) + "\n";
+        done = true;
+      }
+      if (out) controller.enqueue(enc.encode(out));
+      if (done) controller.close();
+    },
+    async cancel() {
+      done = true;
+      await it.return?.();
+    },
+  });
+}

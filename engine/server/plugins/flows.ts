@@ -1,0 +1,134 @@
+// Server VQL builtins for collections: collect_client(), flows(), source(), cancel_flow().
+import { arg, definePlugin, defineFunction, OrderedDict, type Builtin } from "../../vql";
+import { flowToVql } from "../mappers/flows";
+import { guarded } from "./clients";
+import { serverHost } from "./host";
+
+/** A JSON value (from storage) as VQL values: objects become ordered dicts. */
+function toVql(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(toVql);
+  if (v && typeof v === "object") return new OrderedDict(Object.entries(v).map(([k, x]) => [k, toVql(x)]));
+  return v;
+}
+
+export const collectClientFunction = defineFunction({
+  name: "collect_client",
+  category: "server",
+  doc: "Starts a collection of artifacts on a client (sent at once when it is online, else when it connects); returns the request with its flow_id.",
+  args: {
+    client_id: arg.string().required().doc("The client to collect from."),
+    artifacts: arg.list(arg.string()).required().doc("Artifact names."),
+    env: arg.dict().doc("Parameter values for the artifacts."),
+    spec: arg.dict().doc("Per-artifact parameters: {Artifact: {Param: value}}."),
+    timeout: arg.int().default(600).min(1).doc("Seconds each source may run."),
+    max_rows: arg.int().default(1_000_000).min(1).doc("Rows each source may return."),
+    max_upload_bytes: arg.int().min(0).doc("Bytes the collection may upload."),
+  },
+  permissions: ["COLLECT_CLIENT"],
+  platforms: ["server"],
+  async run({ client_id, artifacts, env, spec, timeout, max_rows, max_upload_bytes }, ctx) {
+    const { principal, engine } = serverHost(ctx.host);
+    const parameters: Record<string, unknown> = {};
+    if (spec) for (const k of spec.keys()) parameters[k] = plain(spec.get(k));
+    else if (env) for (const k of env.keys()) parameters[k] = plain(env.get(k));
+    const flow = await guarded(ctx, () => engine.flows.collect(principal, { clientId: client_id, artifacts, parameters, timeoutSec: timeout, maxRows: max_rows, maxUploadBytes: max_upload_bytes }), null);
+    if (!flow) return null;
+    return new OrderedDict([
+      ["client_id", flow.clientId],
+      ["flow_id", flow.flowId],
+      ["request", toVql(flowToVql(flow).request)],
+    ]);
+  },
+});
+
+function plain(v: unknown): unknown {
+  if (v instanceof OrderedDict) return Object.fromEntries(v.keys().map((k) => [k, plain(v.get(k))]));
+  return v;
+}
+
+export const flowsPlugin = definePlugin({
+  name: "flows",
+  category: "server",
+  doc: "A client's collections, newest first (or one with flow_id): session_id, state, artifacts_with_results, total_collected_rows, times in µs, request.",
+  args: {
+    client_id: arg.string().required().doc("The client."),
+    flow_id: arg.string().doc("Just this flow."),
+  },
+  permissions: ["READ_RESULTS"],
+  platforms: ["server"],
+  async *run({ client_id, flow_id }, ctx) {
+    const { principal, engine } = serverHost(ctx.host);
+    if (flow_id) {
+      const f = await guarded(ctx, () => engine.flows.get(principal, client_id, flow_id), null);
+      if (f) yield toVql(flowToVql(f));
+      return;
+    }
+    for (let offset = 0; ; offset += 500) {
+      ctx.signal.throwIfAborted();
+      const page = await guarded(ctx, () => engine.flows.list(principal, client_id, { offset, limit: 500 }), null);
+      if (!page) return;
+      for (const f of page.items) yield toVql(flowToVql(f));
+      if (page.items.length < 500) return;
+    }
+  },
+});
+
+export const sourcePlugin = definePlugin({
+  name: "source",
+  category: "server",
+  doc: "The rows a collection stored for an artifact (or `Artifact/Source`). client_id, flow_id and artifact default to the ClientId, FlowId and ArtifactName variables.",
+  args: {
+    client_id: arg.string().doc("The client (default: the ClientId variable)."),
+    flow_id: arg.string().doc("The flow (default: the FlowId variable)."),
+    artifact: arg.string().doc("Artifact name, or Artifact/Source (default: the ArtifactName variable)."),
+    source: arg.string().doc("Source name within the artifact."),
+    start_row: arg.int().default(0).min(0).doc("First row."),
+    limit: arg.int().min(0).doc("Rows at most."),
+  },
+  permissions: ["READ_RESULTS"],
+  platforms: ["server"],
+  async *run(a, ctx) {
+    const { principal, engine } = serverHost(ctx.host);
+    const clientId = a.client_id ?? String((await ctx.lookup("ClientId")) ?? "");
+    const flowId = a.flow_id ?? String((await ctx.lookup("FlowId")) ?? "");
+    let artifact = a.artifact ?? String((await ctx.lookup("ArtifactName")) ?? "");
+    if (a.source) artifact = `${artifact}/${a.source}`;
+    if (!clientId || !flowId || !artifact) {
+      ctx.log("ERROR", "source: needs client_id, flow_id and artifact");
+      return;
+    }
+    let offset = a.start_row;
+    let left = a.limit ?? Number.MAX_SAFE_INTEGER;
+    while (left > 0) {
+      ctx.signal.throwIfAborted();
+      const page = await guarded(ctx, () => engine.flows.results(principal, { clientId, flowId, artifact, offset, limit: Math.min(1000, left) }), null);
+      if (!page) return;
+      for (const row of page.rows) {
+        const keys = [...page.columns, ...Object.keys(row).filter((k) => !page.columns.includes(k))];
+        yield new OrderedDict(keys.filter((k) => k in row).map((k) => [k, toVql(row[k])]));
+      }
+      if (page.rows.length < Math.min(1000, left)) return;
+      offset += page.rows.length;
+      left -= page.rows.length;
+    }
+  },
+});
+
+export const cancelFlowFunction = defineFunction({
+  name: "cancel_flow",
+  category: "server",
+  doc: "Cancels a collection that has not ended; returns {flow_id, state}.",
+  args: {
+    client_id: arg.string().required().doc("The client."),
+    flow_id: arg.string().required().doc("The flow to cancel."),
+  },
+  permissions: ["COLLECT_CLIENT"],
+  platforms: ["server"],
+  async run({ client_id, flow_id }, ctx) {
+    const { principal, engine } = serverHost(ctx.host);
+    const f = await guarded(ctx, () => engine.flows.cancel(principal, client_id, flow_id), null);
+    return f ? new OrderedDict([["flow_id", f.flowId], ["state", f.state]]) : null;
+  },
+});
+
+export const flowBuiltins: readonly Builtin[] = [collectClientFunction, flowsPlugin, sourcePlugin, cancelFlowFunction];

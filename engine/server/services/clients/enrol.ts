@@ -1,0 +1,120 @@
+// Agent authentication and enrolment (for the gateway), the deployment token, and last-seen
+// times batched into one UPDATE every few seconds.
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { setInterval as every } from "node:timers/promises";
+import { queries } from "../../../../drizzle";
+import { createBatcher } from "../batcher";
+import { requirePermission, type AgentHelloResult, type Principal, type ServiceDeps } from "../types";
+
+type HelloRequest = { clientId: string; publicKey: string; token?: string; agentName: string; agentVersion: string; ip: string };
+
+const TOUCH_FLUSH_MS = 5_000;
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function startEnrolment(deps: ServiceDeps, signal: AbortSignal) {
+  const { db } = deps.database;
+  const listeners = new Set<(clientId: string) => void>();
+  let token: Promise<string> | undefined;
+  let seen = new Set<string>();
+
+  // Hellos are answered in batches: thousands of agents reconnecting after a restart cost a
+  // few statements, not three each.
+  const hellos = createBatcher<HelloRequest, AgentHelloResult>(answerHellos, { maxWaitMs: 10, maxItems: 1000 });
+
+  async function answerHellos(batch: HelloRequest[]): Promise<AgentHelloResult[]> {
+    const at = deps.clock.now();
+    const known = await queries.getClientsForHello(db, [...new Set(batch.map((h) => h.clientId))]);
+    const expected = batch.some((h) => !known.has(h.clientId)) ? await ensureDeploymentToken() : "";
+    const results: AgentHelloResult[] = [];
+    const reconnects: HelloRequest[] = [];
+    const enrols: HelloRequest[] = [];
+    for (const h of batch) {
+      const k = known.get(h.clientId);
+      if (k) {
+        if (k.publicKey !== h.publicKey) results.push({ ok: false, code: "bad-identity", message: "this client id is enrolled with another key" });
+        else {
+          reconnects.push(h);
+          results.push({ ok: true, enrolled: false, ackedSeq: k.ackedSeq });
+        }
+      } else if (!h.token) results.push({ ok: false, code: "bad-token", message: "enrolling a new client needs the deployment token (talon client --token)" });
+      else if (!sameText(h.token, expected)) results.push({ ok: false, code: "bad-token", message: "the deployment token is wrong; copy it from the Clients page" });
+      else {
+        enrols.push(h);
+        results.push({ ok: true, enrolled: true, ackedSeq: 0 });
+      }
+    }
+    await queries.updateClientsOnConnect(db, reconnects, at);
+    const unique = [...new Map(enrols.map((h) => [h.clientId, h])).values()];
+    const created = await queries.createClients(db, unique.map((h) => ({ clientId: h.clientId, publicKey: h.publicKey, agentName: h.agentName, agentVersion: h.agentVersion, ip: h.ip, at })));
+    // A client enrolled twice in one batch (or by another process first) is enrolled once.
+    const announced = new Set<string>();
+    batch.forEach((h, i) => {
+      const r = results[i]!;
+      if (!r.ok || !r.enrolled) return;
+      if (!created.has(h.clientId) || announced.has(h.clientId)) {
+        results[i] = { ok: true, enrolled: false, ackedSeq: 0 };
+        return;
+      }
+      announced.add(h.clientId);
+    });
+    for (const id of announced) {
+      for (const l of listeners) {
+        try {
+          l(id);
+        } catch (err) {
+          deps.log.error("enrolment listener failed", { error: (err as Error).message });
+        }
+      }
+    }
+    return results;
+  }
+
+  function ensureDeploymentToken(): Promise<string> {
+    token ??= (async () => (await queries.getActiveDeploymentToken(db)) ?? (await queries.createDeploymentToken(db, `dt_${randomBytes(24).toString("base64url")}`)))();
+    token.catch(() => (token = undefined));
+    return token;
+  }
+
+  async function flushTouches() {
+    if (!seen.size) return;
+    const ids = [...seen];
+    seen = new Set();
+    await queries.touchClients(db, ids, deps.clock.now()).catch((err) => deps.log.warn("could not update last-seen times", { error: (err as Error).message }));
+  }
+
+  (async () => {
+    try {
+      for await (const _ of every(TOUCH_FLUSH_MS, undefined, { signal })) await flushTouches();
+    } catch {
+      // aborted: the engine is closing
+    }
+  })();
+
+  return {
+    ensureDeploymentToken,
+    flushTouches,
+
+    async deploymentToken(actor: Principal) {
+      requirePermission(actor, "SERVER_ADMIN");
+      return ensureDeploymentToken();
+    },
+
+    agentHello(p: HelloRequest): Promise<AgentHelloResult> {
+      return hellos.add(p);
+    },
+
+    touch(clientId: string) {
+      seen.add(clientId);
+    },
+
+    onEnrolled(listener: (clientId: string) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

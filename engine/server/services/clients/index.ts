@@ -1,0 +1,1 @@
+export { startClients } from "./start";

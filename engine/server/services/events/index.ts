@@ -1,0 +1,1 @@
+export { startEvents } from "./start";

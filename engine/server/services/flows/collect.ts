@@ -1,0 +1,124 @@
+// collect(): resolves the artifacts, checks permissions, compiles their sources with parameter
+// values into the request the agent runs, stores the flow (WAITING) and sends it at once when
+// the client is connected.
+import { queries } from "../../../../drizzle";
+import { parseClientId } from "../../../protocol";
+import { createFlowIdSource } from "./flow-ids";
+import { requirePermission, ServiceError, type ArtifactDefinition, type ArtifactSource, type CollectRequest, type Principal, type ServiceDeps } from "../types";
+import type { StoredRequest } from "./request";
+
+export const DEFAULT_TIMEOUT_SEC = 600;
+export const DEFAULT_MAX_ROWS = 1_000_000;
+export const DEFAULT_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
+
+/** Source result names: `Artifact` for one unnamed source, else `Artifact/Source` (or `/N`). */
+export function compileArtifact(def: ArtifactDefinition, env: Record<string, unknown>): StoredRequest["compiled"][number] {
+  const unnamed = def.sources.filter((s) => !s.name).length;
+  return {
+    name: def.name,
+    env,
+    sources: def.sources.map((s, i) => {
+      const name = s.name ? `${def.name}/${s.name}` : unnamed === 1 && def.sources.length === 1 ? def.name : `${def.name}/${i}`;
+      const precondition = s.precondition ?? def.precondition;
+      return precondition ? { name, precondition, query: s.query } : { name, query: s.query };
+    }),
+  };
+}
+
+/** The caller's values for one artifact: `{Artifact: {...}}` per artifact, or one flat object for all. */
+export function givenFor(def: ArtifactDefinition, given: Record<string, unknown> | undefined, names: string[]): Record<string, unknown> {
+  if (!given) return {};
+  const perArtifact = names.some((n) => given[n] && typeof given[n] === "object" && !Array.isArray(given[n]));
+  return perArtifact ? ((given[def.name] as Record<string, unknown> | undefined) ?? {}) : given;
+}
+
+/** Parameter values for one artifact: the repository's typed resolution, else defaults then given values. */
+export function parametersFor(source: ArtifactSource | undefined, def: ArtifactDefinition, given: Record<string, unknown>): Record<string, unknown> {
+  if (source?.resolveParameters) {
+    const r = source.resolveParameters(def.name, given);
+    if (!r.ok) throw new ServiceError("bad_request", r.error);
+    return r.env;
+  }
+  const out: Record<string, unknown> = {};
+  for (const p of def.parameters) if (p.default !== undefined) out[p.name] = p.default;
+  for (const [k, v] of Object.entries(given)) out[k] = v;
+  return out;
+}
+
+export async function resolveArtifacts(source: ArtifactSource | undefined, names: string[], actor: Principal): Promise<ArtifactDefinition[]> {
+  if (!names.length) throw new ServiceError("bad_request", "name at least one artifact to collect");
+  const defs: ArtifactDefinition[] = [];
+  for (const name of names) {
+    const def = source ? await source.get(String(name)) : undefined;
+    if (!def) throw new ServiceError("not_found", `no artifact named ${name}`);
+    const type = (def.type || "CLIENT").toUpperCase();
+    if (type !== "CLIENT") throw new ServiceError("bad_request", `${def.name} is a ${type} artifact; only CLIENT artifacts are collected from clients`);
+    if (!def.sources.length) throw new ServiceError("bad_request", `${def.name} has no sources`);
+    for (const perm of def.requiredPermissions ?? []) {
+      if (!actor.permissions.has(perm as never)) throw new ServiceError("forbidden", `collecting ${def.name} needs the ${perm} permission`);
+    }
+    defs.push(def);
+  }
+  return defs;
+}
+
+export function startCollect(deps: ServiceDeps, p: { artifacts?: ArtifactSource; dispatch(flowId: string, clientId: string, req: StoredRequest): void; changed(clientId: string, flowId: string): void }) {
+  const { db } = deps.database;
+  const nextFlowId = createFlowIdSource(() => deps.clock.now().getTime());
+
+  /** Checks permissions and compiles what the agent will run. */
+  async function prepare(actor: Principal, r: Omit<CollectRequest, "clientId">): Promise<StoredRequest> {
+    requirePermission(actor, "COLLECT_CLIENT");
+    const names = [...new Set((r.artifacts ?? []).map(String))];
+    const defs = await resolveArtifacts(p.artifacts, names, actor);
+    const parameters: StoredRequest["parameters"] = {};
+    const compiled = defs.map((def) => {
+      const env = parametersFor(p.artifacts, def, givenFor(def, r.parameters, names));
+      parameters[def.name] = env;
+      return compileArtifact(def, env);
+    });
+    const timeoutSec = r.timeoutSec && r.timeoutSec > 0 ? r.timeoutSec : DEFAULT_TIMEOUT_SEC;
+    return {
+      artifacts: defs.map((d) => d.name),
+      parameters,
+      compiled,
+      timeoutMs: Math.max(1, Math.round(timeoutSec * 1000)),
+      maxRows: r.maxRows && r.maxRows > 0 ? Math.trunc(r.maxRows) : DEFAULT_MAX_ROWS,
+      maxUploadBytes: r.maxUploadBytes !== undefined && r.maxUploadBytes >= 0 ? Math.trunc(r.maxUploadBytes) : DEFAULT_MAX_UPLOAD_BYTES,
+      permissions: [...actor.permissions],
+      creator: r.creator || actor.username,
+    };
+  }
+
+  /** Stores one WAITING flow per client in one statement and sends each to its agent if online. */
+  async function createFor(clientIds: string[], req: StoredRequest): Promise<Array<{ flowId: string; clientId: string; createdAt: Date }>> {
+    const at = deps.clock.now();
+    const flows = clientIds.map((clientId) => ({ flowId: nextFlowId() as string, clientId }));
+    await queries.createFlows(db, { flows, creator: req.creator, request: req as unknown as Record<string, unknown>, at });
+    for (const f of flows) {
+      p.dispatch(f.flowId, f.clientId, req);
+      p.changed(f.clientId, f.flowId);
+    }
+    return flows.map((f) => ({ ...f, createdAt: at }));
+  }
+
+  return {
+    async collect(actor: Principal, r: CollectRequest) {
+      requirePermission(actor, "COLLECT_CLIENT");
+      const clientId = parseClientId(r.clientId);
+      if (!clientId) throw new ServiceError("bad_request", `\`${r.clientId}\` is not a client id (C. followed by 16 hex digits)`);
+      if (!(await queries.getClient(db, clientId))) throw new ServiceError("not_found", `no client ${clientId}`);
+      const req = await prepare(actor, r);
+      const [flow] = await createFor([clientId], req);
+      return flow!;
+    },
+
+    async collectMany(actor: Principal, r: Omit<CollectRequest, "clientId"> & { clientIds: string[] }) {
+      requirePermission(actor, "COLLECT_CLIENT");
+      const ids = [...new Set(r.clientIds.map((c) => parseClientId(c)).filter((c): c is NonNullable<typeof c> => Boolean(c)))];
+      const req = await prepare(actor, r);
+      const existing = await queries.existingClientIds(db, ids);
+      return createFor(existing, req);
+    },
+  };
+}

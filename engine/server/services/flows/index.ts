@@ -1,0 +1,2 @@
+export { startFlows } from "./start";
+export { repositorySource } from "./repository-source";

@@ -1,0 +1,220 @@
+// The single writer of agent data. Gateway connections hand messages to receive(); one loop
+// takes everything queued (up to a batch limit), drops what is already stored (seq at or below
+// the client's acknowledged seq), writes the rest in one transaction together with the new
+// acknowledged seqs and the System.Flow.Completion events of flows that became final, then
+// resolves each message's promise (the gateway acks it). A message is therefore stored exactly
+// once however often the agent resends it, and a completion is published only after the flow's
+// results are stored.
+import { queries, type FlowRecord } from "../../../../drizzle";
+import type { FlowMessage } from "../../../protocol";
+import type { EventRow, EventsService, ServiceDeps } from "../types";
+import { completionEvent } from "../../mappers/flows";
+import { toFlowSummary } from "./mappers";
+import { readRequest } from "./request";
+import type { UploadStore } from "./uploads";
+
+const MAX_BATCH_MESSAGES = 5000;
+/** How long the writer lets messages gather before a batch that is not full (fewer, larger transactions). */
+const GATHER_MS = 25;
+const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+const MAX_LOGS_PER_FLOW = 100_000;
+const FINAL = new Set(["FINISHED", "ERROR", "CANCELLED", "TIMEOUT"]);
+const FINAL_OF = { finished: "FINISHED", error: "ERROR", timeout: "TIMEOUT", cancelled: "CANCELLED" } as const;
+
+interface Item {
+  clientId: string;
+  message: FlowMessage;
+  bytes: number;
+  resolve(seq: number): void;
+  reject(err: Error): void;
+}
+
+export interface IngestHooks {
+  /** A flow changed (rows, state): for live UI updates. */
+  changed(clientId: string, flowId: string): void;
+  /** Flows that reached a final state, after commit (interrogation reads its results then). */
+  completed(flows: FlowRecord[]): void;
+}
+
+export function startIngest(deps: ServiceDeps, p: { events: EventsService; uploads: UploadStore; hooks: IngestHooks }) {
+  const { db } = deps.database;
+  let queue: Item[] = [];
+  let running: Promise<void> | undefined;
+  const idle: Array<() => void> = [];
+
+  function receive(clientId: string, message: FlowMessage, bytes = 0): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      queue.push({ clientId, message, bytes, resolve, reject });
+      running ??= loop().finally(() => {
+        running = undefined;
+        if (queue.length) running = loop();
+        else for (const f of idle.splice(0)) f();
+      });
+    });
+  }
+
+  async function loop() {
+    while (queue.length) {
+      if (queue.length < MAX_BATCH_MESSAGES) await new Promise((r) => setTimeout(r, GATHER_MS));
+      let bytes = 0;
+      let n = 0;
+      while (n < queue.length && n < MAX_BATCH_MESSAGES && bytes < MAX_BATCH_BYTES) bytes += queue[n++]!.bytes;
+      const batch = queue.slice(0, n);
+      queue = queue.slice(n);
+      try {
+        await writeBatch(batch);
+      } catch (err) {
+        deps.log.error("storing agent data failed; agents will resend", { messages: batch.length, error: (err as Error).message });
+        for (const it of batch) it.reject(err as Error);
+      }
+    }
+  }
+
+  async function writeBatch(items: Item[]) {
+    const acked = await queries.getAckedSeqs(db, [...new Set(items.map((i) => i.clientId))]);
+    const fresh: Item[] = [];
+    for (const it of items) {
+      const a = acked.get(it.clientId);
+      if (a === undefined || it.message.seq <= a) continue;
+      acked.set(it.clientId, it.message.seq);
+      fresh.push(it);
+    }
+    const { flows, sourceRows } = await queries.getFlowsForIngest(db, [...new Set(fresh.map((i) => i.message.flowId))]);
+    const b = await buildBatch(fresh, flows, sourceRows);
+    b.acks = [...new Set(fresh.map((i) => i.clientId))].map((clientId) => ({ clientId, seq: acked.get(clientId)! }));
+    let stored: EventRow[] = [];
+    let finalized: FlowRecord[] = [];
+    await queries.inTransaction(db, async (tx) => {
+      finalized = await queries.writeIngestBatch(tx, b);
+      if (finalized.length) {
+        const sources = await queries.getFlowSources(tx, finalized.map((f) => f.flowId));
+        const at = deps.clock.now();
+        const rows = await queries.insertEvents(
+          tx,
+          finalized.map((f) => ({ queue: "System.Flow.Completion", at, clientId: f.clientId, payload: completionEvent(toFlowSummary(f, sources), at) })),
+        );
+        stored = rows.map((r) => ({ id: r.id, queue: r.queue, at: r.at, clientId: r.clientId, payload: r.payload }));
+      }
+    });
+    for (const it of items) it.resolve(it.message.seq);
+    p.events.notifyStored(stored);
+    if (finalized.length) p.hooks.completed(finalized);
+    const touched = new Set<string>();
+    for (const it of fresh) {
+      const key = `${it.clientId} ${it.message.flowId}`;
+      if (!touched.has(key)) {
+        touched.add(key);
+        p.hooks.changed(it.clientId, it.message.flowId);
+      }
+    }
+  }
+
+  async function buildBatch(items: Item[], flows: Map<string, FlowRecord>, sourceRows: Map<string, { rows: number; columns: string[] }>): Promise<queries.IngestBatch> {
+    const b: queries.IngestBatch = { rows: [], logs: [], sources: [], flows: [], uploads: [], finals: [], acks: [] };
+    const now = deps.clock.now().toISOString();
+    const flowAgg = new Map<string, queries.IngestFlow>();
+    const sourceAgg = new Map<string, queries.IngestSource>();
+    const logCount = new Map<string, number>();
+    const finalIn = new Set<string>();
+
+    const aggFor = (flowId: string) => {
+      let a = flowAgg.get(flowId);
+      if (!a) flowAgg.set(flowId, (a = { flowId, addRows: 0, addLogs: 0, addUploadFiles: 0, addUploadBytes: 0, withResults: [], activeAt: now }));
+      return a;
+    };
+    const sourceFor = (flowId: string, artifact: string) => {
+      const key = `${flowId}\u0000${artifact}`;
+      let s = sourceAgg.get(key);
+      if (!s) {
+        const known = sourceRows.get(key);
+        sourceAgg.set(key, (s = { flowId, artifact, columns: [...(known?.columns ?? [])], addRows: 0 }));
+        if (!known) sourceRows.set(key, { rows: 0, columns: [] });
+      }
+      return s;
+    };
+
+    for (const { clientId, message: m } of items) {
+      const flow = flows.get(m.flowId);
+      if (!flow || flow.clientId !== clientId) {
+        deps.log.warn("agent sent data for a flow it does not have; dropped", { clientId, flowId: m.flowId, type: m.type });
+        continue;
+      }
+      if (FINAL.has(flow.state) || finalIn.has(m.flowId)) {
+        deps.log.warn("agent sent data for a finished flow; dropped", { clientId, flowId: m.flowId, type: m.type, state: flow.state });
+        continue;
+      }
+      const agg = aggFor(m.flowId);
+      switch (m.type) {
+        case "rows": {
+          const s = sourceFor(m.flowId, m.artifact);
+          const counter = sourceRows.get(`${m.flowId}\u0000${m.artifact}`)!;
+          for (const c of m.columns) if (!s.columns.includes(c)) s.columns.push(c);
+          for (const row of m.rows) b.rows.push({ flowId: m.flowId, artifact: m.artifact, ordinal: counter.rows++, row });
+          s.addRows += m.rows.length;
+          agg.addRows += m.rows.length;
+          if (!agg.withResults.includes(m.artifact)) agg.withResults.push(m.artifact);
+          break;
+        }
+        case "log": {
+          let n = logCount.get(m.flowId) ?? Number(flow.totalLogs);
+          for (const e of m.entries) {
+            if (n >= MAX_LOGS_PER_FLOW) break;
+            b.logs.push({ flowId: m.flowId, ordinal: n++, at: new Date(e.time).toISOString(), level: e.level, message: e.message, artifact: e.artifact ?? "" });
+            agg.addLogs++;
+          }
+          logCount.set(m.flowId, n);
+          break;
+        }
+        case "source-status": {
+          const s = sourceFor(m.flowId, m.artifact);
+          s.state = m.state;
+          s.error = m.error ?? "";
+          s.truncated = m.truncated ?? false;
+          s.durationMs = Math.round(m.durationMs);
+          break;
+        }
+        case "flow-status": {
+          if (m.state === "running") agg.startedAt ??= now;
+          else {
+            agg.startedAt ??= flow.startedAt ? undefined : now;
+            b.finals.push({ flowId: m.flowId, state: FINAL_OF[m.state], status: m.error ?? "", at: now });
+            finalIn.add(m.flowId);
+          }
+          break;
+        }
+        case "upload": {
+          const limit = readRequest(flow.request).maxUploadBytes;
+          const data = Buffer.from(m.data, "base64");
+          if (m.offset + data.length > limit) {
+            deps.log.warn("upload over the flow's limit; dropped", { clientId, flowId: m.flowId, name: m.name });
+            break;
+          }
+          await p.uploads.writePiece(m.flowId, m.uploadId, m.offset, data);
+          if (m.eof) {
+            try {
+              const { storedPath } = await p.uploads.finish(m.flowId, m.uploadId, m.eof);
+              b.uploads.push({ flowId: m.flowId, uploadId: m.uploadId, name: m.name, size: m.eof.size, sha256: m.eof.sha256, storedPath, artifact: m.artifact ?? "" });
+              agg.addUploadFiles++;
+              agg.addUploadBytes += m.eof.size;
+            } catch (err) {
+              deps.log.warn("upload rejected", { clientId, flowId: m.flowId, error: (err as Error).message });
+            }
+          }
+          break;
+        }
+      }
+    }
+    b.flows = [...flowAgg.values()];
+    b.sources = [...sourceAgg.values()];
+    return b;
+  }
+
+  return {
+    receive,
+    drain(): Promise<void> {
+      if (!running && !queue.length) return Promise.resolve();
+      return new Promise<void>((resolve) => idle.push(resolve));
+    },
+    queued: () => queue.length,
+  };
+}

@@ -1,0 +1,1 @@
+export { startInterrogation, INTERROGATION_ARTIFACT, INTERROGATOR } from "./start";
