@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { queries } from "../../../../drizzle";
 import { testDatabaseTargets } from "../../../../drizzle/testing";
 import type { Database } from "../../../../drizzle";
 import { createLogger } from "../../log";
@@ -79,6 +80,28 @@ for (const target of testDatabaseTargets()) {
       await expect(accounts.createUser(SYSTEM_PRINCIPAL, { username: "bob", password: "short", role: "reader" })).rejects.toThrow(/at least 8/);
       await accounts.createUser(SYSTEM_PRINCIPAL, { username: "bob", password: "longenough", role: "analyst" });
       await expect(accounts.createUser(SYSTEM_PRINCIPAL, { username: "bob", password: "longenough", role: "reader" })).rejects.toMatchObject({ code: "conflict" });
+    });
+
+    it("a lookup that overlaps sign-out does not bring the session back from the cache", async () => {
+      const s = await accounts.signIn("bob", "longenough", meta);
+      if (!s.ok) throw new Error(s.reason);
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const real = queries.getSessionWithUser;
+      const spy = vi.spyOn(queries, "getSessionWithUser").mockImplementationOnce(async (...a) => {
+        const found = await real(...a); // reads the session while it still exists
+        await gate; // ...and finishes only after the sign-out
+        return found;
+      });
+      try {
+        const slow = accounts.resolveSession(s.token);
+        await accounts.signOut(s.token);
+        release();
+        expect(await slow).toBeUndefined();
+        expect(await accounts.resolveSession(s.token)).toBeUndefined();
+      } finally {
+        spy.mockRestore();
+      }
     });
 
     it("sessions expire after the idle time", async () => {

@@ -18,7 +18,13 @@ export function startSessions(deps: ServiceDeps, audit: AuditService) {
   // A real hash, so an unknown user name costs the same time as a wrong password.
   let dummyHash: Promise<string> | undefined;
 
+  // Bumped after every change that can end or alter a session (sign-out, disable, role
+  // change), once the database already reflects it. A lookup that overlapped such a change
+  // may have read the old state, so it is repeated instead of cached.
+  let generation = 0;
+
   function evictUser(userId: string) {
+    generation++;
     for (const [k, v] of cache) if (v.principal.userId === userId) cache.delete(k);
   }
 
@@ -56,30 +62,37 @@ export function startSessions(deps: ServiceDeps, audit: AuditService) {
   async function resolveSession(token: string): Promise<Principal | undefined> {
     if (!token || token.length > 200) return undefined;
     const id = sha256Hex(token);
-    const t = now().getTime();
     const hit = cache.get(id);
-    if (hit && hit.until > t) return hit.principal;
-    const s = await queries.getSessionWithUser(db, id, now());
-    if (!s || s.user.disabled) {
-      cache.delete(id);
-      return undefined;
+    if (hit && hit.until > now().getTime()) return hit.principal;
+    for (;;) {
+      const seen = generation;
+      const principal = await lookupSession(id);
+      if (seen !== generation) continue;
+      if (principal) cache.set(id, { principal, until: now().getTime() + CACHE_MS });
+      else cache.delete(id);
+      return principal;
     }
+  }
+
+  async function lookupSession(id: string): Promise<Principal | undefined> {
+    const t = now().getTime();
+    const s = await queries.getSessionWithUser(db, id, now());
+    if (!s || s.user.disabled) return undefined;
     if (t - s.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
       // Sliding expiry, bounded by the hard maximum counted from the session's creation.
       const until = Math.min(t + deps.config.sessionIdleMs, s.createdAt.getTime() + deps.config.sessionMaxMs);
       await queries.touchSession(db, { sessionId: id, lastSeenAt: now(), expiresAt: new Date(until) });
     }
-    const principal = toPrincipal(s.user, "session");
-    cache.set(id, { principal, until: t + CACHE_MS });
-    return principal;
+    return toPrincipal(s.user, "session");
   }
 
   async function signOut(token: string) {
     const id = sha256Hex(token);
-    const hit = cache.get(id);
-    cache.delete(id);
+    const principal = cache.get(id)?.principal ?? (await lookupSession(id));
     await queries.deleteSession(db, id);
-    if (hit) await audit.record(hit.principal, "LogOff", {});
+    generation++;
+    cache.delete(id);
+    if (principal) await audit.record(principal, "LogOff", {});
   }
 
   async function resolveApiKey(key: string): Promise<Principal | undefined> {
