@@ -2,12 +2,12 @@
 // `export`/`imports` prelude prepended to every source and precondition (as Velociraptor
 // compiles them), and parameter values converted to their declared types on the server, then
 // sent to the agent as JSON.
-import { artifactMessage, coerceParameter, type Artifact } from "../../../artifacts";
+import { preludeOf, resolveParameters, type Artifact } from "../../../artifacts";
 import { toJsonValue } from "../../../vql";
 import type { ArtifactDefinition, ArtifactsService, ArtifactSource } from "../types";
 
 function toDefinition(a: Artifact, repo: Pick<ArtifactsService, "get">): ArtifactDefinition {
-  const prelude = [...a.imports.map((i) => repo.get(i, { exact: true })?.export?.text ?? ""), a.export?.text ?? ""].filter(Boolean).join("\n");
+  const prelude = preludeOf(a, (i) => repo.get(i, { exact: true }));
   const withPrelude = (text: string) => (prelude ? `${prelude}\n${text}` : text);
   return {
     name: a.name,
@@ -40,17 +40,11 @@ export function repositorySource(repo: () => Pick<ArtifactsService, "get" | "all
     resolveParameters(name, given) {
       const a = repo()?.get(name);
       if (!a) return { ok: false, error: `no artifact named ${name}` };
-      const declared = new Set(a.parameters.map((p) => p.name));
-      for (const k of Object.keys(given)) {
-        if (!declared.has(k)) return { ok: false, error: artifactMessage("ART3003", [k, a.name, ""]) };
-      }
+      const resolved = resolveParameters(a, given);
+      if (!resolved.ok) return resolved;
+      // Sent to the agent as JSON: typed values (timestamps, regexes...) in their JSON form.
       const env: Record<string, unknown> = {};
-      for (const p of a.parameters) {
-        const raw = given[p.name] !== undefined ? given[p.name] : p.default;
-        const c = coerceParameter(p, raw);
-        if (!c.ok) return { ok: false, error: artifactMessage("ART3004", [p.name, a.name, c.expected, c.reason]) };
-        env[p.name] = toJsonValue(c.value);
-      }
+      for (const [k, v] of Object.entries(resolved.env)) env[k] = toJsonValue(v);
       return { ok: true, env };
     },
   };
