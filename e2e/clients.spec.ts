@@ -3,7 +3,7 @@
 // processes, and a label added in the UI is found by clients(search='label:...') through
 // `talon query --server` with an API key, then removed again.
 import { execFile } from "node:child_process";
-import { hostname } from "node:os";
+import { hostname, networkInterfaces } from "node:os";
 import { promisify } from "node:util";
 import { expect, test, unique } from "./fixtures";
 import { ClientPage, ClientsPage } from "./pages/clients-page";
@@ -31,6 +31,12 @@ test("the local agent is online and interrogated; Pslist shows this machine's pr
   await expect(page.getByTestId("client-hostname")).toHaveText(hostname());
   await expect(page.getByTestId("client-os")).toContainText("linux");
   await expect(page.getByTestId("client-status")).toHaveAttribute("data-status", "online");
+  // Interrogation also records this machine's network identity.
+  const nics = Object.values(networkInterfaces()).flat().filter((i) => i && !i.internal);
+  const mac = nics.find((i) => i!.mac !== "00:00:00:00:00:00")?.mac;
+  const ipv4 = nics.find((i) => i!.family === "IPv4")?.address;
+  if (mac) await expect(page.getByTestId("client-macs")).toContainText(mac);
+  if (ipv4) await expect(page.getByTestId("client-ips")).toContainText(ipv4);
 
   await client.collect("Linux.Sys.Pslist");
   await expect(page.getByTestId("flow-state")).toHaveText("FINISHED", { timeout: 30_000 });

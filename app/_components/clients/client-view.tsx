@@ -83,9 +83,9 @@ export function ClientView({ initial, canCollect, canLabel }: { initial: ClientR
           <dt>Architecture</dt>
           <dd>{client.architecture}</dd>
           <dt>IP addresses</dt>
-          <dd>{[client.lastIp, ...client.ipAddresses].filter(Boolean).join(", ")}</dd>
+          <dd data-testid="client-ips">{[client.lastIp, ...client.ipAddresses].filter(Boolean).join(", ")}</dd>
           <dt>MAC addresses</dt>
-          <dd>{client.macAddresses.join(", ")}</dd>
+          <dd data-testid="client-macs">{client.macAddresses.join(", ")}</dd>
           <dt>Agent</dt>
           <dd>
             {client.agentName} {client.agentVersion}
