@@ -129,6 +129,10 @@ test("a cell promoted to a SERVER_EVENT artifact links back to its cell and show
   expect(artifact.type).toBe("SERVER_EVENT");
   expect(artifact.artifact.references).toEqual([`/notebooks/${id}?cell=${cellId}`]);
   expect(artifact.yaml).toContain("SELECT * FROM clock(period=60)");
+  // ...and the artifact's page leads back to the cell.
+  await page.goto(`/artifacts/${encodeURIComponent(artifactName)}`);
+  await page.getByTestId("artifact-references").getByRole("link").click();
+  await expect(page).toHaveURL(new RegExp(`/notebooks/${id.replace(/\./g, "\\.")}\\?cell=${cellId.replace(/\./g, "\\.")}`));
 });
 
 test("the notebook list searches, filters mine / shared, copies and deletes with confirmation; text export imports back; HTML export is self-contained", async ({ adminPage: page }) => {

@@ -52,6 +52,19 @@ export default async function ArtifactPage({ params }: { params: Promise<{ name:
         <Markdown text={a.description} testId="artifact-description" />
       </div>
 
+      {a.references.length ? (
+        <>
+          <h2>References</h2>
+          <ul data-testid="artifact-references">
+            {a.references.map((ref) => (
+              <li key={ref}>
+                <Reference value={ref} />
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
       {a.parameters.length ? (
         <>
           <h2>Parameters</h2>
@@ -145,4 +158,20 @@ export default async function ArtifactPage({ params }: { params: Promise<{ name:
       )}
     </section>
   );
+}
+
+/** A reference as a link when it is a path in this workspace or an http(s) URL; text otherwise
+ * (never a `javascript:` or other scheme in an href). */
+function Reference({ value }: { value: string }) {
+  if (value.startsWith("/") && !value.startsWith("//")) {
+    return <Link href={value}>{value.startsWith("/notebooks/") ? `Notebook cell ${value}` : value}</Link>;
+  }
+  if (/^https?:\/\//i.test(value)) {
+    return (
+      <a href={value} rel="noopener noreferrer" target="_blank">
+        {value}
+      </a>
+    );
+  }
+  return <span>{value}</span>;
 }
