@@ -7,7 +7,7 @@ import { ResultsTable } from "../results-table/results-table";
 import { inlineKey } from "./state";
 
 export function Markdown({ text, testId }: { text: string; testId?: string }) {
-  // renderMarkdown has raw HTML switched off: the result holds only elements it generated.
+  // renderMarkdown's output has passed the allowlist sanitiser (engine/notebooks/sanitize.ts).
   return <div className="markdown" data-testid={testId} dangerouslySetInnerHTML={{ __html: renderMarkdown(text) }} />;
 }
 

@@ -23,7 +23,9 @@ pre.vql{background:#f6f7f9;border:1px solid #dde1e6;border-radius:6px;padding:.6
 table{border-collapse:collapse;font-size:.82rem;margin:.5rem 0;display:block;overflow:auto;max-height:600px}
 th,td{border:1px solid #dde1e6;padding:.25rem .45rem;text-align:left;vertical-align:top;white-space:pre-wrap;max-width:480px}
 th{background:#fafbfc;position:sticky;top:0} .note{color:#5b6470;font-size:.82rem} .log{font-family:monospace;font-size:.8rem}
-.status{font-size:.8rem;color:#5b6470} .error{color:#b3261e}`;
+.status{font-size:.8rem;color:#5b6470} .error{color:#b3261e}
+.contains-task-list{list-style:none;padding-left:1.2rem} .task-list-item-checkbox{margin:0 .35rem 0 -1.2rem}
+kbd{font:.8rem monospace;padding:.05rem .35rem;border:1px solid #dde1e6;border-radius:4px}`;
 
 async function tableHtml(deps: NotebooksDeps, cell: CellView, idx: number): Promise<string> {
   const t = cell.tables.find((x) => x.idx === idx);
