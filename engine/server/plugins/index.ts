@@ -4,9 +4,11 @@ import type { Builtin } from "../../vql";
 import { artifactBuiltins } from "./artifacts";
 import { clientBuiltins } from "./clients";
 import { flowBuiltins } from "./flows";
+import { notebookBuiltins } from "./notebooks";
 
 export const serverBuiltins: readonly Builtin[] = [
   ...artifactBuiltins,
   ...clientBuiltins,
   ...flowBuiltins,
+  ...notebookBuiltins,
 ];

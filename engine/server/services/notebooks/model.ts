@@ -155,6 +155,8 @@ export interface UpdateNotebookRequest {
 
 export interface ListNotebooksRequest {
   scope?: "all" | "mine" | "shared";
+  /** Every notebook in the organisation, shared with the actor or not (SERVER_ADMIN only; VQL's notebooks(all=TRUE)). */
+  all?: boolean;
   search?: string;
   sort?: "modified" | "name" | "created";
   limit?: number;

@@ -116,10 +116,11 @@ export function startNotebookOps(deps: NotebooksDeps) {
 
     async list(actor: Principal, p: ListNotebooksRequest) {
       requirePermission(actor, "READ_RESULTS");
+      if (p.all) requirePermission(actor, "SERVER_ADMIN");
       const limit = Math.min(Math.max(Number(p.limit) || 100, 1), 500);
       const { rows, total } = await queries.listNotebooks(db, {
         username: actor.username,
-        all: false,
+        all: p.all === true,
         scope: p.scope === "mine" || p.scope === "shared" ? p.scope : "all",
         search: p.search,
         sort: p.sort === "name" || p.sort === "created" ? p.sort : "modified",
