@@ -65,6 +65,33 @@ export class NotebookPage {
     await this.page.keyboard.insertText(text);
   }
 
+  /** True when keyboard focus is inside the cell's editor. */
+  async editorHasFocus(i: number): Promise<boolean> {
+    const id = await this.cellId(i);
+    return this.page.evaluate((cellId) => Boolean(document.querySelector(`[data-testid="editor-${cellId}"]`)?.contains(document.activeElement)), id);
+  }
+
+  /** Moves the mouse over the middle of the first occurrence of `word` in the cell's editor. */
+  async hoverWord(i: number, word: string) {
+    const id = await this.cellId(i);
+    const at = await this.page.evaluate(
+      ({ cellId, word }) => {
+        const host = document.querySelector(`[data-testid="editor-${cellId}"]`);
+        const ed = window.monaco!.editor.getEditors().find((e) => host?.contains(e.getContainerDomNode()));
+        const model = ed?.getModel();
+        const match = model?.findMatches(word, false, false, true, null, false)[0];
+        if (!ed || !match) return null;
+        const column = match.range.startColumn + Math.floor(word.length / 2);
+        const pos = ed.getScrolledVisiblePosition({ lineNumber: match.range.startLineNumber, column });
+        const box = ed.getDomNode()!.getBoundingClientRect();
+        return pos ? { x: box.left + pos.left + 2, y: box.top + pos.top + pos.height / 2 } : null;
+      },
+      { cellId: id, word },
+    );
+    if (!at) throw new Error(`\`${word}\` is not in cell ${i}`);
+    await this.page.mouse.move(at.x, at.y, { steps: 4 });
+  }
+
   async run(i: number) {
     await this.cell(i).getByTestId("run-cell").click();
   }

@@ -21,13 +21,15 @@ export interface CellEditorProps {
   initial: string;
   collab?: CollabSession;
   readOnly: boolean;
+  /** Take the focus when created (or when this turns true). */
+  autoFocus?: boolean;
   context: VqlModelContext;
   onRun?(text: string, next: boolean): void;
   onFocus?(): void;
   handle: Ref<CellEditorHandle>;
 }
 
-export default function CellEditor({ cellId, language, initial, collab, readOnly, context, onRun, onFocus, handle }: CellEditorProps) {
+export default function CellEditor({ cellId, language, initial, collab, readOnly, autoFocus, context, onRun, onFocus, handle }: CellEditorProps) {
   const el = useRef<HTMLDivElement>(null);
   const editorRef = useRef<import("monaco-editor").editor.IStandaloneCodeEditor | null>(null);
   const runRef = useRef(onRun);
@@ -67,8 +69,17 @@ export default function CellEditor({ cellId, language, initial, collab, readOnly
     const grow = () => setHeight(Math.min(Math.max(editor.getContentHeight(), 48), 640));
     editor.onDidContentSizeChange(grow);
     grow();
-    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => runRef.current?.(editor.getValue(), false));
-    editor.addCommand(monaco.KeyMod.Shift | monaco.KeyCode.Enter, () => runRef.current?.(editor.getValue(), true));
+    // Actions, not addCommand: a command's keybinding is shared by every editor on the page and
+    // runs the handler of the last one created, so Ctrl+Enter in cell 1 would run cell 3.
+    editor.addAction({ id: "talon.runCell", label: "Run cell", keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter], run: () => runRef.current?.(editor.getValue(), false) });
+    editor.addAction({
+      id: "talon.runCellAndNext",
+      label: "Run cell and move to the next",
+      keybindings: [monaco.KeyMod.Shift | monaco.KeyCode.Enter],
+      // Shift+Enter also accepts a suggestion while the suggest widget is open; leave it that.
+      precondition: "!suggestWidgetVisible",
+      run: () => runRef.current?.(editor.getValue(), true),
+    });
     editor.onDidFocusEditorText(() => focusRef.current?.());
 
     let binding: MonacoBinding | undefined;
@@ -98,6 +109,10 @@ export default function CellEditor({ cellId, language, initial, collab, readOnly
   useEffect(() => {
     editorRef.current?.updateOptions({ readOnly });
   }, [readOnly]);
+
+  useEffect(() => {
+    if (autoFocus) editorRef.current?.focus();
+  }, [autoFocus]);
 
   useEffect(() => {
     const model = editorRef.current?.getModel();

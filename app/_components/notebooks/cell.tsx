@@ -25,6 +25,8 @@ export interface CellProps {
   present: PresenceState[];
   context: VqlModelContext;
   highlighted: boolean;
+  /** Focus this cell's editor once it is shown (a cell just added by Shift+Enter). */
+  autoFocus?: boolean;
   editorRef(index: number, h: CellEditorHandle | null): void;
   onCell(cell: CellView): void;
   onFocusCell(cellId: string): void;
@@ -214,6 +216,7 @@ export const Cell = memo(function Cell(p: CellProps) {
           initial={cell.input}
           collab={p.collab}
           readOnly={!p.canEdit}
+          autoFocus={p.autoFocus}
           context={p.context}
           onRun={p.canEdit ? (t, next) => (cell.type === "markdown" ? void save("markdown").then(() => next && p.onFocusNext(p.index)) : run(t, next)) : undefined}
           onFocus={() => p.onFocusCell(cell.id)}

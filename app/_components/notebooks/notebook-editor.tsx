@@ -130,11 +130,13 @@ export function NotebookEditor({ initial, me, focusCell }: { initial: NotebookVi
   const onFocusCell = useCallback((id: string) => collab?.setCell(id), [collab]);
   const editorRef = useCallback((index: number, h: CellEditorHandle | null) => void (editors.current[index] = h), []);
   const onPromote = useCallback((cell: CellView, text: string) => setPromote({ cell, text }), []);
-  const addCellRef = useRef<(type: "vql" | "markdown") => Promise<void>>(async () => {});
+  const addCellRef = useRef<(type: "vql" | "markdown") => Promise<string | undefined>>(async () => undefined);
+  // Shift+Enter in the last cell adds one; its editor takes the focus when it mounts.
+  const [autoFocusId, setAutoFocusId] = useState<string | null>(null);
   const onFocusNext = useCallback((index: number) => {
     const next = editors.current[index + 1];
     if (next) next.focus();
-    else void addCellRef.current("vql");
+    else void addCellRef.current("vql").then((id) => id && setAutoFocusId(id));
   }, []);
 
   const remoteStyles = presence
@@ -147,11 +149,13 @@ export function NotebookEditor({ initial, me, focusCell }: { initial: NotebookVi
     .join("\n");
   const people = Array.from(new Map(presence.map((u) => [u.name, u])).values());
 
-  async function addCell(type: "vql" | "markdown") {
+  async function addCell(type: "vql" | "markdown"): Promise<string | undefined> {
     try {
-      await callApi("POST", `/api/notebooks/${encodeURIComponent(nb.id)}/cells`, { type });
+      const res = await callApi<{ cell: CellView }>("POST", `/api/notebooks/${encodeURIComponent(nb.id)}/cells`, { type });
+      return res.cell.id;
     } catch (err) {
       setError((err as Error).message);
+      return undefined;
     }
   }
   addCellRef.current = addCell;
@@ -233,6 +237,7 @@ export function NotebookEditor({ initial, me, focusCell }: { initial: NotebookVi
           present={others}
           context={contextOf(c)}
           highlighted={focusCell === c.id}
+          autoFocus={autoFocusId === c.id}
           editorRef={editorRef}
           onCell={onCell}
           onFocusCell={onFocusCell}

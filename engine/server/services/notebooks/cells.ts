@@ -20,10 +20,11 @@ function cleanType(t: unknown, fallback: CellType): CellType {
   throw new ServiceError("bad_request", "a cell's type is `vql` or `markdown`");
 }
 
-function cleanInput(input: unknown): string {
+export function cleanInput(input: unknown): string {
   const s = typeof input === "string" ? input : input === undefined || input === null ? "" : String(input);
   if (s.length > MAX_INPUT) throw new ServiceError("bad_request", "a cell holds at most 1 MiB of text");
-  return s;
+  // PostgreSQL text cannot hold NUL; it becomes U+FFFD, as Markdown renderers treat it.
+  return s.includes("\u0000") ? s.replace(/\u0000/g, "\uFFFD") : s;
 }
 
 /** A parameter's value as a scope variable: ints and bools typed, the rest strings. */
@@ -71,7 +72,7 @@ export function startCellOps(deps: NotebooksDeps, opts: NotebookOptions, collab:
   async function newVersion(actor: Principal, id: string, cellId: string, p: { input?: unknown; type?: unknown }, status: (type: CellType) => string) {
     const c = await cellIn(id, cellId);
     const type = cleanType(p.type, c.version.type as CellType);
-    const input = p.input !== undefined ? cleanInput(p.input) : collab.textOf(id, cellId) ?? c.version.input;
+    const input = cleanInput(p.input !== undefined ? p.input : collab.textOf(id, cellId) ?? c.version.input);
     const next = await queries.addCellVersion(db, { cellId, type, input, createdBy: actor.username, at: deps.clock.now(), keep: opts.keepVersions, status: status(type) });
     await queries.updateNotebook(db, id, {}, deps.clock.now());
     await collab.markVersion(id, cellId, next.version.seq);

@@ -186,6 +186,16 @@ for (const target of testDatabaseTargets()) {
       expect(back.versions.length).toBe(3);
     });
 
+    it("a NUL character in cell text (which PostgreSQL text cannot hold) is stored as U+FFFD", async () => {
+      const nb = await svc.create(alice, { name: "Nul" });
+      const saved = await svc.saveCell(alice, nb.id, nb.cells[0]!.id, { input: "[a](java\u0000script:x)", type: "markdown" });
+      expect(saved.input).toBe("[a](java\uFFFDscript:x)");
+      const added = await svc.addCell(alice, nb.id, { type: "vql", input: "SELECT '\u0000' FROM scope()" });
+      expect(added.input).toBe("SELECT '\uFFFD' FROM scope()");
+      const imported = await svc.importText(alice, "---\nname: Imported nul\n---\n\nText \u0000 here\n");
+      expect(imported.cells[0]!.input).toBe("Text \uFFFD here");
+    });
+
     it("cells are added at a position, moved and deleted, and viewers hear of each", async () => {
       const nb = await svc.create(alice, { name: "Order" });
       const a = nb.cells[0]!.id;

@@ -5,6 +5,7 @@ import type { PlainNotebook } from "../../../notebooks/plain-text";
 import { parsePlainNotebook, serializePlainNotebook } from "../../../notebooks/plain-text";
 import { requirePermission, ServiceError, type Principal } from "../types";
 import { loadForEdit, loadForRead } from "./access";
+import { cleanInput } from "./cells";
 import type { NotebooksDeps } from "./deps";
 import { publish } from "./events";
 import { newId } from "./ids";
@@ -105,7 +106,7 @@ export function startNotebookOps(deps: NotebooksDeps) {
       at: now,
     });
     for (const c of plain.cells) {
-      await queries.createCell(db, { id: newId("NC.", now), notebookId: id, type: c.type, input: c.input, createdBy: actor.username, at: now });
+      await queries.createCell(db, { id: newId("NC.", now), notebookId: id, type: c.type, input: cleanInput(c.input), createdBy: actor.username, at: now });
     }
     await deps.audit.record(actor, operation, { notebook: id, name: plain.name });
     return view(actor, id);
