@@ -1,14 +1,17 @@
 "use client";
 // What a VQL cell shows under its editor: Markdown from its comments and one results table per
 // SELECT, in order; the run's status line; and its log lines.
+import { useMemo } from "react";
 import type { CellView } from "../../../engine";
 import { renderMarkdown } from "../../../engine/notebooks/markdown";
 import { ResultsTable } from "../results-table/results-table";
 import { inlineKey } from "./state";
 
 export function Markdown({ text, testId }: { text: string; testId?: string }) {
-  // renderMarkdown's output has passed the allowlist sanitiser (engine/notebooks/sanitize.ts).
-  return <div className="markdown" data-testid={testId} dangerouslySetInnerHTML={{ __html: renderMarkdown(text) }} />;
+  // renderMarkdown's output has passed the allowlist sanitiser (engine/notebooks/sanitize.ts);
+  // memoised, since a running cell re-renders its output many times a second.
+  const html = useMemo(() => renderMarkdown(text), [text]);
+  return <div className="markdown" data-testid={testId} dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
 export function statusText(c: CellView): string {
