@@ -69,7 +69,8 @@ test("a notebook from a template: completion, squiggle, streaming run, 100k rows
     return gaps[Math.floor(gaps.length * 0.95)]!;
   });
   test.info().annotations.push({ type: "scroll-frame-p95-ms", description: frameGap.toFixed(1) });
-  expect(frameGap).toBeLessThan(250);
+  // Not a speed target (bench:notebook measures that): only a page frozen for a second fails.
+  expect(frameGap).toBeLessThan(1000);
 
   // Sorting is done by the server: descending puts 99999 first.
   await nb.table(0).getByTestId("sort-_value").click();
