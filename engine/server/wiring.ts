@@ -15,7 +15,7 @@ import { createAgentGateway, createConnectionRegistry } from "./agent-gateway";
 import { queryLines } from "./api/query-lines";
 import { startClients } from "./services/clients";
 import { startEvents } from "./services/events";
-import { repositorySource, startFlows } from "./services/flows";
+import { repositorySource, startFlows, type FlowExpiryOptions } from "./services/flows";
 import { startInterrogation } from "./services/interrogation";
 import type { ArtifactSource } from "./services/types";
 
@@ -35,6 +35,8 @@ export interface EngineOptions {
   interrogationsPerSecond?: number;
   /** Agent heartbeat interval (tests shorten it). */
   agentHeartbeatMs?: number;
+  /** Server-side flow deadlines (defaults: 5 min grace, 7 days waiting, checked every minute). */
+  flowExpiry?: FlowExpiryOptions;
 }
 
 export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
@@ -81,6 +83,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     artifacts: () => opts.artifactSource ?? repoSource,
     onChange: (clientId, flowId) => ui.publish(`flows:${clientId}`, { type: "flow", flowId }),
     searchClientIds: (actor, q) => clients.searchIds(actor, q),
+    signal: controller.signal,
+    expiry: opts.flowExpiry ?? flowExpiryFromEnv(),
   });
   agents.onChange = (clientId, online) => ui.publish("clients", { type: "online", clientId, online });
   const interrogation = startInterrogation(deps, {
@@ -137,6 +141,13 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   engine.queries = startQueries(() => engine, () => engine.artifacts);
   engineRef = engine;
   return engine;
+}
+
+/** TALON_FLOW_GRACE_SECONDS and TALON_WAITING_FLOW_EXPIRY_HOURS (unset: the defaults). */
+function flowExpiryFromEnv() {
+  const grace = envNumber("TALON_FLOW_GRACE_SECONDS");
+  const waiting = envNumber("TALON_WAITING_FLOW_EXPIRY_HOURS");
+  return { graceMs: grace === undefined ? undefined : grace * 1000, waitingMs: waiting === undefined ? undefined : waiting * 3600_000 };
 }
 
 function envNumber(name: string): number | undefined {
