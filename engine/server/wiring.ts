@@ -10,6 +10,7 @@ import { startNotebooks } from "./services/notebooks";
 import type { Clock, Engine, Logger, ServerConfig } from "./services/types";
 import { TALON_VERSION } from "./version";
 import { createUiHub } from "./ws/ui-hub";
+import { endpointTopics } from "./ws/endpoint-topics";
 import { startQueries } from "./vql/runner";
 import { createAgentGateway, createConnectionRegistry } from "./agent-gateway";
 import { queryLines } from "./api/query-lines";
@@ -73,7 +74,9 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   // endpoints (issue 5): events, connected agents, clients, flows, interrogation, the agent route
   const events = startEvents(deps);
   const agents = createConnectionRegistry();
-  const clients = startClients(deps, { audit, events, agents, signal: controller.signal });
+  const live = endpointTopics(ui);
+  const clients = startClients(deps, { audit, events, agents, signal: controller.signal, onChange: (ids, what) => ids.forEach((id) => live.clientChanged(id, { type: what })) });
+  clients.onEnrolled((clientId) => live.clientChanged(clientId, { type: "enrolled" }));
   const repoSource = repositorySource(() => artifacts);
   const flows = startFlows(deps, {
     agents,
@@ -81,22 +84,20 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     audit,
     // Tests pass their own definitions; otherwise the artifact repository.
     artifacts: () => opts.artifactSource ?? repoSource,
-    onChange: (clientId, flowId) => ui.publish(`flows:${clientId}`, { type: "flow", flowId }),
+    onChange: (clientId, flowId) => live.flowChanged(clientId, flowId),
     searchClientIds: (actor, q) => clients.searchIds(actor, q),
     signal: controller.signal,
     expiry: opts.flowExpiry ?? flowExpiryFromEnv(),
   });
-  agents.onChange = (clientId, online) => ui.publish("clients", { type: "online", clientId, online });
+  agents.onChange = (clientId, online) => live.clientChanged(clientId, { type: "online", online });
   const interrogation = startInterrogation(deps, {
     clients,
     flows,
     events,
     signal: controller.signal,
     perSecond: opts.interrogationsPerSecond ?? envNumber("TALON_INTERROGATIONS_PER_SECOND"),
-    onInterrogated: (clientId) => ui.publish("clients", { type: "interrogated", clientId }),
+    onInterrogated: (clientId) => live.clientChanged(clientId, { type: "interrogated" }),
   });
-  ui.authorize("clients", (p) => p.permissions.has("READ_RESULTS"));
-  ui.authorize("flows", (p) => p.permissions.has("READ_RESULTS"));
   const agentRoute = createAgentGateway({ registry: agents, clients, flows, log, serverVersion: TALON_VERSION, heartbeatMs: opts.agentHeartbeatMs, signal: controller.signal });
   const started = Date.now();
   let closing: Promise<void> | undefined;
