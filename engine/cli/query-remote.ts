@@ -6,7 +6,7 @@ import type { RemoteQueryRequest } from "./query";
 
 type Line =
   | { type: "row"; statement: number; columns: string[]; row: Record<string, unknown> }
-  | { type: "log"; level: "DEBUG" | "INFO" | "WARN" | "ERROR"; message: string; code?: string; time: number }
+  | { type: "log"; level: "DEBUG" | "INFO" | "WARN" | "ERROR"; message: string; code?: string; span?: { start: number; end: number }; time: number }
   | { type: "select-end"; statement: number; rows: number; truncated: boolean }
   | { type: "status"; ok: boolean; rows: number; errors: number; error?: string };
 
@@ -15,13 +15,18 @@ function toEvent(l: Line): VqlEvent | undefined {
     case "row":
       return { kind: "row", statement: l.statement, row: new OrderedDict([...l.columns.filter((c) => c in l.row), ...Object.keys(l.row).filter((k) => !l.columns.includes(k))].map((k) => [k, l.row[k]])) };
     case "log":
-      return { kind: "log", level: l.level, message: l.message, code: l.code, time: l.time };
+      return { kind: "log", level: l.level, message: l.message, code: l.code, ...(validSpan(l.span) ? { span: l.span } : {}), time: l.time };
     case "select-end":
       return { kind: "select-end", statement: l.statement, rows: l.rows, truncated: l.truncated };
     case "status":
       if (l.error) throw new Error(`the server stopped the query: ${l.error}`);
       return undefined;
   }
+}
+
+function validSpan(s: unknown): s is { start: number; end: number } {
+  const v = s as { start?: unknown; end?: unknown } | undefined;
+  return Number.isInteger(v?.start) && Number.isInteger(v?.end);
 }
 
 export async function* remoteQuery(req: RemoteQueryRequest, fetchImpl: typeof fetch = fetch): AsyncIterable<VqlEvent> {

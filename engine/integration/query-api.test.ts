@@ -32,7 +32,7 @@ describe("POST /api/v1/query and talon query --server", () => {
       for await (const c of req) body += c;
       const { query, env } = JSON.parse(body);
       res.writeHead(200, { "Content-Type": "application/x-ndjson" });
-      Readable.fromWeb(queryLines(s.engine.queries.run(query, { principal, env })) as never).pipe(res);
+      Readable.fromWeb(queryLines(s.engine.queries.run(query, { principal, env }), query) as never).pipe(res);
     });
     await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
     url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -61,6 +61,17 @@ describe("POST /api/v1/query and talon query --server", () => {
     expect(code).toBe(0);
     expect(JSON.parse(t.out.join(""))).toEqual([{ Greeting: "hello world" }]);
     expect(t.err.join("")).toMatch(/said hello/);
+  });
+
+  it("log lines say where: `span` and `at` in the stream, `line:col` in the CLI", async () => {
+    const query = "SELECT 1 AS A,\n  nosuch(x=1) AS B FROM scope()";
+    const res = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: JSON.stringify({ query }) });
+    const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l));
+    const log = lines.find((l) => l.type === "log" && l.level === "ERROR");
+    expect(log).toMatchObject({ at: "2:3", span: { start: 17 } });
+    const t = io();
+    await queryCommand(["--server", url, "--key", key, query], t.io);
+    expect(t.err.join("")).toMatch(/ERROR: 2:3: .*nosuch/);
   });
 
   it("a user without ANY_QUERY is refused; a bad key is refused", async () => {

@@ -2,11 +2,12 @@
 // ending with a status line. It runs in the engine's module graph (reached through
 // engine.api), because rows are engine/vql values that the app bundle's copy of the classes
 // would not recognise.
-import { OrderedDict, toJsonText, type VqlEvent } from "../../vql";
+import { lineCol, OrderedDict, toJsonText, type VqlEvent } from "../../vql";
 
 const FLUSH_BYTES = 64 * 1024;
 
-export function queryLines(events: AsyncIterable<VqlEvent>): ReadableStream<Uint8Array> {
+/** `source` (the query text) lets log lines say where: `span` offsets and `at` as "line:col". */
+export function queryLines(events: AsyncIterable<VqlEvent>, source?: string): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   const it = events[Symbol.asyncIterator]();
   let rows = 0;
@@ -32,7 +33,8 @@ export function queryLines(events: AsyncIterable<VqlEvent>): ReadableStream<Uint
             if (out.length >= FLUSH_BYTES) break;
           } else if (e.kind === "log") {
             if (e.level === "ERROR") errors++;
-            out += JSON.stringify({ type: "log", level: e.level, message: e.message, ...(e.code ? { code: e.code } : {}), time: e.time }) + "\n";
+            const where = e.span ? { span: e.span, ...(source !== undefined ? { at: at(source, e.span.start) } : {}) } : {};
+            out += JSON.stringify({ type: "log", level: e.level, message: e.message, ...(e.code ? { code: e.code } : {}), ...where, time: e.time }) + "\n";
             break;
           } else if (e.kind === "select-end") {
             out += JSON.stringify({ type: "select-end", statement: e.statement, rows: e.rows, truncated: e.truncated }) + "\n";
@@ -51,4 +53,9 @@ export function queryLines(events: AsyncIterable<VqlEvent>): ReadableStream<Uint
       await it.return?.();
     },
   });
+}
+
+function at(source: string, offset: number): string {
+  const { line, col } = lineCol(source, offset);
+  return `${line}:${col}`;
 }

@@ -153,7 +153,7 @@ export interface Engine {
   interrogation: InterrogationService;
   agents: Pick<AgentConnections, "isConnected" | "count">;
   /** Wire formats the route handlers use (built in the engine's module graph). */
-  api: { queryLines(events: AsyncIterable<import("../../vql").VqlEvent>): ReadableStream<Uint8Array> };
+  api: { queryLines(events: AsyncIterable<import("../../vql").VqlEvent>, source?: string): ReadableStream<Uint8Array> };
   /** Live channel to browsers: services publish, pages subscribe. */
   ui: Pick<UiHub, "publish" | "authorize" | "subscribers">;
   /** WebSocket endpoints the HTTP server mounts (agents, browsers, collaboration). */

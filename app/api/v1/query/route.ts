@@ -1,7 +1,7 @@
 // POST /api/v1/query {query, env?, timeoutSec?, maxRows?}: runs VQL on the server as the caller
 // (session cookie, or `Authorization: Bearer <API key>`) and streams JSON lines:
 //   {"type":"row","statement":0,"columns":[...],"row":{...}}
-//   {"type":"log","level":"ERROR","message":"...","code":"VQL3004","time":1700000000000}
+//   {"type":"log","level":"ERROR","message":"...","code":"VQL3004","span":{"start":7,"end":12},"at":"1:8","time":1700000000000}
 //   {"type":"select-end","statement":0,"rows":12,"truncated":false}
 //   {"type":"status","ok":true,"rows":12,"errors":0}            (always the last line)
 // Closing the connection cancels the query. Needs ANY_QUERY.
@@ -24,6 +24,6 @@ export function POST(req: Request) {
       timeoutMs: typeof body.timeoutSec === "number" && body.timeoutSec > 0 ? body.timeoutSec * 1000 : 600_000,
       maxRows: typeof body.maxRows === "number" && body.maxRows > 0 ? body.maxRows : undefined,
     });
-    return new Response(engine.api.queryLines(events), { headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" } });
+    return new Response(engine.api.queryLines(events, body.query), { headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" } });
   });
 }
