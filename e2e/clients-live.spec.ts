@@ -117,6 +117,9 @@ test("an agent's online dot on the Clients list follows it connecting and going 
     await clients.goto(`client:${clientId}`);
     const dot = page.getByTestId(`status-${clientId}`);
     await expect(dot).toHaveAttribute("data-status", "online", { timeout: 30_000 });
+    // Interrogated before it goes away (else its interrogation runs when it next connects, and
+    // that change makes the page re-read).
+    await expect(clients.row(clientId)).toContainText(hostname(), { timeout: 30_000 });
     await stopAgent(first.child);
 
     await expect(page.getByTestId("clients-table")).toHaveAttribute("data-live", "true");
