@@ -20,7 +20,7 @@ test("the local agent is online and interrogated; Pslist shows this machine's pr
   const clients = new ClientsPage(page);
   await clients.goto();
   // The local client: online, and its hostname filled in by interrogation.
-  const row = page.getByTestId("clients-table").locator("tr", { hasText: hostname() }).first();
+  const row = clients.localClientRow(hostname());
   await expect(row).toBeVisible({ timeout: 30_000 });
   await expect(row.locator("[data-status]")).toHaveAttribute("data-status", "online");
   const clientId = (await row.getByRole("link").first().textContent())!.trim();

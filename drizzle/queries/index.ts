@@ -10,3 +10,4 @@ export * from "./flows";
 export * from "./flows-ingest";
 export * from "./events";
 export * from "./tx";
+export * from "./flows-expiry";

@@ -11,6 +11,14 @@ export class ClientsPage {
     return this.page.getByTestId(`client-row-${clientId}`);
   }
 
+  /**
+   * The row of `npm start`'s agent for this machine: its hostname and online. Other tests enrol
+   * extra agents on this machine (same hostname) that are offline once they stop.
+   */
+  localClientRow(hostname: string) {
+    return this.page.getByTestId("clients-table").locator("tbody tr", { hasText: hostname, has: this.page.locator('[data-status="online"]') }).first();
+  }
+
   async search(q: string) {
     await this.page.getByTestId("clients-search").fill(q);
     await this.page.getByRole("button", { name: "Search" }).click();

@@ -10,12 +10,13 @@ import { startNotebooks } from "./services/notebooks";
 import type { Clock, Engine, Logger, ServerConfig } from "./services/types";
 import { TALON_VERSION } from "./version";
 import { createUiHub } from "./ws/ui-hub";
+import { endpointTopics } from "./ws/endpoint-topics";
 import { startQueries } from "./vql/runner";
 import { createAgentGateway, createConnectionRegistry } from "./agent-gateway";
 import { queryLines } from "./api/query-lines";
 import { startClients } from "./services/clients";
 import { startEvents } from "./services/events";
-import { repositorySource, startFlows } from "./services/flows";
+import { repositorySource, startFlows, type FlowExpiryOptions } from "./services/flows";
 import { startInterrogation } from "./services/interrogation";
 import type { ArtifactSource } from "./services/types";
 
@@ -35,6 +36,8 @@ export interface EngineOptions {
   interrogationsPerSecond?: number;
   /** Agent heartbeat interval (tests shorten it). */
   agentHeartbeatMs?: number;
+  /** Server-side flow deadlines (defaults: 5 min grace, 7 days waiting, checked every minute). */
+  flowExpiry?: FlowExpiryOptions;
 }
 
 export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
@@ -71,7 +74,9 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   // endpoints (issue 5): events, connected agents, clients, flows, interrogation, the agent route
   const events = startEvents(deps);
   const agents = createConnectionRegistry();
-  const clients = startClients(deps, { audit, events, agents, signal: controller.signal });
+  const live = endpointTopics(ui);
+  const clients = startClients(deps, { audit, events, agents, signal: controller.signal, onChange: (ids, what) => ids.forEach((id) => live.clientChanged(id, { type: what })) });
+  clients.onEnrolled((clientId) => live.clientChanged(clientId, { type: "enrolled" }));
   const repoSource = repositorySource(() => artifacts);
   const flows = startFlows(deps, {
     agents,
@@ -79,20 +84,20 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     audit,
     // Tests pass their own definitions; otherwise the artifact repository.
     artifacts: () => opts.artifactSource ?? repoSource,
-    onChange: (clientId, flowId) => ui.publish(`flows:${clientId}`, { type: "flow", flowId }),
+    onChange: (clientId, flowId) => live.flowChanged(clientId, flowId),
     searchClientIds: (actor, q) => clients.searchIds(actor, q),
+    signal: controller.signal,
+    expiry: opts.flowExpiry ?? flowExpiryFromEnv(),
   });
-  agents.onChange = (clientId, online) => ui.publish("clients", { type: "online", clientId, online });
+  agents.onChange = (clientId, online) => live.clientChanged(clientId, { type: "online", online });
   const interrogation = startInterrogation(deps, {
     clients,
     flows,
     events,
     signal: controller.signal,
     perSecond: opts.interrogationsPerSecond ?? envNumber("TALON_INTERROGATIONS_PER_SECOND"),
-    onInterrogated: (clientId) => ui.publish("clients", { type: "interrogated", clientId }),
+    onInterrogated: (clientId) => live.clientChanged(clientId, { type: "interrogated" }),
   });
-  ui.authorize("clients", (p) => p.permissions.has("READ_RESULTS"));
-  ui.authorize("flows", (p) => p.permissions.has("READ_RESULTS"));
   const agentRoute = createAgentGateway({ registry: agents, clients, flows, log, serverVersion: TALON_VERSION, heartbeatMs: opts.agentHeartbeatMs, signal: controller.signal });
   const started = Date.now();
   let closing: Promise<void> | undefined;
@@ -137,6 +142,13 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   engine.queries = startQueries(() => engine, () => engine.artifacts);
   engineRef = engine;
   return engine;
+}
+
+/** TALON_FLOW_GRACE_SECONDS and TALON_WAITING_FLOW_EXPIRY_HOURS (unset: the defaults). */
+function flowExpiryFromEnv() {
+  const grace = envNumber("TALON_FLOW_GRACE_SECONDS");
+  const waiting = envNumber("TALON_WAITING_FLOW_EXPIRY_HOURS");
+  return { graceMs: grace === undefined ? undefined : grace * 1000, waitingMs: waiting === undefined ? undefined : waiting * 3600_000 };
 }
 
 function envNumber(name: string): number | undefined {

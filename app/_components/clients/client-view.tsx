@@ -1,9 +1,12 @@
 "use client";
 // One client: what interrogation found, labels, metadata, its collections, the Collect dialog
-// and the selected collection's results, logs and uploads.
+// and the selected collection's results, logs and uploads. Live through `client:<id>` (online,
+// labels, metadata, interrogation) and `flows:<id>` (new flows, rows, states); re-reads are
+// throttled, and the page polls slowly only while the socket is down.
 import { useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { callApi } from "../api";
+import { throttle, useLiveTopics } from "../live/use-live-topics";
 import { CollectDialog } from "./collect-dialog";
 import { Pager } from "./data-table";
 import { FlowDetails } from "./flow-details";
@@ -25,24 +28,52 @@ export function ClientView({ initial, canCollect, canLabel }: { initial: ClientR
   const [error, setError] = useState("");
   const id = initial.clientId;
 
-  const load = useCallback(async () => {
+  const loadClient = useCallback(async () => {
     try {
-      const [c, f] = await Promise.all([
-        callApi<{ client: ClientRow }>("GET", `/api/clients/${id}`),
-        callApi<{ items: FlowRow[]; total: number }>("GET", `/api/clients/${id}/flows?offset=${offset}&limit=${FLOWS_PAGE}`),
-      ]);
-      setClient(c.client);
-      setFlows(f);
+      setClient((await callApi<{ client: ClientRow }>("GET", `/api/clients/${id}`)).client);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, [id]);
+  const loadFlows = useCallback(async () => {
+    try {
+      setFlows(await callApi<{ items: FlowRow[]; total: number }>("GET", `/api/clients/${id}/flows?offset=${offset}&limit=${FLOWS_PAGE}`));
     } catch (e) {
       setError((e as Error).message);
     }
   }, [id, offset]);
+  const load = useCallback(async () => {
+    await Promise.all([loadClient(), loadFlows()]);
+  }, [loadClient, loadFlows]);
 
   useEffect(() => {
     void load();
-    const t = setInterval(() => void load(), 3000);
-    return () => clearInterval(t);
   }, [load]);
+
+  const reloadClient = useMemo(() => throttle(() => void loadClient(), 500), [loadClient]);
+  const reloadFlows = useMemo(() => throttle(() => void loadFlows(), 500), [loadFlows]);
+  useEffect(
+    () => () => {
+      reloadClient.cancel();
+      reloadFlows.cancel();
+    },
+    [reloadClient, reloadFlows],
+  );
+  const live = useLiveTopics([`client:${id}`, `flows:${id}`], {
+    resync: () => {
+      reloadClient.call();
+      reloadFlows.call();
+    },
+    onMessage: (topic, m) => {
+      if (topic.startsWith("flows:")) return reloadFlows.call();
+      if (m.type === "online") {
+        const online = m.online === true;
+        setClient((c) => ({ ...c, online, lastSeenAt: online ? c.lastSeenAt : new Date().toISOString() }));
+        return;
+      }
+      reloadClient.call();
+    },
+  });
 
   async function label(op: "set" | "remove", l: string) {
     try {
@@ -58,7 +89,7 @@ export function ClientView({ initial, canCollect, canLabel }: { initial: ClientR
   const selectFlow = (flowId: string) => router.push(`/clients/${id}?flow=${flowId}`);
 
   return (
-    <section className="client">
+    <section className="client" data-testid="client-page" data-live={live}>
       <div className="client-head">
         <h1>
           <span className={`dot ${s}`} data-testid="client-status" data-status={s} /> {client.hostname || id}

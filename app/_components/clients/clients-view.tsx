@@ -1,12 +1,15 @@
 "use client";
 // The Clients list: a search box that takes Velociraptor's verbs, one page of clients at a
 // time from the server (tens of thousands of clients page fine), the online dot, labels as
-// chips, and adding or removing labels on the selected clients.
+// chips, and adding or removing labels on the selected clients. Live through the `clients`
+// topic: online dots change in place; other changes re-read the page (throttled), so a burst
+// of thousands of agents connecting costs one read a second, not one per agent.
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { createColumnHelper, tableFeatures, useTable } from "@tanstack/react-table";
 import { callApi } from "../api";
+import { throttle, useLiveTopics } from "../live/use-live-topics";
 import { Pager } from "./data-table";
 import { ago, status } from "./format";
 import { LabelChips } from "./label-chips";
@@ -44,9 +47,30 @@ export function ClientsView({ canLabel }: { canLabel: boolean }) {
   }, [q]);
   useEffect(() => {
     void load();
-    const t = setInterval(load, 5000);
-    return () => clearInterval(t);
   }, [load]);
+
+  const reload = useMemo(() => throttle(() => void load(), 1000), [load]);
+  useEffect(() => () => reload.cancel(), [reload]);
+  const shown = useRef(new Set<string>());
+  useEffect(() => {
+    shown.current = new Set(page?.items.map((c) => c.clientId));
+  }, [page]);
+  const live = useLiveTopics(["clients"], {
+    resync: () => reload.call(),
+    onMessage: (_topic, m) => {
+      const id = String(m.clientId ?? "");
+      if (m.type === "online" && shown.current.has(id) && !onlineOnly) {
+        const online = m.online === true;
+        const seen = new Date().toISOString();
+        setPage((p) => p && { ...p, items: p.items.map((c) => (c.clientId === id ? { ...c, online, lastSeenAt: online ? c.lastSeenAt : seen } : c)) });
+        return;
+      }
+      // An online change of a client not on this page changes nothing shown, unless the list
+      // is filtered on being online; anything else (new client, labels, interrogation) may.
+      if (m.type === "online" && !onlineOnly) return;
+      reload.call();
+    },
+  });
 
   const go = (next: { q?: string; offset?: number }) => {
     const sp = new URLSearchParams();
@@ -153,7 +177,7 @@ export function ClientsView({ canLabel }: { canLabel: boolean }) {
           </button>
         </div>
       ) : null}
-      <table className="data clients" data-testid="clients-table">
+      <table className="data clients" data-testid="clients-table" data-live={live}>
         <thead>
           {table.getHeaderGroups().map((g) => (
             <tr key={g.id}>

@@ -1,8 +1,11 @@
 "use client";
 // One collection: its state and per-source status, each source's results as a table paged
-// from the server, the query log, uploaded files (downloadable) and a Cancel button.
-import { useCallback, useEffect, useState } from "react";
+// from the server, the query log, uploaded files (downloadable) and a Cancel button. Live
+// through `flows:<client>` (messages for this flow re-read it, throttled; the result, log and
+// upload tabs follow the new counts); a slow poll only while the socket is down.
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { callApi } from "../api";
+import { throttle, useLiveTopics } from "../live/use-live-topics";
 import { DataTable, Pager } from "./data-table";
 import { ago, bytes } from "./format";
 import type { FlowRow } from "./types";
@@ -26,9 +29,15 @@ export function FlowDetails({ clientId, flowId, canCollect }: { clientId: string
 
   useEffect(() => {
     void load();
-    const t = setInterval(() => void load(), 2000);
-    return () => clearInterval(t);
   }, [load]);
+  const reload = useMemo(() => throttle(() => void load(), 500), [load]);
+  useEffect(() => () => reload.cancel(), [reload]);
+  useLiveTopics([`flows:${clientId}`], {
+    resync: () => reload.call(),
+    onMessage: (_topic, m) => {
+      if (m.flowId === flowId) reload.call();
+    },
+  });
 
   if (error) return <p className="notice error">{error}</p>;
   if (!flow) return <p className="muted">Loading…</p>;

@@ -1,12 +1,23 @@
 "use client";
 // The browser end of /api/ws/ui: one socket per page, topic subscriptions with handlers,
-// re-subscription after a reconnect (with back-off), and a "reconnected" signal so views can
-// reload what they may have missed while offline.
+// re-subscription after a reconnect (with back-off), a "reconnected" signal so views can
+// reload what they may have missed while offline, and per-topic status (live once the server
+// confirmed the subscription, down when the socket closes or the server refused it) so views
+// can fall back to polling only while they are not live.
 type Handler = (message: Record<string, unknown>) => void;
+type StatusListener = (live: boolean) => void;
 
 interface Sub {
   handlers: Set<Handler>;
   onReconnect: Set<() => void>;
+  onStatus: Set<StatusListener>;
+  live: boolean;
+}
+
+function setLive(s: Sub, live: boolean) {
+  if (s.live === live) return;
+  s.live = live;
+  for (const f of s.onStatus) f(live);
 }
 
 const subs = new Map<string, Sub>();
@@ -43,11 +54,15 @@ function connect() {
     const topic = typeof m.topic === "string" ? m.topic : undefined;
     if (!topic) return;
     const s = subs.get(topic);
-    if (s) for (const h of s.handlers) h(m);
+    if (!s) return;
+    if (m.type === "subscribed") setLive(s, true);
+    else if (m.type === "error") setLive(s, false);
+    for (const h of s.handlers) h(m);
   };
   sock.onclose = () => {
     ws = undefined;
     open = false;
+    for (const s of subs.values()) setLive(s, false);
     if (!subs.size) return;
     const delay = Math.min(10_000, 250 * 2 ** attempt++);
     timer = setTimeout(() => {
@@ -57,13 +72,22 @@ function connect() {
   };
 }
 
-/** Subscribes to a topic; returns the unsubscribe function. */
-export function subscribe(topic: string, handler: Handler, onReconnect?: () => void): () => void {
+/**
+ * Subscribes to a topic; returns the unsubscribe function. `onStatus` hears whether the topic is
+ * live (true once the server confirmed it, at once when it already is; false when the socket
+ * drops or the server refuses).
+ */
+export function subscribe(topic: string, handler: Handler, onReconnect?: () => void, onStatus?: StatusListener): () => void {
   let s = subs.get(topic);
   const fresh = !s;
-  if (!s) subs.set(topic, (s = { handlers: new Set(), onReconnect: new Set() }));
+  if (!s) subs.set(topic, (s = { handlers: new Set(), onReconnect: new Set(), onStatus: new Set(), live: false }));
   s.handlers.add(handler);
   if (onReconnect) s.onReconnect.add(onReconnect);
+  if (onStatus) {
+    const sub = s;
+    sub.onStatus.add(onStatus);
+    if (sub.live) queueMicrotask(() => sub.onStatus.has(onStatus) && onStatus(true));
+  }
   if (!ws && !timer) connect();
   else if (fresh) send({ type: "subscribe", topic });
   return () => {
@@ -71,6 +95,7 @@ export function subscribe(topic: string, handler: Handler, onReconnect?: () => v
     if (!cur) return;
     cur.handlers.delete(handler);
     if (onReconnect) cur.onReconnect.delete(onReconnect);
+    if (onStatus) cur.onStatus.delete(onStatus);
     if (!cur.handlers.size) {
       subs.delete(topic);
       send({ type: "unsubscribe", topic });

@@ -1,6 +1,7 @@
 // execve(): runs a program on the endpoint (no shell). Allowed only when the user who started
 // the collection holds EXECVE: the agent receives that user's permissions with each request.
 import { arg, definePlugin } from "../../vql";
+import { abortable } from "./abortable";
 import { agentHost } from "./host";
 
 export const execvePlugin = definePlugin({
@@ -27,6 +28,6 @@ export const execvePlugin = definePlugin({
     }
     const vars: Record<string, string> = {};
     if (env) for (const k of env.keys()) vars[k] = String(env.get(k) ?? "");
-    for await (const r of host.system.execve(argv, { signal: ctx.signal, cwd, env: env ? vars : undefined, maxBytes: length })) yield { ...r };
+    for await (const r of abortable(host.system.execve(argv, { signal: ctx.signal, cwd, env: env ? vars : undefined, maxBytes: length }), ctx.signal)) yield { ...r };
   },
 });

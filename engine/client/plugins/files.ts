@@ -1,6 +1,7 @@
 // File builtins: glob(), stat(), read_file(), hash(). Velociraptor's argument names.
 import { createHash } from "node:crypto";
 import { arg, definePlugin, defineFunction, OrderedDict } from "../../vql";
+import { abortable, untilAborted } from "./abortable";
 import { agentHost } from "./host";
 import { accessorProblem, fileRow } from "./values";
 
@@ -19,7 +20,7 @@ export const globPlugin = definePlugin({
   async *run({ globs, root, accessor, nosymlink }, ctx) {
     const problem = accessorProblem(accessor, "glob");
     if (problem) return void ctx.log("ERROR", problem);
-    for await (const f of agentHost(ctx.host).system.fs.glob(globs, { root, signal: ctx.signal, followLinks: !nosymlink })) yield fileRow(f);
+    for await (const f of abortable(agentHost(ctx.host).system.fs.glob(globs, { root, signal: ctx.signal, followLinks: !nosymlink }), ctx.signal)) yield fileRow(f);
   },
 });
 
@@ -38,7 +39,7 @@ export const statPlugin = definePlugin({
     if (problem) return void ctx.log("ERROR", problem);
     for (const path of filename) {
       ctx.signal.throwIfAborted();
-      const f = await agentHost(ctx.host).system.fs.stat(path);
+      const f = await untilAborted(agentHost(ctx.host).system.fs.stat(path), ctx.signal);
       if (f) yield fileRow(f);
     }
   },
@@ -70,7 +71,7 @@ export const readFileFunction = defineFunction({
       return null;
     }
     try {
-      return (await readAll(agentHost(ctx.host).system.fs.read(filename, { offset, length, signal: ctx.signal }))).toString("utf8");
+      return (await readAll(abortable(agentHost(ctx.host).system.fs.read(filename, { offset, length, signal: ctx.signal }), ctx.signal))).toString("utf8");
     } catch (err) {
       ctx.signal.throwIfAborted();
       ctx.log("ERROR", `read_file: ${(err as Error).message}`);
@@ -99,10 +100,10 @@ export const hashFunction = defineFunction({
       else {
         const problem = accessorProblem(accessor, "hash");
         if (problem) {
-      ctx.log("ERROR", problem);
-      return null;
-    }
-        for await (const chunk of agentHost(ctx.host).system.fs.read(path, { signal: ctx.signal })) for (const [, h] of hashes) h.update(chunk);
+          ctx.log("ERROR", problem);
+          return null;
+        }
+        for await (const chunk of abortable(agentHost(ctx.host).system.fs.read(path, { signal: ctx.signal }), ctx.signal)) for (const [, h] of hashes) h.update(chunk);
       }
     } catch (err) {
       ctx.signal.throwIfAborted();

@@ -1,6 +1,7 @@
 // Machine-state builtins: info(), pslist(), users(), uptime(), netstat()/connections(),
 // interfaces(). Velociraptor's names and columns; data from the endpoint the agent runs on.
 import { arg, definePlugin, defineFunction } from "../../vql";
+import { abortable, untilAborted } from "./abortable";
 import { agentHost } from "./host";
 import type { ConnectionInfo } from "./system";
 import { ts } from "./values";
@@ -13,7 +14,7 @@ export const infoPlugin = definePlugin({
   permissions: ["MACHINE_STATE"],
   platforms: ["client"],
   async *run(_args, ctx) {
-    const row = await agentHost(ctx.host).system.info();
+    const row = await untilAborted(agentHost(ctx.host).system.info(), ctx.signal);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(row)) out[k] = v instanceof Date ? ts(v) : v;
     yield out;
@@ -30,7 +31,7 @@ export const pslistPlugin = definePlugin({
   permissions: ["MACHINE_STATE"],
   platforms: ["client"],
   async *run({ pid }, ctx) {
-    for await (const p of agentHost(ctx.host).system.processes(ctx.signal)) {
+    for await (const p of abortable(agentHost(ctx.host).system.processes(ctx.signal), ctx.signal)) {
       if (pid !== undefined && p.Pid !== pid) continue;
       const { RSS, VMS, ...rest } = p;
       yield { ...rest, CreateTime: ts(p.CreateTime), MemoryInfo: { RSS, VMS } };
@@ -46,7 +47,7 @@ export const usersPlugin = definePlugin({
   permissions: ["MACHINE_STATE"],
   platforms: ["client"],
   async *run(_args, ctx) {
-    for (const u of await agentHost(ctx.host).system.users()) {
+    for (const u of await untilAborted(agentHost(ctx.host).system.users(), ctx.signal)) {
       ctx.signal.throwIfAborted();
       yield { ...u };
     }
@@ -61,7 +62,7 @@ export const uptimeFunction = defineFunction({
   permissions: ["MACHINE_STATE"],
   platforms: ["client"],
   async run(_args, ctx) {
-    return agentHost(ctx.host).system.uptime();
+    return untilAborted(agentHost(ctx.host).system.uptime(), ctx.signal);
   },
 });
 
@@ -71,7 +72,7 @@ const connectionArgs = {
 };
 
 async function* connections({ kind, status }: { kind?: string; status?: string }, ctx: { host: unknown; signal: AbortSignal }): AsyncIterable<ConnectionInfo> {
-  for await (const c of agentHost(ctx.host).system.connections(ctx.signal)) {
+  for await (const c of abortable(agentHost(ctx.host).system.connections(ctx.signal), ctx.signal)) {
     if (kind && c.Type.toUpperCase() !== kind.toUpperCase()) continue;
     if (status && c.Status.toUpperCase() !== status.toUpperCase()) continue;
     yield { ...c };
@@ -106,6 +107,9 @@ export const interfacesPlugin = definePlugin({
   permissions: ["MACHINE_STATE"],
   platforms: ["client"],
   async *run(_args, ctx) {
-    for (const i of await agentHost(ctx.host).system.interfaces()) yield { ...i };
+    for (const i of await untilAborted(agentHost(ctx.host).system.interfaces(), ctx.signal)) {
+      ctx.signal.throwIfAborted();
+      yield { ...i };
+    }
   },
 });

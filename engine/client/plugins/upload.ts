@@ -1,6 +1,7 @@
 // upload(): sends a file to the server as part of the running collection; the server stores it
 // with its SHA-256 under its data dir. Returns Velociraptor's upload dict.
 import { arg, defineFunction, OrderedDict } from "../../vql";
+import { abortable, untilAborted } from "./abortable";
 import { agentHost } from "./host";
 import { accessorProblem } from "./values";
 
@@ -28,7 +29,7 @@ export const uploadFunction = defineFunction({
     }
     const stored = name || file;
     try {
-      const r = await host.flow.responder.upload(stored, host.system.fs.read(file, { signal: ctx.signal }), host.flow.artifact);
+      const r = await untilAborted(host.flow.responder.upload(stored, abortable(host.system.fs.read(file, { signal: ctx.signal }), ctx.signal), host.flow.artifact), ctx.signal);
       return new OrderedDict([
         ["Path", stored],
         ["Size", r.size],

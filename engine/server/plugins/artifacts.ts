@@ -7,6 +7,7 @@ import type { Artifact } from "../../artifacts";
 import { collect } from "../../vql/ast/walk";
 import { arg, defineFunction, definePlugin, parse, type Builtin } from "../../vql";
 import type { ArtifactsService } from "../services/types";
+import { untilAborted } from "./abortable";
 import { serverHost } from "./host";
 
 /** An artifact as VQL sees it: Velociraptor's field names, VQL as text, the YAML as `raw`. */
@@ -88,7 +89,7 @@ const artifactSet = defineFunction({
   platforms: ["server"],
   async run({ definition, prefix }, ctx) {
     const { engine, principal } = serverHost(ctx.host);
-    const d = await engine.artifacts.set(principal, definition, prefix === undefined ? {} : { prefix });
+    const d = await untilAborted(engine.artifacts.set(principal, definition, prefix === undefined ? {} : { prefix }), ctx.signal);
     return artifactAsRow(d.artifact);
   },
 });
@@ -103,7 +104,7 @@ const artifactDelete = defineFunction({
   platforms: ["server"],
   async run({ name }, ctx) {
     const { engine, principal } = serverHost(ctx.host);
-    await engine.artifacts.delete(principal, name);
+    await untilAborted(engine.artifacts.delete(principal, name), ctx.signal);
     return name;
   },
 });

@@ -3,12 +3,16 @@
 // a bad argument is a logged ERROR and NULL / no rows, never a crash.
 import { arg, definePlugin, defineFunction, OrderedDict, type Builtin, type BuiltinContext } from "../../vql";
 import { clientToVql } from "../mappers/clients";
+import { untilAborted } from "./abortable";
 import { serverHost } from "./host";
 
-/** Runs a service call; a service error becomes a logged ERROR and `fallback`. */
+/**
+ * Runs a service call; a service error becomes a logged ERROR and `fallback`. An abort ends the
+ * wait at once (the query stops; the call itself completes in the background).
+ */
 export async function guarded<T, F>(ctx: BuiltinContext, fn: () => Promise<T>, fallback: F): Promise<T | F> {
   try {
-    return await fn();
+    return await untilAborted(fn(), ctx.signal);
   } catch (err) {
     ctx.signal.throwIfAborted();
     ctx.log("ERROR", `${ctx.name}: ${(err as Error).message}`);

@@ -462,6 +462,12 @@ export interface FlowsService {
   receive(clientId: string, message: import("../../protocol").FlowMessage): Promise<number>;
   /** Resolves when every message received so far is stored (tests, shutdown). */
   drain(): Promise<void>;
+  /**
+   * Ends overdue flows as TIMEOUT (a RUNNING flow past its time limit plus a grace period, a
+   * WAITING flow of an offline client past the waiting period); returns how many. The service
+   * runs this itself every minute; tests call it with an injected clock.
+   */
+  expireOverdue(): Promise<number>;
 }
 
 /** One stored event (a row published to a queue). */

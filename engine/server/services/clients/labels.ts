@@ -16,7 +16,13 @@ export function cleanLabels(labels: string[]): string[] {
   return [...out.values()];
 }
 
-export function startLabels(deps: ServiceDeps, audit: AuditService, events: EventsService, mustGet: (clientId: string) => Promise<{ labels: string[]; metadata: Record<string, string> }>) {
+export function startLabels(
+  deps: ServiceDeps,
+  audit: AuditService,
+  events: EventsService,
+  mustGet: (clientId: string) => Promise<{ labels: string[]; metadata: Record<string, string> }>,
+  onChange?: (clientIds: string[], what: "labels" | "metadata") => void,
+) {
   const { db } = deps.database;
 
   return {
@@ -30,6 +36,7 @@ export function startLabels(deps: ServiceDeps, audit: AuditService, events: Even
       const changed = op === "set" ? await queries.addClientLabels(db, ids, clean, at) : await queries.removeClientLabels(db, ids, clean, at);
       await audit.record(actor, op === "set" ? "SetClientLabel" : "RemoveClientLabel", { client_ids: ids.slice(0, 100), clients: ids.length, labels: clean });
       if (changed.length) {
+        onChange?.([...new Set(changed.map((c) => c.clientId))], "labels");
         await events.publishMany(
           "Server.Internal.Label",
           changed.map((c) => ({ clientId: c.clientId, payload: { client_id: c.clientId, Operation: op === "set" ? "Add" : "Remove", Label: c.label } })),
@@ -61,6 +68,7 @@ export function startLabels(deps: ServiceDeps, audit: AuditService, events: Even
       const updated = await queries.updateClientMetadata(db, clientId, values, (remove ?? []).map(String));
       if (!updated) throw new ServiceError("not_found", `no client ${clientId}`);
       await audit.record(actor, "SetMetadata", { client_id: clientId, set: Object.keys(values), remove });
+      onChange?.([clientId], "metadata");
       await events.publish("Server.Internal.MetadataModifications", { client_id: clientId, Set: values, Remove: remove ?? [] }, { clientId });
       return updated;
     },

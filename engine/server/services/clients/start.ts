@@ -8,11 +8,18 @@ import { startClientReads } from "./read";
 
 export function startClients(
   deps: ServiceDeps,
-  p: { audit: AuditService; events: EventsService; agents: Pick<AgentConnections, "isConnected" | "connectedIds">; signal: AbortSignal },
+  p: {
+    audit: AuditService;
+    events: EventsService;
+    agents: Pick<AgentConnections, "isConnected" | "connectedIds">;
+    signal: AbortSignal;
+    /** Labels or metadata of these clients changed (live UI updates). */
+    onChange?(clientIds: string[], what: "labels" | "metadata"): void;
+  },
 ): ClientsService & { flushTouches(): Promise<void> } {
   const enrol = startEnrolment(deps, p.signal);
   const reads = startClientReads(deps, p.agents);
-  const labels = startLabels(deps, p.audit, p.events, reads.mustGet);
+  const labels = startLabels(deps, p.audit, p.events, reads.mustGet, p.onChange);
   return {
     deploymentToken: enrol.deploymentToken,
     ensureDeploymentToken: enrol.ensureDeploymentToken,

@@ -6,10 +6,18 @@ import { requirePermission, ServiceError, type AgentConnections, type AuditServi
 import { completionEvent } from "../../mappers/flows";
 import { toFlowSummary } from "./mappers";
 import { collectMessage, readRequest, type StoredRequest } from "./request";
+import type { WriteLock } from "./write-lock";
 
 export function startDispatch(
   deps: ServiceDeps,
-  p: { agents: AgentConnections; events: EventsService; audit: AuditService; changed(clientId: string, flowId: string): void; completed(flows: FlowRecord[]): void },
+  p: {
+    agents: AgentConnections;
+    events: EventsService;
+    audit: AuditService;
+    lock: WriteLock;
+    changed(clientId: string, flowId: string): void;
+    completed(flows: FlowRecord[]): void;
+  },
 ) {
   const { db } = deps.database;
 
@@ -20,13 +28,15 @@ export function startDispatch(
   /** Moves a flow to a final state from the server side; publishes its completion once. */
   async function finalize(flowId: string, state: "CANCELLED" | "ERROR", status: string) {
     let done: FlowRecord | undefined;
-    const stored = await queries.inTransaction(db, async (tx) => {
-      const at = deps.clock.now();
-      done = await queries.finalizeFlow(tx, { flowId, state, status, at });
-      if (!done) return [];
-      const sources = await queries.getFlowSources(tx, [flowId]);
-      return queries.insertEvents(tx, [{ queue: "System.Flow.Completion", at, clientId: done.clientId, payload: completionEvent(toFlowSummary(done, sources), at) }]);
-    });
+    const stored = await p.lock(() =>
+      queries.inTransaction(db, async (tx) => {
+        const at = deps.clock.now();
+        done = await queries.finalizeFlow(tx, { flowId, state, status, at });
+        if (!done) return [];
+        const sources = await queries.getFlowSources(tx, [flowId]);
+        return queries.insertEvents(tx, [{ queue: "System.Flow.Completion", at, clientId: done.clientId, payload: completionEvent(toFlowSummary(done, sources), at) }]);
+      }),
+    );
     p.events.notifyStored(stored.map((r) => ({ id: r.id, queue: r.queue, at: r.at, clientId: r.clientId, payload: r.payload })));
     if (done) {
       p.changed(done.clientId, flowId);
@@ -47,7 +57,12 @@ export function startDispatch(
 
   async function agentConnected(clientId: string, inFlight: string[]) {
     const have = new Set(inFlight);
-    for (const f of await openFlows.add(clientId)) {
+    const open = await openFlows.add(clientId);
+    // Flows the agent still runs that the server has ended (expired, or ended while it was
+    // away): the agent stops them; anything it still sends for them is dropped as late.
+    const openIds = new Set(open.map((f) => f.flowId));
+    for (const id of inFlight) if (!openIds.has(id)) p.agents.send(clientId, { type: "cancel", flowId: id, reason: "the server has ended this collection" });
+    for (const f of open) {
       if (have.has(f.flowId)) {
         if (f.cancelRequested) p.agents.send(clientId, { type: "cancel", flowId: f.flowId, reason: "cancelled by a user" });
       } else if (f.state === "WAITING") {

@@ -1,2 +1,3 @@
 export { startFlows } from "./start";
 export { repositorySource } from "./repository-source";
+export type { FlowExpiryOptions } from "./expiry";

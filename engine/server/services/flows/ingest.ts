@@ -12,6 +12,7 @@ import { completionEvent } from "../../mappers/flows";
 import { toFlowSummary } from "./mappers";
 import { readRequest } from "./request";
 import type { UploadStore } from "./uploads";
+import type { WriteLock } from "./write-lock";
 
 const MAX_BATCH_MESSAGES = 5000;
 /** How long the writer lets messages gather before a batch that is not full (fewer, larger transactions). */
@@ -36,7 +37,7 @@ export interface IngestHooks {
   completed(flows: FlowRecord[]): void;
 }
 
-export function startIngest(deps: ServiceDeps, p: { events: EventsService; uploads: UploadStore; hooks: IngestHooks }) {
+export function startIngest(deps: ServiceDeps, p: { events: EventsService; uploads: UploadStore; hooks: IngestHooks; lock: WriteLock }) {
   const { db } = deps.database;
   let queue: Item[] = [];
   let running: Promise<void> | undefined;
@@ -71,6 +72,23 @@ export function startIngest(deps: ServiceDeps, p: { events: EventsService; uploa
   }
 
   async function writeBatch(items: Item[]) {
+    // Stored on the flows' write lane: no other writer ends a flow between the state read
+    // below and this batch's commit.
+    const { fresh, stored, finalized } = await p.lock(() => storeBatch(items));
+    for (const it of items) it.resolve(it.message.seq);
+    p.events.notifyStored(stored);
+    if (finalized.length) p.hooks.completed(finalized);
+    const touched = new Set<string>();
+    for (const it of fresh) {
+      const key = `${it.clientId} ${it.message.flowId}`;
+      if (!touched.has(key)) {
+        touched.add(key);
+        p.hooks.changed(it.clientId, it.message.flowId);
+      }
+    }
+  }
+
+  async function storeBatch(items: Item[]): Promise<{ fresh: Item[]; stored: EventRow[]; finalized: FlowRecord[] }> {
     const acked = await queries.getAckedSeqs(db, [...new Set(items.map((i) => i.clientId))]);
     const fresh: Item[] = [];
     for (const it of items) {
@@ -96,17 +114,7 @@ export function startIngest(deps: ServiceDeps, p: { events: EventsService; uploa
         stored = rows.map((r) => ({ id: r.id, queue: r.queue, at: r.at, clientId: r.clientId, payload: r.payload }));
       }
     });
-    for (const it of items) it.resolve(it.message.seq);
-    p.events.notifyStored(stored);
-    if (finalized.length) p.hooks.completed(finalized);
-    const touched = new Set<string>();
-    for (const it of fresh) {
-      const key = `${it.clientId} ${it.message.flowId}`;
-      if (!touched.has(key)) {
-        touched.add(key);
-        p.hooks.changed(it.clientId, it.message.flowId);
-      }
-    }
+    return { fresh, stored, finalized };
   }
 
   async function buildBatch(items: Item[], flows: Map<string, FlowRecord>, sourceRows: Map<string, { rows: number; columns: string[] }>): Promise<queries.IngestBatch> {

@@ -6,6 +6,8 @@ import { startDispatch } from "./dispatch";
 import { startIngest } from "./ingest";
 import { startFlowReads } from "./read";
 import { createUploadStore } from "./uploads";
+import { startExpiry, type FlowExpiryOptions } from "./expiry";
+import { createWriteLock } from "./write-lock";
 
 export interface FlowsOptions {
   agents: AgentConnections;
@@ -17,6 +19,9 @@ export interface FlowsOptions {
   onChange?(clientId: string, flowId: string): void;
   /** Client ids matching a search (the clients service's syntax), for collectMany({search}). */
   searchClientIds(actor: Principal, search: string): Promise<string[]>;
+  /** Server-side deadlines (expiry.ts); the periodic check runs until `signal` aborts. */
+  expiry?: FlowExpiryOptions;
+  signal?: AbortSignal;
 }
 
 export function startFlows(deps: ServiceDeps, o: FlowsOptions): FlowsService & { onCompleted(listener: (flows: FlowRecord[]) => void): () => void } {
@@ -32,9 +37,12 @@ export function startFlows(deps: ServiceDeps, o: FlowsOptions): FlowsService & {
       }
     }
   };
-  const dispatch = startDispatch(deps, { agents: o.agents, events: o.events, audit: o.audit, changed, completed });
+  const lock = createWriteLock();
+  const dispatch = startDispatch(deps, { agents: o.agents, events: o.events, audit: o.audit, lock, changed, completed });
   const reads = startFlowReads(deps, uploads);
-  const ingest = startIngest(deps, { events: o.events, uploads, hooks: { changed, completed } });
+  const ingest = startIngest(deps, { events: o.events, uploads, hooks: { changed, completed }, lock });
+  const expiry = startExpiry(deps, { agents: o.agents, events: o.events, lock, changed, completed, options: o.expiry });
+  if (o.signal) void expiry.run(o.signal).catch((err) => deps.log.error("flow expiry stopped", { error: (err as Error).message }));
   const collect = startCollect(deps, {
     get artifacts() {
       return o.artifacts?.();
@@ -79,6 +87,9 @@ export function startFlows(deps: ServiceDeps, o: FlowsOptions): FlowsService & {
     agentConnected: dispatch.agentConnected,
     receive: (clientId, message) => ingest.receive(clientId, message, approxBytes(message)),
     drain: ingest.drain,
+    async expireOverdue() {
+      return (await expiry.expireOverdue()).length;
+    },
     onCompleted(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

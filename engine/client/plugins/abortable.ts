@@ -1,0 +1,57 @@
+// Awaits that end when the query's signal aborts, whatever the endpoint is doing (STYLE §6: a
+// builtin stops within 100 ms of an abort). The endpoint's own work (a slow disk, a synthetic
+// endpoint that ignores signals) may finish later in the background; its result is dropped.
+
+/** `p`, or the signal's reason as soon as it aborts. A late rejection of `p` is absorbed. */
+export function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    p.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/**
+ * The items of `source`, each wait raced with the signal. Closing this (a consumer's break)
+ * closes the source: at once when it is suspended at a yield; when it is stuck inside an await,
+ * its return() is queued behind that await and not waited for.
+ */
+export async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let waiting = false;
+  let finished = false;
+  try {
+    for (;;) {
+      signal.throwIfAborted();
+      waiting = true;
+      const r = await untilAborted(it.next(), signal);
+      waiting = false;
+      if (r.done) {
+        finished = true;
+        return;
+      }
+      yield r.value;
+    }
+  } finally {
+    if (!finished) {
+      const closing = it.return?.();
+      if (closing) {
+        if (waiting) closing.catch(() => {});
+        else await closing.catch(() => {});
+      }
+    }
+  }
+}

@@ -1,0 +1,206 @@
+// STYLE §6 for every server builtin, table-driven, against a stand-in engine whose services
+// either answer at once (endless pages of clients, flows and rows) or never answer:
+// (1) consume one row and break: the builtin's producer finished (its finally ran) and no
+// timers or sockets are left; (2) abort while a service call hangs: the query ends within
+// 100 ms of the abort.
+import { afterAll, describe, expect, it } from "vitest";
+import { loadArtifact, type Artifact } from "../../artifacts";
+import { createRegistry, portableBuiltins, runVql, type Builtin } from "../../vql";
+import { permissionsOf } from "../auth/roles";
+import type { ClientSummary, Engine, FlowSummary, Principal } from "../services/types";
+import { serverBuiltins } from ".";
+
+const admin: Principal = { userId: "a", username: "alice", role: "administrator", permissions: permissionsOf("administrator"), via: "session" };
+const ID = "C.0123456789abcdef";
+const FLOW = "F.ABCDEFGHIJKLM";
+
+/** Each case: a query whose rows come from the builtin (functions are called once per row). */
+const CASES: Record<string, string> = {
+  artifact_definitions: "SELECT name FROM artifact_definitions()",
+  artifact_set: "SELECT artifact_set(definition=Def) AS A FROM range(end=1000000)",
+  artifact_delete: "SELECT artifact_delete(name='Custom.Life') AS A FROM range(end=1000000)",
+  clients: "SELECT * FROM clients()",
+  client_info: `SELECT client_info(client_id='${ID}') AS C FROM range(end=1000000)`,
+  client_metadata: `SELECT client_metadata(client_id='${ID}') AS M FROM range(end=1000000)`,
+  client_set_metadata: `SELECT client_set_metadata(client_id='${ID}', metadata=dict(a='1')) AS M FROM range(end=1000000)`,
+  label: `SELECT label(client_id='${ID}', labels=['x']) AS L FROM range(end=1000000)`,
+  collect_client: `SELECT collect_client(client_id='${ID}', artifacts=['Generic.Client.Info']) AS F FROM range(end=1000000)`,
+  flows: `SELECT * FROM flows(client_id='${ID}')`,
+  source: `SELECT * FROM source(client_id='${ID}', flow_id='${FLOW}', artifact='Generic.Client.Info')`,
+  cancel_flow: `SELECT cancel_flow(client_id='${ID}', flow_id='${FLOW}') AS F FROM range(end=1000000)`,
+};
+
+const DEF = "name: Custom.Life\ntype: CLIENT\nsources:\n  - query: SELECT 1 AS One FROM scope()\n";
+const artifact: Artifact = loadArtifact(DEF).artifact!;
+
+function client(n: number): ClientSummary {
+  const at = new Date(0);
+  return {
+    clientId: `C.${n.toString(16).padStart(16, "0")}`,
+    hostname: `host-${n}`,
+    fqdn: `host-${n}.example`,
+    os: "linux",
+    platform: "debian",
+    release: "12",
+    architecture: "amd64",
+    ipAddresses: [],
+    macAddresses: [],
+    agentName: "talon-agent",
+    agentVersion: "t",
+    firstSeenAt: at,
+    lastSeenAt: at,
+    lastIp: "",
+    online: false,
+    labels: [],
+    metadata: {},
+    lastInterrogateFlowId: "",
+    lastInterrogatedAt: null,
+  };
+}
+
+function flow(n: number): FlowSummary {
+  const at = new Date(0);
+  return {
+    flowId: `F.${n.toString(32).toUpperCase().padStart(13, "0")}`,
+    clientId: ID,
+    creator: "alice",
+    state: "FINISHED",
+    status: "",
+    artifacts: ["Generic.Client.Info"],
+    parameters: {},
+    timeoutMs: 600_000,
+    maxRows: 1000,
+    createdAt: at,
+    startedAt: at,
+    activeAt: at,
+    finishedAt: at,
+    totalRows: 1,
+    totalLogs: 0,
+    totalUploadedFiles: 0,
+    totalUploadedBytes: 0,
+    artifactsWithResults: [],
+    sources: [],
+  };
+}
+
+/** Services that answer at once with full pages (so paging plugins would go on for ever), or hang. */
+function standInEngine(hang: boolean): Engine {
+  const answer = <T>(v: () => T) => (hang ? new Promise<T>(() => {}) : Promise.resolve(v()));
+  const page = <T>(limit: number | undefined, offset: number | undefined, make: (i: number) => T) => Array.from({ length: limit ?? 50 }, (_, i) => make((offset ?? 0) + i));
+  return {
+    artifacts: {
+      all: () => [artifact],
+      get: () => artifact,
+      set: () => answer(() => ({ artifact })),
+      delete: () => answer(() => undefined),
+    },
+    clients: {
+      search: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ items: page(q.limit, q.offset, client), total: Number.MAX_SAFE_INTEGER })),
+      get: () => answer(() => client(1)),
+      metadata: () => answer(() => ({ a: "1" })),
+      setMetadata: () => answer(() => ({ a: "1" })),
+      label: () => answer(() => undefined),
+      hasLabels: () => answer(() => true),
+    },
+    flows: {
+      collect: () => answer(() => flow(1)),
+      get: () => answer(() => flow(1)),
+      list: (_p: Principal, _c: string, q: { offset?: number; limit?: number }) => answer(() => ({ items: page(q.limit, q.offset, flow), total: Number.MAX_SAFE_INTEGER })),
+      results: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ columns: ["N"], rows: page(q.limit, q.offset, (N) => ({ N })), total: Number.MAX_SAFE_INTEGER })),
+      cancel: () => answer(() => ({ ...flow(1), state: "CANCELLED" })),
+    },
+  } as unknown as Engine;
+}
+
+// Every producer is wrapped: `finished` records that its finally ran (or that a function's
+// call settled).
+const finished = new Set<string>();
+function tracked(b: Builtin): Builtin {
+  if (b.kind === "plugin") {
+    const run = b.run;
+    return {
+      ...b,
+      run: async function* (args: never, ctx: never, rest: never) {
+        try {
+          yield* run(args, ctx, rest) as AsyncIterable<unknown>;
+        } finally {
+          finished.add(b.name);
+        }
+      },
+    } as Builtin;
+  }
+  const run = b.run;
+  return { ...b, run: (args: never, ctx: never, rest: never) => Promise.resolve(run(args, ctx, rest)).finally(() => finished.add(b.name)) } as Builtin;
+}
+const registry = createRegistry([...portableBuiltins, ...serverBuiltins.map(tracked)]);
+
+function resources(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] ?? 0) + 1;
+  return counts;
+}
+
+/** Handles still open beyond `before` once they had 1.5 s to close (the evaluator's close grace is 1 s). */
+async function leftOpen(before: Record<string, number>): Promise<Record<string, number>> {
+  const extra = () => Object.fromEntries(Object.entries(resources()).filter(([k, n]) => n > (before[k] ?? 0)));
+  let now = extra();
+  for (let waited = 0; waited < 1500 && Object.keys(now).length; waited += 25) {
+    await new Promise((r) => setTimeout(r, 25));
+    now = extra();
+  }
+  return now;
+}
+
+const runs: AbortController[] = [];
+afterAll(() => runs.forEach((c) => c.abort()));
+
+it("the table covers every server builtin", () => {
+  expect(Object.keys(CASES).sort()).toEqual(serverBuiltins.map((b) => b.name).sort());
+});
+
+describe("server builtins: one row, then break", () => {
+  const engine = standInEngine(false);
+  for (const [name, vql] of Object.entries(CASES)) {
+    it(`${name}(): the producer finished and nothing is left open`, async () => {
+      const before = resources();
+      finished.delete(name);
+      let row: unknown;
+      const logs: string[] = [];
+      for await (const e of runVql(vql, { registry, env: { Def: DEF }, permissions: admin.permissions, host: { principal: admin, engine } })) {
+        if (e.kind === "log" && e.level === "ERROR") logs.push(e.message);
+        if (e.kind === "row") {
+          row = e.row;
+          break;
+        }
+      }
+      expect(logs).toEqual([]);
+      expect(row).toBeDefined();
+      expect(finished.has(name)).toBe(true);
+      expect(await leftOpen(before)).toEqual({});
+    });
+  }
+});
+
+describe("server builtins: abort while a service call hangs", () => {
+  const engine = standInEngine(true);
+  for (const [name, vql] of Object.entries(CASES)) {
+    it(`${name}(): the query ends within 100 ms of the abort`, async () => {
+      const ac = new AbortController();
+      runs.push(ac);
+      let abortedAt = 0;
+      const abort = () => {
+        abortedAt = performance.now();
+        ac.abort();
+      };
+      // artifact_definitions() reads the repository in memory and never awaits: it is aborted
+      // before it starts, and must then yield nothing.
+      if (name === "artifact_definitions") abort();
+      else setTimeout(abort, 30);
+      const kinds: string[] = [];
+      for await (const e of runVql(vql, { registry, env: { Def: DEF }, permissions: admin.permissions, host: { principal: admin, engine }, signal: ac.signal })) kinds.push(e.kind);
+      expect(abortedAt).toBeGreaterThan(0);
+      expect(performance.now() - abortedAt).toBeLessThan(100);
+      expect(kinds).not.toContain("row");
+    });
+  }
+});
