@@ -88,7 +88,8 @@ for (const target of testDatabaseTargets()) {
       const nb = await svc.create(alice, { name: "Run", template: "greeting" });
       const cell = nb.cells[1]!;
       const queued = await svc.runCell(alice, nb.id, cell.id, { input: "/* # Numbers */\nSELECT * FROM range(end=2500)\n-- log: done" });
-      expect(["queued", "running"]).toContain(queued.status);
+      // A fast run may already be over by the time runCell() returns.
+      expect(["queued", "running", "done"]).toContain(queued.status);
       const done = await waitFor(async () => {
         const c = (await svc.get(alice, nb.id)).cells[1]!;
         return c.status === "done" ? c : undefined;
