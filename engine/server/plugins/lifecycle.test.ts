@@ -7,12 +7,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadArtifact, type Artifact } from "../../artifacts";
 import { createRegistry, portableBuiltins, runVql, type Builtin } from "../../vql";
 import { permissionsOf } from "../auth/roles";
-import type { ClientSummary, Engine, FlowSummary, Principal } from "../services/types";
+import type { CellView, ClientSummary, Engine, FlowSummary, NotebookView, Principal } from "../services/types";
 import { serverBuiltins } from ".";
 
 const admin: Principal = { userId: "a", username: "alice", role: "administrator", permissions: permissionsOf("administrator"), via: "session" };
 const ID = "C.0123456789abcdef";
 const FLOW = "F.ABCDEFGHIJKLM";
+const NB = "N.LIFE0000001";
 
 /** Each case: a query whose rows come from the builtin (functions are called once per row). */
 const CASES: Record<string, string> = {
@@ -28,6 +29,12 @@ const CASES: Record<string, string> = {
   flows: `SELECT * FROM flows(client_id='${ID}')`,
   source: `SELECT * FROM source(client_id='${ID}', flow_id='${FLOW}', artifact='Generic.Client.Info')`,
   cancel_flow: `SELECT cancel_flow(client_id='${ID}', flow_id='${FLOW}') AS F FROM range(end=1000000)`,
+  notebooks: "SELECT * FROM notebooks()",
+  notebook_get: `SELECT notebook_get(notebook_id='${NB}') AS N FROM range(end=1000000)`,
+  notebook_create: "SELECT notebook_create(name='Life') AS N FROM range(end=1000000)",
+  notebook_update: `SELECT notebook_update(notebook_id='${NB}', name='Life') AS N FROM range(end=1000000)`,
+  notebook_update_cell: `SELECT notebook_update_cell(notebook_id='${NB}', input='SELECT 1 FROM scope()', run=FALSE) AS C FROM range(end=1000000)`,
+  notebook_delete: `SELECT notebook_delete(notebook_id='${NB}') AS N FROM range(end=1000000)`,
 };
 
 const DEF = "name: Custom.Life\ntype: CLIENT\nsources:\n  - query: SELECT 1 AS One FROM scope()\n";
@@ -83,6 +90,19 @@ function flow(n: number): FlowSummary {
   };
 }
 
+function notebookView(): NotebookView {
+  const at = new Date(0).toISOString();
+  return {
+    id: NB, name: "Life", description: "", creator: "alice", collaborators: [], isPublic: false, createdAt: at, modifiedAt: at,
+    env: [], parameters: [], cells: [cell()],
+  } as unknown as NotebookView;
+}
+
+function cell(): CellView {
+  const at = new Date(0).toISOString();
+  return { id: "NC.LIFE0000001", type: "vql", version: 1, versions: [1], modifiedAt: at, status: "done", input: "SELECT 1 FROM scope()", runBy: "alice", durationMs: 1, error: null, output: [], tables: [], logs: [] } as unknown as CellView;
+}
+
 /** Services that answer at once with full pages (so paging plugins would go on for ever), or hang. */
 function standInEngine(hang: boolean): Engine {
   const answer = <T>(v: () => T) => (hang ? new Promise<T>(() => {}) : Promise.resolve(v()));
@@ -108,6 +128,17 @@ function standInEngine(hang: boolean): Engine {
       list: (_p: Principal, _c: string, q: { offset?: number; limit?: number }) => answer(() => ({ items: page(q.limit, q.offset, flow), total: Number.MAX_SAFE_INTEGER })),
       results: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ columns: ["N"], rows: page(q.limit, q.offset, (N) => ({ N })), total: Number.MAX_SAFE_INTEGER })),
       cancel: () => answer(() => ({ ...flow(1), state: "CANCELLED" })),
+    },
+    notebooks: {
+      list: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ notebooks: page(q.limit, q.offset, () => ({ ...notebookView(), cellCount: 1 })), total: Number.MAX_SAFE_INTEGER })),
+      get: () => answer(notebookView),
+      create: () => answer(notebookView),
+      update: () => answer(notebookView),
+      addCell: () => answer(cell),
+      saveCell: () => answer(cell),
+      runCell: () => answer(cell),
+      deleteCell: () => answer(() => undefined),
+      remove: () => answer(() => undefined),
     },
   } as unknown as Engine;
 }
