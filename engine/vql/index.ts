@@ -13,6 +13,7 @@ export { definePlugin, defineFunction } from "./builtins/define";
 export { createRegistry, portableBuiltins, type Registry } from "./builtins/registry";
 export { describeBuiltins, describeBuiltin, type BuiltinDescriptor, type ArgDescriptor } from "./builtins/describe";
 export { PluginStream } from "./builtins/stream-base";
+export { abortable, untilAborted } from "./builtins/abortable";
 export type {
   Builtin,
   BuiltinContext,

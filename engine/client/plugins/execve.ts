@@ -1,7 +1,7 @@
 // execve(): runs a program on the endpoint (no shell). Allowed only when the user who started
 // the collection holds EXECVE: the agent receives that user's permissions with each request.
 import { arg, definePlugin } from "../../vql";
-import { abortable } from "./abortable";
+import { abortable } from "../../vql";
 import { agentHost } from "./host";
 
 export const execvePlugin = definePlugin({

@@ -1,7 +1,7 @@
 // File builtins: glob(), stat(), read_file(), hash(). Velociraptor's argument names.
 import { createHash } from "node:crypto";
 import { arg, definePlugin, defineFunction, OrderedDict } from "../../vql";
-import { abortable, untilAborted } from "./abortable";
+import { abortable, untilAborted } from "../../vql";
 import { agentHost } from "./host";
 import { accessorProblem, fileRow } from "./values";
 

@@ -2,12 +2,13 @@
 // and break: the builtin's producer has finished (its finally ran) and no file descriptors,
 // timers, sockets or child processes are left behind; (2) on an endpoint whose every call
 // hangs for ever (and ignores the signal), an abort mid-await ends the query within 100 ms.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { leftOpen, lifecycleTracker, openResources } from "../../vql/testdata/lifecycle";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRegistry, portableBuiltins, runVql, type Builtin } from "../../vql";
+import { createRegistry, portableBuiltins, runVql } from "../../vql";
 import { MemoryOutbox } from "../connection/outbox";
 import { FlowResponder } from "../responder/responder";
 import { clientBuiltins } from ".";
@@ -36,26 +37,7 @@ const CASES: Record<string, { vql: string; needsFlow?: boolean }> = {
   execve: { vql: "SELECT * FROM execve(argv=['yes'], length=64)", needsFlow: true },
 };
 
-// Every producer is wrapped: `finished` records that its finally ran (or that a function's
-// call settled).
-const finished = new Set<string>();
-function tracked(b: Builtin): Builtin {
-  if (b.kind === "plugin") {
-    const run = b.run;
-    return {
-      ...b,
-      run: async function* (args: never, ctx: never, rest: never) {
-        try {
-          yield* run(args, ctx, rest) as AsyncIterable<unknown>;
-        } finally {
-          finished.add(b.name);
-        }
-      },
-    } as Builtin;
-  }
-  const run = b.run;
-  return { ...b, run: (args: never, ctx: never, rest: never) => Promise.resolve(run(args, ctx, rest)).finally(() => finished.add(b.name)) } as Builtin;
-}
+const { finished, tracked } = lifecycleTracker();
 const names = new Set(clientBuiltins.map((b) => b.name));
 const registry = createRegistry([...portableBuiltins.filter((b) => !names.has(b.name)), ...clientBuiltins.map(tracked)]);
 
@@ -65,33 +47,6 @@ function hostFor(system: EndpointSystem, needsFlow?: boolean): AgentVqlHost {
 }
 
 /** Open file descriptors and Node's active handles by type (timers, sockets, pipes, processes). */
-function resources(): Record<string, number> {
-  const counts: Record<string, number> = { fds: readdirSync("/proc/self/fd").length };
-  for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] ?? 0) + 1;
-  return counts;
-}
-
-/** What is open now beyond `before` (an earlier test's handle that has gone since is no leak). */
-function beyond(before: Record<string, number>): Record<string, number> {
-  const extra: Record<string, number> = {};
-  for (const [k, n] of Object.entries(resources())) if (n > (before[k] ?? 0)) extra[k] = n - (before[k] ?? 0);
-  return extra;
-}
-
-// The evaluator closes a stream that is inside an await with a 1 s (unref'd) grace timer, so
-// handles may take up to that long to go.
-const SETTLE_MS = 1500;
-
-/** Handles still open beyond `before` once they had SETTLE_MS to close. */
-async function leftOpen(before: Record<string, number>): Promise<Record<string, number>> {
-  let extra = beyond(before);
-  for (let waited = 0; waited < SETTLE_MS && Object.keys(extra).length; waited += 25) {
-    await new Promise((r) => setTimeout(r, 25));
-    extra = beyond(before);
-  }
-  return extra;
-}
-
 beforeAll(async () => {
   writeFileSync(big, Buffer.alloc(3 * 1024 * 1024, 7));
   writeFileSync(join(dir, "small.txt"), "small");
@@ -113,7 +68,7 @@ describe("agent builtins: one row, then break", () => {
   for (const [name, c] of Object.entries(CASES)) {
     it(`${name}(): the producer finished and nothing is left open`, async () => {
       const host = hostFor(system, c.needsFlow);
-      const before = resources();
+      const before = openResources();
       // Warm up once (lazy module state, first-use caches), then measure.
       for await (const e of runVql(c.vql, { registry, host })) if (e.kind === "row") break;
       finished.delete(name);

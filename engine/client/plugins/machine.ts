@@ -1,7 +1,7 @@
 // Machine-state builtins: info(), pslist(), users(), uptime(), netstat()/connections(),
 // interfaces(). Velociraptor's names and columns; data from the endpoint the agent runs on.
 import { arg, definePlugin, defineFunction } from "../../vql";
-import { abortable, untilAborted } from "./abortable";
+import { abortable, untilAborted } from "../../vql";
 import { agentHost } from "./host";
 import type { ConnectionInfo } from "./system";
 import { ts } from "./values";

@@ -1,7 +1,7 @@
 // upload(): sends a file to the server as part of the running collection; the server stores it
 // with its SHA-256 under its data dir. Returns Velociraptor's upload dict.
 import { arg, defineFunction, OrderedDict } from "../../vql";
-import { abortable, untilAborted } from "./abortable";
+import { abortable, untilAborted } from "../../vql";
 import { agentHost } from "./host";
 import { accessorProblem } from "./values";
 

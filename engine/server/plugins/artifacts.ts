@@ -7,7 +7,7 @@ import type { Artifact } from "../../artifacts";
 import { collect } from "../../vql/ast/walk";
 import { arg, defineFunction, definePlugin, parse, type Builtin } from "../../vql";
 import type { ArtifactsService } from "../services/types";
-import { untilAborted } from "./abortable";
+import { untilAborted } from "../../vql";
 import { serverHost } from "./host";
 
 /** An artifact as VQL sees it: Velociraptor's field names, VQL as text, the YAML as `raw`. */

@@ -3,7 +3,7 @@
 // a bad argument is a logged ERROR and NULL / no rows, never a crash.
 import { arg, definePlugin, defineFunction, OrderedDict, type Builtin, type BuiltinContext } from "../../vql";
 import { clientToVql } from "../mappers/clients";
-import { untilAborted } from "./abortable";
+import { untilAborted } from "../../vql";
 import { serverHost } from "./host";
 
 /**

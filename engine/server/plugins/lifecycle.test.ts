@@ -3,9 +3,10 @@
 // (1) consume one row and break: the builtin's producer finished (its finally ran) and no
 // timers or sockets are left; (2) abort while a service call hangs: the query ends within
 // 100 ms of the abort.
+import { leftOpen, lifecycleTracker, openResources } from "../../vql/testdata/lifecycle";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadArtifact, type Artifact } from "../../artifacts";
-import { createRegistry, portableBuiltins, runVql, type Builtin } from "../../vql";
+import { createRegistry, portableBuiltins, runVql } from "../../vql";
 import { permissionsOf } from "../auth/roles";
 import type { CellView, ClientSummary, Engine, FlowSummary, NotebookView, Principal } from "../services/types";
 import { serverBuiltins } from ".";
@@ -143,44 +144,9 @@ function standInEngine(hang: boolean): Engine {
   } as unknown as Engine;
 }
 
-// Every producer is wrapped: `finished` records that its finally ran (or that a function's
-// call settled).
-const finished = new Set<string>();
-function tracked(b: Builtin): Builtin {
-  if (b.kind === "plugin") {
-    const run = b.run;
-    return {
-      ...b,
-      run: async function* (args: never, ctx: never, rest: never) {
-        try {
-          yield* run(args, ctx, rest) as AsyncIterable<unknown>;
-        } finally {
-          finished.add(b.name);
-        }
-      },
-    } as Builtin;
-  }
-  const run = b.run;
-  return { ...b, run: (args: never, ctx: never, rest: never) => Promise.resolve(run(args, ctx, rest)).finally(() => finished.add(b.name)) } as Builtin;
-}
+const { finished, tracked } = lifecycleTracker();
 const registry = createRegistry([...portableBuiltins, ...serverBuiltins.map(tracked)]);
 
-function resources(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] ?? 0) + 1;
-  return counts;
-}
-
-/** Handles still open beyond `before` once they had 1.5 s to close (the evaluator's close grace is 1 s). */
-async function leftOpen(before: Record<string, number>): Promise<Record<string, number>> {
-  const extra = () => Object.fromEntries(Object.entries(resources()).filter(([k, n]) => n > (before[k] ?? 0)));
-  let now = extra();
-  for (let waited = 0; waited < 1500 && Object.keys(now).length; waited += 25) {
-    await new Promise((r) => setTimeout(r, 25));
-    now = extra();
-  }
-  return now;
-}
 
 const runs: AbortController[] = [];
 afterAll(() => runs.forEach((c) => c.abort()));
@@ -193,7 +159,7 @@ describe("server builtins: one row, then break", () => {
   const engine = standInEngine(false);
   for (const [name, vql] of Object.entries(CASES)) {
     it(`${name}(): the producer finished and nothing is left open`, async () => {
-      const before = resources();
+      const before = openResources();
       finished.delete(name);
       let row: unknown;
       const logs: string[] = [];

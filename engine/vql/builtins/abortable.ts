@@ -1,6 +1,7 @@
-// Awaits that end when the query's signal aborts, whatever the endpoint is doing (STYLE §6: a
-// builtin stops within 100 ms of an abort). The endpoint's own work (a slow disk, a synthetic
-// endpoint that ignores signals) may finish later in the background; its result is dropped.
+// Awaits that end when the query's signal aborts, whatever the awaited work is doing (STYLE §6:
+// a builtin stops within 100 ms of an abort). Shared by the agent's and the server's builtins:
+// an endpoint or a service call that takes no signal finishes in the background and its result
+// is dropped.
 
 /** `p`, or the signal's reason as soon as it aborts. A late rejection of `p` is absorbed. */
 export function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
