@@ -5,6 +5,7 @@ import { inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { clients, flowSources, flows, type FlowRecord } from "../schema";
 import type { FINAL_FLOW_STATES } from "./flows";
+import { rowsOf } from "./raw";
 
 export interface IngestRow {
   flowId: string;
@@ -71,11 +72,6 @@ export interface IngestBatch {
   acks: Array<{ clientId: string; seq: number }>;
 }
 
-/** Rows of a raw statement: postgres.js returns an array, PGlite an object with `rows`. */
-function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] } | undefined)?.rows ?? []) as T[];
-}
 
 /** Current acknowledged seq of each client. */
 export async function getAckedSeqs(db: Db, clientIds: string[]): Promise<Map<string, number>> {

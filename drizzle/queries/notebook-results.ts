@@ -3,16 +3,12 @@
 // filter, whole-table iteration for downloads; and the collaborative document state.
 import { asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
+import { rowsOf } from "./raw";
 import { NotFoundError } from "../errors";
 import { notebookCollab, notebookTables, type NotebookTableRecord } from "../schema";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type Subquery = SQL | { getSQL(): SQL };
-
-/** Rows of a raw `execute` result: PGlite answers `{ rows }`, postgres.js an array. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
 
 /** Deletes the rows of every table belonging to the versions the subquery selects. */
 export async function deleteRowsOfVersions(db: Db | Tx, versionIds: Subquery): Promise<void> {
