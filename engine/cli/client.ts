@@ -1,20 +1,24 @@
-// `talon client --server URL --token T [--state DIR]`: the endpoint agent for this machine.
+// `talon client --server URL[,URL…] --token T [--state DIR]`: the endpoint agent for this machine.
 // Exit codes: 0 stopped by a signal, 2 usage, 3 refused by the server (wrong token, identity or
 // protocol version; the reason is printed).
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { parseServerList } from "../client/connection/servers";
 import { createLocalAgent, lineLog } from "../client/local";
 import { TALON_VERSION } from "../server/version";
 import type { CommandIo } from "./main";
 
-export const CLIENT_HELP = `Usage: talon client --server URL --token TOKEN [--state DIR]
+export const CLIENT_HELP = `Usage: talon client --server URL[,URL...] --token TOKEN [--state DIR]
 
 Runs the Talon agent for this machine: enrols with the server (first run), keeps one
 connection to it, and runs the collections it is sent.
 
 Options:
-      --server URL   the Talon server, e.g. http://talon.example:3000 (env TALON_SERVER)
+      --server URL   the Talon server, e.g. http://talon.example:3000 (env TALON_SERVER);
+                     or a comma-separated list of servers of one deployment (one database):
+                     the agent connects to the first, and when a connection fails or drops
+                     it moves on to the next, wrapping around
       --token TOKEN  the deployment token from the Clients page (env TALON_TOKEN); needed to
                      enrol, not afterwards
       --state DIR    where the agent keeps its key and unsent results
@@ -34,20 +38,21 @@ export async function clientCommand(argv: string[], io: CommandIo): Promise<numb
     io.stdout(CLIENT_HELP);
     return 0;
   }
-  const server = values.server ?? process.env.TALON_SERVER;
-  if (!server) {
+  const source = values.server !== undefined ? "--server" : "TALON_SERVER";
+  const list = values.server ?? process.env.TALON_SERVER;
+  if (!list) {
     io.stderr(`talon client: --server is required\n\n${CLIENT_HELP}`);
     return 2;
   }
-  try {
-    new URL(server);
-  } catch {
-    io.stderr(`talon client: --server must be a URL like http://host:3000, not "${server}"\n`);
+  const parsed = parseServerList(list);
+  if (!parsed.ok) {
+    io.stderr(`talon client: ${source}: ${parsed.message}\n`);
     return 2;
   }
+  const { servers } = parsed;
   const stateDir = resolve(values.state ?? process.env.TALON_AGENT_STATE ?? join(homedir(), ".talon-agent"));
-  const agent = createLocalAgent({ server, token: values.token ?? process.env.TALON_TOKEN, stateDir, version: TALON_VERSION, log: lineLog((l) => io.stderr(l + "\n")) });
-  io.stdout(`Talon agent ${agent.clientId} (${agent.created ? "new identity" : "existing identity"} in ${stateDir}) connecting to ${server}\n`);
+  const agent = createLocalAgent({ servers, token: values.token ?? process.env.TALON_TOKEN, stateDir, version: TALON_VERSION, log: lineLog((l) => io.stderr(l + "\n")) });
+  io.stdout(`Talon agent ${agent.clientId} (${agent.created ? "new identity" : "existing identity"} in ${stateDir}) connecting to ${servers[0]}${servers.length > 1 ? ` (then ${servers.slice(1).join(", ")})` : ""}\n`);
   const onSignal = () => void agent.stop();
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);

@@ -1,12 +1,15 @@
-// `talon pool --server URL --token T --count N [--seed S]`: N simulated endpoints in this
-// process for tests and load runs. Prints progress every few seconds until stopped.
+// `talon pool --server URL[,URL…] --token T --count N [--seed S] [--spread]`: N simulated
+// endpoints in this process for tests and load runs. Prints progress every few seconds until
+// stopped.
 import { parseArgs } from "node:util";
+import { parseServerList } from "../client/connection/servers";
 import { lineLog } from "../client/local";
 import { startPool } from "../client/pool/pool";
 import { TALON_VERSION } from "../server/version";
 import type { CommandIo } from "./main";
 
-export const POOL_HELP = `Usage: talon pool --server URL --token TOKEN --count N [--seed S] [--rate R]
+export const POOL_HELP = `Usage: talon pool --server URL[,URL...] --token TOKEN --count N
+                  [--seed S] [--rate R] [--spread]
 
 Runs N simulated endpoints in one process: each has its own identity and deterministic
 synthetic data (Windows servers and workstations, Linux and macOS hosts), enrols with the
@@ -14,11 +17,16 @@ server and runs real collections through the agent protocol. The same seed gives
 fleet (same client ids and hostnames).
 
 Options:
-      --server URL   the Talon server
+      --server URL   the Talon server, or a comma-separated list of servers of one
+                     deployment: each endpoint connects to the first and, when a
+                     connection fails or drops, moves on to the next, wrapping around
       --token TOKEN  the deployment token
       --count N      how many endpoints
       --seed S       seed for identities and data (default "talon")
       --rate R       endpoints started per second (default 1000)
+      --spread       share the endpoints among the listed servers: endpoint i starts at
+                     server i mod (number of servers) and fails over from there
+                     (default: every endpoint starts at the first)
   -h, --help         show this help
 `;
 
@@ -27,7 +35,7 @@ export async function poolCommand(argv: string[], io: CommandIo): Promise<number
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { server: { type: "string" }, token: { type: "string" }, count: { type: "string" }, seed: { type: "string" }, rate: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
+      options: { server: { type: "string" }, token: { type: "string" }, count: { type: "string" }, seed: { type: "string" }, rate: { type: "string" }, spread: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
       strict: true,
     }));
   } catch (err) {
@@ -43,12 +51,20 @@ export async function poolCommand(argv: string[], io: CommandIo): Promise<number
     io.stderr(`talon pool: --server, --token and a positive --count are required\n\n${POOL_HELP}`);
     return 2;
   }
-  const pool = startPool({ server: values.server, token: values.token, count, seed: values.seed, startRate: values.rate ? Number(values.rate) : undefined, version: TALON_VERSION, log: lineLog((l) => io.stderr(l + "\n"), "pool: ") });
-  io.stdout(`Talon pool: starting ${count} simulated endpoints (seed "${values.seed ?? "talon"}") against ${values.server}\n`);
+  const parsed = parseServerList(values.server);
+  if (!parsed.ok) {
+    io.stderr(`talon pool: --server: ${parsed.message}\n`);
+    return 2;
+  }
+  const { servers } = parsed;
+  const pool = startPool({ servers, spread: values.spread, token: values.token, count, seed: values.seed, startRate: values.rate ? Number(values.rate) : undefined, version: TALON_VERSION, log: lineLog((l) => io.stderr(l + "\n"), "pool: ") });
+  io.stdout(`Talon pool: starting ${count} simulated endpoints (seed "${values.seed ?? "talon"}") against ${servers.join(", ")}${values.spread && servers.length > 1 ? " (spread)" : ""}\n`);
   const t0 = Date.now();
   const timer = setInterval(() => {
     const s = pool.stats();
-    io.stdout(`${Math.round((Date.now() - t0) / 1000)} s: started ${s.started}, online ${s.online}, welcomed ${s.welcomed} (enrolled ${s.enrolled}), refused ${s.refused}, collections done ${s.flowsDone}\n`);
+    // With several servers, where the online endpoints are (shows --spread and failovers at work).
+    const where = servers.length > 1 ? ` (${servers.map((u) => `${u} ${pool.agents.filter((a) => a.agent.connection.currentServer === u).length}`).join(", ")})` : "";
+    io.stdout(`${Math.round((Date.now() - t0) / 1000)} s: started ${s.started}, online ${s.online}${where}, welcomed ${s.welcomed} (enrolled ${s.enrolled}), refused ${s.refused}, collections done ${s.flowsDone}\n`);
   }, 5000);
   return new Promise<number>((resolve) => {
     const stop = () => {

@@ -4,14 +4,17 @@
 import { AgentConnection, type AgentLog, type StopReason } from "./connection/agent-connection";
 import type { BackoffOptions } from "./connection/backoff";
 import type { Outbox } from "./connection/outbox";
+import { serverList, type ServerTarget } from "./connection/servers";
 import { Executor } from "./executor/executor";
 import type { SourceRunner } from "./executor/types";
 import type { Identity } from "./identity";
 
 export const AGENT_NAME = "talon-agent";
 
-export interface AgentOptions {
-  server: string;
+/** `servers` in failover order, or a single `server` (see ConnectionOptions). */
+export type AgentOptions = AgentSettings & ServerTarget;
+
+export interface AgentSettings {
   token?: string;
   identity: Identity;
   outbox: Outbox;
@@ -38,7 +41,7 @@ export interface Agent {
 export function createAgent(o: AgentOptions): Agent {
   const executor = new Executor({ outbox: o.outbox, runner: o.runner, concurrency: o.concurrency, log: o.log, maxWaitMs: o.maxWaitMs, onFlowEnd: o.onFlowEnd });
   const connection = new AgentConnection({
-    server: o.server,
+    servers: serverList(o),
     identity: o.identity,
     token: o.token,
     agent: { name: AGENT_NAME, version: o.version },

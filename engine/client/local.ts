@@ -4,14 +4,15 @@ import { join } from "node:path";
 import { createAgent, type Agent } from "./agent";
 import type { AgentLog } from "./connection/agent-connection";
 import { FileOutbox } from "./connection/file-outbox";
+import { serverList, type ServerTarget } from "./connection/servers";
 import { createVqlRunner } from "./executor/vql-runner";
 import { loadOrCreateIdentity } from "./identity";
 import { createLinuxSystem } from "./plugins/linux";
 
-export function createLocalAgent(o: { server: string; token?: string; stateDir: string; version: string; log: AgentLog }): Agent & { created: boolean } {
+export function createLocalAgent(o: ServerTarget & { token?: string; stateDir: string; version: string; log: AgentLog }): Agent & { created: boolean } {
   const identity = loadOrCreateIdentity(o.stateDir);
   const agent = createAgent({
-    server: o.server,
+    servers: serverList(o),
     token: o.token,
     identity,
     outbox: new FileOutbox(join(o.stateDir, "outbox")),

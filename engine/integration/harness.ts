@@ -104,9 +104,10 @@ export function quietAgentLog(lines: string[] = []): AgentLog {
   return (level, message, fields) => lines.push(`${level} ${message} ${fields ? JSON.stringify(fields) : ""}`);
 }
 
-export function startTestAgent(o: { url: string; token?: string; identity?: Identity; outbox?: Outbox; runner?: SourceRunner; hostname?: string; logs?: string[] }): Agent & { done: ReturnType<Agent["run"]> } {
+/** `url`: one server; `urls`: several, in failover order (url is then ignored). */
+export function startTestAgent(o: { url?: string; urls?: string[]; token?: string; identity?: Identity; outbox?: Outbox; runner?: SourceRunner; hostname?: string; logs?: string[] }): Agent & { done: ReturnType<Agent["run"]> } {
   const agent = createAgent({
-    server: o.url,
+    servers: o.urls ?? (o.url ? [o.url] : []),
     token: o.token,
     identity: o.identity ?? newIdentity(),
     outbox: o.outbox ?? new MemoryOutbox(),

@@ -1,7 +1,8 @@
-// The agent's one WebSocket to the server: challenge → hello → welcome, then the outbox is sent
-// (a window of unacknowledged messages at a time) and server messages are dispatched. On any
-// drop it reconnects with exponential backoff and jitter; a permanent refusal (wrong token,
-// wrong identity, other protocol version) stops it with the server's reason.
+// The agent's one WebSocket to a server: challenge → hello → welcome, then the outbox is sent
+// (a window of unacknowledged messages at a time) and server messages are dispatched. Given
+// several server URLs it dials them in order: a failed attempt or a dropped connection moves on
+// to the next (wrapping around), with backoff (servers.ts retryDelay). A permanent refusal
+// (wrong token, wrong identity, other protocol version) stops it with the server's reason.
 import { WebSocket } from "ws";
 import {
   assertNever,
@@ -15,16 +16,22 @@ import {
   type Refused,
 } from "../../protocol";
 import type { Identity } from "../identity";
-import { backoffDelay, type BackoffOptions } from "./backoff";
+import type { BackoffOptions } from "./backoff";
 import type { Outbox } from "./outbox";
+import { agentUrl, retryDelay, serverList, type ServerTarget } from "./servers";
 
 export interface AgentLog {
   (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>): void;
 }
 
-export interface ConnectionOptions {
-  /** The server's base URL (http[s]://host:port) or the agent endpoint's ws[s]:// URL. */
-  server: string;
+/**
+ * `servers` (or a single `server`): base URLs (http[s]://host:port) or agent endpoint ws[s]://
+ * URLs, in the order they are tried. They should be servers of one deployment (one database):
+ * the outbox's acknowledged seq is the server's, and it must be the same on every server.
+ */
+export type ConnectionOptions = ConnectionSettings & ServerTarget;
+
+export interface ConnectionSettings {
   identity: Identity;
   token?: string;
   agent: { name: string; version: string };
@@ -45,42 +52,49 @@ export type StopReason = { kind: "stopped" } | { kind: "refused"; refusal: Refus
 
 const PERMANENT = new Set<Refused["code"]>(["bad-token", "bad-identity", "bad-version"]);
 
-export function agentUrl(server: string): string {
-  const u = new URL(server);
-  if (u.protocol === "http:") u.protocol = "ws:";
-  else if (u.protocol === "https:") u.protocol = "wss:";
-  if (!u.pathname.endsWith("/api/ws/agent")) u.pathname = u.pathname.replace(/\/$/, "") + "/api/ws/agent";
-  return u.toString();
-}
-
 export class AgentConnection {
   private stopped = false;
   private ws: WebSocket | undefined;
   private sentUpTo = 0;
   private connected = false;
   private wakeSleep: (() => void) | undefined;
-  private readonly url: string;
+  /** Agent endpoint URLs, index for index with `servers`. */
+  private readonly urls: string[];
+  private next = 0;
   private readonly window: number;
   private readonly unsubscribe: () => void;
+  /** The server URLs in the order this connection tries them. */
+  readonly servers: readonly string[];
   /** Connected and welcomed. */
   isOnline = false;
+  /** The entry of `servers` this agent is welcomed by; undefined while offline. */
+  currentServer: string | undefined;
 
   constructor(private readonly o: ConnectionOptions) {
-    this.url = agentUrl(o.server);
+    this.servers = serverList(o);
+    this.urls = this.servers.map(agentUrl);
     this.window = o.window ?? 32;
     this.unsubscribe = o.outbox.onAppend(() => this.pump());
   }
 
   /** Runs until stop() or a permanent refusal. */
   async run(): Promise<StopReason> {
-    let attempt = 0;
+    const backoff = this.o.backoff ?? { baseMs: 1000, maxMs: 60_000 };
+    // Consecutive failed attempts since the last welcome (0 right after a welcomed connection
+    // dropped, so the next server is tried within the base delay).
+    let failures = 0;
     try {
       while (!this.stopped) {
-        const outcome = await this.connectOnce();
+        const outcome = await this.connectOnce(this.next);
         if (outcome.kind === "refused" && PERMANENT.has(outcome.refusal.code)) return outcome;
-        if (outcome.kind === "welcomed") attempt = 0;
         if (this.stopped) break;
-        const delay = backoffDelay(attempt++, this.o.backoff ?? { baseMs: 1000, maxMs: 60_000 });
+        failures = outcome.kind === "welcomed" ? 0 : failures + 1;
+        const delay = retryDelay(failures, this.urls.length, backoff);
+        if (this.urls.length > 1) {
+          this.next = (this.next + 1) % this.urls.length;
+          const level = outcome.kind === "welcomed" ? "warn" : "info";
+          this.o.log(level, "connecting to next server", { url: this.servers[this.next], inMs: delay });
+        }
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, delay);
           this.wakeSleep = () => {
@@ -116,12 +130,13 @@ export class AgentConnection {
     }
   }
 
-  private connectOnce(): Promise<{ kind: "welcomed" | "failed" } | { kind: "refused"; refusal: Refused }> {
+  private connectOnce(index: number): Promise<{ kind: "welcomed" | "failed" } | { kind: "refused"; refusal: Refused }> {
+    const server = this.servers[index]!;
     return new Promise((resolve) => {
       let welcomed = false;
       let refusal: Refused | undefined;
       let heartbeat: NodeJS.Timeout | undefined;
-      const ws = new WebSocket(this.url, { perMessageDeflate: false, handshakeTimeout: 15_000, maxPayload: 64 * 1024 * 1024 });
+      const ws = new WebSocket(this.urls[index]!, { perMessageDeflate: false, handshakeTimeout: 15_000, maxPayload: 64 * 1024 * 1024 });
       this.ws = ws;
 
       ws.on("message", (data: Buffer) => {
@@ -145,16 +160,17 @@ export class AgentConnection {
             this.sentUpTo = this.o.outbox.ackedSeq;
             this.connected = true;
             this.isOnline = true;
+            this.currentServer = server;
             heartbeat = setInterval(() => this.send({ type: "heartbeat", time: Date.now() }), m.heartbeatMs || LIMITS.heartbeatMs);
             heartbeat.unref?.();
-            this.o.log("info", m.enrolled ? "enrolled with the server" : "connected to the server", { clientId: m.clientId });
+            this.o.log("info", m.enrolled ? "enrolled with the server" : "connected to the server", { clientId: m.clientId, server });
             this.o.onWelcome?.({ enrolled: m.enrolled, ackedSeq: m.ackedSeq });
             this.pump();
             return;
           }
           case "refused":
             refusal = m;
-            this.o.log(PERMANENT.has(m.code) ? "error" : "warn", `the server refused this agent: ${m.message}`, { code: m.code });
+            this.o.log(PERMANENT.has(m.code) ? "error" : "warn", `the server refused this agent: ${m.message}`, { code: m.code, server });
             return;
           case "ack":
             this.o.outbox.ack(m.seq);
@@ -171,14 +187,15 @@ export class AgentConnection {
         }
       });
       ws.on("error", (err) => {
-        if (!this.stopped) this.o.log("warn", "connection to the server failed", { error: err.message });
+        if (!this.stopped) this.o.log("warn", "connection to the server failed", { error: err.message, server });
       });
       ws.on("close", (code, reason) => {
         clearInterval(heartbeat);
         this.connected = false;
         this.isOnline = false;
+        this.currentServer = undefined;
         if (this.ws === ws) this.ws = undefined;
-        if (welcomed && !this.stopped) this.o.log("warn", "disconnected from the server", { code, reason: reason.toString() });
+        if (welcomed && !this.stopped) this.o.log("warn", "disconnected from the server", { code, reason: reason.toString(), server });
         resolve(refusal ? { kind: "refused", refusal } : { kind: welcomed ? "welcomed" : "failed" });
       });
     });

@@ -1,19 +1,26 @@
 // Pool mode: N simulated endpoints in one process, each with its own identity (derived from the
 // seed, so a restarted pool is the same fleet), its own synthetic endpoint data, and a real
 // agent (protocol, outbox, executor, VQL) sharing one event loop and one builtin registry.
-// Agents start at a bounded rate so the server is not hit by N handshakes at once.
+// Agents start at a bounded rate so the server is not hit by N handshakes at once. With several
+// server URLs every agent fails over along the list; `spread` rotates each agent's starting point
+// so the fleet is shared among the servers instead of all landing on the first.
 import { createHash } from "node:crypto";
 import { createAgent, type Agent } from "../agent";
 import type { AgentLog } from "../connection/agent-connection";
 import { MemoryOutbox } from "../connection/outbox";
+import { rotate, serverList, type ServerTarget } from "../connection/servers";
 import { createVqlRunner } from "../executor/vql-runner";
 import { identityFromSeed } from "../identity";
 import { makeProfile, type Profile } from "./profiles";
 import { createSyntheticSystem } from "./system";
 
-export interface PoolOptions {
-  server: string;
+/** `servers` in failover order, or a single `server`. */
+export type PoolOptions = PoolSettings & ServerTarget;
+
+export interface PoolSettings {
   token: string;
+  /** Agent i starts at server i mod n (and fails over from there); default: all start at the first. */
+  spread?: boolean;
   count: number;
   seed?: string;
   /** Agents started per second (default 1000). */
@@ -47,6 +54,7 @@ export function poolIdentitySeed(seed: string, index: number): Uint8Array {
 
 export function startPool(o: PoolOptions): Pool {
   const seed = o.seed ?? "talon";
+  const servers = serverList(o);
   const stats: PoolStats = { started: 0, online: 0, welcomed: 0, enrolled: 0, refused: 0, flowsDone: 0 };
   const welcomedOnce = new Set<number>();
   const agents: Pool["agents"] = [];
@@ -67,7 +75,7 @@ export function startPool(o: PoolOptions): Pool {
   function startOne(i: number) {
     const profile = makeProfile(seed, i);
     const agent = createAgent({
-      server: o.server,
+      servers: o.spread ? rotate(servers, i) : servers,
       token: o.token,
       identity: identityFromSeed(poolIdentitySeed(seed, i)),
       outbox: new MemoryOutbox(o.outboxBytes ?? 4 * 1024 * 1024),
