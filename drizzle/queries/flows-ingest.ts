@@ -70,6 +70,8 @@ export interface IngestBatch {
   uploads: IngestUpload[];
   finals: IngestFinal[];
   acks: Array<{ clientId: string; seq: number }>;
+  /** When the batch was stored (the agents' last-seen time). */
+  at: string;
 }
 
 
@@ -182,8 +184,8 @@ export async function writeIngestBatch(db: Db, b: IngestBatch): Promise<FlowReco
   }
   if (b.acks.length) {
     await db.execute(sql`
-      update clients c set acked_seq = greatest(c.acked_seq, x.seq)
-      from jsonb_to_recordset(${JSON.stringify(b.acks.map((a) => ({ client_id: a.clientId, seq: a.seq })))}::jsonb) as x(client_id text, seq bigint)
+      update clients c set acked_seq = greatest(c.acked_seq, x.seq), last_seen_at = greatest(c.last_seen_at, x.at)
+      from jsonb_to_recordset(${JSON.stringify(b.acks.map((a) => ({ client_id: a.clientId, seq: a.seq, at: b.at })))}::jsonb) as x(client_id text, seq bigint, at timestamptz)
       where c.client_id = x.client_id`);
   }
   return finalized;

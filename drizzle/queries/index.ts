@@ -13,3 +13,5 @@ export * from "./flows-expiry";
 export * from "./journal";
 export * from "./journal-partitions";
 export * from "./cluster";
+export * from "./flow-uploads";
+export * from "./locks";

@@ -130,8 +130,9 @@ export async function* iterateResultRows(db: Db, p: { tableId: number; batch: nu
 
 // ---- collaborative document state -----------------------------------------------------------
 
-export async function loadCollabState(db: Db, notebookId: string): Promise<Uint8Array | undefined> {
-  const [row] = await db.select({ state: notebookCollab.state }).from(notebookCollab).where(eq(notebookCollab.notebookId, notebookId));
+export async function loadCollabState(db: Db, notebookId: string, opts: { forUpdate?: boolean } = {}): Promise<Uint8Array | undefined> {
+  const q = db.select({ state: notebookCollab.state }).from(notebookCollab).where(eq(notebookCollab.notebookId, notebookId));
+  const [row] = opts.forUpdate ? await q.for("update") : await q;
   return row ? new Uint8Array(row.state) : undefined;
 }
 

@@ -4,9 +4,9 @@
 // cluster_relay and only its id is notified. One sender loop sends packets one after another,
 // and each receiver handles a sender's packets in order, so messages from one process arrive in
 // the order it sent them. Best effort: a process whose listen connection is down misses them.
-import { queries, type Database } from "../../../drizzle";
+import { queries, type Database } from "@/drizzle";
 import type { Bus, BusHandler, ClusterNode, NodeId } from "../contracts/cluster";
-import type { Clock, Logger } from "../services/types";
+import type { Clock, Logger } from "@/engine/server/contracts";
 
 const BROADCAST = "talon_bus";
 const MAX_NOTIFY_BYTES = 7_900;

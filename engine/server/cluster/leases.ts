@@ -4,9 +4,9 @@
 // belong to the connection that took them). Every keeper tick compares what the database says
 // this session holds with what the table thinks it holds: a lease whose lock is gone is lost
 // (its work's signal aborts), a wanted lease whose lock is free is taken.
-import { queries, type Db } from "../../../drizzle";
+import { queries, type Db } from "@/drizzle";
 import type { Leases } from "../contracts/cluster";
-import type { Logger } from "../services/types";
+import type { Logger } from "@/engine/server/contracts";
 
 interface Entry {
   name: string;

@@ -6,9 +6,9 @@
 // opens a new one and takes them again.
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { queries, type Database, type DbSession } from "../../../drizzle";
+import { queries, type Database, type DbSession } from "@/drizzle";
 import type { ClusterNode, NodeId } from "../contracts/cluster";
-import type { Clock, Logger } from "../services/types";
+import type { Clock, Logger } from "@/engine/server/contracts";
 import { createLeaseTable, type LeaseTable } from "./leases";
 
 export interface NodeOptions {

@@ -2,7 +2,7 @@
 // `System.Flow.Completion`, `Server.Internal.Label`, any CLIENT_EVENT / SERVER_EVENT artifact,
 // `Artifact/Source`), appended to inside the caller's transaction, read with cursors. The one
 // writer of the events table; services never touch it. See docs/journal.md.
-import type { Db } from "../../../drizzle";
+import type { Db } from "@/drizzle";
 
 /** A position in the journal, opaque to callers: `<tx>:<id>`. */
 export type JournalCursor = string & { readonly __brand: "JournalCursor" };

@@ -1,7 +1,8 @@
 // Turning a Generic.Client.Info row into the client record's columns. Column names follow
 // Velociraptor's info() and Generic.Client.Info/BasicInformation (Hostname, Fqdn, OS, ...).
-import { queries } from "../../../../drizzle";
-import type { ServiceDeps } from "../types";
+import { queries } from "@/drizzle";
+import type { Db } from "@/drizzle";
+import type { ServiceDeps } from "@/engine/server/contracts";
 
 function text(v: unknown): string {
   return v === null || v === undefined ? "" : String(v);
@@ -15,8 +16,8 @@ function list(v: unknown): string[] {
 }
 
 export function startInterrogationRecord(deps: ServiceDeps) {
-  return async function recordInterrogation(clientId: string, flowId: string, info: Record<string, unknown>) {
-    await queries.recordClientInterrogation(deps.database.db, {
+  return async function recordInterrogation(clientId: string, flowId: string, info: Record<string, unknown>, opts: { tx?: Db } = {}) {
+    await queries.recordClientInterrogation(opts.tx ?? deps.database.db, {
       clientId,
       flowId,
       at: deps.clock.now(),

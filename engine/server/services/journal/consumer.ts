@@ -4,9 +4,9 @@
 // tried again after a pause (doubling to 30 s). A consumer that is killed resumes after the
 // last batch that committed: at least once for side effects outside the database, exactly once
 // for what the handler writes through `tx`.
-import { queries, type Database } from "../../../../drizzle";
+import { queries, type Database } from "@/drizzle";
 import type { JournalConsumer, JournalEvent } from "../../contracts/journal";
-import type { Clock, Logger } from "../types";
+import type { Clock, Logger } from "@/engine/server/contracts";
 import { toEvent } from "./cursor";
 import type { Waker } from "./waker";
 

@@ -1,6 +1,6 @@
 // Journal cursors as callers see them (`<tx>:<id>`), and back to storage positions.
-import { queries } from "../../../../drizzle";
-import type { EventRecord } from "../../../../drizzle";
+import { queries } from "@/drizzle";
+import type { EventRecord } from "@/drizzle";
 import type { JournalCursor, JournalEvent } from "../../contracts/journal";
 
 export function toCursor(p: queries.JournalPosition): JournalCursor {

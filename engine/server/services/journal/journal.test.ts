@@ -2,11 +2,11 @@
 // and catch up, a late commit never skipped, durable consumers that resume, memory-only queues,
 // history by time and retention by dropping partitions.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, queries, type Database } from "../../../../drizzle";
-import { testDatabaseTargets } from "../../../../drizzle/testing";
-import { startClusterNode, type StartedNode } from "../../cluster";
+import { openDatabase, queries, type Database } from "@/drizzle";
+import { testDatabaseTargets } from "@/drizzle/testing";
+import { createIdSource, startClusterNode, type StartedNode } from "../../cluster";
 import type { JournalEvent } from "../../contracts/journal";
-import type { Clock, Logger } from "../types";
+import type { Clock, Logger } from "@/engine/server/contracts";
 import { startJournal, type StartedJournal } from "./start";
 
 const quiet: Logger = { info() {}, warn() {}, error() {} };
@@ -43,7 +43,7 @@ for (const target of testDatabaseTargets()) {
     beforeAll(async () => {
       database = await target.open();
       node = await startClusterNode({ database, clock: { now: () => new Date() }, log: quiet }, { tickMs: 200 });
-      journal = await startJournal({ database, clock, log: quiet, config: {} as never, leases: node.leases }, controller.signal);
+      journal = await startJournal({ database, clock, log: quiet, config: {} as never, ids: createIdSource(() => node.slot(), () => Date.now()), leases: node.leases }, controller.signal);
     });
     afterAll(async () => {
       controller.abort();
@@ -242,7 +242,7 @@ describe.runIf(Boolean(pgUrl))("journal ordering on PostgreSQL", () => {
     url.password = new URL(pgUrl!).password;
     other = await openDatabase({ url: url.toString(), migrate: false });
     node = await startClusterNode({ database, clock: { now: () => new Date() }, log: quiet }, { tickMs: 200 });
-    journal = await startJournal({ database, clock: { now: () => new Date() }, log: quiet, config: {} as never, leases: node.leases }, controller.signal);
+    journal = await startJournal({ database, clock: { now: () => new Date() }, log: quiet, config: {} as never, ids: createIdSource(() => node.slot(), () => Date.now()), leases: node.leases }, controller.signal);
   });
   afterAll(async () => {
     controller.abort();

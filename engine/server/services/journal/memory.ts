@@ -3,9 +3,9 @@
 // caller's transaction when there is one, so it is delivered when that commits and not at all
 // when it rolls back. Every process, the sender included, hands each row to its subscribers of
 // the queue; a subscriber more than MAX_BUFFERED rows behind loses the oldest (logged).
-import { queries, type Database, type Db } from "../../../../drizzle";
+import { queries, type Database, type Db } from "@/drizzle";
 import type { JournalCursor, JournalEvent } from "../../contracts/journal";
-import type { Clock, Logger } from "../types";
+import type { Clock, Logger } from "@/engine/server/contracts";
 
 const CHANNEL = "talon_journal_mem";
 const MAX_NOTIFY_BYTES = 7_900;

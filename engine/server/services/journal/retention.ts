@@ -3,8 +3,8 @@
 // `journal-maintenance`, so one process does it) partitions are created ahead, rows that landed
 // in a DEFAULT partition get their day's partition, and day partitions older than their
 // class's retention are dropped (DROP TABLE: no row-by-row deletes, no table bloat).
-import { queries, type Database } from "../../../../drizzle";
-import type { Logger } from "../types";
+import { queries, type Database } from "@/drizzle";
+import type { Logger } from "@/engine/server/contracts";
 
 const DAY_MS = 86_400_000;
 const AHEAD_DAYS = 2;

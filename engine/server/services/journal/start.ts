@@ -2,10 +2,10 @@
 // partitioned events table, memory-only queues over NOTIFY, and partition upkeep. The only
 // writer of the events table; other services call it, never the table.
 import { setInterval as every } from "node:timers/promises";
-import { queries } from "../../../../drizzle";
+import { queries } from "@/drizzle";
 import type { Leases } from "../../contracts/cluster";
 import type { Journal, JournalEvent } from "../../contracts/journal";
-import type { ServiceDeps } from "../types";
+import type { ServiceDeps } from "@/engine/server/contracts";
 import { createConsumer } from "./consumer";
 import { toEvent } from "./cursor";
 import { startMemoryQueues } from "./memory";
@@ -71,7 +71,7 @@ export async function startJournal(deps: JournalDeps, signal: AbortSignal): Prom
       if (bad) throw new Error(`cannot subscribe: ${bad}`);
       const sig = AbortSignal.any([opts.signal, signal]);
       if (MEMORY_ONLY_QUEUES.has(queue)) return memory.subscribe(queue, { signal: sig, clientId: opts.clientId });
-      return subscribeStored({ database, waker }, queue, { ...opts, signal: sig });
+      return subscribeStored({ database, waker, log: deps.log }, queue, { ...opts, signal: sig });
     },
     consumer: (name, queue, o = {}) => createConsumer({ database, waker, clock: deps.clock, log: deps.log }, name, queue, o.initial ?? "now"),
     async history(queue, p) {

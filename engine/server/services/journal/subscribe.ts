@@ -3,8 +3,9 @@
 // only falls behind in the table (the writer never waits for it) and catches up from there.
 // Events of a transaction that committed while an older one is still open are read once the
 // older one ends (queries.readEventsAfter explains why); the loop looks again soon after.
-import { queries, type Database } from "../../../../drizzle";
+import { queries, type Database } from "@/drizzle";
 import type { JournalEvent, SubscribeFrom } from "../../contracts/journal";
+import type { Logger } from "@/engine/server/contracts";
 import { parseCursor, toEvent } from "./cursor";
 import type { Waker } from "./waker";
 
@@ -22,7 +23,7 @@ export async function startPosition(db: Database["db"], queue: string, from: Sub
 }
 
 export function subscribeStored(
-  deps: { database: Database; waker: Waker },
+  deps: { database: Database; waker: Waker; log: Logger },
   queue: string,
   opts: { from?: SubscribeFrom; signal: AbortSignal; clientId?: string },
 ): AsyncIterable<JournalEvent> {
@@ -35,16 +36,25 @@ export function subscribeStored(
     async *[Symbol.asyncIterator]() {
       let pos = await start;
       let retryMs = 10;
+      let failures = 0;
       while (!signal.aborted) {
         // Registered before reading: a commit between the read and the wait still wakes us.
         const wait = deps.waker.wait(queue, POLL_MS, signal);
         let batch;
         try {
           batch = await queries.readEventsAfter(db, { queue, after: pos, limit: BATCH, clientId: opts.clientId });
+          failures = 0;
         } catch (err) {
           wait.cancel();
           if (signal.aborted) return;
-          throw err;
+          // The database went away for a moment: read again from the same cursor, nothing lost.
+          const pauseMs = Math.min(250 * 2 ** failures++, 30_000);
+          deps.log.warn("journal subscriber could not read; retrying", { queue, inMs: pauseMs, error: (err as Error).message });
+          await new Promise<void>((r) => {
+            const t = setTimeout(r, pauseMs);
+            signal.addEventListener("abort", () => (clearTimeout(t), r()), { once: true });
+          });
+          continue;
         }
         for (const e of batch.events) {
           if (signal.aborted) return wait.cancel();

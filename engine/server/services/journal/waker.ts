@@ -3,7 +3,7 @@
 // PostgreSQL from any process, on PGlite in-process); every subscriber of that queue then reads
 // the table again. After the listen connection comes back, every subscriber reads again (a
 // notification may have been missed while it was down).
-import type { Database } from "../../../../drizzle";
+import type { Database } from "@/drizzle";
 
 export interface Waker {
   /** Resolves on the next wake-up of `queue`, after `ms`, or when `signal` aborts. */

@@ -2,14 +2,20 @@
 // Hocuspocus on /api/ws/collab. The document holds a map `inputs` (cell id -> Y.Text) and a map
 // `versions` (cell id -> the version its text was last set from). Only the server creates or
 // replaces texts (on load, cell creation, undo/redo), so two browsers never race to create one.
-// Persisted to the database (debounced, and on shutdown) so nothing typed is lost on restart.
-// Readers connect read-only; users without access are refused.
+// Persisted to the database (debounced, and on shutdown) so nothing typed is lost on restart;
+// a store merges with what is stored (CRDT merge), so processes storing one document never
+// lose each other's edits. Readers connect read-only; users without access are refused.
+// Several processes: every document update and awareness change (cursors, presence) made on
+// one process is relayed over the cluster bus to the others that have the document open, with
+// the origin Hocuspocus uses for updates from another instance ({source: "redis"}), so it is not
+// relayed back; a process that opens a document asks the others for what it lacks.
 import type { IncomingMessage } from "node:http";
 import { Hocuspocus, type Document } from "@hocuspocus/server";
+import { applyAwarenessUpdate, encodeAwarenessUpdate } from "y-protocols/awareness";
 import * as Y from "yjs";
-import { queries } from "../../../../drizzle";
-import type { WsRoute } from "../../ws/router";
-import type { Principal } from "../types";
+import { queries } from "@/drizzle";
+import type { WsRoute } from "@/engine/server/contracts";
+import type { Principal } from "@/engine/server/contracts";
 import { canEdit, canRead } from "./access";
 import type { NotebooksDeps } from "./deps";
 import { isNotebookId } from "./ids";
@@ -57,12 +63,22 @@ function reconcile(doc: Y.Doc, cells: { id: string; input: string; version: numb
   });
 }
 
+const REMOTE = { source: "redis" } as const;
+const b64 = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString("base64");
+const bytes = (s: unknown) => (typeof s === "string" ? new Uint8Array(Buffer.from(s, "base64")) : undefined);
+const isRemote = (origin: unknown) => typeof origin === "object" && origin !== null && (origin as { source?: unknown }).source === "redis";
+
 export function startCollab(deps: NotebooksDeps): Collab {
   const db = deps.database.db;
+  const { bus } = deps;
 
   async function store(name: string, doc: Y.Doc) {
     try {
-      await queries.saveCollabState(db, name, Y.encodeStateAsUpdate(doc), deps.clock.now());
+      await queries.inTransaction(db, async (tx) => {
+        const stored = await queries.loadCollabState(tx, name, { forUpdate: true });
+        const mine = Y.encodeStateAsUpdate(doc);
+        await queries.saveCollabState(tx, name, stored ? Y.mergeUpdates([stored, mine]) : mine, deps.clock.now());
+      });
     } catch (err) {
       // A deleted notebook has nothing to store; anything else is worth a log line.
       if (!/foreign key|violates/i.test((err as Error).message)) deps.log.error("collab store failed", { notebook: name, error: (err as Error).message });
@@ -90,6 +106,55 @@ export function startCollab(deps: NotebooksDeps): Collab {
     async onStoreDocument({ document, documentName }) {
       await store(documentName, document);
     },
+    async afterLoadDocument({ document, documentName }) {
+      bus.broadcast("collab-sync", { doc: documentName, sv: b64(Y.encodeStateVector(document)) });
+    },
+    async onChange({ documentName, update, transactionOrigin }) {
+      if (!isRemote(transactionOrigin)) bus.broadcast("collab-update", { doc: documentName, update: b64(update) });
+    },
+    async onAwarenessUpdate({ documentName, awareness, added, updated, removed, transactionOrigin }) {
+      if (isRemote(transactionOrigin)) return;
+      const changed = [...added, ...updated, ...removed];
+      if (changed.length) bus.broadcast("collab-awareness", { doc: documentName, update: b64(encodeAwarenessUpdate(awareness, changed)) });
+    },
+  });
+
+  // Updates and cursors from the other processes, applied to the documents open here.
+  bus.on("collab-update", (m) => {
+    const { doc, update } = m as { doc?: string; update?: string };
+    const d = doc ? hocuspocus.documents.get(doc) : undefined;
+    const u = bytes(update);
+    if (d && u?.length) Y.applyUpdate(d, u, REMOTE);
+  });
+  bus.on("collab-awareness", (m) => {
+    const { doc, update } = m as { doc?: string; update?: string };
+    const d = doc ? hocuspocus.documents.get(doc) : undefined;
+    const u = bytes(update);
+    if (d && u?.length) applyAwarenessUpdate(d.awareness, u, REMOTE);
+  });
+  // A process that opened a document: send it what it lacks, and ask for what we lack.
+  bus.on("collab-sync", (m, from) => {
+    const { doc, sv } = m as { doc?: string; sv?: string };
+    const d = doc ? hocuspocus.documents.get(doc) : undefined;
+    const vector = bytes(sv);
+    if (!d || !vector) return;
+    const states = [...d.awareness.getStates().keys()];
+    bus.send(from, "collab-sync-answer", { doc, update: b64(Y.encodeStateAsUpdate(d, vector)), sv: b64(Y.encodeStateVector(d)), awareness: states.length ? b64(encodeAwarenessUpdate(d.awareness, states)) : undefined });
+  });
+  bus.on("collab-sync-answer", (m, from) => {
+    const { doc, update, sv, awareness } = m as { doc?: string; update?: string; sv?: string; awareness?: string };
+    const d = doc ? hocuspocus.documents.get(doc) : undefined;
+    if (!d) return;
+    const u = bytes(update);
+    if (u?.length) Y.applyUpdate(d, u, REMOTE);
+    const a = bytes(awareness);
+    if (a?.length) applyAwarenessUpdate(d.awareness, a, REMOTE);
+    const vector = bytes(sv);
+    if (vector) {
+      const back = Y.encodeStateAsUpdate(d, vector);
+      // An empty diff is two bytes; only send real content.
+      if (back.length > 2) bus.send(from, "collab-update", { doc, update: b64(back) });
+    }
   });
 
   function open(name: string): Document | undefined {
