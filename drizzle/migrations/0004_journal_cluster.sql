@@ -49,7 +49,9 @@ CREATE TABLE "login_failures" (
 -- UTC day, so retention drops whole day partitions. Day partitions are created ahead of time by
 -- the journal (drizzle/queries/journal.ts); a DEFAULT partition per class catches anything
 -- else. Position in the journal is (tx, id): tx is the writing transaction's id, see
--- docs/journal.md for why ids alone would let a reader skip a late commit.
+-- docs/journal.md for why ids alone would let a reader skip a late commit. Two indexes only:
+-- (queue, tx, id) for readers and newest-first history, (queue, client_id, at) for a client's
+-- history by time; each index costs every append.
 ALTER TABLE "events" RENAME TO "events_before_journal";--> statement-breakpoint
 ALTER INDEX "events_queue_at_idx" RENAME TO "events_before_journal_queue_at_idx";--> statement-breakpoint
 CREATE SEQUENCE "events_journal_id_seq";--> statement-breakpoint
@@ -65,19 +67,9 @@ CREATE TABLE "events" (
 ) PARTITION BY LIST ("keep_days");--> statement-breakpoint
 CREATE INDEX "events_queue_pos_idx" ON "events" USING btree ("queue", "tx", "id");--> statement-breakpoint
 CREATE INDEX "events_queue_client_at_idx" ON "events" USING btree ("queue", "client_id", "at");--> statement-breakpoint
-CREATE INDEX "events_queue_at_idx" ON "events" USING btree ("queue", "at");--> statement-breakpoint
 CREATE TABLE "events_r30" PARTITION OF "events" FOR VALUES IN (30) PARTITION BY RANGE ("at");--> statement-breakpoint
 CREATE TABLE "events_r30_default" PARTITION OF "events_r30" DEFAULT;--> statement-breakpoint
 CREATE TABLE "events_rother" PARTITION OF "events" DEFAULT;--> statement-breakpoint
--- Every insert wakes the queue's subscribers on every process, when the inserting transaction
--- commits (NOTIFY is transactional; identical payloads in one transaction arrive once).
-CREATE FUNCTION "events_notify"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('talon_journal', q) FROM (SELECT DISTINCT "queue" AS q FROM new_rows) s;
-  RETURN NULL;
-END
-$$;--> statement-breakpoint
-CREATE TRIGGER "events_notify" AFTER INSERT ON "events" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "events_notify"();--> statement-breakpoint
 INSERT INTO "events" ("id", "keep_days", "queue", "at", "client_id", "payload") SELECT "id", 30, "queue", "at", "client_id", "payload" FROM "events_before_journal" ORDER BY "id";--> statement-breakpoint
 DROP TABLE "events_before_journal";--> statement-breakpoint
 ALTER TABLE "notebook_cell_versions" ADD COLUMN "run_owner" text;--> statement-breakpoint

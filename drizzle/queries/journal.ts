@@ -1,7 +1,9 @@
 // The journal's storage: appending events (one statement for a whole batch, in the caller's
 // transaction when given one), reading a queue from a position, reading history by time, the
 // cursors of durable consumers. The events table is partitioned (see migration 0004 and
-// journal-partitions.ts); its insert trigger sends `NOTIFY talon_journal, <queue>` on commit.
+// journal-partitions.ts). The append statement also sends `NOTIFY talon_journal, <queue>`,
+// which PostgreSQL delivers when the appending transaction commits (once per transaction and
+// queue), to every process listening.
 //
 // A position is (tx, id): the writing transaction's id, then the event id. Reads return only
 // events of transactions older than the reader's snapshot xmin (every one of them has ended),
@@ -10,7 +12,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../client";
 import type { EventRecord } from "../schema";
-import { rowsOf } from "./raw";
+import { preparedRows, rowsOf } from "./raw";
 
 export interface JournalPosition {
   /** Transaction id, decimal text (xid8). */
@@ -45,17 +47,49 @@ function toRecord(r: RawEvent): EventRecord {
   };
 }
 
-/** Appends events in one statement; returns them with their ids and positions, in order. */
-export async function appendEvents(db: Db, rows: NewEvent[]): Promise<EventRecord[]> {
+// One statement per batch: the payloads as one JSON array (expanded server-side), the client
+// ids as one scalar when all rows share it (the common case) or as a parallel array, the rows'
+// time and retention class as scalars; the new ids come back as one text value. Measured on
+// PostgreSQL 15 here this is about 1.5x the rate of a jsonb_to_recordset insert that returns
+// each row (npm run bench:journal).
+const APPEND_ONE_CLIENT = `
+  with ins as (
+    insert into events (keep_days, queue, at, client_id, payload)
+    select $3::int, $2, $4::timestamptz, $5, p.v from jsonb_array_elements($1::text::jsonb) as p(v)
+    returning id, tx
+  ), wake as (select pg_notify('talon_journal', $2))
+  select string_agg(ins.id::text, ',' order by ins.id) as ids, min(ins.tx)::text as tx from ins, wake`;
+const APPEND_MANY_CLIENTS = `
+  with ins as (
+    insert into events (keep_days, queue, at, client_id, payload)
+    select $3::int, $2, $4::timestamptz, c.id, p.v
+    from jsonb_array_elements($1::text::jsonb) with ordinality as p(v, n)
+    join unnest($5::text[]) with ordinality as c(id, n) on c.n = p.n
+    order by p.n
+    returning id, tx
+  ), wake as (select pg_notify('talon_journal', $2))
+  select string_agg(ins.id::text, ',' order by ins.id) as ids, min(ins.tx)::text as tx from ins, wake`;
+
+/**
+ * Appends events of one queue in one statement (which also notifies the queue's subscribers on
+ * commit); all rows share the time and retention class of the first. Returns them with their ids
+ * and positions, in order.
+ */
+export async function appendEvents(db: Db, queue: string, rows: Omit<NewEvent, "queue">[]): Promise<EventRecord[]> {
   if (!rows.length) return [];
-  const json = JSON.stringify(rows.map((r) => ({ k: r.keepDays, q: r.queue, a: r.at.toISOString(), c: r.clientId, p: r.payload })));
-  const out = rowsOf<{ id: string | number; tx: string }>(
-    await db.execute(sql`
-      insert into events (keep_days, queue, at, client_id, payload)
-      select x.k, x.q, x.a, x.c, x.p from jsonb_to_recordset(${json}::jsonb) as x(k int, q text, a timestamptz, c text, p jsonb)
-      returning id, tx::text as tx`),
-  );
-  return out.map((r, i) => ({ id: Number(r.id), tx: String(r.tx), queue: rows[i]!.queue, at: rows[i]!.at, clientId: rows[i]!.clientId, payload: rows[i]!.payload }));
+  const { at, keepDays, clientId } = rows[0]!;
+  const oneClient = rows.every((r) => r.clientId === clientId);
+  const payloads = JSON.stringify(rows.map((r) => r.payload));
+  const [out] = await preparedRows<{ ids: string; tx: string }>(db, oneClient ? APPEND_ONE_CLIENT : APPEND_MANY_CLIENTS, [
+    payloads,
+    queue,
+    keepDays,
+    at.toISOString(),
+    oneClient ? clientId : rows.map((r) => r.clientId),
+  ]);
+  const ids = String(out?.ids ?? "").split(",");
+  if (ids.length !== rows.length) throw new Error(`appended ${ids.length} events of ${rows.length}`);
+  return rows.map((r, i) => ({ id: Number(ids[i]), tx: String(out!.tx), queue, at, clientId: r.clientId, payload: r.payload }));
 }
 
 /**
@@ -113,7 +147,10 @@ export async function listEventHistory(
   const client = p.clientId === undefined ? sql`` : sql`and e.client_id = ${p.clientId}`;
   const start = p.start ? sql`and e.at >= ${p.start.toISOString()}::timestamptz` : sql``;
   const end = p.end ? sql`and e.at < ${p.end.toISOString()}::timestamptz` : sql``;
-  const order = p.oldestFirst ? sql`order by e.at, e.id` : sql`order by e.at desc, e.id desc`;
+  // With a client: by time on (queue, client_id, at); without: by position on (queue, tx, id),
+  // which is the order events were written in, near enough to time for "newest first".
+  const order =
+    p.clientId === undefined ? (p.oldestFirst ? sql`order by e.tx, e.id` : sql`order by e.tx desc, e.id desc`) : p.oldestFirst ? sql`order by e.at, e.id` : sql`order by e.at desc, e.id desc`;
   const rows = rowsOf<RawEvent>(
     await db.execute(sql`
       select e.id, e.tx::text as tx, e.queue, e.at, e.client_id, e.payload from events e

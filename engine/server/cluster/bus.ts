@@ -5,7 +5,7 @@
 // and each receiver handles a sender's packets in order, so messages from one process arrive in
 // the order it sent them. Best effort: a process whose listen connection is down misses them.
 import { queries, type Database } from "@/drizzle";
-import type { Bus, BusHandler, ClusterNode, NodeId } from "../contracts/cluster";
+import type { Bus, BusHandler, ClusterNode, NodeId } from "@/engine/server/contracts";
 import type { Clock, Logger } from "@/engine/server/contracts";
 
 const BROADCAST = "talon_bus";

@@ -8,7 +8,7 @@
 // in the same tick is still unlikely to repeat an id.
 import { randomInt } from "node:crypto";
 import { createFlowId, type FlowId } from "../../protocol";
-import type { IdSource } from "../contracts/cluster";
+import type { IdSource } from "@/engine/server/contracts";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
 

@@ -5,7 +5,7 @@
 // this session holds with what the table thinks it holds: a lease whose lock is gone is lost
 // (its work's signal aborts), a wanted lease whose lock is free is taken.
 import { queries, type Db } from "@/drizzle";
-import type { Leases } from "../contracts/cluster";
+import type { Leases } from "@/engine/server/contracts";
 import type { Logger } from "@/engine/server/contracts";
 
 interface Entry {

@@ -7,7 +7,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { queries, type Database, type DbSession } from "@/drizzle";
-import type { ClusterNode, NodeId } from "../contracts/cluster";
+import type { ClusterNode, NodeId } from "@/engine/server/contracts";
 import type { Clock, Logger } from "@/engine/server/contracts";
 import { createLeaseTable, type LeaseTable } from "./leases";
 

@@ -19,6 +19,15 @@ export interface JournalEvent {
   payload: Record<string, unknown>;
 }
 
+/** Events of one queue as they come; `ready` resolves once its starting point is fixed. */
+export interface JournalSubscription extends AsyncIterable<JournalEvent> {
+  /**
+   * For "now": appends issued after this resolves are delivered. (subscribe() fixes "now" with a
+   * query of its own; an append issued before that query runs may be counted as before it.)
+   */
+  ready: Promise<void>;
+}
+
 /** Where a subscription starts: events after now, from the oldest kept, after a cursor, or from a time. */
 export type SubscribeFrom = "now" | "start" | JournalCursor | Date;
 
@@ -52,7 +61,7 @@ export interface Journal {
    * slow reader falls behind and catches up from the table: it never loses an event and never
    * makes a writer wait. Memory-only queues deliver only what arrives while subscribed.
    */
-  subscribe(queue: string, opts: { from?: SubscribeFrom; signal: AbortSignal; clientId?: string }): AsyncIterable<JournalEvent>;
+  subscribe(queue: string, opts: { from?: SubscribeFrom; signal: AbortSignal; clientId?: string }): JournalSubscription;
   /** A durable consumer: its cursor is stored, so it resumes after the last batch it handled. */
   consumer(name: string, queue: string, opts?: { initial?: "now" | "start" }): JournalConsumer;
   /** Stored events by time, newest first unless `oldestFirst` (history views, VQL readers). */

@@ -124,9 +124,11 @@ export function startInterrogation(deps: InterrogationDeps, signal: AbortSignal)
       "interrogation",
       async (s) => {
         // Subscribed before the sweep, so nothing that enrols in between is missed.
+        const subscription = deps.journal.subscribe(ENROLLMENT_QUEUE, { signal: s });
         const enrolments = (async () => {
-          for await (const e of deps.journal.subscribe(ENROLLMENT_QUEUE, { signal: s })) enqueue(String(e.payload.ClientId ?? e.clientId));
+          for await (const e of subscription) enqueue(String(e.payload.ClientId ?? e.clientId));
         })();
+        await subscription.ready;
         await sweep();
         const sweeps = (async () => {
           while (!s.aborted) {

@@ -5,7 +5,7 @@
 // last batch that committed: at least once for side effects outside the database, exactly once
 // for what the handler writes through `tx`.
 import { queries, type Database } from "@/drizzle";
-import type { JournalConsumer, JournalEvent } from "../../contracts/journal";
+import type { JournalConsumer, JournalEvent } from "@/engine/server/contracts";
 import type { Clock, Logger } from "@/engine/server/contracts";
 import { toEvent } from "./cursor";
 import type { Waker } from "./waker";

@@ -1,7 +1,7 @@
 // Journal cursors as callers see them (`<tx>:<id>`), and back to storage positions.
 import { queries } from "@/drizzle";
 import type { EventRecord } from "@/drizzle";
-import type { JournalCursor, JournalEvent } from "../../contracts/journal";
+import type { JournalCursor, JournalEvent } from "@/engine/server/contracts";
 
 export function toCursor(p: queries.JournalPosition): JournalCursor {
   return `${p.tx}:${p.id}` as JournalCursor;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, queries, type Database } from "@/drizzle";
 import { testDatabaseTargets } from "@/drizzle/testing";
 import { createIdSource, startClusterNode, type StartedNode } from "../../cluster";
-import type { JournalEvent } from "../../contracts/journal";
+import type { JournalEvent } from "@/engine/server/contracts";
 import type { Clock, Logger } from "@/engine/server/contracts";
 import { startJournal, type StartedJournal } from "./start";
 
@@ -56,6 +56,7 @@ for (const target of testDatabaseTargets()) {
       await journal.append("Test.Before", [{ n: -1 }]);
       const ac = new AbortController();
       const sub = journal.subscribe("Test.Order", { signal: ac.signal });
+      await sub.ready;
       const got = take(sub, 3);
       await journal.append("Test.Order", [{ n: 1 }, { n: 2 }]);
       await journal.append("Test.Order", [{ n: 3 }], { clientId: "C.0123456789abcdef" });
@@ -89,7 +90,9 @@ for (const target of testDatabaseTargets()) {
 
     it("a subscriber that stalls while 100,000 events are appended catches up with every one, in order", async () => {
       const ac = new AbortController();
-      const sub = journal.subscribe("Test.Stall", { signal: ac.signal })[Symbol.asyncIterator]();
+      const subscription = journal.subscribe("Test.Stall", { signal: ac.signal });
+      await subscription.ready;
+      const sub = subscription[Symbol.asyncIterator]();
       const first = sub.next();
       await journal.append("Test.Stall", [{ n: 0 }]);
       expect((await within(first, 10_000, "first event")).value?.payload.n).toBe(0);
@@ -254,14 +257,16 @@ describe.runIf(Boolean(pgUrl))("journal ordering on PostgreSQL", () => {
 
   it("an event whose transaction began first but commits last is still delivered after later ones were read", async () => {
     const ac = new AbortController();
-    const sub = journal.subscribe("Test.Late", { signal: ac.signal })[Symbol.asyncIterator]();
+    const subscription = journal.subscribe("Test.Late", { signal: ac.signal });
+    await subscription.ready;
+    const sub = subscription[Symbol.asyncIterator]();
     let releaseLate!: () => void;
     const lateHeld = new Promise<void>((r) => (releaseLate = r));
     let lateWritten!: () => void;
     const lateIn = new Promise<void>((r) => (lateWritten = r));
     // Transaction L appends first (its event id is lower) and stays open.
     const late = queries.inTransaction(other.db, async (tx) => {
-      await queries.appendEvents(tx, [{ queue: "Test.Late", keepDays: 30, at: new Date(), clientId: "server", payload: { n: "late" } }]);
+      await queries.appendEvents(tx, "Test.Late", [{ keepDays: 30, at: new Date(), clientId: "server", payload: { n: "late" } }]);
       lateWritten();
       await lateHeld;
     });

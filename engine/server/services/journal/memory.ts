@@ -4,7 +4,7 @@
 // when it rolls back. Every process, the sender included, hands each row to its subscribers of
 // the queue; a subscriber more than MAX_BUFFERED rows behind loses the oldest (logged).
 import { queries, type Database, type Db } from "@/drizzle";
-import type { JournalCursor, JournalEvent } from "../../contracts/journal";
+import type { JournalCursor, JournalEvent, JournalSubscription } from "@/engine/server/contracts";
 import type { Clock, Logger } from "@/engine/server/contracts";
 
 const CHANNEL = "talon_journal_mem";
@@ -22,7 +22,7 @@ interface Subscriber {
 
 export interface MemoryQueues {
   append(db: Db, queue: string, items: Array<{ clientId: string; row: Record<string, unknown> }>, at: Date): Promise<JournalEvent[]>;
-  subscribe(queue: string, opts: { signal: AbortSignal; clientId?: string }): AsyncIterable<JournalEvent>;
+  subscribe(queue: string, opts: { signal: AbortSignal; clientId?: string }): JournalSubscription;
   stop(): Promise<void>;
 }
 
@@ -85,6 +85,7 @@ export async function startMemoryQueues(deps: { database: Database; clock: Clock
       };
       signal.addEventListener("abort", remove, { once: true });
       return {
+        ready: Promise.resolve(),
         async *[Symbol.asyncIterator]() {
           try {
             while (!signal.aborted) {

@@ -3,8 +3,8 @@
 // writer of the events table; other services call it, never the table.
 import { setInterval as every } from "node:timers/promises";
 import { queries } from "@/drizzle";
-import type { Leases } from "../../contracts/cluster";
-import type { Journal, JournalEvent } from "../../contracts/journal";
+import type { Leases } from "@/engine/server/contracts";
+import type { Journal, JournalEvent } from "@/engine/server/contracts";
 import type { ServiceDeps } from "@/engine/server/contracts";
 import { createConsumer } from "./consumer";
 import { toEvent } from "./cursor";
@@ -40,14 +40,15 @@ export async function startJournal(deps: JournalDeps, signal: AbortSignal): Prom
   }
 
   async function appendFor(queue: string, items: Array<{ clientId: string; row: Record<string, unknown> }>, opts: { tx?: typeof database.db } = {}): Promise<JournalEvent[]> {
-    const bad = queueProblem(queue) ?? items.map((i) => clientIdProblem(i.clientId)).find(Boolean);
+    let bad = queueProblem(queue);
+    for (const c of new Set(items.map((i) => i.clientId))) bad ??= clientIdProblem(c);
     if (bad) throw new Error(`journal append refused: ${bad}`);
     if (!items.length) return [];
     const at = deps.clock.now();
     const db = opts.tx ?? database.db;
     if (MEMORY_ONLY_QUEUES.has(queue)) return memory.append(db, queue, items, at);
     const keepDays = retentionDays(queue);
-    const stored = await queries.appendEvents(db, items.map((i) => ({ queue, keepDays, at, clientId: i.clientId, payload: i.row })));
+    const stored = await queries.appendEvents(db, queue, items.map((i) => ({ keepDays, at, clientId: i.clientId, payload: i.row })));
     return stored.map(toEvent);
   }
 

@@ -4,7 +4,7 @@
 // Events of a transaction that committed while an older one is still open are read once the
 // older one ends (queries.readEventsAfter explains why); the loop looks again soon after.
 import { queries, type Database } from "@/drizzle";
-import type { JournalEvent, SubscribeFrom } from "../../contracts/journal";
+import type { JournalSubscription, SubscribeFrom } from "@/engine/server/contracts";
 import type { Logger } from "@/engine/server/contracts";
 import { parseCursor, toEvent } from "./cursor";
 import type { Waker } from "./waker";
@@ -26,13 +26,17 @@ export function subscribeStored(
   deps: { database: Database; waker: Waker; log: Logger },
   queue: string,
   opts: { from?: SubscribeFrom; signal: AbortSignal; clientId?: string },
-): AsyncIterable<JournalEvent> {
+): JournalSubscription {
   const { signal } = opts;
   const db = deps.database.db;
   // Resolved at the call, not at the first next(): "now" means when subscribe() was called.
   const start = startPosition(db, queue, opts.from);
   start.catch(() => {});
   return {
+    ready: start.then(
+      () => undefined,
+      () => undefined,
+    ),
     async *[Symbol.asyncIterator]() {
       let pos = await start;
       let retryMs = 10;

@@ -1,4 +1,4 @@
-// Wake-ups for subscribers of stored queues in this process: the events table's insert trigger
+// Wake-ups for subscribers of stored queues in this process: every append statement
 // notifies `talon_journal` with the queue name when the inserting transaction commits (on
 // PostgreSQL from any process, on PGlite in-process); every subscriber of that queue then reads
 // the table again. After the listen connection comes back, every subscriber reads again (a
