@@ -130,6 +130,11 @@ export async function* iterateResultRows(db: Db, p: { tableId: number; batch: nu
 
 // ---- collaborative document state -----------------------------------------------------------
 
+/** Serialises the loading of one collaborative document across processes (transaction lock). */
+export async function lockCollabDocument(db: Db, notebookId: string): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(727278, hashtext(${notebookId}))`);
+}
+
 export async function loadCollabState(db: Db, notebookId: string, opts: { forUpdate?: boolean } = {}): Promise<Uint8Array | undefined> {
   const q = db.select({ state: notebookCollab.state }).from(notebookCollab).where(eq(notebookCollab.notebookId, notebookId));
   const [row] = opts.forUpdate ? await q.for("update") : await q;

@@ -7,6 +7,7 @@
 // agent that is connecting right then. Every 30 s, and after the cluster session comes back,
 // every local session is written again (a process that seemed dead may have had its rows
 // cleared).
+import { setTimeout as sleep } from "node:timers/promises";
 import type { WebSocket } from "ws";
 import { queries, type Database } from "@/drizzle";
 import type { ServerToAgent } from "@/engine/protocol";
@@ -80,10 +81,7 @@ export function createPresence(
   deps.node.onRegained(() => void reassert().catch((err) => deps.log.warn("could not re-store agent presence", { error: (err as Error).message })));
   (async () => {
     while (!signal.aborted) {
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, REASSERT_MS);
-        signal.addEventListener("abort", () => (clearTimeout(t), r()), { once: true });
-      });
+      await sleep(REASSERT_MS, undefined, { signal }).catch(() => {});
       if (!signal.aborted) await reassert().catch((err) => deps.log.warn("could not re-store agent presence", { error: (err as Error).message }));
     }
   })();

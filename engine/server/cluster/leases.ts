@@ -4,6 +4,7 @@
 // belong to the connection that took them). Every keeper tick compares what the database says
 // this session holds with what the table thinks it holds: a lease whose lock is gone is lost
 // (its work's signal aborts), a wanted lease whose lock is free is taken.
+import { setTimeout as sleep } from "node:timers/promises";
 import { queries, type Db } from "@/drizzle";
 import type { Leases } from "@/engine/server/contracts";
 import type { Logger } from "@/engine/server/contracts";
@@ -40,10 +41,7 @@ export function createLeaseTable(deps: { log: Logger; tickMs: number }): LeaseTa
   }
 
   function pause(ms: number, signal: AbortSignal) {
-    return new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
-    });
+    return sleep(ms, undefined, { signal }).catch(() => {});
   }
 
   return {
@@ -55,8 +53,9 @@ export function createLeaseTable(deps: { log: Logger; tickMs: number }): LeaseTa
         while (!signal.aborted) {
           await new Promise<void>((resolve) => {
             if (e.held) return resolve();
-            e.waiter = resolve;
-            signal.addEventListener("abort", () => resolve(), { once: true });
+            const onAbort = () => resolve();
+            e.waiter = () => (signal.removeEventListener("abort", onAbort), resolve());
+            signal.addEventListener("abort", onAbort, { once: true });
           });
           e.waiter = undefined;
           if (signal.aborted || !e.held) continue;

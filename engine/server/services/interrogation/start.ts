@@ -73,8 +73,9 @@ export function startInterrogation(deps: InterrogationDeps, signal: AbortSignal)
     while (!s.aborted) {
       if (!queue.length) {
         await new Promise<void>((resolve) => {
-          wake = resolve;
-          s.addEventListener("abort", () => resolve(), { once: true });
+          const onAbort = () => resolve();
+          wake = () => (s.removeEventListener("abort", onAbort), resolve());
+          s.addEventListener("abort", onAbort, { once: true });
         });
         wake = undefined;
         continue;

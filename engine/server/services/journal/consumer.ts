@@ -4,6 +4,7 @@
 // tried again after a pause (doubling to 30 s). A consumer that is killed resumes after the
 // last batch that committed: at least once for side effects outside the database, exactly once
 // for what the handler writes through `tx`.
+import { setTimeout as sleep } from "node:timers/promises";
 import { queries, type Database } from "@/drizzle";
 import type { JournalConsumer, JournalEvent } from "@/engine/server/contracts";
 import type { Clock, Logger } from "@/engine/server/contracts";
@@ -52,10 +53,7 @@ export function createConsumer(
           failures++;
           const pauseMs = Math.min(1000 * 2 ** (failures - 1), 30_000);
           deps.log.error("journal consumer failed; retrying the batch", { consumer: name, queue, attempt: failures, error: (err as Error).message });
-          await new Promise<void>((r) => {
-            const t = setTimeout(r, pauseMs);
-            signal.addEventListener("abort", () => (clearTimeout(t), r()), { once: true });
-          });
+          await sleep(pauseMs, undefined, { signal }).catch(() => {});
           continue;
         }
         if (handled === batchSize) wait.cancel();

@@ -3,6 +3,7 @@
 // only falls behind in the table (the writer never waits for it) and catches up from there.
 // Events of a transaction that committed while an older one is still open are read once the
 // older one ends (queries.readEventsAfter explains why); the loop looks again soon after.
+import { setTimeout as sleep } from "node:timers/promises";
 import { queries, type Database } from "@/drizzle";
 import type { JournalSubscription, SubscribeFrom } from "@/engine/server/contracts";
 import type { Logger } from "@/engine/server/contracts";
@@ -54,10 +55,7 @@ export function subscribeStored(
           // The database went away for a moment: read again from the same cursor, nothing lost.
           const pauseMs = Math.min(250 * 2 ** failures++, 30_000);
           deps.log.warn("journal subscriber could not read; retrying", { queue, inMs: pauseMs, error: (err as Error).message });
-          await new Promise<void>((r) => {
-            const t = setTimeout(r, pauseMs);
-            signal.addEventListener("abort", () => (clearTimeout(t), r()), { once: true });
-          });
+          await sleep(pauseMs, undefined, { signal }).catch(() => {});
           continue;
         }
         for (const e of batch.events) {
