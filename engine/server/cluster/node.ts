@@ -5,6 +5,7 @@
 // re-reads which processes are alive. Losing the session loses every lease at once; the keeper
 // opens a new one and takes them again.
 import { hostname } from "node:os";
+import { setInterval as every } from "node:timers/promises";
 import { randomBytes } from "node:crypto";
 import { queries, type Database, type DbSession } from "@/drizzle";
 import type { ClusterNode, NodeId } from "@/engine/server/contracts";
@@ -26,6 +27,8 @@ export interface StartedNode extends ClusterNode {
 }
 
 const MAX_SLOTS = 1024;
+const JANITOR_MS = 10_000;
+const RELAY_KEEP_MS = 10 * 60_000;
 
 export async function startClusterNode(deps: { database: Database; clock: Clock; log: Logger }, opts: NodeOptions = {}): Promise<StartedNode> {
   const { database, log } = deps;
@@ -102,6 +105,30 @@ export async function startClusterNode(deps: { database: Database; clock: Clock;
   }
 
   await tick();
+  // One process cleans up after dead ones: their rows and agent presence, and old relayed
+  // messages (nobody reads a bus message ten minutes later).
+  const janitor = new AbortController();
+  void leases
+    .hold(
+      "cluster-janitor",
+      async (s) => {
+        for await (const _ of every(JANITOR_MS, undefined, { signal: s })) {
+          try {
+            const dead = (await queries.listNodes(db)).filter((n) => !n.alive && n.nodeId !== nodeId).map((n) => n.nodeId);
+            if (dead.length) {
+              const cleared = await queries.deletePresenceOfNodes(db, dead);
+              for (const id of dead) await queries.deleteNode(db, id);
+              log.info("cleared processes that are gone", { processes: dead.length, agents: cleared });
+            }
+            await queries.pruneRelay(db, new Date(deps.clock.now().getTime() - RELAY_KEEP_MS));
+          } catch (err) {
+            log.warn("cluster cleanup failed", { error: (err as Error).message });
+          }
+        }
+      },
+      janitor.signal,
+    )
+    .catch(() => {});
   let wake: (() => void) | undefined;
   const loop = (async () => {
     while (!stopped) {
@@ -129,6 +156,7 @@ export async function startClusterNode(deps: { database: Database; clock: Clock;
     async stop() {
       if (stopped) return;
       stopped = true;
+      janitor.abort();
       wake?.();
       await loop;
       leases.loseAll();

@@ -5,23 +5,28 @@
 // order published), so two users on different processes see the same live page. Slow browsers
 // are protected against: a socket whose send buffer passes a limit is dropped, not buffered.
 import type { WebSocket } from "ws";
+import { z } from "zod";
 import type { Bus, Logger, Principal, TopicAuthorizer, UiHub } from "@/engine/server/contracts";
 
 export type { TopicAuthorizer, UiHub };
 
 const MAX_BUFFERED = 8 * 1024 * 1024;
 
-type ClientMessage = { type: "subscribe" | "unsubscribe"; topic: string } | { type: "ping"; id?: unknown };
+/** What a browser may send on /api/ws/ui, checked with zod at the socket edge. */
+const ClientMessageSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("subscribe"), topic: z.string().min(1).max(200) }),
+  z.object({ type: z.literal("unsubscribe"), topic: z.string().min(1).max(200) }),
+  z.object({ type: z.literal("ping"), id: z.unknown().optional() }),
+]);
+type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
 function parse(data: unknown): ClientMessage | undefined {
   try {
-    const m = JSON.parse(String(data));
-    if (m && (m.type === "subscribe" || m.type === "unsubscribe") && typeof m.topic === "string" && m.topic.length < 200) return m;
-    if (m && m.type === "ping") return m;
+    const r = ClientMessageSchema.safeParse(JSON.parse(String(data)));
+    return r.success ? r.data : undefined;
   } catch {
-    // fall through
+    return undefined;
   }
-  return undefined;
 }
 
 export function createUiHub(opts: { log: Logger; version: string; bus: Bus }): UiHub {
