@@ -65,6 +65,20 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   }
 }
 
+// Every agent is one socket in this process and one in a server: the open-file limit must be
+// above the agent count. Raise it (as root) by running this script again under prlimit.
+const NEED_FILES = COUNT + 8192;
+const softFiles = Number(/Max open files\s+(\d+)/.exec(readFileSync("/proc/self/limits", "utf8"))?.[1] ?? 0);
+if (softFiles && softFiles < NEED_FILES) {
+  if (process.getuid?.() !== 0 || process.env.TALON_BENCH_PRLIMIT === "1") {
+    log(`The open-file limit (${softFiles}) is below ${NEED_FILES} for ${COUNT} agents: raise it (ulimit -n ${NEED_FILES}) and run again.`);
+    process.exit(2);
+  }
+  const again = spawn("prlimit", [`--nofile=${NEED_FILES}:${NEED_FILES}`, process.execPath, ...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit", env: { ...process.env, TALON_BENCH_PRLIMIT: "1" } });
+  again.once("exit", (code) => process.exit(code ?? 1));
+  await new Promise(() => {});
+}
+
 if (!existsSync(join(ROOT, ".next", "BUILD_ID"))) {
   log("No production build: run `npx next build` first (npm test does).");
   process.exit(2);

@@ -130,6 +130,34 @@ export async function updateClientMetadata(db: Db, clientId: string, set: Record
   return rows[0]?.metadata;
 }
 
+export interface ClientInterrogation {
+  clientId: string;
+  flowId: string;
+  hostname: string;
+  fqdn: string;
+  os: string;
+  platform: string;
+  release: string;
+  architecture: string;
+  ipAddresses: string[];
+  macAddresses: string[];
+  info: Record<string, unknown>;
+}
+
+/** Fills many client records from their interrogations in one statement (locked in id order). */
+export async function recordClientInterrogations(db: Db, rows: ClientInterrogation[], at: Date): Promise<void> {
+  if (!rows.length) return;
+  await lockClientRows(db, [...new Set(rows.map((r) => r.clientId))].sort());
+  const json = JSON.stringify(
+    rows.map((r) => ({ c: r.clientId, f: r.flowId, h: r.hostname, q: r.fqdn, o: r.os, p: r.platform, r: r.release, a: r.architecture, i: r.ipAddresses, m: r.macAddresses, n: r.info })),
+  );
+  await db.execute(sql`
+    update clients c set hostname = x.h, fqdn = x.q, os = x.o, platform = x.p, release = x.r, architecture = x.a,
+      ip_addresses = x.i, mac_addresses = x.m, info = x.n, last_interrogate_flow_id = x.f, last_interrogated_at = ${at.toISOString()}::timestamptz
+    from jsonb_to_recordset(${json}::jsonb) as x(c text, f text, h text, q text, o text, p text, r text, a text, i jsonb, m jsonb, n jsonb)
+    where c.client_id = x.c`);
+}
+
 export async function recordClientInterrogation(
   db: Db,
   p: {

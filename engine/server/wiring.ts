@@ -83,7 +83,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   followArtifactEvents({ journal, ui, log }, signal);
   const artifacts = await startArtifacts({ ...deps, audit, journal, vqlChecker: artifactVqlChecker() }, signal);
 
-  const presence = createPresence({ database, node, clock, log, onChange: (clientId, online) => live.clientChanged(clientId, { type: "online", online }) }, signal);
+  const presence = createPresence({ database, node, clock, log, live }, signal);
   const clients = startClients({ ...deps, audit, journal, presence }, signal);
   const flows = startFlows(
     { ...deps, audit, journal, presence, leases, artifacts: opts.artifactSource ?? repositorySource(artifacts), clients, live, expiry: opts.flowExpiry ?? flowExpiryFromEnv() },

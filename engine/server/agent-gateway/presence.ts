@@ -11,7 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { WebSocket } from "ws";
 import { queries, type Database } from "@/drizzle";
 import type { ServerToAgent } from "@/engine/protocol";
-import type { AgentPresence, Clock, ClusterNode, Logger } from "@/engine/server/contracts";
+import type { AgentPresence, Clock, ClusterNode, LiveTopics, Logger } from "@/engine/server/contracts";
 import { sendTo } from "./codec";
 
 export interface AgentSession {
@@ -38,7 +38,7 @@ type Op = { kind: "attach" | "detach"; clientId: string; at: Date; done: Array<(
 const REASSERT_MS = 30_000;
 
 export function createPresence(
-  deps: { database: Database; node: ClusterNode & { onRegained(l: () => void): () => void }; clock: Clock; log: Logger; onChange?(clientId: string, online: boolean): void },
+  deps: { database: Database; node: ClusterNode & { onRegained(l: () => void): () => void }; clock: Clock; log: Logger; live: Pick<LiveTopics, "clientChanged"> },
   signal: AbortSignal,
 ): PresenceRegistry {
   const db = deps.database.db;
@@ -90,14 +90,14 @@ export function createPresence(
     attach(session) {
       const old = byId.get(session.clientId);
       byId.set(session.clientId, session);
-      deps.onChange?.(session.clientId, true);
+      deps.live.clientChanged(session.clientId, { type: "online", online: true });
       return { old, stored: queue("attach", session.clientId) };
     },
     detach(session) {
       if (byId.get(session.clientId) !== session) return;
       byId.delete(session.clientId);
       void queue("detach", session.clientId);
-      deps.onChange?.(session.clientId, false);
+      deps.live.clientChanged(session.clientId, { type: "online", online: false });
     },
     sessions: () => byId.values(),
     isLocal: (clientId) => byId.has(clientId),

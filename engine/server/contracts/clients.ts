@@ -65,6 +65,6 @@ export interface ClientsService {
   setMetadata(actor: Principal, clientId: string, set: Record<string, string>, remove: string[]): Promise<Record<string, string>>;
   /** Labels in use, with counts (for the label chips' suggestions). READ_RESULTS. */
   labelsInUse(actor: Principal): Promise<Array<{ label: string; count: number }>>;
-  /** For the interrogation service: stores what Generic.Client.Info found. */
-  recordInterrogation(clientId: string, flowId: string, info: Record<string, unknown>, opts?: { tx?: Db }): Promise<void>;
+  /** For the interrogation service: stores what Generic.Client.Info found, for many clients in one write. */
+  recordInterrogations(items: Array<{ clientId: string; flowId: string; info: Record<string, unknown> }>, opts?: { tx?: Db }): Promise<void>;
 }

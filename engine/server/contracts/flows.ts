@@ -114,6 +114,11 @@ export interface FlowsService {
    * open transaction waits for it to end).
    */
   results(actor: Principal, p: { clientId: string; flowId: string; artifact: string; offset?: number; limit?: number; tx?: Db }): Promise<{ columns: string[]; rows: Record<string, unknown>[]; total: number }>;
+  /**
+   * READ_RESULTS. The first row of each (flow, source) asked for, in one read, keyed
+   * `${flowId}\u0000${artifact}`; `tx` as for results().
+   */
+  firstRows(actor: Principal, wanted: Array<{ flowId: string; artifact: string }>, opts?: { tx?: Db }): Promise<Map<string, Record<string, unknown>>>;
   /** READ_RESULTS. */
   logs(actor: Principal, p: { clientId: string; flowId: string; offset?: number; limit?: number }): Promise<{ items: Array<{ time: Date; level: string; message: string; artifact: string }>; total: number }>;
   /** READ_RESULTS. */

@@ -33,7 +33,7 @@ export function startClients(deps: ClientsDeps, signal: AbortSignal): StartedCli
     hasLabels: labels.hasLabels,
     metadata: labels.metadata,
     setMetadata: labels.setMetadata,
-    recordInterrogation: startInterrogationRecord(deps),
+    recordInterrogations: startInterrogationRecord(deps),
     ingress: { agentHello: enrol.agentHello, touch: enrol.touch },
     flushTouches: enrol.flushTouches,
   };

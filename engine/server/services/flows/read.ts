@@ -57,6 +57,11 @@ export function startFlowReads(deps: ServiceDeps, uploads: UploadStore) {
       return { columns: source.columns, rows, total: source.totalRows };
     },
 
+    async firstRows(actor: Principal, wanted: Array<{ flowId: string; artifact: string }>, opts: { tx?: Db } = {}) {
+      requirePermission(actor, "READ_RESULTS");
+      return queries.readFirstRows(opts.tx ?? db, wanted);
+    },
+
     async logs(actor: Principal, p: { clientId: string; flowId: string; offset?: number; limit?: number }) {
       requirePermission(actor, "READ_RESULTS");
       const flow = await load(p.clientId, p.flowId);

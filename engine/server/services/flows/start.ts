@@ -77,6 +77,7 @@ export function startFlows(deps: FlowsDeps, signal: AbortSignal): StartedFlows {
     list: reads.list,
     get: reads.get,
     results: reads.results,
+    firstRows: reads.firstRows,
     logs: reads.logs,
     uploads: reads.uploads,
     uploadFile: reads.uploadFile,

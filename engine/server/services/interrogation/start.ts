@@ -31,9 +31,9 @@ const SWEEP_MS = 60_000;
 const SYSTEM: Principal = { userId: "system", username: INTERROGATOR, role: "administrator", permissions: permissionsOf("administrator"), via: "system" };
 
 export interface InterrogationDeps extends ServiceDeps {
-  clients: Pick<ClientsService, "recordInterrogation">;
-  flows: Pick<FlowsService, "collect" | "collectMany" | "results">;
-  journal: Pick<Journal, "subscribe" | "consumer" | "append">;
+  clients: Pick<ClientsService, "recordInterrogations">;
+  flows: Pick<FlowsService, "collect" | "collectMany" | "firstRows">;
+  journal: Pick<Journal, "subscribe" | "consumer" | "appendFor">;
   leases: Leases;
   /** Interrogations started per second at most (0 disables interrogation). */
   perSecond?: number;
@@ -93,29 +93,28 @@ export function startInterrogation(deps: InterrogationDeps, signal: AbortSignal)
     for (const id of await queries.listUninterrogatedClients(db, INTERROGATOR, 100_000)) enqueue(id);
   }
 
+  /** One batch of completions: the host rows read, the records filled and the events written at once. */
   async function record(events: JournalEvent[], tx: Db) {
+    const done: Array<{ clientId: string; flowId: string; sources: string[] }> = [];
     for (const e of events) {
       const flow = (e.payload.Flow ?? {}) as { state?: string; request?: { creator?: string }; artifacts_with_results?: string[] };
       if (flow.request?.creator !== INTERROGATOR || flow.state !== "FINISHED") continue;
-      const clientId = String(e.payload.ClientId);
-      const flowId = String(e.payload.FlowId);
-      // The repository may run Custom.Generic.Client.Info in its place.
-      const withResults = (flow.artifacts_with_results ?? []).filter((a) => a.split("/")[0]!.replace(/^Custom\./, "") === INTERROGATION_ARTIFACT);
-      // BasicInformation is Velociraptor's source with the host facts; otherwise the first with a Hostname.
-      const ordered = [...withResults].sort((a, b) => Number(b.endsWith("/BasicInformation")) - Number(a.endsWith("/BasicInformation")));
-      let found = false;
-      for (const artifact of ordered) {
-        const page = await deps.flows.results(SYSTEM, { clientId, flowId, artifact, limit: 1, tx });
-        const row = page.rows[0];
-        if (row && ("Hostname" in row || "hostname" in row)) {
-          await deps.clients.recordInterrogation(clientId, flowId, row, { tx });
-          await deps.journal.append(INTERROGATION_QUEUE, [{ ClientId: clientId, FlowId: flowId }], { clientId, tx });
-          found = true;
-          break;
-        }
-      }
-      if (!found) deps.log.warn("interrogation returned no host information", { clientId, flowId });
+      // The repository may run Custom.Generic.Client.Info in its place. BasicInformation is
+      // Velociraptor's source with the host facts; otherwise the first with a Hostname.
+      const sources = (flow.artifacts_with_results ?? []).filter((a) => a.split("/")[0]!.replace(/^Custom\./, "") === INTERROGATION_ARTIFACT);
+      sources.sort((a, b) => Number(b.endsWith("/BasicInformation")) - Number(a.endsWith("/BasicInformation")));
+      done.push({ clientId: String(e.payload.ClientId), flowId: String(e.payload.FlowId), sources });
     }
+    if (!done.length) return;
+    const rows = await deps.flows.firstRows(SYSTEM, done.flatMap((d) => d.sources.map((artifact) => ({ flowId: d.flowId, artifact }))), { tx });
+    const found: Array<{ clientId: string; flowId: string; info: Record<string, unknown> }> = [];
+    for (const d of done) {
+      const info = d.sources.map((a) => rows.get(`${d.flowId}\u0000${a}`)).find((r) => r && ("Hostname" in r || "hostname" in r));
+      if (info) found.push({ clientId: d.clientId, flowId: d.flowId, info });
+      else deps.log.warn("interrogation returned no host information", { clientId: d.clientId, flowId: d.flowId });
+    }
+    await deps.clients.recordInterrogations(found, { tx });
+    await deps.journal.appendFor(INTERROGATION_QUEUE, found.map((f) => ({ clientId: f.clientId, row: { ClientId: f.clientId, FlowId: f.flowId } })), { tx });
   }
 
   const results = deps.journal.consumer("interrogation", FLOW_COMPLETION_QUEUE);
@@ -137,7 +136,8 @@ export function startInterrogation(deps: InterrogationDeps, signal: AbortSignal)
             if (!s.aborted) await sweep().catch((err) => deps.log.warn("interrogation sweep failed", { error: (err as Error).message }));
           }
         })();
-        await Promise.all([enrolments, sweeps, rateLoop(s), results.run(record, { signal: s })]);
+        // Small batches: on the embedded database a consumer's transaction holds the only connection.
+        await Promise.all([enrolments, sweeps, rateLoop(s), results.run(record, { signal: s, batchSize: 200 })]);
         queue.length = 0;
         queued.clear();
       },
