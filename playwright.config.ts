@@ -42,7 +42,7 @@ export default defineConfig({
   reporter: [["list"], ["json", { outputFile: "reports/e2e.json" }]],
   use: { ...chromium, trace: "retain-on-failure", screenshot: "only-on-failure" },
   projects: [
-    { name: "pglite", use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` }, metadata: { databaseKind: "pglite" } },
+    { name: "pglite", testIgnore: /postgres-only/, use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` }, metadata: { databaseKind: "pglite" } },
     ...(pgUrl
       ? [{ name: "postgres", testIgnore: /pglite-only/, use: { baseURL: `http://127.0.0.1:${POSTGRES_PORT}` }, metadata: { databaseKind: "postgres", databaseUrl: pgUrl } }]
       : []),

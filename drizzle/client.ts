@@ -15,8 +15,29 @@ export interface Database {
   kind: "pglite" | "postgres";
   /** Where it lives, with any password removed: safe to print. */
   location: string;
+  /**
+   * LISTEN on `channel` over one dedicated connection (shared by every listen of this handle;
+   * postgres.js reconnects it after a drop). `onListen` runs each time the listen is in place,
+   * first and after every reconnect, so a caller can re-read what it may have missed. PGlite
+   * delivers its own NOTIFYs in-process. Resolves to the function that stops listening.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
+  /**
+   * A connection of its own that is never pooled, recycled or timed out: session-level state
+   * (advisory locks) lives on it until close() or the connection drops. PGlite has one
+   * connection: the session is that connection.
+   */
+  openSession(): Promise<DbSession>;
   close(): Promise<void>;
 }
+
+export interface DbSession {
+  db: Db;
+  close(): Promise<void>;
+}
+
+/** The advisory lock key every migrating process takes (on one reserved connection). */
+const MIGRATION_LOCK = 727274;
 
 export interface OpenOptions {
   /** postgres://… ; when absent the embedded database in dataDir is used. */
@@ -62,19 +83,46 @@ async function openPostgres(url: string, migrate: boolean): Promise<Database> {
   const db = drizzle(client, { schema }) as unknown as Db;
   if (migrate) {
     const { migrate: run } = await import("drizzle-orm/postgres-js/migrator");
-    // Several Talon processes may share one database: migrate under an advisory lock.
-    await client`select pg_advisory_lock(727274)`;
+    // Several Talon processes may share one database: migrate under an advisory lock, taken
+    // and released on one reserved connection (a session lock released on another pooled
+    // connection would stay held).
+    const reserved = await client.reserve();
     try {
-      await run(db as never, { migrationsFolder });
+      await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      try {
+        await run(db as never, { migrationsFolder });
+      } finally {
+        await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+      }
     } finally {
-      await client`select pg_advisory_unlock(727274)`;
+      reserved.release();
     }
   }
+  const sessions = new Set<{ end(o: { timeout: number }): Promise<void> }>();
   return {
     db,
     kind: "postgres",
     location,
-    close: () => client.end({ timeout: 5 }),
+    async listen(channel, onNotify, onListen) {
+      const { unlisten } = await client.listen(channel, onNotify, onListen);
+      return unlisten;
+    },
+    async openSession() {
+      const own = postgres(url, { max: 1, idle_timeout: 0, max_lifetime: 0, onnotice: () => {}, connect_timeout: 10 });
+      sessions.add(own);
+      await own`select 1`;
+      return {
+        db: drizzle(own, { schema }) as unknown as Db,
+        async close() {
+          sessions.delete(own);
+          await own.end({ timeout: 2 }).catch(() => {});
+        },
+      };
+    },
+    async close() {
+      await Promise.all([...sessions].map((s) => s.end({ timeout: 2 }).catch(() => {})));
+      await client.end({ timeout: 5 });
+    },
   };
 }
 
@@ -111,6 +159,16 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
     db,
     kind: "pglite",
     location,
+    async listen(channel, onNotify, onListen) {
+      const stop = await pg.listen(channel, onNotify);
+      onListen?.();
+      return async () => {
+        if (!closed) await stop();
+      };
+    },
+    async openSession() {
+      return { db, close: async () => {} };
+    },
     async close() {
       if (closed) return;
       closed = true;

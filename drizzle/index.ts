@@ -1,7 +1,7 @@
 // The surface of the database layer for engine/server: open a database, its queries, its errors.
-export { openDatabase, redactUrl, type Database, type Db, type OpenOptions } from "./client";
+export { openDatabase, redactUrl, type Database, type Db, type DbSession, type OpenOptions } from "./client";
 export * from "./errors";
 export * as queries from "./queries";
 export type { UserRecord, SessionRecord, ApiKeyRecord, AuditRecord, CustomArtifactRecord, ArtifactHistoryRecord } from "./schema";
 export type { NotebookRecord, NotebookCellRecord, NotebookCellVersionRecord, NotebookTableRecord } from "./schema";
-export type { ClientRecord, FlowRecord, FlowSourceRecord, FlowLogRecord, FlowUploadRecord, EventRecord } from "./schema";
+export type { ClientRecord, FlowRecord, FlowSourceRecord, FlowLogRecord, FlowUploadRecord, EventRecord, ClusterNodeRecord } from "./schema";

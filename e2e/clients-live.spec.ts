@@ -41,6 +41,18 @@ async function apiRequestsDuring(page: Page, fn: () => Promise<void>): Promise<s
   return seen;
 }
 
+/**
+ * Waits until the page has made no clients API request for 1.5 s: the changes it follows come
+ * from the journal, asynchronously, so the last one of a burst (an interrogation recorded just
+ * after the row showed the hostname) may still be on its way.
+ */
+async function settled(page: Page) {
+  for (let i = 0; i < 20; i++) {
+    if (!(await apiRequestsDuring(page, () => new Promise((r) => setTimeout(r, 1500)))).length) return;
+  }
+  throw new Error("the page kept re-reading for 30 s");
+}
+
 async function localClientId(page: Page): Promise<string> {
   const clients = new ClientsPage(page);
   await clients.goto();
@@ -120,6 +132,7 @@ test("an agent's online dot on the Clients list follows it connecting and going 
     // Interrogated before it goes away (else its interrogation runs when it next connects, and
     // that change makes the page re-read).
     await expect(clients.row(clientId)).toContainText(hostname(), { timeout: 30_000 });
+    await settled(page);
     await stopAgent(first.child);
 
     await expect(page.getByTestId("clients-table")).toHaveAttribute("data-live", "true");

@@ -2,8 +2,8 @@
 // bundles from here must stay light: types, pure constants and shape checks. The engine itself
 // is created by server.ts in the Node process and reached through app/_server/engine.ts.
 export type { EngineOptions } from "./server/wiring";
-export type { Engine, Principal, Health, UserSummary, AuditEntry } from "./server/services/types";
-export type * from "./server/services/notebooks/model";
+export type { Engine, Principal, Health, UserSummary, AuditEntry } from "@/engine/server/contracts";
+export type * from "@/engine/server/contracts/notebooks";
 export { PERMISSIONS, ROLES, ROLE_DESCRIPTIONS, permissionsOf, type Permission, type Role } from "./server/auth/roles";
 
 /** A service's refusal (ServiceError), recognised by shape: the app's bundle has its own copy of classes. */
@@ -15,5 +15,5 @@ export async function createEngine(opts: import("./server/wiring").EngineOptions
   const wiring = await import(/* turbopackIgnore: true */ "./server/wiring");
   return wiring.createEngine(opts);
 }
-export type { ArtifactSummary, ArtifactDetails, ArtifactChange, ArtifactImportResult } from "./server/services/types";
-export type { ClientSummary, FlowSummary, FlowSourceSummary, FlowState, ArtifactDefinition, ArtifactParameter } from "./server/services/types";
+export type { ArtifactSummary, ArtifactDetails, ArtifactChange, ArtifactImportResult } from "@/engine/server/contracts";
+export type { ClientSummary, FlowSummary, FlowSourceSummary, FlowState, ArtifactDefinition, ArtifactParameter } from "@/engine/server/contracts";

@@ -1,16 +1,22 @@
-// `npm run bench:pool [-- --count N --seed S --port P --interrogate --database-url URL]`:
-// starts `talon serve` (production build, fresh data dir, no local client), connects N pooled
-// agents from this process, runs one collection on all of them (10 rows each), and prints:
-// time until all are enrolled, time until all flows finished, rows stored vs expected, and the
-// server's peak RSS. Interrogation is off unless --interrogate (then it runs at its default
-// 100/s alongside). Goal on a 2-core machine: 10,000 agents enrolled < 60 s, flows done < 60 s,
-// server peak RSS < 1.5 GiB.
-import { spawn } from "node:child_process";
+// `npm run bench:pool [-- --count N --seed S --port P --rate R --interrogate [--interrogation-rate R]
+//   --processes K --database-url URL]`: starts K `talon serve` processes (production build, fresh
+// data dirs, no local client; K > 1 needs PostgreSQL: --database-url or TEST_DATABASE_URL, a fresh
+// database is created next to it), connects N pooled agents from this process (given every
+// server's URL, spread so each process holds its share), and prints: time until all are
+// enrolled, with --interrogate the time until the last interrogation was recorded (every client's
+// record filled from Generic.Client.Info), then one collection on all of them (10 rows each): time
+// until all flows finished, rows stored vs expected, and each server's peak RSS.
+// Interrogation is off unless --interrogate; it then runs at --interrogation-rate per second
+// (default 500; the server's own default, TALON_INTERROGATIONS_PER_SECOND, is 100).
+// Goals on a 2-core machine (issue "Journal and cluster"): 25,000 agents enrolled and interrogated
+// in under 120 s on one process, under 90 s on two; peak RSS under 2 GiB; rows stored = expected.
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startPool } from "../engine/client/pool/pool";
+import { freshPostgres } from "../e2e/support/talon-process";
 
 const { values } = parseArgs({
   options: {
@@ -19,14 +25,17 @@ const { values } = parseArgs({
     port: { type: "string", default: "3700" },
     rate: { type: "string", default: "1000" },
     interrogate: { type: "boolean", default: false },
+    "interrogation-rate": { type: "string", default: "500" },
+    processes: { type: "string", default: "1" },
     "database-url": { type: "string" },
   },
 });
 const COUNT = Number(values.count);
-const PORT = Number(values.port);
-const URL_BASE = `http://127.0.0.1:${PORT}`;
+const PROCESSES = Math.max(1, Number(values.processes));
 const PASSWORD = "bench-admin-password";
 const ROOT = join(import.meta.dirname, "..");
+const ports = Array.from({ length: PROCESSES }, (_, i) => Number(values.port) + i);
+const urls = ports.map((p) => `http://127.0.0.1:${p}`);
 
 const BENCH_ARTIFACT = `name: Custom.Bench.Rows
 description: Ten process rows per endpoint (the pool benchmark's collection).
@@ -56,55 +65,117 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   }
 }
 
+// Every agent is one socket in this process and one in a server: the open-file limit must be
+// above the agent count. Raise it (as root) by running this script again under prlimit.
+const NEED_FILES = COUNT + 8192;
+const softFiles = Number(/Max open files\s+(\d+)/.exec(readFileSync("/proc/self/limits", "utf8"))?.[1] ?? 0);
+if (softFiles && softFiles < NEED_FILES) {
+  if (process.getuid?.() !== 0 || process.env.TALON_BENCH_PRLIMIT === "1") {
+    log(`The open-file limit (${softFiles}) is below ${NEED_FILES} for ${COUNT} agents: raise it (ulimit -n ${NEED_FILES}) and run again.`);
+    process.exit(2);
+  }
+  const again = spawn("prlimit", [`--nofile=${NEED_FILES}:${NEED_FILES}`, process.execPath, ...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit", env: { ...process.env, TALON_BENCH_PRLIMIT: "1" } });
+  again.once("exit", (code) => process.exit(code ?? 1));
+  await new Promise(() => {});
+}
+
 if (!existsSync(join(ROOT, ".next", "BUILD_ID"))) {
   log("No production build: run `npx next build` first (npm test does).");
   process.exit(2);
 }
+const adminUrl = values["database-url"] ?? (PROCESSES > 1 ? process.env.TEST_DATABASE_URL : undefined);
+if (PROCESSES > 1 && !adminUrl) {
+  log("Several processes share one PostgreSQL: give --database-url (or set TEST_DATABASE_URL).");
+  process.exit(2);
+}
 
-const dataDir = mkdtempSync(join(tmpdir(), "talon-bench-pool-"));
-const env: NodeJS.ProcessEnv = { ...process.env, TALON_ADMIN_PASSWORD: PASSWORD, TALON_NO_BUILD: "1", NEXT_TELEMETRY_DISABLED: "1", TALON_INTERROGATIONS_PER_SECOND: values.interrogate ? "100" : "0" };
-if (values["database-url"]) env.DATABASE_URL = values["database-url"];
-else delete env.DATABASE_URL;
-const server = spawn(process.execPath, [join(ROOT, "scripts/talon.mjs"), "serve", "--port", String(PORT), "--data", dataDir, "--no-local-client"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-let serverOut = "";
-server.stdout!.on("data", (d) => (serverOut += d));
-server.stderr!.on("data", (d) => (serverOut += d));
-let peakRss = 0;
+const pg = adminUrl ? await freshPostgres(adminUrl) : undefined;
+const dataDirs = ports.map(() => mkdtempSync(join(tmpdir(), "talon-bench-pool-")));
+const servers: ChildProcess[] = [];
+const outputs: string[] = [];
+const peaks = new Map<number, number>();
+for (const [i, port] of ports.entries()) {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TALON_ADMIN_PASSWORD: PASSWORD,
+    TALON_NO_BUILD: "1",
+    NEXT_TELEMETRY_DISABLED: "1",
+    TALON_INTERROGATIONS_PER_SECOND: values.interrogate ? values["interrogation-rate"] : "0",
+  };
+  if (pg) env.DATABASE_URL = pg.url;
+  else delete env.DATABASE_URL;
+  const child = spawn(process.execPath, [join(ROOT, "scripts/talon.mjs"), "serve", "--port", String(port), "--data", dataDirs[i]!, "--no-local-client"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  outputs[i] = "";
+  child.stdout!.on("data", (d) => (outputs[i] += d));
+  child.stderr!.on("data", (d) => (outputs[i] += d));
+  servers.push(child);
+}
 const sampler = setInterval(() => {
-  try {
-    peakRss = Math.max(peakRss, rssOf(server.pid!).rss);
-  } catch {
-    // exited
+  for (const s of servers) {
+    try {
+      peaks.set(s.pid!, Math.max(peaks.get(s.pid!) ?? 0, rssOf(s.pid!).rss));
+    } catch {
+      // exited
+    }
   }
 }, 200);
 
 let pool: ReturnType<typeof startPool> | undefined;
 try {
-  await until("the server", async () => ((await fetch(`${URL_BASE}/api/health`)).ok ? true : undefined), 180_000, 200);
-  const login = await fetch(`${URL_BASE}/api/auth/login`, { method: "POST", headers: { "Content-Type": "application/json", Origin: URL_BASE }, body: JSON.stringify({ username: "admin", password: PASSWORD }) });
+  for (const url of urls) await until(`the server on ${url}`, async () => ((await fetch(`${url}/api/health`)).ok ? true : undefined), 180_000, 200);
+  const base = urls[0]!;
+  const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "Content-Type": "application/json", Origin: base }, body: JSON.stringify({ username: "admin", password: PASSWORD }) });
   const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
   const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${URL_BASE}${path}`, { method, headers: { cookie, Origin: URL_BASE, ...(body ? { "Content-Type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${base}${path}`, { method, headers: { cookie, Origin: base, ...(body ? { "Content-Type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
     const data = await res.json();
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
     return data;
   };
   const { token } = await api("GET", "/api/clients/token");
   await api("POST", "/api/artifacts", { yaml: BENCH_ARTIFACT });
-  const idleRss = rssOf(server.pid!).rss;
-  log(`server up (pid ${server.pid}, ${Math.round(idleRss / 2 ** 20)} MiB RSS); starting ${COUNT} pooled agents at ${values.rate}/s (seed "${values.seed}", interrogation ${values.interrogate ? "on" : "off"})`);
+  const idle = servers.map((s) => Math.round(rssOf(s.pid!).rss / 2 ** 20));
+  log(
+    `${PROCESSES} server process${PROCESSES > 1 ? "es" : ""} up (${pg ? "PostgreSQL" : "PGlite"}; RSS ${idle.join(", ")} MiB); starting ${COUNT} pooled agents at ${values.rate}/s (seed "${values.seed}", interrogation ${values.interrogate ? `on at ${values["interrogation-rate"]}/s` : "off"})`,
+  );
 
+  const enrolSince = new Date(Date.now() - 1000).toISOString();
   const t0 = performance.now();
-  pool = startPool({ server: URL_BASE, token, count: COUNT, seed: values.seed, startRate: Number(values.rate), version: "bench", log: (level, message) => log(`pool ${level}: ${message}`) });
+  pool = startPool({ servers: urls, spread: true, token, count: COUNT, seed: values.seed, startRate: Number(values.rate), version: "bench", log: (level, message) => log(`pool ${level}: ${message}`) });
   const progress = setInterval(() => {
     const s = pool!.stats();
     log(`  ${Math.round((performance.now() - t0) / 1000)} s: started ${s.started}, welcomed ${s.welcomed}, online ${s.online}`);
   }, 5000);
   await pool.allWelcomed();
-  clearInterval(progress);
   const enrolledMs = performance.now() - t0;
   const listed = await api("GET", "/api/clients?q=all&limit=1");
   log(`all ${COUNT} agents enrolled in ${(enrolledMs / 1000).toFixed(1)} s (server lists ${listed.total} clients; refused ${pool.stats().refused})`);
+  let interrogatedMs: number | undefined;
+  if (values.interrogate) {
+    // The last interrogation is recorded when every interrogation flow finished and its row is in
+    // the client record (checked at the end through the online search's hostnames).
+    await until(
+      "every interrogation",
+      async () => {
+        const s = await api("GET", `/api/flows/summary?since=${encodeURIComponent(enrolSince)}&creator=InterrogationService`);
+        const done = s.byState.FINISHED ?? 0;
+        if (Math.round((performance.now() - t0) / 1000) % 5 === 0) log(`  ${Math.round((performance.now() - t0) / 1000)} s: interrogations ${JSON.stringify(s.byState)}`);
+        return done >= COUNT ? true : undefined;
+      },
+      900_000,
+      500,
+    );
+    const filled = await until("every client record to be filled", async () => {
+      const query = "LET filled = SELECT client_id FROM clients() WHERE os_info.hostname SELECT len(list=filled) AS N FROM scope()";
+      const r = await fetch(`${base}/api/v1/query`, { method: "POST", headers: { cookie, Origin: base, "Content-Type": "application/json" }, body: JSON.stringify({ query }) });
+      const lines = (await r.text()).trim().split("\n").map((l) => JSON.parse(l) as { type?: string; row?: { N?: number } });
+      const n = lines.find((l) => l.row)?.row?.N ?? 0;
+      return n >= COUNT ? n : undefined;
+    }, 120_000, 500);
+    interrogatedMs = performance.now() - t0;
+    log(`all ${filled} clients interrogated ${(interrogatedMs / 1000).toFixed(1)} s after the pool started`);
+  }
+  clearInterval(progress);
 
   const since = new Date(Date.now() - 1000).toISOString();
   const t1 = performance.now();
@@ -124,24 +195,28 @@ try {
     250,
   );
   const flowsMs = performance.now() - t1;
-  const hwm = rssOf(server.pid!).hwm;
   const expected = COUNT * 10;
   log("");
-  log(`agents:                 ${COUNT}`);
+  log(`agents:                  ${COUNT} over ${PROCESSES} process${PROCESSES > 1 ? "es" : ""} (${pg ? "PostgreSQL" : "PGlite"})`);
   log(`time until all enrolled: ${(enrolledMs / 1000).toFixed(1)} s`);
+  if (interrogatedMs !== undefined) log(`time until all interrogated: ${(interrogatedMs / 1000).toFixed(1)} s (at ${values["interrogation-rate"]}/s)`);
   log(`time until all flows finished: ${(flowsMs / 1000).toFixed(1)} s (${JSON.stringify(summary.byState)})`);
   log(`rows stored vs expected: ${summary.totalRows} / ${expected} ${summary.totalRows === expected ? "(equal)" : "(NOT EQUAL)"}`);
-  log(`server peak RSS:         ${Math.round(Math.max(hwm, peakRss) / 2 ** 20)} MiB (idle ${Math.round(idleRss / 2 ** 20)} MiB)`);
+  for (const [i, s] of servers.entries()) {
+    const hwm = rssOf(s.pid!).hwm;
+    log(`server ${i + 1} peak RSS:     ${Math.round(Math.max(hwm, peaks.get(s.pid!) ?? 0) / 2 ** 20)} MiB (idle ${idle[i]} MiB)`);
+  }
   log(`bench process RSS:       ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
   process.exitCode = summary.totalRows === expected ? 0 : 1;
 } catch (err) {
   log(`bench failed: ${(err as Error).message}`);
-  log(serverOut.split("\n").slice(-30).join("\n"));
+  for (const o of outputs) log(o.split("\n").slice(-30).join("\n"));
   process.exitCode = 1;
 } finally {
   clearInterval(sampler);
   await pool?.stop();
-  server.kill("SIGTERM");
-  await new Promise((r) => server.once("exit", r));
-  rmSync(dataDir, { recursive: true, force: true });
+  for (const s of servers) s.kill("SIGTERM");
+  await Promise.all(servers.map((s) => new Promise((r) => (s.exitCode !== null ? r(null) : s.once("exit", r)))));
+  for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
+  await pg?.drop();
 }

@@ -100,6 +100,42 @@ describe("import boundaries", () => {
     expect(bad.map((i) => i.file)).toEqual([]);
   });
 
+  it("service contracts (engine/server/contracts) import no implementation: other modules only as types", () => {
+    const bad = imports.filter((i) => under(i.file, "engine/server/contracts") && !i.typeOnly && !under(i.target, "engine/server/contracts") && !i.spec.startsWith("."));
+    expect(bad.map((i) => `${i.file}: ${i.spec}`)).toEqual([]);
+  });
+
+  it("a service imports other services only through their contracts, never their folders, the wiring or the server's edges", () => {
+    const bad = imports.filter((i) => {
+      const m = /^engine\/server\/services\/([^/]+)\//.exec(i.file);
+      if (!m || i.file.endsWith(".test.ts") || i.file.endsWith("testing.ts")) return false;
+      const own = `engine/server/services/${m[1]}`;
+      if (under(i.target, own) || i.target === "engine/server/services/batcher") return false;
+      return under(i.target, "engine/server/services") || ["engine/server/wiring", "engine/server/ws", "engine/server/agent-gateway", "engine/server/plugins", "engine/server/cluster", "engine/server/http"].some((d) => under(i.target, d));
+    });
+    expect(bad.map((i) => `${i.file}: ${i.spec}`)).toEqual([]);
+  });
+
+  it("the cluster seam (engine/server/cluster) builds on contracts, the database and the protocol only", () => {
+    const bad = imports.filter(
+      (i) =>
+        under(i.file, "engine/server/cluster") &&
+        !i.file.endsWith(".test.ts") &&
+        !i.file.endsWith("testing.ts") &&
+        (i.spec.startsWith(".") || i.spec.startsWith("@/")) &&
+        !under(i.target, "engine/server/cluster") &&
+        !under(i.target, "engine/server/contracts") &&
+        !under(i.target, "drizzle") &&
+        !under(i.target, "engine/protocol"),
+    );
+    expect(bad.map((i) => `${i.file}: ${i.spec}`)).toEqual([]);
+  });
+
+  it("no import climbs three folders up: the @/ alias names the repository root", () => {
+    const bad = imports.filter((i) => i.spec.startsWith("../../../"));
+    expect(bad.map((i) => `${i.file}: ${i.spec}`)).toEqual([]);
+  });
+
   it("the checker sees imports at all (guards against a broken pattern)", () => {
     expect(imports.some((i) => i.file === "server.ts" && i.spec === "next")).toBe(true);
     expect(imports.some((i) => i.file.startsWith("app/") && i.target === "engine")).toBe(true);

@@ -70,9 +70,14 @@ function termSql(t: ClientSearchTerm): SQL {
   }
 }
 
-/** All terms must hold (AND). */
-export function searchCondition(terms: ClientSearchTerm[], onlineIds?: string[]): SQL | undefined {
+/**
+ * All terms must hold (AND). `onlineNodeIds`: only clients whose agent is connected to one of
+ * these processes (agent_presence).
+ */
+export function searchCondition(terms: ClientSearchTerm[], onlineNodeIds?: string[]): SQL | undefined {
   const parts = terms.map(termSql);
-  if (onlineIds) parts.push(termSql({ field: "ids", ids: onlineIds }));
+  if (onlineNodeIds) {
+    parts.push(sql`${clients.clientId} in (select p.client_id from agent_presence p where p.node_id in (select jsonb_array_elements_text(${JSON.stringify(onlineNodeIds)}::jsonb)))`);
+  }
   return parts.length ? and(...parts) : undefined;
 }

@@ -2,6 +2,7 @@
 // deployment token.
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
+import { lockClientRows } from "./locks";
 import { clientLabels, clients, deploymentTokens, type ClientRecord } from "../schema";
 import { searchCondition, type ClientSearchTerm } from "./clients-search";
 
@@ -40,20 +41,23 @@ export async function updateClientOnConnect(db: Db, p: { clientId: string; agent
     .where(eq(clients.clientId, p.clientId));
 }
 
-/** Sets last_seen_at for many clients in one statement. */
+/**
+ * Sets last_seen_at for many clients in one statement. Rows another transaction holds locked
+ * (an ingest batch of that agent, which sets it itself) are skipped rather than waited for.
+ */
 export async function touchClients(db: Db, clientIds: string[], at: Date): Promise<void> {
   if (clientIds.length === 0) return;
-  await db
-    .update(clients)
-    .set({ lastSeenAt: at })
-    .where(sql`${clients.clientId} in (select jsonb_array_elements_text(${JSON.stringify(clientIds)}::jsonb))`);
+  await db.execute(sql`
+    update clients c set last_seen_at = greatest(c.last_seen_at, ${at.toISOString()}::timestamptz)
+    from (select client_id from clients where client_id in (select jsonb_array_elements_text(${JSON.stringify(clientIds)}::jsonb)) order by client_id for update skip locked) s
+    where c.client_id = s.client_id`);
 }
 
 export async function searchClients(
   db: Db,
-  p: { terms: ClientSearchTerm[]; onlineIds?: string[]; offset: number; limit: number },
+  p: { terms: ClientSearchTerm[]; onlineNodeIds?: string[]; offset: number; limit: number },
 ): Promise<{ rows: ClientWithLabels[]; total: number }> {
-  const where = searchCondition(p.terms, p.onlineIds);
+  const where = searchCondition(p.terms, p.onlineNodeIds);
   const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(clients).where(where);
   const page = await db
     .select({ id: clients.clientId })
@@ -85,6 +89,7 @@ export async function labelsOfClients(db: Db, clientIds: string[]): Promise<Map<
 export async function addClientLabels(db: Db, clientIds: string[], labels: string[], at: Date): Promise<Array<{ clientId: string; label: string }>> {
   if (!clientIds.length || !labels.length) return [];
   const values = clientIds.flatMap((clientId) => labels.map((label) => ({ clientId, label, labelLower: label.toLowerCase(), createdAt: at })));
+  await lockClientRows(db, [...new Set(clientIds)].sort());
   const added = await db.insert(clientLabels).values(values).onConflictDoNothing().returning({ clientId: clientLabels.clientId, label: clientLabels.label });
   const touched = [...new Set(added.map((a) => a.clientId))];
   if (touched.length) await db.update(clients).set({ labelsUpdatedAt: at }).where(inArray(clients.clientId, touched));
@@ -94,6 +99,7 @@ export async function addClientLabels(db: Db, clientIds: string[], labels: strin
 /** Removes labels (compared lower-cased); returns the [clientId, label] pairs removed. */
 export async function removeClientLabels(db: Db, clientIds: string[], labels: string[], at: Date): Promise<Array<{ clientId: string; label: string }>> {
   if (!clientIds.length || !labels.length) return [];
+  await lockClientRows(db, [...new Set(clientIds)].sort());
   const removed = await db
     .delete(clientLabels)
     .where(and(inArray(clientLabels.clientId, clientIds), inArray(clientLabels.labelLower, labels.map((l) => l.toLowerCase()))))
@@ -122,6 +128,34 @@ export async function updateClientMetadata(db: Db, clientId: string, set: Record
     .where(eq(clients.clientId, clientId))
     .returning({ metadata: clients.metadata });
   return rows[0]?.metadata;
+}
+
+export interface ClientInterrogation {
+  clientId: string;
+  flowId: string;
+  hostname: string;
+  fqdn: string;
+  os: string;
+  platform: string;
+  release: string;
+  architecture: string;
+  ipAddresses: string[];
+  macAddresses: string[];
+  info: Record<string, unknown>;
+}
+
+/** Fills many client records from their interrogations in one statement (locked in id order). */
+export async function recordClientInterrogations(db: Db, rows: ClientInterrogation[], at: Date): Promise<void> {
+  if (!rows.length) return;
+  await lockClientRows(db, [...new Set(rows.map((r) => r.clientId))].sort());
+  const json = JSON.stringify(
+    rows.map((r) => ({ c: r.clientId, f: r.flowId, h: r.hostname, q: r.fqdn, o: r.os, p: r.platform, r: r.release, a: r.architecture, i: r.ipAddresses, m: r.macAddresses, n: r.info })),
+  );
+  await db.execute(sql`
+    update clients c set hostname = x.h, fqdn = x.q, os = x.o, platform = x.p, release = x.r, architecture = x.a,
+      ip_addresses = x.i, mac_addresses = x.m, info = x.n, last_interrogate_flow_id = x.f, last_interrogated_at = ${at.toISOString()}::timestamptz
+    from jsonb_to_recordset(${json}::jsonb) as x(c text, f text, h text, q text, o text, p text, r text, a text, i jsonb, m jsonb, n jsonb)
+    where c.client_id = x.c`);
 }
 
 export async function recordClientInterrogation(
@@ -187,6 +221,18 @@ export async function listUninterrogatedClients(db: Db, creator: string, limit: 
   return rows.map((r) => r.id);
 }
 
+/** The ids among `clientIds` not interrogated yet and with no interrogation under way. */
+export async function filterUninterrogated(db: Db, creator: string, clientIds: string[]): Promise<string[]> {
+  if (!clientIds.length) return [];
+  const rows = await db
+    .select({ id: clients.clientId })
+    .from(clients)
+    .where(
+      sql`${clients.clientId} in (select jsonb_array_elements_text(${JSON.stringify(clientIds)}::jsonb)) and ${clients.lastInterrogateFlowId} = '' and not exists (select 1 from flows f where f.client_id = ${clients.clientId} and f.creator = ${creator} and f.state not in ('FINISHED', 'ERROR', 'CANCELLED', 'TIMEOUT'))`,
+    );
+  return rows.map((r) => r.id);
+}
+
 /** The ids among `clientIds` that exist. */
 export async function existingClientIds(db: Db, clientIds: string[]): Promise<string[]> {
   if (!clientIds.length) return [];
@@ -229,6 +275,13 @@ export async function createClients(db: Db, rows: Array<{ clientId: string; publ
 /** Records many reconnects in one statement: agent software, address, last seen. */
 export async function updateClientsOnConnect(db: Db, rows: Array<{ clientId: string; agentName: string; agentVersion: string; ip: string }>, at: Date): Promise<void> {
   if (!rows.length) return;
+  await db.transaction(async (tx) => {
+    await lockClientRows(tx as unknown as Db, [...new Set(rows.map((r) => r.clientId))].sort());
+    await updateConnected(tx as unknown as Db, rows, at);
+  });
+}
+
+async function updateConnected(db: Db, rows: Array<{ clientId: string; agentName: string; agentVersion: string; ip: string }>, at: Date): Promise<void> {
   await db
     .update(clients)
     .set({

@@ -2,13 +2,8 @@
 // (state, finish time and one ERROR line in the flow's log) in the caller's transaction.
 import { sql } from "drizzle-orm";
 import type { Db } from "../client";
+import { rowsOf } from "./raw";
 import { flows, type FlowRecord } from "../schema";
-
-/** Rows of a raw statement: postgres.js returns an array, PGlite an object with `rows`. */
-function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] } | undefined)?.rows ?? []) as T[];
-}
 
 export interface OverdueFlow {
   flowId: string;

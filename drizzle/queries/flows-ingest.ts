@@ -5,6 +5,7 @@ import { inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { clients, flowSources, flows, type FlowRecord } from "../schema";
 import type { FINAL_FLOW_STATES } from "./flows";
+import { rowsOf } from "./raw";
 
 export interface IngestRow {
   flowId: string;
@@ -69,13 +70,10 @@ export interface IngestBatch {
   uploads: IngestUpload[];
   finals: IngestFinal[];
   acks: Array<{ clientId: string; seq: number }>;
+  /** When the batch was stored (the agents' last-seen time). */
+  at: string;
 }
 
-/** Rows of a raw statement: postgres.js returns an array, PGlite an object with `rows`. */
-function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] } | undefined)?.rows ?? []) as T[];
-}
 
 /** Current acknowledged seq of each client. */
 export async function getAckedSeqs(db: Db, clientIds: string[]): Promise<Map<string, number>> {
@@ -186,8 +184,8 @@ export async function writeIngestBatch(db: Db, b: IngestBatch): Promise<FlowReco
   }
   if (b.acks.length) {
     await db.execute(sql`
-      update clients c set acked_seq = greatest(c.acked_seq, x.seq)
-      from jsonb_to_recordset(${JSON.stringify(b.acks.map((a) => ({ client_id: a.clientId, seq: a.seq })))}::jsonb) as x(client_id text, seq bigint)
+      update clients c set acked_seq = greatest(c.acked_seq, x.seq), last_seen_at = greatest(c.last_seen_at, x.at)
+      from jsonb_to_recordset(${JSON.stringify(b.acks.map((a) => ({ client_id: a.clientId, seq: a.seq, at: b.at })))}::jsonb) as x(client_id text, seq bigint, at timestamptz)
       where c.client_id = x.client_id`);
   }
   return finalized;

@@ -2,6 +2,7 @@
 // Batched writes of agent data live in flows-ingest.ts.
 import { and, asc, desc, eq, inArray, notInArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
+import { rowsOf } from "./raw";
 import { NotFoundError } from "../errors";
 import { flowLogs, flowResults, flowSources, flows, flowUploads, type FlowLogRecord, type FlowRecord, type FlowSourceRecord, type FlowUploadRecord } from "../schema";
 
@@ -56,6 +57,20 @@ export async function finalizeFlow(db: Db, p: { flowId: string; state: (typeof F
     .where(and(eq(flows.flowId, p.flowId), notInArray(flows.state, [...FINAL_FLOW_STATES])))
     .returning();
   return row;
+}
+
+/** The first row of each (flow, source) asked for, in one statement. */
+export async function readFirstRows(db: Db, wanted: Array<{ flowId: string; artifact: string }>): Promise<Map<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, unknown>>();
+  if (!wanted.length) return out;
+  const rows = rowsOf<{ flow_id: string; artifact: string; row: Record<string, unknown> }>(
+    await db.execute(sql`
+      select r.flow_id, r.artifact, r.row from flow_results r
+      join jsonb_to_recordset(${JSON.stringify(wanted.map((w) => ({ f: w.flowId, a: w.artifact })))}::jsonb) as x(f text, a text) on r.flow_id = x.f and r.artifact = x.a
+      where r.ordinal = 0`),
+  );
+  for (const r of rows) out.set(`${r.flow_id}\u0000${r.artifact}`, typeof r.row === "string" ? JSON.parse(r.row) : r.row);
+  return out;
 }
 
 export async function readFlowResults(

@@ -3,16 +3,12 @@
 // filter, whole-table iteration for downloads; and the collaborative document state.
 import { asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
+import { rowsOf } from "./raw";
 import { NotFoundError } from "../errors";
 import { notebookCollab, notebookTables, type NotebookTableRecord } from "../schema";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type Subquery = SQL | { getSQL(): SQL };
-
-/** Rows of a raw `execute` result: PGlite answers `{ rows }`, postgres.js an array. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
 
 /** Deletes the rows of every table belonging to the versions the subquery selects. */
 export async function deleteRowsOfVersions(db: Db | Tx, versionIds: Subquery): Promise<void> {
@@ -134,8 +130,14 @@ export async function* iterateResultRows(db: Db, p: { tableId: number; batch: nu
 
 // ---- collaborative document state -----------------------------------------------------------
 
-export async function loadCollabState(db: Db, notebookId: string): Promise<Uint8Array | undefined> {
-  const [row] = await db.select({ state: notebookCollab.state }).from(notebookCollab).where(eq(notebookCollab.notebookId, notebookId));
+/** Serialises the loading of one collaborative document across processes (transaction lock). */
+export async function lockCollabDocument(db: Db, notebookId: string): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(727278, hashtext(${notebookId}))`);
+}
+
+export async function loadCollabState(db: Db, notebookId: string, opts: { forUpdate?: boolean } = {}): Promise<Uint8Array | undefined> {
+  const q = db.select({ state: notebookCollab.state }).from(notebookCollab).where(eq(notebookCollab.notebookId, notebookId));
+  const [row] = opts.forUpdate ? await q.for("update") : await q;
   return row ? new Uint8Array(row.state) : undefined;
 }
 

@@ -247,7 +247,7 @@ export async function getVersionById(db: Db, id: number): Promise<NotebookCellVe
 }
 
 export type VersionRunPatch = Partial<
-  Pick<NotebookCellVersionRecord, "status" | "runBy" | "startedAt" | "finishedAt" | "durationMs" | "output" | "logs" | "logCount" | "error">
+  Pick<NotebookCellVersionRecord, "status" | "runBy" | "runOwner" | "startedAt" | "finishedAt" | "durationMs" | "output" | "logs" | "logCount" | "error">
 >;
 
 export async function updateVersionRun(db: Db, id: number, patch: VersionRunPatch): Promise<void> {
@@ -255,15 +255,26 @@ export async function updateVersionRun(db: Db, id: number, patch: VersionRunPatc
 }
 
 /**
- * Marks every queued or running version as interrupted (called at startup: a run cannot
- * survive its process) and completes their tables. Returns what was marked.
+ * Marks queued or running versions whose process is gone as interrupted (a run cannot survive
+ * its process) and completes their tables: every one whose owner is not among `liveOwners`
+ * (the processes alive now), or that has no owner. Returns what was marked.
  */
-export async function markInterruptedRuns(db: Db, at: Date): Promise<{ versionId: number; cellId: string }[]> {
+export async function markInterruptedRuns(db: Db, at: Date, liveOwners: string[] = []): Promise<{ versionId: number; cellId: string; seq: number; notebookId: string }[]> {
   const rows = await db
     .update(notebookCellVersions)
     .set({ status: "interrupted", finishedAt: at, error: "the server stopped while this cell was running" })
-    .where(inArray(notebookCellVersions.status, ["queued", "running"]))
-    .returning({ versionId: notebookCellVersions.id, cellId: notebookCellVersions.cellId });
+    .where(
+      and(
+        inArray(notebookCellVersions.status, ["queued", "running"]),
+        liveOwners.length ? sql`(${notebookCellVersions.runOwner} is null or ${notebookCellVersions.runOwner} not in (select jsonb_array_elements_text(${JSON.stringify(liveOwners)}::jsonb)))` : undefined,
+      ),
+    )
+    .returning({
+      versionId: notebookCellVersions.id,
+      cellId: notebookCellVersions.cellId,
+      seq: notebookCellVersions.seq,
+      notebookId: sql<string>`(select c.notebook_id from notebook_cells c where c.id = ${notebookCellVersions.cellId})`,
+    });
   if (rows.length) {
     await db
       .update(notebookTables)

@@ -1,20 +1,19 @@
-// Published events (the journal-to-be): every row published to a named queue such as
-// System.Flow.Completion or Server.Internal.Label. The monitoring issue extends this table
-// (partitioning by day, retention) and adds history queries.
-import { bigint, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+// The journal's events table is partitioned (LIST by retention class, then RANGE by UTC day),
+// which drizzle's schema DSL cannot express: it is created by hand-written SQL in migration
+// 0004 and read and written only by raw statements in drizzle/queries/journal.ts. Keeping it
+// out of this schema stops drizzle-kit from generating a conflicting CREATE TABLE.
+//
+//   events(id bigint, tx xid8, keep_days int, queue text, at timestamptz, client_id text,
+//          payload jsonb)  PARTITION BY LIST (keep_days) → events_r<N> PARTITION BY RANGE (at)
+//                          → events_r<N>_<yyyymmdd>, events_r<N>_default
 
-export const events = pgTable(
-  "events",
-  {
-    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    /** The queue (artifact) name. */
-    queue: text("queue").notNull(),
-    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
-    /** The client the event is about, or "server". */
-    clientId: text("client_id").notNull().default("server"),
-    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
-  },
-  (t) => [index("events_queue_at_idx").on(t.queue, t.at)],
-);
-
-export type EventRecord = typeof events.$inferSelect;
+/** One stored event as the queries return it. */
+export interface EventRecord {
+  id: number;
+  /** Writing transaction id (decimal text): with id, the event's position in the journal. */
+  tx: string;
+  queue: string;
+  at: Date;
+  clientId: string;
+  payload: Record<string, unknown>;
+}

@@ -2,8 +2,10 @@
 // rows, logs and uploads. Rows and logs are written in batches by the raw-SQL queries in
 // drizzle/queries/flows-ingest.ts.
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { clients } from "./clients";
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
 
 export const flows = pgTable(
   "flows",
@@ -89,7 +91,10 @@ export const flowUploads = pgTable(
     name: text("name").notNull(),
     size: bigint("size", { mode: "number" }).notNull(),
     sha256: text("sha256").notNull(),
-    /** Path under the data dir where the bytes are (content-addressed by sha256). */
+    /**
+     * Where the bytes are: "" when they are in flow_upload_parts (every process can read them);
+     * a path under a data dir for uploads stored before the database held them.
+     */
     storedPath: text("stored_path").notNull(),
     artifact: text("artifact").notNull().default(""),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -97,7 +102,20 @@ export const flowUploads = pgTable(
   (t) => [primaryKey({ columns: [t.flowId, t.uploadId] })],
 );
 
+/** Uploaded bytes, in the pieces the agent sent them (offset order), readable by every process. */
+export const flowUploadParts = pgTable(
+  "flow_upload_parts",
+  {
+    flowId: text("flow_id").notNull(),
+    uploadId: text("upload_id").notNull(),
+    offset: bigint("offset", { mode: "number" }).notNull(),
+    data: bytea("data").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.flowId, t.uploadId, t.offset] })],
+);
+
 export type FlowRecord = typeof flows.$inferSelect;
 export type FlowSourceRecord = typeof flowSources.$inferSelect;
 export type FlowLogRecord = typeof flowLogs.$inferSelect;
 export type FlowUploadRecord = typeof flowUploads.$inferSelect;
+export type FlowUploadPartRecord = typeof flowUploadParts.$inferSelect;

@@ -4,3 +4,4 @@ export * from "./notebooks";
 export * from "./clients";
 export * from "./flows";
 export * from "./events";
+export * from "./cluster";

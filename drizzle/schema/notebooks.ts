@@ -62,6 +62,9 @@ export const notebookCellVersions = pgTable(
     /** edited | queued | running | done | error | cancelled | timeout | interrupted */
     status: text("status").notNull().default("edited"),
     runBy: text("run_by"),
+    /** The process (cluster node id) that runs or ran it: cancel goes there; only it, or a
+     *  process that finds it dead, marks the run interrupted. */
+    runOwner: text("run_owner"),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     durationMs: integer("duration_ms"),

@@ -11,12 +11,12 @@ export interface TalonProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startTalon(opts: { port: number; dataDir: string; databaseUrl?: string; adminPassword: string }): Promise<TalonProcess> {
+export async function startTalon(opts: { port: number; dataDir: string; databaseUrl?: string; adminPassword: string; noLocalClient?: boolean }): Promise<TalonProcess> {
   const t0 = Date.now();
   const env: NodeJS.ProcessEnv = { ...process.env, TALON_NO_BUILD: "1", TALON_ADMIN_PASSWORD: opts.adminPassword, NEXT_TELEMETRY_DISABLED: "1" };
   delete env.DATABASE_URL;
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
-  const child = spawn(process.execPath, ["scripts/talon.mjs", "serve", "--port", String(opts.port), "--data", opts.dataDir], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["scripts/talon.mjs", "serve", "--port", String(opts.port), "--data", opts.dataDir, ...(opts.noLocalClient ? ["--no-local-client"] : [])], { env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));

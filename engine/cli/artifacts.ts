@@ -3,7 +3,7 @@
 // 1 when any file has an error. Warnings are printed but do not fail the run.
 import { formatDiagnostic, hasArtifactErrors, loadArtifact } from "../artifacts";
 import { BUILTIN_DEFINITIONS_DIR, readArtifactFiles, type ArtifactFile } from "../server/services/artifacts/files";
-import { artifactVqlChecker } from "../server/services/artifacts/vql-checker";
+import { artifactVqlChecker } from "../server/vql/artifact-checker";
 import { PERMISSIONS } from "../server/auth/roles";
 import type { CommandIo } from "./main";
 

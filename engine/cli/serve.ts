@@ -30,6 +30,13 @@ Options:
 Environment:
   TALON_ADMIN_PASSWORD  password for the first administrator (user "admin") when the
                         database has no user yet; otherwise a random one is printed once
+  TALON_EVENT_RETENTION_DAYS, TALON_EVENT_RETENTION
+                        how long the journal keeps events (default 30 days; per queue as
+                        Queue=days,...)
+  (README.md lists every setting.)
+
+Several processes may serve one PostgreSQL (the same --database-url): agents take all their
+URLs (talon client --server URL1,URL2) and browsers may reach any of them. See docs/cluster.md.
 `;
 
 function newestMtime(dir: string, skip: Set<string>): number {

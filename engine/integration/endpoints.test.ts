@@ -6,7 +6,7 @@ import { WebSocket } from "ws";
 import { newIdentity } from "../client/identity";
 import { testDatabaseTargets } from "../../drizzle/testing";
 import { permissionsOf } from "../server/auth/roles";
-import type { Principal } from "../server/services/types";
+import type { Principal } from "@/engine/server/contracts";
 import { FIXTURE_ARTIFACTS, startTestAgent, startTestServer, testArtifacts, waitFor, type TestServer } from "./harness";
 
 const admin: Principal = { userId: "a", username: "alice", role: "administrator", permissions: permissionsOf("administrator"), via: "session" };
@@ -29,13 +29,13 @@ for (const target of testDatabaseTargets()) describe(`agents and the server on $
   it("an agent with the deployment token enrols, is online, and interrogation fills its record", async () => {
     const a = startTestAgent({ url: s.url, token, hostname: "web-01" });
     agents.push(a);
-    await waitFor(() => s.engine.agents.isConnected(a.clientId), "the agent to connect");
+    await waitFor(() => s.engine.agents.isLocal(a.clientId), "the agent to connect");
     const c = await waitFor(async () => {
       const r = await s.engine.clients.get(admin, a.clientId);
       return r.hostname ? r : undefined;
     }, "interrogation");
     expect(c).toMatchObject({ clientId: a.clientId, hostname: "web-01", os: "linux", online: true, macAddresses: ["02:00:00:00:00:01"] });
-    const ev = await s.engine.events.list(admin, { queue: "Server.Internal.Interrogation", clientId: a.clientId });
+    const ev = await s.engine.journal.history("Server.Internal.Interrogation", { clientId: a.clientId, limit: 1000 });
     expect(ev.map((e) => e.payload.ClientId)).toEqual([a.clientId]);
   });
 
@@ -52,7 +52,7 @@ for (const target of testDatabaseTargets()) describe(`agents and the server on $
   it("collect() runs on the agent; rows are stored in order and the completion is published once", async () => {
     const a = startTestAgent({ url: s.url, token, hostname: "db-01" });
     agents.push(a);
-    await waitFor(() => s.engine.agents.isConnected(a.clientId), "connect");
+    await waitFor(() => s.engine.agents.isLocal(a.clientId), "connect");
     const flow = await s.engine.flows.collect(admin, { clientId: a.clientId, artifacts: ["Test.Rows"], parameters: { Count: "2500" } });
     expect(flow.flowId).toMatch(/^F\.[0-9A-V]{13}$/);
     const done = await waitFor(async () => {
@@ -64,7 +64,7 @@ for (const target of testDatabaseTargets()) describe(`agents and the server on $
     expect(page.columns).toEqual(["N", "Text"]);
     expect(page.total).toBe(2500);
     expect(page.rows.map((r) => r.N)).toEqual([2490, 2491, 2492, 2493, 2494, 2495, 2496, 2497, 2498, 2499]);
-    const completions = (await s.engine.events.list(admin, { queue: "System.Flow.Completion", clientId: a.clientId })).filter((e) => e.payload.FlowId === flow.flowId);
+    const completions = (await s.engine.journal.history("System.Flow.Completion", { clientId: a.clientId, limit: 1000 })).filter((e) => e.payload.FlowId === flow.flowId);
     expect(completions).toHaveLength(1);
     expect(completions[0]!.payload).toMatchObject({ ClientId: a.clientId, FlowId: flow.flowId, Flow: { state: "FINISHED", total_rows: 2500, artifacts_with_results: ["Test.Rows"] } });
   });
@@ -72,9 +72,9 @@ for (const target of testDatabaseTargets()) describe(`agents and the server on $
   it("a flow for an offline client waits and is sent when the client connects", async () => {
     const identity = newIdentity();
     const a = startTestAgent({ url: s.url, token, identity });
-    await waitFor(() => s.engine.agents.isConnected(a.clientId), "connect");
+    await waitFor(() => s.engine.agents.isLocal(a.clientId), "connect");
     await a.stop();
-    await waitFor(() => !s.engine.agents.isConnected(a.clientId), "disconnect");
+    await waitFor(() => !s.engine.agents.isLocal(a.clientId), "disconnect");
     const flow = await s.engine.flows.collect(admin, { clientId: a.clientId, artifacts: ["Test.Rows"], parameters: { Count: "3" } });
     expect((await s.engine.flows.get(admin, a.clientId, flow.flowId)).state).toBe("WAITING");
     const b = startTestAgent({ url: s.url, token, identity });
@@ -85,7 +85,7 @@ for (const target of testDatabaseTargets()) describe(`agents and the server on $
   it("an ERROR log makes the source and the flow ERROR, with the message kept", async () => {
     const a = startTestAgent({ url: s.url, token });
     agents.push(a);
-    await waitFor(() => s.engine.agents.isConnected(a.clientId), "connect");
+    await waitFor(() => s.engine.agents.isLocal(a.clientId), "connect");
     const flow = await s.engine.flows.collect(admin, { clientId: a.clientId, artifacts: ["Test.Fails"] });
     const f = await waitFor(async () => {
       const x = await s.engine.flows.get(admin, a.clientId, flow.flowId);
@@ -99,12 +99,12 @@ for (const target of testDatabaseTargets()) describe(`agents and the server on $
   it("cancel() stops a running flow: CANCELLED, one completion", async () => {
     const a = startTestAgent({ url: s.url, token });
     agents.push(a);
-    await waitFor(() => s.engine.agents.isConnected(a.clientId), "connect");
+    await waitFor(() => s.engine.agents.isLocal(a.clientId), "connect");
     const flow = await s.engine.flows.collect(admin, { clientId: a.clientId, artifacts: ["Test.Slow"], parameters: { Count: "1000000", DelayMs: "5" } });
     await waitFor(async () => (await s.engine.flows.get(admin, a.clientId, flow.flowId)).state === "RUNNING", "running");
     await s.engine.flows.cancel(admin, a.clientId, flow.flowId);
     await waitFor(async () => (await s.engine.flows.get(admin, a.clientId, flow.flowId)).state === "CANCELLED", "cancelled");
-    const completions = (await s.engine.events.list(admin, { queue: "System.Flow.Completion", clientId: a.clientId })).filter((e) => e.payload.FlowId === flow.flowId);
+    const completions = (await s.engine.journal.history("System.Flow.Completion", { clientId: a.clientId, limit: 1000 })).filter((e) => e.payload.FlowId === flow.flowId);
     expect(completions).toHaveLength(1);
     expect(s.logs.join("\n")).not.toMatch(/data for a finished flow/);
   });
@@ -112,14 +112,14 @@ for (const target of testDatabaseTargets()) describe(`agents and the server on $
   it("a malformed message closes only that agent's connection, with the reason logged", async () => {
     const good = startTestAgent({ url: s.url, token });
     agents.push(good);
-    await waitFor(() => s.engine.agents.isConnected(good.clientId), "connect");
+    await waitFor(() => s.engine.agents.isLocal(good.clientId), "connect");
     const ws = new WebSocket(s.url.replace("http", "ws") + "/api/ws/agent");
     const closed = new Promise<number>((resolve) => ws.on("close", (code) => resolve(code)));
     await new Promise((r) => ws.once("message", r)); // the challenge
     ws.send('{"type":"hello","version":1,"clientId":"nope"}');
     expect(await closed).toBe(1008);
     expect(s.logs.join("\n")).toMatch(/agent connection closed .*invalid message \(hello\) at clientId/);
-    expect(s.engine.agents.isConnected(good.clientId)).toBe(true);
+    expect(s.engine.agents.isLocal(good.clientId)).toBe(true);
     const f = await s.engine.flows.collect(admin, { clientId: good.clientId, artifacts: ["Test.Rows"] });
     await waitFor(async () => (await s.engine.flows.get(admin, good.clientId, f.flowId)).state === "FINISHED", "the good agent still works");
   });
@@ -153,7 +153,7 @@ for (const target of testDatabaseTargets()) describe(`agents and the server on $
     expect(await s.engine.clients.hasLabels(admin, id, ["prod", "FINANCE"])).toBe(true);
     await s.engine.clients.label(admin, [id], ["PROD"], "remove");
     expect((await s.engine.clients.get(admin, id)).labels).toEqual(["Finance"]);
-    const ev = await s.engine.events.list(admin, { queue: "Server.Internal.Label", clientId: id });
+    const ev = await s.engine.journal.history("Server.Internal.Label", { clientId: id, limit: 1000 });
     expect(ev.map((e) => [e.payload.Operation, e.payload.Label]).reverse()).toEqual([["Add", "Prod"], ["Add", "Finance"], ["Remove", "Prod"]]);
     const audit = (await s.engine.audit.list({ limit: 50 })).map((e) => e.operation);
     expect(audit).toEqual(expect.arrayContaining(["SetClientLabel", "RemoveClientLabel", "ScheduleFlow", "CancelFlow"]));

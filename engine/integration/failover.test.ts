@@ -8,7 +8,7 @@ import type { Database } from "../../drizzle";
 import { testDatabaseTargets } from "../../drizzle/testing";
 import { unusedUrl } from "../client/connection/testdata/fake-server";
 import { permissionsOf } from "../server/auth/roles";
-import type { Principal } from "../server/services/types";
+import type { Principal } from "@/engine/server/contracts";
 import { FIXTURE_ARTIFACTS, startTestAgent, startTestServer, testArtifacts, waitFor, type TestServer } from "./harness";
 
 const admin: Principal = { userId: "a", username: "alice", role: "administrator", permissions: permissionsOf("administrator"), via: "session" };
@@ -40,7 +40,7 @@ for (const target of testDatabaseTargets()) describe(`failover between two serve
   it("with the first URL unreachable from the start, the agent enrols through the second", async () => {
     const a = startTestAgent({ urls: [await unusedUrl(), s2.url], token });
     agents.push(a);
-    await waitFor(() => s2.engine.agents.isConnected(a.clientId) && a.connection.currentServer === s2.url, "the agent to reach the second server");
+    await waitFor(() => s2.engine.agents.isLocal(a.clientId) && a.connection.currentServer === s2.url, "the agent to reach the second server");
     // Enrolled through the second server, known to the first: they share the database.
     await expect(s1.engine.clients.get(admin, a.clientId)).resolves.toMatchObject({ clientId: a.clientId });
   });
@@ -48,13 +48,13 @@ for (const target of testDatabaseTargets()) describe(`failover between two serve
   it("connects to the first URL; when that server closes the second welcomes it within a few seconds", async () => {
     const a = startTestAgent({ urls: [s1.url, s2.url], token });
     agents.push(a);
-    await waitFor(() => s1.engine.agents.isConnected(a.clientId) && a.connection.currentServer === s1.url, "the agent to connect to the first server");
-    expect(s2.engine.agents.isConnected(a.clientId)).toBe(false);
+    await waitFor(() => s1.engine.agents.isLocal(a.clientId) && a.connection.currentServer === s1.url, "the agent to connect to the first server");
+    expect(s2.engine.agents.isLocal(a.clientId)).toBe(false);
 
     const t0 = Date.now();
     await s1.close();
     s1Closed = true;
-    await waitFor(() => s2.engine.agents.isConnected(a.clientId) && a.connection.currentServer === s2.url, "the second server to welcome the agent", 5000);
+    await waitFor(() => s2.engine.agents.isLocal(a.clientId) && a.connection.currentServer === s2.url, "the second server to welcome the agent", 5000);
     expect(Date.now() - t0).toBeLessThan(5000);
     await expect(s2.engine.clients.get(admin, a.clientId)).resolves.toMatchObject({ clientId: a.clientId, online: true });
   });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newIdentity } from "../client/identity";
 import { testDatabaseTargets } from "../../drizzle/testing";
 import { permissionsOf } from "../server/auth/roles";
-import type { Principal } from "../server/services/types";
+import type { Principal } from "@/engine/server/contracts";
 import { FIXTURE_ARTIFACTS, startTestAgent, startTestServer, testArtifacts, waitFor, type TestServer } from "./harness";
 
 const admin: Principal = { userId: "a", username: "alice", role: "administrator", permissions: permissionsOf("administrator"), via: "session" };
@@ -34,20 +34,20 @@ function testClock() {
 }
 
 async function completions(s: TestServer, clientId: string, flowId: string) {
-  return (await s.engine.events.list(admin, { queue: "System.Flow.Completion", clientId })).filter((e) => e.payload.FlowId === flowId);
+  return (await s.engine.journal.history("System.Flow.Completion", { clientId, limit: 1000 })).filter((e) => e.payload.FlowId === flowId);
 }
 
 /** An agent that starts a slow flow and then goes away for good, leaving the flow RUNNING. */
 async function runningFlowOfVanishedAgent(s: TestServer, token: string, artifact: string, timeoutSec: number) {
   const a = startTestAgent({ url: s.url, token });
-  await waitFor(() => s.engine.agents.isConnected(a.clientId), "connect");
+  await waitFor(() => s.engine.agents.isLocal(a.clientId), "connect");
   const flow = await s.engine.flows.collect(admin, { clientId: a.clientId, artifacts: [artifact], parameters: { Count: "1000000", DelayMs: "5" }, timeoutSec });
   const running = await waitFor(async () => {
     const f = await s.engine.flows.get(admin, a.clientId, flow.flowId);
     return f.state === "RUNNING" && f.startedAt ? f : undefined;
   }, "running");
   await a.stop();
-  await waitFor(() => !s.engine.agents.isConnected(a.clientId), "disconnect");
+  await waitFor(() => !s.engine.agents.isLocal(a.clientId), "disconnect");
   await s.engine.flows.drain();
   return { clientId: a.clientId, flowId: flow.flowId, startedAt: running.startedAt!.getTime() };
 }
@@ -97,8 +97,8 @@ for (const target of testDatabaseTargets()) describe(`server-side flow expiry on
     const before = await s.engine.flows.get(admin, clientId, flowId);
     // The agent comes back and delivers what it still had: rows, then its own final status.
     const seq = 1_000_000;
-    await s.engine.flows.receive(clientId, { type: "rows", seq, flowId, artifact: "Test.Slow", columns: ["N"], rows: [{ N: -1 }, { N: -2 }] });
-    await s.engine.flows.receive(clientId, { type: "flow-status", seq: seq + 1, flowId, state: "finished", time: Date.now() });
+    await s.engine.internals.ingress.receive(clientId, { type: "rows", seq, flowId, artifact: "Test.Slow", columns: ["N"], rows: [{ N: -1 }, { N: -2 }] });
+    await s.engine.internals.ingress.receive(clientId, { type: "flow-status", seq: seq + 1, flowId, state: "finished", time: Date.now() });
     await s.engine.flows.drain();
     const after = await s.engine.flows.get(admin, clientId, flowId);
     expect(after).toMatchObject({ state: "TIMEOUT", totalRows: before.totalRows, status: before.status });
@@ -120,7 +120,7 @@ for (const target of testDatabaseTargets()) describe(`server-side flow expiry on
   it("a still-connected agent that overran its flow is told to cancel it; what it sends afterwards is dropped", async () => {
     const a = startTestAgent({ url: s.url, token });
     try {
-      await waitFor(() => s.engine.agents.isConnected(a.clientId), "connect");
+      await waitFor(() => s.engine.agents.isLocal(a.clientId), "connect");
       const flow = await s.engine.flows.collect(admin, { clientId: a.clientId, artifacts: ["Test.Slow"], parameters: { Count: "1000000", DelayMs: "5" }, timeoutSec: 5 });
       const f = await waitFor(async () => {
         const x = await s.engine.flows.get(admin, a.clientId, flow.flowId);
@@ -140,9 +140,9 @@ for (const target of testDatabaseTargets()) describe(`server-side flow expiry on
 
   it("a WAITING flow for an offline client expires after the waiting period (7 days by default)", async () => {
     const a = startTestAgent({ url: s.url, token });
-    await waitFor(() => s.engine.agents.isConnected(a.clientId), "connect");
+    await waitFor(() => s.engine.agents.isLocal(a.clientId), "connect");
     await a.stop();
-    await waitFor(() => !s.engine.agents.isConnected(a.clientId), "disconnect");
+    await waitFor(() => !s.engine.agents.isLocal(a.clientId), "disconnect");
     const flow = await s.engine.flows.collect(admin, { clientId: a.clientId, artifacts: ["Test.Rows"] });
     const created = flow.createdAt.getTime();
     clock.set(created + 7 * DAY - 60_000);
@@ -192,9 +192,9 @@ describe("server-side flow expiry across a restart and on its own", () => {
       const token = await s.engine.clients.ensureDeploymentToken();
       const identity = newIdentity();
       const a = startTestAgent({ url: s.url, token, identity });
-      await waitFor(() => s.engine.agents.isConnected(a.clientId), "connect");
+      await waitFor(() => s.engine.agents.isLocal(a.clientId), "connect");
       await a.stop();
-      await waitFor(() => !s.engine.agents.isConnected(a.clientId), "disconnect");
+      await waitFor(() => !s.engine.agents.isLocal(a.clientId), "disconnect");
       const flow = await s.engine.flows.collect(admin, { clientId: a.clientId, artifacts: ["Test.Rows"] });
       clock.set(flow.createdAt.getTime() + DAY + 1_000);
       const f = await waitFor(async () => {

@@ -9,13 +9,13 @@ import { MemoryOutbox, type Outbox } from "../client/connection/outbox";
 import type { SourceEvent, SourceRunner } from "../client/executor/types";
 import { newIdentity, type Identity } from "../client/identity";
 import { authenticate } from "../server/http/gate";
-import type { ArtifactDefinition, ArtifactSource, Engine, Logger } from "../server/services/types";
-import { createEngine, type EngineOptions } from "../server/wiring";
+import type { ArtifactDefinition, ArtifactSource, Engine, Logger } from "@/engine/server/contracts";
+import { createEngine, type EngineOptions, type StartedEngine } from "../server/wiring";
 import { createWsRouter } from "../server/ws/router";
 
 export interface TestServer {
   url: string;
-  engine: Engine;
+  engine: StartedEngine;
   logs: string[];
   close(): Promise<void>;
 }

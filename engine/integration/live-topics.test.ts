@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { permissionsOf } from "../server/auth/roles";
 import { SESSION_COOKIE } from "../server/http/gate";
-import type { Principal } from "../server/services/types";
+import type { Principal } from "@/engine/server/contracts";
 import { newIdentity } from "../client/identity";
 import { FIXTURE_ARTIFACTS, startTestAgent, startTestServer, testArtifacts, waitFor, type TestServer } from "./harness";
 
@@ -71,7 +71,7 @@ describe("live endpoint topics on /api/ws/ui", () => {
   it("label and metadata changes, and a flow's progress, are published as they happen", async () => {
     const a = startTestAgent({ url: s.url, token });
     agents.push(a);
-    await waitFor(() => s.engine.agents.isConnected(a.clientId), "connect");
+    await waitFor(() => s.engine.agents.isLocal(a.clientId), "connect");
     const ui = await uiSocket(s, session);
     for (const t of [`client:${a.clientId}`, `flows:${a.clientId}`]) expect(await ui.subscribe(t)).toMatchObject({ type: "subscribed" });
     await s.engine.clients.label(admin, [a.clientId], ["Live"], "set");

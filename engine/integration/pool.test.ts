@@ -8,7 +8,7 @@ import { identityFromSeed } from "../client/identity";
 import { makeProfile } from "../client/pool/profiles";
 import { poolIdentitySeed, startPool, type Pool } from "../client/pool/pool";
 import { permissionsOf } from "../server/auth/roles";
-import type { ArtifactDefinition, Principal } from "../server/services/types";
+import type { ArtifactDefinition, Principal } from "@/engine/server/contracts";
 import { startTestServer, testArtifacts, waitFor, type TestServer } from "./harness";
 
 const FIXTURES = JSON.parse(readFileSync(join(__dirname, "fixture-artifacts.json"), "utf8")) as ArtifactDefinition[];

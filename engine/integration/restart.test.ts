@@ -78,7 +78,7 @@ it.each(targets)("a server killed mid-collection and restarted (%s): the flow co
       expect(rows).toHaveLength(total);
       expect(new Set(rows.map((r) => r.N)).size).toBe(total);
       expect(rows.map((r) => r.N)).toEqual(Array.from({ length: total }, (_, i) => i));
-      const events = await queries.listEvents(db.db, { queue: "System.Flow.Completion", limit: 100 });
+      const events = await queries.listEventHistory(db.db, { queue: "System.Flow.Completion", limit: 100 });
       expect(events.filter((e) => e.payload.FlowId === flowId)).toHaveLength(1);
       const flow = await queries.getFlow(db.db, identity.clientId, flowId);
       expect(flow).toMatchObject({ state: "FINISHED", totalRows: total });

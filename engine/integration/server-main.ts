@@ -3,7 +3,7 @@
 // `READY <url> <deployment token>` when listening. Test code only.
 import { parseArgs } from "node:util";
 import { permissionsOf } from "../server/auth/roles";
-import type { Principal } from "../server/services/types";
+import type { Principal } from "@/engine/server/contracts";
 import { FIXTURE_ARTIFACTS, startTestServer, testArtifacts } from "./harness";
 
 const admin: Principal = { userId: "t", username: "tester", role: "administrator", permissions: permissionsOf("administrator"), via: "system" };

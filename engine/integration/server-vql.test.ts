@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRegistry, portableBuiltins, runVql, toJsonValue } from "../vql";
 import { permissionsOf } from "../server/auth/roles";
 import { serverBuiltins } from "../server/plugins";
-import type { Principal } from "../server/services/types";
+import type { Principal } from "@/engine/server/contracts";
 import { FIXTURE_ARTIFACTS, startTestAgent, startTestServer, testArtifacts, waitFor, type TestServer } from "./harness";
 
 const registry = createRegistry([...portableBuiltins, ...serverBuiltins]);
@@ -19,7 +19,7 @@ describe("server VQL builtins", () => {
   async function vql(text: string, principal: Principal = admin) {
     const rows: Record<string, unknown>[] = [];
     const logs: string[] = [];
-    for await (const e of runVql(text, { registry, host: { principal, engine: s.engine }, permissions: principal.permissions })) {
+    for await (const e of runVql(text, { registry, host: { principal, services: s.engine }, permissions: principal.permissions })) {
       if (e.kind === "row") rows.push(toJsonValue(e.row) as Record<string, unknown>);
       if (e.kind === "log") logs.push(`${e.level} ${e.message}`);
     }

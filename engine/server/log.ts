@@ -1,6 +1,6 @@
 // The server's log: one line per event, `time LEVEL message key=value ...`, to stderr.
 // Callers pass fields, never secrets (passwords, tokens, keys are not accepted as fields).
-import type { Logger } from "./services/types";
+import type { Logger } from "@/engine/server/contracts";
 
 const SECRET_FIELD = /pass|token|secret|key|cookie|authorization/i;
 

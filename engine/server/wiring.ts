@@ -1,24 +1,29 @@
 // The one place that constructs services and connects them, in dependency order, and stops
-// them in reverse order.
+// them in reverse order. Every service is built as startX(deps, signal): deps are the shared
+// ServiceDeps plus the contracts of the services it calls; the signal aborts when the engine
+// closes. Services never call each other back: reactions to what happened are journal
+// consumers.
 import { fileURLToPath } from "node:url";
-import { openDatabase, queries } from "../../drizzle";
+import { openDatabase, queries, type Database } from "@/drizzle";
+import { createAgentGateway, createPresence } from "./agent-gateway";
+import { queryLines } from "./api/query-lines";
+import { createIdSource, startBus, startClusterNode } from "./cluster";
+import type { AgentIngress, ArtifactSource, Clock, Engine, Logger, ServerConfig, ServiceDeps } from "./contracts";
 import { createLogger } from "./log";
 import { startAccounts } from "./services/accounts";
 import { startArtifacts } from "./services/artifacts";
 import { startAudit } from "./services/audit";
-import { startNotebooks } from "./services/notebooks";
-import type { Clock, Engine, Logger, ServerConfig } from "./services/types";
-import { TALON_VERSION } from "./version";
-import { createUiHub } from "./ws/ui-hub";
-import { endpointTopics } from "./ws/endpoint-topics";
-import { startQueries } from "./vql/runner";
-import { createAgentGateway, createConnectionRegistry } from "./agent-gateway";
-import { queryLines } from "./api/query-lines";
 import { startClients } from "./services/clients";
-import { startEvents } from "./services/events";
 import { repositorySource, startFlows, type FlowExpiryOptions } from "./services/flows";
 import { startInterrogation } from "./services/interrogation";
-import type { ArtifactSource } from "./services/types";
+import { parseRetention, startJournal } from "./services/journal";
+import { startNotebooks } from "./services/notebooks";
+import { TALON_VERSION } from "./version";
+import { artifactVqlChecker } from "./vql/artifact-checker";
+import { startQueries } from "./vql/runner";
+import { followArtifactEvents } from "./ws/artifact-topics";
+import { endpointTopics, followClientEvents } from "./ws/endpoint-topics";
+import { createUiHub } from "./ws/ui-hub";
 
 export interface EngineOptions {
   dataDir?: string;
@@ -29,8 +34,8 @@ export interface EngineOptions {
   log?: Logger;
   clock?: Clock;
   /** An already open database (tests run the engine on each test database target). */
-  database?: import("../../drizzle").Database;
-  /** Artifact definitions for collections (tests; the artifact repository once wired). */
+  database?: Database;
+  /** Artifact definitions for collections (tests; otherwise the artifact repository's CLIENT artifacts). */
   artifactSource?: ArtifactSource;
   /** Interrogations started per second at most (default 100; 0 disables). */
   interrogationsPerSecond?: number;
@@ -38,9 +43,16 @@ export interface EngineOptions {
   agentHeartbeatMs?: number;
   /** Server-side flow deadlines (defaults: 5 min grace, 7 days waiting, checked every minute). */
   flowExpiry?: FlowExpiryOptions;
+  /** How often this process checks its leases and the other processes (default 1 s). */
+  clusterTickMs?: number;
 }
 
-export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
+/** The engine, and what only the process itself and its tests reach (not part of Engine). */
+export interface StartedEngine extends Engine {
+  internals: { ingress: AgentIngress };
+}
+
+export async function createEngine(opts: EngineOptions = {}): Promise<StartedEngine> {
   const log = opts.log ?? createLogger();
   const clock = opts.clock ?? { now: () => new Date() };
   const config: ServerConfig = {
@@ -53,78 +65,83 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   };
   const database = opts.database ?? (await openDatabase({ url: opts.databaseUrl, dataDir: config.dataDir, memory: opts.memory }));
   const controller = new AbortController();
-  const deps = { database, config, clock, log };
+  const signal = controller.signal;
+
+  // The cluster seam: this process among the others on the database (used with one, too).
+  const node = await startClusterNode({ database, clock, log }, { tickMs: opts.clusterTickMs ?? envNumber("TALON_CLUSTER_TICK_MS"), version: TALON_VERSION });
+  const bus = await startBus({ database, node, clock, log });
+  const leases = node.leases;
+  const ids = createIdSource(() => node.slot(), () => clock.now().getTime());
+  const deps: ServiceDeps = { database, config, clock, log, ids };
+  const journal = await startJournal({ ...deps, leases, retention: retentionFromEnv(log) }, signal);
+
   const audit = startAudit(deps);
-  const accounts = startAccounts(deps, audit);
-  const ui = createUiHub({ log, version: TALON_VERSION });
-  const artifacts = await startArtifacts(deps, audit, { onChange: (e) => ui.publish("artifacts:changes", { type: "artifact-changed", ...e }) });
-  ui.authorize("artifacts", (p) => p.permissions.has("READ_RESULTS"));
-  // Cells run through engine.queries (portable and server builtins, the editing user's
-  // permissions); `engine` is assigned below, before any cell can run.
-  let engineRef: Engine | undefined;
+  const accounts = startAccounts({ ...deps, audit, bus }, signal);
+  const ui = createUiHub({ log, version: TALON_VERSION, bus });
+  const live = endpointTopics(ui);
+  followClientEvents({ journal, ui, log }, signal);
+  followArtifactEvents({ journal, ui, log }, signal);
+  const artifacts = await startArtifacts({ ...deps, audit, journal, vqlChecker: artifactVqlChecker() }, signal);
+
+  const presence = createPresence({ database, node, clock, log, live }, signal);
+  const clients = startClients({ ...deps, audit, journal, presence }, signal);
+  const flows = startFlows(
+    { ...deps, audit, journal, presence, leases, artifacts: opts.artifactSource ?? repositorySource(artifacts), clients, live, expiry: opts.flowExpiry ?? flowExpiryFromEnv() },
+    signal,
+  );
+  const queryService = startQueries({ artifacts, services: { artifacts, clients, flows } }, signal);
   const notebooks = await startNotebooks({
     ...deps,
     audit,
     ui,
-    signal: controller.signal,
+    node,
+    bus,
+    leases,
+    signal,
     templatesDir: fileURLToPath(new URL("../../notebooks", import.meta.url)),
-    runQuery: (source, o) => engineRef!.queries.run(source, o),
+    runQuery: (source, o) => queryService.run(source, o),
     saveArtifact: async (actor, yaml) => ({ name: (await artifacts.set(actor, yaml)).name }),
   });
-  // endpoints (issue 5): events, connected agents, clients, flows, interrogation, the agent route
-  const events = startEvents(deps);
-  const agents = createConnectionRegistry();
-  const live = endpointTopics(ui);
-  const clients = startClients(deps, { audit, events, agents, signal: controller.signal, onChange: (ids, what) => ids.forEach((id) => live.clientChanged(id, { type: what })) });
-  clients.onEnrolled((clientId) => live.clientChanged(clientId, { type: "enrolled" }));
-  const repoSource = repositorySource(() => artifacts);
-  const flows = startFlows(deps, {
-    agents,
-    events,
-    audit,
-    // Tests pass their own definitions; otherwise the artifact repository.
-    artifacts: () => opts.artifactSource ?? repoSource,
-    onChange: (clientId, flowId) => live.flowChanged(clientId, flowId),
-    searchClientIds: (actor, q) => clients.searchIds(actor, q),
-    signal: controller.signal,
-    expiry: opts.flowExpiry ?? flowExpiryFromEnv(),
+  const interrogation = startInterrogation({ ...deps, clients, flows, journal, leases, perSecond: opts.interrogationsPerSecond ?? envNumber("TALON_INTERROGATIONS_PER_SECOND") }, signal);
+  const ingress: AgentIngress = { ...clients.ingress, ...flows.ingress };
+  const agentRoute = createAgentGateway({
+    presence,
+    ingress,
+    log,
+    serverVersion: TALON_VERSION,
+    heartbeatMs: opts.agentHeartbeatMs,
+    signal,
   });
-  agents.onChange = (clientId, online) => live.clientChanged(clientId, { type: "online", online });
-  const interrogation = startInterrogation(deps, {
-    clients,
-    flows,
-    events,
-    signal: controller.signal,
-    perSecond: opts.interrogationsPerSecond ?? envNumber("TALON_INTERROGATIONS_PER_SECOND"),
-    onInterrogated: (clientId) => live.clientChanged(clientId, { type: "interrogated" }),
-  });
-  const agentRoute = createAgentGateway({ registry: agents, clients, flows, log, serverVersion: TALON_VERSION, heartbeatMs: opts.agentHeartbeatMs, signal: controller.signal });
   const started = Date.now();
   let closing: Promise<void> | undefined;
 
-  const engine: Engine = {
+  return {
     config,
     log,
     audit,
     accounts,
     notebooks,
     artifacts,
-    queries: undefined as unknown as Engine["queries"],
+    queries: queryService,
     clients,
     flows,
-    events,
+    journal,
     interrogation,
-    agents,
+    agents: presence,
+    cluster: node,
     api: { queryLines },
     ui,
     wsRoutes: [ui.route, notebooks.collabRoute, agentRoute],
-    signal: controller.signal,
+    signal,
+    internals: { ingress },
     async health() {
+      const uptimeSeconds = Math.round((Date.now() - started) / 1000);
+      const cluster = { nodeId: node.nodeId, processes: node.liveNodeIds().length };
       try {
         const server = await queries.pingDatabase(database.db);
-        return { ok: true, version: TALON_VERSION, database: { kind: database.kind, ok: true, server }, uptimeSeconds: Math.round((Date.now() - started) / 1000) };
+        return { ok: true, version: TALON_VERSION, database: { kind: database.kind, ok: true, server }, cluster, uptimeSeconds };
       } catch (err) {
-        return { ok: false, version: TALON_VERSION, database: { kind: database.kind, ok: false, error: (err as Error).message }, uptimeSeconds: Math.round((Date.now() - started) / 1000) };
+        return { ok: false, version: TALON_VERSION, database: { kind: database.kind, ok: false, error: (err as Error).message }, cluster, uptimeSeconds };
       }
     },
     close() {
@@ -134,14 +151,15 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
         controller.abort(new Error("engine closing"));
         await flows.drain().catch(() => {});
         await clients.flushTouches().catch(() => {});
+        await presence.stop().catch(() => {});
+        await journal.stop().catch(() => {});
+        await bus.stop().catch(() => {});
+        await node.stop().catch(() => {});
         await database.close();
       })();
       return closing;
     },
   };
-  engine.queries = startQueries(() => engine, () => engine.artifacts);
-  engineRef = engine;
-  return engine;
 }
 
 /** TALON_FLOW_GRACE_SECONDS and TALON_WAITING_FLOW_EXPIRY_HOURS (unset: the defaults). */
@@ -149,6 +167,13 @@ function flowExpiryFromEnv() {
   const grace = envNumber("TALON_FLOW_GRACE_SECONDS");
   const waiting = envNumber("TALON_WAITING_FLOW_EXPIRY_HOURS");
   return { graceMs: grace === undefined ? undefined : grace * 1000, waitingMs: waiting === undefined ? undefined : waiting * 3600_000 };
+}
+
+/** TALON_EVENT_RETENTION_DAYS (default 30) and TALON_EVENT_RETENTION (`Queue=days,...`). */
+function retentionFromEnv(log: Logger) {
+  const { perQueue, problems } = parseRetention(process.env.TALON_EVENT_RETENTION);
+  for (const p of problems) log.warn(`TALON_EVENT_RETENTION: ${p}; ignored`);
+  return { defaultDays: envNumber("TALON_EVENT_RETENTION_DAYS"), perQueue };
 }
 
 function envNumber(name: string): number | undefined {

@@ -1,5 +1,5 @@
 // Users: administrators manage accounts and API keys here; others see why they cannot.
-import { ROLE_DESCRIPTIONS, ROLES } from "../../../engine";
+import { ROLE_DESCRIPTIONS, ROLES } from "@/engine";
 import { Forbidden } from "../../_components/forbidden";
 import { UsersAdmin } from "../../_components/users-admin";
 import { requirePagePrincipal } from "../../_server/auth";

@@ -5,10 +5,10 @@
 import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
-import { lineCol } from "../../../engine/vql/ast/positions";
-import { lintChecker, type Diagnostic, type LoadOptions } from "../../../engine/artifacts";
-import type { DescriptorLike } from "../../../engine/vql/analysis";
-import { PERMISSIONS } from "../../../engine";
+import { lineCol } from "@/engine/vql/ast/positions";
+import { lintChecker, type Diagnostic, type LoadOptions } from "@/engine/artifacts";
+import type { DescriptorLike } from "@/engine/vql/analysis";
+import { PERMISSIONS } from "@/engine";
 import { callApi } from "../api";
 
 const YamlEditor = dynamic(() => import("./yaml-editor"), {

@@ -1,6 +1,6 @@
 // Read-only VQL with syntax colours, from engine/vql's own lexer (so the colours agree with
 // what the parser sees). Text between tokens (spaces, line breaks) is kept as written.
-import { tokenize } from "../../../engine/vql/parser";
+import { tokenize } from "@/engine/vql/parser";
 
 function classOf(kind: string, text: string, next: string | undefined): string | undefined {
   switch (kind) {

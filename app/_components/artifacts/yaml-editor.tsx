@@ -4,7 +4,7 @@
 // included. The parent gets the diagnostics to decide whether Save is allowed.
 import Editor, { type OnMount } from "@monaco-editor/react";
 import { useCallback, useEffect, useRef } from "react";
-import { editorRange, loadArtifact, type Diagnostic, type LoadOptions } from "../../../engine/artifacts";
+import { editorRange, loadArtifact, type Diagnostic, type LoadOptions } from "@/engine/artifacts";
 import { monaco, YAML_LANGUAGE } from "../monaco/yaml";
 
 const OWNER = "talon-artifact";

@@ -1,5 +1,5 @@
 // JSON shapes the Clients pages receive from the route handlers (dates as ISO text).
-import type { ClientSummary, FlowSummary } from "../../../engine";
+import type { ClientSummary, FlowSummary } from "@/engine";
 
 type Jsonified<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
 

@@ -1,7 +1,7 @@
 "use client";
 // What the VQL editor knows about names: the builtin descriptors (portable and server builtins)
 // and the artifact names, served by /api/vql/completions and fetched once per page load.
-import type { BuiltinDescriptor } from "../../../engine/vql";
+import type { BuiltinDescriptor } from "@/engine/vql";
 
 export interface ArtifactEntry {
   name: string;

@@ -5,8 +5,8 @@
 // the cell's last result; hover docs; signature help; parse errors and lint warnings as markers
 // while typing; Format VQL. Registered once per page; per-editor facts go through
 // setVqlModelContext().
-import { completionContext, formatVql, KEYWORDS, lint, parse, type Diagnostic } from "../../../engine/vql/parser";
-import type { BuiltinDescriptor } from "../../../engine/vql";
+import { completionContext, formatVql, KEYWORDS, lint, parse, type Diagnostic } from "@/engine/vql/parser";
+import type { BuiltinDescriptor } from "@/engine/vql";
 import { monaco } from "./setup";
 import { currentCatalog, loadCatalog, onCatalog, type VqlCatalog } from "./vql-catalog";
 

@@ -2,8 +2,8 @@
 // What a VQL cell shows under its editor: Markdown from its comments and one results table per
 // SELECT, in order; the run's status line; and its log lines.
 import { useMemo } from "react";
-import type { CellView } from "../../../engine";
-import { renderMarkdown } from "../../../engine/notebooks/markdown";
+import type { CellView } from "@/engine";
+import { renderMarkdown } from "@/engine/notebooks/markdown";
 import { ResultsTable } from "../results-table/results-table";
 import { inlineKey } from "./state";
 

@@ -4,7 +4,7 @@
 // output. Talks to the cell routes itself and hands back what the server answered.
 import dynamic from "next/dynamic";
 import { memo, useRef, useState } from "react";
-import type { CellType, CellView } from "../../../engine";
+import type { CellType, CellView } from "@/engine";
 import { callApi } from "../api";
 import type { VqlModelContext } from "../monaco/vql-language";
 import type { CellEditorHandle } from "./cell-editor";

@@ -3,7 +3,7 @@
 // and everything live: cell edits through the shared Yjs document, and cells added, moved,
 // deleted, run status and rows through the notebook's topic on /api/ws/ui.
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
-import type { CellView, NotebookEvent, NotebookView } from "../../../engine";
+import type { CellView, NotebookEvent, NotebookView } from "@/engine";
 import { callApi } from "../api";
 import { subscribe } from "../live/ui-socket";
 import { Cell } from "./cell";

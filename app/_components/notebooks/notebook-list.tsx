@@ -3,7 +3,7 @@
 // import from the plain-text format, copy, and delete with confirmation.
 import { useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
-import type { NotebookSummary, NotebookView, TemplateSummary } from "../../../engine";
+import type { NotebookSummary, NotebookView, TemplateSummary } from "@/engine";
 import { callApi } from "../api";
 
 export function NotebookList({ initial, templates, me, canCreate }: { initial: NotebookSummary[]; templates: TemplateSummary[]; me: string; canCreate: boolean }) {

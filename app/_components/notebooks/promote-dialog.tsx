@@ -4,10 +4,10 @@
 // through the artifact repository. The artifact's `reference` links back to the cell.
 import dynamic from "next/dynamic";
 import { useCallback, useMemo, useState } from "react";
-import { PERMISSIONS, type CellView, type NotebookView } from "../../../engine";
-import { lineCol } from "../../../engine/vql/parser";
-import type { Diagnostic, LoadOptions } from "../../../engine/artifacts";
-import { ARTIFACT_TYPES, artifactYaml, suggestArtifactName, type ArtifactType } from "../../../engine/notebooks/artifact-yaml";
+import { PERMISSIONS, type CellView, type NotebookView } from "@/engine";
+import { lineCol } from "@/engine/vql/parser";
+import type { Diagnostic, LoadOptions } from "@/engine/artifacts";
+import { ARTIFACT_TYPES, artifactYaml, suggestArtifactName, type ArtifactType } from "@/engine/notebooks/artifact-yaml";
 import { callApi } from "../api";
 
 // The artifact repository's own YAML editor: engine/artifacts checks it as it changes.

@@ -3,7 +3,7 @@
 // public within the organisation), parameters with their values, environment variables, and
 // the cell timeout and row cap.
 import { useState, type FormEvent } from "react";
-import type { NotebookParameter, NotebookView } from "../../../engine";
+import type { NotebookParameter, NotebookView } from "@/engine";
 import { callApi } from "../api";
 
 const TYPES = ["string", "int", "bool", "timestamp", "choices", "json"];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CellView, NotebookView } from "../../../engine";
+import type { CellView, NotebookView } from "@/engine";
 import { applyEvent, inlineKey, type NotebookState } from "./state";
 
 const cell = (id: string, over: Partial<CellView> = {}): CellView => ({

@@ -1,7 +1,7 @@
 "use client";
 // The open notebook's state in the browser and how each live event changes it. Pure functions
 // of (state, event); the component owns the state.
-import type { CellView, NotebookEvent, NotebookView, ResultTableView } from "../../../engine";
+import type { CellView, NotebookEvent, NotebookView, ResultTableView } from "@/engine";
 
 export interface NotebookState {
   notebook: NotebookView;

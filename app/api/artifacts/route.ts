@@ -1,7 +1,7 @@
 // GET /api/artifacts?search=&type=: summaries (READ_RESULTS). POST /api/artifacts {yaml, prefix?}:
 // create or replace a custom artifact (ARTIFACT_WRITER; the service also checks
 // SERVER_ARTIFACT_WRITER for server types). Invalid YAML answers 400 with every diagnostic.
-import { lineCol } from "../../../engine/vql/ast/positions";
+import { lineCol } from "@/engine/vql/ast/positions";
 import { getEngine } from "../../_server/engine";
 import { json, readJsonObject, str, withPrincipal } from "../../_server/respond";
 

@@ -4,16 +4,16 @@
 import { setInterval as every } from "node:timers/promises";
 import { LIMITS } from "../../protocol";
 import type { WsRoute } from "../ws/router";
-import type { ConnectionRegistry } from "./connections";
+import type { PresenceRegistry } from "./presence";
 import { handleAgentConnection, type GatewayDeps } from "./loop";
 
-export { createConnectionRegistry, type ConnectionRegistry } from "./connections";
+export { createPresence, type PresenceRegistry, type AgentSession } from "./presence";
 export { identityProblem } from "./validate";
 
 export function createAgentGateway(deps: Omit<GatewayDeps, "heartbeatMs"> & { heartbeatMs?: number; signal: AbortSignal }): WsRoute {
   const heartbeatMs = deps.heartbeatMs ?? LIMITS.heartbeatMs;
   const full: GatewayDeps = { ...deps, heartbeatMs };
-  sweepIdle(deps.registry, heartbeatMs * 3, deps.signal);
+  sweepIdle(deps.presence, heartbeatMs * 3, deps.signal);
   return {
     path: "/api/ws/agent",
     auth: "agent",
@@ -22,7 +22,7 @@ export function createAgentGateway(deps: Omit<GatewayDeps, "heartbeatMs"> & { he
   };
 }
 
-function sweepIdle(registry: ConnectionRegistry, idleMs: number, signal: AbortSignal) {
+function sweepIdle(registry: PresenceRegistry, idleMs: number, signal: AbortSignal) {
   (async () => {
     try {
       for await (const _ of every(Math.min(idleMs, 30_000), undefined, { signal })) {

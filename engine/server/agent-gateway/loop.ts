@@ -6,17 +6,16 @@ import type { IncomingMessage } from "node:http";
 import { randomBytes } from "node:crypto";
 import type { WebSocket } from "ws";
 import { assertNever, LIMITS, PROTOCOL_VERSION, type AgentToServer, type RawFrame } from "../../protocol";
-import type { ClientsService, FlowsService, Logger } from "../services/types";
+import type { AgentIngress, Logger } from "@/engine/server/contracts";
 import { decodeFrame, frameSize, sendTo } from "./codec";
 import { attachAgent } from "./connect";
-import type { AgentSession, ConnectionRegistry } from "./connections";
+import type { AgentSession, PresenceRegistry } from "./presence";
 import { TokenBucket } from "./rate-limit";
 import { validateHello } from "./validate";
 
 export interface GatewayDeps {
-  registry: ConnectionRegistry;
-  clients: Pick<ClientsService, "agentHello" | "touch">;
-  flows: Pick<FlowsService, "agentConnected" | "receive">;
+  presence: PresenceRegistry;
+  ingress: AgentIngress;
   log: Logger;
   serverVersion: string;
   heartbeatMs: number;
@@ -54,7 +53,7 @@ export function handleAgentConnection(ws: WebSocket, req: IncomingMessage, deps:
 
   async function onHello(msg: Extract<AgentToServer, { type: "hello" }>) {
     state = "validating";
-    const outcome = await validateHello(msg, nonce, ip, deps.clients);
+    const outcome = await validateHello(msg, nonce, ip, deps.ingress);
     clearTimeout(helloTimer);
     if (ws.readyState !== ws.OPEN) return;
     if (!outcome.ok) {
@@ -78,7 +77,7 @@ export function handleAgentConnection(ws: WebSocket, req: IncomingMessage, deps:
       paused = true;
       ws.pause();
     }
-    deps.flows.receive(clientId, msg).then(
+    deps.ingress.receive(clientId, msg).then(
       (seq) => {
         sendTo(ws, { type: "ack", seq });
         settle();
@@ -114,7 +113,7 @@ export function handleAgentConnection(ws: WebSocket, req: IncomingMessage, deps:
       case "hello":
         return close(1008, "hello sent twice");
       case "heartbeat":
-        deps.clients.touch(session!.clientId);
+        deps.ingress.touch(session!.clientId);
         return;
       case "rows":
       case "log":
@@ -139,7 +138,7 @@ export function handleAgentConnection(ws: WebSocket, req: IncomingMessage, deps:
   });
   ws.on("close", () => {
     clearTimeout(helloTimer);
-    if (session) deps.registry.detach(session);
+    if (session) deps.presence.detach(session);
     state = "closed";
   });
 }

@@ -3,7 +3,7 @@
 // clients service. Returns a refusal as data; never throws for bad input.
 import { createHash, createPublicKey, verify } from "node:crypto";
 import { clientIdFromDigest, helloSignedText, PROTOCOL_VERSION, type Hello, type Refused } from "../../protocol";
-import type { ClientsService } from "../services/types";
+import type { AgentIngress } from "@/engine/server/contracts";
 
 export type HelloOutcome = { ok: true; enrolled: boolean; ackedSeq: number } | { ok: false; refusal: Refused };
 
@@ -29,7 +29,7 @@ export function identityProblem(hello: Pick<Hello, "clientId" | "publicKey" | "s
   }
 }
 
-export async function validateHello(hello: Hello, nonce: string, ip: string, clients: Pick<ClientsService, "agentHello">): Promise<HelloOutcome> {
+export async function validateHello(hello: Hello, nonce: string, ip: string, clients: Pick<AgentIngress, "agentHello">): Promise<HelloOutcome> {
   if (hello.version !== PROTOCOL_VERSION) {
     return refuse("bad-version", `this server speaks agent protocol ${PROTOCOL_VERSION} and the agent ${hello.version}; install a matching agent`);
   }

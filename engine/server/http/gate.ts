@@ -2,7 +2,7 @@
 // API key), whether the path needs a principal, and whether a state-changing browser request
 // really comes from our own pages (CSRF: Origin / Sec-Fetch-Site must be same-origin).
 import type { IncomingMessage } from "node:http";
-import type { AccountsService, Principal } from "../services/types";
+import type { AccountsService, Principal } from "@/engine/server/contracts";
 
 export const SESSION_COOKIE = "talon_session";
 

@@ -1,7 +1,7 @@
 // Client records in Velociraptor's API shape (ApiClient: snake_case, times in µs), as clients()
 // and client_info() return them.
 import { OrderedDict } from "../../vql";
-import type { ClientSummary } from "../services/types";
+import type { ClientSummary } from "@/engine/server/contracts";
 
 export function clientToVql(c: ClientSummary): OrderedDict {
   return new OrderedDict([

@@ -1,6 +1,6 @@
 // Flows in Velociraptor's shape (ArtifactCollectorContext: snake_case, times in µs) for
 // System.Flow.Completion, flows() and the query API. The one place these field names live.
-import type { FlowSummary } from "../services/types";
+import type { FlowSummary } from "@/engine/server/contracts";
 
 const micros = (d: Date | null) => (d ? d.getTime() * 1000 : 0);
 

@@ -2,7 +2,7 @@
 // times in seconds since the epoch, cells under cell_metadata), plus Talon's `url`, cell status
 // and result tables. Used by the notebook builtins (engine/server/plugins/notebooks.ts).
 import { OrderedDict } from "../../vql";
-import type { CellView, NotebookSummary, NotebookView } from "../services/types";
+import type { CellView, NotebookSummary, NotebookView } from "@/engine/server/contracts";
 
 function seconds(iso: string | null): number | null {
   if (!iso) return null;

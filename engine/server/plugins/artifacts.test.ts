@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../../drizzle";
+import { openDatabase, type Database } from "@/drizzle";
 import { createRegistry, portableBuiltins, runVql, toJsonValue } from "../../vql";
 import { permissionsOf, type Permission } from "../auth/roles";
-import { createLogger } from "../log";
+import { testServiceDeps, type TestDeps } from "../cluster/testing";
 import { startArtifacts } from "../services/artifacts";
+import { artifactVqlChecker } from "../vql/artifact-checker";
 import { startAudit } from "../services/audit";
-import type { ArtifactsService, Engine, Principal } from "../services/types";
+import type { ArtifactsService, Principal, VqlServices } from "@/engine/server/contracts";
 import { artifactBuiltins } from "./artifacts";
 
 function principal(username: string, role: string, extra: Permission[] = []): Principal {
@@ -20,19 +21,23 @@ const registry = createRegistry([...portableBuiltins, ...artifactBuiltins]);
 describe("artifact VQL builtins", () => {
   let database: Database;
   let artifacts: ArtifactsService;
+  let t: TestDeps;
 
   beforeAll(async () => {
     database = await openDatabase({ memory: true });
-    const deps = { database, clock: { now: () => new Date() }, log: createLogger({ quiet: true }), config: { version: "t", dataDir: "", sessionIdleMs: 1, sessionMaxMs: 1 } };
-    artifacts = await startArtifacts(deps, startAudit(deps));
+    t = await testServiceDeps(database);
+    artifacts = await startArtifacts({ ...t, audit: startAudit(t), vqlChecker: artifactVqlChecker() }, t.signal);
   });
-  afterAll(async () => database?.close());
+  afterAll(async () => {
+    await t?.stop();
+    await database?.close();
+  });
 
   async function run(vql: string, who: Principal, env: Record<string, unknown> = {}) {
-    const engine = { artifacts } as unknown as Engine;
+    const services = { artifacts } as unknown as VqlServices;
     const rows: Record<string, unknown>[] = [];
     const logs: string[] = [];
-    for await (const e of runVql(vql, { registry, env, permissions: who.permissions, host: { principal: who, engine }, resolvePlugin: (n) => artifacts.pluginFor(n, who) })) {
+    for await (const e of runVql(vql, { registry, env, permissions: who.permissions, host: { principal: who, services }, resolvePlugin: (n) => artifacts.pluginFor(n, who) })) {
       if (e.kind === "row") rows.push(toJsonValue(e.row) as Record<string, unknown>);
       if (e.kind === "log" && e.level !== "DEBUG" && e.level !== "INFO") logs.push(e.message);
     }

@@ -6,7 +6,7 @@ import { toVqlValue } from "../../artifacts/parameters";
 import type { Artifact } from "../../artifacts";
 import { collect } from "../../vql/ast/walk";
 import { arg, defineFunction, definePlugin, parse, type Builtin } from "../../vql";
-import type { ArtifactsService } from "../services/types";
+import type { ArtifactsService } from "@/engine/server/contracts";
 import { untilAborted } from "../../vql";
 import { serverHost } from "./host";
 
@@ -57,8 +57,8 @@ const artifactDefinitions = definePlugin({
   permissions: ["READ_RESULTS"],
   platforms: ["server"],
   *run({ names, deps }, ctx) {
-    const { engine } = serverHost(ctx.host);
-    const repo = engine.artifacts;
+    const { services } = serverHost(ctx.host);
+    const repo = services.artifacts;
     const wanted = names?.length ? names : repo.all().map((a) => a.name).sort();
     const seen = new Set<string>();
     const queue = [...wanted];
@@ -88,8 +88,8 @@ const artifactSet = defineFunction({
   },
   platforms: ["server"],
   async run({ definition, prefix }, ctx) {
-    const { engine, principal } = serverHost(ctx.host);
-    const d = await untilAborted(engine.artifacts.set(principal, definition, prefix === undefined ? {} : { prefix }), ctx.signal);
+    const { principal, services } = serverHost(ctx.host);
+    const d = await untilAborted(services.artifacts.set(principal, definition, prefix === undefined ? {} : { prefix }), ctx.signal);
     return artifactAsRow(d.artifact);
   },
 });
@@ -103,8 +103,8 @@ const artifactDelete = defineFunction({
   },
   platforms: ["server"],
   async run({ name }, ctx) {
-    const { engine, principal } = serverHost(ctx.host);
-    await untilAborted(engine.artifacts.delete(principal, name), ctx.signal);
+    const { principal, services } = serverHost(ctx.host);
+    await untilAborted(services.artifacts.delete(principal, name), ctx.signal);
     return name;
   },
 });

@@ -36,9 +36,9 @@ export const clientsPlugin = definePlugin({
   permissions: ["READ_RESULTS"],
   platforms: ["server"],
   async *run({ search, client_id, start, limit, count }, ctx) {
-    const { principal, engine } = serverHost(ctx.host);
+    const { principal, services } = serverHost(ctx.host);
     if (client_id) {
-      const c = await guarded(ctx, () => engine.clients.get(principal, client_id), undefined);
+      const c = await guarded(ctx, () => services.clients.get(principal, client_id), undefined);
       if (c) yield clientToVql(c);
       return;
     }
@@ -46,7 +46,7 @@ export const clientsPlugin = definePlugin({
     let offset = start;
     while (left > 0) {
       ctx.signal.throwIfAborted();
-      const page = await guarded(ctx, () => engine.clients.search(principal, { query: search ?? "", offset, limit: Math.min(PAGE, left) }), undefined);
+      const page = await guarded(ctx, () => services.clients.search(principal, { query: search ?? "", offset, limit: Math.min(PAGE, left) }), undefined);
       if (!page) return;
       for (const c of page.items) yield clientToVql(c);
       if (page.items.length < Math.min(PAGE, left)) return;
@@ -64,8 +64,8 @@ export const clientInfoFunction = defineFunction({
   permissions: ["READ_RESULTS"],
   platforms: ["server"],
   async run({ client_id }, ctx) {
-    const { principal, engine } = serverHost(ctx.host);
-    const c = await guarded(ctx, () => engine.clients.get(principal, client_id), null);
+    const { principal, services } = serverHost(ctx.host);
+    const c = await guarded(ctx, () => services.clients.get(principal, client_id), null);
     return c ? clientToVql(c) : null;
   },
 });
@@ -78,8 +78,8 @@ export const clientMetadataFunction = defineFunction({
   permissions: ["READ_RESULTS"],
   platforms: ["server"],
   async run({ client_id }, ctx) {
-    const { principal, engine } = serverHost(ctx.host);
-    const m = await guarded(ctx, () => engine.clients.metadata(principal, client_id), null);
+    const { principal, services } = serverHost(ctx.host);
+    const m = await guarded(ctx, () => services.clients.metadata(principal, client_id), null);
     return m ? OrderedDict.fromObject(m) : null;
   },
 });
@@ -96,7 +96,7 @@ export const clientSetMetadataFunction = defineFunction({
   permissions: ["COLLECT_CLIENT"],
   platforms: ["server"],
   async run({ client_id, metadata, remove }, ctx) {
-    const { principal, engine } = serverHost(ctx.host);
+    const { principal, services } = serverHost(ctx.host);
     const set: Record<string, string> = {};
     const drop = [...(remove ?? [])];
     if (metadata) {
@@ -106,7 +106,7 @@ export const clientSetMetadataFunction = defineFunction({
         else set[k] = typeof v === "string" ? v : JSON.stringify(v);
       }
     }
-    const m = await guarded(ctx, () => engine.clients.setMetadata(principal, client_id, set, drop), null);
+    const m = await guarded(ctx, () => services.clients.setMetadata(principal, client_id, set, drop), null);
     return m ? OrderedDict.fromObject(m) : null;
   },
 });
@@ -123,14 +123,14 @@ export const labelFunction = defineFunction({
   permissions: ["LABEL_CLIENT"],
   platforms: ["server"],
   async run({ client_id, labels, op }, ctx) {
-    const { principal, engine } = serverHost(ctx.host);
+    const { principal, services } = serverHost(ctx.host);
     const o = op.toLowerCase();
-    if (o === "check") return guarded(ctx, () => engine.clients.hasLabels(principal, client_id, labels), false);
+    if (o === "check") return guarded(ctx, () => services.clients.hasLabels(principal, client_id, labels), false);
     if (o !== "set" && o !== "remove") {
       ctx.log("ERROR", `label: op must be set, remove or check, not \`${op}\``);
       return null;
     }
-    const done = await guarded(ctx, () => engine.clients.label(principal, [client_id], labels, o).then(() => true), false);
+    const done = await guarded(ctx, () => services.clients.label(principal, [client_id], labels, o).then(() => true), false);
     return done ? new OrderedDict([["client_id", client_id], ["labels", labels], ["op", o]]) : null;
   },
 });

@@ -27,11 +27,11 @@ export const collectClientFunction = defineFunction({
   permissions: ["COLLECT_CLIENT"],
   platforms: ["server"],
   async run({ client_id, artifacts, env, spec, timeout, max_rows, max_upload_bytes }, ctx) {
-    const { principal, engine } = serverHost(ctx.host);
+    const { principal, services } = serverHost(ctx.host);
     const parameters: Record<string, unknown> = {};
     if (spec) for (const k of spec.keys()) parameters[k] = plain(spec.get(k));
     else if (env) for (const k of env.keys()) parameters[k] = plain(env.get(k));
-    const flow = await guarded(ctx, () => engine.flows.collect(principal, { clientId: client_id, artifacts, parameters, timeoutSec: timeout, maxRows: max_rows, maxUploadBytes: max_upload_bytes }), null);
+    const flow = await guarded(ctx, () => services.flows.collect(principal, { clientId: client_id, artifacts, parameters, timeoutSec: timeout, maxRows: max_rows, maxUploadBytes: max_upload_bytes }), null);
     if (!flow) return null;
     return new OrderedDict([
       ["client_id", flow.clientId],
@@ -57,15 +57,15 @@ export const flowsPlugin = definePlugin({
   permissions: ["READ_RESULTS"],
   platforms: ["server"],
   async *run({ client_id, flow_id }, ctx) {
-    const { principal, engine } = serverHost(ctx.host);
+    const { principal, services } = serverHost(ctx.host);
     if (flow_id) {
-      const f = await guarded(ctx, () => engine.flows.get(principal, client_id, flow_id), null);
+      const f = await guarded(ctx, () => services.flows.get(principal, client_id, flow_id), null);
       if (f) yield toVql(flowToVql(f));
       return;
     }
     for (let offset = 0; ; offset += 500) {
       ctx.signal.throwIfAborted();
-      const page = await guarded(ctx, () => engine.flows.list(principal, client_id, { offset, limit: 500 }), null);
+      const page = await guarded(ctx, () => services.flows.list(principal, client_id, { offset, limit: 500 }), null);
       if (!page) return;
       for (const f of page.items) yield toVql(flowToVql(f));
       if (page.items.length < 500) return;
@@ -88,7 +88,7 @@ export const sourcePlugin = definePlugin({
   permissions: ["READ_RESULTS"],
   platforms: ["server"],
   async *run(a, ctx) {
-    const { principal, engine } = serverHost(ctx.host);
+    const { principal, services } = serverHost(ctx.host);
     const clientId = a.client_id ?? String((await ctx.lookup("ClientId")) ?? "");
     const flowId = a.flow_id ?? String((await ctx.lookup("FlowId")) ?? "");
     let artifact = a.artifact ?? String((await ctx.lookup("ArtifactName")) ?? "");
@@ -101,7 +101,7 @@ export const sourcePlugin = definePlugin({
     let left = a.limit ?? Number.MAX_SAFE_INTEGER;
     while (left > 0) {
       ctx.signal.throwIfAborted();
-      const page = await guarded(ctx, () => engine.flows.results(principal, { clientId, flowId, artifact, offset, limit: Math.min(1000, left) }), null);
+      const page = await guarded(ctx, () => services.flows.results(principal, { clientId, flowId, artifact, offset, limit: Math.min(1000, left) }), null);
       if (!page) return;
       for (const row of page.rows) {
         const keys = [...page.columns, ...Object.keys(row).filter((k) => !page.columns.includes(k))];
@@ -125,8 +125,8 @@ export const cancelFlowFunction = defineFunction({
   permissions: ["COLLECT_CLIENT"],
   platforms: ["server"],
   async run({ client_id, flow_id }, ctx) {
-    const { principal, engine } = serverHost(ctx.host);
-    const f = await guarded(ctx, () => engine.flows.cancel(principal, client_id, flow_id), null);
+    const { principal, services } = serverHost(ctx.host);
+    const f = await guarded(ctx, () => services.flows.cancel(principal, client_id, flow_id), null);
     return f ? new OrderedDict([["flow_id", f.flowId], ["state", f.state]]) : null;
   },
 });

@@ -1,15 +1,22 @@
-// What a server-only VQL builtin receives as ctx.host: who runs the query and the engine's
-// services. Builtins reach services only through this object, never by importing them.
-import type { Engine, Principal } from "../services/types";
+// What a server-only VQL builtin receives as ctx.host: who runs the query and the services it
+// may call (VqlServices, each as narrow as the builtins need). Builtins reach services only
+// through this object, never by importing them.
+import type { Principal, VqlNotebooks, VqlServices } from "@/engine/server/contracts";
 
 export interface ServerVqlHost {
   principal: Principal;
-  engine: Engine;
+  services: VqlServices;
 }
 
 /** ctx.host as ServerVqlHost, or an error a builtin turns into a logged failure. */
 export function serverHost(host: unknown): ServerVqlHost {
   const h = host as Partial<ServerVqlHost> | undefined;
-  if (!h?.engine || !h.principal) throw new Error("this builtin runs only on the Talon server");
+  if (!h?.services || !h.principal) throw new Error("this builtin runs only on the Talon server");
   return h as ServerVqlHost;
+}
+
+/** The notebooks service handed to this run (cells and the query API hand it over). */
+export function notebooksOf(services: VqlServices): VqlNotebooks {
+  if (!services.notebooks) throw new Error("notebook builtins need the notebooks service, which this query was not given");
+  return services.notebooks;
 }

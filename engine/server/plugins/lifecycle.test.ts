@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadArtifact, type Artifact } from "../../artifacts";
 import { createRegistry, portableBuiltins, runVql } from "../../vql";
 import { permissionsOf } from "../auth/roles";
-import type { CellView, ClientSummary, Engine, FlowSummary, NotebookView, Principal } from "../services/types";
+import type { CellView, ClientSummary, FlowSummary, NotebookView, Principal, VqlServices } from "@/engine/server/contracts";
 import { serverBuiltins } from ".";
 
 const admin: Principal = { userId: "a", username: "alice", role: "administrator", permissions: permissionsOf("administrator"), via: "session" };
@@ -105,7 +105,7 @@ function cell(): CellView {
 }
 
 /** Services that answer at once with full pages (so paging plugins would go on for ever), or hang. */
-function standInEngine(hang: boolean): Engine {
+function standInEngine(hang: boolean): VqlServices {
   const answer = <T>(v: () => T) => (hang ? new Promise<T>(() => {}) : Promise.resolve(v()));
   const page = <T>(limit: number | undefined, offset: number | undefined, make: (i: number) => T) => Array.from({ length: limit ?? 50 }, (_, i) => make((offset ?? 0) + i));
   return {
@@ -141,7 +141,7 @@ function standInEngine(hang: boolean): Engine {
       deleteCell: () => answer(() => undefined),
       remove: () => answer(() => undefined),
     },
-  } as unknown as Engine;
+  } as unknown as VqlServices;
 }
 
 const { finished, tracked } = lifecycleTracker();
@@ -163,7 +163,7 @@ describe("server builtins: one row, then break", () => {
       finished.delete(name);
       let row: unknown;
       const logs: string[] = [];
-      for await (const e of runVql(vql, { registry, env: { Def: DEF }, permissions: admin.permissions, host: { principal: admin, engine } })) {
+      for await (const e of runVql(vql, { registry, env: { Def: DEF }, permissions: admin.permissions, host: { principal: admin, services: engine } })) {
         if (e.kind === "log" && e.level === "ERROR") logs.push(e.message);
         if (e.kind === "row") {
           row = e.row;
@@ -194,7 +194,7 @@ describe("server builtins: abort while a service call hangs", () => {
       if (name === "artifact_definitions") abort();
       else setTimeout(abort, 30);
       const kinds: string[] = [];
-      for await (const e of runVql(vql, { registry, env: { Def: DEF }, permissions: admin.permissions, host: { principal: admin, engine }, signal: ac.signal })) kinds.push(e.kind);
+      for await (const e of runVql(vql, { registry, env: { Def: DEF }, permissions: admin.permissions, host: { principal: admin, services: engine }, signal: ac.signal })) kinds.push(e.kind);
       expect(abortedAt).toBeGreaterThan(0);
       expect(performance.now() - abortedAt).toBeLessThan(100);
       expect(kinds).not.toContain("row");

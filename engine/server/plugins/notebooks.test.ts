@@ -4,15 +4,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../../drizzle";
+import { openDatabase, type Database } from "@/drizzle";
 import { createRegistry, describeBuiltins, portableBuiltins, runVql, toJsonValue } from "../../vql";
 import { permissionsOf, type Permission } from "../auth/roles";
-import { createLogger } from "../log";
+import { testServiceDeps, type TestDeps } from "../cluster/testing";
 import { startAudit } from "../services/audit";
 import type { CellQueryRunner } from "../services/notebooks/deps";
 import { startNotebooks, type StartedNotebooks } from "../services/notebooks/start";
 import { recordingHub } from "../services/notebooks/testing";
-import type { AuditService, CellView, Engine, Principal } from "../services/types";
+import type { AuditService, CellView, Principal, VqlServices } from "@/engine/server/contracts";
 import { notebookBuiltins } from "./notebooks";
 
 function principal(username: string, role: string, extra: Permission[] = [], drop: Permission[] = []): Principal {
@@ -28,29 +28,34 @@ const rita = principal("rita", "reader");
 const collector = principal("colin", "reader", ["COLLECT_SERVER"]);
 
 const registry = createRegistry([...portableBuiltins, ...notebookBuiltins]);
+const noArtifacts = async (): Promise<{ name: string }> => {
+  throw new Error("no artifact repository in this test");
+};
 const GOLDEN = join(__dirname, "__golden__", "notebooks-descriptors.golden.json");
 
 describe("notebook VQL builtins", () => {
   let database: Database;
   let svc: StartedNotebooks;
   let audit: AuditService;
-  const engine = {} as Engine;
+  const services = {} as VqlServices;
+  let t: TestDeps;
   const dir = mkdtempSync(join(tmpdir(), "talon-nb-vql-"));
 
   const runner: CellQueryRunner = (source, o) =>
-    runVql(source, { registry, env: o.env, signal: o.signal, maxRows: o.maxRows, permissions: o.principal.permissions, host: { principal: o.principal, engine } });
+    runVql(source, { registry, env: o.env, signal: o.signal, maxRows: o.maxRows, permissions: o.principal.permissions, host: { principal: o.principal, services: { ...services, notebooks: o.notebooks } } });
 
   beforeAll(async () => {
     writeFileSync(join(dir, "blank.md"), "---\nname: Blank\n---\n\n```vql\n\n```\n");
     writeFileSync(join(dir, "counting.md"), "---\nname: Counting\nparameters:\n  - name: Upto\n    type: int\n    default: '2'\n    description: how far\n---\n\n# Count\n\n```vql\nSELECT * FROM range(end=Upto)\n```\n");
     database = await openDatabase({ memory: true });
-    const base = { database, clock: { now: () => new Date() }, log: createLogger({ quiet: true }), config: { version: "t", dataDir: "", sessionIdleMs: 1, sessionMaxMs: 1 } };
-    audit = startAudit(base);
-    svc = await startNotebooks({ ...base, audit, ui: recordingHub(), signal: new AbortController().signal, templatesDir: dir, runQuery: runner, options: { firstFlushMs: 1 } });
-    Object.assign(engine, { notebooks: svc });
+    t = await testServiceDeps(database);
+    audit = startAudit(t);
+    svc = await startNotebooks({ ...t, audit, ui: recordingHub(), templatesDir: dir, runQuery: runner, saveArtifact: noArtifacts, options: { firstFlushMs: 1 } });
+    Object.assign(services, { notebooks: svc });
   });
   afterAll(async () => {
     await svc?.stop();
+    await t?.stop();
     await database?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -58,7 +63,7 @@ describe("notebook VQL builtins", () => {
   async function run(vql: string, who: Principal, env: Record<string, unknown> = {}) {
     const rows: Record<string, unknown>[] = [];
     const logs: string[] = [];
-    for await (const e of runVql(vql, { registry, env, permissions: who.permissions, host: { principal: who, engine } })) {
+    for await (const e of runVql(vql, { registry, env, permissions: who.permissions, host: { principal: who, services } })) {
       if (e.kind === "row") rows.push(toJsonValue(e.row) as Record<string, unknown>);
       if (e.kind === "log" && e.level !== "DEBUG") logs.push(`${e.level} ${e.message}`);
     }

@@ -7,9 +7,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { arg, defineFunction, definePlugin, toVqlString, type Builtin, type BuiltinContext, type OrderedDict } from "../../vql";
 import { cellToVql, notebookToVql } from "../mappers/notebooks";
-import type { CellType, CellView } from "../services/types";
+import type { CellType, CellView } from "@/engine/server/contracts";
 import { guarded } from "./clients";
-import { serverHost } from "./host";
+import { notebooksOf, serverHost } from "./host";
 
 const PAGE = 500;
 
@@ -42,10 +42,10 @@ const notebooksPlugin = definePlugin({
   permissions: ["READ_RESULTS"],
   platforms: ["server"],
   async *run({ all }, ctx) {
-    const { principal, engine } = serverHost(ctx.host);
+    const { principal, services } = serverHost(ctx.host);
     for (let offset = 0; ; offset += PAGE) {
       ctx.signal.throwIfAborted();
-      const page = await guarded(ctx, () => engine.notebooks.list(principal, { all, limit: PAGE, offset }), null);
+      const page = await guarded(ctx, () => notebooksOf(services).list(principal, { all, limit: PAGE, offset }), null);
       if (!page) return;
       for (const n of page.notebooks) yield notebookToVql(n);
       if (page.notebooks.length < PAGE) return;
@@ -64,8 +64,8 @@ const notebookGet = defineFunction({
   permissions: ["READ_RESULTS"],
   platforms: ["server"],
   async run({ notebook_id, verbose }, ctx) {
-    const { principal, engine } = serverHost(ctx.host);
-    const v = await guarded(ctx, () => engine.notebooks.get(principal, notebook_id), null);
+    const { principal, services } = serverHost(ctx.host);
+    const v = await guarded(ctx, () => notebooksOf(services).get(principal, notebook_id), null);
     return v ? notebookToVql(v, verbose) : null;
   },
 });
@@ -86,12 +86,12 @@ const notebookCreate = defineFunction({
   permissions: ["COLLECT_SERVER"],
   platforms: ["server"],
   async run(a, ctx) {
-    const { principal, engine } = serverHost(ctx.host);
+    const { principal, services } = serverHost(ctx.host);
     const made = await guarded(
       ctx,
       async () => {
         const parameters = a.parameters ? Object.fromEntries([...a.parameters.entries()].map(([k, v]) => [k, toVqlString(v)])) : undefined;
-        const nb = await engine.notebooks.create(principal, {
+        const nb = await notebooksOf(services).create(principal, {
           name: a.name ?? "",
           description: a.description,
           collaborators: a.collaborators,
@@ -100,7 +100,7 @@ const notebookCreate = defineFunction({
           parameters,
         });
         const env = envList(a.env);
-        return env ? engine.notebooks.update(principal, nb.id, { env }) : nb;
+        return env ? notebooksOf(services).update(principal, nb.id, { env }) : nb;
       },
       null,
     );
@@ -123,10 +123,10 @@ const notebookUpdate = defineFunction({
   permissions: ["COLLECT_SERVER"],
   platforms: ["server"],
   async run(a, ctx) {
-    const { principal, engine } = serverHost(ctx.host);
+    const { principal, services } = serverHost(ctx.host);
     const v = await guarded(
       ctx,
-      () => engine.notebooks.update(principal, a.notebook_id, { name: a.name, description: a.description, collaborators: a.collaborators, isPublic: a.public, env: envList(a.env) }),
+      () => notebooksOf(services).update(principal, a.notebook_id, { name: a.name, description: a.description, collaborators: a.collaborators, isPublic: a.public, env: envList(a.env) }),
       null,
     );
     return v ? notebookToVql(v) : null;
@@ -159,8 +159,8 @@ const notebookUpdateCell = defineFunction({
   permissions: ["COLLECT_SERVER"],
   platforms: ["server"],
   async run(a, ctx) {
-    const { principal, engine } = serverHost(ctx.host);
-    const nbs = engine.notebooks;
+    const { principal, services } = serverHost(ctx.host);
+    const nbs = notebooksOf(services);
     const cell = await guarded(
       ctx,
       async () => {
@@ -207,12 +207,12 @@ const notebookDelete = defineFunction({
   permissions: ["SERVER_ADMIN"],
   platforms: ["server"],
   async run({ notebook_id, really_do_it }, ctx) {
-    const { principal, engine } = serverHost(ctx.host);
+    const { principal, services } = serverHost(ctx.host);
     const v = await guarded(
       ctx,
       async () => {
-        const nb = await engine.notebooks.get(principal, notebook_id);
-        if (really_do_it) await engine.notebooks.remove(principal, notebook_id);
+        const nb = await notebooksOf(services).get(principal, notebook_id);
+        if (really_do_it) await notebooksOf(services).remove(principal, notebook_id);
         else ctx.log("INFO", `notebook_delete: would delete ${notebook_id}; pass really_do_it=TRUE to delete it`);
         return nb;
       },

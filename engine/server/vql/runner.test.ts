@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { VqlEvent } from "../../vql";
 import { createLogger } from "../log";
 import { SYSTEM_PRINCIPAL } from "../services/accounts";
-import type { Engine, Principal } from "../services/types";
+import type { Engine, Principal } from "@/engine/server/contracts";
 import { permissionsOf } from "../auth/roles";
 import { createEngine } from "../wiring";
 

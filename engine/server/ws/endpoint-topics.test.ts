@@ -1,7 +1,7 @@
 // Who may subscribe to the endpoint topics, and where changes are published.
 import { describe, expect, it } from "vitest";
 import { permissionsOf } from "../auth/roles";
-import type { Principal } from "../services/types";
+import type { Principal } from "@/engine/server/contracts";
 import { endpointTopics } from "./endpoint-topics";
 import type { TopicAuthorizer } from "./ui-hub";
 

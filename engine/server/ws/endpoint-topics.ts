@@ -5,15 +5,14 @@
 // Change types: online {online}, enrolled, interrogated, labels, metadata. Messages say what
 // changed, not the new record: pages re-read what they show (permissions stay in one place).
 // Subscribing needs READ_RESULTS, as reading the same data over HTTP does.
-import { parseClientId } from "../../protocol";
-import type { UiHub } from "./ui-hub";
+// Client changes that are journal events (enrolment, labels, metadata, interrogation) are
+// followed from the journal by every process, each telling its own browsers; connection
+// changes and flow progress are published where they happen and relayed to the others.
+import { parseClientId } from "@/engine/protocol";
+import { ENROLLMENT_QUEUE, INTERROGATION_QUEUE, LABEL_QUEUE, METADATA_QUEUE, type ClientChange, type Journal, type LiveTopics, type Logger, type UiHub } from "@/engine/server/contracts";
 
-export type ClientChange = { type: "online"; online: boolean } | { type: "enrolled" } | { type: "interrogated" } | { type: "labels" } | { type: "metadata" };
-
-export interface EndpointTopics {
-  clientChanged(clientId: string, change: ClientChange): void;
-  flowChanged(clientId: string, flowId: string): void;
-}
+export type { ClientChange };
+export type EndpointTopics = LiveTopics;
 
 export function endpointTopics(ui: Pick<UiHub, "publish" | "authorize">): EndpointTopics {
   // Only canonical ids: the services publish with those.
@@ -34,4 +33,27 @@ export function endpointTopics(ui: Pick<UiHub, "publish" | "authorize">): Endpoi
       ui.publish(`flows:${clientId}`, { type: "flow", clientId, flowId });
     },
   };
+}
+
+const FOLLOWED: Array<[string, ClientChange["type"], string]> = [
+  [ENROLLMENT_QUEUE, "enrolled", "ClientId"],
+  [LABEL_QUEUE, "labels", "client_id"],
+  [METADATA_QUEUE, "metadata", "client_id"],
+  [INTERROGATION_QUEUE, "interrogated", "ClientId"],
+];
+
+/** This process's browsers follow the client changes recorded in the journal, until `signal` aborts. */
+export function followClientEvents(deps: { journal: Journal; ui: Pick<UiHub, "publishLocal">; log: Logger }, signal: AbortSignal): void {
+  for (const [queue, type, field] of FOLLOWED) {
+    void (async () => {
+      for await (const e of deps.journal.subscribe(queue, { signal })) {
+        const clientId = String(e.payload[field] ?? e.clientId);
+        const message = { type, clientId };
+        deps.ui.publishLocal("clients", message);
+        deps.ui.publishLocal(`client:${clientId}`, message);
+      }
+    })().catch((err) => {
+      if (!signal.aborted) deps.log.error("live client topics stopped following the journal", { queue, error: (err as Error).message });
+    });
+  }
 }

@@ -5,17 +5,10 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import type { Logger, Principal } from "../services/types";
+import type { Logger, Principal, WsRoute } from "@/engine/server/contracts";
 import { originProblem } from "../http/gate";
 
-export interface WsRoute {
-  path: string;
-  /** "browser": session cookie + Origin check before the upgrade; "agent": the handler authenticates. */
-  auth: "browser" | "agent";
-  /** Largest message accepted, in bytes; bigger ones close the socket (code 1009). */
-  maxPayload: number;
-  onConnection(ws: WebSocket, req: IncomingMessage, principal: Principal | undefined): void;
-}
+export type { WsRoute };
 
 export interface WsRouter {
   add(route: WsRoute): void;

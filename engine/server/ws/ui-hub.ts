@@ -1,38 +1,35 @@
 // /api/ws/ui: the browser's live channel. A signed-in page subscribes to topics
 // ("notebook:N.123", "clients", ...); services publish to topics. Whether a principal may
-// subscribe is decided by the authorizer registered for the topic's prefix. Slow browsers are
-// protected against: a socket whose send buffer passes a limit is dropped, not buffered forever.
+// subscribe is decided by the authorizer registered for the topic's prefix. A publish reaches
+// this process's subscribers at once and every other process's over the cluster bus (in the
+// order published), so two users on different processes see the same live page. Slow browsers
+// are protected against: a socket whose send buffer passes a limit is dropped, not buffered.
 import type { WebSocket } from "ws";
-import type { Logger, Principal } from "../services/types";
-import type { WsRoute } from "./router";
+import { z } from "zod";
+import type { Bus, Logger, Principal, TopicAuthorizer, UiHub } from "@/engine/server/contracts";
 
-export type TopicAuthorizer = (principal: Principal, topic: string) => Promise<boolean> | boolean;
-
-export interface UiHub {
-  route: WsRoute;
-  /** Registers who may subscribe to topics starting with `prefix:`. */
-  authorize(prefix: string, check: TopicAuthorizer): void;
-  publish(topic: string, message: Record<string, unknown>): void;
-  /** Number of sockets subscribed to a topic (tests, presence). */
-  subscribers(topic: string): number;
-}
+export type { TopicAuthorizer, UiHub };
 
 const MAX_BUFFERED = 8 * 1024 * 1024;
 
-type ClientMessage = { type: "subscribe" | "unsubscribe"; topic: string } | { type: "ping"; id?: unknown };
+/** What a browser may send on /api/ws/ui, checked with zod at the socket edge. */
+const ClientMessageSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("subscribe"), topic: z.string().min(1).max(200) }),
+  z.object({ type: z.literal("unsubscribe"), topic: z.string().min(1).max(200) }),
+  z.object({ type: z.literal("ping"), id: z.unknown().optional() }),
+]);
+type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
 function parse(data: unknown): ClientMessage | undefined {
   try {
-    const m = JSON.parse(String(data));
-    if (m && (m.type === "subscribe" || m.type === "unsubscribe") && typeof m.topic === "string" && m.topic.length < 200) return m;
-    if (m && m.type === "ping") return m;
+    const r = ClientMessageSchema.safeParse(JSON.parse(String(data)));
+    return r.success ? r.data : undefined;
   } catch {
-    // fall through
+    return undefined;
   }
-  return undefined;
 }
 
-export function createUiHub(opts: { log: Logger; version: string }): UiHub {
+export function createUiHub(opts: { log: Logger; version: string; bus: Bus }): UiHub {
   const authorizers = new Map<string, TopicAuthorizer>();
   const topics = new Map<string, Set<WebSocket>>();
 
@@ -77,17 +74,27 @@ export function createUiHub(opts: { log: Logger; version: string }): UiHub {
     ws.on("error", () => {});
   }
 
+  function publishLocal(topic: string, message: Record<string, unknown>) {
+    const set = topics.get(topic);
+    if (!set) return;
+    const payload = { ...message, topic };
+    for (const ws of set) send(ws, payload);
+  }
+  opts.bus.on("ui", (p) => {
+    const m = p as { topic?: unknown; message?: unknown };
+    if (typeof m?.topic === "string" && m.message && typeof m.message === "object") publishLocal(m.topic, m.message as Record<string, unknown>);
+  });
+
   return {
     route: { path: "/api/ws/ui", auth: "browser", maxPayload: 64 * 1024, onConnection },
     authorize(prefix, check) {
       authorizers.set(prefix, check);
     },
     publish(topic, message) {
-      const set = topics.get(topic);
-      if (!set) return;
-      const payload = { ...message, topic };
-      for (const ws of set) send(ws, payload);
+      publishLocal(topic, message);
+      opts.bus.broadcast("ui", { topic, message });
     },
+    publishLocal,
     subscribers(topic) {
       return topics.get(topic)?.size ?? 0;
     },

@@ -93,6 +93,12 @@ interface BuiltinMeta<A extends ArgSchema> {
   permissions?: string[];
   platforms?: Platform[];
   version?: number;
+  /**
+   * The result depends on more than the arguments at the moment of the call (the scope, the
+   * time, an aggregate context, randomness): a column's value computed for WHERE or GROUP BY is
+   * then computed again where the row is built, instead of being reused.
+   */
+  impure?: boolean;
 }
 
 export interface PluginDefinition<A extends ArgSchema = ArgSchema> extends BuiltinMeta<A> {

@@ -120,12 +120,9 @@ function isPure(e: Expr, cc: CompileContext): boolean {
   if (collect(e, "subquery").length) return false;
   return collect(e, "call").every((call) => {
     const fn = call.name.length === 1 ? cc.registry.functions.get(call.name[0]!.name) : undefined;
-    return fn !== undefined && fn.category !== "aggregate" && !IMPURE.has(fn.name);
+    return fn !== undefined && fn.category !== "aggregate" && !fn.impure;
   });
 }
-
-/** Builtins whose result depends on more than their arguments at the moment of the call. */
-const IMPURE = new Set(["get", "scope", "eval", "filter", "all", "any", "regex_replace", "query", "lazy_dict", "now", "uuid", "log", "sleep", "set"]);
 
 function compileColumn(c: Column, cc: CompileContext, compile: (e: Expr) => Ev): CompiledColumn {
   if (c.kind === "star") return { name: "*", star: true, ev: null, pure: true };

@@ -2,13 +2,13 @@
 // and who changed it when. Built-ins link to the custom copy that replaces them, if any.
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { isServiceError } from "../../../../engine";
-import { ArtifactActions } from "../../../_components/artifacts/artifact-actions";
-import { Markdown } from "../../../_components/artifacts/markdown";
-import { VqlHighlight } from "../../../_components/artifacts/vql-highlight";
-import { Forbidden } from "../../../_components/forbidden";
-import { requirePagePrincipal } from "../../../_server/auth";
-import { getEngine } from "../../../_server/engine";
+import { isServiceError } from "@/engine";
+import { ArtifactActions } from "@/app/_components/artifacts/artifact-actions";
+import { Markdown } from "@/app/_components/artifacts/markdown";
+import { VqlHighlight } from "@/app/_components/artifacts/vql-highlight";
+import { Forbidden } from "@/app/_components/forbidden";
+import { requirePagePrincipal } from "@/app/_server/auth";
+import { getEngine } from "@/app/_server/engine";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,9 @@
 // A new custom artifact, starting from the template.
-import { newArtifactTemplate } from "../../../../engine/artifacts/template";
-import { ArtifactEditor } from "../../../_components/artifacts/artifact-editor";
-import { Forbidden } from "../../../_components/forbidden";
-import { requirePagePrincipal } from "../../../_server/auth";
-import { editorContext } from "../../../_server/artifact-editor";
+import { newArtifactTemplate } from "@/engine/artifacts/template";
+import { ArtifactEditor } from "@/app/_components/artifacts/artifact-editor";
+import { Forbidden } from "@/app/_components/forbidden";
+import { requirePagePrincipal } from "@/app/_server/auth";
+import { editorContext } from "@/app/_server/artifact-editor";
 
 export const dynamic = "force-dynamic";
 

@@ -1,12 +1,12 @@
 // One client: its facts, labels, metadata, collections and their results.
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
-import { isServiceError } from "../../../../engine";
-import { ClientView } from "../../../_components/clients/client-view";
-import type { ClientRow } from "../../../_components/clients/types";
-import { Forbidden } from "../../../_components/forbidden";
-import { requirePagePrincipal } from "../../../_server/auth";
-import { getEngine } from "../../../_server/engine";
+import { isServiceError } from "@/engine";
+import { ClientView } from "@/app/_components/clients/client-view";
+import type { ClientRow } from "@/app/_components/clients/types";
+import { Forbidden } from "@/app/_components/forbidden";
+import { requirePagePrincipal } from "@/app/_server/auth";
+import { getEngine } from "@/app/_server/engine";
 
 export const dynamic = "force-dynamic";
 

@@ -1,10 +1,10 @@
 // One notebook, at a stable URL (/notebooks/N.x, and ?cell=NC.y for a cell). Signing in comes
 // first (the front door redirects back here); a user the notebook is not shared with sees
 // "no access" and nothing of its content.
-import { isServiceError } from "../../../../engine";
-import { NotebookEditor } from "../../../_components/notebooks/notebook-editor";
-import { requirePagePrincipal } from "../../../_server/auth";
-import { notebooksService } from "../../../_server/notebooks";
+import { isServiceError } from "@/engine";
+import { NotebookEditor } from "@/app/_components/notebooks/notebook-editor";
+import { requirePagePrincipal } from "@/app/_server/auth";
+import { notebooksService } from "@/app/_server/notebooks";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 // POST /api/account/password {current, password}: a user changes their own password.
-import { getEngine } from "../../../_server/engine";
-import { json, readJsonObject, str, withPrincipal } from "../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { json, readJsonObject, str, withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 

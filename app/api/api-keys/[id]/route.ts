@@ -1,6 +1,6 @@
 // DELETE /api/api-keys/:id revokes a key.
-import { getEngine } from "../../../_server/engine";
-import { json, withPrincipal } from "../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { json, withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 // GET /api/artifacts/:name: the artifact, its YAML and its history (READ_RESULTS).
 // DELETE /api/artifacts/:name: delete a custom artifact (writer permission for its type).
-import { getEngine } from "../../../_server/engine";
-import { json, withPrincipal } from "../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { json, withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 

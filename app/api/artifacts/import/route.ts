@@ -1,7 +1,7 @@
 // POST /api/artifacts/import: multipart form with `file` (a .yaml or a .zip pack) and optional
 // `prefix`. Answers which files were imported and why others were not (ARTIFACT_WRITER).
-import { getEngine } from "../../../_server/engine";
-import { BadRequest, json, withPrincipal } from "../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { BadRequest, json, withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 // POST /api/auth/login: form post from the sign-in page (or JSON from scripts). Sets the
 // httpOnly session cookie. The front door has already checked the Origin (login CSRF).
-import { getEngine } from "../../../_server/engine";
-import { SESSION_COOKIE } from "../../../_server/auth";
+import { getEngine } from "@/app/_server/engine";
+import { SESSION_COOKIE } from "@/app/_server/auth";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 // POST /api/auth/logout: ends the session server-side and clears the cookie.
 import { cookies } from "next/headers";
-import { getEngine } from "../../../_server/engine";
-import { SESSION_COOKIE } from "../../../_server/auth";
+import { getEngine } from "@/app/_server/engine";
+import { SESSION_COOKIE } from "@/app/_server/auth";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 // GET /api/clients/labels: labels in use with counts. POST {clientIds, labels, op: set|remove}:
 // label or unlabel clients (LABEL_CLIENT; audited).
-import { getEngine } from "../../../_server/engine";
-import { BadRequest, json, readJsonObject, withPrincipal } from "../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { BadRequest, json, readJsonObject, withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 // GET /api/clients/token: the deployment token agents enrol with (administrators only).
-import { getEngine } from "../../../_server/engine";
-import { json, withPrincipal } from "../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { json, withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 // GET /api/flows/artifacts: CLIENT artifacts that can be collected (the Collect dialog's list).
-import { getEngine } from "../../../_server/engine";
-import { json, withPrincipal } from "../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { json, withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 

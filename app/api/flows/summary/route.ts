@@ -1,7 +1,7 @@
 // GET /api/flows/summary?since=ISO[&creator=NAME]: flows created since then (by one creator), by
 // state, and their stored rows.
-import { getEngine } from "../../../_server/engine";
-import { BadRequest, json, withPrincipal } from "../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { BadRequest, json, withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 

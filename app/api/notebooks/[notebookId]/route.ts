@@ -1,7 +1,7 @@
 // GET /api/notebooks/:id: the notebook with its cells. PATCH: name, description, collaborators,
 // isPublic, env, parameters, settings. DELETE: remove it (its creator).
-import { BadRequest, json, readJsonObject, withPrincipal } from "../../../_server/respond";
-import { notebooksService } from "../../../_server/notebooks";
+import { BadRequest, json, readJsonObject, withPrincipal } from "@/app/_server/respond";
+import { notebooksService } from "@/app/_server/notebooks";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 // POST /api/notebooks/import: a notebook in the plain-text format (the request body as text, or
 // JSON {text}) becomes a new notebook of the caller's.
-import { BadRequest, json, withPrincipal } from "../../../_server/respond";
-import { notebooksService } from "../../../_server/notebooks";
+import { BadRequest, json, withPrincipal } from "@/app/_server/respond";
+import { notebooksService } from "@/app/_server/notebooks";
 
 export const dynamic = "force-dynamic";
 

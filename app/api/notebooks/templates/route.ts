@@ -1,6 +1,6 @@
 // GET /api/notebooks/templates: the templates "New notebook" offers.
-import { json, withPrincipal } from "../../../_server/respond";
-import { notebooksService } from "../../../_server/notebooks";
+import { json, withPrincipal } from "@/app/_server/respond";
+import { notebooksService } from "@/app/_server/notebooks";
 
 export const dynamic = "force-dynamic";
 

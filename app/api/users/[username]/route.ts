@@ -1,6 +1,6 @@
 // PATCH /api/users/:username with any of {role, password, disabled}. Administrators only.
-import { getEngine } from "../../../_server/engine";
-import { BadRequest, json, readJsonObject, withPrincipal } from "../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { BadRequest, json, readJsonObject, withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 

@@ -5,8 +5,8 @@
 //   {"type":"select-end","statement":0,"rows":12,"truncated":false}
 //   {"type":"status","ok":true,"rows":12,"errors":0}            (always the last line)
 // Closing the connection cancels the query. Needs ANY_QUERY.
-import { getEngine } from "../../../_server/engine";
-import { BadRequest, readJsonObject, withPrincipal } from "../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { BadRequest, readJsonObject, withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 
@@ -23,6 +23,7 @@ export function POST(req: Request) {
       signal: req.signal,
       timeoutMs: typeof body.timeoutSec === "number" && body.timeoutSec > 0 ? body.timeoutSec * 1000 : 600_000,
       maxRows: typeof body.maxRows === "number" && body.maxRows > 0 ? body.maxRows : undefined,
+      notebooks: engine.notebooks,
     });
     return new Response(engine.api.queryLines(events, body.query), { headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" } });
   });

@@ -1,8 +1,8 @@
 // GET /api/vql/completions: builtin descriptors (name, kind, doc, args with docs, permissions,
 // platforms) and artifact names with parameters, for the editor's completion, hover, signature
 // help and lint. Any signed-in reader.
-import { json, withPrincipal } from "../../../_server/respond";
-import { artifactEntries, builtinDescriptors } from "../../../_server/vql-catalog";
+import { json, withPrincipal } from "@/app/_server/respond";
+import { artifactEntries, builtinDescriptors } from "@/app/_server/vql-catalog";
 
 export const dynamic = "force-dynamic";
 

@@ -4,7 +4,7 @@
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
-import { decodeAgentMessage, encodeMessage, PROTOCOL_VERSION, type Refused, type ServerToAgent } from "../../../protocol";
+import { decodeAgentMessage, encodeMessage, PROTOCOL_VERSION, type Refused, type ServerToAgent } from "@/engine/protocol";
 
 export interface FakeServer {
   /** Base URL (http://127.0.0.1:port), as an operator would give it to `--server`. */

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { queries } from "../../../../drizzle";
-import { testDatabaseTargets } from "../../../../drizzle/testing";
-import type { Database } from "../../../../drizzle";
-import { createLogger } from "../../log";
+import { queries } from "@/drizzle";
+import { testDatabaseTargets } from "@/drizzle/testing";
+import type { Database } from "@/drizzle";
 import { startAudit } from "../audit";
-import type { AccountsService, AuditService, Principal, ServiceDeps } from "../types";
+import type { AccountsService, AuditService, Principal } from "@/engine/server/contracts";
+import { testServiceDeps, type TestDeps } from "../../cluster/testing";
 import { SYSTEM_PRINCIPAL } from "./principal";
 import { startAccounts } from "./start";
 
@@ -16,18 +16,17 @@ for (const target of testDatabaseTargets()) {
     let clockMs = Date.parse("2026-11-22T10:00:00Z");
     const meta = { userAgent: "test", ip: "127.0.0.1" };
 
+    let t: TestDeps;
     beforeAll(async () => {
       database = await target.open();
-      const deps: ServiceDeps = {
-        database,
-        clock: { now: () => new Date(clockMs) },
-        log: createLogger({ quiet: true }),
-        config: { version: "t", dataDir: "", sessionIdleMs: 3600_000, sessionMaxMs: 7200_000, adminPassword: "first-admin-pw" },
-      };
-      audit = startAudit(deps);
-      accounts = startAccounts(deps, audit);
+      t = await testServiceDeps(database, { clock: { now: () => new Date(clockMs) }, config: { adminPassword: "first-admin-pw" } });
+      audit = startAudit(t);
+      accounts = startAccounts({ ...t, audit }, t.signal);
     });
-    afterAll(async () => database?.close());
+    afterAll(async () => {
+      await t?.stop();
+      await database?.close();
+    });
 
     it("ensureFirstAdmin() creates admin once, with the configured password", async () => {
       const first = await accounts.ensureFirstAdmin();

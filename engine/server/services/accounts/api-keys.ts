@@ -1,9 +1,9 @@
 // API keys for scripts: issued by an administrator to a user (usually one with the api role),
 // shown once, stored as a digest, revocable.
 import { randomBytes } from "node:crypto";
-import { queries } from "../../../../drizzle";
+import { queries } from "@/drizzle";
 import { randomToken, sha256Hex } from "../../auth/secrets";
-import { requirePermission, ServiceError, type AuditService, type Principal, type ServiceDeps } from "../types";
+import { requirePermission, ServiceError, type AuditService, type Principal, type ServiceDeps } from "@/engine/server/contracts";
 
 export function startApiKeys(deps: ServiceDeps, audit: AuditService) {
   const { db } = deps.database;

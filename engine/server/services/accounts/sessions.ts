@@ -1,19 +1,23 @@
 // Sign-in, sign-out and resolving session cookies and API keys to principals.
 // Session ids at rest are sha256 digests of the cookie token. Resolved sessions are cached for
-// a few seconds so a page's many requests cost one lookup; sign-out and user changes evict.
-import { queries } from "../../../../drizzle";
+// one second so a page's many requests cost one lookup; sign-out and user changes evict the
+// entry here and, over the cluster bus, on every other process (the short lifetime bounds
+// what a lost bus message can leave behind: a signed-out session is refused everywhere within
+// a second).
+import { queries } from "@/drizzle";
 import { hashPassword, randomToken, safeEqualHex, sha256Hex, verifyPassword } from "../../auth/secrets";
-import type { AuditService, Principal, ServiceDeps } from "../types";
+import type { AuditService, Bus, Principal, ServiceDeps } from "@/engine/server/contracts";
 import { toPrincipal } from "./principal";
 import { SignInThrottle, signInKeys } from "./throttle";
 
-const CACHE_MS = 5_000;
+const CACHE_MS = 1_000;
 const TOUCH_EVERY_MS = 60_000;
 
-export function startSessions(deps: ServiceDeps, audit: AuditService) {
+export function startSessions(deps: ServiceDeps & { audit: AuditService; bus: Bus }) {
   const { db } = deps.database;
+  const { audit, bus } = deps;
   const now = () => deps.clock.now();
-  const throttle = new SignInThrottle(() => now().getTime());
+  const throttle = new SignInThrottle(db, () => now().getTime());
   const cache = new Map<string, { principal: Principal; until: number }>();
   // A real hash, so an unknown user name costs the same time as a wrong password.
   let dummyHash: Promise<string> | undefined;
@@ -23,15 +27,27 @@ export function startSessions(deps: ServiceDeps, audit: AuditService) {
   // may have read the old state, so it is repeated instead of cached.
   let generation = 0;
 
-  function evictUser(userId: string) {
+  function evictLocal(p: { userId?: string; sessionId?: string }) {
     generation++;
-    for (const [k, v] of cache) if (v.principal.userId === userId) cache.delete(k);
+    if (p.sessionId) cache.delete(p.sessionId);
+    if (p.userId) for (const [k, v] of cache) if (v.principal.userId === p.userId) cache.delete(k);
+  }
+  bus.on("sessions-evict", (m) => evictLocal(m as { userId?: string; sessionId?: string }));
+
+  /** After a change that ends or alters sessions: here at once, elsewhere over the bus. */
+  function evict(p: { userId?: string; sessionId?: string }) {
+    evictLocal(p);
+    bus.broadcast("sessions-evict", p);
+  }
+
+  function evictUser(userId: string) {
+    evict({ userId });
   }
 
   async function signIn(username: string, password: string, meta: { userAgent: string; ip: string }) {
     const name = String(username ?? "").trim().toLowerCase().slice(0, 100);
     const keys = signInKeys(name, meta.ip);
-    if (throttle.isBlocked(keys)) {
+    if (await throttle.isBlocked(keys)) {
       await audit.record({ username: name || "(empty)" }, "LoginThrottled", { ip: meta.ip });
       return { ok: false as const, reason: "too many failed attempts; wait a few minutes and try again" };
     }
@@ -39,14 +55,14 @@ export function startSessions(deps: ServiceDeps, audit: AuditService) {
     dummyHash ??= hashPassword(randomToken());
     const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash), String(password ?? ""));
     if (!user || !valid || user.disabled) {
-      throttle.fail(keys);
+      await throttle.fail(keys);
       await audit.record({ username: name || "(empty)" }, "LoginFailed", {
         ip: meta.ip,
         reason: user?.disabled && valid ? "disabled" : "bad credentials",
       });
       return { ok: false as const, reason: "wrong user name or password" };
     }
-    throttle.succeed(keys);
+    await throttle.succeed(keys);
     const token = randomToken();
     const expiresAt = new Date(now().getTime() + deps.config.sessionIdleMs);
     await queries.createSession(db, {
@@ -90,8 +106,7 @@ export function startSessions(deps: ServiceDeps, audit: AuditService) {
     const id = sha256Hex(token);
     const principal = cache.get(id)?.principal ?? (await lookupSession(id));
     await queries.deleteSession(db, id);
-    generation++;
-    cache.delete(id);
+    evict({ sessionId: id });
     if (principal) await audit.record(principal, "LogOff", {});
   }
 

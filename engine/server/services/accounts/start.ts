@@ -1,13 +1,18 @@
 // Builds the accounts service from its three parts.
-import type { AccountsService, AuditService, ServiceDeps } from "../types";
+import type { AccountsService, AuditService, Bus, ServiceDeps } from "@/engine/server/contracts";
 import { startApiKeys } from "./api-keys";
 import { startSessions } from "./sessions";
 import { startUsers } from "./users";
 
-export function startAccounts(deps: ServiceDeps, audit: AuditService): AccountsService {
-  const sessions = startSessions(deps, audit);
-  const users = startUsers(deps, audit, sessions.evictUser);
-  const keys = startApiKeys(deps, audit);
+export interface AccountsDeps extends ServiceDeps {
+  audit: AuditService;
+  bus: Bus;
+}
+
+export function startAccounts(deps: AccountsDeps, _signal: AbortSignal): AccountsService {
+  const sessions = startSessions(deps);
+  const users = startUsers(deps, deps.audit, sessions.evictUser);
+  const keys = startApiKeys(deps, deps.audit);
   return {
     ensureFirstAdmin: users.ensureFirstAdmin,
     signIn: sessions.signIn,

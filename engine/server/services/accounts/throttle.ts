@@ -1,7 +1,11 @@
 // Slows down password guessing. Within a 10-minute window, 5 failures for one user name from
 // one address, or 50 failures from one address, block further attempts until the window
 // passes. Keying on the pair (not the name alone) keeps an attacker from locking out a user.
-const WINDOW_MS = 10 * 60_000;
+// Failures are counted in the database, so every process sharing it counts the same attempts
+// (a guesser cannot spread tries over processes behind a load balancer).
+import { queries, type Db } from "@/drizzle";
+
+export const WINDOW_MS = 10 * 60_000;
 
 export interface ThrottleKey {
   key: string;
@@ -16,36 +20,28 @@ export function signInKeys(username: string, ip: string): ThrottleKey[] {
 }
 
 export class SignInThrottle {
-  private failures = new Map<string, number[]>();
+  private lastPrune = 0;
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number,
+  ) {}
 
-  isBlocked(keys: ThrottleKey[]): boolean {
-    return keys.some((k) => this.recent(k.key).length >= k.limit);
+  async isBlocked(keys: ThrottleKey[]): Promise<boolean> {
+    const counts = await queries.countLoginFailures(this.db, keys.map((k) => k.key), new Date(this.now() - WINDOW_MS));
+    return keys.some((k) => (counts.get(k.key) ?? 0) >= k.limit);
   }
 
-  fail(keys: ThrottleKey[]): void {
-    for (const { key } of keys) {
-      const list = this.recent(key);
-      list.push(this.now());
-      this.failures.set(key, list);
+  async fail(keys: ThrottleKey[]): Promise<void> {
+    await queries.addLoginFailures(this.db, keys.map((k) => k.key), new Date(this.now()));
+    if (this.now() - this.lastPrune > WINDOW_MS) {
+      this.lastPrune = this.now();
+      await queries.pruneLoginFailures(this.db, new Date(this.now() - WINDOW_MS));
     }
-    if (this.failures.size > 10_000) this.prune();
   }
 
-  succeed(keys: ThrottleKey[]): void {
+  async succeed(keys: ThrottleKey[]): Promise<void> {
     // Only the pair is forgiven: a success does not reset an address's count of failures.
-    this.failures.delete(keys[0]!.key);
-  }
-
-  private recent(key: string): number[] {
-    const cutoff = this.now() - WINDOW_MS;
-    return (this.failures.get(key) ?? []).filter((t) => t > cutoff);
-  }
-
-  private prune(): void {
-    for (const k of [...this.failures.keys()]) {
-      if (this.recent(k).length === 0) this.failures.delete(k);
-    }
+    await queries.clearLoginFailures(this.db, keys[0]!.key);
   }
 }

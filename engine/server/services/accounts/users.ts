@@ -1,9 +1,9 @@
 // User management: the first administrator, creating users, roles, passwords, disabling.
 import { randomUUID } from "node:crypto";
-import { ConflictError, NotFoundError, queries } from "../../../../drizzle";
+import { ConflictError, NotFoundError, queries } from "@/drizzle";
 import { isRole, ROLES } from "../../auth/roles";
 import { generatePassword, hashPassword, passwordProblem, verifyPassword } from "../../auth/secrets";
-import { requirePermission, ServiceError, type AuditService, type Principal, type ServiceDeps, type UserSummary } from "../types";
+import { requirePermission, ServiceError, type AuditService, type Principal, type ServiceDeps, type UserSummary } from "@/engine/server/contracts";
 
 const USERNAME = /^[a-z0-9][a-z0-9._@-]{1,63}$/;
 

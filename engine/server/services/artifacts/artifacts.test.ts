@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testDatabaseTargets } from "../../../../drizzle/testing";
-import type { Database } from "../../../../drizzle";
+import { testDatabaseTargets } from "@/drizzle/testing";
+import type { Database } from "@/drizzle";
 import { permissionsOf, type Permission } from "../../auth/roles";
-import { createLogger } from "../../log";
+import { testServiceDeps, type TestDeps } from "../../cluster/testing";
+import { artifactVqlChecker } from "../../vql/artifact-checker";
 import { startAudit } from "../audit";
-import type { ArtifactsService, AuditService, Principal, ServiceDeps } from "../types";
-import type { ArtifactChangeEvent } from "../types";
+import { ARTIFACT_MODIFICATION_QUEUE, type ArtifactChangeEvent, type ArtifactsService, type AuditService, type Principal } from "@/engine/server/contracts";
 import { startArtifacts } from "./start";
 import { readZip, writeZip } from "./zip";
 
@@ -35,21 +35,20 @@ for (const target of testDatabaseTargets()) {
     let database: Database;
     let artifacts: ArtifactsService;
     let audit: AuditService;
-    const changes: ArtifactChangeEvent[] = [];
+    let t: TestDeps;
     let clockMs = Date.parse("2026-11-22T10:00:00Z");
+    const changes = async () => (await t.journal.history(ARTIFACT_MODIFICATION_QUEUE, { limit: 100, oldestFirst: true })).map((e) => e.payload as unknown as ArtifactChangeEvent);
 
     beforeAll(async () => {
       database = await target.open();
-      const deps: ServiceDeps = {
-        database,
-        clock: { now: () => new Date((clockMs += 1000)) },
-        log: createLogger({ quiet: true }),
-        config: { version: "t", dataDir: "", sessionIdleMs: 1, sessionMaxMs: 1 },
-      };
-      audit = startAudit(deps);
-      artifacts = await startArtifacts(deps, audit, { onChange: (e) => changes.push(e) });
+      t = await testServiceDeps(database, { clock: { now: () => new Date((clockMs += 1000)) } });
+      audit = startAudit(t);
+      artifacts = await startArtifacts({ ...t, audit, vqlChecker: artifactVqlChecker() }, t.signal);
     });
-    afterAll(async () => database?.close());
+    afterAll(async () => {
+      await t?.stop();
+      await database?.close();
+    });
 
     it("loads the built-ins at start and finds them by name", async () => {
       expect(artifacts.get("Linux.Sys.Pslist")?.type).toBe("CLIENT");
@@ -77,17 +76,11 @@ for (const target of testDatabaseTargets()) {
       ]);
       expect(h[0]!.yaml).toContain("default: there");
       expect((await audit.list({ limit: 10, operation: "SetArtifactFile" })).length).toBe(2);
-      expect(changes.at(-1)).toEqual({ artifact: "Custom.Test.Hello", op: "set", principal: "alice" });
-      const seen: string[] = [];
-      const stop = artifacts.onChange((e) => seen.push(`${e.op} ${e.artifact}`));
-      const stopBroken = artifacts.onChange(() => {
-        throw new Error("a broken listener does not stop the others");
-      });
-      await artifacts.set(admin, CUSTOM.replace("world", "there"));
-      stop();
-      stopBroken();
-      await artifacts.set(admin, CUSTOM.replace("world", "there"));
-      expect(seen).toEqual(["set Custom.Test.Hello"]);
+      // Each change is a Server.Internal.ArtifactModification event, stored with it.
+      expect((await changes()).slice(-2)).toEqual([
+        { artifact: "Custom.Test.Hello", op: "set", principal: "alice" },
+        { artifact: "Custom.Test.Hello", op: "set", principal: "alice" },
+      ]);
     });
 
     it("set() refuses names without the custom prefix, built-in names and invalid YAML with line:col", async () => {
@@ -164,13 +157,21 @@ for (const target of testDatabaseTargets()) {
       expect(one.yaml).toMatch(/^name: Linux\.Sys\.Pslist$/m);
     });
 
-    it("a second service on the same database sees the custom artifacts after start", async () => {
-      const other = await startArtifacts(
-        { database, clock: { now: () => new Date() }, log: createLogger({ quiet: true }), config: { version: "t", dataDir: "", sessionIdleMs: 1, sessionMaxMs: 1 } },
-        audit,
-      );
+    it("a second service on the same database sees the custom artifacts after start, and follows later changes within a second", async () => {
+      const other = await startArtifacts({ ...t, audit, vqlChecker: artifactVqlChecker() }, t.signal);
       expect(other.get("Linux.Sys.Uptime")?.name).toBe("Custom.Linux.Sys.Uptime");
       expect(other.get("Custom.Test.Hello")?.parameters[0]?.default).toBe("there");
+      const t0 = Date.now();
+      await artifacts.set(admin, CUSTOM.replace("world", "again"));
+      while (other.get("Custom.Test.Hello")?.parameters[0]?.default !== "again") {
+        if (Date.now() - t0 > 1000) throw new Error("the second service did not follow the change within 1 s");
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await artifacts.delete(admin, "Custom.Test.Hello");
+      while (other.get("Custom.Test.Hello")) {
+        if (Date.now() - t0 > 2000) throw new Error("the second service did not follow the delete within 1 s");
+        await new Promise((r) => setTimeout(r, 10));
+      }
     });
   });
 }

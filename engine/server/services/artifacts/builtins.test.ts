@@ -1,7 +1,7 @@
 // Every built-in definition must load without errors, be named after its path, and (once the
 // list exists) cover the artifacts later issues rely on.
 import { describe, expect, it } from "vitest";
-import { formatDiagnostic, loadArtifact } from "../../../artifacts";
+import { formatDiagnostic, loadArtifact } from "@/engine/artifacts";
 import { BUILTIN_DEFINITIONS_DIR, nameFromPath, readArtifactFiles } from "./files";
 
 const files = await readArtifactFiles([BUILTIN_DEFINITIONS_DIR]);

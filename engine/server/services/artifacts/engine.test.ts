@@ -1,12 +1,12 @@
 // The artifacts service wired into the engine: engine.queries resolves Artifact.X() through it
 // and the server builtins reach it with the caller's permissions.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { VqlEvent } from "../../../vql";
-import { toJsonValue } from "../../../vql";
+import type { VqlEvent } from "@/engine/vql";
+import { toJsonValue } from "@/engine/vql";
 import { permissionsOf } from "../../auth/roles";
 import { createLogger } from "../../log";
 import { createEngine } from "../../wiring";
-import type { Engine, Principal } from "../types";
+import type { Engine, Principal } from "@/engine/server/contracts";
 
 const who = (username: string, role: string): Principal => ({ userId: username, username, role, permissions: permissionsOf(role), via: "session" });
 const admin = who("alice", "administrator");

@@ -1,2 +1,2 @@
-export { startArtifacts, type ArtifactsOptions } from "./start";
-export type { ArtifactChangeEvent } from "../types";
+export { startArtifacts, type ArtifactsDeps } from "./start";
+export type { ArtifactChangeEvent } from "@/engine/server/contracts";

@@ -1,9 +1,10 @@
 // Changing custom artifacts: set (create or replace), delete, rename. Each checks the writer
 // permission for the artifact's type (and the type it replaces), refuses to touch built-ins,
-// saves with history, updates the in-memory repository, audits, and announces the change.
-import { formatDiagnostic, hasArtifactErrors, isServerType, loadArtifact, withName, type ArtifactType, type LoadResult } from "../../../artifacts";
-import { ConflictError, NotFoundError, queries, type Db } from "../../../../drizzle";
-import { requirePermission, ServiceError, type ArtifactChangeEvent, type AuditService, type Clock, type Principal } from "../types";
+// saves with history and a Server.Internal.ArtifactModification event in one transaction,
+// updates this process's repository (other processes follow the event), and audits.
+import { formatDiagnostic, hasArtifactErrors, isServerType, loadArtifact, withName, type ArtifactType, type LoadResult } from "@/engine/artifacts";
+import { ConflictError, NotFoundError, queries, type Db } from "@/drizzle";
+import { ARTIFACT_MODIFICATION_QUEUE, requirePermission, ServiceError, type ArtifactChangeEvent, type AuditService, type Clock, type Journal, type Principal } from "@/engine/server/contracts";
 import type { Repository } from "./repository";
 
 export function requireWriter(actor: Principal, type: ArtifactType): void {
@@ -17,8 +18,17 @@ export function loadErrorMessage(yaml: string, r: LoadResult): string {
   return errors.length > 1 ? `${first} (and ${errors.length - 1} more)` : first;
 }
 
-export function startModifying(deps: { db: Db; clock: Clock; audit: AuditService; repo: Repository; onChange: (e: ArtifactChangeEvent) => void }) {
-  const { db, clock, audit, repo, onChange } = deps;
+export function startModifying(deps: { db: Db; clock: Clock; audit: AuditService; repo: Repository; journal: Pick<Journal, "append"> }) {
+  const { db, clock, audit, repo, journal } = deps;
+
+  /** Runs the change and records its event in one transaction. */
+  function withEvent<T>(change: (tx: Db) => Promise<T>, event: ArtifactChangeEvent): Promise<T> {
+    return queries.inTransaction(db, async (tx) => {
+      const out = await change(tx);
+      await journal.append(ARTIFACT_MODIFICATION_QUEUE, [{ ...event }], { tx });
+      return out;
+    });
+  }
 
   function validate(yaml: string, prefix: string): LoadResult {
     return loadArtifact(yaml, { ...repo.loadOptions(), requirePrefix: prefix });
@@ -33,10 +43,12 @@ export function startModifying(deps: { db: Db; clock: Clock; audit: AuditService
     const existing = repo.customs.get(a.name);
     if (existing) requireWriter(actor, existing.artifact.type);
     if (repo.builtins.has(a.name)) throw new ServiceError("bad_request", `\`${a.name}\` is a built-in artifact; save your version as \`${repo.prefix}${a.name}\``);
-    const rec = await queries.saveCustomArtifact(db, { name: a.name, type: a.type, description: a.description, yaml, principal: actor.username, at: clock.now() });
+    const rec = await withEvent(
+      (tx) => queries.saveCustomArtifact(tx, { name: a.name, type: a.type, description: a.description, yaml, principal: actor.username, at: clock.now() }),
+      { artifact: a.name, op: "set", principal: actor.username },
+    );
     repo.putCustom(rec);
     await audit.record(actor, "SetArtifactFile", { artifact: a.name, type: a.type, version: rec.version, created: !existing });
-    onChange({ artifact: a.name, op: "set", principal: actor.username });
     return a.name;
   }
 
@@ -48,14 +60,13 @@ export function startModifying(deps: { db: Db; clock: Clock; audit: AuditService
     }
     requireWriter(actor, entry.artifact.type);
     try {
-      await queries.deleteCustomArtifact(db, { name, principal: actor.username, at: clock.now() });
+      await withEvent((tx) => queries.deleteCustomArtifact(tx, { name, principal: actor.username, at: clock.now() }), { artifact: name, op: "delete", principal: actor.username });
     } catch (err) {
       if (err instanceof NotFoundError) throw new ServiceError("not_found", err.message);
       throw err;
     }
     repo.customs.delete(name);
     await audit.record(actor, "DeleteArtifactFile", { artifact: name });
-    onChange({ artifact: name, op: "delete", principal: actor.username });
   }
 
   async function rename(actor: Principal, from: string, to: string) {
@@ -68,7 +79,7 @@ export function startModifying(deps: { db: Db; clock: Clock; audit: AuditService
     if (!r.artifact || hasArtifactErrors(r.diagnostics)) throw new ServiceError("bad_request", loadErrorMessage(yaml, r));
     let rec;
     try {
-      rec = await queries.renameCustomArtifact(db, { from, to, yaml, principal: actor.username, at: clock.now() });
+      rec = await withEvent((tx) => queries.renameCustomArtifact(tx, { from, to, yaml, principal: actor.username, at: clock.now() }), { artifact: to, op: "rename", principal: actor.username, from });
     } catch (err) {
       if (err instanceof ConflictError) throw new ServiceError("conflict", err.message);
       if (err instanceof NotFoundError) throw new ServiceError("not_found", err.message);
@@ -77,7 +88,6 @@ export function startModifying(deps: { db: Db; clock: Clock; audit: AuditService
     repo.customs.delete(from);
     repo.putCustom(rec);
     await audit.record(actor, "RenameArtifactFile", { from, to });
-    onChange({ artifact: to, op: "rename", principal: actor.username, from });
     return to;
   }
 

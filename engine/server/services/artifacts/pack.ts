@@ -1,7 +1,7 @@
 // Artifact packs: import one YAML file or a zip of them (each checked on its own, names given
 // the custom prefix when they lack it), and export one artifact or every custom one as a zip.
-import { customName, loadArtifact, withName } from "../../../artifacts";
-import { requirePermission, ServiceError, type ArtifactImportResult, type AuditService, type Principal } from "../types";
+import { customName, loadArtifact, withName } from "@/engine/artifacts";
+import { requirePermission, ServiceError, type ArtifactImportResult, type AuditService, type Principal } from "@/engine/server/contracts";
 import type { Repository } from "./repository";
 import { isZip, readZip, writeZip, ZipError } from "./zip";
 

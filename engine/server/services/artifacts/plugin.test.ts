@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../log";
 import { permissionsOf } from "../../auth/roles";
-import { createRegistry, definePlugin, portableBuiltins, runVql, toJsonValue, type VqlEvent } from "../../../vql";
-import { parseOnly } from "../../../artifacts";
+import { createRegistry, definePlugin, portableBuiltins, runVql, toJsonValue, type VqlEvent } from "@/engine/vql";
+import { parseOnly } from "@/engine/artifacts";
 import { pluginFor } from "./plugin";
 import { Repository } from "./repository";
 

@@ -3,8 +3,8 @@
 // missing ones take their defaults, all are converted to their declared types; `source=`
 // picks one source, `preconditions=TRUE` evaluates the preconditions (off by default, as in
 // Velociraptor). Each source runs in a child scope of the calling query, with its permissions.
-import { preludeOf, resolveParameters, type Artifact, type Source } from "../../../artifacts";
-import { arg, definePlugin, OrderedDict, type BuiltinContext, type PluginLike } from "../../../vql";
+import { preludeOf, resolveParameters, type Artifact, type Source } from "@/engine/artifacts";
+import { arg, definePlugin, OrderedDict, type BuiltinContext, type PluginLike } from "@/engine/vql";
 import { summaryOf } from "./read";
 import type { Repository } from "./repository";
 

@@ -1,8 +1,8 @@
 // Reading the repository for people: list with search and type filter, one artifact's page,
 // its history. All need READ_RESULTS.
-import { customName, loadArtifact, withName, type Artifact } from "../../../artifacts";
-import { queries, type Db } from "../../../../drizzle";
-import { requirePermission, ServiceError, type ArtifactChange, type ArtifactDetails, type ArtifactSummary, type Principal } from "../types";
+import { customName, loadArtifact, withName, type Artifact } from "@/engine/artifacts";
+import { queries, type Db } from "@/drizzle";
+import { requirePermission, ServiceError, type ArtifactChange, type ArtifactDetails, type ArtifactSummary, type Principal } from "@/engine/server/contracts";
 import type { Repository } from "./repository";
 
 export function summaryOf(a: Artifact): string {

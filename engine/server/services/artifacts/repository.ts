@@ -1,10 +1,10 @@
 // The in-memory view of every artifact: built-ins (from disk, read once at boot) and custom
 // ones (mirrored from the database, replaced on every change). Single owner of that state;
 // lookups are synchronous so the VQL runner can resolve `Artifact.X()` without awaiting.
-import { customName, loadArtifact, type Artifact, type LoadOptions, type VqlChecker } from "../../../artifacts";
-import type { CustomArtifactRecord } from "../../../../drizzle";
+import { customName, loadArtifact, type Artifact, type LoadOptions, type VqlChecker } from "@/engine/artifacts";
+import type { CustomArtifactRecord } from "@/drizzle";
 import { PERMISSIONS } from "../../auth/roles";
-import type { Logger } from "../types";
+import type { Logger } from "@/engine/server/contracts";
 import { nameFromPath, type ArtifactFile } from "./files";
 
 export interface CustomEntry {

@@ -1,27 +1,33 @@
 // Builds the artifacts service: reads the built-ins from disk and the custom artifacts from the
-// database, then serves reads from memory and writes through the database.
-import { queries } from "../../../../drizzle";
-import type { ArtifactChangeEvent, ArtifactsService, AuditService, Principal, ServiceDeps } from "../types";
+// database, then serves reads from memory and writes through the database. Every process
+// follows Server.Internal.ArtifactModification and reloads its custom artifacts when another
+// process changed one, so a custom artifact saved anywhere is used everywhere within a second.
+import { queries } from "@/drizzle";
+import type { VqlChecker } from "@/engine/artifacts";
+import { ARTIFACT_MODIFICATION_QUEUE, type ArtifactsService, type AuditService, type Journal, type Principal, type ServiceDeps } from "@/engine/server/contracts";
 import { BUILTIN_DEFINITIONS_DIR, readArtifactFiles } from "./files";
 import { startModifying } from "./modify";
 import { startPacks } from "./pack";
 import { pluginFor } from "./plugin";
 import { startReading } from "./read";
 import { Repository } from "./repository";
-import { artifactVqlChecker } from "./vql-checker";
 
-export interface ArtifactsOptions {
+export interface ArtifactsDeps extends ServiceDeps {
+  audit: AuditService;
+  journal: Pick<Journal, "append" | "subscribe">;
   /** Folder of built-in definitions (default artifacts/definitions). */
   definitionsDir?: string;
   /** Required name prefix for custom artifacts (default `Custom.`). */
   customPrefix?: string;
-  /** Called after every change, before other listeners (wiring publishes it to the UI). */
-  onChange?: (e: ArtifactChangeEvent) => void;
+  /** Checks the VQL of artifacts as they load (syntax and lint against the server's builtins). */
+  vqlChecker: VqlChecker;
 }
 
-export async function startArtifacts(deps: ServiceDeps, audit: AuditService, opts: ArtifactsOptions = {}): Promise<ArtifactsService> {
+export async function startArtifacts(deps: ArtifactsDeps, signal: AbortSignal): Promise<ArtifactsService> {
   const { db } = deps.database;
-  const repo = new Repository(opts.customPrefix ?? "Custom.", artifactVqlChecker(), deps.log);
+  const { audit, journal } = deps;
+  const opts = deps;
+  const repo = new Repository(opts.customPrefix ?? "Custom.", deps.vqlChecker, deps.log);
   const dir = opts.definitionsDir ?? BUILTIN_DEFINITIONS_DIR;
   const files = await readArtifactFiles([dir]).catch((err) => {
     deps.log.error("built-in artifacts not found", { dir, error: (err as Error).message });
@@ -31,18 +37,9 @@ export async function startArtifacts(deps: ServiceDeps, audit: AuditService, opt
   repo.setCustoms(await queries.listCustomArtifacts(db));
 
   const refresh = async () => repo.setCustoms(await queries.listCustomArtifacts(db));
+  followChanges(deps, journal, refresh, signal);
   const reading = startReading(db, repo, refresh);
-  const listeners = new Set<(e: ArtifactChangeEvent) => void>(opts.onChange ? [opts.onChange] : []);
-  const notify = (e: ArtifactChangeEvent) => {
-    for (const l of listeners) {
-      try {
-        l(e);
-      } catch (err) {
-        deps.log.error("artifact change listener failed", { artifact: e.artifact, error: (err as Error).message });
-      }
-    }
-  };
-  const modifying = startModifying({ db, clock: deps.clock, audit, repo, onChange: notify });
+  const modifying = startModifying({ db, clock: deps.clock, audit, repo, journal });
   const packs = startPacks({ audit, repo, clock: deps.clock, set: modifying.set });
   const show = (actor: Principal, name: string) => reading.show(actor, name);
 
@@ -60,10 +57,26 @@ export async function startArtifacts(deps: ServiceDeps, audit: AuditService, opt
     importPack: packs.importPack,
     exportOne: packs.exportOne,
     exportAll: packs.exportAll,
-    onChange(listener) {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    },
     pluginFor: (name) => pluginFor(repo, name),
   };
+}
+
+/** Reloads the custom artifacts after changes (one reload for a burst of them). */
+function followChanges(deps: ServiceDeps, journal: Pick<Journal, "subscribe">, refresh: () => Promise<void>, signal: AbortSignal) {
+  let reloading: Promise<void> | undefined;
+  let again = false;
+  const reload = () => {
+    if (reloading) return void (again = true);
+    reloading = refresh()
+      .catch((err) => deps.log.error("could not reload custom artifacts", { error: (err as Error).message }))
+      .finally(() => {
+        reloading = undefined;
+        if (again) (again = false), reload();
+      });
+  };
+  void (async () => {
+    for await (const _ of journal.subscribe(ARTIFACT_MODIFICATION_QUEUE, { signal })) reload();
+  })().catch((err) => {
+    if (!signal.aborted) deps.log.error("stopped following artifact changes", { error: (err as Error).message });
+  });
 }

@@ -1,7 +1,7 @@
 // The audit service: appends who did what to the audit table. Recording never fails the
 // caller's action; a storage failure is logged instead.
-import { queries } from "../../../../drizzle";
-import type { AuditEntry, AuditService, ServiceDeps } from "../types";
+import { queries } from "@/drizzle";
+import type { AuditEntry, AuditService, ServiceDeps } from "@/engine/server/contracts";
 
 export function startAudit(deps: ServiceDeps): AuditService {
   const { db } = deps.database;

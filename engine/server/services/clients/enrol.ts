@@ -1,10 +1,11 @@
 // Agent authentication and enrolment (for the gateway), the deployment token, and last-seen
-// times batched into one UPDATE every few seconds.
+// times batched into one UPDATE every few seconds. New clients and their
+// Server.Internal.Enrollment events are written in one transaction.
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { setInterval as every } from "node:timers/promises";
-import { queries } from "../../../../drizzle";
+import { queries } from "@/drizzle";
 import { createBatcher } from "../batcher";
-import { requirePermission, type AgentHelloResult, type Principal, type ServiceDeps } from "../types";
+import { ENROLLMENT_QUEUE, requirePermission, type AgentHelloResult, type Journal, type Principal, type ServiceDeps } from "@/engine/server/contracts";
 
 type HelloRequest = { clientId: string; publicKey: string; token?: string; agentName: string; agentVersion: string; ip: string };
 
@@ -16,9 +17,8 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function startEnrolment(deps: ServiceDeps, signal: AbortSignal) {
+export function startEnrolment(deps: ServiceDeps & { journal: Pick<Journal, "appendFor"> }, signal: AbortSignal) {
   const { db } = deps.database;
-  const listeners = new Set<(clientId: string) => void>();
   let token: Promise<string> | undefined;
   let seen = new Set<string>();
 
@@ -50,7 +50,11 @@ export function startEnrolment(deps: ServiceDeps, signal: AbortSignal) {
     }
     await queries.updateClientsOnConnect(db, reconnects, at);
     const unique = [...new Map(enrols.map((h) => [h.clientId, h])).values()];
-    const created = await queries.createClients(db, unique.map((h) => ({ clientId: h.clientId, publicKey: h.publicKey, agentName: h.agentName, agentVersion: h.agentVersion, ip: h.ip, at })));
+    const created = await queries.inTransaction(db, async (tx) => {
+      const made = await queries.createClients(tx, unique.map((h) => ({ clientId: h.clientId, publicKey: h.publicKey, agentName: h.agentName, agentVersion: h.agentVersion, ip: h.ip, at })));
+      await deps.journal.appendFor(ENROLLMENT_QUEUE, [...made].map((clientId) => ({ clientId, row: { ClientId: clientId } })), { tx });
+      return made;
+    });
     // A client enrolled twice in one batch (or by another process first) is enrolled once.
     const announced = new Set<string>();
     batch.forEach((h, i) => {
@@ -62,15 +66,6 @@ export function startEnrolment(deps: ServiceDeps, signal: AbortSignal) {
       }
       announced.add(h.clientId);
     });
-    for (const id of announced) {
-      for (const l of listeners) {
-        try {
-          l(id);
-        } catch (err) {
-          deps.log.error("enrolment listener failed", { error: (err as Error).message });
-        }
-      }
-    }
     return results;
   }
 
@@ -110,11 +105,6 @@ export function startEnrolment(deps: ServiceDeps, signal: AbortSignal) {
 
     touch(clientId: string) {
       seen.add(clientId);
-    },
-
-    onEnrolled(listener: (clientId: string) => void) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
     },
   };
 }

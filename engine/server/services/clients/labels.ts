@@ -1,7 +1,8 @@
-// Labels and metadata: case-insensitive, trimmed labels; every change audited and published
-// to Server.Internal.Label (one event per client and label), as Velociraptor does.
-import { queries } from "../../../../drizzle";
-import { requirePermission, ServiceError, type AuditService, type EventsService, type Principal, type ServiceDeps } from "../types";
+// Labels and metadata: case-insensitive, trimmed labels; every change audited and recorded on
+// Server.Internal.Label (one event per client and label, as Velociraptor does) in the same
+// transaction as the change; metadata changes on Server.Internal.MetadataModifications.
+import { queries } from "@/drizzle";
+import { LABEL_QUEUE, METADATA_QUEUE, requirePermission, ServiceError, type AuditService, type Journal, type Principal, type ServiceDeps } from "@/engine/server/contracts";
 
 const MAX_LABEL = 100;
 
@@ -17,13 +18,11 @@ export function cleanLabels(labels: string[]): string[] {
 }
 
 export function startLabels(
-  deps: ServiceDeps,
-  audit: AuditService,
-  events: EventsService,
+  deps: ServiceDeps & { audit: AuditService; journal: Pick<Journal, "append" | "appendFor"> },
   mustGet: (clientId: string) => Promise<{ labels: string[]; metadata: Record<string, string> }>,
-  onChange?: (clientIds: string[], what: "labels" | "metadata") => void,
 ) {
   const { db } = deps.database;
+  const { audit, journal } = deps;
 
   return {
     async label(actor: Principal, clientIds: string[], labels: string[], op: "set" | "remove") {
@@ -33,15 +32,15 @@ export function startLabels(
       const ids = [...new Set(clientIds.map(String))];
       if (!clean.length || !ids.length) return;
       const at = deps.clock.now();
-      const changed = op === "set" ? await queries.addClientLabels(db, ids, clean, at) : await queries.removeClientLabels(db, ids, clean, at);
-      await audit.record(actor, op === "set" ? "SetClientLabel" : "RemoveClientLabel", { client_ids: ids.slice(0, 100), clients: ids.length, labels: clean });
-      if (changed.length) {
-        onChange?.([...new Set(changed.map((c) => c.clientId))], "labels");
-        await events.publishMany(
-          "Server.Internal.Label",
-          changed.map((c) => ({ clientId: c.clientId, payload: { client_id: c.clientId, Operation: op === "set" ? "Add" : "Remove", Label: c.label } })),
+      await queries.inTransaction(db, async (tx) => {
+        const changed = op === "set" ? await queries.addClientLabels(tx, ids, clean, at) : await queries.removeClientLabels(tx, ids, clean, at);
+        await journal.appendFor(
+          LABEL_QUEUE,
+          changed.map((c) => ({ clientId: c.clientId, row: { client_id: c.clientId, Operation: op === "set" ? "Add" : "Remove", Label: c.label } })),
+          { tx },
         );
-      }
+      });
+      await audit.record(actor, op === "set" ? "SetClientLabel" : "RemoveClientLabel", { client_ids: ids.slice(0, 100), clients: ids.length, labels: clean });
     },
 
     async hasLabels(actor: Principal, clientId: string, labels: string[]) {
@@ -65,11 +64,13 @@ export function startLabels(
         if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(key)) throw new ServiceError("bad_request", `invalid metadata key \`${k}\``);
         values[key] = v === null || v === undefined ? "" : String(v);
       }
-      const updated = await queries.updateClientMetadata(db, clientId, values, (remove ?? []).map(String));
+      const updated = await queries.inTransaction(db, async (tx) => {
+        const u = await queries.updateClientMetadata(tx, clientId, values, (remove ?? []).map(String));
+        if (u) await journal.append(METADATA_QUEUE, [{ client_id: clientId, Set: values, Remove: remove ?? [] }], { clientId, tx });
+        return u;
+      });
       if (!updated) throw new ServiceError("not_found", `no client ${clientId}`);
       await audit.record(actor, "SetMetadata", { client_id: clientId, set: Object.keys(values), remove });
-      onChange?.([clientId], "metadata");
-      await events.publish("Server.Internal.MetadataModifications", { client_id: clientId, Set: values, Remove: remove ?? [] }, { clientId });
       return updated;
     },
   };

@@ -1,6 +1,6 @@
 // Stored client rows to the ClientSummary services hand out.
-import type { queries } from "../../../../drizzle";
-import type { ClientSummary } from "../types";
+import type { queries } from "@/drizzle";
+import type { ClientSummary } from "@/engine/server/contracts";
 
 export function toClientSummary(r: queries.ClientWithLabels, online: boolean): ClientSummary {
   return {

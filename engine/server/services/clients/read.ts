@@ -1,12 +1,12 @@
 // Reading clients: search with Velociraptor's syntax, one client, recently viewed clients.
-import { queries } from "../../../../drizzle";
-import { requirePermission, ServiceError, type AgentConnections, type ClientSearch, type ClientSummary, type Principal, type ServiceDeps } from "../types";
+import { queries } from "@/drizzle";
+import { requirePermission, ServiceError, type AgentPresence, type ClientSearch, type ClientSummary, type Principal, type ServiceDeps } from "@/engine/server/contracts";
 import { toClientSummary } from "./mappers";
 import { parseClientSearch } from "./search-syntax";
 
 const RECENT_PER_USER = 50;
 
-export function startClientReads(deps: ServiceDeps, agents: Pick<AgentConnections, "isConnected" | "connectedIds">) {
+export function startClientReads(deps: ServiceDeps, agents: Pick<AgentPresence, "online" | "liveNodeIds">) {
   const { db } = deps.database;
   // Recently viewed clients per user (the `recent:` verb). Kept in memory: it is a convenience.
   const recent = new Map<string, string[]>();
@@ -33,8 +33,9 @@ export function startClientReads(deps: ServiceDeps, agents: Pick<AgentConnection
       const limit = Math.min(Math.max(Math.trunc(p.limit ?? 50), 1), 1000);
       const offset = Math.max(Math.trunc(p.offset ?? 0), 0);
       try {
-        const { rows, total } = await queries.searchClients(db, { terms: parsed.terms, onlineIds: p.onlineOnly ? agents.connectedIds() : undefined, offset, limit });
-        return { items: rows.map((r) => toClientSummary(r, agents.isConnected(r.clientId))), total };
+        const { rows, total } = await queries.searchClients(db, { terms: parsed.terms, onlineNodeIds: p.onlineOnly ? agents.liveNodeIds() : undefined, offset, limit });
+        const online = await agents.online(rows.map((r) => r.clientId));
+        return { items: rows.map((r) => toClientSummary(r, online.has(r.clientId))), total };
       } catch (err) {
         // A regex PostgreSQL cannot compile is the user's input, not a server fault.
         if (/regular expression/i.test((err as Error).message)) throw new ServiceError("bad_request", "invalid regular expression in the search");
@@ -53,7 +54,7 @@ export function startClientReads(deps: ServiceDeps, agents: Pick<AgentConnection
       requirePermission(actor, "READ_RESULTS");
       const row = await mustGet(clientId);
       if (opts.view) remember(actor.username, clientId);
-      return toClientSummary(row, agents.isConnected(clientId));
+      return toClientSummary(row, (await agents.online([clientId])).has(clientId));
     },
 
     async labelsInUse(actor: Principal) {

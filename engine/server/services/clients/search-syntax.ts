@@ -2,7 +2,7 @@
 // drizzle/queries/clients-search.ts). Space-separated terms must all hold. Verbs: all, host:,
 // label:, label:none, client:, ip:, mac:, os:, recent:, and any metadata key; a bare word matches
 // a hostname or label prefix or a client id. `*`/`?` make a glob; `/.../` a regex.
-import type { ClientSearchTerm, SearchMatch } from "../../../../drizzle/queries/clients-search";
+import type { ClientSearchTerm, SearchMatch } from "@/drizzle/queries/clients-search";
 
 export type ParsedSearch = { ok: true; terms: ClientSearchTerm[] } | { ok: false; message: string };
 

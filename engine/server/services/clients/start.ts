@@ -1,25 +1,27 @@
 // Builds the clients service from its parts: enrolment, reads, labels/metadata, interrogation
-// results.
-import type { AgentConnections, AuditService, ClientsService, EventsService, ServiceDeps } from "../types";
+// results. The gateway's entry points (hello, last seen) are returned apart, as `ingress`.
+import type { AgentIngress, AgentPresence, AuditService, ClientsService, Journal, ServiceDeps } from "@/engine/server/contracts";
 import { startEnrolment } from "./enrol";
 import { startInterrogationRecord } from "./interrogation-record";
 import { startLabels } from "./labels";
 import { startClientReads } from "./read";
 
-export function startClients(
-  deps: ServiceDeps,
-  p: {
-    audit: AuditService;
-    events: EventsService;
-    agents: Pick<AgentConnections, "isConnected" | "connectedIds">;
-    signal: AbortSignal;
-    /** Labels or metadata of these clients changed (live UI updates). */
-    onChange?(clientIds: string[], what: "labels" | "metadata"): void;
-  },
-): ClientsService & { flushTouches(): Promise<void> } {
-  const enrol = startEnrolment(deps, p.signal);
-  const reads = startClientReads(deps, p.agents);
-  const labels = startLabels(deps, p.audit, p.events, reads.mustGet, p.onChange);
+export interface ClientsDeps extends ServiceDeps {
+  audit: AuditService;
+  journal: Pick<Journal, "append" | "appendFor">;
+  presence: Pick<AgentPresence, "online" | "liveNodeIds">;
+}
+
+export interface StartedClients extends ClientsService {
+  ingress: Pick<AgentIngress, "agentHello" | "touch">;
+  /** Writes the last-seen times gathered so far (shutdown). */
+  flushTouches(): Promise<void>;
+}
+
+export function startClients(deps: ClientsDeps, signal: AbortSignal): StartedClients {
+  const enrol = startEnrolment(deps, signal);
+  const reads = startClientReads(deps, deps.presence);
+  const labels = startLabels(deps, reads.mustGet);
   return {
     deploymentToken: enrol.deploymentToken,
     ensureDeploymentToken: enrol.ensureDeploymentToken,
@@ -31,10 +33,8 @@ export function startClients(
     hasLabels: labels.hasLabels,
     metadata: labels.metadata,
     setMetadata: labels.setMetadata,
-    agentHello: enrol.agentHello,
-    touch: enrol.touch,
-    recordInterrogation: startInterrogationRecord(deps),
-    onEnrolled: enrol.onEnrolled,
+    recordInterrogations: startInterrogationRecord(deps),
+    ingress: { agentHello: enrol.agentHello, touch: enrol.touch },
     flushTouches: enrol.flushTouches,
   };
 }

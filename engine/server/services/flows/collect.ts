@@ -1,10 +1,10 @@
 // collect(): resolves the artifacts, checks permissions, compiles their sources with parameter
-// values into the request the agent runs, stores the flow (WAITING) and sends it at once when
-// the client is connected.
-import { queries } from "../../../../drizzle";
-import { parseClientId } from "../../../protocol";
-import { createFlowIdSource } from "./flow-ids";
-import { requirePermission, ServiceError, type ArtifactDefinition, type ArtifactSource, type CollectRequest, type Principal, type ServiceDeps } from "../types";
+// values into the request the agent runs, stores the flow (WAITING) and then sends it to the
+// client's agent, wherever it is connected (stored first: an agent connecting meanwhile finds
+// it when its work is reconciled).
+import { queries } from "@/drizzle";
+import { parseClientId } from "@/engine/protocol";
+import { requirePermission, ServiceError, type ArtifactDefinition, type ArtifactSource, type CollectRequest, type Principal, type ServiceDeps } from "@/engine/server/contracts";
 import type { StoredRequest } from "./request";
 
 export const DEFAULT_TIMEOUT_SEC = 600;
@@ -45,11 +45,11 @@ export function parametersFor(source: ArtifactSource | undefined, def: ArtifactD
   return out;
 }
 
-export async function resolveArtifacts(source: ArtifactSource | undefined, names: string[], actor: Principal): Promise<ArtifactDefinition[]> {
+export async function resolveArtifacts(source: ArtifactSource, names: string[], actor: Principal): Promise<ArtifactDefinition[]> {
   if (!names.length) throw new ServiceError("bad_request", "name at least one artifact to collect");
   const defs: ArtifactDefinition[] = [];
   for (const name of names) {
-    const def = source ? await source.get(String(name)) : undefined;
+    const def = await source.get(String(name));
     if (!def) throw new ServiceError("not_found", `no artifact named ${name}`);
     const type = (def.type || "CLIENT").toUpperCase();
     if (type !== "CLIENT") throw new ServiceError("bad_request", `${def.name} is a ${type} artifact; only CLIENT artifacts are collected from clients`);
@@ -62,9 +62,11 @@ export async function resolveArtifacts(source: ArtifactSource | undefined, names
   return defs;
 }
 
-export function startCollect(deps: ServiceDeps, p: { artifacts?: ArtifactSource; dispatch(flowId: string, clientId: string, req: StoredRequest): void; changed(clientId: string, flowId: string): void }) {
+export function startCollect(
+  deps: ServiceDeps,
+  p: { artifacts: ArtifactSource; dispatch(flows: Array<{ flowId: string; clientId: string }>, req: StoredRequest): Promise<void>; changed(clientId: string, flowId: string): void },
+) {
   const { db } = deps.database;
-  const nextFlowId = createFlowIdSource(() => deps.clock.now().getTime());
 
   /** Checks permissions and compiles what the agent will run. */
   async function prepare(actor: Principal, r: Omit<CollectRequest, "clientId">): Promise<StoredRequest> {
@@ -93,12 +95,10 @@ export function startCollect(deps: ServiceDeps, p: { artifacts?: ArtifactSource;
   /** Stores one WAITING flow per client in one statement and sends each to its agent if online. */
   async function createFor(clientIds: string[], req: StoredRequest): Promise<Array<{ flowId: string; clientId: string; createdAt: Date }>> {
     const at = deps.clock.now();
-    const flows = clientIds.map((clientId) => ({ flowId: nextFlowId() as string, clientId }));
+    const flows = clientIds.map((clientId) => ({ flowId: deps.ids.flowId() as string, clientId }));
     await queries.createFlows(db, { flows, creator: req.creator, request: req as unknown as Record<string, unknown>, at });
-    for (const f of flows) {
-      p.dispatch(f.flowId, f.clientId, req);
-      p.changed(f.clientId, f.flowId);
-    }
+    await p.dispatch(flows, req).catch((err) => deps.log.warn("could not send new flows to agents now; they get them when they next connect", { flows: flows.length, error: (err as Error).message }));
+    for (const f of flows) p.changed(f.clientId, f.flowId);
     return flows.map((f) => ({ ...f, createdAt: at }));
   }
 

@@ -1,47 +1,64 @@
-// Getting flows to agents: at once when connected, otherwise when the agent next connects;
-// reconciling what the server and a reconnecting agent each think is in flight; cancelling.
-import { queries, type FlowRecord } from "../../../../drizzle";
+// Getting flows to agents: at once when the agent is connected here; through
+// Server.Internal.ClientScheduled when it is connected to another process (scheduled.ts there
+// sends it); otherwise when the agent next connects. Also: reconciling what the server and a
+// reconnecting agent each think is in flight, cancelling, and ending a flow from the server
+// side (one System.Flow.Completion, in the transaction that ends it).
+import { queries, type FlowRecord } from "@/drizzle";
 import { createBatcher } from "../batcher";
-import { requirePermission, ServiceError, type AgentConnections, type AuditService, type EventsService, type Principal, type ServiceDeps } from "../types";
+import {
+  CLIENT_SCHEDULED_QUEUE,
+  FLOW_COMPLETION_QUEUE,
+  requirePermission,
+  ServiceError,
+  type AgentPresence,
+  type AuditService,
+  type Journal,
+  type LiveTopics,
+  type Principal,
+  type ServiceDeps,
+} from "@/engine/server/contracts";
 import { completionEvent } from "../../mappers/flows";
 import { toFlowSummary } from "./mappers";
 import { collectMessage, readRequest, type StoredRequest } from "./request";
-import type { WriteLock } from "./write-lock";
 
-export function startDispatch(
-  deps: ServiceDeps,
-  p: {
-    agents: AgentConnections;
-    events: EventsService;
-    audit: AuditService;
-    lock: WriteLock;
-    changed(clientId: string, flowId: string): void;
-    completed(flows: FlowRecord[]): void;
-  },
-) {
+export interface DispatchDeps extends ServiceDeps {
+  presence: Pick<AgentPresence, "sendLocal" | "online">;
+  journal: Pick<Journal, "appendFor">;
+  audit: AuditService;
+  live: Pick<LiveTopics, "flowChanged">;
+}
+
+export function startDispatch(deps: DispatchDeps) {
   const { db } = deps.database;
 
-  function dispatch(flowId: string, clientId: string, req: StoredRequest) {
-    p.agents.send(clientId, collectMessage(flowId, req));
+  /** Sends new flows to their agents: here, through the process holding them, or later. */
+  async function dispatch(flows: Array<{ flowId: string; clientId: string }>, req: StoredRequest): Promise<void> {
+    const elsewhere = flows.filter((f) => !deps.presence.sendLocal(f.clientId, collectMessage(f.flowId, req)));
+    if (!elsewhere.length) return;
+    const online = await deps.presence.online(elsewhere.map((f) => f.clientId));
+    const rows = elsewhere.filter((f) => online.has(f.clientId)).map((f) => ({ clientId: f.clientId, row: { ClientId: f.clientId, InFlightFlows: [f.flowId] } }));
+    if (rows.length) await deps.journal.appendFor(CLIENT_SCHEDULED_QUEUE, rows);
   }
 
-  /** Moves a flow to a final state from the server side; publishes its completion once. */
+  /** Tells an agent to stop a flow, wherever it is connected; false when it is not connected. */
+  async function sendCancel(clientId: string, flowId: string, reason: string): Promise<boolean> {
+    if (deps.presence.sendLocal(clientId, { type: "cancel", flowId, reason })) return true;
+    if (!(await deps.presence.online([clientId])).has(clientId)) return false;
+    await deps.journal.appendFor(CLIENT_SCHEDULED_QUEUE, [{ clientId, row: { ClientId: clientId, Cancel: [flowId], Reason: reason } }]);
+    return true;
+  }
+
+  /** Moves a flow to a final state from the server side; records its completion once. */
   async function finalize(flowId: string, state: "CANCELLED" | "ERROR", status: string) {
-    let done: FlowRecord | undefined;
-    const stored = await p.lock(() =>
-      queries.inTransaction(db, async (tx) => {
-        const at = deps.clock.now();
-        done = await queries.finalizeFlow(tx, { flowId, state, status, at });
-        if (!done) return [];
-        const sources = await queries.getFlowSources(tx, [flowId]);
-        return queries.insertEvents(tx, [{ queue: "System.Flow.Completion", at, clientId: done.clientId, payload: completionEvent(toFlowSummary(done, sources), at) }]);
-      }),
-    );
-    p.events.notifyStored(stored.map((r) => ({ id: r.id, queue: r.queue, at: r.at, clientId: r.clientId, payload: r.payload })));
-    if (done) {
-      p.changed(done.clientId, flowId);
-      p.completed([done]);
-    }
+    const done = await queries.inTransaction(db, async (tx) => {
+      const at = deps.clock.now();
+      const f = await queries.finalizeFlow(tx, { flowId, state, status, at });
+      if (!f) return undefined;
+      const sources = await queries.getFlowSources(tx, [flowId]);
+      await deps.journal.appendFor(FLOW_COMPLETION_QUEUE, [{ clientId: f.clientId, row: completionEvent(toFlowSummary(f, sources), at) }], { tx });
+      return f;
+    });
+    if (done) deps.live.flowChanged(done.clientId, flowId);
     return done;
   }
 
@@ -61,13 +78,13 @@ export function startDispatch(
     // Flows the agent still runs that the server has ended (expired, or ended while it was
     // away): the agent stops them; anything it still sends for them is dropped as late.
     const openIds = new Set(open.map((f) => f.flowId));
-    for (const id of inFlight) if (!openIds.has(id)) p.agents.send(clientId, { type: "cancel", flowId: id, reason: "the server has ended this collection" });
+    for (const id of inFlight) if (!openIds.has(id)) deps.presence.sendLocal(clientId, { type: "cancel", flowId: id, reason: "the server has ended this collection" });
     for (const f of open) {
       if (have.has(f.flowId)) {
-        if (f.cancelRequested) p.agents.send(clientId, { type: "cancel", flowId: f.flowId, reason: "cancelled by a user" });
+        if (f.cancelRequested) deps.presence.sendLocal(clientId, { type: "cancel", flowId: f.flowId, reason: "cancelled by a user" });
       } else if (f.state === "WAITING") {
         if (f.cancelRequested) await finalize(f.flowId, "CANCELLED", "cancelled before the client started it");
-        else dispatch(f.flowId, clientId, readRequest(f.request));
+        else deps.presence.sendLocal(clientId, collectMessage(f.flowId, readRequest(f.request)));
       } else {
         await finalize(f.flowId, "ERROR", "the client no longer has this collection (it restarted or lost its state)");
       }
@@ -78,15 +95,11 @@ export function startDispatch(
     requirePermission(actor, "COLLECT_CLIENT");
     const flow = await load(clientId, flowId);
     if (["FINISHED", "ERROR", "CANCELLED", "TIMEOUT"].includes(flow.state)) throw new ServiceError("conflict", `flow ${flow.flowId} has already ended (${flow.state})`);
-    await audit(actor, flow);
+    await deps.audit.record(actor, "CancelFlow", { client_id: flow.clientId, flow_id: flow.flowId });
     await queries.setFlowCancelRequested(db, flow.flowId);
-    const sent = p.agents.send(flow.clientId, { type: "cancel", flowId: flow.flowId, reason: `cancelled by ${actor.username}` });
+    const sent = await sendCancel(flow.clientId, flow.flowId, `cancelled by ${actor.username}`);
     if (!sent && flow.state === "WAITING") await finalize(flow.flowId, "CANCELLED", `cancelled by ${actor.username} before the client started it`);
   }
 
-  async function audit(actor: Principal, flow: { flowId: string; clientId: string }) {
-    await p.audit.record(actor, "CancelFlow", { client_id: flow.clientId, flow_id: flow.flowId });
-  }
-
-  return { dispatch, agentConnected, cancel, finalize };
+  return { dispatch, sendCancel, agentConnected, cancel, finalize };
 }

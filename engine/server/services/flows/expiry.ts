@@ -5,14 +5,15 @@
 // - WAITING for a client that is not connected, past created + the waiting period (default 7
 //   days; Velociraptor keeps them queued without limit) → TIMEOUT.
 // Nothing expires during the first grace period after the server starts, so agents can
-// reconnect and report first. Each expiry is one transaction: state, a log line and exactly one
-// System.Flow.Completion, on the same write lane as ingest (late data is then dropped, logged).
+// reconnect and report first. Each expiry is one transaction that locks the flows' rows (in id
+// order, as ingest does): state, a log line and exactly one System.Flow.Completion; data that
+// arrives for them afterwards is dropped as late, and logged. One process runs the periodic
+// check, under the lease `flow-expiry`.
 import { setInterval } from "node:timers/promises";
-import { queries, type FlowRecord } from "../../../../drizzle";
-import type { AgentConnections, EventsService, ServiceDeps } from "../types";
+import { queries, type FlowRecord } from "@/drizzle";
+import { FLOW_COMPLETION_QUEUE, type AgentPresence, type Journal, type LiveTopics, type ServiceDeps } from "@/engine/server/contracts";
 import { completionEvent } from "../../mappers/flows";
 import { toFlowSummary } from "./mappers";
-import type { WriteLock } from "./write-lock";
 
 export interface FlowExpiryOptions {
   /** Added to a running flow's own time budget before the server gives up on it (default 5 min). */
@@ -29,11 +30,10 @@ const BATCH = 1000;
 export function startExpiry(
   deps: ServiceDeps,
   p: {
-    agents: Pick<AgentConnections, "isConnected" | "send">;
-    events: EventsService;
-    lock: WriteLock;
-    changed(clientId: string, flowId: string): void;
-    completed(flows: FlowRecord[]): void;
+    presence: Pick<AgentPresence, "online">;
+    journal: Pick<Journal, "appendFor">;
+    live: Pick<LiveTopics, "flowChanged">;
+    sendCancel(clientId: string, flowId: string, reason: string): Promise<boolean>;
     options?: FlowExpiryOptions;
   },
 ) {
@@ -49,25 +49,21 @@ export function startExpiry(
 
   /** Ends one batch of overdue flows (ids after `after`); returns those found and those ended. */
   async function expireBatch(after: string): Promise<{ found: queries.OverdueFlow[]; ended: FlowRecord[] }> {
-    return p.lock(async () => {
-      const now = deps.clock.now();
-      const found = await queries.listOverdueFlows(db, { now, graceMs, waitingMs, notBefore, limit: BATCH, after });
-      // A waiting flow of a connected client is queued on its agent: not overdue.
-      const due = found.filter((f) => f.state === "RUNNING" || !p.agents.isConnected(f.clientId));
-      if (!due.length) return { found, ended: [] };
-      let ended: FlowRecord[] = [];
-      const stored = await queries.inTransaction(db, async (tx) => {
-        ended = await queries.expireFlows(tx, { flows: due.map((f) => ({ flowId: f.flowId, state: f.state, status: reason(f) })), at: now });
-        if (!ended.length) return [];
-        const sources = await queries.getFlowSources(tx, ended.map((f) => f.flowId));
-        return queries.insertEvents(
-          tx,
-          ended.map((f) => ({ queue: "System.Flow.Completion", at: now, clientId: f.clientId, payload: completionEvent(toFlowSummary(f, sources), now) })),
-        );
-      });
-      p.events.notifyStored(stored.map((r) => ({ id: r.id, queue: r.queue, at: r.at, clientId: r.clientId, payload: r.payload })));
-      return { found, ended };
+    const now = deps.clock.now();
+    const found = await queries.listOverdueFlows(db, { now, graceMs, waitingMs, notBefore, limit: BATCH, after });
+    // A waiting flow of a connected client (to any process) is queued on its agent: not overdue.
+    const online = await p.presence.online([...new Set(found.filter((f) => f.state === "WAITING").map((f) => f.clientId))]);
+    const due = found.filter((f) => f.state === "RUNNING" || !online.has(f.clientId));
+    if (!due.length) return { found, ended: [] };
+    const ended = await queries.inTransaction(db, async (tx) => {
+      await queries.lockFlowRows(tx, due.map((f) => f.flowId).sort());
+      const moved = await queries.expireFlows(tx, { flows: due.map((f) => ({ flowId: f.flowId, state: f.state, status: reason(f) })), at: now });
+      if (!moved.length) return moved;
+      const sources = await queries.getFlowSources(tx, moved.map((f) => f.flowId));
+      await p.journal.appendFor(FLOW_COMPLETION_QUEUE, moved.map((f) => ({ clientId: f.clientId, row: completionEvent(toFlowSummary(f, sources), now) })), { tx });
+      return moved;
     });
+    return { found, ended };
   }
 
   /** Ends every overdue flow now; returns the flows it ended. */
@@ -78,17 +74,16 @@ export function startExpiry(
       for (const f of ended) {
         deps.log.warn("flow expired on the server", { clientId: f.clientId, flowId: f.flowId, reason: f.status });
         // An agent that is connected but never finished it is told to stop.
-        p.agents.send(f.clientId, { type: "cancel", flowId: f.flowId, reason: "the server ended this collection (timeout)" });
-        p.changed(f.clientId, f.flowId);
+        await p.sendCancel(f.clientId, f.flowId, "the server ended this collection (timeout)").catch(() => false);
+        p.live.flowChanged(f.clientId, f.flowId);
       }
-      if (ended.length) p.completed(ended);
       all.push(...ended);
       if (found.length < BATCH) return all;
       after = found[found.length - 1]!.flowId;
     }
   }
 
-  /** The periodic check; ends when the signal aborts. */
+  /** The periodic check (run it under the lease); ends when the signal aborts. */
   async function run(signal: AbortSignal): Promise<void> {
     try {
       for await (const _ of setInterval(p.options?.intervalMs ?? DEFAULT_EXPIRY.intervalMs, undefined, { signal })) {

@@ -1,18 +1,20 @@
-// The single writer of agent data. Gateway connections hand messages to receive(); one loop
-// takes everything queued (up to a batch limit), drops what is already stored (seq at or below
-// the client's acknowledged seq), writes the rest in one transaction together with the new
-// acknowledged seqs and the System.Flow.Completion events of flows that became final, then
-// resolves each message's promise (the gateway acks it). A message is therefore stored exactly
-// once however often the agent resends it, and a completion is published only after the flow's
-// results are stored.
-import { queries, type FlowRecord } from "../../../../drizzle";
-import type { FlowMessage } from "../../../protocol";
-import type { EventRow, EventsService, ServiceDeps } from "../types";
+// The writer of agent data on this process. Gateway connections hand messages to receive(); one
+// loop takes everything queued (up to a batch limit) and stores it in one transaction: it locks
+// the batch's client rows and then its flow rows (in id order, as every writer does), drops what
+// is already stored (seq at or below the client's acknowledged seq, read under that lock), writes
+// the rest together with the new acknowledged seqs and the System.Flow.Completion events of
+// flows that became final, then resolves each message's promise (the gateway acks it). So a
+// message is stored exactly once however often, and to however many processes, the agent
+// resends it; data for a flow another process ended is seen as late and dropped; and a
+// completion is recorded only with the flow's results. A deadlock or serialization failure
+// (two processes' writers) retries the batch.
+import { queries, type Db, type FlowRecord } from "@/drizzle";
+import type { FlowMessage } from "@/engine/protocol";
+import { FLOW_COMPLETION_QUEUE, type Journal, type LiveTopics, type ServiceDeps } from "@/engine/server/contracts";
 import { completionEvent } from "../../mappers/flows";
 import { toFlowSummary } from "./mappers";
 import { readRequest } from "./request";
 import type { UploadStore } from "./uploads";
-import type { WriteLock } from "./write-lock";
 
 const MAX_BATCH_MESSAGES = 5000;
 /** How long the writer lets messages gather before a batch that is not full (fewer, larger transactions). */
@@ -21,6 +23,14 @@ const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 const MAX_LOGS_PER_FLOW = 100_000;
 const FINAL = new Set(["FINISHED", "ERROR", "CANCELLED", "TIMEOUT"]);
 const FINAL_OF = { finished: "FINISHED", error: "ERROR", timeout: "TIMEOUT", cancelled: "CANCELLED" } as const;
+const RETRIES = 3;
+/** PostgreSQL's deadlock_detected and serialization_failure. */
+const RETRYABLE = new Set(["40P01", "40001"]);
+
+function isRetryable(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return RETRYABLE.has(e?.code ?? "") || RETRYABLE.has(e?.cause?.code ?? "");
+}
 
 interface Item {
   clientId: string;
@@ -30,14 +40,7 @@ interface Item {
   reject(err: Error): void;
 }
 
-export interface IngestHooks {
-  /** A flow changed (rows, state): for live UI updates. */
-  changed(clientId: string, flowId: string): void;
-  /** Flows that reached a final state, after commit (interrogation reads its results then). */
-  completed(flows: FlowRecord[]): void;
-}
-
-export function startIngest(deps: ServiceDeps, p: { events: EventsService; uploads: UploadStore; hooks: IngestHooks; lock: WriteLock }) {
+export function startIngest(deps: ServiceDeps, p: { journal: Pick<Journal, "appendFor">; uploads: UploadStore; live: Pick<LiveTopics, "flowChanged"> }) {
   const { db } = deps.database;
   let queue: Item[] = [];
   let running: Promise<void> | undefined;
@@ -72,53 +75,57 @@ export function startIngest(deps: ServiceDeps, p: { events: EventsService; uploa
   }
 
   async function writeBatch(items: Item[]) {
-    // Stored on the flows' write lane: no other writer ends a flow between the state read
-    // below and this batch's commit.
-    const { fresh, stored, finalized } = await p.lock(() => storeBatch(items));
+    let fresh: Item[] = [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        fresh = await storeBatch(items);
+        break;
+      } catch (err) {
+        if (attempt >= RETRIES || !isRetryable(err)) throw err;
+        deps.log.warn("agent data batch conflicted with another writer; retrying", { attempt, error: (err as Error).message });
+      }
+    }
     for (const it of items) it.resolve(it.message.seq);
-    p.events.notifyStored(stored);
-    if (finalized.length) p.hooks.completed(finalized);
     const touched = new Set<string>();
     for (const it of fresh) {
       const key = `${it.clientId} ${it.message.flowId}`;
       if (!touched.has(key)) {
         touched.add(key);
-        p.hooks.changed(it.clientId, it.message.flowId);
+        p.live.flowChanged(it.clientId, it.message.flowId);
       }
     }
   }
 
-  async function storeBatch(items: Item[]): Promise<{ fresh: Item[]; stored: EventRow[]; finalized: FlowRecord[] }> {
-    const acked = await queries.getAckedSeqs(db, [...new Set(items.map((i) => i.clientId))]);
-    const fresh: Item[] = [];
-    for (const it of items) {
-      const a = acked.get(it.clientId);
-      if (a === undefined || it.message.seq <= a) continue;
-      acked.set(it.clientId, it.message.seq);
-      fresh.push(it);
-    }
-    const { flows, sourceRows } = await queries.getFlowsForIngest(db, [...new Set(fresh.map((i) => i.message.flowId))]);
-    const b = await buildBatch(fresh, flows, sourceRows);
-    b.acks = [...new Set(fresh.map((i) => i.clientId))].map((clientId) => ({ clientId, seq: acked.get(clientId)! }));
-    let stored: EventRow[] = [];
-    let finalized: FlowRecord[] = [];
-    await queries.inTransaction(db, async (tx) => {
-      finalized = await queries.writeIngestBatch(tx, b);
+  /** Stores a batch in one transaction; returns the messages that were new. */
+  function storeBatch(items: Item[]): Promise<Item[]> {
+    return queries.inTransaction(db, async (tx) => {
+      const clientIds = [...new Set(items.map((i) => i.clientId))].sort();
+      await queries.lockClientRows(tx, clientIds);
+      const acked = await queries.getAckedSeqs(tx, clientIds);
+      const fresh: Item[] = [];
+      for (const it of items) {
+        const a = acked.get(it.clientId);
+        if (a === undefined || it.message.seq <= a) continue;
+        acked.set(it.clientId, it.message.seq);
+        fresh.push(it);
+      }
+      const flowIds = [...new Set(fresh.map((i) => i.message.flowId))].sort();
+      await queries.lockFlowRows(tx, flowIds);
+      const { flows, sourceRows } = await queries.getFlowsForIngest(tx, flowIds);
+      const b = await buildBatch(tx, fresh, flows, sourceRows);
+      b.acks = [...new Set(fresh.map((i) => i.clientId))].map((clientId) => ({ clientId, seq: acked.get(clientId)! }));
+      const finalized = await queries.writeIngestBatch(tx, b);
       if (finalized.length) {
         const sources = await queries.getFlowSources(tx, finalized.map((f) => f.flowId));
         const at = deps.clock.now();
-        const rows = await queries.insertEvents(
-          tx,
-          finalized.map((f) => ({ queue: "System.Flow.Completion", at, clientId: f.clientId, payload: completionEvent(toFlowSummary(f, sources), at) })),
-        );
-        stored = rows.map((r) => ({ id: r.id, queue: r.queue, at: r.at, clientId: r.clientId, payload: r.payload }));
+        await p.journal.appendFor(FLOW_COMPLETION_QUEUE, finalized.map((f) => ({ clientId: f.clientId, row: completionEvent(toFlowSummary(f, sources), at) })), { tx });
       }
+      return fresh;
     });
-    return { fresh, stored, finalized };
   }
 
-  async function buildBatch(items: Item[], flows: Map<string, FlowRecord>, sourceRows: Map<string, { rows: number; columns: string[] }>): Promise<queries.IngestBatch> {
-    const b: queries.IngestBatch = { rows: [], logs: [], sources: [], flows: [], uploads: [], finals: [], acks: [] };
+  async function buildBatch(tx: Db, items: Item[], flows: Map<string, FlowRecord>, sourceRows: Map<string, { rows: number; columns: string[] }>): Promise<queries.IngestBatch> {
+    const b: queries.IngestBatch = { rows: [], logs: [], sources: [], flows: [], uploads: [], finals: [], acks: [], at: deps.clock.now().toISOString() };
     const now = deps.clock.now().toISOString();
     const flowAgg = new Map<string, queries.IngestFlow>();
     const sourceAgg = new Map<string, queries.IngestSource>();
@@ -197,11 +204,11 @@ export function startIngest(deps: ServiceDeps, p: { events: EventsService; uploa
             deps.log.warn("upload over the flow's limit; dropped", { clientId, flowId: m.flowId, name: m.name });
             break;
           }
-          await p.uploads.writePiece(m.flowId, m.uploadId, m.offset, data);
+          await p.uploads.writePiece(tx, m.flowId, m.uploadId, m.offset, data);
           if (m.eof) {
             try {
-              const { storedPath } = await p.uploads.finish(m.flowId, m.uploadId, m.eof);
-              b.uploads.push({ flowId: m.flowId, uploadId: m.uploadId, name: m.name, size: m.eof.size, sha256: m.eof.sha256, storedPath, artifact: m.artifact ?? "" });
+              await p.uploads.finish(tx, m.flowId, m.uploadId, m.eof);
+              b.uploads.push({ flowId: m.flowId, uploadId: m.uploadId, name: m.name, size: m.eof.size, sha256: m.eof.sha256, storedPath: "", artifact: m.artifact ?? "" });
               agg.addUploadFiles++;
               agg.addUploadBytes += m.eof.size;
             } catch (err) {

@@ -1,6 +1,6 @@
 // Stored flows to the FlowSummary the flows service hands out.
-import type { FlowRecord, FlowSourceRecord } from "../../../../drizzle";
-import type { FlowState, FlowSummary } from "../types";
+import type { FlowRecord, FlowSourceRecord } from "@/drizzle";
+import type { FlowState, FlowSummary } from "@/engine/server/contracts";
 import { readRequest } from "./request";
 
 export function toFlowSummary(f: FlowRecord, sources: FlowSourceRecord[]): FlowSummary {

@@ -1,8 +1,8 @@
 // Reading flows back: lists, one flow, result pages (columns in the agent's order), logs,
 // uploads and the stored file of an upload.
-import { NotFoundError, queries } from "../../../../drizzle";
-import { parseClientId, parseFlowId } from "../../../protocol";
-import { requirePermission, ServiceError, type FlowSummary, type Principal, type ServiceDeps } from "../types";
+import { NotFoundError, queries, type Db } from "@/drizzle";
+import { parseClientId, parseFlowId } from "@/engine/protocol";
+import { requirePermission, ServiceError, type FlowSummary, type Principal, type ServiceDeps } from "@/engine/server/contracts";
 import { toFlowSummary } from "./mappers";
 import type { UploadStore } from "./uploads";
 
@@ -19,11 +19,11 @@ const clamp = (v: number | undefined, def: number, max: number) => Math.min(Math
 export function startFlowReads(deps: ServiceDeps, uploads: UploadStore) {
   const { db } = deps.database;
 
-  async function load(clientId: string, flowId: string): Promise<FlowSummary> {
+  async function load(clientId: string, flowId: string, tx: Db = db): Promise<FlowSummary> {
     const k = ids(clientId, flowId);
     try {
-      const f = await queries.getFlow(db, k.clientId, k.flowId);
-      return toFlowSummary(f, await queries.getFlowSources(db, [f.flowId]));
+      const f = await queries.getFlow(tx, k.clientId, k.flowId);
+      return toFlowSummary(f, await queries.getFlowSources(tx, [f.flowId]));
     } catch (err) {
       if (err instanceof NotFoundError) throw new ServiceError("not_found", err.message);
       throw err;
@@ -47,13 +47,19 @@ export function startFlowReads(deps: ServiceDeps, uploads: UploadStore) {
       return load(clientId, flowId);
     },
 
-    async results(actor: Principal, p: { clientId: string; flowId: string; artifact: string; offset?: number; limit?: number }) {
+    async results(actor: Principal, p: { clientId: string; flowId: string; artifact: string; offset?: number; limit?: number; tx?: Db }) {
       requirePermission(actor, "READ_RESULTS");
-      const flow = await load(p.clientId, p.flowId);
+      const tx = p.tx ?? db;
+      const flow = await load(p.clientId, p.flowId, tx);
       const source = flow.sources.find((s) => s.artifact === p.artifact) ?? flow.sources.find((s) => s.artifact.startsWith(`${p.artifact}/`) && flow.sources.filter((x) => x.artifact.startsWith(`${p.artifact}/`)).length === 1);
       if (!source) return { columns: [], rows: [], total: 0 };
-      const rows = await queries.readFlowResults(db, { flowId: flow.flowId, artifact: source.artifact, offset: Math.max(Math.trunc(p.offset ?? 0), 0), limit: clamp(p.limit, 100, 10_000) });
+      const rows = await queries.readFlowResults(tx, { flowId: flow.flowId, artifact: source.artifact, offset: Math.max(Math.trunc(p.offset ?? 0), 0), limit: clamp(p.limit, 100, 10_000) });
       return { columns: source.columns, rows, total: source.totalRows };
+    },
+
+    async firstRows(actor: Principal, wanted: Array<{ flowId: string; artifact: string }>, opts: { tx?: Db } = {}) {
+      requirePermission(actor, "READ_RESULTS");
+      return queries.readFirstRows(opts.tx ?? db, wanted);
     },
 
     async logs(actor: Principal, p: { clientId: string; flowId: string; offset?: number; limit?: number }) {
@@ -74,7 +80,7 @@ export function startFlowReads(deps: ServiceDeps, uploads: UploadStore) {
       const flow = await load(p.clientId, p.flowId);
       try {
         const u = await queries.getFlowUpload(db, flow.flowId, String(p.uploadId));
-        return { path: uploads.absolute(u.storedPath), name: u.name, size: Number(u.size), sha256: u.sha256 };
+        return { name: u.name, size: Number(u.size), sha256: u.sha256, body: uploads.read(db, u) };
       } catch (err) {
         if (err instanceof NotFoundError) throw new ServiceError("not_found", err.message);
         throw err;

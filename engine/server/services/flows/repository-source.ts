@@ -2,9 +2,9 @@
 // `export`/`imports` prelude prepended to every source and precondition (as Velociraptor
 // compiles them), and parameter values converted to their declared types on the server, then
 // sent to the agent as JSON.
-import { preludeOf, resolveParameters, type Artifact } from "../../../artifacts";
-import { toJsonValue } from "../../../vql";
-import type { ArtifactDefinition, ArtifactsService, ArtifactSource } from "../types";
+import { preludeOf, resolveParameters, type Artifact } from "@/engine/artifacts";
+import { toJsonValue } from "@/engine/vql";
+import type { ArtifactDefinition, ArtifactsService, ArtifactSource } from "@/engine/server/contracts";
 
 function toDefinition(a: Artifact, repo: Pick<ArtifactsService, "get">): ArtifactDefinition {
   const prelude = preludeOf(a, (i) => repo.get(i, { exact: true }));
@@ -22,23 +22,20 @@ function toDefinition(a: Artifact, repo: Pick<ArtifactsService, "get">): Artifac
   };
 }
 
-export function repositorySource(repo: () => Pick<ArtifactsService, "get" | "all"> | undefined): ArtifactSource {
+export function repositorySource(r: Pick<ArtifactsService, "get" | "all">): ArtifactSource {
   return {
     get(name) {
-      const r = repo();
-      const a = r?.get(name);
-      return a && r ? toDefinition(a, r) : undefined;
+      const a = r.get(name);
+      return a ? toDefinition(a, r) : undefined;
     },
     list() {
-      const r = repo();
-      if (!r) return [];
       return r
         .all()
         .filter((a) => a.type === "CLIENT")
         .map((a) => toDefinition(a, r));
     },
     resolveParameters(name, given) {
-      const a = repo()?.get(name);
+      const a = r.get(name);
       if (!a) return { ok: false, error: `no artifact named ${name}` };
       const resolved = resolveParameters(a, given);
       if (!resolved.ok) return resolved;

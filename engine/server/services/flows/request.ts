@@ -1,6 +1,6 @@
 // The request stored with a flow: what was asked (artifacts, parameters, limits) and the
 // compiled sources sent to the agent, so a flow resent after a restart runs the same VQL.
-import type { CollectMessage } from "../../../protocol";
+import type { CollectMessage } from "@/engine/protocol";
 
 export interface StoredRequest {
   artifacts: string[];

@@ -1,73 +1,73 @@
-// Builds the flows service: collect, dispatch, the single ingest writer, reads, cancel.
-import { queries, type FlowRecord } from "../../../../drizzle";
-import { requirePermission, type AgentConnections, type ArtifactSource, type AuditService, type EventsService, type FlowsService, type Principal, type ServiceDeps } from "../types";
+// Builds the flows service: collect, dispatch (here or through the process holding the agent),
+// the ingest writer, reads, cancel, and server-side expiry (one process at a time, under the
+// lease `flow-expiry`). The gateway's entry points are returned apart, as `ingress`.
+import { queries } from "@/drizzle";
+import {
+  requirePermission,
+  type AgentIngress,
+  type AgentPresence,
+  type ArtifactSource,
+  type AuditService,
+  type ClientsService,
+  type FlowsService,
+  type Journal,
+  type Leases,
+  type LiveTopics,
+  type ServiceDeps,
+} from "@/engine/server/contracts";
 import { startCollect } from "./collect";
 import { startDispatch } from "./dispatch";
+import { startExpiry, type FlowExpiryOptions } from "./expiry";
 import { startIngest } from "./ingest";
 import { startFlowReads } from "./read";
+import { followScheduled } from "./scheduled";
 import { createUploadStore } from "./uploads";
-import { startExpiry, type FlowExpiryOptions } from "./expiry";
-import { createWriteLock } from "./write-lock";
 
-export interface FlowsOptions {
-  agents: AgentConnections;
-  events: EventsService;
+export interface FlowsDeps extends ServiceDeps {
   audit: AuditService;
-  /** Artifact definitions (the repository, once wired; tests pass their own). */
-  artifacts?: () => ArtifactSource | undefined;
-  /** A flow changed: live updates for browsers. */
-  onChange?(clientId: string, flowId: string): void;
-  /** Client ids matching a search (the clients service's syntax), for collectMany({search}). */
-  searchClientIds(actor: Principal, search: string): Promise<string[]>;
-  /** Server-side deadlines (expiry.ts); the periodic check runs until `signal` aborts. */
+  journal: Pick<Journal, "appendFor" | "subscribe">;
+  presence: Pick<AgentPresence, "sendLocal" | "online" | "isLocal">;
+  leases: Leases;
+  /** Artifact definitions: the repository's CLIENT artifacts (tests pass their own). */
+  artifacts: ArtifactSource;
+  /** For collectMany({search}). */
+  clients: Pick<ClientsService, "searchIds">;
+  live: Pick<LiveTopics, "flowChanged">;
   expiry?: FlowExpiryOptions;
-  signal?: AbortSignal;
 }
 
-export function startFlows(deps: ServiceDeps, o: FlowsOptions): FlowsService & { onCompleted(listener: (flows: FlowRecord[]) => void): () => void } {
+export interface StartedFlows extends FlowsService {
+  ingress: Pick<AgentIngress, "agentConnected" | "receive">;
+}
+
+export function startFlows(deps: FlowsDeps, signal: AbortSignal): StartedFlows {
   const uploads = createUploadStore(deps.config.dataDir);
-  const listeners = new Set<(flows: FlowRecord[]) => void>();
-  const changed = (clientId: string, flowId: string) => o.onChange?.(clientId, flowId);
-  const completed = (flows: FlowRecord[]) => {
-    for (const l of listeners) {
-      try {
-        l(flows);
-      } catch (err) {
-        deps.log.error("flow completion listener failed", { error: (err as Error).message });
-      }
-    }
-  };
-  const lock = createWriteLock();
-  const dispatch = startDispatch(deps, { agents: o.agents, events: o.events, audit: o.audit, lock, changed, completed });
+  const changed = (clientId: string, flowId: string) => deps.live.flowChanged(clientId, flowId);
+  const dispatch = startDispatch(deps);
   const reads = startFlowReads(deps, uploads);
-  const ingest = startIngest(deps, { events: o.events, uploads, hooks: { changed, completed }, lock });
-  const expiry = startExpiry(deps, { agents: o.agents, events: o.events, lock, changed, completed, options: o.expiry });
-  if (o.signal) void expiry.run(o.signal).catch((err) => deps.log.error("flow expiry stopped", { error: (err as Error).message }));
-  const collect = startCollect(deps, {
-    get artifacts() {
-      return o.artifacts?.();
-    },
-    dispatch: dispatch.dispatch,
-    changed,
-  });
+  const ingest = startIngest(deps, { journal: deps.journal, uploads, live: deps.live });
+  const expiry = startExpiry(deps, { presence: deps.presence, journal: deps.journal, live: deps.live, sendCancel: dispatch.sendCancel, options: deps.expiry });
+  void deps.leases.hold("flow-expiry", (s) => expiry.run(s), signal).catch(() => {});
+  followScheduled(deps, signal);
+  const collect = startCollect(deps, { artifacts: deps.artifacts, dispatch: dispatch.dispatch, changed });
 
   return {
     async collect(actor, request) {
       const flow = await collect.collect(actor, request);
-      await o.audit.record(actor, "ScheduleFlow", { client_id: flow.clientId, flow_id: flow.flowId, artifacts: request.artifacts });
+      await deps.audit.record(actor, "ScheduleFlow", { client_id: flow.clientId, flow_id: flow.flowId, artifacts: request.artifacts });
       return reads.load(flow.clientId, flow.flowId);
     },
     async collectMany(actor, request) {
       requirePermission(actor, "COLLECT_CLIENT");
       let ids = request.clientIds ?? [];
-      if (request.search !== undefined) ids = await o.searchClientIds(actor, request.search);
+      if (request.search !== undefined) ids = await deps.clients.searchIds(actor, request.search);
       const flows = await collect.collectMany(actor, { ...request, clientIds: ids });
-      await o.audit.record(actor, "ScheduleFlow", { clients: flows.length, client_ids: flows.slice(0, 100).map((f) => f.clientId), artifacts: request.artifacts });
+      await deps.audit.record(actor, "ScheduleFlow", { clients: flows.length, client_ids: flows.slice(0, 100).map((f) => f.clientId), artifacts: request.artifacts });
       return flows.map((f) => ({ clientId: f.clientId, flowId: f.flowId }));
     },
     async collectable(actor) {
       requirePermission(actor, "READ_RESULTS");
-      const list = (await o.artifacts?.()?.list?.()) ?? [];
+      const list = await deps.artifacts.list();
       return list.filter((d) => (d.type || "CLIENT").toUpperCase() === "CLIENT").sort((a, b) => a.name.localeCompare(b.name));
     },
     async summary(actor, p) {
@@ -77,6 +77,7 @@ export function startFlows(deps: ServiceDeps, o: FlowsOptions): FlowsService & {
     list: reads.list,
     get: reads.get,
     results: reads.results,
+    firstRows: reads.firstRows,
     logs: reads.logs,
     uploads: reads.uploads,
     uploadFile: reads.uploadFile,
@@ -84,15 +85,13 @@ export function startFlows(deps: ServiceDeps, o: FlowsOptions): FlowsService & {
       await dispatch.cancel(actor, clientId, flowId, reads.load);
       return reads.load(clientId, flowId);
     },
-    agentConnected: dispatch.agentConnected,
-    receive: (clientId, message) => ingest.receive(clientId, message, approxBytes(message)),
     drain: ingest.drain,
     async expireOverdue() {
       return (await expiry.expireOverdue()).length;
     },
-    onCompleted(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+    ingress: {
+      agentConnected: dispatch.agentConnected,
+      receive: (clientId, message) => ingest.receive(clientId, message, approxBytes(message)),
     },
   };
 }
@@ -102,4 +101,3 @@ function approxBytes(m: { type: string } & Record<string, unknown>): number {
   if (m.type === "rows") return (m.rows as unknown[]).length * 200;
   return 200;
 }
-

@@ -1,8 +1,8 @@
 // Who may read and edit a notebook: readers (READ_RESULTS) of notebooks they created, were added
 // to, or that are public; editors additionally hold NOTEBOOK_EDITOR. The same rule for everyone,
 // administrators included, as in Velociraptor.
-import { queries, type NotebookRecord } from "../../../../drizzle";
-import { ServiceError, type Principal } from "../types";
+import { queries, type NotebookRecord } from "@/drizzle";
+import { ServiceError, type Principal } from "@/engine/server/contracts";
 import type { NotebooksDeps } from "./deps";
 import { isNotebookId } from "./ids";
 

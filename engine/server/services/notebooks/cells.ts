@@ -1,18 +1,19 @@
 // Cell operations: add, move, delete, save (a new version), run (a new version queued for the
 // workers), cancel, and undo/redo (re-point the current version; nothing is recomputed).
 // Each change is published to the notebook's viewers and mirrored into the live document.
-import { queries, type NotebookRecord } from "../../../../drizzle";
-import { ServiceError, type Principal } from "../types";
+import { queries, type NotebookRecord } from "@/drizzle";
+import { ServiceError, type NodeId, type Principal } from "@/engine/server/contracts";
 import { loadForEdit, orNotFound } from "./access";
 import type { Collab } from "./collab";
 import type { NotebookOptions, NotebooksDeps } from "./deps";
 import { publish } from "./events";
-import { isCellId, newId } from "./ids";
-import type { CellType, CellView, NotebookParameter, NotebookSettings } from "./model";
+import { isCellId } from "./ids";
+import type { CellType, CellView, NotebookParameter, NotebookSettings } from "@/engine/server/contracts/notebooks";
 import type { RunQueue } from "./run-queue";
 import { cellView } from "./views";
 
 const MAX_INPUT = 1024 * 1024;
+const CANCEL_WAIT_MS = 10_000;
 
 function cleanType(t: unknown, fallback: CellType): CellType {
   if (t === undefined || t === null) return fallback;
@@ -50,6 +51,25 @@ export function cellEnv(nb: NotebookRecord, cellId: string): Record<string, unkn
 export function startCellOps(deps: NotebooksDeps, opts: NotebookOptions, collab: Collab, queue: RunQueue) {
   const db = deps.database.db;
 
+  /** Asks the live process that owns a run to cancel it; false when that process is gone. */
+  function cancelElsewhere(v: { cellId: string; status: string; runOwner: string | null }): boolean {
+    if (v.status !== "queued" && v.status !== "running") return true;
+    if (!v.runOwner || v.runOwner === deps.node.nodeId || !deps.node.isLive(v.runOwner)) return false;
+    deps.bus.send(v.runOwner as NodeId, "notebook-cancel", { cellId: v.cellId });
+    return true;
+  }
+
+  /** Waits until a version's run has ended (any final status). */
+  async function settled(versionId: number, ms: number): Promise<boolean> {
+    const t0 = Date.now();
+    while (Date.now() - t0 < ms) {
+      const v = await queries.getVersionById(db, versionId);
+      if (v.status !== "queued" && v.status !== "running") return true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+  }
+
   async function cellIn(id: string, cellId: string) {
     if (!isCellId(cellId)) throw new ServiceError("not_found", `no cell ${cellId}`);
     const c = await orNotFound(queries.getCellWithCurrent(db, cellId));
@@ -84,7 +104,7 @@ export function startCellOps(deps: NotebooksDeps, opts: NotebookOptions, collab:
       await loadForEdit(deps, actor, id);
       const type = cleanType(p.type, "vql");
       const now = deps.clock.now();
-      const cellId = newId("NC.", now);
+      const cellId = deps.ids.cellId();
       const created = await queries.createCell(db, { id: cellId, notebookId: id, type, input: cleanInput(p.input), createdBy: actor.username, at: now, position: p.position });
       await collab.setText(id, cellId, created.version.input, created.version.seq);
       const nb = await queries.getNotebookById(db, id);
@@ -124,8 +144,10 @@ export function startCellOps(deps: NotebooksDeps, opts: NotebookOptions, collab:
       const type = cleanType(p.type, current.version.type as CellType);
       if (type === "vql" && !actor.permissions.has("ANY_QUERY")) throw new ServiceError("forbidden", "running VQL needs the ANY_QUERY permission");
       if (queue.isBusy(cellId)) await queue.cancel(cellId);
+      else cancelElsewhere(current.version);
       const next = await newVersion(actor, id, cellId, { ...p, type }, (t) => (t === "markdown" ? "done" : "queued"));
       if (type === "vql") {
+        await queries.updateVersionRun(db, next.version.id, { runOwner: deps.node.nodeId });
         const settings = nb.settings as NotebookSettings;
         queue.enqueue(
           {
@@ -147,8 +169,16 @@ export function startCellOps(deps: NotebooksDeps, opts: NotebookOptions, collab:
 
     async cancelCell(actor: Principal, id: string, cellId: string) {
       await loadForEdit(deps, actor, id);
-      await cellIn(id, cellId);
-      if (!(await queue.cancel(cellId))) throw new ServiceError("conflict", "this cell is not running");
+      const c = await cellIn(id, cellId);
+      if (!(await queue.cancel(cellId))) {
+        // Not running here: on the process that owns the run, if it is alive.
+        if (c.version.status !== "queued" && c.version.status !== "running") throw new ServiceError("conflict", "this cell is not running");
+        if (!cancelElsewhere(c.version)) {
+          await queries.markInterruptedRuns(db, deps.clock.now(), deps.node.liveNodeIds());
+          throw new ServiceError("conflict", "the process that ran this cell is gone; the run is marked interrupted");
+        }
+        if (!(await settled(c.version.id, CANCEL_WAIT_MS))) throw new ServiceError("conflict", "the process running this cell did not confirm the cancel in time");
+      }
       await deps.audit.record(actor, "notebook_cancel", { notebook: id, cell: cellId });
     },
 

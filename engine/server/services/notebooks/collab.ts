@@ -2,14 +2,26 @@
 // Hocuspocus on /api/ws/collab. The document holds a map `inputs` (cell id -> Y.Text) and a map
 // `versions` (cell id -> the version its text was last set from). Only the server creates or
 // replaces texts (on load, cell creation, undo/redo), so two browsers never race to create one.
-// Persisted to the database (debounced, and on shutdown) so nothing typed is lost on restart.
-// Readers connect read-only; users without access are refused.
+// Persisted to the database (debounced, and on shutdown) so nothing typed is lost on restart;
+// a store merges with what is stored (CRDT merge), so processes storing one document never
+// lose each other's edits. Readers connect read-only; users without access are refused.
+// Several processes: every document update and awareness change (cursors, presence) made on
+// one process is relayed over the cluster bus to the others that have the document open, with
+// the origin Hocuspocus uses for updates from another instance ({source: "redis"}), so it is not
+// relayed back. A process opening a document does so under a database lock on it: stored
+// state, then what the processes that have it open add (asked over the bus), then the texts of
+// cells that have none yet, stored before the lock is released, so two processes never create
+// two different texts for one cell (Yjs would keep one, and an editor bound to the other would
+// lose its edits). For the same reason server-side edits go through a document opened here
+// whenever other processes are alive.
 import type { IncomingMessage } from "node:http";
+import { randomBytes } from "node:crypto";
 import { Hocuspocus, type Document } from "@hocuspocus/server";
+import { applyAwarenessUpdate, encodeAwarenessUpdate } from "y-protocols/awareness";
 import * as Y from "yjs";
-import { queries } from "../../../../drizzle";
-import type { WsRoute } from "../../ws/router";
-import type { Principal } from "../types";
+import { queries } from "@/drizzle";
+import type { WsRoute } from "@/engine/server/contracts";
+import type { Principal } from "@/engine/server/contracts";
 import { canEdit, canRead } from "./access";
 import type { NotebooksDeps } from "./deps";
 import { isNotebookId } from "./ids";
@@ -57,12 +69,23 @@ function reconcile(doc: Y.Doc, cells: { id: string; input: string; version: numb
   });
 }
 
+const REMOTE = { source: "redis" } as const;
+const SYNC_WAIT_MS = 500;
+const b64 = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString("base64");
+const bytes = (s: unknown) => (typeof s === "string" ? new Uint8Array(Buffer.from(s, "base64")) : undefined);
+const isRemote = (origin: unknown) => typeof origin === "object" && origin !== null && (origin as { source?: unknown }).source === "redis";
+
 export function startCollab(deps: NotebooksDeps): Collab {
   const db = deps.database.db;
+  const { bus } = deps;
 
   async function store(name: string, doc: Y.Doc) {
     try {
-      await queries.saveCollabState(db, name, Y.encodeStateAsUpdate(doc), deps.clock.now());
+      await queries.inTransaction(db, async (tx) => {
+        const stored = await queries.loadCollabState(tx, name, { forUpdate: true });
+        const mine = Y.encodeStateAsUpdate(doc);
+        await queries.saveCollabState(tx, name, stored ? Y.mergeUpdates([stored, mine]) : mine, deps.clock.now());
+      });
     } catch (err) {
       // A deleted notebook has nothing to store; anything else is worth a log line.
       if (!/foreign key|violates/i.test((err as Error).message)) deps.log.error("collab store failed", { notebook: name, error: (err as Error).message });
@@ -81,15 +104,89 @@ export function startCollab(deps: NotebooksDeps): Collab {
       connectionConfig.readOnly = !canEdit(principal, nb);
     },
     async onLoadDocument({ document, documentName }) {
-      const state = await queries.loadCollabState(db, documentName);
-      if (state) Y.applyUpdate(document, state);
-      const cells = await queries.listCellsWithCurrent(db, documentName);
-      reconcile(document, cells.map((c) => ({ id: c.cell.id, input: c.version.input, version: c.version.seq })));
+      await queries.inTransaction(db, async (tx) => {
+        await queries.lockCollabDocument(tx, documentName);
+        const state = await queries.loadCollabState(tx, documentName);
+        if (state) Y.applyUpdate(document, state);
+        await syncFromPeers(documentName, document);
+        const cells = await queries.listCellsWithCurrent(tx, documentName);
+        reconcile(document, cells.map((c) => ({ id: c.cell.id, input: c.version.input, version: c.version.seq })));
+        const mine = Y.encodeStateAsUpdate(document);
+        await queries.saveCollabState(tx, documentName, state ? Y.mergeUpdates([state, mine]) : mine, deps.clock.now());
+      });
       return document;
     },
     async onStoreDocument({ document, documentName }) {
       await store(documentName, document);
     },
+    async onChange({ documentName, update, transactionOrigin }) {
+      if (!isRemote(transactionOrigin)) bus.broadcast("collab-update", { doc: documentName, update: b64(update) });
+    },
+    async onAwarenessUpdate({ documentName, awareness, added, updated, removed, transactionOrigin }) {
+      if (isRemote(transactionOrigin)) return;
+      const changed = [...added, ...updated, ...removed];
+      if (changed.length) bus.broadcast("collab-awareness", { doc: documentName, update: b64(encodeAwarenessUpdate(awareness, changed)) });
+    },
+  });
+
+  // Updates and cursors from the other processes, applied to the documents open here.
+  bus.on("collab-update", (m) => {
+    const { doc, update } = m as { doc?: string; update?: string };
+    const d = doc ? hocuspocus.documents.get(doc) : undefined;
+    const u = bytes(update);
+    if (d && u?.length) Y.applyUpdate(d, u, REMOTE);
+  });
+  bus.on("collab-awareness", (m) => {
+    const { doc, update } = m as { doc?: string; update?: string };
+    const d = doc ? hocuspocus.documents.get(doc) : undefined;
+    const u = bytes(update);
+    if (d && u?.length) applyAwarenessUpdate(d.awareness, u, REMOTE);
+  });
+  // A process opening a document asks every other live process for what it lacks, and waits
+  // for their answers (each answers, with or without the document open) or half a second.
+  const asking = new Map<string, { doc: Document; waiting: Set<string>; done(): void }>();
+  function syncFromPeers(name: string, doc: Document): Promise<void> {
+    const others = deps.node.liveNodeIds().filter((n) => n !== deps.node.nodeId);
+    if (!others.length) return Promise.resolve();
+    const req = randomBytes(8).toString("hex");
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => done(), SYNC_WAIT_MS);
+      const done = () => {
+        clearTimeout(timer);
+        asking.delete(req);
+        resolve();
+      };
+      asking.set(req, { doc, waiting: new Set(others), done });
+      bus.broadcast("collab-sync", { req, doc: name, sv: b64(Y.encodeStateVector(doc)) });
+    });
+  }
+  bus.on("collab-sync", (m, from) => {
+    const { req, doc, sv } = m as { req?: string; doc?: string; sv?: string };
+    const d = doc ? hocuspocus.documents.get(doc) : undefined;
+    const vector = bytes(sv);
+    if (!d || !vector || d.isLoading) return bus.send(from, "collab-sync-answer", { req, doc });
+    const states = [...d.awareness.getStates().keys()];
+    bus.send(from, "collab-sync-answer", { req, doc, update: b64(Y.encodeStateAsUpdate(d, vector)), sv: b64(Y.encodeStateVector(d)), awareness: states.length ? b64(encodeAwarenessUpdate(d.awareness, states)) : undefined });
+  });
+  bus.on("collab-sync-answer", (m, from) => {
+    const { req, doc, update, sv, awareness } = m as { req?: string; doc?: string; update?: string; sv?: string; awareness?: string };
+    const waiting = req ? asking.get(req) : undefined;
+    const d = waiting?.doc ?? (doc ? hocuspocus.documents.get(doc) : undefined);
+    if (waiting) {
+      waiting.waiting.delete(from);
+      if (!waiting.waiting.size) queueMicrotask(waiting.done);
+    }
+    if (!d) return;
+    const u = bytes(update);
+    if (u?.length) Y.applyUpdate(d, u, REMOTE);
+    const a = bytes(awareness);
+    if (a?.length) applyAwarenessUpdate(d.awareness, a, REMOTE);
+    const vector = bytes(sv);
+    if (vector) {
+      const back = Y.encodeStateAsUpdate(d, vector);
+      // An empty diff is two bytes; only send real content.
+      if (back.length > 2) bus.send(from, "collab-update", { doc, update: b64(back) });
+    }
   });
 
   function open(name: string): Document | undefined {
@@ -97,7 +194,9 @@ export function startCollab(deps: NotebooksDeps): Collab {
   }
 
   async function edit(name: string, fn: (doc: Y.Doc) => void) {
-    if (!open(name)) return;
+    // Alone, a document nobody has open is brought up to date when next opened (reconcile);
+    // with other processes alive one of them may have it open, so the edit is made here.
+    if (!open(name) && !deps.node.liveNodeIds().some((n) => n !== deps.node.nodeId)) return;
     const conn = await hocuspocus.openDirectConnection(name, {});
     try {
       await conn.transact(fn);

@@ -1,9 +1,8 @@
 // What the notebooks service is built from: the shared service deps, the audit log, the browser
-// hub, the VQL runner (engine.queries.run once wired), the artifact repository's save, and the
-// tunables with their defaults.
-import type { ArtifactOrigin } from "./model";
-import type { AuditService, Principal, ServiceDeps } from "../types";
-import type { UiHub } from "../../ws/ui-hub";
+// hub, the VQL runner, the artifact repository's save, this process among the others (runs
+// carry their owner process; cancels travel over the bus), and the tunables with defaults.
+import type { ArtifactOrigin, NotebooksService } from "@/engine/server/contracts/notebooks";
+import type { AuditService, Bus, ClusterNode, Leases, Principal, ServiceDeps, UiHub, VqlNotebooks } from "@/engine/server/contracts";
 
 /** The events a VQL run yields (engine/vql's VqlEvent, structurally). */
 export type RunEvent =
@@ -18,6 +17,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   maxRows?: number;
+  /** This notebooks service, for the notebook_*() builtins of the cell's VQL. */
+  notebooks?: VqlNotebooks;
 }
 
 /** Runs VQL as a principal with every builtin the server has (engine.queries.run). */
@@ -55,12 +56,17 @@ export const DEFAULT_NOTEBOOK_OPTIONS: NotebookOptions = {
 export interface NotebooksDeps extends ServiceDeps {
   audit: AuditService;
   ui: Pick<UiHub, "publish" | "authorize">;
+  node: Pick<ClusterNode, "nodeId" | "liveNodeIds" | "isLive" | "refresh">;
+  bus: Bus;
+  leases: Leases;
   /** Aborted when the engine closes. */
   signal: AbortSignal;
-  /** The VQL runner; cells cannot run until one is connected. */
-  runQuery?: CellQueryRunner;
-  /** The artifact repository's save, when connected. */
-  saveArtifact?: (actor: Principal, yaml: string, origin: ArtifactOrigin) => Promise<{ name: string }>;
+  /** The VQL runner (engine.queries.run). */
+  runQuery: CellQueryRunner;
+  /** The artifact repository's save. */
+  saveArtifact: (actor: Principal, yaml: string, origin: ArtifactOrigin) => Promise<{ name: string }>;
+  /** Set by startNotebooks: the service itself, handed to the cells' VQL. */
+  self?: { service?: NotebooksService };
   /** Folder of the plain-text templates (notebooks/). */
   templatesDir: string;
   options?: Partial<NotebookOptions>;

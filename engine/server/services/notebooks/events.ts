@@ -1,10 +1,10 @@
 // Publishing to "notebook:<id>" topics, and the authorizer that lets only readers subscribe.
-import { queries } from "../../../../drizzle";
-import type { Principal } from "../types";
+import { queries } from "@/drizzle";
+import type { Principal } from "@/engine/server/contracts";
 import { canRead } from "./access";
 import type { NotebooksDeps } from "./deps";
 import { isNotebookId } from "./ids";
-import type { NotebookEvent } from "./model";
+import type { NotebookEvent } from "@/engine/server/contracts/notebooks";
 
 export function topicOf(notebookId: string): string {
   return `notebook:${notebookId}`;

@@ -1,10 +1,10 @@
 // A notebook as one self-contained HTML file: inline styles, no scripts, no external requests.
 // Markdown is rendered with raw HTML off; every result value is escaped. Each table carries
 // up to HTML_ROWS rows and says how many more the notebook holds.
-import { queries } from "../../../../drizzle";
-import { renderMarkdown } from "../../../notebooks/markdown";
+import { queries } from "@/drizzle";
+import { renderMarkdown } from "@/engine/notebooks/markdown";
 import type { NotebooksDeps } from "./deps";
-import type { CellView, NotebookView } from "./model";
+import type { CellView, NotebookView } from "@/engine/server/contracts/notebooks";
 
 export const HTML_ROWS = 1000;
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { isCellId, isNotebookId, newId } from "./ids";
+import { createIdSource } from "../../cluster/ids";
+import { isCellId, isNotebookId } from "./ids";
 
 describe("notebook ids", () => {
-  it("newId() gives N./NC. plus 13 base32hex characters that sort by creation second", () => {
-    const a = newId("N.", new Date("2026-01-01T00:00:00Z"));
-    const b = newId("N.", new Date("2026-01-01T00:00:05Z"));
-    expect(isNotebookId(a)).toBe(true);
-    expect(a < b).toBe(true);
-    expect(isCellId(newId("NC.", new Date()))).toBe(true);
+  it("the cluster's notebook and cell ids pass isNotebookId/isCellId, and malformed ones do not", () => {
+    const ids = createIdSource(() => 5, () => Date.now());
+    expect(isNotebookId(ids.notebookId())).toBe(true);
+    expect(isCellId(ids.cellId())).toBe(true);
+    expect(isNotebookId(ids.cellId())).toBe(false);
     expect(isNotebookId("N.../etc")).toBe(false);
   });
 });

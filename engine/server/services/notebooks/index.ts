@@ -1,3 +1,3 @@
 export { startNotebooks, type StartedNotebooks } from "./start";
 export { DEFAULT_NOTEBOOK_OPTIONS, type CellQueryRunner, type NotebookOptions, type NotebooksDeps, type RunEvent } from "./deps";
-export type * from "./model";
+export type * from "@/engine/server/contracts/notebooks";

@@ -1,9 +1,9 @@
 // A VQL cell's output layout from its text, before it runs: `/* ... */` comments become Markdown
 // blocks between the result tables, one table per SELECT (LETs produce none), as in Velociraptor.
 // Also the cell's syntax problems as log lines with line:col. Pure.
-import { hasErrors, parse, type Diagnostic, type ParseResult } from "../../../vql/parser";
-import { lineCol } from "../../../vql/ast/positions";
-import type { CellLog, OutputBlock } from "./model";
+import { hasErrors, parse, type Diagnostic, type ParseResult } from "@/engine/vql/parser";
+import { lineCol } from "@/engine/vql/ast/positions";
+import type { CellLog, OutputBlock } from "@/engine/server/contracts/notebooks";
 
 /** The Markdown inside a block comment: delimiters removed, common indentation removed. */
 export function commentMarkdown(text: string): string {

@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queries, type Database } from "../../../../drizzle";
-import { testDatabaseTargets } from "../../../../drizzle/testing";
-import { createLogger } from "../../log";
+import { queries, type Database } from "@/drizzle";
+import { testDatabaseTargets } from "@/drizzle/testing";
+import { testServiceDeps, type TestDeps } from "../../cluster/testing";
 import { startAudit } from "../audit";
-import type { ServiceDeps } from "../types";
 import type { NotebooksDeps } from "./deps";
 import { startNotebooks, type StartedNotebooks } from "./start";
 import { principal, recordingHub, scriptedRunner } from "./testing";
@@ -25,11 +24,16 @@ async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms =
   }
 }
 
+const noArtifacts = async (): Promise<{ name: string }> => {
+  throw new Error("no artifact repository in this test");
+};
+
 for (const target of testDatabaseTargets()) {
   describe(`notebooks service on ${target.name}`, () => {
     let database: Database;
     let svc: StartedNotebooks;
     let deps: NotebooksDeps;
+    let t: TestDeps;
     const hub = recordingHub();
     const dir = mkdtempSync(join(tmpdir(), "talon-nb-templates-"));
     const controller = new AbortController();
@@ -41,12 +45,13 @@ for (const target of testDatabaseTargets()) {
         "---\nname: Greeting\ndescription: says hi\nparameters:\n  - name: Greeting\n    type: string\n    default: hello\n    description: what to say\n---\n\n# Hi\n\n```vql\nSELECT * FROM range(end=3)\n```\n",
       );
       database = await target.open();
-      const base: ServiceDeps = { database, clock: { now: () => new Date() }, log: createLogger({ quiet: true }), config: { version: "t", dataDir: "", sessionIdleMs: 1, sessionMaxMs: 1 } };
-      deps = { ...base, audit: startAudit(base), ui: hub, signal: controller.signal, templatesDir: dir, runQuery: scriptedRunner, options: { inlineRows: 5, batchRows: 1000 } };
+      t = await testServiceDeps(database);
+      deps = { ...t, audit: startAudit(t), ui: hub, signal: controller.signal, templatesDir: dir, runQuery: scriptedRunner, saveArtifact: noArtifacts, options: { inlineRows: 5, batchRows: 1000 } };
       svc = await startNotebooks(deps);
     });
     afterAll(async () => {
       await svc?.stop();
+      await t?.stop();
       await database?.close();
       rmSync(dir, { recursive: true, force: true });
     });
@@ -236,13 +241,17 @@ for (const target of testDatabaseTargets()) {
       await expect(svc.get(alice, nb.id)).rejects.toThrow(/no notebook/);
     });
 
-    it("a restart marks runs left running as interrupted", async () => {
-      const nb = await svc.create(alice, { name: "Crash" });
-      const cell = (await svc.get(alice, nb.id)).cells[0]!;
-      const c = await queries.getCellWithCurrent(database.db, cell.id);
-      await queries.updateVersionRun(database.db, c.version.id, { status: "running" });
+    it("a start marks runs of processes that are gone as interrupted, and leaves a live process's runs alone", async () => {
+      const gone = await svc.create(alice, { name: "Crash" });
+      const live = await svc.create(alice, { name: "Still running elsewhere" });
+      const goneCell = await queries.getCellWithCurrent(database.db, (await svc.get(alice, gone.id)).cells[0]!.id);
+      const liveCell = await queries.getCellWithCurrent(database.db, (await svc.get(alice, live.id)).cells[0]!.id);
+      await queries.updateVersionRun(database.db, goneCell.version.id, { status: "running", runOwner: "P.0000000000000dead" });
+      await queries.updateVersionRun(database.db, liveCell.version.id, { status: "running", runOwner: t.node.nodeId });
       const again = await startNotebooks(deps);
-      expect((await again.get(alice, nb.id)).cells[0]!.status).toBe("interrupted");
+      expect((await again.get(alice, gone.id)).cells[0]!.status).toBe("interrupted");
+      expect((await again.get(alice, live.id)).cells[0]!.status).toBe("running");
+      await queries.updateVersionRun(database.db, liveCell.version.id, { status: "done" });
       await again.stop();
     });
   });

@@ -1,15 +1,14 @@
 // Notebook-level operations: list, create (blank, from a template, or from imported text),
 // read, update (sharing only by the creator), delete, copy, and plain-text export.
-import { queries } from "../../../../drizzle";
-import type { PlainNotebook } from "../../../notebooks/plain-text";
-import { parsePlainNotebook, serializePlainNotebook } from "../../../notebooks/plain-text";
-import { requirePermission, ServiceError, type Principal } from "../types";
+import { queries } from "@/drizzle";
+import type { PlainNotebook } from "@/engine/notebooks/plain-text";
+import { parsePlainNotebook, serializePlainNotebook } from "@/engine/notebooks/plain-text";
+import { requirePermission, ServiceError, type Principal } from "@/engine/server/contracts";
 import { loadForEdit, loadForRead } from "./access";
 import { cleanInput } from "./cells";
 import type { NotebooksDeps } from "./deps";
 import { publish } from "./events";
-import { newId } from "./ids";
-import type { CreateNotebookRequest, ListNotebooksRequest, NotebookParameter, NotebookSettings, NotebookView, UpdateNotebookRequest } from "./model";
+import type { CreateNotebookRequest, ListNotebooksRequest, NotebookParameter, NotebookSettings, NotebookView, UpdateNotebookRequest } from "@/engine/server/contracts/notebooks";
 import { loadTemplate } from "./templates";
 import { cellView, notebookView, summaryOf } from "./views";
 
@@ -92,7 +91,7 @@ export function startNotebookOps(deps: NotebooksDeps) {
   async function build(actor: Principal, plain: PlainNotebook, extra: { collaborators?: string[]; isPublic?: boolean }, operation: string): Promise<NotebookView> {
     requirePermission(actor, "NOTEBOOK_EDITOR");
     const now = deps.clock.now();
-    const id = newId("N.", now);
+    const id = deps.ids.notebookId();
     await queries.createNotebook(db, {
       id,
       name: cleanName(plain.name),
@@ -106,7 +105,7 @@ export function startNotebookOps(deps: NotebooksDeps) {
       at: now,
     });
     for (const c of plain.cells) {
-      await queries.createCell(db, { id: newId("NC.", now), notebookId: id, type: c.type, input: cleanInput(c.input), createdBy: actor.username, at: now });
+      await queries.createCell(db, { id: deps.ids.cellId(), notebookId: id, type: c.type, input: cleanInput(c.input), createdBy: actor.username, at: now });
     }
     await deps.audit.record(actor, operation, { notebook: id, name: plain.name });
     return view(actor, id);

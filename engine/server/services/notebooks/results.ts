@@ -1,11 +1,11 @@
 // Reading stored result tables: pages with server-side sort and filter (for the results table),
 // and whole-table downloads as CSV or JSON, streamed in batches. Every read checks that the
 // table belongs to the cell and the cell to a notebook the actor may read.
-import { queries } from "../../../../drizzle";
-import { ServiceError, type Principal } from "../types";
+import { queries } from "@/drizzle";
+import { ServiceError, type Principal } from "@/engine/server/contracts";
 import { loadForRead, orNotFound } from "./access";
 import type { NotebooksDeps } from "./deps";
-import type { RowsPage, RowsRequest } from "./model";
+import type { RowsPage, RowsRequest } from "@/engine/server/contracts/notebooks";
 import { fileSafe } from "./notebooks";
 
 const MAX_PAGE = 5000;

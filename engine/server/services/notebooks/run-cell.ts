@@ -2,13 +2,13 @@
 // notebook's environment, stream each SELECT into its result table, keep the first log lines,
 // and store how it ended (done, error, cancelled, timeout, interrupted). Never throws: every
 // failure ends up in the version's status and error.
-import { queries } from "../../../../drizzle";
-import { lineCol } from "../../../vql/ast/positions";
-import type { Principal } from "../types";
+import { queries } from "@/drizzle";
+import { lineCol } from "@/engine/vql/ast/positions";
+import type { Principal } from "@/engine/server/contracts";
 import type { NotebookOptions, NotebooksDeps } from "./deps";
 import { publish } from "./events";
 import { planCell } from "./layout";
-import type { CellLog, RunStatus } from "./model";
+import type { CellLog, RunStatus } from "@/engine/server/contracts/notebooks";
 import { TableWriter } from "./table-writer";
 
 export interface RunJob {
@@ -64,7 +64,7 @@ export async function executeRun(
     publishLogs(false);
   };
 
-  await queries.updateVersionRun(db, job.versionId, { status: "running", startedAt, runBy: job.principal.username, output: plan.blocks, error: null });
+  await queries.updateVersionRun(db, job.versionId, { status: "running", startedAt, runBy: job.principal.username, runOwner: deps.node.nodeId, output: plan.blocks, error: null });
   publish(deps, job.notebookId, { type: "cell-status", cellId: job.cellId, version: job.version, status: "running", durationMs: null, error: null });
 
   let status: RunStatus = "done";
@@ -78,11 +78,8 @@ export async function executeRun(
         status = "error";
         error = "Please specify a query to run";
       }
-    } else if (!deps.runQuery) {
-      status = "error";
-      error = "cells cannot run yet: this server has no VQL runner connected";
     } else {
-      const events = deps.runQuery(job.input, { principal: job.principal, env: job.env, signal, maxRows: job.maxRows });
+      const events = deps.runQuery(job.input, { principal: job.principal, env: job.env, signal, maxRows: job.maxRows, notebooks: deps.self?.service });
       for await (const ev of events) {
         if (signal.aborted) break;
         switch (ev.kind) {

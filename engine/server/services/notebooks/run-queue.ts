@@ -1,10 +1,12 @@
-// The notebook workers: a queue of cell runs served by a fixed number of concurrent runs. Each
-// run has its own AbortController chained to the engine's signal and a timeout; cancel aborts
-// it (or drops it from the queue). The queue has one owner: these methods are its only writers.
-import { queries } from "../../../../drizzle";
+// The notebook workers of this process: a queue of cell runs served by a fixed number of
+// concurrent runs. Each run has its own AbortController chained to the engine's signal and a
+// timeout; cancel aborts it (or drops it from the queue). A run is recorded with this process
+// as its owner, and a cancel asked for on another process arrives over the bus
+// ("notebook-cancel"). The queue has one owner: these methods are its only writers.
+import { queries } from "@/drizzle";
 import type { NotebookOptions, NotebooksDeps } from "./deps";
 import { publish } from "./events";
-import type { RunStatus } from "./model";
+import type { RunStatus } from "@/engine/server/contracts/notebooks";
 import { executeRun, type RunJob, type StopReason } from "./run-cell";
 
 interface Active {
@@ -24,6 +26,10 @@ export interface RunQueue {
 }
 
 export function startRunQueue(deps: NotebooksDeps, opts: NotebookOptions): RunQueue {
+  deps.bus.on("notebook-cancel", (m) => {
+    const cellId = (m as { cellId?: unknown })?.cellId;
+    if (typeof cellId === "string") void queue.cancel(cellId).catch(() => {});
+  });
   const waiting: { job: RunJob; onDone?: (status: RunStatus) => void }[] = [];
   const active = new Map<string, Active>();
   let stopped = false;
@@ -50,7 +56,7 @@ export function startRunQueue(deps: NotebooksDeps, opts: NotebookOptions): RunQu
     }
   }
 
-  return {
+  const queue: RunQueue = {
     enqueue(job, onDone) {
       waiting.push({ job, onDone });
       pump();
@@ -87,4 +93,5 @@ export function startRunQueue(deps: NotebooksDeps, opts: NotebookOptions): RunQu
       await Promise.all(Array.from(active.values()).map((a) => a.done));
     },
   };
+  return queue;
 }

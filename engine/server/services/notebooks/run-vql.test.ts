@@ -1,10 +1,9 @@
 // The notebooks service running real VQL (engine/vql's evaluator with the portable builtins).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../../../drizzle";
-import { createRegistry, portableBuiltins, runVql } from "../../../vql";
-import { createLogger } from "../../log";
+import { openDatabase, type Database } from "@/drizzle";
+import { createRegistry, portableBuiltins, runVql } from "@/engine/vql";
+import { testServiceDeps, type TestDeps } from "../../cluster/testing";
 import { startAudit } from "../audit";
-import type { ServiceDeps } from "../types";
 import type { CellQueryRunner } from "./deps";
 import { startNotebooks, type StartedNotebooks } from "./start";
 import { principal, recordingHub } from "./testing";
@@ -16,13 +15,15 @@ const alice = principal("alice", "analyst");
 describe("notebook cells running real VQL", () => {
   let database: Database;
   let svc: StartedNotebooks;
+  let t: TestDeps;
   beforeAll(async () => {
     database = await openDatabase({ memory: true });
-    const base: ServiceDeps = { database, clock: { now: () => new Date() }, log: createLogger({ quiet: true }), config: { version: "t", dataDir: "", sessionIdleMs: 1, sessionMaxMs: 1 } };
-    svc = await startNotebooks({ ...base, audit: startAudit(base), ui: recordingHub(), signal: new AbortController().signal, templatesDir: "/nonexistent", runQuery: runner });
+    t = await testServiceDeps(database);
+    svc = await startNotebooks({ ...t, audit: startAudit(t), ui: recordingHub(), templatesDir: "/nonexistent", runQuery: runner, saveArtifact: async () => ({ name: "" }) });
   });
   afterAll(async () => {
     await svc?.stop();
+    await t?.stop();
     await database?.close();
   });
 

@@ -1,15 +1,17 @@
 // Builds the notebooks service from its parts: notebook and cell operations, the run queue
-// (notebook workers), result reading, exports, templates and live collaboration. At start,
-// runs left "running" by a previous process are marked interrupted.
-import { queries } from "../../../../drizzle";
-import type { WsRoute } from "../../ws/router";
-import { requirePermission, ServiceError } from "../types";
+// (notebook workers), result reading, exports, templates and live collaboration. At start, and
+// every few seconds on one process (lease `notebook-janitor`), runs whose process is gone are
+// marked interrupted; runs of live processes are never touched.
+import { setInterval as every } from "node:timers/promises";
+import { queries } from "@/drizzle";
+import type { WsRoute } from "@/engine/server/contracts";
+import { requirePermission } from "@/engine/server/contracts";
 import { startCellOps } from "./cells";
 import { startCollab, type Collab } from "./collab";
 import { DEFAULT_NOTEBOOK_OPTIONS, type NotebookOptions, type NotebooksDeps } from "./deps";
-import { registerTopicAuthorizer } from "./events";
+import { publish, registerTopicAuthorizer } from "./events";
 import { notebookHtml } from "./export-html";
-import type { NotebooksService } from "./model";
+import type { NotebooksService } from "@/engine/server/contracts/notebooks";
 import { fileSafe, startNotebookOps } from "./notebooks";
 import { startResultOps } from "./results";
 import { startRunQueue } from "./run-queue";
@@ -24,8 +26,15 @@ export interface StartedNotebooks extends NotebooksService {
 
 export async function startNotebooks(deps: NotebooksDeps): Promise<StartedNotebooks> {
   const opts: NotebookOptions = { ...DEFAULT_NOTEBOOK_OPTIONS, ...deps.options };
-  const interrupted = await queries.markInterruptedRuns(deps.database.db, deps.clock.now());
-  if (interrupted.length) deps.log.warn("notebook cells were running when the server stopped; marked interrupted", { cells: interrupted.length });
+  deps = { ...deps, self: {} };
+  await markOrphans(deps);
+  void deps.leases.hold(
+    "notebook-janitor",
+    async (s) => {
+      for await (const _ of every(JANITOR_MS, undefined, { signal: s })) await markOrphans(deps).catch((err) => deps.log.warn("could not check for orphaned notebook runs", { error: (err as Error).message }));
+    },
+    deps.signal,
+  ).catch(() => {});
   registerTopicAuthorizer(deps);
   const collab = startCollab(deps);
   const queue = startRunQueue(deps, opts);
@@ -34,7 +43,7 @@ export async function startNotebooks(deps: NotebooksDeps): Promise<StartedNotebo
   const results = startResultOps(deps);
   let stopping: Promise<void> | undefined;
 
-  return {
+  const service: StartedNotebooks = {
     collabRoute: collab.route,
     collab,
     list: notebooks.list,
@@ -70,10 +79,8 @@ export async function startNotebooks(deps: NotebooksDeps): Promise<StartedNotebo
       return { filename: `${fileSafe(v.name)}.html`, html };
     },
     importText: notebooks.importText,
-    canSaveArtifacts: Boolean(deps.saveArtifact),
     async saveArtifact(actor, yaml, origin) {
       await notebooks.view(actor, origin.notebookId);
-      if (!deps.saveArtifact) throw new ServiceError("conflict", "this server has no artifact repository connected yet, so the artifact cannot be saved");
       const saved = await deps.saveArtifact(actor, yaml, origin);
       await deps.audit.record(actor, "notebook_promote", { notebook: origin.notebookId, cell: origin.cellId, artifact: saved.name });
       return saved;
@@ -86,4 +93,17 @@ export async function startNotebooks(deps: NotebooksDeps): Promise<StartedNotebo
       return stopping;
     },
   };
+  deps.self!.service = service;
+  return service;
+}
+
+const JANITOR_MS = 5_000;
+
+/** Marks runs whose owner process is not alive as interrupted, and tells their viewers. */
+async function markOrphans(deps: NotebooksDeps) {
+  await deps.node.refresh();
+  const marked = await queries.markInterruptedRuns(deps.database.db, deps.clock.now(), deps.node.liveNodeIds());
+  if (!marked.length) return;
+  deps.log.warn("notebook cells were running in a process that is gone; marked interrupted", { cells: marked.length });
+  for (const m of marked) publish(deps, m.notebookId, { type: "cell-status", cellId: m.cellId, version: m.seq, status: "interrupted", durationMs: null, error: "the server stopped while this cell was running" });
 }

@@ -3,11 +3,11 @@
 // goes out at once (first row on screen); later ones by size or age. At most one batch is being
 // written while the next fills, and add() waits when both are full: the query is slowed to the
 // database's pace instead of buffering without bound (back-pressure).
-import { queries, type NotebookTableRecord } from "../../../../drizzle";
-import { OrderedDict, rowToJson } from "../../../vql";
+import { queries, type NotebookTableRecord } from "@/drizzle";
+import { OrderedDict, rowToJson } from "@/engine/vql";
 import type { NotebookOptions, NotebooksDeps } from "./deps";
 import { publish } from "./events";
-import type { ResultTableView } from "./model";
+import type { ResultTableView } from "@/engine/server/contracts/notebooks";
 
 export class TableWriter {
   readonly record: NotebookTableRecord;

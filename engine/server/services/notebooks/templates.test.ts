@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parsePlainNotebook } from "../../../notebooks/plain-text";
+import { parsePlainNotebook } from "@/engine/notebooks/plain-text";
 import { planCell } from "./layout";
 import { listTemplates } from "./templates";
 

@@ -2,9 +2,9 @@
 // Read at each call (they are small and few) so an edited template is picked up without restart.
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parsePlainNotebook, type PlainNotebook } from "../../../notebooks/plain-text";
-import { ServiceError } from "../types";
-import type { TemplateSummary } from "./model";
+import { parsePlainNotebook, type PlainNotebook } from "@/engine/notebooks/plain-text";
+import { ServiceError } from "@/engine/server/contracts";
+import type { TemplateSummary } from "@/engine/server/contracts/notebooks";
 
 const ID = /^[a-z0-9][a-z0-9-]*$/;
 

@@ -1,8 +1,8 @@
 // Test helpers for the notebooks service: principals by role, a recording UI hub, and a small
-// scripted VQL runner (until engine.queries is wired, it stands in for the evaluator in tests).
+// scripted VQL runner (for tests of the service itself, not of the evaluator).
 import { setTimeout as sleep } from "node:timers/promises";
 import { permissionsOf } from "../../auth/roles";
-import type { Principal } from "../types";
+import type { Principal } from "@/engine/server/contracts";
 import type { CellQueryRunner, RunEvent } from "./deps";
 
 export function principal(username: string, role: string): Principal {

@@ -1,9 +1,9 @@
 // Stored records to the plain views pages and the browser receive. No queries here.
-import type { NotebookRecord, NotebookTableRecord } from "../../../../drizzle";
-import type { queries } from "../../../../drizzle";
-import type { Principal } from "../types";
+import type { NotebookRecord, NotebookTableRecord } from "@/drizzle";
+import type { queries } from "@/drizzle";
+import type { Principal } from "@/engine/server/contracts";
 import { canEdit, isShared } from "./access";
-import type { CellLog, CellType, CellView, NotebookParameter, NotebookSettings, NotebookSummary, NotebookView, OutputBlock, ResultTableView, RunStatus } from "./model";
+import type { CellLog, CellType, CellView, NotebookParameter, NotebookSettings, NotebookSummary, NotebookView, OutputBlock, ResultTableView, RunStatus } from "@/engine/server/contracts/notebooks";
 
 type CellWithVersion = Awaited<ReturnType<typeof queries.getCellWithCurrent>>;
 

@@ -48,6 +48,7 @@ export const scopePlugin = definePlugin({
 export const scopeFunction = defineFunction({
   name: "scope",
   category: "basic",
+  impure: true,
   doc: "The current scope as a value; `scope().Name` resolves the variable Name.",
   args: {},
   run(_args, ctx) {

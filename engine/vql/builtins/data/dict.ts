@@ -21,6 +21,7 @@ export const dictFunction = defineFunction({
 export const lazyDictFunction = defineFunction({
   name: "lazy_dict",
   category: "basic",
+  impure: true,
   doc: "A dict whose values are evaluated only when read (useful with `**` unpacking).",
   args: {},
   rest: arg.lazy().doc("A key and its (unevaluated) value."),

@@ -28,6 +28,7 @@ async function listOf(v: unknown, ctx: BuiltinContext): Promise<unknown[]> {
 export const filterFunction = defineFunction({
   name: "filter",
   category: "basic",
+  impure: true,
   doc: "The elements of `list` for which the lambda `condition` is truthy, or that match `regex` (case-insensitive).",
   args: {
     list: arg.any().required().doc("The list (or query) to filter."),
@@ -47,6 +48,7 @@ function quantifier(name: "all" | "any") {
   return defineFunction({
     name,
     category: "basic",
+    impure: true,
     doc: `TRUE if ${name === "all" ? "every" : "any"} element passes the lambda \`filter\` (or matches \`regex\`; default: is truthy).`,
     args: {
       items: arg.any().required().doc("The list (or query) to test."),

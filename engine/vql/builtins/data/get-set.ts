@@ -13,6 +13,7 @@ function step(v: unknown, part: string): unknown {
 export const getFunction = defineFunction({
   name: "get",
   category: "basic",
+  impure: true,
   doc: "Look up a dotted path (`member='a.0.b'`, numbers index lists) or one `field` in `item` (or in the scope when no item is given).",
   args: {
     item: arg.any().doc("The value to look into; the scope when omitted."),
@@ -46,6 +47,7 @@ export const getFunction = defineFunction({
 export const setFunction = defineFunction({
   name: "set",
   category: "basic",
+  impure: true,
   doc: "Set `field` to `value` on the dict `item` in place (the key moves to the end) and return the dict.",
   args: {
     item: arg.any().required().doc("The dict to change."),

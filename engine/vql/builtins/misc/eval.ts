@@ -6,6 +6,7 @@ import { defineFunction } from "../define";
 export const evalFunction = defineFunction({
   name: "eval",
   category: "basic",
+  impure: true,
   doc: "Evaluate a lambda string (`x => x + 1`) with `args` as its parameters.",
   args: {
     func: arg.string().required().doc("The lambda, e.g. `x => x * 2`."),
@@ -31,6 +32,7 @@ export const typeofFunction = defineFunction({
 export const uuidFunction = defineFunction({
   name: "uuid",
   category: "basic",
+  impure: true,
   doc: "A random UUID (version 4).",
   args: {},
   run() {

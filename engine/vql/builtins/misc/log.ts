@@ -9,6 +9,7 @@ const LEVELS = new Set(["DEBUG", "INFO", "WARN", "ERROR"]);
 export const logFunction = defineFunction({
   name: "log",
   category: "basic",
+  impure: true,
   doc: "Write a message (a format template with `args`) to the query log and return TRUE; repeats within `dedup` seconds are dropped.",
   args: {
     message: arg.string().required().doc("Message or format template."),

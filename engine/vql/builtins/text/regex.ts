@@ -19,6 +19,7 @@ function compileOrLog(pattern: string, ctx: BuiltinContext, caseInsensitive: boo
 export const regexReplaceFunction = defineFunction({
   name: "regex_replace",
   category: "parsers",
+  impure: true,
   doc: "Replace every (case-insensitive) match of `re` with `replace` (Go `$1`/`${name}` expansion) or with the result of `replace_lambda`.",
   args: {
     source: arg.string().required().doc("The text to change."),

@@ -21,6 +21,7 @@ export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
 export const sleepFunction = defineFunction({
   name: "sleep",
   category: "basic",
+  impure: true,
   doc: "Pause for `time` seconds or `ms` milliseconds, then return TRUE (stops early when the query is cancelled).",
   args: {
     time: arg.float().doc("Seconds to wait."),

@@ -64,6 +64,7 @@ export const timestampFormatFunction = defineFunction({
 export const nowFunction = defineFunction({
   name: "now",
   category: "time",
+  impure: true,
   doc: "The current Unix time in seconds.",
   args: {},
   run(_args, ctx) {

@@ -1,11 +1,11 @@
 // Editing an artifact: a custom one as saved, a built-in as its `Custom.` copy.
 import { notFound } from "next/navigation";
-import { isServiceError } from "../../../../../engine";
-import { ArtifactEditor } from "../../../../_components/artifacts/artifact-editor";
-import { Forbidden } from "../../../../_components/forbidden";
-import { requirePagePrincipal } from "../../../../_server/auth";
-import { editorContext } from "../../../../_server/artifact-editor";
-import { getEngine } from "../../../../_server/engine";
+import { isServiceError } from "@/engine";
+import { ArtifactEditor } from "@/app/_components/artifacts/artifact-editor";
+import { Forbidden } from "@/app/_components/forbidden";
+import { requirePagePrincipal } from "@/app/_server/auth";
+import { editorContext } from "@/app/_server/artifact-editor";
+import { getEngine } from "@/app/_server/engine";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 // GET /api/artifacts/:name/download: the artifact's YAML as a file (READ_RESULTS).
-import { getEngine } from "../../../../_server/engine";
-import { withPrincipal } from "../../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 // POST /api/artifacts/:name/rename {to}: rename a custom artifact (history follows it).
-import { getEngine } from "../../../../_server/engine";
-import { json, readJsonObject, str, withPrincipal } from "../../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { json, readJsonObject, str, withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 

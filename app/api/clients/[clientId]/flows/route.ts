@@ -1,7 +1,7 @@
 // GET /api/clients/:clientId/flows?offset=&limit=: the client's collections, newest first.
 // POST {artifacts, parameters?, timeoutSec?, maxRows?}: start a collection (COLLECT_CLIENT).
-import { getEngine } from "../../../../_server/engine";
-import { BadRequest, json, readJsonObject, withPrincipal } from "../../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { BadRequest, json, readJsonObject, withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 // GET /api/clients/:clientId/metadata; PUT {set: {key: value}, remove: [key]} (COLLECT_CLIENT).
-import { getEngine } from "../../../../_server/engine";
-import { BadRequest, json, readJsonObject, withPrincipal } from "../../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { BadRequest, json, readJsonObject, withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 // POST /api/notebooks/:id/cells {type: "vql"|"markdown", input?, position?}: add a cell.
-import { json, readJsonObject, withPrincipal } from "../../../../_server/respond";
-import { notebooksService } from "../../../../_server/notebooks";
+import { json, readJsonObject, withPrincipal } from "@/app/_server/respond";
+import { notebooksService } from "@/app/_server/notebooks";
 
 export const dynamic = "force-dynamic";
 

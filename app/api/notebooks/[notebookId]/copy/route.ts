@@ -1,6 +1,6 @@
 // POST /api/notebooks/:id/copy {name?}: a copy of the notebook's cells, owned by the caller.
-import { json, readJsonObject, withPrincipal } from "../../../../_server/respond";
-import { notebooksService } from "../../../../_server/notebooks";
+import { json, readJsonObject, withPrincipal } from "@/app/_server/respond";
+import { notebooksService } from "@/app/_server/notebooks";
 
 export const dynamic = "force-dynamic";
 

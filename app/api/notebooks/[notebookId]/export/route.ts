@@ -1,7 +1,7 @@
 // GET /api/notebooks/:id/export?format=md|html: the plain-text format, or one self-contained
 // HTML file with the results.
-import { withPrincipal } from "../../../../_server/respond";
-import { attachment, notebooksService } from "../../../../_server/notebooks";
+import { withPrincipal } from "@/app/_server/respond";
+import { attachment, notebooksService } from "@/app/_server/notebooks";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 // PUT /api/notebooks/:id/cells/:cellId {input, type?}: save the text as a new version (no run).
 // DELETE: remove the cell (cancelling its run).
-import { json, readJsonObject, str, withPrincipal } from "../../../../../_server/respond";
-import { notebooksService } from "../../../../../_server/notebooks";
+import { json, readJsonObject, str, withPrincipal } from "@/app/_server/respond";
+import { notebooksService } from "@/app/_server/notebooks";
 
 export const dynamic = "force-dynamic";
 

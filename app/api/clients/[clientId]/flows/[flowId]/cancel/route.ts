@@ -1,6 +1,6 @@
 // POST /api/clients/:clientId/flows/:flowId/cancel (COLLECT_CLIENT; audited).
-import { getEngine } from "../../../../../../_server/engine";
-import { json, withPrincipal } from "../../../../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { json, withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 // GET /api/clients/:clientId/flows/:flowId/results?artifact=&offset=&limit=: a page of one
 // source's rows with its columns in order and the total (the UI pages tables from here).
-import { getEngine } from "../../../../../../_server/engine";
-import { BadRequest, json, withPrincipal } from "../../../../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { BadRequest, json, withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 

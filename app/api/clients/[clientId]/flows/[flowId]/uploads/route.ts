@@ -1,6 +1,6 @@
 // GET /api/clients/:clientId/flows/:flowId/uploads: files the collection uploaded.
-import { getEngine } from "../../../../../../_server/engine";
-import { json, withPrincipal } from "../../../../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { json, withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 

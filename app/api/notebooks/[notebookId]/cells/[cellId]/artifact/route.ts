@@ -1,7 +1,7 @@
 // POST /api/notebooks/:id/cells/:cellId/artifact {yaml}: save a promoted cell as an artifact
 // through the artifact repository (409 while none is connected to this server).
-import { json, readJsonObject, str, withPrincipal } from "../../../../../../_server/respond";
-import { notebooksService } from "../../../../../../_server/notebooks";
+import { json, readJsonObject, str, withPrincipal } from "@/app/_server/respond";
+import { notebooksService } from "@/app/_server/notebooks";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 // POST /api/notebooks/:id/cells/:cellId/cancel: stop the cell's run.
-import { json, withPrincipal } from "../../../../../../_server/respond";
-import { notebooksService } from "../../../../../../_server/notebooks";
+import { json, withPrincipal } from "@/app/_server/respond";
+import { notebooksService } from "@/app/_server/notebooks";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 // POST /api/notebooks/:id/cells/:cellId/move {position}: move the cell to that index.
-import { BadRequest, json, readJsonObject, withPrincipal } from "../../../../../../_server/respond";
-import { notebooksService } from "../../../../../../_server/notebooks";
+import { BadRequest, json, readJsonObject, withPrincipal } from "@/app/_server/respond";
+import { notebooksService } from "@/app/_server/notebooks";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 // POST /api/notebooks/:id/cells/:cellId/revert {step: -1|1, draft?}: undo or redo.
-import { BadRequest, json, readJsonObject, withPrincipal } from "../../../../../../_server/respond";
-import { notebooksService } from "../../../../../../_server/notebooks";
+import { BadRequest, json, readJsonObject, withPrincipal } from "@/app/_server/respond";
+import { notebooksService } from "@/app/_server/notebooks";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
 // POST /api/notebooks/:id/cells/:cellId/run {input?, type?}: store a new version and run it on
 // the server as the caller. Answers at once (status queued/running); rows and status arrive
 // over /api/ws/ui on topic notebook:<id>.
-import { json, readJsonObject, withPrincipal } from "../../../../../../_server/respond";
-import { notebooksService } from "../../../../../../_server/notebooks";
+import { json, readJsonObject, withPrincipal } from "@/app/_server/respond";
+import { notebooksService } from "@/app/_server/notebooks";
 
 export const dynamic = "force-dynamic";
 

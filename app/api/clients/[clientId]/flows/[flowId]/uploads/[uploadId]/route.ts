@@ -1,8 +1,7 @@
 // GET /api/clients/:clientId/flows/:flowId/uploads/:uploadId: download an uploaded file.
-import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
-import { getEngine } from "../../../../../../../_server/engine";
-import { withPrincipal } from "../../../../../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +10,7 @@ export function GET(_req: Request, ctx: { params: Promise<{ clientId: string; fl
     const { clientId, flowId, uploadId } = await ctx.params;
     const f = await getEngine().flows.uploadFile(p, { clientId, flowId, uploadId });
     const name = (f.name.split(/[\\/]/).pop() || "upload").replace(/[^A-Za-z0-9._-]/g, "_");
-    return new Response(Readable.toWeb(createReadStream(f.path)) as ReadableStream, {
+    return new Response(Readable.toWeb(Readable.from(f.body)) as ReadableStream, {
       headers: {
         "Content-Type": "application/octet-stream",
         "Content-Length": String(f.size),

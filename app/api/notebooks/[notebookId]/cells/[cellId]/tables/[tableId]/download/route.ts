@@ -1,7 +1,7 @@
 // GET /api/notebooks/:id/cells/:cellId/tables/:tableId/download?format=csv|json[&sort=&desc=&filter=&filterColumn=]
 // The whole table, streamed from the database in batches.
-import { BadRequest, withPrincipal } from "../../../../../../../../_server/respond";
-import { attachment, notebooksService, streamOf, viewFromQuery } from "../../../../../../../../_server/notebooks";
+import { BadRequest, withPrincipal } from "@/app/_server/respond";
+import { attachment, notebooksService, streamOf, viewFromQuery } from "@/app/_server/notebooks";
 
 export const dynamic = "force-dynamic";
 

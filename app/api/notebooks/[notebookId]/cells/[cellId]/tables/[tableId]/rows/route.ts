@@ -1,7 +1,7 @@
 // GET /api/notebooks/:id/cells/:cellId/tables/:tableId/rows?offset=&limit=&sort=&desc=1&filter=&filterColumn=
 // One page of a stored result table; sorting and filtering run in the database.
-import { withPrincipal } from "../../../../../../../../_server/respond";
-import { intParam, notebooksService, viewFromQuery } from "../../../../../../../../_server/notebooks";
+import { withPrincipal } from "@/app/_server/respond";
+import { intParam, notebooksService, viewFromQuery } from "@/app/_server/notebooks";
 
 export const dynamic = "force-dynamic";
 

@@ -2,9 +2,9 @@
 // engine/vql's lint (unknown plugins, functions and arguments as warnings) against the portable
 // and server builtins. The agent's builtins are not known here, so unknown-name warnings are
 // left out for client artifacts.
-import { lintChecker, type VqlChecker } from "../../../artifacts";
-import { createRegistry, describeBuiltins, portableBuiltins } from "../../../vql";
-import { serverBuiltins } from "../../plugins";
+import { lintChecker, type VqlChecker } from "@/engine/artifacts";
+import { createRegistry, describeBuiltins, portableBuiltins } from "@/engine/vql";
+import { serverBuiltins } from "../plugins";
 
 let serverChecker: VqlChecker | undefined;
 

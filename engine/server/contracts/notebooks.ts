@@ -1,6 +1,6 @@
-// The notebooks service's public shapes: what pages and route handlers receive, the events
+// The notebooks service's contract: what pages and route handlers receive, the events
 // published on "notebook:<id>" topics, and the service interface. Types only.
-import type { Principal } from "../types";
+import type { Principal } from "./common";
 
 export type CellType = "vql" | "markdown";
 /** edited: saved, never run; queued/running: in progress; the rest are how a run ended. */
@@ -213,10 +213,8 @@ export interface NotebooksService {
   exportHtml(actor: Principal, id: string): Promise<{ filename: string; html: string }>;
   importText(actor: Principal, text: string): Promise<NotebookView>;
 
-  /** Saves a promoted cell as an artifact through the artifact repository (when wired). */
+  /** Saves a promoted cell as an artifact through the artifact repository. */
   saveArtifact(actor: Principal, yaml: string, origin: ArtifactOrigin): Promise<{ name: string }>;
-  /** Whether saveArtifact() is connected to an artifact repository in this build. */
-  readonly canSaveArtifacts: boolean;
 
   /** Waits for running cells to stop and stores open collaboration documents. */
   stop(): Promise<void>;

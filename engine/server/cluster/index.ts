@@ -1,0 +1,3 @@
+export { startClusterNode, type StartedNode, type NodeOptions } from "./node";
+export { startBus, type StartedBus } from "./bus";
+export { createIdSource } from "./ids";

@@ -1,0 +1,70 @@
+// The clients service's contract: client records, search, labels and metadata, the deployment
+// token. Its changes are journal events: Server.Internal.Enrollment {ClientId} when a client
+// enrols, Server.Internal.Label {client_id, Operation, Label} per client and label,
+// Server.Internal.MetadataModifications {client_id, Set, Remove}.
+import type { Db } from "@/drizzle";
+import type { Principal } from "./common";
+
+export const ENROLLMENT_QUEUE = "Server.Internal.Enrollment";
+export const LABEL_QUEUE = "Server.Internal.Label";
+export const METADATA_QUEUE = "Server.Internal.MetadataModifications";
+
+export interface ClientSummary {
+  clientId: string;
+  hostname: string;
+  fqdn: string;
+  /** linux, windows, darwin (Velociraptor's os_info.system). */
+  os: string;
+  platform: string;
+  release: string;
+  architecture: string;
+  ipAddresses: string[];
+  macAddresses: string[];
+  agentName: string;
+  agentVersion: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  lastIp: string;
+  /** Connected to one of the server's processes now. */
+  online: boolean;
+  labels: string[];
+  metadata: Record<string, string>;
+  lastInterrogateFlowId: string;
+  lastInterrogatedAt: Date | null;
+}
+
+export interface ClientSearch {
+  /** Velociraptor's search syntax (host:, label:, label:none, client:, ip:, mac:, os:, recent:, all, metadata keys, globs, /regex/). */
+  query: string;
+  offset?: number;
+  /** Default 50, at most 1000. */
+  limit?: number;
+  /** Only clients connected now. */
+  onlineOnly?: boolean;
+}
+
+/** Clients, labels, metadata and the deployment token. Actor-taking methods check permissions. */
+export interface ClientsService {
+  /** The deployment token agents enrol with (created at first start). SERVER_ADMIN. */
+  deploymentToken(actor: Principal): Promise<string>;
+  /** The token for the server's own use (the local agent); creates it when missing. */
+  ensureDeploymentToken(): Promise<string>;
+  /** READ_RESULTS. Parse errors are ServiceError bad_request ("invalid search operator ..."). */
+  search(actor: Principal, p: ClientSearch): Promise<{ items: ClientSummary[]; total: number }>;
+  /** READ_RESULTS. Every matching client id (up to 100,000), for collections on a search. */
+  searchIds(actor: Principal, query: string): Promise<string[]>;
+  /** READ_RESULTS; records the client as recently viewed by the actor when `view` is set. */
+  get(actor: Principal, clientId: string, opts?: { view?: boolean }): Promise<ClientSummary>;
+  /** LABEL_CLIENT. set/remove labels (trimmed, case-insensitive); audited; Server.Internal.Label events. */
+  label(actor: Principal, clientIds: string[], labels: string[], op: "set" | "remove"): Promise<void>;
+  /** READ_RESULTS. True when the client has every label. */
+  hasLabels(actor: Principal, clientId: string, labels: string[]): Promise<boolean>;
+  /** READ_RESULTS. */
+  metadata(actor: Principal, clientId: string): Promise<Record<string, string>>;
+  /** COLLECT_CLIENT or SERVER_ADMIN. Sets keys (string values) and removes keys; audited. */
+  setMetadata(actor: Principal, clientId: string, set: Record<string, string>, remove: string[]): Promise<Record<string, string>>;
+  /** Labels in use, with counts (for the label chips' suggestions). READ_RESULTS. */
+  labelsInUse(actor: Principal): Promise<Array<{ label: string; count: number }>>;
+  /** For the interrogation service: stores what Generic.Client.Info found, for many clients in one write. */
+  recordInterrogations(items: Array<{ clientId: string; flowId: string; info: Record<string, unknown> }>, opts?: { tx?: Db }): Promise<void>;
+}

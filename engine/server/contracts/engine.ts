@@ -1,0 +1,53 @@
+// The engine as the HTTP server and route handlers see it: every service, built once per
+// process by wiring.ts.
+import type { VqlEvent } from "../../vql";
+import type { AccountsService } from "./accounts";
+import type { AgentPresence } from "./agents";
+import type { ArtifactsService } from "./artifacts";
+import type { AuditService } from "./audit";
+import type { ClientsService } from "./clients";
+import type { ClusterNode } from "./cluster";
+import type { Logger, ServerConfig } from "./common";
+import type { FlowsService } from "./flows";
+import type { InterrogationService } from "./interrogation";
+import type { Journal } from "./journal";
+import type { NotebooksService } from "./notebooks";
+import type { QueryService } from "./queries";
+import type { UiHub, WsRoute } from "./ui";
+
+export interface Health {
+  ok: boolean;
+  version: string;
+  database: { kind: "pglite" | "postgres"; ok: boolean; server?: string; error?: string };
+  /** This process among those sharing the database. */
+  cluster: { nodeId: string; processes: number };
+  uptimeSeconds: number;
+}
+
+export interface Engine {
+  config: ServerConfig;
+  log: Logger;
+  audit: AuditService;
+  accounts: AccountsService;
+  /** Runs VQL on the server as a principal (notebooks, the query API, server artifacts). */
+  queries: QueryService;
+  artifacts: ArtifactsService;
+  notebooks: NotebooksService;
+  clients: ClientsService;
+  flows: FlowsService;
+  journal: Journal;
+  interrogation: InterrogationService;
+  agents: Pick<AgentPresence, "isLocal" | "online" | "count" | "localCount">;
+  cluster: Pick<ClusterNode, "nodeId" | "liveNodeIds">;
+  /** Wire formats the route handlers use (built in the engine's module graph). */
+  api: { queryLines(events: AsyncIterable<VqlEvent>, source?: string): ReadableStream<Uint8Array> };
+  /** Live channel to browsers: services publish, pages subscribe. */
+  ui: Pick<UiHub, "publish" | "authorize" | "subscribers">;
+  /** WebSocket endpoints the HTTP server mounts (agents, browsers, collaboration). */
+  wsRoutes: WsRoute[];
+  health(): Promise<Health>;
+  /** Stops services (in reverse order of start) and closes the database. Idempotent. */
+  close(): Promise<void>;
+  /** Aborted when the engine closes: long-running work chains its signals to this one. */
+  signal: AbortSignal;
+}

@@ -1,0 +1,138 @@
+// The flows service's contract: collections from clients. A flow reaching a final state is a
+// System.Flow.Completion event written in the same transaction; a new flow (or a cancel) for a
+// client connected to another process reaches it through Server.Internal.ClientScheduled.
+import type { Db } from "@/drizzle";
+import type { Principal } from "./common";
+
+export const FLOW_COMPLETION_QUEUE = "System.Flow.Completion";
+export const CLIENT_SCHEDULED_QUEUE = "Server.Internal.ClientScheduled";
+
+export type FlowState = "WAITING" | "RUNNING" | "FINISHED" | "ERROR" | "CANCELLED" | "TIMEOUT";
+
+/** A parameter an artifact declares. */
+export interface ArtifactParameter {
+  name: string;
+  default?: string;
+  type?: string;
+  description?: string;
+}
+
+/** What the flows service needs of an artifact definition. */
+export interface ArtifactDefinition {
+  name: string;
+  /** CLIENT, SERVER, CLIENT_EVENT, SERVER_EVENT, NOTEBOOK, INTERNAL. */
+  type: string;
+  description?: string;
+  parameters: ArtifactParameter[];
+  /** Artifact-level precondition; a source's own precondition replaces it. */
+  precondition?: string;
+  sources: Array<{ name?: string; precondition?: string; query: string }>;
+  /** Permissions the collecting user needs besides COLLECT_CLIENT. */
+  requiredPermissions?: string[];
+}
+
+/** Where collections find artifact definitions: the artifact repository, or a test's own list. */
+export interface ArtifactSource {
+  get(name: string): Promise<ArtifactDefinition | undefined> | ArtifactDefinition | undefined;
+  /** Definitions offered in the Collect dialog (CLIENT artifacts). */
+  list(): Promise<ArtifactDefinition[]> | ArtifactDefinition[];
+  /**
+   * Typed parameter values for a run (defaults, type conversion, unknown names refused). When
+   * absent, declared defaults are used and given values pass through as they are.
+   */
+  resolveParameters?(name: string, given: Record<string, unknown>): { ok: true; env: Record<string, unknown> } | { ok: false; error: string };
+}
+
+export interface FlowSourceSummary {
+  artifact: string;
+  state: string;
+  totalRows: number;
+  error: string;
+  truncated: boolean;
+  durationMs: number;
+  columns: string[];
+}
+
+export interface FlowSummary {
+  flowId: string;
+  clientId: string;
+  creator: string;
+  state: FlowState;
+  /** Error text when state is ERROR/TIMEOUT. */
+  status: string;
+  artifacts: string[];
+  /** Parameter values per artifact. */
+  parameters: Record<string, Record<string, unknown>>;
+  timeoutMs: number;
+  maxRows: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  activeAt: Date | null;
+  finishedAt: Date | null;
+  totalRows: number;
+  totalLogs: number;
+  totalUploadedFiles: number;
+  totalUploadedBytes: number;
+  artifactsWithResults: string[];
+  sources: FlowSourceSummary[];
+}
+
+export interface CollectRequest {
+  clientId: string;
+  artifacts: string[];
+  /** Parameter values: `{ "Artifact.Name": { Param: "value" } }`, or one flat object for every artifact. */
+  parameters?: Record<string, unknown>;
+  /** Per-source time limit in seconds (default 600). */
+  timeoutSec?: number;
+  /** Per-source row limit (default 1,000,000). */
+  maxRows?: number;
+  maxUploadBytes?: number;
+  /** Recorded as the flow's creator; defaults to the actor's name. */
+  creator?: string;
+}
+
+/** Collections: create, dispatch, store results, cancel, read back. */
+export interface FlowsService {
+  /** COLLECT_CLIENT (+ the artifacts' required permissions). Sent at once when the client is online. */
+  collect(actor: Principal, request: CollectRequest): Promise<FlowSummary>;
+  /**
+   * COLLECT_CLIENT. The same collection on many clients (given by id, or by a search), stored in
+   * one write; unknown client ids are skipped. Returns the flows created.
+   */
+  collectMany(actor: Principal, request: Omit<CollectRequest, "clientId"> & { clientIds?: string[]; search?: string }): Promise<Array<{ clientId: string; flowId: string }>>;
+  /** READ_RESULTS. CLIENT artifacts that can be collected, for the Collect dialog. */
+  collectable(actor: Principal): Promise<ArtifactDefinition[]>;
+  /** READ_RESULTS. Counts of flows created since a time (optionally by one creator), by state, and their stored rows. */
+  summary(actor: Principal, p: { since: Date; creator?: string }): Promise<{ total: number; byState: Record<string, number>; totalRows: number }>;
+  /** READ_RESULTS. Newest first. */
+  list(actor: Principal, clientId: string, p?: { offset?: number; limit?: number }): Promise<{ items: FlowSummary[]; total: number }>;
+  /** READ_RESULTS. */
+  get(actor: Principal, clientId: string, flowId: string): Promise<FlowSummary>;
+  /**
+   * READ_RESULTS. A page of one source's rows, columns in the agent's order. `tx`: read inside
+   * the caller's transaction (a journal consumer's; on the embedded database a query outside an
+   * open transaction waits for it to end).
+   */
+  results(actor: Principal, p: { clientId: string; flowId: string; artifact: string; offset?: number; limit?: number; tx?: Db }): Promise<{ columns: string[]; rows: Record<string, unknown>[]; total: number }>;
+  /**
+   * READ_RESULTS. The first row of each (flow, source) asked for, in one read, keyed
+   * `${flowId}\u0000${artifact}`; `tx` as for results().
+   */
+  firstRows(actor: Principal, wanted: Array<{ flowId: string; artifact: string }>, opts?: { tx?: Db }): Promise<Map<string, Record<string, unknown>>>;
+  /** READ_RESULTS. */
+  logs(actor: Principal, p: { clientId: string; flowId: string; offset?: number; limit?: number }): Promise<{ items: Array<{ time: Date; level: string; message: string; artifact: string }>; total: number }>;
+  /** READ_RESULTS. */
+  uploads(actor: Principal, p: { clientId: string; flowId: string }): Promise<Array<{ uploadId: string; name: string; size: number; sha256: string; artifact: string; createdAt: Date }>>;
+  /** READ_RESULTS. The bytes of an upload, streamed from wherever they are stored (for downloads). */
+  uploadFile(actor: Principal, p: { clientId: string; flowId: string; uploadId: string }): Promise<{ name: string; size: number; sha256: string; body: AsyncIterable<Uint8Array> }>;
+  /** COLLECT_CLIENT. WAITING flows end at once; running ones when the agent confirms. Audited. */
+  cancel(actor: Principal, clientId: string, flowId: string): Promise<FlowSummary>;
+  /** Resolves when every message received so far is stored (tests, shutdown). */
+  drain(): Promise<void>;
+  /**
+   * Ends overdue flows as TIMEOUT (a RUNNING flow past its time limit plus a grace period, a
+   * WAITING flow of an offline client past the waiting period); returns how many. One process
+   * runs this every minute under the lease `flow-expiry`; tests call it with an injected clock.
+   */
+  expireOverdue(): Promise<number>;
+}

@@ -1,0 +1,16 @@
+// Every service's contract: interfaces, shapes and queue names, no implementation. Services
+// import each other only through these.
+export * from "./common";
+export * from "./audit";
+export * from "./accounts";
+export * from "./artifacts";
+export * from "./agents";
+export * from "./clients";
+export * from "./flows";
+export * from "./interrogation";
+export * from "./notebooks";
+export * from "./queries";
+export * from "./ui";
+export * from "./journal";
+export * from "./cluster";
+export * from "./engine";

@@ -1,0 +1,43 @@
+// The VQL runner's contract: run VQL on the server as a principal, with every server builtin.
+// Server builtins reach services only through VqlServices (each builtin file names the narrow
+// part it uses), handed to the runner when it is built. The notebooks service is built after
+// the runner (it runs cells through it), so callers pass it with each run.
+import type { Registry, VqlEvent } from "../../vql";
+import type { ArtifactsService } from "./artifacts";
+import type { ClientsService } from "./clients";
+import type { Principal } from "./common";
+import type { FlowsService } from "./flows";
+import type { NotebooksService } from "./notebooks";
+
+/** The services server builtins may call, as narrow as the builtins need them. */
+export interface VqlServices {
+  artifacts: Pick<ArtifactsService, "get" | "all" | "set" | "delete">;
+  clients: Pick<ClientsService, "get" | "search" | "metadata" | "setMetadata" | "hasLabels" | "label">;
+  flows: Pick<FlowsService, "collect" | "get" | "list" | "results" | "cancel">;
+  /** Present when the caller handed it to the run (notebook cells and the query API do). */
+  notebooks?: VqlNotebooks;
+}
+
+export type VqlNotebooks = Pick<NotebooksService, "list" | "get" | "create" | "update" | "remove" | "addCell" | "deleteCell" | "saveCell" | "runCell">;
+
+export interface RunAsOptions {
+  principal: Principal;
+  /** Scope variables (artifact parameters, notebook environment). */
+  env?: Record<string, unknown>;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Per-SELECT row cap. */
+  maxRows?: number;
+  /**
+   * Ad-hoc VQL (a notebook cell, the query API) needs ANY_QUERY, as in Velociraptor. Queries
+   * the server runs from a saved artifact on the principal's behalf pass false.
+   */
+  adhoc?: boolean;
+  /** The notebooks service, for notebook_*() builtins in this run. */
+  notebooks?: VqlNotebooks;
+}
+
+export interface QueryService {
+  readonly registry: Registry;
+  run(source: string, opts: RunAsOptions): AsyncIterable<VqlEvent>;
+}

@@ -1,0 +1,67 @@
+// Durable consumers: a named cursor in journal_consumers. Each batch runs in one transaction
+// that locks the cursor row, reads the events after it, runs the handler with the transaction
+// and moves the cursor past the batch; a failed handler rolls all of it back and the batch is
+// tried again after a pause (doubling to 30 s). A consumer that is killed resumes after the
+// last batch that committed: at least once for side effects outside the database, exactly once
+// for what the handler writes through `tx`.
+import { setTimeout as sleep } from "node:timers/promises";
+import { queries, type Database } from "@/drizzle";
+import type { JournalConsumer, JournalEvent } from "@/engine/server/contracts";
+import type { Clock, Logger } from "@/engine/server/contracts";
+import { toEvent } from "./cursor";
+import type { Waker } from "./waker";
+
+const POLL_MS = 5_000;
+
+export function createConsumer(
+  deps: { database: Database; waker: Waker; clock: Clock; log: Logger },
+  name: string,
+  queue: string,
+  initial: "now" | "start",
+): JournalConsumer {
+  const db = deps.database.db;
+  return {
+    name,
+    queue,
+    async run(handler, opts) {
+      const { signal } = opts;
+      const batchSize = opts.batchSize ?? 500;
+      let failures = 0;
+      let exists = false;
+      while (!signal.aborted) {
+        const wait = deps.waker.wait(queue, POLL_MS, signal);
+        let handled = 0;
+        let heldBack = false;
+        try {
+          handled = await queries.inTransaction(db, async (tx) => {
+            // Where a new consumer starts; only read until its cursor row exists.
+            const start = initial === "start" || exists ? queries.JOURNAL_START : await queries.journalNow(tx);
+            const pos = await queries.lockConsumer(tx, { name, queue, initial: start });
+            exists = true;
+            const batch = await queries.readEventsAfter(tx, { queue, after: pos, limit: batchSize });
+            heldBack = batch.heldBack;
+            if (!batch.events.length) return 0;
+            const events: JournalEvent[] = batch.events.map(toEvent);
+            await handler(events, tx);
+            await queries.advanceConsumer(tx, { name, to: queries.positionOf(batch.events[batch.events.length - 1]!), handled: events.length, at: deps.clock.now() });
+            return events.length;
+          });
+          failures = 0;
+        } catch (err) {
+          wait.cancel();
+          if (signal.aborted) return;
+          failures++;
+          const pauseMs = Math.min(1000 * 2 ** (failures - 1), 30_000);
+          deps.log.error("journal consumer failed; retrying the batch", { consumer: name, queue, attempt: failures, error: (err as Error).message });
+          await sleep(pauseMs, undefined, { signal }).catch(() => {});
+          continue;
+        }
+        if (handled === batchSize) wait.cancel();
+        else if (heldBack) {
+          wait.cancel();
+          await new Promise((r) => setTimeout(r, 50));
+        } else await wait.promise;
+      }
+    },
+  };
+}
