@@ -65,18 +65,18 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   }
 }
 
-// Every agent is one socket in this process and one in a server: the open-file limit must be
-// above the agent count. Raise it (as root) by running this script again under prlimit.
-const NEED_FILES = COUNT + 8192;
+// Every agent is one socket in a pool process and one in a server process, and a process's
+// open-file limit caps both: the pool is split over processes of at most POOL_SLICE agents, and
+// each server must fit its share of the agents (raise the limit with ulimit -n where allowed).
+const POOL_SLICE = 12_500;
+const POOL_PROCESSES = Math.ceil(COUNT / POOL_SLICE);
 const softFiles = Number(/Max open files\s+(\d+)/.exec(readFileSync("/proc/self/limits", "utf8"))?.[1] ?? 0);
-if (softFiles && softFiles < NEED_FILES) {
-  if (process.getuid?.() !== 0 || process.env.TALON_BENCH_PRLIMIT === "1") {
-    log(`The open-file limit (${softFiles}) is below ${NEED_FILES} for ${COUNT} agents: raise it (ulimit -n ${NEED_FILES}) and run again.`);
-    process.exit(2);
-  }
-  const again = spawn("prlimit", [`--nofile=${NEED_FILES}:${NEED_FILES}`, process.execPath, ...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit", env: { ...process.env, TALON_BENCH_PRLIMIT: "1" } });
-  again.once("exit", (code) => process.exit(code ?? 1));
-  await new Promise(() => {});
+const perServer = Math.ceil(COUNT / PROCESSES);
+if (softFiles && perServer + 4096 > softFiles) {
+  log(
+    `Each server process would hold ${perServer} agent sockets, above this machine's open-file limit of ${softFiles} (less 4,096 for the rest): raise it (ulimit -n) or use more --processes.`,
+  );
+  process.exit(2);
 }
 
 if (!existsSync(join(ROOT, ".next", "BUILD_ID"))) {
@@ -120,7 +120,45 @@ const sampler = setInterval(() => {
   }
 }, 200);
 
-let pool: ReturnType<typeof startPool> | undefined;
+/** The pooled agents: in this process, or in worker processes when they do not fit one. */
+interface PoolHandle {
+  stats(): { started: number; welcomed: number; online: number; refused: number; enrolled: number; flowsDone: number };
+  allWelcomed(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function startPools(o: { servers: string[]; token: string; count: number; seed: string; rate: number }): PoolHandle {
+  if (POOL_PROCESSES === 1) return startPool({ servers: o.servers, spread: true, token: o.token, count: o.count, seed: o.seed, startRate: o.rate, version: "bench", log: (level, message) => log(`pool ${level}: ${message}`) });
+  const workers = Array.from({ length: POOL_PROCESSES }, (_, k) => {
+    const count = Math.min(POOL_SLICE, o.count - k * POOL_SLICE);
+    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts/bench-pool-worker.ts"), JSON.stringify({ ...o, count, seed: `${o.seed}/${k}`, rate: o.rate / POOL_PROCESSES })], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    const w = { child, stats: { started: 0, welcomed: 0, online: 0, refused: 0, enrolled: 0, flowsDone: 0 }, welcomed: false };
+    let buf = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      buf += d;
+      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (line === "WELCOMED") w.welcomed = true;
+        else if (line.startsWith("{")) w.stats = JSON.parse(line);
+      }
+    });
+    return w;
+  });
+  const sum = () => workers.reduce((a, w) => ({ started: a.started + w.stats.started, welcomed: a.welcomed + w.stats.welcomed, online: a.online + w.stats.online, refused: a.refused + w.stats.refused, enrolled: a.enrolled + w.stats.enrolled, flowsDone: a.flowsDone + w.stats.flowsDone }), { started: 0, welcomed: 0, online: 0, refused: 0, enrolled: 0, flowsDone: 0 });
+  return {
+    stats: sum,
+    async allWelcomed() {
+      while (!workers.every((w) => w.welcomed)) await new Promise((r) => setTimeout(r, 100));
+    },
+    async stop() {
+      for (const w of workers) w.child.kill("SIGTERM");
+      await Promise.all(workers.map((w) => new Promise((r) => (w.child.exitCode !== null ? r(null) : w.child.once("exit", r)))));
+    },
+  };
+}
+
+let pool: PoolHandle | undefined;
 try {
   for (const url of urls) await until(`the server on ${url}`, async () => ((await fetch(`${url}/api/health`)).ok ? true : undefined), 180_000, 200);
   const base = urls[0]!;
@@ -141,7 +179,7 @@ try {
 
   const enrolSince = new Date(Date.now() - 1000).toISOString();
   const t0 = performance.now();
-  pool = startPool({ servers: urls, spread: true, token, count: COUNT, seed: values.seed, startRate: Number(values.rate), version: "bench", log: (level, message) => log(`pool ${level}: ${message}`) });
+  pool = startPools({ servers: urls, token, count: COUNT, seed: values.seed, rate: Number(values.rate) });
   const progress = setInterval(() => {
     const s = pool!.stats();
     log(`  ${Math.round((performance.now() - t0) / 1000)} s: started ${s.started}, welcomed ${s.welcomed}, online ${s.online}`);
@@ -206,7 +244,7 @@ try {
     const hwm = rssOf(s.pid!).hwm;
     log(`server ${i + 1} peak RSS:     ${Math.round(Math.max(hwm, peaks.get(s.pid!) ?? 0) / 2 ** 20)} MiB (idle ${idle[i]} MiB)`);
   }
-  log(`bench process RSS:       ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
+  log(`bench process RSS:       ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB${POOL_PROCESSES > 1 ? ` (and ${POOL_PROCESSES} pool processes)` : ""}`);
   process.exitCode = summary.totalRows === expected ? 0 : 1;
 } catch (err) {
   log(`bench failed: ${(err as Error).message}`);

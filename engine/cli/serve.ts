@@ -1,7 +1,7 @@
 // `talon serve`: configuration from flags and environment, a production build when the web
 // app has not been built (or its sources changed), then the server until SIGINT/SIGTERM.
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -144,6 +144,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const { engine } = server;
   const db = engine.config.databaseUrl ? "PostgreSQL" : `embedded (${engine.config.dataDir})`;
   process.stdout.write(`Talon ${TALON_VERSION} ready on ${server.url} in ${Math.round(performance.now() - t0)} ms (database: ${db})\n`);
+  const files = openFileLimit();
+  // Every connected agent is one socket: the open-file limit caps how many one process holds.
+  if (files !== undefined && files < 65_536) process.stdout.write(`Open-file limit ${files}: about ${Math.max(0, files - 4096).toLocaleString("en-US")} agents can connect to this process (raise it with ulimit -n, or run several processes: docs/cluster.md)\n`);
   // Started without waiting: the signal handlers below must be in place as soon as the server
   // answers, and loading the agent takes a moment.
   const localAgent = values["no-local-client"] || process.env.TALON_NO_LOCAL_CLIENT === "1" ? undefined : startLocalClient(server.url, engine);
@@ -175,6 +178,16 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.once("SIGINT", () => stop("SIGINT"));
     process.once("SIGTERM", () => stop("SIGTERM"));
   });
+}
+
+/** The soft open-file limit of this process (Linux), or undefined. */
+function openFileLimit(): number | undefined {
+  try {
+    const m = /Max open files\s+(\d+)/.exec(readFileSync("/proc/self/limits", "utf8"));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The agent for this machine, in this process, enrolled with the server's own deployment token. */

@@ -97,11 +97,10 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     node,
     bus,
     leases,
-    signal,
     templatesDir: fileURLToPath(new URL("../../notebooks", import.meta.url)),
     runQuery: (source, o) => queryService.run(source, o),
     saveArtifact: async (actor, yaml) => ({ name: (await artifacts.set(actor, yaml)).name }),
-  });
+  }, signal);
   const interrogation = startInterrogation({ ...deps, clients, flows, journal, leases, perSecond: opts.interrogationsPerSecond ?? envNumber("TALON_INTERROGATIONS_PER_SECOND") }, signal);
   const ingress: AgentIngress = { ...clients.ingress, ...flows.ingress };
   const agentRoute = createAgentGateway({

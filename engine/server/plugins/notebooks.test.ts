@@ -50,7 +50,7 @@ describe("notebook VQL builtins", () => {
     database = await openDatabase({ memory: true });
     t = await testServiceDeps(database);
     audit = startAudit(t);
-    svc = await startNotebooks({ ...t, audit, ui: recordingHub(), templatesDir: dir, runQuery: runner, saveArtifact: noArtifacts, options: { firstFlushMs: 1 } });
+    svc = await startNotebooks({ ...t, audit, ui: recordingHub(), templatesDir: dir, runQuery: runner, saveArtifact: noArtifacts, options: { firstFlushMs: 1 } }, t.signal);
     Object.assign(services, { notebooks: svc });
   });
   afterAll(async () => {

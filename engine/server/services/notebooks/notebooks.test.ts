@@ -32,7 +32,7 @@ for (const target of testDatabaseTargets()) {
   describe(`notebooks service on ${target.name}`, () => {
     let database: Database;
     let svc: StartedNotebooks;
-    let deps: NotebooksDeps;
+    let deps: Omit<NotebooksDeps, "signal" | "self">;
     let t: TestDeps;
     const hub = recordingHub();
     const dir = mkdtempSync(join(tmpdir(), "talon-nb-templates-"));
@@ -46,8 +46,8 @@ for (const target of testDatabaseTargets()) {
       );
       database = await target.open();
       t = await testServiceDeps(database);
-      deps = { ...t, audit: startAudit(t), ui: hub, signal: controller.signal, templatesDir: dir, runQuery: scriptedRunner, saveArtifact: noArtifacts, options: { inlineRows: 5, batchRows: 1000 } };
-      svc = await startNotebooks(deps);
+      deps = { ...t, audit: startAudit(t), ui: hub, templatesDir: dir, runQuery: scriptedRunner, saveArtifact: noArtifacts, options: { inlineRows: 5, batchRows: 1000 } };
+      svc = await startNotebooks(deps, controller.signal);
     });
     afterAll(async () => {
       await svc?.stop();
@@ -248,7 +248,7 @@ for (const target of testDatabaseTargets()) {
       const liveCell = await queries.getCellWithCurrent(database.db, (await svc.get(alice, live.id)).cells[0]!.id);
       await queries.updateVersionRun(database.db, goneCell.version.id, { status: "running", runOwner: "P.0000000000000dead" });
       await queries.updateVersionRun(database.db, liveCell.version.id, { status: "running", runOwner: t.node.nodeId });
-      const again = await startNotebooks(deps);
+      const again = await startNotebooks(deps, controller.signal);
       expect((await again.get(alice, gone.id)).cells[0]!.status).toBe("interrupted");
       expect((await again.get(alice, live.id)).cells[0]!.status).toBe("running");
       await queries.updateVersionRun(database.db, liveCell.version.id, { status: "done" });

@@ -19,7 +19,7 @@ describe("notebook cells running real VQL", () => {
   beforeAll(async () => {
     database = await openDatabase({ memory: true });
     t = await testServiceDeps(database);
-    svc = await startNotebooks({ ...t, audit: startAudit(t), ui: recordingHub(), templatesDir: "/nonexistent", runQuery: runner, saveArtifact: async () => ({ name: "" }) });
+    svc = await startNotebooks({ ...t, audit: startAudit(t), ui: recordingHub(), templatesDir: "/nonexistent", runQuery: runner, saveArtifact: async () => ({ name: "" }) }, t.signal);
   });
   afterAll(async () => {
     await svc?.stop();

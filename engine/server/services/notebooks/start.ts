@@ -24,9 +24,9 @@ export interface StartedNotebooks extends NotebooksService {
   collab: Collab;
 }
 
-export async function startNotebooks(deps: NotebooksDeps): Promise<StartedNotebooks> {
-  const opts: NotebookOptions = { ...DEFAULT_NOTEBOOK_OPTIONS, ...deps.options };
-  deps = { ...deps, self: {} };
+export async function startNotebooks(given: Omit<NotebooksDeps, "signal" | "self">, signal: AbortSignal): Promise<StartedNotebooks> {
+  const opts: NotebookOptions = { ...DEFAULT_NOTEBOOK_OPTIONS, ...given.options };
+  const deps: NotebooksDeps = { ...given, signal, self: {} };
   await markOrphans(deps);
   void deps.leases.hold(
     "notebook-janitor",
