@@ -204,8 +204,8 @@ try {
       500,
     );
     const filled = await until("every client record to be filled", async () => {
-      const query = "LET filled = SELECT client_id FROM clients() WHERE os_info.hostname SELECT len(list=filled) AS N FROM scope()";
-      const r = await fetch(`${base}/api/v1/query`, { method: "POST", headers: { cookie, Origin: base, "Content-Type": "application/json" }, body: JSON.stringify({ query }) });
+      const query = "LET filled <= SELECT client_id FROM clients() WHERE os_info.hostname SELECT len(list=filled) AS N FROM scope()";
+      const r = await fetch(`${base}/api/v1/query`, { method: "POST", headers: { cookie, Origin: base, "Content-Type": "application/json" }, body: JSON.stringify({ query, maxRows: 10_000_000 }) });
       const lines = (await r.text()).trim().split("\n").map((l) => JSON.parse(l) as { type?: string; row?: { N?: number } });
       const n = lines.find((l) => l.row)?.row?.N ?? 0;
       return n >= COUNT ? n : undefined;

@@ -122,7 +122,8 @@ export async function flowStateCounts(db: Db, p: { since: Date; creator?: string
   const rows = await db
     .select({ state: flows.state, n: sql<number>`count(*)::int`, r: sql<number>`coalesce(sum(${flows.totalRows}), 0)::bigint` })
     .from(flows)
-    .where(p.creator === undefined ? sql`${flows.createdAt} >= ${p.since}` : sql`${flows.createdAt} >= ${p.since} and ${flows.creator} = ${p.creator}`)
+    // A Date in a raw fragment is not serialised by postgres.js under drizzle: pass ISO text.
+    .where(p.creator === undefined ? sql`${flows.createdAt} >= ${p.since.toISOString()}::timestamptz` : sql`${flows.createdAt} >= ${p.since.toISOString()}::timestamptz and ${flows.creator} = ${p.creator}`)
     .groupBy(flows.state);
   const byState: Record<string, number> = {};
   let totalRows = 0;

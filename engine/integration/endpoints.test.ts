@@ -67,6 +67,10 @@ for (const target of testDatabaseTargets()) describe(`agents and the server on $
     const completions = (await s.engine.journal.history("System.Flow.Completion", { clientId: a.clientId, limit: 1000 })).filter((e) => e.payload.FlowId === flow.flowId);
     expect(completions).toHaveLength(1);
     expect(completions[0]!.payload).toMatchObject({ ClientId: a.clientId, FlowId: flow.flowId, Flow: { state: "FINISHED", total_rows: 2500, artifacts_with_results: ["Test.Rows"] } });
+    // The summary behind the benchmark and the bulk API counts it (on both databases).
+    const summary = await s.engine.flows.summary(admin, { since: new Date(done.createdAt.getTime() - 1), creator: admin.username });
+    expect(summary.byState.FINISHED).toBeGreaterThanOrEqual(1);
+    expect(summary.totalRows).toBeGreaterThanOrEqual(2500);
   });
 
   it("a flow for an offline client waits and is sent when the client connects", async () => {
