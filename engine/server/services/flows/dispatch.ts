@@ -23,10 +23,13 @@ import { collectMessage, readRequest, type StoredRequest } from "./request";
 
 export interface DispatchDeps extends ServiceDeps {
   presence: Pick<AgentPresence, "sendLocal" | "online">;
-  journal: Pick<Journal, "appendFor">;
+  journal: Pick<Journal, "append" | "appendFor">;
   audit: AuditService;
   live: Pick<LiveTopics, "flowChanged">;
 }
+
+/** Flows per Server.Internal.ClientScheduled event when many are scheduled at once. */
+export const SCHEDULED_CHUNK = 1000;
 
 export function startDispatch(deps: DispatchDeps) {
   const { db } = deps.database;
@@ -36,8 +39,12 @@ export function startDispatch(deps: DispatchDeps) {
     const elsewhere = flows.filter((f) => !deps.presence.sendLocal(f.clientId, collectMessage(f.flowId, req)));
     if (!elsewhere.length) return;
     const online = await deps.presence.online(elsewhere.map((f) => f.clientId));
-    const rows = elsewhere.filter((f) => online.has(f.clientId)).map((f) => ({ clientId: f.clientId, row: { ClientId: f.clientId, InFlightFlows: [f.flowId] } }));
-    if (rows.length) await deps.journal.appendFor(CLIENT_SCHEDULED_QUEUE, rows);
+    const pairs = elsewhere.filter((f) => online.has(f.clientId)).map((f) => [f.clientId, f.flowId]);
+    // One event per SCHEDULED_CHUNK flows: a collection on 25,000 clients is 25 events, not
+    // 25,000 (which would overrun a memory-only subscriber's buffer on the other processes).
+    const rows: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < pairs.length; i += SCHEDULED_CHUNK) rows.push({ Flows: pairs.slice(i, i + SCHEDULED_CHUNK) });
+    if (rows.length) await deps.journal.append(CLIENT_SCHEDULED_QUEUE, rows);
   }
 
   /** Tells an agent to stop a flow, wherever it is connected; false when it is not connected. */

@@ -1,7 +1,8 @@
 // This process's side of Server.Internal.ClientScheduled: new flows and cancels for clients
 // connected to another process arrive here as events; for the clients whose socket this process
-// holds, the flows are read from the database (the event carries only ids) and sent, and
-// cancels passed on. Events that arrive together are handled together (one read for them all).
+// holds, the flows are read from the database (the event carries only ids, many pairs of client
+// and flow id per event when a collection is scheduled on many clients) and sent, and cancels
+// passed on. Events that arrive together are handled together (one read for them all).
 import { queries } from "@/drizzle";
 import { CLIENT_SCHEDULED_QUEUE, type AgentPresence, type Journal, type JournalEvent, type ServiceDeps } from "@/engine/server/contracts";
 import { collectMessage, readRequest } from "./request";
@@ -18,6 +19,8 @@ export function followScheduled(deps: ServiceDeps & { journal: Pick<Journal, "su
       pending = [];
       const wanted = new Map<string, string>();
       for (const e of batch) {
+        // Many flows in one event: [[clientId, flowId], ...] (see dispatch.ts).
+        for (const pair of asPairs(e.payload.Flows)) if (deps.presence.isLocal(pair[0])) wanted.set(pair[1], pair[0]);
         const clientId = String(e.payload.ClientId ?? e.clientId);
         if (!deps.presence.isLocal(clientId)) continue;
         for (const flowId of asIds(e.payload.Cancel)) deps.presence.sendLocal(clientId, { type: "cancel", flowId, reason: String(e.payload.Reason ?? "cancelled") });
@@ -44,6 +47,11 @@ export function followScheduled(deps: ServiceDeps & { journal: Pick<Journal, "su
   })().catch((err) => {
     if (!signal.aborted) deps.log.error("stopped following scheduled flows", { error: (err as Error).message });
   });
+}
+
+function asPairs(v: unknown): Array<[string, string]> {
+  if (!Array.isArray(v)) return [];
+  return v.filter((p): p is [string, string] => Array.isArray(p) && p.length === 2 && typeof p[0] === "string" && typeof p[1] === "string");
 }
 
 function asIds(v: unknown): string[] {

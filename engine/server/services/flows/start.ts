@@ -25,7 +25,7 @@ import { createUploadStore } from "./uploads";
 
 export interface FlowsDeps extends ServiceDeps {
   audit: AuditService;
-  journal: Pick<Journal, "appendFor" | "subscribe">;
+  journal: Pick<Journal, "append" | "appendFor" | "subscribe">;
   presence: Pick<AgentPresence, "sendLocal" | "online" | "isLocal">;
   leases: Leases;
   /** Artifact definitions: the repository's CLIENT artifacts (tests pass their own). */
