@@ -17,6 +17,7 @@ import { startClients } from "./services/clients";
 import { repositorySource, startFlows, type FlowExpiryOptions } from "./services/flows";
 import { startInterrogation } from "./services/interrogation";
 import { parseRetention, startJournal } from "./services/journal";
+import { startMonitoring, startServerEvents } from "./services/monitoring";
 import { startNotebooks } from "./services/notebooks";
 import { TALON_VERSION } from "./version";
 import { artifactVqlChecker } from "./vql/artifact-checker";
@@ -89,7 +90,9 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     { ...deps, audit, journal, presence, leases, artifacts: opts.artifactSource ?? repositorySource(artifacts), clients, live, expiry: opts.flowExpiry ?? flowExpiryFromEnv() },
     signal,
   );
-  const queryService = startQueries({ artifacts, services: { artifacts, clients, flows } }, signal);
+  const monitoring = startMonitoring({ ...deps, audit, journal, artifacts, accounts, presence }, signal);
+  const queryService = startQueries({ artifacts, services: { artifacts, clients, flows, monitoring, journal } }, signal);
+  startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const notebooks = await startNotebooks({
     ...deps,
     audit,
@@ -102,7 +105,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     saveArtifact: async (actor, yaml) => ({ name: (await artifacts.set(actor, yaml)).name }),
   }, signal);
   const interrogation = startInterrogation({ ...deps, clients, flows, journal, leases, perSecond: opts.interrogationsPerSecond ?? envNumber("TALON_INTERROGATIONS_PER_SECOND") }, signal);
-  const ingress: AgentIngress = { ...clients.ingress, ...flows.ingress };
+  const ingress: AgentIngress = { ...clients.ingress, ...flows.ingress, ...monitoring.ingress };
   const agentRoute = createAgentGateway({
     presence,
     ingress,
@@ -118,6 +121,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     config,
     log,
     audit,
+    monitoring,
     accounts,
     notebooks,
     artifacts,

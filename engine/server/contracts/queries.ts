@@ -7,6 +7,8 @@ import type { ArtifactsService } from "./artifacts";
 import type { ClientsService } from "./clients";
 import type { Principal } from "./common";
 import type { FlowsService } from "./flows";
+import type { Journal } from "./journal";
+import type { MonitoringService } from "./monitoring";
 import type { NotebooksService } from "./notebooks";
 
 /** The services server builtins may call, as narrow as the builtins need them. */
@@ -14,6 +16,9 @@ export interface VqlServices {
   artifacts: Pick<ArtifactsService, "get" | "all" | "set" | "delete">;
   clients: Pick<ClientsService, "get" | "search" | "metadata" | "setMetadata" | "hasLabels" | "label">;
   flows: Pick<FlowsService, "collect" | "get" | "list" | "results" | "cancel">;
+  monitoring: MonitoringService;
+  /** Reading event queues (watch_monitoring, monitoring, source over events). */
+  journal: Pick<Journal, "subscribe" | "history" | "isStored">;
   /** Present when the caller handed it to the run (notebook cells and the query API do). */
   notebooks?: VqlNotebooks;
 }

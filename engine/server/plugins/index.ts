@@ -3,12 +3,16 @@
 import type { Builtin } from "../../vql";
 import { artifactBuiltins } from "./artifacts";
 import { clientBuiltins } from "./clients";
+import { eventBuiltins } from "./events";
 import { flowBuiltins } from "./flows";
+import { monitoringBuiltins } from "./monitoring";
 import { notebookBuiltins } from "./notebooks";
 
 export const serverBuiltins: readonly Builtin[] = [
   ...artifactBuiltins,
   ...clientBuiltins,
   ...flowBuiltins,
+  ...eventBuiltins,
+  ...monitoringBuiltins,
   ...notebookBuiltins,
 ];
