@@ -23,6 +23,7 @@ import { TALON_VERSION } from "./version";
 import { artifactVqlChecker } from "./vql/artifact-checker";
 import { startQueries } from "./vql/runner";
 import { followArtifactEvents } from "./ws/artifact-topics";
+import { followEventTopics } from "./ws/event-topics";
 import { endpointTopics, followClientEvents } from "./ws/endpoint-topics";
 import { createUiHub } from "./ws/ui-hub";
 
@@ -82,6 +83,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const live = endpointTopics(ui);
   followClientEvents({ journal, ui, log }, signal);
   followArtifactEvents({ journal, ui, log }, signal);
+  followEventTopics({ journal, ui, log }, signal);
   const artifacts = await startArtifacts({ ...deps, audit, journal, vqlChecker: artifactVqlChecker() }, signal);
 
   const presence = createPresence({ database, node, clock, log, live }, signal);
