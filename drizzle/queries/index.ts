@@ -15,3 +15,4 @@ export * from "./journal-partitions";
 export * from "./cluster";
 export * from "./flow-uploads";
 export * from "./locks";
+export * from "./server-metadata";

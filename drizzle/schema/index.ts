@@ -5,3 +5,4 @@ export * from "./clients";
 export * from "./flows";
 export * from "./events";
 export * from "./cluster";
+export * from "./server-metadata";

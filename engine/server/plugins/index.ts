@@ -5,10 +5,12 @@ import { artifactBuiltins } from "./artifacts";
 import { clientBuiltins } from "./clients";
 import { flowBuiltins } from "./flows";
 import { notebookBuiltins } from "./notebooks";
+import { serverMetadataBuiltins } from "./server-metadata";
 
 export const serverBuiltins: readonly Builtin[] = [
   ...artifactBuiltins,
   ...clientBuiltins,
   ...flowBuiltins,
   ...notebookBuiltins,
+  ...serverMetadataBuiltins,
 ];
