@@ -16,3 +16,4 @@ export * from "./cluster";
 export * from "./flow-uploads";
 export * from "./locks";
 export * from "./monitoring";
+export * from "./server-metadata";

@@ -6,3 +6,4 @@ export * from "./flows";
 export * from "./events";
 export * from "./cluster";
 export * from "./monitoring";
+export * from "./server-metadata";

@@ -14,7 +14,7 @@ import type { NotebooksService } from "./notebooks";
 /** The services server builtins may call, as narrow as the builtins need them. */
 export interface VqlServices {
   artifacts: Pick<ArtifactsService, "get" | "all" | "set" | "delete">;
-  clients: Pick<ClientsService, "get" | "search" | "metadata" | "setMetadata" | "hasLabels" | "label">;
+  clients: Pick<ClientsService, "get" | "search" | "metadata" | "setMetadata" | "hasLabels" | "label" | "serverMetadata" | "setServerMetadata">;
   flows: Pick<FlowsService, "collect" | "get" | "list" | "results" | "cancel">;
   monitoring: MonitoringService;
   /** Reading event queues (watch_monitoring, monitoring, source over events). */

@@ -84,7 +84,7 @@ const artifactSet = defineFunction({
   doc: "Saves a custom artifact from its YAML (needs ARTIFACT_WRITER, or SERVER_ARTIFACT_WRITER for server types) and returns its definition.",
   args: {
     definition: arg.string().required().doc("The artifact's YAML."),
-    prefix: arg.string().doc("Required name prefix (default `Custom.`)."),
+    prefix: arg.string().doc("A prefix the name must have (default none: any valid name but a built-in's, as in Velociraptor)."),
   },
   platforms: ["server"],
   async run({ definition, prefix }, ctx) {

@@ -7,6 +7,7 @@ import { eventBuiltins } from "./events";
 import { flowBuiltins } from "./flows";
 import { monitoringBuiltins } from "./monitoring";
 import { notebookBuiltins } from "./notebooks";
+import { serverMetadataBuiltins } from "./server-metadata";
 
 export const serverBuiltins: readonly Builtin[] = [
   ...artifactBuiltins,
@@ -15,4 +16,5 @@ export const serverBuiltins: readonly Builtin[] = [
   ...eventBuiltins,
   ...monitoringBuiltins,
   ...notebookBuiltins,
+  ...serverMetadataBuiltins,
 ];
