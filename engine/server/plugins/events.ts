@@ -28,7 +28,11 @@ function eventRow(payload: Record<string, unknown>): OrderedDict {
   return toVql(payload) as OrderedDict;
 }
 
-/** Stored rows of a queue, oldest first, from `startRow`, at most `limit`. */
+/**
+ * Stored rows of a queue, oldest first, from `startRow`, at most `limit`. Times compare at
+ * whole seconds with both ends included, as Velociraptor compares a row's `_ts` (Unix seconds):
+ * `end_time=now()` includes the rows of the current second.
+ */
 export async function* readEventRows(
   ctx: BuiltinContext,
   host: ServerVqlHost,
@@ -38,12 +42,14 @@ export async function* readEventRows(
     ctx.log("WARN", `${ctx.name}: ${p.queue} is an INTERNAL queue that is not stored; watch it live with watch_monitoring()`);
     return;
   }
+  const start = p.start ? new Date(Math.floor(p.start.getTime() / 1000) * 1000) : undefined;
+  const end = p.end ? new Date((Math.floor(p.end.getTime() / 1000) + 1) * 1000) : undefined;
   let offset = p.startRow;
   let left = p.limit ?? Number.MAX_SAFE_INTEGER;
   while (left > 0) {
     ctx.signal.throwIfAborted();
     const n = Math.min(PAGE, left);
-    const page = await guarded(ctx, () => host.services.journal.history(p.queue, { clientId: p.clientId, start: p.start, end: p.end, limit: n, offset, oldestFirst: true }), null);
+    const page = await guarded(ctx, () => host.services.journal.history(p.queue, { clientId: p.clientId, start, end, limit: n, offset, oldestFirst: true }), null);
     if (!page) return;
     for (const e of page) yield eventRow(e.payload);
     if (page.length < n) return;
@@ -94,7 +100,7 @@ export const monitoringPlugin = definePlugin({
     const host = serverHost(ctx.host);
     const queue = queueName(a.artifact, a.source);
     const type = queueType(host, queue);
-    const clientId = a.client_id ?? (type === "CLIENT_EVENT" ? undefined : "server");
+    const clientId = a.client_id ?? (type === "SERVER_EVENT" ? "server" : undefined);
     yield* readEventRows(ctx, host, { queue, clientId, start: toDate(a.start_time), end: toDate(a.end_time), startRow: a.start_row });
   },
 });

@@ -103,7 +103,8 @@ export const sourcePlugin = definePlugin({
       const start = a.start_time ?? toTime(await ctx.lookup("StartTime"));
       const end = a.end_time ?? toTime(await ctx.lookup("EndTime"));
       const given = a.client_id ?? (type === "CLIENT_EVENT" ? stringOr(await ctx.lookup("ClientId")) : undefined);
-      const clientId = type === "CLIENT_EVENT" ? given || undefined : "server";
+      // SERVER_EVENT rows are the server's; CLIENT_EVENT and INTERNAL rows (alerts, labels...) are about clients.
+      const clientId = type === "SERVER_EVENT" ? "server" : given || undefined;
       yield* readEventRows(ctx, host, { queue: artifact, clientId, start: start?.toDate(), end: end?.toDate(), startRow: a.start_row, limit: a.limit });
       return;
     }
