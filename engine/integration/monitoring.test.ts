@@ -168,6 +168,34 @@ for (const target of testDatabaseTargets()) describe(`event monitoring on ${targ
     await waitFor(() => a.events.names().length === 1, "the agent to drop the label group's artifact");
   });
 
+  it("a backtest replays the stored history of the watched queue and records what it would do, doing nothing", async () => {
+    const c = startTestAgent({ url: s.url, token });
+    agents.push(c);
+    await waitFor(() => s.engine.agents.isLocal(c.clientId), "connect");
+    for (const v of [10, 11, 12]) await s.engine.monitoring.sendEvent(admin, { artifact: "Custom.Test.In", row: { Value: v, Client: c.clientId } });
+    const yaml = `name: Custom.Test.AutoLabel
+type: SERVER_EVENT
+parameters:
+  - name: Threshold
+    type: int
+    default: "10"
+sources:
+  - query: |
+      SELECT Value, label(client_id=Client, labels="Backtested", op="set") AS Labelled
+      FROM watch_monitoring(artifact="Custom.Test.In")
+      WHERE Value > Threshold
+`;
+    const r = await s.engine.backtest.backtest(admin, { yaml, hours: 1, parameters: { Threshold: "10" } });
+    expect(r.rows.map((x) => x.row.Value)).toEqual([11, 12]);
+    expect(r.effects).toEqual([11, 12].map(() => ({ builtin: "label", args: { client_id: c.clientId, labels: ["Backtested"], op: "set" } })));
+    expect(r.replayed).toEqual([{ queue: "Custom.Test.In", events: expect.any(Number) }]);
+    expect(r.replayed[0]!.events).toBeGreaterThanOrEqual(3);
+    // Nothing was applied: the client has no such label.
+    expect((await s.engine.clients.get(admin, c.clientId)).labels).not.toContain("Backtested");
+    await expect(s.engine.backtest.backtest(reader, { yaml, hours: 1 })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(s.engine.backtest.backtest(admin, { yaml: "name: X\ntype: SERVER_EVENT\nsources:\n  - query: SELECT FROM\n", hours: 1 })).rejects.toMatchObject({ code: "bad_request", message: expect.stringMatching(/artifact:\d+:\d+:/) });
+  });
+
   it("an agent's events for anything but a CLIENT_EVENT artifact are dropped", async () => {
     const a = startTestAgent({ url: s.url, token });
     agents.push(a);

@@ -17,7 +17,7 @@ import { startClients } from "./services/clients";
 import { repositorySource, startFlows, type FlowExpiryOptions } from "./services/flows";
 import { startInterrogation } from "./services/interrogation";
 import { parseRetention, startJournal } from "./services/journal";
-import { startMonitoring, startServerEvents } from "./services/monitoring";
+import { startBacktest, startMonitoring, startServerEvents } from "./services/monitoring";
 import { startNotebooks } from "./services/notebooks";
 import { TALON_VERSION } from "./version";
 import { artifactVqlChecker } from "./vql/artifact-checker";
@@ -95,6 +95,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const monitoring = startMonitoring({ ...deps, audit, journal, artifacts, accounts, presence }, signal);
   const queryService = startQueries({ artifacts, services: { artifacts, clients, flows, monitoring, journal } }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
+  const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService });
   const notebooks = await startNotebooks({
     ...deps,
     audit,
@@ -124,6 +125,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     log,
     audit,
     monitoring,
+    backtest,
     accounts,
     notebooks,
     artifacts,

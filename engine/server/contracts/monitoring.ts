@@ -97,3 +97,39 @@ export interface MonitoringService {
    */
   sendEvent(actor: Principal, p: { artifact: string; row: Record<string, unknown>; clientId?: string }): Promise<void>;
 }
+
+export interface BacktestRequest {
+  /** The event artifact as YAML (saved or not). */
+  yaml: string;
+  parameters?: Record<string, unknown>;
+  /** How far back the replayed history goes (1 to 720 hours). */
+  hours: number;
+  /** Rows kept at most (default 10,000). */
+  maxRows?: number;
+}
+
+export interface BacktestResult {
+  artifact: string;
+  type: string;
+  from: Date;
+  to: Date;
+  /** What the query produced, per source. */
+  rows: Array<{ source: string; row: Record<string, unknown> }>;
+  truncated: boolean;
+  /** What it would have done (labels set, events sent, collections started...), not done. */
+  effects: Array<{ builtin: string; args: Record<string, unknown> }>;
+  /** The stored queues replayed and how many of their events. */
+  replayed: Array<{ queue: string; events: number }>;
+  logs: Array<{ source: string; level: string; message: string }>;
+  durationMs: number;
+}
+
+/**
+ * Backtests an event artifact before it is enabled: its queries run over the stored history of
+ * the queues they watch (watch_monitoring() and `Artifact.X()` of stored event artifacts replay
+ * the last N hours as if arriving now), with every builtin that changes something replaced by a
+ * recorder. COLLECT_SERVER (SERVER_EVENT) or COLLECT_CLIENT (CLIENT_EVENT), like adding it.
+ */
+export interface BacktestService {
+  backtest(actor: Principal, r: BacktestRequest): Promise<BacktestResult>;
+}

@@ -2,7 +2,7 @@
 // Server builtins reach services only through VqlServices (each builtin file names the narrow
 // part it uses), handed to the runner when it is built. The notebooks service is built after
 // the runner (it runs cells through it), so callers pass it with each run.
-import type { Registry, VqlEvent } from "../../vql";
+import type { Builtin, PluginLike, Registry, VqlEvent } from "../../vql";
 import type { ArtifactsService } from "./artifacts";
 import type { ClientsService } from "./clients";
 import type { Principal } from "./common";
@@ -40,6 +40,10 @@ export interface RunAsOptions {
   adhoc?: boolean;
   /** The notebooks service, for notebook_*() builtins in this run. */
   notebooks?: VqlNotebooks;
+  /** Builtins that replace those of the same name for this run (backtests' replays and recorders). */
+  overrides?: readonly Builtin[];
+  /** Consulted before the repository for `Artifact.X()` plugins (backtests replay stored rows). */
+  resolvePlugin?: (dottedName: string) => PluginLike | undefined;
 }
 
 export interface QueryService {

@@ -150,6 +150,7 @@ export const sendEventFunction = defineFunction({
   },
   permissions: [],
   platforms: ["server"],
+  sideEffects: true,
   impure: true,
   async run({ artifact, row, client_id }, ctx) {
     const { principal, services } = serverHost(ctx.host);

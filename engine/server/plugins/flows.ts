@@ -22,6 +22,7 @@ export const collectClientFunction = defineFunction({
   },
   permissions: ["COLLECT_CLIENT"],
   platforms: ["server"],
+  sideEffects: true,
   async run({ client_id, artifacts, env, spec, timeout, max_rows, max_upload_bytes }, ctx) {
     const { principal, services } = serverHost(ctx.host);
     const parameters: Record<string, unknown> = {};
@@ -141,6 +142,7 @@ export const cancelFlowFunction = defineFunction({
   },
   permissions: ["COLLECT_CLIENT"],
   platforms: ["server"],
+  sideEffects: true,
   async run({ client_id, flow_id }, ctx) {
     const { principal, services } = serverHost(ctx.host);
     const f = await guarded(ctx, () => services.flows.cancel(principal, client_id, flow_id), null);

@@ -83,6 +83,7 @@ export const setServerMonitoringFunction = defineFunction({
   args: { value: arg.dict().required().doc("The new table.") },
   permissions: ["COLLECT_SERVER"],
   platforms: ["server"],
+  sideEffects: true,
   impure: true,
   async run({ value }, ctx) {
     const { principal, services } = serverHost(ctx.host);
@@ -98,6 +99,7 @@ export const addServerMonitoringFunction = defineFunction({
   args: { artifact: arg.string().required().doc("A SERVER_EVENT artifact."), parameters: parametersArg() },
   permissions: ["COLLECT_SERVER"],
   platforms: ["server"],
+  sideEffects: true,
   impure: true,
   async run({ artifact, parameters }, ctx) {
     const { principal, services } = serverHost(ctx.host);
@@ -113,6 +115,7 @@ export const rmServerMonitoringFunction = defineFunction({
   args: { artifact: arg.string().required().doc("The artifact to remove.") },
   permissions: ["COLLECT_SERVER"],
   platforms: ["server"],
+  sideEffects: true,
   impure: true,
   async run({ artifact }, ctx) {
     const { principal, services } = serverHost(ctx.host);
@@ -142,6 +145,7 @@ export const setClientMonitoringFunction = defineFunction({
   args: { value: arg.dict().required().doc("The new table.") },
   permissions: ["COLLECT_CLIENT"],
   platforms: ["server"],
+  sideEffects: true,
   impure: true,
   async run({ value }, ctx) {
     const { principal, services } = serverHost(ctx.host);
@@ -159,6 +163,7 @@ export const addClientMonitoringFunction = defineFunction({
   args: { artifact: arg.string().required().doc("A CLIENT_EVENT artifact."), parameters: parametersArg(), label: arg.string().doc("Only clients with this label.") },
   permissions: ["COLLECT_CLIENT"],
   platforms: ["server"],
+  sideEffects: true,
   impure: true,
   async run({ artifact, parameters, label }, ctx) {
     const { principal, services } = serverHost(ctx.host);
@@ -174,6 +179,7 @@ export const rmClientMonitoringFunction = defineFunction({
   args: { artifact: arg.string().required().doc("The artifact to remove."), label: arg.string().doc("The label group.") },
   permissions: ["COLLECT_CLIENT"],
   platforms: ["server"],
+  sideEffects: true,
   impure: true,
   async run({ artifact, label }, ctx) {
     const { principal, services } = serverHost(ctx.host);

@@ -30,6 +30,7 @@ export const serverSetMetadataFunction = defineFunction({
   rest: arg.any().doc("A metadata key and its value, used when `metadata` is not given (a NULL value removes the key)."),
   permissions: ["SERVER_ADMIN"],
   platforms: ["server"],
+  sideEffects: true,
   async run({ metadata }, ctx, rest) {
     const { principal, services } = serverHost(ctx.host);
     // Velociraptor passes the call on as client_set_metadata(client_id="server", ...), so a

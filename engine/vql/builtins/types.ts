@@ -106,6 +106,12 @@ interface BuiltinMeta<A extends ArgSchema> {
    * then computed again where the row is built, instead of being reused.
    */
   impure?: boolean;
+  /**
+   * Changes something outside the query (labels, collections, artifacts, event tables,
+   * notebooks, metadata, published events, outbound messages). Backtests and other dry runs
+   * replace such builtins with recorders of what they would have done.
+   */
+  sideEffects?: boolean;
 }
 
 export interface PluginDefinition<A extends ArgSchema = ArgSchema> extends BuiltinMeta<A> {
