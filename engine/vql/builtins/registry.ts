@@ -43,6 +43,10 @@ import { sleepFunction } from "./time/sleep";
 import { logFunction } from "./misc/log";
 import { evalFunction, typeofFunction, uuidFunction } from "./misc/eval";
 import { cacheFunction, memoizeFunction } from "./misc/cache";
+import { clockPlugin } from "./events/clock";
+import { diffPlugin } from "./events/diff";
+import { fifoPlugin } from "./events/fifo";
+import { delayPlugin } from "./events/delay";
 
 export interface Registry {
   readonly functions: ReadonlyMap<string, FunctionBuiltin>;
@@ -78,6 +82,11 @@ export const portableBuiltins: readonly Builtin[] = [
   parseJsonArrayPlugin,
   parseCsvPlugin,
   parseLinesPlugin,
+  // event plugins
+  clockPlugin,
+  diffPlugin,
+  fifoPlugin,
+  delayPlugin,
   // functions: core and data
   scopeFunction,
   ifFunction,

@@ -47,6 +47,8 @@ export class RunState {
   /** Resolves the pending logged() promise. */
   private wakeLogged: (() => void) | undefined;
   private loggedPromise: Promise<typeof LOGGED> | undefined;
+  /** BuiltinContext.runShared(): state kept for the whole run (fifo() windows). */
+  readonly shared = new Map<unknown, unknown>();
   /** Text of the statement being run (for `Stack Overflow: <query>`). */
   currentQuery = "";
   /** Set when `signal` aborts. */
