@@ -139,6 +139,14 @@ describe("watch_journald()", () => {
     await waitGone(pid);
   });
 
+  it("an inner LIMIT stops journalctl at once, while the rest of the query goes on", async () => {
+    const q = background("SELECT * FROM chain(a={ SELECT System.Seq AS Seq FROM watch_journald() LIMIT 1 }, b={ SELECT * FROM clock(period=30) })", createLinuxSystem({ journalctl: fake }));
+    await q.until("the entry", () => q.rows.length >= 1);
+    await waitGone(Number(readFileSync(pidFile, "utf8")));
+    expect(q.rows).toEqual([{ Seq: 31 }]);
+    await q.stop();
+  });
+
   it("with raw=TRUE gives Timestamp and every field as text", async () => {
     const q = background("SELECT * FROM watch_journald(raw=TRUE)", createLinuxSystem({ journalctl: fake }));
     await q.until("an entry", () => q.rows.length >= 1);

@@ -2,6 +2,7 @@
 // Talon's own plugin (Velociraptor has no inotify watcher): glob()'s pattern arguments, and one
 // row per change with glob()'s file columns plus Time and Action.
 import { arg, definePlugin, abortable, Timestamp } from "@/engine/vql";
+import { eventStream } from "@/engine/vql/builtins/events/event-stream";
 import { agentHost } from "@/engine/client/plugins/host";
 import { accessorProblem, ts } from "@/engine/client/plugins/values";
 
@@ -19,19 +20,19 @@ export const watchFilesPlugin = definePlugin({
   },
   permissions: ["FILESYSTEM_READ"],
   platforms: ["client"],
-  async *run({ globs, root, accessor }, ctx) {
-    const problem = accessorProblem(accessor, "watch_files");
-    if (problem) return void ctx.log("ERROR", problem);
+  run({ globs, root, accessor }, ctx) {
     const events = agentHost(ctx.host).system.events;
-    if (!events) return void ctx.log("ERROR", "watch_files: this endpoint has no event sources");
-    try {
-      for await (const c of abortable(events.watchFiles(globs, { root, signal: ctx.signal, onReady: (n) => ctx.log("INFO", `watch_files: watching ${n} directories`) }), ctx.signal)) {
+    const refused = accessorProblem(accessor, "watch_files") ?? (!events ? "watch_files: this endpoint has no event sources" : undefined);
+    if (refused !== undefined || !events) {
+      ctx.log("ERROR", refused ?? "");
+      return [];
+    }
+    const onReady = (n: number) => ctx.log("INFO", `watch_files: watching ${n} directories`);
+    return eventStream(ctx, async function* (signal) {
+      for await (const c of abortable(events.watchFiles(globs, { root, signal, onReady }), signal)) {
         const f = c.Info;
         yield { Time: Timestamp.fromMillis(ctx.now()), Action: c.Action, OSPath: c.OSPath, Name: f.Name, Size: f.Size, Mode: f.Mode, IsDir: f.IsDir, Mtime: ts(f.Mtime) };
       }
-    } catch (err) {
-      ctx.signal.throwIfAborted();
-      ctx.log("ERROR", `watch_files: ${(err as Error).message}`);
-    }
+    });
   },
 });

@@ -2,6 +2,7 @@
 // from the endpoint's journal source (journalctl as a child process on Linux). Without
 // `filename` it follows the system journal (Talon: Velociraptor requires the journal files).
 import { arg, definePlugin, abortable } from "@/engine/vql";
+import { eventStream } from "@/engine/vql/builtins/events/event-stream";
 import { agentHost } from "@/engine/client/plugins/host";
 import { journalRow } from "@/engine/client/plugins/journal-row";
 import { accessorProblem } from "@/engine/client/plugins/values";
@@ -20,16 +21,16 @@ export const watchJournaldPlugin = definePlugin({
   },
   permissions: ["FILESYSTEM_READ"],
   platforms: ["client"],
-  async *run({ filename, accessor, raw }, ctx) {
-    const problem = accessorProblem(accessor, "watch_journald");
-    if (problem) return void ctx.log("ERROR", problem);
+  run({ filename, accessor, raw }, ctx) {
     const events = agentHost(ctx.host).system.events;
-    if (!events) return void ctx.log("ERROR", "watch_journald: this endpoint has no event sources");
-    try {
-      for await (const entry of abortable(events.journal({ files: filename?.length ? filename : undefined, signal: ctx.signal }), ctx.signal)) yield journalRow(entry, raw);
-    } catch (err) {
-      ctx.signal.throwIfAborted();
-      ctx.log("ERROR", `watch_journald: ${(err as Error).message}`);
+    const refused = accessorProblem(accessor, "watch_journald") ?? (!events ? "watch_journald: this endpoint has no event sources" : undefined);
+    if (refused !== undefined || !events) {
+      ctx.log("ERROR", refused ?? "");
+      return [];
     }
+    // A failure (no journalctl, journalctl exiting) is logged by eventStream() as `watch_journald: ...`.
+    return eventStream(ctx, async function* (signal) {
+      for await (const entry of abortable(events.journal({ files: filename?.length ? filename : undefined, signal }), signal)) yield journalRow(entry, raw);
+    });
   },
 });

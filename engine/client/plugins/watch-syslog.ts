@@ -2,8 +2,10 @@
 // log), with its arguments and rows (OSPath, Line). The files are polled every second (the
 // endpoint's followLines() handles rotation and truncation); `query` is re-run every 3 s, as
 // Velociraptor does, to add the files it finds (read from their start) and drop the ones gone.
+// Runs as an eventStream(), so closing it (an inner LIMIT) stops the timer and closes the files.
 import { setInterval } from "node:timers/promises";
 import { arg, definePlugin, untilAborted } from "@/engine/vql";
+import { eventStream } from "@/engine/vql/builtins/events/event-stream";
 import type { QueryArg } from "@/engine/vql/builtins/types";
 import { dictGet, isDictLike } from "@/engine/vql/values/ordered-dict";
 import { agentHost } from "@/engine/client/plugins/host";
@@ -38,57 +40,61 @@ export const watchSyslogPlugin = definePlugin({
   },
   permissions: ["FILESYSTEM_READ"],
   platforms: ["client"],
-  async *run({ filename, accessor, buffer_size, query }, ctx) {
-    const problem = accessorProblem(accessor, "watch_syslog");
-    if (problem) return void ctx.log("ERROR", problem);
+  run({ filename, accessor, buffer_size, query }, ctx) {
     const events = agentHost(ctx.host).system.events;
-    if (!events) return void ctx.log("ERROR", "watch_syslog: this endpoint has no event sources");
-    if (!filename?.length && !query) return void ctx.log("ERROR", "watch_syslog: needs `filename` or `query`");
-
-    const fixed = new Set(filename ?? []);
-    const followers = new Map<string, LineFollower>();
-    const lastError = new Map<string, string>();
-    const add = async (path: string, fromStart: boolean) => {
-      if (followers.has(path)) return;
-      followers.set(path, await untilAborted(events.followLines(path, { fromStart, bufferSize: buffer_size }), ctx.signal));
-    };
-    const refresh = async (q: QueryArg) => {
-      const found = new Set(await pathsOf(q, ctx.signal));
-      for (const [path, f] of followers) {
-        if (fixed.has(path) || found.has(path)) continue;
-        followers.delete(path);
-        await f.close();
-      }
-      for (const path of found) await add(path, true);
-    };
-
-    try {
-      for (const path of fixed) await add(path, false);
-      if (query) for (const path of await pathsOf(query, ctx.signal)) await add(path, false);
-      ctx.log("INFO", `watch_syslog: following ${[...followers.keys()].join(", ") || "no files yet"}`);
-      let queried = ctx.now();
-      for await (const _ of setInterval(POLL_MS, undefined, { signal: ctx.signal })) {
-        for (const [path, f] of followers) {
-          let lines: string[];
-          try {
-            lines = await untilAborted(f.poll(), ctx.signal);
-            lastError.delete(path);
-          } catch (err) {
-            ctx.signal.throwIfAborted();
-            const message = `watch_syslog: ${path}: ${(err as Error).message}`;
-            if (lastError.get(path) !== message) ctx.log("ERROR", message);
-            lastError.set(path, message);
-            continue;
-          }
-          for (const line of lines) yield { OSPath: path, Line: line };
-        }
-        if (query && ctx.now() - queried >= QUERY_MS) {
-          queried = ctx.now();
-          await refresh(query);
-        }
-      }
-    } finally {
-      for (const f of followers.values()) await f.close().catch(() => {});
+    const refused =
+      accessorProblem(accessor, "watch_syslog") ??
+      (!events ? "watch_syslog: this endpoint has no event sources" : !filename?.length && !query ? "watch_syslog: needs `filename` or `query`" : undefined);
+    if (refused !== undefined || !events) {
+      ctx.log("ERROR", refused ?? "");
+      return [];
     }
+    return eventStream(ctx, async function* (signal) {
+      const fixed = new Set(filename ?? []);
+      const followers = new Map<string, LineFollower>();
+      const lastError = new Map<string, string>();
+      const add = async (path: string, fromStart: boolean) => {
+        if (followers.has(path)) return;
+        followers.set(path, await untilAborted(events.followLines(path, { fromStart, bufferSize: buffer_size }), signal));
+      };
+      const refresh = async (q: QueryArg) => {
+        const found = new Set(await pathsOf(q, signal));
+        for (const [path, f] of followers) {
+          if (fixed.has(path) || found.has(path)) continue;
+          followers.delete(path);
+          await f.close();
+        }
+        for (const path of found) await add(path, true);
+      };
+
+      try {
+        for (const path of fixed) await add(path, false);
+        if (query) for (const path of await pathsOf(query, signal)) await add(path, false);
+        ctx.log("INFO", `watch_syslog: following ${[...followers.keys()].join(", ") || "no files yet"}`);
+        let queried = ctx.now();
+        for await (const _ of setInterval(POLL_MS, undefined, { signal })) {
+          for (const [path, f] of followers) {
+            let lines: string[];
+            try {
+              lines = await untilAborted(f.poll(), signal);
+              lastError.delete(path);
+            } catch (err) {
+              signal.throwIfAborted();
+              const message = `watch_syslog: ${path}: ${(err as Error).message}`;
+              if (lastError.get(path) !== message) ctx.log("ERROR", message);
+              lastError.set(path, message);
+              continue;
+            }
+            for (const line of lines) yield { OSPath: path, Line: line };
+          }
+          if (query && ctx.now() - queried >= QUERY_MS) {
+            queried = ctx.now();
+            await refresh(query);
+          }
+        }
+      } finally {
+        for (const f of followers.values()) await f.close().catch(() => {});
+      }
+    });
   },
 });
