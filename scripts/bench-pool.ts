@@ -10,13 +10,12 @@
 // (default 500; the server's own default, TALON_INTERROGATIONS_PER_SECOND, is 100).
 // Goals on a 2-core machine (issue "Journal and cluster"): 25,000 agents enrolled and interrogated
 // in under 120 s on one process, under 90 s on two; peak RSS under 2 GiB; rows stored = expected.
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startPool } from "../engine/client/pool/pool";
-import { freshPostgres } from "../e2e/support/talon-process";
+import { log, requireBuild, ROOT, signIn, startServers, until } from "./bench-support";
 
 const { values } = parseArgs({
   options: {
@@ -32,10 +31,6 @@ const { values } = parseArgs({
 });
 const COUNT = Number(values.count);
 const PROCESSES = Math.max(1, Number(values.processes));
-const PASSWORD = "bench-admin-password";
-const ROOT = join(import.meta.dirname, "..");
-const ports = Array.from({ length: PROCESSES }, (_, i) => Number(values.port) + i);
-const urls = ports.map((p) => `http://127.0.0.1:${p}`);
 
 const BENCH_ARTIFACT = `name: Custom.Bench.Rows
 description: Ten process rows per endpoint (the pool benchmark's collection).
@@ -44,26 +39,6 @@ sources:
   - query: |
       SELECT Pid, Ppid, Name, Username, CommandLine, Exe FROM pslist() LIMIT 10
 `;
-
-function log(s: string) {
-  process.stdout.write(`${s}\n`);
-}
-
-function rssOf(pid: number): { rss: number; hwm: number } {
-  const text = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, "m").exec(text)?.[1] ?? 0) * 1024;
-  return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number, everyMs = 250): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 // Every agent is one socket in a pool process and one in a server process, and a process's
 // open-file limit caps both: the pool is split over processes of at most POOL_SLICE agents, and
@@ -79,46 +54,16 @@ if (softFiles && perServer + 4096 > softFiles) {
   process.exit(2);
 }
 
-if (!existsSync(join(ROOT, ".next", "BUILD_ID"))) {
-  log("No production build: run `npx next build` first (npm test does).");
-  process.exit(2);
-}
+requireBuild();
 const adminUrl = values["database-url"] ?? (PROCESSES > 1 ? process.env.TEST_DATABASE_URL : undefined);
 if (PROCESSES > 1 && !adminUrl) {
   log("Several processes share one PostgreSQL: give --database-url (or set TEST_DATABASE_URL).");
   process.exit(2);
 }
 
-const pg = adminUrl ? await freshPostgres(adminUrl) : undefined;
-const dataDirs = ports.map(() => mkdtempSync(join(tmpdir(), "talon-bench-pool-")));
-const servers: ChildProcess[] = [];
-const outputs: string[] = [];
-const peaks = new Map<number, number>();
-for (const [i, port] of ports.entries()) {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TALON_ADMIN_PASSWORD: PASSWORD,
-    TALON_NO_BUILD: "1",
-    NEXT_TELEMETRY_DISABLED: "1",
-    TALON_INTERROGATIONS_PER_SECOND: values.interrogate ? values["interrogation-rate"] : "0",
-  };
-  if (pg) env.DATABASE_URL = pg.url;
-  else delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [join(ROOT, "scripts/talon.mjs"), "serve", "--port", String(port), "--data", dataDirs[i]!, "--no-local-client"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-  outputs[i] = "";
-  child.stdout!.on("data", (d) => (outputs[i] += d));
-  child.stderr!.on("data", (d) => (outputs[i] += d));
-  servers.push(child);
-}
-const sampler = setInterval(() => {
-  for (const s of servers) {
-    try {
-      peaks.set(s.pid!, Math.max(peaks.get(s.pid!) ?? 0, rssOf(s.pid!).rss));
-    } catch {
-      // exited
-    }
-  }
-}, 200);
+const bench = await startServers({ count: PROCESSES, port: Number(values.port), adminUrl, env: { TALON_INTERROGATIONS_PER_SECOND: values.interrogate ? values["interrogation-rate"]! : "0" } });
+const { urls, servers, outputs } = bench;
+const pg = bench.kind === "PostgreSQL";
 
 /** The pooled agents: in this process, or in worker processes when they do not fit one. */
 interface PoolHandle {
@@ -160,19 +105,12 @@ function startPools(o: { servers: string[]; token: string; count: number; seed: 
 
 let pool: PoolHandle | undefined;
 try {
-  for (const url of urls) await until(`the server on ${url}`, async () => ((await fetch(`${url}/api/health`)).ok ? true : undefined), 180_000, 200);
   const base = urls[0]!;
-  const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "Content-Type": "application/json", Origin: base }, body: JSON.stringify({ username: "admin", password: PASSWORD }) });
-  const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, { method, headers: { cookie, Origin: base, ...(body ? { "Content-Type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
-    const data = await res.json();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
-    return data;
-  };
+  const session = await signIn(base);
+  const api = session.call;
   const { token } = await api("GET", "/api/clients/token");
   await api("POST", "/api/artifacts", { yaml: BENCH_ARTIFACT });
-  const idle = servers.map((s) => Math.round(rssOf(s.pid!).rss / 2 ** 20));
+  const idle = servers.map((_s, i) => Math.round(bench.rss(i) / 2 ** 20));
   log(
     `${PROCESSES} server process${PROCESSES > 1 ? "es" : ""} up (${pg ? "PostgreSQL" : "PGlite"}; RSS ${idle.join(", ")} MiB); starting ${COUNT} pooled agents at ${values.rate}/s (seed "${values.seed}", interrogation ${values.interrogate ? `on at ${values["interrogation-rate"]}/s` : "off"})`,
   );
@@ -204,10 +142,8 @@ try {
       500,
     );
     const filled = await until("every client record to be filled", async () => {
-      const query = "LET filled <= SELECT client_id FROM clients() WHERE os_info.hostname SELECT len(list=filled) AS N FROM scope()";
-      const r = await fetch(`${base}/api/v1/query`, { method: "POST", headers: { cookie, Origin: base, "Content-Type": "application/json" }, body: JSON.stringify({ query, maxRows: 10_000_000 }) });
-      const lines = (await r.text()).trim().split("\n").map((l) => JSON.parse(l) as { type?: string; row?: { N?: number } });
-      const n = lines.find((l) => l.row)?.row?.N ?? 0;
+      const [row] = await session.query("LET filled <= SELECT client_id FROM clients() WHERE os_info.hostname SELECT len(list=filled) AS N FROM scope()");
+      const n = Number(row?.N ?? 0);
       return n >= COUNT ? n : undefined;
     }, 120_000, 500);
     interrogatedMs = performance.now() - t0;
@@ -240,10 +176,7 @@ try {
   if (interrogatedMs !== undefined) log(`time until all interrogated: ${(interrogatedMs / 1000).toFixed(1)} s (at ${values["interrogation-rate"]}/s)`);
   log(`time until all flows finished: ${(flowsMs / 1000).toFixed(1)} s (${JSON.stringify(summary.byState)})`);
   log(`rows stored vs expected: ${summary.totalRows} / ${expected} ${summary.totalRows === expected ? "(equal)" : "(NOT EQUAL)"}`);
-  for (const [i, s] of servers.entries()) {
-    const hwm = rssOf(s.pid!).hwm;
-    log(`server ${i + 1} peak RSS:     ${Math.round(Math.max(hwm, peaks.get(s.pid!) ?? 0) / 2 ** 20)} MiB (idle ${idle[i]} MiB)`);
-  }
+  for (const i of servers.keys()) log(`server ${i + 1} peak RSS:     ${Math.round(bench.peakRss(i) / 2 ** 20)} MiB (idle ${idle[i]} MiB)`);
   log(`bench process RSS:       ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB${POOL_PROCESSES > 1 ? ` (and ${POOL_PROCESSES} pool processes)` : ""}`);
   process.exitCode = summary.totalRows === expected ? 0 : 1;
 } catch (err) {
@@ -251,10 +184,6 @@ try {
   for (const o of outputs) log(o.split("\n").slice(-30).join("\n"));
   process.exitCode = 1;
 } finally {
-  clearInterval(sampler);
   await pool?.stop();
-  for (const s of servers) s.kill("SIGTERM");
-  await Promise.all(servers.map((s) => new Promise((r) => (s.exitCode !== null ? r(null) : s.once("exit", r)))));
-  for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
-  await pg?.drop();
+  await bench.stop();
 }

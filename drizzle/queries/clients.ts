@@ -3,7 +3,7 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { lockClientRows } from "./locks";
-import { clientLabels, clients, deploymentTokens, type ClientRecord } from "../schema";
+import { clientLabels, clients, clientSeqs, deploymentTokens, type ClientRecord } from "../schema";
 import { searchCondition, type ClientSearchTerm } from "./clients-search";
 
 export type ClientWithLabels = ClientRecord & { labels: string[] };
@@ -31,6 +31,7 @@ export async function createClient(
     .values({ clientId: p.clientId, publicKey: p.publicKey, agentName: p.agentName, agentVersion: p.agentVersion, lastIp: p.ip, firstSeenAt: p.at, lastSeenAt: p.at })
     .onConflictDoNothing({ target: clients.clientId })
     .returning({ id: clients.clientId });
+  if (rows.length) await db.insert(clientSeqs).values({ clientId: p.clientId }).onConflictDoNothing({ target: clientSeqs.clientId });
   return rows.length > 0;
 }
 
@@ -254,8 +255,9 @@ export async function getClientsForHello(db: Db, clientIds: string[]): Promise<M
   const out = new Map<string, { publicKey: string; ackedSeq: number }>();
   if (!clientIds.length) return out;
   const rows = await db
-    .select({ id: clients.clientId, publicKey: clients.publicKey, acked: clients.ackedSeq })
+    .select({ id: clients.clientId, publicKey: clients.publicKey, acked: sql<number>`coalesce(${clientSeqs.ackedSeq}, 0)` })
     .from(clients)
+    .leftJoin(clientSeqs, eq(clientSeqs.clientId, clients.clientId))
     .where(sql`${clients.clientId} in (select jsonb_array_elements_text(${JSON.stringify(clientIds)}::jsonb))`);
   for (const r of rows) out.set(r.id, { publicKey: r.publicKey, ackedSeq: Number(r.acked) });
   return out;
@@ -269,6 +271,7 @@ export async function createClients(db: Db, rows: Array<{ clientId: string; publ
     .values(rows.map((p) => ({ clientId: p.clientId, publicKey: p.publicKey, agentName: p.agentName, agentVersion: p.agentVersion, lastIp: p.ip, firstSeenAt: p.at, lastSeenAt: p.at })))
     .onConflictDoNothing({ target: clients.clientId })
     .returning({ id: clients.clientId });
+  if (created.length) await db.insert(clientSeqs).values(created.map((r) => ({ clientId: r.id }))).onConflictDoNothing({ target: clientSeqs.clientId });
   return new Set(created.map((r) => r.id));
 }
 

@@ -3,7 +3,7 @@
 // server-side (jsonb_to_recordset), not row by row through the query builder.
 import { inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { clients, flowSources, flows, type FlowRecord } from "../schema";
+import { clientSeqs, flowSources, flows, type FlowRecord } from "../schema";
 import type { FINAL_FLOW_STATES } from "./flows";
 import { rowsOf } from "./raw";
 
@@ -79,7 +79,7 @@ export interface IngestBatch {
 export async function getAckedSeqs(db: Db, clientIds: string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (!clientIds.length) return out;
-  const rows = await db.select({ clientId: clients.clientId, acked: clients.ackedSeq }).from(clients).where(inArray(clients.clientId, clientIds));
+  const rows = await db.select({ clientId: clientSeqs.clientId, acked: clientSeqs.ackedSeq }).from(clientSeqs).where(inArray(clientSeqs.clientId, clientIds));
   for (const r of rows) out.set(r.clientId, Number(r.acked));
   return out;
 }
@@ -184,8 +184,8 @@ export async function writeIngestBatch(db: Db, b: IngestBatch): Promise<FlowReco
   }
   if (b.acks.length) {
     await db.execute(sql`
-      update clients c set acked_seq = greatest(c.acked_seq, x.seq), last_seen_at = greatest(c.last_seen_at, x.at)
-      from jsonb_to_recordset(${JSON.stringify(b.acks.map((a) => ({ client_id: a.clientId, seq: a.seq, at: b.at })))}::jsonb) as x(client_id text, seq bigint, at timestamptz)
+      update client_seqs c set acked_seq = greatest(c.acked_seq, x.seq)
+      from jsonb_to_recordset(${JSON.stringify(b.acks.map((a) => ({ client_id: a.clientId, seq: a.seq })))}::jsonb) as x(client_id text, seq bigint)
       where c.client_id = x.client_id`);
   }
   return finalized;

@@ -10,6 +10,12 @@ export async function lockClientRows(db: Db, clientIds: string[]): Promise<void>
   await db.execute(sql`select 1 from clients where client_id in (select jsonb_array_elements_text(${JSON.stringify(clientIds)}::jsonb)) order by client_id for update`);
 }
 
+/** Locks these clients' acknowledged-seq rows, in id order, until the caller's transaction ends (the ingest writer). */
+export async function lockClientSeqs(db: Db, clientIds: string[]): Promise<void> {
+  if (!clientIds.length) return;
+  await db.execute(sql`select 1 from client_seqs where client_id in (select jsonb_array_elements_text(${JSON.stringify(clientIds)}::jsonb)) order by client_id for update`);
+}
+
 /** Locks these flow rows, in id order, until the caller's transaction ends (after any client rows). */
 export async function lockFlowRows(db: Db, flowIds: string[]): Promise<void> {
   if (!flowIds.length) return;

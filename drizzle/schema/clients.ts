@@ -33,7 +33,6 @@ export const clients = pgTable(
     lastInterrogatedAt: timestamp("last_interrogated_at", { withTimezone: true }),
     labelsUpdatedAt: timestamp("labels_updated_at", { withTimezone: true }),
     /** Highest agent message seq stored (exactly-once delivery of flow data). */
-    ackedSeq: bigint("acked_seq", { mode: "number" }).notNull().default(0),
   },
   (t) => [
     index("clients_hostname_idx").on(sql`lower(${t.hostname}) text_pattern_ops`),
@@ -65,3 +64,13 @@ export const deploymentTokens = pgTable("deployment_tokens", {
 
 export type ClientRecord = typeof clients.$inferSelect;
 export type ClientLabelRecord = typeof clientLabels.$inferSelect;
+
+/**
+ * Each client's acknowledged seq (the highest agent message stored), apart from the wide client
+ * row: the ingest writer locks and advances it for every batch, and a narrow row keeps that
+ * cheap (updating the client row would rewrite it and its indexes every second per agent).
+ */
+export const clientSeqs = pgTable("client_seqs", {
+  clientId: text("client_id").primaryKey(),
+  ackedSeq: bigint("acked_seq", { mode: "number" }).notNull().default(0),
+});

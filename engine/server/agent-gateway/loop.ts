@@ -72,6 +72,8 @@ export function handleAgentConnection(ws: WebSocket, req: IncomingMessage, deps:
 
   function onFlowMessage(msg: Exclude<AgentToServer, { type: "hello" | "heartbeat" }>) {
     const clientId = session!.clientId;
+    // Last seen is batched by the clients service (the ingest writer no longer touches client rows).
+    deps.ingress.touch(clientId);
     unstored++;
     if (unstored >= PAUSE_AT && !paused) {
       paused = true;

@@ -1,6 +1,6 @@
 // The writer of agent data on this process. Gateway connections hand messages to receive(); one
 // loop takes everything queued (up to a batch limit) and stores it in one transaction: it locks
-// the batch's client rows and then its flow rows (in id order, as every writer does), drops what
+// the batch's clients' seq rows (client_seqs) and then its flow rows (in id order, as every writer does), drops what
 // is already stored (seq at or below the client's acknowledged seq, read under that lock), writes
 // the rest together with the new acknowledged seqs and the System.Flow.Completion events of
 // flows that became final, then resolves each message's promise (the gateway acks it). So a
@@ -109,7 +109,7 @@ export function startIngest(
   function storeBatch(items: Item[]): Promise<FlowItem[]> {
     return queries.inTransaction(db, async (tx) => {
       const clientIds = [...new Set(items.map((i) => i.clientId))].sort();
-      await queries.lockClientRows(tx, clientIds);
+      await queries.lockClientSeqs(tx, clientIds);
       const acked = await queries.getAckedSeqs(tx, clientIds);
       const fresh: FlowItem[] = [];
       const events: EventItem[] = [];
