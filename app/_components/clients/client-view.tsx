@@ -1,12 +1,14 @@
 "use client";
 // One client: what interrogation found, labels, metadata, its collections, the Collect dialog
-// and the selected collection's results, logs and uploads. Live through `client:<id>` (online,
-// labels, metadata, interrogation) and `flows:<id>` (new flows, rows, states); re-reads are
-// throttled, and the page polls slowly only while the socket is down.
+// and the selected collection's results, logs and uploads; the Events tab (?tab=events, see
+// client-events-tab) shows its event artifacts. Live through `client:<id>` (online, labels,
+// metadata, interrogation) and `flows:<id>` (new flows, rows, states); re-reads are throttled,
+// and the page polls slowly only while the socket is down.
 import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { callApi } from "../api";
 import { throttle, useLiveTopics } from "../live/use-live-topics";
+import { ClientEventsTab } from "./client-events-tab";
 import { CollectDialog } from "./collect-dialog";
 import { Pager } from "./data-table";
 import { FlowDetails } from "./flow-details";
@@ -20,6 +22,7 @@ export function ClientView({ initial, canCollect, canLabel }: { initial: ClientR
   const router = useRouter();
   const params = useSearchParams();
   const selectedFlow = params.get("flow") ?? "";
+  const tab = params.get("tab") === "events" && !selectedFlow ? "events" : "collections";
   const [client, setClient] = useState(initial);
   const [flows, setFlows] = useState<{ items: FlowRow[]; total: number }>({ items: [], total: 0 });
   const [offset, setOffset] = useState(0);
@@ -149,45 +152,56 @@ export function ClientView({ initial, canCollect, canLabel }: { initial: ClientR
           <Metadata clientId={id} metadata={client.metadata} canEdit={canCollect} onChange={load} />
         </div>
       </div>
-      <h2>Collections</h2>
-      <table className="data" data-testid="flows-table">
-        <thead>
-          <tr>
-            <th>Flow</th>
-            <th>Artifacts</th>
-            <th>State</th>
-            <th>Rows</th>
-            <th>Created</th>
-            <th>By</th>
-          </tr>
-        </thead>
-        <tbody>
-          {flows.items.map((f) => (
-            <tr key={f.flowId} className={f.flowId === selectedFlow ? "selected" : ""} data-testid={`flow-row-${f.flowId}`} onClick={() => selectFlow(f.flowId)}>
-              <td className="mono">
-                <a
-                  href={`/clients/${id}?flow=${f.flowId}`}
-                  onClick={(e) => {
-                    e.preventDefault();
-                    selectFlow(f.flowId);
-                  }}
-                >
-                  {f.flowId}
-                </a>
-              </td>
-              <td>{f.artifacts.join(", ")}</td>
-              <td>
-                <span className={`state ${f.state.toLowerCase()}`}>{f.state}</span>
-              </td>
-              <td>{f.totalRows.toLocaleString()}</td>
-              <td>{ago(f.createdAt)}</td>
-              <td>{f.creator}</td>
+      <div className="tabs" role="tablist" aria-label="Client activity">
+        <button type="button" role="tab" aria-selected={tab === "collections"} onClick={() => router.push(`/clients/${id}`)} data-testid="client-tab-collections">
+          Collections
+        </button>
+        <button type="button" role="tab" aria-selected={tab === "events"} onClick={() => router.push(`/clients/${id}?tab=events`)} data-testid="client-tab-events">
+          Events
+        </button>
+      </div>
+      {tab === "events" ? <ClientEventsTab clientId={id} /> : null}
+      <div hidden={tab !== "collections"}>
+        <h2>Collections</h2>
+        <table className="data" data-testid="flows-table">
+          <thead>
+            <tr>
+              <th>Flow</th>
+              <th>Artifacts</th>
+              <th>State</th>
+              <th>Rows</th>
+              <th>Created</th>
+              <th>By</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-      {flows.total === 0 ? <p className="muted">No collections yet.</p> : <Pager offset={offset} limit={FLOWS_PAGE} total={flows.total} onPage={setOffset} />}
-      {selectedFlow ? <FlowDetails key={selectedFlow} clientId={id} flowId={selectedFlow} canCollect={canCollect} /> : null}
+          </thead>
+          <tbody>
+            {flows.items.map((f) => (
+              <tr key={f.flowId} className={f.flowId === selectedFlow ? "selected" : ""} data-testid={`flow-row-${f.flowId}`} onClick={() => selectFlow(f.flowId)}>
+                <td className="mono">
+                  <a
+                    href={`/clients/${id}?flow=${f.flowId}`}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      selectFlow(f.flowId);
+                    }}
+                  >
+                    {f.flowId}
+                  </a>
+                </td>
+                <td>{f.artifacts.join(", ")}</td>
+                <td>
+                  <span className={`state ${f.state.toLowerCase()}`}>{f.state}</span>
+                </td>
+                <td>{f.totalRows.toLocaleString()}</td>
+                <td>{ago(f.createdAt)}</td>
+                <td>{f.creator}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {flows.total === 0 ? <p className="muted">No collections yet.</p> : <Pager offset={offset} limit={FLOWS_PAGE} total={flows.total} onPage={setOffset} />}
+        {selectedFlow ? <FlowDetails key={selectedFlow} clientId={id} flowId={selectedFlow} canCollect={canCollect} /> : null}
+      </div>
       {collecting ? (
         <CollectDialog
           clientId={id}

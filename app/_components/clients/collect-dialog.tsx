@@ -3,6 +3,7 @@
 // per-source time and row limits, and start the collection on this client.
 import { useEffect, useMemo, useState } from "react";
 import { callApi } from "../api";
+import { ParameterFields } from "../parameter-form";
 import type { CollectableArtifact, FlowRow } from "./types";
 
 export function CollectDialog({ clientId, onClose, onStarted }: { clientId: string; onClose(): void; onStarted(flow: FlowRow): void }) {
@@ -67,24 +68,8 @@ export function CollectDialog({ clientId, onClose, onStarted }: { clientId: stri
         </ul>
         {chosen.map((name) => {
           const a = artifacts.find((x) => x.name === name);
-          if (!a?.parameters.length) return null;
-          return (
-            <fieldset key={name} className="params">
-              <legend>{name}</legend>
-              {a.parameters.map((p) => (
-                <label key={p.name} title={p.description}>
-                  {p.name}
-                  {p.type ? <span className="muted"> ({p.type})</span> : null}
-                  <input
-                    value={values[name]?.[p.name] ?? p.default ?? ""}
-                    onChange={(e) => setValues((v) => ({ ...v, [name]: { ...(v[name] ?? {}), [p.name]: e.target.value } }))}
-                    data-testid={`param-${name}-${p.name}`}
-                  />
-                  {p.description ? <span className="muted small">{p.description}</span> : null}
-                </label>
-              ))}
-            </fieldset>
-          );
+          if (!a) return null;
+          return <ParameterFields key={name} artifact={name} parameters={a.parameters} values={values[name] ?? {}} onChange={(v) => setValues((all) => ({ ...all, [name]: v }))} />;
         })}
         <div className="row">
           <label>
