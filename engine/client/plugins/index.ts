@@ -5,6 +5,7 @@ import { createRegistry, portableBuiltins, type Builtin, type Registry } from ".
 import { execvePlugin } from "./execve";
 import { globPlugin, hashFunction, readFileFunction, statPlugin } from "./files";
 import { connectionsPlugin, infoPlugin, interfacesPlugin, netstatPlugin, pslistPlugin, uptimeFunction, usersPlugin } from "./machine";
+import { processTrackerCallchainFunction, processTrackerGetFunction } from "./process-tracker";
 import { uploadFunction } from "./upload";
 
 export const clientBuiltins: readonly Builtin[] = [
@@ -21,6 +22,8 @@ export const clientBuiltins: readonly Builtin[] = [
   hashFunction,
   uploadFunction,
   execvePlugin,
+  processTrackerGetFunction,
+  processTrackerCallchainFunction,
 ];
 
 let registry: Registry | undefined;

@@ -35,6 +35,8 @@ const CASES: Record<string, { vql: string; needsFlow?: boolean }> = {
   hash: { vql: `SELECT hash(path='${big}') AS H FROM range(end=1000000)` },
   upload: { vql: `SELECT upload(file='${big}') AS U FROM range(end=1000000)`, needsFlow: true },
   execve: { vql: "SELECT * FROM execve(argv=['yes'], length=64)", needsFlow: true },
+  process_tracker_get: { vql: "SELECT process_tracker_get(id=1) AS P FROM range(end=1000000)" },
+  process_tracker_callchain: { vql: "SELECT process_tracker_callchain(id=1) AS C FROM range(end=1000000)" },
 };
 
 const { finished, tracked } = lifecycleTracker();

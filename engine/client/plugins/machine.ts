@@ -3,7 +3,7 @@
 import { arg, definePlugin, defineFunction } from "../../vql";
 import { abortable, untilAborted } from "../../vql";
 import { agentHost } from "./host";
-import type { ConnectionInfo } from "./system";
+import type { ConnectionInfo, ProcessInfo } from "./system";
 import { ts } from "./values";
 
 export const infoPlugin = definePlugin({
@@ -21,6 +21,12 @@ export const infoPlugin = definePlugin({
   },
 });
 
+/** A pslist() row: the process with CreateTime as a timestamp and MemoryInfo {RSS, VMS}. */
+export function processRow(p: ProcessInfo): Record<string, unknown> {
+  const { RSS, VMS, ...rest } = p;
+  return { ...rest, CreateTime: ts(p.CreateTime), MemoryInfo: { RSS, VMS } };
+}
+
 export const pslistPlugin = definePlugin({
   name: "pslist",
   category: "client",
@@ -33,8 +39,7 @@ export const pslistPlugin = definePlugin({
   async *run({ pid }, ctx) {
     for await (const p of abortable(agentHost(ctx.host).system.processes(ctx.signal), ctx.signal)) {
       if (pid !== undefined && p.Pid !== pid) continue;
-      const { RSS, VMS, ...rest } = p;
-      yield { ...rest, CreateTime: ts(p.CreateTime), MemoryInfo: { RSS, VMS } };
+      yield processRow(p);
     }
   },
 });

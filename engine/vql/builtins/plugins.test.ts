@@ -39,6 +39,7 @@ const WRAPPERS: Record<string, (inner: string) => string> = {
   switch: (q) => `SELECT * FROM switch(a={ ${q} })`,
   if: (q) => `SELECT * FROM if(condition=TRUE, then={ ${q} })`,
   flatten: (q) => `SELECT * FROM flatten(query={ ${q} })`,
+  delay: (q) => `SELECT * FROM delay(query={ ${q} }, delay=0)`,
   column_filter: (q) => `SELECT * FROM column_filter(query={ ${q} }, include='N')`,
   query: (q) => `SELECT * FROM query(query="${q}")`,
   "stored query": (q) => `LET S = ${q} SELECT * FROM S`,

@@ -11,6 +11,7 @@ import { scopeFunction, scopePlugin } from "./core/scope";
 import { foreachPlugin } from "./control/foreach";
 import { ifFunction, ifPlugin } from "./control/if";
 import { chainPlugin, combinePlugin, switchPlugin } from "./control/chain";
+import { delayPlugin } from "./control/delay";
 import { flattenPlugin } from "./control/flatten";
 import { columnFilterPlugin, queryPlugin } from "./control/query";
 import { dictFunction, itemsFunction, itemsPlugin, lazyDictFunction, toDictFunction } from "./data/dict";
@@ -72,6 +73,7 @@ export const portableBuiltins: readonly Builtin[] = [
   combinePlugin,
   switchPlugin,
   flattenPlugin,
+  delayPlugin,
   queryPlugin,
   columnFilterPlugin,
   itemsPlugin,
