@@ -51,6 +51,13 @@ export async function readJsonObject(req: Request): Promise<Record<string, unkno
   return value as Record<string, unknown>;
 }
 
+/** The request's JSON body checked against a zod schema, or a 400 naming the fields (never values). */
+export async function readBody<T>(req: Request, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } }): Promise<T> {
+  const r = schema.safeParse(await readJsonObject(req));
+  if (!r.success) throw new BadRequest(r.error.issues.map((i) => `${i.path.map(String).join(".") || "body"}: ${i.message}`).join("; "));
+  return r.data;
+}
+
 export function str(body: Record<string, unknown>, key: string, opts: { optional?: boolean } = {}): string {
   const v = body[key];
   if (v === undefined && opts.optional) return "";

@@ -15,3 +15,5 @@ export * from "./journal-partitions";
 export * from "./cluster";
 export * from "./flow-uploads";
 export * from "./locks";
+export * from "./monitoring";
+export * from "./server-metadata";

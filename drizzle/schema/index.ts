@@ -5,3 +5,5 @@ export * from "./clients";
 export * from "./flows";
 export * from "./events";
 export * from "./cluster";
+export * from "./monitoring";
+export * from "./server-metadata";

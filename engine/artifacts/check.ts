@@ -1,17 +1,27 @@
-// Checks on a read artifact that need the whole picture: the name (present, dotted words,
-// custom prefix, path), duplicate sources, sources without queries, permission names, imports,
-// and whether parameter defaults convert to their types.
+// Checks on a read artifact that need the whole picture: the name (present, words joined by
+// dots, a required prefix, not a built-in's, path), duplicate sources, sources without queries,
+// permission names, imports, and whether parameter defaults convert to their types.
 import { coerceParameter } from "./parameters";
 import type { ReadArtifact } from "./read-artifact";
 import type { Span } from "./types";
 import { spanOf, type Reader } from "./yaml-doc";
 
-/** Two or more words of letters, digits and `_`, joined by dots. */
-export const ARTIFACT_NAME = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$/;
+/**
+ * One or more words of letters, digits and `_`, joined by dots: `AutomateServerLabels` is a name,
+ * as in Velociraptor, whose GUI and artifact_set() require no prefix.
+ */
+export const ARTIFACT_NAME = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
 
 export interface CheckOptions {
-  /** Custom artifacts: the name must start with this prefix (e.g. "Custom."). */
+  /** The name must start with this prefix (pack imports and `artifact_set(prefix=...)`); none by default. */
   requirePrefix?: string;
+  /**
+   * Saving a custom artifact: names a built-in holds are refused, and the diagnostic offers
+   * `overridePrefix` + name, the custom copy that replaces the built-in where it is collected.
+   */
+  isBuiltinName?: (name: string) => boolean;
+  /** The override prefix offered for a built-in's name (default `Custom.`). */
+  overridePrefix?: string;
   /** Built-ins: the name implied by the file's path. */
   expectedName?: string;
   /** Permission names `required_permissions` may use; omitted = not checked. */
@@ -27,6 +37,10 @@ export function checkArtifact(r: Reader, read: ReadArtifact, opts: CheckOptions)
   if (!a.name) r.report("ART1005", nameAt);
   else if (!ARTIFACT_NAME.test(a.name)) r.report("ART1006", nameAt, [a.name]);
   else if (opts.requirePrefix && !a.name.startsWith(opts.requirePrefix)) r.report("ART1008", nameAt, [opts.requirePrefix, a.name]);
+  else if (opts.isBuiltinName?.(a.name)) {
+    const override = (opts.overridePrefix ?? "Custom.") + a.name;
+    r.report("ART2005", nameAt, [a.name, override], `rename it to \`${override}\`: collections of \`${a.name}\` then run your version`);
+  }
   else if (opts.expectedName && opts.expectedName !== a.name) r.report("ART2004", nameAt, [a.name, opts.expectedName]);
 
   const seen = new Set<string>();

@@ -99,11 +99,27 @@ describe("loadArtifact()", () => {
     expect(at(text, loadArtifact(text).diagnostics)).toEqual(["ART1005@1:1"]);
   });
 
-  it("reports a name that is not dotted words at the name", () => {
+  it("reports a name that is not words joined by dots at the name; one word is a name, as in Velociraptor", () => {
     const text = "description: x\nname: not-dotted\nsources:\n  - query: SELECT 1 FROM scope()\n";
     expect(at(text, loadArtifact(text).diagnostics)).toEqual([`ART1006@${where(text, "not-dotted")}`]);
-    const single = "name: Single\n";
-    expect(loadArtifact(single).diagnostics.map((d) => d.code)).toEqual(["ART1006"]);
+    for (const bad of ["A..B", ".A", "A.", "A B"]) expect(loadArtifact(`name: ${bad}\n`).diagnostics.map((d) => d.code)).toEqual(["ART1006"]);
+    expect(loadArtifact("name: AutomateServerLabels\n").diagnostics).toEqual([]);
+    expect(loadArtifact("name: Server_Labels_2\n").diagnostics).toEqual([]);
+  });
+
+  it("refuses a built-in's name when told which names are built-ins, and offers its Custom. override", () => {
+    const text = "name: Linux.Sys.Pslist\nsources:\n  - query: SELECT 1 FROM scope()\n";
+    const isBuiltinName = (n: string) => n === "Linux.Sys.Pslist";
+    const r = loadArtifact(text, { isBuiltinName });
+    expect(at(text, r.diagnostics)).toEqual([`ART2005@${where(text, "Linux.Sys.Pslist")}`]);
+    expect(r.diagnostics[0]).toMatchObject({
+      severity: "error",
+      message: "`Linux.Sys.Pslist` is a built-in artifact; save your version as `Custom.Linux.Sys.Pslist`",
+      hint: "rename it to `Custom.Linux.Sys.Pslist`: collections of `Linux.Sys.Pslist` then run your version",
+    });
+    expect(loadArtifact(text, { isBuiltinName, overridePrefix: "Team." }).diagnostics[0]?.message).toContain("`Team.Linux.Sys.Pslist`");
+    expect(loadArtifact(text.replace("Linux.Sys.Pslist", "Custom.Linux.Sys.Pslist"), { isBuiltinName }).diagnostics).toEqual([]);
+    expect(loadArtifact(text.replace("Linux.Sys.Pslist", "MyPslist"), { isBuiltinName }).diagnostics).toEqual([]);
   });
 
   it("reports an unknown artifact type at the type", () => {
@@ -113,7 +129,7 @@ describe("loadArtifact()", () => {
     expect(r.diagnostics[0]?.message).toContain("CLIENT, CLIENT_EVENT, SERVER, SERVER_EVENT, NOTEBOOK");
   });
 
-  it("requires the custom prefix when asked", () => {
+  it("requires a prefix only when asked (pack imports, artifact_set(prefix=...))", () => {
     const text = "name: Linux.Mine\nsources:\n  - query: SELECT 1 FROM scope()\n";
     const r = loadArtifact(text, { requirePrefix: "Custom." });
     expect(at(text, r.diagnostics)).toEqual([`ART1008@${where(text, "Linux.Mine")}`]);

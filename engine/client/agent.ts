@@ -5,6 +5,7 @@ import { AgentConnection, type AgentLog, type StopReason } from "./connection/ag
 import type { BackoffOptions } from "./connection/backoff";
 import type { Outbox } from "./connection/outbox";
 import { serverList, type ServerTarget } from "./connection/servers";
+import { EventTable, type EventTableStore } from "./executor/event-table";
 import { Executor } from "./executor/executor";
 import type { SourceRunner } from "./executor/types";
 import type { Identity } from "./identity";
@@ -27,12 +28,16 @@ export interface AgentSettings {
   maxWaitMs?: number;
   onWelcome?(welcome: { enrolled: boolean; ackedSeq: number }): void;
   onFlowEnd?(flowId: string, state: string): void;
+  /** Where the client event table is kept across restarts (absent: in memory only). */
+  eventTableStore?: EventTableStore;
 }
 
 export interface Agent {
   clientId: string;
   connection: AgentConnection;
   executor: Executor;
+  /** The client event queries it runs continuously. */
+  events: EventTable;
   /** Runs until stop() or a permanent refusal. */
   run(): Promise<StopReason>;
   stop(): Promise<void>;
@@ -40,6 +45,7 @@ export interface Agent {
 
 export function createAgent(o: AgentOptions): Agent {
   const executor = new Executor({ outbox: o.outbox, runner: o.runner, concurrency: o.concurrency, log: o.log, maxWaitMs: o.maxWaitMs, onFlowEnd: o.onFlowEnd });
+  const events = new EventTable({ outbox: o.outbox, runner: o.runner, store: o.eventTableStore, log: o.log, maxWaitMs: o.maxWaitMs });
   const connection = new AgentConnection({
     servers: serverList(o),
     identity: o.identity,
@@ -48,6 +54,8 @@ export function createAgent(o: AgentOptions): Agent {
     outbox: o.outbox,
     onCollect: (m) => executor.collect(m),
     onCancel: (m) => executor.cancel(m),
+    onEventTable: (m) => events.apply(m),
+    eventTableVersion: () => events.version(),
     running: () => executor.running(),
     log: o.log,
     backoff: o.backoff,
@@ -57,9 +65,11 @@ export function createAgent(o: AgentOptions): Agent {
     clientId: o.identity.clientId,
     connection,
     executor,
+    events,
     run: () => connection.run(),
     async stop() {
       executor.stopAll();
+      await events.stop();
       connection.stop();
       await o.outbox.close();
     },

@@ -1,10 +1,13 @@
-// An agent for this machine with its state in a directory: identity.json and an on-disk outbox.
+// An agent for this machine with its state in a directory: identity.json, an on-disk outbox and
+// the client event table it runs (event-table.json).
 // Used by `talon client` and by `talon serve`'s local agent.
+import * as fs from "node:fs";
 import { join } from "node:path";
 import { createAgent, type Agent } from "./agent";
 import type { AgentLog } from "./connection/agent-connection";
 import { FileOutbox } from "./connection/file-outbox";
 import { serverList, type ServerTarget } from "./connection/servers";
+import { fileEventTableStore } from "./executor/event-table";
 import { createVqlRunner } from "./executor/vql-runner";
 import { loadOrCreateIdentity } from "./identity";
 import { createLinuxSystem } from "./plugins/linux";
@@ -19,6 +22,7 @@ export function createLocalAgent(o: ServerTarget & { token?: string; stateDir: s
     runner: createVqlRunner(createLinuxSystem()),
     version: o.version,
     log: o.log,
+    eventTableStore: fileEventTableStore(join(o.stateDir, "event-table.json"), fs),
   });
   return Object.assign(agent, { created: identity.created });
 }

@@ -37,8 +37,9 @@ describe("artifact YAML from a notebook cell", () => {
     expect(lines[bad.line - 1]!.slice(bad.col - 1).startsWith("FROM") || lines[bad.line - 1]!.slice(bad.col - 1).startsWith("SELECT")).toBe(true);
   });
 
-  it("checkArtifactYaml() refuses a bad name, an unknown type and missing sources", () => {
-    const problems = checkArtifactYaml("name: nodots\ntype: WHATEVER\n");
+  it("checkArtifactYaml() takes a one-word name but refuses a bad name, an unknown type and missing sources", () => {
+    expect(checkArtifactYaml("name: AutomateServerLabels\ntype: SERVER_EVENT\nsources:\n  - query: SELECT * FROM scope()\n")).toEqual([]);
+    const problems = checkArtifactYaml("name: not-a-name\ntype: WHATEVER\n");
     expect(problems.map((p) => p.message)).toEqual([
       expect.stringContaining("`name`"),
       expect.stringContaining("`type`"),

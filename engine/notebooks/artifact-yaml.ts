@@ -20,7 +20,8 @@ export interface PromoteRequest {
   reference: string;
 }
 
-const NAME = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/;
+/** As engine/artifacts' ARTIFACT_NAME: one word or more (`AutomateServerLabels` is a name, as in Velociraptor). */
+const NAME = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
 const PARAM_TYPES = new Set(["string", "int", "int64", "bool", "timestamp", "choices", "csv", "json", "json_array", "regex", "yara", "hidden", "upload", "float", "artifactset", "server_metadata", "redacted"]);
 
 /** `Custom.` plus the notebook name in PascalCase words (letters, digits, underscores). */
@@ -98,7 +99,7 @@ export function checkArtifactYaml(text: string): ArtifactProblem[] {
   const a = doc.toJS() as unknown;
   if (!a || typeof a !== "object" || Array.isArray(a)) return [{ severity: "error", line: 1, col: 1, message: "an artifact must be a YAML mapping" }];
   const art = a as Record<string, unknown>;
-  if (typeof art.name !== "string" || !NAME.test(art.name)) problems.push({ severity: "error", ...nodeAt(["name"]), message: "`name` must be dotted words, like `Custom.Server.Monitor`" });
+  if (typeof art.name !== "string" || !NAME.test(art.name)) problems.push({ severity: "error", ...nodeAt(["name"]), message: "`name` must be words of letters, digits and `_`, joined by dots, like `Custom.Server.Monitor`" });
   if (typeof art.type !== "string" || !(ARTIFACT_TYPES as readonly string[]).includes(art.type.toUpperCase()))
     problems.push({ severity: "error", ...nodeAt(["type"]), message: `\`type\` must be one of ${ARTIFACT_TYPES.join(", ")}` });
   if (art.parameters !== undefined) {

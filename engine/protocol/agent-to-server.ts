@@ -29,6 +29,8 @@ export const HelloSchema = z.object({
   agent: z.object({ name: text(100), version: text(50) }),
   /** Flows the agent still works on or still has unacknowledged messages for. */
   inFlight: z.array(flowId).max(1000),
+  /** The version of the client event table the agent runs (absent: none); the server sends a newer one. */
+  eventTableVersion: text(100).optional(),
 });
 
 /** A batch of result rows of one source of a flow. */
@@ -110,6 +112,36 @@ export const UploadSchema = z.object({
   artifact: artifactName.optional(),
 });
 
+/**
+ * A batch of rows of one client event query (a CLIENT_EVENT artifact of the agent's event
+ * table). Stored in the journal under `artifact` with ClientId; only CLIENT_EVENT artifacts are
+ * accepted.
+ */
+export const EventsSchema = z.object({
+  type: z.literal("events"),
+  seq,
+  artifact: artifactName,
+  columns: z.array(text(500)).max(2000),
+  rows: z.array(z.record(z.string(), z.unknown())).min(1).max(10_000),
+});
+
+/** Log lines of client event queries. */
+export const EventLogSchema = z.object({
+  type: z.literal("event-log"),
+  seq,
+  entries: z
+    .array(
+      z.object({
+        time: z.number(),
+        level: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]),
+        message: text(10_000),
+        artifact: artifactName,
+      }),
+    )
+    .min(1)
+    .max(1000),
+});
+
 /** Liveness, sent every heartbeatMs; carries no flow data and no seq. */
 export const HeartbeatSchema = z.object({
   type: z.literal("heartbeat"),
@@ -124,6 +156,8 @@ export const AgentToServerSchema = z.discriminatedUnion("type", [
   SourceStatusSchema,
   FlowStatusSchema,
   UploadSchema,
+  EventsSchema,
+  EventLogSchema,
   HeartbeatSchema,
 ]);
 
@@ -135,9 +169,13 @@ export type SourceStatusMessage = z.infer<typeof SourceStatusSchema>;
 export type FlowStatusMessage = z.infer<typeof FlowStatusSchema>;
 export type UploadMessage = z.infer<typeof UploadSchema>;
 export type HeartbeatMessage = z.infer<typeof HeartbeatSchema>;
+export type EventsMessage = z.infer<typeof EventsSchema>;
+export type EventLogMessage = z.infer<typeof EventLogSchema>;
 export type AgentToServer = z.infer<typeof AgentToServerSchema>;
-/** The messages that carry a seq and go through the agent's outbox. */
-export type FlowMessage = RowsMessage | LogMessage | SourceStatusMessage | FlowStatusMessage | UploadMessage;
+/** Messages of a flow (they carry its id). */
+export type FlowDataMessage = RowsMessage | LogMessage | SourceStatusMessage | FlowStatusMessage | UploadMessage;
+/** The messages that carry a seq and go through the agent's outbox: flow data and client events. */
+export type FlowMessage = FlowDataMessage | EventsMessage | EventLogMessage;
 
 /** The exact text an agent signs in its hello: binds the signature to this challenge and id. */
 export function helloSignedText(nonce: string, clientId: string): string {

@@ -88,6 +88,29 @@ export const CancelSchema = z.object({
   reason: z.string().max(1000).optional(),
 });
 
+/**
+ * The client event table: the CLIENT_EVENT artifacts this agent runs continuously (the table
+ * for all clients plus those of its labels). Replaces the one it runs; the agent keeps it across
+ * restarts and reports `version` in its hello.
+ */
+export const EventTableSchema = z.object({
+  type: z.literal("event-table"),
+  version: z.string().min(1).max(100),
+  artifacts: z
+    .array(
+      z.object({
+        name: z.string().min(1).max(300),
+        env: z.record(z.string(), z.unknown()),
+        sources: z.array(CollectSourceSchema).min(1).max(100),
+        /** Permissions of the user who added it (execve() needs EXECVE). */
+        permissions: z.array(z.string().max(50)).max(100),
+      }),
+    )
+    .max(500),
+  /** Per-SELECT row limit of event queries (they never end: a limit per query, not per run). */
+  maxRows: z.number().int().positive(),
+});
+
 /** Every message with seq <= `seq` is stored: the agent removes them from its outbox. */
 export const AckSchema = z.object({
   type: z.literal("ack"),
@@ -100,6 +123,7 @@ export const ServerToAgentSchema = z.discriminatedUnion("type", [
   RefusedSchema,
   CollectSchema,
   CancelSchema,
+  EventTableSchema,
   AckSchema,
 ]);
 
@@ -110,4 +134,5 @@ export type CollectSource = z.infer<typeof CollectSourceSchema>;
 export type CollectMessage = z.infer<typeof CollectSchema>;
 export type CancelMessage = z.infer<typeof CancelSchema>;
 export type AckMessage = z.infer<typeof AckSchema>;
+export type EventTableMessage = z.infer<typeof EventTableSchema>;
 export type ServerToAgent = z.infer<typeof ServerToAgentSchema>;

@@ -17,11 +17,13 @@ import { startClients } from "./services/clients";
 import { repositorySource, startFlows, type FlowExpiryOptions } from "./services/flows";
 import { startInterrogation } from "./services/interrogation";
 import { parseRetention, startJournal } from "./services/journal";
+import { startBacktest, startMonitoring, startServerEvents } from "./services/monitoring";
 import { startNotebooks } from "./services/notebooks";
 import { TALON_VERSION } from "./version";
 import { artifactVqlChecker } from "./vql/artifact-checker";
 import { startQueries } from "./vql/runner";
 import { followArtifactEvents } from "./ws/artifact-topics";
+import { followEventTopics } from "./ws/event-topics";
 import { endpointTopics, followClientEvents } from "./ws/endpoint-topics";
 import { createUiHub } from "./ws/ui-hub";
 
@@ -81,6 +83,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const live = endpointTopics(ui);
   followClientEvents({ journal, ui, log }, signal);
   followArtifactEvents({ journal, ui, log }, signal);
+  followEventTopics({ journal, ui, log }, signal);
   const artifacts = await startArtifacts({ ...deps, audit, journal, vqlChecker: artifactVqlChecker() }, signal);
 
   const presence = createPresence({ database, node, clock, log, live }, signal);
@@ -89,7 +92,10 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     { ...deps, audit, journal, presence, leases, artifacts: opts.artifactSource ?? repositorySource(artifacts), clients, live, expiry: opts.flowExpiry ?? flowExpiryFromEnv() },
     signal,
   );
-  const queryService = startQueries({ artifacts, services: { artifacts, clients, flows } }, signal);
+  const monitoring = startMonitoring({ ...deps, audit, journal, artifacts, accounts, presence }, signal);
+  const queryService = startQueries({ artifacts, services: { artifacts, clients, flows, monitoring, journal } }, signal);
+  startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
+  const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService });
   const notebooks = await startNotebooks({
     ...deps,
     audit,
@@ -102,7 +108,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     saveArtifact: async (actor, yaml) => ({ name: (await artifacts.set(actor, yaml)).name }),
   }, signal);
   const interrogation = startInterrogation({ ...deps, clients, flows, journal, leases, perSecond: opts.interrogationsPerSecond ?? envNumber("TALON_INTERROGATIONS_PER_SECOND") }, signal);
-  const ingress: AgentIngress = { ...clients.ingress, ...flows.ingress };
+  const ingress: AgentIngress = { ...clients.ingress, ...flows.ingress, ...monitoring.ingress };
   const agentRoute = createAgentGateway({
     presence,
     ingress,
@@ -118,6 +124,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     config,
     log,
     audit,
+    monitoring,
+    backtest,
     accounts,
     notebooks,
     artifacts,

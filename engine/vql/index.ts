@@ -33,3 +33,4 @@ export { Bytes } from "./values/bytes";
 export { toJsonText, rowToJson, toJsonValue } from "./values/json";
 export { toVqlString } from "./values/stringify";
 export { QueryValue, LazyValue, END, ROW_STREAM, type RowStream, type MaybePromise } from "./values/query";
+export { toTimestamp } from "./builtins/time/timestamp";

@@ -1,12 +1,13 @@
 "use client";
 // Editing a custom artifact: the YAML editor with live checks, the list of problems under it,
-// and Save (disabled while any error remains). Saving posts the YAML; the server checks it
-// again, with the writer permission for the artifact's type.
+// and Save (disabled while any error remains). Any valid name saves, as in Velociraptor, except
+// a built-in's: that problem offers to rename the artifact to its `Custom.` override. Saving
+// posts the YAML; the server checks it again, with the writer permission for the artifact's type.
 import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 import { lineCol } from "@/engine/vql/ast/positions";
-import { lintChecker, type Diagnostic, type LoadOptions } from "@/engine/artifacts";
+import { lintChecker, loadArtifact, withName, type Diagnostic, type LoadOptions } from "@/engine/artifacts";
 import type { DescriptorLike } from "@/engine/vql/analysis";
 import { PERMISSIONS } from "@/engine";
 import { callApi } from "../api";
@@ -20,22 +21,36 @@ export interface ArtifactEditorProps {
   initialYaml: string;
   /** Names of existing artifacts (for imports and Artifact.X() calls). */
   knownNames: string[];
+  /** Names of the built-ins, which a custom artifact cannot take. */
+  builtinNames: string[];
   /** The server's builtins, for unknown function/plugin/argument warnings. */
   descriptors: DescriptorLike[];
   canWrite: boolean;
+  /** A prefix the name must have (none by default). */
   prefix?: string;
 }
 
-export function ArtifactEditor({ initialYaml, knownNames, descriptors, canWrite, prefix = "Custom." }: ArtifactEditorProps) {
+/** The prefix of a built-in's override (the repository's, `Custom.`). */
+const OVERRIDE_PREFIX = "Custom.";
+
+export function ArtifactEditor({ initialYaml, knownNames, builtinNames, descriptors, canWrite, prefix }: ArtifactEditorProps) {
   const router = useRouter();
   const [yaml, setYaml] = useState(initialYaml);
   const [diagnostics, setDiagnostics] = useState<Diagnostic[] | null>(null);
   const [saving, setSaving] = useState(false);
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
   const known = useMemo(() => new Set(knownNames), [knownNames]);
+  const builtins = useMemo(() => new Set(builtinNames), [builtinNames]);
   const loadOptions: LoadOptions = useMemo(
-    () => ({ requirePrefix: prefix, knownPermissions: PERMISSIONS, isKnownArtifact: (n: string) => known.has(n), checkVql: lintChecker(descriptors) }),
-    [known, prefix, descriptors],
+    () => ({
+      requirePrefix: prefix,
+      isBuiltinName: (n: string) => builtins.has(n),
+      overridePrefix: OVERRIDE_PREFIX,
+      knownPermissions: PERMISSIONS,
+      isKnownArtifact: (n: string) => known.has(n),
+      checkVql: lintChecker(descriptors),
+    }),
+    [known, builtins, prefix, descriptors],
   );
   const onDiagnostics = useCallback((ds: Diagnostic[]) => setDiagnostics(ds), []);
 
@@ -46,7 +61,7 @@ export function ArtifactEditor({ initialYaml, knownNames, descriptors, canWrite,
     setSaving(true);
     setMessage(null);
     try {
-      const res = await callApi<{ artifact: { name: string } }>("POST", "/api/artifacts", { yaml, prefix });
+      const res = await callApi<{ artifact: { name: string } }>("POST", "/api/artifacts", prefix === undefined ? { yaml } : { yaml, prefix });
       router.push(`/artifacts/${encodeURIComponent(res.artifact.name)}`);
       router.refresh();
     } catch (err) {
@@ -80,11 +95,24 @@ export function ArtifactEditor({ initialYaml, knownNames, descriptors, canWrite,
               <li key={i} className={d.severity} data-testid="artifact-problem">
                 <span className="art-pos">{p.line}:{p.col}</span> <span className={`chip ${d.severity === "error" ? "off" : ""}`}>{d.severity}</span> {d.message}{" "}
                 <span className="muted">{d.code}</span>
+                {d.code === "ART2005" ? <> <OverrideButton yaml={yaml} onRename={setYaml} /></> : null}
               </li>
             );
           })}
         </ul>
       ) : null}
     </div>
+  );
+}
+
+/** For a built-in's name: rename the artifact to its `Custom.` override (only the name changes). */
+function OverrideButton({ yaml, onRename }: { yaml: string; onRename(yaml: string): void }) {
+  const name = loadArtifact(yaml, { skipVql: true }).artifact?.name;
+  if (!name) return null;
+  const override = OVERRIDE_PREFIX + name;
+  return (
+    <button type="button" onClick={() => onRename(withName(yaml, override))} data-testid="artifact-use-override">
+      Rename to {override}
+    </button>
   );
 }

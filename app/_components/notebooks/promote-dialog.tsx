@@ -12,7 +12,8 @@ import { callApi } from "../api";
 
 // The artifact repository's own YAML editor: engine/artifacts checks it as it changes.
 const YamlEditor = dynamic(() => import("../artifacts/yaml-editor"), { ssr: false, loading: () => <div className="promote-yaml">Loading editor…</div> });
-const LOAD_OPTIONS: LoadOptions = { requirePrefix: "Custom.", knownPermissions: PERMISSIONS };
+// Any valid name saves (a built-in's is refused by the server, which names the `Custom.` override).
+const LOAD_OPTIONS: LoadOptions = { knownPermissions: PERMISSIONS };
 
 export function PromoteDialog({ notebook, cell, query, onClose }: { notebook: NotebookView; cell: CellView; query: string; onClose(): void }) {
   const [name, setName] = useState(suggestArtifactName(notebook.name));

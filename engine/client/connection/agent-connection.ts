@@ -12,6 +12,7 @@ import {
   PROTOCOL_VERSION,
   type AgentToServer,
   type CancelMessage,
+  type EventTableMessage,
   type CollectMessage,
   type Refused,
 } from "../../protocol";
@@ -38,6 +39,10 @@ export interface ConnectionSettings {
   outbox: Outbox;
   onCollect(message: CollectMessage): void;
   onCancel(message: CancelMessage): void;
+  /** A new client event table (absent: the agent runs no event queries and reports none). */
+  onEventTable?(message: EventTableMessage): void;
+  /** The version of the event table the agent runs, reported in the hello. */
+  eventTableVersion?(): string | undefined;
   /** Flows the executor is running (reported in the hello together with the outbox's). */
   running(): string[];
   log: AgentLog;
@@ -46,6 +51,11 @@ export interface ConnectionSettings {
   window?: number;
   /** Called once per welcome (tests and pool statistics). */
   onWelcome?(welcome: { enrolled: boolean; ackedSeq: number }): void;
+}
+
+function eventTableVersion(o: ConnectionSettings): { eventTableVersion?: string } {
+  const v = o.eventTableVersion?.();
+  return v ? { eventTableVersion: v } : {};
 }
 
 export type StopReason = { kind: "stopped" } | { kind: "refused"; refusal: Refused };
@@ -150,7 +160,7 @@ export class AgentConnection {
           case "challenge": {
             if (m.version !== PROTOCOL_VERSION) this.o.log("warn", "the server speaks another protocol version", { server: m.version, agent: PROTOCOL_VERSION });
             const inFlight = [...new Set([...this.o.running(), ...this.o.outbox.flowsWithPending()])].slice(0, 1000);
-            this.send({ type: "hello", version: PROTOCOL_VERSION, clientId: this.o.identity.clientId, publicKey: this.o.identity.publicKey, signature: this.o.identity.signHello(m.nonce), token: this.o.token, agent: this.o.agent, inFlight });
+            this.send({ type: "hello", version: PROTOCOL_VERSION, clientId: this.o.identity.clientId, publicKey: this.o.identity.publicKey, signature: this.o.identity.signHello(m.nonce), token: this.o.token, agent: this.o.agent, inFlight, ...eventTableVersion(this.o) });
             return;
           }
           case "welcome": {
@@ -181,6 +191,9 @@ export class AgentConnection {
             return;
           case "cancel":
             this.o.onCancel(m);
+            return;
+          case "event-table":
+            this.o.onEventTable?.(m);
             return;
           default:
             assertNever(m);

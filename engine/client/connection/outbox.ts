@@ -112,7 +112,10 @@ export class MemoryOutbox implements Outbox {
 
   flowsWithPending(): string[] {
     const set = new Set<string>();
-    for (let i = this.head; i < this.entries.length; i++) set.add(this.entries[i]!.message.flowId);
+    for (let i = this.head; i < this.entries.length; i++) {
+      const m = this.entries[i]!.message;
+      if ("flowId" in m) set.add(m.flowId);
+    }
     return [...set];
   }
 

@@ -3,7 +3,7 @@
 // happen, so a source's rows always precede its status and the flow's final status comes last.
 import { createHash } from "node:crypto";
 import { LIMITS, type LogEntry, type SourceStatusMessage } from "../../protocol";
-import type { Outbox } from "../connection/outbox";
+import type { Outbox, OutgoingMessage } from "../connection/outbox";
 
 export interface ResponderOptions {
   maxBatchRows?: number;
@@ -13,7 +13,7 @@ export interface ResponderOptions {
   signal?: AbortSignal;
 }
 
-interface PendingRows {
+export interface PendingRows {
   artifact: string;
   columns: string[];
   rows: Record<string, unknown>[];
@@ -130,14 +130,24 @@ export class FlowResponder {
     const p = this.pending;
     if (!p || !p.rows.length) return;
     this.pending = undefined;
-    await this.outbox.append({ type: "rows", flowId: this.flowId, artifact: p.artifact, columns: p.columns, rows: p.rows }, this.o.signal);
+    await this.outbox.append(this.rowsMessage(p), this.o.signal);
   }
 
   private async flushLogs() {
     if (!this.logs.length) return;
-    const entries = this.logs.splice(0, 1000);
-    await this.outbox.append({ type: "log", flowId: this.flowId, entries });
+    const m = this.logMessage(this.logs.splice(0, 1000));
+    if (m) await this.outbox.append(m);
     if (this.logs.length) await this.flushLogs();
+  }
+
+  /** The message a batch of rows is sent as (event queries send `events`). */
+  protected rowsMessage(p: PendingRows): OutgoingMessage {
+    return { type: "rows", flowId: this.flowId, artifact: p.artifact, columns: p.columns, rows: p.rows };
+  }
+
+  /** The message a batch of log lines is sent as (event queries send `event-log`). */
+  protected logMessage(entries: LogEntry[]): OutgoingMessage | undefined {
+    return { type: "log", flowId: this.flowId, entries };
   }
 
   private async append(m: Parameters<Outbox["append"]>[0]) {

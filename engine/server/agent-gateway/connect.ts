@@ -1,6 +1,7 @@
 // Attaching a validated agent: register its session (closing an older one of the same client),
 // send the welcome with the acknowledged seq, store its presence, then let the flows service
-// send or reconcile its work. Presence first: a flow created on another process from then on
+// send or reconcile its work and the monitoring service send its event table if it runs an
+// older one. Presence first: a flow created on another process from then on
 // finds this process as the agent's holder, and one created before is seen by the reconcile.
 import type { WebSocket } from "ws";
 import { LIMITS, type Hello } from "@/engine/protocol";
@@ -14,7 +15,7 @@ import type { AgentSession, PresenceRegistry } from "./presence";
  */
 export function attachAgent(
   p: { ws: WebSocket; ip: string; hello: Hello; enrolled: boolean; ackedSeq: number },
-  deps: { presence: PresenceRegistry; ingress: Pick<AgentIngress, "agentConnected" | "touch">; log: Logger; heartbeatMs: number },
+  deps: { presence: PresenceRegistry; ingress: Pick<AgentIngress, "agentConnected" | "eventTableConnected" | "touch">; log: Logger; heartbeatMs: number },
 ): { session: AgentSession; ready: Promise<void> } {
   const now = Date.now();
   const session: AgentSession = { clientId: p.hello.clientId, ws: p.ws, ip: p.ip, connectedAt: now, lastMessageAt: now };
@@ -22,5 +23,9 @@ export function attachAgent(
   if (old && old.ws !== p.ws) old.ws.close(4000, "replaced by a newer connection of the same client");
   sendTo(p.ws, { type: "welcome", clientId: p.hello.clientId, enrolled: p.enrolled, ackedSeq: p.ackedSeq, heartbeatMs: deps.heartbeatMs, maxMessageBytes: LIMITS.maxMessageBytes });
   deps.ingress.touch(p.hello.clientId);
-  return { session, ready: stored.then(() => deps.ingress.agentConnected(p.hello.clientId, p.hello.inFlight)) };
+  const ready = stored.then(async () => {
+    await deps.ingress.agentConnected(p.hello.clientId, p.hello.inFlight);
+    await deps.ingress.eventTableConnected(p.hello.clientId, p.hello.eventTableVersion).catch((err) => deps.log.warn("could not send the client event table", { clientId: p.hello.clientId, error: (err as Error).message }));
+  });
+  return { session, ready };
 }

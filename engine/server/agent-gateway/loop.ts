@@ -120,6 +120,8 @@ export function handleAgentConnection(ws: WebSocket, req: IncomingMessage, deps:
       case "source-status":
       case "flow-status":
       case "upload":
+      case "events":
+      case "event-log":
         return onFlowMessage(msg);
       default:
         return assertNever(msg);

@@ -118,6 +118,7 @@ export function createPresence(
       return byId.size + (others.length ? await queries.countPresence(db, others) : 0);
     },
     localCount: () => byId.size,
+    localClientIds: () => [...byId.keys()],
     liveNodeIds: () => deps.node.liveNodeIds(),
     async flush() {
       while (writing) await writing;

@@ -20,6 +20,11 @@ export interface AccountsService {
   signOut(token: string): Promise<void>;
   resolveSession(token: string): Promise<Principal | undefined>;
   resolveApiKey(key: string): Promise<Principal | undefined>;
+  /**
+   * The user as a principal for work the server runs on their behalf (their event table
+   * queries); undefined when the user is gone or disabled. Checks nothing: callers decide.
+   */
+  principalFor(username: string): Promise<Principal | undefined>;
   listUsers(actor: Principal): Promise<UserSummary[]>;
   createUser(actor: Principal, p: { username: string; password: string; role: string }): Promise<UserSummary>;
   setRole(actor: Principal, username: string, role: string): Promise<void>;

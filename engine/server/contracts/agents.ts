@@ -15,6 +15,8 @@ export interface AgentPresence {
   count(): Promise<number>;
   /** Agents connected to this process. */
   localCount(): number;
+  /** Client ids of the agents connected to this process. */
+  localClientIds(): string[];
   /** Node ids of the live processes (presence rows of others are stale). */
   liveNodeIds(): string[];
 }
@@ -31,6 +33,8 @@ export interface AgentIngress {
   touch(clientId: string): void;
   /** The agent (re)connected and reports the flows it still has; call after its presence is stored. */
   agentConnected(clientId: string, inFlight: string[]): Promise<void>;
+  /** The agent (re)connected running this client event table version (undefined: none). */
+  eventTableConnected(clientId: string, version: string | undefined): Promise<void>;
   /** Queues a flow message for storage; resolves with the seq stored (for the ack). */
   receive(clientId: string, message: FlowMessage): Promise<number>;
 }

@@ -78,11 +78,15 @@ export interface ArtifactsService {
   validate(yaml: string, opts?: { prefix?: string }): ArtifactLoadResult;
   /** The YAML to start editing `name` from: a built-in's copy renamed `Custom.<name>`. */
   editableYaml(actor: Principal, name: string): Promise<string>;
-  /** Creates or replaces a custom artifact; its name must start with `prefix` (default `Custom.`). */
+  /**
+   * Creates or replaces a custom artifact. Any valid name but a built-in's (refused with ART2005,
+   * which offers `Custom.<name>`), as Velociraptor's GUI and artifact_set() accept; a non-empty
+   * `prefix` is required of the name.
+   */
   set(actor: Principal, yaml: string, opts?: { prefix?: string }): Promise<ArtifactDetails>;
   delete(actor: Principal, name: string): Promise<void>;
   rename(actor: Principal, from: string, to: string): Promise<ArtifactDetails>;
-  /** A YAML file or a zip of them; names without the prefix get it prepended. */
+  /** A YAML file or a zip of them; names without the prefix (default `Custom.`) get it prepended. */
   importPack(actor: Principal, file: { filename: string; data: Uint8Array }, opts?: { prefix?: string }): Promise<ArtifactImportResult>;
   exportOne(actor: Principal, name: string): Promise<{ filename: string; yaml: string }>;
   /** Every custom artifact in a zip, at `<Dotted>/<Path>.yaml`. */

@@ -1,13 +1,20 @@
 // The clients service's contract: client records, search, labels and metadata, the deployment
 // token. Its changes are journal events: Server.Internal.Enrollment {ClientId} when a client
 // enrols, Server.Internal.Label {client_id, Operation, Label} per client and label,
-// Server.Internal.MetadataModifications {client_id, Set, Remove}.
+// Server.Internal.MetadataModifications {client_id, Set, Remove}; a change of the server's own
+// metadata is {client_id: "server", principal, updated_keys} there (Velociraptor's row: the keys,
+// never the values, which are usually secrets).
 import type { Db } from "@/drizzle";
 import type { Principal } from "./common";
 
 export const ENROLLMENT_QUEUE = "Server.Internal.Enrollment";
 export const LABEL_QUEUE = "Server.Internal.Label";
 export const METADATA_QUEUE = "Server.Internal.MetadataModifications";
+/** Velociraptor keeps the server's metadata as that of this pseudo-client; events and audit name it. */
+export const SERVER_METADATA_CLIENT_ID = "server";
+
+/** One server metadata key and its value, in the order keys were first set. */
+export type ServerMetadataEntry = [key: string, value: string];
 
 export interface ClientSummary {
   clientId: string;
@@ -63,6 +70,14 @@ export interface ClientsService {
   metadata(actor: Principal, clientId: string): Promise<Record<string, string>>;
   /** COLLECT_CLIENT or SERVER_ADMIN. Sets keys (string values) and removes keys; audited. */
   setMetadata(actor: Principal, clientId: string, set: Record<string, string>, remove: string[]): Promise<Record<string, string>>;
+  /** SERVER_ADMIN. The server's metadata (server_metadata()), keys in the order first set. */
+  serverMetadata(actor: Principal): Promise<ServerMetadataEntry[]>;
+  /**
+   * SERVER_ADMIN. Sets keys (a NULL value removes the key, as in Velociraptor) and removes
+   * `remove`; returns the keys that changed. Audited as SetMetadata with the keys only: values
+   * are never logged, audited or published.
+   */
+  setServerMetadata(actor: Principal, set: Array<[key: string, value: string | null]>, remove?: string[]): Promise<string[]>;
   /** Labels in use, with counts (for the label chips' suggestions). READ_RESULTS. */
   labelsInUse(actor: Principal): Promise<Array<{ label: string; count: number }>>;
   /** For the interrogation service: stores what Generic.Client.Info found, for many clients in one write. */

@@ -11,6 +11,7 @@ import type { Logger, ServerConfig } from "./common";
 import type { FlowsService } from "./flows";
 import type { InterrogationService } from "./interrogation";
 import type { Journal } from "./journal";
+import type { BacktestService, MonitoringService } from "./monitoring";
 import type { NotebooksService } from "./notebooks";
 import type { QueryService } from "./queries";
 import type { UiHub, WsRoute } from "./ui";
@@ -28,6 +29,8 @@ export interface Engine {
   config: ServerConfig;
   log: Logger;
   audit: AuditService;
+  monitoring: MonitoringService;
+  backtest: BacktestService;
   accounts: AccountsService;
   /** Runs VQL on the server as a principal (notebooks, the query API, server artifacts). */
   queries: QueryService;

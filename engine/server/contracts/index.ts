@@ -14,3 +14,4 @@ export * from "./ui";
 export * from "./journal";
 export * from "./cluster";
 export * from "./engine";
+export * from "./monitoring";

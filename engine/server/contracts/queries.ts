@@ -2,18 +2,23 @@
 // Server builtins reach services only through VqlServices (each builtin file names the narrow
 // part it uses), handed to the runner when it is built. The notebooks service is built after
 // the runner (it runs cells through it), so callers pass it with each run.
-import type { Registry, VqlEvent } from "../../vql";
+import type { Builtin, PluginLike, Registry, VqlEvent } from "../../vql";
 import type { ArtifactsService } from "./artifacts";
 import type { ClientsService } from "./clients";
 import type { Principal } from "./common";
 import type { FlowsService } from "./flows";
+import type { Journal } from "./journal";
+import type { MonitoringService } from "./monitoring";
 import type { NotebooksService } from "./notebooks";
 
 /** The services server builtins may call, as narrow as the builtins need them. */
 export interface VqlServices {
   artifacts: Pick<ArtifactsService, "get" | "all" | "set" | "delete">;
-  clients: Pick<ClientsService, "get" | "search" | "metadata" | "setMetadata" | "hasLabels" | "label">;
+  clients: Pick<ClientsService, "get" | "search" | "metadata" | "setMetadata" | "hasLabels" | "label" | "serverMetadata" | "setServerMetadata">;
   flows: Pick<FlowsService, "collect" | "get" | "list" | "results" | "cancel">;
+  monitoring: MonitoringService;
+  /** Reading event queues (watch_monitoring, monitoring, source over events). */
+  journal: Pick<Journal, "subscribe" | "history" | "isStored">;
   /** Present when the caller handed it to the run (notebook cells and the query API do). */
   notebooks?: VqlNotebooks;
 }
@@ -35,6 +40,10 @@ export interface RunAsOptions {
   adhoc?: boolean;
   /** The notebooks service, for notebook_*() builtins in this run. */
   notebooks?: VqlNotebooks;
+  /** Builtins that replace those of the same name for this run (backtests' replays and recorders). */
+  overrides?: readonly Builtin[];
+  /** Consulted before the repository for `Artifact.X()` plugins (backtests replay stored rows). */
+  resolvePlugin?: (dottedName: string) => PluginLike | undefined;
 }
 
 export interface QueryService {

@@ -84,9 +84,10 @@ const artifactSet = defineFunction({
   doc: "Saves a custom artifact from its YAML (needs ARTIFACT_WRITER, or SERVER_ARTIFACT_WRITER for server types) and returns its definition.",
   args: {
     definition: arg.string().required().doc("The artifact's YAML."),
-    prefix: arg.string().doc("Required name prefix (default `Custom.`)."),
+    prefix: arg.string().doc("A prefix the name must have (default none: any valid name but a built-in's, as in Velociraptor)."),
   },
   platforms: ["server"],
+  sideEffects: true,
   async run({ definition, prefix }, ctx) {
     const { principal, services } = serverHost(ctx.host);
     const d = await untilAborted(services.artifacts.set(principal, definition, prefix === undefined ? {} : { prefix }), ctx.signal);
@@ -102,6 +103,7 @@ const artifactDelete = defineFunction({
     name: arg.string().required().doc("The custom artifact to delete."),
   },
   platforms: ["server"],
+  sideEffects: true,
   async run({ name }, ctx) {
     const { principal, services } = serverHost(ctx.host);
     await untilAborted(services.artifacts.delete(principal, name), ctx.signal);

@@ -95,6 +95,7 @@ export const clientSetMetadataFunction = defineFunction({
   },
   permissions: ["COLLECT_CLIENT"],
   platforms: ["server"],
+  sideEffects: true,
   async run({ client_id, metadata, remove }, ctx) {
     const { principal, services } = serverHost(ctx.host);
     const set: Record<string, string> = {};
@@ -122,6 +123,7 @@ export const labelFunction = defineFunction({
   },
   permissions: ["LABEL_CLIENT"],
   platforms: ["server"],
+  sideEffects: true,
   async run({ client_id, labels, op }, ctx) {
     const { principal, services } = serverHost(ctx.host);
     const o = op.toLowerCase();

@@ -1,16 +1,17 @@
-// Lint by test for the endpoint server builtins (clients, labels, flows): documented, server
-// platform, permissions declared, and a reviewed golden descriptor list.
+// Lint by test for the endpoint server builtins (clients, labels, server metadata, flows):
+// documented, server platform, permissions declared, and a reviewed golden descriptor list.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeBuiltins } from "../../vql";
 import { clientBuiltins } from "./clients";
 import { flowBuiltins } from "./flows";
+import { serverMetadataBuiltins } from "./server-metadata";
 
 const GOLDEN = join(__dirname, "__golden__", "endpoints-descriptors.golden.json");
 
 describe("endpoint server builtin descriptors", () => {
-  const descriptors = describeBuiltins([...clientBuiltins, ...flowBuiltins]);
+  const descriptors = describeBuiltins([...clientBuiltins, ...flowBuiltins, ...serverMetadataBuiltins]);
 
   it("document every builtin and argument, run on the server, and declare permissions", () => {
     const problems: string[] = [];

@@ -1,15 +1,11 @@
 // Server VQL builtins for collections: collect_client(), flows(), source(), cancel_flow().
-import { arg, definePlugin, defineFunction, OrderedDict, type Builtin } from "../../vql";
+import { arg, definePlugin, defineFunction, OrderedDict, toTimestamp, type Builtin, type Timestamp } from "../../vql";
 import { flowToVql } from "../mappers/flows";
 import { guarded } from "./clients";
+import { queueType, readEventRows } from "./events";
+import { toVql } from "./values";
 import { serverHost } from "./host";
 
-/** A JSON value (from storage) as VQL values: objects become ordered dicts. */
-function toVql(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(toVql);
-  if (v && typeof v === "object") return new OrderedDict(Object.entries(v).map(([k, x]) => [k, toVql(x)]));
-  return v;
-}
 
 export const collectClientFunction = defineFunction({
   name: "collect_client",
@@ -26,6 +22,7 @@ export const collectClientFunction = defineFunction({
   },
   permissions: ["COLLECT_CLIENT"],
   platforms: ["server"],
+  sideEffects: true,
   async run({ client_id, artifacts, env, spec, timeout, max_rows, max_upload_bytes }, ctx) {
     const { principal, services } = serverHost(ctx.host);
     const parameters: Record<string, unknown> = {};
@@ -40,6 +37,14 @@ export const collectClientFunction = defineFunction({
     ]);
   },
 });
+
+function toTime(v: unknown): Timestamp | undefined {
+  return v === undefined || v === null || v === "" ? undefined : (toTimestamp(v) ?? undefined);
+}
+
+function stringOr(v: unknown): string | undefined {
+  return typeof v === "string" && v ? v : undefined;
+}
 
 function plain(v: unknown): unknown {
   if (v instanceof OrderedDict) return Object.fromEntries(v.keys().map((k) => [k, plain(v.get(k))]));
@@ -76,23 +81,36 @@ export const flowsPlugin = definePlugin({
 export const sourcePlugin = definePlugin({
   name: "source",
   category: "server",
-  doc: "The rows a collection stored for an artifact (or `Artifact/Source`). client_id, flow_id and artifact default to the ClientId, FlowId and ArtifactName variables.",
+  doc: "The rows a collection stored for an artifact (or `Artifact/Source`), or an event artifact's rows between start_time and end_time (a SERVER_EVENT artifact's from the server, a CLIENT_EVENT artifact's from client_id or all clients). client_id, flow_id, artifact, start_time and end_time default to the ClientId, FlowId, ArtifactName, StartTime and EndTime variables.",
   args: {
     client_id: arg.string().doc("The client (default: the ClientId variable)."),
     flow_id: arg.string().doc("The flow (default: the FlowId variable)."),
     artifact: arg.string().doc("Artifact name, or Artifact/Source (default: the ArtifactName variable)."),
     source: arg.string().doc("Source name within the artifact."),
+    start_time: arg.time().doc("Event artifacts: rows at or after this time (epoch, ISO text or timestamp)."),
+    end_time: arg.time().doc("Event artifacts: rows before this time."),
     start_row: arg.int().default(0).min(0).doc("First row."),
     limit: arg.int().min(0).doc("Rows at most."),
   },
   permissions: ["READ_RESULTS"],
   platforms: ["server"],
   async *run(a, ctx) {
-    const { principal, services } = serverHost(ctx.host);
-    const clientId = a.client_id ?? String((await ctx.lookup("ClientId")) ?? "");
-    const flowId = a.flow_id ?? String((await ctx.lookup("FlowId")) ?? "");
+    const host = serverHost(ctx.host);
+    const { principal, services } = host;
     let artifact = a.artifact ?? String((await ctx.lookup("ArtifactName")) ?? "");
     if (a.source) artifact = `${artifact}/${a.source}`;
+    const type = artifact ? queueType(host, artifact) : undefined;
+    if (type === "CLIENT_EVENT" || type === "SERVER_EVENT" || type === "INTERNAL") {
+      const start = a.start_time ?? toTime(await ctx.lookup("StartTime"));
+      const end = a.end_time ?? toTime(await ctx.lookup("EndTime"));
+      const given = a.client_id ?? (type === "CLIENT_EVENT" ? stringOr(await ctx.lookup("ClientId")) : undefined);
+      // SERVER_EVENT rows are the server's; CLIENT_EVENT and INTERNAL rows (alerts, labels...) are about clients.
+      const clientId = type === "SERVER_EVENT" ? "server" : given || undefined;
+      yield* readEventRows(ctx, host, { queue: artifact, clientId, start: start?.toDate(), end: end?.toDate(), startRow: a.start_row, limit: a.limit });
+      return;
+    }
+    const clientId = a.client_id ?? String((await ctx.lookup("ClientId")) ?? "");
+    const flowId = a.flow_id ?? String((await ctx.lookup("FlowId")) ?? "");
     if (!clientId || !flowId || !artifact) {
       ctx.log("ERROR", "source: needs client_id, flow_id and artifact");
       return;
@@ -124,6 +142,7 @@ export const cancelFlowFunction = defineFunction({
   },
   permissions: ["COLLECT_CLIENT"],
   platforms: ["server"],
+  sideEffects: true,
   async run({ client_id, flow_id }, ctx) {
     const { principal, services } = serverHost(ctx.host);
     const f = await guarded(ctx, () => services.flows.cancel(principal, client_id, flow_id), null);

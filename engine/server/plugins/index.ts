@@ -3,12 +3,18 @@
 import type { Builtin } from "../../vql";
 import { artifactBuiltins } from "./artifacts";
 import { clientBuiltins } from "./clients";
+import { eventBuiltins } from "./events";
 import { flowBuiltins } from "./flows";
+import { monitoringBuiltins } from "./monitoring";
 import { notebookBuiltins } from "./notebooks";
+import { serverMetadataBuiltins } from "./server-metadata";
 
 export const serverBuiltins: readonly Builtin[] = [
   ...artifactBuiltins,
   ...clientBuiltins,
   ...flowBuiltins,
+  ...eventBuiltins,
+  ...monitoringBuiltins,
   ...notebookBuiltins,
+  ...serverMetadataBuiltins,
 ];

@@ -25,6 +25,8 @@ const CASES: Record<string, string> = {
   client_info: `SELECT client_info(client_id='${ID}') AS C FROM range(end=1000000)`,
   client_metadata: `SELECT client_metadata(client_id='${ID}') AS M FROM range(end=1000000)`,
   client_set_metadata: `SELECT client_set_metadata(client_id='${ID}', metadata=dict(a='1')) AS M FROM range(end=1000000)`,
+  server_metadata: "SELECT server_metadata() AS M FROM range(end=1000000)",
+  server_set_metadata: "SELECT server_set_metadata(SlackToken='https://hooks.example/x') AS S FROM range(end=1000000)",
   label: `SELECT label(client_id='${ID}', labels=['x']) AS L FROM range(end=1000000)`,
   collect_client: `SELECT collect_client(client_id='${ID}', artifacts=['Generic.Client.Info']) AS F FROM range(end=1000000)`,
   flows: `SELECT * FROM flows(client_id='${ID}')`,
@@ -36,6 +38,18 @@ const CASES: Record<string, string> = {
   notebook_update: `SELECT notebook_update(notebook_id='${NB}', name='Life') AS N FROM range(end=1000000)`,
   notebook_update_cell: `SELECT notebook_update_cell(notebook_id='${NB}', input='SELECT 1 FROM scope()', run=FALSE) AS C FROM range(end=1000000)`,
   notebook_delete: `SELECT notebook_delete(notebook_id='${NB}') AS N FROM range(end=1000000)`,
+  watch_monitoring: "SELECT * FROM watch_monitoring(artifact='Custom.Life')",
+  monitoring: "SELECT * FROM monitoring(artifact='Custom.Life', client_id='server')",
+  monitoring_logs: "SELECT * FROM monitoring_logs(artifact='Custom.Life')",
+  send_event: "SELECT send_event(artifact='Custom.Life', row=dict(a=1)) AS E FROM range(end=1000000)",
+  get_server_monitoring: "SELECT get_server_monitoring() AS T FROM range(end=1000000)",
+  set_server_monitoring: "SELECT set_server_monitoring(value=dict(artifacts=['Custom.Life'])) AS T FROM range(end=1000000)",
+  add_server_monitoring: "SELECT add_server_monitoring(artifact='Custom.Life') AS T FROM range(end=1000000)",
+  rm_server_monitoring: "SELECT rm_server_monitoring(artifact='Custom.Life') AS T FROM range(end=1000000)",
+  get_client_monitoring: "SELECT get_client_monitoring() AS T FROM range(end=1000000)",
+  set_client_monitoring: "SELECT set_client_monitoring(value=dict(artifacts=dict(artifacts=['Custom.Life']))) AS T FROM range(end=1000000)",
+  add_client_monitoring: "SELECT add_client_monitoring(artifact='Custom.Life', label='x') AS T FROM range(end=1000000)",
+  rm_client_monitoring: "SELECT rm_client_monitoring(artifact='Custom.Life') AS T FROM range(end=1000000)",
 };
 
 const DEF = "name: Custom.Life\ntype: CLIENT\nsources:\n  - query: SELECT 1 AS One FROM scope()\n";
@@ -104,6 +118,25 @@ function cell(): CellView {
   return { id: "NC.LIFE0000001", type: "vql", version: 1, versions: [1], modifiedAt: at, status: "done", input: "SELECT 1 FROM scope()", runBy: "alice", durationMs: 1, error: null, output: [], tables: [], logs: [] } as unknown as CellView;
 }
 
+const entry = { artifact: "Custom.Life", parameters: {}, addedBy: "alice", addedAt: new Date(0).toISOString() };
+const serverTable = () => ({ table: { artifacts: [entry] }, version: 1, updatedBy: "alice" });
+const clientTable = () => ({ table: { artifacts: [entry], labelEvents: [{ label: "x", artifacts: [entry] }] }, version: 1, updatedBy: "alice" });
+
+/** A journal subscription: endless events at once, or none until the signal aborts. */
+function events(hang: boolean, signal: AbortSignal) {
+  async function* gen() {
+    if (hang) {
+      await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+      return;
+    }
+    for (let i = 0; !signal.aborted; i++) {
+      yield { id: i, cursor: `0:${i}`, queue: "Custom.Life", at: new Date(i), clientId: "server", payload: { N: i } };
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  return Object.assign(gen(), { ready: Promise.resolve() });
+}
+
 /** Services that answer at once with full pages (so paging plugins would go on for ever), or hang. */
 function standInEngine(hang: boolean): VqlServices {
   const answer = <T>(v: () => T) => (hang ? new Promise<T>(() => {}) : Promise.resolve(v()));
@@ -120,6 +153,8 @@ function standInEngine(hang: boolean): VqlServices {
       get: () => answer(() => client(1)),
       metadata: () => answer(() => ({ a: "1" })),
       setMetadata: () => answer(() => ({ a: "1" })),
+      serverMetadata: () => answer(() => [["SlackToken", "https://hooks.example/x"]]),
+      setServerMetadata: () => answer(() => ["SlackToken"]),
       label: () => answer(() => undefined),
       hasLabels: () => answer(() => true),
     },
@@ -129,6 +164,23 @@ function standInEngine(hang: boolean): VqlServices {
       list: (_p: Principal, _c: string, q: { offset?: number; limit?: number }) => answer(() => ({ items: page(q.limit, q.offset, flow), total: Number.MAX_SAFE_INTEGER })),
       results: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ columns: ["N"], rows: page(q.limit, q.offset, (N) => ({ N })), total: Number.MAX_SAFE_INTEGER })),
       cancel: () => answer(() => ({ ...flow(1), state: "CANCELLED" })),
+    },
+    monitoring: {
+      serverTable: () => answer(serverTable),
+      setServerTable: () => answer(serverTable),
+      addServerArtifact: () => answer(serverTable),
+      removeServerArtifact: () => answer(serverTable),
+      clientTable: () => answer(clientTable),
+      setClientTable: () => answer(clientTable),
+      addClientArtifact: () => answer(clientTable),
+      removeClientArtifact: () => answer(clientTable),
+      logs: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => page(q.limit, q.offset, (i) => ({ at: new Date(i), clientId: "server", artifact: "Custom.Life", level: "INFO", message: `line ${i}` }))),
+      sendEvent: () => answer(() => undefined),
+    },
+    journal: {
+      isStored: () => true,
+      history: (_q: string, q: { offset?: number; limit?: number }) => answer(() => page(q.limit, q.offset, (i) => ({ id: i, cursor: `0:${i}`, queue: "Custom.Life", at: new Date(i), clientId: "server", payload: { N: i } }))),
+      subscribe: (_q: string, o: { signal: AbortSignal }) => events(hang, o.signal),
     },
     notebooks: {
       list: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ notebooks: page(q.limit, q.offset, () => ({ ...notebookView(), cellCount: 1 })), total: Number.MAX_SAFE_INTEGER })),

@@ -85,6 +85,7 @@ const notebookCreate = defineFunction({
   },
   permissions: ["COLLECT_SERVER"],
   platforms: ["server"],
+  sideEffects: true,
   async run(a, ctx) {
     const { principal, services } = serverHost(ctx.host);
     const made = await guarded(
@@ -122,6 +123,7 @@ const notebookUpdate = defineFunction({
   },
   permissions: ["COLLECT_SERVER"],
   platforms: ["server"],
+  sideEffects: true,
   async run(a, ctx) {
     const { principal, services } = serverHost(ctx.host);
     const v = await guarded(
@@ -158,6 +160,7 @@ const notebookUpdateCell = defineFunction({
   },
   permissions: ["COLLECT_SERVER"],
   platforms: ["server"],
+  sideEffects: true,
   async run(a, ctx) {
     const { principal, services } = serverHost(ctx.host);
     const nbs = notebooksOf(services);
@@ -206,6 +209,7 @@ const notebookDelete = defineFunction({
   },
   permissions: ["SERVER_ADMIN"],
   platforms: ["server"],
+  sideEffects: true,
   async run({ notebook_id, really_do_it }, ctx) {
     const { principal, services } = serverHost(ctx.host);
     const v = await guarded(

@@ -3,7 +3,7 @@
 // artifact repository, and the run tied to the engine's lifetime (shutdown cancels it). Built
 // before the services that run VQL (notebooks, later event tables and hunts); the services its
 // builtins call are handed to it here, the notebooks service with each run.
-import { createRegistry, portableBuiltins, runVql } from "@/engine/vql";
+import { createRegistry, portableBuiltins, runVql, type Builtin } from "@/engine/vql";
 import { serverBuiltins } from "../plugins";
 import type { ServerVqlHost } from "../plugins/host";
 import { ServiceError, type ArtifactsService, type QueryService, type RunAsOptions, type VqlServices } from "@/engine/server/contracts";
@@ -16,7 +16,12 @@ export interface QueriesDeps {
 }
 
 export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryService {
-  const registry = createRegistry([...portableBuiltins, ...serverBuiltins]);
+  const all = [...portableBuiltins, ...serverBuiltins];
+  const registry = createRegistry(all);
+  const withOverrides = (overrides: readonly Builtin[]) => {
+    const names = new Set(overrides.map((b) => `${b.kind}:${b.name}`));
+    return createRegistry([...all.filter((b) => !names.has(`${b.kind}:${b.name}`)), ...overrides]);
+  };
   return {
     registry,
     run(source, opts) {
@@ -25,14 +30,14 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
       }
       const host: ServerVqlHost = { principal: opts.principal, services: opts.notebooks ? { ...deps.services, notebooks: opts.notebooks } : deps.services };
       return runVql(source, {
-        registry,
+        registry: opts.overrides?.length ? withOverrides(opts.overrides) : registry,
         env: opts.env,
         signal: opts.signal ? AbortSignal.any([opts.signal, signal]) : signal,
         timeoutMs: opts.timeoutMs,
         maxRows: opts.maxRows,
         permissions: opts.principal.permissions,
         host,
-        resolvePlugin: (name: string) => deps.artifacts.pluginFor(name, opts.principal),
+        resolvePlugin: (name: string) => opts.resolvePlugin?.(name) ?? deps.artifacts.pluginFor(name, opts.principal),
       });
     },
   };

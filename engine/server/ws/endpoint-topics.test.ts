@@ -1,8 +1,9 @@
 // Who may subscribe to the endpoint topics, and where changes are published.
 import { describe, expect, it } from "vitest";
 import { permissionsOf } from "../auth/roles";
-import type { Principal } from "@/engine/server/contracts";
-import { endpointTopics } from "./endpoint-topics";
+import { METADATA_QUEUE, type Journal, type JournalEvent, type Principal } from "@/engine/server/contracts";
+import { quietLog } from "../cluster/testing";
+import { endpointTopics, followClientEvents } from "./endpoint-topics";
 import type { TopicAuthorizer } from "./ui-hub";
 
 function fakeHub() {
@@ -52,6 +53,25 @@ describe("endpoint topics", () => {
       ["clients", { type: "labels", clientId: ID }],
       [`client:${ID}`, { type: "labels", clientId: ID }],
       [`flows:${ID}`, { type: "flow", clientId: ID, flowId: "F.ABCDEFGHIJKLM" }],
+    ]);
+  });
+
+  it("browsers follow client changes from the journal, but not the server's own metadata changes", async () => {
+    const event = (payload: Record<string, unknown>) => ({ id: 1, cursor: "0:1", queue: METADATA_QUEUE, at: new Date(0), clientId: "server", payload }) as unknown as JournalEvent;
+    const journal = {
+      subscribe(queue: string) {
+        const events = queue === METADATA_QUEUE ? [event({ client_id: "server", principal: "admin", updated_keys: ["SlackToken"] }), event({ client_id: ID, Set: { a: "1" }, Remove: [] })] : [];
+        return Object.assign((async function* () { yield* events; })(), { ready: Promise.resolve() });
+      },
+    } as unknown as Journal;
+    const local: Array<[string, Record<string, unknown>]> = [];
+    const ac = new AbortController();
+    followClientEvents({ journal, ui: { publishLocal: (t, m) => void local.push([t, m]) }, log: quietLog }, ac.signal);
+    await new Promise((r) => setTimeout(r, 10));
+    ac.abort();
+    expect(local).toEqual([
+      ["clients", { type: "metadata", clientId: ID }],
+      [`client:${ID}`, { type: "metadata", clientId: ID }],
     ]);
   });
 });

@@ -9,7 +9,7 @@
 // followed from the journal by every process, each telling its own browsers; connection
 // changes and flow progress are published where they happen and relayed to the others.
 import { parseClientId } from "@/engine/protocol";
-import { ENROLLMENT_QUEUE, INTERROGATION_QUEUE, LABEL_QUEUE, METADATA_QUEUE, type ClientChange, type Journal, type LiveTopics, type Logger, type UiHub } from "@/engine/server/contracts";
+import { ENROLLMENT_QUEUE, INTERROGATION_QUEUE, LABEL_QUEUE, METADATA_QUEUE, SERVER_METADATA_CLIENT_ID, type ClientChange, type Journal, type LiveTopics, type Logger, type UiHub } from "@/engine/server/contracts";
 
 export type { ClientChange };
 export type EndpointTopics = LiveTopics;
@@ -48,6 +48,8 @@ export function followClientEvents(deps: { journal: Journal; ui: Pick<UiHub, "pu
     void (async () => {
       for await (const e of deps.journal.subscribe(queue, { signal })) {
         const clientId = String(e.payload[field] ?? e.clientId);
+        // The server's own metadata changes on the same queue; it is not a client page.
+        if (clientId === SERVER_METADATA_CLIENT_ID) continue;
         const message = { type, clientId };
         deps.ui.publishLocal("clients", message);
         deps.ui.publishLocal(`client:${clientId}`, message);

@@ -39,10 +39,10 @@ const WRAPPERS: Record<string, (inner: string) => string> = {
   switch: (q) => `SELECT * FROM switch(a={ ${q} })`,
   if: (q) => `SELECT * FROM if(condition=TRUE, then={ ${q} })`,
   flatten: (q) => `SELECT * FROM flatten(query={ ${q} })`,
-  delay: (q) => `SELECT * FROM delay(query={ ${q} }, delay=0)`,
   column_filter: (q) => `SELECT * FROM column_filter(query={ ${q} }, include='N')`,
   query: (q) => `SELECT * FROM query(query="${q}")`,
   "stored query": (q) => `LET S = ${q} SELECT * FROM S`,
+  delay: (q) => `SELECT * FROM delay(query={ ${q} }, delay=0.001)`,
 };
 
 async function firstRowThenBreak(vql: string): Promise<void> {
@@ -57,9 +57,10 @@ describe("consumer break after one row runs the producer's finally", () => {
       expect(finished.has(id)).toBe(true);
     });
   }
-  it("self-contained producers stop too (range, parse_lines, parse_json_array, items)", async () => {
+  it("self-contained producers stop too (range, parse_lines, parse_json_array, items, parse_csv, clock)", async () => {
     for (const q of [
       "SELECT * FROM range(end=1000000000)",
+      "SELECT * FROM clock(ms=1)",
       "SELECT * FROM parse_lines(filename='a\nb\nc')",
       "SELECT * FROM parse_json_array(data='[1,2,3]')",
       "SELECT * FROM items(item=dict(a=1, b=2))",

@@ -11,7 +11,6 @@ import { scopeFunction, scopePlugin } from "./core/scope";
 import { foreachPlugin } from "./control/foreach";
 import { ifFunction, ifPlugin } from "./control/if";
 import { chainPlugin, combinePlugin, switchPlugin } from "./control/chain";
-import { delayPlugin } from "./control/delay";
 import { flattenPlugin } from "./control/flatten";
 import { columnFilterPlugin, queryPlugin } from "./control/query";
 import { dictFunction, itemsFunction, itemsPlugin, lazyDictFunction, toDictFunction } from "./data/dict";
@@ -44,6 +43,10 @@ import { sleepFunction } from "./time/sleep";
 import { logFunction } from "./misc/log";
 import { evalFunction, typeofFunction, uuidFunction } from "./misc/eval";
 import { cacheFunction, memoizeFunction } from "./misc/cache";
+import { clockPlugin } from "./events/clock";
+import { diffPlugin } from "./events/diff";
+import { fifoPlugin } from "./events/fifo";
+import { delayPlugin } from "./events/delay";
 
 export interface Registry {
   readonly functions: ReadonlyMap<string, FunctionBuiltin>;
@@ -73,13 +76,17 @@ export const portableBuiltins: readonly Builtin[] = [
   combinePlugin,
   switchPlugin,
   flattenPlugin,
-  delayPlugin,
   queryPlugin,
   columnFilterPlugin,
   itemsPlugin,
   parseJsonArrayPlugin,
   parseCsvPlugin,
   parseLinesPlugin,
+  // event plugins
+  clockPlugin,
+  diffPlugin,
+  fifoPlugin,
+  delayPlugin,
   // functions: core and data
   scopeFunction,
   ifFunction,

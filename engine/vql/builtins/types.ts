@@ -67,6 +67,13 @@ export interface BuiltinContext {
   now(): number;
   /** State of this call site in the current aggregate context (count(), sum(), ...). */
   aggregate<T>(init: () => T): { value: T };
+  /**
+   * State shared by every call of this run, across statements (Velociraptor's root-scope
+   * cache): the value kept under `key` (compared by identity), made by `init()` on first use.
+   * It lasts until the run ends, which aborts `signal`; work started for it must stop then,
+   * and may use this context's run-wide parts (`signal`, `now()`, `log()`) until then.
+   */
+  runShared<T>(key: unknown, init: () => T): T;
   /** Forces lazy values and expands stored queries (deeply) into lists of rows. */
   materialize(value: unknown): Promise<unknown>;
   /** Truthiness; a stored query is truthy when it yields a row. */
@@ -99,6 +106,12 @@ interface BuiltinMeta<A extends ArgSchema> {
    * then computed again where the row is built, instead of being reused.
    */
   impure?: boolean;
+  /**
+   * Changes something outside the query (labels, collections, artifacts, event tables,
+   * notebooks, metadata, published events, outbound messages). Backtests and other dry runs
+   * replace such builtins with recorders of what they would have done.
+   */
+  sideEffects?: boolean;
 }
 
 export interface PluginDefinition<A extends ArgSchema = ArgSchema> extends BuiltinMeta<A> {

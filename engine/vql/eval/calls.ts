@@ -114,6 +114,9 @@ class BoundQuery extends QueryValue {
   describe(): string {
     return this.q.describe();
   }
+  override get cacheKey(): unknown {
+    return this.q.cacheKey;
+  }
 }
 
 function compileDottedCall(node: CallExpr, cargs: CompiledArgs, cc: CompileContext): Ev {

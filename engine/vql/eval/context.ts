@@ -75,6 +75,12 @@ export class CallContext implements BuiltinContext {
     return this.scope.agg.slot(this.at.id, init);
   }
 
+  runShared<T>(key: unknown, init: () => T): T {
+    const shared = this.scope.run.shared;
+    if (!shared.has(key)) shared.set(key, init());
+    return shared.get(key) as T;
+  }
+
   materialize(value: unknown): Promise<unknown> {
     return Promise.resolve(materialize(value, this.scope));
   }

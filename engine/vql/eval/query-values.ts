@@ -84,6 +84,11 @@ export class StoredQuery extends QueryValue {
   describe(): string {
     return this.query.text;
   }
+
+  /** The compiled SELECT: each lookup of a LET (or evaluation of a `{...}`) is a new StoredQuery. */
+  override get cacheKey(): unknown {
+    return this.query;
+  }
 }
 
 /** A query over rows already computed (`LET X <= SELECT ...` used where a query is expected). */

@@ -41,6 +41,8 @@ export class RunState {
   readonly clock: () => number;
   readonly text: string;
   readonly logs: LogEntry[] = [];
+  /** BuiltinContext.runShared(): state kept for the whole run (fifo() windows). */
+  readonly shared = new Map<unknown, unknown>();
   /** Text of the statement being run (for `Stack Overflow: <query>`). */
   currentQuery = "";
   /** Set when `signal` aborts. */

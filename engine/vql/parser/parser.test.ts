@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Expr, LetStatement, SelectStatement } from "../ast/types";
+import { columnName } from "../ast/print";
 import { stripSpans } from "../ast/strip-spans";
 import { parse } from "./parse";
 
@@ -152,6 +153,17 @@ describe("parse(): statements", () => {
     const kindsOf = (q: string) => select(q).columns.map((c) => (c.kind === "star" ? "*" : c.expr.kind));
     expect(kindsOf("SELECT *-1 FROM x()")).toEqual(["*", "number"]);
     expect(kindsOf("SELECT *-Y, 2 FROM x()")).toEqual(["*", "negate", "number"]);
+  });
+
+  it("reads a column right after `*` without a comma as `*, column`, as vfilter does (Velociraptor's AutomateServerLabels article)", () => {
+    // The article's last query, line breaks as written: `SELECT *` then `label(...)` on its own line.
+    const text = 'SELECT *\nlabel(client_id=ClientId, labels="Server", op="set")\nFROM foreach(row=interrogations, query=results)';
+    const s = select(text);
+    expect(s.columns.map((c) => c.kind)).toEqual(["star", "column"]);
+    expect(s.columns.map(columnName)).toEqual(["*", 'label(client_id=ClientId, labels="Server", op="set")']);
+    expect(stripSpans(s)).toEqual(stripSpans(select(text.replace("*\n", "*,\n"))));
+    // Only directly after `*`: elsewhere a missing comma is still an error.
+    expect(parse("SELECT a b FROM scope()").diagnostics.some((d) => d.severity === "error")).toBe(true);
   });
 
   it("tells FROM name from FROM name()", () => {

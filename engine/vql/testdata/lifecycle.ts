@@ -1,10 +1,31 @@
-// Test support for STYLE §6's lifecycle checks of builtins (the agent's and the server's tables
-// use it): wrap producers to record that their finally ran, and count what the process holds
-// open (Node's active resources and file descriptors) before and after a query.
+// Test support for STYLE §6's lifecycle checks of builtins (the tables of the agent's, the
+// server's and the event plugins use it): wrap producers to record that their finally ran, and
+// count what the process holds open (Node's active resources and file descriptors) before and
+// after a query.
 import { readdirSync } from "node:fs";
-import type { Builtin } from "../index";
+import { END, ROW_STREAM, type Builtin, type MaybePromise, type RowStream } from "../index";
 
-/** Wraps builtins so `finished` records each producer's finally (or a function call settling). */
+/** A plugin's RowStream result (eventStream(), range()...) that calls `done` once it ends or is closed. */
+function trackedStream(s: RowStream, done: () => void): RowStream {
+  const atEnd = (x: unknown) => (x === END && done(), x);
+  return {
+    [ROW_STREAM]: true,
+    next(): MaybePromise<unknown> {
+      const r = s.next();
+      return r instanceof Promise ? r.then(atEnd, (e: unknown) => (done(), Promise.reject(e))) : atEnd(r);
+    },
+    close(): MaybePromise<void> {
+      const c = s.close();
+      if (c instanceof Promise) return c.finally(done);
+      done();
+    },
+  } as RowStream;
+}
+
+/**
+ * Wraps builtins so `finished` records each producer's finally (or a function call settling);
+ * a plugin that returns a RowStream counts as finished once it ends or is closed.
+ */
 export function lifecycleTracker() {
   const finished = new Set<string>();
   function tracked(b: Builtin): Builtin {
@@ -12,12 +33,18 @@ export function lifecycleTracker() {
       const run = b.run;
       return {
         ...b,
-        run: async function* (args: never, ctx: never, rest: never) {
-          try {
-            yield* run(args, ctx, rest) as AsyncIterable<unknown>;
-          } finally {
-            finished.add(b.name);
+        run: (args: never, ctx: never, rest: never) => {
+          const out = run(args, ctx, rest);
+          if ((out as Partial<RowStream> & { [ROW_STREAM]?: boolean })[ROW_STREAM] === true) {
+            return trackedStream(out as RowStream, () => finished.add(b.name));
           }
+          return (async function* () {
+            try {
+              yield* out as AsyncIterable<unknown>;
+            } finally {
+              finished.add(b.name);
+            }
+          })();
         },
       } as Builtin;
     }

@@ -33,6 +33,13 @@ export abstract class QueryValue {
   abstract open(scope: unknown): RowStream;
   /** Text for messages and %v. */
   abstract describe(): string;
+  /**
+   * What identifies the query for state kept across calls (fifo()'s window): the same query
+   * (one LET, or one `{...}` at one place) gives the same key however often it is looked up.
+   */
+  get cacheKey(): unknown {
+    return this;
+  }
 }
 
 /** An expression evaluated on demand (lazy args, lazy_dict values). */

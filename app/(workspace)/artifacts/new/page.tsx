@@ -14,7 +14,7 @@ export default async function NewArtifactPage() {
   return (
     <section>
       <h1>New artifact</h1>
-      <ArtifactEditor initialYaml={newArtifactTemplate()} {...editorContext()} canWrite={canWrite} />
+      <ArtifactEditor initialYaml={newArtifactTemplate()} {...await editorContext(p)} canWrite={canWrite} />
     </section>
   );
 }

@@ -1,5 +1,7 @@
 // Builds the accounts service from its three parts.
+import { queries } from "@/drizzle";
 import type { AccountsService, AuditService, Bus, ServiceDeps } from "@/engine/server/contracts";
+import { toPrincipal } from "./principal";
 import { startApiKeys } from "./api-keys";
 import { startSessions } from "./sessions";
 import { startUsers } from "./users";
@@ -19,6 +21,10 @@ export function startAccounts(deps: AccountsDeps, _signal: AbortSignal): Account
     signOut: sessions.signOut,
     resolveSession: sessions.resolveSession,
     resolveApiKey: sessions.resolveApiKey,
+    async principalFor(username) {
+      const u = await queries.getUserByName(deps.database.db, username);
+      return u && !u.disabled ? toPrincipal(u, "system") : undefined;
+    },
     listUsers: users.listUsers,
     createUser: users.createUser,
     setRole: users.setRole,

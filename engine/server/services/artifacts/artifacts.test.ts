@@ -8,6 +8,8 @@ import { startAudit } from "../audit";
 import { ARTIFACT_MODIFICATION_QUEUE, type ArtifactChangeEvent, type ArtifactsService, type AuditService, type Principal } from "@/engine/server/contracts";
 import { startArtifacts } from "./start";
 import { readZip, writeZip } from "./zip";
+import { compileArtifact } from "@/engine/artifacts";
+import { arg, createRegistry, defineFunction, definePlugin, OrderedDict, portableBuiltins, runVql, toJsonValue } from "@/engine/vql";
 
 function principal(username: string, role: string, extra: Permission[] = []): Principal {
   return { userId: username, username, role, permissions: new Set([...permissionsOf(role), ...extra]), via: "session" };
@@ -29,6 +31,64 @@ parameters:
 sources:
   - query: SELECT format(format="hello %v", args=Who) AS Greeting FROM scope()
 `;
+
+/**
+ * The artifact of Velociraptor's "automating labels" article, as a user pastes it: a name with
+ * no `Custom.` prefix and no dot, and no comma after `SELECT *` in the last query.
+ */
+const AUTOMATE_LABELS = `name: AutomateServerLabels
+type: SERVER_EVENT
+sources:
+- query: |
+    LET interrogations = SELECT *
+    FROM watch_monitoring(artifact="System.Flow.Completion")
+    WHERE Flow.artifacts_with_results =~ "Generic.Client.Info/BasicInformation"
+
+    LET results = SELECT *, ClientId
+    FROM source(
+       artifact="Generic.Client.Info/BasicInformation" ,
+       client_id=ClientId, flow_id=FlowId)
+    WHERE Platform =~ "Server"
+
+    SELECT *
+    label(client_id=ClientId, labels="Server", op="set")
+    FROM foreach(row=interrogations, query=results)
+`;
+
+/** watch_monitoring() with two finished interrogations, source() with their rows, label() recording its calls. */
+function automateStandIns(labelled: unknown[]) {
+  const platforms: Record<string, string> = { "C.1": "Ubuntu 24.04", "C.2": "Windows Server 2022" };
+  return [
+    definePlugin({
+      name: "watch_monitoring",
+      category: "test",
+      doc: "Two flow completions.",
+      args: { artifact: arg.string().required().doc("The queue.") },
+      *run() {
+        for (const id of ["C.1", "C.2"]) yield OrderedDict.fromObject({ ClientId: id, FlowId: `F.${id}`, Flow: { artifacts_with_results: ["Generic.Client.Info/BasicInformation"] } });
+      },
+    }),
+    definePlugin({
+      name: "source",
+      category: "test",
+      doc: "The BasicInformation row of the flow.",
+      args: { artifact: arg.string().doc("Source."), client_id: arg.string().doc("Client."), flow_id: arg.string().doc("Flow.") },
+      *run({ client_id }) {
+        yield OrderedDict.fromObject({ Platform: platforms[client_id ?? ""] ?? "" });
+      },
+    }),
+    defineFunction({
+      name: "label",
+      category: "test",
+      doc: "Records the call.",
+      args: { client_id: arg.string().doc("Client."), labels: arg.list(arg.string()).doc("Labels."), op: arg.string().doc("Op.") },
+      run({ client_id, labels, op }) {
+        labelled.push([client_id, labels, op]);
+        return OrderedDict.fromObject({ client_id, labels, op });
+      },
+    }),
+  ];
+}
 
 for (const target of testDatabaseTargets()) {
   describe(`artifacts service on ${target.name}`, () => {
@@ -83,10 +143,37 @@ for (const target of testDatabaseTargets()) {
       ]);
     });
 
-    it("set() refuses names without the custom prefix, built-in names and invalid YAML with line:col", async () => {
-      await expect(artifacts.set(admin, CUSTOM.replace("Custom.Test.Hello", "Test.Hello"))).rejects.toThrow(/line 1:7: error ART1008/);
-      await expect(artifacts.set(admin, CUSTOM.replace("Custom.Test.Hello", "Linux.Sys.Pslist"), { prefix: "" })).rejects.toThrow(/built-in/);
+    it("set() takes any valid name but a built-in's (offering its Custom. override), a required prefix only when given, and refuses invalid YAML with line:col", async () => {
+      await expect(artifacts.set(admin, CUSTOM.replace("Custom.Test.Hello", "Test.Plain"))).resolves.toMatchObject({ name: "Test.Plain", builtIn: false });
+      await expect(artifacts.set(admin, CUSTOM.replace("Custom.Test.Hello", "Linux.Sys.Pslist"))).rejects.toMatchObject({
+        code: "bad_request",
+        message: expect.stringMatching(/^line 1:7: error ART2005: `Linux\.Sys\.Pslist` is a built-in artifact; save your version as `Custom\.Linux\.Sys\.Pslist`/),
+      });
+      expect(artifacts.validate(CUSTOM.replace("Custom.Test.Hello", "Linux.Sys.Pslist")).diagnostics.map((d) => d.code)).toEqual(["ART2005"]);
+      await expect(artifacts.set(admin, CUSTOM.replace("Custom.Test.Hello", "Test.Other"), { prefix: "Custom." })).rejects.toThrow(/line 1:7: error ART1008/);
       await expect(artifacts.set(admin, "name: Custom.X.Y\nsources:\n  - query: SELECT FROM\n")).rejects.toMatchObject({ code: "bad_request", message: expect.stringMatching(/^line 3:/) });
+      await expect(artifacts.rename(admin, "Test.Plain", "Linux.Sys.Pslist")).rejects.toMatchObject({ code: "conflict" });
+      await artifacts.delete(admin, "Test.Plain");
+    });
+
+    it("set() saves a one-word SERVER_EVENT artifact as pasted from Velociraptor's docs, and its query runs as Velociraptor reads it", async () => {
+      const d = await artifacts.set(admin, AUTOMATE_LABELS);
+      expect(d).toMatchObject({ name: "AutomateServerLabels", type: "SERVER_EVENT", builtIn: false });
+      expect(d.yaml).toBe(AUTOMATE_LABELS);
+      expect(artifacts.get("AutomateServerLabels")?.name).toBe("AutomateServerLabels");
+      // Run its query with stand-ins for the server's event and result sources.
+      const labelled: unknown[] = [];
+      const registry = createRegistry([...portableBuiltins, ...automateStandIns(labelled)]);
+      const rows: unknown[] = [];
+      const [source] = compileArtifact(artifacts.get("AutomateServerLabels")!, (n) => artifacts.get(n)).sources;
+      for await (const e of runVql(source!.query, { registry })) {
+        if (e.kind === "row") rows.push(toJsonValue(e.row));
+        if (e.kind === "log" && e.level === "ERROR") throw new Error(e.message);
+      }
+      // `SELECT *` then `label(...)` without a comma is `SELECT *, label(...)`.
+      expect(rows).toEqual([{ ClientId: "C.2", Platform: "Windows Server 2022", 'label(client_id=ClientId, labels="Server", op="set")': { client_id: "C.2", labels: ["Server"], op: "set" } }]);
+      expect(labelled).toEqual([["C.2", ["Server"], "set"]]);
+      await artifacts.delete(admin, "AutomateServerLabels");
     });
 
     it("a reader can read but not write; a client-artifact writer cannot write server artifacts", async () => {

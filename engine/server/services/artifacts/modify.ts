@@ -30,19 +30,23 @@ export function startModifying(deps: { db: Db; clock: Clock; audit: AuditService
     });
   }
 
-  function validate(yaml: string, prefix: string): LoadResult {
-    return loadArtifact(yaml, { ...repo.loadOptions(), requirePrefix: prefix });
+  /**
+   * Checks a custom artifact before it is saved: any valid name (Velociraptor's GUI and
+   * artifact_set() require no prefix) except a built-in's, for which the check offers the
+   * `Custom.` override; `prefix`, when not empty, is required (pack imports).
+   */
+  function validate(yaml: string, prefix = ""): LoadResult {
+    return loadArtifact(yaml, { ...repo.loadOptions(), requirePrefix: prefix, isBuiltinName: (n) => repo.builtins.has(n), overridePrefix: repo.prefix });
   }
 
   async function set(actor: Principal, yaml: string, opts: { prefix?: string } = {}) {
     if (typeof yaml !== "string" || yaml.length > 1024 * 1024) throw new ServiceError("bad_request", "the artifact must be YAML text of at most 1 MiB");
-    const r = validate(yaml, opts.prefix ?? repo.prefix);
+    const r = validate(yaml, opts.prefix);
     if (!r.artifact || hasArtifactErrors(r.diagnostics)) throw new ServiceError("bad_request", loadErrorMessage(yaml, r));
     const a = r.artifact;
     requireWriter(actor, a.type);
     const existing = repo.customs.get(a.name);
     if (existing) requireWriter(actor, existing.artifact.type);
-    if (repo.builtins.has(a.name)) throw new ServiceError("bad_request", `\`${a.name}\` is a built-in artifact; save your version as \`${repo.prefix}${a.name}\``);
     const rec = await withEvent(
       (tx) => queries.saveCustomArtifact(tx, { name: a.name, type: a.type, description: a.description, yaml, principal: actor.username, at: clock.now() }),
       { artifact: a.name, op: "set", principal: actor.username },
@@ -75,7 +79,7 @@ export function startModifying(deps: { db: Db; clock: Clock; audit: AuditService
     requireWriter(actor, entry.artifact.type);
     if (repo.has(to)) throw new ServiceError("conflict", `an artifact named ${to} already exists`);
     const yaml = withName(entry.artifact.raw, to);
-    const r = validate(yaml, repo.prefix);
+    const r = validate(yaml);
     if (!r.artifact || hasArtifactErrors(r.diagnostics)) throw new ServiceError("bad_request", loadErrorMessage(yaml, r));
     let rec;
     try {

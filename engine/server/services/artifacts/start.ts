@@ -17,7 +17,7 @@ export interface ArtifactsDeps extends ServiceDeps {
   journal: Pick<Journal, "append" | "subscribe">;
   /** Folder of built-in definitions (default artifacts/definitions). */
   definitionsDir?: string;
-  /** Required name prefix for custom artifacts (default `Custom.`). */
+  /** The prefix of a built-in's override and of pack imports (default `Custom.`). */
   customPrefix?: string;
   /** Checks the VQL of artifacts as they load (syntax and lint against the server's builtins). */
   vqlChecker: VqlChecker;
@@ -49,7 +49,7 @@ export async function startArtifacts(deps: ArtifactsDeps, signal: AbortSignal): 
     list: reading.list,
     show,
     history: reading.history,
-    validate: (yaml, o) => modifying.validate(yaml, o?.prefix ?? repo.prefix),
+    validate: (yaml, o) => modifying.validate(yaml, o?.prefix),
     editableYaml: reading.editableYaml,
     set: async (actor, yaml, o) => show(actor, await modifying.set(actor, yaml, o ?? {})),
     delete: modifying.remove,

@@ -1,10 +1,12 @@
-// Builds the clients service from its parts: enrolment, reads, labels/metadata, interrogation
-// results. The gateway's entry points (hello, last seen) are returned apart, as `ingress`.
+// Builds the clients service from its parts: enrolment, reads, labels/metadata, the server's
+// own metadata, interrogation results. The gateway's entry points (hello, last seen) are
+// returned apart, as `ingress`.
 import type { AgentIngress, AgentPresence, AuditService, ClientsService, Journal, ServiceDeps } from "@/engine/server/contracts";
 import { startEnrolment } from "./enrol";
 import { startInterrogationRecord } from "./interrogation-record";
 import { startLabels } from "./labels";
 import { startClientReads } from "./read";
+import { startServerMetadata } from "./server-metadata";
 
 export interface ClientsDeps extends ServiceDeps {
   audit: AuditService;
@@ -22,6 +24,7 @@ export function startClients(deps: ClientsDeps, signal: AbortSignal): StartedCli
   const enrol = startEnrolment(deps, signal);
   const reads = startClientReads(deps, deps.presence);
   const labels = startLabels(deps, reads.mustGet);
+  const server = startServerMetadata(deps);
   return {
     deploymentToken: enrol.deploymentToken,
     ensureDeploymentToken: enrol.ensureDeploymentToken,
@@ -33,6 +36,8 @@ export function startClients(deps: ClientsDeps, signal: AbortSignal): StartedCli
     hasLabels: labels.hasLabels,
     metadata: labels.metadata,
     setMetadata: labels.setMetadata,
+    serverMetadata: server.serverMetadata,
+    setServerMetadata: server.setServerMetadata,
     recordInterrogations: startInterrogationRecord(deps),
     ingress: { agentHello: enrol.agentHello, touch: enrol.touch },
     flushTouches: enrol.flushTouches,

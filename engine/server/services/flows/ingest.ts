@@ -9,8 +9,8 @@
 // completion is recorded only with the flow's results. A deadlock or serialization failure
 // (two processes' writers) retries the batch.
 import { queries, type Db, type FlowRecord } from "@/drizzle";
-import type { FlowMessage } from "@/engine/protocol";
-import { FLOW_COMPLETION_QUEUE, type Journal, type LiveTopics, type ServiceDeps } from "@/engine/server/contracts";
+import type { EventLogMessage, EventsMessage, FlowDataMessage, FlowMessage } from "@/engine/protocol";
+import { FLOW_COMPLETION_QUEUE, type ArtifactSource, type Journal, type LiveTopics, type ServiceDeps } from "@/engine/server/contracts";
 import { completionEvent } from "../../mappers/flows";
 import { toFlowSummary } from "./mappers";
 import { readRequest } from "./request";
@@ -32,15 +32,24 @@ function isRetryable(err: unknown): boolean {
   return RETRYABLE.has(e?.code ?? "") || RETRYABLE.has(e?.cause?.code ?? "");
 }
 
-interface Item {
+interface Item<M extends FlowMessage = FlowMessage> {
   clientId: string;
-  message: FlowMessage;
+  message: M;
   bytes: number;
   resolve(seq: number): void;
   reject(err: Error): void;
 }
+type FlowItem = Item<FlowDataMessage>;
+type EventItem = Item<EventsMessage | EventLogMessage>;
 
-export function startIngest(deps: ServiceDeps, p: { journal: Pick<Journal, "appendFor">; uploads: UploadStore; live: Pick<LiveTopics, "flowChanged"> }) {
+function isEventItem(it: Item): it is EventItem {
+  return it.message.type === "events" || it.message.type === "event-log";
+}
+
+export function startIngest(
+  deps: ServiceDeps,
+  p: { journal: Pick<Journal, "appendFor">; uploads: UploadStore; live: Pick<LiveTopics, "flowChanged">; artifacts: Pick<ArtifactSource, "get"> },
+) {
   const { db } = deps.database;
   let queue: Item[] = [];
   let running: Promise<void> | undefined;
@@ -75,7 +84,7 @@ export function startIngest(deps: ServiceDeps, p: { journal: Pick<Journal, "appe
   }
 
   async function writeBatch(items: Item[]) {
-    let fresh: Item[] = [];
+    let fresh: FlowItem[] = [];
     for (let attempt = 1; ; attempt++) {
       try {
         fresh = await storeBatch(items);
@@ -96,24 +105,27 @@ export function startIngest(deps: ServiceDeps, p: { journal: Pick<Journal, "appe
     }
   }
 
-  /** Stores a batch in one transaction; returns the messages that were new. */
-  function storeBatch(items: Item[]): Promise<Item[]> {
+  /** Stores a batch in one transaction; returns the flow messages that were new. */
+  function storeBatch(items: Item[]): Promise<FlowItem[]> {
     return queries.inTransaction(db, async (tx) => {
       const clientIds = [...new Set(items.map((i) => i.clientId))].sort();
       await queries.lockClientRows(tx, clientIds);
       const acked = await queries.getAckedSeqs(tx, clientIds);
-      const fresh: Item[] = [];
+      const fresh: FlowItem[] = [];
+      const events: EventItem[] = [];
       for (const it of items) {
         const a = acked.get(it.clientId);
         if (a === undefined || it.message.seq <= a) continue;
         acked.set(it.clientId, it.message.seq);
-        fresh.push(it);
+        if (isEventItem(it)) events.push(it);
+        else fresh.push(it as FlowItem);
       }
       const flowIds = [...new Set(fresh.map((i) => i.message.flowId))].sort();
       await queries.lockFlowRows(tx, flowIds);
       const { flows, sourceRows } = await queries.getFlowsForIngest(tx, flowIds);
       const b = await buildBatch(tx, fresh, flows, sourceRows);
-      b.acks = [...new Set(fresh.map((i) => i.clientId))].map((clientId) => ({ clientId, seq: acked.get(clientId)! }));
+      b.acks = [...new Set([...fresh, ...events].map((i) => i.clientId))].map((clientId) => ({ clientId, seq: acked.get(clientId)! }));
+      await storeEvents(tx, events);
       const finalized = await queries.writeIngestBatch(tx, b);
       if (finalized.length) {
         const sources = await queries.getFlowSources(tx, finalized.map((f) => f.flowId));
@@ -124,7 +136,43 @@ export function startIngest(deps: ServiceDeps, p: { journal: Pick<Journal, "appe
     });
   }
 
-  async function buildBatch(tx: Db, items: Item[], flows: Map<string, FlowRecord>, sourceRows: Map<string, { rows: number; columns: string[] }>): Promise<queries.IngestBatch> {
+  /**
+   * Client event rows go to the journal under their artifact with ClientId and _ts (server
+   * time, Unix seconds), their log lines to event_logs; an agent may only write CLIENT_EVENT
+   * queues (never an internal or server queue).
+   */
+  async function storeEvents(tx: Db, items: EventItem[]) {
+    if (!items.length) return;
+    const at = deps.clock.now();
+    const ts = at.getTime() / 1000;
+    const allowed = new Map<string, boolean>();
+    const isClientEvent = async (name: string) => {
+      let ok = allowed.get(name);
+      if (ok === undefined) {
+        const def = await p.artifacts.get(name.split("/")[0]!);
+        ok = Boolean(def && def.type.toUpperCase() === "CLIENT_EVENT" && (name === def.name || name.startsWith(`${def.name}/`)));
+        allowed.set(name, ok);
+        if (!ok) deps.log.warn("agent sent events for an artifact that is not a CLIENT_EVENT artifact; dropped", { artifact: name });
+      }
+      return ok;
+    };
+    const byQueue = new Map<string, Array<{ clientId: string; row: Record<string, unknown> }>>();
+    const logs: Parameters<typeof queries.insertEventLogs>[1] = [];
+    for (const { clientId, message: m } of items) {
+      if (m.type === "events") {
+        if (!(await isClientEvent(m.artifact))) continue;
+        let list = byQueue.get(m.artifact);
+        if (!list) byQueue.set(m.artifact, (list = []));
+        for (const row of m.rows) list.push({ clientId, row: { ...row, ClientId: clientId, _ts: ts } });
+      } else {
+        for (const e of m.entries) if (await isClientEvent(e.artifact)) logs.push({ at: new Date(e.time), clientId, artifact: e.artifact, level: e.level, message: e.message });
+      }
+    }
+    for (const [queue, rows] of byQueue) await p.journal.appendFor(queue, rows, { tx });
+    await queries.insertEventLogs(tx, logs);
+  }
+
+  async function buildBatch(tx: Db, items: FlowItem[], flows: Map<string, FlowRecord>, sourceRows: Map<string, { rows: number; columns: string[] }>): Promise<queries.IngestBatch> {
     const b: queries.IngestBatch = { rows: [], logs: [], sources: [], flows: [], uploads: [], finals: [], acks: [], at: deps.clock.now().toISOString() };
     const now = deps.clock.now().toISOString();
     const flowAgg = new Map<string, queries.IngestFlow>();

@@ -45,7 +45,7 @@ export function startFlows(deps: FlowsDeps, signal: AbortSignal): StartedFlows {
   const changed = (clientId: string, flowId: string) => deps.live.flowChanged(clientId, flowId);
   const dispatch = startDispatch(deps);
   const reads = startFlowReads(deps, uploads);
-  const ingest = startIngest(deps, { journal: deps.journal, uploads, live: deps.live });
+  const ingest = startIngest(deps, { journal: deps.journal, uploads, live: deps.live, artifacts: deps.artifacts });
   const expiry = startExpiry(deps, { presence: deps.presence, journal: deps.journal, live: deps.live, sendCancel: dispatch.sendCancel, options: deps.expiry });
   void deps.leases.hold("flow-expiry", (s) => expiry.run(s), signal).catch(() => {});
   followScheduled(deps, signal);

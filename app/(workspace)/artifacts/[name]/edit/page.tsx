@@ -25,7 +25,7 @@ export default async function EditArtifactPage({ params }: { params: Promise<{ n
   return (
     <section>
       <h1>Edit {name}</h1>
-      <ArtifactEditor initialYaml={yaml} {...editorContext()} canWrite={canWrite} />
+      <ArtifactEditor initialYaml={yaml} {...await editorContext(p)} canWrite={canWrite} />
     </section>
   );
 }
