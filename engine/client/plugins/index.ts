@@ -4,13 +4,17 @@
 import { createRegistry, portableBuiltins, type Builtin, type Registry } from "../../vql";
 import { execvePlugin } from "./execve";
 import { globPlugin, hashFunction, readFileFunction, statPlugin } from "./files";
-import { connectionsPlugin, infoPlugin, interfacesPlugin, netstatPlugin, pslistPlugin, uptimeFunction, usersPlugin } from "./machine";
+import { connectionsPlugin, getpidFunction, infoPlugin, interfacesPlugin, netstatPlugin, pslistPlugin, uptimeFunction, usersPlugin } from "./machine";
 import { processTrackerCallchainFunction, processTrackerGetFunction } from "./process-tracker";
 import { uploadFunction } from "./upload";
+import { watchFilesPlugin } from "./watch-files";
+import { watchJournaldPlugin } from "./watch-journald";
+import { watchSyslogPlugin } from "./watch-syslog";
 
 export const clientBuiltins: readonly Builtin[] = [
   infoPlugin,
   pslistPlugin,
+  getpidFunction,
   usersPlugin,
   uptimeFunction,
   netstatPlugin,
@@ -22,6 +26,9 @@ export const clientBuiltins: readonly Builtin[] = [
   hashFunction,
   uploadFunction,
   execvePlugin,
+  watchSyslogPlugin,
+  watchJournaldPlugin,
+  watchFilesPlugin,
   processTrackerGetFunction,
   processTrackerCallchainFunction,
 ];

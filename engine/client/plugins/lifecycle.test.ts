@@ -2,8 +2,9 @@
 // and break: the builtin's producer has finished (its finally ran) and no file descriptors,
 // timers, sockets or child processes are left behind; (2) on an endpoint whose every call
 // hangs for ever (and ignores the signal), an abort mid-await ends the query within 100 ms.
+// Event sources get their rows from something the case does meanwhile (`during`).
 import { leftOpen, lifecycleTracker, openResources } from "../../vql/testdata/lifecycle";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, mkdtempSync, rmSync, unlinkSync, watch, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,12 +19,25 @@ import type { EndpointSystem } from "./system";
 
 const dir = mkdtempSync(join(tmpdir(), "talon-lifecycle-"));
 const big = join(dir, "big.bin");
+const log = join(dir, "app.log");
+const changing = join(dir, "changing.txt");
+const fakeJournalctl = join(dir, "journalctl");
 let server: Server;
 
-/** Each case: a query whose rows come from the builtin (functions are called once per row). */
-const CASES: Record<string, { vql: string; needsFlow?: boolean }> = {
+/** Every 50 ms, `f()` (returns the stop function). */
+const every = (f: () => void) => () => {
+  const t = setInterval(f, 50);
+  return () => clearInterval(t);
+};
+
+/**
+ * Each case: a query whose rows come from the builtin (functions are called once per row),
+ * optionally its own endpoint, and what to do while it runs so that an event source has rows.
+ */
+const CASES: Record<string, { vql: string; needsFlow?: boolean; system?: () => EndpointSystem; during?: () => () => void }> = {
   info: { vql: "SELECT * FROM info()" },
   pslist: { vql: "SELECT * FROM pslist()" },
+  getpid: { vql: "SELECT * FROM pslist(pid=getpid())" },
   users: { vql: "SELECT * FROM users()" },
   uptime: { vql: "SELECT uptime() AS U FROM range(end=1000000)" },
   netstat: { vql: "SELECT * FROM netstat()" },
@@ -35,6 +49,18 @@ const CASES: Record<string, { vql: string; needsFlow?: boolean }> = {
   hash: { vql: `SELECT hash(path='${big}') AS H FROM range(end=1000000)` },
   upload: { vql: `SELECT upload(file='${big}') AS U FROM range(end=1000000)`, needsFlow: true },
   execve: { vql: "SELECT * FROM execve(argv=['yes'], length=64)", needsFlow: true },
+  watch_syslog: { vql: `SELECT * FROM watch_syslog(filename='${log}')`, during: every(() => appendFileSync(log, "a line\n")) },
+  watch_journald: { vql: "SELECT * FROM watch_journald()", system: () => createLinuxSystem({ journalctl: fakeJournalctl }) },
+  watch_files: {
+    vql: `SELECT * FROM watch_files(globs='${changing}')`,
+    during: every(() => {
+      try {
+        unlinkSync(changing);
+      } catch {
+        writeFileSync(changing, "x");
+      }
+    }),
+  },
   process_tracker_get: { vql: "SELECT process_tracker_get(id=1) AS P FROM range(end=1000000)" },
   process_tracker_callchain: { vql: "SELECT process_tracker_callchain(id=1) AS C FROM range(end=1000000)" },
 };
@@ -52,6 +78,12 @@ function hostFor(system: EndpointSystem, needsFlow?: boolean): AgentVqlHost {
 beforeAll(async () => {
   writeFileSync(big, Buffer.alloc(3 * 1024 * 1024, 7));
   writeFileSync(join(dir, "small.txt"), "small");
+  // A journalctl that prints one entry, then waits like `journalctl -f` does.
+  writeFileSync(fakeJournalctl, `#!/bin/sh\necho '{"__REALTIME_TIMESTAMP":"1700000000000000","MESSAGE":"hello"}'\nexec sleep 60\n`);
+  chmodSync(fakeJournalctl, 0o755);
+  // libuv opens one inotify descriptor per event loop the first time anything is watched and
+  // keeps it: open it now, so that it is not counted as left open by watch_files().
+  watch(dir).close();
   // A listening socket, so netstat() and connections() have rows.
   server = createServer();
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -69,7 +101,8 @@ describe("agent builtins: one row, then break", () => {
   const system = createLinuxSystem();
   for (const [name, c] of Object.entries(CASES)) {
     it(`${name}(): the producer finished and nothing is left open`, async () => {
-      const host = hostFor(system, c.needsFlow);
+      const host = hostFor(c.system?.() ?? system, c.needsFlow);
+      const stop = c.during?.();
       const before = openResources();
       // Warm up once (lazy module state, first-use caches), then measure.
       for await (const e of runVql(c.vql, { registry, host })) if (e.kind === "row") break;
@@ -81,6 +114,7 @@ describe("agent builtins: one row, then break", () => {
           break;
         }
       }
+      stop?.();
       expect(rows).toBe(1);
       expect(finished.has(name)).toBe(true);
       expect(await leftOpen(before)).toEqual({});
@@ -101,6 +135,7 @@ function hangingSystem(): EndpointSystem {
     uptime: never,
     fs: { glob: hang, stat: never, read: hang },
     execve: hang,
+    events: { followLines: never, journal: hang, watchFiles: hang },
   };
 }
 

@@ -1,4 +1,4 @@
-// Machine-state builtins: info(), pslist(), users(), uptime(), netstat()/connections(),
+// Machine-state builtins: info(), pslist(), getpid(), users(), uptime(), netstat()/connections(),
 // interfaces(). Velociraptor's names and columns; data from the endpoint the agent runs on.
 import { arg, definePlugin, defineFunction } from "../../vql";
 import { abortable, untilAborted } from "../../vql";
@@ -21,27 +21,38 @@ export const infoPlugin = definePlugin({
   },
 });
 
-/** A pslist() row: the process with CreateTime as a timestamp and MemoryInfo {RSS, VMS}. */
+/** A pslist() row: the process with CreateTime as a timestamp, Times {user, system} and MemoryInfo {RSS, VMS}. */
 export function processRow(p: ProcessInfo): Record<string, unknown> {
-  const { RSS, VMS, ...rest } = p;
-  return { ...rest, CreateTime: ts(p.CreateTime), MemoryInfo: { RSS, VMS } };
+  const { RSS, VMS, UserTime, SystemTime, ...rest } = p;
+  // Times has gopsutil's field names, as Velociraptor's Linux pslist() gives them.
+  return { ...rest, CreateTime: ts(p.CreateTime), Times: { user: UserTime, system: SystemTime }, MemoryInfo: { RSS, VMS } };
 }
 
 export const pslistPlugin = definePlugin({
   name: "pslist",
   category: "client",
-  doc: "Processes running on the endpoint (from /proc on Linux): Pid, Ppid, Name, Username, Uid, Exe, CommandLine, CreateTime, Status, Threads, MemoryInfo {RSS, VMS}.",
+  doc: "Processes running on the endpoint (from /proc on Linux): Pid, Ppid, Name, Username, Uid, Exe, CommandLine, CreateTime, Status, Threads, Times {user, system} (CPU seconds), MemoryInfo {RSS, VMS}.",
   args: {
     pid: arg.int().doc("Only this process."),
   },
   permissions: ["MACHINE_STATE"],
   platforms: ["client"],
   async *run({ pid }, ctx) {
-    for await (const p of abortable(agentHost(ctx.host).system.processes(ctx.signal), ctx.signal)) {
+    for await (const p of abortable(agentHost(ctx.host).system.processes(ctx.signal, pid), ctx.signal)) {
       if (pid !== undefined && p.Pid !== pid) continue;
       yield processRow(p);
     }
   },
+});
+
+export const getpidFunction = defineFunction({
+  name: "getpid",
+  category: "client",
+  doc: "The process id of the agent (in pool mode, of the process that runs the simulated agents).",
+  args: {},
+  permissions: ["MACHINE_STATE"],
+  platforms: ["client"],
+  run: () => process.pid,
 });
 
 export const usersPlugin = definePlugin({

@@ -32,6 +32,10 @@ export interface ProcessInfo {
   RSS: number;
   /** Virtual memory in bytes. */
   VMS: number;
+  /** CPU seconds spent in user mode. */
+  UserTime: number;
+  /** CPU seconds spent in the kernel. */
+  SystemTime: number;
 }
 
 export interface ConnectionInfo {
@@ -80,7 +84,8 @@ export interface ExecResult {
 export interface EndpointSystem {
   /** Velociraptor's info() row. */
   info(): Promise<Record<string, unknown>>;
-  processes(signal: AbortSignal): AsyncIterable<ProcessInfo>;
+  /** Every process, or only `pid` when given (an endpoint may ignore the hint). */
+  processes(signal: AbortSignal, pid?: number): AsyncIterable<ProcessInfo>;
   connections(signal: AbortSignal): AsyncIterable<ConnectionInfo>;
   users(): Promise<UserInfo[]>;
   interfaces(): Promise<InterfaceInfo[]>;
@@ -89,4 +94,36 @@ export interface EndpointSystem {
   fs: EndpointFs;
   /** Runs a program; absent on endpoints that cannot (synthetic ones). */
   execve?(argv: string[], opts: { signal: AbortSignal; cwd?: string; env?: Record<string, string>; maxBytes: number }): AsyncIterable<ExecResult>;
+  /** Event sources for watch_*() plugins; absent on endpoints that have none (synthetic ones). */
+  events?: EndpointEvents;
+}
+
+/** A text file followed like `tail -F`: see EndpointEvents.followLines. */
+export interface LineFollower {
+  /** Complete lines appended since the last poll (or since opening). */
+  poll(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface FileChange {
+  Action: "created" | "modified" | "deleted";
+  OSPath: string;
+  /** The file after the change; for a deletion, as it was last seen. */
+  Info: FileInfo;
+}
+
+export interface EndpointEvents {
+  /**
+   * Opens `path` for following. `fromStart`: the first poll returns the lines already there;
+   * otherwise only lines written after the call. A missing file is waited for, and read from
+   * its start when it appears. Lines longer than `bufferSize` bytes come in pieces.
+   */
+  followLines(path: string, opts: { fromStart: boolean; bufferSize: number }): Promise<LineFollower>;
+  /** New systemd journal entries as journalctl's JSON objects (field name to value), from `files` or the system journal. */
+  journal(opts: { files?: string[]; signal: AbortSignal }): AsyncIterable<Record<string, unknown>>;
+  /**
+   * Files matching the patterns that are created, modified or deleted from now on. `onReady`
+   * is called once the watch is in place, with the number of directories watched.
+   */
+  watchFiles(patterns: string[], opts: { root?: string; signal: AbortSignal; onReady?: (directories: number) => void }): AsyncIterable<FileChange>;
 }

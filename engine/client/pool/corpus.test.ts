@@ -103,3 +103,16 @@ for (const source of ["corpus", "built-in"] as const) {
     });
   });
 }
+
+describe("built-in Windows.Sysinternals.SysmonLogForward", () => {
+  it("warns when Sysmon's binary is not where SysmonFileLocation says", async () => {
+    const r = await runOnEndpoint(createSyntheticSystem(victim, { rate: 50 }), builtinArtifacts().get("Windows.Sysinternals.SysmonLogForward")!, { parameters: { SysmonFileLocation: "C:/Tools/sysmon64.exe" }, timeoutMs: 5_000, until: (rows) => rows.length > 0 });
+    expect(r.logs.join("\n")).toMatch(/WARN Sysmon is not installed at C:\/Tools\/sysmon64\.exe: no events will come/);
+  });
+
+  it("Windows.Sysinternals.SysmonInstall reports Sysmon ready on a pooled Windows endpoint", async () => {
+    const r = await runOnEndpoint(createSyntheticSystem(victim, { rate: 1 }), builtinArtifacts().get("Windows.Sysinternals.SysmonInstall")!, { timeoutMs: 5_000 });
+    expect(r.rows).toEqual([{ Location: "C:/Windows/sysmon64.exe", OSPath: "C:/Windows/Sysmon64.exe", ServicePid: expect.any(Number), Ready: true }]);
+  });
+});
+

@@ -1,13 +1,17 @@
-// The operating system's event sources on a synthetic endpoint, for the pool's watch_etw(),
-// watch_evtx(), wmi_events() and watch_syslog(): each stream follows the endpoint's activity
-// timeline from the moment it is opened, one slot at a time, sleeping until each slot is due, and
-// keeps the slots its source would see. Nothing runs and nothing is kept until a query opens a
-// stream; a stream holds only its position and a few anchor pids.
+// The operating system's event sources on a synthetic endpoint. The agent's own seam
+// (EndpointEvents: followLines, journal, watchFiles) serves its watch_syslog(), watch_journald()
+// and watch_files() unchanged; the Windows sources (etw, evtx, wmi) serve the pool's
+// watch_etw(), watch_evtx() and wmi_events(). Every source follows the endpoint's activity
+// timeline from the moment it is opened and keeps the slots it would see. Nothing runs and
+// nothing is kept until a query opens a source; an open one holds its position and a few
+// anchor pids.
 import { setTimeout as sleep } from "node:timers/promises";
+import { WatchMatcher } from "@/engine/client/plugins/linux/watch-match";
+import type { EndpointEvents, FileChange, LineFollower } from "@/engine/client/plugins/system";
 import { OrderedDict } from "@/engine/vql";
 import type { Profile } from "./profiles";
 import { type Activity, EndpointActivity } from "./activity/activity";
-import { syslogFileOf, syslogLine } from "./activity/linux-rows";
+import { journalEntry, syslogFileOf, syslogFiles, syslogLine } from "./activity/linux-rows";
 import { evtxRow, instanceCreationRow, KERNEL_PROCESS_GUID, kernelProcessEtwRow, processStartTraceRow, SYSMON_GUID, sysmonEtwRow } from "./activity/windows-rows";
 
 /** The rows, when the endpoint has any for the source, and why it has none for some of what was asked. */
@@ -16,7 +20,7 @@ export interface EventStream {
   problems: string[];
 }
 
-export interface SyntheticEvents {
+export interface SyntheticEvents extends EndpointEvents {
   /** Activities per second. */
   readonly rate: number;
   /** Events of an ETW provider (Sysmon; Microsoft-Windows-Kernel-Process start events). */
@@ -25,8 +29,6 @@ export interface SyntheticEvents {
   evtx(paths: string[], signal: AbortSignal): EventStream;
   /** Win32_ProcessStartTrace or `__InstanceCreationEvent ... ISA 'Win32_Process'` events. */
   wmi(query: string, signal: AbortSignal): EventStream;
-  /** New lines of syslog files (auth.log or secure, syslog or messages), in time order. */
-  syslog(paths: string[], signal: AbortSignal): EventStream;
 }
 
 export interface EventOptions {
@@ -37,10 +39,14 @@ export interface EventOptions {
 }
 
 export const DEFAULT_EVENT_RATE = 1;
+/** followLines(fromStart) gives this many lines as the file's current content. */
+const LINES_AT_START = 64;
+/** A poll after a long pause catches up at most this many slots (the older lines are skipped). */
+const MAX_CATCH_UP = 100_000;
 
-type Rows = OrderedDict | OrderedDict[] | undefined;
+type Rows<T> = T | T[] | undefined;
 
-async function* follow(e: EndpointActivity, now: () => number, signal: AbortSignal, map: (a: Activity) => Rows): AsyncGenerator<OrderedDict> {
+async function* follow<T>(e: EndpointActivity, now: () => number, signal: AbortSignal, map: (a: Activity) => Rows<T>): AsyncGenerator<T> {
   let k = e.slots.lastAt(now()) + 1;
   for (;;) {
     const wait = e.slots.timeOf(k) - now();
@@ -48,36 +54,106 @@ async function* follow(e: EndpointActivity, now: () => number, signal: AbortSign
     signal.throwIfAborted();
     const rows = map(e.at(k++));
     if (Array.isArray(rows)) yield* rows;
-    else if (rows) yield rows;
+    else if (rows !== undefined) yield rows;
   }
 }
 
-const pair = (a: OrderedDict | undefined, b: OrderedDict | undefined): Rows => (a && b ? [a, b] : (a ?? b));
-
-async function* quiet(signal: AbortSignal): AsyncGenerator<OrderedDict> {
+async function* quiet<T>(signal: AbortSignal): AsyncGenerator<T> {
   await sleep(2 ** 31 - 1, undefined, { signal });
 }
 
+const pair = (a: OrderedDict | undefined, b: OrderedDict | undefined): Rows<OrderedDict> => (a && b ? [a, b] : (a ?? b));
 const normal = (guid: string) => guid.trim().toUpperCase().replace(/^\{?(.*?)\}?$/, "{$1}");
 const evtxChannel = (path: string) => {
   const base = path.replace(/\\/g, "/").split("/").pop()!.toLowerCase();
   return base === "security.evtx" ? "Security" : base === "microsoft-windows-sysmon%4operational.evtx" ? "Sysmon" : undefined;
 };
+const slash = (p: string) => p.replace(/\\/g, "/");
 
-const lineRow = (line: string) => new OrderedDict([["Line", line]]);
+function fileInfo(path: string, size: number, ms: number) {
+  const t = new Date(ms);
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  return { Name: name, OSPath: path, Size: size, Mode: "-rw-r--r--", IsDir: false, IsLink: false, Mtime: t, Atime: t, Ctime: t, Btime: t };
+}
 
 export function createSyntheticEvents(profile: Profile, o: EventOptions = {}): SyntheticEvents {
   const rate = o.rate ?? DEFAULT_EVENT_RATE;
   const now = o.now ?? Date.now;
   const windows = profile.os === "windows";
-  const stream = (signal: AbortSignal, map: (e: EndpointActivity, a: Activity) => Rows, problems: string[] = []): EventStream => {
+  const linux = profile.os === "linux";
+  const activity = () => new EndpointActivity(profile, rate);
+  const stream = (signal: AbortSignal, map: (e: EndpointActivity, a: Activity) => Rows<OrderedDict>, problems: string[] = []): EventStream => {
     if (!(rate > 0)) return { rows: quiet(signal), problems };
-    const e = new EndpointActivity(profile, rate);
+    const e = activity();
     return { rows: follow(e, now, signal, (a) => map(e, a)), problems };
   };
   const notHere = (what: string): EventStream => ({ problems: [`${what} is not available on this endpoint (${profile.os})`] });
+
+  /** Lines of `path` in slots first..last (none when it is not one of this endpoint's logs). */
+  const linesOf = (e: EndpointActivity, path: string, first: number, last: number): string[] => {
+    const file = linux ? syslogFileOf(e, path) : undefined;
+    if (!file) return [];
+    const out: string[] = [];
+    for (let k = Math.max(first, last - MAX_CATCH_UP); k <= last; k++) {
+      const a = e.at(k);
+      if (a.kind === "syslog" && a.file === file) out.push(syslogLine(e, a));
+    }
+    return out;
+  };
+
   return {
     rate,
+
+    async followLines(path, opts): Promise<LineFollower> {
+      const e = activity();
+      let next = rate > 0 ? e.slots.lastAt(now()) + 1 : 0;
+      let startLines: string[] = [];
+      if (opts.fromStart && rate > 0) {
+        const all = linesOf(e, path, next - 20 * LINES_AT_START, next - 1);
+        startLines = all.slice(-LINES_AT_START);
+      }
+      const pieces = (line: string) => {
+        if (Buffer.byteLength(line) <= opts.bufferSize) return [line];
+        const out: string[] = [];
+        for (let i = 0; i < line.length; i += opts.bufferSize) out.push(line.slice(i, i + opts.bufferSize));
+        return out;
+      };
+      return {
+        async poll() {
+          if (!(rate > 0)) return [];
+          const last = e.slots.lastAt(now());
+          const lines = [...startLines, ...linesOf(e, path, next, last)];
+          startLines = [];
+          next = last + 1;
+          return lines.flatMap(pieces);
+        },
+        async close() {},
+      };
+    },
+
+    journal({ signal }) {
+      if (!linux || !(rate > 0)) return quiet<Record<string, unknown>>(signal);
+      const e = activity();
+      return follow<Record<string, unknown>>(e, now, signal, (a) => (a.kind === "syslog" ? journalEntry(e, a) : undefined));
+    },
+
+    watchFiles(patterns, { root, signal, onReady }): AsyncIterable<FileChange> {
+      const matcher = new WatchMatcher(patterns.map(slash), root ? slash(root) : "/");
+      const matches = (path: string) => matcher.isMatch(windows ? `/${slash(path)}` : path);
+      onReady?.(matcher.literalPrefixes().length);
+      if (!(rate > 0) || profile.os === "darwin") return quiet(signal);
+      const e = activity();
+      const logs = linux ? syslogFiles(e) : undefined;
+      let logSize = 1 << 20;
+      return follow(e, now, signal, (a): FileChange[] | undefined => {
+        const touched = [...(a.files ?? [])];
+        if (logs && a.kind === "syslog") touched.push({ action: "modified", path: logs[a.file], size: (logSize += 120) });
+        const out: FileChange[] = [];
+        for (const t of touched) if (matches(t.path)) out.push({ Action: t.action, OSPath: t.path, Info: fileInfo(t.path, t.size, a.time) });
+        return out.length ? out : undefined;
+      });
+    },
+
     etw(guid, signal) {
       if (!windows) return notHere("ETW");
       const g = normal(guid);
@@ -85,6 +161,7 @@ export function createSyntheticEvents(profile: Profile, o: EventOptions = {}): S
       if (g === KERNEL_PROCESS_GUID) return stream(signal, kernelProcessEtwRow);
       return { problems: [`provider ${g} has no synthetic events (Sysmon ${SYSMON_GUID} and Microsoft-Windows-Kernel-Process ${KERNEL_PROCESS_GUID} have)`] };
     },
+
     evtx(paths, signal) {
       if (!windows) return notHere("the Windows event log");
       const channels = new Set<"Security" | "Sysmon">();
@@ -100,23 +177,13 @@ export function createSyntheticEvents(profile: Profile, o: EventOptions = {}): S
       // each is its own record, so a slot can give two rows.
       return stream(signal, (e, a) => (list.length === 1 ? evtxRow(e, a, list[0]!) : pair(evtxRow(e, a, list[0]!), evtxRow(e, a, list[1]!))), problems);
     },
+
     wmi(query, signal) {
       if (!windows) return notHere("WMI");
       if (/\bWin32_ProcessStartTrace\b/i.test(query)) return stream(signal, (_e, a) => processStartTraceRow(a));
       if (/__InstanceCreationEvent/i.test(query) && /'Win32_Process'/i.test(query)) return stream(signal, instanceCreationRow);
       return { problems: ["only Win32_ProcessStartTrace and __InstanceCreationEvent of Win32_Process have synthetic events"] };
     },
-    syslog(paths, signal) {
-      if (profile.os !== "linux") return notHere("syslog");
-      const files = new Set<string>();
-      const problems: string[] = [];
-      for (const p of paths) {
-        const f = syslogFileOf({ profile }, p);
-        if (f) files.add(f);
-        else problems.push(`${p} has no synthetic lines (this endpoint writes ${profile.platform === "rhel" ? "/var/log/secure and /var/log/messages" : "/var/log/auth.log and /var/log/syslog"})`);
-      }
-      if (!files.size) return { problems };
-      return stream(signal, (e, a) => (a.kind === "syslog" && files.has(a.file) ? lineRow(syslogLine(e, a)) : undefined), problems);
-    },
   };
 }
+

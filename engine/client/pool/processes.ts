@@ -106,6 +106,8 @@ export function* syntheticProcesses(p: Profile): Iterable<ProcessInfo> {
         Threads: r.int(1, 64),
         RSS: r.int(1, 400) * 1024 * 1024,
         VMS: r.int(400, 4000) * 1024 * 1024,
+        UserTime: 0,
+        SystemTime: 0,
       };
       pid += windows ? 4 * r.int(1, 50) : r.int(1, 40);
     }

@@ -1,5 +1,6 @@
 // A synthetic endpoint (pool mode): the EndpointSystem the agent builtins read, answered from a
-// profile, plus the operating system's event sources (events.ts) for the pool's event plugins.
+// profile, with the operating system's event sources (events.ts): the agent's EndpointEvents and
+// the Windows sources of the pool's event plugins.
 // pslist() is the static table plus the processes the activity timeline has alive now, so it
 // changes over time. The file system holds a few well-known files per OS (event logs and syslog
 // files among them); execve() is not available.
@@ -52,6 +53,8 @@ function processInfo(s: SynthProcess): ProcessInfo {
     Threads: 1 + (s.pid % 23),
     RSS: (4 + (s.pid % 200)) * 1024 * 1024,
     VMS: (400 + (s.pid % 3000)) * 1024 * 1024,
+    UserTime: 0,
+    SystemTime: 0,
   };
 }
 

@@ -32,6 +32,9 @@ export interface RunStateOptions {
   text: string;
 }
 
+/** What RunState.logged() resolves with. */
+export const LOGGED = Symbol("logged");
+
 export class RunState {
   readonly registry: Registry;
   readonly signal: AbortSignal;
@@ -41,6 +44,9 @@ export class RunState {
   readonly clock: () => number;
   readonly text: string;
   readonly logs: LogEntry[] = [];
+  /** Resolves the pending logged() promise. */
+  private wakeLogged: (() => void) | undefined;
+  private loggedPromise: Promise<typeof LOGGED> | undefined;
   /** BuiltinContext.runShared(): state kept for the whole run (fifo() windows). */
   readonly shared = new Map<unknown, unknown>();
   /** Text of the statement being run (for `Stack Overflow: <query>`). */
@@ -73,6 +79,20 @@ export class RunState {
     if (code !== undefined) entry.code = code;
     if (span !== undefined) entry.span = span;
     this.logs.push(entry);
+    const wake = this.wakeLogged;
+    if (wake) {
+      this.wakeLogged = undefined;
+      this.loggedPromise = undefined;
+      wake();
+    }
+  }
+
+  /**
+   * Resolves with LOGGED at the next log line: the run loop races it with a row that is not
+   * ready, so that an event plugin's log lines reach the consumer when they are written.
+   */
+  logged(): Promise<typeof LOGGED> {
+    return (this.loggedPromise ??= new Promise((resolve) => (this.wakeLogged = () => resolve(LOGGED))));
   }
 
   /** Logs a catalogue diagnostic (engine/vql/diagnostics.ts): level from its severity. */

@@ -56,6 +56,27 @@ describe("runVql events", () => {
     expect(r.events.map((e) => (e.kind === "log" ? e.message : e.kind))).toEqual(["select-start", "row 0", "row", "row 1", "row", "select-end"]);
   });
 
+  it("delivers a log line written while the source waits, before its next row", async () => {
+    let release!: () => void;
+    const waiter = definePlugin({
+      name: "waiter",
+      category: "test",
+      doc: "Test plugin: logs, then waits to be released before its row.",
+      args: {},
+      async *run(_args, ctx) {
+        ctx.log("INFO", "ready");
+        await new Promise<void>((r) => (release = r));
+        yield { Done: true };
+      },
+    });
+    const events: string[] = [];
+    for await (const e of runVql("SELECT * FROM waiter()", { registry: createRegistry([...portableBuiltins, waiter]) })) {
+      events.push(e.kind === "log" ? e.message : e.kind);
+      if (e.kind === "log") release();
+    }
+    expect(events).toEqual(["select-start", "ready", "row", "select-end"]);
+  });
+
   it("suppresses a message repeated more than 10 times", async () => {
     const r = await collect("SELECT Nope FROM range(end=50)");
     const notFound = r.logs.filter((l) => l.includes("Symbol Nope not found"));

@@ -13,7 +13,7 @@ import type { OrderedDict, Row } from "../values/ordered-dict";
 import { END, type RowStream } from "../values/query";
 import { createCompileContext } from "./compiler";
 import { compileLet } from "./let";
-import { RunState, type LogEntry } from "./run-state";
+import { LOGGED, RunState, type LogEntry } from "./run-state";
 import { Scope } from "./scope";
 import { FILLED, isAbortError, isBulkStream, type BulkRowStream } from "./stream";
 
@@ -251,7 +251,16 @@ export async function* runVqlChunks(source: string | ParseResult, options: RunOp
             } else r = w;
           } else {
             while (out.length) yield out.shift()!;
-            r = await status;
+            // Log lines written while the source waits (an event plugin) go out as they come.
+            for (;;) {
+              const w = await Promise.race([status, run.logged()]);
+              if (w !== LOGGED) {
+                r = w;
+                break;
+              }
+              drainLogs();
+              while (out.length) yield out.shift()!;
+            }
           }
           if (run.logs.length !== 0) drainLogs();
           if (pump.accept(r, pending) === END) break;

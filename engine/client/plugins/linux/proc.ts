@@ -1,4 +1,4 @@
-// Processes from /proc: /proc/<pid>/stat (ppid, state, start time, threads, memory), status
+// Processes from /proc: /proc/<pid>/stat (ppid, state, CPU times, start time, threads, memory), status
 // (uid), cmdline and the exe link. Processes that vanish while being read are skipped.
 import { readdir, readFile, readlink } from "node:fs/promises";
 import type { ProcessInfo } from "../system";
@@ -18,13 +18,25 @@ export async function uptimeSeconds(): Promise<number> {
 }
 
 /** Parses /proc/<pid>/stat; the command name may contain spaces and parentheses. */
-export function parseStat(text: string): { comm: string; state: string; ppid: number; startTicks: number; threads: number; vsize: number; rssPages: number } | undefined {
+export function parseStat(
+  text: string,
+): { comm: string; state: string; ppid: number; utimeTicks: number; stimeTicks: number; startTicks: number; threads: number; vsize: number; rssPages: number } | undefined {
   const open = text.indexOf("(");
   const close = text.lastIndexOf(")");
   if (open < 0 || close < open) return undefined;
   const f = text.slice(close + 2).split(" ");
   // f[0] is field 3 (state); field n is f[n - 3].
-  return { comm: text.slice(open + 1, close), state: f[0] ?? "", ppid: Number(f[1]), threads: Number(f[17]), startTicks: Number(f[19]), vsize: Number(f[20]), rssPages: Number(f[21]) };
+  return {
+    comm: text.slice(open + 1, close),
+    state: f[0] ?? "",
+    ppid: Number(f[1]),
+    utimeTicks: Number(f[11]),
+    stimeTicks: Number(f[12]),
+    threads: Number(f[17]),
+    startTicks: Number(f[19]),
+    vsize: Number(f[20]),
+    rssPages: Number(f[21]),
+  };
 }
 
 async function readProcess(pid: number, boot: number, names: Map<number, string>): Promise<ProcessInfo | undefined> {
@@ -56,6 +68,8 @@ async function readProcess(pid: number, boot: number, names: Map<number, string>
     Threads: stat.threads,
     RSS: stat.rssPages * PAGE,
     VMS: stat.vsize,
+    UserTime: stat.utimeTicks / CLK_TCK,
+    SystemTime: stat.stimeTicks / CLK_TCK,
   };
 }
 

@@ -60,6 +60,15 @@ interface Base {
   time: number;
   /** Part of the adversary's activity (the ground truth tests check detections against). */
   adversary?: boolean;
+  /** Files it creates or changes besides the logs it writes to (those are implied). */
+  files?: FileTouch[];
+}
+
+export interface FileTouch {
+  action: "created" | "modified" | "deleted";
+  /** As the OS spells it (C:\... on Windows). */
+  path: string;
+  size: number;
 }
 
 export type Activity = Base &

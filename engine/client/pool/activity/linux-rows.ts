@@ -30,3 +30,28 @@ export function syslogFileOf(e: Pick<EndpointActivity, "profile">, path: string)
   const p = path.replace(/\/+$/, "");
   return p === files.auth ? "auth" : p === files.syslog ? "syslog" : undefined;
 }
+
+const FACILITY: Record<SyslogFile, string> = { auth: "10", syslog: "3" };
+const UNITS: Record<string, string> = { sshd: "ssh.service", CRON: "cron.service", crontab: "cron.service", systemd: "init.scope", "systemd-timesyncd": "systemd-timesyncd.service" };
+
+/** The same activity as journalctl's JSON object for it (what the agent's journal source yields). */
+export function journalEntry(e: EndpointActivity, a: Activity & { kind: "syslog" }): Record<string, unknown> {
+  const us = String(Math.round(a.time * 1000));
+  const seq = a.k - e.bootSlot;
+  const entry: Record<string, unknown> = {
+    __CURSOR: `s=${e.profile.seed.toString(16)};i=${seq.toString(16)};b=${e.profile.seed.toString(16)};m=${us};t=${us}`,
+    __REALTIME_TIMESTAMP: us,
+    __MONOTONIC_TIMESTAMP: String(Math.max(0, Math.round((a.time - e.profile.bootTime * 1000) * 1000))),
+    __SEQNUM: String(seq),
+    _BOOT_ID: e.profile.seed.toString(16).padStart(32, "0"),
+    _MACHINE_ID: e.profile.seed.toString(16).padStart(8, "0").repeat(4),
+    _HOSTNAME: e.profile.hostname,
+    _TRANSPORT: a.program === "kernel" ? "kernel" : "syslog",
+    PRIORITY: a.message.startsWith("Failed ") ? "5" : a.program === "kernel" ? "4" : "6",
+    SYSLOG_FACILITY: a.program === "kernel" ? "0" : FACILITY[a.file],
+    SYSLOG_IDENTIFIER: a.program,
+    MESSAGE: a.message.replace(/^ +/, ""),
+  };
+  if (a.pid) Object.assign(entry, { SYSLOG_PID: String(a.pid), _PID: String(a.pid), _UID: "0", _GID: "0", _COMM: a.program.toLowerCase(), _SYSTEMD_UNIT: UNITS[a.program] ?? `${a.program}.service` });
+  return entry;
+}

@@ -49,6 +49,8 @@ export const ADVERSARY = {
   renamedSchtasks: "C:\\ProgramData\\Microsoft\\Windows\\Caches\\msupd.exe",
   taskName: "Microsoft\\Windows\\Maintenance\\WinSvcUpd",
   target: "srv_dc01",
+  dropped: "/tmp/.k",
+  crontab: "/var/spool/cron/crontabs/root",
 };
 
 /** The renamed schtasks command line (the one in the monitoring issue). */

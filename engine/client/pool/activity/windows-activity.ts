@@ -141,7 +141,7 @@ export function windowsActivity(e: EndpointActivity, k: number): Activity {
     }
     const hex = (mix(e.profile.seed, k, 0xf11e) >>> 0).toString(16).toUpperCase();
     const target = proc.name === "svchost.exe" ? `C:\\Windows\\Prefetch\\${r.pick(WINDOWS_PROGRAMS).original.toUpperCase()}-${hex}.pf` : `C:\\Users\\${interactiveUser(e.profile)}\\${r.pick(TEMP_FILES).replace("%H", hex)}`;
-    return { k, time, kind: "file", proc, target };
+    return { k, time, kind: "file", proc, target, files: [{ action: "created", path: target, size: 512 * r.int(1, 400) }] };
   }
   const logon = ordinaryLogon(e, r);
   return x < 0.95 || !logon.success ? { k, time, kind: "logon", logon } : { k, time, kind: "logoff", logon };

@@ -1,14 +1,15 @@
-// The pool's registry: the agent's builtins with the operating system's event plugins a
-// synthetic endpoint simulates (watch_etw, watch_evtx, wmi_events, watch_syslog) in place of any
-// of the same name, so pooled endpoints run real event artifacts. One registry per process.
+// The pool's registry: the agent's builtins plus the Windows event plugins a synthetic endpoint
+// simulates (watch_etw, watch_evtx, wmi_events; in place of any of the same name), so pooled
+// endpoints run real event artifacts. The agent's own watch_syslog(), watch_journald() and
+// watch_files() need no stand-ins: a synthetic endpoint implements their EndpointEvents.
+// One registry per process.
 import { agentRegistry } from "@/engine/client/plugins";
 import { createRegistry, type Builtin, type Registry } from "@/engine/vql";
 import { watchEtwPlugin } from "./etw";
 import { watchEvtxPlugin } from "./evtx";
-import { watchSyslogPlugin } from "./syslog";
 import { wmiEventsPlugin } from "./wmi";
 
-export const poolBuiltins: readonly Builtin[] = [watchEtwPlugin, watchEvtxPlugin, wmiEventsPlugin, watchSyslogPlugin];
+export const poolBuiltins: readonly Builtin[] = [watchEtwPlugin, watchEvtxPlugin, wmiEventsPlugin];
 
 let registry: Registry | undefined;
 

@@ -8,8 +8,8 @@ import type { EventStream, SyntheticEvents } from "../events";
 
 /** The endpoint's synthetic event sources; undefined (and an error logged) on a real endpoint. */
 export function syntheticEvents(ctx: BuiltinContext): SyntheticEvents | undefined {
-  const system = agentHost(ctx.host).system as { events?: SyntheticEvents };
-  if (system.events) return system.events;
+  const events = agentHost(ctx.host).system.events as Partial<SyntheticEvents> | undefined;
+  if (events?.etw) return events as SyntheticEvents;
   ctx.log("ERROR", `${ctx.name}: this endpoint has no ${ctx.name}() source (only pooled endpoints simulate it)`);
   return undefined;
 }

@@ -30,9 +30,22 @@ describe("built-in artifacts", () => {
       "Linux.Sys.Users",
       "Linux.Search.FileFinder",
       "Linux.Sys.Uptime",
+      "Linux.Events.ProcessCreation",
+      "Linux.Events.SSHLogin",
+      "Linux.Events.TrackAccount",
+      "Linux.Detection.FileChanges",
     ]) {
       expect(names, n).toContain(n);
     }
+  });
+
+  it("the client event artifacts are CLIENT_EVENT and run only on Linux (Generic.Client.Stats everywhere)", () => {
+    const typeOf = (n: string) => {
+      const a = loadArtifact(files.find((f) => nameFromPath(BUILTIN_DEFINITIONS_DIR, f.path) === n)!.text).artifact!;
+      return [a.type, a.precondition?.text.trim() ?? null];
+    };
+    for (const n of ["Linux.Events.ProcessCreation", "Linux.Events.SSHLogin", "Linux.Events.TrackAccount", "Linux.Detection.FileChanges"]) expect(typeOf(n), n).toEqual(["CLIENT_EVENT", "SELECT OS FROM info() WHERE OS = 'linux'"]);
+    expect(typeOf("Generic.Client.Stats")).toEqual(["CLIENT_EVENT", null]);
   });
 
   it("Generic.Client.Info's BasicInformation returns the columns the client record is built from", () => {
