@@ -19,8 +19,8 @@ fleet (same client ids and hostnames).
 
 Event artifacts run on them unchanged: Windows endpoints simulate watch_etw() (Sysmon,
 Microsoft-Windows-Kernel-Process), watch_evtx() (Security.evtx, the Sysmon log) and
-wmi_events() (process starts); Linux endpoints watch_syslog() (auth.log/secure,
-syslog/messages). Their activity is deterministic per seed, ordinary work with an
+wmi_events() (process starts); Linux endpoints the agent's watch_syslog()
+(auth.log/secure, syslog/messages), watch_journald() and watch_files(). Their activity is deterministic per seed, ordinary work with an
 adversary on about one endpoint in eight (adm_peter and svc_iis logons, a renamed
 schtasks.exe planting a task on srv_dc01, SSH password guessing), and pslist() follows
 it. It costs nothing until an event query or pslist() asks.

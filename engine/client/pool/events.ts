@@ -76,22 +76,42 @@ function fileInfo(path: string, size: number, ms: number) {
   return { Name: name, OSPath: path, Size: size, Mode: "-rw-r--r--", IsDir: false, IsLink: false, Mtime: t, Atime: t, Ctime: t, Btime: t };
 }
 
-export function createSyntheticEvents(profile: Profile, o: EventOptions = {}): SyntheticEvents {
-  const rate = o.rate ?? DEFAULT_EVENT_RATE;
-  const now = o.now ?? Date.now;
-  const windows = profile.os === "windows";
-  const linux = profile.os === "linux";
-  const activity = () => new EndpointActivity(profile, rate);
-  const stream = (signal: AbortSignal, map: (e: EndpointActivity, a: Activity) => Rows<OrderedDict>, problems: string[] = []): EventStream => {
-    if (!(rate > 0)) return { rows: quiet(signal), problems };
-    const e = activity();
-    return { rows: follow(e, now, signal, (a) => map(e, a)), problems };
-  };
-  const notHere = (what: string): EventStream => ({ problems: [`${what} is not available on this endpoint (${profile.os})`] });
+/**
+ * A pooled endpoint's sources. A class, not closures: pool mode keeps one per agent, and this
+ * costs a few fields each until a query opens a source.
+ */
+class SyntheticEventSources implements SyntheticEvents {
+  readonly rate: number;
+  private readonly now: () => number;
+  constructor(
+    private readonly profile: Profile,
+    o: EventOptions,
+  ) {
+    this.rate = o.rate ?? DEFAULT_EVENT_RATE;
+    this.now = o.now ?? Date.now;
+  }
+
+  private get active(): boolean {
+    return this.rate > 0;
+  }
+
+  private activity(): EndpointActivity {
+    return new EndpointActivity(this.profile, this.rate);
+  }
+
+  private stream(signal: AbortSignal, map: (e: EndpointActivity, a: Activity) => Rows<OrderedDict>, problems: string[] = []): EventStream {
+    if (!this.active) return { rows: quiet(signal), problems };
+    const e = this.activity();
+    return { rows: follow(e, this.now, signal, (a) => map(e, a)), problems };
+  }
+
+  private notHere(what: string): EventStream {
+    return { problems: [`${what} is not available on this endpoint (${this.profile.os})`] };
+  }
 
   /** Lines of `path` in slots first..last (none when it is not one of this endpoint's logs). */
-  const linesOf = (e: EndpointActivity, path: string, first: number, last: number): string[] => {
-    const file = linux ? syslogFileOf(e, path) : undefined;
+  private linesOf(e: EndpointActivity, path: string, first: number, last: number): string[] {
+    const file = this.profile.os === "linux" ? syslogFileOf(e, path) : undefined;
     if (!file) return [];
     const out: string[] = [];
     for (let k = Math.max(first, last - MAX_CATCH_UP); k <= last; k++) {
@@ -99,91 +119,88 @@ export function createSyntheticEvents(profile: Profile, o: EventOptions = {}): S
       if (a.kind === "syslog" && a.file === file) out.push(syslogLine(e, a));
     }
     return out;
-  };
+  }
 
-  return {
-    rate,
+  async followLines(path: string, opts: { fromStart: boolean; bufferSize: number }): Promise<LineFollower> {
+    const e = this.activity();
+    let next = this.active ? e.slots.lastAt(this.now()) + 1 : 0;
+    // "The lines already there": the file's last lines.
+    let startLines = opts.fromStart && this.active ? this.linesOf(e, path, next - 20 * LINES_AT_START, next - 1).slice(-LINES_AT_START) : [];
+    const pieces = (line: string) => {
+      if (Buffer.byteLength(line) <= opts.bufferSize) return [line];
+      const out: string[] = [];
+      for (let i = 0; i < line.length; i += opts.bufferSize) out.push(line.slice(i, i + opts.bufferSize));
+      return out;
+    };
+    return {
+      poll: async () => {
+        if (!this.active) return [];
+        const last = e.slots.lastAt(this.now());
+        const lines = [...startLines, ...this.linesOf(e, path, next, last)];
+        startLines = [];
+        next = last + 1;
+        return lines.flatMap(pieces);
+      },
+      close: async () => {},
+    };
+  }
 
-    async followLines(path, opts): Promise<LineFollower> {
-      const e = activity();
-      let next = rate > 0 ? e.slots.lastAt(now()) + 1 : 0;
-      let startLines: string[] = [];
-      if (opts.fromStart && rate > 0) {
-        const all = linesOf(e, path, next - 20 * LINES_AT_START, next - 1);
-        startLines = all.slice(-LINES_AT_START);
-      }
-      const pieces = (line: string) => {
-        if (Buffer.byteLength(line) <= opts.bufferSize) return [line];
-        const out: string[] = [];
-        for (let i = 0; i < line.length; i += opts.bufferSize) out.push(line.slice(i, i + opts.bufferSize));
-        return out;
-      };
-      return {
-        async poll() {
-          if (!(rate > 0)) return [];
-          const last = e.slots.lastAt(now());
-          const lines = [...startLines, ...linesOf(e, path, next, last)];
-          startLines = [];
-          next = last + 1;
-          return lines.flatMap(pieces);
-        },
-        async close() {},
-      };
-    },
+  journal({ signal }: { files?: string[]; signal: AbortSignal }): AsyncIterable<Record<string, unknown>> {
+    if (this.profile.os !== "linux" || !this.active) return quiet<Record<string, unknown>>(signal);
+    const e = this.activity();
+    return follow<Record<string, unknown>>(e, this.now, signal, (a) => (a.kind === "syslog" ? journalEntry(e, a) : undefined));
+  }
 
-    journal({ signal }) {
-      if (!linux || !(rate > 0)) return quiet<Record<string, unknown>>(signal);
-      const e = activity();
-      return follow<Record<string, unknown>>(e, now, signal, (a) => (a.kind === "syslog" ? journalEntry(e, a) : undefined));
-    },
+  watchFiles(patterns: string[], { root, signal, onReady }: { root?: string; signal: AbortSignal; onReady?: (directories: number) => void }): AsyncIterable<FileChange> {
+    const windows = this.profile.os === "windows";
+    const matcher = new WatchMatcher(patterns.map(slash), root ? slash(root) : "/");
+    const matches = (path: string) => matcher.isMatch(windows ? `/${slash(path)}` : path);
+    onReady?.(matcher.literalPrefixes().length);
+    if (!this.active || this.profile.os === "darwin") return quiet<FileChange>(signal);
+    const e = this.activity();
+    const logs = this.profile.os === "linux" ? syslogFiles(e) : undefined;
+    let logSize = 1 << 20;
+    return follow(e, this.now, signal, (a): FileChange[] | undefined => {
+      const touched = [...(a.files ?? [])];
+      if (logs && a.kind === "syslog") touched.push({ action: "modified", path: logs[a.file], size: (logSize += 120) });
+      const out: FileChange[] = [];
+      for (const t of touched) if (matches(t.path)) out.push({ Action: t.action, OSPath: t.path, Info: fileInfo(t.path, t.size, a.time) });
+      return out.length ? out : undefined;
+    });
+  }
 
-    watchFiles(patterns, { root, signal, onReady }): AsyncIterable<FileChange> {
-      const matcher = new WatchMatcher(patterns.map(slash), root ? slash(root) : "/");
-      const matches = (path: string) => matcher.isMatch(windows ? `/${slash(path)}` : path);
-      onReady?.(matcher.literalPrefixes().length);
-      if (!(rate > 0) || profile.os === "darwin") return quiet(signal);
-      const e = activity();
-      const logs = linux ? syslogFiles(e) : undefined;
-      let logSize = 1 << 20;
-      return follow(e, now, signal, (a): FileChange[] | undefined => {
-        const touched = [...(a.files ?? [])];
-        if (logs && a.kind === "syslog") touched.push({ action: "modified", path: logs[a.file], size: (logSize += 120) });
-        const out: FileChange[] = [];
-        for (const t of touched) if (matches(t.path)) out.push({ Action: t.action, OSPath: t.path, Info: fileInfo(t.path, t.size, a.time) });
-        return out.length ? out : undefined;
-      });
-    },
+  etw(guid: string, signal: AbortSignal): EventStream {
+    if (this.profile.os !== "windows") return this.notHere("ETW");
+    const g = normal(guid);
+    if (g === SYSMON_GUID) return this.stream(signal, sysmonEtwRow);
+    if (g === KERNEL_PROCESS_GUID) return this.stream(signal, kernelProcessEtwRow);
+    return { problems: [`provider ${g} has no synthetic events (Sysmon ${SYSMON_GUID} and Microsoft-Windows-Kernel-Process ${KERNEL_PROCESS_GUID} have)`] };
+  }
 
-    etw(guid, signal) {
-      if (!windows) return notHere("ETW");
-      const g = normal(guid);
-      if (g === SYSMON_GUID) return stream(signal, sysmonEtwRow);
-      if (g === KERNEL_PROCESS_GUID) return stream(signal, kernelProcessEtwRow);
-      return { problems: [`provider ${g} has no synthetic events (Sysmon ${SYSMON_GUID} and Microsoft-Windows-Kernel-Process ${KERNEL_PROCESS_GUID} have)`] };
-    },
+  evtx(paths: string[], signal: AbortSignal): EventStream {
+    if (this.profile.os !== "windows") return this.notHere("the Windows event log");
+    const channels = new Set<"Security" | "Sysmon">();
+    const problems: string[] = [];
+    for (const p of paths) {
+      const c = evtxChannel(p);
+      if (c) channels.add(c);
+      else problems.push(`${p} has no synthetic events (Security.evtx and Microsoft-Windows-Sysmon%4Operational.evtx have)`);
+    }
+    if (!channels.size) return { problems };
+    const list = [...channels];
+    // One activity may be in both logs (a process creation is Sysmon 1 and Security 4688):
+    // each is its own record, so a slot can give two rows.
+    return this.stream(signal, (e, a) => (list.length === 1 ? evtxRow(e, a, list[0]!) : pair(evtxRow(e, a, list[0]!), evtxRow(e, a, list[1]!))), problems);
+  }
 
-    evtx(paths, signal) {
-      if (!windows) return notHere("the Windows event log");
-      const channels = new Set<"Security" | "Sysmon">();
-      const problems: string[] = [];
-      for (const p of paths) {
-        const c = evtxChannel(p);
-        if (c) channels.add(c);
-        else problems.push(`${p} has no synthetic events (Security.evtx and Microsoft-Windows-Sysmon%4Operational.evtx have)`);
-      }
-      if (!channels.size) return { problems };
-      const list = [...channels];
-      // One activity may be in both logs (a process creation is Sysmon 1 and Security 4688):
-      // each is its own record, so a slot can give two rows.
-      return stream(signal, (e, a) => (list.length === 1 ? evtxRow(e, a, list[0]!) : pair(evtxRow(e, a, list[0]!), evtxRow(e, a, list[1]!))), problems);
-    },
-
-    wmi(query, signal) {
-      if (!windows) return notHere("WMI");
-      if (/\bWin32_ProcessStartTrace\b/i.test(query)) return stream(signal, (_e, a) => processStartTraceRow(a));
-      if (/__InstanceCreationEvent/i.test(query) && /'Win32_Process'/i.test(query)) return stream(signal, instanceCreationRow);
-      return { problems: ["only Win32_ProcessStartTrace and __InstanceCreationEvent of Win32_Process have synthetic events"] };
-    },
-  };
+  wmi(query: string, signal: AbortSignal): EventStream {
+    if (this.profile.os !== "windows") return this.notHere("WMI");
+    if (/\bWin32_ProcessStartTrace\b/i.test(query)) return this.stream(signal, (_e, a) => processStartTraceRow(a));
+    if (/__InstanceCreationEvent/i.test(query) && /'Win32_Process'/i.test(query)) return this.stream(signal, instanceCreationRow);
+    return { problems: ["only Win32_ProcessStartTrace and __InstanceCreationEvent of Win32_Process have synthetic events"] };
+  }
 }
 
+export function createSyntheticEvents(profile: Profile, o: EventOptions = {}): SyntheticEvents {
+  return new SyntheticEventSources(profile, o);
+}

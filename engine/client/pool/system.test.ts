@@ -68,9 +68,10 @@ describe("watch_syslog() on a Linux host the adversary is on", () => {
     for await (const e of runVql(vql, { registry: poolRegistry(), host: { system }, signal: AbortSignal.timeout(15_000) })) {
       if (e.kind !== "row") continue;
       seen.push(JSON.parse(toJsonText(e.row)));
-      if (seen.some((r) => r.Event === "Accepted" && r.Method === "password")) break;
+      // An accepted password after a failed one (the watch may start between the two).
+      if (seen.some((r, i) => r.Event === "Accepted" && r.Method === "password" && seen.slice(0, i).some((f) => f.Event === "Failed" && f.User === r.User))) break;
     }
-    const accepted = seen.find((r) => r.Event === "Accepted" && r.Method === "password")!;
+    const accepted = seen.findLast((r) => r.Event === "Accepted" && r.Method === "password")!;
     expect(accepted).toMatchObject({ User: ADVERSARY.admin, IP: ADVERSARY.externalIp, Host: p.hostname });
     const failures = seen.filter((r) => r.Event === "Failed" && r.User === accepted.User && r.IP === accepted.IP);
     expect(failures.length).toBeGreaterThanOrEqual(1);

@@ -4,9 +4,9 @@
 // their parents are alive too, their number stays realistic at any rate, and the list changes
 // over time.
 import { describe, expect, it } from "vitest";
-import { makeProfile } from "../profiles";
-import { syntheticProcesses } from "../processes";
-import { findProfile, isLinux, isWindows } from "../testdata/endpoints";
+import { makeProfile } from "@/engine/client/pool/profiles";
+import { syntheticProcesses } from "@/engine/client/pool/processes";
+import { findProfile, isLinux, isWindows } from "@/engine/client/pool/testdata/endpoints";
 import { EndpointActivity, hostsAdversary } from "./activity";
 import { Slots } from "./slots";
 

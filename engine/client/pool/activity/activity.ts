@@ -4,8 +4,8 @@
 // the well-known processes new ones hang under. Everything is a pure function of the profile,
 // the rate and the slot, so nothing is kept between calls but a few anchor pids; an
 // EndpointActivity is built per query (or pslist() call) and dropped after it.
-import type { Profile } from "../profiles";
-import { syntheticProcesses } from "../processes";
+import type { Profile } from "@/engine/client/pool/profiles";
+import { syntheticProcesses } from "@/engine/client/pool/processes";
 import { linuxActivity } from "./linux-activity";
 import { ADVERSARY_CYCLE } from "./adversary";
 import { mix, Slots, unit } from "./slots";

@@ -5,7 +5,7 @@
 // line, connects to the DC, and svc_iis logs on over the network with NTLM from the same host.
 // Linux: passwords for adm_peter guessed over SSH from outside until one is accepted, then sudo
 // curl of a script to /tmp/.k and root's crontab replaced with it.
-import { Rng } from "../random";
+import { Rng } from "@/engine/client/pool/random";
 import { type Activity, type AnchorProc, type EndpointActivity, type Logon, type SynthProcess } from "./activity";
 import { linuxPid, startLinuxProcess } from "./linux-activity";
 import { accountSid, ADVERSARY, NETWORK, SCHTASKS_ARGS } from "./people";

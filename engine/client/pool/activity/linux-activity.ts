@@ -2,7 +2,7 @@
 // syslog: SSH logins of deploy users, internet scanners guessing passwords, cron jobs, sudo,
 // systemd units, firewall drops), some with the process they start, or on an adversary's host
 // one of its steps (adversary.ts). Pure: (endpoint, slot) in, Activity out.
-import { Rng } from "../random";
+import { Rng } from "@/engine/client/pool/random";
 import { type Activity, type AnchorProc, type EndpointActivity, LONG_MS, type SynthProcess, guidOf } from "./activity";
 import { linuxAdversaryStep } from "./adversary";
 import { NETWORK, randomWorkstationIp } from "./people";

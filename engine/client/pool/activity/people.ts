@@ -1,9 +1,9 @@
 // Who and where, for synthetic activity: the CORP domain's accounts and SIDs, the interactive
 // user of an endpoint, the servers every endpoint talks to, and the adversary's accounts,
 // addresses and tools (the ground truth detections are tested against).
-import { FIRST } from "../profiles";
-import type { Profile } from "../profiles";
-import type { Rng } from "../random";
+import { FIRST } from "@/engine/client/pool/profiles";
+import type { Profile } from "@/engine/client/pool/profiles";
+import type { Rng } from "@/engine/client/pool/random";
 import { mix } from "./slots";
 
 export const FIRST_NAMES = FIRST;

@@ -2,7 +2,7 @@
 // catalogue starting, connections, DNS queries, files written, logons and logoffs), or on an
 // adversary's host, now and then, its seven steps (adversary.ts). Pure: (endpoint, slot) in,
 // Activity out.
-import { Rng } from "../random";
+import { Rng } from "@/engine/client/pool/random";
 import { type Activity, type AnchorName, type AnchorProc, type EndpointActivity, type Logon, LONG_MS, type SynthProcess, guidOf } from "./activity";
 import { windowsAdversaryStep } from "./adversary";
 import { mix } from "./slots";

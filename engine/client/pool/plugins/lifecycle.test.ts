@@ -8,8 +8,8 @@ import { leftOpen, lifecycleTracker, openResources } from "@/engine/vql/testdata
 import { createRegistry, runVql } from "@/engine/vql";
 import { agentRegistry } from "@/engine/client/plugins";
 import type { AgentVqlHost } from "@/engine/client/plugins/host";
-import { createSyntheticSystem } from "../system";
-import { findProfile, isLinux, isWindows } from "../testdata/endpoints";
+import { createSyntheticSystem } from "@/engine/client/pool/system";
+import { findProfile, isLinux, isWindows } from "@/engine/client/pool/testdata/endpoints";
 import { poolBuiltins } from ".";
 
 const windows = findProfile("lifecycle", isWindows);

@@ -6,9 +6,9 @@
 // not have are logged, not fatal.
 import { describe, expect, it } from "vitest";
 import { runVql, toJsonText } from "@/engine/vql";
-import { createSyntheticSystem, type SyntheticSystem } from "../system";
-import { makeProfile } from "../profiles";
-import { findProfile, isLinux, isWindows } from "../testdata/endpoints";
+import { createSyntheticSystem, type SyntheticSystem } from "@/engine/client/pool/system";
+import { makeProfile } from "@/engine/client/pool/profiles";
+import { findProfile, isLinux, isWindows } from "@/engine/client/pool/testdata/endpoints";
 import { poolRegistry } from ".";
 
 const windows = findProfile("rates", isWindows);

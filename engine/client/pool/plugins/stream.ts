@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { agentHost } from "@/engine/client/plugins/host";
 import { abortable, type BuiltinContext } from "@/engine/vql";
-import type { EventStream, SyntheticEvents } from "../events";
+import type { EventStream, SyntheticEvents } from "@/engine/client/pool/events";
 
 /** The endpoint's synthetic event sources; undefined (and an error logged) on a real endpoint. */
 export function syntheticEvents(ctx: BuiltinContext): SyntheticEvents | undefined {

@@ -13,8 +13,8 @@ import type { SourceContext } from "@/engine/client/executor/types";
 import { FlowResponder } from "@/engine/client/responder/responder";
 import { toJsonValue } from "@/engine/vql";
 import { corpusDir } from "@/engine/vql/testdata/load-corpus";
-import { poolRegistry } from "../plugins";
-import type { SyntheticSystem } from "../system";
+import { poolRegistry } from "@/engine/client/pool/plugins";
+import type { SyntheticSystem } from "@/engine/client/pool/system";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 export const BUILTIN_DIR = join(ROOT, "artifacts", "definitions");

@@ -1,6 +1,6 @@
 // Test support: pick pooled endpoints of a seed by what they are (kind, adversary, IIS).
-import { EndpointActivity, hostsAdversary } from "../activity/activity";
-import { makeProfile, type Profile } from "../profiles";
+import { EndpointActivity, hostsAdversary } from "@/engine/client/pool/activity/activity";
+import { makeProfile, type Profile } from "@/engine/client/pool/profiles";
 
 export function findProfile(seed: string, pred: (p: Profile) => boolean, max = 5000): Profile {
   for (let i = 0; i < max; i++) {
