@@ -3,6 +3,10 @@
 // monitoring() and source()), restarts it when its parameters change, shows a failing query's
 // error and restarts it; the client event table reaches real agents (real VQL) through label
 // groups, their rows land with ClientId, and an agent cannot write to any other queue.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryOutbox } from "../client/connection/outbox";
 import { createVqlRunner } from "../client/executor/vql-runner";
@@ -166,6 +170,41 @@ for (const target of testDatabaseTargets()) describe(`event monitoring on ${targ
     // Removing the label removes the group's artifact from what the agent runs.
     await s.engine.clients.label(admin, [a.clientId], ["watched"], "remove");
     await waitFor(() => a.events.names().length === 1, "the agent to drop the label group's artifact");
+  });
+
+  it("the agent's Linux.Events.ProcessCreation and Linux.Detection.FileChanges report what happens on this machine", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "talon-events-"));
+    const runner = createVqlRunner(createLinuxSystem());
+    const a = startTestAgent({ url: s.url, token, runner, outbox: new MemoryOutbox() });
+    agents.push(a);
+    await waitFor(() => s.engine.agents.isLocal(a.clientId), "connect");
+    await s.engine.monitoring.addClientArtifact(admin, { artifact: "Linux.Events.ProcessCreation", parameters: { Period: "0.5" }, label: "local-watch" });
+    await s.engine.monitoring.addClientArtifact(admin, { artifact: "Linux.Detection.FileChanges", parameters: { WatchGlobTable: `Glob\n${dir}/*\n` }, label: "local-watch" });
+    await s.engine.clients.label(admin, [a.clientId], ["local-watch"], "set");
+    await waitFor(() => ["Linux.Events.ProcessCreation", "Linux.Detection.FileChanges"].every((n) => a.events.names().includes(n)), "the agent to run both artifacts");
+    // Let the first poll of /proc pass (diff() reports from the second run on) and the watch start.
+    await new Promise((r) => setTimeout(r, 1500));
+    const marker = `3.${Date.now() % 100000}`;
+    const child = spawn("sleep", [marker], { stdio: "ignore" });
+    writeFileSync(join(dir, "dropped.sh"), "#!/bin/sh\necho hi\n");
+    try {
+      const t0 = Date.now();
+      const proc = await waitFor(async () => {
+        const h = await s.engine.journal.history("Linux.Events.ProcessCreation", { clientId: a.clientId, limit: 1000 });
+        return h.find((e) => String(e.payload.CommandLine ?? "").includes(`sleep ${marker}`));
+      }, "the new process to be reported", 5000);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(proc.payload).toMatchObject({ Pid: child.pid, Name: "sleep", ClientId: a.clientId });
+      const file = await waitFor(async () => {
+        const h = await s.engine.journal.history("Linux.Detection.FileChanges", { clientId: a.clientId, limit: 100 });
+        return h.find((e) => String(e.payload.OSPath ?? "").endsWith("dropped.sh"));
+      }, "the written file to be reported", 5000);
+      expect(file.payload).toMatchObject({ Action: "created", ClientId: a.clientId });
+    } finally {
+      child.kill();
+      await s.engine.clients.label(admin, [a.clientId], ["local-watch"], "remove");
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a backtest replays the stored history of the watched queue and records what it would do, doing nothing", async () => {

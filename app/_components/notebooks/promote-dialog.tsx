@@ -1,7 +1,8 @@
 "use client";
 // "Save as artifact": a dialog that turns a VQL cell into an artifact (name, type, description,
 // parameters from the notebook's, source name), shows the YAML with validation, and saves it
-// through the artifact repository. The artifact's `reference` links back to the cell.
+// through the artifact repository. The artifact's `reference` links back to the cell. Event
+// artifacts can be backtested and added to an event table from here (promote-events.tsx).
 import dynamic from "next/dynamic";
 import { useCallback, useMemo, useState } from "react";
 import { PERMISSIONS, type CellView, type NotebookView } from "@/engine";
@@ -9,6 +10,7 @@ import { lineCol } from "@/engine/vql/parser";
 import type { Diagnostic, LoadOptions } from "@/engine/artifacts";
 import { ARTIFACT_TYPES, artifactYaml, suggestArtifactName, type ArtifactType } from "@/engine/notebooks/artifact-yaml";
 import { callApi } from "../api";
+import { PromoteEvents } from "./promote-events";
 
 // The artifact repository's own YAML editor: engine/artifacts checks it as it changes.
 const YamlEditor = dynamic(() => import("../artifacts/yaml-editor"), { ssr: false, loading: () => <div className="promote-yaml">Loading editor…</div> });
@@ -126,6 +128,7 @@ export function PromoteDialog({ notebook, cell, query, onClose }: { notebook: No
             </p>
           </div>
         </div>
+        <PromoteEvents type={type} yaml={yaml} saved={result?.ok ? result.name : undefined} />
         {result ? (
           <p className={result.ok ? "notice" : "notice error"} role={result.ok ? "status" : "alert"} data-testid="artifact-result">
             {result.text}
