@@ -13,3 +13,4 @@ export { formatDiagnostic, editorRange, type EditorRange } from "./report";
 export { withName, customName } from "./rename";
 export { newArtifactTemplate } from "./template";
 export { compileArtifact, preludeOf, resolveParameters, type CompiledArtifact, type CompiledSource, type ResolvedParameters } from "./compile";
+export { artifactCallPlugin, type ArtifactLookup } from "./call-plugin";

@@ -1,8 +1,9 @@
 // The executor's query engine: engine/vql's runVql with the agent registry (portable + client
 // builtins), the endpoint and the flow as ctx.host, and rows converted to JSON with their
 // column order. Client-side VQL is not permission-checked (as in Velociraptor) except execve(),
-// which needs the collecting user's EXECVE.
-import { OrderedDict, parse, runVqlChunks, toJsonText, type ParseResult, type Registry } from "../../vql";
+// which needs the collecting user's EXECVE. `Artifact.X()` calls resolve through
+// `resolvePlugin` when one is given (agents have no repository of their own).
+import { OrderedDict, parse, runVqlChunks, toJsonText, type ParseResult, type PluginLike, type Registry } from "../../vql";
 import { agentRegistry } from "../plugins";
 import type { AgentVqlHost } from "../plugins/host";
 import type { EndpointSystem } from "../plugins/system";
@@ -31,10 +32,15 @@ function parseCached(vql: string): ParseResult {
   return p;
 }
 
-export function createVqlRunner(system: EndpointSystem, registry: Registry = agentRegistry()): SourceRunner {
+export interface VqlRunnerOptions {
+  /** Plugins for dotted names (`Artifact.X()` of artifacts the agent was given). */
+  resolvePlugin?: (dottedName: string) => PluginLike | undefined;
+}
+
+export function createVqlRunner(system: EndpointSystem, registry: Registry = agentRegistry(), o: VqlRunnerOptions = {}): SourceRunner {
   const options = (ctx: SourceContext) => {
     const host: AgentVqlHost = { system, flow: { flowId: ctx.flowId, artifact: ctx.artifact, responder: ctx.responder, permissions: ctx.permissions } };
-    return { registry, env: ctx.env, signal: ctx.signal, maxRows: ctx.maxRows, permissions: new AgentPermissions(ctx.permissions.has("EXECVE")), host };
+    return { registry, env: ctx.env, signal: ctx.signal, maxRows: ctx.maxRows, permissions: new AgentPermissions(ctx.permissions.has("EXECVE")), host, resolvePlugin: o.resolvePlugin };
   };
 
   return {

@@ -5,6 +5,7 @@ import { createRegistry, portableBuiltins, type Builtin, type Registry } from ".
 import { execvePlugin } from "./execve";
 import { globPlugin, hashFunction, readFileFunction, statPlugin } from "./files";
 import { connectionsPlugin, getpidFunction, infoPlugin, interfacesPlugin, netstatPlugin, pslistPlugin, uptimeFunction, usersPlugin } from "./machine";
+import { processTrackerCallchainFunction, processTrackerGetFunction } from "./process-tracker";
 import { uploadFunction } from "./upload";
 import { watchFilesPlugin } from "./watch-files";
 import { watchJournaldPlugin } from "./watch-journald";
@@ -28,6 +29,8 @@ export const clientBuiltins: readonly Builtin[] = [
   watchSyslogPlugin,
   watchJournaldPlugin,
   watchFilesPlugin,
+  processTrackerGetFunction,
+  processTrackerCallchainFunction,
 ];
 
 let registry: Registry | undefined;

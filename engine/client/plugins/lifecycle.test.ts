@@ -61,6 +61,8 @@ const CASES: Record<string, { vql: string; needsFlow?: boolean; system?: () => E
       }
     }),
   },
+  process_tracker_get: { vql: "SELECT process_tracker_get(id=1) AS P FROM range(end=1000000)" },
+  process_tracker_callchain: { vql: "SELECT process_tracker_callchain(id=1) AS C FROM range(end=1000000)" },
 };
 
 const { finished, tracked } = lifecycleTracker();

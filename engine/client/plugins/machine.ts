@@ -3,7 +3,7 @@
 import { arg, definePlugin, defineFunction } from "../../vql";
 import { abortable, untilAborted } from "../../vql";
 import { agentHost } from "./host";
-import type { ConnectionInfo } from "./system";
+import type { ConnectionInfo, ProcessInfo } from "./system";
 import { ts } from "./values";
 
 export const infoPlugin = definePlugin({
@@ -21,6 +21,13 @@ export const infoPlugin = definePlugin({
   },
 });
 
+/** A pslist() row: the process with CreateTime as a timestamp, Times {user, system} and MemoryInfo {RSS, VMS}. */
+export function processRow(p: ProcessInfo): Record<string, unknown> {
+  const { RSS, VMS, UserTime, SystemTime, ...rest } = p;
+  // Times has gopsutil's field names, as Velociraptor's Linux pslist() gives them.
+  return { ...rest, CreateTime: ts(p.CreateTime), Times: { user: UserTime, system: SystemTime }, MemoryInfo: { RSS, VMS } };
+}
+
 export const pslistPlugin = definePlugin({
   name: "pslist",
   category: "client",
@@ -33,9 +40,7 @@ export const pslistPlugin = definePlugin({
   async *run({ pid }, ctx) {
     for await (const p of abortable(agentHost(ctx.host).system.processes(ctx.signal, pid), ctx.signal)) {
       if (pid !== undefined && p.Pid !== pid) continue;
-      const { RSS, VMS, UserTime, SystemTime, ...rest } = p;
-      // Times has gopsutil's field names, as Velociraptor's Linux pslist() gives them.
-      yield { ...rest, CreateTime: ts(p.CreateTime), Times: { user: UserTime, system: SystemTime }, MemoryInfo: { RSS, VMS } };
+      yield processRow(p);
     }
   },
 });

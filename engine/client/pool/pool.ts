@@ -3,7 +3,9 @@
 // agent (protocol, outbox, executor, VQL) sharing one event loop and one builtin registry.
 // Agents start at a bounded rate so the server is not hit by N handshakes at once. With several
 // server URLs every agent fails over along the list; `spread` rotates each agent's starting point
-// so the fleet is shared among the servers instead of all landing on the first.
+// so the fleet is shared among the servers instead of all landing on the first. Pooled endpoints
+// run with the pool's registry: the agent's builtins plus the operating system's event plugins
+// they simulate (plugins/), at `eventRate` activities per endpoint per second.
 import { createHash } from "node:crypto";
 import { createAgent, type Agent } from "../agent";
 import type { AgentLog } from "../connection/agent-connection";
@@ -12,6 +14,7 @@ import { rotate, serverList, type ServerTarget } from "../connection/servers";
 import { createVqlRunner } from "../executor/vql-runner";
 import { identityFromSeed } from "../identity";
 import { makeProfile, type Profile } from "./profiles";
+import { poolRegistry } from "./plugins";
 import { createSyntheticSystem } from "./system";
 
 /** `servers` in failover order, or a single `server`. */
@@ -29,6 +32,8 @@ export interface PoolSettings {
   log: AgentLog;
   /** Outbox bound per agent (memory). */
   outboxBytes?: number;
+  /** Synthetic activity per endpoint per second for event queries (default 1; 0 = quiet). */
+  eventRate?: number;
 }
 
 export interface PoolStats {
@@ -79,7 +84,7 @@ export function startPool(o: PoolOptions): Pool {
       token: o.token,
       identity: identityFromSeed(poolIdentitySeed(seed, i)),
       outbox: new MemoryOutbox(o.outboxBytes ?? 4 * 1024 * 1024),
-      runner: createVqlRunner(createSyntheticSystem(profile)),
+      runner: createVqlRunner(createSyntheticSystem(profile, { rate: o.eventRate }), poolRegistry()),
       version: o.version,
       log,
       concurrency: 2,

@@ -32,6 +32,9 @@ const WINDOWS_DESKTOP: Template[] = [
   ["Teams.exe", "C:\\Users\\%U\\AppData\\Local\\Microsoft\\Teams\\current\\Teams.exe", "", "user", 0, 5],
   ["powershell.exe", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", "-NoProfile", "user", 0, 2],
 ];
+// Sysmon runs on every synthetic Windows endpoint (its events are what watch_etw() and the
+// Sysmon event log report); last in the table so the processes before it keep their pids.
+const WINDOWS_SENSORS: Template[] = [["Sysmon64.exe", "C:\\Windows\\Sysmon64.exe", "", "system", 1, 2]];
 const LINUX_BASE: Template[] = [
   ["systemd", "/usr/lib/systemd/systemd", "--system --deserialize 31", "system", 1, 2],
   ["kthreadd", "", "", "system", 1, 2],
@@ -68,9 +71,9 @@ const MAC_BASE: Template[] = [
 function templates(kind: Kind): Template[] {
   switch (kind) {
     case "windows-server":
-      return [...WINDOWS_BASE, ...WINDOWS_SERVER, ...WINDOWS_DESKTOP.slice(0, 1)];
+      return [...WINDOWS_BASE, ...WINDOWS_SERVER, ...WINDOWS_DESKTOP.slice(0, 1), ...WINDOWS_SENSORS];
     case "windows-workstation":
-      return [...WINDOWS_BASE, ...WINDOWS_DESKTOP];
+      return [...WINDOWS_BASE, ...WINDOWS_DESKTOP, ...WINDOWS_SENSORS];
     case "linux":
       return LINUX_BASE;
     case "macos":

@@ -22,7 +22,7 @@ export interface Profile {
   bootTime: number;
 }
 
-const FIRST = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "nina", "oscar", "peggy", "rupert", "sybil", "trent", "victor", "wendy", "yusuf"];
+export const FIRST = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "nina", "oscar", "peggy", "rupert", "sybil", "trent", "victor", "wendy", "yusuf"];
 const DEPTS = ["FIN", "HR", "ENG", "OPS", "SALES", "LEGAL", "IT", "RND"];
 const ROLES = ["web", "db", "cache", "api", "build", "log", "mq", "auth"];
 const WIN_SERVER = [

@@ -1,24 +1,61 @@
 // A synthetic endpoint (pool mode): the EndpointSystem the agent builtins read, answered from a
-// profile. The file system holds a few well-known files per OS; execve() is not available.
-import type { EndpointSystem, FileInfo } from "../plugins/system";
-import { componentRegex, expandBraces } from "../plugins/linux/glob-pattern";
+// profile, with the operating system's event sources (events.ts): the agent's EndpointEvents and
+// the Windows sources of the pool's event plugins.
+// pslist() is the static table plus the processes the activity timeline has alive now, so it
+// changes over time. The file system holds a few well-known files per OS (event logs and syslog
+// files among them); execve() is not available.
+import type { EndpointSystem, FileInfo, ProcessInfo } from "@/engine/client/plugins/system";
+import { componentRegex, expandBraces } from "@/engine/client/plugins/linux/glob-pattern";
+import { EndpointActivity, type SynthProcess } from "./activity/activity";
+import { syslogFiles } from "./activity/linux-rows";
+import { createSyntheticEvents, DEFAULT_EVENT_RATE, type EventOptions, type SyntheticEvents } from "./events";
 import { syntheticProcesses } from "./processes";
 import type { Profile } from "./profiles";
+
+/** A pooled endpoint: the agent's EndpointSystem and its event sources. */
+export interface SyntheticSystem extends EndpointSystem {
+  events: SyntheticEvents;
+}
 
 function files(p: Profile): Array<{ path: string; content: string }> {
   if (p.os === "windows") {
     return [
       { path: "C:/Windows/System32/drivers/etc/hosts", content: "127.0.0.1 localhost\n" },
       { path: "C:/Windows/System32/config/SAM", content: "SAM hive (synthetic)" },
+      { path: "C:/Windows/Sysmon64.exe", content: "Sysmon (synthetic)" },
+      ...EVENT_LOGS.map((l) => ({ path: `C:/Windows/System32/winevt/Logs/${l}`, content: "ElfFile (synthetic: new records arrive through watch_evtx())" })),
       ...p.users.map((u) => ({ path: `C:/Users/${u}/NTUSER.DAT`, content: `registry hive of ${u} (synthetic)` })),
     ];
   }
+  const logs = p.os === "linux" ? Object.values(syslogFiles({ profile: p })).map((path) => ({ path, content: "(synthetic: new lines arrive through watch_syslog())\n" })) : [];
   return [
+    ...logs,
     { path: "/etc/hostname", content: `${p.hostname}\n` },
     { path: "/etc/hosts", content: `127.0.0.1 localhost\n${p.ip} ${p.fqdn} ${p.hostname}\n` },
     { path: "/etc/passwd", content: p.users.map((u, i) => `${u}:x:${u === "root" ? 0 : 1000 + i}:${u === "root" ? 0 : 1000 + i}::/home/${u}:/bin/bash`).join("\n") + "\n" },
     ...p.users.map((u) => ({ path: `${p.os === "darwin" ? "/Users" : "/home"}/${u}/.bash_history`, content: "ls -la\nsudo systemctl status\n" })),
   ];
+}
+
+const EVENT_LOGS = ["Security.evtx", "System.evtx", "Application.evtx", "Microsoft-Windows-Sysmon%4Operational.evtx"];
+
+function processInfo(s: SynthProcess): ProcessInfo {
+  return {
+    Pid: s.pid,
+    Ppid: s.ppid,
+    Name: s.name,
+    Username: s.user,
+    Uid: s.uid,
+    Exe: s.image,
+    CommandLine: s.commandLine,
+    CreateTime: new Date(s.start),
+    Status: "running",
+    Threads: 1 + (s.pid % 23),
+    RSS: (4 + (s.pid % 200)) * 1024 * 1024,
+    VMS: (400 + (s.pid % 3000)) * 1024 * 1024,
+    UserTime: 0,
+    SystemTime: 0,
+  };
 }
 
 function info(path: string, size: number, p: Profile): FileInfo {
@@ -34,8 +71,11 @@ function globMatch(pattern: string, path: string): boolean {
   return new RegExp(`^${re}$`, "i").test(path);
 }
 
-export function createSyntheticSystem(p: Profile): EndpointSystem {
+export function createSyntheticSystem(p: Profile, o: EventOptions = {}): SyntheticSystem {
+  const rate = o.rate ?? DEFAULT_EVENT_RATE;
+  const now = o.now ?? Date.now;
   return {
+    events: createSyntheticEvents(p, { rate, now }),
     async info() {
       return {
         Hostname: p.hostname,
@@ -59,6 +99,11 @@ export function createSyntheticSystem(p: Profile): EndpointSystem {
       for (const proc of syntheticProcesses(p)) {
         signal.throwIfAborted();
         yield proc;
+      }
+      if (!(rate > 0)) return;
+      for (const proc of new EndpointActivity(p, rate).alive(now())) {
+        signal.throwIfAborted();
+        yield processInfo(proc);
       }
     },
     async *connections() {

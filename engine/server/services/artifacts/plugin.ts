@@ -1,98 +1,12 @@
-// `Artifact.Name(args)` and `Artifact.Name.Source(args)`: the plugin the VQL runner resolves for
-// a dotted name. Parameters arrive as arguments (undeclared ones are refused by the binder),
-// missing ones take their defaults, all are converted to their declared types; `source=`
-// picks one source, `preconditions=TRUE` evaluates the preconditions (off by default, as in
-// Velociraptor). Each source runs in a child scope of the calling query, with its permissions.
-import { preludeOf, resolveParameters, type Artifact, type Source } from "@/engine/artifacts";
-import { arg, definePlugin, OrderedDict, type BuiltinContext, type PluginLike } from "@/engine/vql";
+// `Artifact.Name(args)` and `Artifact.Name.Source(args)` on the server: the VQL runner resolves
+// dotted names through the repository (customs included); the plugins themselves are
+// engine/artifacts' (call-plugin.ts), which agents can use too.
+import { artifactCallPlugin } from "@/engine/artifacts";
+import type { PluginLike } from "@/engine/vql";
 import { summaryOf } from "./read";
 import type { Repository } from "./repository";
 
-const DEPTH_VAR = "_ArtifactCallDepth";
-const MAX_DEPTH = 8;
-const cache = new WeakMap<Artifact, Map<string, PluginLike>>();
-
 /** The plugin for `Artifact.<name>` or `Artifact.<name>.<Source>`, or undefined. */
 export function pluginFor(repo: Repository, dottedName: string): PluginLike | undefined {
-  if (!dottedName.startsWith("Artifact.")) return undefined;
-  const name = dottedName.slice("Artifact.".length);
-  const whole = repo.get(name, true);
-  if (whole) return cached(repo, whole, "");
-  const cut = name.lastIndexOf(".");
-  const parent = cut > 0 ? repo.get(name.slice(0, cut), true) : undefined;
-  const source = name.slice(cut + 1);
-  if (parent && parent.sources.some((s) => s.name === source)) return cached(repo, parent, source);
-  return undefined;
-}
-
-function cached(repo: Repository, a: Artifact, source: string): PluginLike {
-  let m = cache.get(a);
-  if (!m) cache.set(a, (m = new Map()));
-  let p = m.get(source);
-  if (!p) m.set(source, (p = makePlugin(repo, a, source)));
-  return p;
-}
-
-function makePlugin(repo: Repository, a: Artifact, fixedSource: string): PluginLike {
-  const args: Record<string, ReturnType<typeof arg.any>> = {
-    source: arg.string().doc("Run only this source."),
-    preconditions: arg.bool().doc("Evaluate the preconditions first (off by default)."),
-  };
-  for (const p of a.parameters) args[p.name] = arg.any().doc(p.description || `The ${p.name} parameter (${p.type || "string"}).`);
-  return definePlugin({
-    name: `Artifact.${a.name}${fixedSource ? `.${fixedSource}` : ""}`,
-    doc: summaryOf(a) || `Runs the ${a.name} artifact.`,
-    category: "artifact",
-    args,
-    permissions: a.requiredPermissions,
-    async *run(given, ctx) {
-      const depth = Number((await ctx.lookup(DEPTH_VAR)) ?? 0);
-      if (depth >= MAX_DEPTH) {
-        ctx.log("ERROR", `Artifact.${a.name}: artifacts call each other more than ${MAX_DEPTH} deep`);
-        return;
-      }
-      const values: Record<string, unknown> = {};
-      for (const p of a.parameters) values[p.name] = (given as Record<string, unknown>)[p.name];
-      const resolved = resolveParameters(a, values);
-      if (!resolved.ok) {
-        ctx.log("ERROR", resolved.error);
-        return;
-      }
-      const env = { ...resolved.env, [DEPTH_VAR]: depth + 1 };
-      const wanted = fixedSource || ((given as { source?: string }).source ?? "");
-      const sources = wanted ? a.sources.filter((s) => s.name === wanted) : a.sources;
-      if (wanted && sources.length === 0) {
-        ctx.log("ERROR", `Artifact.${a.name}: no source named \`${wanted}\`; it has ${a.sources.map((s) => s.name || "(unnamed)").join(", ")}`);
-        return;
-      }
-      const prelude = preludeOf(a, (n) => repo.get(n, true));
-      const checkPre = (given as { preconditions?: boolean }).preconditions === true;
-      if (checkPre && a.precondition && !(await hasRows(ctx, prelude, a.precondition.text, env))) return;
-      const maxRows = a.resources.maxRows;
-      let emitted = 0;
-      for (const s of sources) {
-        if (!s.query) continue;
-        if (checkPre && s.precondition && !(await hasRows(ctx, prelude, s.precondition.text, env))) continue;
-        for await (const row of ctx.runQuery(`${prelude}\n${s.query.text}`, env)) {
-          ctx.signal.throwIfAborted();
-          yield tagSource(row, a, s, !fixedSource && !wanted);
-          if (maxRows && ++emitted >= maxRows) return;
-        }
-      }
-    },
-  });
-}
-
-async function hasRows(ctx: BuiltinContext, prelude: string, text: string, env: Record<string, unknown>): Promise<boolean> {
-  for await (const _ of ctx.runQuery(`${prelude}\n${text}`, env)) return true;
-  return false;
-}
-
-/** Rows of a named source carry `_Source` (`Artifact/Source`) when several sources run. */
-function tagSource(row: unknown, a: Artifact, s: Source, many: boolean): unknown {
-  if (!many || !s.name || a.sources.length < 2) return row;
-  // A copy: the row may be shared with the query that produced it.
-  const out = new OrderedDict(row instanceof OrderedDict ? row.entries() : Object.entries(row as object));
-  out.set("_Source", `${a.name}/${s.name}`);
-  return out;
+  return artifactCallPlugin((n) => repo.get(n, true), dottedName, summaryOf);
 }

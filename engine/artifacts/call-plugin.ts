@@ -1,0 +1,101 @@
+// `Artifact.Name(args)` and `Artifact.Name.Source(args)` as VQL plugins, over any way of finding
+// artifacts by name: the server's repository, or the definitions an agent was given. Parameters
+// arrive as arguments (undeclared ones are refused by the binder), missing ones take their
+// defaults, all are converted to their declared types; `source=` picks one source,
+// `preconditions=TRUE` evaluates the preconditions (off by default, as in Velociraptor). Each
+// source runs in a child scope of the calling query, with its permissions.
+import { arg, definePlugin, OrderedDict, type BuiltinContext, type PluginLike } from "../vql";
+import { preludeOf, resolveParameters } from "./compile";
+import type { Artifact, Source } from "./types";
+
+/** Finds an artifact by its exact name. */
+export type ArtifactLookup = (name: string) => Artifact | undefined;
+
+const DEPTH_VAR = "_ArtifactCallDepth";
+const MAX_DEPTH = 8;
+const cache = new WeakMap<Artifact, Map<string, PluginLike>>();
+
+/** The plugin for `Artifact.<name>` or `Artifact.<name>.<Source>`, or undefined. `describe` gives its doc. */
+export function artifactCallPlugin(lookup: ArtifactLookup, dottedName: string, describe?: (a: Artifact) => string): PluginLike | undefined {
+  if (!dottedName.startsWith("Artifact.")) return undefined;
+  const name = dottedName.slice("Artifact.".length);
+  const whole = lookup(name);
+  if (whole) return cached(lookup, whole, "", describe);
+  const cut = name.lastIndexOf(".");
+  const parent = cut > 0 ? lookup(name.slice(0, cut)) : undefined;
+  const source = name.slice(cut + 1);
+  if (parent && parent.sources.some((s) => s.name === source)) return cached(lookup, parent, source, describe);
+  return undefined;
+}
+
+function cached(lookup: ArtifactLookup, a: Artifact, source: string, describe?: (a: Artifact) => string): PluginLike {
+  let m = cache.get(a);
+  if (!m) cache.set(a, (m = new Map()));
+  let p = m.get(source);
+  if (!p) m.set(source, (p = makePlugin(lookup, a, source, describe?.(a))));
+  return p;
+}
+
+function makePlugin(lookup: ArtifactLookup, a: Artifact, fixedSource: string, doc: string | undefined): PluginLike {
+  const args: Record<string, ReturnType<typeof arg.any>> = {
+    source: arg.string().doc("Run only this source."),
+    preconditions: arg.bool().doc("Evaluate the preconditions first (off by default)."),
+  };
+  for (const p of a.parameters) args[p.name] = arg.any().doc(p.description || `The ${p.name} parameter (${p.type || "string"}).`);
+  return definePlugin({
+    name: `Artifact.${a.name}${fixedSource ? `.${fixedSource}` : ""}`,
+    doc: doc || `Runs the ${a.name} artifact.`,
+    category: "artifact",
+    args,
+    permissions: a.requiredPermissions,
+    async *run(given, ctx) {
+      const depth = Number((await ctx.lookup(DEPTH_VAR)) ?? 0);
+      if (depth >= MAX_DEPTH) {
+        ctx.log("ERROR", `Artifact.${a.name}: artifacts call each other more than ${MAX_DEPTH} deep`);
+        return;
+      }
+      const values: Record<string, unknown> = {};
+      for (const p of a.parameters) values[p.name] = (given as Record<string, unknown>)[p.name];
+      const resolved = resolveParameters(a, values);
+      if (!resolved.ok) {
+        ctx.log("ERROR", resolved.error);
+        return;
+      }
+      const env = { ...resolved.env, [DEPTH_VAR]: depth + 1 };
+      const wanted = fixedSource || ((given as { source?: string }).source ?? "");
+      const sources = wanted ? a.sources.filter((s) => s.name === wanted) : a.sources;
+      if (wanted && sources.length === 0) {
+        ctx.log("ERROR", `Artifact.${a.name}: no source named \`${wanted}\`; it has ${a.sources.map((s) => s.name || "(unnamed)").join(", ")}`);
+        return;
+      }
+      const prelude = preludeOf(a, lookup);
+      const checkPre = (given as { preconditions?: boolean }).preconditions === true;
+      if (checkPre && a.precondition && !(await hasRows(ctx, prelude, a.precondition.text, env))) return;
+      const maxRows = a.resources.maxRows;
+      let emitted = 0;
+      for (const s of sources) {
+        if (!s.query) continue;
+        if (checkPre && s.precondition && !(await hasRows(ctx, prelude, s.precondition.text, env))) continue;
+        for await (const row of ctx.runQuery(`${prelude}\n${s.query.text}`, env)) {
+          ctx.signal.throwIfAborted();
+          yield tagSource(row, a, s, !fixedSource && !wanted);
+          if (maxRows && ++emitted >= maxRows) return;
+        }
+      }
+    },
+  });
+}
+
+async function hasRows(ctx: BuiltinContext, prelude: string, text: string, env: Record<string, unknown>): Promise<boolean> {
+  for await (const _ of ctx.runQuery(`${prelude}\n${text}`, env)) return true;
+  return false;
+}
+
+/** Rows of a named source carry `_Source` (`Artifact/Source`) when several sources run. */
+function tagSource(row: unknown, a: Artifact, s: Source, many: boolean): unknown {
+  if (!many || !s.name || a.sources.length < 2) return row;
+  // A copy: the row may be shared with the query that produced it.
+  const out = new OrderedDict(row instanceof OrderedDict ? row.entries() : Object.entries(row as object));
+  out.set("_Source", `${a.name}/${s.name}`);
+  return out;
+}

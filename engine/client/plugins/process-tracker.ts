@@ -1,0 +1,90 @@
+// process_tracker_get() and process_tracker_callchain() without an installed tracker: like
+// Velociraptor's "dummy" tracker they answer from the endpoint's process list (pslist()),
+// taken at most every 10 s. Unlike it, a lookup that misses refreshes a view older than 1 s:
+// event artifacts look up processes that started a moment ago. Views are kept for the 64
+// endpoints asked most recently (pool mode has thousands).
+import { arg, defineFunction, OrderedDict, untilAborted } from "@/engine/vql";
+import { agentHost } from "./host";
+import { processRow } from "./machine";
+import type { EndpointSystem } from "./system";
+import { ts } from "./values";
+
+const MAX_AGE_MS = 10_000;
+const MISS_AGE_MS = 1_000;
+const KEEP = 64;
+
+interface View {
+  at: number;
+  byId: Map<string, OrderedDict>;
+}
+
+const views = new Map<EndpointSystem, View>();
+
+async function takeView(system: EndpointSystem, now: number, signal: AbortSignal): Promise<View> {
+  const byId = new Map<string, OrderedDict>();
+  for await (const p of system.processes(signal)) {
+    signal.throwIfAborted();
+    const data = new OrderedDict(Object.entries(processRow(p)));
+    byId.set(String(p.Pid), new OrderedDict([["Id", String(p.Pid)], ["ParentId", String(p.Ppid)], ["StartTime", ts(p.CreateTime)], ["EndTime", null], ["Data", data]]));
+  }
+  const view = { at: now, byId };
+  views.delete(system);
+  views.set(system, view);
+  if (views.size > KEEP) views.delete(views.keys().next().value!);
+  return view;
+}
+
+/** The process entry for `id`, refreshing the view when it is stale. */
+async function lookup(system: EndpointSystem, id: string, now: number, signal: AbortSignal): Promise<{ view: View; entry?: OrderedDict }> {
+  let view = views.get(system);
+  if (!view || now - view.at > MAX_AGE_MS) view = await takeView(system, now, signal);
+  let entry = view.byId.get(id);
+  if (!entry && now - view.at > MISS_AGE_MS) {
+    view = await takeView(system, now, signal);
+    entry = view.byId.get(id);
+  }
+  return { view, entry };
+}
+
+export const processTrackerGetFunction = defineFunction({
+  name: "process_tracker_get",
+  category: "client",
+  doc: "One process from the process tracker: {Id, ParentId, StartTime, EndTime, Data} where Data is its pslist() row; NULL when it is not running. Without an installed tracker the answer comes from pslist().",
+  args: {
+    id: arg.string().required().doc("The process id."),
+    max_items: arg.int().doc("Accepted for compatibility (not used)."),
+  },
+  permissions: ["MACHINE_STATE"],
+  platforms: ["client"],
+  impure: true,
+  async run({ id }, ctx) {
+    const { entry } = await untilAborted(lookup(agentHost(ctx.host).system, id, ctx.now(), ctx.signal), ctx.signal);
+    return entry ?? null;
+  },
+});
+
+export const processTrackerCallchainFunction = defineFunction({
+  name: "process_tracker_callchain",
+  category: "client",
+  doc: "The process and its ancestors from the process tracker, the oldest first (process entries as process_tracker_get() gives them).",
+  args: {
+    id: arg.string().required().doc("The process id."),
+    max_items: arg.int().default(10).doc("At most this many entries."),
+  },
+  permissions: ["MACHINE_STATE"],
+  platforms: ["client"],
+  impure: true,
+  async run({ id, max_items }, ctx) {
+    const { view, entry } = await untilAborted(lookup(agentHost(ctx.host).system, id, ctx.now(), ctx.signal), ctx.signal);
+    const chain: OrderedDict[] = [];
+    const seen = new Set<string>();
+    for (let e = entry; e && chain.length < max_items; ) {
+      const pid = String(e.get("Id"));
+      if (seen.has(pid)) break;
+      seen.add(pid);
+      chain.push(e);
+      e = view.byId.get(String(e.get("ParentId")));
+    }
+    return chain.reverse();
+  },
+});
