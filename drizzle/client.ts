@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
 import { DatabaseUnavailableError } from "./errors";
 import { lockDataDir, type DirLock } from "./lock";
+import { profileStatements } from "./profile";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -149,6 +150,7 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
       `cannot open the embedded database in ${location}: ${(err as Error).message}`,
     );
   }
+  if (process.env.TALON_SQL_PROFILE) profileStatements(pg);
   const db = drizzle(pg, { schema }) as unknown as Db;
   if (opts.migrate !== false) {
     const { migrate } = await import("drizzle-orm/pglite/migrator");

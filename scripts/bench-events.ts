@@ -123,6 +123,7 @@ try {
   log(`journal lag (agent event time → watching query): p50 ${Math.round(percentile(lags, 50))} ms, p99 ${Math.round(percentile(lags, 99))} ms`);
   log(`rows sent / stored / watched: ${sent} / ${Number(stored?.N ?? 0)} / ${watched.length}`);
   log(`rows lost: ${lost}, duplicated: ${duplicates}`);
+  if (process.env.BENCH_SHOW_SERVER_LOG) log(s.outputs[0]!.split("\n").filter((l) => !l.includes("agent enrolled")).slice(0, 200).join("\n"));
   log(`server peak RSS:         ${Math.round(s.peakRss(0) / 2 ** 20)} MiB (idle ${idleRss} MiB)`);
   process.exitCode = lost === 0 && duplicates === 0 ? 0 : 1;
 } catch (err) {

@@ -100,24 +100,23 @@ export async function readEventsAfter(
   db: Db,
   p: { queue: string; after: JournalPosition; limit: number; clientId?: string },
 ): Promise<{ events: EventRecord[]; caughtUpTo: JournalPosition; heldBack: boolean }> {
-  const client = p.clientId === undefined ? sql`` : sql`and e.client_id = ${p.clientId}`;
   // heldBack: the queue has events of transactions at or past xmin (committed or not); they
   // become readable once every older transaction ends, so the reader should look again soon.
+  // journal_read_after (migration 0008) is the page query planned without bitmap scans or sorts.
   const rows = rowsOf<RawEvent & { xmin: string; held: boolean }>(
     await db.execute(sql`
-      with s as (select pg_snapshot_xmin(pg_current_snapshot()) as x)
-      select s.x::text as xmin, exists (select 1 from events h where h.queue = ${p.queue} and h.tx >= s.x) as held,
-        e.id, e.tx::text as tx, e.queue, e.at, e.client_id, e.payload
-      from s left join lateral (
-        select * from events e
-        where e.queue = ${p.queue} and (e.tx, e.id) > (${p.after.tx}::xid8, ${p.after.id}::bigint) and e.tx < s.x ${client}
-        order by e.tx, e.id limit ${p.limit}
-      ) e on true`),
+      select r_xmin as xmin, r_held as held, r_id as id, r_tx as tx, r_queue as queue, r_at as at, r_client_id as client_id, r_payload as payload
+      from journal_read_after(${p.queue}, ${p.after.tx}::xid8, ${p.after.id}::bigint, ${p.limit}::int, ${p.clientId ?? null}::text)`),
   );
   const xmin = rows[0]?.xmin ?? "1";
   const events = rows.filter((r) => r.id !== null && r.id !== undefined).map(toRecord);
   const caughtUpTo = events.length < p.limit ? maxPosition(events.length ? positionOf(events[events.length - 1]!) : p.after, { tx: (BigInt(xmin) - 1n).toString(), id: MAX_ID }) : positionOf(events[events.length - 1]!);
   return { events, caughtUpTo, heldBack: Boolean(rows[0]?.held) };
+}
+
+/** Refreshes the planner's statistics of the events table and its partitions. */
+export async function analyzeEvents(db: Db): Promise<void> {
+  await db.execute(sql`analyze events`);
 }
 
 /** The position "now": every event committed so far is before it, every later one after it. */
@@ -142,9 +141,15 @@ export async function positionAtTime(db: Db, p: { queue: string; at: Date }): Pr
 /** History of a queue by time (newest first unless `oldestFirst`), for UIs and VQL readers. */
 export async function listEventHistory(
   db: Db,
-  p: { queue: string; clientId?: string; start?: Date; end?: Date; limit: number; offset?: number; oldestFirst?: boolean },
+  p: { queue: string; clientId?: string; start?: Date; end?: Date; limit: number; offset?: number; oldestFirst?: boolean; after?: { tx: string; id: number; at: Date } },
 ): Promise<EventRecord[]> {
   const client = p.clientId === undefined ? sql`` : sql`and e.client_id = ${p.clientId}`;
+  // Keyset paging (oldest first): past the previous page's last event in the order used below.
+  const after = !p.after || !p.oldestFirst
+    ? sql``
+    : p.clientId === undefined
+      ? sql`and (e.tx, e.id) > (${p.after.tx}::xid8, ${p.after.id}::bigint)`
+      : sql`and (e.at, e.id) > (${p.after.at.toISOString()}::timestamptz, ${p.after.id}::bigint)`;
   const start = p.start ? sql`and e.at >= ${p.start.toISOString()}::timestamptz` : sql``;
   const end = p.end ? sql`and e.at < ${p.end.toISOString()}::timestamptz` : sql``;
   // With a client: by time on (queue, client_id, at); without: by position on (queue, tx, id),
@@ -154,7 +159,7 @@ export async function listEventHistory(
   const rows = rowsOf<RawEvent>(
     await db.execute(sql`
       select e.id, e.tx::text as tx, e.queue, e.at, e.client_id, e.payload from events e
-      where e.queue = ${p.queue} ${client} ${start} ${end}
+      where e.queue = ${p.queue} ${client} ${start} ${end} ${after}
       ${order} limit ${p.limit} offset ${p.offset ?? 0}`),
   );
   return rows.map(toRecord);

@@ -111,6 +111,18 @@ for (const target of testDatabaseTargets()) describe(`event monitoring on ${targ
     expect(logs.map((l) => l.message).join("\n")).toMatch(/started as admin/);
   });
 
+  it("monitoring() pages through thousands of stored rows in order, for the server and for one client", async () => {
+    const rowsIn = Array.from({ length: 2600 }, (_, i) => ({ Paged: i }));
+    await s.engine.journal.append("Custom.Test.Ticks", rowsIn.slice(0, 1300), { clientId: "C.00000000000000c1" });
+    await s.engine.journal.append("Custom.Test.Ticks", rowsIn.slice(1300), { clientId: "C.00000000000000c1" });
+    const all = await rows("SELECT Paged FROM monitoring(artifact='Custom.Test.Ticks', client_id='C.00000000000000c1') WHERE Paged != NULL");
+    expect(all.map((r) => r.Paged)).toEqual(rowsIn.map((r) => r.Paged));
+    const skipped = await rows("SELECT Paged FROM monitoring(artifact='Custom.Test.Ticks', client_id='C.00000000000000c1', start_row=1500)");
+    expect(skipped.map((r) => r.Paged)).toEqual(rowsIn.slice(1500).map((r) => r.Paged));
+    const everyClient = await rows("SELECT Paged FROM monitoring(artifact='Custom.Test.Ticks') WHERE Paged != NULL");
+    expect(everyClient).toHaveLength(2600);
+  });
+
   it("new parameters restart the query with them; removing it stops it", async () => {
     await rows("SELECT add_server_monitoring(artifact='Custom.Test.Relay', parameters=dict(Prefix='again')) FROM scope()");
     await relayed("again 2", 2);

@@ -65,7 +65,19 @@ export interface Journal {
   /** A durable consumer: its cursor is stored, so it resumes after the last batch it handled. */
   consumer(name: string, queue: string, opts?: { initial?: "now" | "start" }): JournalConsumer;
   /** Stored events by time, newest first unless `oldestFirst` (history views, VQL readers). */
-  history(queue: string, p: { clientId?: string; start?: Date; end?: Date; limit: number; offset?: number; oldestFirst?: boolean }): Promise<JournalEvent[]>;
+  history(
+    queue: string,
+    p: {
+      clientId?: string;
+      start?: Date;
+      end?: Date;
+      limit: number;
+      offset?: number;
+      oldestFirst?: boolean;
+      /** With oldestFirst: the events after this one (the last of the previous page), instead of an offset. */
+      after?: Pick<JournalEvent, "cursor" | "at" | "id">;
+    },
+  ): Promise<JournalEvent[]>;
   /** False for memory-only INTERNAL queues (relayed between processes, never stored). */
   isStored(queue: string): boolean;
   /** Days the queue's events are kept (0: until deleted). */

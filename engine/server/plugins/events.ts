@@ -4,6 +4,7 @@
 // are artifact names or `Artifact/Source`; CLIENT_EVENT rows carry ClientId. Also the event side
 // of source(): readEventRows() serves it when it is asked for an event artifact or a time range.
 import { arg, definePlugin, defineFunction, OrderedDict, toJsonValue, type Builtin, type BuiltinContext, type Timestamp } from "../../vql";
+import type { JournalEvent } from "@/engine/server/contracts";
 import { guarded } from "./clients";
 import { toVql } from "./values";
 import { serverHost, type ServerVqlHost } from "./host";
@@ -44,16 +45,20 @@ export async function* readEventRows(
   }
   const start = p.start ? new Date(Math.floor(p.start.getTime() / 1000) * 1000) : undefined;
   const end = p.end ? new Date((Math.floor(p.end.getTime() / 1000) + 1) * 1000) : undefined;
+  // The first page skips start_row; later ones continue after the last event read (keyset).
   let offset = p.startRow;
+  let last: JournalEvent | undefined;
   let left = p.limit ?? Number.MAX_SAFE_INTEGER;
   while (left > 0) {
     ctx.signal.throwIfAborted();
     const n = Math.min(PAGE, left);
-    const page = await guarded(ctx, () => host.services.journal.history(p.queue, { clientId: p.clientId, start, end, limit: n, offset, oldestFirst: true }), null);
+    const after = last;
+    const page = await guarded(ctx, () => host.services.journal.history(p.queue, { clientId: p.clientId, start, end, limit: n, oldestFirst: true, ...(after ? { after } : { offset }) }), null);
     if (!page) return;
     for (const e of page) yield eventRow(e.payload);
     if (page.length < n) return;
-    offset += page.length;
+    last = page[page.length - 1];
+    offset = 0;
     left -= page.length;
   }
 }

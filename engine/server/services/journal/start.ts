@@ -7,11 +7,12 @@ import type { Leases } from "@/engine/server/contracts";
 import type { Journal, JournalEvent } from "@/engine/server/contracts";
 import type { ServiceDeps } from "@/engine/server/contracts";
 import { createConsumer } from "./consumer";
-import { toEvent } from "./cursor";
+import { parseCursor, toEvent } from "./cursor";
 import { startMemoryQueues } from "./memory";
 import { clientIdProblem, DEFAULT_RETENTION_DAYS, MEMORY_ONLY_QUEUES, queueProblem } from "./queues";
 import { maintainPartitions, prepareClasses } from "./retention";
 import { subscribeStored } from "./subscribe";
+import { startStatistics } from "./statistics";
 import { startWaker } from "./waker";
 
 export interface JournalDeps extends ServiceDeps {
@@ -34,6 +35,7 @@ export async function startJournal(deps: JournalDeps, signal: AbortSignal): Prom
   await prepareClasses(database, classes, deps.clock.now());
   const waker = await startWaker(database);
   const memory = await startMemoryQueues(deps);
+  const statistics = startStatistics(deps);
 
   function retentionDays(queue: string): number {
     return perQueue.get(queue) ?? perQueue.get(queue.split("/")[0]!) ?? defaultDays;
@@ -49,6 +51,7 @@ export async function startJournal(deps: JournalDeps, signal: AbortSignal): Prom
     if (MEMORY_ONLY_QUEUES.has(queue)) return memory.append(db, queue, items, at);
     const keepDays = retentionDays(queue);
     const stored = await queries.appendEvents(db, queue, items.map((i) => ({ keepDays, at, clientId: i.clientId, payload: i.row })));
+    statistics.appended(stored.length);
     return stored.map(toEvent);
   }
 
@@ -76,13 +79,16 @@ export async function startJournal(deps: JournalDeps, signal: AbortSignal): Prom
     },
     consumer: (name, queue, o = {}) => createConsumer({ database, waker, clock: deps.clock, log: deps.log }, name, queue, o.initial ?? "now"),
     async history(queue, p) {
-      const rows = await queries.listEventHistory(database.db, { queue, clientId: p.clientId, start: p.start, end: p.end, limit: Math.min(Math.max(p.limit, 1), 100_000), offset: p.offset, oldestFirst: p.oldestFirst });
+      const pos = p.after ? parseCursor(p.after.cursor) : undefined;
+      const after = pos ? { tx: pos.tx, id: p.after!.id, at: p.after!.at } : undefined;
+      const rows = await queries.listEventHistory(database.db, { queue, clientId: p.clientId, start: p.start, end: p.end, limit: Math.min(Math.max(p.limit, 1), 100_000), offset: p.offset, oldestFirst: p.oldestFirst, after });
       return rows.map(toEvent);
     },
     isStored: (queue) => !MEMORY_ONLY_QUEUES.has(queue),
     retentionDays,
     maintain,
     async stop() {
+      await statistics.idle();
       await waker.stop().catch(() => {});
       await memory.stop().catch(() => {});
     },

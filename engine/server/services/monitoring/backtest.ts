@@ -15,6 +15,7 @@ import {
   type BacktestResult,
   type BacktestService,
   type Journal,
+  type JournalEvent,
   type QueryService,
   type ServiceDeps,
 } from "@/engine/server/contracts";
@@ -63,9 +64,11 @@ export function startBacktest(deps: BacktestDeps): BacktestService {
         const type = deps.artifacts.get(queue.split("/")[0]!, { exact: true })?.type;
         const client = clientId ?? (type === "SERVER_EVENT" ? "server" : undefined);
         replayed.set(queue, replayed.get(queue) ?? 0);
-        for (let offset = 0; replayedTotal < MAX_REPLAY; offset += PAGE) {
+        let after: JournalEvent | undefined;
+        while (replayedTotal < MAX_REPLAY) {
           signal.throwIfAborted();
-          const page = await deps.journal.history(queue, { clientId: client, start: from, end: to, limit: PAGE, offset, oldestFirst: true });
+          const page = await deps.journal.history(queue, { clientId: client, start: from, end: to, limit: PAGE, oldestFirst: true, ...(after ? { after } : {}) });
+          after = page[page.length - 1];
           for (const e of page) {
             replayed.set(queue, replayed.get(queue)! + 1);
             replayedTotal++;
