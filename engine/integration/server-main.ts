@@ -1,6 +1,7 @@
 // A test server in its own process (so tests can kill it): `node --import tsx
-// engine/integration/server-main.ts --data DIR --port N [--database-url URL]`. Prints
-// `READY <url> <deployment token>` when listening. Test code only.
+// engine/integration/server-main.ts --data DIR --port N [--database-url URL] [--repository]`.
+// Prints `READY <url> <deployment token>` when listening. With --repository collections use the
+// artifact repository (event artifacts need it) instead of the test fixtures. Test code only.
 import { parseArgs } from "node:util";
 import { permissionsOf } from "../server/auth/roles";
 import type { Principal } from "@/engine/server/contracts";
@@ -8,13 +9,13 @@ import { FIXTURE_ARTIFACTS, startTestServer, testArtifacts } from "./harness";
 
 const admin: Principal = { userId: "t", username: "tester", role: "administrator", permissions: permissionsOf("administrator"), via: "system" };
 
-const { values } = parseArgs({ options: { data: { type: "string" }, port: { type: "string" }, "database-url": { type: "string" } } });
+const { values } = parseArgs({ options: { data: { type: "string" }, port: { type: "string" }, "database-url": { type: "string" }, repository: { type: "boolean", default: false } } });
 const server = await startTestServer({
   dataDir: values.data,
   databaseUrl: values["database-url"],
   memory: false,
   port: Number(values.port ?? 0),
-  artifactSource: testArtifacts(FIXTURE_ARTIFACTS),
+  ...(values.repository ? {} : { artifactSource: testArtifacts(FIXTURE_ARTIFACTS) }),
   interrogationsPerSecond: 0,
   // Two test hooks: GET /collect?client=&count= starts Test.Slow; GET /flow?client=&flow= gives its state.
   async onRequest(req, res, engine) {
@@ -25,6 +26,29 @@ const server = await startTestServer({
       return void res.end(f.flowId);
     }
     if (u.pathname === "/flow") return void res.end((await engine.flows.get(admin, client, u.searchParams.get("flow") ?? "")).state);
+    // GET /monitor?artifact=&yaml= (base64) saves a CLIENT_EVENT artifact and adds it to the client
+    // event table as the first administrator; GET /unmonitor?artifact= removes it; GET
+    // /stored?artifact= counts its stored rows.
+    if (u.pathname === "/monitor" || u.pathname === "/unmonitor" || u.pathname === "/stored") {
+      const first = await engine.accounts.ensureFirstAdmin();
+      const user = (await engine.accounts.principalFor(first.created ? first.username : "admin"))!;
+      const artifact = u.searchParams.get("artifact") ?? "";
+      if (u.pathname === "/monitor") {
+        await engine.artifacts.set(user, Buffer.from(u.searchParams.get("yaml") ?? "", "base64").toString("utf8"));
+        await engine.monitoring.addClientArtifact(user, { artifact });
+      } else if (u.pathname === "/unmonitor") await engine.monitoring.removeClientArtifact(user, { artifact });
+      else {
+        let n = 0;
+        for (let after: Awaited<ReturnType<typeof engine.journal.history>>[number] | undefined; ; ) {
+          const page = await engine.journal.history(artifact, { limit: 10_000, oldestFirst: true, ...(after ? { after } : {}) });
+          n += page.length;
+          if (page.length < 10_000) break;
+          after = page[page.length - 1];
+        }
+        return void res.end(String(n));
+      }
+      return void res.end("ok");
+    }
     res.writeHead(404).end();
   },
 });
