@@ -1,7 +1,8 @@
 // Test databases: a fresh in-memory PGlite, and when TEST_DATABASE_URL is set, a fresh
 // PostgreSQL database created for the test file and dropped afterwards.
 import { randomBytes } from "node:crypto";
-import { openDatabase, type Database } from "./client";
+import { sql } from "drizzle-orm";
+import { openDatabase, type Database, type Db } from "./client";
 
 export interface TestDatabaseTarget {
   name: "pglite" | "postgres";
@@ -36,4 +37,16 @@ export function testDatabaseTargets(): TestDatabaseTarget[] {
   const url = process.env.TEST_DATABASE_URL;
   if (url) targets.push({ name: "postgres", open: () => openFreshPostgres(url) });
   return targets;
+}
+
+/**
+ * Per client, for a queue whose rows carry a per-client sequence number in `field` (1, 2, ...):
+ * the highest number, how many distinct numbers and how many rows are stored. Tests use it to
+ * show no row was lost (distinct = highest) or stored twice (rows = distinct).
+ */
+export async function eventSequenceStats(db: Db, queue: string, field: string): Promise<Array<{ clientId: string; max: number; distinct: number; total: number }>> {
+  const r = (await db.execute(sql`
+    select client_id, max((payload->>${field})::int) as max, count(distinct (payload->>${field})::int) as distinct, count(*) as total
+    from events where queue = ${queue} group by client_id`)) as unknown as { rows?: Array<Record<string, unknown>> } | Array<Record<string, unknown>>;
+  return (Array.isArray(r) ? r : (r.rows ?? [])).map((x) => ({ clientId: String(x.client_id), max: Number(x.max), distinct: Number(x.distinct), total: Number(x.total) }));
 }

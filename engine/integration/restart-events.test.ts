@@ -6,9 +6,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sql } from "drizzle-orm";
 import { afterAll, expect, it } from "vitest";
 import { openDatabase } from "../../drizzle";
+import { eventSequenceStats } from "../../drizzle/testing";
 import { startPool } from "../client/pool/pool";
 import { freshPostgres } from "../../e2e/support/talon-process";
 import { waitFor } from "./harness";
@@ -85,10 +85,7 @@ it.each(targets)("a server killed while 200 endpoints stream events (%s): no row
   }
   const db = await openDatabase(pg ? { url: pg.url } : { dataDir });
   try {
-    const r = (await db.db.execute(sql`
-      select client_id, max((payload->>'Seq')::int) as max, count(distinct (payload->>'Seq')::int) as distinct, count(*) as total
-      from events where queue = ${ARTIFACT} group by client_id`)) as unknown as { rows?: Array<Record<string, unknown>> } | Array<Record<string, unknown>>;
-    const rows = (Array.isArray(r) ? r : r.rows ?? []).map((x) => ({ max: Number(x.max), distinct: Number(x.distinct), total: Number(x.total) }));
+    const rows = await eventSequenceStats(db.db, ARTIFACT, "Seq");
     expect(rows).toHaveLength(200);
     const sum = (k: "max" | "distinct" | "total") => rows.reduce((a, x) => a + x[k], 0);
     // Sequence numbers start at 1 on each endpoint: max = rows the endpoint produced.
