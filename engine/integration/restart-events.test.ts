@@ -2,7 +2,6 @@
 // again on the same database: the agents keep what was not acknowledged, reconnect, and go on;
 // at the end every endpoint's rows are stored exactly once: for each endpoint, its sequence
 // numbers 1..max with none missing and none twice.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,8 +11,8 @@ import { eventSequenceStats } from "../../drizzle/testing";
 import { startPool } from "../client/pool/pool";
 import { freshPostgres } from "../../e2e/support/talon-process";
 import { waitFor } from "./harness";
+import { restartServerProcess, startServerProcess } from "./server-process";
 
-const ROOT = join(__dirname, "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "talon-restart-events-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -24,37 +23,12 @@ sources:
   - query: SELECT count() AS Seq FROM clock(ms=100)
 `;
 
-function startServer(dataDir: string, port: number, databaseUrl?: string): Promise<{ child: ChildProcess; url: string; token: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "engine/integration/server-main.ts", "--repository", "--data", dataDir, "--port", String(port), ...(databaseUrl ? ["--database-url", databaseUrl] : [])], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stderr!.on("data", (d) => (out += d));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const m = /READY (\S+) (\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]!, token: m[2]! });
-    });
-    child.once("exit", (code) => reject(new Error(`server exited (${code}):\n${out}`)));
-  });
-}
-
-async function restartOn(dataDir: string, port: number, databaseUrl?: string) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await startServer(dataDir, port, databaseUrl);
-    } catch (err) {
-      if (attempt >= 20 || !/EADDRINUSE/.test((err as Error).message)) throw err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
-
 const targets: Array<"pglite" | "postgres"> = process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
 
 it.each(targets)("a server killed while 200 endpoints stream events (%s): no row lost or stored twice", async (kind) => {
   const dataDir = join(dir, `server-${kind}`);
   const pg = kind === "postgres" ? await freshPostgres(process.env.TEST_DATABASE_URL!) : undefined;
-  let server = await startServer(dataDir, 0, pg?.url);
+  let server = await startServerProcess({ dataDir, port: 0, databaseUrl: pg?.url, repository: true });
   const port = Number(new URL(server.url).port);
   const pool = startPool({ servers: [server.url], token: server.token, count: 200, seed: `restart-${kind}`, startRate: 1000, version: "test", log: () => {} });
   const stored = async () => Number(await fetch(`${server.url}/stored?artifact=${ARTIFACT}`).then((r) => r.text()));
@@ -65,7 +39,7 @@ it.each(targets)("a server killed while 200 endpoints stream events (%s): no row
     server.child.kill("SIGKILL");
     await new Promise((r) => server.child.once("exit", r));
     await new Promise((r) => setTimeout(r, 1000));
-    server = await restartOn(dataDir, port, pg?.url);
+    server = await restartServerProcess({ dataDir, port, databaseUrl: pg?.url, repository: true });
     await pool.allWelcomed();
     const after = await stored();
     await waitFor(async () => (await stored()) > after + 2000, "events to be stored after the restart", 30_000);

@@ -1,7 +1,6 @@
 // The server is killed (SIGKILL) in the middle of a collection and started again: the agent
 // keeps its rows in its on-disk outbox, reconnects, and the flow completes with every row stored
 // exactly once and one completion event.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,24 +10,10 @@ import { FileOutbox } from "../client/connection/file-outbox";
 import { newIdentity } from "../client/identity";
 import { freshPostgres } from "../../e2e/support/talon-process";
 import { startTestAgent, waitFor } from "./harness";
+import { restartServerProcess, startServerProcess } from "./server-process";
 
-const ROOT = join(__dirname, "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "talon-restart-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function startServer(dataDir: string, port: number, databaseUrl?: string): Promise<{ child: ChildProcess; url: string; token: string; out: () => string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "engine/integration/server-main.ts", "--data", dataDir, "--port", String(port), ...(databaseUrl ? ["--database-url", databaseUrl] : [])], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stderr!.on("data", (d) => (out += d));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const m = /READY (\S+) (\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]!, token: m[2]!, out: () => out });
-    });
-    child.once("exit", (code) => reject(new Error(`server exited (${code}):\n${out}`)));
-  });
-}
 
 const targets: Array<"pglite" | "postgres"> = process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
 
@@ -37,7 +22,7 @@ it.each(targets)("a server killed mid-collection and restarted (%s): the flow co
   const pg = kind === "postgres" ? await freshPostgres(process.env.TEST_DATABASE_URL!) : undefined;
   // The OS picks a free port; the restarted server must come back on the same one (the agent
   // knows only that address), so retry briefly should it still be held.
-  let server = await startServer(dataDir, 0, pg?.url);
+  let server = await startServerProcess({ dataDir, port: 0, databaseUrl: pg?.url });
   const port = Number(new URL(server.url).port);
   const identity = newIdentity();
   const outbox = new FileOutbox(join(dir, `agent-outbox-${kind}`));
@@ -58,15 +43,7 @@ it.each(targets)("a server killed mid-collection and restarted (%s): the flow co
     const before = outbox.lastSeq;
     await new Promise((r) => setTimeout(r, 500));
     expect(outbox.lastSeq).toBeGreaterThan(before);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        server = await startServer(dataDir, port, pg?.url);
-        break;
-      } catch (err) {
-        if (attempt >= 20 || !/EADDRINUSE/.test((err as Error).message)) throw err;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
+    server = await restartServerProcess({ dataDir, port, databaseUrl: pg?.url });
     await waitFor(async () => (await fetch(`${server.url}/flow?client=${identity.clientId}&flow=${flowId}`).then((r) => r.text())) === "FINISHED", "the flow to finish after the restart", 60_000);
     await agent.stop();
     server.child.kill("SIGTERM");

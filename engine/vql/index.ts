@@ -34,3 +34,4 @@ export { toJsonText, rowToJson, toJsonValue } from "./values/json";
 export { toVqlString } from "./values/stringify";
 export { QueryValue, LazyValue, END, ROW_STREAM, type RowStream, type MaybePromise } from "./values/query";
 export { toTimestamp } from "./builtins/time/timestamp";
+export { abortableDelay } from "./builtins/time/sleep";

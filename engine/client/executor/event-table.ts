@@ -8,6 +8,7 @@
 // so it runs again after the agent restarts, before the server is reached.
 import { EventTableSchema, type EventTableMessage } from "../../protocol";
 import type { Outbox } from "../connection/outbox";
+import { abortableDelay } from "../../vql";
 import { EventResponder } from "../responder/event-responder";
 import type { SourceRunner } from "./types";
 
@@ -144,16 +145,9 @@ export class EventTable {
   }
 }
 
+/** Resolves after `ms`, or at once when `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
+  return abortableDelay(ms, signal).catch(() => {});
 }
 
 /** Keeps the table in a JSON file (`talon client`'s state directory). */

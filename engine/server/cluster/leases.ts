@@ -24,8 +24,8 @@ interface Entry {
 export interface LeaseTable extends Leases {
   /** The keeper's tick: `heldKeys` are the lease locks the session holds now. */
   reconcile(session: Db, heldKeys: number[]): Promise<void>;
-  /** The session is gone: every lease is lost. */
-  loseAll(): void;
+  /** The session is gone: every lease is lost (`stopping`: this process is shutting down, nothing to warn about). */
+  loseAll(opts?: { stopping?: boolean }): void;
 }
 
 export function createLeaseTable(deps: { log: Logger; tickMs: number }): LeaseTable {
@@ -33,11 +33,11 @@ export function createLeaseTable(deps: { log: Logger; tickMs: number }): LeaseTa
   /** Keys to unlock at the next reconcile (leases whose worker is gone). */
   const stale = new Set<number>();
 
-  function lose(e: Entry, why: string) {
+  function lose(e: Entry, why: string, quiet = false) {
     if (!e.held) return;
     e.held = false;
     e.controller?.abort(new Error(`lease ${e.name} lost: ${why}`));
-    deps.log.warn("lease lost", { lease: e.name, reason: why });
+    if (!quiet) deps.log.warn("lease lost", { lease: e.name, reason: why });
   }
 
   function pause(ms: number, signal: AbortSignal) {
@@ -105,9 +105,9 @@ export function createLeaseTable(deps: { log: Logger; tickMs: number }): LeaseTa
       }
     },
 
-    loseAll() {
+    loseAll(opts = {}) {
       for (const e of entries.values()) {
-        lose(e, "the database session was lost");
+        lose(e, opts.stopping ? "this process is stopping" : "the database session was lost", opts.stopping);
         e.releasing = false;
       }
       stale.clear();

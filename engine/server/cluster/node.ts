@@ -159,7 +159,7 @@ export async function startClusterNode(deps: { database: Database; clock: Clock;
       janitor.abort();
       wake?.();
       await loop;
-      leases.loseAll();
+      leases.loseAll({ stopping: true });
       await queries.deleteNode(db, nodeId).catch(() => {});
       await session?.close().catch(() => {});
       session = undefined;

@@ -4,7 +4,7 @@
 // {rows: [{at, clientId, row}], columns}. READ_RESULTS.
 import { getEngine } from "@/app/_server/engine";
 import { BadRequest, json, withPrincipal } from "@/app/_server/respond";
-import { timeParam } from "../schemas";
+import { timeRange } from "../schemas";
 
 export const dynamic = "force-dynamic";
 
@@ -16,13 +16,7 @@ export function GET(req: Request) {
     const e = getEngine();
     const type = e.artifacts.get(artifact.split("/")[0]!, { exact: true })?.type;
     const clientId = u.searchParams.get("client_id") || (type === "CLIENT_EVENT" ? undefined : "server");
-    let start: Date | undefined, end: Date | undefined;
-    try {
-      start = timeParam(u.searchParams.get("start"));
-      end = timeParam(u.searchParams.get("end"));
-    } catch (err) {
-      throw new BadRequest((err as Error).message);
-    }
+    const { start, end } = timeRange(u.searchParams);
     const limit = Math.min(Math.max(Number(u.searchParams.get("limit") ?? 100) || 100, 1), 1000);
     const offset = Math.max(Number(u.searchParams.get("offset") ?? 0) || 0, 0);
     const events = await e.journal.history(artifact, { clientId, start, end, limit, offset, oldestFirst: u.searchParams.get("order") === "asc" });

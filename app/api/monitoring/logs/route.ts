@@ -2,7 +2,7 @@
 // of an event query, oldest first. READ_RESULTS.
 import { getEngine } from "@/app/_server/engine";
 import { BadRequest, json, withPrincipal } from "@/app/_server/respond";
-import { timeParam } from "../schemas";
+import { timeRange } from "../schemas";
 
 export const dynamic = "force-dynamic";
 
@@ -11,13 +11,7 @@ export function GET(req: Request) {
     const u = new URL(req.url);
     const artifact = u.searchParams.get("artifact");
     if (!artifact) throw new BadRequest("give ?artifact=Name");
-    let start: Date | undefined, end: Date | undefined;
-    try {
-      start = timeParam(u.searchParams.get("start"));
-      end = timeParam(u.searchParams.get("end"));
-    } catch (err) {
-      throw new BadRequest((err as Error).message);
-    }
+    const { start, end } = timeRange(u.searchParams);
     const limit = Math.min(Math.max(Number(u.searchParams.get("limit") ?? 200) || 200, 1), 5000);
     const offset = Math.max(Number(u.searchParams.get("offset") ?? 0) || 0, 0);
     return json({ logs: await getEngine().monitoring.logs(p, { artifact, clientId: u.searchParams.get("client_id") || "server", start, end, limit, offset }) });

@@ -10,7 +10,7 @@
 // server_event_status so every process can show them.
 import { queries } from "@/drizzle";
 import { compileArtifact, resolveParameters } from "@/engine/artifacts";
-import { toJsonValue } from "@/engine/vql";
+import { abortableDelay, toJsonValue } from "@/engine/vql";
 import {
   ARTIFACT_MODIFICATION_QUEUE,
   EVENT_TABLE_QUEUE,
@@ -264,14 +264,7 @@ async function runWhileHeld(deps: ServerTableDeps, signal: AbortSignal): Promise
   }
 }
 
+/** Resolves after `ms`, or at once when `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
+  return abortableDelay(ms, signal).catch(() => {});
 }

@@ -2,6 +2,7 @@
  * What the event plugins (clock, diff, fifo, delay) share: eventStream() runs a plugin's async
  * generator under a signal of its own, and pause() waits on it. Owns no plugin semantics.
  */
+import { abortableDelay } from "../time/sleep";
 import { END, PluginStream } from "../stream-base";
 import type { BuiltinContext } from "../types";
 import type { MaybePromise } from "@/engine/vql/values/query";
@@ -15,17 +16,7 @@ export async function pause(ms: number, signal: AbortSignal): Promise<void> {
   for (let left = ms; ; left = until - performance.now()) {
     signal.throwIfAborted();
     if (!(left > 0)) return;
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(id);
-        reject(signal.reason);
-      };
-      const id = setTimeout(() => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      }, Math.min(left, MAX_TIMER_MS));
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
+    await abortableDelay(Math.min(left, MAX_TIMER_MS), signal);
   }
 }
 
