@@ -12,5 +12,6 @@ export { mapOffset, mapSpan } from "./source-map";
 export { formatDiagnostic, editorRange, type EditorRange } from "./report";
 export { withName, customName } from "./rename";
 export { newArtifactTemplate } from "./template";
+export { calledArtifacts } from "./called";
 export { compileArtifact, preludeOf, resolveParameters, type CompiledArtifact, type CompiledSource, type ResolvedParameters } from "./compile";
 export { artifactCallPlugin, type ArtifactLookup } from "./call-plugin";

@@ -219,6 +219,43 @@ for (const target of testDatabaseTargets()) describe(`event monitoring on ${targ
     }
   });
 
+  it("Artifact.X() calls in event and collected artifacts run on the agent: the server sends the called artifacts along", async () => {
+    await s.engine.artifacts.set(admin, `name: Custom.Test.Callee
+type: CLIENT
+parameters:
+  - name: Mult
+    type: int
+    default: "2"
+sources:
+  - query: SELECT 'called' AS Origin, _value * Mult AS N FROM range(end=3)
+`);
+    await s.engine.artifacts.set(admin, `name: Custom.Test.CallerEvent
+type: CLIENT_EVENT
+sources:
+  - query: SELECT Origin, N FROM Artifact.Custom.Test.Callee(Mult=10)
+`);
+    await s.engine.artifacts.set(admin, `name: Custom.Test.CallerCollect
+type: CLIENT
+sources:
+  - query: SELECT Origin, N FROM Artifact.Custom.Test.Callee()
+`);
+    const a = startTestAgent({ url: s.url, token, runner: createVqlRunner(createLinuxSystem()), outbox: new MemoryOutbox() });
+    agents.push(a);
+    await waitFor(() => s.engine.agents.isLocal(a.clientId), "connect");
+    await s.engine.monitoring.addClientArtifact(admin, { artifact: "Custom.Test.CallerEvent", label: "caller" });
+    await s.engine.clients.label(admin, [a.clientId], ["caller"], "set");
+    const got = await waitFor(async () => {
+      const h = await s.engine.journal.history("Custom.Test.CallerEvent", { clientId: a.clientId, limit: 10, oldestFirst: true });
+      return h.length >= 3 ? h : undefined;
+    }, "the calling event artifact's rows");
+    expect(got.map((e) => [e.payload.Origin, e.payload.N])).toEqual([["called", 0], ["called", 10], ["called", 20]]);
+    const flow = await s.engine.flows.collect(admin, { clientId: a.clientId, artifacts: ["Custom.Test.CallerCollect"] });
+    await waitFor(async () => (await s.engine.flows.get(admin, a.clientId, flow.flowId)).state === "FINISHED", "the collection");
+    const res = await s.engine.flows.results(admin, { clientId: a.clientId, flowId: flow.flowId, artifact: "Custom.Test.CallerCollect", offset: 0, limit: 10 });
+    expect(res.rows.map((r) => [r.Origin, r.N])).toEqual([["called", 0], ["called", 2], ["called", 4]]);
+    await s.engine.clients.label(admin, [a.clientId], ["caller"], "remove");
+  });
+
   it("a backtest replays the stored history of the watched queue and records what it would do, doing nothing", async () => {
     const c = startTestAgent({ url: s.url, token });
     agents.push(c);

@@ -53,6 +53,12 @@ export const CollectSourceSchema = z.object({
   query: z.string().min(1).max(1_000_000),
 });
 
+/**
+ * Artifacts the sources call as `Artifact.Name(...)`, as their YAML: the agent resolves those
+ * calls from them (it has no repository of its own).
+ */
+export const DefinitionsSchema = z.array(z.object({ name: z.string().min(1).max(300), yaml: z.string().min(1).max(1_000_000) })).max(100);
+
 /** Run a collection (a flow) of one or more artifacts. */
 export const CollectSchema = z.object({
   type: z.literal("collect"),
@@ -79,6 +85,7 @@ export const CollectSchema = z.object({
   permissions: z.array(z.string().max(50)).max(100),
   /** Who started it, for the agent's log. */
   creator: z.string().max(200),
+  definitions: DefinitionsSchema.optional(),
 });
 
 /** Stop a running flow; the agent reports `cancelled`. */
@@ -109,6 +116,7 @@ export const EventTableSchema = z.object({
     .max(500),
   /** Per-SELECT row limit of event queries (they never end: a limit per query, not per run). */
   maxRows: z.number().int().positive(),
+  definitions: DefinitionsSchema.optional(),
 });
 
 /** Every message with seq <= `seq` is stored: the agent removes them from its outbox. */
@@ -135,4 +143,5 @@ export type CollectMessage = z.infer<typeof CollectSchema>;
 export type CancelMessage = z.infer<typeof CancelSchema>;
 export type AckMessage = z.infer<typeof AckSchema>;
 export type EventTableMessage = z.infer<typeof EventTableSchema>;
+export type Definitions = z.infer<typeof DefinitionsSchema>;
 export type ServerToAgent = z.infer<typeof ServerToAgentSchema>;

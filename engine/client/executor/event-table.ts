@@ -10,7 +10,8 @@ import { EventTableSchema, type EventTableMessage } from "../../protocol";
 import type { Outbox } from "../connection/outbox";
 import { abortableDelay } from "../../vql";
 import { EventResponder } from "../responder/event-responder";
-import type { SourceRunner } from "./types";
+import { definitionsResolver } from "./definitions";
+import type { SourceContext, SourceRunner } from "./types";
 
 export interface EventTableStore {
   load(): EventTableMessage | undefined;
@@ -30,6 +31,7 @@ export interface EventTableOptions {
 
 interface Wanted {
   key: string;
+  resolvePlugin?: SourceContext["resolvePlugin"];
   name: string;
   precondition?: string;
   query: string;
@@ -84,10 +86,13 @@ export class EventTable {
       }
     }
     const wanted = new Map<string, Wanted>();
+    const resolvePlugin = definitionsResolver(table.definitions);
+    const definitions = JSON.stringify(table.definitions ?? []);
     for (const a of table.artifacts) {
       for (const s of a.sources) {
         const w = { name: s.name, precondition: s.precondition, query: s.query, env: a.env, permissions: [...a.permissions].sort(), maxRows: table.maxRows };
-        wanted.set(s.name, { ...w, key: JSON.stringify(w) });
+        // A query restarts when what it calls changed too.
+        wanted.set(s.name, { ...w, key: JSON.stringify([w, definitions]), resolvePlugin });
       }
     }
     for (const [name, r] of this.running) {
@@ -121,7 +126,7 @@ export class EventTable {
   private async loop(w: Wanted, signal: AbortSignal) {
     let pause = this.o.restartMs ?? 1000;
     const permissions = new Set(w.permissions);
-    const ctx = { flowId: "", artifact: w.name, env: w.env, signal, maxRows: w.maxRows, permissions, responder: this.responder };
+    const ctx = { flowId: "", artifact: w.name, env: w.env, signal, maxRows: w.maxRows, permissions, responder: this.responder, resolvePlugin: w.resolvePlugin };
     while (!signal.aborted) {
       try {
         if (w.precondition && !(await this.o.runner.precondition(w.precondition, ctx))) {

@@ -5,6 +5,7 @@
 import type { CancelMessage, CollectMessage } from "../../protocol";
 import type { Outbox } from "../connection/outbox";
 import { FlowResponder } from "../responder/responder";
+import { definitionsResolver } from "./definitions";
 import type { SourceContext, SourceRunner } from "./types";
 
 type FinalState = "finished" | "error" | "timeout" | "cancelled";
@@ -88,6 +89,7 @@ export class Executor {
   private async runFlow(m: CollectMessage, controller: AbortController) {
     const responder = new FlowResponder(this.o.outbox, m.flowId, { maxUploadBytes: m.maxUploadBytes, maxWaitMs: this.o.maxWaitMs });
     const permissions = new Set(m.permissions);
+    const resolvePlugin = definitionsResolver(m.definitions);
     let final: FinalState = "finished";
     let firstError = "";
     try {
@@ -95,7 +97,7 @@ export class Executor {
       for (const artifact of m.artifacts) {
         for (const source of artifact.sources) {
           if (controller.signal.aborted) break;
-          const state = await this.runSource(m, source, artifact.env, { responder, permissions, controller });
+          const state = await this.runSource(m, source, artifact.env, { responder, permissions, controller, resolvePlugin });
           if (state.state === "error" && !firstError) firstError = state.error;
           if (state.state === "timeout" && final === "finished") final = "timeout";
           if (state.state === "error") final = "error";
@@ -113,12 +115,12 @@ export class Executor {
     m: CollectMessage,
     source: CollectMessage["artifacts"][number]["sources"][number],
     env: Record<string, unknown>,
-    p: { responder: FlowResponder; permissions: ReadonlySet<string>; controller: AbortController },
+    p: { responder: FlowResponder; permissions: ReadonlySet<string>; controller: AbortController; resolvePlugin?: SourceContext["resolvePlugin"] },
   ): Promise<{ state: "finished" | "skipped" | "error" | "timeout" | "cancelled"; error: string }> {
     const t0 = performance.now();
     const timeout = AbortSignal.timeout(m.timeoutMs);
     const signal = AbortSignal.any([p.controller.signal, timeout]);
-    const ctx: SourceContext = { flowId: m.flowId, artifact: source.name, env, signal, maxRows: m.maxRows, permissions: p.permissions, responder: p.responder };
+    const ctx: SourceContext = { flowId: m.flowId, artifact: source.name, env, signal, maxRows: m.maxRows, permissions: p.permissions, responder: p.responder, resolvePlugin: p.resolvePlugin };
     let rows = 0;
     let truncated = false;
     let error = "";

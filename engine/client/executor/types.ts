@@ -1,5 +1,6 @@
 // What the executor needs from a query engine: run a source's VQL and yield rows and log lines.
 // The VQL implementation is vql-runner.ts; tests may pass their own.
+import type { PluginLike } from "../../vql";
 import type { FlowResponder } from "../responder/responder";
 
 export type SourceEvent =
@@ -17,6 +18,8 @@ export interface SourceContext {
   /** Permissions of the user who started the collection. */
   permissions: ReadonlySet<string>;
   responder: FlowResponder;
+  /** `Artifact.X()` resolution from the definitions the server sent with the request. */
+  resolvePlugin?: (dottedName: string) => PluginLike | undefined;
 }
 
 export interface SourceRunner {

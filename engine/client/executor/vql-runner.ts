@@ -40,7 +40,7 @@ export interface VqlRunnerOptions {
 export function createVqlRunner(system: EndpointSystem, registry: Registry = agentRegistry(), o: VqlRunnerOptions = {}): SourceRunner {
   const options = (ctx: SourceContext) => {
     const host: AgentVqlHost = { system, flow: { flowId: ctx.flowId, artifact: ctx.artifact, responder: ctx.responder, permissions: ctx.permissions } };
-    return { registry, env: ctx.env, signal: ctx.signal, maxRows: ctx.maxRows, permissions: new AgentPermissions(ctx.permissions.has("EXECVE")), host, resolvePlugin: o.resolvePlugin };
+    return { registry, env: ctx.env, signal: ctx.signal, maxRows: ctx.maxRows, permissions: new AgentPermissions(ctx.permissions.has("EXECVE")), host, resolvePlugin: ctx.resolvePlugin ?? o.resolvePlugin };
   };
 
   return {

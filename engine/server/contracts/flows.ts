@@ -41,6 +41,8 @@ export interface ArtifactSource {
    * absent, declared defaults are used and given values pass through as they are.
    */
   resolveParameters?(name: string, given: Record<string, unknown>): { ok: true; env: Record<string, unknown> } | { ok: false; error: string };
+  /** The artifacts these queries call as `Artifact.X()`, as YAML for the agent (absent: none are sent). */
+  called?(queries: string[]): Array<{ name: string; yaml: string }>;
 }
 
 export interface FlowSourceSummary {

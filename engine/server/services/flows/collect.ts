@@ -80,7 +80,9 @@ export function startCollect(
       return compileArtifact(def, env);
     });
     const timeoutSec = r.timeoutSec && r.timeoutSec > 0 ? r.timeoutSec : DEFAULT_TIMEOUT_SEC;
+    const definitions = p.artifacts.called?.(compiled.flatMap((c) => c.sources.flatMap((s) => [s.query, s.precondition ?? ""]))) ?? [];
     return {
+      ...(definitions.length ? { definitions } : {}),
       artifacts: defs.map((d) => d.name),
       parameters,
       compiled,

@@ -2,7 +2,7 @@
 // `export`/`imports` prelude prepended to every source and precondition (as Velociraptor
 // compiles them), and parameter values converted to their declared types on the server, then
 // sent to the agent as JSON.
-import { preludeOf, resolveParameters, type Artifact } from "@/engine/artifacts";
+import { calledArtifacts, preludeOf, resolveParameters, type Artifact } from "@/engine/artifacts";
 import { toJsonValue } from "@/engine/vql";
 import type { ArtifactDefinition, ArtifactsService, ArtifactSource } from "@/engine/server/contracts";
 
@@ -33,6 +33,9 @@ export function repositorySource(r: Pick<ArtifactsService, "get" | "all">): Arti
         .all()
         .filter((a) => a.type === "CLIENT")
         .map((a) => toDefinition(a, r));
+    },
+    called(queries) {
+      return calledArtifacts(queries, (n) => r.get(n, { exact: true })).map((a) => ({ name: a.name, yaml: a.raw }));
     },
     resolveParameters(name, given) {
       const a = r.get(name);

@@ -12,6 +12,8 @@ export interface StoredRequest {
   maxUploadBytes: number;
   permissions: string[];
   creator: string;
+  /** Artifacts the sources call as `Artifact.X()` (YAML), sent along for the agent. */
+  definitions?: Array<{ name: string; yaml: string }>;
 }
 
 export function readRequest(r: Record<string, unknown>): StoredRequest {
@@ -25,6 +27,7 @@ export function readRequest(r: Record<string, unknown>): StoredRequest {
     maxUploadBytes: q.maxUploadBytes ?? 0,
     permissions: q.permissions ?? [],
     creator: q.creator ?? "",
+    ...(q.definitions?.length ? { definitions: q.definitions } : {}),
   };
 }
 
@@ -38,5 +41,6 @@ export function collectMessage(flowId: string, req: StoredRequest): CollectMessa
     maxUploadBytes: req.maxUploadBytes,
     permissions: req.permissions,
     creator: req.creator,
+    ...(req.definitions?.length ? { definitions: req.definitions } : {}),
   };
 }

@@ -7,7 +7,7 @@
 // so labelling a client changes what it monitors at once.
 import { createHash } from "node:crypto";
 import { queries } from "@/drizzle";
-import { compileArtifact, resolveParameters } from "@/engine/artifacts";
+import { calledArtifacts, compileArtifact, resolveParameters } from "@/engine/artifacts";
 import type { EventTableMessage } from "@/engine/protocol";
 import { toJsonValue } from "@/engine/vql";
 import {
@@ -111,7 +111,9 @@ export function startClientTable(deps: ClientTableDeps, signal: AbortSignal) {
       seen.add(c.name);
       artifacts.push(c);
     }
-    const body = { artifacts, maxRows: EVENT_QUERY_MAX_ROWS };
+    const called = calledArtifacts(artifacts.flatMap((c) => c.sources.flatMap((s) => [s.query, s.precondition ?? ""])), (n) => deps.artifacts.get(n, { exact: true }));
+    const definitions = called.map((a) => ({ name: a.name, yaml: a.raw }));
+    const body = { artifacts, maxRows: EVENT_QUERY_MAX_ROWS, ...(definitions.length ? { definitions } : {}) };
     const version = createHash("sha256").update(JSON.stringify(body)).digest("hex").slice(0, 20);
     const m: EventTableMessage = { type: "event-table", version, ...body };
     byLabels.set(cacheKey, m);
