@@ -3,46 +3,18 @@
 // its input (send_event through /api/v1/query) appear in its live tail, history and state; its
 // parameters are edited and it is removed. (b) Velociraptor's AutomateServerLabels, added from
 // the page, labels pooled Windows servers "Server" within 30 s of their enrolment, and no other
-// client. (c) A CLIENT_EVENT artifact added to a label group from the Client events tab runs on
+// client; a server whose label was removed gets it back within 30 s of Interrogate on its page;
+// once the query is out of the server table, the bulk-removal query run in a notebook leaves no
+// client labelled Server. (c) A CLIENT_EVENT artifact added to a label group from the Client events tab runs on
 // a client carrying the label: its Events tab lists it with rows arriving live and stored for
 // today; a client without the label shows none of it.
 import { randomBytes } from "node:crypto";
-import type { APIRequestContext } from "@playwright/test";
 import { startPool, type Pool } from "@/engine/client/pool/pool";
 import { makeProfile } from "@/engine/client/pool/profiles";
 import { expect, test, unique } from "./fixtures";
 import { MonitoringPage } from "./pages/monitoring-page";
-
-type Json = Record<string, any>;
-
-function api(request: APIRequestContext, origin: string) {
-  const headers = { Origin: origin };
-  return {
-    async saveArtifact(yaml: string) {
-      const res = await request.post("/api/artifacts", { data: { yaml }, headers });
-      expect(res.status(), await res.text()).toBe(201);
-    },
-    /** Runs VQL on the server; the last JSON line is the status. */
-    async query(vql: string): Promise<Json> {
-      const res = await request.post("/api/v1/query", { data: { query: vql }, headers });
-      expect(res.status()).toBe(200);
-      const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as Json);
-      return lines[lines.length - 1]!;
-    },
-    async get(path: string): Promise<Json> {
-      const res = await request.get(path);
-      expect(res.status(), `${path}: ${await res.text()}`).toBe(200);
-      return (await res.json()) as Json;
-    },
-    async post(path: string, data: unknown) {
-      const res = await request.post(path, { data, headers });
-      expect(res.status(), await res.text()).toBeLessThan(300);
-    },
-    async delete(path: string) {
-      return (await request.delete(path, { headers })).status();
-    },
-  };
-}
+import { NotebookPage } from "./pages/notebook-page";
+import { api, type Json } from "./support/api";
 
 test.describe.configure({ mode: "serial" });
 
@@ -160,8 +132,8 @@ function fleetSeed(prefix: string, count: number): string {
   }
 }
 
-test("AutomateServerLabels, added from the page, labels pooled Windows servers Server within 30 s, and no other client", async ({ adminPage: page, baseURL }) => {
-  test.setTimeout(150_000);
+test("AutomateServerLabels, added from the page, labels pooled Windows servers Server within 30 s, and no other client; a manual re-interrogation re-applies it; a notebook's bulk removal removes it from all", async ({ adminPage: page, baseURL }) => {
+  test.setTimeout(240_000);
   const http = api(page.request, baseURL!);
   await http.saveArtifact(AUTOMATE_SERVER_LABELS);
   const m = new MonitoringPage(page);
@@ -181,7 +153,7 @@ test("AutomateServerLabels, added from the page, labels pooled Windows servers S
     const servers = pool.agents.filter((a) => a.profile.kind === "windows-server");
     const others = pool.agents.filter((a) => a.profile.kind !== "windows-server");
     expect(servers.every((s) => /^Microsoft Windows Server/.test(s.profile.platform))).toBe(true);
-    const client = async (id: string) => (await http.get(`/api/clients/${id}`)).client as Json;
+    const client = http.client;
 
     // Every server is labelled within 30 s of enrolling.
     await expect(async () => {
@@ -203,6 +175,44 @@ test("AutomateServerLabels, added from the page, labels pooled Windows servers S
     // The Clients page shows it too.
     await page.goto(`/clients?q=${encodeURIComponent("label:Server")}`);
     for (const s of servers) await expect(page.getByTestId(`client-row-${s.agent.clientId}`).getByTestId("label-Server")).toBeVisible();
+
+    // A manual re-interrogation re-applies it: unlabel one server, press Interrogate on its
+    // page, and Server is back (on the open page, live) within 30 s.
+    const again = servers[0]!.agent.clientId;
+    await http.post("/api/clients/labels", { clientIds: [again], labels: ["Server"], op: "remove" });
+    expect((await client(again)).labels).not.toContain("Server");
+    await page.goto(`/clients/${again}`);
+    await expect(page.getByTestId("client-page")).toHaveAttribute("data-live", "true");
+    await expect(page.getByTestId("label-Server")).toHaveCount(0);
+    const interrogations = page.getByTestId("flows-table").locator("tbody tr", { hasText: "Generic.Client.Info" });
+    await expect(interrogations).toHaveCount(1);
+    const interrogatedBefore = (await client(again)).lastInterrogatedAt as string;
+    await page.getByTestId("client-interrogate").click();
+    const clickedAt = Date.now();
+    await expect(interrogations).toHaveCount(2);
+    await expect(page.getByTestId("label-Server")).toBeVisible({ timeout: 30_000 });
+    expect(Date.now() - clickedAt).toBeLessThan(30_000);
+    await expect(interrogations.first().locator(".state")).toHaveText("FINISHED");
+    const reinterrogated = await client(again);
+    expect(reinterrogated.labels).toContain("Server");
+    expect(new Date(reinterrogated.lastInterrogatedAt).getTime()).toBeGreaterThan(new Date(interrogatedBefore).getTime());
+
+    // The bulk removal, in a notebook, once the query is out of the server table (else the next
+    // interrogation labels again).
+    await m.goto();
+    await page.getByTestId("server-remove-AutomateServerLabels").click();
+    await page.getByTestId("server-remove-AutomateServerLabels-yes").click();
+    await expect(m.serverRow("AutomateServerLabels")).toHaveCount(0);
+    const carrying = ((await http.get(`/api/clients?q=${encodeURIComponent("label:Server")}&limit=1000`)).items as Json[]).length;
+    expect(carrying).toBeGreaterThanOrEqual(servers.length);
+    const nb = new NotebookPage(page);
+    await nb.createFromTemplate("Blank notebook", unique("Unlabel servers "));
+    await nb.setEditorText(0, "SELECT client_id, label(client_id=client_id, labels='Server', op='remove') AS Removed\nFROM clients()\nWHERE 'Server' IN labels");
+    await nb.run(0);
+    await expect(nb.cell(0)).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+    await expect(nb.table(0).getByTestId("results-total")).toHaveText(`${carrying} rows`);
+    expect((await http.get(`/api/clients?q=${encodeURIComponent("label:Server")}&limit=1000`)).items).toEqual([]);
+    for (const s of servers) expect((await client(s.agent.clientId)).labels).not.toContain("Server");
   } finally {
     await pool?.stop();
     await http.delete("/api/monitoring/server/artifacts?artifact=AutomateServerLabels");

@@ -100,6 +100,15 @@ export class NotebookPage {
     await this.cell(i).locator(".cell-menu > summary").click();
   }
 
+  /** Opens the cell's "Save as artifact" dialog (cell menu → Save as artifact). */
+  async openPromoteDialog(i: number): Promise<Locator> {
+    await this.openCellMenu(i);
+    await this.cell(i).getByTestId("save-as-artifact").click();
+    const dialog = this.page.getByRole("dialog", { name: "Save as artifact" });
+    await expect(dialog).toBeVisible();
+    return dialog;
+  }
+
   table(i: number): Locator {
     return this.cell(i).getByTestId("results-table").first();
   }

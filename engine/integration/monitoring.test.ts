@@ -284,6 +284,20 @@ sources:
     await expect(s.engine.backtest.backtest(admin, { yaml: "name: X\ntype: SERVER_EVENT\nsources:\n  - query: SELECT FROM\n", hours: 1 })).rejects.toMatchObject({ code: "bad_request", message: expect.stringMatching(/artifact:\d+:\d+:/) });
   });
 
+  it("a backtest of a clock()-driven CLIENT_EVENT artifact ends at once with no rows and says the clock has no history", async () => {
+    const yaml = `name: Custom.Test.BacktestTicks
+type: CLIENT_EVENT
+sources:
+  - query: SELECT Unix AS Tick FROM clock(period=1)
+`;
+    const t0 = Date.now();
+    const r = await s.engine.backtest.backtest(admin, { yaml, hours: 1 });
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(r.rows).toEqual([]);
+    expect(r.replayed).toEqual([]);
+    expect(r.logs).toEqual([{ source: "Custom.Test.BacktestTicks", level: "INFO", message: expect.stringMatching(/^clock\(\) ticks live and has no stored history/) }]);
+  });
+
   it("an agent's events for anything but a CLIENT_EVENT artifact are dropped", async () => {
     const a = startTestAgent({ url: s.url, token });
     agents.push(a);

@@ -1,9 +1,9 @@
 "use client";
-// One client: what interrogation found, labels, metadata, its collections, the Collect dialog
-// and the selected collection's results, logs and uploads; the Events tab (?tab=events, see
-// client-events-tab) shows its event artifacts. Live through `client:<id>` (online, labels,
-// metadata, interrogation) and `flows:<id>` (new flows, rows, states); re-reads are throttled,
-// and the page polls slowly only while the socket is down.
+// One client: what interrogation found (Interrogate collects it again), labels, metadata, its
+// collections, the Collect dialog and the selected collection's results, logs and uploads; the
+// Events tab (?tab=events, see client-events-tab) shows its event artifacts. Live through
+// `client:<id>` (online, labels, metadata, interrogation) and `flows:<id>` (new flows, rows,
+// states); re-reads are throttled, and the page polls slowly only while the socket is down.
 import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { callApi } from "../api";
@@ -28,6 +28,7 @@ export function ClientView({ initial, canCollect, canLabel }: { initial: ClientR
   const [offset, setOffset] = useState(0);
   const [collecting, setCollecting] = useState(false);
   const [newLabel, setNewLabel] = useState("");
+  const [interrogating, setInterrogating] = useState(false);
   const [error, setError] = useState("");
   const id = initial.clientId;
 
@@ -88,6 +89,19 @@ export function ClientView({ initial, canCollect, canLabel }: { initial: ClientR
     }
   }
 
+  /** Velociraptor's Interrogate: Generic.Client.Info again; the record refills when it completes. */
+  async function interrogate() {
+    setInterrogating(true);
+    try {
+      await callApi("POST", `/api/clients/${id}/interrogate`);
+      await loadFlows();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setInterrogating(false);
+    }
+  }
+
   const s = status(client.online, client.lastSeenAt);
   const selectFlow = (flowId: string) => router.push(`/clients/${id}?flow=${flowId}`);
 
@@ -98,9 +112,14 @@ export function ClientView({ initial, canCollect, canLabel }: { initial: ClientR
           <span className={`dot ${s}`} data-testid="client-status" data-status={s} /> {client.hostname || id}
         </h1>
         {canCollect ? (
-          <button type="button" className="primary" onClick={() => setCollecting(true)} data-testid="collect-open">
-            Collect
-          </button>
+          <div className="row">
+            <button type="button" onClick={() => void interrogate()} disabled={interrogating} title="Collect Generic.Client.Info again" data-testid="client-interrogate">
+              {interrogating ? "Interrogating…" : "Interrogate"}
+            </button>
+            <button type="button" className="primary" onClick={() => setCollecting(true)} data-testid="collect-open">
+              Collect
+            </button>
+          </div>
         ) : null}
       </div>
       {error ? <p className="notice error">{error}</p> : null}

@@ -110,7 +110,7 @@ export function PromoteEvents({ type, yaml, saved }: { type: string; yaml: strin
             </div>
           ) : null}
           {result.logs.filter((l) => l.level !== "DEBUG").length ? (
-            <ul className="muted backtest-logs">
+            <ul className="muted backtest-logs" data-testid="backtest-logs">
               {result.logs.slice(0, 20).map((l, i) => (
                 <li key={i} className={l.level === "ERROR" ? "error" : undefined}>
                   {l.level} {l.message}

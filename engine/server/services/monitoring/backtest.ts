@@ -5,7 +5,10 @@
 // collect_client, artifact and table changes, notebooks, metadata) is replaced by a recorder
 // that reports what it would have done and does nothing. A CLIENT_EVENT artifact's OS sources
 // (watch_etw(), watch_syslog()...) have no history on the server: their calls fail as unknown
-// here and the logs say so. Limits: 60 s, 10,000 rows kept, 1,000,000 events replayed.
+// here and the logs say so. clock() ticks live and has no history either: in a backtest it
+// yields no tick and logs so (it would otherwise tick in real time until the time limit, rows of
+// the server's clock, not of the window). Limits: 60 s, 10,000 rows kept, 1,000,000 events
+// replayed.
 import { compileArtifact, formatDiagnostic, resolveParameters } from "@/engine/artifacts";
 import { arg, definePlugin, OrderedDict, toJsonValue, type Builtin, type PluginLike } from "@/engine/vql";
 import {
@@ -87,7 +90,17 @@ export function startBacktest(deps: BacktestDeps): BacktestService {
         platforms: ["server"],
         run: ({ artifact, client_id }, ctx) => replay(artifact, client_id, ctx.signal),
       });
-      const overrides: Builtin[] = [watch];
+      const clock = definePlugin({
+        name: "clock",
+        category: "event",
+        doc: "Backtest: a live clock has no stored ticks; yields none.",
+        args: { start: arg.any(), period: arg.float(), ms: arg.int() },
+        run: (_args, ctx) => {
+          ctx.log("INFO", "clock() ticks live and has no stored history: the backtest takes none of its ticks");
+          return [];
+        },
+      });
+      const overrides: Builtin[] = [watch, clock];
       for (const b of deps.queries.registry.all) if (b.sideEffects) overrides.push(recorder(b, result.effects));
 
       const resolvePlugin = (dotted: string): PluginLike | undefined => {
