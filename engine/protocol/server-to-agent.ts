@@ -116,6 +116,11 @@ export const EventTableSchema = z.object({
     .max(500),
   /** Per-SELECT row limit of event queries (they never end: a limit per query, not per run). */
   maxRows: z.number().int().positive(),
+  /**
+   * How long event rows wait on the agent to be sent together (absent: the agent's default).
+   * Shorter is less lag, longer is fewer messages: the server picks for its database.
+   */
+  batchWaitMs: z.number().int().min(50).max(10_000).optional(),
   definitions: DefinitionsSchema.optional(),
 });
 

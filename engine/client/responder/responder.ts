@@ -29,7 +29,7 @@ export class FlowResponder {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly maxRows: number;
   private readonly maxBytes: number;
-  private readonly maxWaitMs: number;
+  private maxWaitMs: number;
 
   constructor(
     private readonly outbox: Outbox,
@@ -100,6 +100,11 @@ export class FlowResponder {
     await sendPiece(buf, { size, sha256 });
     this.uploadedBytes += size;
     return { uploadId, size, sha256 };
+  }
+
+  /** Changes how long rows and log lines wait to be sent together (from the next batch on). */
+  setMaxWait(ms: number): void {
+    this.maxWaitMs = ms;
   }
 
   /** Sends whatever is batched. */
