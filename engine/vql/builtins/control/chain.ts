@@ -40,6 +40,8 @@ async function* interleave(streams: (() => AsyncIterable<unknown>)[], signal: Ab
       }
     })();
   }
+  // One abort listener for the whole run (one per wait would pile up on a long-running chain).
+  signal.addEventListener("abort", notify, { once: true });
   try {
     for (;;) {
       while (queue.length) yield queue.shift();
@@ -48,10 +50,10 @@ async function* interleave(streams: (() => AsyncIterable<unknown>)[], signal: Ab
       signal.throwIfAborted();
       await new Promise<void>((resolve) => {
         wake = resolve;
-        signal.addEventListener("abort", () => resolve(), { once: true });
       });
     }
   } finally {
+    signal.removeEventListener("abort", notify);
     stopped = true;
     await Promise.all(iters.map((it) => it.return?.()));
   }
