@@ -159,41 +159,6 @@ export async function recordClientInterrogations(db: Db, rows: ClientInterrogati
     where c.client_id = x.c`);
 }
 
-export async function recordClientInterrogation(
-  db: Db,
-  p: {
-    clientId: string;
-    flowId: string;
-    at: Date;
-    hostname: string;
-    fqdn: string;
-    os: string;
-    platform: string;
-    release: string;
-    architecture: string;
-    ipAddresses: string[];
-    macAddresses: string[];
-    info: Record<string, unknown>;
-  },
-): Promise<void> {
-  await db
-    .update(clients)
-    .set({
-      hostname: p.hostname,
-      fqdn: p.fqdn,
-      os: p.os,
-      platform: p.platform,
-      release: p.release,
-      architecture: p.architecture,
-      ipAddresses: p.ipAddresses,
-      macAddresses: p.macAddresses,
-      info: p.info,
-      lastInterrogateFlowId: p.flowId,
-      lastInterrogatedAt: p.at,
-    })
-    .where(eq(clients.clientId, p.clientId));
-}
-
 export async function getActiveDeploymentToken(db: Db): Promise<string | undefined> {
   const [row] = await db.select({ token: deploymentTokens.token }).from(deploymentTokens).where(isNull(deploymentTokens.revokedAt)).orderBy(asc(deploymentTokens.id)).limit(1);
   return row?.token;
