@@ -123,7 +123,14 @@ if (!v) {
   const brokenSuites = (v.testResults ?? []).filter((r) => r.status === "failed" && (r.assertionResults ?? []).every((a) => a.status !== "failed"));
   totals.failed += brokenSuites.length;
   for (const s of brokenSuites) problems.push(`test file failed to run: ${s.name.replace(ROOT, "")}`);
-  if (v.numFailedTests) problems.push(`${v.numFailedTests} unit test(s) failed`);
+  if (v.numFailedTests) {
+    problems.push(`${v.numFailedTests} unit test(s) failed:`);
+    // Name each failure in the summary: CI keeps only the tail of the output.
+    for (const r of v.testResults ?? [])
+      for (const a of r.assertionResults ?? [])
+        if (a.status === "failed")
+          problems.push(`  ${r.name.replace(ROOT, "")} › ${a.fullName ?? a.title}: ${String(a.failureMessages?.[0] ?? "").split("\n")[0].slice(0, 300)}`);
+  }
 }
 
 step("production build (next build)");
@@ -157,7 +164,16 @@ if (!haveChromium) {
     totals.passed += e.stats.expected + e.stats.flaky;
     totals.failed += e.stats.unexpected;
     totals.skipped += e.stats.skipped;
-    if (e.stats.unexpected) problems.push(`${e.stats.unexpected} end-to-end test(s) failed`);
+    if (e.stats.unexpected) {
+      problems.push(`${e.stats.unexpected} end-to-end test(s) failed:`);
+      const walk = (suite, file) => {
+        for (const spec of suite.specs ?? [])
+          for (const t of spec.tests ?? [])
+            if (t.status === "unexpected") problems.push(`  [${t.projectName}] ${spec.file ?? file} › ${spec.title}: ${String(t.results?.at(-1)?.error?.message ?? "").split("\n")[0].slice(0, 300)}`);
+        for (const s of suite.suites ?? []) walk(s, suite.file ?? file);
+      };
+      for (const s of e.suites ?? []) walk(s, s.file);
+    }
     if (e.errors?.length) {
       totals.failed += e.errors.length;
       problems.push(`Playwright reported ${e.errors.length} error(s) outside tests: ${e.errors.map((x) => x.message?.split("\n")[0]).join("; ")}`);
