@@ -22,6 +22,8 @@ export const PERMISSIONS = [
   "PREPARE_RESULTS",
   "DELETE_RESULTS",
   "IMPERSONATION",
+  // Talon's own: change an alert's status, assignee and comments (the Alerts inbox).
+  "ALERT_TRIAGE",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -39,8 +41,9 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "LABEL_CLIENT",
     "ANY_QUERY",
     "PREPARE_RESULTS",
+    "ALERT_TRIAGE",
   ],
-  analyst: ["READ_RESULTS", "NOTEBOOK_EDITOR", "LABEL_CLIENT", "ANY_QUERY", "PREPARE_RESULTS"],
+  analyst: ["READ_RESULTS", "NOTEBOOK_EDITOR", "LABEL_CLIENT", "ANY_QUERY", "PREPARE_RESULTS", "ALERT_TRIAGE"],
   reader: ["READ_RESULTS"],
   api: ["ANY_QUERY", "READ_RESULTS"],
 };

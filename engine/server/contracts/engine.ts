@@ -3,6 +3,7 @@
 import type { VqlEvent } from "../../vql";
 import type { AccountsService } from "./accounts";
 import type { AgentPresence } from "./agents";
+import type { AlertsService } from "./alerts";
 import type { ArtifactsService } from "./artifacts";
 import type { AuditService } from "./audit";
 import type { ClientsService } from "./clients";
@@ -31,6 +32,8 @@ export interface Engine {
   audit: AuditService;
   monitoring: MonitoringService;
   backtest: BacktestService;
+  /** The alert inbox (Server.Internal.Alerts grouped, triaged). */
+  alerts: AlertsService;
   accounts: AccountsService;
   /** Runs VQL on the server as a principal (notebooks, the query API, server artifacts). */
   queries: QueryService;

@@ -15,3 +15,4 @@ export * from "./journal";
 export * from "./cluster";
 export * from "./engine";
 export * from "./monitoring";
+export * from "./alerts";
