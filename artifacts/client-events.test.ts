@@ -44,7 +44,8 @@ function start(name: string, parameters: Record<string, string> = {}, system: En
     if (source!.precondition && !(await runner.precondition(source!.precondition, ctx))) throw new Error(`${name}: precondition false`);
     for await (const e of runner.run(source!.query, ctx)) {
       if (e.kind === "row") rows.push(e.row);
-      else logs.push(`${e.level} ${e.message}`);
+      else if (e.kind === "log") logs.push(`${e.level} ${e.message}`);
+      else logs.push(`ALERT ${e.name}`);
     }
   })();
   done.catch(() => {});

@@ -5,4 +5,5 @@ export * as queries from "./queries";
 export type { UserRecord, SessionRecord, ApiKeyRecord, AuditRecord, CustomArtifactRecord, ArtifactHistoryRecord } from "./schema";
 export type { NotebookRecord, NotebookCellRecord, NotebookCellVersionRecord, NotebookTableRecord } from "./schema";
 export type { ClientRecord, FlowRecord, FlowSourceRecord, FlowLogRecord, FlowUploadRecord, EventRecord, ClusterNodeRecord } from "./schema";
+export type { AlertRecord, AlertOccurrenceRecord, AlertActivityRecord } from "./schema";
 export type { EventTableRecord, ServerEventStatusRecord, EventLogRecord } from "./schema";

@@ -142,6 +142,33 @@ export const EventLogSchema = z.object({
     .max(1000),
 });
 
+/**
+ * Alerts raised by alert() in a collection (with its flowId) or a client event query (without),
+ * sent in their own message as soon as they are raised, ahead of the batched rows. The server
+ * appends each to `Server.Internal.Alerts` with this client's id.
+ */
+export const AlertSchema = z.object({
+  type: z.literal("alert"),
+  seq,
+  /** The collection that raised them; absent for client event queries. */
+  flowId: flowId.optional(),
+  /** The source that raised them (`Artifact` or `Artifact/Source`). */
+  artifact: artifactName,
+  alerts: z
+    .array(
+      z.object({
+        /** Milliseconds since the epoch on the agent. */
+        time: z.number(),
+        name: text(500).min(1),
+        severity: z.enum(["info", "low", "medium", "high", "critical"]),
+        /** alert()'s free-form arguments, JSON. */
+        event_data: z.record(z.string(), z.unknown()),
+      }),
+    )
+    .min(1)
+    .max(100),
+});
+
 /** Liveness, sent every heartbeatMs; carries no flow data and no seq. */
 export const HeartbeatSchema = z.object({
   type: z.literal("heartbeat"),
@@ -158,6 +185,7 @@ export const AgentToServerSchema = z.discriminatedUnion("type", [
   UploadSchema,
   EventsSchema,
   EventLogSchema,
+  AlertSchema,
   HeartbeatSchema,
 ]);
 
@@ -171,11 +199,12 @@ export type UploadMessage = z.infer<typeof UploadSchema>;
 export type HeartbeatMessage = z.infer<typeof HeartbeatSchema>;
 export type EventsMessage = z.infer<typeof EventsSchema>;
 export type EventLogMessage = z.infer<typeof EventLogSchema>;
+export type AlertMessage = z.infer<typeof AlertSchema>;
 export type AgentToServer = z.infer<typeof AgentToServerSchema>;
 /** Messages of a flow (they carry its id). */
 export type FlowDataMessage = RowsMessage | LogMessage | SourceStatusMessage | FlowStatusMessage | UploadMessage;
-/** The messages that carry a seq and go through the agent's outbox: flow data and client events. */
-export type FlowMessage = FlowDataMessage | EventsMessage | EventLogMessage;
+/** The messages that carry a seq and go through the agent's outbox: flow data, client events and alerts. */
+export type FlowMessage = FlowDataMessage | EventsMessage | EventLogMessage | AlertMessage;
 
 /** The exact text an agent signs in its hello: binds the signature to this challenge and id. */
 export function helloSignedText(nonce: string, clientId: string): string {

@@ -11,6 +11,7 @@ import { createIdSource, startBus, startClusterNode } from "./cluster";
 import type { AgentIngress, ArtifactSource, Clock, Engine, Logger, ServerConfig, ServiceDeps } from "./contracts";
 import { createLogger } from "./log";
 import { startAccounts } from "./services/accounts";
+import { startAlerts } from "./services/alerts";
 import { startArtifacts } from "./services/artifacts";
 import { startAudit } from "./services/audit";
 import { startClients } from "./services/clients";
@@ -92,8 +93,9 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     { ...deps, audit, journal, presence, leases, artifacts: opts.artifactSource ?? repositorySource(artifacts), clients, live, expiry: opts.flowExpiry ?? flowExpiryFromEnv() },
     signal,
   );
+  const alerts = startAlerts({ ...deps, audit, accounts, journal, flows, ui }, signal);
   const monitoring = startMonitoring({ ...deps, audit, journal, artifacts, accounts, presence }, signal);
-  const queryService = startQueries({ artifacts, services: { artifacts, clients, flows, monitoring, journal } }, signal);
+  const queryService = startQueries({ artifacts, journal, services: { artifacts, clients, flows, monitoring, journal, alerts } }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService });
   const notebooks = await startNotebooks({
@@ -126,6 +128,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     audit,
     monitoring,
     backtest,
+    alerts,
     accounts,
     notebooks,
     artifacts,

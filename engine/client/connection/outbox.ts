@@ -114,7 +114,7 @@ export class MemoryOutbox implements Outbox {
     const set = new Set<string>();
     for (let i = this.head; i < this.entries.length; i++) {
       const m = this.entries[i]!.message;
-      if ("flowId" in m) set.add(m.flowId);
+      if ("flowId" in m && m.flowId) set.add(m.flowId);
     }
     return [...set];
   }

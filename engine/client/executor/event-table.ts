@@ -141,6 +141,7 @@ export class EventTable {
         this.responder.log("INFO", `${w.name}: event query started`, w.name);
         for await (const ev of this.o.runner.run(w.query, ctx)) {
           if (ev.kind === "log") this.responder.log(ev.level, ev.message, w.name);
+          else if (ev.kind === "alert") await this.responder.alert(w.name, ev);
           else await this.responder.row(w.name, ev.columns, ev.row, ev.size);
         }
         if (!signal.aborted) this.responder.log("INFO", `${w.name}: event query ended`, w.name);

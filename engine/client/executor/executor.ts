@@ -130,6 +130,10 @@ export class Executor {
         state = "skipped";
       } else {
         for await (const ev of this.o.runner.run(source.query, ctx)) {
+          if (ev.kind === "alert") {
+            await p.responder.alert(source.name, ev);
+            continue;
+          }
           if (ev.kind === "log") {
             p.responder.log(ev.level, ev.message, source.name);
             if (ev.level === "ERROR" && !error) error = ev.message;

@@ -5,7 +5,9 @@ import type { FlowResponder } from "../responder/responder";
 
 export type SourceEvent =
   | { kind: "row"; columns: string[]; row: Record<string, unknown>; size?: number }
-  | { kind: "log"; level: "DEBUG" | "INFO" | "WARN" | "ERROR"; message: string };
+  | { kind: "log"; level: "DEBUG" | "INFO" | "WARN" | "ERROR"; message: string }
+  /** alert() raised one: the responder sends it at once, in its own message. */
+  | { kind: "alert"; name: string; severity: string; eventData: Record<string, unknown>; time: number };
 
 export interface SourceContext {
   flowId: string;

@@ -65,6 +65,9 @@ export function createVqlRunner(system: EndpointSystem, registry: Registry = age
           case "log":
             yield { kind: "log", level: e.level, message: e.message };
             break;
+          case "alert":
+            yield { kind: "alert", name: e.name, severity: e.severity, eventData: e.eventData, time: e.time };
+            break;
           case "select-end":
             if (e.truncated) yield { kind: "log", level: "INFO", message: `results truncated at ${e.rows} rows` };
             break;

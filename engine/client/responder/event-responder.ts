@@ -2,7 +2,7 @@
 // size and time, with back-pressure from the outbox) but sent as `events` and `event-log`
 // messages, which carry no flow id; the server stores them in the journal under the artifact.
 // Event queries cannot upload files (the server has no flow to attach them to).
-import type { LogEntry } from "../../protocol";
+import type { AlertMessage, LogEntry } from "../../protocol";
 import type { Outbox, OutgoingMessage } from "../connection/outbox";
 import { FlowResponder, type PendingRows, type ResponderOptions } from "./responder";
 
@@ -17,6 +17,10 @@ export class EventResponder extends FlowResponder {
 
   protected override rowsMessage(p: PendingRows): OutgoingMessage {
     return { type: "events", artifact: p.artifact, columns: p.columns, rows: p.rows };
+  }
+
+  protected override alertMessage(artifact: string, alerts: AlertMessage["alerts"]): OutgoingMessage {
+    return { type: "alert", artifact, alerts };
   }
 
   protected override logMessage(entries: LogEntry[]): OutgoingMessage | undefined {

@@ -2,7 +2,7 @@
 // batched, uploads cut into pieces, and statuses — all appended to the outbox in the order they
 // happen, so a source's rows always precede its status and the flow's final status comes last.
 import { createHash } from "node:crypto";
-import { LIMITS, type LogEntry, type SourceStatusMessage } from "../../protocol";
+import { LIMITS, type AlertMessage, type LogEntry, type SourceStatusMessage } from "../../protocol";
 import type { Outbox, OutgoingMessage } from "../connection/outbox";
 
 export interface ResponderOptions {
@@ -58,6 +58,16 @@ export class FlowResponder {
     this.logs.push({ time: Date.now(), level, message: message.slice(0, 10_000), ...(artifact ? { artifact } : {}) });
     if (this.logs.length >= 500) void this.enqueue(() => this.flushLogs());
     else this.arm();
+  }
+
+  /**
+   * Sends an alert at once, in its own message (rows still batched wait their turn behind it;
+   * the outbox acks and resends it like any other message, so it arrives exactly once).
+   */
+  async alert(artifact: string, a: { name: string; severity: string; eventData: Record<string, unknown>; time: number }): Promise<void> {
+    const alert = { time: a.time, name: a.name.slice(0, 500), severity: a.severity as AlertMessage["alerts"][number]["severity"], event_data: a.eventData };
+    await this.append(this.alertMessage(artifact, [alert]));
+    this.log("INFO", `Alert ${alert.name} raised`, artifact);
   }
 
   async sourceStatus(s: Omit<SourceStatusMessage, "type" | "seq" | "flowId">): Promise<void> {
@@ -148,6 +158,11 @@ export class FlowResponder {
   /** The message a batch of rows is sent as (event queries send `events`). */
   protected rowsMessage(p: PendingRows): OutgoingMessage {
     return { type: "rows", flowId: this.flowId, artifact: p.artifact, columns: p.columns, rows: p.rows };
+  }
+
+  /** The message alerts are sent as (event queries send no flowId). */
+  protected alertMessage(artifact: string, alerts: AlertMessage["alerts"]): OutgoingMessage {
+    return { type: "alert", flowId: this.flowId, artifact, alerts };
   }
 
   /** The message a batch of log lines is sent as (event queries send `event-log`). */

@@ -124,6 +124,7 @@ export function handleAgentConnection(ws: WebSocket, req: IncomingMessage, deps:
       case "upload":
       case "events":
       case "event-log":
+      case "alert":
         return onFlowMessage(msg);
       default:
         return assertNever(msg);

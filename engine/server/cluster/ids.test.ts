@@ -32,6 +32,7 @@ describe("cluster ids", () => {
     expect(ids.every((id) => NOTEBOOK.test(id))).toBe(true);
     expect(CELL.test(a.cellId())).toBe(true);
     expect(a.huntId()).toMatch(/^H\.[0-9A-V]{13}$/);
+    expect(a.alertId()).toMatch(/^A\.[0-9A-V]{13}$/);
   });
 
   it("notebook ids start with the creation second, so later ones sort after earlier ones", () => {

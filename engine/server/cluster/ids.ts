@@ -1,7 +1,7 @@
 // Ids unique across every process sharing the database, each in Velociraptor's shape and
 // sorting by creation time. The process's slot (0..1023, unique among live processes) sits in
 // every id, so two processes never make the same one:
-//   F./H. + 13 base32: 40 bits of milliseconds, 10 bits slot, 14 bits counter (16,384 per ms;
+//   F./H./A. + 13 base32: 40 bits of milliseconds, 10 bits slot, 14 bits counter (16,384 per ms;
 //         past that the id moves to the next millisecond);
 //   N./NC. + 13 base32hex over 8 bytes: 32 bits of seconds, 10 bits slot, 22 bits counter.
 // Counters start at a random value each tick, so a restarted process that gets the same slot
@@ -49,6 +49,7 @@ function ticker(bits: number) {
 export function createIdSource(slot: () => number, nowMs: () => number): IdSource {
   const flows = ticker(14);
   const hunts = ticker(14);
+  const alerts = ticker(14);
   const notebooks = ticker(22);
 
   function timeId(t: ReturnType<typeof ticker>): string {
@@ -69,6 +70,7 @@ export function createIdSource(slot: () => number, nowMs: () => number): IdSourc
   return {
     flowId: () => `F.${timeId(flows)}` as FlowId,
     huntId: () => `H.${timeId(hunts)}`,
+    alertId: () => `A.${timeId(alerts)}`,
     notebookId: () => secondsId("N."),
     cellId: () => secondsId("NC."),
   };

@@ -51,4 +51,6 @@ export interface IdSource {
   notebookId(): string;
   cellId(): string;
   huntId(): string;
+  /** An alert inbox entry: `A.` + 13 base32. */
+  alertId(): string;
 }

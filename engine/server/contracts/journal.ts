@@ -46,9 +46,11 @@ export interface JournalConsumer {
    * that also advances this consumer's stored cursor: state written through `tx` commits with
    * the cursor (exactly once); anything else the handler does happens at least once (use the
    * event id). A throw rolls the batch back; it is retried after a pause. Two processes
-   * running the same consumer take turns batch by batch, never handling one event twice.
+   * running the same consumer take turns batch by batch, never handling one event twice. The
+   * handler may return a function to run once the batch has committed (to announce what it
+   * wrote: a reader told earlier could read before the commit).
    */
-  run(handler: (events: JournalEvent[], tx: Db) => Promise<void>, opts: { signal: AbortSignal; batchSize?: number }): Promise<void>;
+  run(handler: (events: JournalEvent[], tx: Db) => Promise<void | (() => void)>, opts: { signal: AbortSignal; batchSize?: number }): Promise<void>;
 }
 
 export interface Journal {

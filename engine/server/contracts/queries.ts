@@ -3,6 +3,7 @@
 // part it uses), handed to the runner when it is built. The notebooks service is built after
 // the runner (it runs cells through it), so callers pass it with each run.
 import type { Builtin, PluginLike, Registry, VqlEvent } from "../../vql";
+import type { AlertsService, QueryOrigin } from "./alerts";
 import type { ArtifactsService } from "./artifacts";
 import type { ClientsService } from "./clients";
 import type { Principal } from "./common";
@@ -17,6 +18,8 @@ export interface VqlServices {
   clients: Pick<ClientsService, "get" | "search" | "metadata" | "setMetadata" | "hasLabels" | "label" | "serverMetadata" | "setServerMetadata">;
   flows: Pick<FlowsService, "collect" | "get" | "list" | "results" | "cancel">;
   monitoring: MonitoringService;
+  /** The alert inbox (alerts(), alert_update()). */
+  alerts: Pick<AlertsService, "list" | "update">;
   /** Reading event queues (watch_monitoring, monitoring, source over events). */
   journal: Pick<Journal, "subscribe" | "history" | "isStored">;
   /** Present when the caller handed it to the run (notebook cells and the query API do). */
@@ -44,9 +47,17 @@ export interface RunAsOptions {
   overrides?: readonly Builtin[];
   /** Consulted before the repository for `Artifact.X()` plugins (backtests replay stored rows). */
   resolvePlugin?: (dottedName: string) => PluginLike | undefined;
+  /** Where the query runs (an event artifact, a notebook cell...): alerts it raises say so. */
+  origin?: QueryOrigin;
 }
+
+/**
+ * What a server query yields: alert() events never reach the caller (the runner appends them to
+ * `Server.Internal.Alerts` and yields an INFO line `Alert <name>: <event data>` in their place).
+ */
+export type ServerVqlEvent = Exclude<VqlEvent, { kind: "alert" }>;
 
 export interface QueryService {
   readonly registry: Registry;
-  run(source: string, opts: RunAsOptions): AsyncIterable<VqlEvent>;
+  run(source: string, opts: RunAsOptions): AsyncIterable<ServerVqlEvent>;
 }

@@ -1,6 +1,7 @@
 // The explicit list of server-only VQL builtins. Each domain file exports an array; append
 // one line per domain. Registration is not a side effect of importing.
 import type { Builtin } from "../../vql";
+import { alertBuiltins } from "./alerts";
 import { artifactBuiltins } from "./artifacts";
 import { clientBuiltins } from "./clients";
 import { eventBuiltins } from "./events";
@@ -11,6 +12,7 @@ import { serverMetadataBuiltins } from "./server-metadata";
 
 export const serverBuiltins: readonly Builtin[] = [
   ...artifactBuiltins,
+  ...alertBuiltins,
   ...clientBuiltins,
   ...flowBuiltins,
   ...eventBuiltins,

@@ -9,7 +9,7 @@ import { createRegistry, describeBuiltins, portableBuiltins, runVql, toJsonValue
 import { permissionsOf, type Permission } from "../auth/roles";
 import { testServiceDeps, type TestDeps } from "../cluster/testing";
 import { startAudit } from "../services/audit";
-import type { CellQueryRunner } from "../services/notebooks/deps";
+import type { CellQueryRunner, RunEvent } from "../services/notebooks/deps";
 import { startNotebooks, type StartedNotebooks } from "../services/notebooks/start";
 import { recordingHub } from "../services/notebooks/testing";
 import type { AuditService, CellView, Principal, VqlServices } from "@/engine/server/contracts";
@@ -42,7 +42,7 @@ describe("notebook VQL builtins", () => {
   const dir = mkdtempSync(join(tmpdir(), "talon-nb-vql-"));
 
   const runner: CellQueryRunner = (source, o) =>
-    runVql(source, { registry, env: o.env, signal: o.signal, maxRows: o.maxRows, permissions: o.principal.permissions, host: { principal: o.principal, services: { ...services, notebooks: o.notebooks } } });
+    runVql(source, { registry, env: o.env, signal: o.signal, maxRows: o.maxRows, permissions: o.principal.permissions, host: { principal: o.principal, services: { ...services, notebooks: o.notebooks } } }) as AsyncIterable<RunEvent>;
 
   beforeAll(async () => {
     writeFileSync(join(dir, "blank.md"), "---\nname: Blank\n---\n\n```vql\n\n```\n");

@@ -2,17 +2,30 @@
 // principal's permissions checked at each builtin, `Artifact.X()` plugins resolved through the
 // artifact repository, and the run tied to the engine's lifetime (shutdown cancels it). Built
 // before the services that run VQL (notebooks, later event tables and hunts); the services its
-// builtins call are handed to it here, the notebooks service with each run.
-import { createRegistry, portableBuiltins, runVql, type Builtin } from "@/engine/vql";
+// builtins call are handed to it here, the notebooks service with each run. Alerts the query
+// raises are appended to `Server.Internal.Alerts` here, the one place every server query passes.
+import { createRegistry, portableBuiltins, runVql, toJsonText, type Builtin, type VqlEvent } from "@/engine/vql";
 import { serverBuiltins } from "../plugins";
 import type { ServerVqlHost } from "../plugins/host";
-import { ServiceError, type ArtifactsService, type QueryService, type RunAsOptions, type VqlServices } from "@/engine/server/contracts";
+import {
+  ALERTS_QUEUE,
+  ServiceError,
+  type AlertRow,
+  type ArtifactsService,
+  type Journal,
+  type QueryService,
+  type RunAsOptions,
+  type ServerVqlEvent,
+  type VqlServices,
+} from "@/engine/server/contracts";
 
 export type { QueryService, RunAsOptions };
 
 export interface QueriesDeps {
   artifacts: Pick<ArtifactsService, "pluginFor">;
   services: VqlServices;
+  /** Where raised alerts go. */
+  journal: Pick<Journal, "append">;
 }
 
 export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryService {
@@ -22,6 +35,36 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
     const names = new Set(overrides.map((b) => `${b.kind}:${b.name}`));
     return createRegistry([...all.filter((b) => !names.has(`${b.kind}:${b.name}`)), ...overrides]);
   };
+
+  async function* routeAlerts(events: AsyncIterable<VqlEvent>, opts: RunAsOptions): AsyncGenerator<ServerVqlEvent> {
+    for await (const e of events) {
+      if (e.kind !== "alert") {
+        yield e;
+        continue;
+      }
+      const o = opts.origin ?? {};
+      const row: AlertRow = {
+        client_id: o.clientId ?? "server",
+        name: e.name,
+        timestamp: new Date(e.time).toISOString(),
+        event_data: e.eventData,
+        artifact: o.artifact ?? "",
+        artifact_type: o.artifactType ?? (o.notebookId ? "NOTEBOOK" : "QUERY"),
+        flow_id: o.flowId ?? "",
+        severity: e.severity as AlertRow["severity"],
+        raised_by: opts.principal.username,
+      };
+      if (o.notebookId) row.notebook_id = o.notebookId;
+      if (o.cellId) row.cell_id = o.cellId;
+      try {
+        await deps.journal.append(ALERTS_QUEUE, [row as unknown as Record<string, unknown>]);
+        yield { kind: "log", level: "INFO", message: `Alert ${e.name}: ${toJsonText(e.eventData)}`, time: e.time };
+      } catch (err) {
+        yield { kind: "log", level: "ERROR", message: `alert ${e.name} could not be stored: ${(err as Error).message}`, time: e.time };
+      }
+    }
+  }
+
   return {
     registry,
     run(source, opts) {
@@ -29,7 +72,7 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
         throw new ServiceError("forbidden", "running VQL needs the ANY_QUERY permission");
       }
       const host: ServerVqlHost = { principal: opts.principal, services: opts.notebooks ? { ...deps.services, notebooks: opts.notebooks } : deps.services };
-      return runVql(source, {
+      const events = runVql(source, {
         registry: opts.overrides?.length ? withOverrides(opts.overrides) : registry,
         env: opts.env,
         signal: opts.signal ? AbortSignal.any([opts.signal, signal]) : signal,
@@ -39,6 +82,7 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
         host,
         resolvePlugin: (name: string) => opts.resolvePlugin?.(name) ?? deps.artifacts.pluginFor(name, opts.principal),
       });
+      return routeAlerts(events, opts);
     },
   };
 }

@@ -47,6 +47,7 @@ import { clockPlugin } from "./events/clock";
 import { diffPlugin } from "./events/diff";
 import { fifoPlugin } from "./events/fifo";
 import { delayPlugin } from "./events/delay";
+import { alertFunction } from "./events/alert";
 
 export interface Registry {
   readonly functions: ReadonlyMap<string, FunctionBuiltin>;
@@ -106,6 +107,7 @@ export const portableBuiltins: readonly Builtin[] = [
   typeofFunction,
   uuidFunction,
   logFunction,
+  alertFunction,
   sleepFunction,
   cacheFunction,
   memoizeFunction,

@@ -56,6 +56,8 @@ export interface BuiltinContext {
   readonly callSpan: Span;
   /** Writes to the query log (with the call span unless another span is given). */
   log(level: LogLevel, message: string, span?: Span): void;
+  /** Sends a raised alert out of the run, in order with its log lines (alert() calls it). */
+  raiseAlert(a: { name: string; severity: string; eventData: Record<string, unknown> }): void;
   /**
    * A variable of the calling scope; undefined when not defined. A lazy `LET X = expr` is
    * evaluated, which may give a Promise.

@@ -56,6 +56,10 @@ export class CallContext implements BuiltinContext {
     this.scope.run.log(level, message, span ?? this.callSpan, level === "ERROR" ? "VQL3020" : undefined);
   }
 
+  raiseAlert(a: { name: string; severity: string; eventData: Record<string, unknown> }): void {
+    this.scope.run.alert(a);
+  }
+
   lookup(name: string): MaybePromise<unknown> {
     const v = this.scope.lookup(name);
     if (v === NOT_FOUND) return undefined;

@@ -17,6 +17,15 @@ export interface LogEntry {
   time: number;
 }
 
+/** An alert() that was not suppressed: goes out in order with the log lines, as its own event. */
+export interface AlertEntry {
+  kind: "alert";
+  name: string;
+  severity: string;
+  eventData: Record<string, unknown>;
+  time: number;
+}
+
 /** Same message logged more than this many times in one run is suppressed. */
 const MAX_REPEATS = 10;
 /** Longest stretch of synchronous work before yielding to the event loop. */
@@ -43,7 +52,7 @@ export class RunState {
   readonly resolvePlugin: ((dottedName: string) => PluginLike | undefined) | undefined;
   readonly clock: () => number;
   readonly text: string;
-  readonly logs: LogEntry[] = [];
+  readonly logs: Array<LogEntry | AlertEntry> = [];
   /** Resolves the pending logged() promise. */
   private wakeLogged: (() => void) | undefined;
   private loggedPromise: Promise<typeof LOGGED> | undefined;
@@ -87,6 +96,17 @@ export class RunState {
     }
   }
 
+  /** Queues a raised alert (never repeat-suppressed: alert() deduplicates by name itself). */
+  alert(a: Omit<AlertEntry, "kind" | "time">): void {
+    this.logs.push({ kind: "alert", ...a, time: this.clock() });
+    const wake = this.wakeLogged;
+    if (wake) {
+      this.wakeLogged = undefined;
+      this.loggedPromise = undefined;
+      wake();
+    }
+  }
+
   /**
    * Resolves with LOGGED at the next log line: the run loop races it with a row that is not
    * ready, so that an event plugin's log lines reach the consumer when they are written.
@@ -102,7 +122,7 @@ export class RunState {
   }
 
   /** Takes the queued log entries. */
-  drainLogs(): LogEntry[] {
+  drainLogs(): Array<LogEntry | AlertEntry> {
     if (this.logs.length === 0) return [];
     return this.logs.splice(0, this.logs.length);
   }

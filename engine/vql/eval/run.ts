@@ -13,7 +13,7 @@ import type { OrderedDict, Row } from "../values/ordered-dict";
 import { END, type RowStream } from "../values/query";
 import { createCompileContext } from "./compiler";
 import { compileLet } from "./let";
-import { LOGGED, RunState, type LogEntry } from "./run-state";
+import { LOGGED, RunState, type AlertEntry, type LogEntry } from "./run-state";
 import { Scope } from "./scope";
 import { FILLED, isAbortError, isBulkStream, type BulkRowStream } from "./stream";
 
@@ -39,7 +39,9 @@ export type VqlEvent =
   | { kind: "select-start"; statement: number; span: Span; comment?: string }
   | { kind: "row"; statement: number; row: Row }
   | { kind: "select-end"; statement: number; rows: number; truncated: boolean }
-  | { kind: "log"; level: LogLevel; message: string; code?: string; span?: Span; time: number };
+  | { kind: "log"; level: LogLevel; message: string; code?: string; span?: Span; time: number }
+  /** alert() raised (and did not suppress) an alert: the host routes it to Server.Internal.Alerts. */
+  | { kind: "alert"; name: string; severity: string; eventData: Record<string, unknown>; time: number };
 
 const BATCH_ROWS = 512;
 const FULL: unique symbol = Symbol("full");
@@ -202,7 +204,7 @@ export async function* runVqlChunks(source: string | ParseResult, options: RunOp
   const drainLogs = (): void => {
     if (run.logs.length === 0) return;
     takeRows();
-    for (const l of run.drainLogs()) out.push(l as LogEntry);
+    for (const l of run.drainLogs()) out.push(l as LogEntry | AlertEntry);
   };
   try {
     for (let i = 0; i < parsed.statements.length; i++) {

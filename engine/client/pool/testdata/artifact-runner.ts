@@ -86,6 +86,7 @@ export async function runOnEndpoint(system: SyntheticSystem, a: Artifact, o: Run
       try {
         for await (const e of runner.run(s.query, ctx(s.resultName))) {
           if (e.kind === "log") result.logs.push(`${e.level} ${e.message}`);
+          else if (e.kind === "alert") result.logs.push(`ALERT ${e.name}`);
           else result.rows.push(e.row);
           if (e.kind === "row" && o.until?.(result.rows)) {
             result.satisfied = true;

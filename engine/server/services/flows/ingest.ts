@@ -9,8 +9,8 @@
 // completion is recorded only with the flow's results. A deadlock or serialization failure
 // (two processes' writers) retries the batch.
 import { queries, type Db, type FlowRecord } from "@/drizzle";
-import type { EventLogMessage, EventsMessage, FlowDataMessage, FlowMessage } from "@/engine/protocol";
-import { FLOW_COMPLETION_QUEUE, type ArtifactSource, type Journal, type LiveTopics, type ServiceDeps } from "@/engine/server/contracts";
+import type { AlertMessage, EventLogMessage, EventsMessage, FlowDataMessage, FlowMessage } from "@/engine/protocol";
+import { ALERTS_QUEUE, FLOW_COMPLETION_QUEUE, type AlertRow, type ArtifactSource, type Journal, type LiveTopics, type ServiceDeps } from "@/engine/server/contracts";
 import { completionEvent } from "../../mappers/flows";
 import { toFlowSummary } from "./mappers";
 import { readRequest } from "./request";
@@ -41,6 +41,7 @@ interface Item<M extends FlowMessage = FlowMessage> {
 }
 type FlowItem = Item<FlowDataMessage>;
 type EventItem = Item<EventsMessage | EventLogMessage>;
+type AlertItem = Item<AlertMessage>;
 
 function isEventItem(it: Item): it is EventItem {
   return it.message.type === "events" || it.message.type === "event-log";
@@ -48,7 +49,7 @@ function isEventItem(it: Item): it is EventItem {
 
 export function startIngest(
   deps: ServiceDeps,
-  p: { journal: Pick<Journal, "appendFor">; uploads: UploadStore; live: Pick<LiveTopics, "flowChanged">; artifacts: Pick<ArtifactSource, "get"> },
+  p: { journal: Pick<Journal, "appendFor" | "append">; uploads: UploadStore; live: Pick<LiveTopics, "flowChanged">; artifacts: Pick<ArtifactSource, "get"> },
 ) {
   const { db } = deps.database;
   let queue: Item[] = [];
@@ -113,18 +114,22 @@ export function startIngest(
       const acked = await queries.getAckedSeqs(tx, clientIds);
       const fresh: FlowItem[] = [];
       const events: EventItem[] = [];
+      const alerts: AlertItem[] = [];
       for (const it of items) {
         const a = acked.get(it.clientId);
         if (a === undefined || it.message.seq <= a) continue;
         acked.set(it.clientId, it.message.seq);
         if (isEventItem(it)) events.push(it);
+        else if (it.message.type === "alert") alerts.push(it as AlertItem);
         else fresh.push(it as FlowItem);
       }
-      const flowIds = [...new Set(fresh.map((i) => i.message.flowId))].sort();
+      const flowIds = [...new Set([...fresh.map((i) => i.message.flowId), ...alerts.flatMap((i) => (i.message.flowId ? [i.message.flowId] : []))])].sort();
       await queries.lockFlowRows(tx, flowIds);
       const { flows, sourceRows } = await queries.getFlowsForIngest(tx, flowIds);
+      // Alerts first: they are appended whatever happens to the rows of their flow in this batch.
+      await storeAlerts(tx, alerts, flows);
       const b = await buildBatch(tx, fresh, flows, sourceRows);
-      b.acks = [...new Set([...fresh, ...events].map((i) => i.clientId))].map((clientId) => ({ clientId, seq: acked.get(clientId)! }));
+      b.acks = [...new Set([...fresh, ...events, ...alerts].map((i) => i.clientId))].map((clientId) => ({ clientId, seq: acked.get(clientId)! }));
       await storeEvents(tx, events);
       const finalized = await queries.writeIngestBatch(tx, b);
       if (finalized.length) {
@@ -134,6 +139,59 @@ export function startIngest(
       }
       return fresh;
     });
+  }
+
+  /** Whether a name is a CLIENT_EVENT artifact or one of its sources (cached per batch by the callers). */
+  async function clientEventArtifact(name: string, cache: Map<string, boolean>): Promise<boolean> {
+    let ok = cache.get(name);
+    if (ok === undefined) {
+      const def = await p.artifacts.get(name.split("/")[0]!);
+      ok = Boolean(def && def.type.toUpperCase() === "CLIENT_EVENT" && (name === def.name || name.startsWith(`${def.name}/`)));
+      cache.set(name, ok);
+    }
+    return ok;
+  }
+
+  /**
+   * Alerts an agent raised go to Server.Internal.Alerts as the server's rows with this client's
+   * id: a collection's only for a flow of this client (raised by whoever started it), an event
+   * query's only for a CLIENT_EVENT artifact.
+   */
+  async function storeAlerts(tx: Db, items: AlertItem[], flows: Map<string, FlowRecord>) {
+    if (!items.length) return;
+    const cache = new Map<string, boolean>();
+    const rows: Array<Record<string, unknown>> = [];
+    for (const { clientId, message: m } of items) {
+      let artifactType = "CLIENT_EVENT";
+      let raisedBy = "agent";
+      if (m.flowId) {
+        const flow = flows.get(m.flowId);
+        if (!flow || flow.clientId !== clientId) {
+          deps.log.warn("agent sent alerts for a flow it does not have; dropped", { clientId, flowId: m.flowId });
+          continue;
+        }
+        artifactType = "CLIENT";
+        raisedBy = flow.creator;
+      } else if (!(await clientEventArtifact(m.artifact, cache))) {
+        deps.log.warn("agent sent alerts for an artifact that is not a CLIENT_EVENT artifact; dropped", { clientId, artifact: m.artifact });
+        continue;
+      }
+      for (const a of m.alerts) {
+        const row: AlertRow = {
+          client_id: clientId,
+          name: a.name,
+          timestamp: new Date(a.time).toISOString(),
+          event_data: a.event_data,
+          artifact: m.artifact,
+          artifact_type: artifactType,
+          flow_id: m.flowId ?? "",
+          severity: a.severity,
+          raised_by: raisedBy,
+        };
+        rows.push(row as unknown as Record<string, unknown>);
+      }
+    }
+    if (rows.length) await p.journal.append(ALERTS_QUEUE, rows, { tx, clientId: "server" });
   }
 
   /**
@@ -147,13 +205,9 @@ export function startIngest(
     const ts = at.getTime() / 1000;
     const allowed = new Map<string, boolean>();
     const isClientEvent = async (name: string) => {
-      let ok = allowed.get(name);
-      if (ok === undefined) {
-        const def = await p.artifacts.get(name.split("/")[0]!);
-        ok = Boolean(def && def.type.toUpperCase() === "CLIENT_EVENT" && (name === def.name || name.startsWith(`${def.name}/`)));
-        allowed.set(name, ok);
-        if (!ok) deps.log.warn("agent sent events for an artifact that is not a CLIENT_EVENT artifact; dropped", { artifact: name });
-      }
+      const known = allowed.has(name);
+      const ok = await clientEventArtifact(name, allowed);
+      if (!ok && !known) deps.log.warn("agent sent events for an artifact that is not a CLIENT_EVENT artifact; dropped", { artifact: name });
       return ok;
     };
     const byQueue = new Map<string, Array<{ clientId: string; row: Record<string, unknown> }>>();

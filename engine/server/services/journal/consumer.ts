@@ -32,6 +32,7 @@ export function createConsumer(
         const wait = deps.waker.wait(queue, POLL_MS, signal);
         let handled = 0;
         let heldBack = false;
+        let afterCommit: (() => void) | undefined;
         try {
           handled = await queries.inTransaction(db, async (tx) => {
             // Where a new consumer starts; only read until its cursor row exists.
@@ -42,11 +43,18 @@ export function createConsumer(
             heldBack = batch.heldBack;
             if (!batch.events.length) return 0;
             const events: JournalEvent[] = batch.events.map(toEvent);
-            await handler(events, tx);
+            afterCommit = (await handler(events, tx)) ?? undefined;
             await queries.advanceConsumer(tx, { name, to: queries.positionOf(batch.events[batch.events.length - 1]!), handled: events.length, at: deps.clock.now() });
             return events.length;
           });
           failures = 0;
+          if (afterCommit) {
+            try {
+              afterCommit();
+            } catch (err) {
+              deps.log.warn("journal consumer's after-commit step failed", { consumer: name, error: (err as Error).message });
+            }
+          }
         } catch (err) {
           wait.cancel();
           if (signal.aborted) return;

@@ -19,6 +19,8 @@ export interface RunOptions {
   maxRows?: number;
   /** This notebooks service, for the notebook_*() builtins of the cell's VQL. */
   notebooks?: VqlNotebooks;
+  /** The cell being run: alerts its VQL raises point back to it. */
+  origin?: { notebookId: string; cellId: string };
 }
 
 /** Runs VQL as a principal with every builtin the server has (engine.queries.run). */

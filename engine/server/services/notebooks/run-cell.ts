@@ -79,7 +79,7 @@ export async function executeRun(
         error = "Please specify a query to run";
       }
     } else {
-      const events = deps.runQuery(job.input, { principal: job.principal, env: job.env, signal, maxRows: job.maxRows, notebooks: deps.self?.service });
+      const events = deps.runQuery(job.input, { principal: job.principal, env: job.env, signal, maxRows: job.maxRows, notebooks: deps.self?.service, origin: { notebookId: job.notebookId, cellId: job.cellId } });
       for await (const ev of events) {
         if (signal.aborted) break;
         switch (ev.kind) {

@@ -4,12 +4,12 @@ import { openDatabase, type Database } from "@/drizzle";
 import { createRegistry, portableBuiltins, runVql } from "@/engine/vql";
 import { testServiceDeps, type TestDeps } from "../../cluster/testing";
 import { startAudit } from "../audit";
-import type { CellQueryRunner } from "./deps";
+import type { CellQueryRunner, RunEvent } from "./deps";
 import { startNotebooks, type StartedNotebooks } from "./start";
 import { principal, recordingHub } from "./testing";
 
 const registry = createRegistry(portableBuiltins);
-const runner: CellQueryRunner = (source, o) => runVql(source, { registry, env: o.env, signal: o.signal, maxRows: o.maxRows, permissions: o.principal.permissions });
+const runner: CellQueryRunner = (source, o) => runVql(source, { registry, env: o.env, signal: o.signal, maxRows: o.maxRows, permissions: o.principal.permissions }) as AsyncIterable<RunEvent>;
 const alice = principal("alice", "analyst");
 
 describe("notebook cells running real VQL", () => {
