@@ -4,7 +4,7 @@
 // asking user.
 import "server-only";
 import type { Principal } from "../../engine";
-import type { AlertContext, AlertDetail, AlertFilter, AlertId, AlertSummary } from "../../engine/server/contracts/alerts";
+import type { AlertContext, AlertDetail, AlertFilter, AlertId, AlertSummary } from "../../engine";
 import { isAlertId, parseAlertQuery, parseWindow } from "../api/alerts/schemas";
 import { getEngine } from "./engine";
 import { BadRequest } from "./respond";

@@ -2,7 +2,7 @@
 // The inbox's filters: statuses and severities (checkboxes, applied at once), client, label,
 // artifact, time range and the search box (applied on submit). The state is the page URL's.
 import { useEffect, useState } from "react";
-import { ALERT_SEVERITIES, ALERT_STATUSES } from "@/engine/server/contracts/alerts";
+import { ALERT_SEVERITIES, ALERT_STATUSES } from "@/engine";
 import { STATUS_LABELS } from "./badges";
 import { fromLocalInput, RANGES, toLocalInput, type InboxState, type Range } from "./inbox-state";
 

@@ -6,7 +6,7 @@ import { time } from "../monitoring/event-rows";
 import { SeverityChip, STATUS_LABELS } from "./badges";
 import { flowHref } from "./links";
 import type { ActivityRow, OccurrenceRow } from "./types";
-import type { AlertStatus } from "@/engine/server/contracts/alerts";
+import type { AlertStatus } from "@/engine";
 
 const statusText = (s: string | null) => (s ? (STATUS_LABELS[s as AlertStatus] ?? s) : "none");
 

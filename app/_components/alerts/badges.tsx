@@ -1,5 +1,5 @@
 // An alert's severity as a coloured chip and its triage status as a badge (text, never HTML).
-import type { AlertSeverity, AlertStatus } from "@/engine/server/contracts/alerts";
+import type { AlertSeverity, AlertStatus } from "@/engine";
 
 export const STATUS_LABELS: Record<AlertStatus, string> = { new: "New", acknowledged: "Acknowledged", resolved: "Resolved", false_positive: "False positive" };
 

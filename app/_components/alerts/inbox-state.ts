@@ -2,7 +2,7 @@
 // &client=&label=&artifact=&search=&range=24h | since=&until=&offset=), and the /api/alerts query
 // they stand for. Pure, so it is tested without a browser. A preset range becomes `since` when
 // the list is read, so a reload an hour later still means "the last 24 hours".
-import { ALERT_SEVERITIES, ALERT_STATUSES, type AlertSeverity, type AlertStatus } from "@/engine/server/contracts/alerts";
+import { ALERT_SEVERITIES, ALERT_STATUSES, type AlertSeverity, type AlertStatus } from "@/engine";
 
 export const RANGES = { "": "Any time", "1h": "Last hour", "24h": "Last 24 hours", "7d": "Last 7 days", "30d": "Last 30 days", custom: "Between…" } as const;
 export type Range = keyof typeof RANGES;

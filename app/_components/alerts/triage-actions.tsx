@@ -3,7 +3,7 @@
 // (to me, to a username, nobody) and comments, each one PATCH /api/alerts/:id. Without
 // ALERT_TRIAGE the controls show disabled with the reason (the API refuses them too).
 import { useState } from "react";
-import type { AlertChange, AlertStatus } from "@/engine/server/contracts/alerts";
+import type { AlertChange, AlertStatus } from "@/engine";
 import { callApi } from "../api";
 
 const MOVES: Record<AlertStatus, Array<{ to: AlertStatus; label: string; testId: string; primary?: boolean }>> = {
@@ -47,7 +47,7 @@ export function TriageActions({ alert, canTriage, me, onChanged }: { alert: { id
     <div className="triage" data-testid="alert-triage" data-can-triage={canTriage}>
       {canTriage ? null : <p className="muted small" data-testid="alert-triage-readonly">You can read this alert; triage needs the ALERT_TRIAGE permission.</p>}
       <div className="row">
-        {MOVES[alert.status].map((m) => (
+        {(MOVES[alert.status] ?? []).map((m) => (
           <button key={m.to} type="button" className={m.primary ? "primary" : undefined} disabled={off} title={why} onClick={() => void change({ status: m.to })} data-testid={m.testId}>
             {m.label}
           </button>

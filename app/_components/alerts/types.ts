@@ -1,6 +1,6 @@
 // JSON shapes the Alerts pages receive from /api/alerts/* (the contract's types with dates as
 // ISO text), and the live topic's messages.
-import type { AlertActivity, AlertContext, AlertOccurrence, AlertSummary } from "@/engine/server/contracts/alerts";
+import type { AlertActivity, AlertContext, AlertOccurrence, AlertSummary } from "@/engine";
 
 type Dated<T, K extends keyof T> = Omit<T, K> & { [P in K]: string };
 

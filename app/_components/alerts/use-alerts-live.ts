@@ -5,7 +5,7 @@
 // Returns whether the page is live.
 import { useEffect, useMemo, useRef } from "react";
 import { throttle, useLiveTopics } from "../live/use-live-topics";
-import { ALERTS_TOPIC } from "@/engine/server/contracts/alerts";
+import { ALERTS_TOPIC } from "@/engine";
 import { alertMessage, type AlertMessage } from "./types";
 
 export function useAlertsLive(reread: () => void, opts: { relevant?: (m: AlertMessage) => boolean; throttleMs?: number; fallbackMs?: number } = {}): boolean {

@@ -2,7 +2,7 @@
 // server-only import), so the parsing is unit-tested; problems come back as one sentence that
 // names the parameter, never its value.
 import { z } from "zod";
-import { ALERT_SEVERITIES, ALERT_STATUSES, type AlertFilter } from "@/engine/server/contracts/alerts";
+import { ALERT_SEVERITIES, ALERT_STATUSES, type AlertFilter } from "@/engine";
 
 const time = z
   .string()
