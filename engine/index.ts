@@ -17,3 +17,5 @@ export async function createEngine(opts: import("./server/wiring").EngineOptions
 }
 export type { ArtifactSummary, ArtifactDetails, ArtifactChange, ArtifactImportResult } from "@/engine/server/contracts";
 export type { ClientSummary, FlowSummary, FlowSourceSummary, FlowState, ArtifactDefinition, ArtifactParameter } from "@/engine/server/contracts";
+export { ALERT_SEVERITIES, ALERT_STATUSES, ALERTS_TOPIC } from "./server/contracts/alerts";
+export type { AlertId, AlertStatus, AlertSeverity, AlertSummary, AlertDetail, AlertOccurrence, AlertActivity, AlertFilter, AlertChange, AlertContext } from "./server/contracts/alerts";

@@ -1,5 +1,7 @@
-// The signed-in shell: navigation for every area, who is signed in, sign out.
+// The signed-in shell: navigation for every area (Alerts with its live count of new ones), who
+// is signed in, sign out.
 import type { ReactNode } from "react";
+import { NewAlertsBadge } from "../_components/alerts/new-alerts-badge";
 import { NavLinks, type NavItem } from "../_components/nav-links";
 import { requirePagePrincipal } from "../_server/auth";
 
@@ -13,7 +15,7 @@ export default async function WorkspaceLayout({ children }: { children: ReactNod
     { href: "/hunts", label: "Hunts" },
     { href: "/artifacts", label: "Artifacts" },
     { href: "/monitoring", label: "Monitoring" },
-    { href: "/alerts", label: "Alerts" },
+    { href: "/alerts", label: "Alerts", badge: principal.permissions.has("READ_RESULTS") ? <NewAlertsBadge /> : undefined },
   ];
   if (principal.permissions.has("SERVER_ADMIN")) {
     items.push({ href: "/users", label: "Users" }, { href: "/audit", label: "Audit log" });

@@ -23,6 +23,7 @@ import { startNotebooks } from "./services/notebooks";
 import { TALON_VERSION } from "./version";
 import { artifactVqlChecker } from "./vql/artifact-checker";
 import { startQueries } from "./vql/runner";
+import { authorizeAlertTopics } from "./ws/alert-topics";
 import { followArtifactEvents } from "./ws/artifact-topics";
 import { followEventTopics } from "./ws/event-topics";
 import { endpointTopics, followClientEvents } from "./ws/endpoint-topics";
@@ -85,6 +86,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   followClientEvents({ journal, ui, log }, signal);
   followArtifactEvents({ journal, ui, log }, signal);
   followEventTopics({ journal, ui, log }, signal);
+  authorizeAlertTopics(ui);
   const artifacts = await startArtifacts({ ...deps, audit, journal, vqlChecker: artifactVqlChecker() }, signal);
 
   const presence = createPresence({ database, node, clock, log, live }, signal);
