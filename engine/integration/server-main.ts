@@ -28,7 +28,7 @@ const server = await startTestServer({
     if (u.pathname === "/flow") return void res.end((await engine.flows.get(admin, client, u.searchParams.get("flow") ?? "")).state);
     // GET /monitor?artifact=&yaml= (base64) saves a CLIENT_EVENT artifact and adds it to the client
     // event table as the first administrator; GET /unmonitor?artifact= removes it; GET
-    // /stored?artifact= counts its stored rows.
+    // /stored?artifact= counts its stored rows (with &by=field: distinct values of a payload field).
     if (u.pathname === "/monitor" || u.pathname === "/unmonitor" || u.pathname === "/stored") {
       const first = await engine.accounts.ensureFirstAdmin();
       const user = (await engine.accounts.principalFor(first.created ? first.username : "admin"))!;
@@ -38,14 +38,18 @@ const server = await startTestServer({
         await engine.monitoring.addClientArtifact(user, { artifact });
       } else if (u.pathname === "/unmonitor") await engine.monitoring.removeClientArtifact(user, { artifact });
       else {
+        // With `by=<field>`: how many distinct values of that payload field (e.g. client_id).
+        const by = u.searchParams.get("by");
+        const distinct = new Set<unknown>();
         let n = 0;
         for (let after: Awaited<ReturnType<typeof engine.journal.history>>[number] | undefined; ; ) {
           const page = await engine.journal.history(artifact, { limit: 10_000, oldestFirst: true, ...(after ? { after } : {}) });
           n += page.length;
+          if (by) for (const e of page) distinct.add(e.payload[by]);
           if (page.length < 10_000) break;
           after = page[page.length - 1];
         }
-        return void res.end(String(n));
+        return void res.end(String(by ? distinct.size : n));
       }
       return void res.end("ok");
     }

@@ -35,3 +35,4 @@ export { toVqlString } from "./values/stringify";
 export { QueryValue, LazyValue, END, ROW_STREAM, type RowStream, type MaybePromise } from "./values/query";
 export { toTimestamp } from "./builtins/time/timestamp";
 export { abortableDelay } from "./builtins/time/sleep";
+export { compileRegex, isRegexError, type CompiledRegex } from "./regex/compile";

@@ -53,6 +53,19 @@ export interface JournalConsumer {
   run(handler: (events: JournalEvent[], tx: Db) => Promise<void | (() => void)>, opts: { signal: AbortSignal; batchSize?: number }): Promise<void>;
 }
 
+/**
+ * A stored cursor its user advances after handling each event outside any transaction: at
+ * least once delivery to the outside world (webhooks) without holding a connection meanwhile.
+ */
+export interface JournalCheckpoint {
+  readonly name: string;
+  readonly queue: string;
+  /** Up to `limit` events after those it returned last (at first: after the stored cursor), waiting until there is one ([] when `signal` aborts). */
+  next(opts: { limit: number; signal: AbortSignal }): Promise<JournalEvent[]>;
+  /** Stores the cursor past this event (handled): a restart resumes after it. */
+  commit(event: JournalEvent): Promise<void>;
+}
+
 export interface Journal {
   /** Appends rows to a queue; returns the stored events (memory-only queues: ids are 0). */
   append(queue: string, rows: Array<Record<string, unknown>>, opts?: AppendOptions): Promise<JournalEvent[]>;
@@ -66,6 +79,8 @@ export interface Journal {
   subscribe(queue: string, opts: { from?: SubscribeFrom; signal: AbortSignal; clientId?: string }): JournalSubscription;
   /** A durable consumer: its cursor is stored, so it resumes after the last batch it handled. */
   consumer(name: string, queue: string, opts?: { initial?: "now" | "start" }): JournalConsumer;
+  /** A checkpoint: a stored cursor advanced by its user, event by event, outside transactions. */
+  checkpoint(name: string, queue: string, opts?: { initial?: "now" | "start" }): JournalCheckpoint;
   /** Stored events by time, newest first unless `oldestFirst` (history views, VQL readers). */
   history(
     queue: string,

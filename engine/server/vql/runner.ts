@@ -44,7 +44,7 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
       }
       const o = opts.origin ?? {};
       const row: AlertRow = {
-        client_id: o.clientId ?? "server",
+        client_id: e.clientId ?? o.clientId ?? "server",
         name: e.name,
         timestamp: new Date(e.time).toISOString(),
         event_data: e.eventData,

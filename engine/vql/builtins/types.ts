@@ -57,7 +57,7 @@ export interface BuiltinContext {
   /** Writes to the query log (with the call span unless another span is given). */
   log(level: LogLevel, message: string, span?: Span): void;
   /** Sends a raised alert out of the run, in order with its log lines (alert() calls it). */
-  raiseAlert(a: { name: string; severity: string; eventData: Record<string, unknown> }): void;
+  raiseAlert(a: { name: string; severity: string; eventData: Record<string, unknown>; clientId?: string }): void;
   /**
    * A variable of the calling scope; undefined when not defined. A lazy `LET X = expr` is
    * evaluated, which may give a Promise.

@@ -56,7 +56,7 @@ export class CallContext implements BuiltinContext {
     this.scope.run.log(level, message, span ?? this.callSpan, level === "ERROR" ? "VQL3020" : undefined);
   }
 
-  raiseAlert(a: { name: string; severity: string; eventData: Record<string, unknown> }): void {
+  raiseAlert(a: { name: string; severity: string; eventData: Record<string, unknown>; clientId?: string }): void {
     this.scope.run.alert(a);
   }
 

@@ -23,6 +23,8 @@ export interface AlertEntry {
   name: string;
   severity: string;
   eventData: Record<string, unknown>;
+  /** alert(client_id=...): whom a server query's alert is about. */
+  clientId?: string;
   time: number;
 }
 

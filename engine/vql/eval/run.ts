@@ -41,7 +41,7 @@ export type VqlEvent =
   | { kind: "select-end"; statement: number; rows: number; truncated: boolean }
   | { kind: "log"; level: LogLevel; message: string; code?: string; span?: Span; time: number }
   /** alert() raised (and did not suppress) an alert: the host routes it to Server.Internal.Alerts. */
-  | { kind: "alert"; name: string; severity: string; eventData: Record<string, unknown>; time: number };
+  | { kind: "alert"; name: string; severity: string; eventData: Record<string, unknown>; clientId?: string; time: number };
 
 const BATCH_ROWS = 512;
 const FULL: unique symbol = Symbol("full");

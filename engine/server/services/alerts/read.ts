@@ -28,6 +28,11 @@ export interface AlertReadDeps extends ServiceDeps {
 
 const DEFAULT_WINDOW_S = 300;
 
+/** Whether the alert's source rows are stored as the server's (a server query raised it). */
+function serverRows(a: AlertSummary): boolean {
+  return a.artifactType === "SERVER_EVENT" || a.artifactType === "SERVER" || a.artifactType === "NOTEBOOK" || a.artifactType === "QUERY";
+}
+
 export function alertReads(deps: AlertReadDeps): Omit<AlertsService, "update"> & { summary(id: AlertId): Promise<AlertSummary> } {
   const db = deps.database.db;
 
@@ -47,8 +52,13 @@ export function alertReads(deps: AlertReadDeps): Omit<AlertsService, "update"> &
       return `SELECT * FROM source(client_id=${vqlString(a.clientId)}, flow_id=${vqlString(a.lastFlowId)}, artifact=${vqlString(a.artifact)})`;
     }
     if (!a.artifact) return "";
-    const client = a.clientId === "server" ? "" : `client_id=${vqlString(a.clientId)}, `;
-    return `SELECT * FROM source(artifact=${vqlString(a.artifact)}, ${client}start_time=${vqlTime(start)}, end_time=${vqlTime(end)})`;
+    const range = `start_time=${vqlTime(start)}, end_time=${vqlTime(end)}`;
+    // A server event artifact's rows are the server's; one about a client names it in ClientId.
+    if (serverRows(a)) {
+      const about = a.clientId === "server" ? "" : `\nWHERE ClientId = ${vqlString(a.clientId)}`;
+      return `SELECT * FROM source(artifact=${vqlString(a.artifact)}, ${range})${about}`;
+    }
+    return `SELECT * FROM source(artifact=${vqlString(a.artifact)}, client_id=${vqlString(a.clientId)}, ${range})`;
   }
 
   return {
@@ -83,8 +93,10 @@ export function alertReads(deps: AlertReadDeps): Omit<AlertsService, "update"> &
         const r = await deps.flows.results(actor, { clientId: a.clientId, flowId: a.lastFlowId, artifact: a.artifact, limit }).catch(() => ({ rows: [] }));
         rows = r.rows;
       } else if (a.artifact && deps.journal.isStored(a.artifact)) {
-        const events = await deps.journal.history(a.artifact, { clientId: a.clientId, start, end, limit, oldestFirst: true });
+        const server = serverRows(a);
+        const events = await deps.journal.history(a.artifact, { clientId: server ? "server" : a.clientId, start, end, limit, oldestFirst: true });
         rows = events.map((e) => e.payload);
+        if (server && a.clientId !== "server") rows = rows.filter((r) => r.ClientId === a.clientId);
       }
       return { artifact: a.artifact, clientId: a.clientId, start, end, rows, query };
     },

@@ -1,6 +1,7 @@
 // The alerts service: the inbox's durable consumer of `Server.Internal.Alerts` (on every
 // process; processes take turns batch by batch, so each raise is counted once), the reads and
-// triage, and the live `alerts` topic (READ_RESULTS) announced after each change commits.
+// triage, and the live `alerts` topic announced after each change commits (who may subscribe:
+// ws/alert-topics.ts).
 import {
   ALERTS_QUEUE,
   ALERTS_TOPIC,
@@ -21,13 +22,12 @@ export interface AlertsDeps extends ServiceDeps {
   accounts: Pick<AccountsService, "principalFor">;
   journal: Pick<Journal, "consumer" | "history" | "isStored">;
   flows: Pick<FlowsService, "results">;
-  ui: Pick<UiHub, "publish" | "authorize">;
+  ui: Pick<UiHub, "publish">;
 }
 
 export function startAlerts(deps: AlertsDeps, signal: AbortSignal): AlertsService {
   const reads = alertReads(deps);
   const triage = alertTriage(deps);
-  deps.ui.authorize(ALERTS_TOPIC, (p, topic) => topic === ALERTS_TOPIC && p.permissions.has("READ_RESULTS"));
 
   const inbox = deps.journal.consumer("alerts-inbox", ALERTS_QUEUE, { initial: "start" });
   void inbox

@@ -6,9 +6,9 @@
 // for what the handler writes through `tx`.
 import { setTimeout as sleep } from "node:timers/promises";
 import { queries, type Database } from "@/drizzle";
-import type { JournalConsumer, JournalEvent } from "@/engine/server/contracts";
+import type { JournalCheckpoint, JournalConsumer, JournalEvent } from "@/engine/server/contracts";
 import type { Clock, Logger } from "@/engine/server/contracts";
-import { toEvent } from "./cursor";
+import { parseCursor, toEvent } from "./cursor";
 import type { Waker } from "./waker";
 
 const POLL_MS = 5_000;
@@ -70,6 +70,56 @@ export function createConsumer(
           await new Promise((r) => setTimeout(r, 50));
         } else await wait.promise;
       }
+    },
+  };
+}
+
+/**
+ * A checkpoint: a named cursor (in journal_consumers, like a consumer's) that its user moves
+ * after handling events outside any transaction (delivering them to the outside world), so no
+ * database connection is held while a webhook answers. next() goes on after the last event it
+ * returned; commit() stores how far the user got, where the next run resumes. At least once: a
+ * crash between a delivery and its commit delivers that event again. One runner per name at a
+ * time (server event queries run on the process holding their lease).
+ */
+export function createCheckpoint(
+  deps: { database: Database; waker: Waker; clock: Clock },
+  name: string,
+  queue: string,
+  initial: "now" | "start",
+): JournalCheckpoint {
+  const db = deps.database.db;
+  let pos: queries.JournalPosition | undefined;
+  return {
+    name,
+    queue,
+    async next({ limit, signal }) {
+      while (!signal.aborted) {
+        const wait = deps.waker.wait(queue, POLL_MS, signal);
+        const batch = await queries.inTransaction(db, async (tx) => {
+          if (!pos) {
+            const start = initial === "start" ? queries.JOURNAL_START : await queries.journalNow(tx);
+            const stored = await queries.lockConsumer(tx, { name, queue, initial: start });
+            pos = { tx: stored.tx, id: stored.id };
+          }
+          return queries.readEventsAfter(tx, { queue, after: pos, limit });
+        });
+        if (batch.events.length) {
+          wait.cancel();
+          pos = queries.positionOf(batch.events[batch.events.length - 1]!);
+          return batch.events.map(toEvent);
+        }
+        if (batch.heldBack) {
+          wait.cancel();
+          await new Promise((r) => setTimeout(r, 50));
+        } else await wait.promise;
+      }
+      return [];
+    },
+    async commit(event) {
+      const to = parseCursor(event.cursor);
+      if (!to) throw new Error(`not a journal cursor: ${event.cursor}`);
+      await queries.advanceConsumer(db, { name, to, handled: 1, at: deps.clock.now() });
     },
   };
 }

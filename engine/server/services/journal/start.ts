@@ -6,7 +6,7 @@ import { queries } from "@/drizzle";
 import type { Leases } from "@/engine/server/contracts";
 import type { Journal, JournalEvent } from "@/engine/server/contracts";
 import type { ServiceDeps } from "@/engine/server/contracts";
-import { createConsumer } from "./consumer";
+import { createCheckpoint, createConsumer } from "./consumer";
 import { parseCursor, toEvent } from "./cursor";
 import { startMemoryQueues } from "./memory";
 import { clientIdProblem, DEFAULT_RETENTION_DAYS, MEMORY_ONLY_QUEUES, queueProblem } from "./queues";
@@ -78,6 +78,7 @@ export async function startJournal(deps: JournalDeps, signal: AbortSignal): Prom
       return subscribeStored({ database, waker, log: deps.log }, queue, { ...opts, signal: sig });
     },
     consumer: (name, queue, o = {}) => createConsumer({ database, waker, clock: deps.clock, log: deps.log }, name, queue, o.initial ?? "now"),
+    checkpoint: (name, queue, o = {}) => createCheckpoint({ database, waker, clock: deps.clock }, name, queue, o.initial ?? "now"),
     async history(queue, p) {
       const pos = p.after ? parseCursor(p.after.cursor) : undefined;
       const after = pos ? { tx: pos.tx, id: p.after!.id, at: p.after!.at } : undefined;

@@ -24,16 +24,17 @@ export const alertFunction = defineFunction({
   doc:
     "Raise an alert: sent to the `Server.Internal.Alerts` queue with the other arguments as its `event_data`. " +
     "The same `name` is raised at most once per `dedup` seconds in a query (default 7200; -1 disables); a suppressed one is logged at INFO instead. " +
-    "`condition` false raises nothing. `severity` (info, low, medium, high, critical; default medium) is Talon's.",
+    "`condition` false raises nothing. `severity` (info, low, medium, high, critical; default medium) and `client_id` are Talon's.",
   args: {
     name: arg.string().required().doc("Name of the alert."),
     dedup: arg.int().default(7200).doc("Suppress the same name for this many seconds (default 7200 sec or 2 hours); -1 disables."),
     condition: arg.any().doc("If specified, the alert is raised only when it is true."),
     severity: arg.string().default("medium").doc("info, low, medium, high or critical (Talon)."),
+    client_id: arg.string().doc("Talon: in a server query, the client the alert is about (default: the query's client, or `server`). Agents always raise for themselves."),
   },
   rest: arg.any().doc("Free-form arguments: the alert's event data."),
   argErrorValue: false,
-  async run({ name, dedup, condition, severity }, ctx, rest) {
+  async run({ name, dedup, condition, severity, client_id }, ctx, rest) {
     if (condition !== undefined && !(await ctx.isTruthy(condition))) return false;
     const sev = severity.toLowerCase();
     if (!(ALERT_SEVERITIES as readonly string[]).includes(sev)) {
@@ -52,7 +53,7 @@ export const alertFunction = defineFunction({
     seen.delete(name);
     seen.set(name, now);
     if (seen.size > MAX_NAMES) seen.delete(seen.keys().next().value!);
-    ctx.raiseAlert({ name, severity: (ALERT_SEVERITIES as readonly string[]).includes(sev) ? sev : "medium", eventData });
+    ctx.raiseAlert({ name, severity: (ALERT_SEVERITIES as readonly string[]).includes(sev) ? sev : "medium", eventData, ...(client_id ? { clientId: client_id } : {}) });
     return true;
   },
 });
