@@ -6,3 +6,4 @@ export type { UserRecord, SessionRecord, ApiKeyRecord, AuditRecord, CustomArtifa
 export type { NotebookRecord, NotebookCellRecord, NotebookCellVersionRecord, NotebookTableRecord } from "./schema";
 export type { ClientRecord, FlowRecord, FlowSourceRecord, FlowLogRecord, FlowUploadRecord, EventRecord, ClusterNodeRecord } from "./schema";
 export type { EventTableRecord, ServerEventStatusRecord, EventLogRecord } from "./schema";
+export type { SecretRecord } from "./schema";

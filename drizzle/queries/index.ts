@@ -17,3 +17,4 @@ export * from "./flow-uploads";
 export * from "./locks";
 export * from "./monitoring";
 export * from "./server-metadata";
+export * from "./secrets";

@@ -7,3 +7,4 @@ export * from "./events";
 export * from "./cluster";
 export * from "./monitoring";
 export * from "./server-metadata";
+export * from "./secrets";

@@ -19,6 +19,7 @@ import { startInterrogation } from "./services/interrogation";
 import { parseRetention, startJournal } from "./services/journal";
 import { startBacktest, startMonitoring, startServerEvents } from "./services/monitoring";
 import { startNotebooks } from "./services/notebooks";
+import { startSecrets } from "./services/secrets";
 import { TALON_VERSION } from "./version";
 import { artifactVqlChecker } from "./vql/artifact-checker";
 import { startQueries } from "./vql/runner";
@@ -93,7 +94,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     signal,
   );
   const monitoring = startMonitoring({ ...deps, audit, journal, artifacts, accounts, presence }, signal);
-  const queryService = startQueries({ artifacts, services: { artifacts, clients, flows, monitoring, journal } }, signal);
+  const secrets = startSecrets({ ...deps, audit });
+  const queryService = startQueries({ artifacts, services: { artifacts, clients, flows, monitoring, journal, secrets } }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService });
   const notebooks = await startNotebooks({
@@ -127,6 +129,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     monitoring,
     backtest,
     accounts,
+    secrets,
     notebooks,
     artifacts,
     queries: queryService,
