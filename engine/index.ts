@@ -17,3 +17,5 @@ export async function createEngine(opts: import("./server/wiring").EngineOptions
 }
 export type { ArtifactSummary, ArtifactDetails, ArtifactChange, ArtifactImportResult } from "@/engine/server/contracts";
 export type { ClientSummary, FlowSummary, FlowSourceSummary, FlowState, ArtifactDefinition, ArtifactParameter } from "@/engine/server/contracts";
+export { SECRET_TYPES, SECRET_TYPE_NAMES } from "@/engine/server/contracts/secrets";
+export type { SecretSummary, SecretTypeSpec, SecretFieldSpec } from "@/engine/server/contracts/secrets";

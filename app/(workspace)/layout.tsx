@@ -16,7 +16,7 @@ export default async function WorkspaceLayout({ children }: { children: ReactNod
     { href: "/alerts", label: "Alerts" },
   ];
   if (principal.permissions.has("SERVER_ADMIN")) {
-    items.push({ href: "/users", label: "Users" }, { href: "/audit", label: "Audit log" });
+    items.push({ href: "/users", label: "Users" }, { href: "/secrets", label: "Secrets" }, { href: "/audit", label: "Audit log" });
   } else {
     items.push({ href: "/users", label: "Users" });
   }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseTargets } from "@/drizzle/testing";
 import type { Database } from "@/drizzle";
-import { createRegistry, portableBuiltins, runVql, toJsonValue } from "../../../vql";
+import { createRegistry, portableBuiltins, runVql, toJsonValue } from "@/engine/vql";
 import { permissionsOf } from "../../auth/roles";
 import { testServiceDeps, type TestDeps } from "../../cluster/testing";
 import { startAudit } from "../audit";
