@@ -10,6 +10,7 @@ import { queryLines } from "./api/query-lines";
 import { createIdSource, startBus, startClusterNode } from "./cluster";
 import type { AgentIngress, ArtifactSource, Clock, Engine, Logger, ServerConfig, ServiceDeps } from "./contracts";
 import { createLogger } from "./log";
+import { policyFromEnv } from "./net";
 import { startAccounts } from "./services/accounts";
 import { startArtifacts } from "./services/artifacts";
 import { startAudit } from "./services/audit";
@@ -95,6 +96,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   );
   const monitoring = startMonitoring({ ...deps, audit, journal, artifacts, accounts, presence }, signal);
   const secrets = startSecrets({ ...deps, audit });
+  for (const p of policyFromEnv().problems) log.warn(`TALON_HTTP_CLIENT_ALLOW: ${p}; ignored`);
   const queryService = startQueries({ artifacts, services: { artifacts, clients, flows, monitoring, journal, secrets } }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService });
