@@ -1,9 +1,13 @@
 // guardedFetch()/guardedOpen() against real HTTP servers on 127.0.0.1: refused without the
 // allow-list (and the server never sees a request), allowed with it; names resolving to
 // loopback (an injected resolver) refused; redirects re-checked per hop; the size cap, the
-// timeouts and the caller's abort.
+// timeouts and the caller's abort; TLS with an extra root CA or without verification.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OutboundError } from "./errors";
 import { parseAllowList } from "./policy";
@@ -197,5 +201,33 @@ describe("guardedFetch() limits", () => {
     })();
     await refusedWith(read, "aborted", /cancelled/);
     expect(chunks).toEqual(["first"]);
+  });
+});
+
+describe.runIf(existsSync("/usr/bin/openssl"))("guardedFetch() over TLS", () => {
+  let tlsServer: import("node:https").Server;
+  let tlsPort: number;
+  let cert: string;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "talon-tls-"));
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(dir, "k.pem"), "-out", join(dir, "c.pem")], { stdio: "ignore" });
+    cert = readFileSync(join(dir, "c.pem"), "utf8");
+    const { createServer: createTls } = await import("node:https");
+    tlsServer = createTls({ key: readFileSync(join(dir, "k.pem")), cert }, (_q, res) => res.end("secure"));
+    rmSync(dir, { recursive: true, force: true });
+    await new Promise<void>((r) => tlsServer.listen(0, "127.0.0.1", r));
+    tlsPort = (tlsServer.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((r) => tlsServer.close(() => r())));
+
+  it("refuses an unknown CA, trusts it given as root CA, and skips verification when asked", async () => {
+    const url = `https://127.0.0.1:${tlsPort}/`;
+    const err = await guardedFetch({ url, policy: loopback }).catch((e) => e);
+    expect(err).toBeInstanceOf(OutboundError);
+    expect(err.code).toBe("network");
+    expect(err.message).toMatch(/self.signed/i);
+    expect((await guardedFetch({ url, policy: loopback, tls: { ca: cert } })).body.toString()).toBe("secure");
+    expect((await guardedFetch({ url, policy: loopback, tls: { skipVerify: true } })).body.toString()).toBe("secure");
   });
 });
