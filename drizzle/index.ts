@@ -7,3 +7,4 @@ export type { NotebookRecord, NotebookCellRecord, NotebookCellVersionRecord, Not
 export type { ClientRecord, FlowRecord, FlowSourceRecord, FlowLogRecord, FlowUploadRecord, EventRecord, ClusterNodeRecord } from "./schema";
 export type { AlertRecord, AlertOccurrenceRecord, AlertActivityRecord } from "./schema";
 export type { EventTableRecord, ServerEventStatusRecord, EventLogRecord } from "./schema";
+export type { SecretRecord } from "./schema";

@@ -18,7 +18,7 @@ export default async function WorkspaceLayout({ children }: { children: ReactNod
     { href: "/alerts", label: "Alerts", badge: principal.permissions.has("READ_RESULTS") ? <NewAlertsBadge /> : undefined },
   ];
   if (principal.permissions.has("SERVER_ADMIN")) {
-    items.push({ href: "/users", label: "Users" }, { href: "/audit", label: "Audit log" });
+    items.push({ href: "/users", label: "Users" }, { href: "/secrets", label: "Secrets" }, { href: "/audit", label: "Audit log" });
   } else {
     items.push({ href: "/users", label: "Users" });
   }

@@ -18,3 +18,4 @@ export * from "./locks";
 export * from "./monitoring";
 export * from "./server-metadata";
 export * from "./alerts";
+export * from "./secrets";

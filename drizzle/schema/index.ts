@@ -8,3 +8,4 @@ export * from "./cluster";
 export * from "./monitoring";
 export * from "./server-metadata";
 export * from "./alerts";
+export * from "./secrets";

@@ -10,6 +10,7 @@ import { queryLines } from "./api/query-lines";
 import { createIdSource, startBus, startClusterNode } from "./cluster";
 import type { AgentIngress, ArtifactSource, Clock, Engine, Logger, ServerConfig, ServiceDeps } from "./contracts";
 import { createLogger } from "./log";
+import { policyFromEnv } from "./net";
 import { startAccounts } from "./services/accounts";
 import { startAlerts } from "./services/alerts";
 import { startArtifacts } from "./services/artifacts";
@@ -20,6 +21,7 @@ import { startInterrogation } from "./services/interrogation";
 import { parseRetention, startJournal } from "./services/journal";
 import { startBacktest, startMonitoring, startServerEvents } from "./services/monitoring";
 import { startNotebooks } from "./services/notebooks";
+import { startSecrets } from "./services/secrets";
 import { TALON_VERSION } from "./version";
 import { artifactVqlChecker } from "./vql/artifact-checker";
 import { startQueries } from "./vql/runner";
@@ -97,7 +99,9 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   );
   const alerts = startAlerts({ ...deps, audit, accounts, journal, flows, ui }, signal);
   const monitoring = startMonitoring({ ...deps, audit, journal, artifacts, accounts, presence }, signal);
-  const queryService = startQueries({ artifacts, journal, services: { artifacts, clients, flows, monitoring, journal, alerts } }, signal);
+  const secrets = startSecrets({ ...deps, audit });
+  for (const p of policyFromEnv().problems) log.warn(`TALON_HTTP_CLIENT_ALLOW: ${p}; ignored`);
+  const queryService = startQueries({ artifacts, journal, services: { artifacts, clients, flows, monitoring, journal, alerts, secrets } }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService });
   const notebooks = await startNotebooks({
@@ -132,6 +136,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     backtest,
     alerts,
     accounts,
+    secrets,
     notebooks,
     artifacts,
     queries: queryService,

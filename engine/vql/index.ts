@@ -29,7 +29,7 @@ export type {
 // Values
 export { OrderedDict, isDictLike, type Row } from "./values/ordered-dict";
 export { Timestamp } from "./values/timestamp";
-export { Bytes } from "./values/bytes";
+export { Bytes, bytesOf, fromBytes } from "./values/bytes";
 export { toJsonText, rowToJson, toJsonValue } from "./values/json";
 export { toVqlString } from "./values/stringify";
 export { QueryValue, LazyValue, END, ROW_STREAM, type RowStream, type MaybePromise } from "./values/query";

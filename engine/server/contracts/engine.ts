@@ -15,6 +15,7 @@ import type { Journal } from "./journal";
 import type { BacktestService, MonitoringService } from "./monitoring";
 import type { NotebooksService } from "./notebooks";
 import type { QueryService } from "./queries";
+import type { SecretsService } from "./secrets";
 import type { UiHub, WsRoute } from "./ui";
 
 export interface Health {
@@ -35,6 +36,8 @@ export interface Engine {
   /** The alert inbox (Server.Internal.Alerts grouped, triaged). */
   alerts: AlertsService;
   accounts: AccountsService;
+  /** Managed secrets (administrators manage them; builtins and forwarders resolve them). */
+  secrets: SecretsService;
   /** Runs VQL on the server as a principal (notebooks, the query API, server artifacts). */
   queries: QueryService;
   artifacts: ArtifactsService;

@@ -16,3 +16,4 @@ export * from "./cluster";
 export * from "./engine";
 export * from "./monitoring";
 export * from "./alerts";
+export * from "./secrets";

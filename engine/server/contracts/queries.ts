@@ -11,6 +11,7 @@ import type { FlowsService } from "./flows";
 import type { Journal } from "./journal";
 import type { MonitoringService } from "./monitoring";
 import type { NotebooksService } from "./notebooks";
+import type { SecretsService } from "./secrets";
 
 /** The services server builtins may call, as narrow as the builtins need them. */
 export interface VqlServices {
@@ -24,7 +25,11 @@ export interface VqlServices {
   journal: Pick<Journal, "subscribe" | "history" | "isStored">;
   /** Present when the caller handed it to the run (notebook cells and the query API do). */
   notebooks?: VqlNotebooks;
+  /** http_client(secret=...) resolves; secret_add(), secret_modify() and secrets() manage. */
+  secrets: VqlSecrets;
 }
+
+export type VqlSecrets = Pick<SecretsService, "resolve" | "list" | "add" | "modify" | "remove">;
 
 export type VqlNotebooks = Pick<NotebooksService, "list" | "get" | "create" | "update" | "remove" | "addCell" | "deleteCell" | "saveCell" | "runCell">;
 

@@ -6,8 +6,10 @@ import { artifactBuiltins } from "./artifacts";
 import { clientBuiltins } from "./clients";
 import { eventBuiltins } from "./events";
 import { flowBuiltins } from "./flows";
+import { httpClientBuiltins } from "./http-client";
 import { monitoringBuiltins } from "./monitoring";
 import { notebookBuiltins } from "./notebooks";
+import { secretBuiltins } from "./secrets";
 import { serverMetadataBuiltins } from "./server-metadata";
 
 export const serverBuiltins: readonly Builtin[] = [
@@ -19,4 +21,6 @@ export const serverBuiltins: readonly Builtin[] = [
   ...monitoringBuiltins,
   ...notebookBuiltins,
   ...serverMetadataBuiltins,
+  ...secretBuiltins,
+  ...httpClientBuiltins,
 ];

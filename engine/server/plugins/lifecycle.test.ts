@@ -50,6 +50,12 @@ const CASES: Record<string, string> = {
   set_client_monitoring: "SELECT set_client_monitoring(value=dict(artifacts=dict(artifacts=['Custom.Life']))) AS T FROM range(end=1000000)",
   add_client_monitoring: "SELECT add_client_monitoring(artifact='Custom.Life', label='x') AS T FROM range(end=1000000)",
   rm_client_monitoring: "SELECT rm_client_monitoring(artifact='Custom.Life') AS T FROM range(end=1000000)",
+  secret_add: "SELECT secret_add(name='life', type='Webhook', secret=dict(url='https://hooks.example/x')) AS S FROM range(end=1000000)",
+  secret_modify: "SELECT secret_modify(name='life', type='Webhook', add_users=['bob']) AS S FROM range(end=1000000)",
+  secrets: "SELECT * FROM secrets()",
+  // Refused at once (metadata is never allowed by a range) when answering; the secret's
+  // resolution is what hangs in the abort case.
+  http_client: "SELECT * FROM http_client(url='secret://life')",
 };
 
 const DEF = "name: Custom.Life\ntype: CLIENT\nsources:\n  - query: SELECT 1 AS One FROM scope()\n";
@@ -181,6 +187,13 @@ function standInEngine(hang: boolean): VqlServices {
       isStored: () => true,
       history: (_q: string, q: { offset?: number; limit?: number }) => answer(() => page(q.limit, q.offset, (i) => ({ id: i, cursor: `0:${i}`, queue: "Custom.Life", at: new Date(i), clientId: "server", payload: { N: i } }))),
       subscribe: (_q: string, o: { signal: AbortSignal }) => events(hang, o.signal),
+    },
+    secrets: {
+      list: () => answer(() => [{ name: "life", type: "Webhook", fields: ["url"], users: [], createdBy: "alice", createdAt: new Date(0), updatedBy: "alice", updatedAt: new Date(0) }]),
+      add: () => answer(() => ({ name: "life" })),
+      modify: () => answer(() => ({ name: "life" })),
+      remove: () => answer(() => undefined),
+      resolve: () => answer(() => ({ name: "life", type: "HTTP Secrets", values: { url: "http://169.254.169.254/latest/meta-data/" } })),
     },
     notebooks: {
       list: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ notebooks: page(q.limit, q.offset, () => ({ ...notebookView(), cellCount: 1 })), total: Number.MAX_SAFE_INTEGER })),

@@ -34,7 +34,8 @@ import {
   utf16Function,
   xorFunction,
 } from "./text/encoding";
-import { parseJsonArrayFunction, parseJsonArrayPlugin, parseJsonFunction, serializeFunction } from "./text/json";
+import { parseJsonArrayFunction, parseJsonArrayPlugin, parseJsonFunction } from "./text/json";
+import { serializeFunction } from "./text/serialize";
 import { humanizeFunction } from "./text/humanize";
 import { hashFunction } from "./text/hash";
 import { countFunction, enumerateFunction, maxFunction, minFunction, rateFunction, sumFunction } from "./aggregates";

@@ -3,7 +3,7 @@ import { Bytes, bytesOf, fromBytes } from "../../values/bytes";
 import { toVqlString } from "../../values/stringify";
 import { arg } from "../arg";
 import { defineFunction } from "../define";
-import { serializeValue } from "./json";
+import { serializeValue } from "./serialize";
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

@@ -1,10 +1,5 @@
-/** parse_json(), parse_json_array() (function and plugin), serialize(). */
-import { Bytes, textOf } from "../../values/bytes";
-import { isDictLike, dictKeys, dictGet } from "../../values/ordered-dict";
-import { toJsonText } from "../../values/json";
-import { QueryValue } from "../../values/query";
-import { toVqlString } from "../../values/stringify";
-import { stringify as yamlStringify } from "yaml";
+/** parse_json(), parse_json_array() (function and plugin). serialize() is in serialize.ts. */
+import { isDictLike } from "../../values/ordered-dict";
 import { arg } from "../arg";
 import { defineFunction, definePlugin } from "../define";
 import { parseJsonOrdered } from "./json-parse";
@@ -61,53 +56,5 @@ export const parseJsonArrayPlugin = definePlugin({
       return;
     }
     for (const x of v) yield isDictLike(x) ? x : { _value: x };
-  },
-});
-
-function csvField(v: unknown): string {
-  const s = typeof v === "string" ? v : v instanceof Bytes ? textOf(v) : isDictLike(v) || Array.isArray(v) ? toJsonText(v) : toVqlString(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** CSV text of rows: the header is the first row's keys (later new keys are appended). */
-export function toCsv(rows: unknown[]): string {
-  const header: string[] = [];
-  for (const r of rows) if (isDictLike(r)) for (const k of dictKeys(r)) if (!header.includes(k)) header.push(k);
-  const lines = [header.map(csvField).join(",")];
-  for (const r of rows) lines.push(header.map((k) => (isDictLike(r) ? csvField(dictGet(r, k) ?? "") : "")).join(","));
-  return lines.join("\n") + "\n";
-}
-
-function toPlain(v: unknown): unknown {
-  return JSON.parse(toJsonText(v));
-}
-
-export async function serializeValue(item: unknown, format: string, ctx: BuiltinContext): Promise<string | null> {
-  const v = item instanceof QueryValue ? await ctx.materialize(item) : await ctx.materialize(item);
-  switch (format) {
-    case "json":
-      return toJsonText(v, { indent: " " });
-    case "jsonl":
-      return (Array.isArray(v) ? v : [v]).map((x) => toJsonText(x)).join("\n") + "\n";
-    case "yaml":
-      return yamlStringify(toPlain(v));
-    case "csv":
-      return toCsv(Array.isArray(v) ? v : [v]);
-    default:
-      ctx.log("ERROR", `serialize: unknown format \`${format}\`; expected json, jsonl, yaml or csv`);
-      return null;
-  }
-}
-
-export const serializeFunction = defineFunction({
-  name: "serialize",
-  category: "basic",
-  doc: "Encode a value as text: `json` (one-space indented), `jsonl`, `yaml` or `csv` (a list of rows).",
-  args: {
-    item: arg.any().required().doc("The value (queries are expanded to their rows)."),
-    format: arg.string().default("json").doc("json, jsonl, yaml or csv."),
-  },
-  run({ item, format }, ctx) {
-    return serializeValue(item, format, ctx);
   },
 });

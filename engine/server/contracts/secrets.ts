@@ -1,0 +1,93 @@
+// The managed secrets' contract: named, typed sets of values (a webhook URL, an HTTP API's URL
+// and headers) that builtins use without the query ever holding them, as Velociraptor's
+// secrets service does. Values go in through add()/modify() and come out only through
+// resolve(), to a builtin acting for a principal allowed to use the secret; no listing, log
+// line, audit entry, result row or error ever carries one.
+import type { Principal } from "./common";
+
+export type SecretFieldKind = "string" | "secret" | "bool" | "dict";
+
+export interface SecretFieldSpec {
+  name: string;
+  /** `secret` strings are entered in password inputs and are as private as any other value. */
+  kind: SecretFieldKind;
+  required?: boolean;
+  doc: string;
+}
+
+export interface SecretTypeSpec {
+  description: string;
+  fields: readonly SecretFieldSpec[];
+}
+
+/** The types a secret may have and their fields (Velociraptor's names where it has the type). */
+export const SECRET_TYPES = {
+  "HTTP Secrets": {
+    description: "An HTTP endpoint for http_client(secret=...) or url='secret://name': the URL and what to send with it.",
+    fields: [
+      { name: "url", kind: "secret", required: true, doc: "The URL requested (never shown; rows and logs show it redacted)." },
+      { name: "method", kind: "string", doc: "HTTP method when the call does not override it (default GET)." },
+      { name: "user_agent", kind: "string", doc: "User-Agent header." },
+      { name: "extra_headers", kind: "dict", doc: "Headers added to every request (e.g. Authorization)." },
+      { name: "extra_params", kind: "dict", doc: "Parameters added to every request (query string or form body)." },
+      { name: "cookies", kind: "dict", doc: "Cookies sent with every request." },
+      { name: "skip_verify", kind: "bool", doc: "Do not verify the server's TLS certificate." },
+      { name: "root_ca", kind: "string", doc: "Extra trusted CA certificates (PEM)." },
+    ],
+  },
+  Webhook: {
+    description: "A webhook URL alert forwarders post to (Slack, Teams, Discord or any JSON endpoint).",
+    fields: [
+      { name: "url", kind: "secret", required: true, doc: "The webhook URL (never shown)." },
+      { name: "extra_headers", kind: "dict", doc: "Headers added to every post (e.g. Authorization)." },
+    ],
+  },
+} as const satisfies Record<string, SecretTypeSpec>;
+
+export type SecretType = keyof typeof SECRET_TYPES;
+export const SECRET_TYPE_NAMES = Object.keys(SECRET_TYPES) as SecretType[];
+
+/** What anyone may see of a secret: never its values. */
+export interface SecretSummary {
+  name: string;
+  type: string;
+  /** Names of the fields that have a value. */
+  fields: string[];
+  /** Users other than administrators allowed to use it (Velociraptor's add_users). */
+  users: string[];
+  createdBy: string;
+  createdAt: Date;
+  updatedBy: string;
+  updatedAt: Date;
+}
+
+/** A secret's values as resolve() hands them to a builtin. Never put in a row, log or error. */
+export interface ResolvedSecret {
+  name: string;
+  type: string;
+  values: Readonly<Record<string, unknown>>;
+}
+
+export interface SecretChange {
+  /** When given, the secret's type must be this one (Velociraptor's secret_modify names it). */
+  type?: string;
+  addUsers?: string[];
+  removeUsers?: string[];
+  /** Replaces the values (checked against the type's fields). */
+  values?: Record<string, unknown>;
+}
+
+/**
+ * Managing (list, add, modify, remove) needs SERVER_ADMIN; each change is audited by name, type,
+ * field names and users. resolve() is for builtins and forwarders acting for `actor`: allowed
+ * for SERVER_ADMIN or a user the secret is shared with. Refusals are ServiceErrors naming the
+ * secret and type only.
+ */
+export interface SecretsService {
+  list(actor: Principal): Promise<SecretSummary[]>;
+  add(actor: Principal, p: { name: string; type: string; values: Record<string, unknown> }): Promise<SecretSummary>;
+  modify(actor: Principal, name: string, change: SecretChange): Promise<SecretSummary>;
+  remove(actor: Principal, name: string, type?: string): Promise<void>;
+  /** The values of secret `name`, which must be of `type`. */
+  resolve(actor: Principal, name: string, type: string): Promise<ResolvedSecret>;
+}

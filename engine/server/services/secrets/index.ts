@@ -1,0 +1,1 @@
+export { startSecrets, type SecretsDeps } from "./start";
