@@ -50,3 +50,27 @@ export async function eventSequenceStats(db: Db, queue: string, field: string): 
     from events where queue = ${queue} group by client_id`)) as unknown as { rows?: Array<Record<string, unknown>> } | Array<Record<string, unknown>>;
   return (Array.isArray(r) ? r : (r.rows ?? [])).map((x) => ({ clientId: String(x.client_id), max: Number(x.max), distinct: Number(x.distinct), total: Number(x.total) }));
 }
+
+/**
+ * Per client (the rows' `client_id`), for Server.Internal.Alerts rows whose event data carries a
+ * per-client sequence number in `field`: the highest, how many distinct and how many rows; and
+ * how many were raised (by their own timestamp) between `from` and `to`.
+ */
+export async function alertSequenceStats(
+  db: Db,
+  field: string,
+  window: { from: Date; to: Date },
+): Promise<Array<{ clientId: string; max: number; distinct: number; total: number; during: number }>> {
+  const r = (await db.execute(sql`
+    select payload->>'client_id' as client_id, max((payload->'event_data'->>${field})::int) as max,
+           count(distinct (payload->'event_data'->>${field})::int) as distinct, count(*) as total,
+           count(*) filter (where (payload->>'timestamp')::timestamptz between ${window.from.toISOString()}::timestamptz and ${window.to.toISOString()}::timestamptz) as during
+    from events where queue = 'Server.Internal.Alerts' group by 1`)) as unknown as { rows?: Array<Record<string, unknown>> } | Array<Record<string, unknown>>;
+  return (Array.isArray(r) ? r : (r.rows ?? [])).map((x) => ({ clientId: String(x.client_id), max: Number(x.max), distinct: Number(x.distinct), total: Number(x.total), during: Number(x.during) }));
+}
+
+/** The alert inbox's entries of one name: client, count and artifact type. */
+export async function inboxEntries(db: Db, name: string): Promise<Array<{ clientId: string; count: number; artifactType: string }>> {
+  const r = (await db.execute(sql`select client_id, count, artifact_type from alerts where name = ${name}`)) as unknown as { rows?: Array<Record<string, unknown>> } | Array<Record<string, unknown>>;
+  return (Array.isArray(r) ? r : (r.rows ?? [])).map((x) => ({ clientId: String(x.client_id), count: Number(x.count), artifactType: String(x.artifact_type) }));
+}

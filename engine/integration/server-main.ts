@@ -25,10 +25,13 @@ const server = await startTestServer({
       const f = await engine.flows.collect(admin, { clientId: client, artifacts: ["Test.Slow"], parameters: { Count: u.searchParams.get("count") ?? "1000", DelayMs: "2" } });
       return void res.end(f.flowId);
     }
+    // GET /logs: the server's log lines (memory logger), for debugging a test.
+    if (u.pathname === "/logs") return void res.end(server.logs.join("\n"));
     if (u.pathname === "/flow") return void res.end((await engine.flows.get(admin, client, u.searchParams.get("flow") ?? "")).state);
     // GET /monitor?artifact=&yaml= (base64) saves a CLIENT_EVENT artifact and adds it to the client
     // event table as the first administrator; GET /unmonitor?artifact= removes it; GET
-    // /stored?artifact= counts its stored rows (with &by=field: distinct values of a payload field).
+    // /stored?artifact= counts its stored rows (with &by=field: distinct values of a payload field;
+    // &since=ms: stored since then).
     if (u.pathname === "/monitor" || u.pathname === "/unmonitor" || u.pathname === "/stored") {
       const first = await engine.accounts.ensureFirstAdmin();
       const user = (await engine.accounts.principalFor(first.created ? first.username : "admin"))!;
@@ -40,10 +43,12 @@ const server = await startTestServer({
       else {
         // With `by=<field>`: how many distinct values of that payload field (e.g. client_id).
         const by = u.searchParams.get("by");
+        // With `since=<ms>`: only events stored at or after then.
+        const since = u.searchParams.get("since");
         const distinct = new Set<unknown>();
         let n = 0;
         for (let after: Awaited<ReturnType<typeof engine.journal.history>>[number] | undefined; ; ) {
-          const page = await engine.journal.history(artifact, { limit: 10_000, oldestFirst: true, ...(after ? { after } : {}) });
+          const page = await engine.journal.history(artifact, { limit: 10_000, oldestFirst: true, ...(since ? { start: new Date(Number(since)) } : {}), ...(after ? { after } : {}) });
           n += page.length;
           if (by) for (const e of page) distinct.add(e.payload[by]);
           if (page.length < 10_000) break;

@@ -22,7 +22,7 @@ export interface VqlServices {
   /** The alert inbox (alerts(), alert_update()). */
   alerts: Pick<AlertsService, "list" | "update">;
   /** Reading event queues (watch_monitoring, monitoring, source over events). */
-  journal: Pick<Journal, "subscribe" | "history" | "isStored">;
+  journal: Pick<Journal, "subscribe" | "history" | "isStored" | "checkpoint">;
   /** Present when the caller handed it to the run (notebook cells and the query API do). */
   notebooks?: VqlNotebooks;
   /** http_client(secret=...) resolves; secret_add(), secret_modify() and secrets() manage. */

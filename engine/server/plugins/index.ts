@@ -2,6 +2,7 @@
 // one line per domain. Registration is not a side effect of importing.
 import type { Builtin } from "../../vql";
 import { alertBuiltins } from "./alerts";
+import { forwardAlertsPlugin } from "./forward-alerts";
 import { artifactBuiltins } from "./artifacts";
 import { clientBuiltins } from "./clients";
 import { eventBuiltins } from "./events";
@@ -15,6 +16,7 @@ import { serverMetadataBuiltins } from "./server-metadata";
 export const serverBuiltins: readonly Builtin[] = [
   ...artifactBuiltins,
   ...alertBuiltins,
+  forwardAlertsPlugin,
   ...clientBuiltins,
   ...flowBuiltins,
   ...eventBuiltins,

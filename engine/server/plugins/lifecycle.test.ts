@@ -3,8 +3,9 @@
 // (1) consume one row and break: the builtin's producer finished (its finally ran) and no
 // timers or sockets are left; (2) abort while a service call hangs: the query ends within
 // 100 ms of the abort.
+import { createServer, type Server } from "node:http";
 import { leftOpen, lifecycleTracker, openResources } from "../../vql/testdata/lifecycle";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadArtifact, type Artifact } from "../../artifacts";
 import { createRegistry, portableBuiltins, runVql } from "../../vql";
 import { permissionsOf } from "../auth/roles";
@@ -56,6 +57,11 @@ const CASES: Record<string, string> = {
   // Refused at once (metadata is never allowed by a range) when answering; the secret's
   // resolution is what hangs in the abort case.
   http_client: "SELECT * FROM http_client(url='secret://life')",
+  alerts: "SELECT * FROM alerts()",
+  alert_update: `SELECT alert_update(id='A.LIFE000000001', status='acknowledged') AS A FROM range(end=1000000)`,
+  // Delivers to a local receiver (allowed for this file) that answers 204 at once; while the
+  // journal hangs it waits for alerts until the abort.
+  forward_alerts: "SELECT * FROM forward_alerts(format='discord', url=Receiver)",
 };
 
 const DEF = "name: Custom.Life\ntype: CLIENT\nsources:\n  - query: SELECT 1 AS One FROM scope()\n";
@@ -124,6 +130,33 @@ function cell(): CellView {
   return { id: "NC.LIFE0000001", type: "vql", version: 1, versions: [1], modifiedAt: at, status: "done", input: "SELECT 1 FROM scope()", runBy: "alice", durationMs: 1, error: null, output: [], tables: [], logs: [] } as unknown as CellView;
 }
 
+function alertSummary() {
+  const at = new Date(0);
+  return {
+    id: "A.LIFE000000001", name: "Life", clientId: ID, hostname: "host-1", artifact: "Custom.Life", artifactType: "CLIENT_EVENT", severity: "high", status: "new",
+    assignee: null, count: 1, firstSeen: at, lastSeen: at, lastEventData: { N: 1 }, lastFlowId: "", raisedBy: "agent", notebookId: "", cellId: "", updatedAt: at,
+  };
+}
+
+/** Alerts of Server.Internal.Alerts as a checkpoint hands them out: at once, or none until the abort. */
+function checkpoint(hang: boolean) {
+  let n = 0;
+  return {
+    name: "life",
+    queue: "Server.Internal.Alerts",
+    next: ({ limit, signal }: { limit: number; signal: AbortSignal }) =>
+      hang
+        ? new Promise<[]>((resolve) => signal.addEventListener("abort", () => resolve([]), { once: true }))
+        : Promise.resolve(
+            Array.from({ length: Math.min(limit, 5) }, () => {
+              const i = n++;
+              return { id: i, cursor: `0:${i}`, queue: "Server.Internal.Alerts", at: new Date(i), clientId: "server", payload: { name: "Life", client_id: ID, severity: "high", timestamp: new Date(i).toISOString(), event_data: { N: i }, artifact: "Custom.Life" } };
+            }),
+          ),
+    commit: () => Promise.resolve(),
+  };
+}
+
 const entry = { artifact: "Custom.Life", parameters: {}, addedBy: "alice", addedAt: new Date(0).toISOString() };
 const serverTable = () => ({ table: { artifacts: [entry] }, version: 1, updatedBy: "alice" });
 const clientTable = () => ({ table: { artifacts: [entry], labelEvents: [{ label: "x", artifacts: [entry] }] }, version: 1, updatedBy: "alice" });
@@ -187,6 +220,11 @@ function standInEngine(hang: boolean): VqlServices {
       isStored: () => true,
       history: (_q: string, q: { offset?: number; limit?: number }) => answer(() => page(q.limit, q.offset, (i) => ({ id: i, cursor: `0:${i}`, queue: "Custom.Life", at: new Date(i), clientId: "server", payload: { N: i } }))),
       subscribe: (_q: string, o: { signal: AbortSignal }) => events(hang, o.signal),
+      checkpoint: () => checkpoint(hang),
+    },
+    alerts: {
+      list: (_p: Principal, f: { limit: number }) => answer(() => ({ alerts: Array.from({ length: f.limit }, alertSummary), total: Number.MAX_SAFE_INTEGER })),
+      update: () => answer(alertSummary),
     },
     secrets: {
       list: () => answer(() => [{ name: "life", type: "Webhook", fields: ["url"], users: [], createdBy: "alice", createdAt: new Date(0), updatedBy: "alice", updatedAt: new Date(0) }]),
@@ -216,6 +254,25 @@ const registry = createRegistry([...portableBuiltins, ...serverBuiltins.map(trac
 const runs: AbortController[] = [];
 afterAll(() => runs.forEach((c) => c.abort()));
 
+// forward_alerts() posts to this receiver: loopback, allowed for this file only.
+let receiver: Server;
+let Receiver = "";
+const allowBefore = process.env.TALON_HTTP_CLIENT_ALLOW;
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(204, { connection: "close" }).end());
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
+  Receiver = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+  process.env.TALON_HTTP_CLIENT_ALLOW = "127.0.0.1";
+});
+afterAll(async () => {
+  if (allowBefore === undefined) delete process.env.TALON_HTTP_CLIENT_ALLOW;
+  else process.env.TALON_HTTP_CLIENT_ALLOW = allowBefore;
+  await new Promise((r) => receiver.close(r));
+});
+
 it("the table covers every server builtin", () => {
   expect(Object.keys(CASES).sort()).toEqual(serverBuiltins.map((b) => b.name).sort());
 });
@@ -228,7 +285,7 @@ describe("server builtins: one row, then break", () => {
       finished.delete(name);
       let row: unknown;
       const logs: string[] = [];
-      for await (const e of runVql(vql, { registry, env: { Def: DEF }, permissions: admin.permissions, host: { principal: admin, services: engine } })) {
+      for await (const e of runVql(vql, { registry, env: { Def: DEF, Receiver }, permissions: admin.permissions, host: { principal: admin, services: engine } })) {
         if (e.kind === "log" && e.level === "ERROR") logs.push(e.message);
         if (e.kind === "row") {
           row = e.row;
@@ -259,7 +316,7 @@ describe("server builtins: abort while a service call hangs", () => {
       if (name === "artifact_definitions") abort();
       else setTimeout(abort, 30);
       const kinds: string[] = [];
-      for await (const e of runVql(vql, { registry, env: { Def: DEF }, permissions: admin.permissions, host: { principal: admin, services: engine }, signal: ac.signal })) kinds.push(e.kind);
+      for await (const e of runVql(vql, { registry, env: { Def: DEF, Receiver }, permissions: admin.permissions, host: { principal: admin, services: engine }, signal: ac.signal })) kinds.push(e.kind);
       expect(abortedAt).toBeGreaterThan(0);
       expect(performance.now() - abortedAt).toBeLessThan(100);
       expect(kinds).not.toContain("row");
