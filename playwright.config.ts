@@ -26,7 +26,8 @@ function server(port: number, extraEnv: Record<string, string>) {
     timeout: 120_000,
     stdout: "ignore" as const,
     stderr: "pipe" as const,
-    env: { TALON_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD, TALON_NO_BUILD: "1", NEXT_TELEMETRY_DISABLED: "1", ...extraEnv },
+    // Webhook receivers of the alert tests listen on loopback: the outbound guard allows it here.
+    env: { TALON_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD, TALON_NO_BUILD: "1", NEXT_TELEMETRY_DISABLED: "1", TALON_HTTP_CLIENT_ALLOW: "127.0.0.1", ...extraEnv },
     gracefulShutdown: { signal: "SIGTERM" as const, timeout: 10_000 },
   };
 }
