@@ -65,6 +65,9 @@ export async function recordAlertRaises(tx: Db, raises: AlertRaise[], newId: () 
     .for("update");
   const byKey = new Map(existing.map((e) => [keyOf(e), e]));
   const out: RecordedAlert[] = [];
+  const created: Array<typeof alerts.$inferInsert> = [];
+  /** Existing entries with their new values, computed from the locked rows: one UPDATE for all. */
+  const changed: Array<Record<string, unknown>> = [];
   const occurrences: Array<typeof alertOccurrences.$inferInsert> = [];
   const activity: Array<typeof alertActivity.$inferInsert> = [];
   const now = new Date();
@@ -76,7 +79,7 @@ export async function recordAlertRaises(tx: Db, raises: AlertRaise[], newId: () 
     let id: string;
     if (!e) {
       id = newId();
-      await tx.insert(alerts).values({
+      created.push({
         id,
         name: latest.name,
         clientId: latest.clientId,
@@ -100,26 +103,42 @@ export async function recordAlertRaises(tx: Db, raises: AlertRaise[], newId: () 
       id = e.id;
       const newer = latest.at >= e.lastSeen;
       const reopened = e.status === "resolved";
+      const last = newer ? latest : undefined;
       const severityUp = top.severityRank > e.severityRank;
-      await tx
-        .update(alerts)
-        .set({
-          count: sql`${alerts.count} + ${g.length}`,
-          firstSeen: earliest.at < e.firstSeen ? earliest.at : e.firstSeen,
-          ...(newer
-            ? { lastSeen: latest.at, lastEventData: latest.eventData, lastFlowId: latest.flowId, raisedBy: latest.raisedBy, notebookId: latest.notebookId, cellId: latest.cellId, artifactType: latest.artifactType }
-            : {}),
-          ...(severityUp ? { severity: top.severity, severityRank: top.severityRank } : {}),
-          ...(reopened ? { status: "new" } : {}),
-          updatedAt: now,
-        })
-        .where(eq(alerts.id, id));
+      changed.push({
+        id,
+        count: Number(e.count) + g.length,
+        first_seen: (earliest.at < e.firstSeen ? earliest.at : e.firstSeen).toISOString(),
+        last_seen: (last?.at ?? e.lastSeen).toISOString(),
+        last_event_data: last ? last.eventData : e.lastEventData,
+        last_flow_id: last ? last.flowId : e.lastFlowId,
+        raised_by: last ? last.raisedBy : e.raisedBy,
+        notebook_id: last ? last.notebookId : e.notebookId,
+        cell_id: last ? last.cellId : e.cellId,
+        artifact_type: last ? last.artifactType : e.artifactType,
+        severity: severityUp ? top.severity : e.severity,
+        severity_rank: severityUp ? top.severityRank : e.severityRank,
+        status: reopened ? "new" : e.status,
+      });
       if (reopened) activity.push({ alertId: id, at: now, actor: "system", kind: "reopened", fromValue: "resolved", toValue: "new", text: "raised again after it was resolved" });
       out.push({ id, count: Number(e.count) + g.length, created: false, reopened });
     }
     for (const r of g) {
       occurrences.push({ eventId: r.eventId, alertId: id, at: r.at, severity: r.severity, eventData: r.eventData, flowId: r.flowId, raisedBy: r.raisedBy });
     }
+  }
+  if (created.length) await tx.insert(alerts).values(created);
+  if (changed.length) {
+    await tx.execute(sql`
+      update alerts a set
+        count = v.count, first_seen = v.first_seen, last_seen = v.last_seen, last_event_data = v.last_event_data,
+        last_flow_id = v.last_flow_id, raised_by = v.raised_by, notebook_id = v.notebook_id, cell_id = v.cell_id,
+        artifact_type = v.artifact_type, severity = v.severity, severity_rank = v.severity_rank, status = v.status,
+        updated_at = ${now.toISOString()}::timestamptz
+      from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as v(
+        id text, count bigint, first_seen timestamptz, last_seen timestamptz, last_event_data jsonb, last_flow_id text,
+        raised_by text, notebook_id text, cell_id text, artifact_type text, severity text, severity_rank integer, status text)
+      where a.id = v.id`);
   }
   await tx.insert(alertOccurrences).values(occurrences);
   if (activity.length) await tx.insert(alertActivity).values(activity);

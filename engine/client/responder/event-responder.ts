@@ -19,6 +19,8 @@ export class EventResponder extends FlowResponder {
     return { type: "events", artifact: p.artifact, columns: p.columns, rows: p.rows };
   }
 
+  protected override readonly logsAlerts = false;
+
   protected override alertMessage(artifact: string, alerts: AlertMessage["alerts"]): OutgoingMessage {
     return { type: "alert", artifact, alerts };
   }

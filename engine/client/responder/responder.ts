@@ -67,7 +67,7 @@ export class FlowResponder {
   async alert(artifact: string, a: { name: string; severity: string; eventData: Record<string, unknown>; time: number }): Promise<void> {
     const alert = { time: a.time, name: a.name.slice(0, 500), severity: a.severity as AlertMessage["alerts"][number]["severity"], event_data: a.eventData };
     await this.append(this.alertMessage(artifact, [alert]));
-    this.log("INFO", `Alert ${alert.name} raised`, artifact);
+    if (this.logsAlerts) this.log("INFO", `Alert ${alert.name} raised`, artifact);
   }
 
   async sourceStatus(s: Omit<SourceStatusMessage, "type" | "seq" | "flowId">): Promise<void> {
@@ -159,6 +159,9 @@ export class FlowResponder {
   protected rowsMessage(p: PendingRows): OutgoingMessage {
     return { type: "rows", flowId: this.flowId, artifact: p.artifact, columns: p.columns, rows: p.rows };
   }
+
+  /** A collection's log notes each alert it raised (an event query's would grow without end). */
+  protected readonly logsAlerts: boolean = true;
 
   /** The message alerts are sent as (event queries send no flowId). */
   protected alertMessage(artifact: string, alerts: AlertMessage["alerts"]): OutgoingMessage {

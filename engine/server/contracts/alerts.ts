@@ -37,6 +37,8 @@ export interface AlertRow {
   raised_by: string;
   notebook_id?: string;
   cell_id?: string;
+  /** When the server stored it (Unix seconds), as every event row of Velociraptor's queues. */
+  _ts: number;
 }
 
 /** Where a server-side query runs, so an alert it raises says where it came from. */

@@ -5,7 +5,8 @@
 // `max_per_minute` and sends it as one summary when the window allows; retries a failing
 // destination with a growing pause (0.5 s doubling to 5 min; a 429's Retry-After is honoured)
 // until it answers, and gives up on a message only when the destination refuses it for good
-// (a 4xx other than 408/429), with an ERROR line. Destinations go through the outbound guard
+// (a 4xx other than 408/429), with an ERROR line. Up to 8 posts are in flight at once; the
+// checkpoint moves only past what was delivered with everything before it. Destinations go through the outbound guard
 // (TALON_HTTP_CLIENT_ALLOW); a URL from a secret is never shown. NETWORK permission.
 import { createHash } from "node:crypto";
 import { arg, compileRegex, definePlugin, isRegexError, type BuiltinContext, type CompiledRegex } from "../../vql";
@@ -18,6 +19,22 @@ import { SendWindow } from "./webhooks/throttle";
 
 const MAX_PAUSE_MS = 5 * 60_000;
 const BATCH = 100;
+/** Posts in flight at once to one destination. */
+const CONCURRENCY = 8;
+
+/** Runs `fn` over `items`, at most `n` at a time; the results in the items' order. */
+async function inOrder<T, R>(items: T[], n: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
+}
 
 interface Destination {
   url: string;
@@ -209,24 +226,24 @@ export const forwardAlertsPlugin = definePlugin({
         const timer = waitFor ? setTimeout(() => stop.abort(), waitFor) : undefined;
         const events = await checkpoint.next({ limit: BATCH, signal: both });
         if (timer) clearTimeout(timer);
+        // In journal order: filtered out, sent now (the window has room: its slot is taken at
+        // once), or held for the next summary. What is sent goes out CONCURRENCY at a time.
+        const sends: Array<{ alert: AlertForMessage; event: JournalEvent }> = [];
+        let lastBeforeHeld: JournalEvent | undefined;
         for (const e of events) {
           const alert = toAlert(e);
           const wanted = alert && rank(alert.severity) >= minRank && matches(nameRe, a.name_regex, alert.name) && matches(artifactRe, a.artifact_regex, alert.artifact);
-          if (!wanted) {
-            if (!held.length) done = e;
-            continue;
-          }
-          if (held.length || window.waitMs(ctx.now()) > 0) {
-            held.push({ alert, event: e });
-            continue;
-          }
-          const r = await deliver(ctx, dest, alertMessage(format, alert, linkBase), `alert ${alert.name}`);
-          if (ctx.signal.aborted) break;
-          window.record(ctx.now());
-          done = e;
-          yield row("alert", r, [alert]);
+          if (wanted && !held.length && window.waitMs(ctx.now()) === 0) {
+            window.record(ctx.now());
+            sends.push({ alert, event: e });
+          } else if (wanted) held.push({ alert, event: e });
+          if (!held.length) lastBeforeHeld = e;
         }
+        const results = await inOrder(sends, CONCURRENCY, (x) => deliver(ctx, dest, alertMessage(format, x.alert, linkBase), `alert ${x.alert.name}`));
+        if (ctx.signal.aborted) break;
+        if (lastBeforeHeld) done = lastBeforeHeld;
         await commit();
+        for (let i = 0; i < sends.length; i++) yield row("alert", results[i]!, [sends[i]!.alert]);
       }
     } finally {
       await commit().catch(() => {});

@@ -53,6 +53,7 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
         flow_id: o.flowId ?? "",
         severity: e.severity as AlertRow["severity"],
         raised_by: opts.principal.username,
+        _ts: Date.now() / 1000,
       };
       if (o.notebookId) row.notebook_id = o.notebookId;
       if (o.cellId) row.cell_id = o.cellId;

@@ -161,6 +161,7 @@ export function startIngest(
     if (!items.length) return;
     const cache = new Map<string, boolean>();
     const rows: Array<Record<string, unknown>> = [];
+    const ts = deps.clock.now().getTime() / 1000;
     for (const { clientId, message: m } of items) {
       let artifactType = "CLIENT_EVENT";
       let raisedBy = "agent";
@@ -187,6 +188,7 @@ export function startIngest(
           flow_id: m.flowId ?? "",
           severity: a.severity,
           raised_by: raisedBy,
+          _ts: ts,
         };
         rows.push(row as unknown as Record<string, unknown>);
       }
