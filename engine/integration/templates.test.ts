@@ -25,10 +25,12 @@ for (const target of testDatabaseTargets()) describe(`event templates on ${targe
     // Server.Internal.Alerts is a SERVER_EVENT queue: Velociraptor stores its rows as the
     // server's, the client that raised each alert in its client_id column.
     await s.engine.journal.append("Server.Internal.Alerts", [
-      { client_id: "C.00000000000000a1", name: "Renamed schtasks", _ts: now, event: { Image: "x.exe" } },
-      { client_id: "C.00000000000000a1", name: "Renamed schtasks", _ts: now, event: { Image: "y.exe" } },
-      { client_id: "C.00000000000000b2", name: "Logon of adm_peter", _ts: now, event: {} },
+      { client_id: "C.00000000000000a1", name: "Renamed schtasks", _ts: now, severity: "high", artifact: "Windows.Detection.ProcessCreation", event_data: { Image: "x.exe" } },
+      { client_id: "C.00000000000000a1", name: "Renamed schtasks", _ts: now, severity: "high", artifact: "Windows.Detection.ProcessCreation", event_data: { Image: "y.exe" } },
+      { client_id: "C.00000000000000b2", name: "Logon of adm_peter", _ts: now, severity: "medium", artifact: "Windows.Events.Trackaccount", event_data: {} },
     ]);
+    // What Server.Alerts.ProcessCreation stored: the seed's overview reads the server's rows.
+    await s.engine.journal.append("Server.Alerts.ProcessCreation", [{ CommandLine: "msupd.exe /ru system", ClientId: "C.00000000000000a1", Response: 200, _ts: now }], { clientId: "server" });
     const nb = await s.engine.notebooks.create(admin, { name: "alerts", template: "alerts-overview" });
     // A notebook made from a template runs its cells (as Velociraptor's do); run any that did not.
     for (const cell of nb.cells.filter((c) => c.type === "vql" && c.status === "edited")) await s.engine.notebooks.runCell(admin, nb.id, cell.id, {});
@@ -41,6 +43,11 @@ for (const target of testDatabaseTargets()) describe(`event templates on ${targe
     expect(byName.rows.map((r) => JSON.parse(r.json) as Record<string, unknown>).map((r) => [r.Alert, r.Count])).toEqual([["Renamed schtasks", 2], ["Logon of adm_peter", 1]]);
     const byClient = await s.engine.notebooks.rows(admin, nb.id, results[1]!.id, results[1]!.tables[0]!.id, { offset: 0, limit: 10 });
     expect(byClient.rows.map((r) => JSON.parse(r.json) as Record<string, unknown>).map((r) => [r.ClientId, r.Count])).toEqual([["C.00000000000000a1", 2], ["C.00000000000000b2", 1]]);
+    const latest = await s.engine.notebooks.rows(admin, nb.id, results[2]!.id, results[2]!.tables[0]!.id, { offset: 0, limit: 10 });
+    const details = latest.rows.map((r) => JSON.parse(r.json) as Record<string, unknown>).filter((r) => r.Alert === "Renamed schtasks").map((r) => (r.Details as { Image: string }).Image);
+    expect(details.sort()).toEqual(["x.exe", "y.exe"]);
+    const forwarded = await s.engine.notebooks.rows(admin, nb.id, results[3]!.id, results[3]!.tables[0]!.id, { offset: 0, limit: 10 });
+    expect(forwarded.rows.map((r) => (JSON.parse(r.json) as Record<string, unknown>).ClientId)).toEqual(["C.00000000000000a1"]);
   });
 
   it("Label clients automatically: the watching cell runs until cancelled, with no error", async () => {
