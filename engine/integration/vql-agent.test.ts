@@ -33,6 +33,13 @@ const FIXTURES: ArtifactDefinition[] = [
   { name: "Test.Windows", type: "CLIENT", parameters: [], precondition: "SELECT OS FROM info() WHERE OS = 'windows'", sources: [{ query: "SELECT 1 AS X FROM scope()" }] },
   { name: "Test.Sleep", type: "CLIENT", parameters: [], sources: [{ query: "SELECT sleep(time=10) AS Slept FROM scope()" }] },
   { name: "Test.Exec", type: "CLIENT", parameters: [], sources: [{ query: "SELECT Stdout FROM execve(argv=['echo', 'from execve'])" }] },
+  // This test process is in the process list: one alert for it, the second raise suppressed.
+  {
+    name: "Test.AlertOnSelf",
+    type: "CLIENT",
+    parameters: [],
+    sources: [{ query: "SELECT Pid, alert(name='Found myself', severity='high', Pid=Pid) AS A, alert(name='Found myself', Again=TRUE) AS B FROM pslist() WHERE Pid = getpid()" }],
+  },
 ];
 
 const admin: Principal = { userId: "a", username: "alice", role: "administrator", permissions: permissionsOf("administrator"), via: "session" };
@@ -107,6 +114,25 @@ describe("a real agent on this machine", () => {
     const f = await s.engine.flows.collect(admin, { clientId: agent.clientId, artifacts: ["Test.Windows"] });
     const done = await finished(f.flowId);
     expect(done).toMatchObject({ state: "FINISHED", totalRows: 0, sources: [expect.objectContaining({ artifact: "Test.Windows", state: "skipped" })] });
+  });
+
+  it("alert() in a collection reaches Server.Internal.Alerts and the inbox with the flow and who collected", async () => {
+    const f = await s.engine.flows.collect(investigator, { clientId: agent.clientId, artifacts: ["Test.AlertOnSelf"] });
+    expect((await finished(f.flowId)).state).toBe("FINISHED");
+    const rows = (await s.engine.flows.results(admin, { clientId: agent.clientId, flowId: f.flowId, artifact: "Test.AlertOnSelf" })).rows;
+    expect(rows).toEqual([{ Pid: process.pid, A: true, B: false }]);
+    const raised = (await s.engine.journal.history("Server.Internal.Alerts", { limit: 100 })).filter((e) => e.payload.flow_id === f.flowId);
+    expect(raised.map((e) => e.payload)).toEqual([
+      expect.objectContaining({ client_id: agent.clientId, name: "Found myself", severity: "high", event_data: { Pid: process.pid }, artifact: "Test.AlertOnSelf", artifact_type: "CLIENT", flow_id: f.flowId, raised_by: "ivan" }),
+    ]);
+    // The suppressed one is in the flow's log, as is the raise.
+    const logs = (await s.engine.flows.logs(admin, { clientId: agent.clientId, flowId: f.flowId })).items.map((l) => l.message);
+    expect(logs).toContain("Alert Found myself raised");
+    expect(logs.some((m) => m.startsWith("Alert Found myself (Sup): "))).toBe(true);
+    const entry = await waitFor(async () => (await s.engine.alerts.list(admin, { clientId: agent.clientId, search: "Found myself", limit: 5 })).alerts[0], "the inbox entry");
+    expect(entry).toMatchObject({ count: 1, artifactType: "CLIENT", lastFlowId: f.flowId, raisedBy: "ivan", hostname: hostname() });
+    const ctx = await s.engine.alerts.context(admin, entry.id);
+    expect(ctx.rows).toEqual(rows);
   });
 
   it("execve() runs only when the collecting user holds EXECVE", async () => {
