@@ -70,3 +70,22 @@ describe("Linux.Detection.FileChanges on a pooled Linux endpoint", () => {
     for (const x of r.rows) expect(x).toMatchObject({ OSPath: ADVERSARY.crontab, Action: "modified" });
   });
 });
+
+describe("Generic.Alerts.ProcessListing (the alert-on-a-process template) on a pooled endpoint", () => {
+  it("raises one alert per matching process, with its pid and name, and nothing for the others", async () => {
+    // The endpoint's processes come and go: compare with the listing the artifact itself saw.
+    const system = createSyntheticSystem(debian, { rate: 1 });
+    const r = await runOnEndpoint(system, artifact("Generic.Alerts.ProcessListing"), { parameters: { ProcessRegex: "^sshd$", AlertName: "sshd found" }, timeoutMs: 10_000 });
+    expect(r.rows.length).toBeGreaterThan(0);
+    expect(r.rows.every((x) => x.Alerted === true && x.Name === "sshd" && typeof x.Pid === "number")).toBe(true);
+    // dedup=-1: one alert per matching process, none for the rest.
+    expect(r.logs.filter((l) => l === "ALERT sshd found")).toHaveLength(r.rows.length);
+    expect(r.logs.filter((l) => l.startsWith("ALERT "))).toHaveLength(r.rows.length);
+  });
+
+  it("by default matches PsExec's client and service names, not other processes", () => {
+    const re = new RegExp(String(artifact("Generic.Alerts.ProcessListing").parameters.find((p) => p.name === "ProcessRegex")!.default).replace("(?i)", ""), "i");
+    for (const name of ["PsExec.exe", "PSEXESVC.exe", "psexec64.exe", "psexesvc"]) expect(re.test(name)).toBe(true);
+    for (const name of ["explorer.exe", "svchost.exe", "sshd", "psql"]) expect(re.test(name)).toBe(false);
+  });
+});

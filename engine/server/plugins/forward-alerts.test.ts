@@ -138,6 +138,30 @@ describe("forward_alerts()", () => {
     expect(String(f.rows[0]!.Destination)).toContain("(secret hook)");
   }, 30_000);
 
+  it("the seed's Discord example posts its JSON to a local receiver (allowed), and is refused without the allow-list", async () => {
+    const seed = (url: string) => `LET DiscordURL = '${url}'
+SELECT * FROM http_client(url=DiscordURL, method="POST", headers=dict(\`Content-Type\`="application/json"), data=serialize(format="json", item=dict(content="Hello World!")))`;
+    const rows: Array<Record<string, unknown>> = [];
+    for await (const e of engine.queries.run(seed(`${base}/discord-seed`), { principal: SYSTEM_PRINCIPAL }) as AsyncIterable<ServerVqlEvent>) {
+      if (e.kind === "row") rows.push(Object.fromEntries(e.row.keys().map((k: string) => [k, e.row.get(k)])));
+    }
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ Response: 204 });
+    const hit = received.filter((r) => r.path === "/discord-seed");
+    expect(hit.map((h) => h.body)).toEqual([{ content: "Hello World!" }]);
+    process.env.TALON_HTTP_CLIENT_ALLOW = "";
+    try {
+      const refused: Array<Record<string, unknown>> = [];
+      for await (const e of engine.queries.run(seed(`${base}/discord-refused`), { principal: SYSTEM_PRINCIPAL }) as AsyncIterable<ServerVqlEvent>) {
+        if (e.kind === "row") refused.push(Object.fromEntries(e.row.keys().map((k: string) => [k, e.row.get(k)])));
+      }
+      expect(refused[0]).toMatchObject({ Response: 500 });
+      expect(received.filter((r) => r.path === "/discord-refused")).toHaveLength(0);
+    } finally {
+      process.env.TALON_HTTP_CLIENT_ALLOW = "127.0.0.1";
+    }
+  });
+
   it("without the allow-list a loopback destination is refused and retried, never posted", async () => {
     process.env.TALON_HTTP_CLIENT_ALLOW = "";
     try {
