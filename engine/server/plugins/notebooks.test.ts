@@ -1,6 +1,6 @@
 // The notebook VQL builtins against the real notebooks service (PGlite), with cells that run
 // real VQL, so a builtin can be called both from a query and from inside a notebook cell.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ import { startNotebooks, type StartedNotebooks } from "../services/notebooks/sta
 import { recordingHub } from "../services/notebooks/testing";
 import type { AuditService, CellView, Principal, VqlServices } from "@/engine/server/contracts";
 import { notebookBuiltins } from "./notebooks";
+import { descriptorProblems, goldenDescriptors } from "./testdata/descriptor-lint";
 
 function principal(username: string, role: string, extra: Permission[] = [], drop: Permission[] = []): Principal {
   const permissions = new Set([...permissionsOf(role), ...extra].filter((p) => !drop.includes(p)));
@@ -31,7 +32,6 @@ const registry = createRegistry([...portableBuiltins, ...notebookBuiltins]);
 const noArtifacts = async (): Promise<{ name: string }> => {
   throw new Error("no artifact repository in this test");
 };
-const GOLDEN = join(__dirname, "__golden__", "notebooks-descriptors.golden.json");
 
 describe("notebook VQL builtins", () => {
   let database: Database;
@@ -229,17 +229,8 @@ describe("notebook VQL builtins", () => {
   });
 
   it("document every builtin and argument, run on the server, declare permissions, and match the golden", () => {
-    const descriptors = describeBuiltins(notebookBuiltins);
-    const problems: string[] = [];
-    for (const d of descriptors) {
-      if (!d.doc.trim()) problems.push(`${d.name}: no doc`);
-      for (const a of d.args) if (!a.doc.trim()) problems.push(`${d.name}(${a.name}): no doc`);
-      if (d.platforms.join() !== "server") problems.push(`${d.name}: platforms ${d.platforms.join()}`);
-      if (!d.permissions.length) problems.push(`${d.name}: no permissions declared`);
-    }
-    expect(problems).toEqual([]);
-    const text = JSON.stringify(descriptors, null, 1) + "\n";
-    if (process.env.UPDATE_GOLDEN || !existsSync(GOLDEN)) writeFileSync(GOLDEN, text);
-    expect(text).toBe(readFileSync(GOLDEN, "utf8"));
+    expect(descriptorProblems(describeBuiltins(notebookBuiltins))).toEqual([]);
+    const { stored, now } = goldenDescriptors(notebookBuiltins, "notebooks-descriptors.golden.json");
+    expect(now).toBe(stored);
   });
 });
