@@ -8,7 +8,8 @@ import { openDatabase, queries, type Database } from "@/drizzle";
 import { createAgentGateway, createPresence } from "./agent-gateway";
 import { queryLines } from "./api/query-lines";
 import { createIdSource, startBus, startClusterNode } from "./cluster";
-import type { AgentIngress, ArtifactSource, Clock, Engine, Logger, ServerConfig, ServiceDeps } from "./contracts";
+import type { AgentIngress, ArtifactSource, Clock, Engine, Logger, Reauthenticate, ServerConfig, ServiceDeps } from "./contracts";
+import { authenticate } from "./http/gate";
 import { createLogger } from "./log";
 import { policyFromEnv } from "./net";
 import { startAccounts } from "./services/accounts";
@@ -25,6 +26,7 @@ import { startSecrets } from "./services/secrets";
 import { TALON_VERSION } from "./version";
 import { artifactVqlChecker } from "./vql/artifact-checker";
 import { startQueries } from "./vql/runner";
+import { followAccessChanges } from "./ws/access-changes";
 import { authorizeAlertTopics } from "./ws/alert-topics";
 import { followArtifactEvents } from "./ws/artifact-topics";
 import { followEventTopics } from "./ws/event-topics";
@@ -82,8 +84,10 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const journal = await startJournal({ ...deps, leases, retention: retentionFromEnv(log) }, signal);
 
   const audit = startAudit(deps);
-  const accounts = startAccounts({ ...deps, audit, bus }, signal);
-  const ui = createUiHub({ log, version: TALON_VERSION, bus });
+  const accounts = startAccounts({ ...deps, audit, bus, journal }, signal);
+  // An open browser socket's principal now, from its upgrade request's cookie or API key.
+  const reauthenticate: Reauthenticate = (req, o) => authenticate(req, { resolveSession: (t) => accounts.resolveSession(t, o), resolveApiKey: (k) => accounts.resolveApiKey(k) });
+  const ui = createUiHub({ log, version: TALON_VERSION, bus, reauthenticate });
   const live = endpointTopics(ui);
   followClientEvents({ journal, ui, log }, signal);
   followArtifactEvents({ journal, ui, log }, signal);
@@ -111,10 +115,14 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     node,
     bus,
     leases,
+    journal,
+    reauthenticate,
     templatesDir: fileURLToPath(new URL("../../notebooks", import.meta.url)),
     runQuery: (source, o) => queryService.run(source, o),
     saveArtifact: async (actor, yaml) => ({ name: (await artifacts.set(actor, yaml)).name }),
   }, signal);
+  // Access changes (sharing, role, disable, sign-out, password) reach this process's open sockets.
+  followAccessChanges({ journal, ui, collab: notebooks.collab, log }, signal);
   const interrogation = startInterrogation({ ...deps, clients, flows, journal, leases, perSecond: opts.interrogationsPerSecond ?? envNumber("TALON_INTERROGATIONS_PER_SECOND") }, signal);
   const ingress: AgentIngress = { ...clients.ingress, ...flows.ingress, ...monitoring.ingress };
   const agentRoute = createAgentGateway({

@@ -9,7 +9,7 @@ class FakeSocket {
   sent: Array<Record<string, unknown>> = [];
   onopen?: () => void;
   onmessage?: (e: { data: string }) => void;
-  onclose?: () => void;
+  onclose?: (e?: { code?: number }) => void;
   constructor(readonly url: string) {
     FakeSocket.last = this;
   }
@@ -67,6 +67,25 @@ describe("ui-socket topic status", () => {
     sock.serverSays({ type: "subscribed", topic: "flows:nope" });
     sock.serverSays({ type: "error", topic: "flows:nope", message: "no access to this topic" });
     expect(status).toEqual([true, false]);
+    off();
+  });
+
+  it("a subscription the server takes away is down; a socket closed because the session ended goes to sign-in, not back online", async () => {
+    const { subscribe } = await import("./ui-socket");
+    const sock = FakeSocket.last!;
+    const assigned: string[] = [];
+    Object.assign(globalThis.location, { pathname: "/notebooks/N.1", search: "?x=1", assign: (u: string) => assigned.push(u) });
+    const status: boolean[] = [];
+    const off = subscribe("notebook:N.1", () => {}, undefined, (live) => status.push(live));
+    expect(sock.sent.at(-1)).toEqual({ type: "subscribe", topic: "notebook:N.1" });
+    sock.serverSays({ type: "subscribed", topic: "notebook:N.1" });
+    sock.serverSays({ type: "unsubscribed", topic: "notebook:N.1", message: "no access to this topic any more" });
+    expect(status).toEqual([true, false]);
+    sock.onclose!({ code: 4401 });
+    expect(assigned).toEqual(["/login?next=%2Fnotebooks%2FN.1%3Fx%3D1"]);
+    // No reconnect (the first back-off is 250 ms).
+    await new Promise((r) => setTimeout(r, 600));
+    expect(FakeSocket.last).toBe(sock);
     off();
   });
 });

@@ -3,8 +3,14 @@
 // re-subscription after a reconnect (with back-off), a "reconnected" signal so views can
 // reload what they may have missed while offline, and per-topic status (live once the server
 // confirmed the subscription, down when the socket closes or the server refused it) so views
-// can fall back to polling only while they are not live.
+// can fall back to polling only while they are not live. A subscription the server takes away
+// (access changed: {type: "unsubscribed"}) is down; a socket closed because the session ended
+// (close code 4401: signed out, disabled, password changed) sends the page to the sign-in page
+// instead of reconnecting.
 type Handler = (message: Record<string, unknown>) => void;
+
+/** The server's close code for a socket whose session ended (engine/server/contracts/access.ts). */
+const SESSION_ENDED = 4401;
 type StatusListener = (live: boolean) => void;
 
 interface Sub {
@@ -56,13 +62,17 @@ function connect() {
     const s = subs.get(topic);
     if (!s) return;
     if (m.type === "subscribed") setLive(s, true);
-    else if (m.type === "error") setLive(s, false);
+    else if (m.type === "error" || m.type === "unsubscribed") setLive(s, false);
     for (const h of s.handlers) h(m);
   };
-  sock.onclose = () => {
+  sock.onclose = (e?: { code?: number }) => {
     ws = undefined;
     open = false;
     for (const s of subs.values()) setLive(s, false);
+    if (e?.code === SESSION_ENDED) {
+      location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+      return;
+    }
     if (!subs.size) return;
     const delay = Math.min(10_000, 250 * 2 ** attempt++);
     timer = setTimeout(() => {

@@ -1,4 +1,6 @@
-// The accounts service's contract: users, passwords, sessions and API keys.
+// The accounts service's contract: users, passwords, sessions and API keys. Changes that can
+// take access away from open sockets (role, disable, password, sign-out, API key revocation)
+// are also events on Server.Internal.AccessChange (contracts/access.ts).
 import type { Principal } from "./common";
 
 export interface UserSummary {
@@ -18,7 +20,8 @@ export interface AccountsService {
     { ok: true; token: string; principal: Principal; expiresAt: Date } | { ok: false; reason: string }
   >;
   signOut(token: string): Promise<void>;
-  resolveSession(token: string): Promise<Principal | undefined>;
+  /** The session's principal (cached for a second; `fresh` reads the database). */
+  resolveSession(token: string, opts?: { fresh?: boolean }): Promise<Principal | undefined>;
   resolveApiKey(key: string): Promise<Principal | undefined>;
   /**
    * The user as a principal for work the server runs on their behalf (their event table

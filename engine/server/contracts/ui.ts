@@ -1,7 +1,8 @@
 // The browser-facing channels' contract: WebSocket routes the HTTP server mounts, and the live
 // topic hub on /api/ws/ui. A message published on one process reaches the subscribers of every
 // process (relayed over the cluster bus); publishLocal() reaches this process's only, for
-// publishers that already run on every process (journal subscribers).
+// publishers that already run on every process (journal subscribers). Access changes re-check
+// open subscriptions (contracts/access.ts).
 import type { IncomingMessage } from "node:http";
 import type { WebSocket } from "ws";
 import type { Principal } from "./common";
@@ -27,6 +28,15 @@ export interface UiHub {
   publishLocal(topic: string, message: Record<string, unknown>): void;
   /** Number of sockets subscribed to a topic on this process (tests, presence). */
   subscribers(topic: string): number;
+  /**
+   * After an access change to a user (ws/access-changes.ts): this process's sockets of that user
+   * re-resolve their session (closed with 4401 and `reason` when it is gone or the user
+   * disabled) and every subscription is checked again with the new principal; those no longer
+   * allowed are dropped and the browser is sent {type: "unsubscribed", topic, message}.
+   */
+  recheckUser(userId: string, reason: string): Promise<void>;
+  /** After an access change to what a topic shows: its subscribers here are checked again. */
+  recheckTopic(topic: string): Promise<void>;
 }
 
 /** What changed on a client, for its live pages (they re-read what they show). */

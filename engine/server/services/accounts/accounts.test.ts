@@ -3,7 +3,7 @@ import { queries } from "@/drizzle";
 import { testDatabaseTargets } from "@/drizzle/testing";
 import type { Database } from "@/drizzle";
 import { startAudit } from "../audit";
-import type { AccountsService, AuditService, Principal } from "@/engine/server/contracts";
+import { ACCESS_CHANGE_QUEUE, type AccountsService, type AuditService, type Principal } from "@/engine/server/contracts";
 import { testServiceDeps, type TestDeps } from "../../cluster/testing";
 import { SYSTEM_PRINCIPAL } from "./principal";
 import { startAccounts } from "./start";
@@ -118,6 +118,32 @@ for (const target of testDatabaseTargets()) {
       expect(await accounts.resolveApiKey(key.slice(0, -2) + "zz")).toBeUndefined();
       await accounts.revokeApiKey(SYSTEM_PRINCIPAL, id);
       expect(await accounts.resolveApiKey(key)).toBeUndefined();
+    });
+
+    it("access changes are journaled with the change, in its transaction: role, disable, password, sign-out, API key", async () => {
+      const since = new Date(clockMs - 1);
+      await accounts.createUser(SYSTEM_PRINCIPAL, { username: "jo", password: "jo-password-1", role: "analyst" });
+      const jo = await accounts.signIn("jo", "jo-password-1", meta);
+      if (!jo.ok) throw new Error(jo.reason);
+      await accounts.setRole(SYSTEM_PRINCIPAL, "jo", "reader");
+      await accounts.resetPassword(SYSTEM_PRINCIPAL, "jo", "jo-password-2");
+      const again = await accounts.signIn("jo", "jo-password-2", meta);
+      if (!again.ok) throw new Error(again.reason);
+      await accounts.changeOwnPassword(again.principal, "jo-password-2", "jo-password-3");
+      await accounts.signOut(again.token);
+      const { id } = await accounts.issueApiKey(SYSTEM_PRINCIPAL, "jo", "jo's key");
+      await accounts.revokeApiKey(SYSTEM_PRINCIPAL, id);
+      await accounts.setDisabled(SYSTEM_PRINCIPAL, "jo", true);
+      await accounts.setDisabled(SYSTEM_PRINCIPAL, "jo", false);
+      const events = (await t.journal.history(ACCESS_CHANGE_QUEUE, { start: since, limit: 100, oldestFirst: true })).map((e) => e.payload).filter((p) => p.username === "jo");
+      expect(events).toEqual(
+        ["role", "password", "password", "sign-out", "api-key", "disabled"].map((reason) => ({ kind: "user", userId: again.principal.userId, username: "jo", reason })),
+      );
+
+      // The event commits with the change or neither does.
+      const failing = startAccounts({ ...t, audit, journal: { append: async () => Promise.reject(new Error("journal down")) } }, t.signal);
+      await expect(failing.setRole(SYSTEM_PRINCIPAL, "jo", "analyst")).rejects.toThrow(/journal down/);
+      expect((await queries.getUserByName(database.db, "jo"))?.role).toBe("reader");
     });
 
     it("sensitive actions land in the audit log", async () => {

@@ -1,11 +1,11 @@
 // API keys for scripts: issued by an administrator to a user (usually one with the api role),
-// shown once, stored as a digest, revocable.
+// shown once, stored as a digest, revocable (an access change: sockets opened with the key close).
 import { randomBytes } from "node:crypto";
 import { queries } from "@/drizzle";
 import { randomToken, sha256Hex } from "../../auth/secrets";
-import { requirePermission, ServiceError, type AuditService, type Principal, type ServiceDeps } from "@/engine/server/contracts";
+import { ACCESS_CHANGE_QUEUE, requirePermission, ServiceError, type AccessChange, type AuditService, type Journal, type Principal, type ServiceDeps } from "@/engine/server/contracts";
 
-export function startApiKeys(deps: ServiceDeps, audit: AuditService) {
+export function startApiKeys(deps: ServiceDeps & { journal: Pick<Journal, "append"> }, audit: AuditService) {
   const { db } = deps.database;
   return {
     async issueApiKey(actor: Principal, username: string, name: string) {
@@ -32,8 +32,12 @@ export function startApiKeys(deps: ServiceDeps, audit: AuditService) {
     },
     async revokeApiKey(actor: Principal, id: string) {
       requirePermission(actor, "SERVER_ADMIN");
-      await queries.revokeApiKey(db, String(id)).catch(() => {
-        throw new ServiceError("not_found", `no API key ${id}`);
+      const found = await queries.getApiKeyWithUser(db, String(id));
+      if (!found) throw new ServiceError("not_found", `no API key ${id}`);
+      await queries.inTransaction(db, async (tx) => {
+        await queries.revokeApiKey(tx, found.key.id);
+        const change: AccessChange = { kind: "user", userId: found.user.id, username: found.user.username, reason: "api-key" };
+        await deps.journal.append(ACCESS_CHANGE_QUEUE, [change], { tx });
       });
       await audit.record(actor, "api_key_revoke", { id });
     },

@@ -3,17 +3,18 @@
 // one second so a page's many requests cost one lookup; sign-out and user changes evict the
 // entry here and, over the cluster bus, on every other process (the short lifetime bounds
 // what a lost bus message can leave behind: a signed-out session is refused everywhere within
-// a second).
+// a second). A sign-out is also an access change (Server.Internal.AccessChange, in the same
+// transaction), so every process closes that session's open sockets.
 import { queries } from "@/drizzle";
 import { hashPassword, randomToken, safeEqualHex, sha256Hex, verifyPassword } from "../../auth/secrets";
-import type { AuditService, Bus, Principal, ServiceDeps } from "@/engine/server/contracts";
+import { ACCESS_CHANGE_QUEUE, type AccessChange, type AuditService, type Bus, type Journal, type Principal, type ServiceDeps } from "@/engine/server/contracts";
 import { toPrincipal } from "./principal";
 import { SignInThrottle, signInKeys } from "./throttle";
 
 const CACHE_MS = 1_000;
 const TOUCH_EVERY_MS = 60_000;
 
-export function startSessions(deps: ServiceDeps & { audit: AuditService; bus: Bus }) {
+export function startSessions(deps: ServiceDeps & { audit: AuditService; bus: Bus; journal: Pick<Journal, "append"> }) {
   const { db } = deps.database;
   const { audit, bus } = deps;
   const now = () => deps.clock.now();
@@ -75,11 +76,11 @@ export function startSessions(deps: ServiceDeps & { audit: AuditService; bus: Bu
     return { ok: true as const, token, principal: toPrincipal(user, "session"), expiresAt };
   }
 
-  async function resolveSession(token: string): Promise<Principal | undefined> {
+  async function resolveSession(token: string, opts: { fresh?: boolean } = {}): Promise<Principal | undefined> {
     if (!token || token.length > 200) return undefined;
     const id = sha256Hex(token);
     const hit = cache.get(id);
-    if (hit && hit.until > now().getTime()) return hit.principal;
+    if (hit && hit.until > now().getTime() && !opts.fresh) return hit.principal;
     for (;;) {
       const seen = generation;
       const principal = await lookupSession(id);
@@ -105,7 +106,13 @@ export function startSessions(deps: ServiceDeps & { audit: AuditService; bus: Bu
   async function signOut(token: string) {
     const id = sha256Hex(token);
     const principal = cache.get(id)?.principal ?? (await lookupSession(id));
-    await queries.deleteSession(db, id);
+    await queries.inTransaction(db, async (tx) => {
+      await queries.deleteSession(tx, id);
+      if (principal) {
+        const change: AccessChange = { kind: "user", userId: principal.userId, username: principal.username, reason: "sign-out" };
+        await deps.journal.append(ACCESS_CHANGE_QUEUE, [change], { tx });
+      }
+    });
     evict({ sessionId: id });
     if (principal) await audit.record(principal, "LogOff", {});
   }

@@ -1,6 +1,6 @@
 // Builds the accounts service from its three parts.
 import { queries } from "@/drizzle";
-import type { AccountsService, AuditService, Bus, ServiceDeps } from "@/engine/server/contracts";
+import type { AccountsService, AuditService, Bus, Journal, ServiceDeps } from "@/engine/server/contracts";
 import { toPrincipal } from "./principal";
 import { startApiKeys } from "./api-keys";
 import { startSessions } from "./sessions";
@@ -9,6 +9,8 @@ import { startUsers } from "./users";
 export interface AccountsDeps extends ServiceDeps {
   audit: AuditService;
   bus: Bus;
+  /** Where access changes are recorded (Server.Internal.AccessChange). */
+  journal: Pick<Journal, "append">;
 }
 
 export function startAccounts(deps: AccountsDeps, _signal: AbortSignal): AccountsService {

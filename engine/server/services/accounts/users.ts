@@ -1,9 +1,11 @@
-// User management: the first administrator, creating users, roles, passwords, disabling.
+// User management: the first administrator, creating users, roles, passwords, disabling. A role
+// change, a disable and a password change are access changes too: each commits with its event
+// on Server.Internal.AccessChange, so open sockets of the user are re-checked on every process.
 import { randomUUID } from "node:crypto";
-import { ConflictError, NotFoundError, queries } from "@/drizzle";
+import { ConflictError, NotFoundError, queries, type Db } from "@/drizzle";
 import { isRole, ROLES } from "../../auth/roles";
 import { generatePassword, hashPassword, passwordProblem, verifyPassword } from "../../auth/secrets";
-import { requirePermission, ServiceError, type AuditService, type Principal, type ServiceDeps, type UserSummary } from "@/engine/server/contracts";
+import { ACCESS_CHANGE_QUEUE, requirePermission, ServiceError, type AccessChange, type AuditService, type Journal, type Principal, type ServiceDeps, type UserAccessReason, type UserSummary } from "@/engine/server/contracts";
 
 const USERNAME = /^[a-z0-9][a-z0-9._@-]{1,63}$/;
 
@@ -11,8 +13,17 @@ function summary(u: { id: string; username: string; role: string; disabled: bool
   return { id: u.id, username: u.username, role: u.role, disabled: u.disabled, createdAt: u.createdAt };
 }
 
-export function startUsers(deps: ServiceDeps, audit: AuditService, evictUser: (userId: string) => void) {
+export function startUsers(deps: ServiceDeps & { journal: Pick<Journal, "append"> }, audit: AuditService, evictUser: (userId: string) => void) {
   const { db } = deps.database;
+
+  /** Runs `write` and appends the user's access change in one transaction. */
+  function withAccessChange(u: { id: string; username: string }, reason: UserAccessReason, write: (tx: Db) => Promise<unknown>) {
+    return queries.inTransaction(db, async (tx) => {
+      await write(tx);
+      const change: AccessChange = { kind: "user", userId: u.id, username: u.username, reason };
+      await deps.journal.append(ACCESS_CHANGE_QUEUE, [change], { tx });
+    });
+  }
 
   async function mustGet(username: string) {
     const u = await queries.getUserByName(db, String(username ?? "").toLowerCase());
@@ -68,7 +79,7 @@ export function startUsers(deps: ServiceDeps, audit: AuditService, evictUser: (u
       const u = await mustGet(username);
       if (u.id === actor.userId && role !== "administrator")
         throw new ServiceError("bad_request", "you cannot take the administrator role away from yourself");
-      await queries.updateUser(db, { username: u.username, role });
+      await withAccessChange(u, "role", (tx) => queries.updateUser(tx, { username: u.username, role }));
       evictUser(u.id);
       await audit.record(actor, "user_grant", { username: u.username, role, previous: u.role });
     },
@@ -77,8 +88,11 @@ export function startUsers(deps: ServiceDeps, audit: AuditService, evictUser: (u
       requirePermission(actor, "SERVER_ADMIN");
       checkPassword(password);
       const u = await mustGet(username);
-      await queries.updateUser(db, { username: u.username, passwordHash: await hashPassword(password) });
-      if (u.id !== actor.userId) await queries.deleteSessionsOfUser(db, u.id);
+      const passwordHash = await hashPassword(password);
+      await withAccessChange(u, "password", async (tx) => {
+        await queries.updateUser(tx, { username: u.username, passwordHash });
+        if (u.id !== actor.userId) await queries.deleteSessionsOfUser(tx, u.id);
+      });
       evictUser(u.id);
       await audit.record(actor, "Update password", { username: u.username });
     },
@@ -91,7 +105,8 @@ export function startUsers(deps: ServiceDeps, audit: AuditService, evictUser: (u
       });
       if (!(await verifyPassword(u.passwordHash, String(oldPassword ?? ""))))
         throw new ServiceError("bad_request", "the current password is wrong");
-      await queries.updateUser(db, { username: u.username, passwordHash: await hashPassword(newPassword) });
+      const passwordHash = await hashPassword(newPassword);
+      await withAccessChange(u, "password", (tx) => queries.updateUser(tx, { username: u.username, passwordHash }));
       await audit.record(actor, "Update password", { username: u.username });
     },
 
@@ -99,8 +114,13 @@ export function startUsers(deps: ServiceDeps, audit: AuditService, evictUser: (u
       requirePermission(actor, "SERVER_ADMIN");
       const u = await mustGet(username);
       if (u.id === actor.userId) throw new ServiceError("bad_request", "you cannot disable yourself");
-      await queries.updateUser(db, { username: u.username, disabled });
-      if (disabled) await queries.deleteSessionsOfUser(db, u.id);
+      const write = async (tx: Db) => {
+        await queries.updateUser(tx, { username: u.username, disabled });
+        if (disabled) await queries.deleteSessionsOfUser(tx, u.id);
+      };
+      // Enabling takes nothing away: no socket to re-check.
+      if (disabled) await withAccessChange(u, "disabled", write);
+      else await write(db);
       evictUser(u.id);
       await audit.record(actor, disabled ? "user_disable" : "user_enable", { username: u.username });
     },

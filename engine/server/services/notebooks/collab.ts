@@ -13,7 +13,8 @@
 // cells that have none yet, stored before the lock is released, so two processes never create
 // two different texts for one cell (Yjs would keep one, and an editor bound to the other would
 // lose its edits). For the same reason server-side edits go through a document opened here
-// whenever other processes are alive.
+// whenever other processes are alive. Access is checked when a document is opened and again on
+// every access change (collab-access.ts).
 import type { IncomingMessage } from "node:http";
 import { randomBytes } from "node:crypto";
 import { Hocuspocus, type Document } from "@hocuspocus/server";
@@ -21,14 +22,8 @@ import { applyAwarenessUpdate, encodeAwarenessUpdate } from "y-protocols/awarene
 import * as Y from "yjs";
 import { queries } from "@/drizzle";
 import type { WsRoute } from "@/engine/server/contracts";
-import type { Principal } from "@/engine/server/contracts";
-import { canEdit, canRead } from "./access";
+import { collabAccess, type CollabContext, type CollabSocket } from "./collab-access";
 import type { NotebooksDeps } from "./deps";
-import { isNotebookId } from "./ids";
-
-interface CollabContext {
-  principal?: Principal;
-}
 
 export interface Collab {
   route: WsRoute;
@@ -39,6 +34,10 @@ export interface Collab {
   /** Marks that a cell's current text is stored as `version` (after a run or save). */
   markVersion(notebookId: string, cellId: string, version: number): Promise<void>;
   removeCell(notebookId: string, cellId: string): Promise<void>;
+  /** After a user's access change: that user's sockets here re-resolve their session and re-check each document. */
+  recheckUser(userId: string, reason: string): Promise<void>;
+  /** After a notebook's sharing changed: every connection to its document here is checked again. */
+  recheckDocument(notebookId: string): Promise<void>;
   /** Stores every open document and closes connections. */
   stop(): Promise<void>;
   /** For tests: the server-side document, when open. */
@@ -96,13 +95,8 @@ export function startCollab(deps: NotebooksDeps): Collab {
     quiet: true,
     debounce: 1000,
     maxDebounce: 5000,
-    async onAuthenticate({ context, documentName, connectionConfig }) {
-      const principal = context.principal;
-      if (!principal || !isNotebookId(documentName)) throw new Error("no access");
-      const nb = await queries.getNotebookById(db, documentName).catch(() => undefined);
-      if (!nb || !canRead(principal, nb)) throw new Error("no access");
-      connectionConfig.readOnly = !canEdit(principal, nb);
-    },
+    onAuthenticate: ({ context, documentName, connectionConfig }) => access.authenticate(context, documentName, connectionConfig),
+    connected: ({ connection }) => access.connected(connection),
     async onLoadDocument({ document, documentName }) {
       await queries.inTransaction(db, async (tx) => {
         await queries.lockCollabDocument(tx, documentName);
@@ -128,6 +122,8 @@ export function startCollab(deps: NotebooksDeps): Collab {
       if (changed.length) bus.broadcast("collab-awareness", { doc: documentName, update: b64(encodeAwarenessUpdate(awareness, changed)) });
     },
   });
+
+  const access = collabAccess(deps, () => hocuspocus.documents.values());
 
   // Updates and cursors from the other processes, applied to the documents open here.
   bus.on("collab-update", (m) => {
@@ -212,9 +208,15 @@ export function startCollab(deps: NotebooksDeps): Collab {
     onConnection(ws, req: IncomingMessage, principal) {
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-      const conn = hocuspocus.handleConnection(ws, new Request(`http://localhost${req.url ?? "/"}`, { headers }), { principal });
+      const socket: CollabSocket = { ws, req: { headers: req.headers }, principal };
+      access.add(socket);
+      const context: CollabContext = { socket };
+      const conn = hocuspocus.handleConnection(ws, new Request(`http://localhost${req.url ?? "/"}`, { headers }), context);
       ws.on("message", (data: Buffer) => conn.handleMessage(new Uint8Array(data)));
-      ws.on("close", (code: number, reason: Buffer) => conn.handleClose({ code, reason: reason.toString() } as CloseEvent));
+      ws.on("close", (code: number, reason: Buffer) => {
+        access.remove(socket);
+        conn.handleClose({ code, reason: reason.toString() } as CloseEvent);
+      });
       ws.on("error", () => {});
     },
   };
@@ -245,6 +247,8 @@ export function startCollab(deps: NotebooksDeps): Collab {
         doc.getMap("versions").delete(cellId);
       });
     },
+    recheckUser: access.recheckUser,
+    recheckDocument: access.recheckDocument,
     async stop() {
       await Promise.all(Array.from(hocuspocus.documents.entries()).map(([name, doc]) => store(name, doc)));
       hocuspocus.closeConnections();

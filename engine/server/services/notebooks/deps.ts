@@ -2,7 +2,7 @@
 // hub, the VQL runner, the artifact repository's save, this process among the others (runs
 // carry their owner process; cancels travel over the bus), and the tunables with defaults.
 import type { ArtifactOrigin, NotebooksService } from "@/engine/server/contracts/notebooks";
-import type { AuditService, Bus, ClusterNode, Leases, Principal, ServiceDeps, UiHub, VqlNotebooks } from "@/engine/server/contracts";
+import type { AuditService, Bus, ClusterNode, Journal, Leases, Principal, Reauthenticate, ServiceDeps, UiHub, VqlNotebooks } from "@/engine/server/contracts";
 
 /** The events a VQL run yields (engine/vql's VqlEvent, structurally). */
 export type RunEvent =
@@ -61,6 +61,10 @@ export interface NotebooksDeps extends ServiceDeps {
   node: Pick<ClusterNode, "nodeId" | "liveNodeIds" | "isLive" | "refresh">;
   bus: Bus;
   leases: Leases;
+  /** Where sharing changes are recorded (Server.Internal.AccessChange). */
+  journal: Pick<Journal, "append">;
+  /** A collab socket's principal now (after a user's access change); without it, principals are kept. */
+  reauthenticate?: Reauthenticate;
   /** Aborted when the engine closes. */
   signal: AbortSignal;
   /** The VQL runner (engine.queries.run). */

@@ -9,6 +9,7 @@ import { startAudit } from "../audit";
 import type { NotebooksDeps } from "./deps";
 import { startNotebooks, type StartedNotebooks } from "./start";
 import { principal, recordingHub, scriptedRunner } from "./testing";
+import { ACCESS_CHANGE_QUEUE } from "@/engine/server/contracts";
 
 const alice = principal("alice", "analyst");
 const bob = principal("bob", "analyst");
@@ -87,6 +88,19 @@ for (const target of testDatabaseTargets()) {
       await expect(svc.update(bob, nb.id, { isPublic: true })).rejects.toThrow(/only the notebook's creator/);
       const mine = await svc.list(bob, { scope: "shared" });
       expect(mine.notebooks.map((n) => n.id)).toContain(nb.id);
+    });
+
+    it("a sharing change is journaled on Server.Internal.AccessChange with it; other edits are not", async () => {
+      const nb = await svc.create(alice, { name: "Access events" });
+      const mine = async () => (await t.journal.history(ACCESS_CHANGE_QUEUE, { limit: 1000, oldestFirst: true })).map((e) => e.payload).filter((p) => p.notebookId === nb.id);
+      await svc.update(alice, nb.id, { name: "Renamed", description: "no access change" });
+      expect(await mine()).toEqual([]);
+      await svc.update(alice, nb.id, { collaborators: ["bob"] });
+      await svc.update(alice, nb.id, { isPublic: true });
+      expect(await mine()).toEqual([
+        { kind: "notebook", notebookId: nb.id, reason: "sharing" },
+        { kind: "notebook", notebookId: nb.id, reason: "sharing" },
+      ]);
     });
 
     it("runCell() streams rows to viewers, stores them with ordinals, pages, sorts and filters on the server", async () => {

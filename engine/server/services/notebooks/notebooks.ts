@@ -1,9 +1,11 @@
 // Notebook-level operations: list, create (blank, from a template, or from imported text),
-// read, update (sharing only by the creator), delete, copy, and plain-text export.
+// read, update (sharing only by the creator), delete, copy, and plain-text export. A sharing
+// change commits with its event on Server.Internal.AccessChange: every process re-checks who
+// holds the notebook's topic and document.
 import { queries } from "@/drizzle";
 import type { PlainNotebook } from "@/engine/notebooks/plain-text";
 import { parsePlainNotebook, serializePlainNotebook } from "@/engine/notebooks/plain-text";
-import { requirePermission, ServiceError, type Principal } from "@/engine/server/contracts";
+import { ACCESS_CHANGE_QUEUE, requirePermission, ServiceError, type AccessChange, type Principal } from "@/engine/server/contracts";
 import { loadForEdit, loadForRead } from "./access";
 import { cleanInput } from "./cells";
 import type { NotebooksDeps } from "./deps";
@@ -169,7 +171,13 @@ export function startNotebookOps(deps: NotebooksDeps) {
         if (p.isPublic !== undefined) patch.isPublic = Boolean(p.isPublic);
         await deps.audit.record(actor, "notebook_share", { notebook: id, collaborators: patch.collaborators ?? nb.collaborators, public: patch.isPublic ?? nb.isPublic });
       }
-      const updated = await queries.updateNotebook(db, id, patch, deps.clock.now());
+      const sharing = patch.collaborators !== undefined || patch.isPublic !== undefined;
+      const updated = await queries.inTransaction(db, async (tx) => {
+        const row = await queries.updateNotebook(tx, id, patch, deps.clock.now());
+        const change: AccessChange = { kind: "notebook", notebookId: id, reason: "sharing" };
+        if (sharing) await deps.journal.append(ACCESS_CHANGE_QUEUE, [change], { tx });
+        return row;
+      });
       publish(deps, id, {
         type: "notebook",
         notebook: { ...summaryOf(updated), env: updated.env, parameters: updated.parameters as NotebookParameter[], settings: updated.settings as NotebookSettings },
