@@ -17,3 +17,4 @@ export * from "./engine";
 export * from "./monitoring";
 export * from "./alerts";
 export * from "./secrets";
+export * from "./limits";
