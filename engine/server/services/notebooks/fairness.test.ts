@@ -44,6 +44,7 @@ for (const target of testDatabaseTargets()) {
     async function notebookWith(owner: typeof alice, inputs: string[]) {
       const nb = await svc.create(owner, { name: "Fair" });
       const ids = [nb.cells[0]!.id];
+      await svc.saveCell(owner, nb.id, ids[0]!, { input: inputs[0]! });
       for (let i = 1; i < inputs.length; i++) ids.push((await svc.addCell(owner, nb.id, { type: "vql", input: inputs[i] })).id);
       return { nb, ids };
     }

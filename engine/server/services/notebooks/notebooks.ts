@@ -170,7 +170,7 @@ export function startNotebookOps(deps: NotebooksDeps) {
       if (p.parameters !== undefined) patch.parameters = cleanParameters(p.parameters);
       if (p.settings !== undefined) {
         patch.settings = cleanSettings(p.settings, await deps.limits.forPrincipal(actor), nb.settings as NotebookSettings) as Record<string, unknown>;
-        await deps.audit.record(actor, "notebook_settings", { notebook: id, settings: patch.settings });
+        if (JSON.stringify(patch.settings) !== JSON.stringify(nb.settings)) await deps.audit.record(actor, "notebook_settings", { notebook: id, before: nb.settings, after: patch.settings });
       }
       if (p.collaborators !== undefined || p.isPublic !== undefined) {
         if (nb.creator !== actor.username && !actor.permissions.has("SERVER_ADMIN")) {

@@ -43,7 +43,7 @@ export function startRunQueue(deps: NotebooksDeps, opts: NotebookOptions): RunQu
   const runs = new Map<string, Run>();
   let stopped = false;
 
-  async function notStarted(job: RunJob, status: "cancelled" | "interrupted", error: string): Promise<RunStatus> {
+  async function notStarted(job: RunJob, status: "cancelled" | "interrupted" | "error", error: string): Promise<RunStatus> {
     await queries.updateVersionRun(deps.database.db, job.versionId, { status, finishedAt: deps.clock.now(), error }).catch(() => {});
     publish(deps, job.notebookId, { type: "cell-status", cellId: job.cellId, version: job.version, status, durationMs: 0, error });
     return status;
@@ -57,8 +57,11 @@ export function startRunQueue(deps: NotebooksDeps, opts: NotebookOptions): RunQu
         signal: AbortSignal.any([controller.signal, deps.signal]),
         onWait: (running, limit) => publish(deps, job.notebookId, { type: "cell-status", cellId: job.cellId, version: job.version, status: "queued", durationMs: null, error: null, waiting: waitingNote(running, limit) }),
       });
-    } catch {
-      return entry.reason === "cancelled" ? notStarted(job, "cancelled", "Cancelled before it started") : notStarted(job, "interrupted", "the server stopped before this cell ran");
+    } catch (err) {
+      if (entry.reason === "cancelled") return notStarted(job, "cancelled", "Cancelled before it started");
+      if (controller.signal.aborted || deps.signal.aborted) return notStarted(job, "interrupted", "the server stopped before this cell ran");
+      deps.log.error("a notebook run could not take a run slot", { cell: job.cellId, error: (err as Error).message });
+      return notStarted(job, "error", "the run could not start (see the server log)");
     }
     try {
       entry.started = true;
