@@ -24,7 +24,7 @@ test("an administrator's role limits show in an analyst's notebook settings, bou
   await row.getByLabel("Longest timeout of analyst").fill("120");
   await row.getByLabel("Concurrent runs of analyst").fill("1");
   await row.getByRole("button", { name: "Save" }).click();
-  await expect(adminPage.getByRole("status")).toContainText("Saved the limits of the analyst role");
+  await expect(adminPage.getByTestId("role-limits").getByRole("status")).toContainText("Saved the limits of the analyst role");
   await expect(adminPage.getByTestId("role-limits-analyst")).toContainText("admin");
 
   const analyst = await userPage(adminPage, browser, baseURL!, "analyst");
@@ -39,7 +39,7 @@ test("an administrator's role limits show in an analyst's notebook settings, bou
     // The browser's own max= check would stop the submit first; the server's refusal is what counts.
     await analyst.page.getByTestId("cell-timeout").evaluate((el) => el.removeAttribute("max"));
     await analyst.page.getByTestId("save-settings").click();
-    await expect(analyst.page.getByRole("alert")).toContainText("the timeout is above the analyst role's maximum of 120 seconds");
+    await expect(analyst.page.getByRole("dialog", { name: "Notebook settings" }).getByRole("alert")).toContainText("the timeout is above the analyst role's maximum of 120 seconds");
     await analyst.page.getByRole("button", { name: "Close" }).click();
 
     // Two long cells: the second waits in the analyst's queue and says why.

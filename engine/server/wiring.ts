@@ -106,7 +106,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   for (const p of policyFromEnv().problems) log.warn(`TALON_HTTP_CLIENT_ALLOW: ${p}; ignored`);
   const queryService = startQueries({ artifacts, journal, services: { artifacts, clients, flows, monitoring, journal, alerts, secrets } }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
-  const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService });
+  const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService, limits });
   const notebooks = await startNotebooks({
     ...deps,
     audit,

@@ -20,7 +20,7 @@ export interface RoleLimits {
 
 export type RoleLimitsChange = Pick<RoleLimits, "maxTimeoutSeconds" | "maxRows" | "maxConcurrent">;
 
-export type RunKind = "notebook" | "query";
+export type RunKind = "notebook" | "query" | "backtest";
 
 export interface RunSlot {
   /** Gives the slot back (idempotent); the user's next waiting run starts. */
