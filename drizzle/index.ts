@@ -8,3 +8,4 @@ export type { ClientRecord, FlowRecord, FlowSourceRecord, FlowLogRecord, FlowUpl
 export type { AlertRecord, AlertOccurrenceRecord, AlertActivityRecord } from "./schema";
 export type { EventTableRecord, ServerEventStatusRecord, EventLogRecord } from "./schema";
 export type { SecretRecord } from "./schema";
+export type { RoleLimitsRecord } from "./schema";

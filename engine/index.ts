@@ -21,3 +21,5 @@ export { ALERT_SEVERITIES, ALERT_STATUSES, ALERTS_TOPIC } from "./server/contrac
 export type { AlertId, AlertStatus, AlertSeverity, AlertSummary, AlertDetail, AlertOccurrence, AlertActivity, AlertFilter, AlertChange, AlertContext } from "./server/contracts/alerts";
 export { SECRET_TYPES, SECRET_TYPE_NAMES } from "@/engine/server/contracts/secrets";
 export type { SecretSummary, SecretTypeSpec, SecretFieldSpec } from "@/engine/server/contracts/secrets";
+export { DEFAULT_ROLE_LIMITS, LIMIT_BOUNDS } from "./server/services/limits/defaults";
+export type { RoleLimits, RoleLimitsChange } from "@/engine/server/contracts";

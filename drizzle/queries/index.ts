@@ -19,3 +19,4 @@ export * from "./monitoring";
 export * from "./server-metadata";
 export * from "./alerts";
 export * from "./secrets";
+export * from "./limits";

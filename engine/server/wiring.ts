@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { openDatabase, queries, type Database } from "@/drizzle";
 import { createAgentGateway, createPresence } from "./agent-gateway";
 import { queryLines } from "./api/query-lines";
+import { runApiQuery } from "./api/query-run";
 import { createIdSource, startBus, startClusterNode } from "./cluster";
 import type { AgentIngress, ArtifactSource, Clock, Engine, Logger, Reauthenticate, ServerConfig, ServiceDeps } from "./contracts";
 import { authenticate } from "./http/gate";
@@ -19,6 +20,7 @@ import { startAudit } from "./services/audit";
 import { startClients } from "./services/clients";
 import { repositorySource, startFlows, type FlowExpiryOptions } from "./services/flows";
 import { startInterrogation } from "./services/interrogation";
+import { startLimits } from "./services/limits";
 import { parseRetention, startJournal } from "./services/journal";
 import { startBacktest, startMonitoring, startServerEvents } from "./services/monitoring";
 import { startNotebooks } from "./services/notebooks";
@@ -104,10 +106,11 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const alerts = startAlerts({ ...deps, audit, accounts, journal, flows, ui }, signal);
   const monitoring = startMonitoring({ ...deps, audit, journal, artifacts, accounts, presence }, signal);
   const secrets = startSecrets({ ...deps, audit });
+  const limits = startLimits({ ...deps, audit, bus, node }, signal);
   for (const p of policyFromEnv().problems) log.warn(`TALON_HTTP_CLIENT_ALLOW: ${p}; ignored`);
   const queryService = startQueries({ artifacts, journal, services: { artifacts, clients, flows, monitoring, journal, alerts, secrets } }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
-  const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService });
+  const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService, limits });
   const notebooks = await startNotebooks({
     ...deps,
     audit,
@@ -117,6 +120,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     leases,
     journal,
     reauthenticate,
+    limits,
     templatesDir: fileURLToPath(new URL("../../notebooks", import.meta.url)),
     runQuery: (source, o) => queryService.run(source, o),
     saveArtifact: async (actor, yaml) => ({ name: (await artifacts.set(actor, yaml)).name }),
@@ -145,6 +149,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     alerts,
     accounts,
     secrets,
+    limits,
     notebooks,
     artifacts,
     queries: queryService,
@@ -154,7 +159,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     interrogation,
     agents: presence,
     cluster: node,
-    api: { queryLines },
+    api: { queryLines, query: (p, r, s) => runApiQuery({ queries: queryService, limits, notebooks }, p, r, s) },
     ui,
     wsRoutes: [ui.route, notebooks.collabRoute, agentRoute],
     signal,

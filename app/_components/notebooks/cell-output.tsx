@@ -18,7 +18,7 @@ export function statusText(c: CellView): string {
   const secs = c.durationMs !== null ? ` in ${(c.durationMs / 1000).toFixed(c.durationMs < 10_000 ? 2 : 1)}s` : "";
   switch (c.status) {
     case "queued":
-      return "Waiting for a worker…";
+      return c.waiting ? `Queued, ${c.waiting}…` : "Queued…";
     case "running":
       return "Running…";
     case "done":

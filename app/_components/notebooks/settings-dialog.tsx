@@ -1,7 +1,7 @@
 "use client";
 // Notebook settings: name, description, sharing (creator only: collaborators by user name,
 // public within the organisation), parameters with their values, environment variables, and
-// the cell timeout and row cap.
+// the cell timeout and row cap, with the viewer's role limits beside them.
 import { useState, type FormEvent } from "react";
 import type { NotebookParameter, NotebookView } from "@/engine";
 import { callApi } from "../api";
@@ -20,6 +20,7 @@ export function NotebookSettingsDialog({ notebook, onClose, onSaved }: { noteboo
   const [error, setError] = useState<string | null>(null);
   const edit = notebook.access.canEdit;
   const owner = notebook.access.isOwner;
+  const limits = notebook.limits;
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -134,14 +135,19 @@ export function NotebookSettingsDialog({ notebook, onClose, onSaved }: { noteboo
             Add variable
           </button>
           <h3>Limits</h3>
+          <p className="muted" data-testid="role-limits-note">
+            Your role ({limits.role}) allows a timeout of at most {limits.maxTimeoutSeconds.toLocaleString("en-US")} s, at most {limits.maxRows.toLocaleString("en-US")} rows per table and{" "}
+            {limits.maxConcurrent} {limits.maxConcurrent === 1 ? "run" : "runs"} at once (cells and API queries together; more wait in your own queue). Higher values are
+            refused here; a run by someone whose role allows less is lowered to their maximum, with a note in the cell&apos;s log.
+          </p>
           <div className="row">
             <label>
-              Cell timeout (seconds; default 600)
-              <input type="number" min={1} value={timeout} onChange={(e) => setTimeoutSecs(e.target.value)} />
+              Cell timeout (seconds; default {Math.min(600, limits.maxTimeoutSeconds)})
+              <input type="number" min={1} max={limits.maxTimeoutSeconds} value={timeout} onChange={(e) => setTimeoutSecs(e.target.value)} data-testid="cell-timeout" />
             </label>
             <label>
-              Row cap per table (default 1,000,000)
-              <input type="number" min={1} value={maxRows} onChange={(e) => setMaxRows(e.target.value)} data-testid="row-cap" />
+              Row cap per table (default {Math.min(1_000_000, limits.maxRows).toLocaleString("en-US")})
+              <input type="number" min={1} max={limits.maxRows} value={maxRows} onChange={(e) => setMaxRows(e.target.value)} data-testid="row-cap" />
             </label>
           </div>
         </fieldset>

@@ -7,7 +7,7 @@ const cell = (id: string, over: Partial<CellView> = {}): CellView => ({
   durationMs: null, output: [], tables: [], logs: [], logCount: 0, error: null, modifiedAt: "", ...over,
 });
 const state = (cells: CellView[]): NotebookState => ({
-  notebook: { id: "N.1", name: "n", description: "", creator: "a", collaborators: [], isPublic: false, createdAt: "", modifiedAt: "", cellCount: cells.length, env: [], parameters: [], settings: {}, cells, access: { canEdit: true, canRun: true, isOwner: true } } as NotebookView,
+  notebook: { id: "N.1", name: "n", description: "", creator: "a", collaborators: [], isPublic: false, createdAt: "", modifiedAt: "", cellCount: cells.length, env: [], parameters: [], settings: {}, cells, access: { canEdit: true, canRun: true, isOwner: true }, limits: { role: "analyst", maxTimeoutSeconds: 3600, maxRows: 5_000_000, maxConcurrent: 2 } } as NotebookView,
   inline: {},
   stale: 0,
 });

@@ -54,7 +54,7 @@ export function applyEvent(s: NotebookState, e: NotebookEvent): NotebookState {
       const c = s.notebook.cells.find((x) => x.id === e.cellId);
       if (!c || c.version < e.version) return { ...s, stale: s.stale + 1 };
       if (c.version > e.version) return s;
-      return patchCell(s, e.cellId, (x) => ({ ...x, status: e.status, durationMs: e.durationMs, error: e.error }));
+      return patchCell(s, e.cellId, (x) => ({ ...x, status: e.status, durationMs: e.durationMs, error: e.error, waiting: e.status === "queued" ? e.waiting : undefined }));
     }
     case "rows": {
       const key = inlineKey(e.cellId, e.version, e.table.idx);

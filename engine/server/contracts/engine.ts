@@ -8,13 +8,14 @@ import type { ArtifactsService } from "./artifacts";
 import type { AuditService } from "./audit";
 import type { ClientsService } from "./clients";
 import type { ClusterNode } from "./cluster";
-import type { Logger, ServerConfig } from "./common";
+import type { Logger, Principal, ServerConfig } from "./common";
 import type { FlowsService } from "./flows";
 import type { InterrogationService } from "./interrogation";
 import type { Journal } from "./journal";
+import type { LimitsService } from "./limits";
 import type { BacktestService, MonitoringService } from "./monitoring";
 import type { NotebooksService } from "./notebooks";
-import type { QueryService } from "./queries";
+import type { ApiQueryRequest, QueryService } from "./queries";
 import type { SecretsService } from "./secrets";
 import type { UiHub, WsRoute } from "./ui";
 
@@ -38,6 +39,8 @@ export interface Engine {
   accounts: AccountsService;
   /** Managed secrets (administrators manage them; builtins and forwarders resolve them). */
   secrets: SecretsService;
+  /** Role limits (timeout, row cap, concurrency) and the per-user run slots ad-hoc VQL takes. */
+  limits: LimitsService;
   /** Runs VQL on the server as a principal (notebooks, the query API, server artifacts). */
   queries: QueryService;
   artifacts: ArtifactsService;
@@ -49,7 +52,11 @@ export interface Engine {
   agents: Pick<AgentPresence, "isLocal" | "online" | "count" | "localCount">;
   cluster: Pick<ClusterNode, "nodeId" | "liveNodeIds">;
   /** Wire formats the route handlers use (built in the engine's module graph). */
-  api: { queryLines(events: AsyncIterable<VqlEvent>, source?: string): ReadableStream<Uint8Array> };
+  api: {
+    queryLines(events: AsyncIterable<VqlEvent>, source?: string): ReadableStream<Uint8Array>;
+    /** The query API's run: role limits checked, a run slot taken or refused (429), the JSON-lines stream. */
+    query(p: Principal, r: ApiQueryRequest, signal: AbortSignal): Promise<ReadableStream<Uint8Array>>;
+  };
   /** Live channel to browsers: services publish, pages subscribe. */
   ui: Pick<UiHub, "publish" | "authorize" | "subscribers">;
   /** WebSocket endpoints the HTTP server mounts (agents, browsers, collaboration). */

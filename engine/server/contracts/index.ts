@@ -18,3 +18,4 @@ export * from "./monitoring";
 export * from "./alerts";
 export * from "./secrets";
 export * from "./access";
+export * from "./limits";

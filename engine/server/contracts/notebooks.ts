@@ -77,6 +77,8 @@ export interface CellView {
   logs: CellLog[];
   logCount: number;
   error: string | null;
+  /** While queued for the user's run limit: "waiting: you have N running ..." (live only; not stored). */
+  waiting?: string;
   modifiedAt: string;
 }
 
@@ -87,6 +89,8 @@ export interface NotebookView extends NotebookSummary {
   cells: CellView[];
   /** What the asking principal may do here. */
   access: { canEdit: boolean; canRun: boolean; isOwner: boolean };
+  /** The asking principal's role limits: runs are clamped to them, settings above them are refused. */
+  limits: { role: string; maxTimeoutSeconds: number; maxRows: number; maxConcurrent: number };
 }
 
 export interface TemplateSummary {
@@ -120,7 +124,16 @@ export type NotebookEvent =
   | { type: "cell"; cell: CellView; by: string }
   | { type: "cell-deleted"; cellId: string; by: string }
   | { type: "notebook-deleted"; by: string }
-  | { type: "cell-status"; cellId: string; version: number; status: RunStatus; durationMs: number | null; error: string | null }
+  | {
+      type: "cell-status";
+      cellId: string;
+      version: number;
+      status: RunStatus;
+      durationMs: number | null;
+      error: string | null;
+      /** While queued: why it waits ("waiting: you have 2 running (your role's limit is 2)"). */
+      waiting?: string;
+    }
   | {
       type: "rows";
       cellId: string;

@@ -66,3 +66,11 @@ export interface QueryService {
   readonly registry: Registry;
   run(source: string, opts: RunAsOptions): AsyncIterable<ServerVqlEvent>;
 }
+
+/** POST /api/v1/query's body (engine.api.query), after the route's zod check. */
+export interface ApiQueryRequest {
+  query: string;
+  env?: Record<string, unknown>;
+  timeoutSec?: number;
+  maxRows?: number;
+}

@@ -9,6 +9,7 @@ import { createRegistry, describeBuiltins, portableBuiltins, runVql, toJsonValue
 import { permissionsOf, type Permission } from "../auth/roles";
 import { testServiceDeps, type TestDeps } from "../cluster/testing";
 import { startAudit } from "../services/audit";
+import { startLimits } from "../services/limits";
 import type { CellQueryRunner, RunEvent } from "../services/notebooks/deps";
 import { startNotebooks, type StartedNotebooks } from "../services/notebooks/start";
 import { recordingHub } from "../services/notebooks/testing";
@@ -50,7 +51,7 @@ describe("notebook VQL builtins", () => {
     database = await openDatabase({ memory: true });
     t = await testServiceDeps(database);
     audit = startAudit(t);
-    svc = await startNotebooks({ ...t, audit, ui: recordingHub(), templatesDir: dir, runQuery: runner, saveArtifact: noArtifacts, options: { firstFlushMs: 1 } }, t.signal);
+    svc = await startNotebooks({ ...t, audit, limits: startLimits({ ...t, audit }, t.signal), ui: recordingHub(), templatesDir: dir, runQuery: runner, saveArtifact: noArtifacts, options: { firstFlushMs: 1 } }, t.signal);
     Object.assign(services, { notebooks: svc });
   });
   afterAll(async () => {

@@ -1,7 +1,8 @@
 // GET /api/notebooks/:id: the notebook with its cells. PATCH: name, description, collaborators,
 // isPublic, env, parameters, settings. DELETE: remove it (its creator).
-import { BadRequest, json, readJsonObject, withPrincipal } from "@/app/_server/respond";
+import { json, readBody, withPrincipal } from "@/app/_server/respond";
 import { notebooksService } from "@/app/_server/notebooks";
+import { UpdateNotebook } from "./schemas";
 
 export const dynamic = "force-dynamic";
 
@@ -11,13 +12,9 @@ export function GET(_req: Request, ctx: Ctx) {
   return withPrincipal("READ_RESULTS", async (p) => json({ notebook: await notebooksService().get(p, (await ctx.params).notebookId) }));
 }
 
-const FIELDS = ["name", "description", "collaborators", "isPublic", "env", "parameters", "settings"];
-
 export function PATCH(req: Request, ctx: Ctx) {
   return withPrincipal("NOTEBOOK_EDITOR", async (p) => {
-    const b = await readJsonObject(req);
-    const unknown = Object.keys(b).filter((k) => !FIELDS.includes(k));
-    if (unknown.length) throw new BadRequest(`unknown field \`${unknown[0]}\``);
+    const b = await readBody(req, UpdateNotebook);
     const notebook = await notebooksService().update(p, (await ctx.params).notebookId, b as never);
     return json({ notebook });
   });

@@ -8,7 +8,8 @@
 // here and the logs say so. clock() ticks live and has no history either: in a backtest it
 // yields no tick and logs so (it would otherwise tick in real time until the time limit, rows of
 // the server's clock, not of the window). Limits: 60 s, 10,000 rows kept, 1,000,000 events
-// replayed.
+// replayed; and a backtest is one of the user's ad-hoc runs: it takes a run slot or is refused
+// (429) when the user already runs their role's number of queries and cells.
 import { compileArtifact, formatDiagnostic, resolveParameters } from "@/engine/artifacts";
 import { arg, definePlugin, OrderedDict, toJsonValue, type Builtin, type PluginLike } from "@/engine/vql";
 import {
@@ -19,6 +20,7 @@ import {
   type BacktestService,
   type Journal,
   type JournalEvent,
+  type LimitsService,
   type QueryService,
   type ServiceDeps,
 } from "@/engine/server/contracts";
@@ -27,6 +29,8 @@ export interface BacktestDeps extends ServiceDeps {
   artifacts: Pick<ArtifactsService, "validate" | "get">;
   journal: Pick<Journal, "history" | "isStored">;
   queries: Pick<QueryService, "run" | "registry">;
+  /** The user's run slots (a backtest counts as one of their ad-hoc runs). */
+  limits: Pick<LimitsService, "tryAcquire">;
 }
 
 const MAX_REPLAY = 1_000_000;
@@ -120,23 +124,29 @@ export function startBacktest(deps: BacktestDeps): BacktestService {
       };
 
       const compiled = compileArtifact(a, (n) => deps.artifacts.get(n, { exact: true }));
+      const slot = await deps.limits.tryAcquire(actor, "backtest");
+      if ("refused" in slot) throw new ServiceError("rate_limited", `you have ${slot.running} queries or notebook cells running, the most your role allows at once (${slot.limit}); try the backtest again when one has finished`);
       const deadline = AbortSignal.timeout(TIMEOUT_MS);
-      for (const s of compiled.sources) {
-        if (s.precondition && a.type === "CLIENT_EVENT") result.logs.push({ source: s.resultName, level: "INFO", message: "precondition not checked: it is about the endpoint, and the backtest runs on the server" });
-        try {
-          for await (const ev of deps.queries.run(s.query, { principal: actor, env: resolved.env, adhoc: false, overrides, resolvePlugin, signal: deadline, maxRows: maxRows + 1 })) {
-            if (ev.kind === "row") {
-              if (result.rows.length >= maxRows) {
-                result.truncated = true;
-                break;
-              }
-              result.rows.push({ source: s.resultName, row: toJsonValue(ev.row) as Record<string, unknown> });
-            } else if (ev.kind === "log" && ev.level !== "DEBUG" && result.logs.length < MAX_LOGS) result.logs.push({ source: s.resultName, level: ev.level, message: ev.message });
+      try {
+        for (const s of compiled.sources) {
+          if (s.precondition && a.type === "CLIENT_EVENT") result.logs.push({ source: s.resultName, level: "INFO", message: "precondition not checked: it is about the endpoint, and the backtest runs on the server" });
+          try {
+            for await (const ev of deps.queries.run(s.query, { principal: actor, env: resolved.env, adhoc: false, overrides, resolvePlugin, signal: deadline, maxRows: maxRows + 1 })) {
+              if (ev.kind === "row") {
+                if (result.rows.length >= maxRows) {
+                  result.truncated = true;
+                  break;
+                }
+                result.rows.push({ source: s.resultName, row: toJsonValue(ev.row) as Record<string, unknown> });
+              } else if (ev.kind === "log" && ev.level !== "DEBUG" && result.logs.length < MAX_LOGS) result.logs.push({ source: s.resultName, level: ev.level, message: ev.message });
+            }
+          } catch (err) {
+            result.logs.push({ source: s.resultName, level: "ERROR", message: deadline.aborted ? `the backtest stopped after ${TIMEOUT_MS / 1000} s` : (err as Error).message });
           }
-        } catch (err) {
-          result.logs.push({ source: s.resultName, level: "ERROR", message: deadline.aborted ? `the backtest stopped after ${TIMEOUT_MS / 1000} s` : (err as Error).message });
+          if (deadline.aborted || result.truncated) break;
         }
-        if (deadline.aborted || result.truncated) break;
+      } finally {
+        await slot.release();
       }
       result.replayed = [...replayed].map(([queue, events]) => ({ queue, events }));
       result.durationMs = Math.round(performance.now() - t0);

@@ -1,5 +1,6 @@
-// Cell operations: add, move, delete, save (a new version), run (a new version queued for the
-// workers), cancel, and undo/redo (re-point the current version; nothing is recomputed).
+// Cell operations: add, move, delete, save (a new version), run (a new version queued for its
+// user's run slot, with the timeout and row cap clamped to the user's role), cancel, and
+// undo/redo (re-point the current version; nothing is recomputed).
 // Each change is published to the notebook's viewers and mirrored into the live document.
 import { queries, type NotebookRecord } from "@/drizzle";
 import { ServiceError, type NodeId, type Principal } from "@/engine/server/contracts";
@@ -9,6 +10,7 @@ import type { NotebookOptions, NotebooksDeps } from "./deps";
 import { publish } from "./events";
 import { isCellId } from "./ids";
 import type { CellType, CellView, NotebookParameter, NotebookSettings } from "@/engine/server/contracts/notebooks";
+import { runLimits } from "./run-limits";
 import type { RunQueue } from "./run-queue";
 import { cellView } from "./views";
 
@@ -148,7 +150,7 @@ export function startCellOps(deps: NotebooksDeps, opts: NotebookOptions, collab:
       const next = await newVersion(actor, id, cellId, { ...p, type }, (t) => (t === "markdown" ? "done" : "queued"));
       if (type === "vql") {
         await queries.updateVersionRun(db, next.version.id, { runOwner: deps.node.nodeId });
-        const settings = nb.settings as NotebookSettings;
+        const limits = runLimits(nb.settings as NotebookSettings, opts, await deps.limits.forPrincipal(actor));
         queue.enqueue(
           {
             notebookId: id,
@@ -158,8 +160,9 @@ export function startCellOps(deps: NotebooksDeps, opts: NotebookOptions, collab:
             input: next.version.input,
             principal: actor,
             env: cellEnv(nb, cellId),
-            timeoutMs: settings.timeoutSeconds ? settings.timeoutSeconds * 1000 : opts.cellTimeoutMs,
-            maxRows: settings.maxRows ?? opts.maxRows,
+            timeoutMs: limits.timeoutMs,
+            maxRows: limits.maxRows,
+            notes: limits.notes,
           },
           () => void announce(id, cellId, actor.username).catch(() => {}),
         );

@@ -1,8 +1,8 @@
 // What the notebooks service is built from: the shared service deps, the audit log, the browser
-// hub, the VQL runner, the artifact repository's save, this process among the others (runs
+// hub, the VQL runner, the per-user run slots and role limits, the artifact repository's save, this process among the others (runs
 // carry their owner process; cancels travel over the bus), and the tunables with defaults.
 import type { ArtifactOrigin, NotebooksService } from "@/engine/server/contracts/notebooks";
-import type { AuditService, Bus, ClusterNode, Journal, Leases, Principal, Reauthenticate, ServiceDeps, UiHub, VqlNotebooks } from "@/engine/server/contracts";
+import type { AuditService, Bus, ClusterNode, Journal, Leases, LimitsService, Principal, Reauthenticate, ServiceDeps, UiHub, VqlNotebooks } from "@/engine/server/contracts";
 
 /** The events a VQL run yields (engine/vql's VqlEvent, structurally). */
 export type RunEvent =
@@ -33,8 +33,6 @@ export interface NotebookOptions {
   maxRows: number;
   /** Versions kept per cell (undo depth). */
   keepVersions: number;
-  /** Cells run at the same time in this process; more wait in a queue. */
-  workers: number;
   /** Rows of each table pushed to viewers inline; past that, viewers page from the server. */
   inlineRows: number;
   /** First batch of a table is flushed this soon (first row on screen). */
@@ -48,7 +46,6 @@ export const DEFAULT_NOTEBOOK_OPTIONS: NotebookOptions = {
   cellTimeoutMs: 10 * 60_000,
   maxRows: 1_000_000,
   keepVersions: 20,
-  workers: 2,
   inlineRows: 500,
   firstFlushMs: 15,
   batchRows: 10_000,
@@ -67,6 +64,8 @@ export interface NotebooksDeps extends ServiceDeps {
   reauthenticate?: Reauthenticate;
   /** Aborted when the engine closes. */
   signal: AbortSignal;
+  /** Per-user run slots and the role limits a run is clamped to (the limits service). */
+  limits: Pick<LimitsService, "acquire" | "forPrincipal">;
   /** The VQL runner (engine.queries.run). */
   runQuery: CellQueryRunner;
   /** The artifact repository's save. */

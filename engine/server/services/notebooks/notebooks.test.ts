@@ -6,6 +6,7 @@ import { queries, type Database } from "@/drizzle";
 import { testDatabaseTargets } from "@/drizzle/testing";
 import { testServiceDeps, type TestDeps } from "../../cluster/testing";
 import { startAudit } from "../audit";
+import { startLimits } from "../limits";
 import type { NotebooksDeps } from "./deps";
 import { startNotebooks, type StartedNotebooks } from "./start";
 import { principal, recordingHub, scriptedRunner } from "./testing";
@@ -47,7 +48,8 @@ for (const target of testDatabaseTargets()) {
       );
       database = await target.open();
       t = await testServiceDeps(database);
-      deps = { ...t, audit: startAudit(t), ui: hub, templatesDir: dir, runQuery: scriptedRunner, saveArtifact: noArtifacts, options: { inlineRows: 5, batchRows: 1000 } };
+      const audit = startAudit(t);
+      deps = { ...t, audit, limits: startLimits({ ...t, audit }, t.signal), ui: hub, templatesDir: dir, runQuery: scriptedRunner, saveArtifact: noArtifacts, options: { inlineRows: 5, batchRows: 1000 } };
       svc = await startNotebooks(deps, controller.signal);
     });
     afterAll(async () => {

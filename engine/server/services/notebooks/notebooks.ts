@@ -5,7 +5,7 @@
 import { queries } from "@/drizzle";
 import type { PlainNotebook } from "@/engine/notebooks/plain-text";
 import { parsePlainNotebook, serializePlainNotebook } from "@/engine/notebooks/plain-text";
-import { ACCESS_CHANGE_QUEUE, requirePermission, ServiceError, type AccessChange, type Principal } from "@/engine/server/contracts";
+import { ACCESS_CHANGE_QUEUE, requirePermission, ServiceError, type AccessChange, type Principal, type RoleLimits } from "@/engine/server/contracts";
 import { loadForEdit, loadForRead } from "./access";
 import { cleanInput } from "./cells";
 import type { NotebooksDeps } from "./deps";
@@ -63,17 +63,25 @@ function cleanEnv(list: unknown): { key: string; value: string }[] {
   });
 }
 
-function cleanSettings(s: unknown): NotebookSettings {
+/**
+ * A notebook's settings checked against the saving user's role limits: a timeout or row cap
+ * above the role's maximum is refused with a message naming the maximum, unless it is the value
+ * already stored (someone with a higher role set it; saving the name must not fail for it). Runs
+ * are clamped to the runner's role at start either way (run-limits.ts).
+ */
+function cleanSettings(s: unknown, limits: RoleLimits, current: NotebookSettings): NotebookSettings {
   const o = (s ?? {}) as Record<string, unknown>;
   const out: NotebookSettings = {};
   if (o.timeoutSeconds !== undefined && o.timeoutSeconds !== null && o.timeoutSeconds !== "") {
     const t = Number(o.timeoutSeconds);
-    if (!Number.isInteger(t) || t < 1 || t > 24 * 3600) throw new ServiceError("bad_request", "the timeout must be between 1 second and 24 hours");
+    if (!Number.isInteger(t) || t < 1) throw new ServiceError("bad_request", "the timeout must be a whole number of seconds, at least 1");
+    if (t > limits.maxTimeoutSeconds && t !== current.timeoutSeconds) throw new ServiceError("bad_request", `the timeout is above the ${limits.role} role's maximum of ${limits.maxTimeoutSeconds.toLocaleString("en-US")} seconds`);
     out.timeoutSeconds = t;
   }
   if (o.maxRows !== undefined && o.maxRows !== null && o.maxRows !== "") {
     const m = Number(o.maxRows);
-    if (!Number.isInteger(m) || m < 1 || m > 50_000_000) throw new ServiceError("bad_request", "the row cap must be between 1 and 50,000,000");
+    if (!Number.isInteger(m) || m < 1) throw new ServiceError("bad_request", "the row cap must be a whole number, at least 1");
+    if (m > limits.maxRows && m !== current.maxRows) throw new ServiceError("bad_request", `the row cap is above the ${limits.role} role's maximum of ${limits.maxRows.toLocaleString("en-US")} rows`);
     out.maxRows = m;
   }
   return out;
@@ -86,7 +94,7 @@ export function startNotebookOps(deps: NotebooksDeps) {
     const nb = await loadForRead(deps, actor, id);
     const cells = await queries.listCellsWithCurrent(db, id);
     const tables = await queries.listResultTables(db, cells.map((c) => c.version.id));
-    return notebookView(actor, nb, cells.map((c) => cellView(c, tables)));
+    return notebookView(actor, nb, cells.map((c) => cellView(c, tables)), await deps.limits.forPrincipal(actor));
   }
 
   /** Creates a notebook with the given cells, as the actor. */
@@ -162,7 +170,10 @@ export function startNotebookOps(deps: NotebooksDeps) {
       if (p.description !== undefined) patch.description = String(p.description);
       if (p.env !== undefined) patch.env = cleanEnv(p.env);
       if (p.parameters !== undefined) patch.parameters = cleanParameters(p.parameters);
-      if (p.settings !== undefined) patch.settings = cleanSettings(p.settings) as Record<string, unknown>;
+      if (p.settings !== undefined) {
+        patch.settings = cleanSettings(p.settings, await deps.limits.forPrincipal(actor), nb.settings as NotebookSettings) as Record<string, unknown>;
+        if (JSON.stringify(patch.settings) !== JSON.stringify(nb.settings)) await deps.audit.record(actor, "notebook_settings", { notebook: id, before: nb.settings, after: patch.settings });
+      }
       if (p.collaborators !== undefined || p.isPublic !== undefined) {
         if (nb.creator !== actor.username && !actor.permissions.has("SERVER_ADMIN")) {
           throw new ServiceError("forbidden", "only the notebook's creator changes who it is shared with");

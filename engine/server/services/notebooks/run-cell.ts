@@ -21,6 +21,8 @@ export interface RunJob {
   env: Record<string, unknown>;
   timeoutMs: number;
   maxRows: number;
+  /** Limits that were clamped to the runner's role, shown as WARN lines first in the log. */
+  notes?: string[];
 }
 
 /** Why a run's signal fired. */
@@ -39,9 +41,10 @@ export async function executeRun(
   const t0 = performance.now();
   const startedAt = deps.clock.now();
   const plan = planCell(job.input, startedAt.getTime());
-  const logs: CellLog[] = [...plan.logs];
+  const notes: CellLog[] = (job.notes ?? []).map((message) => ({ level: "WARN", message, time: startedAt.getTime() }));
+  const logs: CellLog[] = [...notes, ...plan.logs];
   let logCount = logs.length;
-  let unsent: CellLog[] = [...plan.logs];
+  let unsent: CellLog[] = [...logs];
   let lastLogPublish = 0;
   let error: string | null = null;
   const writers: TableWriter[] = [];

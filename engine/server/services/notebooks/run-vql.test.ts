@@ -4,6 +4,7 @@ import { openDatabase, type Database } from "@/drizzle";
 import { createRegistry, portableBuiltins, runVql } from "@/engine/vql";
 import { testServiceDeps, type TestDeps } from "../../cluster/testing";
 import { startAudit } from "../audit";
+import { startLimits } from "../limits";
 import type { CellQueryRunner, RunEvent } from "./deps";
 import { startNotebooks, type StartedNotebooks } from "./start";
 import { principal, recordingHub } from "./testing";
@@ -19,7 +20,8 @@ describe("notebook cells running real VQL", () => {
   beforeAll(async () => {
     database = await openDatabase({ memory: true });
     t = await testServiceDeps(database);
-    svc = await startNotebooks({ ...t, audit: startAudit(t), ui: recordingHub(), templatesDir: "/nonexistent", runQuery: runner, saveArtifact: async () => ({ name: "" }) }, t.signal);
+    const audit = startAudit(t);
+    svc = await startNotebooks({ ...t, audit, limits: startLimits({ ...t, audit }, t.signal), ui: recordingHub(), templatesDir: "/nonexistent", runQuery: runner, saveArtifact: async () => ({ name: "" }) }, t.signal);
   });
   afterAll(async () => {
     await svc?.stop();

@@ -1,7 +1,7 @@
 // Stored records to the plain views pages and the browser receive. No queries here.
 import type { NotebookRecord, NotebookTableRecord } from "@/drizzle";
 import type { queries } from "@/drizzle";
-import type { Principal } from "@/engine/server/contracts";
+import type { Principal, RoleLimits } from "@/engine/server/contracts";
 import { canEdit, isShared } from "./access";
 import type { CellLog, CellType, CellView, NotebookParameter, NotebookSettings, NotebookSummary, NotebookView, OutputBlock, ResultTableView, RunStatus } from "@/engine/server/contracts/notebooks";
 
@@ -47,7 +47,7 @@ export function cellView(c: CellWithVersion, tables: NotebookTableRecord[]): Cel
   };
 }
 
-export function notebookView(actor: Principal, nb: NotebookRecord, cells: CellView[]): NotebookView {
+export function notebookView(actor: Principal, nb: NotebookRecord, cells: CellView[], limits: RoleLimits): NotebookView {
   const byId = new Map(cells.map((c) => [c.id, c]));
   const ordered = nb.cellOrder.map((id) => byId.get(id)).filter((c): c is CellView => Boolean(c));
   const editable = canEdit(actor, nb);
@@ -58,5 +58,6 @@ export function notebookView(actor: Principal, nb: NotebookRecord, cells: CellVi
     settings: nb.settings as NotebookSettings,
     cells: ordered,
     access: { canEdit: editable, canRun: editable && actor.permissions.has("ANY_QUERY"), isOwner: nb.creator === actor.username && isShared(actor, nb) },
+    limits: { role: limits.role, maxTimeoutSeconds: limits.maxTimeoutSeconds, maxRows: limits.maxRows, maxConcurrent: limits.maxConcurrent },
   };
 }
