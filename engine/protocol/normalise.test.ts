@@ -3,6 +3,10 @@ import { decodeAgentMessage, LIMITS } from ".";
 import { normalise, scanJsonText, storableText } from "./normalise";
 
 const rows = (row: Record<string, unknown>, seq = 7) => ({ type: "rows", seq, flowId: "F.0000000000ABC", artifact: "A.B", columns: Object.keys(row), rows: [row] });
+/** JSON text of `n` nested arrays (JSON.stringify itself recurses, and a test worker's stack is small). */
+const deepText = (n: number) => `${"[".repeat(n)}"bottom"${"]".repeat(n)}`;
+/** `value` as JSON with the string "DEEP" replaced by `n` nested arrays. */
+const withDeep = (value: unknown, n: number) => JSON.stringify(value).replace('"DEEP"', deepText(n));
 const deep = (n: number): unknown => {
   let v: unknown = "bottom";
   for (let i = 0; i < n; i++) v = [v];
@@ -14,8 +18,12 @@ describe("scanJsonText()", () => {
     expect(scanJsonText(JSON.stringify({ a: [[1]], b: "[[[[{{" }))).toEqual({ depth: 3, needsNormalise: false });
     expect(scanJsonText(JSON.stringify({ a: "x\u0000y" }))).toEqual({ depth: 1, needsNormalise: true });
     expect(scanJsonText(JSON.stringify({ a: "\uD800" }))).toMatchObject({ needsNormalise: true });
-    expect(scanJsonText(JSON.stringify({ a: "\\u0000 is text, \u00e9 and \u{1F600} are fine" }))).toMatchObject({ needsNormalise: false });
-    expect(scanJsonText(JSON.stringify(deep(5000)))).toMatchObject({ depth: 5000 });
+    expect(scanJsonText(JSON.stringify({ a: "\u00e9 and \u{1F600} are fine", b: 'a "quoted [ and \\\\" ]' }))).toEqual({ depth: 1, needsNormalise: false });
+    // The text `\u0000` (an escaped backslash) is a false alarm: it costs a walk that changes nothing.
+    const text = JSON.stringify({ a: "\\u0000 is text" });
+    expect(scanJsonText(text)).toMatchObject({ needsNormalise: true });
+    expect(normalise(JSON.parse(text), 64).replaced).toBe(0);
+    expect(scanJsonText(deepText(5000))).toMatchObject({ depth: 5000 });
   });
 });
 
@@ -41,7 +49,7 @@ describe("decodeAgentMessage() makes rows storable", () => {
   });
 
   it("a 5,000-deep array in a row refuses that message alone: a log line of the same seq and flow takes its place", () => {
-    const d = decodeAgentMessage(JSON.stringify(rows({ X: deep(5000) }, 9)), LIMITS.maxMessageBytes);
+    const d = decodeAgentMessage(withDeep(rows({ X: "DEEP" }, 9), 5000), LIMITS.maxMessageBytes);
     expect(d.ok).toBe(true);
     if (!d.ok) return;
     expect(d.refused).toMatch(/deeper than 64 levels/);
@@ -65,7 +73,7 @@ describe("decodeAgentMessage() makes rows storable", () => {
   });
 
   it("deep junk in a field the protocol does not know is dropped by the schema, not refused", () => {
-    const d = decodeAgentMessage(JSON.stringify({ type: "heartbeat", time: 1, junk: deep(5000) }), 1e6);
+    const d = decodeAgentMessage(withDeep({ type: "heartbeat", time: 1, junk: "DEEP" }, 5000), 1e6);
     expect(d).toEqual({ ok: true, message: { type: "heartbeat", time: 1 } });
   });
 

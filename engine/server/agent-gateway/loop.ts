@@ -38,11 +38,12 @@ const RESUME_AT = 16;
 export function handleAgentConnection(ws: WebSocket, req: IncomingMessage, deps: GatewayDeps): void {
   const limits = { ...LIMITS, ...deps.limits };
   const ip = req.socket.remoteAddress ?? "";
-  const slot = deps.admission.slotFor(req);
-  if (!slot) {
+  const admitted = deps.admission.slotFor(req);
+  if (!admitted) {
     ws.terminate();
     return;
   }
+  const slot = admitted;
   const nonce = randomBytes(24).toString("base64url");
   const messages = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
   const bytes = new TokenBucket(limits.bytesPerSecond, limits.byteBurst);
