@@ -12,9 +12,9 @@ export interface ServerProcess {
   out: () => string;
 }
 
-export function startServerProcess(o: { dataDir: string; port: number; databaseUrl?: string; repository?: boolean }): Promise<ServerProcess> {
+export function startServerProcess(o: { dataDir: string; port: number; databaseUrl?: string; repository?: boolean; env?: Record<string, string> }): Promise<ServerProcess> {
   const args = ["--import", "tsx", "engine/integration/server-main.ts", "--data", o.dataDir, "--port", String(o.port), ...(o.databaseUrl ? ["--database-url", o.databaseUrl] : []), ...(o.repository ? ["--repository"] : [])];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...o.env } });
   let out = "";
   child.stderr!.on("data", (d) => (out += d));
   return new Promise((resolve, reject) => {

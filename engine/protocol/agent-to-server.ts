@@ -11,6 +11,8 @@ const seq = z.number().int().positive();
 /** `Artifact` or `Artifact/Source`: which source of the flow a message belongs to. */
 const artifactName = z.string().min(1).max(300);
 const text = (max: number) => z.string().max(max);
+/** Milliseconds since the epoch, within what a Date can hold (a larger one fails toISOString()). */
+const epochMs = z.number().min(-8.64e15).max(8.64e15);
 
 /** First message on a connection, answering the server's challenge. */
 export const HelloSchema = z.object({
@@ -55,7 +57,7 @@ export const LogSchema = z.object({
     .array(
       z.object({
         /** Milliseconds since the epoch on the agent. */
-        time: z.number(),
+        time: epochMs,
         level: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]),
         message: text(10_000),
         /** The source that logged it, when known. */
@@ -79,7 +81,7 @@ export const SourceStatusSchema = z.object({
   truncated: z.boolean().optional(),
   /** Why it failed (state error/timeout). */
   error: text(10_000).optional(),
-  durationMs: z.number().nonnegative(),
+  durationMs: z.number().nonnegative().max(1e15),
 });
 
 /** The flow as a whole changed state: `running` when it starts, then one final state. */
@@ -90,7 +92,7 @@ export const FlowStatusSchema = z.object({
   state: z.enum(["running", "finished", "error", "timeout", "cancelled"]),
   error: text(10_000).optional(),
   /** Milliseconds since the epoch on the agent. */
-  time: z.number(),
+  time: epochMs,
 });
 
 /** A piece of an uploaded file. Pieces come in order; the last one carries `eof`. */
@@ -132,7 +134,7 @@ export const EventLogSchema = z.object({
   entries: z
     .array(
       z.object({
-        time: z.number(),
+        time: epochMs,
         level: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]),
         message: text(10_000),
         artifact: artifactName,
@@ -158,7 +160,7 @@ export const AlertSchema = z.object({
     .array(
       z.object({
         /** Milliseconds since the epoch on the agent. */
-        time: z.number(),
+        time: epochMs,
         name: text(500).min(1),
         severity: z.enum(["info", "low", "medium", "high", "critical"]),
         /** alert()'s free-form arguments, JSON. */
@@ -173,7 +175,7 @@ export const AlertSchema = z.object({
 export const HeartbeatSchema = z.object({
   type: z.literal("heartbeat"),
   /** Milliseconds since the epoch on the agent. */
-  time: z.number(),
+  time: epochMs,
 });
 
 export const AgentToServerSchema = z.discriminatedUnion("type", [

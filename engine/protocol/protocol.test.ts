@@ -35,6 +35,14 @@ describe("protocol codec", () => {
     expect(decodeAgentMessage(JSON.stringify({ ...rows, flowId: "H.1" }), 1e6).ok).toBe(false);
   });
 
+  it("times outside a Date's range and absurd durations are refused at the edge, not in a write batch", () => {
+    const log = { type: "log", seq: 1, flowId: "F.0000000000ABC", entries: [{ time: 1e20, level: "INFO", message: "m" }] };
+    expect(decodeAgentMessage(JSON.stringify(log), 1e6)).toMatchObject({ ok: false, reason: expect.stringMatching(/entries\.0\.time/) });
+    expect(decodeAgentMessage(JSON.stringify({ ...log, entries: [{ ...log.entries[0], time: Date.now() }] }), 1e6).ok).toBe(true);
+    const status = { type: "source-status", seq: 2, flowId: "F.0000000000ABC", artifact: "A.B", state: "finished", rows: 0, durationMs: 1e300 };
+    expect(decodeAgentMessage(JSON.stringify(status), 1e6)).toMatchObject({ ok: false, reason: expect.stringMatching(/durationMs/) });
+  });
+
   it("server messages round-trip through encodeMessage/decodeServerMessage", () => {
     const m = { type: "ack" as const, seq: 42 };
     expect(decodeServerMessage(encodeMessage(m))).toEqual({ ok: true, message: m });

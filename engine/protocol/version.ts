@@ -20,8 +20,13 @@ export const LIMITS = {
   /** Per-agent byte rate: sustained bytes per second, and the burst allowed above it. */
   bytesPerSecond: 16 * 1024 * 1024,
   byteBurst: 64 * 1024 * 1024,
-  /** How long the server waits for the hello after the challenge. */
-  helloTimeoutMs: 15_000,
+  /** Deepest nesting of arrays and objects in a message (the message is level 1); a deeper rows,
+   * events or alert message is refused by itself (a log line of its seq says so). */
+  maxDepth: 64,
+  /** How long the server waits for the hello after the challenge (then the socket is dropped). */
+  helloTimeoutMs: 5_000,
+  /** Bytes a connection may send before its hello is accepted (a hello is a few KiB). */
+  preHelloBytes: 64 * 1024,
   /** The agent's heartbeat interval (the server's welcome may change it). */
   heartbeatMs: 30_000,
 } as const;

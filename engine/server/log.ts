@@ -1,5 +1,6 @@
 // The server's log: one line per event, `time LEVEL message key=value ...`, to stderr.
-// Callers pass fields, never secrets (passwords, tokens, keys are not accepted as fields).
+// Callers pass fields, never secrets (passwords, tokens, keys are not accepted as fields) and
+// never data (errorFields() keeps a database error's code and reason, not its query parameters).
 import type { Logger } from "@/engine/server/contracts";
 
 const SECRET_FIELD = /pass|token|secret|key|cookie|authorization/i;
@@ -21,4 +22,23 @@ export function createLogger(opts: { quiet?: boolean; write?: (line: string) => 
     write(`${new Date().toISOString()} ${level} ${message}${render(fields)}`);
   };
   return { info: emit("INFO"), warn: emit("WARN"), error: emit("ERROR") };
+}
+
+/**
+ * The failure for a log line: its SQLSTATE and the database's message, without the "Failed
+ * query: … params: …" text drizzle wraps around it (the parameters are agents' rows).
+ */
+export function errorFields(err: unknown): { code?: string; error: string } {
+  const e = err as { message?: unknown; cause?: { message?: unknown } };
+  const inner = e?.cause && typeof e.cause === "object" && "message" in e.cause ? e.cause.message : e?.message;
+  let text = String(inner ?? err ?? "unknown error");
+  for (const cut of ["\nparams:", "params:", "Failed query:"]) {
+    const at = text.indexOf(cut);
+    if (at === 0) text = "the query failed";
+    else if (at > 0) text = text.slice(0, at);
+  }
+  text = text.replace(/\s+/g, " ").trim().slice(0, 200);
+  const c = err as { code?: unknown; cause?: { code?: unknown } };
+  const code = String(c?.cause?.code ?? c?.code ?? "");
+  return code ? { code, error: text } : { error: text };
 }

@@ -5,7 +5,7 @@
 // consumers.
 import { fileURLToPath } from "node:url";
 import { openDatabase, queries, type Database } from "@/drizzle";
-import { createAgentGateway, createPresence } from "./agent-gateway";
+import { createAgentGateway, createPresence, type AdmissionLimits } from "./agent-gateway";
 import { queryLines } from "./api/query-lines";
 import { runApiQuery } from "./api/query-run";
 import { createIdSource, startBus, startClusterNode } from "./cluster";
@@ -55,11 +55,15 @@ export interface EngineOptions {
   flowExpiry?: FlowExpiryOptions;
   /** How often this process checks its leases and the other processes (default 1 s). */
   clusterTickMs?: number;
+  /** Caps on agent sockets that have not said hello (TALON_AGENT_UNAUTHENTICATED_MAX, _PER_ADDRESS). */
+  agentUnauthenticated?: Partial<AdmissionLimits>;
+  /** How long an agent socket may take to send its hello (TALON_AGENT_HELLO_TIMEOUT_MS; default 5 s). */
+  agentHelloTimeoutMs?: number;
 }
 
 /** The engine, and what only the process itself and its tests reach (not part of Engine). */
 export interface StartedEngine extends Engine {
-  internals: { ingress: AgentIngress };
+  internals: { ingress: AgentIngress; unauthenticatedAgents(): number };
 }
 
 export async function createEngine(opts: EngineOptions = {}): Promise<StartedEngine> {
@@ -135,6 +139,12 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     log,
     serverVersion: TALON_VERSION,
     heartbeatMs: opts.agentHeartbeatMs,
+    unauthenticated: {
+      max: opts.agentUnauthenticated?.max ?? envNumber("TALON_AGENT_UNAUTHENTICATED_MAX"),
+      perAddress: opts.agentUnauthenticated?.perAddress ?? envNumber("TALON_AGENT_UNAUTHENTICATED_PER_ADDRESS"),
+      capLoopback: opts.agentUnauthenticated?.capLoopback ?? process.env.TALON_AGENT_UNAUTHENTICATED_CAP_LOOPBACK === "1",
+    },
+    limits: { helloTimeoutMs: opts.agentHelloTimeoutMs ?? envNumber("TALON_AGENT_HELLO_TIMEOUT_MS") },
     signal,
   });
   const started = Date.now();
@@ -163,7 +173,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     ui,
     wsRoutes: [ui.route, notebooks.collabRoute, agentRoute],
     signal,
-    internals: { ingress },
+    internals: { ingress, unauthenticatedAgents: () => agentRoute.admission.count() },
     async health() {
       const uptimeSeconds = Math.round((Date.now() - started) / 1000);
       const cluster = { nodeId: node.nodeId, processes: node.liveNodeIds().length };

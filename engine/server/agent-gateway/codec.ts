@@ -2,8 +2,8 @@
 import type { WebSocket } from "ws";
 import { decodeAgentMessage, encodeMessage, LIMITS, type RawFrame, type ServerToAgent } from "../../protocol";
 
-export function decodeFrame(data: RawFrame, maxBytes: number = LIMITS.maxMessageBytes) {
-  return decodeAgentMessage(data, maxBytes);
+export function decodeFrame(data: RawFrame, maxBytes: number = LIMITS.maxMessageBytes, maxDepth: number = LIMITS.maxDepth) {
+  return decodeAgentMessage(data, maxBytes, maxDepth);
 }
 
 /** Sends when the socket is open; a socket whose buffer keeps growing is closed, not fed. */

@@ -6,6 +6,7 @@
 import type { WebSocket } from "ws";
 import { LIMITS, type Hello } from "@/engine/protocol";
 import type { AgentIngress, Logger } from "@/engine/server/contracts";
+import { errorFields } from "@/engine/server/log";
 import { sendTo } from "./codec";
 import type { AgentSession, PresenceRegistry } from "./presence";
 
@@ -25,7 +26,7 @@ export function attachAgent(
   deps.ingress.touch(p.hello.clientId);
   const ready = stored.then(async () => {
     await deps.ingress.agentConnected(p.hello.clientId, p.hello.inFlight);
-    await deps.ingress.eventTableConnected(p.hello.clientId, p.hello.eventTableVersion).catch((err) => deps.log.warn("could not send the client event table", { clientId: p.hello.clientId, error: (err as Error).message }));
+    await deps.ingress.eventTableConnected(p.hello.clientId, p.hello.eventTableVersion).catch((err) => deps.log.warn("could not send the client event table", { clientId: p.hello.clientId, ...errorFields(err) }));
   });
   return { session, ready };
 }

@@ -12,6 +12,7 @@ import type { WebSocket } from "ws";
 import { queries, type Database } from "@/drizzle";
 import type { ServerToAgent } from "@/engine/protocol";
 import type { AgentPresence, Clock, ClusterNode, LiveTopics, Logger } from "@/engine/server/contracts";
+import { errorFields } from "@/engine/server/log";
 import { sendTo } from "./codec";
 
 export interface AgentSession {
@@ -58,7 +59,7 @@ export function createPresence(
         await queries.upsertPresence(db, attaches.map((o) => ({ clientId: o.clientId, nodeId, at: o.at })));
         await queries.deletePresence(db, { nodeId, clientIds: detaches.map((o) => o.clientId) });
       } catch (err) {
-        deps.log.warn("could not store agent presence; it is written again within 30 s", { agents: batch.length, error: (err as Error).message });
+        deps.log.warn("could not store agent presence; it is written again within 30 s", { agents: batch.length, ...errorFields(err) });
       }
       for (const o of batch) for (const d of o.done) d();
     }
@@ -78,11 +79,11 @@ export function createPresence(
     const rows = [...byId.values()].map((s) => ({ clientId: s.clientId, nodeId, at: new Date(s.connectedAt) }));
     for (let i = 0; i < rows.length; i += 5000) await queries.upsertPresence(db, rows.slice(i, i + 5000));
   }
-  deps.node.onRegained(() => void reassert().catch((err) => deps.log.warn("could not re-store agent presence", { error: (err as Error).message })));
+  deps.node.onRegained(() => void reassert().catch((err) => deps.log.warn("could not re-store agent presence", { ...errorFields(err) })));
   (async () => {
     while (!signal.aborted) {
       await sleep(REASSERT_MS, undefined, { signal }).catch(() => {});
-      if (!signal.aborted) await reassert().catch((err) => deps.log.warn("could not re-store agent presence", { error: (err as Error).message }));
+      if (!signal.aborted) await reassert().catch((err) => deps.log.warn("could not re-store agent presence", { ...errorFields(err) }));
     }
   })();
 

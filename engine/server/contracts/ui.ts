@@ -14,6 +14,12 @@ export interface WsRoute {
   /** Largest message accepted, in bytes; bigger ones close the socket (code 1009). */
   maxPayload: number;
   onConnection(ws: WebSocket, req: IncomingMessage, principal: Principal | undefined): void;
+  /**
+   * Called just before the upgrade (synchronously with onConnection): a refusal is answered with
+   * its HTTP status and no WebSocket is made. The agent gateway caps sockets that have not said
+   * hello this way.
+   */
+  admit?(req: IncomingMessage): { status: number; reason: string } | undefined;
 }
 
 export type TopicAuthorizer = (principal: Principal, topic: string) => Promise<boolean> | boolean;

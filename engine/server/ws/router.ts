@@ -55,6 +55,11 @@ export function createWsRouter(opts: {
           return true;
         }
       }
+      const refusal = route.admit?.(req);
+      if (refusal) {
+        refuse(socket, refusal.status, refusal.status === 429 ? "Too Many Requests" : "Service Unavailable");
+        return true;
+      }
       wss.handleUpgrade(req, socket, head, (ws) => route.onConnection(ws, req, principal));
       return true;
     },

@@ -7,11 +7,14 @@
 // message is stored exactly once however often, and to however many processes, the agent
 // resends it; data for a flow another process ended is seen as late and dropped; and a
 // completion is recorded only with the flow's results. A deadlock or serialization failure
-// (two processes' writers) retries the batch.
+// (two processes' writers) retries the batch; a failure one message can cause is narrowed down
+// to that message (ingest-failures.ts), and that agent's later queued messages are refused too
+// until it resends from there, so its seqs are never stored out of order.
 import { queries, type Db, type FlowRecord } from "@/drizzle";
 import type { AlertMessage, EventLogMessage, EventsMessage, FlowDataMessage, FlowMessage } from "@/engine/protocol";
 import { ALERTS_QUEUE, FLOW_COMPLETION_QUEUE, type AlertRow, type ArtifactSource, type Journal, type LiveTopics, type ServiceDeps } from "@/engine/server/contracts";
 import { completionEvent } from "../../mappers/flows";
+import { describeFailure, isContentFailure, isolateFailure, isRetryable } from "./ingest-failures";
 import { toFlowSummary } from "./mappers";
 import { readRequest } from "./request";
 import type { UploadStore } from "./uploads";
@@ -24,13 +27,6 @@ const MAX_LOGS_PER_FLOW = 100_000;
 const FINAL = new Set(["FINISHED", "ERROR", "CANCELLED", "TIMEOUT"]);
 const FINAL_OF = { finished: "FINISHED", error: "ERROR", timeout: "TIMEOUT", cancelled: "CANCELLED" } as const;
 const RETRIES = 3;
-/** PostgreSQL's deadlock_detected and serialization_failure. */
-const RETRYABLE = new Set(["40P01", "40001"]);
-
-function isRetryable(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return RETRYABLE.has(e?.code ?? "") || RETRYABLE.has(e?.cause?.code ?? "");
-}
 
 interface Item<M extends FlowMessage = FlowMessage> {
   clientId: string;
@@ -38,6 +34,8 @@ interface Item<M extends FlowMessage = FlowMessage> {
   bytes: number;
   resolve(seq: number): void;
   reject(err: Error): void;
+  /** Set when the item was refused by itself: its seq. */
+  failed?: number;
 }
 type FlowItem = Item<FlowDataMessage>;
 type EventItem = Item<EventsMessage | EventLogMessage>;
@@ -55,10 +53,13 @@ export function startIngest(
   let queue: Item[] = [];
   let running: Promise<void> | undefined;
   const idle: Array<() => void> = [];
+  /** Per client, the seq of a message that was refused: its later messages wait for the resend. */
+  const refusedAt = new Map<string, number>();
 
   function receive(clientId: string, message: FlowMessage, bytes = 0): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      queue.push({ clientId, message, bytes, resolve, reject });
+      const it: Item = { clientId, message, bytes, resolve, reject: (err) => ((it.failed = message.seq), reject(err)) };
+      queue.push(it);
       running ??= loop().finally(() => {
         running = undefined;
         if (queue.length) running = loop();
@@ -73,15 +74,38 @@ export function startIngest(
       let bytes = 0;
       let n = 0;
       while (n < queue.length && n < MAX_BATCH_MESSAGES && bytes < MAX_BATCH_BYTES) bytes += queue[n++]!.bytes;
-      const batch = queue.slice(0, n);
+      const batch = admissible(queue.slice(0, n));
       queue = queue.slice(n);
+      if (!batch.length) continue;
       try {
         await writeBatch(batch);
       } catch (err) {
-        deps.log.error("storing agent data failed; agents will resend", { messages: batch.length, error: (err as Error).message });
-        for (const it of batch) it.reject(err as Error);
+        const clients = new Set(batch.map((i) => i.clientId)).size;
+        if (batch.length > 1 && !isRetryable(err) && isContentFailure(err)) {
+          deps.log.warn("a batch of agent data failed; storing it agent by agent", { messages: batch.length, clients, ...describeFailure(err) });
+          await isolateFailure(batch, writeBatch, deps.log);
+        } else {
+          deps.log.error("storing agent data failed; agents will resend", { messages: batch.length, clients, ...describeFailure(err) });
+          for (const it of batch) it.reject(err as Error);
+        }
+        for (const it of batch) if (it.failed !== undefined) refusedAt.set(it.clientId, Math.min(it.failed, refusedAt.get(it.clientId) ?? Infinity));
       }
     }
+  }
+
+  /** Drops (refusing) messages queued after a refused one of the same client; a resend clears it. */
+  function admissible(items: Item[]): Item[] {
+    if (!refusedAt.size) return items;
+    return items.filter((it) => {
+      const at = refusedAt.get(it.clientId);
+      if (at === undefined) return true;
+      if (it.message.seq <= at) {
+        refusedAt.delete(it.clientId);
+        return true;
+      }
+      it.reject(new Error("an earlier message of this agent was refused; resend from there"));
+      return false;
+    });
   }
 
   async function writeBatch(items: Item[]) {
@@ -92,7 +116,7 @@ export function startIngest(
         break;
       } catch (err) {
         if (attempt >= RETRIES || !isRetryable(err)) throw err;
-        deps.log.warn("agent data batch conflicted with another writer; retrying", { attempt, error: (err as Error).message });
+        deps.log.warn("agent data batch conflicted with another writer; retrying", { attempt, ...describeFailure(err) });
       }
     }
     for (const it of items) it.resolve(it.message.seq);
