@@ -132,6 +132,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       databaseUrl: values["database-url"] ?? process.env.DATABASE_URL ?? undefined,
       adminPassword: process.env.TALON_ADMIN_PASSWORD || undefined,
       publicOrigins: (process.env.TALON_PUBLIC_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+      trustedProxies: process.env.TALON_TRUSTED_PROXIES,
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

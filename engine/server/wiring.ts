@@ -12,6 +12,7 @@ import type { AgentIngress, ArtifactSource, Clock, Engine, Logger, ServerConfig,
 import { createLogger } from "./log";
 import { policyFromEnv } from "./net";
 import { startAccounts } from "./services/accounts";
+import { COMMON_PASSWORDS } from "./auth/common-passwords";
 import { startAlerts } from "./services/alerts";
 import { startArtifacts } from "./services/artifacts";
 import { startAudit } from "./services/audit";
@@ -82,7 +83,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const journal = await startJournal({ ...deps, leases, retention: retentionFromEnv(log) }, signal);
 
   const audit = startAudit(deps);
-  const accounts = startAccounts({ ...deps, audit, bus }, signal);
+  const accounts = startAccounts({ ...deps, audit, bus, commonPasswords: COMMON_PASSWORDS }, signal);
   const ui = createUiHub({ log, version: TALON_VERSION, bus });
   const live = endpointTopics(ui);
   followClientEvents({ journal, ui, log }, signal);

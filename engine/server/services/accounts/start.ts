@@ -1,6 +1,7 @@
 // Builds the accounts service from its three parts.
 import { queries } from "@/drizzle";
 import type { AccountsService, AuditService, Bus, ServiceDeps } from "@/engine/server/contracts";
+import type { CommonPasswordList } from "../../auth/password-policy";
 import { toPrincipal } from "./principal";
 import { startApiKeys } from "./api-keys";
 import { startSessions } from "./sessions";
@@ -9,6 +10,10 @@ import { startUsers } from "./users";
 export interface AccountsDeps extends ServiceDeps {
   audit: AuditService;
   bus: Bus;
+  /** Passwords refused as too common (wiring.ts decides which list; none means length rules only). */
+  commonPasswords?: CommonPasswordList;
+  /** How a throttled sign-in is held (tests record instead of waiting). */
+  hold?: (ms: number) => Promise<unknown>;
 }
 
 export function startAccounts(deps: AccountsDeps, _signal: AbortSignal): AccountsService {

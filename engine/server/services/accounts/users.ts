@@ -2,7 +2,8 @@
 import { randomUUID } from "node:crypto";
 import { ConflictError, NotFoundError, queries } from "@/drizzle";
 import { isRole, ROLES } from "../../auth/roles";
-import { generatePassword, hashPassword, passwordProblem, verifyPassword } from "../../auth/secrets";
+import { generatePassword, hashPassword, sha256Hex, verifyPassword } from "../../auth/secrets";
+import { NO_COMMON_PASSWORDS, passwordProblem, type CommonPasswordList } from "../../auth/password-policy";
 import { requirePermission, ServiceError, type AuditService, type Principal, type ServiceDeps, type UserSummary } from "@/engine/server/contracts";
 
 const USERNAME = /^[a-z0-9][a-z0-9._@-]{1,63}$/;
@@ -11,8 +12,9 @@ function summary(u: { id: string; username: string; role: string; disabled: bool
   return { id: u.id, username: u.username, role: u.role, disabled: u.disabled, createdAt: u.createdAt };
 }
 
-export function startUsers(deps: ServiceDeps, audit: AuditService, evictUser: (userId: string) => void) {
+export function startUsers(deps: ServiceDeps & { commonPasswords?: CommonPasswordList }, audit: AuditService, evictUser: (userId: string) => void) {
   const { db } = deps.database;
+  const common = deps.commonPasswords ?? NO_COMMON_PASSWORDS;
 
   async function mustGet(username: string) {
     const u = await queries.getUserByName(db, String(username ?? "").toLowerCase());
@@ -21,7 +23,7 @@ export function startUsers(deps: ServiceDeps, audit: AuditService, evictUser: (u
   }
 
   function checkPassword(password: string) {
-    const problem = passwordProblem(password);
+    const problem = passwordProblem(password, common);
     if (problem) throw new ServiceError("bad_request", problem);
   }
 
@@ -83,7 +85,7 @@ export function startUsers(deps: ServiceDeps, audit: AuditService, evictUser: (u
       await audit.record(actor, "Update password", { username: u.username });
     },
 
-    async changeOwnPassword(actor: Principal, oldPassword: string, newPassword: string) {
+    async changeOwnPassword(actor: Principal, oldPassword: string, newPassword: string, currentSessionToken?: string) {
       checkPassword(newPassword);
       const u = await queries.getUserById(db, actor.userId).catch((e) => {
         if (e instanceof NotFoundError) throw new ServiceError("not_found", "your user no longer exists");
@@ -92,7 +94,12 @@ export function startUsers(deps: ServiceDeps, audit: AuditService, evictUser: (u
       if (!(await verifyPassword(u.passwordHash, String(oldPassword ?? ""))))
         throw new ServiceError("bad_request", "the current password is wrong");
       await queries.updateUser(db, { username: u.username, passwordHash: await hashPassword(newPassword) });
-      await audit.record(actor, "Update password", { username: u.username });
+      // Whoever else held a session (a stolen cookie, a forgotten browser) is signed out; the
+      // session making the change stays, when the change came through one.
+      const keep = actor.via === "session" && currentSessionToken ? sha256Hex(currentSessionToken) : undefined;
+      const ended = await queries.deleteSessionsOfUser(db, u.id, keep);
+      evictUser(u.id);
+      await audit.record(actor, "Update password", { username: u.username, sessionsEnded: ended });
     },
 
     async setDisabled(actor: Principal, username: string, disabled: boolean) {
