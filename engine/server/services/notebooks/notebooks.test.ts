@@ -171,6 +171,8 @@ for (const target of testDatabaseTargets()) {
       expect(c.status).toBe("cancelled");
       expect(c.error).toMatch(/^Cancelled after/);
       expect(c.tables[0]?.rowCount).toBe(3);
+      // The first SELECT ended; the one cancelled while it waited did not.
+      expect(c.tables.map((t) => t.complete)).toEqual([true, false]);
       await expect(svc.cancelCell(alice, nb.id, cell.id)).rejects.toThrow(/not running/);
 
       await svc.update(alice, nb.id, { settings: { timeoutSeconds: 1 } });
@@ -180,6 +182,26 @@ for (const target of testDatabaseTargets()) {
         return x.status === "timeout" ? x : undefined;
       });
       expect(timedOut.error).toMatch(/timed out after 1s/);
+    });
+
+    it("a cell stopped mid-SELECT keeps its stored rows and its table is marked incomplete", async () => {
+      // Seen: `complete: true` with 164,608 of 2,000,000 rows after an interrupted run.
+      const nb = await svc.create(alice, { name: "Interrupted" });
+      const cell = nb.cells[0]!;
+      await svc.runCell(alice, nb.id, cell.id, { input: "SELECT * FROM range(end=2000000)" });
+      await waitFor(async () => ((await svc.get(alice, nb.id)).cells[0]!.tables[0]?.rowCount ?? 0) > 0 || undefined, 20_000);
+      await svc.cancelCell(alice, nb.id, cell.id);
+      const c = (await svc.get(alice, nb.id)).cells[0]!;
+      expect(c.status).toBe("cancelled");
+      const t = c.tables[0]!;
+      expect(t.rowCount).toBeGreaterThan(0);
+      expect(t.rowCount).toBeLessThan(2_000_000);
+      expect(t.complete).toBe(false);
+      const page = await svc.rows(alice, nb.id, cell.id, t.id, { offset: 0, limit: 1 });
+      expect(page.complete).toBe(false);
+      expect(page.total).toBe(t.rowCount);
+      const last = hub.of("rows").filter((m) => m.cellId === cell.id).at(-1) as { table: { complete: boolean } };
+      expect(last.table.complete).toBe(false);
     });
 
     it("a syntax error is reported at line:col and nothing runs", async () => {
