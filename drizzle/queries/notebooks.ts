@@ -8,7 +8,6 @@ import {
   notebookCells,
   notebookCellVersions,
   notebooks,
-  notebookTables,
   type NotebookCellRecord,
   type NotebookCellVersionRecord,
   type NotebookRecord,
