@@ -13,7 +13,9 @@
 // cells that have none yet, stored before the lock is released, so two processes never create
 // two different texts for one cell (Yjs would keep one, and an editor bound to the other would
 // lose its edits). For the same reason server-side edits go through a document opened here
-// whenever other processes are alive.
+// whenever other processes are alive. Presence names are the session's user name, whatever the
+// browser puts in its awareness state; frames are checked before Hocuspocus sees them
+// (collab-frames.ts), so a malformed one ends its connection with one log line, no stack trace.
 import type { IncomingMessage } from "node:http";
 import { randomBytes } from "node:crypto";
 import { Hocuspocus, type Document } from "@hocuspocus/server";
@@ -23,6 +25,7 @@ import { queries } from "@/drizzle";
 import type { WsRoute } from "@/engine/server/contracts";
 import type { Principal } from "@/engine/server/contracts";
 import { canEdit, canRead } from "./access";
+import { collabFrameProblem } from "./collab-frames";
 import type { NotebooksDeps } from "./deps";
 import { isNotebookId } from "./ids";
 
@@ -96,6 +99,18 @@ export function startCollab(deps: NotebooksDeps): Collab {
     quiet: true,
     debounce: 1000,
     maxDebounce: 5000,
+    // Who is present is who signed in: the name in every awareness state a browser sends is
+    // replaced by its session's user name (seen: a reader appeared as "admin").
+    async beforeHandleAwareness({ context, states }) {
+      const principal = (context as CollabContext | undefined)?.principal;
+      if (!principal) return;
+      for (const [clientId, state] of states) {
+        if (!state || typeof state !== "object") continue;
+        const user = state.user && typeof state.user === "object" ? (state.user as Record<string, unknown>) : {};
+        const color = typeof user.color === "string" && /^#[0-9a-fA-F]{3,8}$/.test(user.color) ? user.color : undefined;
+        states.set(clientId, { ...state, user: color ? { name: principal.username, color } : { name: principal.username } });
+      }
+    },
     async onAuthenticate({ context, documentName, connectionConfig }) {
       const principal = context.principal;
       if (!principal || !isNotebookId(documentName)) throw new Error("no access");
@@ -213,7 +228,19 @@ export function startCollab(deps: NotebooksDeps): Collab {
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
       const conn = hocuspocus.handleConnection(ws, new Request(`http://localhost${req.url ?? "/"}`, { headers }), { principal });
-      ws.on("message", (data: Buffer) => conn.handleMessage(new Uint8Array(data)));
+      let refused = false;
+      ws.on("message", (data: Buffer, isBinary: boolean) => {
+        if (refused) return;
+        const frame = new Uint8Array(data);
+        const problem = isBinary ? collabFrameProblem(frame) : "text frames are not part of the protocol";
+        if (problem) {
+          refused = true;
+          deps.log.warn("collaboration frame refused; connection closed", { user: principal?.username, reason: problem, bytes: data.byteLength });
+          ws.close(1007, "malformed frame");
+          return;
+        }
+        conn.handleMessage(frame);
+      });
       ws.on("close", (code: number, reason: Buffer) => conn.handleClose({ code, reason: reason.toString() } as CloseEvent));
       ws.on("error", () => {});
     },
