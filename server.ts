@@ -8,7 +8,7 @@ import next from "next";
 import type { Engine } from "./engine";
 import { createEngine } from "./engine/server/wiring";
 import { authenticate, csrfProblem, isPublicPath } from "./engine/server/http/gate";
-import { CLIENT_ADDRESS_HEADER, clientAddress, encodeClientAddress, parseTrustedProxies, TRUSTED_PROXIES_ENV } from "./engine/server/http/client-address";
+import { CLIENT_ADDRESS_HEADER, clientAddress, encodeClientAddress, parseTrustedProxies, TRUSTED_PROXIES_ENV } from "./engine/server/net/client-address";
 import { createWsRouter } from "./engine/server/ws/router";
 
 export interface ServeOptions {

@@ -4,7 +4,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import type { Permission, Principal } from "../../engine";
 import { getEngine } from "./engine";
-import { CLIENT_ADDRESS_HEADER, decodeClientAddress, type ClientAddress } from "@/engine/server/http/client-address";
+import { CLIENT_ADDRESS_HEADER, decodeClientAddress, type ClientAddress } from "@/engine/server/net/client-address";
 
 export { safeNextPath } from "@/engine/server/http/next-path";
 

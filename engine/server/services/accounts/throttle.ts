@@ -9,7 +9,7 @@
 //   guesser spreading over addresses is slowed while the owner still gets in.
 // Addresses are the real client (never a raw X-Forwarded-For) and IPv6 counts per /64.
 import { queries, type Db } from "@/drizzle";
-import { throttleAddress } from "@/engine/server/http/client-address";
+import { throttleAddress } from "@/engine/server/net/client-address";
 
 export const WINDOW_MS = 60 * 60_000;
 export const MAX_DELAY_MS = 15 * 60_000;
