@@ -8,7 +8,7 @@ import next from "next";
 import type { Engine } from "./engine";
 import { createEngine } from "./engine/server/wiring";
 import { authenticate, csrfProblem, isPublicPath } from "./engine/server/http/gate";
-import { CLIENT_ADDRESS_HEADER, clientAddress, encodeClientAddress, parseTrustedProxies, TRUSTED_PROXIES_ENV } from "./engine/server/net/client-address";
+import { parseTrustedProxies, stampClientAddress, TRUSTED_PROXIES_ENV } from "./engine/server/net/client-address";
 import { createWsRouter } from "./engine/server/ws/router";
 
 export interface ServeOptions {
@@ -59,14 +59,6 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   const trusted = parseTrustedProxies(opts.trustedProxies);
   for (const problem of trusted.problems) log.warn(`${TRUSTED_PROXIES_ENV}: ${problem}; ignored`);
-  /**
-   * Replaces whatever the client sent in CLIENT_ADDRESS_HEADER with the front door's own verdict
-   * (the socket's peer, or the client a trusted proxy forwarded for), for route handlers and
-   * WebSocket routes, which cannot see the socket.
-   */
-  const stampClientAddress = (req: IncomingMessage) => {
-    req.headers[CLIENT_ADDRESS_HEADER] = encodeClientAddress(clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trusted.proxies));
-  };
 
   const httpServer = createServer();
   const app = next({ dev: opts.dev, dir: root, hostname: opts.host, port: opts.port, httpServer, quiet: !opts.dev });
@@ -75,7 +67,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   for (const route of engine.wsRoutes) router.add(route);
 
   async function onRequest(req: IncomingMessage, res: ServerResponse) {
-    stampClientAddress(req);
+    stampClientAddress(req, trusted.proxies);
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     const url = new URL(req.url ?? "/", "http://localhost");
     const isApi = url.pathname.startsWith("/api/");
@@ -102,7 +94,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     });
   });
   httpServer.on("upgrade", (req, socket, head) => {
-    stampClientAddress(req);
+    stampClientAddress(req, trusted.proxies);
     router
       .handleUpgrade(req, socket, head)
       .then((handled) => {

@@ -107,6 +107,20 @@ export function throttleAddress(address: string): string {
   return `${formatIp(net)}/64`;
 }
 
+/**
+ * The front door's step for every request and upgrade: replaces whatever the client sent in
+ * CLIENT_ADDRESS_HEADER with its own verdict, for route handlers and WebSocket routes, which
+ * cannot see the socket.
+ */
+export function stampClientAddress(
+  req: { socket: { remoteAddress?: string }; headers: Record<string, string | string[] | undefined> },
+  proxies: TrustedProxies,
+): ClientAddress {
+  const who = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], proxies);
+  req.headers[CLIENT_ADDRESS_HEADER] = encodeClientAddress(who);
+  return who;
+}
+
 /** The value of CLIENT_ADDRESS_HEADER. */
 export function encodeClientAddress(c: ClientAddress): string {
   return JSON.stringify(c);
