@@ -6,6 +6,7 @@ import { WebSocket } from "ws";
 import { testDatabaseTargets } from "@/drizzle/testing";
 import { SESSION_COOKIE } from "../server/http/gate";
 import { SYSTEM_PRINCIPAL } from "../server/services/accounts";
+import type { Document } from "@hocuspocus/server";
 import type { Collab } from "../server/services/notebooks/collab";
 import { startTestServer, waitFor, type TestServer } from "./harness";
 
@@ -74,11 +75,11 @@ for (const target of testDatabaseTargets()) {
     it("a reader who says they are admin appears under their own name", async () => {
       const { ws } = await readerSocket();
       ws.send(awarenessFrame(notebookId, 4242, { user: { name: "admin", color: "#ff0000" }, cell: null }));
-      const state = await waitFor(() => collab.documentOf(notebookId)?.awareness.getStates().get(4242), "the reader's awareness state");
+      const state = await waitFor(() => (collab.documentOf(notebookId) as Document | undefined)?.awareness.getStates().get(4242), "the reader's awareness state");
       expect(state.user).toEqual({ name: "rita", color: "#ff0000" });
       // A state without a user, or with a bogus colour, still gets the session's name.
       ws.send(awarenessFrame(notebookId, 4243, { cell: "NC.x", user: { name: "system", color: "red;background:url(x)" } }));
-      const other = await waitFor(() => collab.documentOf(notebookId)?.awareness.getStates().get(4243), "the second state");
+      const other = await waitFor(() => (collab.documentOf(notebookId) as Document | undefined)?.awareness.getStates().get(4243), "the second state");
       expect(other).toEqual({ cell: "NC.x", user: { name: "rita" } });
       ws.close();
     });
@@ -120,7 +121,7 @@ for (const target of testDatabaseTargets()) {
       const { ws, closed } = await readerSocket();
       ws.send(frame(varString(notebookId), varUint(0), varUint(0), varBytes([0])));
       ws.send(awarenessFrame(notebookId, 5151, { user: { name: "rita" } }));
-      await waitFor(() => collab.documentOf(notebookId)?.awareness.getStates().get(5151), "the third state");
+      await waitFor(() => (collab.documentOf(notebookId) as Document | undefined)?.awareness.getStates().get(5151), "the third state");
       ws.close();
       expect(await closed).not.toBe(1007);
     });

@@ -7,7 +7,7 @@ describe("CSV fields for spreadsheets", () => {
     expect(csvField("+1+1")).toBe("'+1+1");
     expect(csvField("-2+3")).toBe("'-2+3");
     expect(csvField("@SUM(A1:A9)")).toBe("'@SUM(A1:A9)");
-    expect(csvField("\t=1")).toBe(`"'\t=1"`);
+    expect(csvField("\t=1")).toBe("'\t=1");
     expect(csvField("\r=1")).toBe(`"'\r=1"`);
     expect(neutraliseFormula("cmd|' /C calc'!A0")).toBe("cmd|' /C calc'!A0");
   });
