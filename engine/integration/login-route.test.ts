@@ -10,7 +10,7 @@ import { createEngine } from "@/engine/server/wiring";
 
 vi.mock("server-only", () => ({}));
 
-const { POST } = await import("./route");
+const { POST } = await import("@/app/api/auth/login/route");
 
 /** A request as it leaves the front door: headers stamped from the socket's peer. */
 function login(body: Record<string, string>, o: { peer: string; xff?: string; json?: boolean; proxies?: TrustedProxies }): Promise<Response> {
