@@ -139,6 +139,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     if (err instanceof DatabaseUnavailableError) process.stderr.write(`talon serve: ${e.message}\n`);
     else if (e.code === "EADDRINUSE") process.stderr.write(`talon serve: port ${port} is already in use; choose another with --port or PORT\n`);
     else if (e.code === "EACCES") process.stderr.write(`talon serve: not allowed to listen on port ${port}\n`);
+    else if (e.name === "ServiceError") process.stderr.write(`talon serve: ${e.message}\n`);
     else process.stderr.write(`talon serve: could not start: ${e.stack ?? e.message}\n`);
     return 1;
   }

@@ -30,6 +30,18 @@ for (const target of testDatabaseTargets()) {
       await database?.close();
     });
 
+    it("ensureFirstAdmin() refuses a configured password that breaks the rules, naming the setting", async () => {
+      const fresh = await target.open();
+      const d = await testServiceDeps(fresh, { config: { adminPassword: "admin-pw" } });
+      try {
+        const other = startAccounts({ ...d, audit: startAudit(d) }, d.signal);
+        await expect(other.ensureFirstAdmin()).rejects.toThrow("TALON_ADMIN_PASSWORD: the password must have at least 12 characters");
+      } finally {
+        await d.stop();
+        await fresh.close();
+      }
+    });
+
     it("ensureFirstAdmin() creates admin once, with the configured password", async () => {
       const first = await accounts.ensureFirstAdmin();
       expect(first).toEqual({ created: true, username: "admin", password: "first-admin-pw" });

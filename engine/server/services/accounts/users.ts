@@ -31,7 +31,8 @@ export function startUsers(deps: ServiceDeps & { commonPasswords?: CommonPasswor
     async ensureFirstAdmin() {
       if ((await queries.countUsers(db)) > 0) return { created: false as const };
       const password = deps.config.adminPassword || generatePassword();
-      checkPassword(password);
+      const problem = passwordProblem(password, common);
+      if (problem) throw new ServiceError("bad_request", `TALON_ADMIN_PASSWORD: ${problem}`);
       try {
         await queries.createUser(db, { id: randomUUID(), username: "admin", passwordHash: await hashPassword(password), role: "administrator" });
       } catch (err) {
