@@ -8,6 +8,7 @@ import next from "next";
 import type { Engine } from "./engine";
 import { createEngine } from "./engine/server/wiring";
 import { authenticate, csrfProblem, isPublicPath } from "./engine/server/http/gate";
+import { parseTrustedProxies, stampClientAddress, TRUSTED_PROXIES_ENV } from "./engine/server/net/client-address";
 import { createWsRouter } from "./engine/server/ws/router";
 
 export interface ServeOptions {
@@ -19,6 +20,8 @@ export interface ServeOptions {
   adminPassword?: string;
   /** Extra origins allowed for browser requests (when served behind a proxy). */
   publicOrigins?: string[];
+  /** TALON_TRUSTED_PROXIES: IPs and CIDRs of reverse proxies whose X-Forwarded-For is believed. */
+  trustedProxies?: string;
 }
 
 export interface RunningServer {
@@ -54,6 +57,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     );
   }
 
+  const trusted = parseTrustedProxies(opts.trustedProxies);
+  for (const problem of trusted.problems) log.warn(`${TRUSTED_PROXIES_ENV}: ${problem}; ignored`);
+
   const httpServer = createServer();
   const app = next({ dev: opts.dev, dir: root, hostname: opts.host, port: opts.port, httpServer, quiet: !opts.dev });
   const handle = app.getRequestHandler();
@@ -61,6 +67,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   for (const route of engine.wsRoutes) router.add(route);
 
   async function onRequest(req: IncomingMessage, res: ServerResponse) {
+    stampClientAddress(req, trusted.proxies);
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     const url = new URL(req.url ?? "/", "http://localhost");
     const isApi = url.pathname.startsWith("/api/");
@@ -87,6 +94,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     });
   });
   httpServer.on("upgrade", (req, socket, head) => {
+    stampClientAddress(req, trusted.proxies);
     router
       .handleUpgrade(req, socket, head)
       .then((handled) => {

@@ -26,7 +26,7 @@ test("SIGTERM shuts down cleanly and a restart keeps users and sessions", async 
     const created = await fetch(`${first.url}/api/users`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Origin: first.url, cookie },
-      body: JSON.stringify({ username: "survivor", password: "survivor-pw", role: "analyst" }),
+      body: JSON.stringify({ username: "survivor", password: "survivor-password", role: "analyst" }),
     });
     expect(created.status).toBe(201);
 

@@ -31,11 +31,11 @@ export function ChangePassword() {
       </label>
       <label>
         New password
-        <input name="password" type="password" required minLength={8} autoComplete="new-password" />
+        <input name="password" type="password" required minLength={12} autoComplete="new-password" />
       </label>
       <label>
         New password again
-        <input name="confirm" type="password" required minLength={8} autoComplete="new-password" />
+        <input name="confirm" type="password" required minLength={12} autoComplete="new-password" />
       </label>
       <button className="primary" type="submit">
         Change password

@@ -72,7 +72,7 @@ export function UsersAdmin({ users, roles, keys, me }: { users: UserRow[]; roles
         </label>
         <label>
           Password
-          <input name="password" type="password" required minLength={8} autoComplete="new-password" />
+          <input name="password" type="password" required minLength={12} autoComplete="new-password" />
         </label>
         <label>
           Role
@@ -122,7 +122,7 @@ export function UsersAdmin({ users, roles, keys, me }: { users: UserRow[]; roles
                 <button
                   type="button"
                   onClick={() => {
-                    const pw = window.prompt(`New password for ${u.username} (at least 8 characters)`);
+                    const pw = window.prompt(`New password for ${u.username} (at least 12 characters)`);
                     if (pw) void act(() => callApi("PATCH", `/api/users/${encodeURIComponent(u.username)}`, { password: pw }), `Password of ${u.username} reset`);
                   }}
                 >

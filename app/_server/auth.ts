@@ -4,6 +4,14 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import type { Permission, Principal } from "../../engine";
 import { getEngine } from "./engine";
+import { CLIENT_ADDRESS_HEADER, decodeClientAddress, type ClientAddress } from "@/engine/server/net/client-address";
+
+export { safeNextPath } from "@/engine/server/http/next-path";
+
+/** The real client of a request as the front door (server.ts) determined it; never the raw X-Forwarded-For. */
+export function requestClientAddress(req: Request): ClientAddress {
+  return decodeClientAddress(req.headers.get(CLIENT_ADDRESS_HEADER));
+}
 
 export const SESSION_COOKIE = "talon_session";
 

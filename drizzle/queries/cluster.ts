@@ -180,6 +180,19 @@ export async function countLoginFailures(db: Db, keys: string[], since: Date): P
   return out;
 }
 
+/** Per key: failures since `since` and when the latest was (for growing delays). */
+export async function loginFailureStats(db: Db, keys: string[], since: Date): Promise<Map<string, { count: number; last?: Date }>> {
+  const out = new Map<string, { count: number; last?: Date }>(keys.map((k) => [k, { count: 0 }]));
+  if (!keys.length) return out;
+  const rows = await db
+    .select({ key: loginFailures.key, n: sql<number>`count(*)::int`, last: sql<Date | null>`max(${loginFailures.at})`.mapWith(loginFailures.at) })
+    .from(loginFailures)
+    .where(and(inArray(loginFailures.key, keys), gte(loginFailures.at, since)))
+    .groupBy(loginFailures.key);
+  for (const r of rows) out.set(r.key, { count: Number(r.n), last: r.last ? new Date(r.last) : undefined });
+  return out;
+}
+
 export async function clearLoginFailures(db: Db, key: string): Promise<void> {
   await db.delete(loginFailures).where(eq(loginFailures.key, key));
 }

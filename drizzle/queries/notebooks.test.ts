@@ -82,9 +82,16 @@ for (const target of testDatabaseTargets()) {
       const { db } = database;
       const c = await q.getCellWithCurrent(db, "NC.2");
       await q.updateVersionRun(db, c.version.id, { status: "running", startedAt: at });
+      const ended = await q.createResultTable(db, { versionId: c.version.id, idx: 0 });
+      await q.updateResultTable(db, ended.id, { rowCount: 3, columns: ["a"], truncated: false, complete: true });
+      const filling = await q.createResultTable(db, { versionId: c.version.id, idx: 1 });
+      await q.updateResultTable(db, filling.id, { rowCount: 164_608, columns: ["a"], truncated: false });
       const marked = await q.markInterruptedRuns(db, at);
       expect(marked.map((m) => m.cellId)).toEqual(["NC.2"]);
       expect((await q.getVersionById(db, c.version.id)).status).toBe("interrupted");
+      // The table being filled at the stop stays incomplete; the one whose SELECT ended stays complete.
+      expect((await q.getResultTable(db, ended.id)).complete).toBe(true);
+      expect((await q.getResultTable(db, filling.id)).complete).toBe(false);
       expect(await q.markInterruptedRuns(db, at)).toEqual([]);
     });
 

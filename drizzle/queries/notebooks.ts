@@ -8,7 +8,6 @@ import {
   notebookCells,
   notebookCellVersions,
   notebooks,
-  notebookTables,
   type NotebookCellRecord,
   type NotebookCellVersionRecord,
   type NotebookRecord,
@@ -256,8 +255,10 @@ export async function updateVersionRun(db: Db, id: number, patch: VersionRunPatc
 
 /**
  * Marks queued or running versions whose process is gone as interrupted (a run cannot survive
- * its process) and completes their tables: every one whose owner is not among `liveOwners`
- * (the processes alive now), or that has no owner. Returns what was marked.
+ * its process): every one whose owner is not among `liveOwners` (the processes alive now), or
+ * that has no owner. Their tables are left as they are: one whose SELECT ended is complete, the
+ * one being filled at the stop stays incomplete with the rows stored before it. Returns what was
+ * marked.
  */
 export async function markInterruptedRuns(db: Db, at: Date, liveOwners: string[] = []): Promise<{ versionId: number; cellId: string; seq: number; notebookId: string }[]> {
   const rows = await db
@@ -275,11 +276,5 @@ export async function markInterruptedRuns(db: Db, at: Date, liveOwners: string[]
       seq: notebookCellVersions.seq,
       notebookId: sql<string>`(select c.notebook_id from notebook_cells c where c.id = ${notebookCellVersions.cellId})`,
     });
-  if (rows.length) {
-    await db
-      .update(notebookTables)
-      .set({ complete: true })
-      .where(inArray(notebookTables.versionId, rows.map((r) => r.versionId)));
-  }
   return rows;
 }

@@ -1,5 +1,5 @@
 // Users, sessions and API keys.
-import { and, asc, eq, gt, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { ConflictError, NotFoundError } from "../errors";
 import { apiKeys, sessions, users, type ApiKeyRecord, type UserRecord } from "../schema";
@@ -93,8 +93,13 @@ export async function deleteSession(db: Db, sessionId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, sessionId));
 }
 
-export async function deleteSessionsOfUser(db: Db, userId: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.userId, userId));
+/** Ends a user's sessions; `keepSessionId` (the one making the change) stays. Returns how many ended. */
+export async function deleteSessionsOfUser(db: Db, userId: string, keepSessionId?: string): Promise<number> {
+  const rows = await db
+    .delete(sessions)
+    .where(keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId))
+    .returning({ id: sessions.id });
+  return rows.length;
 }
 
 export async function deleteExpiredSessions(db: Db, now: Date): Promise<void> {

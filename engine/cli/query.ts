@@ -6,6 +6,7 @@
  */
 import { parse, renderAt, runVqlChunks, createRegistry, portableBuiltins, toJsonText, type VqlEvent, type VqlChunk, type Row } from "../vql/index";
 import type { Span } from "../vql/ast/types";
+import { csvFieldWith } from "../server/export/csv";
 
 export interface RemoteQueryRequest {
   server: string;
@@ -129,10 +130,8 @@ function cellText(v: unknown): string {
   return toJsonText(v);
 }
 
-function csvCell(v: unknown): string {
-  const s = cellText(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+/** CSV fields as the notebook download writes them: formulas neutralised, objects as VQL JSON. */
+const csvCell = csvFieldWith((v) => toJsonText(v));
 
 function columnsOf(rows: Row[]): string[] {
   const cols: string[] = [];

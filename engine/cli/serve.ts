@@ -132,12 +132,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
       databaseUrl: values["database-url"] ?? process.env.DATABASE_URL ?? undefined,
       adminPassword: process.env.TALON_ADMIN_PASSWORD || undefined,
       publicOrigins: (process.env.TALON_PUBLIC_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+      trustedProxies: process.env.TALON_TRUSTED_PROXIES,
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (err instanceof DatabaseUnavailableError) process.stderr.write(`talon serve: ${e.message}\n`);
     else if (e.code === "EADDRINUSE") process.stderr.write(`talon serve: port ${port} is already in use; choose another with --port or PORT\n`);
     else if (e.code === "EACCES") process.stderr.write(`talon serve: not allowed to listen on port ${port}\n`);
+    else if (e.name === "ServiceError") process.stderr.write(`talon serve: ${e.message}\n`);
     else process.stderr.write(`talon serve: could not start: ${e.stack ?? e.message}\n`);
     return 1;
   }

@@ -14,6 +14,7 @@ import { authenticate } from "./http/gate";
 import { createLogger } from "./log";
 import { policyFromEnv } from "./net";
 import { startAccounts } from "./services/accounts";
+import { COMMON_PASSWORDS } from "./auth/common-passwords";
 import { startAlerts } from "./services/alerts";
 import { startArtifacts } from "./services/artifacts";
 import { startAudit } from "./services/audit";
@@ -90,7 +91,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const journal = await startJournal({ ...deps, leases, retention: retentionFromEnv(log) }, signal);
 
   const audit = startAudit(deps);
-  const accounts = startAccounts({ ...deps, audit, bus, journal }, signal);
+  const accounts = startAccounts({ ...deps, audit, bus, journal, commonPasswords: COMMON_PASSWORDS }, signal);
   // An open browser socket's principal now, from its upgrade request's cookie or API key.
   const reauthenticate: Reauthenticate = (req, o) => authenticate(req, { resolveSession: (t) => accounts.resolveSession(t, o), resolveApiKey: (k) => accounts.resolveApiKey(k) });
   const ui = createUiHub({ log, version: TALON_VERSION, bus, reauthenticate });
@@ -112,7 +113,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const secrets = startSecrets({ ...deps, audit });
   const limits = startLimits({ ...deps, audit, bus, node }, signal);
   for (const p of policyFromEnv().problems) log.warn(`TALON_HTTP_CLIENT_ALLOW: ${p}; ignored`);
-  const queryService = startQueries({ artifacts, journal, services: { artifacts, clients, flows, monitoring, journal, alerts, secrets } }, signal);
+  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, monitoring, journal, alerts, secrets } }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService, limits });
   const notebooks = await startNotebooks({

@@ -1,12 +1,12 @@
 // The sign-in page: a plain form that works without JavaScript.
 import { redirect } from "next/navigation";
-import { currentPrincipal } from "../../_server/auth";
+import { currentPrincipal, safeNextPath } from "../../_server/auth";
 
 export const dynamic = "force-dynamic";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const sp = await searchParams;
-  const next = typeof sp.next === "string" && sp.next.startsWith("/") && !sp.next.startsWith("//") ? sp.next : "/";
+  const next = safeNextPath(sp.next);
   if (await currentPrincipal()) redirect(next);
   const error = typeof sp.error === "string" ? sp.error : undefined;
   return (

@@ -56,6 +56,7 @@ export function CellOutput({ notebookId, cell, inline }: { notebookId: string; c
             columns={t.columns}
             rowCount={t.rowCount}
             complete={t.complete}
+            running={busy}
             truncated={t.truncated}
             inline={inline[inlineKey(cell.id, cell.version, t.idx)]}
           />

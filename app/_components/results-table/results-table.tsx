@@ -20,6 +20,8 @@ export interface ResultsTableProps {
   columns: string[];
   rowCount: number;
   complete: boolean;
+  /** Whether the run filling the table is still going; a finished run's incomplete table says so. */
+  running?: boolean;
   truncated: boolean;
   /** Rows streamed inline while the cell runs (JSON text). */
   inline?: string[];
@@ -33,7 +35,7 @@ function defaultHidden(columns: string[]): Record<string, boolean> {
   return hidden;
 }
 
-export function ResultsTable({ source, columns, rowCount, complete, truncated, inline, height = 360 }: ResultsTableProps) {
+export function ResultsTable({ source, columns, rowCount, complete, running, truncated, inline, height = 360 }: ResultsTableProps) {
   const [tz, setTz] = useTimeZone();
   const [view, setView] = useState<RowView>({});
   const [filterText, setFilterText] = useState("");
@@ -97,7 +99,7 @@ export function ResultsTable({ source, columns, rowCount, complete, truncated, i
       <div className="rt-toolbar">
         <span className="rt-count" data-testid="results-total">
           {pages.total.toLocaleString("en-US")} {view.filter ? "matching " : ""}row{pages.total === 1 ? "" : "s"}
-          {!complete ? " so far" : ""}
+          {complete ? "" : running === false ? " (incomplete: the run ended before this query did)" : " so far"}
         </span>
         {truncated ? (
           <span className="rt-truncated" role="status" data-testid="results-truncated">

@@ -2,8 +2,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 
-export const MIN_PASSWORD_LENGTH = 8;
-
 export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString("base64url");
 }
@@ -41,12 +39,4 @@ export function generatePassword(length = 20): string {
     if (b < 256 - (256 % alphabet.length)) out += alphabet[b % alphabet.length];
   }
   return out.length === length ? out : generatePassword(length);
-}
-
-export function passwordProblem(password: unknown): string | undefined {
-  if (typeof password !== "string") return "a password is required";
-  if (password.length < MIN_PASSWORD_LENGTH)
-    return `the password must have at least ${MIN_PASSWORD_LENGTH} characters`;
-  if (password.length > 1024) return "the password is too long";
-  return undefined;
 }

@@ -11,13 +11,28 @@ export interface UserSummary {
   createdAt: Date;
 }
 
+export interface SignInMeta {
+  userAgent: string;
+  /** The address throttled and audited as the client's. */
+  ip: string;
+  /** The socket's peer when it differs (a trusted proxy). */
+  peer?: string;
+  /** X-Forwarded-For as a trusted proxy sent it. */
+  forwardedFor?: string;
+}
+
 /** Users, passwords, sessions and API keys. Actor-taking methods check the actor's permission. */
 export interface AccountsService {
   /** Creates `admin` with a random (or configured) password when no user exists. */
   ensureFirstAdmin(): Promise<{ created: false } | { created: true; username: string; password: string }>;
-  /** A session token for valid credentials, or a reason (never says which part was wrong). */
-  signIn(username: string, password: string, meta: { userAgent: string; ip: string }): Promise<
-    { ok: true; token: string; principal: Principal; expiresAt: Date } | { ok: false; reason: string }
+  /**
+   * A session token for valid credentials, or a reason (never says which part was wrong).
+   * `meta.ip` is the real client (the front door's verdict: the socket's peer, or the client a
+   * trusted proxy forwarded for), throttled and audited; `peer` and `forwardedFor` are audited
+   * too when given. A throttled attempt is refused unchecked, with `retryAfterSeconds`.
+   */
+  signIn(username: string, password: string, meta: SignInMeta): Promise<
+    { ok: true; token: string; principal: Principal; expiresAt: Date } | { ok: false; reason: string; retryAfterSeconds?: number }
   >;
   signOut(token: string): Promise<void>;
   /** The session's principal (cached for a second; `fresh` reads the database). */
@@ -32,7 +47,11 @@ export interface AccountsService {
   createUser(actor: Principal, p: { username: string; password: string; role: string }): Promise<UserSummary>;
   setRole(actor: Principal, username: string, role: string): Promise<void>;
   resetPassword(actor: Principal, username: string, password: string): Promise<void>;
-  changeOwnPassword(actor: Principal, oldPassword: string, newPassword: string): Promise<void>;
+  /**
+   * The actor's new password; every other session of theirs ends. `currentSessionToken` (the
+   * cookie of the request) names the session that stays signed in.
+   */
+  changeOwnPassword(actor: Principal, oldPassword: string, newPassword: string, currentSessionToken?: string): Promise<void>;
   setDisabled(actor: Principal, username: string, disabled: boolean): Promise<void>;
   issueApiKey(actor: Principal, username: string, name: string): Promise<{ id: string; key: string }>;
   listApiKeys(actor: Principal): Promise<Array<{ id: string; username: string; name: string; createdAt: Date; lastUsedAt: Date | null; revoked: boolean }>>;

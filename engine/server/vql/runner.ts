@@ -3,15 +3,19 @@
 // artifact repository, and the run tied to the engine's lifetime (shutdown cancels it). Built
 // before the services that run VQL (notebooks, later event tables and hunts); the services its
 // builtins call are handed to it here, the notebooks service with each run. Alerts the query
-// raises are appended to `Server.Internal.Alerts` here, the one place every server query passes.
+// raises are appended to `Server.Internal.Alerts` here, the one place every server query passes;
+// permission denials are audited here too (denial-audit.ts, rate-limited).
 import { createRegistry, portableBuiltins, runVql, toJsonText, type Builtin, type VqlEvent } from "@/engine/vql";
 import { serverBuiltins } from "../plugins";
 import type { ServerVqlHost } from "../plugins/host";
+import { createDenialAudit } from "./denial-audit";
 import {
   ALERTS_QUEUE,
   ServiceError,
   type AlertRow,
   type ArtifactsService,
+  type AuditService,
+  type Clock,
   type Journal,
   type QueryService,
   type RunAsOptions,
@@ -26,6 +30,9 @@ export interface QueriesDeps {
   services: VqlServices;
   /** Where raised alerts go. */
   journal: Pick<Journal, "append">;
+  /** Where permission denials are recorded (VqlPermissionDenied); none in tests that do not care. */
+  audit?: Pick<AuditService, "record">;
+  clock?: Clock;
 }
 
 export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryService {
@@ -36,9 +43,12 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
     return createRegistry([...all.filter((b) => !names.has(`${b.kind}:${b.name}`)), ...overrides]);
   };
 
+  const denials = deps.audit ? createDenialAudit(deps.audit, deps.clock ?? { now: () => new Date() }) : undefined;
+
   async function* routeAlerts(events: AsyncIterable<VqlEvent>, opts: RunAsOptions): AsyncGenerator<ServerVqlEvent> {
     for await (const e of events) {
       if (e.kind !== "alert") {
+        if (e.kind === "log" && e.denied && denials) await denials.note(opts.principal, e.denied, opts.origin);
         yield e;
         continue;
       }

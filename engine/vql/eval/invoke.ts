@@ -87,7 +87,7 @@ export function checkPermissions(b: Builtin, ctx: CallContext): boolean {
   if (!have || !b.permissions?.length) return true;
   for (const p of b.permissions) {
     if (!have.has(p)) {
-      ctx.scope.run.report("VQL3004", [b.name, p], ctx.callSpan);
+      ctx.scope.run.deny(b.name, p, ctx.callSpan);
       return false;
     }
   }

@@ -15,6 +15,8 @@ export interface LogEntry {
   code?: string;
   span?: Span;
   time: number;
+  /** Set on a permission denial (VQL3004): which builtin was refused for which permission, as data for the host's audit. */
+  denied?: { builtin: string; permission: string };
 }
 
 /** An alert() that was not suppressed: goes out in order with the log lines, as its own event. */
@@ -121,6 +123,14 @@ export class RunState {
   report(code: DiagnosticCode, args: readonly string[], span?: Span): void {
     const sev = DIAGNOSTICS[code].severity;
     this.log(sev === "error" ? "ERROR" : sev === "warning" ? "WARN" : "INFO", formatMessage(code, args), span, code);
+  }
+
+  /** Logs a permission denial (VQL3004) with what was denied attached, for the host to audit. */
+  deny(builtin: string, permission: string, span?: Span): void {
+    const before = this.logs.length;
+    this.report("VQL3004", [builtin, permission], span);
+    const entry = this.logs.length > before ? this.logs[this.logs.length - 1] : undefined;
+    if (entry?.kind === "log") entry.denied = { builtin, permission };
   }
 
   /** Takes the queued log entries. */

@@ -39,7 +39,8 @@ export type VqlEvent =
   | { kind: "select-start"; statement: number; span: Span; comment?: string }
   | { kind: "row"; statement: number; row: Row }
   | { kind: "select-end"; statement: number; rows: number; truncated: boolean }
-  | { kind: "log"; level: LogLevel; message: string; code?: string; span?: Span; time: number }
+  /** `denied`: a builtin refused for a missing permission (VQL3004), for the host's audit log. */
+  | { kind: "log"; level: LogLevel; message: string; code?: string; span?: Span; time: number; denied?: { builtin: string; permission: string } }
   /** alert() raised (and did not suppress) an alert: the host routes it to Server.Internal.Alerts. */
   | { kind: "alert"; name: string; severity: string; eventData: Record<string, unknown>; clientId?: string; time: number };
 

@@ -1,13 +1,17 @@
-// POST /api/account/password {current, password}: a user changes their own password.
+// POST /api/account/password {current, password}: a user changes their own password; their
+// other sessions end, the one sending this stays signed in.
+import { cookies } from "next/headers";
 import { getEngine } from "@/app/_server/engine";
 import { json, readJsonObject, str, withPrincipal } from "@/app/_server/respond";
+import { SESSION_COOKIE } from "@/app/_server/auth";
 
 export const dynamic = "force-dynamic";
 
 export function POST(req: Request) {
   return withPrincipal(undefined, async (p) => {
     const body = await readJsonObject(req);
-    await getEngine().accounts.changeOwnPassword(p, str(body, "current"), str(body, "password"));
+    const token = (await cookies()).get(SESSION_COOKIE)?.value;
+    await getEngine().accounts.changeOwnPassword(p, str(body, "current"), str(body, "password"), token);
     return json({ ok: true });
   });
 }

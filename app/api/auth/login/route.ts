@@ -1,15 +1,9 @@
 // POST /api/auth/login: form post from the sign-in page (or JSON from scripts). Sets the
 // httpOnly session cookie. The front door has already checked the Origin (login CSRF).
 import { getEngine } from "@/app/_server/engine";
-import { SESSION_COOKIE } from "@/app/_server/auth";
+import { requestClientAddress, safeNextPath, SESSION_COOKIE } from "@/app/_server/auth";
 
 export const dynamic = "force-dynamic";
-
-function safeNext(value: unknown): string {
-  const v = typeof value === "string" ? value : "/";
-  // Only same-site paths: no scheme, no protocol-relative //host.
-  return v.startsWith("/") && !v.startsWith("//") && !v.startsWith("/\\") ? v : "/";
-}
 
 export async function POST(req: Request) {
   const engine = getEngine();
@@ -26,15 +20,22 @@ export async function POST(req: Request) {
       const form = await req.formData();
       username = String(form.get("username") ?? "");
       password = String(form.get("password") ?? "");
-      next = safeNext(form.get("next"));
+      next = safeNextPath(form.get("next"));
     }
   } catch {
     return Response.json({ error: "bad_request", message: "send username and password as a form or JSON" }, { status: 400 });
   }
-  const ip = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
-  const result = await engine.accounts.signIn(username, password, { userAgent: req.headers.get("user-agent") ?? "", ip });
+  // The front door's verdict on who is asking; X-Forwarded-For counts only from a trusted proxy.
+  const who = requestClientAddress(req);
+  const result = await engine.accounts.signIn(username, password, { userAgent: req.headers.get("user-agent") ?? "", ip: who.address, peer: who.peer, forwardedFor: who.forwardedFor });
   if (!result.ok) {
-    if (isJson) return Response.json({ error: "unauthorized", message: result.reason }, { status: 401 });
+    if (isJson) {
+      const throttled = result.retryAfterSeconds !== undefined;
+      return Response.json(
+        { error: throttled ? "rate_limited" : "unauthorized", message: result.reason },
+        { status: throttled ? 429 : 401, headers: throttled ? { "Retry-After": String(result.retryAfterSeconds) } : {} },
+      );
+    }
     const u = new URL("/login", "http://x");
     u.searchParams.set("error", result.reason);
     if (next !== "/") u.searchParams.set("next", next);

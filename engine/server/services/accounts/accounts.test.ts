@@ -17,15 +17,29 @@ for (const target of testDatabaseTargets()) {
     const meta = { userAgent: "test", ip: "127.0.0.1" };
 
     let t: TestDeps;
+    /** Holds the per-name slowdown asked for (recorded, not waited). */
+    const holds: number[] = [];
     beforeAll(async () => {
       database = await target.open();
       t = await testServiceDeps(database, { clock: { now: () => new Date(clockMs) }, config: { adminPassword: "first-admin-pw" } });
       audit = startAudit(t);
-      accounts = startAccounts({ ...t, audit }, t.signal);
+      accounts = startAccounts({ ...t, audit, hold: async (ms) => void holds.push(ms) }, t.signal);
     });
     afterAll(async () => {
       await t?.stop();
       await database?.close();
+    });
+
+    it("ensureFirstAdmin() refuses a configured password that breaks the rules, naming the setting", async () => {
+      const fresh = await target.open();
+      const d = await testServiceDeps(fresh, { config: { adminPassword: "admin-pw" } });
+      try {
+        const other = startAccounts({ ...d, audit: startAudit(d) }, d.signal);
+        await expect(other.ensureFirstAdmin()).rejects.toThrow("TALON_ADMIN_PASSWORD: the password must have at least 12 characters");
+      } finally {
+        await d.stop();
+        await fresh.close();
+      }
     });
 
     it("ensureFirstAdmin() creates admin once, with the configured password", async () => {
@@ -50,39 +64,112 @@ for (const target of testDatabaseTargets()) {
       expect(none).toEqual({ ok: false, reason: "wrong user name or password" });
     });
 
-    it("signIn() throttles after five failures for one name from one address", async () => {
+    it("signIn() from one address guessing one name meets doubling delays; the owner elsewhere is unaffected", async () => {
       const ip = "10.1.1.1";
-      for (let i = 0; i < 5; i++) await accounts.signIn("admin", "bad-password", { ...meta, ip });
+      for (let i = 0; i < 3; i++) expect(await accounts.signIn("admin", "bad-password", { ...meta, ip })).toEqual({ ok: false, reason: "wrong user name or password" });
+      // The fourth attempt within a second is refused unchecked, even with the right password.
       const blocked = await accounts.signIn("admin", "first-admin-pw", { ...meta, ip });
-      expect(blocked.ok).toBe(false);
+      expect(blocked).toMatchObject({ ok: false, retryAfterSeconds: 1 });
+      clockMs += 1000;
+      expect((await accounts.signIn("admin", "bad-password", { ...meta, ip })).ok).toBe(false);
+      expect(await accounts.signIn("admin", "bad-password", { ...meta, ip })).toMatchObject({ ok: false, retryAfterSeconds: 2 });
+      clockMs += 2000;
+      expect((await accounts.signIn("admin", "bad-password", { ...meta, ip })).ok).toBe(false);
+      expect(await accounts.signIn("admin", "bad-password", { ...meta, ip })).toMatchObject({ ok: false, retryAfterSeconds: 4 });
       const otherIp = await accounts.signIn("admin", "first-admin-pw", { ...meta, ip: "10.1.1.2" });
       expect(otherIp.ok).toBe(true);
+      // After the delay the right password works, and the pair is forgiven.
+      clockMs += 4000;
+      expect((await accounts.signIn("admin", "first-admin-pw", { ...meta, ip })).ok).toBe(true);
+      expect((await accounts.signIn("admin", "bad-password", { ...meta, ip })).ok).toBe(false);
+      expect(await accounts.signIn("admin", "bad-password", { ...meta, ip })).toEqual({ ok: false, reason: "wrong user name or password" });
+    });
+
+    it("a guesser rotating addresses (60 guesses) is slowed on the name but never locks the owner out", async () => {
+      // Seen: 5 wrong passwords from any direct client locked the account for every client.
+      await accounts.createUser(SYSTEM_PRINCIPAL, { username: "olga", password: "olga-owner-password", role: "analyst" });
+      holds.length = 0;
+      for (let i = 0; i < 60; i++) {
+        const r = await accounts.signIn("olga", `guess-${i}`, { ...meta, ip: `198.51.100.${i + 1}` });
+        expect(r).toEqual({ ok: false, reason: "wrong user name or password" });
+      }
+      // Past 10 failures on the name, each attempt is held before it is checked, growing to 3 s.
+      expect(holds.length).toBe(49);
+      expect(holds[0]).toBe(100);
+      expect(Math.max(...holds)).toBe(3000);
+      const owner = await accounts.signIn("olga", "olga-owner-password", { ...meta, ip: "203.0.113.7" });
+      expect(owner.ok).toBe(true);
+      expect(holds.at(-1)).toBe(3000);
+    });
+
+    it("signIn() from one address trying many names is refused past 20 failures", async () => {
+      const ip = "192.0.2.50";
+      for (let i = 0; i < 20; i++) expect((await accounts.signIn(`nobody-${i}`, "x-password-x", { ...meta, ip })).ok).toBe(false);
+      expect(await accounts.signIn("nobody-new", "x-password-x", { ...meta, ip })).toMatchObject({ ok: false, retryAfterSeconds: 1 });
+      expect(await accounts.signIn("admin", "first-admin-pw", { ...meta, ip })).toMatchObject({ ok: false, retryAfterSeconds: 1 });
+      expect((await accounts.signIn("admin", "first-admin-pw", { ...meta, ip: "192.0.2.51" })).ok).toBe(true);
+    });
+
+    it("IPv6 addresses of one /64 count as one address", async () => {
+      for (let i = 1; i <= 3; i++) await accounts.signIn("admin", "bad-password", { ...meta, ip: `2001:db8:1:2::${i}` });
+      expect(await accounts.signIn("admin", "first-admin-pw", { ...meta, ip: "2001:db8:1:2:ffff::9" })).toMatchObject({ ok: false, retryAfterSeconds: 1 });
+      expect((await accounts.signIn("admin", "first-admin-pw", { ...meta, ip: "2001:db8:1:3::1" })).ok).toBe(true);
+    });
+
+    it("the audit log records the real address, and what a trusted proxy forwarded only when given", async () => {
+      await accounts.signIn("admin", "wrong-one-here", { ...meta, ip: "172.20.0.9" });
+      await accounts.signIn("admin", "wrong-one-here", { ...meta, ip: "203.0.113.80", peer: "10.0.0.2", forwardedFor: "203.0.113.80" });
+      const failed = (await audit.list({ limit: 500 })).filter((e) => e.operation === "LoginFailed" && e.principal === "admin");
+      const details = failed.map((e) => e.details as Record<string, unknown>);
+      expect(details).toContainEqual({ ip: "172.20.0.9", reason: "bad credentials" });
+      expect(details).toContainEqual({ ip: "203.0.113.80", peer: "10.0.0.2", forwardedFor: "203.0.113.80", reason: "bad credentials" });
+    });
+
+    it("changing one's own password ends one's other sessions and keeps the current one", async () => {
+      // Seen: the other sessions stayed valid.
+      await accounts.createUser(SYSTEM_PRINCIPAL, { username: "carol", password: "carol-first-password", role: "analyst" });
+      const here = await accounts.signIn("carol", "carol-first-password", { ...meta, ip: "10.5.0.1" });
+      const there = await accounts.signIn("carol", "carol-first-password", { ...meta, ip: "10.5.0.2" });
+      if (!here.ok || !there.ok) throw new Error("sign-in failed");
+      const carol = (await accounts.resolveSession(here.token)) as Principal;
+      expect(await accounts.resolveSession(there.token)).toBeDefined();
+      await expect(accounts.changeOwnPassword(carol, "carol-first-password", "password")).rejects.toThrow(/at least 12/);
+      await accounts.changeOwnPassword(carol, "carol-first-password", "carol-second-password", here.token);
+      expect(await accounts.resolveSession(there.token)).toBeUndefined();
+      expect((await accounts.resolveSession(here.token))?.username).toBe("carol");
+      expect((await accounts.signIn("carol", "carol-first-password", { ...meta, ip: "10.5.0.3" })).ok).toBe(false);
+      expect((await accounts.signIn("carol", "carol-second-password", { ...meta, ip: "10.5.0.3" })).ok).toBe(true);
+      // Without a session to keep (an API key, or no cookie) every session ends.
+      await accounts.changeOwnPassword(carol, "carol-second-password", "carol-third-password");
+      expect(await accounts.resolveSession(here.token)).toBeUndefined();
+      const entry = (await audit.list({ limit: 500 })).find((e) => e.operation === "Update password" && e.principal === "carol");
+      expect(entry?.details).toMatchObject({ username: "carol" });
     });
 
     it("a reader cannot manage users; an administrator can create, demote and disable", async () => {
-      const reader = await accounts.createUser(SYSTEM_PRINCIPAL, { username: "rita", password: "reader-pass", role: "reader" });
+      const reader = await accounts.createUser(SYSTEM_PRINCIPAL, { username: "rita", password: "reader-password", role: "reader" });
       expect(reader.role).toBe("reader");
-      const s = await accounts.signIn("rita", "reader-pass", meta);
+      const s = await accounts.signIn("rita", "reader-password", meta);
       if (!s.ok) throw new Error(s.reason);
       const rita = (await accounts.resolveSession(s.token)) as Principal;
       await expect(accounts.listUsers(rita)).rejects.toThrow(/SERVER_ADMIN/);
-      await expect(accounts.createUser(rita, { username: "x1", password: "whatever1", role: "reader" })).rejects.toThrow(/SERVER_ADMIN/);
+      await expect(accounts.createUser(rita, { username: "x1", password: "whatever-password", role: "reader" })).rejects.toThrow(/SERVER_ADMIN/);
       await accounts.setDisabled(SYSTEM_PRINCIPAL, "rita", true);
       expect(await accounts.resolveSession(s.token)).toBeUndefined();
-      const again = await accounts.signIn("rita", "reader-pass", meta);
+      const again = await accounts.signIn("rita", "reader-password", meta);
       expect(again.ok).toBe(false);
     });
 
     it("createUser() rejects bad names, roles, short passwords and duplicates", async () => {
-      await expect(accounts.createUser(SYSTEM_PRINCIPAL, { username: "Bad Name", password: "longenough", role: "reader" })).rejects.toThrow(/user name/);
-      await expect(accounts.createUser(SYSTEM_PRINCIPAL, { username: "bob", password: "longenough", role: "root" })).rejects.toThrow(/role must be one of/);
-      await expect(accounts.createUser(SYSTEM_PRINCIPAL, { username: "bob", password: "short", role: "reader" })).rejects.toThrow(/at least 8/);
-      await accounts.createUser(SYSTEM_PRINCIPAL, { username: "bob", password: "longenough", role: "analyst" });
-      await expect(accounts.createUser(SYSTEM_PRINCIPAL, { username: "bob", password: "longenough", role: "reader" })).rejects.toMatchObject({ code: "conflict" });
+      await expect(accounts.createUser(SYSTEM_PRINCIPAL, { username: "Bad Name", password: "long-enough-pw", role: "reader" })).rejects.toThrow(/user name/);
+      await expect(accounts.createUser(SYSTEM_PRINCIPAL, { username: "bob", password: "long-enough-pw", role: "root" })).rejects.toThrow(/role must be one of/);
+      await expect(accounts.createUser(SYSTEM_PRINCIPAL, { username: "bob", password: "elevenchars", role: "reader" })).rejects.toThrow(/at least 12/);
+      await accounts.createUser(SYSTEM_PRINCIPAL, { username: "bob", password: "long-enough-pw", role: "analyst" });
+      await expect(accounts.createUser(SYSTEM_PRINCIPAL, { username: "bob", password: "long-enough-pw", role: "reader" })).rejects.toMatchObject({ code: "conflict" });
     });
 
     it("a lookup that overlaps sign-out does not bring the session back from the cache", async () => {
-      const s = await accounts.signIn("bob", "longenough", meta);
+      const s = await accounts.signIn("bob", "long-enough-pw", meta);
       if (!s.ok) throw new Error(s.reason);
       let release!: () => void;
       const gate = new Promise<void>((r) => (release = r));
@@ -104,7 +191,7 @@ for (const target of testDatabaseTargets()) {
     });
 
     it("sessions expire after the idle time", async () => {
-      const s = await accounts.signIn("bob", "longenough", meta);
+      const s = await accounts.signIn("bob", "long-enough-pw", meta);
       if (!s.ok) throw new Error(s.reason);
       clockMs += 3 * 3600_000;
       expect(await accounts.resolveSession(s.token)).toBeUndefined();

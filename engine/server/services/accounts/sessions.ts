@@ -5,20 +5,41 @@
 // what a lost bus message can leave behind: a signed-out session is refused everywhere within
 // a second). A sign-out is also an access change (Server.Internal.AccessChange, in the same
 // transaction), so every process closes that session's open sockets.
+import { setTimeout as sleep } from "node:timers/promises";
 import { queries } from "@/drizzle";
 import { hashPassword, randomToken, safeEqualHex, sha256Hex, verifyPassword } from "../../auth/secrets";
-import { ACCESS_CHANGE_QUEUE, type AccessChange, type AuditService, type Bus, type Journal, type Principal, type ServiceDeps } from "@/engine/server/contracts";
+import { ACCESS_CHANGE_QUEUE, type AccessChange, type AuditService, type Bus, type Journal, type Principal, type ServiceDeps, type SignInMeta } from "@/engine/server/contracts";
 import { toPrincipal } from "./principal";
 import { SignInThrottle, signInKeys } from "./throttle";
 
 const CACHE_MS = 1_000;
 const TOUCH_EVERY_MS = 60_000;
+/** A refused (throttled) attempt is audited at most once a minute per name and address. */
+const THROTTLE_AUDIT_MS = 60_000;
 
-export function startSessions(deps: ServiceDeps & { audit: AuditService; bus: Bus; journal: Pick<Journal, "append"> }) {
+export interface SessionsDeps extends ServiceDeps {
+  audit: AuditService;
+  bus: Bus;
+  journal: Pick<Journal, "append">;
+  /** How a throttled attempt is held (tests record instead of waiting). */
+  hold?: (ms: number) => Promise<unknown>;
+}
+
+/** Where an attempt came from, for the audit log: the real address, and what a trusted proxy said. */
+function origin(meta: SignInMeta): Record<string, string> {
+  const o: Record<string, string> = { ip: meta.ip };
+  if (meta.peer && meta.peer !== meta.ip) o.peer = meta.peer;
+  if (meta.forwardedFor) o.forwardedFor = meta.forwardedFor;
+  return o;
+}
+
+export function startSessions(deps: SessionsDeps) {
   const { db } = deps.database;
   const { audit, bus } = deps;
   const now = () => deps.clock.now();
   const throttle = new SignInThrottle(db, () => now().getTime());
+  const hold = deps.hold ?? ((ms: number) => sleep(ms));
+  const throttleAudited = new Map<string, number>();
   const cache = new Map<string, { principal: Principal; until: number }>();
   // A real hash, so an unknown user name costs the same time as a wrong password.
   let dummyHash: Promise<string> | undefined;
@@ -45,20 +66,46 @@ export function startSessions(deps: ServiceDeps & { audit: AuditService; bus: Bu
     evict({ userId });
   }
 
-  async function signIn(username: string, password: string, meta: { userAgent: string; ip: string }) {
+  // Attempts from one address run one at a time in this process, so a burst sent in parallel
+  // meets the failures of the attempts before it instead of all passing the same check.
+  const attempts = new Map<string, Promise<unknown>>();
+  function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = attempts.get(key) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => {});
+    attempts.set(key, tail);
+    void tail.then(() => {
+      if (attempts.get(key) === tail) attempts.delete(key);
+    });
+    return run;
+  }
+
+  function signIn(username: string, password: string, meta: SignInMeta) {
     const name = String(username ?? "").trim().toLowerCase().slice(0, 100);
     const keys = signInKeys(name, meta.ip);
-    if (await throttle.isBlocked(keys)) {
-      await audit.record({ username: name || "(empty)" }, "LoginThrottled", { ip: meta.ip });
-      return { ok: false as const, reason: "too many failed attempts; wait a few minutes and try again" };
+    return oneAtATime(keys.address, () => attempt(name, keys, password, meta));
+  }
+
+  async function attempt(name: string, keys: ReturnType<typeof signInKeys>, password: string, meta: SignInMeta) {
+    const decision = await throttle.check(keys);
+    if (decision.retryAfterMs !== undefined) {
+      const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      const t = now().getTime();
+      if ((throttleAudited.get(keys.pair) ?? 0) + THROTTLE_AUDIT_MS <= t) {
+        if (throttleAudited.size > 10_000) throttleAudited.clear();
+        throttleAudited.set(keys.pair, t);
+        await audit.record({ username: name || "(empty)" }, "LoginThrottled", { ...origin(meta), retryAfterSeconds });
+      }
+      return { ok: false as const, reason: `too many failed attempts; try again in ${retryAfterSeconds} s`, retryAfterSeconds };
     }
+    if (decision.holdMs > 0) await hold(decision.holdMs);
     const user = name ? await queries.getUserByName(db, name) : undefined;
     dummyHash ??= hashPassword(randomToken());
     const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash), String(password ?? ""));
     if (!user || !valid || user.disabled) {
       await throttle.fail(keys);
       await audit.record({ username: name || "(empty)" }, "LoginFailed", {
-        ip: meta.ip,
+        ...origin(meta),
         reason: user?.disabled && valid ? "disabled" : "bad credentials",
       });
       return { ok: false as const, reason: "wrong user name or password" };
@@ -72,7 +119,7 @@ export function startSessions(deps: ServiceDeps & { audit: AuditService; bus: Bu
       expiresAt,
       userAgent: meta.userAgent.slice(0, 300),
     });
-    await audit.record(user, "Login", { ip: meta.ip });
+    await audit.record(user, "Login", origin(meta));
     return { ok: true as const, token, principal: toPrincipal(user, "session"), expiresAt };
   }
 

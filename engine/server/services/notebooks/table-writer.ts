@@ -110,8 +110,12 @@ export class TableWriter {
       });
   }
 
-  /** Stores what is left and marks the table complete. */
-  async finish(truncated: boolean): Promise<ResultTableView> {
+  /**
+   * Stores what is left and marks the table complete, or (`complete: false`: the run was
+   * cancelled, timed out, interrupted or failed before its SELECT ended) stores the rows it has
+   * and leaves the table marked incomplete.
+   */
+  async finish(truncated: boolean, complete = true): Promise<ResultTableView> {
     if (truncated) this.truncated = true;
     while (this.inFlight || this.pending.length) {
       if (this.inFlight) await this.inFlight;
@@ -119,8 +123,8 @@ export class TableWriter {
     }
     this.dispose();
     if (this.failure) throw this.failure;
-    await queries.updateResultTable(this.deps.database.db, this.record.id, { rowCount: this.stored, columns: this.columns, truncated: this.truncated, complete: true });
-    const view = this.view(true);
+    await queries.updateResultTable(this.deps.database.db, this.record.id, { rowCount: this.stored, columns: this.columns, truncated: this.truncated, complete });
+    const view = this.view(complete);
     publish(this.deps, this.where.notebookId, { type: "rows", cellId: this.where.cellId, version: this.where.version, table: view, from: this.stored });
     return view;
   }
