@@ -216,7 +216,8 @@ for (const target of testDatabaseTargets()) {
       await accounts.resetPassword(SYSTEM_PRINCIPAL, "jo", "jo-password-2");
       const again = await accounts.signIn("jo", "jo-password-2", meta);
       if (!again.ok) throw new Error(again.reason);
-      await accounts.changeOwnPassword(again.principal, "jo-password-2", "jo-password-3");
+      // The session making the change is kept (its own sign-out below is an access change too).
+      await accounts.changeOwnPassword(again.principal, "jo-password-2", "jo-password-3", again.token);
       await accounts.signOut(again.token);
       const { id } = await accounts.issueApiKey(SYSTEM_PRINCIPAL, "jo", "jo's key");
       await accounts.revokeApiKey(SYSTEM_PRINCIPAL, id);
