@@ -54,7 +54,7 @@ export function superviseLocalAgent(o: SupervisorOptions): LocalAgentSupervisor 
     }
     rekey = false;
     const startedAt = Date.now();
-    const c = spawn(command[0]!, command.slice(1), { env: childEnv(), stdio: ["pipe", "pipe", "pipe"] });
+    const c = spawn(command[0]!, command.slice(1), { env: childEnv() as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"] });
     child = c;
     // A child that dies at once closes the pipe: EPIPE here must not take the server down.
     c.stdin!.on("error", () => {});

@@ -4,13 +4,13 @@ import { childEnv, isSecretName, scrubSecrets, takeStartupSecrets } from "./secr
 
 describe("secrets in the environment", () => {
   it("takeStartupSecrets() returns the admin password and database URL and removes them and look-alikes", () => {
-    const env: NodeJS.ProcessEnv = { TALON_ADMIN_PASSWORD: "pw", DATABASE_URL: "postgres://u:p@h/db", PGPASSWORD: "p", SLACK_TOKEN: "t", MY_API_KEY: "k", PATH: "/bin", TALON_DATA_DIR: "/d" };
+    const env: Record<string, string | undefined> = { TALON_ADMIN_PASSWORD: "pw", DATABASE_URL: "postgres://u:p@h/db", PGPASSWORD: "p", SLACK_TOKEN: "t", MY_API_KEY: "k", PATH: "/bin", TALON_DATA_DIR: "/d" };
     expect(takeStartupSecrets({}, env)).toEqual({ adminPassword: "pw", databaseUrl: "postgres://u:p@h/db" });
     expect(env).toEqual({ PATH: "/bin", TALON_DATA_DIR: "/d" });
   });
 
   it("a --database-url flag wins over DATABASE_URL, which is removed all the same", () => {
-    const env: NodeJS.ProcessEnv = { DATABASE_URL: "postgres://env" };
+    const env: Record<string, string | undefined> = { DATABASE_URL: "postgres://env" };
     expect(takeStartupSecrets({ databaseUrl: "postgres://flag" }, env).databaseUrl).toBe("postgres://flag");
     expect(env.DATABASE_URL).toBeUndefined();
   });

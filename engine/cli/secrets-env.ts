@@ -4,6 +4,8 @@
 // never reads that file (the server's /proc entry is a protected path), and children get an
 // environment built from an allow-list (childEnv), never process.env.
 
+type Env = Record<string, string | undefined>;
+
 /** Names removed from process.env after start-up. */
 export const SECRET_ENV_NAMES = ["TALON_ADMIN_PASSWORD", "DATABASE_URL", "TEST_DATABASE_URL", "PGPASSWORD", "TALON_TOKEN"] as const;
 
@@ -15,7 +17,7 @@ export function isSecretName(name: string): boolean {
 }
 
 /** Removes the secrets from `env` (process.env by default); returns the names removed. */
-export function scrubSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
+export function scrubSecrets(env: Env = process.env): string[] {
   const removed = Object.keys(env).filter(isSecretName);
   for (const name of removed) delete env[name];
   return removed;
@@ -25,14 +27,14 @@ export function scrubSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
 const CHILD_ENV_NAMES = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "SHELL"];
 
 /** An environment for a child process: the allow-listed names of `env`, plus `extra`. */
-export function childEnv(env: NodeJS.ProcessEnv = process.env, extra: Record<string, string> = {}): Record<string, string> {
+export function childEnv(env: Env = process.env, extra: Record<string, string> = {}): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of CHILD_ENV_NAMES) if (env[name] !== undefined) out[name] = env[name]!;
   return { ...out, ...extra };
 }
 
 /** The secrets `talon serve` needs, read once from `env` (flags win), then scrubbed from it. */
-export function takeStartupSecrets(flags: { databaseUrl?: string } = {}, env: NodeJS.ProcessEnv = process.env): { adminPassword?: string; databaseUrl?: string } {
+export function takeStartupSecrets(flags: { databaseUrl?: string } = {}, env: Env = process.env): { adminPassword?: string; databaseUrl?: string } {
   const taken = { adminPassword: env.TALON_ADMIN_PASSWORD || undefined, databaseUrl: flags.databaseUrl ?? (env.DATABASE_URL || undefined) };
   scrubSecrets(env);
   return taken;

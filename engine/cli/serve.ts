@@ -79,7 +79,7 @@ function runBuild(): Promise<number> {
       cwd: ROOT,
       stdio: "inherit",
       // Only what a build needs: never the secrets (read and removed before this runs).
-      env: { ...childEnv(), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+      env: { ...childEnv(), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } as NodeJS.ProcessEnv,
     });
     child.on("exit", (code) => resolvePromise(code ?? 1));
   });

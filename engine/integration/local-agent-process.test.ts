@@ -71,7 +71,7 @@ for (const target of targets) describe(`the local agent as a child process (${ta
   beforeAll(async () => {
     pg = target === "postgres" ? await freshPostgres() : undefined;
     const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TALON_ADMIN_PASSWORD: PASSWORD, ...(pg ? { DATABASE_URL: pg.url } : {}) };
-    server = spawn(process.execPath, ["--import", "tsx", "engine/integration/serve-env-main.ts", "--data", dataDir], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    server = spawn(process.execPath, ["--import", "tsx", "engine/integration/serve-env-main.ts", "--data", dataDir], { cwd: ROOT, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     server.stderr!.on("data", (d) => (out += d));
     url = await new Promise<string>((resolve, reject) => {
       server.stdout!.on("data", (d) => {

@@ -4,7 +4,7 @@
 // engine/integration/serve-env-main.ts --data DIR`. Prints `READY <url>` once the local agent
 // reported its client id. Hooks: GET /env (this process's environment as it is now), GET
 // /agent ({pid, clientId} of the local agent child), GET /collect?as=investigator|admin (a
-// Linux.Sys.Uptime collection on the local agent: the flow or the refusal). SIGTERM stops the
+// Linux.Sys.Users collection on the local agent: the flow or the refusal). SIGTERM stops the
 // local agent, then the server. Test code only.
 import { parseArgs } from "node:util";
 import { startLocalClient } from "../cli/serve";
@@ -30,7 +30,7 @@ const server = await startTestServer({
     if (u.pathname === "/agent") return void res.end(JSON.stringify({ pid: agent?.pid(), clientId: agent?.clientId() }));
     if (u.pathname === "/collect") {
       try {
-        const f = await engine.flows.collect(as(u.searchParams.get("as") ?? "investigator"), { clientId: agent?.clientId() ?? "", artifacts: ["Linux.Sys.Uptime"] });
+        const f = await engine.flows.collect(as(u.searchParams.get("as") ?? "investigator"), { clientId: agent?.clientId() ?? "", artifacts: ["Linux.Sys.Users"] });
         return void res.end(JSON.stringify({ flowId: f.flowId }));
       } catch (err) {
         return void res.end(JSON.stringify({ error: (err as Error).message }));

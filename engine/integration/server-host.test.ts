@@ -96,7 +96,7 @@ for (const target of testDatabaseTargets()) describe(`the server's own host on $
     await expect(s.engine.flows.collect(investigatorWithFiles, { clientId: local.clientId, ...fileFinder(["/etc/hostname"]) })).rejects.toThrow(/server's own host.*COLLECT_SERVER/);
     await expect(s.engine.flows.collectMany(investigatorWithFiles, { clientIds: [local.clientId], ...fileFinder(["/etc/hostname"]) })).rejects.toThrow(/COLLECT_SERVER/);
     // With COLLECT_SERVER, an artifact that needs nothing more is collected.
-    const f = await s.engine.flows.collect(investigatorWithServer, { clientId: local.clientId, artifacts: ["Linux.Sys.Uptime"] });
+    const f = await s.engine.flows.collect(investigatorWithServer, { clientId: local.clientId, artifacts: ["Linux.Sys.Users"] });
     expect((await finished(local.clientId, f.flowId)).state).toBe("FINISHED");
   });
 
@@ -112,7 +112,7 @@ for (const target of testDatabaseTargets()) describe(`the server's own host on $
   it("FileFinder with uploads on the server's host finds no file of the data dir, the agent's state dir or a protected path, and logs why", async () => {
     const f = await s.engine.flows.collect(admin, {
       clientId: local.clientId,
-      ...fileFinder([`${dataDir}/**`, `${protectedDir}/*`, `${openDir}/*`, "/proc/self/environ", `/proc/${process.pid}/environ`, "/proc/*/environ"]),
+      ...fileFinder([`${dataDir}/**/*`, `${protectedDir}/*`, `${openDir}/*`, "/proc/self/environ", `/proc/${process.pid}/environ`, "/proc/*/environ"]),
     });
     const done = await finished(local.clientId, f.flowId);
     expect(done.state).toBe("FINISHED");
@@ -200,7 +200,7 @@ sources:
     await waitFor(() => s.engine.agents.isLocal(identity.clientId), "the re-keyed agent to connect");
     expect((await s.engine.clients.get(admin, identity.clientId)).keyState).toBe("active");
     // Collections reach it.
-    const f = await s.engine.flows.collect(admin, { clientId: identity.clientId, artifacts: ["Linux.Sys.Uptime"] });
+    const f = await s.engine.flows.collect(admin, { clientId: identity.clientId, artifacts: ["Linux.Sys.Users"] });
     expect(f.clientId).toBe(identity.clientId);
     // The old key is no longer this client's.
     const old = startTestAgent({ url: s.url, token, identity });

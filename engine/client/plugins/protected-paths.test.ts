@@ -73,7 +73,7 @@ describe("guardSystem", () => {
 
   it("glob() leaves protected matches out and logs them; stat() finds nothing", async () => {
     const found: string[] = [];
-    for await (const f of system.fs.glob([`${root}/**`], { signal })) found.push(f.OSPath);
+    for await (const f of system.fs.glob([`${root}/**/*`], { signal })) found.push(f.OSPath);
     expect(found).toContain(join(open, "ok.txt"));
     expect(found.filter((p) => p.startsWith(state) || p.startsWith(data) || p.endsWith("link.txt"))).toEqual([]);
     expect(await system.fs.stat(join(state, "identity.json"))).toBeUndefined();
