@@ -3,7 +3,7 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { lockClientRows } from "./locks";
-import { clientLabels, clients, clientSeqs, deploymentTokens, type ClientRecord } from "../schema";
+import { clientLabels, clients, clientSeqs, deploymentTokens, serverHostClients, type ClientKeyState, type ClientRecord } from "../schema";
 import { searchCondition, type ClientSearchTerm } from "./clients-search";
 
 export type ClientWithLabels = ClientRecord & { labels: string[] };
@@ -216,16 +216,47 @@ export async function searchClientIds(db: Db, p: { terms: ClientSearchTerm[]; li
 }
 
 /** Clients by id with their keys and acknowledged seqs (agent hellos, batched). */
-export async function getClientsForHello(db: Db, clientIds: string[]): Promise<Map<string, { publicKey: string; ackedSeq: number }>> {
-  const out = new Map<string, { publicKey: string; ackedSeq: number }>();
+export async function getClientsForHello(db: Db, clientIds: string[]): Promise<Map<string, { publicKey: string; keyState: ClientKeyState; ackedSeq: number }>> {
+  const out = new Map<string, { publicKey: string; keyState: ClientKeyState; ackedSeq: number }>();
   if (!clientIds.length) return out;
   const rows = await db
-    .select({ id: clients.clientId, publicKey: clients.publicKey, acked: sql<number>`coalesce(${clientSeqs.ackedSeq}, 0)` })
+    .select({ id: clients.clientId, publicKey: clients.publicKey, keyState: clients.keyState, acked: sql<number>`coalesce(${clientSeqs.ackedSeq}, 0)` })
     .from(clients)
     .leftJoin(clientSeqs, eq(clientSeqs.clientId, clients.clientId))
     .where(sql`${clients.clientId} in (select jsonb_array_elements_text(${JSON.stringify(clientIds)}::jsonb))`);
-  for (const r of rows) out.set(r.id, { publicKey: r.publicKey, ackedSeq: Number(r.acked) });
+  for (const r of rows) out.set(r.id, { publicKey: r.publicKey, keyState: r.keyState, ackedSeq: Number(r.acked) });
   return out;
+}
+
+/** Sets a client's key state (revoke, re-key); false when there is no such client. */
+export async function setClientKeyState(db: Db, p: { clientId: string; keyState: ClientKeyState; at: Date }): Promise<boolean> {
+  const rows = await db.update(clients).set({ keyState: p.keyState, keyChangedAt: p.at }).where(eq(clients.clientId, p.clientId)).returning({ id: clients.clientId });
+  return rows.length > 0;
+}
+
+/** A re-keyed client's new key: stored only while the client waits for one (key state rekey). */
+export async function acceptClientRekey(db: Db, p: { clientId: string; publicKey: string; at: Date }): Promise<boolean> {
+  const rows = await db
+    .update(clients)
+    .set({ publicKey: p.publicKey, keyState: "active", keyChangedAt: p.at })
+    .where(and(eq(clients.clientId, p.clientId), eq(clients.keyState, "rekey")))
+    .returning({ id: clients.clientId });
+  return rows.length > 0;
+}
+
+/** Records a client id as one of the server's own hosts (a local agent). */
+export async function recordServerHostClient(db: Db, p: { clientId: string; nodeId: string; at: Date }): Promise<void> {
+  await db
+    .insert(serverHostClients)
+    .values({ clientId: p.clientId, nodeId: p.nodeId, recordedAt: p.at })
+    .onConflictDoUpdate({ target: serverHostClients.clientId, set: { nodeId: p.nodeId, recordedAt: p.at } });
+}
+
+/** Which of these clients are a server's own host. */
+export async function serverHostClientIds(db: Db, clientIds: string[]): Promise<Set<string>> {
+  if (!clientIds.length) return new Set();
+  const rows = await db.select({ id: serverHostClients.clientId }).from(serverHostClients).where(inArray(serverHostClients.clientId, clientIds));
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Inserts new clients; returns the ids that were created (not already there). */

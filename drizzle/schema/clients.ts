@@ -1,15 +1,23 @@
 // Endpoints (clients), their labels and the deployment token agents enrol with.
-// A client row is created at first contact (enrolment) and filled by interrogation.
+// A client row is created at first contact (enrolment) and filled by interrogation. The
+// server's own hosts (the local agents of `talon serve`) are listed in server_host_clients.
 import { sql } from "drizzle-orm";
 import { bigint, index, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+
+/** active: hellos with publicKey are welcome; revoked: every hello is refused; rekey: the next hello with the deployment token and a new key re-enrols. */
+export const CLIENT_KEY_STATES = ["active", "revoked", "rekey"] as const;
+export type ClientKeyState = (typeof CLIENT_KEY_STATES)[number];
 
 export const clients = pgTable(
   "clients",
   {
     /** `C.` + 16 hex digits derived from the agent's public key. */
     clientId: text("client_id").primaryKey(),
-    /** The agent's Ed25519 public key (SPKI DER, base64). */
+    /** The agent's Ed25519 public key (SPKI DER, base64); after a re-key it no longer derives the id. */
     publicKey: text("public_key").notNull(),
+    /** See CLIENT_KEY_STATES. */
+    keyState: text("key_state").$type<ClientKeyState>().notNull().default("active"),
+    keyChangedAt: timestamp("key_changed_at", { withTimezone: true }),
     hostname: text("hostname").notNull().default(""),
     fqdn: text("fqdn").notNull().default(""),
     /** OS family as Velociraptor names it: linux, windows, darwin. */
@@ -60,6 +68,18 @@ export const deploymentTokens = pgTable("deployment_tokens", {
   token: text("token").notNull().unique(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   revokedAt: timestamp("revoked_at", { withTimezone: true }),
+});
+
+/**
+ * Clients that are a server's own host: each `talon serve` process records the client id of
+ * the local agent it runs. Collecting from them needs COLLECT_SERVER. No foreign key: the id
+ * is recorded when the agent starts, possibly before it first enrols.
+ */
+export const serverHostClients = pgTable("server_host_clients", {
+  clientId: text("client_id").primaryKey(),
+  /** The process (cluster node id) that runs it, for the operator. */
+  nodeId: text("node_id").notNull().default(""),
+  recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 export type ClientRecord = typeof clients.$inferSelect;

@@ -9,7 +9,7 @@ import { createLocalAgent, lineLog } from "../client/local";
 import { TALON_VERSION } from "../server/version";
 import type { CommandIo } from "./main";
 
-export const CLIENT_HELP = `Usage: talon client --server URL[,URL...] --token TOKEN [--state DIR]
+export const CLIENT_HELP = `Usage: talon client --server URL[,URL...] --token TOKEN [--state DIR] [--rekey]
 
 Runs the Talon agent for this machine: enrols with the server (first run), keeps one
 connection to it, and runs the collections it is sent.
@@ -23,13 +23,15 @@ Options:
                      enrol, not afterwards
       --state DIR    where the agent keeps its key and unsent results
                      (env TALON_AGENT_STATE, default ~/.talon-agent)
+      --rekey        make a new key, keeping the client id, after an administrator
+                     re-keyed this client on its client page (needs --token)
   -h, --help         show this help
 `;
 
 export async function clientCommand(argv: string[], io: CommandIo): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { server: { type: "string" }, token: { type: "string" }, state: { type: "string" }, help: { type: "boolean", short: "h", default: false } }, strict: true }));
+    ({ values } = parseArgs({ args: argv, options: { server: { type: "string" }, token: { type: "string" }, state: { type: "string" }, rekey: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } }, strict: true }));
   } catch (err) {
     io.stderr(`talon client: ${(err as Error).message}\n\n${CLIENT_HELP}`);
     return 2;
@@ -51,7 +53,7 @@ export async function clientCommand(argv: string[], io: CommandIo): Promise<numb
   }
   const { servers } = parsed;
   const stateDir = resolve(values.state ?? process.env.TALON_AGENT_STATE ?? join(homedir(), ".talon-agent"));
-  const agent = createLocalAgent({ servers, token: values.token ?? process.env.TALON_TOKEN, stateDir, version: TALON_VERSION, log: lineLog((l) => io.stderr(l + "\n")) });
+  const agent = createLocalAgent({ servers, token: values.token ?? process.env.TALON_TOKEN, stateDir, version: TALON_VERSION, log: lineLog((l) => io.stderr(l + "\n")), rekey: values.rekey });
   io.stdout(`Talon agent ${agent.clientId} (${agent.created ? "new identity" : "existing identity"} in ${stateDir}) connecting to ${servers[0]}${servers.length > 1 ? ` (then ${servers.slice(1).join(", ")})` : ""}\n`);
   const onSignal = () => void agent.stop();
   process.once("SIGINT", onSignal);
@@ -60,6 +62,7 @@ export async function clientCommand(argv: string[], io: CommandIo): Promise<numb
     const outcome = await agent.run();
     if (outcome.kind === "refused") {
       io.stderr(`talon client: the server refused this agent: ${outcome.refusal.message}\n`);
+      if (outcome.refusal.code === "rekey-required") io.stderr("talon client: run it once with --rekey to make the new key\n");
       return 3;
     }
     await agent.stop();

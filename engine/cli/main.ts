@@ -43,6 +43,14 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
+/** Not listed in the help: started by other commands. */
+const HIDDEN: Record<string, Command> = {
+  "local-agent": {
+    summary: "the server's own agent, started by talon serve (settings on stdin)",
+    run: async (argv, io) => (await import("./local-agent")).localAgentCommand(argv, io),
+  },
+};
+
 export function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
@@ -71,7 +79,7 @@ export async function main(argv: string[], io: CommandIo = { stdout: (s) => proc
     io.stdout(`${TALON_VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS[first];
+  const command = COMMANDS[first] ?? HIDDEN[first];
   if (!command) {
     io.stderr(`talon: unknown command "${first}"; run talon --help to see the commands\n`);
     return 2;

@@ -1,11 +1,16 @@
 // `talon serve`: configuration from flags and environment, a production build when the web
-// app has not been built (or its sources changed), then the server until SIGINT/SIGTERM.
+// app has not been built (or its sources changed), then the server until SIGINT/SIGTERM, and
+// the local agent as a child process (local-agent-supervisor.ts). Secrets are read from the
+// environment once and removed from it before anything else runs (secrets-env.ts).
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { TALON_VERSION } from "../server/version";
+import { superviseLocalAgent, type LocalAgentSupervisor } from "./local-agent-supervisor";
+import { parseProtectedPathList } from "./local-agent-settings";
+import { childEnv, takeStartupSecrets } from "./secrets-env";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -24,7 +29,8 @@ Options:
       --dev           development mode (hot reload, no production build)
       --no-local-client
                       do not run the agent for this machine (by default the server also
-                      runs one, with its state in <data dir>/local-client)
+                      runs one as a child process, with its state in <data dir>/local-client;
+                      collecting from it needs COLLECT_SERVER)
   -h, --help          show this help
 
 Environment:
@@ -72,7 +78,8 @@ function runBuild(): Promise<number> {
     const child = spawn(process.execPath, [join(ROOT, "node_modules", "next", "dist", "bin", "next"), "build"], {
       cwd: ROOT,
       stdio: "inherit",
-      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+      // Only what a build needs: never the secrets (read and removed before this runs).
+      env: { ...childEnv(), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } as NodeJS.ProcessEnv,
     });
     child.on("exit", (code) => resolvePromise(code ?? 1));
   });
@@ -107,6 +114,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.stderr.write(`talon serve: --port must be a number from 0 to 65535, not "${values.port ?? process.env.PORT}"\n`);
     return 2;
   }
+  // Read once, then gone from process.env: nothing started later sees them.
+  const { databaseUrl, adminPassword } = takeStartupSecrets({ databaseUrl: values["database-url"] });
   const dev = values.dev;
   (process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
   process.env.NEXT_TELEMETRY_DISABLED = "1";
@@ -129,8 +138,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
       host: values.host ?? process.env.HOST ?? "127.0.0.1",
       dev,
       dataDir: resolve(values.data ?? process.env.TALON_DATA_DIR ?? join(process.cwd(), ".data")),
-      databaseUrl: values["database-url"] ?? process.env.DATABASE_URL ?? undefined,
-      adminPassword: process.env.TALON_ADMIN_PASSWORD || undefined,
+      databaseUrl,
+      adminPassword,
       publicOrigins: (process.env.TALON_PUBLIC_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
       trustedProxies: process.env.TALON_TRUSTED_PROXIES,
     });
@@ -152,6 +161,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   // Started without waiting: the signal handlers below must be in place as soon as the server
   // answers, and loading the agent takes a moment.
   const localAgent = values["no-local-client"] || process.env.TALON_NO_LOCAL_CLIENT === "1" ? undefined : startLocalClient(server.url, engine);
+  if (localAgent) void localAgent.ready.then((id) => process.stdout.write(`Local client ${id} runs as process ${localAgent.pid()} (disable with --no-local-client)\n`));
 
   return new Promise<number>((done) => {
     let stopping = false;
@@ -167,8 +177,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         process.exit(1);
       }, 15_000);
       force.unref();
-      Promise.resolve(localAgent)
-        .then((agent) => agent?.stop())
+      Promise.resolve(localAgent?.stop())
         .catch(() => {})
         .then(() => server.close())
         .then(() => done(0))
@@ -192,27 +201,20 @@ function openFileLimit(): number | undefined {
   }
 }
 
-/** The agent for this machine, in this process, enrolled with the server's own deployment token. */
-async function startLocalClient(url: string, engine: import("../index").Engine): Promise<{ stop(): Promise<void> } | undefined> {
-  try {
-    const { createLocalAgent, lineLog } = await import("../client/local");
-    const u = new URL(url);
-    if (u.hostname === "0.0.0.0" || u.hostname === "[::]") u.hostname = "127.0.0.1";
-    const token = await engine.clients.ensureDeploymentToken();
-    const agent = createLocalAgent({
+/** The agent for this machine, as a child process enrolled with the server's own deployment token. */
+export function startLocalClient(url: string, engine: import("../index").Engine, log: (line: string) => void = (l) => process.stderr.write(l + "\n")): LocalAgentSupervisor {
+  const u = new URL(url);
+  if (u.hostname === "0.0.0.0" || u.hostname === "[::]") u.hostname = "127.0.0.1";
+  return superviseLocalAgent({
+    settings: async () => ({
       server: u.toString(),
-      token,
-      stateDir: join(engine.config.dataDir, "local-client"),
-      version: TALON_VERSION,
-      log: lineLog((l) => process.stderr.write(l + "\n"), "local client: "),
-    });
-    process.stdout.write(`Local client ${agent.clientId} runs in this process (disable with --no-local-client)\n`);
-    void agent.run().then((outcome) => {
-      if (outcome.kind === "refused") process.stderr.write(`talon serve: the local client was refused: ${outcome.refusal.message}\n`);
-    });
-    return agent;
-  } catch (err) {
-    process.stderr.write(`talon serve: the local client could not start: ${(err as Error).message}\n`);
-    return undefined;
-  }
+      token: await engine.clients.ensureDeploymentToken(),
+      stateDir: resolve(engine.config.dataDir, "local-client"),
+      serverDataDir: resolve(engine.config.dataDir),
+      serverPid: process.pid,
+      protectedPaths: parseProtectedPathList(process.env.TALON_AGENT_PROTECTED_PATHS),
+    }),
+    onClientId: (clientId) => engine.clients.recordServerHost(clientId),
+    log: (line) => log(`local client: ${line}`),
+  });
 }

@@ -1,6 +1,8 @@
 // The agent's identity: an Ed25519 key pair made on first run and kept in the state dir, and
 // the client id derived from the public key (`C.` + 16 hex digits of its SHA-256), so an id
 // cannot be claimed without the private key. Pool mode derives keys from a seed instead.
+// After an administrator re-keys a client, the agent makes a new key and keeps its client id
+// (rekeyIdentity); identity.json then names the id, which no longer derives from the key.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,9 +16,9 @@ export interface Identity {
   signHello(nonce: string): string;
 }
 
-function fromPrivateKey(privateKey: KeyObject): Identity {
+function fromPrivateKey(privateKey: KeyObject, keptId?: ClientId): Identity {
   const spki = createPublicKey(privateKey).export({ format: "der", type: "spki" });
-  const clientId = clientIdFromDigest(createHash("sha256").update(spki).digest("hex"));
+  const clientId = keptId ?? clientIdFromDigest(createHash("sha256").update(spki).digest("hex"));
   return {
     clientId,
     publicKey: spki.toString("base64"),
@@ -38,20 +40,48 @@ export function newIdentity(): Identity {
   return fromPrivateKey(generateKeyPairSync("ed25519").privateKey);
 }
 
-/** Loads the identity from `<dir>/identity.json`, creating it on first run. */
-export function loadOrCreateIdentity(dir: string): Identity & { created: boolean } {
-  const path = join(dir, "identity.json");
+/** A new key for an existing client id (a re-keyed client); not stored. */
+export function newIdentityFor(clientId: ClientId): Identity {
+  return fromPrivateKey(generateKeyPairSync("ed25519").privateKey, clientId);
+}
+
+type Saved = { clientId?: string; privateKey: string; rekeyed?: boolean };
+
+function readSaved(path: string): Saved | undefined {
   try {
-    const saved = JSON.parse(readFileSync(path, "utf8")) as { privateKey: string };
-    return { ...fromPrivateKey(createPrivateKey(saved.privateKey)), created: false };
+    return JSON.parse(readFileSync(path, "utf8")) as Saved;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`cannot read the agent identity ${path}: ${(err as Error).message}`);
+    return undefined;
   }
+}
+
+function save(dir: string, privateKey: KeyObject, id: Identity, rekeyed: boolean) {
+  const path = join(dir, "identity.json");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const tmp = `${path}.tmp`;
+  const body = { clientId: id.clientId, privateKey: privateKey.export({ format: "pem", type: "pkcs8" }), createdAt: new Date().toISOString(), ...(rekeyed ? { rekeyed } : {}) };
+  writeFileSync(tmp, JSON.stringify(body, null, 2), { mode: 0o600 });
+  renameSync(tmp, path);
+}
+
+/** Loads the identity from `<dir>/identity.json`, creating it on first run. */
+export function loadOrCreateIdentity(dir: string): Identity & { created: boolean } {
+  const saved = readSaved(join(dir, "identity.json"));
+  if (saved) return { ...fromPrivateKey(createPrivateKey(saved.privateKey), saved.rekeyed ? (saved.clientId as ClientId) : undefined), created: false };
   const { privateKey } = generateKeyPairSync("ed25519");
   const id = fromPrivateKey(privateKey);
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ clientId: id.clientId, privateKey: privateKey.export({ format: "pem", type: "pkcs8" }), createdAt: new Date().toISOString() }, null, 2), { mode: 0o600 });
-  renameSync(tmp, path);
+  save(dir, privateKey, id, false);
   return { ...id, created: true };
+}
+
+/** Replaces the key in `<dir>/identity.json` with a new one, keeping the client id (or a new identity when there is none). */
+export function rekeyIdentity(dir: string): Identity & { created: boolean } {
+  const saved = readSaved(join(dir, "identity.json"));
+  if (!saved) return loadOrCreateIdentity(dir);
+  const clientId = fromPrivateKey(createPrivateKey(saved.privateKey), saved.rekeyed ? (saved.clientId as ClientId) : undefined).clientId;
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const id = fromPrivateKey(privateKey, clientId);
+  save(dir, privateKey, id, true);
+  return { ...id, created: false };
 }

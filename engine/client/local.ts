@@ -1,6 +1,8 @@
 // An agent for this machine with its state in a directory: identity.json, an on-disk outbox and
 // the client event table it runs (event-table.json).
-// Used by `talon client` and by `talon serve`'s local agent.
+// Used by `talon client` and by `talon serve`'s local agent (a child process: local-agent.ts).
+// Its builtins never read the state dir, its own /proc entry or TALON_AGENT_PROTECTED_PATHS;
+// the local agent adds the server's data dir and process (protected-paths.ts).
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { createAgent, type Agent } from "./agent";
@@ -9,17 +11,32 @@ import { FileOutbox } from "./connection/file-outbox";
 import { serverList, type ServerTarget } from "./connection/servers";
 import { fileEventTableStore } from "./executor/event-table";
 import { createVqlRunner } from "./executor/vql-runner";
-import { loadOrCreateIdentity } from "./identity";
+import { loadOrCreateIdentity, rekeyIdentity } from "./identity";
 import { createLinuxSystem } from "./plugins/linux";
+import { createPathGuard, parseProtectedPaths, protectedPaths, type ProtectionOptions } from "./plugins/protected-paths";
 
-export function createLocalAgent(o: ServerTarget & { token?: string; stateDir: string; version: string; log: AgentLog }): Agent & { created: boolean } {
-  const identity = loadOrCreateIdentity(o.stateDir);
+export type LocalAgentOptions = ServerTarget & {
+  token?: string;
+  stateDir: string;
+  version: string;
+  log: AgentLog;
+  /** The server's own host: its data dir and pid, protected from collections. */
+  serverHost?: Pick<ProtectionOptions, "serverDataDir" | "serverPid">;
+  /** Protected paths besides the defaults (default: TALON_AGENT_PROTECTED_PATHS). */
+  protectedPaths?: string[];
+  /** Make a new key, keeping the client id (after an administrator's re-key). */
+  rekey?: boolean;
+};
+
+export function createLocalAgent(o: LocalAgentOptions): Agent & { created: boolean } {
+  const identity = o.rekey ? rekeyIdentity(o.stateDir) : loadOrCreateIdentity(o.stateDir);
+  const protect = createPathGuard(protectedPaths({ stateDir: o.stateDir, ...o.serverHost, extra: o.protectedPaths ?? parseProtectedPaths(process.env.TALON_AGENT_PROTECTED_PATHS) }));
   const agent = createAgent({
     servers: serverList(o),
     token: o.token,
     identity,
     outbox: new FileOutbox(join(o.stateDir, "outbox")),
-    runner: createVqlRunner(createLinuxSystem()),
+    runner: createVqlRunner(createLinuxSystem(), undefined, { protect }),
     version: o.version,
     log: o.log,
     eventTableStore: fileEventTableStore(join(o.stateDir, "event-table.json"), fs),

@@ -36,9 +36,11 @@ export const RefusedSchema = z.object({
   /**
    * bad-token: enrolment needs the deployment token and this one is wrong or missing (permanent);
    * bad-version: protocol versions differ (permanent); bad-identity: client id, key or signature
-   * do not match (permanent); busy: try again later (transient).
+   * do not match (permanent); busy: try again later (transient); revoked: an administrator
+   * revoked this client's key (permanent); rekey-required: an administrator re-keyed this
+   * client: make a new key for the same client id and say hello again with the deployment token.
    */
-  code: z.enum(["bad-token", "bad-version", "bad-identity", "busy"]),
+  code: z.enum(["bad-token", "bad-version", "bad-identity", "busy", "revoked", "rekey-required"]),
   /** One sentence for the agent's operator. */
   message: z.string().max(1000),
 });

@@ -103,7 +103,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const artifacts = await startArtifacts({ ...deps, audit, journal, vqlChecker: artifactVqlChecker() }, signal);
 
   const presence = createPresence({ database, node, clock, log, live }, signal);
-  const clients = startClients({ ...deps, audit, journal, presence }, signal);
+  const clients = startClients({ ...deps, audit, journal, presence, nodeId: node.nodeId }, signal);
   const flows = startFlows(
     { ...deps, audit, journal, presence, leases, artifacts: opts.artifactSource ?? repositorySource(artifacts), clients, live, expiry: opts.flowExpiry ?? flowExpiryFromEnv() },
     signal,

@@ -1,6 +1,7 @@
 "use client";
 // One client: what interrogation found (Interrogate collects it again), labels, metadata, its
-// collections, the Collect dialog and the selected collection's results, logs and uploads; the
+// collections, the Collect dialog and the selected collection's results, logs and uploads, its
+// key (revoke, re-key: client-key.tsx); the
 // Events tab (?tab=events, see client-events-tab) shows its event artifacts. Live through
 // `client:<id>` (online, labels, metadata, interrogation) and `flows:<id>` (new flows, rows,
 // states); re-reads are throttled, and the page polls slowly only while the socket is down.
@@ -9,6 +10,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { callApi } from "../api";
 import { throttle, useLiveTopics } from "../live/use-live-topics";
 import { ClientEventsTab } from "./client-events-tab";
+import { ClientKey } from "./client-key";
 import { CollectDialog } from "./collect-dialog";
 import { Pager } from "./data-table";
 import { FlowDetails } from "./flow-details";
@@ -18,7 +20,7 @@ import type { ClientRow, FlowRow } from "./types";
 
 const FLOWS_PAGE = 20;
 
-export function ClientView({ initial, canCollect, canLabel }: { initial: ClientRow; canCollect: boolean; canLabel: boolean }) {
+export function ClientView({ initial, canCollect, canLabel, canAdmin = false }: { initial: ClientRow; canCollect: boolean; canLabel: boolean; canAdmin?: boolean }) {
   const router = useRouter();
   const params = useSearchParams();
   const selectedFlow = params.get("flow") ?? "";
@@ -149,6 +151,10 @@ export function ClientView({ initial, canCollect, canLabel }: { initial: ClientR
           <dd>{client.online ? "online now" : ago(client.lastSeenAt)}</dd>
           <dt>Interrogated</dt>
           <dd>{client.lastInterrogatedAt ? ago(client.lastInterrogatedAt) : "not yet"}</dd>
+          <dt>Key</dt>
+          <dd>
+            <ClientKey client={client} canAdmin={canAdmin} onChanged={setClient} onError={setError} />
+          </dd>
         </dl>
         <div className="panel">
           <h2>Labels</h2>

@@ -60,7 +60,7 @@ function eventTableVersion(o: ConnectionSettings): { eventTableVersion?: string 
 
 export type StopReason = { kind: "stopped" } | { kind: "refused"; refusal: Refused };
 
-const PERMANENT = new Set<Refused["code"]>(["bad-token", "bad-identity", "bad-version"]);
+const PERMANENT = new Set<Refused["code"]>(["bad-token", "bad-identity", "bad-version", "revoked", "rekey-required"]);
 
 export class AgentConnection {
   private stopped = false;

@@ -2,10 +2,13 @@
 // builtins), the endpoint and the flow as ctx.host, and rows converted to JSON with their
 // column order. Client-side VQL is not permission-checked (as in Velociraptor) except execve(),
 // which needs the collecting user's EXECVE. `Artifact.X()` calls resolve through
-// `resolvePlugin` when one is given (agents have no repository of their own).
+// `resolvePlugin` when one is given (agents have no repository of their own). With `protect`,
+// every builtin sees the endpoint through the protected-path guard, its refusals logged to the
+// query that asked.
 import { OrderedDict, parse, runVqlChunks, toJsonText, type ParseResult, type PluginLike, type Registry } from "../../vql";
 import { agentRegistry } from "../plugins";
 import type { AgentVqlHost } from "../plugins/host";
+import { guardSystem, type PathGuard } from "../plugins/protected-paths";
 import type { EndpointSystem } from "../plugins/system";
 import type { SourceContext, SourceEvent, SourceRunner } from "./types";
 
@@ -35,11 +38,14 @@ function parseCached(vql: string): ParseResult {
 export interface VqlRunnerOptions {
   /** Plugins for dotted names (`Artifact.X()` of artifacts the agent was given). */
   resolvePlugin?: (dottedName: string) => PluginLike | undefined;
+  /** Paths no builtin may read (protected-paths.ts); absent: no check (synthetic endpoints). */
+  protect?: PathGuard;
 }
 
 export function createVqlRunner(system: EndpointSystem, registry: Registry = agentRegistry(), o: VqlRunnerOptions = {}): SourceRunner {
   const options = (ctx: SourceContext) => {
-    const host: AgentVqlHost = { system, flow: { flowId: ctx.flowId, artifact: ctx.artifact, responder: ctx.responder, permissions: ctx.permissions } };
+    const guarded = o.protect ? guardSystem(system, o.protect, (m) => ctx.responder.log("WARN", m, ctx.artifact)) : system;
+    const host: AgentVqlHost = { system: guarded, flow: { flowId: ctx.flowId, artifact: ctx.artifact, responder: ctx.responder, permissions: ctx.permissions } };
     return { registry, env: ctx.env, signal: ctx.signal, maxRows: ctx.maxRows, permissions: new AgentPermissions(ctx.permissions.has("EXECVE")), host, resolvePlugin: ctx.resolvePlugin ?? o.resolvePlugin };
   };
 

@@ -121,6 +121,14 @@ export function createPresence(
     localCount: () => byId.size,
     localClientIds: () => [...byId.keys()],
     liveNodeIds: () => deps.node.liveNodeIds(),
+    disconnectLocal(clientId, reason) {
+      const s = byId.get(clientId);
+      if (!s) return false;
+      s.ws.close(4003, reason.slice(0, 120));
+      // A peer that does not answer the close handshake is cut off.
+      setTimeout(() => s.ws.terminate(), 1000).unref();
+      return true;
+    },
     async flush() {
       while (writing) await writing;
     },

@@ -19,16 +19,22 @@ export interface AgentPresence {
   localClientIds(): string[];
   /** Node ids of the live processes (presence rows of others are stale). */
   liveNodeIds(): string[];
+  /** Closes the agent's socket if it is connected to this process (its key was revoked); false when it is not. */
+  disconnectLocal(clientId: string, reason: string): boolean;
 }
 
 export type AgentHelloResult =
   | { ok: true; enrolled: boolean; ackedSeq: number }
-  | { ok: false; code: "bad-token" | "bad-identity" | "busy"; message: string };
+  | { ok: false; code: "bad-token" | "bad-identity" | "busy" | "revoked" | "rekey-required"; message: string };
 
 /** What the agent gateway calls; not part of any service's public interface. */
 export interface AgentIngress {
-  /** Authenticates (and on first contact enrols) an agent whose identity was verified. */
-  agentHello(p: { clientId: string; publicKey: string; token?: string; agentName: string; agentVersion: string; ip: string }): Promise<AgentHelloResult>;
+  /**
+   * Authenticates (and on first contact enrols) an agent whose signature was verified.
+   * `derived`: the client id derives from the key (required to enrol; a known client's stored
+   * key is what counts, and a re-keyed client's new key does not derive its id).
+   */
+  agentHello(p: { clientId: string; publicKey: string; derived: boolean; token?: string; agentName: string; agentVersion: string; ip: string }): Promise<AgentHelloResult>;
   /** The agent was heard from (batched into one update every few seconds). */
   touch(clientId: string): void;
   /** The agent (re)connected and reports the flows it still has; call after its presence is stored. */

@@ -38,6 +38,8 @@ export interface ClientSummary {
   metadata: Record<string, string>;
   lastInterrogateFlowId: string;
   lastInterrogatedAt: Date | null;
+  /** active, revoked (every hello refused) or rekey (waiting for a new key): ClientsService.revokeKey / rekey. */
+  keyState: "active" | "revoked" | "rekey";
 }
 
 export interface ClientSearch {
@@ -80,6 +82,21 @@ export interface ClientsService {
   setServerMetadata(actor: Principal, set: Array<[key: string, value: string | null]>, remove?: string[]): Promise<string[]>;
   /** Labels in use, with counts (for the label chips' suggestions). READ_RESULTS. */
   labelsInUse(actor: Principal): Promise<Array<{ label: string; count: number }>>;
+  /**
+   * SERVER_ADMIN. Revokes the client's key: every hello with it is refused (code revoked) and
+   * an open connection is closed on every process. Audited (RevokeClientKey).
+   */
+  revokeKey(actor: Principal, clientId: string): Promise<void>;
+  /**
+   * SERVER_ADMIN. Lets the client re-enrol with a new key: the next hello for this client id
+   * with the deployment token and a key other than the stored one is accepted (the agent makes
+   * one when refused with rekey-required). Closes its connection; audited (RekeyClient).
+   */
+  rekey(actor: Principal, clientId: string): Promise<void>;
+  /** For `talon serve`: records the client id of the local agent it runs (the server's own host). */
+  recordServerHost(clientId: string): Promise<void>;
+  /** Which of these clients are a server's own host (collecting from them needs COLLECT_SERVER). */
+  serverHostIds(clientIds: string[]): Promise<Set<string>>;
   /** For the interrogation service: stores what Generic.Client.Info found, for many clients in one write. */
   recordInterrogations(items: Array<{ clientId: string; flowId: string; info: Record<string, unknown> }>, opts?: { tx?: Db }): Promise<void>;
 }

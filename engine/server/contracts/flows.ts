@@ -29,6 +29,8 @@ export interface ArtifactDefinition {
   sources: Array<{ name?: string; precondition?: string; query: string }>;
   /** Permissions the collecting user needs besides COLLECT_CLIENT. */
   requiredPermissions?: string[];
+  /** Velociraptor's implied_permissions: what its VQL does on the client (FILESYSTEM_READ...), of it and of the artifacts it calls; the collecting user needs them too. */
+  impliedPermissions?: string[];
 }
 
 /** Where collections find artifact definitions: the artifact repository, or a test's own list. */

@@ -88,7 +88,7 @@ function client(n: number): ClientSummary {
     labels: [],
     metadata: {},
     lastInterrogateFlowId: "",
-    lastInterrogatedAt: null,
+    lastInterrogatedAt: null, keyState: "active",
   };
 }
 

@@ -23,5 +23,6 @@ export function toClientSummary(r: queries.ClientWithLabels, online: boolean): C
     metadata: r.metadata ?? {},
     lastInterrogateFlowId: r.lastInterrogateFlowId,
     lastInterrogatedAt: r.lastInterrogatedAt,
+    keyState: r.keyState,
   };
 }

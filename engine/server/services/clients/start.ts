@@ -1,9 +1,10 @@
 // Builds the clients service from its parts: enrolment, reads, labels/metadata, the server's
-// own metadata, interrogation results. The gateway's entry points (hello, last seen) are
+// own metadata, interrogation results, client keys and the server's own hosts. The gateway's entry points (hello, last seen) are
 // returned apart, as `ingress`.
 import type { AgentIngress, AgentPresence, AuditService, ClientsService, Journal, ServiceDeps } from "@/engine/server/contracts";
 import { startEnrolment } from "./enrol";
 import { startInterrogationRecord } from "./interrogation-record";
+import { startClientKeys } from "./keys";
 import { startLabels } from "./labels";
 import { startClientReads } from "./read";
 import { startServerMetadata } from "./server-metadata";
@@ -11,7 +12,9 @@ import { startServerMetadata } from "./server-metadata";
 export interface ClientsDeps extends ServiceDeps {
   audit: AuditService;
   journal: Pick<Journal, "append" | "appendFor">;
-  presence: Pick<AgentPresence, "online" | "liveNodeIds">;
+  presence: Pick<AgentPresence, "online" | "liveNodeIds" | "disconnectLocal">;
+  /** This process's cluster node id (recorded with the server's own hosts). */
+  nodeId?: string;
 }
 
 export interface StartedClients extends ClientsService {
@@ -25,6 +28,7 @@ export function startClients(deps: ClientsDeps, signal: AbortSignal): StartedCli
   const reads = startClientReads(deps, deps.presence);
   const labels = startLabels(deps, reads.mustGet);
   const server = startServerMetadata(deps);
+  const keys = startClientKeys(deps);
   return {
     deploymentToken: enrol.deploymentToken,
     ensureDeploymentToken: enrol.ensureDeploymentToken,
@@ -39,6 +43,10 @@ export function startClients(deps: ClientsDeps, signal: AbortSignal): StartedCli
     serverMetadata: server.serverMetadata,
     setServerMetadata: server.setServerMetadata,
     recordInterrogations: startInterrogationRecord(deps),
+    revokeKey: keys.revokeKey,
+    rekey: keys.rekey,
+    recordServerHost: keys.recordServerHost,
+    serverHostIds: keys.serverHostIds,
     ingress: { agentHello: enrol.agentHello, touch: enrol.touch },
     flushTouches: enrol.flushTouches,
   };

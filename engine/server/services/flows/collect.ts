@@ -1,10 +1,12 @@
-// collect(): resolves the artifacts, checks permissions, compiles their sources with parameter
+// collect(): resolves the artifacts, checks permissions (required and implied ones, and
+// COLLECT_SERVER for the server's own host: auth/collect-permissions.ts), compiles their sources with parameter
 // values into the request the agent runs, stores the flow (WAITING) and then sends it to the
 // client's agent, wherever it is connected (stored first: an agent connecting meanwhile finds
 // it when its work is reconciled).
 import { queries } from "@/drizzle";
 import { parseClientId } from "@/engine/protocol";
 import { requirePermission, ServiceError, type ArtifactDefinition, type ArtifactSource, type CollectRequest, type Principal, type ServiceDeps } from "@/engine/server/contracts";
+import { artifactPermissionProblem, serverHostProblem } from "@/engine/server/auth/collect-permissions";
 import type { StoredRequest } from "./request";
 
 export const DEFAULT_TIMEOUT_SEC = 600;
@@ -54,9 +56,8 @@ export async function resolveArtifacts(source: ArtifactSource, names: string[], 
     const type = (def.type || "CLIENT").toUpperCase();
     if (type !== "CLIENT") throw new ServiceError("bad_request", `${def.name} is a ${type} artifact; only CLIENT artifacts are collected from clients`);
     if (!def.sources.length) throw new ServiceError("bad_request", `${def.name} has no sources`);
-    for (const perm of def.requiredPermissions ?? []) {
-      if (!actor.permissions.has(perm as never)) throw new ServiceError("forbidden", `collecting ${def.name} needs the ${perm} permission`);
-    }
+    const problem = artifactPermissionProblem(actor.permissions, def);
+    if (problem) throw new ServiceError("forbidden", problem);
     defs.push(def);
   }
   return defs;
@@ -64,9 +65,15 @@ export async function resolveArtifacts(source: ArtifactSource, names: string[], 
 
 export function startCollect(
   deps: ServiceDeps,
-  p: { artifacts: ArtifactSource; dispatch(flows: Array<{ flowId: string; clientId: string }>, req: StoredRequest): Promise<void>; changed(clientId: string, flowId: string): void },
+  p: { artifacts: ArtifactSource; serverHostIds(clientIds: string[]): Promise<Set<string>>; dispatch(flows: Array<{ flowId: string; clientId: string }>, req: StoredRequest): Promise<void>; changed(clientId: string, flowId: string): void },
 ) {
   const { db } = deps.database;
+
+  /** Refuses the server's own hosts to an actor without COLLECT_SERVER. */
+  async function checkTargets(actor: Principal, clientIds: string[]) {
+    const problem = serverHostProblem(actor.permissions, await p.serverHostIds(clientIds));
+    if (problem) throw new ServiceError("forbidden", problem);
+  }
 
   /** Checks permissions and compiles what the agent will run. */
   async function prepare(actor: Principal, r: Omit<CollectRequest, "clientId">): Promise<StoredRequest> {
@@ -110,6 +117,7 @@ export function startCollect(
       const clientId = parseClientId(r.clientId);
       if (!clientId) throw new ServiceError("bad_request", `\`${r.clientId}\` is not a client id (C. followed by 16 hex digits)`);
       if (!(await queries.getClient(db, clientId))) throw new ServiceError("not_found", `no client ${clientId}`);
+      await checkTargets(actor, [clientId]);
       const req = await prepare(actor, r);
       const [flow] = await createFor([clientId], req);
       return flow!;
@@ -118,8 +126,9 @@ export function startCollect(
     async collectMany(actor: Principal, r: Omit<CollectRequest, "clientId"> & { clientIds: string[] }) {
       requirePermission(actor, "COLLECT_CLIENT");
       const ids = [...new Set(r.clientIds.map((c) => parseClientId(c)).filter((c): c is NonNullable<typeof c> => Boolean(c)))];
-      const req = await prepare(actor, r);
       const existing = await queries.existingClientIds(db, ids);
+      await checkTargets(actor, existing);
+      const req = await prepare(actor, r);
       return createFor(existing, req);
     },
   };

@@ -1,10 +1,17 @@
 // The artifact repository as the flows service's ArtifactSource: CLIENT artifacts with their
 // `export`/`imports` prelude prepended to every source and precondition (as Velociraptor
 // compiles them), and parameter values converted to their declared types on the server, then
-// sent to the agent as JSON.
+// sent to the agent as JSON. implied_permissions include those of the artifacts it calls.
 import { calledArtifacts, preludeOf, resolveParameters, type Artifact } from "@/engine/artifacts";
 import { toJsonValue } from "@/engine/vql";
 import type { ArtifactDefinition, ArtifactsService, ArtifactSource } from "@/engine/server/contracts";
+
+/** The artifact's implied_permissions and those of the artifacts its sources call (`Artifact.X()`). */
+function impliedOf(a: Artifact, repo: Pick<ArtifactsService, "get">): string[] {
+  const texts = [a.precondition?.text ?? "", ...a.sources.flatMap((s) => [s.query?.text ?? "", s.precondition?.text ?? ""])];
+  const called = calledArtifacts(texts, (n) => repo.get(n, { exact: true }));
+  return [...new Set([...a.impliedPermissions, ...called.flatMap((c) => c.impliedPermissions)])];
+}
 
 function toDefinition(a: Artifact, repo: Pick<ArtifactsService, "get">): ArtifactDefinition {
   const prelude = preludeOf(a, (i) => repo.get(i, { exact: true }));
@@ -19,6 +26,7 @@ function toDefinition(a: Artifact, repo: Pick<ArtifactsService, "get">): Artifac
       .filter((s) => s.query)
       .map((s) => ({ ...(s.name ? { name: s.name } : {}), ...(s.precondition ? { precondition: withPrelude(s.precondition.text) } : {}), query: withPrelude(s.query!.text) })),
     requiredPermissions: a.requiredPermissions,
+    impliedPermissions: impliedOf(a, repo),
   };
 }
 

@@ -2,14 +2,15 @@
 // connected to another process arrive here as events; for the clients whose socket this process
 // holds, the flows are read from the database (the event carries only ids, many pairs of client
 // and flow id per event when a collection is scheduled on many clients) and sent, and cancels
-// passed on. Events that arrive together are handled together (one read for them all).
+// passed on; a Disconnect (the client's key was revoked or re-keyed) closes its socket. Events
+// that arrive together are handled together (one read for them all).
 import { queries } from "@/drizzle";
 import { CLIENT_SCHEDULED_QUEUE, type AgentPresence, type Journal, type JournalEvent, type ServiceDeps } from "@/engine/server/contracts";
 import { collectMessage, readRequest } from "./request";
 
 const FINAL = new Set(["FINISHED", "ERROR", "CANCELLED", "TIMEOUT"]);
 
-export function followScheduled(deps: ServiceDeps & { journal: Pick<Journal, "subscribe">; presence: Pick<AgentPresence, "isLocal" | "sendLocal"> }, signal: AbortSignal): void {
+export function followScheduled(deps: ServiceDeps & { journal: Pick<Journal, "subscribe">; presence: Pick<AgentPresence, "isLocal" | "sendLocal" | "disconnectLocal"> }, signal: AbortSignal): void {
   let pending: JournalEvent[] = [];
   let flushing: Promise<void> | undefined;
 
@@ -23,6 +24,10 @@ export function followScheduled(deps: ServiceDeps & { journal: Pick<Journal, "su
         for (const pair of asPairs(e.payload.Flows)) if (deps.presence.isLocal(pair[0])) wanted.set(pair[1], pair[0]);
         const clientId = String(e.payload.ClientId ?? e.clientId);
         if (!deps.presence.isLocal(clientId)) continue;
+        if (typeof e.payload.Disconnect === "string") {
+          deps.presence.disconnectLocal(clientId, e.payload.Disconnect);
+          continue;
+        }
         for (const flowId of asIds(e.payload.Cancel)) deps.presence.sendLocal(clientId, { type: "cancel", flowId, reason: String(e.payload.Reason ?? "cancelled") });
         for (const flowId of asIds(e.payload.InFlightFlows)) wanted.set(flowId, clientId);
       }

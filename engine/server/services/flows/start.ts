@@ -26,12 +26,12 @@ import { createUploadStore } from "./uploads";
 export interface FlowsDeps extends ServiceDeps {
   audit: AuditService;
   journal: Pick<Journal, "append" | "appendFor" | "subscribe">;
-  presence: Pick<AgentPresence, "sendLocal" | "online" | "isLocal">;
+  presence: Pick<AgentPresence, "sendLocal" | "online" | "isLocal" | "disconnectLocal">;
   leases: Leases;
   /** Artifact definitions: the repository's CLIENT artifacts (tests pass their own). */
   artifacts: ArtifactSource;
   /** For collectMany({search}). */
-  clients: Pick<ClientsService, "searchIds">;
+  clients: Pick<ClientsService, "searchIds" | "serverHostIds">;
   live: Pick<LiveTopics, "flowChanged">;
   expiry?: FlowExpiryOptions;
 }
@@ -49,7 +49,7 @@ export function startFlows(deps: FlowsDeps, signal: AbortSignal): StartedFlows {
   const expiry = startExpiry(deps, { presence: deps.presence, journal: deps.journal, live: deps.live, sendCancel: dispatch.sendCancel, options: deps.expiry });
   void deps.leases.hold("flow-expiry", (s) => expiry.run(s), signal).catch(() => {});
   followScheduled(deps, signal);
-  const collect = startCollect(deps, { artifacts: deps.artifacts, dispatch: dispatch.dispatch, changed });
+  const collect = startCollect(deps, { artifacts: deps.artifacts, serverHostIds: (ids) => deps.clients.serverHostIds(ids), dispatch: dispatch.dispatch, changed });
 
   return {
     async collect(actor, request) {

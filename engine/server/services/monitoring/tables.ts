@@ -57,7 +57,8 @@ export function startTables(deps: TablesDeps) {
     if (!a) throw new ServiceError("not_found", `no artifact named ${name}`);
     if (a.type !== type) throw new ServiceError("bad_request", `${a.name} is a ${a.type} artifact; the ${kind} event table runs only ${type} artifacts`);
     if (!a.sources.some((s) => s.query)) throw new ServiceError("bad_request", `${a.name} has no query to run`);
-    for (const perm of a.requiredPermissions) {
+    // A client event artifact's implied_permissions are what it does on every endpoint.
+    for (const perm of [...a.requiredPermissions, ...(kind === "client" ? a.impliedPermissions : [])]) {
       if (!actor.permissions.has(perm as never)) throw new ServiceError("forbidden", `adding ${a.name} needs the ${perm} permission`);
     }
     const parameters: Record<string, string> = {};
