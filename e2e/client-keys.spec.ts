@@ -9,7 +9,7 @@ import { expect, test } from "./fixtures";
 
 function startAgent(baseURL: string, token: string, state: string, extra: string[] = []) {
   return new Promise<{ child: ChildProcess; clientId: string; output: () => string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["scripts/talon.mjs", "client", "--server", baseURL, "--token", token, "--state", state, ...extra], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" } as NodeJS.ProcessEnv });
+    const child = spawn(process.execPath, ["scripts/talon.mjs", "client", "--server", baseURL, "--token", token, "--state", state, ...extra], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" } as unknown as NodeJS.ProcessEnv });
     let out = "";
     child.stderr!.on("data", (d) => (out += d));
     child.stdout!.on("data", (d) => {
