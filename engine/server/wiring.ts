@@ -25,6 +25,7 @@ import { startSecrets } from "./services/secrets";
 import { TALON_VERSION } from "./version";
 import { artifactVqlChecker } from "./vql/artifact-checker";
 import { startQueries } from "./vql/runner";
+import type { IsolationConfig } from "./vql/isolation/config";
 import { authorizeAlertTopics } from "./ws/alert-topics";
 import { followArtifactEvents } from "./ws/artifact-topics";
 import { followEventTopics } from "./ws/event-topics";
@@ -51,6 +52,8 @@ export interface EngineOptions {
   flowExpiry?: FlowExpiryOptions;
   /** How often this process checks its leases and the other processes (default 1 s). */
   clusterTickMs?: number;
+  /** Query workers and size caps (default: from the environment; see docs/query-isolation.md). */
+  queryIsolation?: IsolationConfig;
 }
 
 /** The engine, and what only the process itself and its tests reach (not part of Engine). */
@@ -101,7 +104,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const monitoring = startMonitoring({ ...deps, audit, journal, artifacts, accounts, presence }, signal);
   const secrets = startSecrets({ ...deps, audit });
   for (const p of policyFromEnv().problems) log.warn(`TALON_HTTP_CLIENT_ALLOW: ${p}; ignored`);
-  const queryService = startQueries({ artifacts, journal, services: { artifacts, clients, flows, monitoring, journal, alerts, secrets } }, signal);
+  const queryService = startQueries({ artifacts, journal, services: { artifacts, clients, flows, monitoring, journal, alerts, secrets }, isolation: opts.queryIsolation }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService });
   const notebooks = await startNotebooks({
