@@ -48,7 +48,7 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
   if (pool) {
     signal.addEventListener("abort", () => void pool.close(), { once: true });
     // One warm worker now, the rest as queries come.
-    setImmediate(() => (signal.aborted ? undefined : pool.warm()));
+    setImmediate(() => (signal.aborted ? undefined : pool.warm(1)));
   }
   const snapshot = artifactSnapshots(deps.artifacts);
   const all = [...portableBuiltins, ...serverBuiltins];

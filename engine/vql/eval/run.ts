@@ -296,7 +296,7 @@ export async function* runVqlChunks(source: string | ParseResult, options: RunOp
     } else if (isAbortError(e, signal) || signal.aborted) {
       const reason = signal.reason as { name?: string } | undefined;
       const timedOut = reason?.name === "TimeoutError";
-      run.report("VQL3014", [timedOut ? `query timed out after ${(options.timeoutMs ?? 0) / 1000}s` : "query cancelled"]);
+      run.report("VQL3014", [timedOut ? (options.timeoutMs ? `query timed out after ${options.timeoutMs / 1000}s` : "query timed out") : "query cancelled"]);
     } else {
       const id = Math.random().toString(36).slice(2, 10);
       run.report("VQL3099", [id, e instanceof Error ? e.message : String(e)]);

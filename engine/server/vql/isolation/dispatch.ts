@@ -17,6 +17,8 @@ interface OpenStream {
   credit: number;
   wake?: () => void;
   closed: boolean;
+  /** Ends the service's stream (the worker closed it, or the run ended). */
+  stop: AbortController;
 }
 
 export class Dispatcher {
@@ -52,6 +54,7 @@ export class Dispatcher {
         const s = this.streams.get(m.stream);
         if (s) {
           s.closed = true;
+          s.stop.abort();
           s.wake?.();
         }
         return true;
@@ -141,7 +144,8 @@ export class Dispatcher {
   }
 
   private async stream(stream: number, service: string, method: string, args: Wire[], credit: number): Promise<void> {
-    const state: OpenStream = { credit, closed: false };
+    const stop = new AbortController();
+    const state: OpenStream = { credit, closed: false, stop };
     this.streams.set(stream, state);
     const end = (error?: string) => {
       this.streams.delete(stream);
@@ -150,7 +154,6 @@ export class Dispatcher {
     const fn = this.target(service)?.[method];
     if (!isStreamMethod(service, method) || typeof fn !== "function") return end(`a query may not call ${service}.${method}`);
     // The stream's own signal: the worker's, and the run's end or the worker closing it.
-    const stop = new AbortController();
     const decoded = this.decodeArgs(args);
     const opts = (decoded[1] ?? {}) as { signal?: AbortSignal };
     opts.signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal, this.done.signal]) : AbortSignal.any([stop.signal, this.done.signal]);

@@ -91,9 +91,10 @@ export class QueryWorkerPool {
     return w;
   }
 
-  /** Starts idle workers up to the pool's size (so the first queries do not wait for one). */
-  warm(): void {
-    while (!this.closed && this.idle.length + this.running < this.options.size) this.idle.push(this.spawn());
+  /** Starts idle workers up to the pool's size, or `n` (so the first queries do not wait for one). */
+  warm(n = this.options.size): void {
+    const want = Math.min(n, this.options.size);
+    while (!this.closed && this.idle.length + this.running < want) this.idle.push(this.spawn());
   }
 
   /** A ready worker for one run (release it after). */

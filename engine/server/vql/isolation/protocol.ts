@@ -43,7 +43,7 @@ export interface RunRequest {
 export type ToWorker =
   | RunRequest
   | { type: "credit"; id: number; n: number }
-  | { type: "cancel"; id: number }
+  | { type: "cancel"; id: number; reason: "timeout" | "cancel" }
   | { type: "reply"; call: number; ok: true; value: Wire }
   | { type: "reply"; call: number; ok: false; error: string; code?: string }
   | { type: "stream"; stream: number; items: Wire[]; end?: boolean; error?: string };

@@ -98,18 +98,18 @@ export async function* runInWorker(pool: QueryWorkerPool, r: WorkerRun): AsyncGe
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
   const cancel = (why: "cancel" | "timeout") => {
     if (finished) return;
-    w.post({ type: "cancel", id });
+    w.post({ type: "cancel", id, reason: why });
     clearTimeout(graceTimer);
     graceTimer = setTimeout(() => {
       const after = seconds(performance.now() - t0);
-      terminate("VQL3014", why === "timeout" ? `query timed out after ${(r.timeoutMs ?? 0) / 1000}s (its worker did not stop and was terminated)` : `query cancelled after ${after} (its worker did not stop and was terminated)`);
+      terminate("VQL3014", why === "timeout" && r.timeoutMs ? `query timed out after ${r.timeoutMs / 1000}s (its worker did not stop and was terminated)` : `query ${why === "timeout" ? "timed out" : "cancelled"} after ${after} (its worker did not stop and was terminated)`);
     }, r.graceMs);
   };
-  const onAbort = () => cancel("cancel");
+  const onAbort = () => cancel((r.signal.reason as { name?: string } | undefined)?.name === "TimeoutError" ? "timeout" : "cancel");
   if (r.signal.aborted) onAbort();
   else r.signal.addEventListener("abort", onAbort, { once: true });
   // The worker's own timeout ends the run; this one fires only if the worker cannot.
-  const timeoutTimer = r.timeoutMs && r.timeoutMs > 0 ? setTimeout(() => cancel("timeout"), r.timeoutMs + 50) : undefined;
+  const timeoutTimer = r.timeoutMs && r.timeoutMs > 0 ? setTimeout(() => cancel("timeout"), r.timeoutMs + 250) : undefined;
 
   const snapshot = r.artifacts();
   w.post({

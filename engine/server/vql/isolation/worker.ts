@@ -76,14 +76,14 @@ async function run(r: RunRequest): Promise<void> {
       resolvePlugin: (name) => artifactCallPlugin((n) => lookup.get(n, { exact: true }), name, summaryOf),
     });
     for await (const c of chunks) {
-      if (q.cancelled) continue;
+      // Once cancelled the run ends soon (its signal aborted): what is left (the log line
+      // saying why) goes out without waiting for credit.
       while (q.credit <= 0 && !q.cancelled) await new Promise<void>((res) => (q.wake = res));
-      if (q.cancelled) continue;
       q.credit--;
       post({ type: "out", id: q.id, chunk: encode(c) });
     }
   } catch (err) {
-    if (!q.cancelled) post({ type: "out", id: q.id, chunk: { kind: "log", level: "ERROR", message: `query worker: ${(err as Error)?.message ?? String(err)}`, code: "VQL3099", time: Date.now() } });
+    post({ type: "out", id: q.id, chunk: { kind: "log", level: "ERROR", message: `query worker: ${(err as Error)?.message ?? String(err)}`, code: "VQL3099", time: Date.now() } });
   } finally {
     rpc.endRun();
     current = undefined;
@@ -106,8 +106,10 @@ port.on("message", (m: ToWorker) => {
     case "cancel":
       if (current?.id === m.id) {
         current.cancelled = true;
-        current.controller.abort(new DOMException("query cancelled", "AbortError"));
+        current.controller.abort(m.reason === "timeout" ? new DOMException("query timed out", "TimeoutError") : new DOMException("query cancelled", "AbortError"));
         current.wake?.();
+        // Service calls still waiting fail now: the run is over.
+        rpc.endRun();
       }
       break;
   }
