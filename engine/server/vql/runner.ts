@@ -47,8 +47,8 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
       : undefined;
   if (pool) {
     signal.addEventListener("abort", () => void pool.close(), { once: true });
-    // One warm worker now, the rest as queries come.
-    setImmediate(() => (signal.aborted ? undefined : pool.warm(1)));
+    // Workers take a second or two to start (the engine through tsx): start the pool now.
+    setImmediate(() => (signal.aborted ? undefined : pool.warm()));
   }
   const snapshot = artifactSnapshots(deps.artifacts);
   const all = [...portableBuiltins, ...serverBuiltins];

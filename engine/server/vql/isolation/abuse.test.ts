@@ -103,6 +103,8 @@ describe("abusive queries run in their own worker", () => {
     expect(main.answered).toBeGreaterThan(0);
     const after = await settledRss();
     expect((after - startRss) / MB).toBeLessThan(200);
+    // The figures for the record (issue 13's note).
+    console.info(`${vql.split("\n").pop()}: ended in ${Math.round(took)} ms (timeout ${timeoutMs} ms); main thread: longest tick gap ${Math.round(main.maxGap)} ms, slowest HTTP answer ${Math.round(main.maxHttp)} ms over ${main.answered} requests; RSS ${Math.round(startRss / MB)} → ${Math.round(after / MB)} MB`);
     return { took, main, errors };
   }
 
@@ -138,7 +140,7 @@ describe("abusive queries run in their own worker", () => {
     setTimeout(() => ac.abort(), 500);
     const { errors } = await drain(engine.queries.run(doubling, { principal: SYSTEM_PRINCIPAL, signal: ac.signal }));
     expect(performance.now() - t0).toBeLessThan(500 + 2000);
-    expect(errors.join("\n")).toMatch(/VQL3014 query cancelled after .* its worker did not stop and was terminated/);
+    expect(errors.join("\n")).toMatch(/VQL3014 query cancelled after [\d.]+s \(its worker did not stop and was terminated\)/);
   });
 });
 

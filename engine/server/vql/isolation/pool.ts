@@ -2,7 +2,7 @@
 // running at once (more runs wait), each with a heap limit (resourceLimits). A worker that was
 // terminated, crashed or ran out of memory is never reused; one that ended a run with a large
 // heap is retired so its memory goes back. The pool owns every worker it made: close() ends them.
-import { Worker } from "node:worker_threads";
+import { SHARE_ENV, Worker } from "node:worker_threads";
 import type { FromWorker, ToWorker } from "./protocol";
 import type { QueryWorkerData } from "./worker";
 
@@ -33,7 +33,8 @@ export class QueryWorker {
   private exitListener: ((err: Error | undefined) => void) | undefined;
 
   constructor(o: PoolOptions) {
-    this.worker = new Worker(ENTRY, { workerData: o.data, resourceLimits: { maxOldGenerationSizeMb: o.heapMb }, execArgv: [], stdout: false, stderr: false });
+    // The environment is shared, not copied: builtins read settings from it (TALON_HTTP_CLIENT_ALLOW...) as they did on the main thread.
+    this.worker = new Worker(ENTRY, { workerData: o.data, env: SHARE_ENV, resourceLimits: { maxOldGenerationSizeMb: o.heapMb }, execArgv: [] });
     this.worker.unref();
     this.ready = new Promise((resolve, reject) => {
       const early = (m: FromWorker) => {

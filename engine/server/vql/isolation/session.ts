@@ -105,12 +105,6 @@ export async function* runInWorker(pool: QueryWorkerPool, r: WorkerRun): AsyncGe
       terminate("VQL3014", why === "timeout" && r.timeoutMs ? `query timed out after ${r.timeoutMs / 1000}s (its worker did not stop and was terminated)` : `query ${why === "timeout" ? "timed out" : "cancelled"} after ${after} (its worker did not stop and was terminated)`);
     }, r.graceMs);
   };
-  const onAbort = () => cancel((r.signal.reason as { name?: string } | undefined)?.name === "TimeoutError" ? "timeout" : "cancel");
-  if (r.signal.aborted) onAbort();
-  else r.signal.addEventListener("abort", onAbort, { once: true });
-  // The worker's own timeout ends the run; this one fires only if the worker cannot.
-  const timeoutTimer = r.timeoutMs && r.timeoutMs > 0 ? setTimeout(() => cancel("timeout"), r.timeoutMs + 250) : undefined;
-
   const snapshot = r.artifacts();
   w.post({
     type: "run",
@@ -126,6 +120,11 @@ export async function* runInWorker(pool: QueryWorkerPool, r: WorkerRun): AsyncGe
     window: WINDOW,
   });
   w.artifactsVersion = snapshot.version;
+  const onAbort = () => cancel((r.signal.reason as { name?: string } | undefined)?.name === "TimeoutError" ? "timeout" : "cancel");
+  if (r.signal.aborted) onAbort();
+  else r.signal.addEventListener("abort", onAbort, { once: true });
+  // The worker's own timeout ends the run; this one fires only if the worker cannot.
+  const timeoutTimer = r.timeoutMs && r.timeoutMs > 0 ? setTimeout(() => cancel("timeout"), r.timeoutMs + 250) : undefined;
 
   try {
     for (;;) {
