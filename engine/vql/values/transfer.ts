@@ -99,19 +99,24 @@ function unwireList(list: Wire[]): unknown[] {
   return list;
 }
 
-/** A batch of rows: each row's values and the index of its keys array in `keys`. */
+/**
+ * A batch of rows, flat (structured clone pays per array: one array per row made a million-row
+ * result cost seconds): every row's values one after the other in `values`, each row as long as
+ * its keys array; `shape[i]` is row i's keys array in `keys`, absent when all rows share keys[0].
+ */
 export interface WireRows {
   keys: Array<readonly string[]>;
-  shape: number[];
-  values: Wire[][];
+  shape?: Uint32Array;
+  count: number;
+  values: Wire[];
 }
 
 /** Rows (OrderedDicts or plain objects) as one batch; rows sharing a keys array share it on the wire. */
 export function rowsToWire(rows: readonly unknown[]): WireRows {
   const keys: Array<readonly string[]> = [];
   const index = new Map<readonly string[], number>();
-  const shape: number[] = new Array(rows.length);
-  const values: Wire[][] = new Array(rows.length);
+  const shape = new Uint32Array(rows.length);
+  const values: Wire[] = [];
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
     let ks: readonly string[];
@@ -133,15 +138,29 @@ export function rowsToWire(rows: readonly unknown[]): WireRows {
       index.set(ks, at);
     }
     shape[i] = at;
-    values[i] = wireList(vs, 1);
+    for (let j = 0; j < vs.length; j++) {
+      const x = vs[j];
+      values.push(typeof x !== "object" || x === null ? (typeof x === "function" || typeof x === "symbol" ? null : x) : toWire(x, 1));
+    }
   }
-  return { keys, shape, values };
+  return keys.length > 1 ? { keys, shape, count: rows.length, values } : { keys, count: rows.length, values };
 }
 
 /** The rows of a batch, as OrderedDicts (rows of one keys array share it, copy-on-write). */
 export function rowsFromWire(w: WireRows): OrderedDict[] {
   const keys = w.keys as string[][];
-  const out: OrderedDict[] = new Array(w.shape.length);
-  for (let i = 0; i < w.shape.length; i++) out[i] = OrderedDict.fromShared(keys[w.shape[i]!]!, unwireList(w.values[i]!));
+  const out: OrderedDict[] = new Array(w.count);
+  const vs = w.values;
+  let at = 0;
+  for (let i = 0; i < w.count; i++) {
+    const ks = keys[w.shape ? w.shape[i]! : 0]!;
+    const n = ks.length;
+    const row: unknown[] = new Array(n);
+    for (let j = 0; j < n; j++) {
+      const x = vs[at++];
+      row[j] = typeof x === "object" && x !== null ? fromWire(x) : x;
+    }
+    out[i] = OrderedDict.fromShared(ks, row);
+  }
   return out;
 }

@@ -28,6 +28,8 @@ export class QueryWorker {
   artifactsVersion = -1;
   /** Set once the worker exited (terminated, crashed, out of memory). */
   exited = false;
+  /** Set once it has loaded the engine and can take a run at once. */
+  isReady = false;
   exitError: Error | undefined;
   private listener: ((m: FromWorker) => void) | undefined;
   private exitListener: ((err: Error | undefined) => void) | undefined;
@@ -38,7 +40,10 @@ export class QueryWorker {
     this.worker.unref();
     this.ready = new Promise((resolve, reject) => {
       const early = (m: FromWorker) => {
-        if (m.type === "ready") resolve();
+        if (m.type === "ready") {
+          this.isReady = true;
+          resolve();
+        }
       };
       this.worker.on("message", (m: FromWorker) => {
         early(m);
@@ -98,13 +103,19 @@ export class QueryWorkerPool {
     while (!this.closed && this.idle.length + this.running < want) this.idle.push(this.spawn());
   }
 
+  /** The idle worker used last (its code is compiled and hot), preferring one that is ready. */
+  private takeIdle(): QueryWorker | undefined {
+    for (let i = this.idle.length - 1; i >= 0; i--) if (this.idle[i]!.isReady) return this.idle.splice(i, 1)[0];
+    return this.idle.shift();
+  }
+
   /** A ready worker for one run (release it after). */
   async acquire(signal?: AbortSignal): Promise<QueryWorker> {
     if (this.closed) throw new Error("the query service has stopped");
     let w: QueryWorker;
     if (this.running < this.options.max) {
       this.running++;
-      w = this.idle.shift() ?? this.spawn();
+      w = this.takeIdle() ?? this.spawn();
     } else {
       w = await new Promise<QueryWorker>((resolve, reject) => {
         const entry = { resolve, reject, signal };
