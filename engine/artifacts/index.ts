@@ -15,3 +15,4 @@ export { newArtifactTemplate } from "./template";
 export { calledArtifacts } from "./called";
 export { compileArtifact, preludeOf, resolveParameters, type CompiledArtifact, type CompiledSource, type ResolvedParameters } from "./compile";
 export { artifactCallPlugin, type ArtifactLookup } from "./call-plugin";
+export { summaryOf } from "./summary";

@@ -30,6 +30,7 @@ import { TALON_VERSION } from "./version";
 import { artifactVqlChecker } from "./vql/artifact-checker";
 import { startQueries } from "./vql/runner";
 import { followAccessChanges } from "./ws/access-changes";
+import type { IsolationConfig } from "./vql/isolation/config";
 import { authorizeAlertTopics } from "./ws/alert-topics";
 import { followArtifactEvents } from "./ws/artifact-topics";
 import { followEventTopics } from "./ws/event-topics";
@@ -60,6 +61,8 @@ export interface EngineOptions {
   agentUnauthenticated?: Partial<AdmissionLimits>;
   /** How long an agent socket may take to send its hello (TALON_AGENT_HELLO_TIMEOUT_MS; default 5 s). */
   agentHelloTimeoutMs?: number;
+  /** Query workers and size caps (default: from the environment; see docs/query-isolation.md). */
+  queryIsolation?: IsolationConfig;
 }
 
 /** The engine, and what only the process itself and its tests reach (not part of Engine). */
@@ -113,7 +116,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const secrets = startSecrets({ ...deps, audit });
   const limits = startLimits({ ...deps, audit, bus, node }, signal);
   for (const p of policyFromEnv().problems) log.warn(`TALON_HTTP_CLIENT_ALLOW: ${p}; ignored`);
-  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, monitoring, journal, alerts, secrets } }, signal);
+  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, monitoring, journal, alerts, secrets }, isolation: opts.queryIsolation }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService, limits });
   const notebooks = await startNotebooks({

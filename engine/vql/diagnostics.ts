@@ -80,6 +80,8 @@ export const DIAGNOSTICS = {
   VQL3013: { severity: "warning", template: "Extra unrecognized arg {0} when calling {1}", doc: "A parameterised LET used as a plugin got an argument it does not declare (Velociraptor text)." },
   VQL3014: { severity: "error", template: "{0}", doc: "The query was cancelled or timed out; no more rows." },
   VQL3015: { severity: "error", template: "invalid lambda `{0}`: {1}", doc: "A lambda string (`x => expr`) that does not parse; the value is NULL." },
+  VQL3016: { severity: "error", template: "{0}", doc: "A value or a materialised query passed a configured size limit (LET rows or bytes, string, list or regex input size); the query stops." },
+  VQL3017: { severity: "error", template: "{0}", doc: "The query's worker was stopped: it ran out of memory, or did not stop in time after its timeout or cancel." },
   VQL3020: { severity: "error", template: "{0}", doc: "An error reported by a builtin (its message starts with the builtin's name)." },
   VQL3099: { severity: "error", template: "internal error {0}: {1}", doc: "A bug in the evaluator; the id identifies the failure in the logs." },
 } as const satisfies Record<string, DiagnosticTemplate>;

@@ -35,4 +35,6 @@ export { toVqlString } from "./values/stringify";
 export { QueryValue, LazyValue, END, ROW_STREAM, type RowStream, type MaybePromise } from "./values/query";
 export { toTimestamp } from "./builtins/time/timestamp";
 export { abortableDelay } from "./builtins/time/sleep";
+export { toWire, fromWire, rowsToWire, rowsFromWire, type Wire, type WireRows } from "./values/transfer";
+export { DEFAULT_LIMITS, setValueLimits, valueLimits, VqlLimitError, type VqlLimits, type LimitHints } from "./values/limits";
 export { compileRegex, isRegexError, type CompiledRegex } from "./regex/compile";

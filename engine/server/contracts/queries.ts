@@ -21,8 +21,11 @@ export interface VqlServices {
   monitoring: MonitoringService;
   /** The alert inbox (alerts(), alert_update()). */
   alerts: Pick<AlertsService, "list" | "update">;
-  /** Reading event queues (watch_monitoring, monitoring, source over events). */
-  journal: Pick<Journal, "subscribe" | "history" | "isStored" | "checkpoint">;
+  /**
+   * Reading event queues (watch_monitoring, monitoring, source over events). isStored may answer
+   * asynchronously: in a query worker it is a call to the main thread.
+   */
+  journal: Pick<Journal, "subscribe" | "history" | "checkpoint"> & { isStored(queue: string): boolean | Promise<boolean> };
   /** Present when the caller handed it to the run (notebook cells and the query API do). */
   notebooks?: VqlNotebooks;
   /** http_client(secret=...) resolves; secret_add(), secret_modify() and secrets() manage. */

@@ -39,7 +39,7 @@ export async function* readEventRows(
   host: ServerVqlHost,
   p: { queue: string; clientId?: string; start?: Date; end?: Date; startRow: number; limit?: number },
 ): AsyncGenerator<OrderedDict> {
-  if (!host.services.journal.isStored(p.queue)) {
+  if (!(await host.services.journal.isStored(p.queue))) {
     ctx.log("WARN", `${ctx.name}: ${p.queue} is an INTERNAL queue that is not stored; watch it live with watch_monitoring()`);
     return;
   }

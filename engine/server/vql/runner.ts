@@ -5,10 +5,17 @@
 // builtins call are handed to it here, the notebooks service with each run. Alerts the query
 // raises are appended to `Server.Internal.Alerts` here, the one place every server query passes;
 // permission denials are audited here too (denial-audit.ts, rate-limited).
-import { createRegistry, portableBuiltins, runVql, toJsonText, type Builtin, type VqlEvent } from "@/engine/vql";
+// Runs go to a pool of worker threads (isolation/, docs/query-isolation.md) so that a runaway
+// query ends its own worker and never stalls the server; runs with builtins given as functions
+// (backtests' recorders and replays) cannot cross a thread and run here, on the main thread.
+import { createRegistry, portableBuiltins, runVql, setValueLimits, toJsonText, type Builtin, type VqlEvent } from "@/engine/vql";
 import { serverBuiltins } from "../plugins";
 import type { ServerVqlHost } from "../plugins/host";
 import { createDenialAudit } from "./denial-audit";
+import { isolationFromEnv, type IsolationConfig } from "./isolation/config";
+import { QueryWorkerPool } from "./isolation/pool";
+import type { ArtifactSnapshot } from "./isolation/protocol";
+import { runInWorker } from "./isolation/session";
 import {
   ALERTS_QUEUE,
   ServiceError,
@@ -26,16 +33,31 @@ import {
 export type { QueryService, RunAsOptions };
 
 export interface QueriesDeps {
-  artifacts: Pick<ArtifactsService, "pluginFor">;
+  artifacts: Pick<ArtifactsService, "pluginFor" | "all" | "get">;
   services: VqlServices;
   /** Where raised alerts go. */
   journal: Pick<Journal, "append">;
   /** Where permission denials are recorded (VqlPermissionDenied); none in tests that do not care. */
   audit?: Pick<AuditService, "record">;
   clock?: Clock;
+  /** Worker pool and size caps (default: from the environment, isolationFromEnv()). */
+  isolation?: IsolationConfig;
 }
 
 export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryService {
+  const iso = deps.isolation ?? isolationFromEnv();
+  // The caps hold on this thread too (runs that stay here) and in every worker.
+  setValueLimits(iso.limits, iso.hints);
+  const pool =
+    iso.workers > 0
+      ? new QueryWorkerPool({ size: iso.workers, max: Math.max(iso.workers, iso.maxWorkers), heapMb: iso.heapMb, retireHeapBytes: iso.retireHeapMb * 1024 * 1024, data: { limits: iso.limits, hints: iso.hints } })
+      : undefined;
+  if (pool) {
+    signal.addEventListener("abort", () => void pool.close(), { once: true });
+    // Workers take a second or two to start (the engine through tsx): start the pool now.
+    setImmediate(() => (signal.aborted ? undefined : pool.warm()));
+  }
+  const snapshot = artifactSnapshots(deps.artifacts);
   const all = [...portableBuiltins, ...serverBuiltins];
   const registry = createRegistry(all);
   const withOverrides = (overrides: readonly Builtin[]) => {
@@ -82,11 +104,28 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
       if (opts.adhoc !== false && !opts.principal.permissions.has("ANY_QUERY")) {
         throw new ServiceError("forbidden", "running VQL needs the ANY_QUERY permission");
       }
-      const host: ServerVqlHost = { principal: opts.principal, services: opts.notebooks ? { ...deps.services, notebooks: opts.notebooks } : deps.services };
+      const services = opts.notebooks ? { ...deps.services, notebooks: opts.notebooks } : deps.services;
+      const runSignal = opts.signal ? AbortSignal.any([opts.signal, signal]) : signal;
+      if (pool && !opts.overrides?.length && !opts.resolvePlugin) {
+        const events = runInWorker(pool, {
+          source,
+          principal: opts.principal,
+          services,
+          env: opts.env,
+          signal: runSignal,
+          timeoutMs: opts.timeoutMs,
+          maxRows: opts.maxRows,
+          artifacts: snapshot,
+          graceMs: iso.graceMs,
+          heapMb: iso.heapMb,
+        });
+        return routeAlerts(events, opts);
+      }
+      const host: ServerVqlHost = { principal: opts.principal, services };
       const events = runVql(source, {
         registry: opts.overrides?.length ? withOverrides(opts.overrides) : registry,
         env: opts.env,
-        signal: opts.signal ? AbortSignal.any([opts.signal, signal]) : signal,
+        signal: runSignal,
         timeoutMs: opts.timeoutMs,
         maxRows: opts.maxRows,
         permissions: opts.principal.permissions,
@@ -95,5 +134,26 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
       });
       return routeAlerts(events, opts);
     },
+  };
+}
+
+/**
+ * The repository as a worker needs it, rebuilt only when an artifact changed (all() returns the
+ * same objects until then): the version tells a worker whether its copy is current.
+ */
+function artifactSnapshots(artifacts: Pick<ArtifactsService, "all" | "get">): () => ArtifactSnapshot {
+  let last: ArtifactSnapshot = { version: 0, artifacts: [], resolved: {} };
+  let lastList: readonly unknown[] = [];
+  return () => {
+    const list = artifacts.all();
+    if (list.length === lastList.length && list.every((a, i) => a === lastList[i])) return last;
+    const resolved: Record<string, string> = {};
+    for (const a of list) {
+      const to = artifacts.get(a.name)?.name;
+      if (to && to !== a.name) resolved[a.name] = to;
+    }
+    lastList = list;
+    last = { version: last.version + 1, artifacts: list, resolved };
+    return last;
   };
 }

@@ -35,7 +35,7 @@ export function compileLet(node: LetStatement, cc: CompileContext): CompiledLet 
   const compute: (s: Scope) => MaybePromise<unknown> =
     body.kind === "select"
       ? ((q) => (s: Scope) => {
-          const rows = collectStream(q.open(s), s.run);
+          const rows = collectStream(q.open(s), s.run, Infinity, { what: `LET ${name}`, maxRows: s.run.limits.maxLetRows, maxBytes: s.run.limits.maxLetBytes });
           return rows instanceof Promise ? rows.then((r) => materialize(r, s)) : materialize(rows, s);
         })(cc.compileQuery(body))
       : ((ev) => (s: Scope) => {

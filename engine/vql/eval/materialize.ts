@@ -13,7 +13,8 @@ function needsWork(v: unknown): boolean {
 
 /** Runs a query to completion in `scope` and materialises its rows. */
 export function materializeQuery(q: QueryValue, scope: Scope): MaybePromise<unknown[]> {
-  const rows = collectStream(q.open(scope), scope.run);
+  const l = scope.run.limits;
+  const rows = collectStream(q.open(scope), scope.run, Infinity, { what: "a stored query materialised as a value", maxRows: l.maxLetRows, maxBytes: l.maxLetBytes });
   return rows instanceof Promise ? rows.then((r) => materializeRows(r, scope)) : materializeRows(rows, scope);
 }
 

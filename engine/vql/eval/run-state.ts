@@ -7,6 +7,7 @@ import type { Span } from "../ast/types";
 import { DIAGNOSTICS, formatMessage, type DiagnosticCode } from "../diagnostics";
 import type { Registry } from "../builtins/registry";
 import type { LogLevel, PluginLike } from "../builtins/types";
+import { valueLimits, type VqlLimits } from "../values/limits";
 
 export interface LogEntry {
   kind: "log";
@@ -43,6 +44,14 @@ export interface RunStateOptions {
   resolvePlugin?: (dottedName: string) => PluginLike | undefined;
   clock?: () => number;
   text: string;
+  /** Caps for this run (unset ones: this thread's, see values/limits.ts). */
+  limits?: Partial<VqlLimits>;
+}
+
+function positive(l: Partial<VqlLimits>): Partial<VqlLimits> {
+  const out: Partial<VqlLimits> = {};
+  for (const [k, v] of Object.entries(l)) if (typeof v === "number" && v > 0) out[k as keyof VqlLimits] = v;
+  return out;
 }
 
 /** What RunState.logged() resolves with. */
@@ -56,6 +65,8 @@ export class RunState {
   readonly resolvePlugin: ((dottedName: string) => PluginLike | undefined) | undefined;
   readonly clock: () => number;
   readonly text: string;
+  /** The caps of this run (a materialised LET's rows and bytes). */
+  readonly limits: Readonly<VqlLimits>;
   readonly logs: Array<LogEntry | AlertEntry> = [];
   /** Resolves the pending logged() promise. */
   private wakeLogged: (() => void) | undefined;
@@ -78,6 +89,7 @@ export class RunState {
     this.resolvePlugin = o.resolvePlugin;
     this.clock = o.clock ?? Date.now;
     this.text = o.text;
+    this.limits = o.limits ? { ...valueLimits(), ...positive(o.limits) } : valueLimits();
     if (o.signal.aborted) this.aborted = true;
     else o.signal.addEventListener("abort", () => (this.aborted = true), { once: true });
   }

@@ -11,6 +11,7 @@ import type { Registry } from "../builtins/registry";
 import type { LogLevel, PluginLike } from "../builtins/types";
 import type { OrderedDict, Row } from "../values/ordered-dict";
 import { END, type RowStream } from "../values/query";
+import { VqlLimitError, type VqlLimits } from "../values/limits";
 import { createCompileContext } from "./compiler";
 import { compileLet } from "./let";
 import { LOGGED, RunState, type AlertEntry, type LogEntry } from "./run-state";
@@ -33,6 +34,8 @@ export interface RunOptions {
   resolvePlugin?: (dottedName: string) => PluginLike | undefined;
   /** Milliseconds since the epoch (now(), log times). */
   clock?: () => number;
+  /** Caps for this run (a materialised LET's rows and bytes); unset ones are this thread's (setValueLimits). */
+  limits?: Partial<VqlLimits>;
 }
 
 export type VqlEvent =
@@ -185,6 +188,7 @@ export async function* runVqlChunks(source: string | ParseResult, options: RunOp
     resolvePlugin: options.resolvePlugin,
     clock,
     text,
+    limits: options.limits,
   });
   const cc = createCompileContext(options.registry);
   let scope = Scope.root(run, options.env);
@@ -288,10 +292,12 @@ export async function* runVqlChunks(source: string | ParseResult, options: RunOp
   } catch (e) {
     drainLogs();
     takeRows();
-    if (isAbortError(e, signal) || signal.aborted) {
+    if (e instanceof VqlLimitError) {
+      run.report("VQL3016", [e.message]);
+    } else if (isAbortError(e, signal) || signal.aborted) {
       const reason = signal.reason as { name?: string } | undefined;
       const timedOut = reason?.name === "TimeoutError";
-      run.report("VQL3014", [timedOut ? `query timed out after ${(options.timeoutMs ?? 0) / 1000}s` : "query cancelled"]);
+      run.report("VQL3014", [timedOut ? (options.timeoutMs ? `query timed out after ${options.timeoutMs / 1000}s` : "query timed out") : "query cancelled"]);
     } else {
       const id = Math.random().toString(36).slice(2, 10);
       run.report("VQL3099", [id, e instanceof Error ? e.message : String(e)]);

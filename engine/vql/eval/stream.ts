@@ -4,6 +4,7 @@
  * except cancellation, which propagates.
  */
 import { END, ROW_STREAM, type MaybePromise, type RowStream } from "../values/query";
+import { estimateBytes, letBytesError, letRowsError } from "../values/limits";
 import type { RunState } from "./run-state";
 
 export type ErrorSink = (e: unknown) => void;
@@ -141,16 +142,26 @@ export function streamFrom(source: unknown, onError: ErrorSink, signal: AbortSig
 }
 
 /** Pulls every row of a stream into an array (yielding to the event loop on long runs). */
-export function collectStream(stream: RowStream, run: RunState, limit = Infinity): MaybePromise<unknown[]> {
-  return new Collector(stream, run, limit).loop();
+export function collectStream(stream: RowStream, run: RunState, limit = Infinity, guard?: CollectGuard): MaybePromise<unknown[]> {
+  return new Collector(stream, run, limit, guard).loop();
+}
+
+/** The caps on a materialised query (a `LET X <= SELECT`): rows and estimated bytes, named in the error. */
+export interface CollectGuard {
+  /** What is being collected, for the error (`LET X`). */
+  what: string;
+  maxRows: number;
+  maxBytes: number;
 }
 
 class Collector {
   readonly out: unknown[] = [];
+  private bytes = 0;
   constructor(
     private readonly stream: RowStream,
     private readonly run: RunState,
     private readonly limit: number,
+    private readonly guard: CollectGuard | undefined,
   ) {}
 
   loop(): MaybePromise<unknown[]> {
@@ -170,12 +181,29 @@ class Collector {
       }
       if (r instanceof Promise) return r.then((x) => this.after(x), (e) => closeAndThrow(stream, e));
       if (r === END) return out;
+      if (this.guard) {
+        const e = this.charge(r);
+        if (e) return closeAndThrow(stream, e);
+      }
       out.push(r);
     }
   }
 
+  /** The limit error when one more row would pass a cap. */
+  private charge(row: unknown): Error | undefined {
+    const g = this.guard!;
+    if (this.out.length >= g.maxRows) return letRowsError(g.what, g.maxRows);
+    this.bytes += estimateBytes(row);
+    if (this.bytes > g.maxBytes) return letBytesError(g.what, g.maxBytes);
+    return undefined;
+  }
+
   private after(x: unknown): MaybePromise<unknown[]> {
     if (x === END) return this.out;
+    if (this.guard) {
+      const e = this.charge(x);
+      if (e) return closeAndThrow(this.stream, e);
+    }
     this.out.push(x);
     return this.loop();
   }

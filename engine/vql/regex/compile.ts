@@ -5,6 +5,7 @@
  * exception.
  */
 import { RE2JS } from "re2js";
+import { checkRegexInput, valueLimits } from "../values/limits";
 import { Lru } from "./lru";
 import { toFastRegex, type FastRegex } from "./safe";
 
@@ -37,6 +38,7 @@ export class CompiledRegex {
 
   /** Unanchored search: does the pattern match anywhere in s? */
   test(s: string): boolean {
+    if (s.length > valueLimits().maxRegexInput) checkRegexInput(s.length);
     const f = this.fast;
     if (f !== null && (!f.repeats || s.length <= FAST_REPEAT_LIMIT)) return f.re.test(s);
     return this.re2.test(s);
@@ -49,6 +51,7 @@ export class CompiledRegex {
 
   /** The first match at or after `from` (RE2 semantics: `^` matches only at 0). */
   exec(s: string, from = 0): MatchOffsets | null {
+    if (s.length > valueLimits().maxRegexInput) checkRegexInput(s.length);
     const m = this.re2.matcher(s);
     if (!m.find(from)) return null;
     const out: number[] = [];
@@ -64,6 +67,7 @@ export class CompiledRegex {
    * and an empty match right after the previous match is skipped.
    */
   *matchAll(s: string): Generator<MatchOffsets> {
+    if (s.length > valueLimits().maxRegexInput) checkRegexInput(s.length);
     let pos = 0;
     let prevEnd = -1;
     const m = this.re2.matcher(s);

@@ -3,9 +3,14 @@
  * division by zero give NULL (null), never an exception.
  */
 import { concatByteStrings, isByteString, bytesOf, fromBytes } from "./bytes";
+import { checkListLength, checkStringLength, valueLimits } from "./limits";
 import { OrderedDict, dictKeys, isDictLike, toOrderedDict, dictGet } from "./ordered-dict";
 
 const SAFE = Number.MAX_SAFE_INTEGER;
+
+function byteLength(v: unknown): number {
+  return typeof v === "string" ? v.length : bytesOf(v as Parameters<typeof bytesOf>[0]).length;
+}
 
 /** Wraps an exact integer result to int64 when it left the exactly representable range. */
 function wrapInt(r: number, a: number, b: number, op: "+" | "-" | "*"): number {
@@ -28,11 +33,23 @@ export function add(a: unknown, b: unknown): unknown {
     const r = a + b;
     return r > SAFE || r < -SAFE ? wrapInt(r, a, b, "+") : r;
   }
-  if (typeof a === "string" && typeof b === "string") return a + b;
+  if (typeof a === "string" && typeof b === "string") {
+    if (a.length + b.length > valueLimits().maxStringLength) checkStringLength(a.length + b.length, "`+`");
+    return a + b;
+  }
   if (a === null || a === undefined) return null;
-  if (Array.isArray(a)) return Array.isArray(b) ? a.concat(b) : [...a, b ?? null];
-  if (Array.isArray(b)) return [a, ...b];
-  if (isByteString(a) && isByteString(b)) return concatByteStrings(a, b);
+  if (Array.isArray(a)) {
+    checkListLength(a.length + (Array.isArray(b) ? b.length : 1), "`+`");
+    return Array.isArray(b) ? a.concat(b) : [...a, b ?? null];
+  }
+  if (Array.isArray(b)) {
+    checkListLength(b.length + 1, "`+`");
+    return [a, ...b];
+  }
+  if (isByteString(a) && isByteString(b)) {
+    checkStringLength(byteLength(a) + byteLength(b), "`+`");
+    return concatByteStrings(a, b);
+  }
   if (isDictLike(a) && isDictLike(b)) {
     const out = toOrderedDict(a).copy();
     for (const k of dictKeys(b)) out.replace(k, dictGet(b, k));
@@ -65,6 +82,7 @@ export function multiply(a: unknown, b: unknown): unknown {
   }
   if (isByteString(a) && typeof b === "number") {
     if (!Number.isInteger(b) || b < 0) return null;
+    checkStringLength(byteLength(a) * b, "`*`");
     if (typeof a === "string") return a.repeat(b);
     const src = bytesOf(a);
     const out = new Uint8Array(src.length * b);

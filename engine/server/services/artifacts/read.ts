@@ -1,15 +1,11 @@
 // Reading the repository for people: list with search and type filter, one artifact's page,
 // its history. All need READ_RESULTS.
-import { customName, loadArtifact, withName, type Artifact } from "@/engine/artifacts";
+import { customName, loadArtifact, summaryOf, withName, type Artifact } from "@/engine/artifacts";
 import { queries, type Db } from "@/drizzle";
 import { requirePermission, ServiceError, type ArtifactChange, type ArtifactDetails, type ArtifactSummary, type Principal } from "@/engine/server/contracts";
 import type { Repository } from "./repository";
 
-export function summaryOf(a: Artifact): string {
-  const para = a.description.trim().split(/\n\s*\n/)[0] ?? "";
-  const flat = para.replace(/\s+/g, " ").trim();
-  return flat.length > 240 ? flat.slice(0, 237) + "..." : flat;
-}
+export { summaryOf };
 
 export function startReading(db: Db, repo: Repository, refresh: () => Promise<void>) {
   function summarize(a: Artifact): ArtifactSummary {

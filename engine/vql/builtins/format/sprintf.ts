@@ -5,6 +5,7 @@
  * `%!v(MISSING)`, `%!(EXTRA ...)`, `%!(NOVERB)`). Numbers: integral values are ints; %f/%e/%g
  * accept any number (JS has one number type).
  */
+import { checkStringLength } from "../../values/limits";
 import { Bytes, bytesOf, textOf } from "../../values/bytes";
 import { formatExponent, formatFixed, formatFloatShortest, formatGeneral, formatNumber } from "../../values/go-number";
 import { goTypeName, isIntNumber } from "../../values/kinds";
@@ -31,6 +32,7 @@ function pad(s: string, spec: Spec, numeric: boolean, zero = spec.zero): string 
   if (w === undefined || s.length >= w) return s;
   const n = w - [...s].length;
   if (n <= 0) return s;
+  checkStringLength(s.length + n, "format()");
   if (spec.minus) return s + " ".repeat(n);
   if (zero) {
     if (numeric && (s[0] === "-" || s[0] === "+" || s[0] === " ")) return s[0] + "0".repeat(n) + s.slice(1);
@@ -75,7 +77,10 @@ function formatInt(n: number, spec: Spec, base: number, upper: boolean): string 
   if (upper) digits = digits.toUpperCase();
   if (spec.prec !== undefined) {
     if (spec.prec === 0 && n === 0) digits = "";
-    else if (digits.length < spec.prec) digits = "0".repeat(spec.prec - digits.length) + digits;
+    else if (digits.length < spec.prec) {
+      checkStringLength(spec.prec, "format()");
+      digits = "0".repeat(spec.prec - digits.length) + digits;
+    }
   }
   if (spec.sharp) {
     if (base === 16) digits = (upper ? "0X" : "0x") + digits;

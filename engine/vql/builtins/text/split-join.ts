@@ -1,4 +1,5 @@
 /** split() (regex or literal separator) and join(). */
+import { checkStringLength } from "../../values/limits";
 import { compileRegex, isRegexError } from "../../regex/compile";
 import { splitRegex } from "../../regex/expand";
 import { arg } from "../arg";
@@ -37,5 +38,10 @@ export const joinFunction = defineFunction({
     sep: arg.string().default("").doc("Separator between elements."),
   },
   argErrorValue: false,
-  run: ({ array, sep }) => array.join(sep),
+  run: ({ array, sep }) => {
+    let n = sep.length * Math.max(0, array.length - 1);
+    for (const x of array) n += x.length;
+    checkStringLength(n, "join()");
+    return array.join(sep);
+  },
 });

@@ -1,0 +1,242 @@
+// A stand-in for the services server builtins call, for tests: every call answers at once
+// (endless pages of clients, flows and rows) or never answers; and one query per server
+// builtin whose rows come from that builtin (lifecycle.test.ts, the query-worker RPC test).
+import { loadArtifact, type Artifact } from "@/engine/artifacts";
+import { permissionsOf } from "@/engine/server/auth/roles";
+import type { CellView, ClientSummary, FlowSummary, NotebookView, Principal, VqlServices } from "@/engine/server/contracts";
+
+export const admin: Principal = { userId: "a", username: "alice", role: "administrator", permissions: permissionsOf("administrator"), via: "session" };
+const ID = "C.0123456789abcdef";
+const FLOW = "F.ABCDEFGHIJKLM";
+const NB = "N.LIFE0000001";
+
+/** Each case: a query whose rows come from the builtin (functions are called once per row). */
+export const CASES: Record<string, string> = {
+  artifact_definitions: "SELECT name FROM artifact_definitions()",
+  artifact_set: "SELECT artifact_set(definition=Def) AS A FROM range(end=1000000)",
+  artifact_delete: "SELECT artifact_delete(name='Custom.Life') AS A FROM range(end=1000000)",
+  clients: "SELECT * FROM clients()",
+  client_info: `SELECT client_info(client_id='${ID}') AS C FROM range(end=1000000)`,
+  client_metadata: `SELECT client_metadata(client_id='${ID}') AS M FROM range(end=1000000)`,
+  client_set_metadata: `SELECT client_set_metadata(client_id='${ID}', metadata=dict(a='1')) AS M FROM range(end=1000000)`,
+  server_metadata: "SELECT server_metadata() AS M FROM range(end=1000000)",
+  server_set_metadata: "SELECT server_set_metadata(SlackToken='https://hooks.example/x') AS S FROM range(end=1000000)",
+  label: `SELECT label(client_id='${ID}', labels=['x']) AS L FROM range(end=1000000)`,
+  collect_client: `SELECT collect_client(client_id='${ID}', artifacts=['Generic.Client.Info']) AS F FROM range(end=1000000)`,
+  flows: `SELECT * FROM flows(client_id='${ID}')`,
+  source: `SELECT * FROM source(client_id='${ID}', flow_id='${FLOW}', artifact='Generic.Client.Info')`,
+  cancel_flow: `SELECT cancel_flow(client_id='${ID}', flow_id='${FLOW}') AS F FROM range(end=1000000)`,
+  notebooks: "SELECT * FROM notebooks()",
+  notebook_get: `SELECT notebook_get(notebook_id='${NB}') AS N FROM range(end=1000000)`,
+  notebook_create: "SELECT notebook_create(name='Life') AS N FROM range(end=1000000)",
+  notebook_update: `SELECT notebook_update(notebook_id='${NB}', name='Life') AS N FROM range(end=1000000)`,
+  notebook_update_cell: `SELECT notebook_update_cell(notebook_id='${NB}', input='SELECT 1 FROM scope()', run=FALSE) AS C FROM range(end=1000000)`,
+  notebook_delete: `SELECT notebook_delete(notebook_id='${NB}') AS N FROM range(end=1000000)`,
+  watch_monitoring: "SELECT * FROM watch_monitoring(artifact='Custom.Life')",
+  monitoring: "SELECT * FROM monitoring(artifact='Custom.Life', client_id='server')",
+  monitoring_logs: "SELECT * FROM monitoring_logs(artifact='Custom.Life')",
+  send_event: "SELECT send_event(artifact='Custom.Life', row=dict(a=1)) AS E FROM range(end=1000000)",
+  get_server_monitoring: "SELECT get_server_monitoring() AS T FROM range(end=1000000)",
+  set_server_monitoring: "SELECT set_server_monitoring(value=dict(artifacts=['Custom.Life'])) AS T FROM range(end=1000000)",
+  add_server_monitoring: "SELECT add_server_monitoring(artifact='Custom.Life') AS T FROM range(end=1000000)",
+  rm_server_monitoring: "SELECT rm_server_monitoring(artifact='Custom.Life') AS T FROM range(end=1000000)",
+  get_client_monitoring: "SELECT get_client_monitoring() AS T FROM range(end=1000000)",
+  set_client_monitoring: "SELECT set_client_monitoring(value=dict(artifacts=dict(artifacts=['Custom.Life']))) AS T FROM range(end=1000000)",
+  add_client_monitoring: "SELECT add_client_monitoring(artifact='Custom.Life', label='x') AS T FROM range(end=1000000)",
+  rm_client_monitoring: "SELECT rm_client_monitoring(artifact='Custom.Life') AS T FROM range(end=1000000)",
+  secret_add: "SELECT secret_add(name='life', type='Webhook', secret=dict(url='https://hooks.example/x')) AS S FROM range(end=1000000)",
+  secret_modify: "SELECT secret_modify(name='life', type='Webhook', add_users=['bob']) AS S FROM range(end=1000000)",
+  secrets: "SELECT * FROM secrets()",
+  // Refused at once (metadata is never allowed by a range) when answering; the secret's
+  // resolution is what hangs in the abort case.
+  http_client: "SELECT * FROM http_client(url='secret://life')",
+  alerts: "SELECT * FROM alerts()",
+  alert_update: `SELECT alert_update(id='A.LIFE000000001', status='acknowledged') AS A FROM range(end=1000000)`,
+  // Delivers to a local receiver (allowed for this file) that answers 204 at once; while the
+  // journal hangs it waits for alerts until the abort.
+  forward_alerts: "SELECT * FROM forward_alerts(format='discord', url=Receiver)",
+};
+
+export const DEF = "name: Custom.Life\ntype: CLIENT\nsources:\n  - query: SELECT 1 AS One FROM scope()\n";
+const artifact: Artifact = loadArtifact(DEF).artifact!;
+
+function client(n: number): ClientSummary {
+  const at = new Date(0);
+  return {
+    clientId: `C.${n.toString(16).padStart(16, "0")}`,
+    hostname: `host-${n}`,
+    fqdn: `host-${n}.example`,
+    os: "linux",
+    platform: "debian",
+    release: "12",
+    architecture: "amd64",
+    ipAddresses: [],
+    macAddresses: [],
+    agentName: "talon-agent",
+    agentVersion: "t",
+    firstSeenAt: at,
+    lastSeenAt: at,
+    lastIp: "",
+    online: false,
+    labels: [],
+    metadata: {},
+    lastInterrogateFlowId: "",
+    lastInterrogatedAt: null,
+    keyState: "active",
+  };
+}
+
+function flow(n: number): FlowSummary {
+  const at = new Date(0);
+  return {
+    flowId: `F.${n.toString(32).toUpperCase().padStart(13, "0")}`,
+    clientId: ID,
+    creator: "alice",
+    state: "FINISHED",
+    status: "",
+    artifacts: ["Generic.Client.Info"],
+    parameters: {},
+    timeoutMs: 600_000,
+    maxRows: 1000,
+    createdAt: at,
+    startedAt: at,
+    activeAt: at,
+    finishedAt: at,
+    totalRows: 1,
+    totalLogs: 0,
+    totalUploadedFiles: 0,
+    totalUploadedBytes: 0,
+    artifactsWithResults: [],
+    sources: [],
+  };
+}
+
+function notebookView(): NotebookView {
+  const at = new Date(0).toISOString();
+  return {
+    id: NB, name: "Life", description: "", creator: "alice", collaborators: [], isPublic: false, createdAt: at, modifiedAt: at,
+    env: [], parameters: [], cells: [cell()],
+  } as unknown as NotebookView;
+}
+
+function cell(): CellView {
+  const at = new Date(0).toISOString();
+  return { id: "NC.LIFE0000001", type: "vql", version: 1, versions: [1], modifiedAt: at, status: "done", input: "SELECT 1 FROM scope()", runBy: "alice", durationMs: 1, error: null, output: [], tables: [], logs: [] } as unknown as CellView;
+}
+
+function alertSummary() {
+  const at = new Date(0);
+  return {
+    id: "A.LIFE000000001", name: "Life", clientId: ID, hostname: "host-1", artifact: "Custom.Life", artifactType: "CLIENT_EVENT", severity: "high", status: "new",
+    assignee: null, count: 1, firstSeen: at, lastSeen: at, lastEventData: { N: 1 }, lastFlowId: "", raisedBy: "agent", notebookId: "", cellId: "", updatedAt: at,
+  };
+}
+
+/** Alerts of Server.Internal.Alerts as a checkpoint hands them out: at once, or none until the abort. */
+function checkpoint(hang: boolean) {
+  let n = 0;
+  return {
+    name: "life",
+    queue: "Server.Internal.Alerts",
+    next: ({ limit, signal }: { limit: number; signal: AbortSignal }) =>
+      hang
+        ? new Promise<[]>((resolve) => signal.addEventListener("abort", () => resolve([]), { once: true }))
+        : Promise.resolve(
+            Array.from({ length: Math.min(limit, 5) }, () => {
+              const i = n++;
+              return { id: i, cursor: `0:${i}`, queue: "Server.Internal.Alerts", at: new Date(i), clientId: "server", payload: { name: "Life", client_id: ID, severity: "high", timestamp: new Date(i).toISOString(), event_data: { N: i }, artifact: "Custom.Life" } };
+            }),
+          ),
+    commit: () => Promise.resolve(),
+  };
+}
+
+const entry = { artifact: "Custom.Life", parameters: {}, addedBy: "alice", addedAt: new Date(0).toISOString() };
+const serverTable = () => ({ table: { artifacts: [entry] }, version: 1, updatedBy: "alice" });
+const clientTable = () => ({ table: { artifacts: [entry], labelEvents: [{ label: "x", artifacts: [entry] }] }, version: 1, updatedBy: "alice" });
+
+/** A journal subscription: endless events at once, or none until the signal aborts. */
+function events(hang: boolean, signal: AbortSignal) {
+  async function* gen() {
+    if (hang) {
+      await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+      return;
+    }
+    for (let i = 0; !signal.aborted; i++) {
+      yield { id: i, cursor: `0:${i}`, queue: "Custom.Life", at: new Date(i), clientId: "server", payload: { N: i } };
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  return Object.assign(gen(), { ready: Promise.resolve() });
+}
+
+/** Services that answer at once with full pages (so paging plugins would go on for ever), or hang. */
+export function standInEngine(hang: boolean): VqlServices {
+  const answer = <T>(v: () => T) => (hang ? new Promise<T>(() => {}) : Promise.resolve(v()));
+  const page = <T>(limit: number | undefined, offset: number | undefined, make: (i: number) => T) => Array.from({ length: limit ?? 50 }, (_, i) => make((offset ?? 0) + i));
+  return {
+    artifacts: {
+      all: () => [artifact],
+      get: () => artifact,
+      set: () => answer(() => ({ artifact })),
+      delete: () => answer(() => undefined),
+    },
+    clients: {
+      search: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ items: page(q.limit, q.offset, client), total: Number.MAX_SAFE_INTEGER })),
+      get: () => answer(() => client(1)),
+      metadata: () => answer(() => ({ a: "1" })),
+      setMetadata: () => answer(() => ({ a: "1" })),
+      serverMetadata: () => answer(() => [["SlackToken", "https://hooks.example/x"]]),
+      setServerMetadata: () => answer(() => ["SlackToken"]),
+      label: () => answer(() => undefined),
+      hasLabels: () => answer(() => true),
+    },
+    flows: {
+      collect: () => answer(() => flow(1)),
+      get: () => answer(() => flow(1)),
+      list: (_p: Principal, _c: string, q: { offset?: number; limit?: number }) => answer(() => ({ items: page(q.limit, q.offset, flow), total: Number.MAX_SAFE_INTEGER })),
+      results: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ columns: ["N"], rows: page(q.limit, q.offset, (N) => ({ N })), total: Number.MAX_SAFE_INTEGER })),
+      cancel: () => answer(() => ({ ...flow(1), state: "CANCELLED" })),
+    },
+    monitoring: {
+      serverTable: () => answer(serverTable),
+      setServerTable: () => answer(serverTable),
+      addServerArtifact: () => answer(serverTable),
+      removeServerArtifact: () => answer(serverTable),
+      clientTable: () => answer(clientTable),
+      setClientTable: () => answer(clientTable),
+      addClientArtifact: () => answer(clientTable),
+      removeClientArtifact: () => answer(clientTable),
+      logs: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => page(q.limit, q.offset, (i) => ({ at: new Date(i), clientId: "server", artifact: "Custom.Life", level: "INFO", message: `line ${i}` }))),
+      sendEvent: () => answer(() => undefined),
+    },
+    journal: {
+      isStored: () => true,
+      history: (_q: string, q: { offset?: number; limit?: number }) => answer(() => page(q.limit, q.offset, (i) => ({ id: i, cursor: `0:${i}`, queue: "Custom.Life", at: new Date(i), clientId: "server", payload: { N: i } }))),
+      subscribe: (_q: string, o: { signal: AbortSignal }) => events(hang, o.signal),
+      checkpoint: () => checkpoint(hang),
+    },
+    alerts: {
+      list: (_p: Principal, f: { limit: number }) => answer(() => ({ alerts: Array.from({ length: f.limit }, alertSummary), total: Number.MAX_SAFE_INTEGER })),
+      update: () => answer(alertSummary),
+    },
+    secrets: {
+      list: () => answer(() => [{ name: "life", type: "Webhook", fields: ["url"], users: [], createdBy: "alice", createdAt: new Date(0), updatedBy: "alice", updatedAt: new Date(0) }]),
+      add: () => answer(() => ({ name: "life" })),
+      modify: () => answer(() => ({ name: "life" })),
+      remove: () => answer(() => undefined),
+      resolve: () => answer(() => ({ name: "life", type: "HTTP Secrets", values: { url: "http://169.254.169.254/latest/meta-data/" } })),
+    },
+    notebooks: {
+      list: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ notebooks: page(q.limit, q.offset, () => ({ ...notebookView(), cellCount: 1 })), total: Number.MAX_SAFE_INTEGER })),
+      get: () => answer(notebookView),
+      create: () => answer(notebookView),
+      update: () => answer(notebookView),
+      addCell: () => answer(cell),
+      saveCell: () => answer(cell),
+      runCell: () => answer(cell),
+      deleteCell: () => answer(() => undefined),
+      remove: () => answer(() => undefined),
+    },
+  } as unknown as VqlServices;
+}

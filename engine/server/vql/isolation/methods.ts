@@ -1,0 +1,56 @@
+// Which VqlServices methods a query worker may call, and how (the RPC's whole surface). `actor`
+// methods take the principal first: the worker never sends one, the main thread puts in the
+// principal the run was started as. `plain` methods take no principal. journal.subscribe
+// streams; journal.checkpoint returns an object (a handle) whose methods are called later.
+// artifacts.get/all are answered in the worker from its repository snapshot (they are
+// synchronous). Anything else is refused by the dispatcher.
+import type { VqlServices } from "@/engine/server/contracts";
+
+type MethodsOf<T> = { [K in keyof T]-?: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
+type Table = { [S in keyof VqlServices]-?: ReadonlyArray<MethodsOf<NonNullable<VqlServices[S]>>> };
+
+export const ACTOR_METHODS = {
+  artifacts: ["set", "delete"],
+  clients: ["get", "search", "metadata", "setMetadata", "hasLabels", "label", "serverMetadata", "setServerMetadata"],
+  flows: ["collect", "get", "list", "results", "cancel"],
+  monitoring: [
+    "serverTable",
+    "setServerTable",
+    "addServerArtifact",
+    "removeServerArtifact",
+    "serverStatus",
+    "clientTable",
+    "setClientTable",
+    "addClientArtifact",
+    "removeClientArtifact",
+    "clientArtifacts",
+    "logs",
+    "sendEvent",
+  ],
+  alerts: ["list", "update"],
+  journal: [],
+  notebooks: ["list", "get", "create", "update", "remove", "addCell", "deleteCell", "saveCell", "runCell"],
+  secrets: ["resolve", "list", "add", "modify", "remove"],
+} as const satisfies Table;
+
+export const PLAIN_METHODS = { journal: ["history", "isStored"] } as const;
+export const STREAM_METHODS = { journal: ["subscribe"] } as const;
+/** Methods returning an object, and the methods of that object the worker may call. */
+export const HANDLE_METHODS = { journal: { checkpoint: ["next", "commit"] } } as const;
+
+export type CallKind = "actor" | "plain";
+
+/** How a service method is called over the port, or undefined when it may not be. */
+export function callKind(service: string, method: string): CallKind | undefined {
+  if (((ACTOR_METHODS as Record<string, readonly string[]>)[service] ?? []).includes(method)) return "actor";
+  if (((PLAIN_METHODS as Record<string, readonly string[]>)[service] ?? []).includes(method)) return "plain";
+  return undefined;
+}
+
+export function isStreamMethod(service: string, method: string): boolean {
+  return ((STREAM_METHODS as Record<string, readonly string[]>)[service] ?? []).includes(method);
+}
+
+export function handleMethods(service: string, method: string): readonly string[] | undefined {
+  return (HANDLE_METHODS as Record<string, Record<string, readonly string[]>>)[service]?.[method];
+}

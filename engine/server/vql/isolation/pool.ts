@@ -1,0 +1,171 @@
+// The pool of query workers (worker_threads): up to `size` idle workers kept warm, up to `max`
+// running at once (more runs wait), each with a heap limit (resourceLimits). A worker that was
+// terminated, crashed or ran out of memory is never reused; one that ended a run with a large
+// heap is retired so its memory goes back. The pool owns every worker it made: close() ends them.
+import { SHARE_ENV, Worker } from "node:worker_threads";
+import type { FromWorker, ToWorker } from "./protocol";
+import type { QueryWorkerData } from "./worker";
+
+export interface PoolOptions {
+  /** Idle workers kept warm. */
+  size: number;
+  /** Workers running at once; more runs wait for one. */
+  max: number;
+  /** Each worker's old-generation heap limit, in MB. */
+  heapMb: number;
+  /** A worker whose heap is above this after a run is retired (bytes). */
+  retireHeapBytes: number;
+  data: QueryWorkerData;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+const ENTRY = new URL("./worker-entry.mjs", import.meta.url);
+
+export class QueryWorker {
+  readonly worker: Worker;
+  readonly ready: Promise<void>;
+  /** The repository snapshot version this worker has. */
+  artifactsVersion = -1;
+  /** Set once the worker exited (terminated, crashed, out of memory). */
+  exited = false;
+  /** Set once it has loaded the engine and can take a run at once. */
+  isReady = false;
+  exitError: Error | undefined;
+  private listener: ((m: FromWorker) => void) | undefined;
+  private exitListener: ((err: Error | undefined) => void) | undefined;
+
+  constructor(o: PoolOptions) {
+    // The environment is shared, not copied: builtins read settings from it (TALON_HTTP_CLIENT_ALLOW...) as they did on the main thread.
+    this.worker = new Worker(ENTRY, { workerData: o.data, env: SHARE_ENV, resourceLimits: { maxOldGenerationSizeMb: o.heapMb }, execArgv: [] });
+    this.worker.unref();
+    this.ready = new Promise((resolve, reject) => {
+      const early = (m: FromWorker) => {
+        if (m.type === "ready") {
+          this.isReady = true;
+          resolve();
+        }
+      };
+      this.worker.on("message", (m: FromWorker) => {
+        early(m);
+        this.listener?.(m);
+      });
+      this.worker.once("error", (err) => {
+        this.exitError = err;
+        reject(err);
+      });
+      this.worker.once("exit", () => {
+        this.exited = true;
+        reject(this.exitError ?? new Error("the query worker exited"));
+        this.exitListener?.(this.exitError);
+      });
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  post(m: ToWorker): void {
+    if (!this.exited) this.worker.postMessage(m);
+  }
+
+  /** Routes this worker's messages and its exit to one run. */
+  attach(onMessage: ((m: FromWorker) => void) | undefined, onExit: ((err: Error | undefined) => void) | undefined): void {
+    this.listener = onMessage;
+    this.exitListener = onExit;
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+export class QueryWorkerPool {
+  private readonly idle: QueryWorker[] = [];
+  private readonly waiting: Array<{ resolve: (w: QueryWorker) => void; reject: (e: unknown) => void; signal?: AbortSignal }> = [];
+  private running = 0;
+  private closed = false;
+  private readonly all = new Set<QueryWorker>();
+
+  constructor(readonly options: PoolOptions) {}
+
+  private spawn(): QueryWorker {
+    const w = new QueryWorker(this.options);
+    this.all.add(w);
+    w.worker.once("exit", () => {
+      this.all.delete(w);
+      const i = this.idle.indexOf(w);
+      if (i >= 0) this.idle.splice(i, 1);
+    });
+    return w;
+  }
+
+  /** Starts idle workers up to the pool's size, or `n` (so the first queries do not wait for one). */
+  warm(n = this.options.size): void {
+    const want = Math.min(n, this.options.size);
+    while (!this.closed && this.idle.length + this.running < want) this.idle.push(this.spawn());
+  }
+
+  /** The idle worker used last (its code is compiled and hot), preferring one that is ready. */
+  private takeIdle(): QueryWorker | undefined {
+    for (let i = this.idle.length - 1; i >= 0; i--) if (this.idle[i]!.isReady) return this.idle.splice(i, 1)[0];
+    return this.idle.shift();
+  }
+
+  /** A ready worker for one run (release it after). */
+  async acquire(signal?: AbortSignal): Promise<QueryWorker> {
+    if (this.closed) throw new Error("the query service has stopped");
+    let w: QueryWorker;
+    if (this.running < this.options.max) {
+      this.running++;
+      w = this.takeIdle() ?? this.spawn();
+    } else {
+      w = await new Promise<QueryWorker>((resolve, reject) => {
+        const entry = { resolve, reject, signal };
+        this.waiting.push(entry);
+        signal?.addEventListener(
+          "abort",
+          () => {
+            const i = this.waiting.indexOf(entry);
+            if (i >= 0) this.waiting.splice(i, 1);
+            reject(signal.reason);
+          },
+          { once: true },
+        );
+      });
+    }
+    try {
+      await w.ready;
+      return w;
+    } catch (err) {
+      // It failed to start: give the slot back.
+      this.release(w, false);
+      throw err;
+    }
+  }
+
+  /** Gives a worker back: kept idle when healthy and wanted, else terminated (and replaced when needed). */
+  release(w: QueryWorker, healthy: boolean, heapBytes = 0): void {
+    w.attach(undefined, undefined);
+    const keep = healthy && !w.exited && !this.closed && heapBytes <= this.options.retireHeapBytes;
+    if (!keep && !w.exited) void w.terminate().catch(() => undefined);
+    const next = this.waiting.shift();
+    if (next) {
+      next.resolve(keep ? w : this.spawn());
+      return;
+    }
+    this.running--;
+    if (keep && this.idle.length < this.options.size) this.idle.push(w);
+    else if (keep) void w.terminate().catch(() => undefined);
+    else if (!this.closed) this.warm();
+  }
+
+  get stats(): { idle: number; running: number; waiting: number; workers: number } {
+    return { idle: this.idle.length, running: this.running, waiting: this.waiting.length, workers: this.all.size };
+  }
+
+  /** Ends every worker (the engine stops). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const q of this.waiting.splice(0)) q.reject(new Error("the query service has stopped"));
+    await Promise.all([...this.all].map((w) => w.terminate().catch(() => 0)));
+    this.idle.length = 0;
+  }
+}
