@@ -130,6 +130,13 @@ for (const target of testDatabaseTargets()) {
       expect((JSON.parse(jtext) as { _value: number }[]).length).toBe(1 + 10 + 100);
     });
 
+    it("a NUL in a notebook's name or description is stored as U+FFFD, not a failed insert (the XSS corpus's `java\\0script`)", async () => {
+      const nb = await svc.create(alice, { name: "nul\u0000name", description: '<a href="java\u0000script:x">nul</a>' });
+      expect(nb).toMatchObject({ name: "nul\uFFFDname", description: '<a href="java\uFFFDscript:x">nul</a>' });
+      await svc.update(alice, nb.id, { name: "again\u0000", description: "d\u0000" });
+      expect(await svc.get(alice, nb.id)).toMatchObject({ name: "again\uFFFD", description: "d\uFFFD" });
+    });
+
     it("a result past the row cap is marked truncated and says so", async () => {
       const nb = await svc.create(alice, { name: "Cap" });
       await svc.update(alice, nb.id, { settings: { maxRows: 10 } });
