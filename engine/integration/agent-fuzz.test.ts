@@ -172,7 +172,7 @@ for (const target of testDatabaseTargets()) describe(`the agent fuzz corpus on $
   }, 120_000);
 
   it("nothing of the corpus is stored, except on a rogue's own record and its own event stream", async () => {
-    const ids = new Set(rogues.map((r) => r.clientId));
+    const ids = new Set<string>(rogues.map((r) => r.clientId));
     const found = await rowsContaining(db.db, MARKER);
     const allowed = (f: { table: string; row: Record<string, unknown> }) => {
       if (!ids.has(String(f.row.client_id ?? f.row.clientId))) return false;
