@@ -74,3 +74,23 @@ export async function inboxEntries(db: Db, name: string): Promise<Array<{ client
   const r = (await db.execute(sql`select client_id, count, artifact_type from alerts where name = ${name}`)) as unknown as { rows?: Array<Record<string, unknown>> } | Array<Record<string, unknown>>;
   return (Array.isArray(r) ? r : (r.rows ?? [])).map((x) => ({ clientId: String(x.client_id), count: Number(x.count), artifactType: String(x.artifact_type) }));
 }
+
+/**
+ * Every stored row (of every table, partitioned ones once through their parent) whose text
+ * contains `needle`, at most `perTable` per table: the fuzz tests' "nothing of the corpus was
+ * stored" check, which must not depend on knowing which table a bug would write to.
+ */
+export async function rowsContaining(db: Db, needle: string, perTable = 20): Promise<Array<{ table: string; row: Record<string, unknown> }>> {
+  const rowsOf = (r: unknown) => (Array.isArray(r) ? r : ((r as { rows?: Array<Record<string, unknown>> }).rows ?? [])) as Array<Record<string, unknown>>;
+  const tables = rowsOf(
+    await db.execute(sql`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = current_schema() and c.relkind in ('r', 'p') and not c.relispartition order by 1`),
+  ).map((t) => String(t.name));
+  const out: Array<{ table: string; row: Record<string, unknown> }> = [];
+  const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  for (const table of tables) {
+    const ident = sql.identifier(table);
+    for (const row of rowsOf(await db.execute(sql`select to_jsonb(t) as row from ${ident} t where t::text like ${pattern} limit ${perTable}`))) out.push({ table, row: row.row as Record<string, unknown> });
+  }
+  return out;
+}

