@@ -30,6 +30,8 @@ test("an administrator revokes a client's key from its page, the agent is cut of
     const first = await startAgent(baseURL!, token, state);
     running.push(first.child);
     const exited = new Promise<number | null>((r) => first.child.once("exit", (code) => r(code)));
+    // The agent prints its id before it has enrolled: open its page once the server knows it.
+    await expect(async () => expect((await page.request.get(`/api/clients/${first.clientId}`)).status()).toBe(200)).toPass({ timeout: 30_000 });
     await page.goto(`/clients/${first.clientId}`);
     await expect(page.getByTestId("client-status")).toHaveAttribute("data-status", "online", { timeout: 30_000 });
     await expect(page.getByTestId("client-key")).toHaveAttribute("data-state", "active");

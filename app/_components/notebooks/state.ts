@@ -45,8 +45,9 @@ export function applyEvent(s: NotebookState, e: NotebookEvent): NotebookState {
     case "cell": {
       const exists = s.notebook.cells.some((c) => c.id === e.cell.id);
       if (!exists) return { ...s, stale: s.stale + 1 };
-      // Events come in order from the one server: the latest cell view is the truth.
-      return patchCell(s, e.cell.id, () => e.cell);
+      // Events come in order from the one server: the latest cell view is the truth, except the
+      // live-only waiting note of a run still queued at this version (a saved view never has it).
+      return patchCell(s, e.cell.id, (old) => (e.cell.status === "queued" && old.version === e.cell.version && !e.cell.waiting && old.waiting ? { ...e.cell, waiting: old.waiting } : e.cell));
     }
     case "cell-deleted":
       return { ...s, notebook: { ...s.notebook, cells: s.notebook.cells.filter((c) => c.id !== e.cellId) } };
