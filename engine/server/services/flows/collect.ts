@@ -102,9 +102,9 @@ export function startCollect(
   }
 
   /** Stores one WAITING flow per client in one statement and sends each to its agent if online. */
-  async function createFor(clientIds: string[], req: StoredRequest): Promise<Array<{ flowId: string; clientId: string; createdAt: Date }>> {
+  async function createFor(clientIds: string[], req: StoredRequest, given?: Array<{ flowId: string; clientId: string }>): Promise<Array<{ flowId: string; clientId: string; createdAt: Date }>> {
     const at = deps.clock.now();
-    const flows = clientIds.map((clientId) => ({ flowId: deps.ids.flowId() as string, clientId }));
+    const flows = given ?? clientIds.map((clientId) => ({ flowId: deps.ids.flowId() as string, clientId }));
     await queries.createFlows(db, { flows, creator: req.creator, request: req as unknown as Record<string, unknown>, at });
     await p.dispatch(flows, req).catch((err) => deps.log.warn("could not send new flows to agents now; they get them when they next connect", { flows: flows.length, error: (err as Error).message }));
     for (const f of flows) p.changed(f.clientId, f.flowId);
@@ -112,6 +112,9 @@ export function startCollect(
   }
 
   return {
+    prepare,
+    /** Hunt flows: the given ids (stored ones are skipped by createFlows), a request compiled earlier. */
+    createCompiled: (req: StoredRequest, flows: Array<{ flowId: string; clientId: string }>) => createFor([], req, flows),
     async collect(actor: Principal, r: CollectRequest) {
       requirePermission(actor, "COLLECT_CLIENT");
       const clientId = parseClientId(r.clientId);
