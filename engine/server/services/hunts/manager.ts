@@ -42,7 +42,8 @@ export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, si
     }
     if (h.startedAt && h.scannedFor?.getTime() !== h.startedAt.getTime()) await foreman.scan(h.huntId, signal);
     await startFlows(h, await queries.huntClientsWithoutFlow(db, h.huntId));
-    const n = allowance(h, now.getTime());
+    // Pacing follows the monotonic clock: an injected (test) clock must not stall recruitment.
+    const n = allowance(h, performance.now());
     if (n > 0) {
       const moved = await queries.inTransaction(db, (tx) => queries.takePendingHuntClients(tx, { huntId: h.huntId, limit: n, at: now, flowIdFor: () => `${deps.ids.flowId()}.H` }));
       const b = buckets.get(h.huntId);
