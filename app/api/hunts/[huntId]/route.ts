@@ -2,8 +2,8 @@
 // (?clients=N, default 100; ?state=pending|running|completed|with_results|error).
 // PATCH /api/hunts/:huntId {state?: RUNNING|STOPPED, description?, expires?}: start (START_HUNT),
 // stop, edit (COLLECT_CLIENT); answers {hunt}.
-import { getEngine } from "../../../_server/engine";
-import { json, readBody, withPrincipal } from "../../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { json, readBody, withPrincipal } from "@/app/_server/respond";
 import type { HuntClientState } from "@/engine";
 import { HuntPatch } from "../schemas";
 
