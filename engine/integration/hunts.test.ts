@@ -138,6 +138,41 @@ for (const target of testDatabaseTargets()) {
       await engine.hunts.update(ivy, h.huntId, { state: "STOPPED" });
     });
 
+    it("completions move clients to with_results, completed or error, once; counts come from the rows", async () => {
+      const h = await engine.hunts.create(ivy, { artifacts: ["Test.Rows"], includeLabels: ["web"], excludeLabels: ["excluded"] });
+      const running = await waitFor(async () => {
+        const c = await engine.hunts.clients(ivy, h.huntId);
+        return c.length === 3 && c.every((x) => x.state === "running") ? c : undefined;
+      }, "three running");
+      const flow = (i: number, state: string, rows: number) => ({ clientId: running[i]!.clientId, row: { ClientId: running[i]!.clientId, FlowId: running[i]!.flowId, Flow: { state, status: state === "ERROR" ? "something broke" : "", total_collected_rows: rows, total_uploaded_bytes: 7 } } });
+      await engine.journal.appendFor("System.Flow.Completion", [flow(0, "FINISHED", 5), flow(1, "FINISHED", 0), flow(2, "ERROR", 0)]);
+      // A second completion of the same flow changes nothing (the client is no longer running).
+      await engine.journal.appendFor("System.Flow.Completion", [flow(0, "ERROR", 0)]);
+      const s = await waitFor(async () => {
+        const x = await engine.hunts.get(ivy, h.huntId);
+        return x.stats.totalFinishedClients === 3 ? x : undefined;
+      }, "three finished");
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await engine.hunts.get(ivy, h.huntId)).stats).toEqual({ ...s.stats, totalClientsScheduled: 3, pending: 0, running: 0, totalFinishedClients: 3, totalClientsWithResults: 1, totalClientsWithoutResults: 1, totalClientsWithErrors: 1, totalCollectedRows: 5, totalUploadedBytes: 21 });
+      const byClient = new Map((await engine.hunts.clients(ivy, h.huntId)).map((c) => [c.clientId, c]));
+      expect(byClient.get(running[0]!.clientId)).toMatchObject({ state: "with_results", totalRows: 5 });
+      expect(byClient.get(running[2]!.clientId)).toMatchObject({ state: "error", error: "something broke" });
+      await engine.hunts.update(ivy, h.huntId, { state: "STOPPED" });
+    });
+
+    it("a client moved to running whose flow was never stored (a crash in between) gets that flow once", async () => {
+      const h = await engine.hunts.create(ivy, { artifacts: ["Test.Rows"], includeLabels: ["Nobody"] });
+      const flowId = "F.CRASHCRASH000.H";
+      await queries.addHuntClients(database.db, { huntId: h.huntId, clientIds: [clientId(25)], at: new Date(now) });
+      await queries.startHuntClient(database.db, { huntId: h.huntId, clientId: clientId(25), flowId, at: new Date(now) });
+      await engine.hunts.tick();
+      await engine.hunts.tick();
+      const flows = await engine.flows.list(ivy, clientId(25), { limit: 100 });
+      expect(flows.items.filter((f) => f.flowId === flowId)).toHaveLength(1);
+      expect(flows.items.find((f) => f.flowId === flowId)).toMatchObject({ state: "WAITING", artifacts: ["Test.Rows"] });
+      await engine.hunts.update(ivy, h.huntId, { state: "STOPPED" });
+    });
+
     it("hunt_add schedules a client at once whatever the conditions; relaunch re-queues it; delete needs DELETE_RESULTS", async () => {
       const h = await engine.hunts.create(analystWithCollect, { artifacts: ["Test.Rows"], pause: true, includeLabels: ["Nobody"] });
       await expect(engine.hunts.addClient(analystWithCollect, h.huntId, clientId(20))).rejects.toThrow("START_HUNT");

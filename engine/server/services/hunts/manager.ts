@@ -5,6 +5,7 @@
 // flows (`F.<id>.H`) with the hunt's compiled request. A durable consumer of
 // System.Flow.Completion moves each hunt flow's client to completed, with_results or error in
 // the transaction that advances its cursor (exactly once).
+import { setTimeout as sleep } from "node:timers/promises";
 import { queries, type HuntRecord } from "@/drizzle";
 import { FLOW_COMPLETION_QUEUE, isHuntFlowId, type CompiledCollection, type JournalEvent } from "@/engine/server/contracts";
 import type { Db } from "@/drizzle";
@@ -84,7 +85,6 @@ export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, si
     /** The lease holder's work: ticks and the completion consumer, until `signal` aborts. */
     async run(signal: AbortSignal) {
       const ticks = (async () => {
-        const { setTimeout: sleep } = await import("node:timers/promises");
         while (!signal.aborted) {
           await tick(signal).catch((err) => signal.aborted || deps.log.error("hunt manager tick failed", { error: (err as Error).message }));
           await sleep(deps.tickMs, undefined, { signal }).catch(() => {});

@@ -15,6 +15,7 @@ import {
   type Leases,
   type ServiceDeps,
 } from "@/engine/server/contracts";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { RunQuery } from "./condition";
 import { createHunt } from "./create";
 import { startForeman } from "./foreman";
@@ -54,13 +55,17 @@ export function startHunts(deps: Omit<HuntsDeps, "tickMs"> & { tickMs?: number }
       const events = await t.checkpoint.next({ limit: 500, signal: s });
       if (!events.length) continue;
       const ids = [...new Set(events.map((e) => triggerClient(t.queue, e)).filter((x): x is string => Boolean(x)))];
-      try {
-        await foreman.offerClients(ids, s);
-        await t.checkpoint.commit(events[events.length - 1]!);
-      } catch (err) {
-        if (s.aborted) return;
-        d.log.warn("hunt foreman could not offer hunts; retrying", { queue: t.queue, error: (err as Error).message });
-        await new Promise((r) => setTimeout(r, 1000));
+      // The same batch until it is offered (the checkpoint's next() would move past it).
+      for (;;) {
+        try {
+          await foreman.offerClients(ids, s);
+          await t.checkpoint.commit(events[events.length - 1]!);
+          break;
+        } catch (err) {
+          if (s.aborted) return;
+          d.log.warn("hunt foreman could not offer hunts; retrying", { queue: t.queue, error: (err as Error).message });
+          await sleep(1000, undefined, { signal: s }).catch(() => {});
+        }
       }
     }
   }
