@@ -108,6 +108,48 @@ export async function addHuntClients(db: Db, p: { huntId: string; clientIds: str
   return rowsOf<{ client_id: string }>(result).map((r) => r.client_id);
 }
 
+/** Inserts clients whose client condition is about to run (state checking, with its flow id); returns those inserted. */
+export async function addCheckingHuntClients(db: Db, p: { huntId: string; items: Array<{ clientId: string; conditionFlowId: string }>; at: Date }): Promise<Array<{ clientId: string; conditionFlowId: string }>> {
+  if (!p.items.length) return [];
+  const result = await db.execute(sql`
+    insert into hunt_clients (hunt_id, client_id, state, condition_flow_id, scheduled_at)
+    select ${p.huntId}, x.client_id, 'checking', x.flow_id, ${p.at.toISOString()}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(p.items.map((i) => ({ client_id: i.clientId, flow_id: i.conditionFlowId })))}::jsonb) as x(client_id text, flow_id text)
+    on conflict (hunt_id, client_id) do nothing
+    returning client_id, condition_flow_id`);
+  return rowsOf<{ client_id: string; condition_flow_id: string }>(result).map((r) => ({ clientId: r.client_id, conditionFlowId: r.condition_flow_id }));
+}
+
+/** Clients still checking whose client-condition flow is not stored (a crash in between). */
+export async function huntConditionsWithoutFlow(db: Db, huntId: string): Promise<Array<{ clientId: string; flowId: string }>> {
+  const result = await db.execute(sql`
+    select h.client_id, h.condition_flow_id from hunt_clients h
+    where h.hunt_id = ${huntId} and h.state = 'checking' and h.condition_flow_id is not null
+      and not exists (select 1 from flows f where f.flow_id = h.condition_flow_id)`);
+  return rowsOf<{ client_id: string; condition_flow_id: string }>(result).map((r) => ({ clientId: r.client_id, flowId: r.condition_flow_id }));
+}
+
+/** The checking clients whose client condition ran in these flows. */
+export async function huntClientsByConditionFlow(db: Db, flowIds: string[]): Promise<Array<{ huntId: string; clientId: string; conditionFlowId: string }>> {
+  if (!flowIds.length) return [];
+  const rows = await db
+    .select({ huntId: huntClients.huntId, clientId: huntClients.clientId, conditionFlowId: huntClients.conditionFlowId })
+    .from(huntClients)
+    .where(and(inArray(huntClients.conditionFlowId, flowIds), eq(huntClients.state, "checking")));
+  return rows.map((r) => ({ huntId: r.huntId, clientId: r.clientId, conditionFlowId: r.conditionFlowId! }));
+}
+
+/** Moves checking clients on: to pending (their condition matched) or excluded (with why). */
+export async function settleCheckingHuntClients(db: Db, p: { huntId: string; clientIds: string[]; state: "pending" | "excluded"; error?: string; at: Date }): Promise<string[]> {
+  if (!p.clientIds.length) return [];
+  const rows = await db
+    .update(huntClients)
+    .set({ state: p.state, error: p.error ?? "", ...(p.state === "pending" ? { scheduledAt: p.at } : { finishedAt: p.at }) })
+    .where(and(eq(huntClients.huntId, p.huntId), inArray(huntClients.clientId, p.clientIds), eq(huntClients.state, "checking")))
+    .returning({ id: huntClients.clientId });
+  return rows.map((r) => r.id);
+}
+
 /** Re-queues a client already in the hunt (hunt_add relaunch): back to pending, flow forgotten. */
 export async function requeueHuntClient(db: Db, p: { huntId: string; clientId: string; at: Date }): Promise<boolean> {
   const rows = await db
@@ -163,7 +205,10 @@ export async function finishHuntClients(
 }
 
 export interface HuntCounts {
+  /** Clients in the hunt's queues (checking and excluded ones are not scheduled). */
   scheduled: number;
+  checking: number;
+  excluded: number;
   pending: number;
   running: number;
   completed: number;
@@ -176,7 +221,7 @@ export interface HuntCounts {
 /** Exact counts per queue from the stored rows, for many hunts in one read. */
 export async function huntCounts(db: Db, huntIds: string[]): Promise<Map<string, HuntCounts>> {
   const out = new Map<string, HuntCounts>();
-  for (const id of huntIds) out.set(id, { scheduled: 0, pending: 0, running: 0, completed: 0, withResults: 0, errors: 0, totalRows: 0, uploadedBytes: 0 });
+  for (const id of huntIds) out.set(id, { scheduled: 0, checking: 0, excluded: 0, pending: 0, running: 0, completed: 0, withResults: 0, errors: 0, totalRows: 0, uploadedBytes: 0 });
   if (!huntIds.length) return out;
   const rows = await db
     .select({ huntId: huntClients.huntId, state: huntClients.state, n: sql<number>`count(*)::int`, r: sql<number>`coalesce(sum(${huntClients.totalRows}), 0)::bigint`, b: sql<number>`coalesce(sum(${huntClients.totalUploadedBytes}), 0)::bigint` })
@@ -186,6 +231,11 @@ export async function huntCounts(db: Db, huntIds: string[]): Promise<Map<string,
   for (const r of rows) {
     const c = out.get(r.huntId)!;
     const n = Number(r.n);
+    if (r.state === "checking" || r.state === "excluded") {
+      if (r.state === "checking") c.checking += n;
+      else c.excluded += n;
+      continue;
+    }
     c.scheduled += n;
     c.totalRows += Number(r.r);
     c.uploadedBytes += Number(r.b);

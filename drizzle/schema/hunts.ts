@@ -26,8 +26,10 @@ export const hunts = pgTable(
     excludeLabels: jsonb("exclude_labels").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     /** ALL, WINDOWS, LINUX, DARWIN. */
     os: text("os").notNull().default("ALL"),
-    /** VQL run on the client first (not run yet: see docs/hunts.md). */
+    /** VQL run on the client first, as a short flow; its rows are the server condition's `rows`. */
     clientCondition: text("client_condition").notNull().default(""),
+    /** The client condition compiled at creation (a flows request), or null without one. */
+    conditionRequest: jsonb("condition_request").$type<Record<string, unknown>>(),
     /** VQL run on the server over the client's facts as `rows`; a returned row schedules the client. */
     serverCondition: text("server_condition").notNull().default(""),
     /** Clients started per minute; 0: as fast as the server allows. */
@@ -48,8 +50,10 @@ export const huntClients = pgTable(
       .notNull()
       .references(() => hunts.huntId, { onDelete: "cascade" }),
     clientId: text("client_id").notNull(),
-    /** pending, running, completed, with_results, error. */
+    /** checking (its client condition runs), excluded (it did not match), pending, running, completed, with_results, error. */
     state: text("state").notNull(),
+    /** The client-condition flow (checking), when the hunt has a client condition. */
+    conditionFlowId: text("condition_flow_id"),
     /** Assigned when the manager starts the client's flow (`F.<id>.H`). */
     flowId: text("flow_id"),
     scheduledAt: timestamp("scheduled_at", { withTimezone: true }).notNull(),
@@ -59,7 +63,7 @@ export const huntClients = pgTable(
     totalUploadedBytes: bigint("total_uploaded_bytes", { mode: "number" }).notNull().default(0),
     error: text("error").notNull().default(""),
   },
-  (t) => [primaryKey({ columns: [t.huntId, t.clientId] }), index("hunt_clients_state_idx").on(t.huntId, t.state, t.scheduledAt), index("hunt_clients_flow_idx").on(t.flowId)],
+  (t) => [primaryKey({ columns: [t.huntId, t.clientId] }), index("hunt_clients_state_idx").on(t.huntId, t.state, t.scheduledAt), index("hunt_clients_flow_idx").on(t.flowId), index("hunt_clients_condition_flow_idx").on(t.conditionFlowId)],
 );
 
 export type HuntRecord = typeof hunts.$inferSelect;

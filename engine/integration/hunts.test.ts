@@ -61,6 +61,8 @@ for (const target of testDatabaseTargets()) {
       expect(paused.huntId).toMatch(/^H\.[0-9A-V]{13}$/);
       expect(paused.expiresAt.getTime() - paused.createdAt.getTime()).toBe(7 * 24 * 3600_000);
       await expect(engine.hunts.create(reader, { artifacts: ["Test.Rows"], pause: true })).rejects.toThrow("COLLECT_CLIENT");
+      // A client condition is ad-hoc VQL for the endpoints.
+      await expect(engine.hunts.create(analystWithCollect, { artifacts: ["Test.Rows"], pause: true, clientCondition: "SELECT * FROM info()" })).rejects.toThrow("ANY_QUERY");
       await expect(engine.hunts.create(ivy, { artifacts: ["Test.Rows"], expires: new Date(now - 1000) })).rejects.toThrow("future");
       await expect(engine.hunts.update(analystWithCollect, paused.huntId, { state: "RUNNING" })).rejects.toThrow("START_HUNT");
       // A paused hunt schedules nobody.

@@ -95,4 +95,31 @@ describe("hunts on a pool", () => {
       expect(text).not.toContain("FROM rows");
     }
   }, 90_000);
+
+  it("a client condition runs on every candidate first; the server condition over its rows picks exactly the matching clients and stays on the server", async () => {
+    const targets = pool.agents.slice(14, 16);
+    const secret = `(?i)^(${targets.map((a) => a.profile.hostname).join("|")})$`;
+    const before = sent.length;
+    const h = await s.engine.hunts.create(admin, {
+      artifacts: ["Generic.Client.Info"],
+      clientCondition: "SELECT Hostname, Fqdn, OS FROM info()",
+      serverCondition: `SELECT * FROM rows WHERE Hostname =~ '${secret}'`,
+      excludeLabels: ["HuntMe"],
+    });
+    const done = await waitFor(async () => {
+      const x = await s.engine.hunts.get(admin, h.huntId);
+      return x.stats.checking === 0 && x.stats.excluded + x.stats.totalClientsScheduled === COUNT - 7 && x.stats.totalFinishedClients === 2 ? x : undefined;
+    }, "every candidate checked and both matches finished", 45_000);
+    expect(done.stats).toMatchObject({ totalClientsScheduled: 2, totalClientsWithResults: 2, excluded: COUNT - 9 });
+    const members = (await s.engine.hunts.clients(admin, h.huntId, { state: "with_results" })).map((c) => c.clientId).sort();
+    expect(members).toEqual(targets.map((a) => a.agent.clientId).sort());
+    const messages = sent.slice(before).map((m) => ({ clientId: m.clientId, text: JSON.stringify(m.message), type: (m.message as { type?: string }).type }));
+    // The client query went to every candidate (not to the 7 excluded by label); the server condition to none.
+    const conditionFlows = messages.filter((m) => m.type === "collect" && m.text.includes("FROM info()"));
+    expect(new Set(conditionFlows.map((m) => m.clientId)).size).toBe(COUNT - 7);
+    for (const m of messages) {
+      expect(m.text).not.toContain("FROM rows");
+      expect(m.text).not.toContain(targets[0]!.profile.hostname);
+    }
+  }, 90_000);
 });

@@ -25,6 +25,7 @@ export const HuntCreate = z.object({
   excludeLabels: labels.optional(),
   os: z.enum(HUNT_OS).optional(),
   serverCondition: z.string().max(100_000).optional(),
+  clientCondition: z.string().max(100_000).optional(),
   clientRate: whole(1_000_000).optional(),
   clientLimit: whole(100_000_000).optional(),
   timeoutSec: z.number().int().min(1).max(7 * 24 * 3600).optional(),

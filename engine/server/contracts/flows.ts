@@ -115,6 +115,11 @@ export interface FlowsService {
    */
   compile(actor: Principal, request: Omit<CollectRequest, "clientId">): Promise<CompiledCollection>;
   /**
+   * COLLECT_CLIENT and ANY_QUERY (it is ad-hoc VQL for the client). Compiles one query as a
+   * collection of one source named `name` (a hunt's client condition), without starting it.
+   */
+  compileQuery(actor: Principal, p: { name: string; query: string; timeoutSec?: number; maxRows?: number; creator?: string }): Promise<CompiledCollection>;
+  /**
    * For the hunt manager only: stores WAITING flows of a compiled collection with the flow ids
    * given (hunt flows end in `.H`) and sends them to their agents. Ids already stored are skipped,
    * so a retry after a crash never starts a flow twice. No permission check here: the caller

@@ -27,7 +27,7 @@ export function isHuntFlowId(flowId: string): boolean {
 export type HuntState = "PAUSED" | "RUNNING" | "STOPPED";
 export const HUNT_OS = ["ALL", "WINDOWS", "LINUX", "DARWIN"] as const;
 export type HuntOs = (typeof HUNT_OS)[number];
-export type HuntClientState = "pending" | "running" | "completed" | "with_results" | "error";
+export type HuntClientState = "checking" | "excluded" | "pending" | "running" | "completed" | "with_results" | "error";
 
 /** What a new hunt asks for (after the edge's validation). */
 export interface HuntSpec {
@@ -49,6 +49,12 @@ export interface HuntSpec {
    * creator's permissions.
    */
   serverCondition?: string;
+  /**
+   * VQL run on each candidate client first, as a short flow (needs ANY_QUERY besides the hunt's
+   * own permission); its rows become the server condition's `rows` (without a server condition,
+   * any row schedules the client). It is sent to the agent: keep secrets in the server condition.
+   */
+  clientCondition?: string;
   /** Clients started per minute; 0 (default): as fast as the server allows. */
   clientRate?: number;
   /** Stop after this many clients were scheduled; 0 (default): no limit. */
@@ -63,6 +69,10 @@ export interface HuntSpec {
 /** Exact counts from the stored (hunt, client) rows. */
 export interface HuntStats {
   totalClientsScheduled: number;
+  /** Candidates whose client condition is running (not scheduled yet). */
+  checking: number;
+  /** Candidates whose client and server conditions did not match. */
+  excluded: number;
   pending: number;
   running: number;
   totalFinishedClients: number;
@@ -90,6 +100,7 @@ export interface HuntSummary {
   excludeLabels: string[];
   os: HuntOs;
   serverCondition: string;
+  clientCondition: string;
   clientRate: number;
   artifacts: string[];
   parameters: Record<string, Record<string, unknown>>;

@@ -23,7 +23,7 @@ describe("hunt server builtin descriptors", () => {
 
   it("keep Velociraptor's argument names", () => {
     const args = Object.fromEntries(describeBuiltins(huntBuiltins).map((d) => [d.name, d.args.map((a) => a.name)]));
-    expect(args.hunt).toEqual(expect.arrayContaining(["artifacts", "spec", "description", "tags", "expires", "include_labels", "exclude_labels", "os", "pause", "timeout", "max_rows", "max_bytes", "client_rate", "client_limit", "server_condition"]));
+    expect(args.hunt).toEqual(expect.arrayContaining(["artifacts", "spec", "description", "tags", "expires", "include_labels", "exclude_labels", "os", "pause", "timeout", "max_rows", "max_bytes", "client_rate", "client_limit", "server_condition", "client_condition"]));
     expect(args.hunt_results).toEqual(["hunt_id", "artifact", "source", "brief"]);
     expect(args.hunt_flows).toEqual(["hunt_id", "start_row", "limit"]);
     expect(args.hunt_add).toEqual(["client_id", "hunt_id", "relaunch"]);

@@ -128,7 +128,7 @@ function flow(n: number): FlowSummary {
 
 function hunt(n: number): HuntSummary {
   const at = new Date(0);
-  const stats = { totalClientsScheduled: 1, pending: 0, running: 0, totalFinishedClients: 1, totalClientsWithResults: 1, totalClientsWithoutResults: 0, totalClientsWithErrors: 0, totalCollectedRows: 1, totalUploadedBytes: 0 };
+  const stats = { totalClientsScheduled: 1, checking: 0, excluded: 0, pending: 0, running: 0, totalFinishedClients: 1, totalClientsWithResults: 1, totalClientsWithoutResults: 0, totalClientsWithErrors: 0, totalCollectedRows: 1, totalUploadedBytes: 0 };
   return {
     huntId: `H.${n.toString(32).toUpperCase().padStart(13, "0")}` as HuntId,
     description: "",
@@ -145,6 +145,7 @@ function hunt(n: number): HuntSummary {
     excludeLabels: [],
     os: "ALL",
     serverCondition: "",
+    clientCondition: "",
     clientRate: 0,
     artifacts: ["Generic.Client.Info"],
     parameters: {},

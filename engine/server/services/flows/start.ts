@@ -57,6 +57,9 @@ export function startFlows(deps: FlowsDeps, signal: AbortSignal): StartedFlows {
     async compile(actor, request) {
       return (await collect.prepare(actor, request)) as unknown as CompiledCollection;
     },
+    async compileQuery(actor, q) {
+      return collect.prepareQuery(actor, q) as unknown as CompiledCollection;
+    },
     async collectCompiled(request, flows) {
       await collect.createCompiled(readRequest(request), flows);
     },

@@ -1,6 +1,7 @@
 // The server-side condition: a hunt's VQL run on the server, once per candidate client, with
-// `rows` bound to that client's facts (from its record and latest interrogation); the client is
-// scheduled when the query returns a row. It runs as the hunt's creator with the permissions
+// `rows` bound to that client's facts (from its record and latest interrogation), or to the rows
+// its client condition returned when the hunt has one; the client is scheduled when the query
+// returns a row. It runs as the hunt's creator with the permissions
 // the hunt was created with, and is never sent to an agent. A failing condition excludes the
 // client (and is logged), so a typo never schedules the whole fleet.
 import type { HuntCandidate } from "@/drizzle";
@@ -26,11 +27,12 @@ export function clientFacts(c: HuntCandidate): Record<string, unknown> {
   };
 }
 
-async function matches(run: RunQuery, vql: string, principal: Principal, facts: Record<string, unknown>, signal: AbortSignal): Promise<{ ok: boolean; error?: string }> {
+/** Whether the condition returns a row with `rows` bound to these rows (a client's facts, or its client condition's results). */
+export async function matches(run: RunQuery, vql: string, principal: Principal, rows: Array<Record<string, unknown>>, signal: AbortSignal): Promise<{ ok: boolean; error?: string }> {
   const controller = new AbortController();
   const s = AbortSignal.any([signal, controller.signal]);
   try {
-    for await (const e of run(vql, { principal, env: { rows: [facts] }, signal: s, timeoutMs: CONDITION_TIMEOUT_MS, adhoc: false })) {
+    for await (const e of run(vql, { principal, env: { rows }, signal: s, timeoutMs: CONDITION_TIMEOUT_MS, adhoc: false })) {
       if (e.kind === "row") return { ok: true };
       if (e.kind === "log" && e.level === "ERROR") return { ok: false, error: e.message };
     }
@@ -52,7 +54,7 @@ export async function filterByCondition(
   for (let i = 0; i < p.candidates.length; i += PARALLEL) {
     p.signal.throwIfAborted();
     const slice = p.candidates.slice(i, i + PARALLEL);
-    const verdicts = await Promise.all(slice.map((c) => matches(run, p.vql, p.principal, clientFacts(c), p.signal)));
+    const verdicts = await Promise.all(slice.map((c) => matches(run, p.vql, p.principal, [clientFacts(c)], p.signal)));
     slice.forEach((c, j) => {
       const v = verdicts[j]!;
       if (v.error) p.onError(c.clientId, v.error);

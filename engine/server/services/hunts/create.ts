@@ -1,6 +1,7 @@
 // hunts.create(): checks permissions (START_HUNT to start now, COLLECT_CLIENT to propose a
 // paused hunt; the artifacts' required and implied permissions through the flows service's
-// compile), compiles the collection once, and stores the hunt with its System.Hunt.Creation
+// compile; ANY_QUERY for a client condition), compiles the collection (and the client
+// condition) once, and stores the hunt with its System.Hunt.Creation
 // event in one transaction. Scheduling clients is the foreman's job, not this file's.
 import { queries } from "@/drizzle";
 import { HUNT_CREATION_QUEUE, HUNT_OS, requirePermission, ServiceError, type HuntSpec, type HuntSummary, type Principal } from "@/engine/server/contracts";
@@ -8,6 +9,8 @@ import { creationRow, toHuntSummary } from "./mappers";
 import type { HuntsDeps } from "./start";
 
 export const DEFAULT_EXPIRY_MS = 7 * 24 * 3600_000;
+/** The source name of a client-condition flow's rows. */
+export const CLIENT_CONDITION_SOURCE = "Hunt.ClientCondition";
 
 export async function createHunt(deps: HuntsDeps, actor: Principal, spec: HuntSpec): Promise<HuntSummary> {
   requirePermission(actor, spec.pause ? "COLLECT_CLIENT" : "START_HUNT");
@@ -24,6 +27,8 @@ export async function createHunt(deps: HuntsDeps, actor: Principal, spec: HuntSp
     maxUploadBytes: spec.maxUploadBytes,
     creator: actor.username,
   });
+  const clientCondition = spec.clientCondition?.trim() ?? "";
+  const conditionRequest = clientCondition ? await deps.flows.compileQuery(actor, { name: CLIENT_CONDITION_SOURCE, query: clientCondition, creator: actor.username }) : null;
   const huntId = deps.ids.huntId();
   const clean = (l: string[] | undefined) => [...new Set((l ?? []).map((x) => String(x).trim()).filter(Boolean))];
   return queries.inTransaction(deps.database.db, async (tx) => {
@@ -41,6 +46,8 @@ export async function createHunt(deps: HuntsDeps, actor: Principal, spec: HuntSp
       excludeLabels: clean(spec.excludeLabels),
       os,
       serverCondition: spec.serverCondition?.trim() ?? "",
+      clientCondition,
+      conditionRequest,
       clientRate: Math.max(0, Math.trunc(spec.clientRate ?? 0)),
       request,
       artifacts: request.artifacts,

@@ -4,17 +4,26 @@
 // creation, and moves pending clients to running at each hunt's client_rate, starting their
 // flows (`F.<id>.H`) with the hunt's compiled request. A durable consumer of
 // System.Flow.Completion moves each hunt flow's client to completed, with_results or error in
-// the transaction that advances its cursor (exactly once).
+// the transaction that advances its cursor (exactly once); the same consumer settles clients
+// whose client-condition flow ended (foreman.settle: server condition over its rows, then
+// pending or excluded).
 import { setTimeout as sleep } from "node:timers/promises";
 import { queries, type HuntRecord } from "@/drizzle";
-import { FLOW_COMPLETION_QUEUE, isHuntFlowId, type CompiledCollection, type JournalEvent } from "@/engine/server/contracts";
+import { FLOW_COMPLETION_QUEUE, isHuntFlowId, type CompiledCollection, type JournalEvent, type Principal } from "@/engine/server/contracts";
+import { CLIENT_CONDITION_SOURCE } from "./create";
 import type { Db } from "@/drizzle";
 import type { HuntsDeps } from "./start";
 
 /** Clients started per hunt and tick when client_rate is 0 (as fast as the server allows). */
 export const UNTHROTTLED_PER_TICK = 1000;
 
-export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, signal: AbortSignal): Promise<number> }) {
+type Settle = (tx: Db, h: HuntRecord, outcomes: Array<{ clientId: string; rows: Array<Record<string, unknown>> | undefined; error: string }>, signal: AbortSignal) => Promise<void>;
+
+/** Reads client-condition results (the manager's own principal: it only reads the rows it asked for). */
+const READER: Principal = { userId: "system", username: "HuntManager", role: "system", permissions: new Set(["READ_RESULTS"] as const), via: "system" };
+const CONDITION_ROWS = 1000;
+
+export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, signal: AbortSignal): Promise<number>; settle: Settle }) {
   const db = deps.database.db;
   /** Per hunt: fractional clients we may start now (a token bucket holding one second's worth). */
   const buckets = new Map<string, { tokens: number; at: number }>();
@@ -43,6 +52,10 @@ export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, si
     }
     if (h.startedAt && h.scannedFor?.getTime() !== h.startedAt.getTime()) await foreman.scan(h.huntId, signal);
     await startFlows(h, await queries.huntClientsWithoutFlow(db, h.huntId));
+    if (h.conditionRequest) {
+      const lost = await queries.huntConditionsWithoutFlow(db, h.huntId);
+      if (lost.length) await deps.flows.collectCompiled(h.conditionRequest as CompiledCollection, lost);
+    }
     // Pacing follows the monotonic clock: an injected (test) clock must not stall recruitment.
     const n = allowance(h, performance.now());
     if (n > 0) {
@@ -76,6 +89,30 @@ export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, si
       items.push({ flowId, state, totalRows: rows, uploadedBytes: Number(f.total_uploaded_bytes ?? 0), error: state === "error" ? String(f.status || f.state || "") : "", at: e.at });
     }
     await queries.finishHuntClients(tx, items);
+    await settleConditions(events.filter((e) => !isHuntFlowId(String(e.payload.FlowId ?? ""))), tx);
+  }
+
+  /** Client-condition flows that ended: their rows decide whether the client joins. */
+  async function settleConditions(events: JournalEvent[], tx: Db) {
+    const byFlow = new Map(events.map((e) => [String(e.payload.FlowId ?? ""), e]));
+    const checking = await queries.huntClientsByConditionFlow(tx, [...byFlow.keys()]);
+    const byHunt = new Map<string, typeof checking>();
+    for (const c of checking) byHunt.set(c.huntId, [...(byHunt.get(c.huntId) ?? []), c]);
+    for (const [huntId, list] of byHunt) {
+      const h = await queries.getHunt(tx, huntId);
+      if (!h) continue;
+      const outcomes = [];
+      for (const c of list) {
+        const f = (byFlow.get(c.conditionFlowId)!.payload.Flow ?? {}) as { state?: string; status?: string };
+        if (f.state !== "FINISHED") {
+          outcomes.push({ clientId: c.clientId, rows: undefined, error: String(f.status || f.state || "") });
+          continue;
+        }
+        const r = await deps.flows.results(READER, { clientId: c.clientId, flowId: c.conditionFlowId, artifact: CLIENT_CONDITION_SOURCE, limit: CONDITION_ROWS, tx }).catch(() => ({ rows: [] }));
+        outcomes.push({ clientId: c.clientId, rows: r.rows, error: "" });
+      }
+      await foreman.settle(tx, h, outcomes, AbortSignal.timeout(60_000));
+    }
   }
 
   const completions = deps.journal.consumer("hunt-manager", FLOW_COMPLETION_QUEUE);

@@ -7,7 +7,7 @@ type Counts = Awaited<ReturnType<typeof queries.huntCounts>> extends Map<string,
 
 export function toHuntSummary(h: HuntRecord, c: Counts | undefined, now: Date): HuntSummary {
   const req = h.request as { parameters?: Record<string, Record<string, unknown>>; timeoutMs?: number; maxRows?: number; maxUploadBytes?: number };
-  const n = c ?? { scheduled: 0, pending: 0, running: 0, completed: 0, withResults: 0, errors: 0, totalRows: 0, uploadedBytes: 0 };
+  const n = c ?? { scheduled: 0, checking: 0, excluded: 0, pending: 0, running: 0, completed: 0, withResults: 0, errors: 0, totalRows: 0, uploadedBytes: 0 };
   return {
     huntId: h.huntId as HuntId,
     description: h.description,
@@ -24,6 +24,7 @@ export function toHuntSummary(h: HuntRecord, c: Counts | undefined, now: Date): 
     excludeLabels: h.excludeLabels,
     os: h.os as HuntOs,
     serverCondition: h.serverCondition,
+    clientCondition: h.clientCondition,
     clientRate: h.clientRate,
     artifacts: h.artifacts,
     parameters: req.parameters ?? {},
@@ -32,6 +33,8 @@ export function toHuntSummary(h: HuntRecord, c: Counts | undefined, now: Date): 
     maxUploadBytes: req.maxUploadBytes ?? 0,
     stats: {
       totalClientsScheduled: n.scheduled,
+      checking: n.checking,
+      excluded: n.excluded,
       pending: n.pending,
       running: n.running,
       totalFinishedClients: n.completed + n.withResults + n.errors,
@@ -75,7 +78,7 @@ export function creationRow(s: HuntSummary, at: Date): Record<string, unknown> {
       client_limit: s.clientLimit,
       artifacts: s.artifacts,
       parameters: s.parameters,
-      condition: { include_labels: s.includeLabels, excluded_labels: s.excludeLabels, os: s.os, server_condition: s.serverCondition },
+      condition: { include_labels: s.includeLabels, excluded_labels: s.excludeLabels, os: s.os, server_condition: s.serverCondition, client_condition: s.clientCondition },
       client_rate: s.clientRate,
     },
   };

@@ -27,7 +27,7 @@ export interface HuntsDeps extends ServiceDeps {
   audit: Pick<AuditService, "record">;
   journal: Pick<Journal, "append" | "appendFor" | "consumer" | "checkpoint">;
   leases: Leases;
-  flows: Pick<FlowsService, "compile" | "collectCompiled" | "results">;
+  flows: Pick<FlowsService, "compile" | "compileQuery" | "collectCompiled" | "results">;
   clients: Pick<ClientsService, "serverHostIds">;
   /** Runs server-side conditions (the query service, bound late: it is built after this service). */
   runQuery: RunQuery;
