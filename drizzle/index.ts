@@ -9,3 +9,5 @@ export type { AlertRecord, AlertOccurrenceRecord, AlertActivityRecord } from "./
 export type { EventTableRecord, ServerEventStatusRecord, EventLogRecord } from "./schema";
 export type { SecretRecord } from "./schema";
 export type { RoleLimitsRecord } from "./schema";
+export type { HuntRecord, HuntClientRecord } from "./schema";
+export type { HuntCandidate, HuntCounts } from "./queries/hunts";

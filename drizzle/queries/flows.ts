@@ -114,7 +114,8 @@ export async function createFlows(db: Db, p: { flows: Array<{ flowId: string; cl
   await db.execute(sql`
     insert into flows (flow_id, client_id, creator, request, state, created_at)
     select x.flow_id, x.client_id, ${p.creator}, ${JSON.stringify(p.request)}::jsonb, 'WAITING', ${p.at.toISOString()}::timestamptz
-    from jsonb_to_recordset(${JSON.stringify(p.flows.map((f) => ({ flow_id: f.flowId, client_id: f.clientId })))}::jsonb) as x(flow_id text, client_id text)`);
+    from jsonb_to_recordset(${JSON.stringify(p.flows.map((f) => ({ flow_id: f.flowId, client_id: f.clientId })))}::jsonb) as x(flow_id text, client_id text)
+    on conflict (flow_id) do nothing`);
 }
 
 /** Flow counts by state and stored rows, for flows created at or after `since` (by `creator`). */

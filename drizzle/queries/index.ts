@@ -20,3 +20,4 @@ export * from "./server-metadata";
 export * from "./alerts";
 export * from "./secrets";
 export * from "./limits";
+export * from "./hunts";

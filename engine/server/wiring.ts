@@ -20,6 +20,7 @@ import { startArtifacts } from "./services/artifacts";
 import { startAudit } from "./services/audit";
 import { startClients } from "./services/clients";
 import { repositorySource, startFlows, type FlowExpiryOptions } from "./services/flows";
+import { startHunts } from "./services/hunts";
 import { startInterrogation } from "./services/interrogation";
 import { startLimits } from "./services/limits";
 import { parseRetention, startJournal } from "./services/journal";
@@ -55,6 +56,8 @@ export interface EngineOptions {
   agentHeartbeatMs?: number;
   /** Server-side flow deadlines (defaults: 5 min grace, 7 days waiting, checked every minute). */
   flowExpiry?: FlowExpiryOptions;
+  /** How often the hunt manager starts pending clients and checks expiry (default 1 s; TALON_HUNT_TICK_MS). */
+  huntTickMs?: number;
   /** How often this process checks its leases and the other processes (default 1 s). */
   clusterTickMs?: number;
   /** Caps on agent sockets that have not said hello (TALON_AGENT_UNAUTHENTICATED_MAX, _PER_ADDRESS). */
@@ -116,7 +119,10 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const secrets = startSecrets({ ...deps, audit });
   const limits = startLimits({ ...deps, audit, bus, node }, signal);
   for (const p of policyFromEnv().problems) log.warn(`TALON_HTTP_CLIENT_ALLOW: ${p}; ignored`);
-  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, monitoring, journal, alerts, secrets }, isolation: opts.queryIsolation }, signal);
+  // Hunts run server-side conditions through the query service, which is built after them (its
+  // builtins call hunts): the closure reads it at run time.
+  const hunts = startHunts({ ...deps, audit, journal, leases, flows, clients, runQuery: (source, o) => queryService.run(source, o), tickMs: opts.huntTickMs ?? envNumber("TALON_HUNT_TICK_MS") }, signal);
+  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets }, isolation: opts.queryIsolation }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService, limits });
   const notebooks = await startNotebooks({
@@ -171,6 +177,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     flows,
     journal,
     interrogation,
+    hunts,
     agents: presence,
     cluster: node,
     api: { queryLines, query: (p, r, s) => runApiQuery({ queries: queryService, limits, notebooks }, p, r, s) },

@@ -10,6 +10,7 @@ import type { ClientsService } from "./clients";
 import type { ClusterNode } from "./cluster";
 import type { Logger, Principal, ServerConfig } from "./common";
 import type { FlowsService } from "./flows";
+import type { HuntsService } from "./hunts";
 import type { InterrogationService } from "./interrogation";
 import type { Journal } from "./journal";
 import type { LimitsService } from "./limits";
@@ -49,6 +50,7 @@ export interface Engine {
   flows: FlowsService;
   journal: Journal;
   interrogation: InterrogationService;
+  hunts: HuntsService;
   agents: Pick<AgentPresence, "isLocal" | "online" | "count" | "localCount">;
   cluster: Pick<ClusterNode, "nodeId" | "liveNodeIds">;
   /** Wire formats the route handlers use (built in the engine's module graph). */

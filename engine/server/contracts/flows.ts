@@ -95,8 +95,37 @@ export interface CollectRequest {
   creator?: string;
 }
 
+/**
+ * A collection compiled once for many later flows (a hunt's): what was asked, the sources with
+ * their parameter values, the limits, and the permissions of whoever compiled it. Stored as is.
+ */
+export interface CompiledCollection {
+  artifacts: string[];
+  parameters: Record<string, Record<string, unknown>>;
+  /** Permissions of the principal who compiled it (the flows run with them). */
+  permissions: string[];
+  [key: string]: unknown;
+}
+
 /** Collections: create, dispatch, store results, cancel, read back. */
 export interface FlowsService {
+  /**
+   * COLLECT_CLIENT (+ the artifacts' required and implied permissions). Compiles a collection
+   * without starting it (hunts compile once at creation: later artifact edits do not change it).
+   */
+  compile(actor: Principal, request: Omit<CollectRequest, "clientId">): Promise<CompiledCollection>;
+  /**
+   * COLLECT_CLIENT and ANY_QUERY (it is ad-hoc VQL for the client). Compiles one query as a
+   * collection of one source named `name` (a hunt's client condition), without starting it.
+   */
+  compileQuery(actor: Principal, p: { name: string; query: string; timeoutSec?: number; maxRows?: number; creator?: string }): Promise<CompiledCollection>;
+  /**
+   * For the hunt manager only: stores WAITING flows of a compiled collection with the flow ids
+   * given (hunt flows end in `.H`) and sends them to their agents. Ids already stored are skipped,
+   * so a retry after a crash never starts a flow twice. No permission check here: the caller
+   * checked when it compiled.
+   */
+  collectCompiled(request: CompiledCollection, flows: Array<{ clientId: string; flowId: string }>): Promise<void>;
   /** COLLECT_CLIENT (+ the artifacts' required permissions). Sent at once when the client is online. */
   collect(actor: Principal, request: CollectRequest): Promise<FlowSummary>;
   /**

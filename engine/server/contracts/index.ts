@@ -19,3 +19,4 @@ export * from "./alerts";
 export * from "./secrets";
 export * from "./access";
 export * from "./limits";
+export * from "./hunts";

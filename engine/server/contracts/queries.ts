@@ -8,6 +8,7 @@ import type { ArtifactsService } from "./artifacts";
 import type { ClientsService } from "./clients";
 import type { Principal } from "./common";
 import type { FlowsService } from "./flows";
+import type { HuntsService } from "./hunts";
 import type { Journal } from "./journal";
 import type { MonitoringService } from "./monitoring";
 import type { NotebooksService } from "./notebooks";
@@ -19,6 +20,8 @@ export interface VqlServices {
   clients: Pick<ClientsService, "get" | "search" | "metadata" | "setMetadata" | "hasLabels" | "label" | "serverMetadata" | "setServerMetadata">;
   flows: Pick<FlowsService, "collect" | "get" | "list" | "results" | "cancel">;
   monitoring: MonitoringService;
+  /** Hunts (hunt(), hunts(), hunt_results(), hunt_flows(), hunt_add(), hunt_update(), hunt_delete()). */
+  hunts: Pick<HuntsService, "create" | "list" | "get" | "request" | "clients" | "results" | "update" | "delete" | "addClient">;
   /** The alert inbox (alerts(), alert_update()). */
   alerts: Pick<AlertsService, "list" | "update">;
   /**

@@ -1,5 +1,5 @@
 // Server VQL builtins for collections: collect_client(), flows(), source(), cancel_flow().
-import { arg, definePlugin, defineFunction, OrderedDict, toTimestamp, type Builtin, type Timestamp } from "../../vql";
+import { arg, definePlugin, defineFunction, OrderedDict, toTimestamp, type Builtin, type BuiltinContext, type Timestamp } from "../../vql";
 import { flowToVql } from "../mappers/flows";
 import { guarded } from "./clients";
 import { queueType, readEventRows } from "./events";
@@ -37,6 +37,24 @@ export const collectClientFunction = defineFunction({
     ]);
   },
 });
+
+/** source(hunt_id=...): the hunt's rows of one source, paged by start_row and limit. */
+async function* huntRows(ctx: BuiltinContext, host: ReturnType<typeof serverHost>, p: { huntId: string; artifact?: string; startRow: number; limit?: number }) {
+  let skip = p.startRow;
+  let left = p.limit ?? Number.MAX_SAFE_INTEGER;
+  if (left <= 0) return;
+  try {
+    for await (const row of host.services.hunts.results(host.principal, { huntId: p.huntId, artifact: p.artifact, signal: ctx.signal })) {
+      ctx.signal.throwIfAborted();
+      if (skip > 0 && skip--) continue;
+      yield toVql(row);
+      if (--left <= 0) return;
+    }
+  } catch (err) {
+    ctx.signal.throwIfAborted();
+    ctx.log("ERROR", `source: ${(err as Error).message}`);
+  }
+}
 
 function toTime(v: unknown): Timestamp | undefined {
   return v === undefined || v === null || v === "" ? undefined : (toTimestamp(v) ?? undefined);
@@ -85,6 +103,7 @@ export const sourcePlugin = definePlugin({
   args: {
     client_id: arg.string().doc("The client (default: the ClientId variable)."),
     flow_id: arg.string().doc("The flow (default: the FlowId variable)."),
+    hunt_id: arg.string().doc("A hunt: every client's rows of the artifact, as hunt_results() gives them."),
     artifact: arg.string().doc("Artifact name, or Artifact/Source (default: the ArtifactName variable)."),
     source: arg.string().doc("Source name within the artifact."),
     start_time: arg.time().doc("Event artifacts: rows at or after this time (epoch, ISO text or timestamp)."),
@@ -99,6 +118,10 @@ export const sourcePlugin = definePlugin({
     const { principal, services } = host;
     let artifact = a.artifact ?? String((await ctx.lookup("ArtifactName")) ?? "");
     if (a.source) artifact = `${artifact}/${a.source}`;
+    if (a.hunt_id) {
+      yield* huntRows(ctx, host, { huntId: a.hunt_id, artifact: artifact || undefined, startRow: a.start_row, limit: a.limit });
+      return;
+    }
     const type = artifact ? queueType(host, artifact) : undefined;
     if (type === "CLIENT_EVENT" || type === "SERVER_EVENT" || type === "INTERNAL") {
       const start = a.start_time ?? toTime(await ctx.lookup("StartTime"));

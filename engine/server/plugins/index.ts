@@ -8,6 +8,7 @@ import { clientBuiltins } from "./clients";
 import { eventBuiltins } from "./events";
 import { flowBuiltins } from "./flows";
 import { httpClientBuiltins } from "./http-client";
+import { huntBuiltins } from "./hunts";
 import { monitoringBuiltins } from "./monitoring";
 import { notebookBuiltins } from "./notebooks";
 import { secretBuiltins } from "./secrets";
@@ -19,6 +20,7 @@ export const serverBuiltins: readonly Builtin[] = [
   forwardAlertsPlugin,
   ...clientBuiltins,
   ...flowBuiltins,
+  ...huntBuiltins,
   ...eventBuiltins,
   ...monitoringBuiltins,
   ...notebookBuiltins,

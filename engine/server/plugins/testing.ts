@@ -3,12 +3,13 @@
 // builtin whose rows come from that builtin (lifecycle.test.ts, the query-worker RPC test).
 import { loadArtifact, type Artifact } from "@/engine/artifacts";
 import { permissionsOf } from "@/engine/server/auth/roles";
-import type { CellView, ClientSummary, FlowSummary, NotebookView, Principal, VqlServices } from "@/engine/server/contracts";
+import type { CellView, ClientSummary, FlowSummary, HuntClient, HuntId, HuntSummary, NotebookView, Principal, VqlServices } from "@/engine/server/contracts";
 
 export const admin: Principal = { userId: "a", username: "alice", role: "administrator", permissions: permissionsOf("administrator"), via: "session" };
 const ID = "C.0123456789abcdef";
 const FLOW = "F.ABCDEFGHIJKLM";
 const NB = "N.LIFE0000001";
+const HUNT = "H.LIFE000000001";
 
 /** Each case: a query whose rows come from the builtin (functions are called once per row). */
 export const CASES: Record<string, string> = {
@@ -26,6 +27,14 @@ export const CASES: Record<string, string> = {
   flows: `SELECT * FROM flows(client_id='${ID}')`,
   source: `SELECT * FROM source(client_id='${ID}', flow_id='${FLOW}', artifact='Generic.Client.Info')`,
   cancel_flow: `SELECT cancel_flow(client_id='${ID}', flow_id='${FLOW}') AS F FROM range(end=1000000)`,
+  hunt: "SELECT hunt(artifacts=['Generic.Client.Info'], pause=TRUE) AS H FROM range(end=1000000)",
+  hunts: "SELECT * FROM hunts()",
+  hunt_info: `SELECT hunt_info(hunt_id='${HUNT}') AS H FROM range(end=1000000)`,
+  hunt_results: `SELECT * FROM hunt_results(hunt_id='${HUNT}')`,
+  hunt_flows: `SELECT * FROM hunt_flows(hunt_id='${HUNT}')`,
+  hunt_add: `SELECT hunt_add(hunt_id='${HUNT}', client_id='${ID}') AS H FROM range(end=1000000)`,
+  hunt_update: `SELECT hunt_update(hunt_id='${HUNT}', stop=TRUE) AS H FROM range(end=1000000)`,
+  hunt_delete: `SELECT * FROM hunt_delete(hunt_id='${HUNT}', really_do_it=TRUE)`,
   notebooks: "SELECT * FROM notebooks()",
   notebook_get: `SELECT notebook_get(notebook_id='${NB}') AS N FROM range(end=1000000)`,
   notebook_create: "SELECT notebook_create(name='Life') AS N FROM range(end=1000000)",
@@ -109,6 +118,53 @@ function flow(n: number): FlowSummary {
     artifactsWithResults: [],
     sources: [],
   };
+}
+
+function hunt(n: number): HuntSummary {
+  const at = new Date(0);
+  const stats = { totalClientsScheduled: 1, checking: 0, excluded: 0, pending: 0, running: 0, totalFinishedClients: 1, totalClientsWithResults: 1, totalClientsWithoutResults: 0, totalClientsWithErrors: 0, totalCollectedRows: 1, totalUploadedBytes: 0 };
+  return {
+    huntId: `H.${n.toString(32).toUpperCase().padStart(13, "0")}` as HuntId,
+    description: "",
+    tags: [],
+    creator: "alice",
+    state: "RUNNING",
+    expired: false,
+    createdAt: at,
+    startedAt: at,
+    stoppedAt: null,
+    expiresAt: at,
+    clientLimit: 0,
+    includeLabels: [],
+    excludeLabels: [],
+    os: "ALL",
+    serverCondition: "",
+    clientCondition: "",
+    clientRate: 0,
+    artifacts: ["Generic.Client.Info"],
+    parameters: {},
+    timeoutMs: 600_000,
+    maxRows: 1000,
+    maxUploadBytes: 0,
+    stats,
+  };
+}
+
+function huntClient(n: number): HuntClient {
+  const at = new Date(0);
+  return { clientId: client(n).clientId, fqdn: `host-${n}.example`, state: "with_results", flowId: `${flow(n).flowId}.H`, scheduledAt: at, startedAt: at, finishedAt: at, totalRows: 1, totalUploadedBytes: 0, error: "" };
+}
+
+/** Endless rows, or none until the abort. */
+async function* huntRows(hang: boolean, signal?: AbortSignal) {
+  if (hang) {
+    await new Promise<void>((resolve) => signal?.addEventListener("abort", () => resolve(), { once: true }));
+    return;
+  }
+  for (let i = 0; !signal?.aborted; i++) {
+    yield { N: i, ClientId: ID, FlowId: `${FLOW}.H`, Fqdn: "host-1.example" };
+    await new Promise((r) => setImmediate(r));
+  }
 }
 
 function notebookView(): NotebookView {
@@ -197,6 +253,17 @@ export function standInEngine(hang: boolean): VqlServices {
       list: (_p: Principal, _c: string, q: { offset?: number; limit?: number }) => answer(() => ({ items: page(q.limit, q.offset, flow), total: Number.MAX_SAFE_INTEGER })),
       results: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ columns: ["N"], rows: page(q.limit, q.offset, (N) => ({ N })), total: Number.MAX_SAFE_INTEGER })),
       cancel: () => answer(() => ({ ...flow(1), state: "CANCELLED" })),
+    },
+    hunts: {
+      create: () => answer(() => hunt(1)),
+      list: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ items: page(q.limit, q.offset, hunt), total: Number.MAX_SAFE_INTEGER })),
+      get: () => answer(() => hunt(1)),
+      request: () => answer(() => ({ artifacts: ["Generic.Client.Info"], compiled: [] })),
+      clients: (_p: Principal, _h: string, q: { offset?: number; limit?: number }) => answer(() => page(q.limit, q.offset, huntClient)),
+      results: (_p: Principal, q: { signal?: AbortSignal }) => huntRows(hang, q.signal),
+      update: () => answer(() => hunt(1)),
+      delete: () => answer(() => undefined),
+      addClient: () => answer(() => true),
     },
     monitoring: {
       serverTable: () => answer(serverTable),

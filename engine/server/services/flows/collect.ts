@@ -102,16 +102,37 @@ export function startCollect(
   }
 
   /** Stores one WAITING flow per client in one statement and sends each to its agent if online. */
-  async function createFor(clientIds: string[], req: StoredRequest): Promise<Array<{ flowId: string; clientId: string; createdAt: Date }>> {
+  async function createFor(clientIds: string[], req: StoredRequest, given?: Array<{ flowId: string; clientId: string }>): Promise<Array<{ flowId: string; clientId: string; createdAt: Date }>> {
     const at = deps.clock.now();
-    const flows = clientIds.map((clientId) => ({ flowId: deps.ids.flowId() as string, clientId }));
+    const flows = given ?? clientIds.map((clientId) => ({ flowId: deps.ids.flowId() as string, clientId }));
     await queries.createFlows(db, { flows, creator: req.creator, request: req as unknown as Record<string, unknown>, at });
     await p.dispatch(flows, req).catch((err) => deps.log.warn("could not send new flows to agents now; they get them when they next connect", { flows: flows.length, error: (err as Error).message }));
     for (const f of flows) p.changed(f.clientId, f.flowId);
     return flows.map((f) => ({ ...f, createdAt: at }));
   }
 
+  /** One ad-hoc query as a one-source request (a hunt's client condition). */
+  function prepareQuery(actor: Principal, q: { name: string; query: string; timeoutSec?: number; maxRows?: number; creator?: string }): StoredRequest {
+    requirePermission(actor, "COLLECT_CLIENT");
+    requirePermission(actor, "ANY_QUERY");
+    if (!q.query.trim()) throw new ServiceError("bad_request", "the client query is empty");
+    return {
+      artifacts: [q.name],
+      parameters: { [q.name]: {} },
+      compiled: [{ name: q.name, env: {}, sources: [{ name: q.name, query: q.query }] }],
+      timeoutMs: Math.max(1, Math.round((q.timeoutSec && q.timeoutSec > 0 ? q.timeoutSec : 60) * 1000)),
+      maxRows: q.maxRows && q.maxRows > 0 ? Math.trunc(q.maxRows) : 1000,
+      maxUploadBytes: 0,
+      permissions: [...actor.permissions],
+      creator: q.creator || actor.username,
+    };
+  }
+
   return {
+    prepare,
+    prepareQuery,
+    /** Hunt flows: the given ids (stored ones are skipped by createFlows), a request compiled earlier. */
+    createCompiled: (req: StoredRequest, flows: Array<{ flowId: string; clientId: string }>) => createFor([], req, flows),
     async collect(actor: Principal, r: CollectRequest) {
       requirePermission(actor, "COLLECT_CLIENT");
       const clientId = parseClientId(r.clientId);

@@ -8,6 +8,7 @@ import {
   type AgentPresence,
   type ArtifactSource,
   type AuditService,
+  type CompiledCollection,
   type ClientsService,
   type FlowsService,
   type Journal,
@@ -19,6 +20,7 @@ import { startCollect } from "./collect";
 import { startDispatch } from "./dispatch";
 import { startExpiry, type FlowExpiryOptions } from "./expiry";
 import { startIngest } from "./ingest";
+import { readRequest } from "./request";
 import { startFlowReads } from "./read";
 import { followScheduled } from "./scheduled";
 import { createUploadStore } from "./uploads";
@@ -52,6 +54,15 @@ export function startFlows(deps: FlowsDeps, signal: AbortSignal): StartedFlows {
   const collect = startCollect(deps, { artifacts: deps.artifacts, serverHostIds: (ids) => deps.clients.serverHostIds(ids), dispatch: dispatch.dispatch, changed });
 
   return {
+    async compile(actor, request) {
+      return (await collect.prepare(actor, request)) as unknown as CompiledCollection;
+    },
+    async compileQuery(actor, q) {
+      return collect.prepareQuery(actor, q) as unknown as CompiledCollection;
+    },
+    async collectCompiled(request, flows) {
+      await collect.createCompiled(readRequest(request), flows);
+    },
     async collect(actor, request) {
       const flow = await collect.collect(actor, request);
       await deps.audit.record(actor, "ScheduleFlow", { client_id: flow.clientId, flow_id: flow.flowId, artifacts: request.artifacts });

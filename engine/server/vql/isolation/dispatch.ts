@@ -5,7 +5,7 @@
 // Everything it opened ends when the run ends (close()).
 import { fromWire, toWire, type Wire } from "@/engine/vql";
 import { ServiceError, type Principal, type VqlServices } from "@/engine/server/contracts";
-import { callKind, handleMethods, isStreamMethod } from "./methods";
+import { callKind, handleMethods, isActorStream, isStreamMethod } from "./methods";
 import { isSignalMarker, type FromWorker, type ToWorker } from "./protocol";
 
 /** Most events in one stream batch. */
@@ -154,7 +154,8 @@ export class Dispatcher {
     const fn = this.target(service)?.[method];
     if (!isStreamMethod(service, method) || typeof fn !== "function") return end(`a query may not call ${service}.${method}`);
     // The stream's own signal: the worker's, and the run's end or the worker closing it.
-    const decoded = this.decodeArgs(args);
+    const decoded = isActorStream(service, method) ? [this.principal, ...this.decodeArgs(args)] : this.decodeArgs(args);
+    // Both streams take their options second: journal.subscribe(queue, opts), hunts.results(actor, p).
     const opts = (decoded[1] ?? {}) as { signal?: AbortSignal };
     opts.signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal, this.done.signal]) : AbortSignal.any([stop.signal, this.done.signal]);
     decoded[1] = opts;

@@ -1,7 +1,7 @@
 // Which VqlServices methods a query worker may call, and how (the RPC's whole surface). `actor`
 // methods take the principal first: the worker never sends one, the main thread puts in the
-// principal the run was started as. `plain` methods take no principal. journal.subscribe
-// streams; journal.checkpoint returns an object (a handle) whose methods are called later.
+// principal the run was started as. `plain` methods take no principal. journal.subscribe and
+// hunts.results stream (the latter with the run's principal put first); journal.checkpoint returns an object (a handle) whose methods are called later.
 // artifacts.get/all are answered in the worker from its repository snapshot (they are
 // synchronous). Anything else is refused by the dispatcher.
 import type { VqlServices } from "@/engine/server/contracts";
@@ -28,13 +28,16 @@ export const ACTOR_METHODS = {
     "sendEvent",
   ],
   alerts: ["list", "update"],
+  hunts: ["create", "list", "get", "request", "clients", "update", "delete", "addClient"],
   journal: [],
   notebooks: ["list", "get", "create", "update", "remove", "addCell", "deleteCell", "saveCell", "runCell"],
   secrets: ["resolve", "list", "add", "modify", "remove"],
 } as const satisfies Table;
 
 export const PLAIN_METHODS = { journal: ["history", "isStored"] } as const;
-export const STREAM_METHODS = { journal: ["subscribe"] } as const;
+export const STREAM_METHODS = { journal: ["subscribe"], hunts: ["results"] } as const;
+/** Streams that take the principal first (the main thread puts in the run's, as for actor methods). */
+export const ACTOR_STREAM_METHODS = { hunts: ["results"] } as const;
 /** Methods returning an object, and the methods of that object the worker may call. */
 export const HANDLE_METHODS = { journal: { checkpoint: ["next", "commit"] } } as const;
 
@@ -49,6 +52,10 @@ export function callKind(service: string, method: string): CallKind | undefined 
 
 export function isStreamMethod(service: string, method: string): boolean {
   return ((STREAM_METHODS as Record<string, readonly string[]>)[service] ?? []).includes(method);
+}
+
+export function isActorStream(service: string, method: string): boolean {
+  return ((ACTOR_STREAM_METHODS as Record<string, readonly string[]>)[service] ?? []).includes(method);
 }
 
 export function handleMethods(service: string, method: string): readonly string[] | undefined {

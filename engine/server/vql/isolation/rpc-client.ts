@@ -116,13 +116,13 @@ export class WorkerRpc {
     });
   }
 
-  subscribe(args: unknown[]): JournalSubscription {
+  subscribe(args: unknown[], service = "journal", method = "subscribe"): JournalSubscription {
     const stream = this.next++;
     let ready!: () => void;
     const readyPromise = new Promise<void>((r) => (ready = r));
     const state: StreamState = { items: [], ended: false, ready };
     this.streams.set(stream, state);
-    this.post({ type: "open-stream", stream, service: "journal", method: "subscribe", args: this.encodeArgs(args), credit: STREAM_CREDIT });
+    this.post({ type: "open-stream", stream, service, method, args: this.encodeArgs(args), credit: STREAM_CREDIT });
     const self = this;
     async function* events(): AsyncGenerator<JournalEvent> {
       try {
@@ -175,6 +175,8 @@ export class WorkerRpc {
       flows: group("flows"),
       monitoring: group("monitoring"),
       alerts: group("alerts"),
+      // hunts.results streams its rows; its principal, like every actor method's, is the run's.
+      hunts: { ...group("hunts"), results: (_actor: unknown, ...rest: unknown[]) => this.subscribe(rest, "hunts", "results") },
       journal,
       secrets: group("secrets"),
       ...(hasNotebooks ? { notebooks: group("notebooks") } : {}),

@@ -1,0 +1,2 @@
+// The hunts service: see start.ts.
+export { startHunts, type HuntsDeps } from "./start";

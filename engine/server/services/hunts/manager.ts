@@ -1,0 +1,134 @@
+// The hunt manager (one process at a time, under the lease `hunt-manager`): each tick it stops
+// running hunts past their expiry or done with their client_limit, has the foreman scan hunts
+// that (re)started, recreates flows lost between a client's move to running and its flow's
+// creation, and moves pending clients to running at each hunt's client_rate, starting their
+// flows (`F.<id>.H`) with the hunt's compiled request. A durable consumer of
+// System.Flow.Completion moves each hunt flow's client to completed, with_results or error in
+// the transaction that advances its cursor (exactly once); the same consumer settles clients
+// whose client-condition flow ended (foreman.settle: server condition over its rows, then
+// pending or excluded).
+import { setTimeout as sleep } from "node:timers/promises";
+import { queries, type HuntRecord } from "@/drizzle";
+import { FLOW_COMPLETION_QUEUE, isHuntFlowId, type CompiledCollection, type JournalEvent, type Principal } from "@/engine/server/contracts";
+import { CLIENT_CONDITION_SOURCE } from "./create";
+import type { Db } from "@/drizzle";
+import type { HuntsDeps } from "./start";
+
+/** Clients started per hunt and tick when client_rate is 0 (as fast as the server allows). */
+export const UNTHROTTLED_PER_TICK = 1000;
+
+type Settle = (tx: Db, h: HuntRecord, outcomes: Array<{ clientId: string; rows: Array<Record<string, unknown>> | undefined; error: string }>, signal: AbortSignal) => Promise<void>;
+
+/** Reads client-condition results (the manager's own principal: it only reads the rows it asked for). */
+const READER: Principal = { userId: "system", username: "HuntManager", role: "system", permissions: new Set(["READ_RESULTS"] as const), via: "system" };
+const CONDITION_ROWS = 1000;
+
+export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, signal: AbortSignal): Promise<number>; settle: Settle }) {
+  const db = deps.database.db;
+  /** Per hunt: fractional clients we may start now (a token bucket holding one second's worth). */
+  const buckets = new Map<string, { tokens: number; at: number }>();
+
+  function allowance(h: HuntRecord, nowMs: number): number {
+    if (h.clientRate <= 0) return UNTHROTTLED_PER_TICK;
+    const perMs = h.clientRate / 60_000;
+    const cap = Math.max(1, h.clientRate / 60);
+    const b = buckets.get(h.huntId) ?? { tokens: 1, at: nowMs };
+    b.tokens = Math.min(cap, b.tokens + (nowMs - b.at) * perMs);
+    b.at = nowMs;
+    buckets.set(h.huntId, b);
+    return Math.floor(b.tokens);
+  }
+
+  async function startFlows(h: HuntRecord, flows: Array<{ clientId: string; flowId: string }>) {
+    if (!flows.length) return;
+    await deps.flows.collectCompiled(h.request as CompiledCollection, flows);
+  }
+
+  async function tickHunt(h: HuntRecord, signal: AbortSignal) {
+    const now = deps.clock.now();
+    if (h.expiresAt.getTime() <= now.getTime()) {
+      if (await queries.stopHuntIfRunning(db, h.huntId, now)) deps.log.info("hunt expired; stopped", { huntId: h.huntId });
+      return;
+    }
+    if (h.startedAt && h.scannedFor?.getTime() !== h.startedAt.getTime()) await foreman.scan(h.huntId, signal);
+    await startFlows(h, await queries.huntClientsWithoutFlow(db, h.huntId));
+    if (h.conditionRequest) {
+      const lost = await queries.huntConditionsWithoutFlow(db, h.huntId);
+      if (lost.length) await deps.flows.collectCompiled(h.conditionRequest as CompiledCollection, lost);
+    }
+    // Pacing follows the monotonic clock: an injected (test) clock must not stall recruitment.
+    const n = allowance(h, performance.now());
+    if (n > 0) {
+      const moved = await queries.inTransaction(db, (tx) => queries.takePendingHuntClients(tx, { huntId: h.huntId, limit: n, at: now, flowIdFor: () => `${deps.ids.flowId()}.H` }));
+      const b = buckets.get(h.huntId);
+      if (b) b.tokens -= moved.length;
+      await startFlows(h, moved);
+    }
+    if (h.clientLimit > 0) {
+      const c = (await queries.huntCounts(db, [h.huntId])).get(h.huntId)!;
+      if (c.scheduled >= h.clientLimit && c.pending === 0 && (await queries.stopHuntIfRunning(db, h.huntId, deps.clock.now()))) deps.log.info("hunt reached its client limit; stopped", { huntId: h.huntId });
+    }
+  }
+
+  async function tick(signal: AbortSignal) {
+    for (const h of await queries.listRunningHunts(db)) {
+      signal.throwIfAborted();
+      await tickHunt(h, signal).catch((err) => deps.log.error("hunt manager tick failed", { huntId: h.huntId, error: (err as Error).message }));
+    }
+  }
+
+  /** One batch of completions: hunt flows' clients move to their final queue. */
+  async function record(events: JournalEvent[], tx: Db) {
+    const items = [];
+    for (const e of events) {
+      const flowId = String(e.payload.FlowId ?? "");
+      if (!isHuntFlowId(flowId)) continue;
+      const f = (e.payload.Flow ?? {}) as { state?: string; status?: string; total_collected_rows?: number; total_uploaded_bytes?: number };
+      const rows = Number(f.total_collected_rows ?? 0);
+      const state = f.state === "FINISHED" ? (rows > 0 ? "with_results" : "completed") : "error";
+      items.push({ flowId, state, totalRows: rows, uploadedBytes: Number(f.total_uploaded_bytes ?? 0), error: state === "error" ? String(f.status || f.state || "") : "", at: e.at });
+    }
+    await queries.finishHuntClients(tx, items);
+    await settleConditions(events.filter((e) => !isHuntFlowId(String(e.payload.FlowId ?? ""))), tx);
+  }
+
+  /** Client-condition flows that ended: their rows decide whether the client joins. */
+  async function settleConditions(events: JournalEvent[], tx: Db) {
+    const byFlow = new Map(events.map((e) => [String(e.payload.FlowId ?? ""), e]));
+    const checking = await queries.huntClientsByConditionFlow(tx, [...byFlow.keys()]);
+    const byHunt = new Map<string, typeof checking>();
+    for (const c of checking) byHunt.set(c.huntId, [...(byHunt.get(c.huntId) ?? []), c]);
+    for (const [huntId, list] of byHunt) {
+      const h = await queries.getHunt(tx, huntId);
+      if (!h) continue;
+      const outcomes = [];
+      for (const c of list) {
+        const f = (byFlow.get(c.conditionFlowId)!.payload.Flow ?? {}) as { state?: string; status?: string };
+        if (f.state !== "FINISHED") {
+          outcomes.push({ clientId: c.clientId, rows: undefined, error: String(f.status || f.state || "") });
+          continue;
+        }
+        const r = await deps.flows.results(READER, { clientId: c.clientId, flowId: c.conditionFlowId, artifact: CLIENT_CONDITION_SOURCE, limit: CONDITION_ROWS, tx }).catch(() => ({ rows: [] }));
+        outcomes.push({ clientId: c.clientId, rows: r.rows, error: "" });
+      }
+      await foreman.settle(tx, h, outcomes, AbortSignal.timeout(60_000));
+    }
+  }
+
+  const completions = deps.journal.consumer("hunt-manager", FLOW_COMPLETION_QUEUE);
+
+  return {
+    tick,
+    /** The lease holder's work: ticks and the completion consumer, until `signal` aborts. */
+    async run(signal: AbortSignal) {
+      const ticks = (async () => {
+        while (!signal.aborted) {
+          await tick(signal).catch((err) => signal.aborted || deps.log.error("hunt manager tick failed", { error: (err as Error).message }));
+          await sleep(deps.tickMs, undefined, { signal }).catch(() => {});
+        }
+      })();
+      await Promise.all([ticks, completions.run(record, { signal, batchSize: 200 })]);
+      buckets.clear();
+    },
+  };
+}
