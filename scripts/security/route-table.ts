@@ -62,6 +62,8 @@ export const PLACEHOLDERS: Record<string, string> = {
   cellId: "NC.0123456789ABC",
   tableId: "T.0123456789ABC",
   alertId: "A.0123456789ABC",
+  huntId: "H.0123456789ABC",
+  role: "no-such-role-matrix",
   name: "Custom.Security.Matrix.Placeholder",
   id: "K0123456789",
   username: "no-such-user-matrix",

@@ -48,7 +48,7 @@ afterAll(async () => {
   await new Promise((r) => receiver.close(r));
 });
 
-async function until<T>(fn: () => T | undefined | false, ms = 15_000): Promise<T> {
+async function until<T>(fn: () => T | undefined | false, ms = 40_000): Promise<T> {
   const t0 = Date.now();
   for (;;) {
     const v = fn();
@@ -103,7 +103,7 @@ describe("forward_alerts()", () => {
     expect(hits.every((h) => h.body.name === "Flaky.One" && (h.body.event_data as { Detail: string }).Detail === "d")).toBe(true);
     expect(f.rows[0]).toMatchObject({ Kind: "alert", Name: "Flaky.One", Delivered: true, Response: 204, Attempts: 4 });
     expect(f.logs.filter((l) => l.startsWith("WARN:forward_alerts: posting alert Flaky.One"))).toHaveLength(3);
-  }, 30_000);
+  }, 60_000);
 
   it("a forwarder started again with its checkpoint sends what was raised meanwhile, and nothing twice", async () => {
     const first = forward(engine, `format='slack', url='${base}/durable', checkpoint='durable'`);
@@ -118,7 +118,7 @@ describe("forward_alerts()", () => {
     await second.stop();
     const texts = received.filter((r) => r.path === "/durable").map((r) => String(r.body.text));
     expect(texts.map((t) => /Durable\.(\d)/.exec(t)?.[1])).toEqual(["0", "1", "2", "3", "4"]);
-  }, 30_000);
+  }, 60_000);
 
   it("passes only what its filters name; a URL from a secret shows redacted in rows and logs", async () => {
     await engine.secrets.add(SYSTEM_PRINCIPAL, { name: "hook", type: "Webhook", values: { url: `${base}/secret-path-token-123` } });
@@ -136,7 +136,7 @@ describe("forward_alerts()", () => {
     const shown = JSON.stringify([f.rows, f.logs]);
     expect(shown).not.toContain("secret-path-token-123");
     expect(String(f.rows[0]!.Destination)).toContain("(secret hook)");
-  }, 30_000);
+  }, 60_000);
 
   it("the seed's Discord example posts its JSON to a local receiver (allowed), and is refused without the allow-list", async () => {
     const seed = (url: string) => `LET DiscordURL = '${url}'
@@ -176,5 +176,5 @@ SELECT * FROM http_client(url=DiscordURL, method="POST", headers=dict(\`Content-
     } finally {
       process.env.TALON_HTTP_CLIENT_ALLOW = "127.0.0.1";
     }
-  }, 30_000);
+  }, 60_000);
 });
