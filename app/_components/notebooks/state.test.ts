@@ -39,6 +39,9 @@ describe("applyEvent()", () => {
     s = applyEvent(s, { type: "cell-status", cellId: "NC.1", version: 2, status: "queued", durationMs: null, error: null, waiting: "waiting: you have 1 running (your role's limit is 1)" });
     s = applyEvent(s, { type: "cell", cell: cell("NC.1", { version: 2, versions: [1, 2], status: "queued" }), by: "a" });
     expect(s.notebook.cells[0]!.waiting).toBe("waiting: you have 1 running (your role's limit is 1)");
+    // The run request's own "queued" may come after the queue's note: the note stays.
+    s = applyEvent(s, { type: "cell-status", cellId: "NC.1", version: 2, status: "queued", durationMs: null, error: null });
+    expect(s.notebook.cells[0]!.waiting).toBe("waiting: you have 1 running (your role's limit is 1)");
     // Once it runs, or at another version, the note is gone.
     s = applyEvent(s, { type: "cell", cell: cell("NC.1", { version: 2, versions: [1, 2], status: "running" }), by: "a" });
     expect(s.notebook.cells[0]!.waiting).toBeUndefined();

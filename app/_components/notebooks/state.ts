@@ -55,7 +55,9 @@ export function applyEvent(s: NotebookState, e: NotebookEvent): NotebookState {
       const c = s.notebook.cells.find((x) => x.id === e.cellId);
       if (!c || c.version < e.version) return { ...s, stale: s.stale + 1 };
       if (c.version > e.version) return s;
-      return patchCell(s, e.cellId, (x) => ({ ...x, status: e.status, durationMs: e.durationMs, error: e.error, waiting: e.status === "queued" ? e.waiting : undefined }));
+      // A plain "queued" of the same version (the run request's, which may come after the queue's
+      // note) keeps the waiting note.
+      return patchCell(s, e.cellId, (x) => ({ ...x, status: e.status, durationMs: e.durationMs, error: e.error, waiting: e.status === "queued" ? (e.waiting ?? (x.status === "queued" ? x.waiting : undefined)) : undefined }));
     }
     case "rows": {
       const key = inlineKey(e.cellId, e.version, e.table.idx);
