@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseTargets } from "@/drizzle/testing";
 import { principal } from "../server/services/notebooks/testing";
+import { isolationFromEnv } from "@/engine/server/vql/isolation/config";
 import { startTestServer, type TestServer } from "./harness";
 
 const bot = principal("bot", "api");
@@ -33,7 +34,10 @@ for (const target of testDatabaseTargets()) {
   describe(`query API limits on ${target.name}`, () => {
     let s: TestServer;
     beforeAll(async () => {
-      s = await startTestServer({ database: await target.open() });
+      // Three warm query workers: bot's two sleeping queries hold two, bot2's runs on the third
+      // rather than waiting for a worker to start (the pool's spare policy is pool.test.ts's).
+      s = await startTestServer({ database: await target.open(), queryIsolation: { ...isolationFromEnv(), workers: 3 } });
+      await s.engine.queries.warmed();
     });
     afterAll(async () => {
       await s?.close();

@@ -47,6 +47,19 @@ describe("applyEvent()", () => {
     expect(s.notebook.cells[0]!.waiting).toBeUndefined();
   });
 
+  it("a view or status of the same version behind what was seen (the run request's answer after the socket's running) does not put the cell back", () => {
+    let s = state([cell("NC.1", { version: 3, versions: [1, 2, 3], status: "queued" })]);
+    s = applyEvent(s, { type: "cell-status", cellId: "NC.1", version: 3, status: "running", durationMs: null, error: null });
+    s = applyEvent(s, { type: "cell", cell: cell("NC.1", { version: 3, versions: [1, 2, 3], status: "queued" }), by: "a" });
+    expect(s.notebook.cells[0]!.status).toBe("running");
+    s = applyEvent(s, { type: "cell-status", cellId: "NC.1", version: 3, status: "done", durationMs: 40, error: null });
+    s = applyEvent(s, { type: "cell-status", cellId: "NC.1", version: 3, status: "running", durationMs: null, error: null });
+    expect(s.notebook.cells[0]).toMatchObject({ status: "done", durationMs: 40 });
+    // A new version starts again from queued.
+    s = applyEvent(s, { type: "cell", cell: cell("NC.1", { version: 4, versions: [1, 2, 3, 4], status: "queued" }), by: "a" });
+    expect(s.notebook.cells[0]).toMatchObject({ version: 4, status: "queued" });
+  });
+
   it("reorders and deletes cells, and leaves hub messages alone", () => {
     let s = state([cell("NC.1"), cell("NC.2")]);
     s = applyEvent(s, { type: "cells", order: ["NC.2", "NC.1"], by: "b" });

@@ -31,6 +31,19 @@ function withTable(c: CellView, t: ResultTableView): CellView {
   return { ...c, tables };
 }
 
+/** How far a run has got: a run version's status only moves forward (queued, running, an end); "edited" is not a run. */
+function progress(status: string): number {
+  return status === "queued" ? 0 : status === "running" ? 1 : status === "edited" ? -1 : 2;
+}
+
+/**
+ * A view of the same version that is behind what this page has seen (the run request's answer,
+ * or a view read before the run started, arriving after the "running" or the end): stale.
+ */
+function behind(old: CellView, version: number, status: string): boolean {
+  return old.version === version && progress(status) >= 0 && progress(status) < progress(old.status);
+}
+
 export function applyEvent(s: NotebookState, e: NotebookEvent): NotebookState {
   switch (e.type) {
     case "notebook":
@@ -45,16 +58,17 @@ export function applyEvent(s: NotebookState, e: NotebookEvent): NotebookState {
     case "cell": {
       const exists = s.notebook.cells.some((c) => c.id === e.cell.id);
       if (!exists) return { ...s, stale: s.stale + 1 };
-      // Events come in order from the one server: the latest cell view is the truth, except the
-      // live-only waiting note of a run still queued at this version (a saved view never has it).
-      return patchCell(s, e.cell.id, (old) => (e.cell.status === "queued" && old.version === e.cell.version && !e.cell.waiting && old.waiting ? { ...e.cell, waiting: old.waiting } : e.cell));
+      // The latest cell view is the truth, except one behind this version's progress (the run
+      // request's answer may arrive after the socket's "running"), and the live-only waiting note
+      // of a run still queued at this version (a saved view never has it).
+      return patchCell(s, e.cell.id, (old) => (behind(old, e.cell.version, e.cell.status) ? old : e.cell.status === "queued" && old.version === e.cell.version && !e.cell.waiting && old.waiting ? { ...e.cell, waiting: old.waiting } : e.cell));
     }
     case "cell-deleted":
       return { ...s, notebook: { ...s.notebook, cells: s.notebook.cells.filter((c) => c.id !== e.cellId) } };
     case "cell-status": {
       const c = s.notebook.cells.find((x) => x.id === e.cellId);
       if (!c || c.version < e.version) return { ...s, stale: s.stale + 1 };
-      if (c.version > e.version) return s;
+      if (c.version > e.version || behind(c, e.version, e.status)) return s;
       // A plain "queued" of the same version (the run request's, which may come after the queue's
       // note) keeps the waiting note.
       return patchCell(s, e.cellId, (x) => ({ ...x, status: e.status, durationMs: e.durationMs, error: e.error, waiting: e.status === "queued" ? (e.waiting ?? (x.status === "queued" ? x.waiting : undefined)) : undefined }));

@@ -71,6 +71,8 @@ export type ServerVqlEvent = Exclude<VqlEvent, { kind: "alert" }>;
 export interface QueryService {
   readonly registry: Registry;
   run(source: string, opts: RunAsOptions): AsyncIterable<ServerVqlEvent>;
+  /** Resolves once the query workers started with the engine are ready (at once without workers). */
+  warmed(): Promise<void>;
 }
 
 /** POST /api/v1/query's body (engine.api.query), after the route's zod check. */

@@ -5,6 +5,7 @@
 // is refused without the allow-list.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, queries, type Database } from "@/drizzle";
 import type { Engine, ServerVqlEvent } from "@/engine/server/contracts";
 import { createLogger } from "../log";
 import { SYSTEM_PRINCIPAL } from "../services/accounts";
@@ -83,18 +84,30 @@ function forward(engine: Engine, args: string) {
   };
 }
 
+/** Waits until a forwarder has stored its checkpoint's position ("now"): what is raised after it is its to send. */
+async function positioned(database: Database, name: string): Promise<void> {
+  const t0 = Date.now();
+  while (!(await queries.getConsumer(database.db, name))) {
+    if (Date.now() - t0 > 40_000) throw new Error(`the forwarder's checkpoint ${name} was never stored`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe("forward_alerts()", () => {
   let engine: Engine;
+  let database: Database;
   beforeAll(async () => {
-    engine = await createEngine({ memory: true, log: createLogger({ quiet: true }), interrogationsPerSecond: 0 });
+    database = await openDatabase({ memory: true });
+    engine = await createEngine({ database, log: createLogger({ quiet: true }), interrogationsPerSecond: 0 });
+    await engine.queries.warmed();
   });
   afterAll(() => engine.close());
 
   it("retries a destination that fails three times, and it gets the alert once", async () => {
     failures.set("/flaky", 3);
     const f = forward(engine, `format='json', url='${base}/flaky', checkpoint='flaky'`);
-    // The checkpoint starts "now": give it its position before raising.
-    await new Promise((r) => setTimeout(r, 300));
+    // The checkpoint starts "now": let it store its position before raising.
+    await positioned(database, "flaky");
     await raise(engine, "SELECT alert(name='Flaky.One', Detail='d') FROM scope()");
     await until(() => f.rows.length === 1);
     await f.stop();
@@ -107,7 +120,7 @@ describe("forward_alerts()", () => {
 
   it("a forwarder started again with its checkpoint sends what was raised meanwhile, and nothing twice", async () => {
     const first = forward(engine, `format='slack', url='${base}/durable', checkpoint='durable'`);
-    await new Promise((r) => setTimeout(r, 300));
+    await positioned(database, "durable");
     await raise(engine, "SELECT alert(name=format(format='Durable.%v', args=_value), dedup=-1) FROM range(end=3)");
     await until(() => first.rows.length === 3);
     await first.stop();
@@ -123,7 +136,7 @@ describe("forward_alerts()", () => {
   it("passes only what its filters name; a URL from a secret shows redacted in rows and logs", async () => {
     await engine.secrets.add(SYSTEM_PRINCIPAL, { name: "hook", type: "Webhook", values: { url: `${base}/secret-path-token-123` } });
     const f = forward(engine, `format='discord', secret='hook', min_severity='high', name_regex='^Keep', checkpoint='filters'`);
-    await new Promise((r) => setTimeout(r, 300));
+    await positioned(database, "filters");
     await raise(engine, "SELECT alert(name='Keep.Low', severity='low') AS A, alert(name='Drop.High', severity='high') AS B, alert(name='Keep.High', severity='critical') AS C FROM scope()");
     await until(() => f.rows.length === 1);
     await new Promise((r) => setTimeout(r, 500));
@@ -166,7 +179,7 @@ SELECT * FROM http_client(url=DiscordURL, method="POST", headers=dict(\`Content-
     process.env.TALON_HTTP_CLIENT_ALLOW = "";
     try {
       const f = forward(engine, `format='json', url='${base}/refused', checkpoint='refused'`);
-      await new Promise((r) => setTimeout(r, 300));
+      await positioned(database, "refused");
       await raise(engine, "SELECT alert(name='Refused.One') FROM scope()");
       await until(() => f.logs.some((l) => l.includes("posting alert Refused.One")));
       await f.stop();

@@ -98,8 +98,15 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
     }
   }
 
+  let warming: Promise<void> | undefined;
   return {
     registry,
+    warmed() {
+      if (!pool) return Promise.resolve();
+      // The pool is warmed on the next turn (above): wait for that turn, then for its workers.
+      warming ??= new Promise<void>((r) => setImmediate(r)).then(() => pool.warmed());
+      return warming;
+    },
     run(source, opts) {
       if (opts.adhoc !== false && !opts.principal.permissions.has("ANY_QUERY")) {
         throw new ServiceError("forbidden", "running VQL needs the ANY_QUERY permission");

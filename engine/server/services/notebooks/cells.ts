@@ -148,26 +148,27 @@ export function startCellOps(deps: NotebooksDeps, opts: NotebookOptions, collab:
       if (queue.isBusy(cellId)) await queue.cancel(cellId);
       else cancelElsewhere(current.version);
       const next = await newVersion(actor, id, cellId, { ...p, type }, (t) => (t === "markdown" ? "done" : "queued"));
-      if (type === "vql") {
-        await queries.updateVersionRun(db, next.version.id, { runOwner: deps.node.nodeId });
-        const limits = runLimits(nb.settings as NotebookSettings, opts, await deps.limits.forPrincipal(actor));
-        queue.enqueue(
-          {
-            notebookId: id,
-            cellId,
-            versionId: next.version.id,
-            version: next.version.seq,
-            input: next.version.input,
-            principal: actor,
-            env: cellEnv(nb, cellId),
-            timeoutMs: limits.timeoutMs,
-            maxRows: limits.maxRows,
-            notes: limits.notes,
-          },
-          () => void announce(id, cellId, actor.username).catch(() => {}),
-        );
-      }
-      return announce(id, cellId, actor.username);
+      if (type !== "vql") return announce(id, cellId, actor.username);
+      await queries.updateVersionRun(db, next.version.id, { runOwner: deps.node.nodeId });
+      const limits = runLimits(nb.settings as NotebookSettings, opts, await deps.limits.forPrincipal(actor));
+      // The queued view goes out before the run can start, so viewers never see it after "running".
+      const view = await announce(id, cellId, actor.username);
+      queue.enqueue(
+        {
+          notebookId: id,
+          cellId,
+          versionId: next.version.id,
+          version: next.version.seq,
+          input: next.version.input,
+          principal: actor,
+          env: cellEnv(nb, cellId),
+          timeoutMs: limits.timeoutMs,
+          maxRows: limits.maxRows,
+          notes: limits.notes,
+        },
+        () => void announce(id, cellId, actor.username).catch(() => {}),
+      );
+      return view;
     },
 
     async cancelCell(actor: Principal, id: string, cellId: string) {

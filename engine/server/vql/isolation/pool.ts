@@ -1,5 +1,6 @@
-// The pool of query workers (worker_threads): up to `size` idle workers kept warm, up to `max`
-// running at once (more runs wait), each with a heap limit (resourceLimits). A worker that was
+// The pool of query workers (worker_threads): up to `size` idle workers kept warm, and while
+// runs hold workers one spare idle one besides (so a burst does not wait for a worker's start),
+// up to `max` running at once (more runs wait), each with a heap limit (resourceLimits). A worker that was
 // terminated, crashed or ran out of memory is never reused; one that ended a run with a large
 // heap is retired so its memory goes back. The pool owns every worker it made: close() ends them.
 import { SHARE_ENV, Worker } from "node:worker_threads";
@@ -9,6 +10,8 @@ import type { QueryWorkerData } from "./worker";
 export interface PoolOptions {
   /** Idle workers kept warm. */
   size: number;
+  /** Idle workers kept besides the running ones, started as runs take workers (default 1). */
+  spare?: number;
   /** Workers running at once; more runs wait for one. */
   max: number;
   /** Each worker's old-generation heap limit, in MB. */
@@ -97,10 +100,21 @@ export class QueryWorkerPool {
     return w;
   }
 
-  /** Starts idle workers up to the pool's size, or `n` (so the first queries do not wait for one). */
+  /**
+   * Starts idle workers up to the pool's size, or `n` (so the first queries do not wait for
+   * one), and keeps `spare` idle ones besides the running ones, within `max`.
+   */
   warm(n = this.options.size): void {
     const want = Math.min(n, this.options.size);
-    while (!this.closed && this.idle.length + this.running < want) this.idle.push(this.spawn());
+    const spare = this.running > 0 ? (this.options.spare ?? 1) : 0;
+    while (!this.closed && (this.idle.length + this.running < want || this.idle.length < spare) && this.idle.length + this.running < this.options.max) {
+      this.idle.push(this.spawn());
+    }
+  }
+
+  /** Resolves once the idle workers started so far are ready (or failed to start). */
+  async warmed(): Promise<void> {
+    await Promise.all(this.idle.map((w) => w.ready.catch(() => undefined)));
   }
 
   /** The idle worker used last (its code is compiled and hot), preferring one that is ready. */
@@ -116,6 +130,7 @@ export class QueryWorkerPool {
     if (this.running < this.options.max) {
       this.running++;
       w = this.takeIdle() ?? this.spawn();
+      this.warm();
     } else {
       w = await new Promise<QueryWorker>((resolve, reject) => {
         const entry = { resolve, reject, signal };
@@ -152,7 +167,7 @@ export class QueryWorkerPool {
       return;
     }
     this.running--;
-    if (keep && this.idle.length < this.options.size) this.idle.push(w);
+    if (keep && this.idle.length < Math.max(this.options.size, this.running > 0 ? (this.options.spare ?? 1) : 0)) this.idle.push(w);
     else if (keep) void w.terminate().catch(() => undefined);
     else if (!this.closed) this.warm();
   }
