@@ -49,6 +49,20 @@ import { diffPlugin } from "./events/diff";
 import { fifoPlugin } from "./events/fifo";
 import { delayPlugin } from "./events/delay";
 import { alertFunction } from "./events/alert";
+import { versionFunction } from "./misc/version";
+import { randFunction } from "./misc/rand";
+import { lruFunction } from "./misc/lru";
+import { semverFunction } from "./misc/semver";
+import { entropyFunction } from "./text/entropy";
+import { gunzipFunction } from "./text/gunzip";
+import { commandlineSplitFunction } from "./text/commandline";
+import { parseJsonlPlugin } from "./text/json-lines";
+import { cidrContainsFunction, ipFunction } from "./net/ip";
+import { urlFunction } from "./net/url";
+import { relpathFunction } from "./data/paths";
+import { parseRecordsWithRegexPlugin, splitRecordsPlugin } from "./data/record-parsers";
+import { parseXmlFunction, parseYamlFunction } from "./data/documents";
+import { batchPlugin, dedupPlugin, samplePlugin } from "./control/batch";
 
 export interface Registry {
   readonly functions: ReadonlyMap<string, FunctionBuiltin>;
@@ -84,6 +98,12 @@ export const portableBuiltins: readonly Builtin[] = [
   parseJsonArrayPlugin,
   parseCsvPlugin,
   parseLinesPlugin,
+  parseJsonlPlugin,
+  splitRecordsPlugin,
+  parseRecordsWithRegexPlugin,
+  batchPlugin,
+  dedupPlugin,
+  samplePlugin,
   // event plugins
   clockPlugin,
   diffPlugin,
@@ -112,6 +132,10 @@ export const portableBuiltins: readonly Builtin[] = [
   sleepFunction,
   cacheFunction,
   memoizeFunction,
+  versionFunction,
+  randFunction,
+  lruFunction,
+  semverFunction,
   // strings and encodings
   formatFunction,
   strFunction,
@@ -144,6 +168,15 @@ export const portableBuiltins: readonly Builtin[] = [
   dirnameFunction,
   pathJoinFunction,
   pathSplitFunction,
+  relpathFunction,
+  entropyFunction,
+  gunzipFunction,
+  commandlineSplitFunction,
+  parseYamlFunction,
+  parseXmlFunction,
+  ipFunction,
+  cidrContainsFunction,
+  urlFunction,
   // aggregates
   countFunction,
   sumFunction,
