@@ -2,6 +2,10 @@
 // and Go's net / net/url behaviour, which Velociraptor's builtins return.
 import { describe, expect, it } from "vitest";
 import { collect, valueOf } from "../../eval/testing";
+import { fromWire, toWire } from "../../values/transfer";
+import { toJsonText } from "../../values/json";
+import { IpAddress } from "./ip-address";
+import { GoUrl } from "./go-url";
 
 const v = (expr: string) => valueOf(expr);
 
@@ -69,5 +73,12 @@ describe("url()", () => {
     const r = await collect("SELECT url(parse='http://h/%zz') AS X FROM scope()");
     expect(r.rows).toEqual(['{"X":false}']);
     expect(r.logs.join()).toContain('url: invalid URL escape "%zz"');
+  });
+});
+
+describe("ip() and url() values across the query worker boundary", () => {
+  it("travel in their output form (the address text; the URL's fields)", () => {
+    expect(fromWire(toWire([IpAddress.parse("10.1.2.3")]))).toEqual(["10.1.2.3"]);
+    expect(toJsonText(fromWire(toWire(GoUrl.parse("https://h/p"))))).toContain('"Host":"h","Path":"/p"');
   });
 });
