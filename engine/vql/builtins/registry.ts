@@ -63,6 +63,7 @@ import { relpathFunction } from "./data/paths";
 import { parseRecordsWithRegexPlugin, splitRecordsPlugin } from "./data/record-parsers";
 import { parseXmlFunction, parseYamlFunction } from "./data/documents";
 import { batchPlugin, dedupPlugin, samplePlugin } from "./control/batch";
+import { pathspecFunction } from "./data/pathspec";
 
 export interface Registry {
   readonly functions: ReadonlyMap<string, FunctionBuiltin>;
@@ -169,6 +170,7 @@ export const portableBuiltins: readonly Builtin[] = [
   pathJoinFunction,
   pathSplitFunction,
   relpathFunction,
+  pathspecFunction,
   entropyFunction,
   gunzipFunction,
   commandlineSplitFunction,

@@ -4,6 +4,7 @@
  * URL text). Parsing and escaping follow net/url's rules (RFC 3986); written for Talon.
  */
 import { OrderedDict } from "../../values/ordered-dict";
+import { VQL_TEXT } from "../../values/host-ops";
 
 type Mode = "path" | "host" | "query" | "fragment" | "user";
 
@@ -196,6 +197,11 @@ export class GoUrl {
   }
 
   toString(): string {
+    return this.String();
+  }
+
+  /** `%v` and `=~` see the text, as Go prints a Stringer. */
+  [VQL_TEXT](): string {
     return this.String();
   }
 

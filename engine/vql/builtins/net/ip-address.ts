@@ -4,6 +4,7 @@
  * Parsing follows net.ParseIP (four-part decimal IPv4, IPv6 without a zone), through ipaddr.js.
  */
 import ipaddr from "ipaddr.js";
+import { VQL_TEXT } from "../../values/host-ops";
 
 export class IpAddress {
   /** 16 bytes; IPv4 addresses are IPv4-mapped (::ffff:a.b.c.d), as in Go. */
@@ -43,6 +44,11 @@ export class IpAddress {
   }
 
   toJSON(): string {
+    return this.String();
+  }
+
+  /** `%v` and `=~` see the text, as Go prints a Stringer. */
+  [VQL_TEXT](): string {
     return this.String();
   }
 

@@ -82,3 +82,9 @@ describe("ip() and url() values across the query worker boundary", () => {
     expect(toJsonText(fromWire(toWire(GoUrl.parse("https://h/p"))))).toContain('"Host":"h","Path":"/p"');
   });
 });
+
+describe("ip() and url() as text", () => {
+  it("format('%v') prints them as Go prints a Stringer", async () => {
+    expect(await v("format(format='%v|%v', args=[ip(parse='10.0.0.1'), url(parse='https://h/p?q=1')])")).toBe('"10.0.0.1|https://h/p?q=1"');
+  });
+});
