@@ -64,6 +64,7 @@ import { parseRecordsWithRegexPlugin, splitRecordsPlugin } from "./data/record-p
 import { parseXmlFunction, parseYamlFunction } from "./data/documents";
 import { batchPlugin, dedupPlugin, samplePlugin } from "./control/batch";
 import { pathspecFunction } from "./data/pathspec";
+import { grokFunction } from "./text/grok";
 
 export interface Registry {
   readonly functions: ReadonlyMap<string, FunctionBuiltin>;
@@ -174,6 +175,7 @@ export const portableBuiltins: readonly Builtin[] = [
   entropyFunction,
   gunzipFunction,
   commandlineSplitFunction,
+  grokFunction,
   parseYamlFunction,
   parseXmlFunction,
   ipFunction,
