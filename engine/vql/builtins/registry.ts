@@ -65,6 +65,7 @@ import { parseXmlFunction, parseYamlFunction } from "./data/documents";
 import { batchPlugin, dedupPlugin, samplePlugin } from "./control/batch";
 import { pathspecFunction } from "./data/pathspec";
 import { grokFunction } from "./text/grok";
+import { templateFunction } from "./misc/template";
 
 export interface Registry {
   readonly functions: ReadonlyMap<string, FunctionBuiltin>;
@@ -138,6 +139,7 @@ export const portableBuiltins: readonly Builtin[] = [
   randFunction,
   lruFunction,
   semverFunction,
+  templateFunction,
   // strings and encodings
   formatFunction,
   strFunction,
