@@ -47,6 +47,7 @@ const WRAPPERS: Record<string, (inner: string) => string> = {
   "batch with timeout": (q) => `SELECT * FROM batch(query={ ${q} }, batch_size=5, timeout=0.01)`,
   dedup: (q) => `SELECT * FROM dedup(query={ ${q} }, key='N')`,
   sample: (q) => `SELECT * FROM sample(query={ ${q} }, n=1)`,
+  sequence: (q) => `SELECT * FROM sequence(a={ ${q} }, query={ SELECT * FROM SEQUENCE })`,
 };
 
 async function firstRowThenBreak(vql: string): Promise<void> {

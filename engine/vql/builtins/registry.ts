@@ -49,6 +49,7 @@ import { diffPlugin } from "./events/diff";
 import { fifoPlugin } from "./events/fifo";
 import { delayPlugin } from "./events/delay";
 import { alertFunction } from "./events/alert";
+import { sequencePlugin } from "./events/sequence";
 import { versionFunction } from "./misc/version";
 import { randFunction } from "./misc/rand";
 import { lruFunction } from "./misc/lru";
@@ -112,6 +113,7 @@ export const portableBuiltins: readonly Builtin[] = [
   diffPlugin,
   fifoPlugin,
   delayPlugin,
+  sequencePlugin,
   // functions: core and data
   scopeFunction,
   ifFunction,
