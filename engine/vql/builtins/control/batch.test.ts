@@ -2,6 +2,9 @@
 // and its plugins' rules (vql/common/batch.go, dedup.go, sampler.go).
 import { describe, expect, it } from "vitest";
 import { rowsOf } from "../../eval/testing";
+import { runVql } from "../../eval/run";
+import { createRegistry, portableBuiltins } from "../registry";
+import { leftOpen, openResources } from "@/engine/vql/testdata/lifecycle";
 
 const values = (n: number[]) => JSON.stringify({ rows: n.map((x) => ({ _value: x })) });
 
@@ -21,6 +24,12 @@ describe("batch()", () => {
   it("flushes an incomplete batch after `timeout` seconds while the query is still running", async () => {
     const rows = await rowsOf("SELECT * FROM batch(query={ SELECT _value FROM range(end=2) WHERE _value = 0 OR sleep(time=0.3) }, batch_size=10, timeout=0.05)");
     expect(rows).toEqual([values([0]), values([1])]);
+  });
+  it("leaves no timer behind when the consumer stops after a batch (its flush timer is cleared)", async () => {
+    const before = openResources();
+    const registry = createRegistry(portableBuiltins);
+    for await (const e of runVql("SELECT * FROM batch(query={ SELECT * FROM clock(ms=5) }, batch_size=2, timeout=3600)", { registry })) if (e.kind === "row") break;
+    expect(await leftOpen(before)).toEqual({});
   });
 });
 
