@@ -67,6 +67,9 @@ import { batchPlugin, dedupPlugin, samplePlugin } from "./control/batch";
 import { pathspecFunction } from "./data/pathspec";
 import { grokFunction } from "./text/grok";
 import { templateFunction } from "./misc/template";
+import { base85decodeFunction, cryptoRc4Function } from "./text/ciphers";
+import { similarityFunction } from "./data/similarity";
+import { patchFunction } from "./data/patch";
 
 export interface Registry {
   readonly functions: ReadonlyMap<string, FunctionBuiltin>;
@@ -142,6 +145,8 @@ export const portableBuiltins: readonly Builtin[] = [
   lruFunction,
   semverFunction,
   templateFunction,
+  similarityFunction,
+  patchFunction,
   // strings and encodings
   formatFunction,
   strFunction,
@@ -178,6 +183,8 @@ export const portableBuiltins: readonly Builtin[] = [
   pathspecFunction,
   entropyFunction,
   gunzipFunction,
+  cryptoRc4Function,
+  base85decodeFunction,
   commandlineSplitFunction,
   grokFunction,
   parseYamlFunction,
