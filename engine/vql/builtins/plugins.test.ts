@@ -62,7 +62,7 @@ describe("consumer break after one row runs the producer's finally", () => {
       expect(finished.has(id)).toBe(true);
     });
   }
-  it("self-contained producers stop too (range, parse_lines, parse_json_array, items, parse_csv, clock, parse_jsonl, split_records, parse_records_with_regex)", async () => {
+  it("self-contained producers stop too (range, parse_lines, parse_json_array, items, parse_csv, clock, parse_jsonl, split_records, parse_records_with_regex, plist)", async () => {
     for (const q of [
       "SELECT * FROM range(end=1000000000)",
       "SELECT * FROM clock(ms=1)",
@@ -73,6 +73,7 @@ describe("consumer break after one row runs the producer's finally", () => {
       "SELECT * FROM parse_jsonl(filename='1\n2\n3', accessor='data')",
       "SELECT * FROM split_records(filenames='a b\nc d\ne f', accessor='data')",
       "SELECT * FROM parse_records_with_regex(file='a1 a2 a3', regex='a(\\d)', accessor='data')",
+      "SELECT * FROM plist(file=['{a=1;}', '{b=2;}', '{c=3;}'], accessor='data')",
     ]) {
       const t = performance.now();
       await firstRowThenBreak(q);

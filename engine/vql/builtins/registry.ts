@@ -70,6 +70,7 @@ import { templateFunction } from "./misc/template";
 import { base85decodeFunction, cryptoRc4Function } from "./text/ciphers";
 import { similarityFunction } from "./data/similarity";
 import { patchFunction } from "./data/patch";
+import { plistFunction, plistPlugin } from "./data/plist";
 
 export interface Registry {
   readonly functions: ReadonlyMap<string, FunctionBuiltin>;
@@ -108,6 +109,7 @@ export const portableBuiltins: readonly Builtin[] = [
   parseJsonlPlugin,
   splitRecordsPlugin,
   parseRecordsWithRegexPlugin,
+  plistPlugin,
   batchPlugin,
   dedupPlugin,
   samplePlugin,
@@ -189,6 +191,7 @@ export const portableBuiltins: readonly Builtin[] = [
   grokFunction,
   parseYamlFunction,
   parseXmlFunction,
+  plistFunction,
   ipFunction,
   cidrContainsFunction,
   urlFunction,
