@@ -43,6 +43,13 @@ test("a notebook from a template: completion, squiggle, streaming run, 100k rows
   test.info().annotations.push({ type: "first-row-ms", description: String(firstRowMs) });
   await expect(nb.table(0).getByTestId("results-total")).toHaveText("100,000 rows", { timeout: 60_000 });
   await expect(nb.cell(0)).toHaveAttribute("data-status", "done");
+  // Editing the text after the run says so; back to the text that ran, it does not.
+  await expect(nb.cell(0).getByTestId("changed-since-run")).toHaveCount(0);
+  await nb.setEditorText(0, "SELECT * FROM range(end=100001)");
+  await expect(nb.cell(0).getByTestId("changed-since-run")).toHaveText("changed since run");
+  await nb.setEditorText(0, "SELECT * FROM range(end=100000)");
+  await expect(nb.cell(0).getByTestId("changed-since-run")).toHaveCount(0);
+  await expect(page).toHaveTitle(/ · Talon$/);
 
   const scroller = nb.table(0).locator(".rt-scroll");
   const visibleValues = () =>

@@ -26,16 +26,20 @@ export interface CellEditorProps {
   context: VqlModelContext;
   onRun?(text: string, next: boolean): void;
   onFocus?(): void;
+  /** The text after each edit (local or a collaborator's). */
+  onChange?(text: string): void;
   handle: Ref<CellEditorHandle>;
 }
 
-export default function CellEditor({ cellId, language, initial, collab, readOnly, autoFocus, context, onRun, onFocus, handle }: CellEditorProps) {
+export default function CellEditor({ cellId, language, initial, collab, readOnly, autoFocus, context, onRun, onFocus, onChange, handle }: CellEditorProps) {
   const el = useRef<HTMLDivElement>(null);
   const editorRef = useRef<import("monaco-editor").editor.IStandaloneCodeEditor | null>(null);
   const runRef = useRef(onRun);
   runRef.current = onRun;
   const focusRef = useRef(onFocus);
   focusRef.current = onFocus;
+  const changeRef = useRef(onChange);
+  changeRef.current = onChange;
   const [height, setHeight] = useState(Math.max(3, initial.split("\n").length + 1) * 19 + 10);
   const [synced, setSynced] = useState(!collab);
 
@@ -81,6 +85,7 @@ export default function CellEditor({ cellId, language, initial, collab, readOnly
       run: () => runRef.current?.(editor.getValue(), true),
     });
     editor.onDidFocusEditorText(() => focusRef.current?.());
+    model.onDidChangeContent(() => changeRef.current?.(model.getValue()));
 
     let binding: MonacoBinding | undefined;
     const bind = (text: Y.Text | undefined) => {

@@ -3,7 +3,7 @@
 // type, save as artifact), who else is in it, its editor (VQL) or Markdown view/editor, and its
 // output. Talks to the cell routes itself and hands back what the server answered.
 import dynamic from "next/dynamic";
-import { memo, useRef, useState } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import type { CellType, CellView } from "@/engine";
 import { callApi } from "../api";
 import type { VqlModelContext } from "../monaco/vql-language";
@@ -45,6 +45,10 @@ export const Cell = memo(function Cell(p: CellProps) {
   const busy = cell.status === "running" || cell.status === "queued";
   const at = cell.versions.indexOf(cell.version);
   const text = () => handle.current?.getValue() ?? cell.input;
+  // The editor's text differs from the version that ran: its output is not of this text.
+  const [changed, setChanged] = useState(false);
+  useEffect(() => setChanged(Boolean(handle.current) && handle.current!.getValue() !== cell.input), [cell.input, cell.version]);
+  const ran = cell.type === "vql" && !busy && cell.status !== "edited";
 
   async function act(fn: () => Promise<unknown>) {
     try {
@@ -106,6 +110,11 @@ export const Cell = memo(function Cell(p: CellProps) {
         <span className="cell-status" data-testid="cell-status">
           {statusText(cell)}
         </span>
+        {ran && changed ? (
+          <span className="muted" data-testid="changed-since-run">
+            changed since run
+          </span>
+        ) : null}
         {others.length ? (
           <span className="cell-present" data-testid="cell-present">
             {others.map((u) => (
@@ -220,6 +229,7 @@ export const Cell = memo(function Cell(p: CellProps) {
           context={p.context}
           onRun={p.canEdit ? (t, next) => (cell.type === "markdown" ? void save("markdown").then(() => next && p.onFocusNext(p.index)) : run(t, next)) : undefined}
           onFocus={() => p.onFocusCell(cell.id)}
+          onChange={(t) => setChanged(t !== cell.input)}
           handle={(h) => {
             handle.current = h;
             p.editorRef(p.index, h);
