@@ -109,6 +109,15 @@ test("a notebook from a template: completion, squiggle, streaming run, 100k rows
   await expect.poll(() => nb.editorText(0)).toBe("SELECT * FROM range(end=100000)");
   await nb.cell(0).getByTestId("redo-cell").click();
   await expect.poll(() => nb.editorText(0)).toBe("SELECT 1 AS One FROM scope()");
+
+  // A run that logged an error says so in its status, with the first error above the output;
+  // the message's line:col puts the editor's cursor there.
+  await nb.setEditorText(0, "SELECT *\nFROM no_such_plugin()");
+  await nb.run(0);
+  await expect(nb.cell(0).getByTestId("cell-status")).toContainText("Done with 1 error");
+  await expect(nb.cell(0).getByTestId("cell-first-error")).toContainText("2:6: Plugin no_such_plugin not found");
+  await nb.cell(0).getByTestId("cell-first-error-jump").click();
+  await expect(nb.cell(0).locator(".monaco-editor .cursors-layer .cursor")).toBeVisible();
   expect(foreign).toEqual([]);
 });
 

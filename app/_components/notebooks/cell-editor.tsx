@@ -13,6 +13,8 @@ export interface CellEditorHandle {
   getValue(): string;
   focus(): void;
   format(): void;
+  /** Puts the cursor at a 1-based line:col and shows it. */
+  goTo(line: number, col: number): void;
 }
 
 export interface CellEditorProps {
@@ -47,6 +49,13 @@ export default function CellEditor({ cellId, language, initial, collab, readOnly
     getValue: () => editorRef.current?.getValue() ?? initial,
     focus: () => editorRef.current?.focus(),
     format: () => void editorRef.current?.getAction("editor.action.formatDocument")?.run(),
+    goTo: (line, col) => {
+      const e = editorRef.current;
+      if (!e) return;
+      e.setPosition({ lineNumber: line, column: col });
+      e.revealPositionInCenterIfOutsideViewport({ lineNumber: line, column: col });
+      e.focus();
+    },
   }));
 
   useEffect(() => {

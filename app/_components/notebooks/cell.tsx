@@ -8,7 +8,7 @@ import type { CellType, CellView } from "@/engine";
 import { callApi } from "../api";
 import type { VqlModelContext } from "../monaco/vql-language";
 import type { CellEditorHandle } from "./cell-editor";
-import { CellOutput, Markdown, statusText } from "./cell-output";
+import { CellOutput, errorCount, Markdown, statusText } from "./cell-output";
 import type { CollabSession, PresenceState } from "./collab";
 
 const CellEditor = dynamic(() => import("./cell-editor"), { ssr: false, loading: () => <div className="cell-editor loading">Loading editor…</div> });
@@ -107,7 +107,7 @@ export const Cell = memo(function Cell(p: CellProps) {
     >
       <div className="cell-bar">
         <span className="cell-kind">{cell.type === "vql" ? "VQL" : "Markdown"}</span>
-        <span className="cell-status" data-testid="cell-status">
+        <span className={`cell-status${cell.status === "done" && cell.type === "vql" && errorCount(cell) ? " has-errors" : ""}`} data-testid="cell-status">
           {statusText(cell)}
         </span>
         {ran && changed ? (
@@ -236,7 +236,7 @@ export const Cell = memo(function Cell(p: CellProps) {
           }}
         />
       )}
-      {cell.type === "vql" ? <CellOutput notebookId={notebookId} cell={cell} inline={p.inline} /> : null}
+      {cell.type === "vql" ? <CellOutput notebookId={notebookId} cell={cell} inline={p.inline} onJump={(line, col) => handle.current?.goTo(line, col)} /> : null}
     </section>
   );
 });
