@@ -83,7 +83,7 @@ test("a notebook from a template: completion, squiggle, streaming run, 100k rows
   await nb.table(0).getByTestId("sort-_value").click();
   await nb.table(0).getByTestId("sort-_value").click();
   await scroller.evaluate((el) => (el.scrollTop = 0));
-  await expect(nb.table(0).locator(".rt-row").first().locator(".rt-num")).toHaveText("99999");
+  await expect(nb.table(0).locator(".rt-row").first().locator(".rt-num")).toHaveText("99999", { timeout: 30_000 });
 
   // CSV download of the whole table.
   const [download] = await Promise.all([page.waitForEvent("download"), nb.table(0).getByTestId("download-csv").click()]);
