@@ -44,7 +44,7 @@ test("an administrator's role limits show in an analyst's notebook settings, bou
 
     // Two long cells: the second waits in the analyst's queue and says why.
     // The first runs long enough for the steps below on a loaded machine; the second is short.
-    await nb.setEditorText(0, "SELECT sleep(time=12) AS Slept FROM scope()");
+    await nb.setEditorText(0, "SELECT sleep(time=20) AS Slept FROM scope()");
     await nb.openCellMenu(0);
     await nb.cell(0).getByTestId("add-vql-below").click();
     await expect(nb.cells()).toHaveCount(2);
