@@ -1,0 +1,177 @@
+// Issue 12's "done when" for hunts, in the browser, with pooled endpoints: a hunt created in the
+// wizard with an include label and a server-side condition; its queue counts go up on the open
+// hunt page without a reload; exactly the matching clients have results (in the queue and in
+// the results tab); a client labelled after the start joins; the zip link; the hunt notebook
+// reads hunt_results(); a reader sees no Start button and the API refuses to start a hunt.
+import type { Browser, Page } from "@playwright/test";
+import { startPool, type Pool } from "@/engine/client/pool/pool";
+import { expect, signIn, test, unique } from "./fixtures";
+import { api, type Json } from "./support/api";
+
+test.describe.configure({ mode: "serial" });
+
+const COUNT = 8;
+let pool: Pool | undefined;
+// Set by the first test, read by the others.
+const run = { huntId: "", members: [] as string[] };
+
+test.afterAll(async () => {
+  await pool?.stop();
+});
+
+async function markDocument(page: Page) {
+  await page.evaluate(() => ((window as unknown as { __huntMark: number }).__huntMark = 7));
+}
+async function expectSameDocument(page: Page) {
+  expect(await page.evaluate(() => (window as unknown as { __huntMark?: number }).__huntMark)).toBe(7);
+}
+
+/** A second signed-in user with `role` (created by the administrator). */
+async function userPage(admin: Page, browser: Browser, baseURL: string, role: string) {
+  const username = unique(`hu${role.slice(0, 3)}`);
+  const password = `${role}-password-1`;
+  const res = await admin.request.post("/api/users", { headers: { Origin: baseURL }, data: { username, password, role } });
+  expect(res.status(), await res.text()).toBe(201);
+  const ctx = await browser.newContext({ baseURL });
+  const page = await ctx.newPage();
+  await signIn(page, username, password);
+  return { page, close: () => ctx.close() };
+}
+
+test("a hunt from the wizard with an include label and a server-side condition runs on exactly the matching clients, live; a client labelled later joins", async ({ adminPage: page, baseURL }) => {
+  test.setTimeout(150_000);
+  const http = api(page.request, baseURL!);
+  const { token } = await http.get("/api/clients/token");
+  pool = startPool({ server: baseURL!, token, count: COUNT, seed: unique("e2e-hunts-"), eventRate: 0, version: "e2e", log: () => {} });
+  await pool.allWelcomed();
+  const agents = pool.agents.map((a) => ({ clientId: a.agent.clientId!, hostname: a.profile.hostname, fqdn: a.profile.fqdn }));
+  // The server-side condition reads the interrogated facts: wait for every hostname.
+  for (const a of agents) await expect.poll(async () => (await http.client(a.clientId)).hostname, { timeout: 45_000 }).toBe(a.hostname);
+
+  // Labelled: 0-4. The condition matches 0, 1, 2, 5 and 6. So the hunt gets 0, 1, 2 at the
+  // start, not 3 and 4 (the condition), not 5 (no label); 6 joins when it is labelled later.
+  const label = unique("E2EHunt");
+  const matching = [0, 1, 2, 5, 6].map((i) => agents[i]!);
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
+  const condition = `SELECT * FROM rows WHERE Hostname =~ '^(${matching.map((a) => escape(a.hostname)).join("|")})$'`;
+  await http.post("/api/clients/labels", { clientIds: agents.slice(0, 5).map((a) => a.clientId), labels: [label], op: "set" });
+
+  await page.goto("/hunts");
+  await page.getByTestId("hunt-new").click();
+  await expect(page.getByTestId("hunt-wizard")).toBeVisible();
+  await page.getByTestId("hunt-artifact-filter").fill("Generic.Client.Info");
+  await page.getByTestId("hunt-pick-Generic.Client.Info").check();
+  const description = unique("e2e hunt ");
+  await page.getByTestId("hunt-description").fill(description);
+  await page.getByTestId("hunt-include-labels").fill(label);
+  await page.getByTestId("hunt-server-condition").fill(condition);
+  // The live estimate: exactly the three labelled matching clients, all online. (A server
+  // without POST /api/hunts/estimate says so instead of guessing.)
+  const estimate = page.getByTestId("hunt-estimate");
+  const probe = await page.request.post("/api/hunts/estimate", { headers: { Origin: baseURL! }, data: { includeLabels: [label] } });
+  if (probe.status() === 405 || probe.status() === 404) await expect(estimate).toHaveAttribute("data-unavailable", "true", { timeout: 10_000 });
+  else {
+    await expect(estimate).toHaveAttribute("data-matching", "3", { timeout: 15_000 });
+    await expect(estimate).toHaveAttribute("data-online", "3");
+  }
+  await page.getByTestId("hunt-create-start").click();
+  await expect(page).toHaveURL(/\/hunts\/H\.[0-9A-Z]+$/, { timeout: 15_000 });
+  run.huntId = decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
+  await expect(page.getByTestId("hunt-state")).toHaveText("RUNNING");
+  await markDocument(page);
+
+  // The counts go up on the open page.
+  await expect(page.getByTestId("hunt-count-with_results").locator(".n")).toHaveText("3", { timeout: 45_000 });
+  await expect(page.getByTestId("hunt-count-scheduled").locator(".n")).toHaveText("3");
+  await expect(page.getByTestId("hunt-count-error").locator(".n")).toHaveText("0");
+  const queue = page.getByTestId("hunt-clients-with_results");
+  for (const a of matching.slice(0, 3)) await expect(queue.getByTestId(`hunt-client-${a.clientId}`)).toBeVisible({ timeout: 10_000 });
+  await expect(queue.locator("tbody tr")).toHaveCount(3);
+
+  // Labelled after the start: joins and finishes, on the same page.
+  await http.post("/api/clients/labels", { clientIds: [agents[6]!.clientId], labels: [label], op: "set" });
+  await expect(page.getByTestId("hunt-count-with_results").locator(".n")).toHaveText("4", { timeout: 45_000 });
+  await expect(queue.getByTestId(`hunt-client-${agents[6]!.clientId}`)).toBeVisible({ timeout: 10_000 });
+  await expect(queue.locator("tbody tr")).toHaveCount(4);
+  run.members = [0, 1, 2, 6].map((i) => agents[i]!.clientId).sort();
+  // Each client's hunt flow links to its client page.
+  await expect(queue.getByTestId(`hunt-client-${agents[0]!.clientId}`).getByRole("link", { name: /\.H$/ })).toHaveAttribute("href", new RegExp(`^/clients/${agents[0]!.clientId}\\?flow=F\\.`));
+
+  // Results: every row is one of the members', and every member has rows.
+  await page.getByTestId("hunt-tab-results").click();
+  const table = page.getByTestId("hunt-results-table");
+  await expect(table).toBeVisible();
+  for (const id of run.members) await expect(table.locator("td", { hasText: id }).first()).toBeVisible();
+  const results = (await http.get(`/api/hunts/${run.huntId}/results?artifact=Generic.Client.Info/BasicInformation&limit=1000`)) as Json;
+  expect([...new Set((results.rows as Json[]).map((r) => r.ClientId))].sort()).toEqual(run.members);
+  for (const r of results.rows as Json[]) expect(r.Fqdn).toBe(agents.find((a) => a.clientId === r.ClientId)!.fqdn);
+  expect(results.sources).toContain("Generic.Client.Info/BasicInformation");
+  const members = (await http.get(`/api/hunts/${run.huntId}/clients?limit=100`)) as Json;
+  expect(members.total).toBe(4);
+  expect((members.clients as Json[]).map((c) => c.clientId).sort()).toEqual(run.members);
+
+  // The zip link points at the hunt's download.
+  await expect(page.getByTestId("hunt-download")).toHaveAttribute("href", `/api/hunts/${encodeURIComponent(run.huntId)}/download`);
+  await expectSameDocument(page);
+
+  // The hunt notebook: one hunt_results() cell per source.
+  await page.getByTestId("hunt-open-notebook").click();
+  await expect(page).toHaveURL(/\/notebooks\/N\./, { timeout: 15_000 });
+  const notebookId = decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
+  const notebook = (await http.get(`/api/notebooks/${notebookId}`)).notebook as Json;
+  const vql = (notebook.cells as Json[]).filter((c) => c.type === "vql").map((c) => c.input);
+  expect(vql).toContain(`SELECT * FROM hunt_results(hunt_id='${run.huntId}', artifact='Generic.Client.Info', source='BasicInformation')`);
+  expect(vql.every((q) => q.includes(`hunt_results(hunt_id='${run.huntId}'`))).toBe(true);
+});
+
+test("the hunts list shows the hunt with its progress, and Stop stops it", async ({ adminPage: page }) => {
+  expect(run.huntId, "the hunt of the first test").not.toBe("");
+  await page.goto("/hunts");
+  const row = page.getByTestId(`hunt-row-${run.huntId}`);
+  await expect(row).toBeVisible();
+  await expect(row.getByTestId("hunt-state")).toHaveText("RUNNING");
+  await expect(row.getByTestId("hunt-progress")).toHaveText("4 / 4 / 4 / 0");
+  await row.getByRole("link", { name: run.huntId }).click();
+  await page.getByTestId("hunt-stop").click();
+  await expect(page.getByTestId("hunt-state")).toHaveText("STOPPED");
+  await page.goto("/hunts");
+  await expect(page.getByTestId(`hunt-row-${run.huntId}`).getByTestId("hunt-state")).toHaveText("STOPPED", { timeout: 10_000 });
+});
+
+test("a reader sees no way to create or start a hunt, and the API refuses them", async ({ adminPage, browser, baseURL }) => {
+  const origin = { Origin: baseURL! };
+  const paused = await adminPage.request.post("/api/hunts", { headers: origin, data: { artifacts: ["Generic.Client.Info"], includeLabels: [unique("nobody-")], description: unique("paused ") } });
+  expect(paused.status(), await paused.text()).toBe(201);
+  const huntId = ((await paused.json()) as Json).hunt.huntId as string;
+  const reader = await userPage(adminPage, browser, baseURL!, "reader");
+  try {
+    await reader.page.goto("/hunts");
+    await expect(reader.page.getByTestId(`hunt-row-${huntId}`)).toBeVisible();
+    await expect(reader.page.getByTestId("hunt-new")).toHaveCount(0);
+    await expect(reader.page.getByTestId("hunt-reinterrogate")).toHaveCount(0);
+    await reader.page.goto(`/hunts/${huntId}`);
+    await expect(reader.page.getByTestId("hunt-state")).toHaveText("PAUSED");
+    await expect(reader.page.getByTestId("hunt-start")).toHaveCount(0);
+    await expect(reader.page.getByTestId("hunt-stop")).toHaveCount(0);
+    await expect(reader.page.getByTestId("hunt-open-notebook")).toHaveCount(0);
+    expect((await reader.page.request.patch(`/api/hunts/${huntId}`, { headers: origin, data: { state: "RUNNING" } })).status()).toBe(403);
+    expect((await reader.page.request.post("/api/hunts", { headers: origin, data: { artifacts: ["Generic.Client.Info"], pause: false } })).status()).toBe(403);
+    await reader.page.goto("/hunts/new");
+    await expect(reader.page.getByTestId("hunt-wizard")).toHaveCount(0);
+  } finally {
+    await reader.close();
+  }
+  // Still paused, as the administrator sees it.
+  expect((((await (await adminPage.request.get(`/api/hunts/${huntId}`)).json()) as Json).hunt as Json).state).toBe("PAUSED");
+});
+
+test("the wizard shows the server's validation problems next to the form", async ({ adminPage: page }) => {
+  await page.goto("/hunts/new");
+  await page.getByTestId("hunt-artifact-filter").fill("Generic.Client.Info");
+  await page.getByTestId("hunt-pick-Generic.Client.Info").check();
+  // An expiry in the past is refused by the service.
+  await page.getByTestId("hunt-expires").fill("2001-01-01T00:00");
+  await page.getByTestId("hunt-create-paused").click();
+  await expect(page.getByTestId("hunt-create-error")).toContainText(/future/i);
+  await expect(page).toHaveURL(/\/hunts\/new$/);
+});
