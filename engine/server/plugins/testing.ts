@@ -146,6 +146,10 @@ function hunt(n: number): HuntSummary {
     timeoutMs: 600_000,
     maxRows: 1000,
     maxUploadBytes: 0,
+    maxErrorPercent: 0,
+    maxTotalRows: 0,
+    maxTotalUploadBytes: 0,
+    stopReason: "",
     stats,
   };
 }

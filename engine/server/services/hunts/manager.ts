@@ -6,11 +6,13 @@
 // System.Flow.Completion moves each hunt flow's client to completed, with_results or error in
 // the transaction that advances its cursor (exactly once); the same consumer settles clients
 // whose client-condition flow ended (foreman.settle: server condition over its rows, then
-// pending or excluded).
+// pending or excluded). Safety rails (error percentage, total rows, total upload bytes) are
+// checked each tick before more clients start; a breach stops the hunt with its stop_reason.
 import { setTimeout as sleep } from "node:timers/promises";
 import { queries, type HuntRecord } from "@/drizzle";
 import { FLOW_COMPLETION_QUEUE, isHuntFlowId, type CompiledCollection, type JournalEvent, type Principal } from "@/engine/server/contracts";
 import { CLIENT_CONDITION_SOURCE } from "./create";
+import { railBreached } from "./rails";
 import type { Db } from "@/drizzle";
 import type { HuntsDeps } from "./start";
 
@@ -44,12 +46,22 @@ export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, si
     await deps.flows.collectCompiled(h.request as CompiledCollection, flows);
   }
 
+  /** Stops the hunt when a safety rail is breached (recording and logging why); true when it stopped. */
+  async function stopAtRail(h: HuntRecord): Promise<boolean> {
+    if (!h.maxErrorPercent && !Number(h.maxTotalRows) && !Number(h.maxTotalUploadBytes)) return false;
+    const reason = railBreached(h, (await queries.huntCounts(db, [h.huntId])).get(h.huntId)!);
+    if (!reason) return false;
+    if (await queries.stopHuntIfRunning(db, h.huntId, deps.clock.now(), reason)) deps.log.warn("hunt stopped by a safety rail", { huntId: h.huntId, reason });
+    return true;
+  }
+
   async function tickHunt(h: HuntRecord, signal: AbortSignal) {
     const now = deps.clock.now();
     if (h.expiresAt.getTime() <= now.getTime()) {
-      if (await queries.stopHuntIfRunning(db, h.huntId, now)) deps.log.info("hunt expired; stopped", { huntId: h.huntId });
+      if (await queries.stopHuntIfRunning(db, h.huntId, now, "the hunt expired")) deps.log.info("hunt expired; stopped", { huntId: h.huntId });
       return;
     }
+    if (await stopAtRail(h)) return;
     if (h.startedAt && h.scannedFor?.getTime() !== h.startedAt.getTime()) await foreman.scan(h.huntId, signal);
     await startFlows(h, await queries.huntClientsWithoutFlow(db, h.huntId));
     if (h.conditionRequest) {
@@ -66,7 +78,7 @@ export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, si
     }
     if (h.clientLimit > 0) {
       const c = (await queries.huntCounts(db, [h.huntId])).get(h.huntId)!;
-      if (c.scheduled >= h.clientLimit && c.pending === 0 && (await queries.stopHuntIfRunning(db, h.huntId, deps.clock.now()))) deps.log.info("hunt reached its client limit; stopped", { huntId: h.huntId });
+      if (c.scheduled >= h.clientLimit && c.pending === 0 && (await queries.stopHuntIfRunning(db, h.huntId, deps.clock.now(), `the hunt reached its client limit (${h.clientLimit})`))) deps.log.info("hunt reached its client limit; stopped", { huntId: h.huntId });
     }
   }
 
