@@ -311,3 +311,14 @@ export async function startHuntClient(db: Db, p: { huntId: string; clientId: str
     .returning({ id: huntClients.clientId });
   return rows.length > 0;
 }
+
+/** The hunts these flows belong to (hunt flows and client-condition flows), for live topics. */
+export async function huntIdsOfFlows(db: Db, flowIds: string[]): Promise<string[]> {
+  if (!flowIds.length) return [];
+  const ids = JSON.stringify(flowIds);
+  const result = await db.execute(sql`
+    select distinct hunt_id from hunt_clients
+    where flow_id in (select jsonb_array_elements_text(${ids}::jsonb))
+       or condition_flow_id in (select jsonb_array_elements_text(${ids}::jsonb))`);
+  return rowsOf<{ hunt_id: string }>(result).map((r) => r.hunt_id);
+}

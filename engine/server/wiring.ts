@@ -35,6 +35,7 @@ import type { IsolationConfig } from "./vql/isolation/config";
 import { authorizeAlertTopics } from "./ws/alert-topics";
 import { followArtifactEvents } from "./ws/artifact-topics";
 import { followEventTopics } from "./ws/event-topics";
+import { authorizeHuntTopics, followHuntEvents } from "./ws/hunt-topics";
 import { endpointTopics, followClientEvents } from "./ws/endpoint-topics";
 import { createUiHub } from "./ws/ui-hub";
 
@@ -106,6 +107,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   followArtifactEvents({ journal, ui, log }, signal);
   followEventTopics({ journal, ui, log }, signal);
   authorizeAlertTopics(ui);
+  authorizeHuntTopics(ui);
+  followHuntEvents({ journal, ui, log, huntsOfFlows: (flowIds) => queries.huntIdsOfFlows(database.db, flowIds) }, signal);
   const artifacts = await startArtifacts({ ...deps, audit, journal, vqlChecker: artifactVqlChecker() }, signal);
 
   const presence = createPresence({ database, node, clock, log, live }, signal);

@@ -7,6 +7,10 @@ import type { Principal } from "./common";
 
 export const HUNT_CREATION_QUEUE = "System.Hunt.Creation";
 export const HUNT_PARTICIPATION_QUEUE = "System.Hunt.Participation";
+/** A hunt's state or queues changed (started, stopped, edited, deleted, clients started): `{HuntId, Mutation}`, Velociraptor's name. */
+export const HUNT_MODIFICATION_QUEUE = "Server.Internal.HuntModification";
+/** UI socket topics: `hunts` (any hunt created or changed) and `hunt:<HuntId>` (that hunt); messages `{type: "changed", huntId}`. */
+export const HUNTS_TOPIC = "hunts";
 
 export type HuntId = string & { readonly __brand: "HuntId" };
 

@@ -268,6 +268,8 @@ export function standInEngine(hang: boolean): VqlServices {
       update: () => answer(() => hunt(1)),
       delete: () => answer(() => undefined),
       addClient: () => answer(() => true),
+      rerun: () => answer(() => 1),
+      estimate: () => answer(() => ({ matching: 1, online: 0 })),
     },
     monitoring: {
       serverTable: () => answer(serverTable),

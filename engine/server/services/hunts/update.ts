@@ -3,7 +3,7 @@
 // started_at, which the manager sees as "scan the client table again" (clients already in the
 // hunt are not offered it twice: the (hunt, client) key).
 import { queries } from "@/drizzle";
-import { HUNT_PARTICIPATION_QUEUE, requirePermission, ServiceError, type CompiledCollection, type Principal } from "@/engine/server/contracts";
+import { HUNT_MODIFICATION_QUEUE, HUNT_PARTICIPATION_QUEUE, requirePermission, ServiceError, type CompiledCollection, type Principal } from "@/engine/server/contracts";
 import { parseClientId } from "@/engine/protocol";
 import type { HuntsDeps } from "./start";
 
@@ -35,14 +35,22 @@ export function startHuntUpdates(deps: HuntsDeps, load: (huntId: string) => Retu
         Object.assign(set, { state: "RUNNING", startedAt: now, stoppedAt: null, stopReason: "" });
       }
       if (p.state === "STOPPED" && h.state !== "STOPPED") Object.assign(set, { state: "STOPPED", stoppedAt: now, stopReason: `stopped by ${actor.username}` });
-      if (Object.keys(set).length) await queries.updateHunt(db, h.huntId, set);
+      if (Object.keys(set).length) {
+        await queries.inTransaction(db, async (tx) => {
+          await queries.updateHunt(tx, h.huntId, set);
+          await deps.journal.append(HUNT_MODIFICATION_QUEUE, [{ Timestamp: now.toISOString(), HuntId: h.huntId, Mutation: { state: set.state, description: set.description, expires: set.expiresAt?.toISOString() } }], { tx });
+        });
+      }
       await deps.audit.record(actor, "ModifyHunt", { hunt_id: h.huntId, ...p, expires: p.expires?.toISOString() });
     },
 
     async delete(actor: Principal, huntId: string) {
       requirePermission(actor, "DELETE_RESULTS");
       const h = await existing(huntId);
-      await queries.deleteHunt(db, h.huntId);
+      await queries.inTransaction(db, async (tx) => {
+        await queries.deleteHunt(tx, h.huntId);
+        await deps.journal.append(HUNT_MODIFICATION_QUEUE, [{ Timestamp: deps.clock.now().toISOString(), HuntId: h.huntId, Mutation: { deleted: true } }], { tx });
+      });
       await deps.audit.record(actor, "DeleteHunt", { hunt_id: h.huntId });
     },
 
