@@ -33,7 +33,17 @@ export const HuntCreate = z.object({
   maxUploadBytes: whole(Number.MAX_SAFE_INTEGER).optional(),
   /** Default true, as in Velociraptor's GUI: a new hunt waits to be started. */
   pause: z.boolean().default(true),
+  /** Safety rails: stop at more than this % of errors (with >= 10 finished), or past these totals. */
+  maxErrorPercent: z.number().int().min(1).max(100).optional(),
+  maxTotalRows: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  maxTotalUploadBytes: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
 }) satisfies z.ZodType<HuntSpec, unknown>;
+
+/** POST /api/hunts/estimate: the selection fields of a create, with the same types. */
+export const HuntEstimateBody = HuntCreate.pick({ includeLabels: true, excludeLabels: true, os: true, serverCondition: true, clientLimit: true }).strict();
+
+/** POST /api/hunts/:huntId/rerun: which clients get a new flow (only `error`, the default). */
+export const HuntRerunBody = z.object({ states: z.array(z.literal("error")).min(1).max(1).default(["error"]) }).strict();
 
 export const HuntPatch = z.object({
   state: z.enum(["RUNNING", "STOPPED"]).optional(),

@@ -6,11 +6,13 @@
 // System.Flow.Completion moves each hunt flow's client to completed, with_results or error in
 // the transaction that advances its cursor (exactly once); the same consumer settles clients
 // whose client-condition flow ended (foreman.settle: server condition over its rows, then
-// pending or excluded).
+// pending or excluded). Safety rails (error percentage, total rows, total upload bytes) are
+// checked each tick before more clients start; a breach stops the hunt with its stop_reason.
 import { setTimeout as sleep } from "node:timers/promises";
 import { queries, type HuntRecord } from "@/drizzle";
-import { FLOW_COMPLETION_QUEUE, isHuntFlowId, type CompiledCollection, type JournalEvent, type Principal } from "@/engine/server/contracts";
+import { FLOW_COMPLETION_QUEUE, HUNT_MODIFICATION_QUEUE, isHuntFlowId, type CompiledCollection, type JournalEvent, type Principal } from "@/engine/server/contracts";
 import { CLIENT_CONDITION_SOURCE } from "./create";
+import { railBreached } from "./rails";
 import type { Db } from "@/drizzle";
 import type { HuntsDeps } from "./start";
 
@@ -39,17 +41,37 @@ export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, si
     return Math.floor(b.tokens);
   }
 
+  /** Stops a running hunt by itself, recording why; true when this call stopped it. */
+  async function stop(h: HuntRecord, reason: string): Promise<boolean> {
+    const at = deps.clock.now();
+    return queries.inTransaction(db, async (tx) => {
+      if (!(await queries.stopHuntIfRunning(tx, h.huntId, at, reason))) return false;
+      await deps.journal.append(HUNT_MODIFICATION_QUEUE, [{ Timestamp: at.toISOString(), HuntId: h.huntId, Mutation: { state: "STOPPED", stop_reason: reason } }], { tx });
+      return true;
+    });
+  }
+
   async function startFlows(h: HuntRecord, flows: Array<{ clientId: string; flowId: string }>) {
     if (!flows.length) return;
     await deps.flows.collectCompiled(h.request as CompiledCollection, flows);
   }
 
+  /** Stops the hunt when a safety rail is breached (recording and logging why); true when it stopped. */
+  async function stopAtRail(h: HuntRecord): Promise<boolean> {
+    if (!h.maxErrorPercent && !Number(h.maxTotalRows) && !Number(h.maxTotalUploadBytes)) return false;
+    const reason = railBreached(h, (await queries.huntCounts(db, [h.huntId])).get(h.huntId)!);
+    if (!reason) return false;
+    if (await stop(h, reason)) deps.log.warn("hunt stopped by a safety rail", { huntId: h.huntId, reason });
+    return true;
+  }
+
   async function tickHunt(h: HuntRecord, signal: AbortSignal) {
     const now = deps.clock.now();
     if (h.expiresAt.getTime() <= now.getTime()) {
-      if (await queries.stopHuntIfRunning(db, h.huntId, now)) deps.log.info("hunt expired; stopped", { huntId: h.huntId });
+      if (await stop(h, "the hunt expired")) deps.log.info("hunt expired; stopped", { huntId: h.huntId });
       return;
     }
+    if (await stopAtRail(h)) return;
     if (h.startedAt && h.scannedFor?.getTime() !== h.startedAt.getTime()) await foreman.scan(h.huntId, signal);
     await startFlows(h, await queries.huntClientsWithoutFlow(db, h.huntId));
     if (h.conditionRequest) {
@@ -59,14 +81,19 @@ export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, si
     // Pacing follows the monotonic clock: an injected (test) clock must not stall recruitment.
     const n = allowance(h, performance.now());
     if (n > 0) {
-      const moved = await queries.inTransaction(db, (tx) => queries.takePendingHuntClients(tx, { huntId: h.huntId, limit: n, at: now, flowIdFor: () => `${deps.ids.flowId()}.H` }));
+      const moved = await queries.inTransaction(db, async (tx) => {
+        const m = await queries.takePendingHuntClients(tx, { huntId: h.huntId, limit: n, at: now, flowIdFor: () => `${deps.ids.flowId()}.H` });
+        // The running queue grew: live pages hear of it (one row per hunt and tick).
+        if (m.length) await deps.journal.append(HUNT_MODIFICATION_QUEUE, [{ Timestamp: now.toISOString(), HuntId: h.huntId, Mutation: { started_clients: m.length } }], { tx });
+        return m;
+      });
       const b = buckets.get(h.huntId);
       if (b) b.tokens -= moved.length;
       await startFlows(h, moved);
     }
     if (h.clientLimit > 0) {
       const c = (await queries.huntCounts(db, [h.huntId])).get(h.huntId)!;
-      if (c.scheduled >= h.clientLimit && c.pending === 0 && (await queries.stopHuntIfRunning(db, h.huntId, deps.clock.now()))) deps.log.info("hunt reached its client limit; stopped", { huntId: h.huntId });
+      if (c.scheduled >= h.clientLimit && c.pending === 0 && (await stop(h, `the hunt reached its client limit (${h.clientLimit})`))) deps.log.info("hunt reached its client limit; stopped", { huntId: h.huntId });
     }
   }
 
