@@ -11,6 +11,7 @@ import { api, type Json } from "./support/api";
 test.describe.configure({ mode: "serial" });
 
 const COUNT = 8;
+const HOSTILE = `<img src=x onerror="window.__huntXss=1"> paused`;
 let pool: Pool | undefined;
 // Set by the first test, read by the others.
 const run = { huntId: "", members: [] as string[] };
@@ -78,6 +79,8 @@ test("a hunt from the wizard with an include label and a server-side condition r
   await expect(page).toHaveURL(/\/hunts\/H\.[0-9A-Z]+$/, { timeout: 15_000 });
   run.huntId = decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
   await expect(page.getByTestId("hunt-state")).toHaveText("RUNNING");
+  // Live over the socket (the hunt:<id> topic), not polling.
+  await expect(page.getByTestId("hunt-page")).toHaveAttribute("data-live", "true", { timeout: 10_000 });
   await markDocument(page);
 
   // The counts go up on the open page.
@@ -138,15 +141,57 @@ test("the hunts list shows the hunt with its progress, and Stop stops it", async
   await expect(page.getByTestId(`hunt-row-${run.huntId}`).getByTestId("hunt-state")).toHaveText("STOPPED", { timeout: 10_000 });
 });
 
+test("errors show their messages; Re-run errored clients gives them a new flow in the same hunt", async ({ adminPage: page, baseURL }) => {
+  test.setTimeout(90_000);
+  expect(pool, "the pool of the first test").toBeDefined();
+  const http = api(page.request, baseURL!);
+  const artifact = unique("Custom.E2E.HuntSlow");
+  await http.saveArtifact(`name: ${artifact}
+description: Sleeps longer than the hunt's time limit (its flows time out).
+type: CLIENT
+sources:
+  - query: |
+      SELECT sleep(time=30) AS Slept FROM scope()
+`);
+  const victim = pool!.agents[7]!.agent.clientId!;
+  const label = unique("E2ESlow");
+  await http.post("/api/clients/labels", { clientIds: [victim], labels: [label], op: "set" });
+  const made = await page.request.post("/api/hunts", { headers: { Origin: baseURL! }, data: { artifacts: [artifact], includeLabels: [label], timeoutSec: 1, pause: false, description: unique("slow ") } });
+  expect(made.status(), await made.text()).toBe(201);
+  const huntId = ((await made.json()) as Json).hunt.huntId as string;
+
+  await page.goto(`/hunts/${huntId}`);
+  await expect(page.getByTestId("hunt-page")).toHaveAttribute("data-live", "true", { timeout: 10_000 });
+  await expect(page.getByTestId("hunt-count-error").locator(".n")).toHaveText("1", { timeout: 45_000 });
+  await page.getByTestId("hunt-count-error").click();
+  const row = page.getByTestId("hunt-clients-error").getByTestId(`hunt-client-${victim}`);
+  await expect(row).toBeVisible();
+  await expect(row.locator("td.error-text")).not.toBeEmpty();
+  const before = ((await http.get(`/api/hunts/${huntId}/clients?state=error`)).clients as Json[])[0]!;
+  expect(before.error).not.toBe("");
+
+  await page.getByTestId("hunt-rerun-errors").click();
+  await expect(page.getByTestId("hunt-note")).toHaveText("1 errored client was queued again.");
+  // Back in error after its new flow times out too: a new flow, the same hunt, one member.
+  await expect.poll(async () => ((await http.get(`/api/hunts/${huntId}/clients?state=error`)).clients as Json[])[0]?.flowId, { timeout: 45_000 }).not.toBe(before.flowId);
+  await expect(page.getByTestId("hunt-count-error").locator(".n")).toHaveText("1", { timeout: 45_000 });
+  const after = (await http.get(`/api/hunts/${huntId}/clients`)) as Json;
+  expect(after.total).toBe(1);
+  expect(String((after.clients as Json[])[0]!.flowId)).toMatch(/\.H$/);
+  await page.request.patch(`/api/hunts/${huntId}`, { headers: { Origin: baseURL! }, data: { state: "STOPPED" } });
+});
+
 test("a reader sees no way to create or start a hunt, and the API refuses them", async ({ adminPage, browser, baseURL }) => {
   const origin = { Origin: baseURL! };
-  const paused = await adminPage.request.post("/api/hunts", { headers: origin, data: { artifacts: ["Generic.Client.Info"], includeLabels: [unique("nobody-")], description: unique("paused ") } });
+  const paused = await adminPage.request.post("/api/hunts", { headers: origin, data: { artifacts: ["Generic.Client.Info"], includeLabels: [unique("nobody-")], description: HOSTILE } });
   expect(paused.status(), await paused.text()).toBe(201);
   const huntId = ((await paused.json()) as Json).hunt.huntId as string;
   const reader = await userPage(adminPage, browser, baseURL!, "reader");
   try {
     await reader.page.goto("/hunts");
     await expect(reader.page.getByTestId(`hunt-row-${huntId}`)).toBeVisible();
+    // Data is text: the hostile description shows as written and runs nothing.
+    await expect(reader.page.getByTestId(`hunt-row-${huntId}`)).toContainText(HOSTILE);
     await expect(reader.page.getByTestId("hunt-new")).toHaveCount(0);
     await expect(reader.page.getByTestId("hunt-reinterrogate")).toHaveCount(0);
     await reader.page.goto(`/hunts/${huntId}`);
@@ -154,6 +199,8 @@ test("a reader sees no way to create or start a hunt, and the API refuses them",
     await expect(reader.page.getByTestId("hunt-start")).toHaveCount(0);
     await expect(reader.page.getByTestId("hunt-stop")).toHaveCount(0);
     await expect(reader.page.getByTestId("hunt-open-notebook")).toHaveCount(0);
+    await expect(reader.page.getByTestId("hunt-page")).toContainText(HOSTILE);
+    expect(await reader.page.evaluate(() => (window as unknown as { __huntXss?: number }).__huntXss)).toBeUndefined();
     expect((await reader.page.request.patch(`/api/hunts/${huntId}`, { headers: origin, data: { state: "RUNNING" } })).status()).toBe(403);
     expect((await reader.page.request.post("/api/hunts", { headers: origin, data: { artifacts: ["Generic.Client.Info"], pause: false } })).status()).toBe(403);
     await reader.page.goto("/hunts/new");

@@ -29,7 +29,8 @@ function EstimateLine({ estimate }: { estimate: Estimate }) {
     return (
       <p className="notice" data-testid="hunt-estimate" data-matching={estimate.matching} data-online={estimate.online}>
         {estimate.matching.toLocaleString()} {estimate.matching === 1 ? "client matches" : "clients match"} now, {estimate.online.toLocaleString()} of them online
-        {estimate.partial ? " (partial: the server-side condition was not run on every client)" : ""}.
+        {estimate.partial ? " (at least: the server-side condition was not run on every client)" : ""}.
+        {estimate.conditionErrors ? ` The server-side condition failed on ${estimate.conditionErrors.toLocaleString()} ${estimate.conditionErrors === 1 ? "client" : "clients"} (they do not match).` : ""}
       </p>
     );
   if (estimate.kind === "unavailable")

@@ -13,7 +13,7 @@ export interface EstimateInput {
   clientLimit: number;
 }
 
-export type Estimate = { kind: "idle" } | { kind: "loading" } | { kind: "ok"; matching: number; online: number; partial?: boolean } | { kind: "unavailable"; reason: string };
+export type Estimate = { kind: "idle" } | { kind: "loading" } | { kind: "ok"; matching: number; online: number; partial?: boolean; conditionErrors?: number } | { kind: "unavailable"; reason: string };
 
 export function useEstimate(input: EstimateInput, delayMs = 600): Estimate {
   const key = JSON.stringify(input);
@@ -39,9 +39,9 @@ export function useEstimate(input: EstimateInput, delayMs = 600): Estimate {
             ...(body.clientLimit > 0 ? { clientLimit: body.clientLimit } : {}),
           }),
         });
-        const data = (await res.json().catch(() => ({}))) as { matching?: number; online?: number; partial?: boolean; message?: string };
+        const data = (await res.json().catch(() => ({}))) as { matching?: number; online?: number; partial?: boolean; serverConditionErrors?: number; message?: string };
         if (mine !== seq.current) return;
-        if (res.ok && typeof data.matching === "number") setEstimate({ kind: "ok", matching: data.matching, online: data.online ?? 0, partial: data.partial });
+        if (res.ok && typeof data.matching === "number") setEstimate({ kind: "ok", matching: data.matching, online: data.online ?? 0, partial: data.partial, conditionErrors: data.serverConditionErrors });
         else setEstimate({ kind: "unavailable", reason: res.status === 404 || res.status === 405 ? "this server has no estimate" : data.message ?? `${res.status}` });
       } catch (e) {
         if (mine === seq.current && (e as Error).name !== "AbortError") setEstimate({ kind: "unavailable", reason: (e as Error).message });
