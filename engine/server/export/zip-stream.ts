@@ -106,3 +106,16 @@ export function createZipStream(opts: { signal?: AbortSignal } = {}): ZipStream 
     closed,
   };
 }
+
+/** A small archive as bytes (artifact pack export: a few YAML files already in memory). */
+export async function zipBytes(entries: ReadonlyArray<{ name: string; data: Uint8Array | string }>, at: Date = new Date()): Promise<Uint8Array> {
+  const zip = createZipStream();
+  const parts: Uint8Array[] = [];
+  const read = (async () => {
+    for await (const c of zip.body as unknown as AsyncIterable<Uint8Array>) parts.push(c);
+  })();
+  for (const e of entries) await zip.add(e.name, e.data, { mtime: at });
+  zip.end();
+  await read;
+  return new Uint8Array(Buffer.concat(parts));
+}
