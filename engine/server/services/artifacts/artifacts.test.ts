@@ -7,7 +7,8 @@ import { artifactVqlChecker } from "../../vql/artifact-checker";
 import { startAudit } from "../audit";
 import { ARTIFACT_MODIFICATION_QUEUE, type ArtifactChangeEvent, type ArtifactsService, type AuditService, type Principal } from "@/engine/server/contracts";
 import { startArtifacts } from "./start";
-import { readZip, writeZip } from "./zip";
+import { zipBytes } from "@/engine/server/export/zip-stream";
+import { readZip } from "./zip";
 import { compileArtifact } from "@/engine/artifacts";
 import { arg, createRegistry, defineFunction, definePlugin, OrderedDict, portableBuiltins, runVql, toJsonValue } from "@/engine/vql";
 
@@ -216,7 +217,7 @@ for (const target of testDatabaseTargets()) {
 
     it("importPack() takes a zip: prefixes bare names, reports broken files, imports the rest", async () => {
       const enc = (s: string) => new TextEncoder().encode(s);
-      const zip = writeZip([
+      const zip = await zipBytes([
         { name: "pack/One.yaml", data: enc("name: Pack.One\nsources:\n  - query: SELECT 1 AS A FROM scope()\n") },
         { name: "pack/Broken.yaml", data: enc("name: Pack.Broken\nsources:\n  - query: SELECT FROM\n") },
         { name: "README.md", data: enc("not an artifact") },
