@@ -1,12 +1,15 @@
 // Issue 12's "done when" for hunts, in the browser, with pooled endpoints: a hunt created in the
 // wizard with an include label and a server-side condition; its queue counts go up on the open
 // hunt page without a reload; exactly the matching clients have results (in the queue and in
-// the results tab); a client labelled after the start joins; the zip link; the hunt notebook
+// the results tab); a client labelled after the start joins; the zip from the page's link (per
+// source JSON lines and CSV with every member's rows, read back with yauzl); the hunt notebook
 // reads hunt_results(); a reader sees no Start button and the API refuses to start a hunt.
+import { readFileSync } from "node:fs";
 import type { Browser, Page } from "@playwright/test";
 import { startPool, type Pool } from "@/engine/client/pool/pool";
 import { expect, signIn, test, unique } from "./fixtures";
 import { api, type Json } from "./support/api";
+import { parseCsv, unzipEntries } from "./support/unzip";
 
 test.describe.configure({ mode: "serial" });
 
@@ -113,8 +116,30 @@ test("a hunt from the wizard with an include label and a server-side condition r
   expect(members.total).toBe(4);
   expect((members.clients as Json[]).map((c) => c.clientId).sort()).toEqual(run.members);
 
-  // The zip link points at the hunt's download.
-  await expect(page.getByTestId("hunt-download")).toHaveAttribute("href", `/api/hunts/${encodeURIComponent(run.huntId)}/download`);
+  // The zip, downloaded from the page: per source JSON lines and CSV with every member's rows.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("hunt-download").click()]);
+  expect(download.suggestedFilename()).toBe(`${run.huntId}.zip`);
+  const entries = await unzipEntries(readFileSync((await download.path())!));
+  const json = String(entries.get("results/Generic.Client.Info/BasicInformation.json") ?? "")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Json);
+  expect([...new Set(json.map((r) => r.ClientId))].sort()).toEqual(run.members);
+  expect(json.length).toBe((results.rows as Json[]).length);
+  for (const r of json) expect(r.FlowId).toBe(((members.clients as Json[]).find((c) => c.clientId === r.ClientId) as Json).flowId);
+  const csv = parseCsv(String(entries.get("results/Generic.Client.Info/BasicInformation.csv") ?? ""));
+  const header = csv[0]!;
+  expect(header).toEqual(expect.arrayContaining(["ClientId", "FlowId", "Fqdn"]));
+  const csvRows = csv.slice(1).filter((r) => r.length > 1);
+  expect(csvRows.length).toBe(json.length);
+  expect([...new Set(csvRows.map((r) => r[header.indexOf("ClientId")]))].sort()).toEqual(run.members);
+  for (const r of csvRows) expect(r[header.indexOf("Fqdn")]).toBe(agents.find((a) => a.clientId === r[header.indexOf("ClientId")])!.fqdn);
+  // Every source of the hunt has both entries; the manifest names the hunt.
+  for (const source of results.sources as string[]) {
+    expect(entries.has(`results/${source}.json`), source).toBe(true);
+    expect(entries.has(`results/${source}.csv`), source).toBe(true);
+  }
+  expect(JSON.parse(String(entries.get("manifest.json"))).huntId).toBe(run.huntId);
   await expectSameDocument(page);
 
   // The hunt notebook: one hunt_results() cell per source.
