@@ -6,6 +6,7 @@
 import "server-only";
 import type { HuntClientState, HuntSummary, Principal } from "../../engine";
 import { huntResultsVql, sourcesOfRequest } from "../api/hunts/notebook-cells";
+import { pageOfRows } from "../api/hunts/results-page";
 import { getEngine } from "./engine";
 
 /** The hunt's result source names, in the order the hunt collects them. */
@@ -41,27 +42,12 @@ export async function huntResultsPage(p: Principal, q: { huntId: string; source:
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   q.signal?.addEventListener("abort", onAbort);
-  const rows: Record<string, unknown>[] = [];
-  const columns: string[] = [];
-  let seen = 0;
-  let more = false;
   try {
-    for await (const row of getEngine().hunts.results(p, { huntId: q.huntId, artifact: q.source, signal: stop.signal })) {
-      if (seen++ < q.offset) continue;
-      if (rows.length === q.limit) {
-        more = true;
-        break;
-      }
-      rows.push(row);
-      for (const k of Object.keys(row)) if (!columns.includes(k)) columns.push(k);
-    }
+    return await pageOfRows(getEngine().hunts.results(p, { huntId: q.huntId, artifact: q.source, signal: stop.signal }), q.offset, q.limit);
   } finally {
     q.signal?.removeEventListener("abort", onAbort);
     stop.abort();
   }
-  // ClientId, FlowId and Fqdn first: they say whose row it is.
-  const lead = ["ClientId", "Fqdn", "FlowId"].filter((c) => columns.includes(c));
-  return { rows, columns: [...lead, ...columns.filter((c) => !lead.includes(c))], more };
 }
 
 /** Builds the hunt's notebook as `p` (the notebooks service wants NOTEBOOK_EDITOR); its id. */
