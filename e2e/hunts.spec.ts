@@ -30,6 +30,20 @@ async function expectSameDocument(page: Page) {
   expect(await page.evaluate(() => (window as unknown as { __huntMark?: number }).__huntMark)).toBe(7);
 }
 
+/** Replaces the text of the wizard's Monaco VQL field `testId` and checks what its model holds. */
+async function typeVql(page: Page, testId: string, text: string) {
+  await page.getByTestId(testId).locator(".monaco-editor .view-lines").click();
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(text);
+  const value = () =>
+    page.evaluate((id) => {
+      const host = document.querySelector(`[data-testid="${id}"]`);
+      return window.monaco!.editor.getEditors().find((e) => host?.contains(e.getContainerDomNode()))?.getValue();
+    }, testId);
+  await expect.poll(value).toBe(text);
+}
+
 /** A second signed-in user with `role` (created by the administrator). */
 async function userPage(admin: Page, browser: Browser, baseURL: string, role: string) {
   const username = unique(`hu${role.slice(0, 3)}`);
@@ -68,7 +82,7 @@ test("a hunt from the wizard with an include label and a server-side condition r
   const description = unique("e2e hunt ");
   await page.getByTestId("hunt-description").fill(description);
   await page.getByTestId("hunt-include-labels").fill(label);
-  await page.getByTestId("hunt-server-condition").fill(condition);
+  await typeVql(page, "hunt-server-condition", condition);
   // The live estimate: exactly the three labelled matching clients, all online. (A server
   // without POST /api/hunts/estimate says so instead of guessing.)
   const estimate = page.getByTestId("hunt-estimate");

@@ -1,15 +1,17 @@
 "use client";
 // The new-hunt wizard: artifacts (searched as in the Collect dialog) with their parameter forms;
 // description and tags; who gets it (include / exclude labels, OS, client-side and server-side
-// conditions) with the live estimate; how fast and how much (client rate, client limit, time,
+// conditions in Monaco with the VQL language) with the live estimate; how fast and how much (client rate, client limit, time,
 // row and upload limits, expiry) and the safety rails; then "Create paused" (COLLECT_CLIENT) or
 // "Create and start" (START_HUNT). The server validates; its message shows above the buttons.
+import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
 import { callApi } from "../api";
 import type { CollectableArtifact } from "../clients/types";
 import { ParameterFields } from "../parameter-form";
 import type { HuntRow } from "./types";
+import type { VqlFieldProps } from "./vql-field";
 import { useEstimate, type Estimate } from "./use-estimate";
 
 const list = (s: string) =>
@@ -18,6 +20,9 @@ const list = (s: string) =>
     .map((x) => x.trim())
     .filter(Boolean);
 const WEEK = 7 * 24 * 3600_000;
+/** What a server-side condition's `rows` hold when there is no client-side condition (docs/hunts.md). */
+const FACT_COLUMNS = ["ClientId", "Hostname", "Fqdn", "OS", "Platform", "Release", "Architecture", "Labels", "Info"];
+const VqlField = dynamic<VqlFieldProps>(() => import("./vql-field"), { ssr: false, loading: () => <p className="muted small">Loading the editor…</p> });
 /** `<input type="datetime-local">` text for a time, in the browser's zone. */
 function localInput(ms: number): string {
   const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
@@ -184,22 +189,26 @@ export function HuntWizard({ canStart }: { canStart: boolean }) {
             </select>
           </label>
         </div>
-        <label>
-          Server-side condition (VQL over <code>rows</code>: ClientId, Hostname, Fqdn, OS, Platform, Release, Architecture, Labels, Info; never sent to the clients)
-          <textarea
-            className="mono vql"
-            rows={3}
-            spellCheck={false}
+        <div className="field">
+          <span>
+            Server-side condition (VQL over <code>rows</code>: one row of the client&apos;s facts, or the client-side condition&apos;s rows; never sent to the clients)
+          </span>
+          <VqlField
             value={serverCondition}
-            onChange={(e) => setServerCondition(e.target.value)}
+            onChange={setServerCondition}
+            knownNames={["rows"]}
+            columns={FACT_COLUMNS}
             placeholder="SELECT * FROM rows WHERE Fqdn =~ '(?i)^web-' AND 'PCI' IN Labels"
-            data-testid="hunt-server-condition"
+            testId="hunt-server-condition"
+            label="Server-side condition"
           />
-        </label>
-        <label>
-          Client-side condition (VQL run on each candidate first; its rows become the server-side condition&apos;s <code>rows</code>; needs ANY_QUERY)
-          <textarea className="mono vql" rows={2} spellCheck={false} value={clientCondition} onChange={(e) => setClientCondition(e.target.value)} placeholder="SELECT OS, Fqdn FROM info()" data-testid="hunt-client-condition" />
-        </label>
+        </div>
+        <div className="field">
+          <span>
+            Client-side condition (VQL run on each candidate first; its rows become the server-side condition&apos;s <code>rows</code>; needs ANY_QUERY)
+          </span>
+          <VqlField value={clientCondition} onChange={setClientCondition} placeholder="SELECT OS, Fqdn FROM info()" testId="hunt-client-condition" label="Client-side condition" />
+        </div>
         <EstimateLine estimate={estimate} />
         {clientCondition.trim() ? <p className="muted small">The estimate does not run the client-side condition (it runs on the endpoints).</p> : null}
       </fieldset>
