@@ -166,9 +166,10 @@ test("a hunt from the wizard with an include label and a server-side condition r
   expect(vql.every((q) => q.includes(`hunt_results(hunt_id='${run.huntId}'`))).toBe(true);
 });
 
-test("the hunts list shows the hunt with its progress, and Stop stops it", async ({ adminPage: page }) => {
+test("the hunts list shows the hunt with its progress and follows it live; Stop stops it", async ({ adminPage: page, baseURL }) => {
   expect(run.huntId, "the hunt of the first test").not.toBe("");
   await page.goto("/hunts");
+  await expect(page.getByTestId("hunts-view")).toHaveAttribute("data-live", "true", { timeout: 10_000 });
   const row = page.getByTestId(`hunt-row-${run.huntId}`);
   await expect(row).toBeVisible();
   await expect(row.getByTestId("hunt-state")).toHaveText("RUNNING");
@@ -176,8 +177,16 @@ test("the hunts list shows the hunt with its progress, and Stop stops it", async
   await row.getByRole("link", { name: run.huntId }).click();
   await page.getByTestId("hunt-stop").click();
   await expect(page.getByTestId("hunt-state")).toHaveText("STOPPED");
+  await expect(page.getByTestId("hunt-start")).toHaveText("Start again");
+  // The list follows a change made elsewhere (here: the hunt started again through the API);
+  // live, so it does not poll: the change came over the socket.
   await page.goto("/hunts");
-  await expect(page.getByTestId(`hunt-row-${run.huntId}`).getByTestId("hunt-state")).toHaveText("STOPPED", { timeout: 10_000 });
+  await expect(page.getByTestId("hunts-view")).toHaveAttribute("data-live", "true", { timeout: 10_000 });
+  await expect(page.getByTestId(`hunt-row-${run.huntId}`).getByTestId("hunt-state")).toHaveText("STOPPED");
+  expect((await page.request.patch(`/api/hunts/${run.huntId}`, { headers: { Origin: baseURL! }, data: { state: "RUNNING" } })).status()).toBe(200);
+  await expect(page.getByTestId(`hunt-row-${run.huntId}`).getByTestId("hunt-state")).toHaveText("RUNNING", { timeout: 15_000 });
+  expect((await page.request.patch(`/api/hunts/${run.huntId}`, { headers: { Origin: baseURL! }, data: { state: "STOPPED" } })).status()).toBe(200);
+  await expect(page.getByTestId(`hunt-row-${run.huntId}`).getByTestId("hunt-state")).toHaveText("STOPPED", { timeout: 15_000 });
 });
 
 test("errors show their messages; Re-run errored clients gives them a new flow in the same hunt", async ({ adminPage: page, baseURL }) => {
