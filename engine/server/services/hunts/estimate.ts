@@ -8,7 +8,7 @@
 // cap the hunt (the first clients in id order, as the start scan takes them).
 import { queries } from "@/drizzle";
 import { HUNT_OS, requirePermission, ServiceError, type HuntEstimate, type HuntEstimateSpec, type Principal } from "@/engine/server/contracts";
-import { filterByCondition, type RunQuery } from "./condition";
+import { clientFacts, matches, type RunQuery } from "./condition";
 import type { HuntsDeps } from "./start";
 
 /** The whole estimate's time budget. */
@@ -16,6 +16,11 @@ export const DEADLINE_MS = 10_000;
 /** Clients the server-side condition is run over at most. */
 export const EVALUATE_CAP = 2_000;
 const PAGE = 1000;
+/**
+ * Conditions evaluated at a time: the query pool's warm minimum, so an estimate does not wait
+ * for new workers to start (each condition is a short query; the deadline is what bounds it).
+ */
+const PARALLEL = 2;
 
 export async function estimateHunt(deps: HuntsDeps, run: RunQuery, actor: Principal, spec: HuntEstimateSpec, opts: { deadlineMs?: number; cap?: number } = {}): Promise<HuntEstimate> {
   requirePermission(actor, "COLLECT_CLIENT");
@@ -57,16 +62,20 @@ export async function estimateHunt(deps: HuntsDeps, run: RunQuery, actor: Princi
       const candidates = await queries.huntCandidates(deps.database.db, { ...sel, afterClientId: after, limit: take });
       n = candidates.length;
       if (n) after = candidates[n - 1]!.clientId;
-      let failed = 0;
-      const accepted = await filterByCondition(run, { vql: condition, principal: actor, candidates, signal: deadline, onError: () => failed++ }).catch((err) => {
-        if (!deadline.aborted) throw err;
-        return [];
-      });
-      // Cut short by the deadline: its aborted evaluations are not the condition's errors.
+      const accepted: string[] = [];
+      for (let i = 0; i < candidates.length && !deadline.aborted; i += PARALLEL) {
+        const slice = candidates.slice(i, i + PARALLEL);
+        const verdicts = await Promise.all(slice.map((c) => matches(run, condition, actor, [clientFacts(c)], deadline)));
+        // Evaluations the deadline cut short are neither matches nor the condition's errors.
+        if (deadline.aborted) break;
+        slice.forEach((c, j) => {
+          if (verdicts[j]!.ok) accepted.push(c.clientId);
+          else if (verdicts[j]!.error) errors++;
+        });
+        evaluated += slice.length;
+      }
       if (deadline.aborted) partial = true;
-      else errors += failed;
-      evaluated += n;
-      ids = accepted.map((c) => c.clientId);
+      ids = accepted;
     }
     if (!n) break;
     if (!canServer && ids.length) {
