@@ -41,8 +41,8 @@ test("an administrator revokes a client's key from its page, the agent is cut of
     await expect(page.getByTestId("client-key")).toHaveAttribute("data-state", "revoked");
     expect(await exited).toBe(3);
     expect(first.output()).toMatch(/revoked this client's key/);
-    // (The page's online dot does not yet follow a revocation's disconnect: a known gap, see
-    // docs/security.md; the refusal above is what matters.)
+    // The dot follows the disconnect, without a reload.
+    await expect(page.getByTestId("client-status")).toHaveAttribute("data-status", "recent");
 
     page.once("dialog", (d) => void d.accept());
     await page.getByTestId("client-key-rekey").click();

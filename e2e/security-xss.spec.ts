@@ -21,11 +21,12 @@ import { ADMIN, expect, signIn, test, unique } from "./fixtures";
 test.describe.configure({ mode: "serial" });
 
 const MARK = unique("xssmark");
-// A NUL cannot be stored in PostgreSQL text or jsonb. Notebook names, descriptions and cell text
-// turn it into U+FFFD; result tables and artifacts still fail on it (a failed cell run, a 500:
-// reported with issue 13 item 6), so outside Markdown the corpus goes without its NUL payloads.
+// A NUL cannot be stored in PostgreSQL text or jsonb. Notebook names, descriptions, cell text,
+// result column names and artifact descriptions turn it into U+FFFD, so those get the whole
+// corpus; alerts and log lines (jsonb) go without its NUL payloads.
 const NO_NUL = XSS_PAYLOADS.filter((p) => !p.includes("\u0000"));
 const SHORT = NO_NUL.filter((p) => p.length <= 90);
+const SHORT_ALL = XSS_PAYLOADS.filter((p) => p.length <= 90);
 const raw = (s: string) => `'''${s}'''`; // VQL raw string: no escapes (no payload holds ''')
 
 let baseURL = "";
@@ -58,14 +59,14 @@ test.beforeAll(async ({}, info) => {
   seeded.notebookId = nb.notebook.id;
   const md = await call("POST", `/api/notebooks/${seeded.notebookId}/cells`, { type: "markdown", input: `# ${MARK}\n\n${XSS_PAYLOADS.join("\n\n")}` });
   await call("POST", `/api/notebooks/${seeded.notebookId}/cells/${md.cell.id}/run`, { type: "markdown" });
-  const rows = NO_NUL.map((p, i) => ({ Payload: p, [SHORT[i % SHORT.length]!]: `${MARK}-${i}` }));
+  const rows = XSS_PAYLOADS.map((p, i) => ({ Payload: p, [SHORT_ALL[i % SHORT_ALL.length]!]: `${MARK}-${i}` }));
   const vql = await call("POST", `/api/notebooks/${seeded.notebookId}/cells`, { type: "vql", input: "" });
   await call("POST", `/api/notebooks/${seeded.notebookId}/cells/${vql.cell.id}/run`, { type: "vql", input: `SELECT * FROM foreach(row=parse_json_array(data=${raw(JSON.stringify(rows))}))` });
 
   // Artifact: description and parameter text.
   const yaml = [
     `name: ${seeded.artifact}`,
-    `description: ${JSON.stringify(`${MARK}\n\n${NO_NUL.join("\n\n")}`)}`,
+    `description: ${JSON.stringify(`${MARK}\n\n${XSS_PAYLOADS.join("\n\n")}`)}`,
     "parameters:",
     ...SHORT.slice(0, 20).flatMap((p, i) => [`  - name: P${i}`, `    description: ${JSON.stringify(p)}`, `    default: ${JSON.stringify(p)}`]),
     "sources:",

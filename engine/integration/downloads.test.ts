@@ -261,6 +261,7 @@ for (const target of testDatabaseTargets()) {
         await r.read();
         await new Promise((x) => setTimeout(x, 500));
         expect(pages).toBeGreaterThan(0);
+        console.log(`[downloads ${target.name}] paused after one chunk: ${pages} pages read`);
         expect(pages).toBeLessThan(10); // of 2 × 25 pages (JSON and CSV)
         await r.cancel();
         const cancelled = await waitFor(async () => (await engine.audit.list({ limit: 50, operation: "DownloadFlow" })).find((e) => e.details.flow_id === f.flowId), "audit of the cancelled download");

@@ -114,7 +114,12 @@ export async function zipBytes(entries: ReadonlyArray<{ name: string; data: Uint
   const read = (async () => {
     for await (const c of zip.body as unknown as AsyncIterable<Uint8Array>) parts.push(c);
   })();
-  for (const e of entries) await zip.add(e.name, e.data, { mtime: at });
+  try {
+    for (const e of entries) await zip.add(e.name, e.data, { mtime: at });
+  } catch (err) {
+    await read.catch(() => {});
+    throw err;
+  }
   zip.end();
   await read;
   return new Uint8Array(Buffer.concat(parts));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseTargets } from "@/drizzle/testing";
-import type { Database } from "@/drizzle";
+import { queries, type Database } from "@/drizzle";
 import { permissionsOf, type Permission } from "../../auth/roles";
 import { testServiceDeps, type TestDeps } from "../../cluster/testing";
 import { artifactVqlChecker } from "../../vql/artifact-checker";
@@ -155,6 +155,12 @@ for (const target of testDatabaseTargets()) {
       await expect(artifacts.set(admin, "name: Custom.X.Y\nsources:\n  - query: SELECT FROM\n")).rejects.toMatchObject({ code: "bad_request", message: expect.stringMatching(/^line 3:/) });
       await expect(artifacts.rename(admin, "Test.Plain", "Linux.Sys.Pslist")).rejects.toMatchObject({ code: "conflict" });
       await artifacts.delete(admin, "Test.Plain");
+    });
+
+    it("set() refuses a raw NUL with its line:col and stores an escaped one (\\0 in a quoted YAML string) as U+FFFD in the description", async () => {
+      await expect(artifacts.set(admin, "name: Custom.Nul.Raw\nsources:\n  - query: SELECT 'a\u0000' FROM scope()\n")).rejects.toMatchObject({ code: "bad_request", message: expect.stringMatching(/^line 3:21: error ART1001: invalid YAML: control character U\+0000 is not allowed/) });
+      await artifacts.set(admin, 'name: Custom.Nul.Escaped\ndescription: "before\\0after"\nsources:\n  - query: SELECT 1 FROM scope()\n');
+      expect((await queries.getCustomArtifact(database.db, "Custom.Nul.Escaped"))?.description).toBe("before\uFFFDafter");
     });
 
     it("set() saves a one-word SERVER_EVENT artifact as pasted from Velociraptor's docs, and its query runs as Velociraptor reads it", async () => {
