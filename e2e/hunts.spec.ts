@@ -170,6 +170,14 @@ test("the hunts list shows the hunt with its progress and follows it live; Stop 
   expect(run.huntId, "the hunt of the first test").not.toBe("");
   await page.goto("/hunts");
   await expect(page.getByTestId("hunts-view")).toHaveAttribute("data-live", "true", { timeout: 10_000 });
+  // "Re-interrogate all clients" asks first; Cancel creates nothing. (Starting it is not done
+  // here: it would give every client of the shared e2e database a flow.)
+  const before = ((await (await page.request.get("/api/hunts?limit=1")).json()) as Json).total as number;
+  await page.getByTestId("hunt-reinterrogate").click();
+  await expect(page.getByTestId("reinterrogate-confirm")).toContainText("Generic.Client.Info");
+  await page.getByTestId("reinterrogate-confirm").getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByTestId("reinterrogate-confirm")).toHaveCount(0);
+  expect(((await (await page.request.get("/api/hunts?limit=1")).json()) as Json).total).toBe(before);
   const row = page.getByTestId(`hunt-row-${run.huntId}`);
   await expect(row).toBeVisible();
   await expect(row.getByTestId("hunt-state")).toHaveText("RUNNING");
