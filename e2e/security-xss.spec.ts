@@ -1,7 +1,8 @@
 // The XSS corpus (engine/notebooks/testdata/xss-payloads.ts) through every place user-controlled
 // text reaches the browser, rendered in Chromium: notebook Markdown and results tables (values and
 // column names), an artifact's description and parameters, a client's hostname, labels and
-// metadata (list and page), alert names and event data (inbox and detail), the audit log, and a
+// metadata (list and page), a hunt's description, tags, labels, condition, client and results
+// (list and page), alert names and event data (inbox and detail), the audit log, and a
 // server event query's logs. Everything is seeded through the API, VQL and a real agent. On each
 // page: no payload ran (a `window.__xss` trap, alert/confirm/prompt hooks, dialogs), and the
 // rendered content holds no script-capable element or attribute; outside Markdown (which allows
@@ -203,6 +204,33 @@ test("clients: hostname, FQDN, labels and metadata in the list and on the client
   await page.goto(`/clients/${seeded.clientId}`);
   await expect(page.getByText(MARK).first()).toBeVisible();
   await expect(page.getByText(SHORT[0]!).first()).toBeVisible();
+  await check(page, seen);
+});
+
+test("hunts: description, tags, labels, condition, the payload client and its results in the list and on the hunt's page", async ({ page }) => {
+  test.setTimeout(90_000);
+  const made = await call("POST", "/api/hunts", {
+    artifacts: ["Generic.Client.Info"],
+    description: `${MARK} ${SHORT.slice(0, 10).join(" ")}`,
+    tags: SHORT.slice(0, 5),
+    includeLabels: [SHORT[0]!],
+    serverCondition: `SELECT * FROM rows WHERE Hostname =~ '${MARK}' OR Fqdn = ${raw(SHORT[2]!)}`,
+    pause: false,
+  });
+  const huntId = made.hunt.huntId as string;
+  await expect(async () => expect((await call("GET", `/api/hunts/${huntId}`)).hunt.stats.totalClientsWithResults).toBe(1)).toPass({ timeout: 45_000 });
+  const seen = await arm(page);
+  await signIn(page, ADMIN.username, ADMIN.password);
+  await page.goto("/hunts");
+  await expect(page.getByTestId(`hunt-row-${huntId}`)).toContainText(MARK);
+  await check(page, seen);
+  await page.goto(`/hunts/${huntId}`);
+  await expect(page.getByTestId("hunt-page")).toContainText(SHORT[0]!);
+  // The with-results queue: the client's payload FQDN as text.
+  await expect(page.getByTestId(`hunt-client-${seeded.clientId}`)).toContainText(MARK);
+  await check(page, seen);
+  await page.getByTestId("hunt-tab-results").click();
+  await expect(page.getByTestId("hunt-results-table")).toContainText(`${MARK}<img src=x onerror=window.__xss='host'>`);
   await check(page, seen);
 });
 

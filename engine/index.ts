@@ -19,7 +19,7 @@ export type { ArtifactSummary, ArtifactDetails, ArtifactChange, ArtifactImportRe
 export type { ClientSummary, FlowSummary, FlowSourceSummary, FlowState, ArtifactDefinition, ArtifactParameter } from "@/engine/server/contracts";
 export { ALERT_SEVERITIES, ALERT_STATUSES, ALERTS_TOPIC } from "./server/contracts/alerts";
 export { HUNT_OS } from "./server/contracts/hunts";
-export type { HuntSummary, HuntSpec, HuntClient, HuntClientState, HuntStats, HuntState, HuntOs } from "./server/contracts/hunts";
+export type { HuntSummary, HuntSpec, HuntClient, HuntClientState, HuntStats, HuntState, HuntOs, HuntEstimate, HuntEstimateSpec } from "./server/contracts/hunts";
 export type { AlertId, AlertStatus, AlertSeverity, AlertSummary, AlertDetail, AlertOccurrence, AlertActivity, AlertFilter, AlertChange, AlertContext } from "./server/contracts/alerts";
 export { SECRET_TYPES, SECRET_TYPE_NAMES } from "@/engine/server/contracts/secrets";
 export type { SecretSummary, SecretTypeSpec, SecretFieldSpec } from "@/engine/server/contracts/secrets";

@@ -10,12 +10,8 @@
 // (default 500; the server's own default, TALON_INTERROGATIONS_PER_SECOND, is 100).
 // Goals on a 2-core machine (issue "Journal and cluster"): 25,000 agents enrolled and interrogated
 // in under 120 s on one process, under 90 s on two; peak RSS under 2 GiB; rows stored = expected.
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startPool } from "../engine/client/pool/pool";
-import { log, requireBuild, ROOT, signIn, startServers, until } from "./bench-support";
+import { fitsOpenFiles, log, poolProcesses, requireBuild, signIn, startPools, startServers, until, type PoolHandle } from "./bench-support";
 
 const { values } = parseArgs({
   options: {
@@ -40,19 +36,8 @@ sources:
       SELECT Pid, Ppid, Name, Username, CommandLine, Exe FROM pslist() LIMIT 10
 `;
 
-// Every agent is one socket in a pool process and one in a server process, and a process's
-// open-file limit caps both: the pool is split over processes of at most POOL_SLICE agents, and
-// each server must fit its share of the agents (raise the limit with ulimit -n where allowed).
-const POOL_SLICE = 12_500;
-const POOL_PROCESSES = Math.ceil(COUNT / POOL_SLICE);
-const softFiles = Number(/Max open files\s+(\d+)/.exec(readFileSync("/proc/self/limits", "utf8"))?.[1] ?? 0);
-const perServer = Math.ceil(COUNT / PROCESSES);
-if (softFiles && perServer + 4096 > softFiles) {
-  log(
-    `Each server process would hold ${perServer} agent sockets, above this machine's open-file limit of ${softFiles} (less 4,096 for the rest): raise it (ulimit -n) or use more --processes.`,
-  );
-  process.exit(2);
-}
+const POOL_PROCESSES = poolProcesses(COUNT);
+if (!fitsOpenFiles(COUNT, PROCESSES)) process.exit(2);
 
 requireBuild();
 const adminUrl = values["database-url"] ?? (PROCESSES > 1 ? process.env.TEST_DATABASE_URL : undefined);
@@ -64,44 +49,6 @@ if (PROCESSES > 1 && !adminUrl) {
 const bench = await startServers({ count: PROCESSES, port: Number(values.port), adminUrl, env: { TALON_INTERROGATIONS_PER_SECOND: values.interrogate ? values["interrogation-rate"]! : "0" } });
 const { urls, servers, outputs } = bench;
 const pg = bench.kind === "PostgreSQL";
-
-/** The pooled agents: in this process, or in worker processes when they do not fit one. */
-interface PoolHandle {
-  stats(): { started: number; welcomed: number; online: number; refused: number; enrolled: number; flowsDone: number };
-  allWelcomed(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-function startPools(o: { servers: string[]; token: string; count: number; seed: string; rate: number }): PoolHandle {
-  if (POOL_PROCESSES === 1) return startPool({ servers: o.servers, spread: true, token: o.token, count: o.count, seed: o.seed, startRate: o.rate, version: "bench", log: (level, message) => log(`pool ${level}: ${message}`) });
-  const workers = Array.from({ length: POOL_PROCESSES }, (_, k) => {
-    const count = Math.min(POOL_SLICE, o.count - k * POOL_SLICE);
-    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts/bench-pool-worker.ts"), JSON.stringify({ ...o, count, seed: `${o.seed}/${k}`, rate: o.rate / POOL_PROCESSES })], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
-    const w = { child, stats: { started: 0, welcomed: 0, online: 0, refused: 0, enrolled: 0, flowsDone: 0 }, welcomed: false };
-    let buf = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      buf += d;
-      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (line === "WELCOMED") w.welcomed = true;
-        else if (line.startsWith("{")) w.stats = JSON.parse(line);
-      }
-    });
-    return w;
-  });
-  const sum = () => workers.reduce((a, w) => ({ started: a.started + w.stats.started, welcomed: a.welcomed + w.stats.welcomed, online: a.online + w.stats.online, refused: a.refused + w.stats.refused, enrolled: a.enrolled + w.stats.enrolled, flowsDone: a.flowsDone + w.stats.flowsDone }), { started: 0, welcomed: 0, online: 0, refused: 0, enrolled: 0, flowsDone: 0 });
-  return {
-    stats: sum,
-    async allWelcomed() {
-      while (!workers.every((w) => w.welcomed)) await new Promise((r) => setTimeout(r, 100));
-    },
-    async stop() {
-      for (const w of workers) w.child.kill("SIGTERM");
-      await Promise.all(workers.map((w) => new Promise((r) => (w.child.exitCode !== null ? r(null) : w.child.once("exit", r)))));
-    },
-  };
-}
 
 let pool: PoolHandle | undefined;
 try {

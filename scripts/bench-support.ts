@@ -1,12 +1,14 @@
 // What the server benchmarks share: starting `talon serve` processes (production build, fresh
 // data dirs, no local client, optionally on a fresh PostgreSQL database), sampling their RSS,
 // signing in, calling the API and running VQL through /api/v1/query, waiting with a deadline,
-// and stopping everything.
+// starting pooled agents (in this process, or in worker processes past POOL_SLICE), and
+// stopping everything.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freshPostgres } from "../e2e/support/talon-process";
+import { startPool } from "../engine/client/pool/pool";
 
 export const ROOT = join(import.meta.dirname, "..");
 const PASSWORD = "bench-admin-password";
@@ -122,6 +124,65 @@ export async function signIn(base: string): Promise<BenchApi> {
       const err = lines.find((l) => l.level === "ERROR");
       if (err) throw new Error(`query failed: ${err.message}`);
       return lines.filter((l) => l.row).map((l) => l.row!);
+    },
+  };
+}
+
+// Every agent is one socket in a pool process and one in a server process, and a process's
+// open-file limit caps both: the pool is split over processes of at most POOL_SLICE agents, and
+// each server must fit its share of the agents (raise the limit with ulimit -n where allowed).
+export const POOL_SLICE = 12_500;
+
+export function poolProcesses(count: number): number {
+  return Math.ceil(count / POOL_SLICE);
+}
+
+/** False (after saying why) when a server process could not hold its share of `count` agent sockets. */
+export function fitsOpenFiles(count: number, processes: number): boolean {
+  const softFiles = Number(/Max open files\s+(\d+)/.exec(readFileSync("/proc/self/limits", "utf8"))?.[1] ?? 0);
+  const perServer = Math.ceil(count / processes);
+  if (softFiles && perServer + 4096 > softFiles) {
+    log(`Each server process would hold ${perServer} agent sockets, above this machine's open-file limit of ${softFiles} (less 4,096 for the rest): raise it (ulimit -n) or use more --processes.`);
+    return false;
+  }
+  return true;
+}
+
+/** The pooled agents: in this process, or in worker processes when they do not fit one. */
+export interface PoolHandle {
+  stats(): { started: number; welcomed: number; online: number; refused: number; enrolled: number; flowsDone: number };
+  allWelcomed(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startPools(o: { servers: string[]; token: string; count: number; seed: string; rate: number }): PoolHandle {
+  const processes = poolProcesses(o.count);
+  if (processes === 1) return startPool({ servers: o.servers, spread: true, token: o.token, count: o.count, seed: o.seed, startRate: o.rate, version: "bench", log: (level, message) => log(`pool ${level}: ${message}`) });
+  const workers = Array.from({ length: processes }, (_, k) => {
+    const count = Math.min(POOL_SLICE, o.count - k * POOL_SLICE);
+    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts/bench-pool-worker.ts"), JSON.stringify({ ...o, count, seed: `${o.seed}/${k}`, rate: o.rate / processes })], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    const w = { child, stats: { started: 0, welcomed: 0, online: 0, refused: 0, enrolled: 0, flowsDone: 0 }, welcomed: false };
+    let buf = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      buf += d;
+      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (line === "WELCOMED") w.welcomed = true;
+        else if (line.startsWith("{")) w.stats = JSON.parse(line);
+      }
+    });
+    return w;
+  });
+  const sum = () => workers.reduce((a, w) => ({ started: a.started + w.stats.started, welcomed: a.welcomed + w.stats.welcomed, online: a.online + w.stats.online, refused: a.refused + w.stats.refused, enrolled: a.enrolled + w.stats.enrolled, flowsDone: a.flowsDone + w.stats.flowsDone }), { started: 0, welcomed: 0, online: 0, refused: 0, enrolled: 0, flowsDone: 0 });
+  return {
+    stats: sum,
+    async allWelcomed() {
+      while (!workers.every((w) => w.welcomed)) await new Promise((r) => setTimeout(r, 100));
+    },
+    async stop() {
+      for (const w of workers) w.child.kill("SIGTERM");
+      await Promise.all(workers.map((w) => new Promise((r) => (w.child.exitCode !== null ? r(null) : w.child.once("exit", r)))));
     },
   };
 }

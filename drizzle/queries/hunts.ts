@@ -29,14 +29,14 @@ export async function listRunningHunts(db: Db): Promise<HuntRecord[]> {
   return db.select().from(hunts).where(eq(hunts.state, "RUNNING")).orderBy(asc(hunts.createdAt));
 }
 
-export async function updateHunt(db: Db, huntId: string, set: Partial<Pick<HuntRecord, "state" | "description" | "expiresAt" | "startedAt" | "stoppedAt" | "scannedFor" | "tags">>): Promise<HuntRecord | undefined> {
+export async function updateHunt(db: Db, huntId: string, set: Partial<Pick<HuntRecord, "state" | "description" | "expiresAt" | "startedAt" | "stoppedAt" | "scannedFor" | "tags" | "stopReason">>): Promise<HuntRecord | undefined> {
   const [row] = await db.update(hunts).set(set).where(eq(hunts.huntId, huntId)).returning();
   return row;
 }
 
-/** Stops a hunt if it still runs; true when this call stopped it. */
-export async function stopHuntIfRunning(db: Db, huntId: string, at: Date): Promise<boolean> {
-  const rows = await db.update(hunts).set({ state: "STOPPED", stoppedAt: at }).where(and(eq(hunts.huntId, huntId), eq(hunts.state, "RUNNING"))).returning({ id: hunts.huntId });
+/** Stops a hunt if it still runs (recording why, when it stopped by itself); true when this call stopped it. */
+export async function stopHuntIfRunning(db: Db, huntId: string, at: Date, reason = ""): Promise<boolean> {
+  const rows = await db.update(hunts).set({ state: "STOPPED", stoppedAt: at, stopReason: reason }).where(and(eq(hunts.huntId, huntId), eq(hunts.state, "RUNNING"))).returning({ id: hunts.huntId });
   return rows.length > 0;
 }
 
@@ -62,25 +62,43 @@ export interface HuntCandidate {
  * no exclude label) and are not yet in the hunt; among `clientIds` when given, else all, after
  * `afterClientId` in id order (paging the client table).
  */
-export async function huntCandidates(
-  db: Db,
-  p: { huntId: string; os: string; includeLabels: string[]; excludeLabels: string[]; clientIds?: string[]; afterClientId?: string; limit: number },
-): Promise<HuntCandidate[]> {
+export interface HuntSelection {
+  /** Clients already in this hunt are left out; none when absent (the live estimate). */
+  huntId?: string;
+  os: string;
+  includeLabels: string[];
+  excludeLabels: string[];
+  clientIds?: string[];
+  afterClientId?: string;
+}
+
+/** The WHERE clause of a hunt's candidates (the foreman's and the live estimate's). */
+function selection(p: HuntSelection) {
   const inc = JSON.stringify(p.includeLabels.map((l) => l.toLowerCase()));
   const exc = JSON.stringify(p.excludeLabels.map((l) => l.toLowerCase()));
   const os = p.os && p.os !== "ALL" ? p.os.toLowerCase() : "";
   const ids = p.clientIds ? JSON.stringify(p.clientIds) : null;
-  const result = await db.execute(sql`
-    select c.client_id, c.hostname, c.fqdn, c.os, c.platform, c.release, c.architecture, c.info,
-      coalesce((select jsonb_agg(l.label order by l.label_lower) from client_labels l where l.client_id = c.client_id), '[]'::jsonb) as labels
-    from clients c
-    where c.key_state = 'active'
+  return sql`c.key_state = 'active'
       and (${ids}::jsonb is null or c.client_id in (select jsonb_array_elements_text(${ids}::jsonb)))
       and c.client_id > ${p.afterClientId ?? ""}
       and (${os} = '' or c.os = ${os})
       and (jsonb_array_length(${inc}::jsonb) = 0 or exists (select 1 from client_labels l where l.client_id = c.client_id and l.label_lower in (select jsonb_array_elements_text(${inc}::jsonb))))
       and not exists (select 1 from client_labels l where l.client_id = c.client_id and l.label_lower in (select jsonb_array_elements_text(${exc}::jsonb)))
-      and not exists (select 1 from hunt_clients hc where hc.hunt_id = ${p.huntId} and hc.client_id = c.client_id)
+      and not exists (select 1 from hunt_clients hc where hc.hunt_id = ${p.huntId ?? ""} and hc.client_id = c.client_id)`;
+}
+
+/** The ids of a selection's candidates, in id order after `afterClientId` (the estimate's cheap path). */
+export async function huntCandidateIds(db: Db, p: HuntSelection & { limit: number }): Promise<string[]> {
+  const result = await db.execute(sql`select c.client_id from clients c where ${selection(p)} order by c.client_id limit ${p.limit}`);
+  return rowsOf<{ client_id: string }>(result).map((r) => r.client_id);
+}
+
+export async function huntCandidates(db: Db, p: HuntSelection & { limit: number }): Promise<HuntCandidate[]> {
+  const result = await db.execute(sql`
+    select c.client_id, c.hostname, c.fqdn, c.os, c.platform, c.release, c.architecture, c.info,
+      coalesce((select jsonb_agg(l.label order by l.label_lower) from client_labels l where l.client_id = c.client_id), '[]'::jsonb) as labels
+    from clients c
+    where ${selection(p)}
     order by c.client_id
     limit ${p.limit}`);
   return rowsOf<{ client_id: string; hostname: string; fqdn: string; os: string; platform: string; release: string; architecture: string; info: unknown; labels: unknown }>(result).map((r) => ({
@@ -158,6 +176,28 @@ export async function requeueHuntClient(db: Db, p: { huntId: string; clientId: s
     .where(and(eq(huntClients.huntId, p.huntId), eq(huntClients.clientId, p.clientId)))
     .returning({ id: huntClients.clientId });
   return rows.length > 0;
+}
+
+/**
+ * Re-runs clients in these states (error) in place: each gets a new flow id and goes back to
+ * running with its totals and error cleared (the old flow's late completion no longer matches
+ * it). Rows locked (SKIP LOCKED) so a concurrent re-run cannot take the same ones.
+ */
+export async function rerunHuntClients(db: Db, p: { huntId: string; states: string[]; at: Date; flowIdFor: () => string }): Promise<Array<{ clientId: string; flowId: string }>> {
+  if (!p.states.length) return [];
+  const picked = rowsOf<{ client_id: string }>(
+    await db.execute(sql`
+      select client_id from hunt_clients where hunt_id = ${p.huntId} and state in (select jsonb_array_elements_text(${JSON.stringify(p.states)}::jsonb))
+      order by scheduled_at, client_id for update skip locked`),
+  );
+  if (!picked.length) return [];
+  const moved = picked.map((r) => ({ clientId: r.client_id, flowId: p.flowIdFor() }));
+  await db.execute(sql`
+    update hunt_clients h set state = 'running', flow_id = x.flow_id, started_at = ${p.at.toISOString()}::timestamptz,
+      finished_at = null, total_rows = 0, total_uploaded_bytes = 0, error = ''
+    from jsonb_to_recordset(${JSON.stringify(moved.map((m) => ({ client_id: m.clientId, flow_id: m.flowId })))}::jsonb) as x(client_id text, flow_id text)
+    where h.hunt_id = ${p.huntId} and h.client_id = x.client_id`);
+  return moved;
 }
 
 /**
@@ -270,4 +310,15 @@ export async function startHuntClient(db: Db, p: { huntId: string; clientId: str
     .where(and(eq(huntClients.huntId, p.huntId), eq(huntClients.clientId, p.clientId), eq(huntClients.state, "pending")))
     .returning({ id: huntClients.clientId });
   return rows.length > 0;
+}
+
+/** The hunts these flows belong to (hunt flows and client-condition flows), for live topics. */
+export async function huntIdsOfFlows(db: Db, flowIds: string[]): Promise<string[]> {
+  if (!flowIds.length) return [];
+  const ids = JSON.stringify(flowIds);
+  const result = await db.execute(sql`
+    select distinct hunt_id from hunt_clients
+    where flow_id in (select jsonb_array_elements_text(${ids}::jsonb))
+       or condition_flow_id in (select jsonb_array_elements_text(${ids}::jsonb))`);
+  return rowsOf<{ hunt_id: string }>(result).map((r) => r.hunt_id);
 }

@@ -39,6 +39,14 @@ export const hunts = pgTable(
     artifacts: jsonb("artifacts").$type<string[]>().notNull(),
     /** The start_time the last full scan of the client table was made for (null: none yet). */
     scannedFor: timestamp("scanned_for", { withTimezone: true }),
+    /** Safety rail: stop when, with at least 10 finished clients, errors/finished exceeds this percentage (0: none). */
+    maxErrorPercent: integer("max_error_percent").notNull().default(0),
+    /** Safety rail: stop when the hunt's stored rows pass this (0: none). */
+    maxTotalRows: bigint("max_total_rows", { mode: "number" }).notNull().default(0),
+    /** Safety rail: stop when the hunt's uploaded bytes pass this (0: none). */
+    maxTotalUploadBytes: bigint("max_total_upload_bytes", { mode: "number" }).notNull().default(0),
+    /** Why the hunt stopped by itself (a rail, its client limit, its expiry); '' when it runs or a user stopped it. */
+    stopReason: text("stop_reason").notNull().default(""),
   },
   (t) => [index("hunts_state_idx").on(t.state), index("hunts_created_idx").on(t.createdAt)],
 );

@@ -122,4 +122,14 @@ describe("hunts on a pool", () => {
       expect(m.text).not.toContain(targets[0]!.profile.hostname);
     }
   }, 90_000);
+
+  it("the live estimate counts the connected pool as online, and a stopped agent as offline", async () => {
+    const all = await s.engine.hunts.estimate(admin, {});
+    expect(all).toEqual({ matching: COUNT, online: COUNT });
+    const labelled = await s.engine.hunts.estimate(admin, { includeLabels: ["HUNTME"] });
+    expect(labelled).toEqual({ matching: 7, online: 7 });
+    await pool.agents[0]!.agent.stop();
+    await waitFor(async () => (await s.engine.hunts.estimate(admin, { includeLabels: ["huntme"] })).online === 6 || undefined, "the stopped agent offline", 20_000);
+    expect(await s.engine.hunts.estimate(admin, { includeLabels: ["huntme"] })).toEqual({ matching: 7, online: 6 });
+  }, 60_000);
 });

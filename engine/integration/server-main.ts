@@ -25,6 +25,15 @@ const server = await startTestServer({
       const f = await engine.flows.collect(admin, { clientId: client, artifacts: ["Test.Slow"], parameters: { Count: u.searchParams.get("count") ?? "1000", DelayMs: "2" } });
       return void res.end(f.flowId);
     }
+    // GET /hunt?count=&rate=&limit=: a running hunt of Test.Slow (count rows, 5 ms apart) over
+    // every client at `rate` clients a minute; GET /hunt-stats?hunt=: its HuntSummary as JSON;
+    // GET /online: how many agents are connected.
+    if (u.pathname === "/hunt") {
+      const h = await engine.hunts.create(admin, { artifacts: ["Test.Slow"], parameters: { Count: u.searchParams.get("count") ?? "100", DelayMs: "5" }, clientRate: Number(u.searchParams.get("rate") ?? 0), clientLimit: Number(u.searchParams.get("limit") ?? 0) });
+      return void res.end(h.huntId);
+    }
+    if (u.pathname === "/online") return void res.end(String(await engine.agents.count()));
+    if (u.pathname === "/hunt-stats") return void res.end(JSON.stringify(await engine.hunts.get(admin, u.searchParams.get("hunt") ?? "")));
     // GET /logs: the server's log lines (memory logger), for debugging a test.
     if (u.pathname === "/logs") return void res.end(server.logs.join("\n"));
     if (u.pathname === "/flow") return void res.end((await engine.flows.get(admin, client, u.searchParams.get("flow") ?? "")).state);

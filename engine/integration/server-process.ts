@@ -28,7 +28,7 @@ export function startServerProcess(o: { dataDir: string; port: number; databaseU
 }
 
 /** Starts it on `port` again, retrying while the old process's port is still held. */
-export async function restartServerProcess(o: { dataDir: string; port: number; databaseUrl?: string; repository?: boolean }): Promise<ServerProcess> {
+export async function restartServerProcess(o: { dataDir: string; port: number; databaseUrl?: string; repository?: boolean; env?: Record<string, string> }): Promise<ServerProcess> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await startServerProcess(o);

@@ -36,6 +36,7 @@ import type { IsolationConfig } from "./vql/isolation/config";
 import { authorizeAlertTopics } from "./ws/alert-topics";
 import { followArtifactEvents } from "./ws/artifact-topics";
 import { followEventTopics } from "./ws/event-topics";
+import { authorizeHuntTopics, followHuntEvents } from "./ws/hunt-topics";
 import { endpointTopics, followClientEvents } from "./ws/endpoint-topics";
 import { createUiHub } from "./ws/ui-hub";
 
@@ -107,6 +108,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   followArtifactEvents({ journal, ui, log }, signal);
   followEventTopics({ journal, ui, log }, signal);
   authorizeAlertTopics(ui);
+  authorizeHuntTopics(ui);
+  followHuntEvents({ journal, ui, log, huntsOfFlows: (flowIds) => queries.huntIdsOfFlows(database.db, flowIds) }, signal);
   const artifacts = await startArtifacts({ ...deps, audit, journal, vqlChecker: artifactVqlChecker() }, signal);
 
   const presence = createPresence({ database, node, clock, log, live }, signal);
@@ -122,7 +125,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   for (const p of policyFromEnv().problems) log.warn(`TALON_HTTP_CLIENT_ALLOW: ${p}; ignored`);
   // Hunts run server-side conditions through the query service, which is built after them (its
   // builtins call hunts): the closure reads it at run time.
-  const hunts = startHunts({ ...deps, audit, journal, leases, flows, clients, runQuery: (source, o) => queryService.run(source, o), tickMs: opts.huntTickMs ?? envNumber("TALON_HUNT_TICK_MS") }, signal);
+  const hunts = startHunts({ ...deps, audit, journal, leases, flows, clients, presence, runQuery: (source, o) => queryService.run(source, o), tickMs: opts.huntTickMs ?? envNumber("TALON_HUNT_TICK_MS") }, signal);
   const downloads = startDownloads({ clock, log, audit, flows, hunts }, signal);
   const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets }, isolation: opts.queryIsolation }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);

@@ -24,6 +24,12 @@ describe("the security matrix's route table", () => {
     expect(byKey.get("GET /api/alerts/[alertId]")).toEqual({ kind: "permission", permission: "READ_RESULTS" });
     expect(byKey.get("POST /api/account/password")).toEqual({ kind: "signed-in" });
     expect(byKey.get("GET /api/health")).toEqual({ kind: "public" });
+    expect(byKey.get("POST /api/hunts/estimate")).toEqual({ kind: "permission", permission: "COLLECT_CLIENT" });
+    expect(byKey.get("POST /api/hunts/[huntId]/rerun")).toEqual({ kind: "permission", permission: "START_HUNT" });
+    // The hunt page's reads and its notebook.
+    expect(byKey.get("GET /api/hunts/[huntId]/clients")).toEqual({ kind: "permission", permission: "READ_RESULTS" });
+    expect(byKey.get("GET /api/hunts/[huntId]/results")).toEqual({ kind: "permission", permission: "READ_RESULTS" });
+    expect(byKey.get("POST /api/hunts/[huntId]/notebook")).toEqual({ kind: "permission", permission: "NOTEBOOK_EDITOR" });
     // The zip downloads: any role that reads results (reader, analyst, investigator, api, administrator).
     expect(byKey.get("GET /api/clients/[clientId]/flows/[flowId]/download")).toEqual({ kind: "permission", permission: "READ_RESULTS" });
     expect(byKey.get("GET /api/hunts/[huntId]/download")).toEqual({ kind: "permission", permission: "READ_RESULTS" });
@@ -40,7 +46,7 @@ describe("the security matrix's route table", () => {
   it("has sample topics for every prefix registered with ui.authorize()", () => {
     const { prefixes, problems } = readTopicPrefixes(ROOT);
     expect(problems).toEqual([]);
-    expect(prefixes).toEqual(expect.arrayContaining(["notebook", "clients", "alerts", "events"]));
+    expect(prefixes).toEqual(expect.arrayContaining(["notebook", "clients", "alerts", "events", "hunts", "hunt"]));
     expect(prefixes.filter((p) => !TOPIC_SAMPLES[p])).toEqual([]);
     expect(Object.keys(TOPIC_SAMPLES).filter((p) => !prefixes.includes(p))).toEqual([]);
   });

@@ -195,6 +195,14 @@ export const TOPIC_SAMPLES: Record<string, Array<{ topic: string; who: "read" | 
     { topic: "events:Server.Internal.Alerts", who: "read" },
     { topic: "events:", who: "nobody" },
   ],
+  hunts: [
+    { topic: "hunts", who: "read" },
+    { topic: "hunts:x", who: "nobody" },
+  ],
+  hunt: [
+    { topic: "hunt:H.0123456789ABC", who: "read" },
+    { topic: "hunt:not-a-hunt", who: "nobody" },
+  ],
 };
 
 /** Topic prefixes registered with `ui.authorize(...)` anywhere under engine/server. */

@@ -33,7 +33,17 @@ export const HuntCreate = z.object({
   maxUploadBytes: whole(Number.MAX_SAFE_INTEGER).optional(),
   /** Default true, as in Velociraptor's GUI: a new hunt waits to be started. */
   pause: z.boolean().default(true),
+  /** Safety rails: stop at more than this % of errors (with >= 10 finished), or past these totals. */
+  maxErrorPercent: z.number().int().min(1).max(100).optional(),
+  maxTotalRows: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  maxTotalUploadBytes: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
 }) satisfies z.ZodType<HuntSpec, unknown>;
+
+/** POST /api/hunts/estimate: the selection fields of a create, with the same types. */
+export const HuntEstimateBody = HuntCreate.pick({ includeLabels: true, excludeLabels: true, os: true, serverCondition: true, clientLimit: true }).strict();
+
+/** POST /api/hunts/:huntId/rerun: which clients get a new flow (only `error`, the default). */
+export const HuntRerunBody = z.object({ states: z.array(z.literal("error")).min(1).max(1).default(["error"]) }).strict();
 
 export const HuntPatch = z.object({
   state: z.enum(["RUNNING", "STOPPED"]).optional(),
@@ -44,4 +54,21 @@ export const HuntPatch = z.object({
 export const HuntListQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
+});
+
+export const HUNT_CLIENT_STATES = ["checking", "excluded", "pending", "running", "completed", "with_results", "error"] as const;
+
+/** GET /api/hunts/:huntId/clients: one queue (or all), a page of it. */
+export const HuntClientsQuery = z.object({
+  state: z.enum(HUNT_CLIENT_STATES).optional(),
+  offset: z.coerce.number().int().min(0).max(100_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+});
+
+/** GET /api/hunts/:huntId/results: one source (`Artifact` or `Artifact/Source`, or both parts), a page. */
+export const HuntResultsQuery = z.object({
+  artifact: z.string().max(300).optional(),
+  source: z.string().max(300).optional(),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
 });

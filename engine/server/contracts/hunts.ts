@@ -7,6 +7,10 @@ import type { Principal } from "./common";
 
 export const HUNT_CREATION_QUEUE = "System.Hunt.Creation";
 export const HUNT_PARTICIPATION_QUEUE = "System.Hunt.Participation";
+/** A hunt's state or queues changed (started, stopped, edited, deleted, clients started): `{HuntId, Mutation}`, Velociraptor's name. */
+export const HUNT_MODIFICATION_QUEUE = "Server.Internal.HuntModification";
+/** UI socket topics: `hunts` (any hunt created or changed) and `hunt:<HuntId>` (that hunt); messages `{type: "changed", huntId}`. */
+export const HUNTS_TOPIC = "hunts";
 
 export type HuntId = string & { readonly __brand: "HuntId" };
 
@@ -64,6 +68,28 @@ export interface HuntSpec {
   maxUploadBytes?: number;
   /** Create PAUSED (needs COLLECT_CLIENT) instead of RUNNING (needs START_HUNT). */
   pause?: boolean;
+  /** Safety rail (1-100): stop the hunt when, with at least 10 finished clients, errors/finished exceeds this percentage. */
+  maxErrorPercent?: number;
+  /** Safety rail: stop the hunt when its clients' rows together pass this. */
+  maxTotalRows?: number;
+  /** Safety rail: stop the hunt when its clients' uploads together pass this many bytes. */
+  maxTotalUploadBytes?: number;
+}
+
+/** Finished clients a hunt needs before its error-percentage rail can stop it. */
+export const MIN_FINISHED_FOR_ERROR_RAIL = 10;
+
+/** What the live estimate is asked about: a hunt's selection, before it exists. */
+export type HuntEstimateSpec = Pick<HuntSpec, "includeLabels" | "excludeLabels" | "os" | "serverCondition" | "clientLimit">;
+
+/** How many clients a selection matches now, and how many of those are online. */
+export interface HuntEstimate {
+  matching: number;
+  online: number;
+  /** Clients whose server-side condition failed (they do not match), when there were any. */
+  serverConditionErrors?: number;
+  /** True when the server-side condition was not run over every candidate (time or count bound): the figures are lower bounds. */
+  partial?: boolean;
 }
 
 /** Exact counts from the stored (hunt, client) rows. */
@@ -107,6 +133,12 @@ export interface HuntSummary {
   timeoutMs: number;
   maxRows: number;
   maxUploadBytes: number;
+  /** Safety rails (0: none). */
+  maxErrorPercent: number;
+  maxTotalRows: number;
+  maxTotalUploadBytes: number;
+  /** Why the hunt stopped by itself (a safety rail, its client limit, its expiry); "" otherwise. */
+  stopReason: string;
   stats: HuntStats;
 }
 
@@ -154,6 +186,18 @@ export interface HuntsService {
    * the hunt's first artifact), each with ClientId, FlowId and Fqdn.
    */
   results(actor: Principal, p: { huntId: string; artifact?: string; source?: string; signal?: AbortSignal }): AsyncIterable<Record<string, unknown>>;
+  /**
+   * COLLECT_CLIENT (what creating a paused hunt needs). How many clients the selection matches
+   * now (labels and OS as the foreman applies them, the server-side condition over each client's
+   * stored facts, bounded in time and count: `partial` when cut short), and how many are online.
+   */
+  estimate(actor: Principal, spec: HuntEstimateSpec): Promise<HuntEstimate>;
+  /**
+   * START_HUNT. Clients of the hunt in these states (default and only: `error`, which includes
+   * timed-out flows) get a new flow in the same hunt with its compiled request, back to
+   * `running`. Audited (HuntRerun). Returns how many were relaunched.
+   */
+  rerun(actor: Principal, huntId: string, p?: { states?: Array<"error"> }): Promise<number>;
   /** Runs one round of the manager's work now (on the lease holder; tests). */
   tick(): Promise<void>;
 }

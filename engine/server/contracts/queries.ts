@@ -21,7 +21,7 @@ export interface VqlServices {
   flows: Pick<FlowsService, "collect" | "get" | "list" | "results" | "cancel">;
   monitoring: MonitoringService;
   /** Hunts (hunt(), hunts(), hunt_results(), hunt_flows(), hunt_add(), hunt_update(), hunt_delete()). */
-  hunts: Pick<HuntsService, "create" | "list" | "get" | "request" | "clients" | "results" | "update" | "delete" | "addClient">;
+  hunts: Pick<HuntsService, "create" | "list" | "get" | "request" | "clients" | "results" | "update" | "delete" | "addClient" | "rerun">;
   /** The alert inbox (alerts(), alert_update()). */
   alerts: Pick<AlertsService, "list" | "update">;
   /**

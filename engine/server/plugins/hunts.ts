@@ -24,6 +24,10 @@ export function huntToVql(h: HuntSummary): Record<string, unknown> {
     expired: h.expired,
     client_limit: h.clientLimit,
     client_rate: h.clientRate,
+    max_error_percent: h.maxErrorPercent,
+    max_total_rows: h.maxTotalRows,
+    max_total_upload_bytes: h.maxTotalUploadBytes,
+    stop_reason: h.stopReason,
     artifacts: h.artifacts,
     condition: { labels: { label: h.includeLabels }, excluded_labels: { label: h.excludeLabels }, os: { os: h.os }, server_condition: h.serverCondition, client_condition: h.clientCondition },
     stats: {
@@ -70,6 +74,9 @@ export const huntFunction = defineFunction({
     timeout: arg.int().min(1).doc("Seconds each source may run on a client."),
     max_rows: arg.int().min(1).doc("Rows each source may return."),
     max_bytes: arg.int().min(0).doc("Bytes each client's collection may upload."),
+    max_error_percent: arg.int().default(0).min(0).max(100).doc("Talon: stop the hunt when, with at least 10 finished clients, more than this percentage of them failed (0: never)."),
+    max_total_rows: arg.int().default(0).min(0).doc("Talon: stop the hunt when its clients' rows together pass this (0: no limit)."),
+    max_total_upload_bytes: arg.int().default(0).min(0).doc("Talon: stop the hunt when its clients' uploads together pass this many bytes (0: no limit)."),
   },
   permissions: ["COLLECT_CLIENT"],
   platforms: ["server"],
@@ -97,6 +104,9 @@ export const huntFunction = defineFunction({
           timeoutSec: a.timeout,
           maxRows: a.max_rows,
           maxUploadBytes: a.max_bytes,
+          maxErrorPercent: a.max_error_percent,
+          maxTotalRows: a.max_total_rows,
+          maxTotalUploadBytes: a.max_total_upload_bytes,
         }),
       null,
     );
@@ -233,22 +243,30 @@ export const huntAddFunction = defineFunction({
 export const huntUpdateFunction = defineFunction({
   name: "hunt_update",
   category: "server",
-  doc: "Changes a hunt: stop, start (START_HUNT; clients already in it are not offered it again), description, expires. Returns the hunt id.",
+  doc: "Changes a hunt: stop, start (START_HUNT; clients already in it are not offered it again), description, expires; rerun_errors (Talon, START_HUNT) gives every client in error a new flow in the same hunt. Returns the hunt id.",
   args: {
     hunt_id: arg.string().required().doc("The hunt."),
     stop: arg.bool().default(false).doc("Stop the hunt."),
     start: arg.bool().default(false).doc("Start (or restart) the hunt."),
     description: arg.string().doc("A new description."),
     expires: arg.time().doc("A new expiry (in the future)."),
+    rerun_errors: arg.bool().default(false).doc("Talon: re-run the hunt on its clients in error (failed or timed out) in place, each with a new flow (START_HUNT)."),
   },
   permissions: ["COLLECT_CLIENT"],
   platforms: ["server"],
   sideEffects: true,
-  async run({ hunt_id, stop, start, description, expires }, ctx) {
+  async run({ hunt_id, stop, start, description, expires, rerun_errors }, ctx) {
     const { principal, services } = serverHost(ctx.host);
     const state = stop ? ("STOPPED" as const) : start ? ("RUNNING" as const) : undefined;
-    const h = await guarded(ctx, () => services.hunts.update(principal, hunt_id, { state, description, expires: expires?.toDate() }), null);
-    return h ? h.huntId : null;
+    const changes = state !== undefined || description !== undefined || expires !== undefined;
+    const h = changes || !rerun_errors ? await guarded(ctx, () => services.hunts.update(principal, hunt_id, { state, description, expires: expires?.toDate() }), null) : { huntId: hunt_id };
+    if (!h) return null;
+    if (rerun_errors) {
+      const n = await guarded(ctx, () => services.hunts.rerun(principal, hunt_id, { states: ["error"] }), null);
+      if (n === null) return null;
+      ctx.log("INFO", `hunt_update: re-ran ${n} client(s) in error`);
+    }
+    return h.huntId;
   },
 });
 

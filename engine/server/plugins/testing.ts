@@ -146,6 +146,10 @@ function hunt(n: number): HuntSummary {
     timeoutMs: 600_000,
     maxRows: 1000,
     maxUploadBytes: 0,
+    maxErrorPercent: 0,
+    maxTotalRows: 0,
+    maxTotalUploadBytes: 0,
+    stopReason: "",
     stats,
   };
 }
@@ -264,6 +268,8 @@ export function standInEngine(hang: boolean): VqlServices {
       update: () => answer(() => hunt(1)),
       delete: () => answer(() => undefined),
       addClient: () => answer(() => true),
+      rerun: () => answer(() => 1),
+      estimate: () => answer(() => ({ matching: 1, online: 0 })),
     },
     monitoring: {
       serverTable: () => answer(serverTable),

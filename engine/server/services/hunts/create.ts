@@ -49,6 +49,9 @@ export async function createHunt(deps: HuntsDeps, actor: Principal, spec: HuntSp
       clientCondition,
       conditionRequest,
       clientRate: Math.max(0, Math.trunc(spec.clientRate ?? 0)),
+      maxErrorPercent: Math.max(0, Math.min(100, Math.trunc(spec.maxErrorPercent ?? 0))),
+      maxTotalRows: Math.max(0, Math.trunc(spec.maxTotalRows ?? 0)),
+      maxTotalUploadBytes: Math.max(0, Math.trunc(spec.maxTotalUploadBytes ?? 0)),
       request,
       artifacts: request.artifacts,
     });

@@ -6,16 +6,22 @@
 // System.Flow.Completion moves each hunt flow's client to completed, with_results or error in
 // the transaction that advances its cursor (exactly once); the same consumer settles clients
 // whose client-condition flow ended (foreman.settle: server condition over its rows, then
-// pending or excluded).
+// pending or excluded). Safety rails (error percentage, total rows, total upload bytes) are
+// checked each tick before more clients start; a breach stops the hunt with its stop_reason.
+// Ticks start every tickMs; an unthrottled hunt with a full batch left ticks again at once; a
+// start scan runs beside the ticks (its pending clients start while it goes on).
 import { setTimeout as sleep } from "node:timers/promises";
 import { queries, type HuntRecord } from "@/drizzle";
-import { FLOW_COMPLETION_QUEUE, isHuntFlowId, type CompiledCollection, type JournalEvent, type Principal } from "@/engine/server/contracts";
+import { FLOW_COMPLETION_QUEUE, HUNT_MODIFICATION_QUEUE, isHuntFlowId, type CompiledCollection, type JournalEvent, type Principal } from "@/engine/server/contracts";
 import { CLIENT_CONDITION_SOURCE } from "./create";
+import { railBreached } from "./rails";
 import type { Db } from "@/drizzle";
 import type { HuntsDeps } from "./start";
 
 /** Clients started per hunt and tick when client_rate is 0 (as fast as the server allows). */
 export const UNTHROTTLED_PER_TICK = 1000;
+/** Seconds of client_rate a hunt's token bucket holds: a tick that came late (a loaded machine) still starts what was due. */
+const BUCKET_SECONDS = 5;
 
 type Settle = (tx: Db, h: HuntRecord, outcomes: Array<{ clientId: string; rows: Array<Record<string, unknown>> | undefined; error: string }>, signal: AbortSignal) => Promise<void>;
 
@@ -25,13 +31,13 @@ const CONDITION_ROWS = 1000;
 
 export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, signal: AbortSignal): Promise<number>; settle: Settle }) {
   const db = deps.database.db;
-  /** Per hunt: fractional clients we may start now (a token bucket holding one second's worth). */
+  /** Per hunt: fractional clients we may start now (a token bucket holding BUCKET_SECONDS' worth). */
   const buckets = new Map<string, { tokens: number; at: number }>();
 
   function allowance(h: HuntRecord, nowMs: number): number {
     if (h.clientRate <= 0) return UNTHROTTLED_PER_TICK;
     const perMs = h.clientRate / 60_000;
-    const cap = Math.max(1, h.clientRate / 60);
+    const cap = Math.max(1, (h.clientRate / 60) * BUCKET_SECONDS);
     const b = buckets.get(h.huntId) ?? { tokens: 1, at: nowMs };
     b.tokens = Math.min(cap, b.tokens + (nowMs - b.at) * perMs);
     b.at = nowMs;
@@ -39,18 +45,48 @@ export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, si
     return Math.floor(b.tokens);
   }
 
+  /** Stops a running hunt by itself, recording why; true when this call stopped it. */
+  async function stop(h: HuntRecord, reason: string): Promise<boolean> {
+    const at = deps.clock.now();
+    return queries.inTransaction(db, async (tx) => {
+      if (!(await queries.stopHuntIfRunning(tx, h.huntId, at, reason))) return false;
+      await deps.journal.append(HUNT_MODIFICATION_QUEUE, [{ Timestamp: at.toISOString(), HuntId: h.huntId, Mutation: { state: "STOPPED", stop_reason: reason } }], { tx });
+      return true;
+    });
+  }
+
   async function startFlows(h: HuntRecord, flows: Array<{ clientId: string; flowId: string }>) {
     if (!flows.length) return;
     await deps.flows.collectCompiled(h.request as CompiledCollection, flows);
   }
 
-  async function tickHunt(h: HuntRecord, signal: AbortSignal) {
+  /** Stops the hunt when a safety rail is breached (recording and logging why); true when it stopped. */
+  async function stopAtRail(h: HuntRecord): Promise<boolean> {
+    if (!h.maxErrorPercent && !Number(h.maxTotalRows) && !Number(h.maxTotalUploadBytes)) return false;
+    const reason = railBreached(h, (await queries.huntCounts(db, [h.huntId])).get(h.huntId)!);
+    if (!reason) return false;
+    if (await stop(h, reason)) deps.log.warn("hunt stopped by a safety rail", { huntId: h.huntId, reason });
+    return true;
+  }
+
+  /** Start scans under way, by hunt: they run beside the ticks, so pending clients start while the scan goes on. */
+  const scans = new Map<string, Promise<unknown>>();
+
+  /** One hunt's round; true when it left work that should not wait for the next tick (a full unthrottled batch). */
+  async function tickHunt(h: HuntRecord, signal: AbortSignal): Promise<boolean> {
     const now = deps.clock.now();
     if (h.expiresAt.getTime() <= now.getTime()) {
-      if (await queries.stopHuntIfRunning(db, h.huntId, now)) deps.log.info("hunt expired; stopped", { huntId: h.huntId });
-      return;
+      if (await stop(h, "the hunt expired")) deps.log.info("hunt expired; stopped", { huntId: h.huntId });
+      return false;
     }
-    if (h.startedAt && h.scannedFor?.getTime() !== h.startedAt.getTime()) await foreman.scan(h.huntId, signal);
+    if (await stopAtRail(h)) return false;
+    if (h.startedAt && h.scannedFor?.getTime() !== h.startedAt.getTime() && !scans.has(h.huntId)) {
+      const scan = foreman
+        .scan(h.huntId, signal)
+        .catch((err) => signal.aborted || deps.log.error("hunt start scan failed; the next tick retries", { huntId: h.huntId, error: (err as Error).message }))
+        .finally(() => scans.delete(h.huntId));
+      scans.set(h.huntId, scan);
+    }
     await startFlows(h, await queries.huntClientsWithoutFlow(db, h.huntId));
     if (h.conditionRequest) {
       const lost = await queries.huntConditionsWithoutFlow(db, h.huntId);
@@ -58,23 +94,34 @@ export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, si
     }
     // Pacing follows the monotonic clock: an injected (test) clock must not stall recruitment.
     const n = allowance(h, performance.now());
+    let more = false;
     if (n > 0) {
-      const moved = await queries.inTransaction(db, (tx) => queries.takePendingHuntClients(tx, { huntId: h.huntId, limit: n, at: now, flowIdFor: () => `${deps.ids.flowId()}.H` }));
+      const moved = await queries.inTransaction(db, async (tx) => {
+        const m = await queries.takePendingHuntClients(tx, { huntId: h.huntId, limit: n, at: now, flowIdFor: () => `${deps.ids.flowId()}.H` });
+        // The running queue grew: live pages hear of it (one row per hunt and tick).
+        if (m.length) await deps.journal.append(HUNT_MODIFICATION_QUEUE, [{ Timestamp: now.toISOString(), HuntId: h.huntId, Mutation: { started_clients: m.length } }], { tx });
+        return m;
+      });
       const b = buckets.get(h.huntId);
       if (b) b.tokens -= moved.length;
       await startFlows(h, moved);
+      more = h.clientRate <= 0 && moved.length >= n;
     }
     if (h.clientLimit > 0) {
       const c = (await queries.huntCounts(db, [h.huntId])).get(h.huntId)!;
-      if (c.scheduled >= h.clientLimit && c.pending === 0 && (await queries.stopHuntIfRunning(db, h.huntId, deps.clock.now()))) deps.log.info("hunt reached its client limit; stopped", { huntId: h.huntId });
+      if (c.scheduled >= h.clientLimit && c.pending === 0 && (await stop(h, `the hunt reached its client limit (${h.clientLimit})`))) deps.log.info("hunt reached its client limit; stopped", { huntId: h.huntId });
     }
+    return more;
   }
 
-  async function tick(signal: AbortSignal) {
+  /** One round over the running hunts; true when some hunt has more to start at once. */
+  async function tick(signal: AbortSignal): Promise<boolean> {
+    let more = false;
     for (const h of await queries.listRunningHunts(db)) {
       signal.throwIfAborted();
-      await tickHunt(h, signal).catch((err) => deps.log.error("hunt manager tick failed", { huntId: h.huntId, error: (err as Error).message }));
+      more = (await tickHunt(h, signal).catch((err) => void deps.log.error("hunt manager tick failed", { huntId: h.huntId, error: (err as Error).message }))) === true || more;
     }
+    return more;
   }
 
   /** One batch of completions: hunt flows' clients move to their final queue. */
@@ -118,13 +165,21 @@ export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, si
   const completions = deps.journal.consumer("hunt-manager", FLOW_COMPLETION_QUEUE);
 
   return {
-    tick,
+    /** One round now, and the start scans it began (tests: a tick's effects are visible when it resolves). */
+    async tick(signal: AbortSignal) {
+      await tick(signal);
+      await Promise.all([...scans.values()]);
+    },
     /** The lease holder's work: ticks and the completion consumer, until `signal` aborts. */
     async run(signal: AbortSignal) {
       const ticks = (async () => {
         while (!signal.aborted) {
-          await tick(signal).catch((err) => signal.aborted || deps.log.error("hunt manager tick failed", { error: (err as Error).message }));
-          await sleep(deps.tickMs, undefined, { signal }).catch(() => {});
+          // Ticks start every tickMs (not tickMs after the last one ended), and at once while an
+          // unthrottled hunt has a full batch left.
+          const t0 = performance.now();
+          const more = await tick(signal).catch((err) => void (signal.aborted || deps.log.error("hunt manager tick failed", { error: (err as Error).message })));
+          const wait = more === true ? 0 : Math.max(0, deps.tickMs - (performance.now() - t0));
+          await sleep(wait, undefined, { signal }).catch(() => {});
         }
       })();
       await Promise.all([ticks, completions.run(record, { signal, batchSize: 200 })]);

@@ -31,6 +31,10 @@ export function toHuntSummary(h: HuntRecord, c: Counts | undefined, now: Date): 
     timeoutMs: req.timeoutMs ?? 0,
     maxRows: req.maxRows ?? 0,
     maxUploadBytes: req.maxUploadBytes ?? 0,
+    maxErrorPercent: h.maxErrorPercent,
+    maxTotalRows: Number(h.maxTotalRows),
+    maxTotalUploadBytes: Number(h.maxTotalUploadBytes),
+    stopReason: h.stopReason,
     stats: {
       totalClientsScheduled: n.scheduled,
       checking: n.checking,
@@ -80,6 +84,9 @@ export function creationRow(s: HuntSummary, at: Date): Record<string, unknown> {
       parameters: s.parameters,
       condition: { include_labels: s.includeLabels, excluded_labels: s.excludeLabels, os: s.os, server_condition: s.serverCondition, client_condition: s.clientCondition },
       client_rate: s.clientRate,
+      max_error_percent: s.maxErrorPercent,
+      max_total_rows: s.maxTotalRows,
+      max_total_upload_bytes: s.maxTotalUploadBytes,
     },
   };
 }

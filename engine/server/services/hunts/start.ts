@@ -6,6 +6,7 @@ import {
   ENROLLMENT_QUEUE,
   INTERROGATION_QUEUE,
   LABEL_QUEUE,
+  type AgentPresence,
   type AuditService,
   type ClientsService,
   type FlowsService,
@@ -18,6 +19,7 @@ import {
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RunQuery } from "./condition";
 import { createHunt } from "./create";
+import { estimateHunt } from "./estimate";
 import { startForeman } from "./foreman";
 import { startManager } from "./manager";
 import { startHuntReads } from "./read";
@@ -29,6 +31,8 @@ export interface HuntsDeps extends ServiceDeps {
   leases: Leases;
   flows: Pick<FlowsService, "compile" | "compileQuery" | "collectCompiled" | "results">;
   clients: Pick<ClientsService, "serverHostIds">;
+  /** Who is online (the live estimate). */
+  presence: Pick<AgentPresence, "online">;
   /** Runs server-side conditions (the query service, bound late: it is built after this service). */
   runQuery: RunQuery;
   /** How often the manager ticks (default 1 s; tests shorten it). */
@@ -92,6 +96,10 @@ export function startHunts(deps: Omit<HuntsDeps, "tickMs"> & { tickMs?: number }
       return reads.get(actor, huntId);
     },
     delete: updates.delete,
+    estimate: (actor, spec) => estimateHunt(d, d.runQuery, actor, spec),
+    async rerun(actor, huntId, p) {
+      return updates.rerun(actor, huntId, p);
+    },
     addClient: updates.addClient,
     tick: () => manager.tick(signal),
   };

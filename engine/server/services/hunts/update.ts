@@ -3,9 +3,11 @@
 // started_at, which the manager sees as "scan the client table again" (clients already in the
 // hunt are not offered it twice: the (hunt, client) key).
 import { queries } from "@/drizzle";
-import { HUNT_PARTICIPATION_QUEUE, requirePermission, ServiceError, type CompiledCollection, type Principal } from "@/engine/server/contracts";
+import { HUNT_MODIFICATION_QUEUE, HUNT_PARTICIPATION_QUEUE, requirePermission, ServiceError, type CompiledCollection, type Principal } from "@/engine/server/contracts";
 import { parseClientId } from "@/engine/protocol";
 import type { HuntsDeps } from "./start";
+
+const RERUN_BATCH = 1000;
 
 export function startHuntUpdates(deps: HuntsDeps, load: (huntId: string) => ReturnType<typeof queries.getHunt>) {
   const db = deps.database.db;
@@ -30,18 +32,43 @@ export function startHuntUpdates(deps: HuntsDeps, load: (huntId: string) => Retu
       }
       if (p.state === "RUNNING" && h.state !== "RUNNING") {
         if ((set.expiresAt ?? h.expiresAt).getTime() <= now.getTime()) throw new ServiceError("bad_request", "the hunt has expired: set a later expiry to start it");
-        Object.assign(set, { state: "RUNNING", startedAt: now, stoppedAt: null });
+        Object.assign(set, { state: "RUNNING", startedAt: now, stoppedAt: null, stopReason: "" });
       }
-      if (p.state === "STOPPED" && h.state !== "STOPPED") Object.assign(set, { state: "STOPPED", stoppedAt: now });
-      if (Object.keys(set).length) await queries.updateHunt(db, h.huntId, set);
+      if (p.state === "STOPPED" && h.state !== "STOPPED") Object.assign(set, { state: "STOPPED", stoppedAt: now, stopReason: `stopped by ${actor.username}` });
+      if (Object.keys(set).length) {
+        await queries.inTransaction(db, async (tx) => {
+          await queries.updateHunt(tx, h.huntId, set);
+          await deps.journal.append(HUNT_MODIFICATION_QUEUE, [{ Timestamp: now.toISOString(), HuntId: h.huntId, Mutation: { state: set.state, description: set.description, expires: set.expiresAt?.toISOString() } }], { tx });
+        });
+      }
       await deps.audit.record(actor, "ModifyHunt", { hunt_id: h.huntId, ...p, expires: p.expires?.toISOString() });
     },
 
     async delete(actor: Principal, huntId: string) {
       requirePermission(actor, "DELETE_RESULTS");
       const h = await existing(huntId);
-      await queries.deleteHunt(db, h.huntId);
+      await queries.inTransaction(db, async (tx) => {
+        await queries.deleteHunt(tx, h.huntId);
+        await deps.journal.append(HUNT_MODIFICATION_QUEUE, [{ Timestamp: deps.clock.now().toISOString(), HuntId: h.huntId, Mutation: { deleted: true } }], { tx });
+      });
       await deps.audit.record(actor, "DeleteHunt", { hunt_id: h.huntId });
+    },
+
+    /** Clients in these states (error) get a new flow in the same hunt, back to running; the flows start after the move commits (a crash in between is the manager's lost-flow recovery). */
+    async rerun(actor: Principal, huntId: string, p: { states?: Array<"error"> } = {}) {
+      requirePermission(actor, "START_HUNT");
+      const h = await existing(huntId);
+      const states = [...new Set(p.states?.length ? p.states : (["error"] as const))];
+      if (states.some((s) => s !== "error")) throw new ServiceError("bad_request", "only clients in error can be re-run");
+      const at = deps.clock.now();
+      const moved = await queries.inTransaction(db, async (tx) => {
+        const m = await queries.rerunHuntClients(tx, { huntId: h.huntId, states, at, flowIdFor: () => `${deps.ids.flowId()}.H` });
+        if (m.length) await deps.journal.appendFor(HUNT_PARTICIPATION_QUEUE, m.map((x) => ({ clientId: x.clientId, row: { Timestamp: at.toISOString(), HuntId: h.huntId, ClientId: x.clientId, Rerun: true } })), { tx });
+        return m;
+      });
+      for (let i = 0; i < moved.length; i += RERUN_BATCH) await deps.flows.collectCompiled(h.request as CompiledCollection, moved.slice(i, i + RERUN_BATCH));
+      await deps.audit.record(actor, "HuntRerun", { hunt_id: h.huntId, states, relaunched: moved.length });
+      return moved.length;
     },
 
     async addClient(actor: Principal, huntId: string, clientId: string, opts: { relaunch?: boolean } = {}) {

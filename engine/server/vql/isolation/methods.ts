@@ -28,7 +28,7 @@ export const ACTOR_METHODS = {
     "sendEvent",
   ],
   alerts: ["list", "update"],
-  hunts: ["create", "list", "get", "request", "clients", "update", "delete", "addClient"],
+  hunts: ["create", "list", "get", "request", "clients", "update", "delete", "addClient", "rerun"],
   journal: [],
   notebooks: ["list", "get", "create", "update", "remove", "addCell", "deleteCell", "saveCell", "runCell"],
   secrets: ["resolve", "list", "add", "modify", "remove"],
