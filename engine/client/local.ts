@@ -15,7 +15,7 @@ import { serverList, type ServerTarget } from "./connection/servers";
 import { fileEventTableStore } from "./executor/event-table";
 import { createVqlRunner } from "./executor/vql-runner";
 import { agentIsolationFromEnv, type AgentIsolationConfig } from "./isolation/config";
-import { createAgentWorkerPool } from "./isolation/pool";
+import { createAgentWorkerPool, type AgentWorkerPool } from "./isolation/pool";
 import { createIsolatedVqlRunner } from "./isolation/runner";
 import { loadOrCreateIdentity, rekeyIdentity } from "./identity";
 import { createLinuxSystem } from "./plugins/linux";
@@ -36,7 +36,7 @@ export type LocalAgentOptions = ServerTarget & {
   isolation?: AgentIsolationConfig;
 };
 
-export function createLocalAgent(o: LocalAgentOptions): Agent & { created: boolean } {
+export function createLocalAgent(o: LocalAgentOptions): Agent & { created: boolean; queryWorkers?: AgentWorkerPool } {
   const identity = o.rekey ? rekeyIdentity(o.stateDir) : loadOrCreateIdentity(o.stateDir);
   const list = protectedPaths({ stateDir: o.stateDir, ...o.serverHost, extra: o.protectedPaths ?? parseProtectedPaths(process.env.TALON_AGENT_PROTECTED_PATHS) });
   const protect = createPathGuard(list);
@@ -58,6 +58,7 @@ export function createLocalAgent(o: LocalAgentOptions): Agent & { created: boole
   const stop = agent.stop;
   return Object.assign(agent, {
     created: identity.created,
+    queryWorkers: pool,
     async stop() {
       await stop();
       await pool?.close();

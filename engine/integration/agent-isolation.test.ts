@@ -1,5 +1,6 @@
-// A real agent whose collections run in query worker threads (engine/client/isolation), against
-// a real test server: a query that would hold the agent's event loop for minutes ends with a
+// The local agent (createLocalAgent: this machine's endpoint, its state directory protected),
+// whose collections run in query worker threads (engine/client/isolation), against a real test
+// server: a query that would hold the agent's event loop for minutes ends with a
 // timeout when its worker is terminated, while the agent keeps its connection (short heartbeats:
 // the server drops an agent silent for three) and finishes another flow meanwhile; a cancelled
 // flow terminates its worker; uploads arrive byte for byte through the worker's RPC; protected
@@ -10,13 +11,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MemoryOutbox } from "../client/connection/outbox";
-import { createAgentWorkerPool, type AgentQueryWorker, type AgentWorkerPool } from "../client/isolation/pool";
-import { createIsolatedVqlRunner } from "../client/isolation/runner";
-import { protectedPaths } from "../client/plugins/protected-paths";
+import type { Agent } from "../client/agent";
+import type { AgentQueryWorker, AgentWorkerPool } from "../client/isolation/pool";
+import { createLocalAgent } from "../client/local";
 import { permissionsOf } from "../server/auth/roles";
 import type { ArtifactDefinition, Principal } from "@/engine/server/contracts";
-import { startTestAgent, startTestServer, testArtifacts, waitFor, type TestServer } from "./harness";
+import { quietAgentLog, startTestServer, testArtifacts, waitFor, type TestServer } from "./harness";
 
 // s25 is defined through 25 lazy LETs, each referring to the one before twice: evaluating it
 // concatenates 2^25 times in one synchronous evaluator step (minutes; its length stays 64 Mi
@@ -37,7 +37,7 @@ const investigator: Principal = { userId: "i", username: "ivan", role: "investig
 
 describe("an agent whose queries run in worker threads", () => {
   let s: TestServer;
-  let agent: ReturnType<typeof startTestAgent>;
+  let agent: Agent;
   let pool: AgentWorkerPool;
   const acquired: AgentQueryWorker[] = [];
   const logs: string[] = [];
@@ -48,24 +48,20 @@ describe("an agent whose queries run in worker threads", () => {
     // 400 ms heartbeats: an agent whose event loop stalls for 1.2 s is dropped by the server.
     s = await startTestServer({ artifactSource: testArtifacts(FIXTURES), dataDir: undefined, memory: true, agentHeartbeatMs: 400 });
     const token = await s.engine.clients.ensureDeploymentToken();
-    const { mkdirSync } = await import("node:fs");
-    mkdirSync(stateDir);
-    writeFileSync(join(stateDir, "identity.json"), '{"secret":"key"}');
-    pool = createAgentWorkerPool({ workers: 2, heapMb: 256, graceMs: 500, retireHeapMb: 256 }, protectedPaths({ stateDir }));
+    agent = createLocalAgent({ server: s.url, token, stateDir, version: "test", log: quietAgentLog(logs), isolation: { workers: 2, heapMb: 256, graceMs: 500, retireHeapMb: 256 } });
+    pool = (agent as { queryWorkers?: AgentWorkerPool }).queryWorkers!;
     const acquire = pool.acquire.bind(pool);
     pool.acquire = async (signal) => {
       const w = await acquire(signal);
       acquired.push(w);
       return w;
     };
-    pool.warm();
     await pool.warmed();
-    agent = startTestAgent({ url: s.url, token, outbox: new MemoryOutbox(), runner: createIsolatedVqlRunner(pool, { graceMs: 500, heapMb: 256 }), logs });
+    void agent.run();
     await waitFor(() => s.engine.agents.isLocal(agent.clientId), "connect");
   }, 60_000);
   afterAll(async () => {
     await agent?.stop();
-    await pool?.close();
     await s?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -149,11 +145,12 @@ describe("an agent whose queries run in worker threads", () => {
   }, 60_000);
 
   it("protected paths are refused in the worker: read_file() and upload() of the state directory", async () => {
+    // identity.json holds the agent's private key.
     const secret = join(stateDir, "identity.json");
     const read = await s.engine.flows.collect(investigator, { clientId: agent.clientId, artifacts: ["Test.Read"], parameters: { Path: secret } });
     await finished(read.flowId);
     const rows = (await s.engine.flows.results(admin, { clientId: agent.clientId, flowId: read.flowId, artifact: "Test.Read" })).rows;
-    expect(JSON.stringify(rows)).not.toContain("secret");
+    expect(JSON.stringify(rows)).not.toContain("PRIVATE KEY");
     expect(await flowLogs(read.flowId)).toEqual(expect.arrayContaining([expect.stringContaining(`refused to read ${secret}: it is the agent's state directory`)]));
 
     const up = await s.engine.flows.collect(investigator, { clientId: agent.clientId, artifacts: ["Test.Upload"], parameters: { Path: secret } });

@@ -69,7 +69,7 @@ describe("the agent's isolated runner", () => {
     expect(alert).toMatchObject({ kind: "alert", name: "Seen", severity: "high", eventData: { Data: { X: 1, Y: [1, "two"] } } });
     const row = events.find((e) => e.kind === "row");
     expect(row).toMatchObject({ kind: "row", columns: ["Raised", "D"], row: { Raised: true, D: { B: 2, A: 1 } } });
-    expect(Object.keys((row as { row: { D: object } }).row.D)).toEqual(["B", "A"]);
+    expect(Object.keys((row as unknown as { row: { D: object } }).row.D)).toEqual(["B", "A"]);
   }, 30_000);
 
   it("an upload over the flow's budget is refused by the main thread and the worker stops reading", async () => {
