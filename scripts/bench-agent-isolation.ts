@@ -1,0 +1,69 @@
+// `npm run bench:agent-isolation [-- --heartbeat-ms 400]`: a test server and the local agent
+// (createLocalAgent, two query workers) in this process. Prints how long the agent's workers
+// take to start, then for each abusive CLIENT source (25 lazy string doublings, count() over a
+// billion rows) started with a short timeout: when its flow ended and how, the longest gap of a
+// 20 ms interval timer on the agent's thread meanwhile, how long a second flow (3,000 rows)
+// started beside it took, and whether the agent stayed connected (the server drops an agent
+// silent for three heartbeats). Figures in docs/query-isolation.md ("Agent").
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createLocalAgent } from "../engine/client/local";
+import { quietAgentLog, startTestServer, testArtifacts, waitFor } from "../engine/integration/harness";
+import { permissionsOf } from "../engine/server/auth/roles";
+import type { ArtifactDefinition, Principal } from "../engine/server/contracts";
+import { log } from "./bench-support";
+
+const { values } = parseArgs({ options: { "heartbeat-ms": { type: "string", default: "400" } } });
+const DOUBLINGS = ["LET s0 = 'xx'", ...Array.from({ length: 25 }, (_, i) => `LET s${i + 1} = s${i} + s${i}`), "SELECT len(list=s25) AS Len FROM scope()"].join("\n");
+const FIXTURES: ArtifactDefinition[] = [
+  { name: "Bench.Doublings", type: "CLIENT", parameters: [], sources: [{ query: DOUBLINGS }] },
+  { name: "Bench.Count", type: "CLIENT", parameters: [], sources: [{ query: "SELECT count() AS N FROM range(end=1000000000) GROUP BY 1" }] },
+  { name: "Bench.Rows", type: "CLIENT", parameters: [], sources: [{ query: "SELECT _value AS N FROM range(end=3000)" }] },
+];
+const admin: Principal = { userId: "a", username: "alice", role: "administrator", permissions: permissionsOf("administrator"), via: "session" };
+
+const dir = mkdtempSync(join(tmpdir(), "talon-bench-agent-iso-"));
+const s = await startTestServer({ artifactSource: testArtifacts(FIXTURES), dataDir: undefined, memory: true, agentHeartbeatMs: Number(values["heartbeat-ms"]) });
+const logs: string[] = [];
+const t0 = performance.now();
+const agent = createLocalAgent({ server: s.url, token: await s.engine.clients.ensureDeploymentToken(), stateDir: join(dir, "state"), version: "bench", log: quietAgentLog(logs), isolation: { workers: 2, heapMb: 512, graceMs: 1000, retireHeapMb: 256 } });
+await agent.queryWorkers!.warmed();
+log(`2 agent query workers ready in ${Math.round(performance.now() - t0)} ms`);
+void agent.run();
+await waitFor(() => s.engine.agents.isLocal(agent.clientId), "connect");
+
+async function ended(flowId: string) {
+  return waitFor(async () => {
+    const f = await s.engine.flows.get(admin, agent.clientId, flowId);
+    return ["FINISHED", "ERROR", "TIMEOUT", "CANCELLED"].includes(f.state) ? f : undefined;
+  }, flowId, 120_000);
+}
+
+for (const [artifact, timeoutSec] of [["Bench.Doublings", 5], ["Bench.Count", 3]] as const) {
+  let last = performance.now();
+  let gap = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    gap = Math.max(gap, now - last);
+    last = now;
+  }, 20);
+  const start = performance.now();
+  const f = await s.engine.flows.collect(admin, { clientId: agent.clientId, artifacts: [artifact], timeoutSec });
+  const otherStart = performance.now();
+  const other = await s.engine.flows.collect(admin, { clientId: agent.clientId, artifacts: ["Bench.Rows"] });
+  const o = await ended(other.flowId);
+  const otherMs = performance.now() - otherStart;
+  const done = await ended(f.flowId);
+  const ms = performance.now() - start;
+  clearInterval(timer);
+  log(
+    `${artifact} (timeout ${timeoutSec} s): ${done.state} after ${(ms / 1000).toFixed(2)} s; longest timer gap on the agent's thread ${Math.round(gap)} ms; ` +
+      `a 3,000-row flow beside it: ${o.state} in ${Math.round(otherMs)} ms; still connected: ${s.engine.agents.isLocal(agent.clientId)}`,
+  );
+}
+log(`disconnects: ${logs.filter((l) => /disconnected/.test(l)).length}`);
+await agent.stop();
+await s.close();
+rmSync(dir, { recursive: true, force: true });
