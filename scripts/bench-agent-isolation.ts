@@ -1,4 +1,4 @@
-// `npm run bench:agent-isolation [-- --heartbeat-ms 400]`: a test server and the local agent
+// `npm run bench:agent-isolation [-- --heartbeat-ms 1000]`: a test server and the local agent
 // (createLocalAgent, two query workers) in this process. Prints how long the agent's workers
 // take to start, then for each abusive CLIENT source (25 lazy string doublings, count() over a
 // billion rows) started with a short timeout: when its flow ended and how, the longest gap of a
@@ -10,12 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createLocalAgent } from "../engine/client/local";
-import { quietAgentLog, startTestServer, testArtifacts, waitFor } from "../engine/integration/harness";
+import { startTestServer, testArtifacts, waitFor } from "../engine/integration/harness";
 import { permissionsOf } from "../engine/server/auth/roles";
 import type { ArtifactDefinition, Principal } from "../engine/server/contracts";
 import { log } from "./bench-support";
 
-const { values } = parseArgs({ options: { "heartbeat-ms": { type: "string", default: "400" } } });
+const { values } = parseArgs({ options: { "heartbeat-ms": { type: "string", default: "1000" } } });
 const DOUBLINGS = ["LET s0 = 'xx'", ...Array.from({ length: 25 }, (_, i) => `LET s${i + 1} = s${i} + s${i}`), "SELECT len(list=s25) AS Len FROM scope()"].join("\n");
 const FIXTURES: ArtifactDefinition[] = [
   { name: "Bench.Doublings", type: "CLIENT", parameters: [], sources: [{ query: DOUBLINGS }] },
@@ -27,8 +27,10 @@ const admin: Principal = { userId: "a", username: "alice", role: "administrator"
 const dir = mkdtempSync(join(tmpdir(), "talon-bench-agent-iso-"));
 const s = await startTestServer({ artifactSource: testArtifacts(FIXTURES), dataDir: undefined, memory: true, agentHeartbeatMs: Number(values["heartbeat-ms"]) });
 const logs: string[] = [];
+const benchStart = Date.now();
+const timed = (level: string, message: string, fields?: Record<string, unknown>) => logs.push(`+${((Date.now() - benchStart) / 1000).toFixed(1)} s ${level} ${message} ${fields ? JSON.stringify(fields) : ""}`);
 const t0 = performance.now();
-const agent = createLocalAgent({ server: s.url, token: await s.engine.clients.ensureDeploymentToken(), stateDir: join(dir, "state"), version: "bench", log: quietAgentLog(logs), isolation: { workers: 2, heapMb: 512, graceMs: 1000, retireHeapMb: 256 } });
+const agent = createLocalAgent({ server: s.url, token: await s.engine.clients.ensureDeploymentToken(), stateDir: join(dir, "state"), version: "bench", log: timed, isolation: { workers: 2, heapMb: 512, graceMs: 1000, retireHeapMb: 256 } });
 await agent.queryWorkers!.warmed();
 log(`2 agent query workers ready in ${Math.round(performance.now() - t0)} ms`);
 void agent.run();
@@ -49,6 +51,7 @@ for (const [artifact, timeoutSec] of [["Bench.Doublings", 5], ["Bench.Count", 3]
     gap = Math.max(gap, now - last);
     last = now;
   }, 20);
+  log(`+${((Date.now() - benchStart) / 1000).toFixed(1)} s: ${artifact}`);
   const start = performance.now();
   const f = await s.engine.flows.collect(admin, { clientId: agent.clientId, artifacts: [artifact], timeoutSec });
   const otherStart = performance.now();
@@ -63,7 +66,8 @@ for (const [artifact, timeoutSec] of [["Bench.Doublings", 5], ["Bench.Count", 3]
       `a 3,000-row flow beside it: ${o.state} in ${Math.round(otherMs)} ms; still connected: ${s.engine.agents.isLocal(agent.clientId)}`,
   );
 }
-log(`disconnects: ${logs.filter((l) => /disconnected/.test(l)).length}`);
+const drops = logs.filter((l) => /disconnected|connection to the server failed/.test(l));
+log(`disconnects: ${drops.length}${drops.length ? `\n  ${drops.join("\n  ")}` : ""}`);
 await agent.stop();
 await s.close();
 rmSync(dir, { recursive: true, force: true });

@@ -45,8 +45,9 @@ describe("an agent whose queries run in worker threads", () => {
   const stateDir = join(dir, "state");
 
   beforeAll(async () => {
-    // 400 ms heartbeats: an agent whose event loop stalls for 1.2 s is dropped by the server.
-    s = await startTestServer({ artifactSource: testArtifacts(FIXTURES), dataDir: undefined, memory: true, agentHeartbeatMs: 400 });
+    // 1 s heartbeats: an agent whose event loop stalls for 3 s is dropped by the server (the
+    // doublings would hold it for minutes).
+    s = await startTestServer({ artifactSource: testArtifacts(FIXTURES), dataDir: undefined, memory: true, agentHeartbeatMs: 1000 });
     const token = await s.engine.clients.ensureDeploymentToken();
     agent = createLocalAgent({ server: s.url, token, stateDir, version: "test", log: quietAgentLog(logs), isolation: { workers: 2, heapMb: 256, graceMs: 500, retireHeapMb: 256 } });
     pool = (agent as { queryWorkers?: AgentWorkerPool }).queryWorkers!;
