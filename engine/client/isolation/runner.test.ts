@@ -1,16 +1,20 @@
 // The agent's isolated runner with real worker threads, without a server: `Artifact.X()`
 // resolved in the worker from the definitions sent as data, preconditions, alerts' data across
-// the port, an upload refused by the main thread's responder (the flow's budget) ending the
+// the port, back-pressure on rows (credit) and on uploads (acknowledged chunks) while the outbox
+// is full, an upload refused by the main thread's responder (the flow's budget) ending the
 // worker's reading, a consumer that stops early giving a healthy worker back, and a query over
 // its worker's heap limit ending that worker only.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryOutbox } from "../connection/outbox";
 import type { SourceContext, SourceEvent } from "../executor/types";
 import { FlowResponder } from "../responder/responder";
-import { createAgentWorkerPool, type AgentWorkerPool } from "./pool";
+import { createAgentWorkerPool, type AgentQueryWorker, type AgentWorkerPool } from "./pool";
+import type { FromAgentWorker } from "./protocol";
+import { UPLOAD_IN_FLIGHT } from "./upload-client";
 import { createIsolatedVqlRunner } from "./runner";
 
 const INNER = `name: Test.Inner
@@ -48,6 +52,26 @@ async function all(it: AsyncIterable<SourceEvent>): Promise<SourceEvent[]> {
 
 const runner = () => createIsolatedVqlRunner(pool, { graceMs: 500, heapMb: 64 });
 
+/** Counts the messages of each type the next worker taken from the pool posts. */
+function countNextWorker(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  const acquire = pool.acquire.bind(pool);
+  pool.acquire = async (signal) => {
+    const w: AgentQueryWorker = await acquire(signal);
+    pool.acquire = acquire;
+    const count = (m: FromAgentWorker) => void (counts[m.type] = (counts[m.type] ?? 0) + 1);
+    w.worker.on("message", count);
+    w.attach = ((attach) => (onMessage, onExit) => {
+      if (!onMessage) w.worker.off("message", count);
+      attach.call(w, onMessage, onExit);
+    })(w.attach);
+    return w;
+  };
+  return counts;
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
 describe("the agent's isolated runner", () => {
   it("resolves Artifact.X() in the worker from the definitions sent as data", async () => {
     const ctx = context({ definitions: [{ name: "Test.Inner", yaml: INNER }], env: { Greeting: "hi" } });
@@ -84,6 +108,57 @@ describe("the agent's isolated runner", () => {
     // The worker is still healthy: the next source runs in it.
     expect(await all(runner().run("SELECT 2 AS Two FROM scope()", context()))).toEqual([expect.objectContaining({ row: { Two: 2 } })]);
   }, 30_000);
+
+  it("rows wait in the worker while the outbox is full (credit), and all arrive once it drains", async () => {
+    const ctx = context({ maxRows: 1_000_000 });
+    const counts = countNextWorker();
+    const events = runner().run("SELECT _value AS N FROM range(end=200000)", ctx)[Symbol.asyncIterator]();
+    try {
+      // The consumer takes 10 rows and stops taking (a full outbox): the worker may post only the
+      // messages in its window (4) besides the one being taken, while range() could go on.
+      for (let taken = 0; taken < 10; taken++) await events.next();
+      await settle();
+      await settle();
+      expect(counts.out).toBeLessThanOrEqual(1 + 4);
+      const seen: number[] = [];
+      for (let e = await events.next(); !e.done; e = await events.next()) if (e.value.kind === "row") seen.push(e.value.row.N as number);
+      expect(seen.length).toBe(200_000 - 10);
+      expect(seen.at(-1)).toBe(199_999);
+    } finally {
+      await events.return?.(undefined);
+    }
+  }, 30_000);
+
+  it("an upload waits in the worker while the responder's outbox is full (acknowledged chunks), and arrives whole", async () => {
+    const file = join(dir, "large.bin");
+    const content = randomBytes(16 * 1024 * 1024);
+    writeFileSync(file, content);
+    // An outbox of 1 MiB that nobody acks: the responder blocks after a few 256 KiB pieces.
+    const outbox = new MemoryOutbox(1024 * 1024);
+    const pieces: Buffer[] = [];
+    const append = outbox.append.bind(outbox);
+    outbox.append = (m, signal) => {
+      if (m.type === "upload") pieces.push(Buffer.from(m.data, "base64"));
+      return append(m, signal);
+    };
+    const ctx = { ...context({ env: { Path: file } }), responder: new FlowResponder(outbox, "F.1", { maxWaitMs: 5 }), outbox };
+    const counts = countNextWorker();
+    const done = all(runner().run("SELECT upload(file=Path) AS U FROM scope()", ctx));
+    await settle();
+    await settle();
+    const posted = counts["upload-chunk"] ?? 0;
+    expect(posted).toBeGreaterThan(0);
+    // The file is 64 reads of 256 KiB. The responder takes a read per 256 KiB piece, and about
+    // 350 KB of JSON per piece fit 3 pieces in the 1 MiB outbox: it has taken at most 4 reads,
+    // and the worker may post UPLOAD_IN_FLIGHT (4) more; the rest waits for acks.
+    expect(posted).toBeLessThanOrEqual(4 + UPLOAD_IN_FLIGHT);
+    const acker = setInterval(() => outbox.ack(outbox.lastSeq), 5);
+    const events = await done;
+    clearInterval(acker);
+    expect(events).toEqual([expect.objectContaining({ kind: "row", row: { U: expect.objectContaining({ Size: content.length, sha256: createHash("sha256").update(content).digest("hex") }) } })]);
+    // What the responder sent is the file, byte for byte.
+    expect(Buffer.concat(pieces).equals(content)).toBe(true);
+  }, 60_000);
 
   it("a consumer that stops early cancels the run and gets a healthy worker back", async () => {
     for await (const e of runner().run("SELECT _value AS N FROM range(end=100000000)", context())) {
