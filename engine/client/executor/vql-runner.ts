@@ -4,8 +4,9 @@
 // which needs the collecting user's EXECVE. `Artifact.X()` calls resolve through
 // `resolvePlugin` when one is given (agents have no repository of their own). With `protect`,
 // every builtin sees the endpoint through the protected-path guard, its refusals logged to the
-// query that asked. The local agent runs it in a worker thread instead (engine/client/isolation,
-// which uses the pieces exported here); pooled agents run it in-process.
+// query that asked. `talon client` and the local agent run collections in query worker threads
+// instead (engine/client/isolation, which uses the pieces exported here); pooled agents and the
+// client event table use this runner in-process.
 import { OrderedDict, parse, runVqlChunks, toJsonText, type ParseResult, type PluginLike, type Registry } from "../../vql";
 import { agentRegistry } from "../plugins";
 import type { AgentVqlHost } from "../plugins/host";
