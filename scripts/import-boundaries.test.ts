@@ -90,6 +90,11 @@ describe("import boundaries", () => {
     expect(bad.map((i) => `${i.file}: ${i.spec}`)).toEqual([]);
   });
 
+  it("the shared worker pool (engine/vql-isolation) imports neither the server nor the agent", () => {
+    const bad = imports.filter((i) => under(i.file, "engine/vql-isolation") && (under(i.target, "engine/server") || under(i.target, "engine/client") || under(i.target, "drizzle")));
+    expect(bad.map((i) => `${i.file}: ${i.spec}`)).toEqual([]);
+  });
+
   it("the server never imports the agent", () => {
     const bad = imports.filter((i) => under(i.file, "engine/server") && under(i.target, "engine/client"));
     expect(bad.map((i) => `${i.file}: ${i.spec}`)).toEqual([]);

@@ -4,6 +4,7 @@
 // /proc/<pid>/environ and cmdline show). Prints `CLIENT <id>` once its identity is loaded.
 // Exit codes: 0 stopped by a signal, 2 bad settings, 3 refused by the server, 4 the server
 // asks for a new key (re-keyed: the supervisor starts it again with rekey set).
+import { agentIsolationFromEnv } from "../client/isolation/config";
 import { createLocalAgent, lineLog } from "../client/local";
 import { TALON_VERSION } from "../server/version";
 import type { CommandIo } from "./main";
@@ -47,6 +48,7 @@ export async function localAgentCommand(_argv: string[], io: CommandIo, stdin: N
     serverHost: { serverDataDir: s.serverDataDir, serverPid: s.serverPid },
     protectedPaths: s.protectedPaths,
     rekey: s.rekey,
+    isolation: agentIsolationFromEnv(s.isolationEnv),
   });
   io.stdout(`CLIENT ${agent.clientId}\n`);
   const onSignal = () => void agent.stop();

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { TALON_VERSION } from "../server/version";
 import { superviseLocalAgent, type LocalAgentSupervisor } from "./local-agent-supervisor";
-import { parseProtectedPathList } from "./local-agent-settings";
+import { agentIsolationEnv, parseProtectedPathList } from "./local-agent-settings";
 import { childEnv, takeStartupSecrets } from "./secrets-env";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -213,6 +213,7 @@ export function startLocalClient(url: string, engine: import("../index").Engine,
       serverDataDir: resolve(engine.config.dataDir),
       serverPid: process.pid,
       protectedPaths: parseProtectedPathList(process.env.TALON_AGENT_PROTECTED_PATHS),
+      isolationEnv: agentIsolationEnv(process.env),
     }),
     onClientId: (clientId) => engine.clients.recordServerHost(clientId),
     log: (line) => log(`local client: ${line}`),

@@ -20,6 +20,8 @@ export interface AgentSettings {
   identity: Identity;
   outbox: Outbox;
   runner: SourceRunner;
+  /** What the client event table runs its queries with (default: `runner`). */
+  eventRunner?: SourceRunner;
   version: string;
   log: AgentLog;
   backoff?: BackoffOptions;
@@ -45,7 +47,7 @@ export interface Agent {
 
 export function createAgent(o: AgentOptions): Agent {
   const executor = new Executor({ outbox: o.outbox, runner: o.runner, concurrency: o.concurrency, log: o.log, maxWaitMs: o.maxWaitMs, onFlowEnd: o.onFlowEnd });
-  const events = new EventTable({ outbox: o.outbox, runner: o.runner, store: o.eventTableStore, log: o.log, maxWaitMs: o.maxWaitMs });
+  const events = new EventTable({ outbox: o.outbox, runner: o.eventRunner ?? o.runner, store: o.eventTableStore, log: o.log, maxWaitMs: o.maxWaitMs });
   const connection = new AgentConnection({
     servers: serverList(o),
     identity: o.identity,

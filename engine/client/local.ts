@@ -3,6 +3,9 @@
 // Used by `talon client` and by `talon serve`'s local agent (a child process: local-agent.ts).
 // Its builtins never read the state dir, its own /proc entry or TALON_AGENT_PROTECTED_PATHS;
 // the local agent adds the server's data dir and process (protected-paths.ts).
+// Collections run in a small pool of query workers (engine/client/isolation:
+// TALON_AGENT_VQL_WORKERS, default 2; 0 runs them here), so a runaway query cannot wedge the
+// connection; the client event table's long-running watch queries stay on this thread.
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { createAgent, type Agent } from "./agent";
@@ -11,6 +14,9 @@ import { FileOutbox } from "./connection/file-outbox";
 import { serverList, type ServerTarget } from "./connection/servers";
 import { fileEventTableStore } from "./executor/event-table";
 import { createVqlRunner } from "./executor/vql-runner";
+import { agentIsolationFromEnv, type AgentIsolationConfig } from "./isolation/config";
+import { createAgentWorkerPool, type AgentWorkerPool } from "./isolation/pool";
+import { createIsolatedVqlRunner } from "./isolation/runner";
 import { loadOrCreateIdentity, rekeyIdentity } from "./identity";
 import { createLinuxSystem } from "./plugins/linux";
 import { createPathGuard, parseProtectedPaths, protectedPaths, type ProtectionOptions } from "./plugins/protected-paths";
@@ -26,22 +32,38 @@ export type LocalAgentOptions = ServerTarget & {
   protectedPaths?: string[];
   /** Make a new key, keeping the client id (after an administrator's re-key). */
   rekey?: boolean;
+  /** Query workers (default: from the environment, agentIsolationFromEnv). */
+  isolation?: AgentIsolationConfig;
 };
 
-export function createLocalAgent(o: LocalAgentOptions): Agent & { created: boolean } {
+export function createLocalAgent(o: LocalAgentOptions): Agent & { created: boolean; queryWorkers?: AgentWorkerPool } {
   const identity = o.rekey ? rekeyIdentity(o.stateDir) : loadOrCreateIdentity(o.stateDir);
-  const protect = createPathGuard(protectedPaths({ stateDir: o.stateDir, ...o.serverHost, extra: o.protectedPaths ?? parseProtectedPaths(process.env.TALON_AGENT_PROTECTED_PATHS) }));
+  const list = protectedPaths({ stateDir: o.stateDir, ...o.serverHost, extra: o.protectedPaths ?? parseProtectedPaths(process.env.TALON_AGENT_PROTECTED_PATHS) });
+  const protect = createPathGuard(list);
+  const inProcess = createVqlRunner(createLinuxSystem(), undefined, { protect });
+  const iso = o.isolation ?? agentIsolationFromEnv();
+  const pool = iso.workers > 0 ? createAgentWorkerPool(iso, list) : undefined;
+  pool?.warm();
   const agent = createAgent({
     servers: serverList(o),
     token: o.token,
     identity,
     outbox: new FileOutbox(join(o.stateDir, "outbox")),
-    runner: createVqlRunner(createLinuxSystem(), undefined, { protect }),
+    runner: pool ? createIsolatedVqlRunner(pool, iso) : inProcess,
+    eventRunner: inProcess,
     version: o.version,
     log: o.log,
     eventTableStore: fileEventTableStore(join(o.stateDir, "event-table.json"), fs),
   });
-  return Object.assign(agent, { created: identity.created });
+  const stop = agent.stop;
+  return Object.assign(agent, {
+    created: identity.created,
+    queryWorkers: pool,
+    async stop() {
+      await stop();
+      await pool?.close();
+    },
+  });
 }
 
 /** `time LEVEL message key=value` lines, like the server's log. */

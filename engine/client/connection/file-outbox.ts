@@ -76,12 +76,15 @@ export class FileOutbox extends MemoryOutbox {
       rmSync(this.segments.shift()!.path, { force: true });
     }
     // The acked file may lag a little: a stale value only makes the agent resend messages the
-    // server then drops as duplicates.
+    // server then drops as duplicates. An ack still arriving after close() is not written.
+    if (this.closed) return;
     this.ackTimer ??= setTimeout(() => {
       this.ackTimer = undefined;
       this.writeAcked();
     }, 200);
   }
+
+  private closed = false;
 
   private writeAcked() {
     const tmp = join(this.dir, "acked.tmp");
@@ -90,6 +93,7 @@ export class FileOutbox extends MemoryOutbox {
   }
 
   override async close(): Promise<void> {
+    this.closed = true;
     if (this.ackTimer) {
       clearTimeout(this.ackTimer);
       this.ackTimer = undefined;

@@ -120,7 +120,7 @@ export class Executor {
     const t0 = performance.now();
     const timeout = AbortSignal.timeout(m.timeoutMs);
     const signal = AbortSignal.any([p.controller.signal, timeout]);
-    const ctx: SourceContext = { flowId: m.flowId, artifact: source.name, env, signal, maxRows: m.maxRows, permissions: p.permissions, responder: p.responder, resolvePlugin: p.resolvePlugin };
+    const ctx: SourceContext = { flowId: m.flowId, artifact: source.name, env, signal, maxRows: m.maxRows, permissions: p.permissions, responder: p.responder, resolvePlugin: p.resolvePlugin, definitions: m.definitions };
     let rows = 0;
     let truncated = false;
     let error = "";

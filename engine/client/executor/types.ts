@@ -1,5 +1,6 @@
 // What the executor needs from a query engine: run a source's VQL and yield rows and log lines.
 // The VQL implementation is vql-runner.ts; tests may pass their own.
+import type { Definitions } from "../../protocol";
 import type { PluginLike } from "../../vql";
 import type { FlowResponder } from "../responder/responder";
 
@@ -22,6 +23,8 @@ export interface SourceContext {
   responder: FlowResponder;
   /** `Artifact.X()` resolution from the definitions the server sent with the request. */
   resolvePlugin?: (dottedName: string) => PluginLike | undefined;
+  /** The same definitions as data (a query worker builds its own resolver from them). */
+  definitions?: Definitions;
 }
 
 export interface SourceRunner {

@@ -4,7 +4,9 @@
 // which needs the collecting user's EXECVE. `Artifact.X()` calls resolve through
 // `resolvePlugin` when one is given (agents have no repository of their own). With `protect`,
 // every builtin sees the endpoint through the protected-path guard, its refusals logged to the
-// query that asked.
+// query that asked. `talon client` and the local agent run collections in query worker threads
+// instead (engine/client/isolation, which uses the pieces exported here); pooled agents and the
+// client event table use this runner in-process.
 import { OrderedDict, parse, runVqlChunks, toJsonText, type ParseResult, type PluginLike, type Registry } from "../../vql";
 import { agentRegistry } from "../plugins";
 import type { AgentVqlHost } from "../plugins/host";
@@ -13,7 +15,7 @@ import type { EndpointSystem } from "../plugins/system";
 import type { SourceContext, SourceEvent, SourceRunner } from "./types";
 
 /** Every permission, except EXECVE unless the collecting user has it. */
-class AgentPermissions extends Set<string> {
+export class AgentPermissions extends Set<string> {
   constructor(private readonly allowExecve: boolean) {
     super();
   }
@@ -25,7 +27,7 @@ class AgentPermissions extends Set<string> {
 const parsed = new Map<string, ParseResult>();
 
 /** Parses once per distinct query text (pool agents run the same sources many times). */
-function parseCached(vql: string): ParseResult {
+export function parseCached(vql: string): ParseResult {
   let p = parsed.get(vql);
   if (!p) {
     p = parse(vql);
@@ -33,6 +35,11 @@ function parseCached(vql: string): ParseResult {
     parsed.set(vql, p);
   }
   return p;
+}
+
+/** A result row as the server receives it: JSON text and its column order. */
+export function rowJson(row: unknown): { columns: string[]; text: string } {
+  return { text: toJsonText(row), columns: row instanceof OrderedDict ? [...row.keys()] : Object.keys(row as object) };
 }
 
 export interface VqlRunnerOptions {
@@ -63,8 +70,7 @@ export function createVqlRunner(system: EndpointSystem, registry: Registry = age
         switch (e.kind) {
           case "rows":
             for (const row of e.rows) {
-              const text = toJsonText(row);
-              const columns = row instanceof OrderedDict ? [...row.keys()] : Object.keys(row as object);
+              const { text, columns } = rowJson(row);
               yield { kind: "row", columns, row: JSON.parse(text) as Record<string, unknown>, size: text.length };
             }
             break;

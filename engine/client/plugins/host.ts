@@ -8,7 +8,8 @@ export interface AgentVqlHost {
   flow?: {
     flowId: string;
     artifact: string;
-    responder: FlowResponder;
+    /** The flow's responder; in a query worker, an RPC to the main thread's (uploads only). */
+    responder: Pick<FlowResponder, "upload">;
     /** Permissions of the user who started the collection. */
     permissions: ReadonlySet<string>;
   };

@@ -1,0 +1,25 @@
+// The agent's pool of query workers: the shared pool (engine/vql-isolation/worker-pool.ts) with
+// the agent's worker (worker-entry.mjs → worker.ts), as many workers as the configuration says,
+// all kept warm, a source waiting for one when all are busy.
+import { WorkerPool, type PooledWorker } from "@/engine/vql-isolation/worker-pool";
+import type { ProtectedPath } from "../plugins/protected-paths";
+import type { AgentIsolationConfig } from "./config";
+import type { AgentWorkerData, FromAgentWorker, ToAgentWorker } from "./protocol";
+
+const ENTRY = new URL("./worker-entry.mjs", import.meta.url);
+
+export type AgentQueryWorker = PooledWorker<ToAgentWorker, FromAgentWorker>;
+export type AgentWorkerPool = WorkerPool<AgentWorkerData, ToAgentWorker, FromAgentWorker>;
+
+export function createAgentWorkerPool(c: AgentIsolationConfig, protect?: readonly ProtectedPath[]): AgentWorkerPool {
+  const size = Math.max(1, c.workers);
+  return new WorkerPool<AgentWorkerData, ToAgentWorker, FromAgentWorker>({
+    entry: ENTRY,
+    size,
+    max: size,
+    spare: 1,
+    heapMb: c.heapMb,
+    retireHeapBytes: c.retireHeapMb * 1024 * 1024,
+    data: { ...(protect ? { protect: protect.map((p) => ({ pattern: p.pattern, reason: p.reason })) } : {}) },
+  });
+}
