@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: "Talon",
+  title: { default: "Talon", template: "%s · Talon" },
   description: "Notebook-first workspace for endpoint forensics and monitoring",
 };
 

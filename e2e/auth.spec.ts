@@ -34,6 +34,12 @@ test("a wrong password is refused with a message and no session", async ({ page,
   await loginPage.signIn(ADMIN.username, "not-the-password");
   await expect(page.getByRole("form", { name: "Sign in" }).getByRole("alert")).toHaveText("wrong user name or password");
   await expect(page).toHaveURL(/\/login/);
+  // The form keeps the user name for the next try, never the password; the tab says where it is.
+  await expect(page.getByLabel("User name")).toHaveValue(ADMIN.username);
+  await expect(page.getByLabel("Password")).toHaveValue("");
+  expect(new URL(page.url()).searchParams.has("password")).toBe(false);
+  await expect(page).toHaveTitle("Sign in · Talon");
+  await expect(page.locator('link[rel="icon"]')).not.toHaveCount(0);
   const res = await page.request.get("/api/users");
   expect(res.status()).toBe(401);
 });
@@ -61,6 +67,9 @@ test("a reader is forbidden from the Users page and its API", async ({ adminPage
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   await signIn(page, name, "reader-password");
+  // No link to a page the role cannot use.
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Clients" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" })).toHaveCount(0);
   await page.goto("/users");
   await expect(page.getByRole("heading", { name: "Forbidden" })).toBeVisible();
   await expect(page.getByText("SERVER_ADMIN")).toBeVisible();

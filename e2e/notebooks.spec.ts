@@ -43,6 +43,13 @@ test("a notebook from a template: completion, squiggle, streaming run, 100k rows
   test.info().annotations.push({ type: "first-row-ms", description: String(firstRowMs) });
   await expect(nb.table(0).getByTestId("results-total")).toHaveText("100,000 rows", { timeout: 60_000 });
   await expect(nb.cell(0)).toHaveAttribute("data-status", "done");
+  // Editing the text after the run says so; back to the text that ran, it does not.
+  await expect(nb.cell(0).getByTestId("changed-since-run")).toHaveCount(0);
+  await nb.setEditorText(0, "SELECT * FROM range(end=100001)");
+  await expect(nb.cell(0).getByTestId("changed-since-run")).toHaveText("changed since run");
+  await nb.setEditorText(0, "SELECT * FROM range(end=100000)");
+  await expect(nb.cell(0).getByTestId("changed-since-run")).toHaveCount(0);
+  await expect(page).toHaveTitle(/ · Talon$/);
 
   const scroller = nb.table(0).locator(".rt-scroll");
   const visibleValues = () =>
@@ -76,7 +83,7 @@ test("a notebook from a template: completion, squiggle, streaming run, 100k rows
   await nb.table(0).getByTestId("sort-_value").click();
   await nb.table(0).getByTestId("sort-_value").click();
   await scroller.evaluate((el) => (el.scrollTop = 0));
-  await expect(nb.table(0).locator(".rt-row").first().locator(".rt-num")).toHaveText("99999");
+  await expect(nb.table(0).locator(".rt-row").first().locator(".rt-num")).toHaveText("99999", { timeout: 30_000 });
 
   // CSV download of the whole table.
   const [download] = await Promise.all([page.waitForEvent("download"), nb.table(0).getByTestId("download-csv").click()]);
@@ -102,6 +109,15 @@ test("a notebook from a template: completion, squiggle, streaming run, 100k rows
   await expect.poll(() => nb.editorText(0)).toBe("SELECT * FROM range(end=100000)");
   await nb.cell(0).getByTestId("redo-cell").click();
   await expect.poll(() => nb.editorText(0)).toBe("SELECT 1 AS One FROM scope()");
+
+  // A run that logged an error says so in its status, with the first error above the output;
+  // the message's line:col puts the editor's cursor there.
+  await nb.setEditorText(0, "SELECT *\nFROM no_such_plugin()");
+  await nb.run(0);
+  await expect(nb.cell(0).getByTestId("cell-status")).toContainText("Done with 1 error");
+  await expect(nb.cell(0).getByTestId("cell-first-error")).toContainText("2:6: Plugin no_such_plugin not found");
+  await nb.cell(0).getByTestId("cell-first-error-jump").click();
+  await expect(nb.cell(0).locator(".monaco-editor .cursors-layer .cursor")).toBeVisible();
   expect(foreign).toEqual([]);
 });
 

@@ -1,7 +1,8 @@
 // The XSS corpus (engine/notebooks/testdata/xss-payloads.ts) through every place user-controlled
 // text reaches the browser, rendered in Chromium: notebook Markdown and results tables (values and
 // column names), an artifact's description and parameters, a client's hostname, labels and
-// metadata (list and page), alert names and event data (inbox and detail), the audit log, and a
+// metadata (list and page), a hunt's description, tags, labels, condition, client and results
+// (list and page), alert names and event data (inbox and detail), the audit log, and a
 // server event query's logs. Everything is seeded through the API, VQL and a real agent. On each
 // page: no payload ran (a `window.__xss` trap, alert/confirm/prompt hooks, dialogs), and the
 // rendered content holds no script-capable element or attribute; outside Markdown (which allows
@@ -20,11 +21,12 @@ import { ADMIN, expect, signIn, test, unique } from "./fixtures";
 test.describe.configure({ mode: "serial" });
 
 const MARK = unique("xssmark");
-// A NUL cannot be stored in PostgreSQL text or jsonb. Notebook names, descriptions and cell text
-// turn it into U+FFFD; result tables and artifacts still fail on it (a failed cell run, a 500:
-// reported with issue 13 item 6), so outside Markdown the corpus goes without its NUL payloads.
+// A NUL cannot be stored in PostgreSQL text or jsonb. Notebook names, descriptions, cell text,
+// result column names and artifact descriptions turn it into U+FFFD, so those get the whole
+// corpus; alerts and log lines (jsonb) go without its NUL payloads.
 const NO_NUL = XSS_PAYLOADS.filter((p) => !p.includes("\u0000"));
 const SHORT = NO_NUL.filter((p) => p.length <= 90);
+const SHORT_ALL = XSS_PAYLOADS.filter((p) => p.length <= 90);
 const raw = (s: string) => `'''${s}'''`; // VQL raw string: no escapes (no payload holds ''')
 
 let baseURL = "";
@@ -57,14 +59,14 @@ test.beforeAll(async ({}, info) => {
   seeded.notebookId = nb.notebook.id;
   const md = await call("POST", `/api/notebooks/${seeded.notebookId}/cells`, { type: "markdown", input: `# ${MARK}\n\n${XSS_PAYLOADS.join("\n\n")}` });
   await call("POST", `/api/notebooks/${seeded.notebookId}/cells/${md.cell.id}/run`, { type: "markdown" });
-  const rows = NO_NUL.map((p, i) => ({ Payload: p, [SHORT[i % SHORT.length]!]: `${MARK}-${i}` }));
+  const rows = XSS_PAYLOADS.map((p, i) => ({ Payload: p, [SHORT_ALL[i % SHORT_ALL.length]!]: `${MARK}-${i}` }));
   const vql = await call("POST", `/api/notebooks/${seeded.notebookId}/cells`, { type: "vql", input: "" });
   await call("POST", `/api/notebooks/${seeded.notebookId}/cells/${vql.cell.id}/run`, { type: "vql", input: `SELECT * FROM foreach(row=parse_json_array(data=${raw(JSON.stringify(rows))}))` });
 
   // Artifact: description and parameter text.
   const yaml = [
     `name: ${seeded.artifact}`,
-    `description: ${JSON.stringify(`${MARK}\n\n${NO_NUL.join("\n\n")}`)}`,
+    `description: ${JSON.stringify(`${MARK}\n\n${XSS_PAYLOADS.join("\n\n")}`)}`,
     "parameters:",
     ...SHORT.slice(0, 20).flatMap((p, i) => [`  - name: P${i}`, `    description: ${JSON.stringify(p)}`, `    default: ${JSON.stringify(p)}`]),
     "sources:",
@@ -202,6 +204,33 @@ test("clients: hostname, FQDN, labels and metadata in the list and on the client
   await page.goto(`/clients/${seeded.clientId}`);
   await expect(page.getByText(MARK).first()).toBeVisible();
   await expect(page.getByText(SHORT[0]!).first()).toBeVisible();
+  await check(page, seen);
+});
+
+test("hunts: description, tags, labels, condition, the payload client and its results in the list and on the hunt's page", async ({ page }) => {
+  test.setTimeout(90_000);
+  const made = await call("POST", "/api/hunts", {
+    artifacts: ["Generic.Client.Info"],
+    description: `${MARK} ${SHORT.slice(0, 10).join(" ")}`,
+    tags: SHORT.slice(0, 5),
+    includeLabels: [SHORT[0]!],
+    serverCondition: `SELECT * FROM rows WHERE Hostname =~ '${MARK}' OR Fqdn = ${raw(SHORT[2]!)}`,
+    pause: false,
+  });
+  const huntId = made.hunt.huntId as string;
+  await expect(async () => expect((await call("GET", `/api/hunts/${huntId}`)).hunt.stats.totalClientsWithResults).toBe(1)).toPass({ timeout: 45_000 });
+  const seen = await arm(page);
+  await signIn(page, ADMIN.username, ADMIN.password);
+  await page.goto("/hunts");
+  await expect(page.getByTestId(`hunt-row-${huntId}`)).toContainText(MARK);
+  await check(page, seen);
+  await page.goto(`/hunts/${huntId}`);
+  await expect(page.getByTestId("hunt-page")).toContainText(SHORT[0]!);
+  // The with-results queue: the client's payload FQDN as text.
+  await expect(page.getByTestId(`hunt-client-${seeded.clientId}`)).toContainText(MARK);
+  await check(page, seen);
+  await page.getByTestId("hunt-tab-results").click();
+  await expect(page.getByTestId("hunt-results-table")).toContainText(`${MARK}<img src=x onerror=window.__xss='host'>`);
   await check(page, seen);
 });
 

@@ -1,5 +1,6 @@
-// The signed-in shell: navigation for every area (Alerts with its live count of new ones), who
-// is signed in, sign out.
+// The signed-in shell: navigation for every area the user's role can use (Alerts with its live
+// count of new ones; Users, Secrets and Audit log for administrators only), who is signed in,
+// sign out.
 import type { ReactNode } from "react";
 import { NewAlertsBadge } from "../_components/alerts/new-alerts-badge";
 import { NavLinks, type NavItem } from "../_components/nav-links";
@@ -19,8 +20,6 @@ export default async function WorkspaceLayout({ children }: { children: ReactNod
   ];
   if (principal.permissions.has("SERVER_ADMIN")) {
     items.push({ href: "/users", label: "Users" }, { href: "/secrets", label: "Secrets" }, { href: "/audit", label: "Audit log" });
-  } else {
-    items.push({ href: "/users", label: "Users" });
   }
   return (
     <div className="shell">

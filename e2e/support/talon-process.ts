@@ -30,7 +30,7 @@ export async function startTalon(opts: { port: number; dataDir: string; database
     } catch {
       // not listening yet
     }
-    if (Date.now() - t0 > 60_000) throw new Error(`talon serve did not become healthy:\n${out}`);
+    if (Date.now() - t0 > 120_000) throw new Error(`talon serve did not become healthy:\n${out}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   const startupMs = Date.now() - t0;

@@ -58,6 +58,18 @@ describe("loadArtifact()", () => {
     expect(r.diagnostics[0]?.message).toMatch(/^invalid YAML: /);
   });
 
+  it("refuses control characters YAML does not allow (a NUL, an escape), at their line:col, as Velociraptor's parser does", () => {
+    for (const ch of ["\u0000", "\u001B"]) {
+      const text = `name: A.B\nsources:\n  - query: SELECT 'a${ch}b' AS A FROM scope()\n`;
+      const r = loadArtifact(text);
+      expect(r.artifact).toBeUndefined();
+      expect(at(text, r.diagnostics)).toEqual([`ART1001@${where(text, ch)}`]);
+      expect(r.diagnostics[0]!.message).toBe(`invalid YAML: control character U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} is not allowed`);
+    }
+    // Tabs and CRLF line ends are YAML's own.
+    expect(loadArtifact("name: A.B\r\nsources:\r\n  - query: SELECT '\t' AS A FROM scope()\r\n").diagnostics).toEqual([]);
+  });
+
   it("reports a YAML error at the offending token", () => {
     const text = "name: A.B\nsources:\n  - query: x\n   bad: [1\n";
     const r = loadArtifact(text);

@@ -19,9 +19,19 @@ export class Reader {
   }
 }
 
+/** Characters YAML 1.2 does not allow in a stream (outside its printable set, §5.1): C0 controls but tab, LF and CR; DEL; C1 controls but NEL. */
+const NON_PRINTABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]/;
+
 export function parseYaml(text: string): { doc: Document.Parsed; diagnostics: Diagnostic[] } {
   const doc = parseDocument(text, { keepSourceTokens: true, prettyErrors: false, uniqueKeys: true });
   const diagnostics: Diagnostic[] = [];
+  // The yaml package reads them; YAML (and Velociraptor's Go parser: "control characters are not
+  // allowed") does not, and a NUL cannot be stored in PostgreSQL text.
+  const bad = NON_PRINTABLE.exec(text);
+  if (bad) {
+    const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    diagnostics.push(artifactDiagnostic("ART1001", { start: bad.index, end: bad.index + 1 }, [`control character U+${code} is not allowed`]));
+  }
   for (const e of [...doc.errors, ...doc.warnings]) {
     const [start, end] = e.pos;
     const span = { start, end: Math.max(end, start + 1) };

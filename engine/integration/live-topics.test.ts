@@ -68,6 +68,22 @@ describe("live endpoint topics on /api/ws/ui", () => {
     ui.close();
   });
 
+  it("a revoked key's agent goes offline on the client's topic, and its refused hellos do not bring it back online", async () => {
+    const ui = await uiSocket(s, session);
+    const identity = newIdentity();
+    expect(await ui.subscribe(`client:${identity.clientId}`)).toMatchObject({ type: "subscribed" });
+    const a = startTestAgent({ url: s.url, token, identity });
+    agents.push(a);
+    await ui.expect(`client:${a.clientId}`, { type: "online", online: true });
+    await s.engine.clients.revokeKey(admin, a.clientId);
+    await ui.expect(`client:${a.clientId}`, { type: "online", online: false });
+    const at = ui.messages.length;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(ui.messages.slice(at).filter((m) => m.topic === `client:${a.clientId}` && m.type === "online")).toEqual([]);
+    expect((await s.engine.clients.get(admin, a.clientId)).online).toBe(false);
+    ui.close();
+  });
+
   it("label and metadata changes, and a flow's progress, are published as they happen", async () => {
     const a = startTestAgent({ url: s.url, token });
     agents.push(a);

@@ -4,3 +4,4 @@ export * from "./ids";
 export * from "./agent-to-server";
 export * from "./server-to-agent";
 export * from "./codec";
+export { storableText } from "./normalise";

@@ -21,6 +21,7 @@ import { startAudit } from "./services/audit";
 import { startClients } from "./services/clients";
 import { repositorySource, startFlows, type FlowExpiryOptions } from "./services/flows";
 import { startHunts } from "./services/hunts";
+import { startDownloads } from "./services/downloads";
 import { startInterrogation } from "./services/interrogation";
 import { startLimits } from "./services/limits";
 import { parseRetention, startJournal } from "./services/journal";
@@ -125,6 +126,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   // Hunts run server-side conditions through the query service, which is built after them (its
   // builtins call hunts): the closure reads it at run time.
   const hunts = startHunts({ ...deps, audit, journal, leases, flows, clients, presence, runQuery: (source, o) => queryService.run(source, o), tickMs: opts.huntTickMs ?? envNumber("TALON_HUNT_TICK_MS") }, signal);
+  const downloads = startDownloads({ clock, log, audit, flows, hunts }, signal);
   const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets }, isolation: opts.queryIsolation }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService, limits });
@@ -181,6 +183,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     journal,
     interrogation,
     hunts,
+    downloads,
     agents: presence,
     cluster: node,
     api: { queryLines, query: (p, r, s) => runApiQuery({ queries: queryService, limits, notebooks }, p, r, s) },

@@ -26,6 +26,13 @@ describe("the security matrix's route table", () => {
     expect(byKey.get("GET /api/health")).toEqual({ kind: "public" });
     expect(byKey.get("POST /api/hunts/estimate")).toEqual({ kind: "permission", permission: "COLLECT_CLIENT" });
     expect(byKey.get("POST /api/hunts/[huntId]/rerun")).toEqual({ kind: "permission", permission: "START_HUNT" });
+    // The hunt page's reads and its notebook.
+    expect(byKey.get("GET /api/hunts/[huntId]/clients")).toEqual({ kind: "permission", permission: "READ_RESULTS" });
+    expect(byKey.get("GET /api/hunts/[huntId]/results")).toEqual({ kind: "permission", permission: "READ_RESULTS" });
+    expect(byKey.get("POST /api/hunts/[huntId]/notebook")).toEqual({ kind: "permission", permission: "NOTEBOOK_EDITOR" });
+    // The zip downloads: any role that reads results (reader, analyst, investigator, api, administrator).
+    expect(byKey.get("GET /api/clients/[clientId]/flows/[flowId]/download")).toEqual({ kind: "permission", permission: "READ_RESULTS" });
+    expect(byKey.get("GET /api/hunts/[huntId]/download")).toEqual({ kind: "permission", permission: "READ_RESULTS" });
     expect(routes.find((r) => r.pattern === "/api/clients/[clientId]/flows/[flowId]")?.path).toBe("/api/clients/C.0123456789abcdef/flows/F.0123456789ABC");
   });
 

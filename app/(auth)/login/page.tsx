@@ -2,6 +2,8 @@
 import { redirect } from "next/navigation";
 import { currentPrincipal, safeNextPath } from "../../_server/auth";
 
+export const metadata = { title: "Sign in" };
+
 export const dynamic = "force-dynamic";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -9,6 +11,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const next = safeNextPath(sp.next);
   if (await currentPrincipal()) redirect(next);
   const error = typeof sp.error === "string" ? sp.error : undefined;
+  const username = typeof sp.username === "string" ? sp.username.slice(0, 200) : "";
   return (
     <div className="login-wrap">
       <form className="login panel" method="post" action="/api/auth/login" aria-label="Sign in">
@@ -22,11 +25,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         <input type="hidden" name="next" value={next} />
         <label>
           User name
-          <input name="username" autoComplete="username" required autoFocus />
+          <input name="username" autoComplete="username" required autoFocus={!username} defaultValue={username} />
         </label>
         <label>
           Password
-          <input name="password" type="password" autoComplete="current-password" required />
+          <input name="password" type="password" autoComplete="current-password" required autoFocus={Boolean(username)} />
         </label>
         <button className="primary" type="submit">
           Sign in

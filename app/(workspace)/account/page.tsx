@@ -2,6 +2,8 @@
 import { ChangePassword } from "../../_components/change-password";
 import { requirePagePrincipal } from "../../_server/auth";
 
+export const metadata = { title: "Account" };
+
 export const dynamic = "force-dynamic";
 
 export default async function AccountPage() {

@@ -5,6 +5,8 @@ import { AlertsView } from "@/app/_components/alerts/alerts-view";
 import { Forbidden } from "@/app/_components/forbidden";
 import { requirePagePrincipal } from "@/app/_server/auth";
 
+export const metadata = { title: "Alerts" };
+
 export const dynamic = "force-dynamic";
 
 export default async function AlertsPage() {

@@ -7,6 +7,8 @@ import { Forbidden } from "../../_components/forbidden";
 import { requirePagePrincipal } from "../../_server/auth";
 import { getEngine } from "../../_server/engine";
 
+export const metadata = { title: "Artifacts" };
+
 export const dynamic = "force-dynamic";
 
 export default async function ArtifactsPage({ searchParams }: { searchParams: Promise<{ search?: string; type?: string }> }) {

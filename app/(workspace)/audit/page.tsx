@@ -4,6 +4,8 @@ import { Forbidden } from "../../_components/forbidden";
 import { requirePagePrincipal } from "../../_server/auth";
 import { getEngine } from "../../_server/engine";
 
+export const metadata = { title: "Audit log" };
+
 export const dynamic = "force-dynamic";
 const PAGE = 100;
 

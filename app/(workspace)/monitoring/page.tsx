@@ -7,6 +7,8 @@ import { Forbidden } from "@/app/_components/forbidden";
 import { MonitoringView } from "@/app/_components/monitoring/monitoring-view";
 import { requirePagePrincipal } from "@/app/_server/auth";
 
+export const metadata = { title: "Monitoring" };
+
 export const dynamic = "force-dynamic";
 
 export default async function MonitoringPage() {

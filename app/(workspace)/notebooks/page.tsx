@@ -4,6 +4,8 @@ import { NotebookList } from "../../_components/notebooks/notebook-list";
 import { requirePagePrincipal } from "../../_server/auth";
 import { notebooksService } from "../../_server/notebooks";
 
+export const metadata = { title: "Notebooks" };
+
 export const dynamic = "force-dynamic";
 
 export default async function NotebooksPage() {

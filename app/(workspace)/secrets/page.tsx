@@ -7,6 +7,8 @@ import { SecretsAdmin } from "@/app/_components/secrets-admin";
 import { requirePagePrincipal } from "@/app/_server/auth";
 import { getEngine } from "@/app/_server/engine";
 
+export const metadata = { title: "Secrets" };
+
 export const dynamic = "force-dynamic";
 
 export default async function SecretsPage() {

@@ -6,6 +6,8 @@ import { UsersAdmin } from "../../_components/users-admin";
 import { requirePagePrincipal } from "../../_server/auth";
 import { getEngine } from "../../_server/engine";
 
+export const metadata = { title: "Users" };
+
 export const dynamic = "force-dynamic";
 
 export default async function UsersPage() {

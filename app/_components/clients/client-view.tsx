@@ -53,6 +53,9 @@ export function ClientView({ initial, canCollect, canLabel, canAdmin = false }: 
   }, [loadClient, loadFlows]);
 
   useEffect(() => {
+    document.title = `${client.hostname || id} · Talon`;
+  }, [client.hostname, id]);
+  useEffect(() => {
     void load();
   }, [load]);
 

@@ -51,11 +51,22 @@ export function FlowDetails({ clientId, flowId, canCollect }: { clientId: string
         <h2>
           {flow.flowId} <span className={`state ${flow.state.toLowerCase()}`} data-testid="flow-state">{flow.state}</span>
         </h2>
-        {canCollect && open ? (
-          <button type="button" className="danger" onClick={() => void callApi("POST", `/api/clients/${clientId}/flows/${flowId}/cancel`).then(load, (e) => setError((e as Error).message))} data-testid="flow-cancel">
-            Cancel
-          </button>
-        ) : null}
+        <span className="flow-actions">
+          <a
+            className="button"
+            href={`/api/clients/${encodeURIComponent(clientId)}/flows/${encodeURIComponent(flowId)}/download`}
+            download
+            title="Results (JSON lines and CSV per source), log, uploaded files and a manifest, as one zip written while it downloads"
+            data-testid="flow-download-zip"
+          >
+            Download zip
+          </a>
+          {canCollect && open ? (
+            <button type="button" className="danger" onClick={() => void callApi("POST", `/api/clients/${clientId}/flows/${flowId}/cancel`).then(load, (e) => setError((e as Error).message))} data-testid="flow-cancel">
+              Cancel
+            </button>
+          ) : null}
+        </span>
       </div>
       <p className="muted">
         {flow.artifacts.join(", ")} · by {flow.creator} · created {ago(flow.createdAt)} · {flow.totalRows.toLocaleString()} rows · {flow.totalUploadedFiles} uploads

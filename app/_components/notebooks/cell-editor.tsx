@@ -13,6 +13,8 @@ export interface CellEditorHandle {
   getValue(): string;
   focus(): void;
   format(): void;
+  /** Puts the cursor at a 1-based line:col and shows it. */
+  goTo(line: number, col: number): void;
 }
 
 export interface CellEditorProps {
@@ -26,16 +28,20 @@ export interface CellEditorProps {
   context: VqlModelContext;
   onRun?(text: string, next: boolean): void;
   onFocus?(): void;
+  /** The text after each edit (local or a collaborator's). */
+  onChange?(text: string): void;
   handle: Ref<CellEditorHandle>;
 }
 
-export default function CellEditor({ cellId, language, initial, collab, readOnly, autoFocus, context, onRun, onFocus, handle }: CellEditorProps) {
+export default function CellEditor({ cellId, language, initial, collab, readOnly, autoFocus, context, onRun, onFocus, onChange, handle }: CellEditorProps) {
   const el = useRef<HTMLDivElement>(null);
   const editorRef = useRef<import("monaco-editor").editor.IStandaloneCodeEditor | null>(null);
   const runRef = useRef(onRun);
   runRef.current = onRun;
   const focusRef = useRef(onFocus);
   focusRef.current = onFocus;
+  const changeRef = useRef(onChange);
+  changeRef.current = onChange;
   const [height, setHeight] = useState(Math.max(3, initial.split("\n").length + 1) * 19 + 10);
   const [synced, setSynced] = useState(!collab);
 
@@ -43,6 +49,13 @@ export default function CellEditor({ cellId, language, initial, collab, readOnly
     getValue: () => editorRef.current?.getValue() ?? initial,
     focus: () => editorRef.current?.focus(),
     format: () => void editorRef.current?.getAction("editor.action.formatDocument")?.run(),
+    goTo: (line, col) => {
+      const e = editorRef.current;
+      if (!e) return;
+      e.setPosition({ lineNumber: line, column: col });
+      e.revealPositionInCenterIfOutsideViewport({ lineNumber: line, column: col });
+      e.focus();
+    },
   }));
 
   useEffect(() => {
@@ -81,6 +94,7 @@ export default function CellEditor({ cellId, language, initial, collab, readOnly
       run: () => runRef.current?.(editor.getValue(), true),
     });
     editor.onDidFocusEditorText(() => focusRef.current?.());
+    model.onDidChangeContent(() => changeRef.current?.(model.getValue()));
 
     let binding: MonacoBinding | undefined;
     const bind = (text: Y.Text | undefined) => {

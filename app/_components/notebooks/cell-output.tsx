@@ -6,6 +6,9 @@ import type { CellView } from "@/engine";
 import { renderMarkdown } from "@/engine/notebooks/markdown";
 import { ResultsTable } from "../results-table/results-table";
 import { inlineKey } from "./state";
+import { messagePosition } from "./status";
+
+export { errorCount, statusText } from "./status";
 
 export function Markdown({ text, testId }: { text: string; testId?: string }) {
   // renderMarkdown's output has passed the allowlist sanitiser (engine/notebooks/sanitize.ts);
@@ -14,35 +17,26 @@ export function Markdown({ text, testId }: { text: string; testId?: string }) {
   return <div className="markdown" data-testid={testId} dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
-export function statusText(c: CellView): string {
-  const secs = c.durationMs !== null ? ` in ${(c.durationMs / 1000).toFixed(c.durationMs < 10_000 ? 2 : 1)}s` : "";
-  switch (c.status) {
-    case "queued":
-      return c.waiting ? `Queued, ${c.waiting}…` : "Queued…";
-    case "running":
-      return "Running…";
-    case "done":
-      return c.type === "markdown" ? "" : `Done${secs}${c.runBy ? ` · run by ${c.runBy}` : ""}`;
-    case "error":
-      return `Failed${secs}`;
-    case "cancelled":
-      return `Cancelled${secs}`;
-    case "timeout":
-      return `Timed out${secs}`;
-    case "interrupted":
-      return "Interrupted: the server stopped while this cell was running";
-    case "edited":
-      return "Not run yet";
-  }
-}
-
-export function CellOutput({ notebookId, cell, inline }: { notebookId: string; cell: CellView; inline: Record<string, string[]> }) {
+export function CellOutput({ notebookId, cell, inline, onJump }: { notebookId: string; cell: CellView; inline: Record<string, string[]>; onJump?(line: number, col: number): void }) {
   const busy = cell.status === "running" || cell.status === "queued";
+  const firstError = cell.error ? undefined : cell.logs.find((l) => l.level === "ERROR");
+  const at = firstError ? messagePosition(firstError.message) : undefined;
   return (
     <div className="cell-output">
       {cell.error ? (
         <p className="notice error" role="alert" data-testid="cell-error">
           {cell.error}
+        </p>
+      ) : null}
+      {firstError ? (
+        <p className="notice error" data-testid="cell-first-error">
+          {at && onJump ? (
+            <button type="button" className="link" onClick={() => onJump(at.line, at.col)} title="Show this position in the editor" data-testid="cell-first-error-jump">
+              {firstError.message}
+            </button>
+          ) : (
+            firstError.message
+          )}
         </p>
       ) : null}
       {cell.output.map((block, i) => {

@@ -3,12 +3,12 @@
 // type, save as artifact), who else is in it, its editor (VQL) or Markdown view/editor, and its
 // output. Talks to the cell routes itself and hands back what the server answered.
 import dynamic from "next/dynamic";
-import { memo, useRef, useState } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import type { CellType, CellView } from "@/engine";
 import { callApi } from "../api";
 import type { VqlModelContext } from "../monaco/vql-language";
 import type { CellEditorHandle } from "./cell-editor";
-import { CellOutput, Markdown, statusText } from "./cell-output";
+import { CellOutput, errorCount, Markdown, statusText } from "./cell-output";
 import type { CollabSession, PresenceState } from "./collab";
 
 const CellEditor = dynamic(() => import("./cell-editor"), { ssr: false, loading: () => <div className="cell-editor loading">Loading editor…</div> });
@@ -45,6 +45,10 @@ export const Cell = memo(function Cell(p: CellProps) {
   const busy = cell.status === "running" || cell.status === "queued";
   const at = cell.versions.indexOf(cell.version);
   const text = () => handle.current?.getValue() ?? cell.input;
+  // The editor's text differs from the version that ran: its output is not of this text.
+  const [changed, setChanged] = useState(false);
+  useEffect(() => setChanged(Boolean(handle.current) && handle.current!.getValue() !== cell.input), [cell.input, cell.version]);
+  const ran = cell.type === "vql" && !busy && cell.status !== "edited";
 
   async function act(fn: () => Promise<unknown>) {
     try {
@@ -103,9 +107,14 @@ export const Cell = memo(function Cell(p: CellProps) {
     >
       <div className="cell-bar">
         <span className="cell-kind">{cell.type === "vql" ? "VQL" : "Markdown"}</span>
-        <span className="cell-status" data-testid="cell-status">
+        <span className={`cell-status${cell.status === "done" && cell.type === "vql" && errorCount(cell) ? " has-errors" : ""}`} data-testid="cell-status">
           {statusText(cell)}
         </span>
+        {ran && changed ? (
+          <span className="muted" data-testid="changed-since-run">
+            changed since run
+          </span>
+        ) : null}
         {others.length ? (
           <span className="cell-present" data-testid="cell-present">
             {others.map((u) => (
@@ -220,13 +229,14 @@ export const Cell = memo(function Cell(p: CellProps) {
           context={p.context}
           onRun={p.canEdit ? (t, next) => (cell.type === "markdown" ? void save("markdown").then(() => next && p.onFocusNext(p.index)) : run(t, next)) : undefined}
           onFocus={() => p.onFocusCell(cell.id)}
+          onChange={(t) => setChanged(t !== cell.input)}
           handle={(h) => {
             handle.current = h;
             p.editorRef(p.index, h);
           }}
         />
       )}
-      {cell.type === "vql" ? <CellOutput notebookId={notebookId} cell={cell} inline={p.inline} /> : null}
+      {cell.type === "vql" ? <CellOutput notebookId={notebookId} cell={cell} inline={p.inline} onJump={(line, col) => handle.current?.goTo(line, col)} /> : null}
     </section>
   );
 });

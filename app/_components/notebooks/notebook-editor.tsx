@@ -37,6 +37,11 @@ export function NotebookEditor({ initial, me, focusCell }: { initial: NotebookVi
   const [note, setNote] = useState<string | null>(null);
   const editors = useRef<(CellEditorHandle | null)[]>([]);
 
+  // The tab says which notebook this is, and follows a rename.
+  useEffect(() => {
+    document.title = `${nb.name || "Notebook"} · Talon`;
+  }, [nb.name]);
+
   const reload = useCallback(async () => {
     try {
       const res = await callApi<{ notebook: NotebookView }>("GET", `/api/notebooks/${encodeURIComponent(initial.id)}`);

@@ -1,7 +1,8 @@
 // The hunts routes' zod schemas: what a create and a patch accept, their defaults, and the
 // sentence-sized problems they refuse with.
 import { describe, expect, it } from "vitest";
-import { HuntCreate, HuntEstimateBody, HuntListQuery, HuntPatch, HuntRerunBody } from "./schemas";
+import { huntResultsVql, sourcesOfRequest } from "./notebook-cells";
+import { HuntClientsQuery, HuntCreate, HuntEstimateBody, HuntListQuery, HuntPatch, HuntResultsQuery, HuntRerunBody } from "./schemas";
 
 describe("hunts route schemas", () => {
   it("HuntCreate needs artifacts, defaults to paused and parses times and OS", () => {
@@ -36,5 +37,33 @@ describe("hunts route schemas", () => {
     expect(HuntRerunBody.parse({ states: ["error"] })).toEqual({ states: ["error"] });
     expect(HuntRerunBody.safeParse({ states: ["completed"] }).success).toBe(false);
     expect(HuntRerunBody.safeParse({ states: [] }).success).toBe(false);
+  });
+});
+
+describe("hunt page queries and notebook cells", () => {
+  it("the clients query takes a known queue and bounded paging", () => {
+    expect(HuntClientsQuery.parse({ state: "error", offset: "50", limit: "50" })).toEqual({ state: "error", offset: 50, limit: 50 });
+    expect(HuntClientsQuery.parse({})).toEqual({ offset: 0, limit: 50 });
+    expect(HuntClientsQuery.safeParse({ state: "lost" }).success).toBe(false);
+    expect(HuntClientsQuery.safeParse({ limit: "0" }).success).toBe(false);
+    expect(HuntClientsQuery.safeParse({ offset: "-1" }).success).toBe(false);
+  });
+
+  it("the results query pages and names a source", () => {
+    expect(HuntResultsQuery.parse({ artifact: "Generic.Client.Info/BasicInformation" })).toEqual({ artifact: "Generic.Client.Info/BasicInformation", offset: 0, limit: 100 });
+    expect(HuntResultsQuery.safeParse({ limit: "1001" }).success).toBe(false);
+  });
+
+  it("a hunt's sources come from its compiled request in order, once each", () => {
+    const request = { compiled: [{ name: "A", sources: [{ name: "A/One" }, { name: "A/Two" }] }, { name: "B", sources: [{ name: "B" }] }, { name: "A", sources: [{ name: "A/One" }] }] };
+    expect(sourcesOfRequest(request)).toEqual(["A/One", "A/Two", "B"]);
+    expect(sourcesOfRequest({})).toEqual([]);
+    expect(sourcesOfRequest(null)).toEqual([]);
+  });
+
+  it("a notebook cell reads one source with hunt_results(), quotes escaped", () => {
+    expect(huntResultsVql("H.ABC", "Generic.Client.Info/BasicInformation")).toBe("SELECT * FROM hunt_results(hunt_id='H.ABC', artifact='Generic.Client.Info', source='BasicInformation')");
+    expect(huntResultsVql("H.ABC", "Custom.One")).toBe("SELECT * FROM hunt_results(hunt_id='H.ABC', artifact='Custom.One')");
+    expect(huntResultsVql("H.ABC", "It's")).toBe("SELECT * FROM hunt_results(hunt_id='H.ABC', artifact='It\\'s')");
   });
 });

@@ -55,3 +55,20 @@ export const HuntListQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
 });
+
+export const HUNT_CLIENT_STATES = ["checking", "excluded", "pending", "running", "completed", "with_results", "error"] as const;
+
+/** GET /api/hunts/:huntId/clients: one queue (or all), a page of it. */
+export const HuntClientsQuery = z.object({
+  state: z.enum(HUNT_CLIENT_STATES).optional(),
+  offset: z.coerce.number().int().min(0).max(100_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+});
+
+/** GET /api/hunts/:huntId/results: one source (`Artifact` or `Artifact/Source`, or both parts), a page. */
+export const HuntResultsQuery = z.object({
+  artifact: z.string().max(300).optional(),
+  source: z.string().max(300).optional(),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});

@@ -1,8 +1,9 @@
-// The common-password list in force for new passwords (password-policy.ts applies it). The
-// repository installs no package that ships such a list, so the list in force is empty and only
-// the length rules apply; a list package plugs in here, in this one line, as
-// `commonPasswordList(words, "<package>@<version>")`, and its tests are already in place
-// (password-policy.test.ts runs the rule with a list).
-import { NO_COMMON_PASSWORDS, type CommonPasswordList } from "./password-policy";
+// The common-password list in force for new passwords (password-policy.ts applies it): the
+// "passwords-common" dictionary of @zxcvbn-ts/language-common (zxcvbn's frequency list of
+// leaked passwords, about 30,000 entries, maintained by the zxcvbn-ts project), compared
+// case-insensitively. Only entries of 12 characters or more can matter: shorter passwords
+// already fail the length rule.
+import { dictionary } from "@zxcvbn-ts/language-common";
+import { commonPasswordList, type CommonPasswordList } from "./password-policy";
 
-export const COMMON_PASSWORDS: CommonPasswordList = NO_COMMON_PASSWORDS;
+export const COMMON_PASSWORDS: CommonPasswordList = commonPasswordList(dictionary["passwords-common"], "@zxcvbn-ts/language-common@4.1.3");

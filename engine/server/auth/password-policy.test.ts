@@ -21,8 +21,12 @@ describe("passwordProblem()", () => {
     expect(list.size).toBe(2);
   });
 
-  it("the list in force is named, so the docs can say which one applies", () => {
-    expect(typeof COMMON_PASSWORDS.source).toBe("string");
-    expect(COMMON_PASSWORDS.has("twelve-chars")).toBe(false);
+  it("the list in force is zxcvbn's common passwords: well-known leaked 12-character passwords are refused, in any case", () => {
+    expect(COMMON_PASSWORDS.source).toBe("@zxcvbn-ts/language-common@4.1.3");
+    expect(COMMON_PASSWORDS.size).toBeGreaterThan(10_000);
+    for (const leaked of ["1qaz2wsx3edc", "Qwerty123456", "123456789012", "PASSWORD1234"]) {
+      expect(passwordProblem(leaked, COMMON_PASSWORDS)).toMatch(/list of common passwords/);
+    }
+    expect(passwordProblem("twelve-chars", COMMON_PASSWORDS)).toBeUndefined();
   });
 });

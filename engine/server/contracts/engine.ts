@@ -8,6 +8,7 @@ import type { ArtifactsService } from "./artifacts";
 import type { AuditService } from "./audit";
 import type { ClientsService } from "./clients";
 import type { ClusterNode } from "./cluster";
+import type { DownloadsService } from "./downloads";
 import type { Logger, Principal, ServerConfig } from "./common";
 import type { FlowsService } from "./flows";
 import type { HuntsService } from "./hunts";
@@ -51,6 +52,8 @@ export interface Engine {
   journal: Journal;
   interrogation: InterrogationService;
   hunts: HuntsService;
+  /** Flow and hunt results as zip archives, streamed. */
+  downloads: DownloadsService;
   agents: Pick<AgentPresence, "isLocal" | "online" | "count" | "localCount">;
   cluster: Pick<ClusterNode, "nodeId" | "liveNodeIds">;
   /** Wire formats the route handlers use (built in the engine's module graph). */

@@ -20,3 +20,4 @@ export * from "./secrets";
 export * from "./access";
 export * from "./limits";
 export * from "./hunts";
+export * from "./downloads";

@@ -43,6 +43,11 @@ const WRAPPERS: Record<string, (inner: string) => string> = {
   query: (q) => `SELECT * FROM query(query="${q}")`,
   "stored query": (q) => `LET S = ${q} SELECT * FROM S`,
   delay: (q) => `SELECT * FROM delay(query={ ${q} }, delay=0.001)`,
+  batch: (q) => `SELECT * FROM batch(query={ ${q} }, batch_size=1)`,
+  "batch with timeout": (q) => `SELECT * FROM batch(query={ ${q} }, batch_size=5, timeout=0.01)`,
+  dedup: (q) => `SELECT * FROM dedup(query={ ${q} }, key='N')`,
+  sample: (q) => `SELECT * FROM sample(query={ ${q} }, n=1)`,
+  sequence: (q) => `SELECT * FROM sequence(a={ ${q} }, query={ SELECT * FROM SEQUENCE })`,
 };
 
 async function firstRowThenBreak(vql: string): Promise<void> {
@@ -57,7 +62,7 @@ describe("consumer break after one row runs the producer's finally", () => {
       expect(finished.has(id)).toBe(true);
     });
   }
-  it("self-contained producers stop too (range, parse_lines, parse_json_array, items, parse_csv, clock)", async () => {
+  it("self-contained producers stop too (range, parse_lines, parse_json_array, items, parse_csv, clock, parse_jsonl, split_records, parse_records_with_regex, plist)", async () => {
     for (const q of [
       "SELECT * FROM range(end=1000000000)",
       "SELECT * FROM clock(ms=1)",
@@ -65,6 +70,10 @@ describe("consumer break after one row runs the producer's finally", () => {
       "SELECT * FROM parse_json_array(data='[1,2,3]')",
       "SELECT * FROM items(item=dict(a=1, b=2))",
       "SELECT * FROM parse_csv(filename='a\n1\n2')",
+      "SELECT * FROM parse_jsonl(filename='1\n2\n3', accessor='data')",
+      "SELECT * FROM split_records(filenames='a b\nc d\ne f', accessor='data')",
+      "SELECT * FROM parse_records_with_regex(file='a1 a2 a3', regex='a(\\d)', accessor='data')",
+      "SELECT * FROM plist(file=['{a=1;}', '{b=2;}', '{c=3;}'], accessor='data')",
     ]) {
       const t = performance.now();
       await firstRowThenBreak(q);

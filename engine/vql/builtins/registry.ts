@@ -49,6 +49,28 @@ import { diffPlugin } from "./events/diff";
 import { fifoPlugin } from "./events/fifo";
 import { delayPlugin } from "./events/delay";
 import { alertFunction } from "./events/alert";
+import { sequencePlugin } from "./events/sequence";
+import { versionFunction } from "./misc/version";
+import { randFunction } from "./misc/rand";
+import { lruFunction } from "./misc/lru";
+import { semverFunction } from "./misc/semver";
+import { entropyFunction } from "./text/entropy";
+import { gunzipFunction } from "./text/gunzip";
+import { commandlineSplitFunction } from "./text/commandline";
+import { parseJsonlPlugin } from "./text/json-lines";
+import { cidrContainsFunction, ipFunction } from "./net/ip";
+import { urlFunction } from "./net/url";
+import { relpathFunction } from "./data/paths";
+import { parseRecordsWithRegexPlugin, splitRecordsPlugin } from "./data/record-parsers";
+import { parseXmlFunction, parseYamlFunction } from "./data/documents";
+import { batchPlugin, dedupPlugin, samplePlugin } from "./control/batch";
+import { pathspecFunction } from "./data/pathspec";
+import { grokFunction } from "./text/grok";
+import { templateFunction } from "./misc/template";
+import { base85decodeFunction, cryptoRc4Function } from "./text/ciphers";
+import { similarityFunction } from "./data/similarity";
+import { patchFunction } from "./data/patch";
+import { plistFunction, plistPlugin } from "./data/plist";
 
 export interface Registry {
   readonly functions: ReadonlyMap<string, FunctionBuiltin>;
@@ -84,11 +106,19 @@ export const portableBuiltins: readonly Builtin[] = [
   parseJsonArrayPlugin,
   parseCsvPlugin,
   parseLinesPlugin,
+  parseJsonlPlugin,
+  splitRecordsPlugin,
+  parseRecordsWithRegexPlugin,
+  plistPlugin,
+  batchPlugin,
+  dedupPlugin,
+  samplePlugin,
   // event plugins
   clockPlugin,
   diffPlugin,
   fifoPlugin,
   delayPlugin,
+  sequencePlugin,
   // functions: core and data
   scopeFunction,
   ifFunction,
@@ -112,6 +142,13 @@ export const portableBuiltins: readonly Builtin[] = [
   sleepFunction,
   cacheFunction,
   memoizeFunction,
+  versionFunction,
+  randFunction,
+  lruFunction,
+  semverFunction,
+  templateFunction,
+  similarityFunction,
+  patchFunction,
   // strings and encodings
   formatFunction,
   strFunction,
@@ -144,6 +181,20 @@ export const portableBuiltins: readonly Builtin[] = [
   dirnameFunction,
   pathJoinFunction,
   pathSplitFunction,
+  relpathFunction,
+  pathspecFunction,
+  entropyFunction,
+  gunzipFunction,
+  cryptoRc4Function,
+  base85decodeFunction,
+  commandlineSplitFunction,
+  grokFunction,
+  parseYamlFunction,
+  parseXmlFunction,
+  plistFunction,
+  ipFunction,
+  cidrContainsFunction,
+  urlFunction,
   // aggregates
   countFunction,
   sumFunction,

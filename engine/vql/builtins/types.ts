@@ -87,6 +87,8 @@ export interface BuiltinContext {
    * parameters not given resolve from `scopeValue` members, then the calling scope.
    */
   evalLambda(source: string, args: unknown[], scopeValue?: unknown): Promise<unknown>;
+  /** The builtin of this run's registry with that kind and name (version() reads it). */
+  builtin(kind: "plugin" | "function", name: string): Builtin | undefined;
   /** Runs VQL text in a fresh child scope with `env` variables; rows of every SELECT. */
   runQuery(source: string, env?: OrderedDict | Record<string, unknown>): AsyncIterable<unknown>;
 }

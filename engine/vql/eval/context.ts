@@ -3,7 +3,7 @@
  * One per call; it must not be kept after the call's rows/value are done.
  */
 import type { Span } from "../ast/types";
-import type { BuiltinContext, LogLevel, QueryArg } from "../builtins/types";
+import type { Builtin, BuiltinContext, LogLevel, QueryArg } from "../builtins/types";
 import type { MaybePromise } from "../values/query";
 import type { OrderedDict } from "../values/ordered-dict";
 import { Binding, NOT_FOUND, type Scope } from "./scope";
@@ -99,6 +99,11 @@ export class CallContext implements BuiltinContext {
 
   evalLambda(source: string, args: unknown[], scopeValue?: unknown): Promise<unknown> {
     return Promise.resolve(evalLambdaText(source, args, scopeValue, this.scope, this.callSpan));
+  }
+
+  builtin(kind: "plugin" | "function", name: string): Builtin | undefined {
+    const r = this.scope.run.registry;
+    return (kind === "plugin" ? r.plugins : r.functions).get(name);
   }
 
   runQuery(source: string, env?: OrderedDict | Record<string, unknown>): AsyncIterable<unknown> {

@@ -7,6 +7,7 @@ import { formatNumber } from "../values/go-number";
 import { isDictLike } from "../values/ordered-dict";
 import { toJsonText } from "../values/json";
 import { Timestamp } from "../values/timestamp";
+import { hostOp, VQL_TEXT } from "../values/host-ops";
 import { compileRegex, isRegexError, type CompiledRegex } from "./compile";
 
 /** Compiles a pattern the way `=~` does (with a `(?i)` prefix). */
@@ -30,7 +31,8 @@ export function matchValue(re: CompiledRegex, v: unknown): boolean {
   if (v instanceof Bytes) return re.test(v.toString());
   if (v instanceof Timestamp) return re.test(v.toString());
   if (isDictLike(v)) return re.test(toJsonText(v));
-  return false;
+  const text = hostOp<() => string>(v, VQL_TEXT);
+  return text ? re.test(text()) : false;
 }
 
 export function regexMatch(v: unknown, pattern: unknown, onError: (message: string) => void): boolean {

@@ -7,6 +7,7 @@ import { Bytes, fromBytes, isAscii, bytesOf } from "./bytes";
 import { OrderedDict, isPlainObject, dictKeys, dictGet, isDictLike } from "./ordered-dict";
 import { toJsonText } from "./json";
 import { Timestamp, timestampMember } from "./timestamp";
+import { hostOp, VQL_INDEX, VQL_SLICE } from "./host-ops";
 
 export const MISSING: unique symbol = Symbol("vql.missing");
 
@@ -106,6 +107,11 @@ export function getIndex(v: unknown, i: unknown): unknown {
     if (key === null) return null;
     return dictGet(v, key) ?? null;
   }
+  const hostIndex = hostOp<(i: unknown) => unknown>(v, VQL_INDEX);
+  if (hostIndex) {
+    const r = hostIndex(i);
+    if (r !== undefined) return r;
+  }
   if (typeof i === "string") {
     const x = getMember(v, i);
     return x === MISSING ? null : x;
@@ -141,5 +147,7 @@ export function getSlice(v: unknown, a: unknown, b: unknown): unknown {
     if (s === null || e === null) return null;
     return e <= s ? "" : fromBytes(bytes.subarray(s, e));
   }
+  const hostSlice = hostOp<(a: unknown, b: unknown) => unknown>(v, VQL_SLICE);
+  if (hostSlice) return hostSlice(a, b) ?? null;
   return null;
 }

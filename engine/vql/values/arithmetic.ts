@@ -2,6 +2,7 @@
  * Arithmetic protocols (REFERENCE §6.2): + - * / over materialised values. Type mismatches and
  * division by zero give NULL (null), never an exception.
  */
+import { hostOp, VQL_ADD } from "./host-ops";
 import { concatByteStrings, isByteString, bytesOf, fromBytes } from "./bytes";
 import { checkListLength, checkStringLength, valueLimits } from "./limits";
 import { OrderedDict, dictKeys, isDictLike, toOrderedDict, dictGet } from "./ordered-dict";
@@ -38,6 +39,11 @@ export function add(a: unknown, b: unknown): unknown {
     return a + b;
   }
   if (a === null || a === undefined) return null;
+  const hostAdd = hostOp<(b: unknown) => unknown>(a, VQL_ADD);
+  if (hostAdd) {
+    const r = hostAdd(b);
+    if (r !== undefined) return r;
+  }
   if (Array.isArray(a)) {
     checkListLength(a.length + (Array.isArray(b) ? b.length : 1), "`+`");
     return Array.isArray(b) ? a.concat(b) : [...a, b ?? null];

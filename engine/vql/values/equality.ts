@@ -6,6 +6,7 @@ import { Bytes, compareByteStrings } from "./bytes";
 import { dictGet, dictKeys, isDictLike } from "./ordered-dict";
 import { Timestamp } from "./timestamp";
 import { parseDateString } from "./time-parse";
+import { hostCompare } from "./host-compare";
 
 const TRUE_STRINGS = new Set(["Y", "y", "TRUE", "True"]);
 
@@ -21,12 +22,16 @@ export function equals(a: unknown, b: unknown): boolean {
     case "string":
       if (typeof b === "string") return a === b;
       if (b instanceof Bytes) return compareByteStrings(a, b) === 0;
-      return false;
+      return typeof b === "object" && hostCompare(a, b) === 0;
     case "boolean":
       if (typeof b === "boolean") return a === b;
       if (typeof b === "number") return (a ? 1 : 0) === b;
       if (typeof b === "string") return a === TRUE_STRINGS.has(b);
       return false;
+  }
+  if (typeof a === "object" && !(a instanceof Bytes) && !(a instanceof Timestamp) && !Array.isArray(a) && !isDictLike(a)) {
+    const h = hostCompare(a, b);
+    if (h !== undefined) return h === 0;
   }
   if (a instanceof Bytes) return (typeof b === "string" || b instanceof Bytes) && compareByteStrings(a, b) === 0;
   if (a instanceof Timestamp) {

@@ -7,6 +7,7 @@ import { Bytes, compareByteStrings } from "./bytes";
 import { dictKeys, isDictLike } from "./ordered-dict";
 import { Timestamp } from "./timestamp";
 import { parseDateString } from "./time-parse";
+import { hostCompare } from "./host-compare";
 
 function num(v: unknown): number | undefined {
   if (typeof v === "number") return v;
@@ -40,6 +41,10 @@ export function lessThan(a: unknown, b: unknown): boolean {
     const c = compareTimes(a, b);
     return c !== undefined && c < 0;
   }
+  if (typeof a === "object" || typeof b === "object") {
+    const h = hostCompare(a, b);
+    if (h !== undefined) return h < 0;
+  }
   if (isStr(a)) {
     if (isStr(b)) return compareByteStrings(a, b) < 0;
     return typeof b === "number";
@@ -62,6 +67,10 @@ export function greaterThan(a: unknown, b: unknown): boolean {
   if (a instanceof Timestamp || b instanceof Timestamp) {
     const c = compareTimes(a, b);
     return c !== undefined && c > 0;
+  }
+  if (typeof a === "object" || typeof b === "object") {
+    const h = hostCompare(a, b);
+    if (h !== undefined) return h > 0;
   }
   if (isStr(a)) {
     if (isStr(b)) return compareByteStrings(a, b) > 0;

@@ -8,6 +8,7 @@ import { isDictLike } from "./ordered-dict";
 import { toJsonText } from "./json";
 import { QueryValue } from "./query";
 import { Timestamp } from "./timestamp";
+import { hostOp, VQL_TEXT } from "./host-ops";
 
 export function toVqlString(v: unknown): string {
   if (v === null || v === undefined) return "Null";
@@ -27,5 +28,7 @@ export function toVqlString(v: unknown): string {
   if (isDictLike(v)) return toJsonText(v);
   if (v instanceof QueryValue) return v.describe();
   if (v instanceof Date) return Timestamp.fromDate(v).toString();
+  const text = hostOp<() => string>(v, VQL_TEXT);
+  if (text) return text();
   return toJsonText(v);
 }

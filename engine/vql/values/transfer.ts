@@ -46,6 +46,9 @@ export function toWire(v: unknown, depth = 0): Wire {
     return { t: "o", k, v: vs } satisfies Tagged;
   }
   if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
+  // A host value with an output form (ip(), url(), semver() results): that form, as JSON shows it.
+  const toJSON = (v as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === "function") return toWire(toJSON.call(v), d);
   // Another class instance: its own enumerable fields, as a plain object.
   const k = Object.keys(v);
   return { t: "o", k, v: k.map((key) => toWire((v as Record<string, unknown>)[key], d)) } satisfies Tagged;

@@ -5,6 +5,7 @@
 import { Bytes } from "./bytes";
 import { OrderedDict, isPlainObject } from "./ordered-dict";
 import { Timestamp } from "./timestamp";
+import { hostOp, VQL_TRUTHY } from "./host-ops";
 
 export function isTruthy(v: unknown): boolean {
   switch (typeof v) {
@@ -26,5 +27,6 @@ export function isTruthy(v: unknown): boolean {
   if (v instanceof Timestamp) return v.sec > 0 || (v.sec === 0 && v.nsec > 0);
   if (isPlainObject(v)) return Object.keys(v).length > 0;
   if (v instanceof Map || v instanceof Set) return v.size > 0;
-  return false;
+  const truthy = hostOp<() => boolean>(v, VQL_TRUTHY);
+  return truthy ? truthy() : false;
 }

@@ -4,6 +4,8 @@ import { Forbidden } from "@/app/_components/forbidden";
 import { AlertDetail } from "@/app/_components/alerts/alert-detail";
 import { requirePagePrincipal } from "@/app/_server/auth";
 
+export const metadata = { title: "Alert" };
+
 export const dynamic = "force-dynamic";
 
 export default async function AlertPage({ params }: { params: Promise<{ alertId: string }> }) {

@@ -10,6 +10,10 @@ import { Forbidden } from "@/app/_components/forbidden";
 import { requirePagePrincipal } from "@/app/_server/auth";
 import { getEngine } from "@/app/_server/engine";
 
+export async function generateMetadata({ params }: { params: Promise<{ name: string }> }) {
+  return { title: `${decodeURIComponent((await params).name)}` };
+}
+
 export const dynamic = "force-dynamic";
 
 export default async function ArtifactPage({ params }: { params: Promise<{ name: string }> }) {

@@ -5,6 +5,8 @@ import { Forbidden } from "@/app/_components/forbidden";
 import { requirePagePrincipal } from "@/app/_server/auth";
 import { editorContext } from "@/app/_server/artifact-editor";
 
+export const metadata = { title: "New artifact" };
+
 export const dynamic = "force-dynamic";
 
 export default async function NewArtifactPage() {

@@ -5,10 +5,21 @@ import { isServiceError } from "@/engine";
 import { ClientView } from "@/app/_components/clients/client-view";
 import type { ClientRow } from "@/app/_components/clients/types";
 import { Forbidden } from "@/app/_components/forbidden";
-import { requirePagePrincipal } from "@/app/_server/auth";
+import { currentPrincipal, requirePagePrincipal } from "@/app/_server/auth";
 import { getEngine } from "@/app/_server/engine";
 
 export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ clientId: string }> }) {
+  const { clientId } = await params;
+  const p = await currentPrincipal();
+  if (!p?.permissions.has("READ_RESULTS")) return { title: clientId };
+  try {
+    return { title: (await getEngine().clients.get(p, clientId)).hostname || clientId };
+  } catch {
+    return { title: clientId };
+  }
+}
 
 export default async function ClientPage({ params }: { params: Promise<{ clientId: string }> }) {
   const { clientId } = await params;

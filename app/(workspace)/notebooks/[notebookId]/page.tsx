@@ -3,10 +3,21 @@
 // "no access" and nothing of its content.
 import { isServiceError } from "@/engine";
 import { NotebookEditor } from "@/app/_components/notebooks/notebook-editor";
-import { requirePagePrincipal } from "@/app/_server/auth";
+import { currentPrincipal, requirePagePrincipal } from "@/app/_server/auth";
 import { notebooksService } from "@/app/_server/notebooks";
 
 export const dynamic = "force-dynamic";
+
+/** The tab says which notebook, to those who may read it (the page follows renames). */
+export async function generateMetadata({ params }: { params: Promise<{ notebookId: string }> }) {
+  const p = await currentPrincipal();
+  if (!p) return { title: "Notebook" };
+  try {
+    return { title: (await notebooksService().get(p, (await params).notebookId)).name || "Notebook" };
+  } catch {
+    return { title: "Notebook" };
+  }
+}
 
 export default async function NotebookPage({ params, searchParams }: { params: Promise<{ notebookId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { notebookId } = await params;

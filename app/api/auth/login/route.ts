@@ -38,6 +38,8 @@ export async function POST(req: Request) {
     }
     const u = new URL("/login", "http://x");
     u.searchParams.set("error", result.reason);
+    // The form keeps the user name (never the password) for the next try.
+    if (username && username.length <= 200) u.searchParams.set("username", username);
     if (next !== "/") u.searchParams.set("next", next);
     return new Response(null, { status: 303, headers: { Location: u.pathname + u.search } });
   }

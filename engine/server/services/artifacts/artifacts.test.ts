@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseTargets } from "@/drizzle/testing";
-import type { Database } from "@/drizzle";
+import { queries, type Database } from "@/drizzle";
 import { permissionsOf, type Permission } from "../../auth/roles";
 import { testServiceDeps, type TestDeps } from "../../cluster/testing";
 import { artifactVqlChecker } from "../../vql/artifact-checker";
 import { startAudit } from "../audit";
 import { ARTIFACT_MODIFICATION_QUEUE, type ArtifactChangeEvent, type ArtifactsService, type AuditService, type Principal } from "@/engine/server/contracts";
 import { startArtifacts } from "./start";
-import { readZip, writeZip } from "./zip";
+import { zipBytes } from "@/engine/server/export/zip-stream";
+import { readZip } from "./zip";
 import { compileArtifact } from "@/engine/artifacts";
 import { arg, createRegistry, defineFunction, definePlugin, OrderedDict, portableBuiltins, runVql, toJsonValue } from "@/engine/vql";
 
@@ -156,6 +157,12 @@ for (const target of testDatabaseTargets()) {
       await artifacts.delete(admin, "Test.Plain");
     });
 
+    it("set() refuses a raw NUL with its line:col and stores an escaped one (\\0 in a quoted YAML string) as U+FFFD in the description", async () => {
+      await expect(artifacts.set(admin, "name: Custom.Nul.Raw\nsources:\n  - query: SELECT 'a\u0000' FROM scope()\n")).rejects.toMatchObject({ code: "bad_request", message: expect.stringMatching(/^line 3:21: error ART1001: invalid YAML: control character U\+0000 is not allowed/) });
+      await artifacts.set(admin, 'name: Custom.Nul.Escaped\ndescription: "before\\0after"\nsources:\n  - query: SELECT 1 FROM scope()\n');
+      expect((await queries.getCustomArtifact(database.db, "Custom.Nul.Escaped"))?.description).toBe("before\uFFFDafter");
+    });
+
     it("set() saves a one-word SERVER_EVENT artifact as pasted from Velociraptor's docs, and its query runs as Velociraptor reads it", async () => {
       const d = await artifacts.set(admin, AUTOMATE_LABELS);
       expect(d).toMatchObject({ name: "AutomateServerLabels", type: "SERVER_EVENT", builtIn: false });
@@ -216,7 +223,7 @@ for (const target of testDatabaseTargets()) {
 
     it("importPack() takes a zip: prefixes bare names, reports broken files, imports the rest", async () => {
       const enc = (s: string) => new TextEncoder().encode(s);
-      const zip = writeZip([
+      const zip = await zipBytes([
         { name: "pack/One.yaml", data: enc("name: Pack.One\nsources:\n  - query: SELECT 1 AS A FROM scope()\n") },
         { name: "pack/Broken.yaml", data: enc("name: Pack.Broken\nsources:\n  - query: SELECT FROM\n") },
         { name: "README.md", data: enc("not an artifact") },

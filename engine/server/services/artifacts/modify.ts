@@ -6,6 +6,7 @@ import { formatDiagnostic, hasArtifactErrors, isServerType, loadArtifact, withNa
 import { ConflictError, NotFoundError, queries, type Db } from "@/drizzle";
 import { ARTIFACT_MODIFICATION_QUEUE, requirePermission, ServiceError, type ArtifactChangeEvent, type AuditService, type Clock, type Journal, type Principal } from "@/engine/server/contracts";
 import type { Repository } from "./repository";
+import { storableText } from "@/engine/protocol";
 
 export function requireWriter(actor: Principal, type: ArtifactType): void {
   requirePermission(actor, isServerType(type) ? "SERVER_ARTIFACT_WRITER" : "ARTIFACT_WRITER");
@@ -48,7 +49,7 @@ export function startModifying(deps: { db: Db; clock: Clock; audit: AuditService
     const existing = repo.customs.get(a.name);
     if (existing) requireWriter(actor, existing.artifact.type);
     const rec = await withEvent(
-      (tx) => queries.saveCustomArtifact(tx, { name: a.name, type: a.type, description: a.description, yaml, principal: actor.username, at: clock.now() }),
+      (tx) => queries.saveCustomArtifact(tx, { name: a.name, type: a.type, description: storableText(a.description), yaml, principal: actor.username, at: clock.now() }),
       { artifact: a.name, op: "set", principal: actor.username },
     );
     repo.putCustom(rec);

@@ -3,7 +3,8 @@
 import { customName, loadArtifact, withName } from "@/engine/artifacts";
 import { requirePermission, ServiceError, type ArtifactImportResult, type AuditService, type Principal } from "@/engine/server/contracts";
 import type { Repository } from "./repository";
-import { isZip, readZip, writeZip, ZipError } from "./zip";
+import { zipBytes } from "@/engine/server/export/zip-stream";
+import { isZip, readZip, ZipError } from "./zip";
 
 const MAX_UPLOAD = 16 * 1024 * 1024;
 
@@ -64,7 +65,7 @@ export function startPacks(deps: { audit: AuditService; repo: Repository; clock:
     const entries = [...repo.customs.values()]
       .sort((x, y) => x.artifact.name.localeCompare(y.artifact.name))
       .map((c) => ({ name: `${c.artifact.name.split(".").join("/")}.yaml`, data: new TextEncoder().encode(c.artifact.raw) }));
-    return { filename: "custom-artifacts.zip", data: writeZip(entries, deps.clock.now()) };
+    return { filename: "custom-artifacts.zip", data: await zipBytes(entries, deps.clock.now()) };
   }
 
   return { importPack, exportOne, exportAll };

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isZip, readZip, writeZip, ZipError } from "./zip";
+import { zipBytes } from "@/engine/server/export/zip-stream";
+import { isZip, readZip, ZipError } from "./zip";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -18,19 +19,19 @@ function hasCommand(cmd: string): boolean {
 }
 
 describe("zip", () => {
-  it("writeZip() output reads back with readZip()", () => {
+  it("an archive written by the streamed writer (yazl: data descriptors) reads back with readZip()", async () => {
     const big = "SELECT * FROM info()\n".repeat(500);
-    const zip = writeZip([{ name: "Custom/A.yaml", data: enc("name: Custom.A\n") }, { name: "b.yaml", data: enc(big) }]);
+    const zip = await zipBytes([{ name: "Custom/A.yaml", data: enc("name: Custom.A\n") }, { name: "b.yaml", data: enc(big) }]);
     expect(isZip(zip)).toBe(true);
     const back = readZip(zip);
     expect(back.map((e) => e.name)).toEqual(["Custom/A.yaml", "b.yaml"]);
     expect(dec(back[1]!.data)).toBe(big);
   });
 
-  it.runIf(hasCommand("unzip"))("writeZip() output is a valid archive for unzip", () => {
+  it.runIf(hasCommand("unzip"))("the streamed writer's output is a valid archive for unzip", async () => {
     const dir = mkdtempSync(join(tmpdir(), "talon-zip-"));
     try {
-      writeFileSync(join(dir, "p.zip"), writeZip([{ name: "x/y.yaml", data: enc("hello") }]));
+      writeFileSync(join(dir, "p.zip"), await zipBytes([{ name: "x/y.yaml", data: enc("hello") }]));
       execFileSync("unzip", ["-q", join(dir, "p.zip"), "-d", join(dir, "out")]);
       expect(readFileSync(join(dir, "out/x/y.yaml"), "utf8")).toBe("hello");
     } finally {

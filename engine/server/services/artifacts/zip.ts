@@ -1,7 +1,9 @@
-// Just enough ZIP for artifact packs: read stored and deflated entries (central directory,
-// no ZIP64, no encryption) and write deflated archives. Bounded: entry count and total
-// uncompressed size are capped so an upload cannot exhaust memory.
-import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
+// Reading artifact packs someone uploads: stored and deflated entries from the central directory
+// (no ZIP64, no encryption), from a buffer already capped at 16 MiB. Bounded: entry count and
+// total uncompressed size are capped so an upload cannot exhaust memory. Writing archives is
+// export/zip-stream.ts (yazl); this reader stays because import needs only this much, with these
+// caps, and no dependency (see docs/downloads.md).
+import { inflateRawSync } from "node:zlib";
 
 export interface ZipEntry {
   name: string;
@@ -58,59 +60,4 @@ function findEndOfCentralDirectory(buf: Buffer): number {
     if (buf.readUInt32LE(i) === 0x06054b50) return i;
   }
   throw new ZipError("not a zip archive (no end of central directory)");
-}
-
-export function writeZip(entries: readonly ZipEntry[], at: Date = new Date()): Uint8Array {
-  const parts: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  const { time, date } = dosTime(at);
-  for (const e of entries) {
-    const name = Buffer.from(e.name, "utf8");
-    const data = Buffer.from(e.data);
-    const packed = deflateRawSync(data);
-    const crc = crc32(data) >>> 0;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const cd = Buffer.alloc(46);
-    cd.writeUInt32LE(0x02014b50, 0);
-    cd.writeUInt16LE(20, 4);
-    cd.writeUInt16LE(20, 6);
-    cd.writeUInt16LE(0x0800, 8);
-    cd.writeUInt16LE(8, 10);
-    cd.writeUInt16LE(time, 12);
-    cd.writeUInt16LE(date, 14);
-    cd.writeUInt32LE(crc, 16);
-    cd.writeUInt32LE(packed.length, 20);
-    cd.writeUInt32LE(data.length, 24);
-    cd.writeUInt16LE(name.length, 28);
-    cd.writeUInt32LE(offset, 42);
-    parts.push(local, name, packed);
-    central.push(cd, name);
-    offset += local.length + name.length + packed.length;
-  }
-  const cdSize = central.reduce((n, b) => n + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cdSize, 12);
-  end.writeUInt32LE(offset, 16);
-  return new Uint8Array(Buffer.concat([...parts, ...central, end]));
-}
-
-function dosTime(d: Date): { time: number; date: number } {
-  return {
-    time: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | Math.floor(d.getUTCSeconds() / 2),
-    date: ((Math.max(1980, d.getUTCFullYear()) - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
-  };
 }

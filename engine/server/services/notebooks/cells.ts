@@ -13,6 +13,7 @@ import type { CellType, CellView, NotebookParameter, NotebookSettings } from "@/
 import { runLimits } from "./run-limits";
 import type { RunQueue } from "./run-queue";
 import { cellView } from "./views";
+import { storableText } from "@/engine/protocol";
 
 const MAX_INPUT = 1024 * 1024;
 const CANCEL_WAIT_MS = 10_000;
@@ -27,7 +28,7 @@ export function cleanInput(input: unknown): string {
   const s = typeof input === "string" ? input : input === undefined || input === null ? "" : String(input);
   if (s.length > MAX_INPUT) throw new ServiceError("bad_request", "a cell holds at most 1 MiB of text");
   // PostgreSQL text cannot hold NUL; it becomes U+FFFD, as Markdown renderers treat it.
-  return s.includes("\u0000") ? s.replace(/\u0000/g, "\uFFFD") : s;
+  return storableText(s);
 }
 
 /** A parameter's value as a scope variable: ints and bools typed, the rest strings. */

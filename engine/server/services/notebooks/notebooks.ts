@@ -13,14 +13,13 @@ import { publish } from "./events";
 import type { CreateNotebookRequest, ListNotebooksRequest, NotebookParameter, NotebookSettings, NotebookView, UpdateNotebookRequest } from "@/engine/server/contracts/notebooks";
 import { loadTemplate } from "./templates";
 import { cellView, notebookView, summaryOf } from "./views";
+import { storableText } from "@/engine/protocol";
 
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PARAM_TYPES = new Set(["string", "int", "bool", "timestamp", "choices", "json"]);
 
 /** PostgreSQL text cannot hold NUL: it becomes U+FFFD, as in cell inputs (cells.ts cleanInput). */
-function noNul(s: string): string {
-  return s.includes("\u0000") ? s.replace(/\u0000/g, "\uFFFD") : s;
-}
+const noNul = storableText;
 
 function cleanName(name: unknown): string {
   const n = noNul(String(name ?? "").trim());

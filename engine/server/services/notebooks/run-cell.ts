@@ -10,6 +10,7 @@ import { publish } from "./events";
 import { planCell } from "./layout";
 import type { CellLog, RunStatus } from "@/engine/server/contracts/notebooks";
 import { TableWriter } from "./table-writer";
+import { errorFields } from "@/engine/server/log";
 
 export interface RunJob {
   notebookId: string;
@@ -116,8 +117,10 @@ export async function executeRun(
   } catch (err) {
     if (!signal.aborted) {
       status = "error";
-      error = (err as Error)?.message ?? String(err);
-      deps.log.warn("notebook cell run failed", { notebook: job.notebookId, cell: job.cellId, error });
+      // The database's own message, never drizzle's "Failed query: … params: …" with the rows in it.
+      const failure = errorFields(err);
+      error = err instanceof Error && !/Failed query:/.test(err.message) ? err.message : `storing the results failed: ${failure.error}`;
+      deps.log.warn("notebook cell run failed", { notebook: job.notebookId, cell: job.cellId, ...failure });
     }
   }
   try {

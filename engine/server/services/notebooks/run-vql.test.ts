@@ -65,4 +65,12 @@ describe("notebook cells running real VQL", () => {
     const { cell } = await run("SELECT *\nFROM no_such_plugin()");
     expect(cell.logs.some((l) => l.level === "ERROR" && /no_such_plugin/.test(l.message))).toBe(true);
   });
+
+  it("a NUL in a column name (PostgreSQL text cannot hold it) becomes U+FFFD in the column and the row alike; the cell finishes", async () => {
+    const { nb, cell } = await run(`SELECT * FROM foreach(row=parse_json_array(data='[{"a\\\\u0000b":1,"c":"x\\\\u0000y"}]'))`);
+    expect([cell.status, cell.error]).toEqual(["done", null]);
+    expect(cell.tables[0]!.columns).toEqual(["a\uFFFDb", "c"]);
+    const page = await svc.rows(alice, nb.id, cell.id, cell.tables[0]!.id, { offset: 0, limit: 5 });
+    expect(JSON.parse(page.rows[0]!.json)).toEqual({ "a\uFFFDb": 1, c: "x\u0000y" });
+  });
 });

@@ -8,10 +8,12 @@ import { OrderedDict, rowToJson } from "@/engine/vql";
 import type { NotebookOptions, NotebooksDeps } from "./deps";
 import { publish } from "./events";
 import type { ResultTableView } from "@/engine/server/contracts/notebooks";
+import { storableText } from "@/engine/protocol";
 
 export class TableWriter {
   readonly record: NotebookTableRecord;
   private columns: string[] = [];
+  private lastRenamed = false;
   private known = new Set<string>();
   private lastKeys: readonly string[] | undefined;
   private pending: string[] = [];
@@ -40,16 +42,20 @@ export class TableWriter {
     return { id: this.record.id, idx: this.record.idx, columns: this.columns, rowCount: this.stored, truncated: this.truncated, complete };
   }
 
-  private noteColumns(row: unknown): void {
+  /** Notes the row's columns; true when a key cannot be stored as is (a NUL) and the row needs storable keys. */
+  private noteColumns(row: unknown): boolean {
     const keys = row instanceof OrderedDict ? row.keys() : row && typeof row === "object" ? Object.keys(row) : ["_value"];
-    if (keys === this.lastKeys) return;
+    if (keys === this.lastKeys) return this.lastRenamed;
     this.lastKeys = keys;
-    for (const k of keys) {
+    this.lastRenamed = keys.some((k) => storableText(k) !== k);
+    for (const raw of keys) {
+      const k = this.lastRenamed ? storableText(raw) : raw;
       if (!this.known.has(k)) {
         this.known.add(k);
         this.columns.push(k);
       }
     }
+    return this.lastRenamed;
   }
 
   /** Accepts a row; resolves when the caller may produce the next one. */
@@ -59,7 +65,9 @@ export class TableWriter {
       this.truncated = true;
       return;
     }
-    this.noteColumns(row);
+    // PostgreSQL text (the columns) cannot hold a NUL: such keys become U+FFFD in the row too, so
+    // the column still names the row's value.
+    if (this.noteColumns(row)) row = storableKeys(row);
     const json = row instanceof OrderedDict || (row && typeof row === "object" && !Array.isArray(row)) ? rowToJson(row as OrderedDict) : rowToJson({ _value: row });
     this.pending.push(json);
     this.accepted++;
@@ -134,4 +142,11 @@ export class TableWriter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }
+}
+
+function storableKeys(row: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (row instanceof OrderedDict) for (const k of row.keys()) out[storableText(k)] = row.get(k);
+  else for (const [k, v] of Object.entries(row as Record<string, unknown>)) out[storableText(k)] = v;
+  return out;
 }

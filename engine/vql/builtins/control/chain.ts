@@ -1,6 +1,7 @@
 /**
  * chain() / combine() stream several queries in argument order (or concurrently with
- * async=TRUE); switch() streams only the first branch that yields a row.
+ * async=TRUE); switch() streams only the first branch that yields a row. interleave() is also
+ * what sequence() reads its queries with.
  */
 import { END, type MaybePromise, type RowStream } from "../../values/query";
 import { arg } from "../arg";
@@ -8,7 +9,7 @@ import { definePlugin } from "../define";
 import { ConcatStream, PluginStream } from "../stream-base";
 import type { BuiltinContext } from "../types";
 
-async function* interleave(streams: (() => AsyncIterable<unknown>)[], signal: AbortSignal): AsyncGenerator<unknown> {
+export async function* interleave(streams: (() => AsyncIterable<unknown>)[], signal: AbortSignal): AsyncGenerator<unknown> {
   const queue: unknown[] = [];
   let wake: (() => void) | null = null;
   let active = streams.length;

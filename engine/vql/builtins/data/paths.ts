@@ -72,3 +72,46 @@ export const pathSplitFunction = defineFunction({
   args: { path: arg.string().required().doc("The path."), path_type: PATH_TYPE() },
   run: ({ path, path_type }) => splitPath(path, path_type),
 });
+
+/**
+ * Go's filepath.Rel: `path` relative to `base` (both cleaned); "" when one is absolute and the
+ * other not. Windows paths (a backslash or drive letter) compare case-insensitively and join
+ * with `\`, as on a Windows Velociraptor; `sep` "/" gives forward slashes.
+ */
+export function relativePath(path: string, base: string, sep?: string): string {
+  const win = isWindows(path + base, undefined);
+  const abs = (p: string) => (win ? /^([A-Za-z]:)?[\\/]/.test(p) : p.startsWith("/"));
+  if (abs(path) !== abs(base)) return "";
+  const t = splitPath(path, win ? "windows" : "linux").filter((c) => c !== ".");
+  const b = splitPath(base, win ? "windows" : "linux").filter((c) => c !== ".");
+  const clean = (parts: string[]) => {
+    const out: string[] = [];
+    for (const c of parts) {
+      if (c === ".." && out.length && out.at(-1) !== "..") out.pop();
+      else if (c !== ".." || !abs(path)) out.push(c);
+    }
+    return out;
+  };
+  const tc = clean(t);
+  const bc = clean(b);
+  const same = (x: string, y: string) => (win ? x.toLowerCase() === y.toLowerCase() : x === y);
+  let i = 0;
+  while (i < tc.length && i < bc.length && same(tc[i]!, bc[i]!)) i++;
+  if (bc.slice(i).includes("..")) return "";
+  const parts = [...bc.slice(i).map(() => ".."), ...tc.slice(i)];
+  if (parts.length === 0) return ".";
+  return parts.join(sep === "/" || !win ? "/" : "\\");
+}
+
+export const relpathFunction = defineFunction({
+  name: "relpath",
+  category: "paths",
+  doc: "The path relative to `base` (Go's filepath.Rel: `..` climbs out of base; \"\" when only one of them is absolute).",
+  args: {
+    path: arg.string().required().doc("The path to make relative."),
+    base: arg.string().required().doc("The base of the path."),
+    sep: arg.string().doc("Separator to use (`/` gives forward slashes for Windows paths)."),
+  },
+  argErrorValue: false,
+  run: ({ path, base, sep }) => relativePath(path, base, sep),
+});

@@ -26,6 +26,10 @@ const CASES: Record<string, { fast: string; slow: string }> = {
     fast: "SELECT * FROM delay(query={ SELECT * FROM clock(ms=5) }, delay=0.01)",
     slow: "SELECT * FROM delay(query={ SELECT * FROM clock(ms=5) }, delay=10)",
   },
+  sequence: {
+    fast: "SELECT * FROM sequence(a={ SELECT * FROM clock(ms=5) }, b={ SELECT * FROM clock(ms=7) }, query={ SELECT len(list=SEQUENCE) AS N FROM scope() })",
+    slow: "SELECT * FROM sequence(a={ SELECT * FROM clock(period=10) }, query={ SELECT * FROM SEQUENCE })",
+  },
 };
 
 const events = portableBuiltins.filter((b) => b.category === "event");

@@ -11,6 +11,7 @@ import { formatExponent, formatFixed, formatFloatShortest, formatGeneral, format
 import { goTypeName, isIntNumber } from "../../values/kinds";
 import { isDictLike } from "../../values/ordered-dict";
 import { toJsonText } from "../../values/json";
+import { hostOp, VQL_TEXT } from "../../values/host-ops";
 import { QueryValue } from "../../values/query";
 import { Timestamp } from "../../values/timestamp";
 import { goQuote, goQuoteRune } from "./quote";
@@ -62,6 +63,8 @@ export function goValueString(v: unknown, sharp = false): string {
   }
   if (isDictLike(v)) return toJsonText(v);
   if (v instanceof QueryValue) return v.describe();
+  const text = hostOp<() => string>(v, VQL_TEXT);
+  if (text) return text();
   return toJsonText(v);
 }
 

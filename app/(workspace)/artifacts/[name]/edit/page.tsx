@@ -7,6 +7,10 @@ import { requirePagePrincipal } from "@/app/_server/auth";
 import { editorContext } from "@/app/_server/artifact-editor";
 import { getEngine } from "@/app/_server/engine";
 
+export async function generateMetadata({ params }: { params: Promise<{ name: string }> }) {
+  return { title: `Edit ${decodeURIComponent((await params).name)}` };
+}
+
 export const dynamic = "force-dynamic";
 
 export default async function EditArtifactPage({ params }: { params: Promise<{ name: string }> }) {

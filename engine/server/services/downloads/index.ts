@@ -1,0 +1,2 @@
+export { startDownloads } from "./start";
+export type { DownloadsDeps } from "./deps";
