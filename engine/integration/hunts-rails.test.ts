@@ -138,10 +138,15 @@ for (const target of testDatabaseTargets()) {
       await engine.journal.appendFor(FLOW_COMPLETION_QUEUE, [completion(clients[1]!, "FINISHED", 1, 1)]);
       const s = await stopped(h.huntId);
       expect(s.stopReason).toBe("the hunt uploaded 1001 bytes, more than max_total_upload_bytes 1000");
-      // Starting it again clears the reason.
-      await engine.hunts.update(ivy, h.huntId, { state: "RUNNING" });
-      const again = await engine.hunts.get(ivy, h.huntId);
-      expect(again.state === "RUNNING" || again.stopReason === s.stopReason).toBe(true);
+      // Started again while still past its rail, it is stopped again, for the same reason.
+      const restarted = await engine.hunts.update(ivy, h.huntId, { state: "RUNNING" });
+      expect(restarted.startedAt!.getTime()).toBeGreaterThan(s.startedAt!.getTime());
+      const railStops = async () => (await engine.journal.history("Server.Internal.HuntModification", { limit: 1000 })).filter((e) => e.payload.HuntId === h.huntId && (e.payload.Mutation as { stop_reason?: string }).stop_reason === s.stopReason);
+      await waitFor(async () => (await railStops()).length === 2, "stopped again by the rail");
+      expect(await engine.hunts.get(ivy, h.huntId)).toMatchObject({ state: "STOPPED", stopReason: s.stopReason });
+      // A stop by hand says who stopped it.
+      const { h: other } = await runningHunt({});
+      expect((await engine.hunts.update(ivy, other.huntId, { state: "STOPPED" })).stopReason).toBe("stopped by ivy");
     });
 
     it("re-run gives the clients in error new flows in the same hunt, back to running, with exact counts", async () => {

@@ -32,7 +32,10 @@ export function startHuntUpdates(deps: HuntsDeps, load: (huntId: string) => Retu
       }
       if (p.state === "RUNNING" && h.state !== "RUNNING") {
         if ((set.expiresAt ?? h.expiresAt).getTime() <= now.getTime()) throw new ServiceError("bad_request", "the hunt has expired: set a later expiry to start it");
-        Object.assign(set, { state: "RUNNING", startedAt: now, stoppedAt: null, stopReason: "" });
+        // Each start gets a later started_at than the last (even within one clock tick): a start
+        // scan is due whenever scanned_for differs from it, so a restart always rescans.
+        const startedAt = new Date(Math.max(now.getTime(), (h.startedAt?.getTime() ?? 0) + 1));
+        Object.assign(set, { state: "RUNNING", startedAt, stoppedAt: null, stopReason: "" });
       }
       if (p.state === "STOPPED" && h.state !== "STOPPED") Object.assign(set, { state: "STOPPED", stoppedAt: now, stopReason: `stopped by ${actor.username}` });
       if (Object.keys(set).length) {
