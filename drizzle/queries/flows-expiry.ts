@@ -45,16 +45,18 @@ export async function listOverdueFlows(
 }
 
 /**
- * Ends flows as TIMEOUT when they are still in the state they were found in, adds one ERROR line
+ * Ends flows (as TIMEOUT, or `to`) when they are still in the state they were found in, adds one ERROR line
  * with `status` to each one's log, and returns the flows this call ended (so the caller
  * publishes each completion exactly once, in the same transaction).
  */
-export async function expireFlows(db: Db, p: { flows: Array<{ flowId: string; state: string; status: string }>; at: Date }): Promise<FlowRecord[]> {
+export async function expireFlows(db: Db, p: { flows: Array<{ flowId: string; state: string; status: string }>; at: Date; to?: "TIMEOUT" | "CANCELLED"; level?: "ERROR" | "INFO" }): Promise<FlowRecord[]> {
   if (!p.flows.length) return [];
   const at = p.at.toISOString();
+  const to = p.to ?? "TIMEOUT";
+  const level = p.level ?? "ERROR";
   const moved = rowsOf<{ flow_id: string }>(
     await db.execute(sql`
-      update flows f set state = 'TIMEOUT', status = x.status, finished_at = ${at}::timestamptz, total_logs = f.total_logs + 1
+      update flows f set state = ${to}, status = x.status, finished_at = ${at}::timestamptz, total_logs = f.total_logs + 1
       from jsonb_to_recordset(${JSON.stringify(p.flows.map((f) => ({ flow_id: f.flowId, state: f.state, status: f.status })))}::jsonb)
         as x(flow_id text, state text, status text)
       where f.flow_id = x.flow_id and f.state = x.state
@@ -63,7 +65,7 @@ export async function expireFlows(db: Db, p: { flows: Array<{ flowId: string; st
   if (!moved.length) return [];
   await db.execute(sql`
     insert into flow_logs (flow_id, ordinal, at, level, message, artifact)
-    select f.flow_id, f.total_logs - 1, ${at}::timestamptz, 'ERROR', f.status, ''
+    select f.flow_id, f.total_logs - 1, ${at}::timestamptz, ${level}, f.status, ''
     from flows f where f.flow_id in (select jsonb_array_elements_text(${JSON.stringify(moved)}::jsonb))
     on conflict do nothing`);
   return db

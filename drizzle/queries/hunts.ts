@@ -322,3 +322,22 @@ export async function huntIdsOfFlows(db: Db, flowIds: string[]): Promise<string[
        or condition_flow_id in (select jsonb_array_elements_text(${ids}::jsonb))`);
   return rowsOf<{ hunt_id: string }>(result).map((r) => r.hunt_id);
 }
+
+/**
+ * Hunt flows still WAITING (never delivered) for clients of hunts that no longer run (stopped,
+ * or expired at `now`): what the manager withdraws. A hunt stopped with a reason starting with
+ * `keepReasonPrefix` (it reached its client limit: the clients it has are its own) keeps them
+ * until it expires. At most `limit`, oldest first.
+ */
+export async function waitingFlowsOfEndedHunts(db: Db, p: { now: Date; limit: number; keepReasonPrefix: string }): Promise<Array<{ huntId: string; clientId: string; flowId: string }>> {
+  const result = await db.execute(sql`
+    select hc.hunt_id, hc.client_id, hc.flow_id from hunt_clients hc
+    join hunts h on h.hunt_id = hc.hunt_id
+    join flows f on f.flow_id = hc.flow_id
+    where hc.state = 'running' and f.state = 'WAITING'
+      and (h.state = 'STOPPED' or h.expires_at <= ${p.now.toISOString()}::timestamptz)
+      and not (h.state = 'STOPPED' and starts_with(h.stop_reason, ${p.keepReasonPrefix}) and h.expires_at > ${p.now.toISOString()}::timestamptz)
+    order by f.created_at
+    limit ${p.limit}`);
+  return rowsOf<{ hunt_id: string; client_id: string; flow_id: string }>(result).map((r) => ({ huntId: r.hunt_id, clientId: r.client_id, flowId: r.flow_id }));
+}

@@ -97,7 +97,13 @@ for (const target of testDatabaseTargets()) {
       // A tenth that finished: 9 of 10 = 90% > 50%.
       await engine.journal.appendFor(FLOW_COMPLETION_QUEUE, [completion(clients[9]!, "FINISHED", 1)]);
       const s = await stopped(h.huntId);
-      expect(s.stats).toMatchObject({ totalFinishedClients: 10, totalClientsWithErrors: 9, running: 2 });
+      expect(s.stats).toMatchObject({ totalFinishedClients: 10, totalClientsWithErrors: 9 });
+      // The two still waiting for their (offline) clients are withdrawn: the rail stops the hunt for them too.
+      const w = await waitFor(async () => {
+        const x = await engine.hunts.get(ivy, h.huntId);
+        return x.stats.running === 0 ? x : undefined;
+      }, "the waiting clients withdrawn");
+      expect(w.stats).toMatchObject({ totalFinishedClients: 10, totalClientsWithErrors: 9, excluded: 2 });
       expect(s.stopReason).toBe("9 of 10 finished clients failed (90%), more than max_error_percent 50%");
       expect(logs.some((l) => l.startsWith("WARN hunt stopped by a safety rail") && l.includes(h.huntId))).toBe(true);
       // hunt_info() shows the reason.

@@ -116,6 +116,9 @@ for (const target of testDatabaseTargets()) {
       }, "the hunt stopped at its limit");
       expect(s.stats.totalClientsScheduled).toBe(5);
       expect(s.stats.running).toBe(5);
+      // Stopped at its limit, it keeps those five clients' flows (they run when the clients connect).
+      await new Promise((r) => setTimeout(r, 400));
+      expect((await engine.hunts.get(ivy, h.huntId)).stats).toMatchObject({ totalClientsScheduled: 5, running: 5, excluded: 0 });
 
       const e = await engine.hunts.create(ivy, { artifacts: ["Test.Rows"], includeLabels: ["Nobody"], expires: new Date(now + 60_000) });
       now += 61_000;
@@ -160,6 +163,25 @@ for (const target of testDatabaseTargets()) {
       expect(byClient.get(running[0]!.clientId)).toMatchObject({ state: "with_results", totalRows: 5 });
       expect(byClient.get(running[2]!.clientId)).toMatchObject({ state: "error", error: "something broke" });
       await engine.hunts.update(ivy, h.huntId, { state: "STOPPED" });
+    });
+
+    it("stopping a hunt withdraws its flows still waiting for offline clients: CANCELLED, the clients excluded, never run later", async () => {
+      const h = await engine.hunts.create(ivy, { artifacts: ["Test.Rows"], includeLabels: ["web"], excludeLabels: ["excluded"] });
+      const running = await waitFor(async () => {
+        const c = await engine.hunts.clients(ivy, h.huntId);
+        return c.length === 3 && c.every((x) => x.state === "running" && x.flowId) ? c : undefined;
+      }, "three running");
+      // None of these clients is connected: their flows wait.
+      for (const c of running) expect((await engine.flows.get(admin, c.clientId, c.flowId!)).state).toBe("WAITING");
+      await engine.hunts.update(ivy, h.huntId, { state: "STOPPED" });
+      const after = await waitFor(async () => {
+        const c = await engine.hunts.clients(ivy, h.huntId);
+        return c.every((x) => x.state === "excluded") ? c : undefined;
+      }, "the stopped hunt's clients withdrawn");
+      expect(after.map((c) => c.error)).toEqual(running.map(() => "withdrawn: the hunt stopped before the client connected"));
+      for (const c of running) expect((await engine.flows.get(admin, c.clientId, c.flowId!)).state).toBe("CANCELLED");
+      const stats = (await engine.hunts.get(ivy, h.huntId)).stats;
+      expect(stats).toMatchObject({ totalClientsScheduled: 0, excluded: 3, running: 0, totalClientsWithErrors: 0 });
     });
 
     it("a client moved to running whose flow was never stored (a crash in between) gets that flow once", async () => {

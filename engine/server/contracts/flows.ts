@@ -168,4 +168,11 @@ export interface FlowsService {
    * runs this every minute under the lease `flow-expiry`; tests call it with an injected clock.
    */
   expireOverdue(): Promise<number>;
+  /**
+   * For the hunt manager only: ends these flows as CANCELLED with `status` where they are still
+   * WAITING for a client that is not connected (a stopped hunt's flows that never reached their
+   * client), each with its completion event; returns the flow ids it ended. Connected clients'
+   * waiting flows are on their agents already and are left alone.
+   */
+  withdrawWaiting(flows: Array<{ clientId: string; flowId: string }>, status: string): Promise<string[]>;
 }

@@ -97,7 +97,7 @@ export interface HuntStats {
   totalClientsScheduled: number;
   /** Candidates whose client condition is running (not scheduled yet). */
   checking: number;
-  /** Candidates whose client and server conditions did not match. */
+  /** Candidates whose client and server conditions did not match, and clients a stopped hunt withdrew before they connected. */
   excluded: number;
   pending: number;
   running: number;

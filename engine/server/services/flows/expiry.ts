@@ -83,6 +83,29 @@ export function startExpiry(
     }
   }
 
+  /**
+   * Ends WAITING flows of clients that are not connected as CANCELLED with `status` (a stopped
+   * hunt's flows that never reached their client); each with one completion event in the same
+   * transaction. A connected client's waiting flow is on its agent already: left alone.
+   */
+  async function withdrawWaiting(flows: Array<{ clientId: string; flowId: string }>, status: string): Promise<string[]> {
+    if (!flows.length) return [];
+    const now = deps.clock.now();
+    const online = await p.presence.online([...new Set(flows.map((f) => f.clientId))]);
+    const due = flows.filter((f) => !online.has(f.clientId));
+    if (!due.length) return [];
+    const ended = await queries.inTransaction(db, async (tx) => {
+      await queries.lockFlowRows(tx, due.map((f) => f.flowId).sort());
+      const moved = await queries.expireFlows(tx, { flows: due.map((f) => ({ flowId: f.flowId, state: "WAITING", status })), at: now, to: "CANCELLED", level: "INFO" });
+      if (!moved.length) return moved;
+      const sources = await queries.getFlowSources(tx, moved.map((f) => f.flowId));
+      await p.journal.appendFor(FLOW_COMPLETION_QUEUE, moved.map((f) => ({ clientId: f.clientId, row: completionEvent(toFlowSummary(f, sources), now) })), { tx });
+      return moved;
+    });
+    for (const f of ended) p.live.flowChanged(f.clientId, f.flowId);
+    return ended.map((f) => f.flowId);
+  }
+
   /** The periodic check (run it under the lease); ends when the signal aborts. */
   async function run(signal: AbortSignal): Promise<void> {
     try {
@@ -94,7 +117,7 @@ export function startExpiry(
     }
   }
 
-  return { expireOverdue, run };
+  return { expireOverdue, withdrawWaiting, run };
 }
 
 function describe(ms: number): string {

@@ -100,6 +100,7 @@ export function startFlows(deps: FlowsDeps, signal: AbortSignal): StartedFlows {
     async expireOverdue() {
       return (await expiry.expireOverdue()).length;
     },
+    withdrawWaiting: expiry.withdrawWaiting,
     ingress: {
       agentConnected: dispatch.agentConnected,
       receive: (clientId, message) => ingest.receive(clientId, message, approxBytes(message)),

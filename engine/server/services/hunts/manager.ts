@@ -9,7 +9,11 @@
 // pending or excluded). Safety rails (error percentage, total rows, total upload bytes) are
 // checked each tick before more clients start; a breach stops the hunt with its stop_reason.
 // Ticks start every tickMs; an unthrottled hunt with a full batch left ticks again at once; a
-// start scan runs beside the ticks (its pending clients start while it goes on).
+// start scan runs beside the ticks (its pending clients start while it goes on). Once a hunt
+// stops or expires, its flows still WAITING for clients that are not connected are withdrawn
+// (CANCELLED; the client moves to excluded, "withdrawn: ..."), as Velociraptor's foreman offers a
+// stopped hunt to nobody: an offline client never runs a hunt that was stopped meanwhile. A hunt
+// that stopped at its client limit keeps its clients' flows until it expires.
 import { setTimeout as sleep } from "node:timers/promises";
 import { queries, type HuntRecord } from "@/drizzle";
 import { FLOW_COMPLETION_QUEUE, HUNT_MODIFICATION_QUEUE, isHuntFlowId, type CompiledCollection, type JournalEvent, type Principal } from "@/engine/server/contracts";
@@ -28,6 +32,11 @@ type Settle = (tx: Db, h: HuntRecord, outcomes: Array<{ clientId: string; rows: 
 /** Reads client-condition results (the manager's own principal: it only reads the rows it asked for). */
 const READER: Principal = { userId: "system", username: "HuntManager", role: "system", permissions: new Set(["READ_RESULTS"] as const), via: "system" };
 const CONDITION_ROWS = 1000;
+/** The status of a withdrawn hunt flow; the completion consumer recognises it. */
+export const WITHDRAWN = "withdrawn: the hunt stopped before the client connected";
+const WITHDRAW_BATCH = 1000;
+/** A hunt stopped for this keeps its scheduled clients' flows until it expires (they are the clients it was limited to). */
+const CLIENT_LIMIT_REASON = "the hunt reached its client limit";
 
 export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, signal: AbortSignal): Promise<number>; settle: Settle }) {
   const db = deps.database.db;
@@ -109,7 +118,7 @@ export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, si
     }
     if (h.clientLimit > 0) {
       const c = (await queries.huntCounts(db, [h.huntId])).get(h.huntId)!;
-      if (c.scheduled >= h.clientLimit && c.pending === 0 && (await stop(h, `the hunt reached its client limit (${h.clientLimit})`))) deps.log.info("hunt reached its client limit; stopped", { huntId: h.huntId });
+      if (c.scheduled >= h.clientLimit && c.pending === 0 && (await stop(h, `${CLIENT_LIMIT_REASON} (${h.clientLimit})`))) deps.log.info("hunt reached its client limit; stopped", { huntId: h.huntId });
     }
     return more;
   }
@@ -121,7 +130,16 @@ export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, si
       signal.throwIfAborted();
       more = (await tickHunt(h, signal).catch((err) => void deps.log.error("hunt manager tick failed", { huntId: h.huntId, error: (err as Error).message }))) === true || more;
     }
+    await withdraw().catch((err) => void deps.log.error("withdrawing a stopped hunt's waiting flows failed; the next tick retries", { error: (err as Error).message }));
     return more;
+  }
+
+  /** Stopped or expired hunts' flows that never reached their (offline) clients end now. */
+  async function withdraw(): Promise<void> {
+    const waiting = await queries.waitingFlowsOfEndedHunts(db, { now: deps.clock.now(), limit: WITHDRAW_BATCH, keepReasonPrefix: CLIENT_LIMIT_REASON });
+    if (!waiting.length) return;
+    const ended = await deps.flows.withdrawWaiting(waiting, WITHDRAWN);
+    if (ended.length) deps.log.info("withdrew stopped hunts' waiting flows", { flows: ended.length });
   }
 
   /** One batch of completions: hunt flows' clients move to their final queue. */
@@ -132,10 +150,19 @@ export function startManager(deps: HuntsDeps, foreman: { scan(huntId: string, si
       if (!isHuntFlowId(flowId)) continue;
       const f = (e.payload.Flow ?? {}) as { state?: string; status?: string; total_collected_rows?: number; total_uploaded_bytes?: number };
       const rows = Number(f.total_collected_rows ?? 0);
-      const state = f.state === "FINISHED" ? (rows > 0 ? "with_results" : "completed") : "error";
-      items.push({ flowId, state, totalRows: rows, uploadedBytes: Number(f.total_uploaded_bytes ?? 0), error: state === "error" ? String(f.status || f.state || "") : "", at: e.at });
+      const withdrawn = f.state === "CANCELLED" && f.status === WITHDRAWN;
+      const state = f.state === "FINISHED" ? (rows > 0 ? "with_results" : "completed") : withdrawn ? "excluded" : "error";
+      items.push({ flowId, state, totalRows: rows, uploadedBytes: Number(f.total_uploaded_bytes ?? 0), error: state === "error" || withdrawn ? String(f.status || f.state || "") : "", at: e.at });
     }
-    await queries.finishHuntClients(tx, items);
+    const changed = await queries.finishHuntClients(tx, items);
+    // Live pages hear of the clients that moved, in this transaction (the flow's own completion
+    // came before the move).
+    const perHunt = new Map<string, number>();
+    for (const c of changed) perHunt.set(c.huntId, (perHunt.get(c.huntId) ?? 0) + 1);
+    if (perHunt.size) {
+      const at = new Date().toISOString();
+      await deps.journal.append(HUNT_MODIFICATION_QUEUE, [...perHunt].map(([HuntId, n]) => ({ Timestamp: at, HuntId, Mutation: { finished_clients: n } })), { tx });
+    }
     await settleConditions(events.filter((e) => !isHuntFlowId(String(e.payload.FlowId ?? ""))), tx);
   }
 

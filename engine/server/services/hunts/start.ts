@@ -29,7 +29,7 @@ export interface HuntsDeps extends ServiceDeps {
   audit: Pick<AuditService, "record">;
   journal: Pick<Journal, "append" | "appendFor" | "consumer" | "checkpoint">;
   leases: Leases;
-  flows: Pick<FlowsService, "compile" | "compileQuery" | "collectCompiled" | "results">;
+  flows: Pick<FlowsService, "compile" | "compileQuery" | "collectCompiled" | "results" | "withdrawWaiting">;
   clients: Pick<ClientsService, "serverHostIds">;
   /** Who is online (the live estimate). */
   presence: Pick<AgentPresence, "online">;
