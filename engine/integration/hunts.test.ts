@@ -184,6 +184,13 @@ for (const target of testDatabaseTargets()) {
       expect(stats).toMatchObject({ totalClientsScheduled: 0, excluded: 3, running: 0, totalClientsWithErrors: 0 });
     });
 
+    it("hunt_update(add_labels, del_labels) changes the hunt's own labels (its tags), case-insensitively", async () => {
+      const h = await engine.hunts.create(ivy, { artifacts: ["Test.Rows"], tags: ["triage", "Old"], includeLabels: ["Nobody"] });
+      for await (const _ of engine.queries.run(`SELECT hunt_update(hunt_id='${h.huntId}', add_labels=['IOC-42', 'triage'], del_labels=['old']) FROM scope()`, { principal: ivy }));
+      expect((await engine.hunts.get(ivy, h.huntId)).tags).toEqual(["triage", "IOC-42"]);
+      await engine.hunts.update(ivy, h.huntId, { state: "STOPPED" });
+    });
+
     it("a client moved to running whose flow was never stored (a crash in between) gets that flow once", async () => {
       const h = await engine.hunts.create(ivy, { artifacts: ["Test.Rows"], includeLabels: ["Nobody"] });
       const flowId = "F.CRASHCRASH000.H";

@@ -171,7 +171,8 @@ export interface HuntsService {
    * COLLECT_CLIENT; starting needs START_HUNT. `state: "RUNNING"` (re)starts (clients already in
    * the hunt are not offered it again), `"STOPPED"` stops. Audited (ModifyHunt).
    */
-  update(actor: Principal, huntId: string, p: { state?: "RUNNING" | "STOPPED"; description?: string; expires?: Date }): Promise<HuntSummary>;
+  /** `addTags` / `delTags`: the hunt's own labels (Velociraptor's hunt_update add_labels, del_labels), case-insensitive. */
+  update(actor: Principal, huntId: string, p: { state?: "RUNNING" | "STOPPED"; description?: string; expires?: Date; addTags?: string[]; delTags?: string[] }): Promise<HuntSummary>;
   /** DELETE_RESULTS. Removes the hunt and its client rows (the flows stay). Audited (DeleteHunt). */
   delete(actor: Principal, huntId: string): Promise<void>;
   /**

@@ -28,7 +28,7 @@ describe("hunt server builtin descriptors", () => {
     expect(args.hunt_flows).toEqual(["hunt_id", "start_row", "limit"]);
     expect(args.hunt_add).toEqual(["client_id", "hunt_id", "relaunch"]);
     // Velociraptor's, then Talon's own (docs/vql-differences.md).
-    expect(args.hunt_update).toEqual(["hunt_id", "stop", "start", "description", "expires", "rerun_errors"]);
+    expect(args.hunt_update).toEqual(["hunt_id", "stop", "start", "description", "expires", "add_labels", "del_labels", "rerun_errors"]);
     expect(args.hunt.slice(-3)).toEqual(["max_error_percent", "max_total_rows", "max_total_upload_bytes"]);
     expect(args.hunt_delete).toEqual(["hunt_id", "really_do_it"]);
   });

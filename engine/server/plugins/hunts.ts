@@ -243,23 +243,25 @@ export const huntAddFunction = defineFunction({
 export const huntUpdateFunction = defineFunction({
   name: "hunt_update",
   category: "server",
-  doc: "Changes a hunt: stop, start (START_HUNT; clients already in it are not offered it again), description, expires; rerun_errors (Talon, START_HUNT) gives every client in error a new flow in the same hunt. Returns the hunt id.",
+  doc: "Changes a hunt: stop, start (START_HUNT; clients already in it are not offered it again), description, expires, add_labels / del_labels (the hunt's own labels, shown as its tags); rerun_errors (Talon, START_HUNT) gives every client in error a new flow in the same hunt. Returns the hunt id.",
   args: {
     hunt_id: arg.string().required().doc("The hunt."),
     stop: arg.bool().default(false).doc("Stop the hunt."),
     start: arg.bool().default(false).doc("Start (or restart) the hunt."),
     description: arg.string().doc("A new description."),
     expires: arg.time().doc("A new expiry (in the future)."),
+    add_labels: arg.list(arg.string()).doc("Labels (the hunt's tags) to add."),
+    del_labels: arg.list(arg.string()).doc("Labels (the hunt's tags) to remove."),
     rerun_errors: arg.bool().default(false).doc("Talon: re-run the hunt on its clients in error (failed or timed out) in place, each with a new flow (START_HUNT)."),
   },
   permissions: ["COLLECT_CLIENT"],
   platforms: ["server"],
   sideEffects: true,
-  async run({ hunt_id, stop, start, description, expires, rerun_errors }, ctx) {
+  async run({ hunt_id, stop, start, description, expires, add_labels, del_labels, rerun_errors }, ctx) {
     const { principal, services } = serverHost(ctx.host);
     const state = stop ? ("STOPPED" as const) : start ? ("RUNNING" as const) : undefined;
-    const changes = state !== undefined || description !== undefined || expires !== undefined;
-    const h = changes || !rerun_errors ? await guarded(ctx, () => services.hunts.update(principal, hunt_id, { state, description, expires: expires?.toDate() }), null) : { huntId: hunt_id };
+    const changes = state !== undefined || description !== undefined || expires !== undefined || Boolean(add_labels?.length || del_labels?.length);
+    const h = changes || !rerun_errors ? await guarded(ctx, () => services.hunts.update(principal, hunt_id, { state, description, expires: expires?.toDate(), addTags: add_labels, delTags: del_labels }), null) : { huntId: hunt_id };
     if (!h) return null;
     if (rerun_errors) {
       const n = await guarded(ctx, () => services.hunts.rerun(principal, hunt_id, { states: ["error"] }), null);

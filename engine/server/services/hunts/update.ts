@@ -19,13 +19,20 @@ export function startHuntUpdates(deps: HuntsDeps, load: (huntId: string) => Retu
   }
 
   return {
-    async update(actor: Principal, huntId: string, p: { state?: "RUNNING" | "STOPPED"; description?: string; expires?: Date }) {
+    async update(actor: Principal, huntId: string, p: { state?: "RUNNING" | "STOPPED"; description?: string; expires?: Date; addTags?: string[]; delTags?: string[] }) {
       requirePermission(actor, "COLLECT_CLIENT");
       if (p.state === "RUNNING") requirePermission(actor, "START_HUNT");
       const h = await existing(huntId);
       const now = deps.clock.now();
       const set: Parameters<typeof queries.updateHunt>[2] = {};
       if (p.description !== undefined) set.description = p.description;
+      // Velociraptor's hunt_update(add_labels, del_labels): the hunt's own labels (its tags).
+      if (p.addTags?.length || p.delTags?.length) {
+        const del = new Set((p.delTags ?? []).map((t) => t.toLowerCase()));
+        const tags = h.tags.filter((t) => !del.has(t.toLowerCase()));
+        for (const t of p.addTags ?? []) if (t.trim() && !tags.some((x) => x.toLowerCase() === t.trim().toLowerCase())) tags.push(t.trim());
+        set.tags = tags;
+      }
       if (p.expires !== undefined) {
         if (p.expires.getTime() <= now.getTime()) throw new ServiceError("bad_request", "a hunt's expiry must be in the future");
         set.expiresAt = p.expires;
@@ -41,7 +48,7 @@ export function startHuntUpdates(deps: HuntsDeps, load: (huntId: string) => Retu
       if (Object.keys(set).length) {
         await queries.inTransaction(db, async (tx) => {
           await queries.updateHunt(tx, h.huntId, set);
-          await deps.journal.append(HUNT_MODIFICATION_QUEUE, [{ Timestamp: now.toISOString(), HuntId: h.huntId, Mutation: { state: set.state, description: set.description, expires: set.expiresAt?.toISOString() } }], { tx });
+          await deps.journal.append(HUNT_MODIFICATION_QUEUE, [{ Timestamp: now.toISOString(), HuntId: h.huntId, Mutation: { state: set.state, description: set.description, expires: set.expiresAt?.toISOString(), tags: set.tags } }], { tx });
         });
       }
       await deps.audit.record(actor, "ModifyHunt", { hunt_id: h.huntId, ...p, expires: p.expires?.toISOString() });
