@@ -3,7 +3,7 @@
 import { z } from "zod";
 
 /** The settings of the agent's query workers (engine/client/isolation/config.ts reads them). */
-export const AGENT_ISOLATION_ENV = ["TALON_AGENT_VQL_WORKERS", "TALON_AGENT_VQL_WORKER_HEAP_MB", "TALON_AGENT_VQL_STOP_GRACE_MS"] as const;
+export const AGENT_ISOLATION_ENV = ["TALON_AGENT_VQL_WORKERS", "TALON_AGENT_VQL_WORKER_HEAP_MB", "TALON_AGENT_VQL_STOP_GRACE_MS", "TALON_AGENT_EVENT_WORKERS"] as const;
 
 /** Those of them set in `env`. */
 export function agentIsolationEnv(env: Record<string, string | undefined>): Partial<Record<(typeof AGENT_ISOLATION_ENV)[number], string>> {

@@ -5,7 +5,8 @@
 // the local agent adds the server's data dir and process (protected-paths.ts).
 // Collections run in a small pool of query workers (engine/client/isolation:
 // TALON_AGENT_VQL_WORKERS, default 2; 0 runs them here), so a runaway query cannot wedge the
-// connection; the client event table's long-running watch queries stay on this thread.
+// connection; the client event table's never-ending watch queries run each in a worker of its
+// own (TALON_AGENT_EVENT_WORKERS, default 8; beyond that, and with 0, on this thread).
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { createAgent, type Agent } from "./agent";
@@ -16,7 +17,7 @@ import { fileEventTableStore } from "./executor/event-table";
 import { createVqlRunner } from "./executor/vql-runner";
 import { agentIsolationFromEnv, type AgentIsolationConfig } from "./isolation/config";
 import { createAgentWorkerPool, type AgentWorkerPool } from "./isolation/pool";
-import { createIsolatedVqlRunner } from "./isolation/runner";
+import { createIsolatedEventRunner, createIsolatedVqlRunner } from "./isolation/runner";
 import { loadOrCreateIdentity, rekeyIdentity } from "./identity";
 import { createLinuxSystem } from "./plugins/linux";
 import { createPathGuard, parseProtectedPaths, protectedPaths, type ProtectionOptions } from "./plugins/protected-paths";
@@ -36,7 +37,7 @@ export type LocalAgentOptions = ServerTarget & {
   isolation?: AgentIsolationConfig;
 };
 
-export function createLocalAgent(o: LocalAgentOptions): Agent & { created: boolean; queryWorkers?: AgentWorkerPool } {
+export function createLocalAgent(o: LocalAgentOptions): Agent & { created: boolean; queryWorkers?: AgentWorkerPool; eventWorkers?: AgentWorkerPool } {
   const identity = o.rekey ? rekeyIdentity(o.stateDir) : loadOrCreateIdentity(o.stateDir);
   const list = protectedPaths({ stateDir: o.stateDir, ...o.serverHost, extra: o.protectedPaths ?? parseProtectedPaths(process.env.TALON_AGENT_PROTECTED_PATHS) });
   const protect = createPathGuard(list);
@@ -44,13 +45,15 @@ export function createLocalAgent(o: LocalAgentOptions): Agent & { created: boole
   const iso = o.isolation ?? agentIsolationFromEnv();
   const pool = iso.workers > 0 ? createAgentWorkerPool(iso, list) : undefined;
   pool?.warm();
+  const eventMax = iso.eventWorkers ?? 8;
+  const eventPool = iso.workers > 0 && eventMax > 0 ? createAgentWorkerPool(iso, list, { size: 0, max: eventMax, spare: 0 }) : undefined;
   const agent = createAgent({
     servers: serverList(o),
     token: o.token,
     identity,
     outbox: new FileOutbox(join(o.stateDir, "outbox")),
     runner: pool ? createIsolatedVqlRunner(pool, iso) : inProcess,
-    eventRunner: inProcess,
+    eventRunner: eventPool ? createIsolatedEventRunner(eventPool, eventMax, iso, inProcess) : inProcess,
     version: o.version,
     log: o.log,
     eventTableStore: fileEventTableStore(join(o.stateDir, "event-table.json"), fs),
@@ -59,9 +62,10 @@ export function createLocalAgent(o: LocalAgentOptions): Agent & { created: boole
   return Object.assign(agent, {
     created: identity.created,
     queryWorkers: pool,
+    eventWorkers: eventPool,
     async stop() {
       await stop();
-      await pool?.close();
+      await Promise.all([pool?.close(), eventPool?.close()]);
     },
   });
 }

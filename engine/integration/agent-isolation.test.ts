@@ -5,7 +5,8 @@
 // the server drops an agent silent for three) and finishes another flow meanwhile; a cancelled
 // flow terminates its worker; uploads arrive byte for byte through the worker's RPC; protected
 // paths are refused in the worker; execve()'s permission check works there (`Artifact.X()`
-// from a collection's definitions: engine/client/isolation/runner.test.ts).
+// from a collection's definitions: engine/client/isolation/runner.test.ts); a runaway client
+// event query holds only its own event worker.
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -168,4 +169,24 @@ describe("an agent whose queries run in worker threads", () => {
     const rows = (await s.engine.flows.results(admin, { clientId: agent.clientId, flowId: allowed.flowId, artifact: "Test.Exec" })).rows;
     expect(rows).toEqual([{ Stdout: "from the worker\n" }]);
   }, 60_000);
+
+  it("a runaway client event query holds only its own event worker: collections finish and the connection stays up; removing it from the table terminates that worker", async () => {
+    const events = (agent as { eventWorkers?: AgentWorkerPool }).eventWorkers!;
+    const yaml = ["name: Custom.Test.RunawayEvents", "type: CLIENT_EVENT", "sources:", "  - query: |", ...DOUBLINGS.split("\n").map((l) => `      ${l}`)].join("\n");
+    // The table runs each artifact as the user who added it: a real, enabled account.
+    const first = await s.engine.accounts.ensureFirstAdmin();
+    const owner = (await s.engine.accounts.principalFor(first.created ? first.username : "admin"))!;
+    await s.engine.artifacts.set(owner, yaml);
+    await s.engine.monitoring.addClientArtifact(owner, { artifact: "Custom.Test.RunawayEvents" });
+    await waitFor(() => (events.stats.running === 1 ? true : undefined), "the event query to take a worker", 30_000);
+    // Three silent heartbeats (1 s each) would drop the agent: wait past that, then collect.
+    await new Promise((r) => setTimeout(r, 3500));
+    const side = await s.engine.flows.collect(investigator, { clientId: agent.clientId, artifacts: ["Test.Rows"] });
+    expect(await finished(side.flowId)).toMatchObject({ state: "FINISHED", totalRows: 3000 });
+    expect(s.engine.agents.isLocal(agent.clientId)).toBe(true);
+    expect(events.stats.running).toBe(1);
+    await s.engine.monitoring.removeClientArtifact(owner, { artifact: "Custom.Test.RunawayEvents" });
+    await waitFor(() => (events.stats.running === 0 ? true : undefined), "the event worker to be given back", 30_000);
+    expect(logs.filter((l) => /disconnected|reconnect/i.test(l))).toEqual([]);
+  }, 90_000);
 });

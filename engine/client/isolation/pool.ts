@@ -11,13 +11,14 @@ const ENTRY = new URL("./worker-entry.mjs", import.meta.url);
 export type AgentQueryWorker = PooledWorker<ToAgentWorker, FromAgentWorker>;
 export type AgentWorkerPool = WorkerPool<AgentWorkerData, ToAgentWorker, FromAgentWorker>;
 
-export function createAgentWorkerPool(c: AgentIsolationConfig, protect?: readonly ProtectedPath[]): AgentWorkerPool {
+/** `sizing`: the event queries' pool starts workers only as queries come (size 0, no spare) and holds at most `max`. */
+export function createAgentWorkerPool(c: AgentIsolationConfig, protect?: readonly ProtectedPath[], sizing?: { size: number; max: number; spare: number }): AgentWorkerPool {
   const size = Math.max(1, c.workers);
   return new WorkerPool<AgentWorkerData, ToAgentWorker, FromAgentWorker>({
     entry: ENTRY,
-    size,
-    max: size,
-    spare: 1,
+    size: sizing?.size ?? size,
+    max: sizing?.max ?? size,
+    spare: sizing?.spare ?? 1,
     heapMb: c.heapMb,
     retireHeapBytes: c.retireHeapMb * 1024 * 1024,
     data: { ...(protect ? { protect: protect.map((p) => ({ pattern: p.pattern, reason: p.reason })) } : {}) },
