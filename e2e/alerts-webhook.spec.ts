@@ -9,12 +9,11 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { APIRequestContext, Browser } from "@playwright/test";
 import { EndpointActivity, hostsAdversary, type SynthProcess } from "@/engine/client/pool/activity/activity";
 import { ADVERSARY, SCHTASKS_ARGS } from "@/engine/client/pool/activity/people";
 import { startPool, type Pool } from "@/engine/client/pool/pool";
 import { makeProfile, type Profile } from "@/engine/client/pool/profiles";
-import { expect, signIn, test, unique } from "./fixtures";
+import { expect, test, unique, userPage } from "./fixtures";
 import { AlertsPage, TRIAGE_CONTROLS } from "./pages/alerts-page";
 import { NotebookPage } from "./pages/notebook-page";
 import { api, type Json } from "./support/api";
@@ -84,18 +83,6 @@ function schtasksRuns(profile: Profile, from: number, to: number): SynthProcess[
     if (a.kind === "process" && a.adversary && a.proc.image === ADVERSARY.renamedSchtasks) runs.push(a.proc);
   }
   return runs;
-}
-
-/** A second signed-in user with `role` (created by the administrator). */
-async function userPage(admin: { request: APIRequestContext }, browser: Browser, baseURL: string, role: string) {
-  const username = unique(`aw${role.slice(0, 3)}`);
-  const password = `${role}-password-1`;
-  const res = await admin.request.post("/api/users", { headers: { Origin: baseURL }, data: { username, password, role } });
-  expect(res.status(), await res.text()).toBe(201);
-  const ctx = await browser.newContext({ baseURL });
-  const page = await ctx.newPage();
-  await signIn(page, username, password);
-  return { page, username, close: () => ctx.close() };
 }
 
 // Set by the first test, read by the others.
@@ -196,7 +183,7 @@ test("a labelled endpoint's renamed schtasks is detected, forwarded to the webho
 
 test("an investigator acknowledges, comments on and resolves the alert in the inbox; the activity shows each step", async ({ adminPage, browser, baseURL }) => {
   test.skip(!run.alertId, "needs the alert raised by the first test");
-  const inv = await userPage(adminPage, browser, baseURL!, "investigator");
+  const inv = await userPage(adminPage, browser, baseURL!, "investigator", "aw");
   try {
     const alerts = new AlertsPage(inv.page);
     await alerts.goto(run.alertName);
@@ -257,7 +244,7 @@ test("a notebook cell reading Server.Alerts.ProcessCreation lists the forwarded 
 
 test("a reader sees the resolved alert in the inbox but cannot change it", async ({ adminPage, browser, baseURL }) => {
   test.skip(!run.alertId, "needs the alert raised by the first test");
-  const reader = await userPage(adminPage, browser, baseURL!, "reader");
+  const reader = await userPage(adminPage, browser, baseURL!, "reader", "aw");
   try {
     const alerts = new AlertsPage(reader.page);
     await alerts.goto(run.alertName);

@@ -5,8 +5,7 @@
 // acknowledges, assigns it to themself, comments and resolves from the alert's page; its
 // activity says who did what. A reader sees the entry and its page, but no enabled triage
 // control, and the API refuses the reader's change with 403.
-import type { APIRequestContext, Browser } from "@playwright/test";
-import { expect, signIn, test, unique } from "./fixtures";
+import { expect, test, unique, userPage } from "./fixtures";
 import { AlertsPage, TRIAGE_CONTROLS } from "./pages/alerts-page";
 import { api, type Json } from "./support/api";
 
@@ -14,18 +13,6 @@ test.describe.configure({ mode: "serial" });
 
 let name = "";
 let alertId = "";
-
-/** A second signed-in user with `role` (created by the administrator). */
-async function userPage(admin: { request: APIRequestContext }, browser: Browser, baseURL: string, role: string) {
-  const username = unique(`al${role.slice(0, 3)}`);
-  const password = `${role}-password-1`;
-  const res = await admin.request.post("/api/users", { headers: { Origin: baseURL }, data: { username, password, role } });
-  expect(res.status(), await res.text()).toBe(201);
-  const ctx = await browser.newContext({ baseURL });
-  const page = await ctx.newPage();
-  await signIn(page, username, password);
-  return { page, username, close: () => ctx.close() };
-}
 
 async function entry(http: ReturnType<typeof api>): Promise<Json> {
   const r = await http.get(`/api/alerts?search=${encodeURIComponent(name)}`);
@@ -77,7 +64,7 @@ test("an alert raised by a query is listed with its count, and raising it again 
 
 test("an investigator acknowledges, takes, comments on and resolves the alert; the activity shows it", async ({ adminPage, browser, baseURL }) => {
   test.skip(!alertId, "needs the alert raised by the first test");
-  const inv = await userPage(adminPage, browser, baseURL!, "investigator");
+  const inv = await userPage(adminPage, browser, baseURL!, "investigator", "al");
   const alerts = new AlertsPage(inv.page);
   await alerts.goto(name);
   await alerts.open(alertId);
@@ -126,7 +113,7 @@ test("an investigator acknowledges, takes, comments on and resolves the alert; t
 
 test("a reader sees the alert but cannot triage it, in the page or through the API", async ({ adminPage, browser, baseURL }) => {
   test.skip(!alertId, "needs the alert raised by the first test");
-  const reader = await userPage(adminPage, browser, baseURL!, "reader");
+  const reader = await userPage(adminPage, browser, baseURL!, "reader", "al");
   const alerts = new AlertsPage(reader.page);
   await alerts.goto(name);
   await expect(alerts.row(alertId)).toBeVisible();

@@ -5,9 +5,9 @@
 // source JSON lines and CSV with every member's rows, read back with yauzl); the hunt notebook
 // reads hunt_results(); a reader sees no Start button and the API refuses to start a hunt.
 import { readFileSync } from "node:fs";
-import type { Browser, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { startPool, type Pool } from "@/engine/client/pool/pool";
-import { expect, signIn, test, unique } from "./fixtures";
+import { expect, test, unique, userPage } from "./fixtures";
 import { api, type Json } from "./support/api";
 import { parseCsv, unzipEntries } from "./support/unzip";
 
@@ -42,18 +42,6 @@ async function typeVql(page: Page, testId: string, text: string) {
       return window.monaco!.editor.getEditors().find((e) => host?.contains(e.getContainerDomNode()))?.getValue();
     }, testId);
   await expect.poll(value).toBe(text);
-}
-
-/** A second signed-in user with `role` (created by the administrator). */
-async function userPage(admin: Page, browser: Browser, baseURL: string, role: string) {
-  const username = unique(`hu${role.slice(0, 3)}`);
-  const password = `${role}-password-1`;
-  const res = await admin.request.post("/api/users", { headers: { Origin: baseURL }, data: { username, password, role } });
-  expect(res.status(), await res.text()).toBe(201);
-  const ctx = await browser.newContext({ baseURL });
-  const page = await ctx.newPage();
-  await signIn(page, username, password);
-  return { page, close: () => ctx.close() };
 }
 
 test("a hunt from the wizard with an include label and a server-side condition runs on exactly the matching clients, live; a client labelled later joins", async ({ adminPage: page, baseURL }) => {
@@ -242,7 +230,7 @@ test("a reader sees no way to create or start a hunt, and the API refuses them",
   const paused = await adminPage.request.post("/api/hunts", { headers: origin, data: { artifacts: ["Generic.Client.Info"], includeLabels: [unique("nobody-")], description: HOSTILE } });
   expect(paused.status(), await paused.text()).toBe(201);
   const huntId = ((await paused.json()) as Json).hunt.huntId as string;
-  const reader = await userPage(adminPage, browser, baseURL!, "reader");
+  const reader = await userPage(adminPage, browser, baseURL!, "reader", "hu");
   try {
     await reader.page.goto("/hunts");
     await expect(reader.page.getByTestId(`hunt-row-${huntId}`)).toBeVisible();

@@ -2,20 +2,8 @@
 // page; an analyst sees them in the notebook settings, is refused a timeout above them, and a
 // second long cell waits in the analyst's own queue with a visible "waiting: you have 1
 // running" status while another user's cell runs at once.
-import type { APIRequestContext, Browser } from "@playwright/test";
-import { expect, signIn, test, unique } from "./fixtures";
+import { expect, test, unique, userPage } from "./fixtures";
 import { NotebookPage } from "./pages/notebook-page";
-
-async function userPage(admin: { request: APIRequestContext }, browser: Browser, baseURL: string, role: string) {
-  const username = unique(`lim${role.slice(0, 3)}`);
-  const password = `${role}-password-1`;
-  const res = await admin.request.post("/api/users", { headers: { Origin: baseURL }, data: { username, password, role } });
-  expect(res.status(), await res.text()).toBe(201);
-  const ctx = await browser.newContext({ baseURL });
-  const page = await ctx.newPage();
-  await signIn(page, username, password);
-  return { page, username, close: () => ctx.close() };
-}
 
 test("an administrator's role limits show in an analyst's notebook settings, bound what they save and queue their third cell, not another user's", async ({ adminPage, browser, baseURL }) => {
   test.setTimeout(120_000);
@@ -27,8 +15,8 @@ test("an administrator's role limits show in an analyst's notebook settings, bou
   await expect(adminPage.getByTestId("role-limits").getByRole("status")).toContainText("Saved the limits of the analyst role");
   await expect(adminPage.getByTestId("role-limits-analyst")).toContainText("admin");
 
-  const analyst = await userPage(adminPage, browser, baseURL!, "analyst");
-  const other = await userPage(adminPage, browser, baseURL!, "analyst");
+  const analyst = await userPage(adminPage, browser, baseURL!, "analyst", "lim");
+  const other = await userPage(adminPage, browser, baseURL!, "analyst", "lim");
   try {
     const nb = new NotebookPage(analyst.page);
     await nb.createFromTemplate("Blank notebook", unique("Limits "));
