@@ -55,7 +55,16 @@ test("an administrator revokes a client's key from its page, the agent is cut of
     await expect(page.getByTestId("client-key")).toHaveAttribute("data-state", "active");
   } finally {
     // Agents write their outbox until they exit: wait for that before removing their state.
-    await Promise.all(running.map((c) => (c.exitCode !== null ? undefined : new Promise((r) => (c.once("exit", r), c.kill("SIGTERM"))))));
+    await Promise.all(
+      running.map((c) => {
+        if (c.exitCode !== null || c.signalCode !== null) return undefined;
+        return new Promise((r) => {
+          c.once("exit", r);
+          c.kill("SIGTERM");
+          setTimeout(() => c.kill("SIGKILL"), 5000).unref();
+        });
+      }),
+    );
     rmSync(state, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 });
