@@ -6,7 +6,7 @@ import type { CellView } from "@/engine";
 import { renderMarkdown } from "@/engine/notebooks/markdown";
 import { ResultsTable } from "../results-table/results-table";
 import { inlineKey } from "./state";
-import { messagePosition } from "./status";
+import { messagePosition, positionedMessage } from "./status";
 
 export { errorCount, statusText } from "./status";
 
@@ -20,7 +20,7 @@ export function Markdown({ text, testId }: { text: string; testId?: string }) {
 export function CellOutput({ notebookId, cell, inline, onJump }: { notebookId: string; cell: CellView; inline: Record<string, string[]>; onJump?(line: number, col: number): void }) {
   const busy = cell.status === "running" || cell.status === "queued";
   const firstError = cell.error ? undefined : cell.logs.find((l) => l.level === "ERROR");
-  const at = firstError ? messagePosition(firstError.message) : undefined;
+  const at = firstError ? messagePosition(firstError.message, firstError.at) : undefined;
   return (
     <div className="cell-output">
       {cell.error ? (
@@ -32,10 +32,10 @@ export function CellOutput({ notebookId, cell, inline, onJump }: { notebookId: s
         <p className="notice error" data-testid="cell-first-error">
           {at && onJump ? (
             <button type="button" className="link" onClick={() => onJump(at.line, at.col)} title="Show this position in the editor" data-testid="cell-first-error-jump">
-              {firstError.message}
+              {positionedMessage(firstError)}
             </button>
           ) : (
-            firstError.message
+            positionedMessage(firstError)
           )}
         </p>
       ) : null}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CellView } from "@/engine";
-import { errorCount, messagePosition, statusText } from "./status";
+import { errorCount, messagePosition, positionedMessage, statusText } from "./status";
 
 const cell = (over: Partial<CellView>): CellView => ({
   id: "NC.1", type: "vql", input: "", version: 1, versions: [1], status: "done", runBy: "alice", startedAt: null, finishedAt: null,
@@ -21,5 +21,10 @@ describe("a cell's status line", () => {
     expect(messagePosition("2:6: Plugin no_such_plugin not found.")).toEqual({ line: 2, col: 6 });
     expect(messagePosition("results truncated at 7 rows")).toBeUndefined();
     expect(messagePosition("at 2:6: nope")).toBeUndefined();
+    // A notebook's log line carries its position apart (`at`), which wins.
+    expect(messagePosition("Plugin no_such_plugin not found.", "2:6")).toEqual({ line: 2, col: 6 });
+    expect(positionedMessage({ message: "Plugin no_such_plugin not found.", at: "2:6" })).toBe("2:6: Plugin no_such_plugin not found.");
+    expect(positionedMessage({ message: "2:6: x", at: "2:6" })).toBe("2:6: x");
+    expect(positionedMessage({ message: "no position" })).toBe("no position");
   });
 });

@@ -7,10 +7,15 @@ export function errorCount(c: CellView): number {
   return c.logs.reduce((n, l) => n + (l.level === "ERROR" ? 1 : 0), 0);
 }
 
-/** A log message's leading `line:col: ` (the evaluator's position of the problem), if any. */
-export function messagePosition(message: string): { line: number; col: number } | undefined {
-  const m = /^(\d+):(\d+): /.exec(message);
+/** Where a log line points: its `at` (line:col of the span), else a leading `line:col: ` in its message. */
+export function messagePosition(message: string, at?: string): { line: number; col: number } | undefined {
+  const m = /^(\d+):(\d+)$/.exec(at ?? "") ?? /^(\d+):(\d+): /.exec(message);
   return m ? { line: Number(m[1]), col: Number(m[2]) } : undefined;
+}
+
+/** A log line as the first-error notice shows it: `line:col: message`. */
+export function positionedMessage(l: { message: string; at?: string }): string {
+  return l.at && !l.message.startsWith(`${l.at}: `) ? `${l.at}: ${l.message}` : l.message;
 }
 
 export function statusText(c: CellView): string {
