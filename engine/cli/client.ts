@@ -60,6 +60,8 @@ export async function clientCommand(argv: string[], io: CommandIo): Promise<numb
   process.once("SIGTERM", onSignal);
   try {
     const outcome = await agent.run();
+    // Its query workers keep the process alive until closed (unref'd workers still hold it).
+    if (outcome.kind === "refused") await agent.stop().catch(() => {});
     if (outcome.kind === "refused") {
       io.stderr(`talon client: the server refused this agent: ${outcome.refusal.message}\n`);
       if (outcome.refusal.code === "rekey-required") io.stderr("talon client: run it once with --rekey to make the new key\n");
