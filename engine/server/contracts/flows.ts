@@ -138,7 +138,7 @@ export interface FlowsService {
   /** READ_RESULTS. Counts of flows created since a time (optionally by one creator), by state, and their stored rows. */
   summary(actor: Principal, p: { since: Date; creator?: string }): Promise<{ total: number; byState: Record<string, number>; totalRows: number }>;
   /** READ_RESULTS. Newest first. */
-  list(actor: Principal, clientId: string, p?: { offset?: number; limit?: number }): Promise<{ items: FlowSummary[]; total: number }>;
+  list(actor: Principal, clientId: string, p?: { offset?: number; limit?: number; /** Only the flows that collected this artifact. */ artifact?: string }): Promise<{ items: FlowSummary[]; total: number }>;
   /** READ_RESULTS. */
   get(actor: Principal, clientId: string, flowId: string): Promise<FlowSummary>;
   /**

@@ -33,11 +33,12 @@ export function startFlowReads(deps: ServiceDeps, uploads: UploadStore) {
   return {
     load,
 
-    async list(actor: Principal, clientId: string, p: { offset?: number; limit?: number } = {}) {
+    /** `artifact`: only the flows that collected it. */
+    async list(actor: Principal, clientId: string, p: { offset?: number; limit?: number; artifact?: string } = {}) {
       requirePermission(actor, "READ_RESULTS");
       const c = parseClientId(clientId);
       if (!c) throw new ServiceError("bad_request", `\`${clientId}\` is not a client id`);
-      const { rows, total } = await queries.listFlows(db, { clientId: c, offset: Math.max(p.offset ?? 0, 0), limit: clamp(p.limit, 50, 1000) });
+      const { rows, total } = await queries.listFlows(db, { clientId: c, offset: Math.max(p.offset ?? 0, 0), limit: clamp(p.limit, 50, 1000), ...(p.artifact ? { artifact: p.artifact } : {}) });
       const sources = await queries.getFlowSources(db, rows.map((r) => r.flowId));
       return { items: rows.map((r) => toFlowSummary(r, sources)), total };
     },
