@@ -2,7 +2,8 @@
 // One client: what interrogation found (Interrogate collects it again), labels, metadata, its
 // collections, the Collect dialog and the selected collection's results, logs and uploads, its
 // key (revoke, re-key: client-key.tsx); the
-// Events tab (?tab=events, see client-events-tab) shows its event artifacts. Live through
+// Events tab (?tab=events, see client-events-tab) shows its event artifacts, the Shell tab
+// (?tab=shell, see shell-tab) runs commands and lists earlier ones. Live through
 // `client:<id>` (online, labels, metadata, interrogation) and `flows:<id>` (new flows, rows,
 // states); re-reads are throttled, and the page polls slowly only while the socket is down.
 import { useRouter, useSearchParams } from "next/navigation";
@@ -16,15 +17,17 @@ import { Pager } from "./data-table";
 import { FlowDetails } from "./flow-details";
 import { ago, status } from "./format";
 import { LabelChips } from "./label-chips";
+import { ShellTab } from "./shell-tab";
 import type { ClientRow, FlowRow } from "./types";
 
 const FLOWS_PAGE = 20;
 
-export function ClientView({ initial, canCollect, canLabel, canAdmin = false }: { initial: ClientRow; canCollect: boolean; canLabel: boolean; canAdmin?: boolean }) {
+export function ClientView({ initial, canCollect, canLabel, canAdmin = false, canExecve = false }: { initial: ClientRow; canCollect: boolean; canLabel: boolean; canAdmin?: boolean; canExecve?: boolean }) {
   const router = useRouter();
   const params = useSearchParams();
   const selectedFlow = params.get("flow") ?? "";
-  const tab = params.get("tab") === "events" && !selectedFlow ? "events" : "collections";
+  const tabParam = params.get("tab");
+  const tab = !selectedFlow && (tabParam === "events" || tabParam === "shell") ? tabParam : "collections";
   const [client, setClient] = useState(initial);
   const [flows, setFlows] = useState<{ items: FlowRow[]; total: number }>({ items: [], total: 0 });
   const [offset, setOffset] = useState(0);
@@ -187,8 +190,12 @@ export function ClientView({ initial, canCollect, canLabel, canAdmin = false }: 
         <button type="button" role="tab" aria-selected={tab === "events"} onClick={() => router.push(`/clients/${id}?tab=events`)} data-testid="client-tab-events">
           Events
         </button>
+        <button type="button" role="tab" aria-selected={tab === "shell"} onClick={() => router.push(`/clients/${id}?tab=shell`)} data-testid="client-tab-shell">
+          Shell
+        </button>
       </div>
       {tab === "events" ? <ClientEventsTab clientId={id} /> : null}
+      {tab === "shell" ? <ShellTab clientId={id} canCollect={canCollect} canExecve={canExecve} /> : null}
       <div hidden={tab !== "collections"}>
         <h2>Collections</h2>
         <table className="data" data-testid="flows-table">
