@@ -42,7 +42,7 @@ export interface ArtifactSource {
    * Typed parameter values for a run (defaults, type conversion, unknown names refused). When
    * absent, declared defaults are used and given values pass through as they are.
    */
-  resolveParameters?(name: string, given: Record<string, unknown>): { ok: true; env: Record<string, unknown> } | { ok: false; error: string };
+  resolveParameters?(name: string, given: Record<string, unknown>): { ok: true; env: Record<string, unknown>; warnings?: string[] } | { ok: false; error: string };
   /** The artifacts these queries call as `Artifact.X()`, as YAML for the agent (absent: none are sent). */
   called?(queries: string[]): Array<{ name: string; yaml: string }>;
 }

@@ -53,7 +53,7 @@ export function repositorySource(r: Pick<ArtifactsService, "get" | "all">): Arti
       // Sent to the agent as JSON: typed values (timestamps, regexes...) in their JSON form.
       const env: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(resolved.env)) env[k] = toJsonValue(v);
-      return { ok: true, env };
+      return { ok: true, env, warnings: resolved.warnings };
     },
   };
 }
