@@ -30,7 +30,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function collect(parameters: Record<string, string>, name = "Linux.Search.FileFinder"): Promise<string[]> {
   const repo = { get: (n: string) => artifacts.get(n), all: () => [...artifacts.values()] };
   const source = repositorySource(repo as never);
-  const def = source.get(name)!;
+  const def = (await source.get(name))!;
   const env = source.resolveParameters!(name, parameters);
   if (!env.ok) throw new Error(env.error);
   // What the agent gets: JSON.

@@ -15,6 +15,10 @@ export interface ArtifactParameter {
   default?: string;
   type?: string;
   description?: string;
+  /** For the parameter form: choices / multichoice lists, the label, the value's pattern. */
+  choices?: string[];
+  friendlyName?: string;
+  validatingRegex?: string;
 }
 
 /** What the flows service needs of an artifact definition. */

@@ -20,7 +20,15 @@ function toDefinition(a: Artifact, repo: Pick<ArtifactsService, "get">): Artifac
     name: a.name,
     type: a.type,
     description: a.description,
-    parameters: a.parameters.map((p) => ({ name: p.name, type: p.type, description: p.description, ...(p.hasDefault ? { default: p.default } : {}) })),
+    parameters: a.parameters.map((p) => ({
+      name: p.name,
+      type: p.type,
+      description: p.description,
+      ...(p.hasDefault ? { default: p.default } : {}),
+      ...(p.choices?.length ? { choices: p.choices } : {}),
+      ...(p.friendlyName ? { friendlyName: p.friendlyName } : {}),
+      ...(p.validatingRegex ? { validatingRegex: p.validatingRegex } : {}),
+    })),
     ...(a.precondition ? { precondition: withPrelude(a.precondition.text) } : {}),
     sources: a.sources
       .filter((s) => s.query)
