@@ -12,10 +12,18 @@ function toGrid(text: string, fallbackHeader: string[]): { header: string[]; row
 }
 
 export function CsvGrid({ value, defaultText, onChange, testId, label }: { value: string; defaultText: string; onChange(v: string): void; testId: string; label: string }) {
-  const [grid, setGrid] = useState(() => toGrid(value, parseCsvRecords(defaultText)[0] ?? []));
+  const fallback = () => parseCsvRecords(defaultText)[0] ?? [];
+  // The grid of the text it was made from; a value changed from outside (a relaunch's values) remakes it.
+  const [state, setState] = useState(() => ({ text: value, grid: toGrid(value, fallback()) }));
+  let grid = state.grid;
+  if (state.text !== value) {
+    grid = toGrid(value, fallback());
+    setState({ text: value, grid });
+  }
   const write = (rows: string[][]) => {
-    setGrid({ header: grid.header, rows });
-    onChange(formatCsvRecords([grid.header, ...rows]));
+    const text = formatCsvRecords([grid.header, ...rows]);
+    setState({ text, grid: { header: grid.header, rows } });
+    onChange(text);
   };
   const setCell = (r: number, c: number, v: string) => write(grid.rows.map((row, i) => (i === r ? row.map((x, j) => (j === c ? v : x)) : row)));
   return (

@@ -9,11 +9,19 @@ export function TimestampField({ value, onChange, testId, label }: { value: stri
   const zones = useMemo(timeZones, []);
   const [zone, setZone] = useState("UTC");
   const parsed = value.trim() ? parseDateString(value.trim()) : null;
-  const [wall, setWall] = useState(() => (parsed && !parsed.isZero() ? instantToWall(parsed.epochMillis, "UTC") : ""));
+  const wallOf = (z: string) => (parsed && !parsed.isZero() ? instantToWall(parsed.epochMillis, z) : "");
+  // The picker's wall time and the value it was made from; a value changed from outside remakes it.
+  const [state, setState] = useState(() => ({ text: value, wall: wallOf("UTC") }));
   const [asText, setAsText] = useState(() => Boolean(value.trim()) && !parsed);
+  let wall = state.wall;
+  if (state.text !== value && !asText) {
+    wall = wallOf(zone);
+    setState({ text: value, wall });
+  }
   const setFrom = (w: string, z: string) => {
-    setWall(w);
-    onChange(w ? wallToRfc3339(w.length === 16 ? `${w}:00` : w, z) : "");
+    const text = w ? wallToRfc3339(w.length === 16 ? `${w}:00` : w, z) : "";
+    setState({ text, wall: w });
+    onChange(text);
   };
   if (asText) {
     return (
