@@ -3,7 +3,7 @@
 // per-source time and row limits, and start the collection on this client.
 import { useEffect, useMemo, useState } from "react";
 import { callApi } from "../api";
-import { ParameterFields } from "../parameter-form";
+import { ParameterFields, hasParameterProblems } from "../parameter-form";
 import type { CollectableArtifact, FlowRow } from "./types";
 
 export function CollectDialog({ clientId, onClose, onStarted }: { clientId: string; onClose(): void; onStarted(flow: FlowRow): void }) {
@@ -86,7 +86,7 @@ export function CollectDialog({ clientId, onClose, onStarted }: { clientId: stri
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className="primary" disabled={busy || !chosen.length} onClick={() => void start()} data-testid="collect-start">
+          <button type="button" className="primary" disabled={busy || !chosen.length || chosen.some((n) => hasParameterProblems(artifacts.find((a) => a.name === n)?.parameters ?? [], values[n]))} onClick={() => void start()} data-testid="collect-start">
             Collect
           </button>
         </div>

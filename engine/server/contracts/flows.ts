@@ -15,6 +15,10 @@ export interface ArtifactParameter {
   default?: string;
   type?: string;
   description?: string;
+  /** For the parameter form: choices / multichoice lists, the label, the value's pattern. */
+  choices?: string[];
+  friendlyName?: string;
+  validatingRegex?: string;
 }
 
 /** What the flows service needs of an artifact definition. */
@@ -42,7 +46,7 @@ export interface ArtifactSource {
    * Typed parameter values for a run (defaults, type conversion, unknown names refused). When
    * absent, declared defaults are used and given values pass through as they are.
    */
-  resolveParameters?(name: string, given: Record<string, unknown>): { ok: true; env: Record<string, unknown> } | { ok: false; error: string };
+  resolveParameters?(name: string, given: Record<string, unknown>): { ok: true; env: Record<string, unknown>; warnings?: string[] } | { ok: false; error: string };
   /** The artifacts these queries call as `Artifact.X()`, as YAML for the agent (absent: none are sent). */
   called?(queries: string[]): Array<{ name: string; yaml: string }>;
 }

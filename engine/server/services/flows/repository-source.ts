@@ -20,7 +20,15 @@ function toDefinition(a: Artifact, repo: Pick<ArtifactsService, "get">): Artifac
     name: a.name,
     type: a.type,
     description: a.description,
-    parameters: a.parameters.map((p) => ({ name: p.name, type: p.type, description: p.description, ...(p.hasDefault ? { default: p.default } : {}) })),
+    parameters: a.parameters.map((p) => ({
+      name: p.name,
+      type: p.type,
+      description: p.description,
+      ...(p.hasDefault ? { default: p.default } : {}),
+      ...(p.choices?.length ? { choices: p.choices } : {}),
+      ...(p.friendlyName ? { friendlyName: p.friendlyName } : {}),
+      ...(p.validatingRegex ? { validatingRegex: p.validatingRegex } : {}),
+    })),
     ...(a.precondition ? { precondition: withPrelude(a.precondition.text) } : {}),
     sources: a.sources
       .filter((s) => s.query)
@@ -53,7 +61,7 @@ export function repositorySource(r: Pick<ArtifactsService, "get" | "all">): Arti
       // Sent to the agent as JSON: typed values (timestamps, regexes...) in their JSON form.
       const env: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(resolved.env)) env[k] = toJsonValue(v);
-      return { ok: true, env };
+      return { ok: true, env, warnings: resolved.warnings };
     },
   };
 }
