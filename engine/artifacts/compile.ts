@@ -4,6 +4,7 @@
 // Flows, hunts and the Artifact.X() plugin share these, so a collection and a VQL call agree.
 import { artifactMessage } from "./diagnostics";
 import { coerceParameter, parameterKind } from "./parameters";
+import { serialLets } from "./serial";
 import type { Artifact, ArtifactType } from "./types";
 
 export interface CompiledSource {
@@ -45,10 +46,12 @@ export function compileArtifact(a: Artifact, lookup: (name: string) => Artifact 
   const prelude = preludeOf(a, lookup);
   const withPrelude = (text: string) => (prelude ? `${prelude}\n${text}` : text);
   const sources: CompiledSource[] = [];
+  const earlier = serialLets(a);
   for (const s of a.sources) {
     if (!s.query) continue;
     const pre = s.precondition?.text ?? a.precondition?.text;
-    const c: CompiledSource = { name: s.name, resultName: s.name ? `${a.name}/${s.name}` : a.name, query: withPrelude(s.query.text) };
+    const lets = earlier[sources.length];
+    const c: CompiledSource = { name: s.name, resultName: s.name ? `${a.name}/${s.name}` : a.name, query: withPrelude(lets ? `${lets}\n${s.query.text}` : s.query.text) };
     if (pre) c.precondition = withPrelude(pre);
     sources.push(c);
   }
