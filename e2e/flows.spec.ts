@@ -36,7 +36,8 @@ function passwd(): User[] {
 async function tableNames(page: Page): Promise<string[]> {
   const table = page.getByTestId("flow-results");
   const nameIdx = await table.locator("thead th").evaluateAll((ths) => ths.findIndex((th) => th.getAttribute("data-column") === "Name"));
-  return table.locator("tbody tr").evaluateAll((trs, i) => trs.map((tr) => (tr.children[i] as HTMLElement).innerText.trim()), nameIdx);
+  if (nameIdx < 0) return [];
+  return table.locator("tbody tr").evaluateAll((trs, i) => trs.map((tr) => (tr.children[i] as HTMLElement | undefined)?.innerText.trim() ?? ""), nameIdx);
 }
 
 async function download(page: Page, testId: string): Promise<{ name: string; text: string; bytes: Buffer }> {
@@ -207,9 +208,10 @@ test("Copy collection opens the Collect dialog with the same artifact and parame
   // Edited and started: a new flow with the edited parameter.
   await dialog.getByTestId(`param-${artifact}-NameRegex`).fill("^root$");
   await dialog.getByTestId("collect-start").click();
-  await expect(page.getByTestId("flow-state")).toHaveText("FINISHED", { timeout: 30_000 });
+  await expect.poll(() => new URL(page.url()).searchParams.get("flow")).not.toBe(flowId);
   const copied = new URL(page.url()).searchParams.get("flow")!;
-  expect(copied).not.toBe(flowId);
+  await expect(page.getByTestId("flow-details")).toContainText(copied);
+  await expect(page.getByTestId("flow-state")).toHaveText("FINISHED", { timeout: 30_000 });
   const flow = ((await (await page.request.get(`/api/clients/${clientId}/flows/${copied}`)).json()) as Json).flow as Json;
   expect(flow.artifacts).toEqual([artifact]);
   expect(flow.parameters[artifact]).toMatchObject({ Tag: tag, NameRegex: "^root$" });
