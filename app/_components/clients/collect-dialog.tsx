@@ -16,7 +16,8 @@ export interface CollectInitial {
 
 export function CollectDialog({ clientId, onClose, onStarted, initial }: { clientId: string; onClose(): void; onStarted(flow: FlowRow): void; initial?: CollectInitial }) {
   const [artifacts, setArtifacts] = useState<CollectableArtifact[]>([]);
-  const [filter, setFilter] = useState("");
+  // A copied single-artifact collection opens with its artifact in view.
+  const [filter, setFilter] = useState(initial?.artifacts.length === 1 ? initial.artifacts[0]! : "");
   const [chosen, setChosen] = useState<string[]>(initial?.artifacts ?? []);
   const [values, setValues] = useState<Record<string, Record<string, string>>>(initial?.parameters ?? {});
   const [timeoutSec, setTimeoutSec] = useState(initial?.timeoutSec ?? 600);
