@@ -6,13 +6,22 @@ import { callApi } from "../api";
 import { ParameterFields, hasParameterProblems } from "../parameter-form";
 import type { CollectableArtifact, FlowRow } from "./types";
 
-export function CollectDialog({ clientId, onClose, onStarted }: { clientId: string; onClose(): void; onStarted(flow: FlowRow): void }) {
+/** What a copied collection starts the dialog with ("Copy collection"). */
+export interface CollectInitial {
+  artifacts: string[];
+  parameters: Record<string, Record<string, string>>;
+  timeoutSec?: number;
+  maxRows?: number;
+}
+
+export function CollectDialog({ clientId, onClose, onStarted, initial }: { clientId: string; onClose(): void; onStarted(flow: FlowRow): void; initial?: CollectInitial }) {
   const [artifacts, setArtifacts] = useState<CollectableArtifact[]>([]);
-  const [filter, setFilter] = useState("");
-  const [chosen, setChosen] = useState<string[]>([]);
-  const [values, setValues] = useState<Record<string, Record<string, string>>>({});
-  const [timeoutSec, setTimeoutSec] = useState(600);
-  const [maxRows, setMaxRows] = useState(1_000_000);
+  // A copied single-artifact collection opens with its artifact in view.
+  const [filter, setFilter] = useState(initial?.artifacts.length === 1 ? initial.artifacts[0]! : "");
+  const [chosen, setChosen] = useState<string[]>(initial?.artifacts ?? []);
+  const [values, setValues] = useState<Record<string, Record<string, string>>>(initial?.parameters ?? {});
+  const [timeoutSec, setTimeoutSec] = useState(initial?.timeoutSec ?? 600);
+  const [maxRows, setMaxRows] = useState(initial?.maxRows ?? 1_000_000);
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
 

@@ -111,6 +111,16 @@ export interface CompiledCollection {
   [key: string]: unknown;
 }
 
+/**
+ * How a page of one source's rows is ordered and narrowed, in the database: `sort.column` and
+ * `filter.column` must be columns of the source (bad_request otherwise); the filter text is a
+ * case-insensitive substring of that column's value, or of any value of the row.
+ */
+export interface FlowResultsView {
+  sort?: { column: string; desc: boolean };
+  filter?: { text: string; column?: string };
+}
+
 /** Collections: create, dispatch, store results, cancel, read back. */
 export interface FlowsService {
   /**
@@ -148,9 +158,15 @@ export interface FlowsService {
   /**
    * READ_RESULTS. A page of one source's rows, columns in the agent's order. `tx`: read inside
    * the caller's transaction (a journal consumer's; on the embedded database a query outside an
-   * open transaction waits for it to end).
+   * open transaction waits for it to end). With a view (FlowResultsView) the page is of the
+   * sorted/filtered rows and `total` counts the rows the filter keeps.
    */
-  results(actor: Principal, p: { clientId: string; flowId: string; artifact: string; offset?: number; limit?: number; tx?: Db }): Promise<{ columns: string[]; rows: Record<string, unknown>[]; total: number }>;
+  results(actor: Principal, p: { clientId: string; flowId: string; artifact: string; offset?: number; limit?: number; tx?: Db } & FlowResultsView): Promise<{ columns: string[]; rows: Record<string, unknown>[]; total: number }>;
+  /**
+   * READ_RESULTS. Every row of one source in the view's order, `batch` rows at a time (downloads);
+   * a source the flow does not have is not_found, a bad view bad_request, before the first page.
+   */
+  resultPages(actor: Principal, p: { clientId: string; flowId: string; artifact: string; batch?: number } & FlowResultsView): AsyncIterable<Record<string, unknown>[]>;
   /**
    * READ_RESULTS. The first row of each (flow, source) asked for, in one read, keyed
    * `${flowId}\u0000${artifact}`; `tx` as for results().
