@@ -46,6 +46,18 @@ const UNIT_COLUMNS = ["Unit", "Load", "Enabled", "Description", "ExecStart", "Us
 
 export const CATALOGUE: Case[] = [
   {
+    name: "Linux.Sys.Uptime",
+    columns: { "": ["UptimeSeconds", "BootTime", "UptimeDays"] },
+    check: (s) => {
+      const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
+      const btime = Number(/^btime (\d+)/m.exec(readFileSync("/proc/stat", "utf8"))![1]);
+      const r = rowsOf(s)[0]!;
+      expect(Math.abs((r.UptimeSeconds as number) - uptime)).toBeLessThan(30);
+      expect(Math.abs((r.BootTime as number) - btime)).toBeLessThan(5);
+      expect(r.UptimeDays).toBeCloseTo((r.UptimeSeconds as number) / 86400, 6);
+    },
+  },
+  {
     name: "Linux.Mounts",
     columns: { "": ["Device", "Mount", "FSType", "Options"] },
     check: (s) => {
