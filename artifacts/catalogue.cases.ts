@@ -182,6 +182,21 @@ export const CATALOGUE: Case[] = [
       ]),
   },
   {
+    name: "Linux.Debian.AptSources",
+    parameters: (fx) => ({ linuxAptSourcesGlobs: `Glob\n${at(fx, "apt/*.list")}\n${at(fx, "apt/*.sources")}\n` }),
+    columns: { "": ["OSPath", "Enabled", "Types", "URIs", "Suites", "Components", "Architectures", "Signed-By", "Trusted"] },
+    check: (s, fx) => {
+      const list = at(fx, "apt/extra.list");
+      const sources = at(fx, "apt/debian.sources");
+      expect(rowsOf(s)).toEqual([
+        { OSPath: list, Enabled: true, Types: "deb", URIs: "https://repo.example.com/apt", Suites: "stable", Components: "main contrib", Architectures: "amd64", "Signed-By": "/usr/share/keyrings/x.gpg", Trusted: null },
+        { OSPath: list, Enabled: true, Types: "deb", URIs: "http://203.0.113.7/repo", Suites: "./", Components: "", Architectures: null, "Signed-By": null, Trusted: "yes" },
+        { OSPath: sources, Enabled: true, Types: "deb", URIs: "http://deb.debian.org/debian", Suites: "bookworm bookworm-updates", Components: "main", Architectures: null, "Signed-By": "/usr/share/keyrings/debian-archive-keyring.gpg", Trusted: null },
+        { OSPath: sources, Enabled: false, Types: "deb-src", URIs: "http://deb.debian.org/debian", Suites: "bookworm", Components: "main", Architectures: null, "Signed-By": null, Trusted: null },
+      ]);
+    },
+  },
+  {
     name: "Linux.Sys.SUID",
     parameters: (fx) => ({ GlobExpression: `{${at(fx, "suid/*")},/usr/bin/*}` }),
     columns: { "": ["Mode", "OSPath", "Size", "Mtime", "OwnerID", "GroupID"] },

@@ -101,6 +101,8 @@ function writeFixtures() {
   write(f("anomalous/.hidden"), "h");
   write(f("anomalous/big.bin"), "0123456789ABCDEF");
   write(f("anomalous/normal.txt"), "n");
+  write(f("apt/extra.list"), "# main\ndeb [arch=amd64 signed-by=/usr/share/keyrings/x.gpg] https://repo.example.com/apt stable main contrib\n# deb http://old.example/ x y\ndeb [trusted=yes] http://203.0.113.7/repo ./\n");
+  write(f("apt/debian.sources"), "Types: deb\n# a comment inside\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\nTypes: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nEnabled: no\n");
   write(f("etc/group-root"), "root:x:0:daemon\nadm:x:4:syslog\n");
   write(f("release/os-release"), 'PRETTY_NAME="Test Linux 7 (lynx)"\nNAME="Test Linux"\nVERSION_ID="7"\nID=testlinux\nID_LIKE="debian ubuntu"\nVERSION_CODENAME=lynx\n');
   // wtmp in its binary form, made by utmpdump from its text form.
