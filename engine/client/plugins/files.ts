@@ -8,7 +8,7 @@ import { accessorProblem, fileRow } from "./values";
 export const globPlugin = definePlugin({
   name: "glob",
   category: "client",
-  doc: "Files matching glob patterns (`*`, `?`, `[...]`, `{a,b}`, `**` for any depth): Name, OSPath, Size, Mode, IsDir, IsLink, Mtime, Atime, Ctime, Btime.",
+  doc: "Files matching glob patterns (`*`, `?`, `[...]`, `{a,b}`, `**` for any depth; a trailing `**` matches files too): Name, OSPath, Size, Mode (Go notation: `urwxr-xr-x` is setuid), IsDir, IsLink, Mtime, Atime, Ctime, Btime, Sys {Uid, Gid}.",
   args: {
     globs: arg.list(arg.string()).required().doc("Patterns to match; relative ones start at root."),
     root: arg.string().doc("Directory relative patterns start from (default /)."),

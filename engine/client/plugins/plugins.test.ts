@@ -1,6 +1,6 @@
 // The agent's builtins on this Linux machine, through the VQL engine as collections run them.
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -57,6 +57,28 @@ describe("agent builtins on Linux", () => {
     expect(await names("'link-to-a/*.txt'")).toEqual(["link-to-a/one.txt"]);
     const rows = (await run(`SELECT Name, Size, IsDir, Mode FROM glob(globs='${dir}/a/one.txt')`)).rows;
     expect(rows).toEqual([{ Name: "one.txt", Size: 12, IsDir: false, Mode: expect.stringMatching(/^-rw/) }]);
+  });
+
+  it("glob(): a trailing ** matches the files below too; Mode has Go's setuid/setgid/sticky letters; Sys has the owner", async () => {
+    const names = async (globs: string) => (await run(`SELECT OSPath FROM glob(globs=${globs}, root='${dir}')`)).rows.map((r) => String(r.OSPath).slice(dir.length + 1)).sort();
+    expect(await names("'a/**'")).toEqual(["a", "a/deep", "a/deep/er", "a/deep/er/two.txt", "a/one.txt"]);
+    const f = join(dir, "b", "three.log");
+    chmodSync(f, 0o4750);
+    const d = join(dir, "sticky");
+    mkdirSync(d);
+    chmodSync(d, 0o1777);
+    try {
+      const rows = (await run(`SELECT Name, Mode, Sys FROM glob(globs=['${f}', '${d}', '/dev/null'])`)).rows;
+      // Go's FileMode.String(): one letter per type bit in "dalTLDpSugct" order, then rwx.
+      expect(rows).toEqual([
+        { Name: "three.log", Mode: "urwxr-x---", Sys: { Uid: process.getuid!(), Gid: process.getgid!() } },
+        { Name: "sticky", Mode: "dtrwxrwxrwx", Sys: { Uid: process.getuid!(), Gid: process.getgid!() } },
+        { Name: "null", Mode: "Dcrw-rw-rw-", Sys: { Uid: 0, Gid: 0 } },
+      ]);
+    } finally {
+      chmodSync(f, 0o644);
+      rmSync(d, { recursive: true });
+    }
   });
 
   it("stat(), read_file() with offset and length, and hash() of a file", async () => {

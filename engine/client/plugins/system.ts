@@ -15,6 +15,9 @@ export interface FileInfo {
   Atime: Date;
   Ctime: Date;
   Btime: Date;
+  /** Owner and group ids, where the endpoint knows them (glob()'s Sys.Uid, Sys.Gid). */
+  Uid?: number;
+  Gid?: number;
 }
 
 export interface ProcessInfo {

@@ -19,6 +19,7 @@ export function fileRow(f: FileInfo): Record<string, unknown> {
     Ctime: ts(f.Ctime),
     Btime: ts(f.Btime),
     ModTime: ts(f.Mtime),
+    ...(f.Uid === undefined ? {} : { Sys: { Uid: f.Uid, Gid: f.Gid } }),
   };
 }
 

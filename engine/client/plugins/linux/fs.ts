@@ -9,13 +9,23 @@ import { componentRegex, expandBraces, hasWildcard, patternComponents } from "./
 const MAX_DEPTH = 30;
 const CHUNK = 256 * 1024;
 
-/** Go's os.FileMode.String(): `drwxr-xr-x`, `-rw-r--r--`, `Lrwxrwxrwx`. */
+/** Go's os.FileMode.String(): `drwxr-xr-x`, `-rw-r--r--`, `Lrwxrwxrwx`, `urwxr-xr-x` (setuid), `Dcrw-rw-rw-` (character device). */
 export function modeString(st: Stats): string {
-  const type = st.isDirectory() ? "d" : st.isSymbolicLink() ? "L" : st.isFIFO() ? "p" : st.isSocket() ? "S" : st.isCharacterDevice() ? "c" : st.isBlockDevice() ? "D" : "-";
+  // Go prints one letter per set type bit, in the order of its "dalTLDpSugct?" table.
+  let type = "";
+  if (st.isDirectory()) type += "d";
+  if (st.isSymbolicLink()) type += "L";
+  if (st.isBlockDevice() || st.isCharacterDevice()) type += "D";
+  if (st.isFIFO()) type += "p";
+  if (st.isSocket()) type += "S";
+  if (st.mode & 0o4000) type += "u";
+  if (st.mode & 0o2000) type += "g";
+  if (st.isCharacterDevice()) type += "c";
+  if (st.mode & 0o1000) type += "t";
   const rwx = "rwxrwxrwx";
   let perms = "";
   for (let i = 0; i < 9; i++) perms += st.mode & (1 << (8 - i)) ? rwx[i] : "-";
-  return type + perms;
+  return (type || "-") + perms;
 }
 
 export function fileInfo(path: string, st: Stats): FileInfo {
@@ -30,6 +40,8 @@ export function fileInfo(path: string, st: Stats): FileInfo {
     Atime: st.atime,
     Ctime: st.ctime,
     Btime: st.birthtime,
+    Uid: st.uid,
+    Gid: st.gid,
   };
 }
 
@@ -69,6 +81,8 @@ async function* walk(dir: string, comps: string[], i: number, depth: number, o: 
     for (const name of await listDir(dir)) {
       const p = join(dir, name);
       if (await isDirectory(p, o.followLinks)) yield* walk(p, comps, i, depth + 1, o);
+      // A trailing `**` matches the files below too, as in Velociraptor (`/usr/**`).
+      else if (last) yield p;
     }
     return;
   }

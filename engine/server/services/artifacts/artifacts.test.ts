@@ -122,7 +122,7 @@ for (const target of testDatabaseTargets()) {
       const notebooks = await artifacts.list(reader, { type: "NOTEBOOK" });
       expect(notebooks.length).toBeGreaterThan(0);
       expect(notebooks.every((s) => s.type === "NOTEBOOK")).toBe(true);
-      const both = await artifacts.list(reader, { search: "linux users" });
+      const both = await artifacts.list(reader, { search: "linux account database" });
       expect(both.map((s) => s.name)).toEqual(["Linux.Sys.Users"]);
     });
 
