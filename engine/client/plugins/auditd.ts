@@ -42,7 +42,7 @@ export function parseFields(s: string, into: Record<string, string> = {}): Recor
 
 /** One line of an audit log, or undefined when it is not one. Enriched fields (after \x1d) are parsed too. */
 export function parseAuditLine(line: string): AuditRecord | undefined {
-  const m = /^(?:node=\S+\s+)?type=(\S+)\s+msg=audit\((\d+(?:\.\d+)?):(\d+)\):\s*(.*)$/.exec(line.trim());
+  const m = /^(?:node=\S+\s+)?type=(\S+)\s+msg=audit\((\d+(?:\.\d+)?):(\d+)\)\s*:\s*(.*)$/.exec(line.trim());
   if (!m) return undefined;
   const [kernel, enriched] = m[4]!.split("\x1d");
   const fields = parseFields(kernel!);
