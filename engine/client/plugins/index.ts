@@ -23,6 +23,7 @@ import { watchFilesPlugin } from "./watch-files";
 import { watchJournaldPlugin } from "./watch-journald";
 import { watchSyslogPlugin } from "./watch-syslog";
 import { copyFunction, rmFunction, tempdirFunction, tempfileFunction, writeCsvPlugin, writeJsonlPlugin } from "./write";
+import { yaraPlugin } from "./yara";
 
 export const clientBuiltins: readonly Builtin[] = [
   infoPlugin,
@@ -65,6 +66,7 @@ export const clientBuiltins: readonly Builtin[] = [
   unzipPlugin,
   parseAuditdPlugin,
   sqlitePlugin,
+  yaraPlugin,
 ];
 
 let registry: Registry | undefined;

@@ -82,12 +82,13 @@ const CASES: Record<string, { vql: string; needsFlow?: boolean; system?: () => E
   magic: { vql: `SELECT magic(path='${big}') AS M FROM range(end=1000000)` },
   tempfile: { vql: "SELECT tempfile(data='x') AS T FROM range(end=1000000)" },
   tempdir: { vql: "SELECT tempdir() AS T FROM range(end=1000000)" },
-  copy: { vql: `SELECT copy(filename='${big}', dest='${dir}/copy.bin') AS C FROM range(end=1000000)` },
+  copy: { vql: `SELECT copy(filename='${dir}/small.txt', dest='${dir}/copy.bin') AS C FROM range(end=1000000)` },
   rm: { vql: `SELECT rm(filename='${dir}/never-there') AS R FROM range(end=1000000)` },
   write_csv: { vql: `SELECT * FROM write_csv(filename='${dir}/out.csv', query={ SELECT * FROM range(end=1000000) })` },
   write_jsonl: { vql: `SELECT * FROM write_jsonl(filename='${dir}/out.jsonl', query={ SELECT * FROM range(end=1000000) })` },
   unzip: { vql: `SELECT * FROM unzip(filename='${zip}', output_directory='${dir}/unzipped')` },
   parse_auditd: { vql: `SELECT * FROM parse_auditd(filename='${audit}')` },
+  yara: { vql: `SELECT * FROM yara(rules='rule s { strings: $a = "small" condition: $a }', files=['${dir}/small.txt', '${dir}/small.txt', '${dir}/small.txt'])` },
   sqlite: { vql: `SELECT * FROM sqlite(file='${db}', query='SELECT * FROM t')` },
 };
 

@@ -339,6 +339,44 @@ describe("sqlite()", () => {
   });
 });
 
+describe("yara()", () => {
+  const RULES = `
+rule hello : greeting {
+  meta:
+    author = "talon"
+  strings:
+    $h = "hello"
+    $b = { 41 42 43 }
+  condition:
+    any of them
+}
+rule never { strings: $n = "not in the file" condition: $n }`;
+
+  it("reports each matching rule with its metadata and first hit, with context", async () => {
+    const f = join(dir, "scan.bin");
+    writeFileSync(f, Buffer.concat([Buffer.from([0, 1]), Buffer.from("xxhello ABC")]));
+    const r = await run(`SELECT Rule, Meta, String, FileName, File.Size AS Size FROM yara(rules='''${RULES}''', files='${f}', context=2)`);
+    expect(r.logs).toEqual([]);
+    expect(r.rows).toEqual([
+      {
+        Rule: "hello",
+        Meta: { author: "talon" },
+        String: { Name: "$h", Offset: 4, HexData: ["00000002  78 78 68 65 6c 6c 6f 20 41                       xxhello A"], Data: "xxhello A" },
+        FileName: f,
+        Size: 13,
+      },
+    ]);
+    const data = await run(`SELECT String.Offset AS O FROM yara(rules='''${RULES}''', files='..ABC', accessor='data', start=1)`);
+    expect(data.rows).toEqual([{ O: 2 }]);
+  });
+
+  it("logs rules that do not compile", async () => {
+    const r = await run(`SELECT * FROM yara(rules='rule { }', files='x', accessor='data')`);
+    expect(r.rows).toEqual([]);
+    expect(r.logs.join("\n")).toMatch(/ERROR yara: rules do not compile: line 1: syntax error/);
+  });
+});
+
 describe("process_tracker_*() over pslist()", () => {
   it("children, tree, all and pslist know this process under its parent", async () => {
     const me = String(process.pid);
