@@ -82,6 +82,14 @@ describe("expand() and environ()", () => {
     expect(await one("environ(var='HOME')")).toBe(process.env.HOME);
     expect(await one("environ(var='TALON_SURELY_UNSET')")).toBe(null);
     expect((await run("SELECT * FROM environ(vars=['HOME', 'TALON_SURELY_UNSET'])")).rows).toEqual([{ HOME: process.env.HOME }]);
+    // Secret-looking variables stay hidden (engine/cli/secrets-env.ts names them).
+    process.env.TALON_TEST_API_KEY = "hidden";
+    try {
+      expect(await one("environ(var='TALON_TEST_API_KEY')")).toBe(null);
+      expect(await one("expand(path='[$TALON_TEST_API_KEY]')")).toBe("[]");
+    } finally {
+      delete process.env.TALON_TEST_API_KEY;
+    }
     const all = (await run("SELECT * FROM environ()")).rows;
     expect(all).toHaveLength(1);
     expect(all[0]!.PATH).toBe(process.env.PATH);

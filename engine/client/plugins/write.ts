@@ -133,7 +133,10 @@ export const copyFunction = defineFunction({
   async run({ filename, accessor, dest, permissions, dir_permissions, append, create_directories }, ctx) {
     if (accessor !== "data") {
       const problem = accessorProblem(accessor, "copy");
-      if (problem) return void ctx.log("ERROR", problem), null;
+      if (problem) {
+        ctx.log("ERROR", problem);
+        return null;
+      }
     }
     const w = writerOf(ctx);
     if (!w) return null;

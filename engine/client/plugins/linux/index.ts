@@ -1,4 +1,5 @@
 // The Linux endpoint: everything the agent builtins need, read from this machine.
+import { isSecretName } from "@/engine/cli/secrets-env";
 import type { EndpointSystem } from "../system";
 import { resolveName } from "./dns";
 import { runProgram } from "./exec";
@@ -29,7 +30,8 @@ export function createLinuxSystem(opts: LinuxSystemOptions = {}): EndpointSystem
     fs: createLinuxFs(),
     execve: runProgram,
     writer: createLinuxWriter(),
-    environ: async () => Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+    // Secret-looking variables (…PASSWORD, …TOKEN, DATABASE_URL…) are never shown to a query.
+    environ: async () => Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !isSecretName(e[0]))),
     resolve: resolveName,
     sysinfo: linuxSysinfo,
     events: {
