@@ -229,7 +229,7 @@ export async function queryCommand(argv: string[], io: QueryIo): Promise<number>
  */
 async function localRuntime(): Promise<{ registry: Registry; host?: unknown }> {
   if (process.platform !== "linux") return { registry: createRegistry(portableBuiltins) };
-  const [{ agentRegistry }, { createLinuxSystem }] = await Promise.all([import("../client/plugins"), import("../client/plugins/linux")]);
+  const [{ agentRegistry }, { createLinuxSystem }] = await Promise.all([import("../client/plugins"), import("@/engine/endpoint/builtins/linux")]);
   return { registry: agentRegistry(), host: { system: createLinuxSystem() } };
 }
 

@@ -3,8 +3,8 @@
 import { Gunzip, Unzip, UnzipInflate, type UnzipFile } from "fflate";
 import { arg, compileRegex, definePlugin, isRegexError, abortable, untilAborted, type BuiltinContext } from "@/engine/vql";
 import { agentHost } from "./host";
-import type { EndpointWriter, FileSink } from "./system";
-import { accessorProblem } from "./values";
+import type { EndpointWriter, FileSink } from "@/engine/endpoint/builtins/system";
+import { accessorProblem } from "@/engine/endpoint/builtins/values";
 import { writerOf } from "./write";
 
 interface Extracted {

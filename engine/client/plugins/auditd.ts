@@ -4,7 +4,7 @@
 import { StringDecoder } from "node:string_decoder";
 import { arg, definePlugin, OrderedDict, Timestamp, abortable } from "@/engine/vql";
 import { agentHost } from "./host";
-import { accessorProblem } from "./values";
+import { accessorProblem } from "@/engine/endpoint/builtins/values";
 
 export interface AuditRecord {
   type: string;

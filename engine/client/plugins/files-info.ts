@@ -3,7 +3,7 @@
 import { arg, definePlugin, defineFunction, OrderedDict, abortable, untilAborted } from "@/engine/vql";
 import { agentHost } from "./host";
 import { identify, MAGIC_SAMPLE } from "./magic-table";
-import { accessorProblem, fileRow } from "./values";
+import { accessorProblem, fileRow } from "@/engine/endpoint/builtins/values";
 
 export const statFunction = defineFunction({
   name: "stat",

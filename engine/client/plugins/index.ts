@@ -5,10 +5,10 @@ import { createRegistry, portableBuiltins, type Builtin, type Registry } from ".
 import { unzipPlugin } from "./archives";
 import { parseAuditdPlugin } from "./auditd";
 import { environFunction, environPlugin, expandFunction, hostFunction, sysinfoFunction } from "./environment";
-import { execvePlugin } from "./execve";
+import { execvePlugin } from "@/engine/endpoint/builtins/execve";
 import { magicFunction, readFilePlugin, statFunction } from "./files-info";
-import { globPlugin, hashFunction, readFileFunction, statPlugin } from "./files";
-import { connectionsPlugin, getpidFunction, infoPlugin, interfacesPlugin, netstatPlugin, pslistPlugin, uptimeFunction, usersPlugin } from "./machine";
+import { globPlugin, hashFunction, readFileFunction, statPlugin } from "@/engine/endpoint/builtins/files";
+import { connectionsPlugin, getpidFunction, infoPlugin, interfacesPlugin, netstatPlugin, pslistPlugin, uptimeFunction, usersPlugin } from "@/engine/endpoint/builtins/machine";
 import {
   processTrackerAllFunction,
   processTrackerCallchainFunction,
@@ -80,4 +80,4 @@ export function agentRegistry(): Registry {
 }
 
 export type { AgentVqlHost } from "./host";
-export type { EndpointSystem } from "./system";
+export type { EndpointSystem } from "@/engine/endpoint/builtins/system";

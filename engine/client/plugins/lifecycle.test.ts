@@ -16,8 +16,8 @@ import { MemoryOutbox } from "../connection/outbox";
 import { FlowResponder } from "../responder/responder";
 import { clientBuiltins } from ".";
 import type { AgentVqlHost } from "./host";
-import { createLinuxSystem } from "./linux";
-import type { EndpointSystem } from "./system";
+import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
+import type { EndpointSystem } from "@/engine/endpoint/builtins/system";
 
 const dir = mkdtempSync(join(tmpdir(), "talon-lifecycle-"));
 const big = join(dir, "big.bin");
@@ -75,7 +75,7 @@ const CASES: Record<string, { vql: string; needsFlow?: boolean; system?: () => E
   expand: { vql: "SELECT expand(path='$HOME') AS E FROM range(end=1000000)" },
   "environ()": { vql: "SELECT environ(var='PATH') AS E FROM range(end=1000000)" },
   "environ (plugin)": { vql: "SELECT * FROM environ()" },
-  host: { vql: "SELECT host(name='localhost') AS H FROM range(end=1000000)" },
+  host: { vql: "SELECT host(name='localhost') AS H FROM range(end=3)" },
   sysinfo: { vql: "SELECT sysinfo() AS S FROM range(end=1000000)" },
   "stat()": { vql: `SELECT stat(filename='${big}') AS S FROM range(end=1000000)` },
   "read_file (plugin)": { vql: `SELECT * FROM read_file(filenames='${big}', chunk=1000)` },

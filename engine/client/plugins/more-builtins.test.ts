@@ -14,9 +14,9 @@ import { agentRegistry } from ".";
 import { parseAuditLine } from "./auditd";
 import { expandEnv } from "./environment";
 import type { AgentVqlHost } from "./host";
-import { createLinuxSystem } from "./linux";
+import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import { identify } from "./magic-table";
-import { createPathGuard, guardSystem } from "./protected-paths";
+import { createPathGuard, guardSystem } from "@/engine/endpoint/builtins/protected-paths";
 import { parsePermissions } from "./write";
 
 const system = createLinuxSystem();

@@ -5,9 +5,9 @@
 // endpoints asked most recently (pool mode has thousands).
 import { arg, definePlugin, defineFunction, OrderedDict, untilAborted } from "@/engine/vql";
 import { agentHost } from "./host";
-import { processRow } from "./machine";
-import type { EndpointSystem } from "./system";
-import { ts } from "./values";
+import { processRow } from "@/engine/endpoint/builtins/machine";
+import type { EndpointSystem } from "@/engine/endpoint/builtins/system";
+import { ts } from "@/engine/endpoint/builtins/values";
 
 const MAX_AGE_MS = 10_000;
 const MISS_AGE_MS = 1_000;

@@ -4,7 +4,7 @@
 import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from "sql.js";
 import { arg, definePlugin, isDictLike, OrderedDict, abortable, untilAborted, type BuiltinContext } from "@/engine/vql";
 import { agentHost } from "./host";
-import { accessorProblem } from "./values";
+import { accessorProblem } from "@/engine/endpoint/builtins/values";
 
 const MAX_BYTES = 1024 * 1024 * 1024;
 const DATABASES = Symbol("sqlite databases");

@@ -4,8 +4,8 @@
 import { randomBytes } from "node:crypto";
 import { arg, definePlugin, defineFunction, isDictLike, OrderedDict, toJsonText, toJsonValue, abortable, untilAborted, type BuiltinContext } from "@/engine/vql";
 import { agentHost } from "./host";
-import type { EndpointWriter, FileSink } from "./system";
-import { accessorProblem } from "./values";
+import type { EndpointWriter, FileSink } from "@/engine/endpoint/builtins/system";
+import { accessorProblem } from "@/engine/endpoint/builtins/values";
 
 const TEMP = Symbol("agent temp paths");
 

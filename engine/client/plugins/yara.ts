@@ -4,7 +4,7 @@
 import initYara, { type EmVector, type YaraModule } from "libyara-wasm";
 import { arg, definePlugin, OrderedDict, abortable, untilAborted } from "@/engine/vql";
 import { agentHost } from "./host";
-import { accessorProblem, fileRow } from "./values";
+import { accessorProblem, fileRow } from "@/engine/endpoint/builtins/values";
 
 const MAX_BYTES = 256 * 1024 * 1024;
 let yara: Promise<YaraModule> | undefined;

@@ -4,8 +4,8 @@
 // pslist() is the static table plus the processes the activity timeline has alive now, so it
 // changes over time. The file system holds a few well-known files per OS (event logs and syslog
 // files among them); execve() is not available.
-import type { EndpointSystem, FileInfo, ProcessInfo } from "@/engine/client/plugins/system";
-import { componentRegex, expandBraces } from "@/engine/client/plugins/linux/glob-pattern";
+import type { EndpointSystem, FileInfo, ProcessInfo } from "@/engine/endpoint/builtins/system";
+import { componentRegex, expandBraces } from "@/engine/endpoint/builtins/linux/glob-pattern";
 import { EndpointActivity, type SynthProcess } from "./activity/activity";
 import { syslogFiles } from "./activity/linux-rows";
 import { createSyntheticEvents, DEFAULT_EVENT_RATE, type EventOptions, type SyntheticEvents } from "./events";
