@@ -133,6 +133,8 @@ export interface EndpointSystem {
   fs: EndpointFs;
   /** Runs a program; absent on endpoints that cannot (synthetic ones). */
   execve?(argv: string[], opts: { signal: AbortSignal; cwd?: string; env?: Record<string, string>; maxBytes: number }): AsyncIterable<ExecResult>;
+  /** Event sources for watch_*() plugins; absent on endpoints that have none (synthetic ones). */
+  events?: EndpointEvents;
   /** Writing files (tempfile(), copy(), rm(), unzip(), write_csv()...); absent on endpoints that cannot (synthetic ones). */
   writer?: EndpointWriter;
   /** The agent's environment variables (expand(), environ()); absent on synthetic endpoints. */
@@ -141,8 +143,6 @@ export interface EndpointSystem {
   sysinfo?(): Promise<Record<string, unknown>>;
   /** DNS resolution for host(); absent on synthetic endpoints. */
   resolve?(q: DnsQuery): Promise<string[]>;
-  /** Event sources for watch_*() plugins; absent on endpoints that have none (synthetic ones). */
-  events?: EndpointEvents;
 }
 
 /** A text file followed like `tail -F`: see EndpointEvents.followLines. */
