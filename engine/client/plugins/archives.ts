@@ -83,10 +83,12 @@ export class TarReader {
       const name = this.longName ?? (prefix ? `${prefix}/${str(0, 100)}` : str(0, 100));
       this.longName = undefined;
       this.padding = (512 - (size % 512)) % 512;
-      if (type === "L") {
-        // GNU long name: the next entry's name is this entry's data.
+      if (type === "L" || type === "x") {
+        // The next entry's name: a GNU long name is this entry's data, a pax header its `path` record.
         const parts: Buffer[] = [];
-        this.current = { write: (c) => parts.push(Buffer.from(c)), end: () => (this.longName = Buffer.concat(parts).toString("utf8").replace(/\0[\s\S]*$/, "")) };
+        const text = () => Buffer.concat(parts).toString("utf8");
+        const end = type === "L" ? () => (this.longName = text().replace(/\0[\s\S]*$/, "")) : () => (this.longName = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(text())?.[1] ?? this.longName);
+        this.current = { write: (c) => parts.push(Buffer.from(c)), end };
       } else this.current = this.onEntry(name, type === "0" || type === "7");
       this.remaining = size;
       if (size === 0) this.endEntry();

@@ -284,6 +284,11 @@ describe("unzip()", () => {
       { OriginalPath: long, Size: 9 },
     ]);
     expect(readFileSync(join(out, long), "utf8")).toBe("long name");
+    // POSIX (pax) archives carry long names in an extended header.
+    const pax = join(dir, "pax.tar.gz");
+    execFileSync("tar", ["--format=posix", "-czf", pax, "-C", src, long]);
+    const p = await run(`SELECT OriginalPath, Size FROM unzip(filename='${pax}', output_directory='${out}-pax')`);
+    expect(p.rows).toEqual([{ OriginalPath: long, Size: 9 }]);
   });
 });
 
