@@ -121,7 +121,7 @@ export function createSyntheticSystem(p: Profile, o: EventOptions = {}): Synthet
       return Math.max(0, Math.floor(Date.now() / 1000) - p.bootTime);
     },
     // The environment an agent running as a service has (SYSTEM on Windows, root elsewhere), for expand() and environ().
-    async environ() {
+    async environ(): Promise<Record<string, string>> {
       if (p.os === "windows")
         return {
           SystemRoot: "C:\\Windows",
