@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileArtifact, loadArtifact, resolveParameters, type Artifact } from "@/engine/artifacts";
 import { MemoryOutbox } from "@/engine/client/connection/outbox";
 import { createVqlRunner } from "@/engine/client/executor/vql-runner";
-import { createLinuxSystem } from "@/engine/client/plugins/linux";
-import type { EndpointSystem } from "@/engine/client/plugins/system";
+import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
+import type { EndpointSystem } from "@/engine/endpoint/builtins/system";
 import { FlowResponder } from "@/engine/client/responder/responder";
 import { BUILTIN_DEFINITIONS_DIR, readArtifactFiles } from "@/engine/server/services/artifacts/files";
 

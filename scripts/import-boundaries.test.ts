@@ -95,6 +95,11 @@ describe("import boundaries", () => {
     expect(bad.map((i) => `${i.file}: ${i.spec}`)).toEqual([]);
   });
 
+  it("the endpoint builtins (engine/endpoint, shared by the agent and the server) import neither", () => {
+    const bad = imports.filter((i) => under(i.file, "engine/endpoint") && (under(i.target, "engine/server") || under(i.target, "engine/client") || under(i.target, "drizzle")));
+    expect(bad.map((i) => `${i.file}: ${i.spec}`)).toEqual([]);
+  });
+
   it("the server never imports the agent", () => {
     const bad = imports.filter((i) => under(i.file, "engine/server") && under(i.target, "engine/client"));
     expect(bad.map((i) => `${i.file}: ${i.spec}`)).toEqual([]);

@@ -86,4 +86,16 @@ describe("talon query", () => {
     expect(r.out).toBe('{"A":1}\n');
     expect(seen).toEqual([{ server: "http://x", key: "k", vql: "SELECT 1 AS A FROM scope()", params: { P: "1" } }]);
   });
+
+  it("runs the agent's builtins on this machine, as `velociraptor query` does", async () => {
+    const ps = await cli([`SELECT Pid, Ppid FROM pslist() WHERE Pid = ${process.pid}`, "--format", "jsonl"]);
+    expect(ps.err).toBe("");
+    expect(ps.out).toBe(`{"Pid":${process.pid},"Ppid":${process.ppid}}\n`);
+    const env = await cli(["SELECT expand(path='$HOME') AS H, OS FROM info()", "--format", "jsonl"]);
+    expect(env.out).toBe(JSON.stringify({ H: process.env.HOME, OS: "linux" }) + "\n");
+    // upload() needs a collection to upload into.
+    const up = await cli(["SELECT upload(file='/etc/hostname') AS U FROM scope()", "--format", "jsonl"]);
+    expect(up.out).toBe('{"U":null}\n');
+    expect(up.err).toContain("uploads only work inside a collection");
+  });
 });

@@ -1,10 +1,11 @@
 /**
- * `talon query`: run VQL locally with the portable builtins and print the rows as json, jsonl,
+ * `talon query`: run VQL locally with the portable builtins and, on Linux, the agent's (pslist(),
+ * glob(), read_file()... on this machine, as `velociraptor query` does), and print the rows as json, jsonl,
  * csv or an aligned table. Parse errors exit 2 with `line:col: message`, the source line and a
  * caret; run-time log lines go to stderr. `--server URL --key K` hands the query to an injected
  * remote runner (io.remote) that yields the same events.
  */
-import { parse, renderAt, runVqlChunks, createRegistry, portableBuiltins, toJsonText, type VqlEvent, type VqlChunk, type Row } from "../vql/index";
+import { parse, renderAt, runVqlChunks, createRegistry, portableBuiltins, toJsonText, type VqlEvent, type VqlChunk, type Row, type Registry } from "../vql/index";
 import type { Span } from "../vql/ast/types";
 import { csvFieldWith } from "../server/export/csv";
 
@@ -42,7 +43,8 @@ interface Options {
 export const QUERY_HELP = `Usage: talon query [options] "<VQL>"
        talon query [options] -f file.vql
 
-Run VQL locally with the portable builtins and print the rows.
+Run VQL locally and print the rows: the portable builtins and, on Linux, the agent's
+builtins on this machine (pslist(), glob(), read_file(), execve()...; not upload()).
 
 Options:
   -f, --file FILE      read the VQL from FILE
@@ -210,14 +212,25 @@ export async function queryCommand(argv: string[], io: QueryIo): Promise<number>
     if (o.maxRows !== undefined) req.maxRows = o.maxRows;
     events = io.remote(req);
   } else {
+    const local = await localRuntime();
     events = runVqlChunks(parsed, {
-      registry: createRegistry(portableBuiltins),
+      ...local,
       env: o.params,
       ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
       ...(o.maxRows !== undefined ? { maxRows: o.maxRows } : {}),
     });
   }
   return printEvents(events, o.format, source, io);
+}
+
+/**
+ * The registry and host a local query runs with: on Linux the agent's (its builtins read this
+ * machine, loaded only when a query runs locally), elsewhere the portable builtins alone.
+ */
+async function localRuntime(): Promise<{ registry: Registry; host?: unknown }> {
+  if (process.platform !== "linux") return { registry: createRegistry(portableBuiltins) };
+  const [{ agentRegistry }, { createLinuxSystem }] = await Promise.all([import("../client/plugins"), import("@/engine/endpoint/builtins/linux")]);
+  return { registry: agentRegistry(), host: { system: createLinuxSystem() } };
 }
 
 async function printEvents(events: AsyncIterable<VqlEvent | VqlChunk>, format: Format, source: string, io: QueryIo): Promise<number> {

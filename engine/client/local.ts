@@ -19,8 +19,8 @@ import { agentIsolationFromEnv, type AgentIsolationConfig } from "./isolation/co
 import { createAgentWorkerPool, type AgentWorkerPool } from "./isolation/pool";
 import { createIsolatedEventRunner, createIsolatedVqlRunner } from "./isolation/runner";
 import { loadOrCreateIdentity, rekeyIdentity } from "./identity";
-import { createLinuxSystem } from "./plugins/linux";
-import { createPathGuard, parseProtectedPaths, protectedPaths, type ProtectionOptions } from "./plugins/protected-paths";
+import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
+import { createPathGuard, parseProtectedPaths, protectedPaths, type ProtectionOptions } from "@/engine/endpoint/builtins/protected-paths";
 
 export type LocalAgentOptions = ServerTarget & {
   token?: string;

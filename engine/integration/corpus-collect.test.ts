@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import { artifactCallPlugin, compileArtifact, loadArtifact, resolveParameters, type Artifact } from "@/engine/artifacts";
 import { MemoryOutbox } from "@/engine/client/connection/outbox";
 import { createVqlRunner } from "@/engine/client/executor/vql-runner";
-import { createLinuxSystem } from "@/engine/client/plugins/linux";
+import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import { FlowResponder } from "@/engine/client/responder/responder";
 import { BUILTIN_DEFINITIONS_DIR, readArtifactFiles } from "@/engine/server/services/artifacts/files";
 import { corpusDir } from "@/engine/vql/testdata/load-corpus";

@@ -18,7 +18,7 @@ import type { ArtifactDefinition, Engine, Principal } from "@/engine/server/cont
 import { MemoryOutbox } from "../client/connection/outbox";
 import type { SourceRunner } from "../client/executor/types";
 import { createVqlRunner } from "../client/executor/vql-runner";
-import { createLinuxSystem } from "../client/plugins/linux";
+import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import { principal } from "../server/services/notebooks/testing";
 import { scriptedRunner, startTestAgent, startTestServer, testArtifacts, waitFor, type TestServer } from "./harness";
 

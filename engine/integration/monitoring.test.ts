@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryOutbox } from "../client/connection/outbox";
 import { createVqlRunner } from "../client/executor/vql-runner";
-import { createLinuxSystem } from "../client/plugins/linux";
+import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import { testDatabaseTargets } from "../../drizzle/testing";
 import { permissionsOf } from "../server/auth/roles";
 import { toJsonValue } from "../vql";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryOutbox } from "../client/connection/outbox";
 import { createVqlRunner } from "../client/executor/vql-runner";
-import { createLinuxSystem } from "../client/plugins/linux";
+import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import { permissionsOf } from "../server/auth/roles";
 import type { ArtifactDefinition, Principal } from "@/engine/server/contracts";
 import { startTestAgent, startTestServer, testArtifacts, waitFor, type TestServer } from "./harness";

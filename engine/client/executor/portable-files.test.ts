@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MemoryOutbox } from "@/engine/client/connection/outbox";
 import { createVqlRunner } from "@/engine/client/executor/vql-runner";
-import { createLinuxSystem } from "@/engine/client/plugins/linux";
+import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import { FlowResponder } from "@/engine/client/responder/responder";
 import { collect } from "@/engine/vql/eval/testing";
 

@@ -10,8 +10,8 @@
 import { OrderedDict, parse, runVqlChunks, toJsonText, type ParseResult, type PluginLike, type Registry } from "../../vql";
 import { agentRegistry } from "../plugins";
 import type { AgentVqlHost } from "../plugins/host";
-import { guardSystem, type PathGuard } from "../plugins/protected-paths";
-import type { EndpointSystem } from "../plugins/system";
+import { guardSystem, type PathGuard } from "@/engine/endpoint/builtins/protected-paths";
+import type { EndpointSystem } from "@/engine/endpoint/builtins/system";
 import type { SourceContext, SourceEvent, SourceRunner } from "./types";
 
 /** Every permission, except EXECVE unless the collecting user has it. */

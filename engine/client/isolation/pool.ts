@@ -2,7 +2,7 @@
 // the agent's worker (worker-entry.mjs → worker.ts), as many workers as the configuration says,
 // all kept warm, a source waiting for one when all are busy.
 import { WorkerPool, type PooledWorker } from "@/engine/vql-isolation/worker-pool";
-import type { ProtectedPath } from "../plugins/protected-paths";
+import type { ProtectedPath } from "@/engine/endpoint/builtins/protected-paths";
 import type { AgentIsolationConfig } from "./config";
 import type { AgentWorkerData, FromAgentWorker, ToAgentWorker } from "./protocol";
 

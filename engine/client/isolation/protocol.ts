@@ -7,7 +7,7 @@
 // thread has acknowledged all but a few.
 import type { Definitions } from "@/engine/protocol";
 import type { Wire } from "@/engine/vql";
-import type { ProtectedPath } from "../plugins/protected-paths";
+import type { ProtectedPath } from "@/engine/endpoint/builtins/protected-paths";
 import type { SourceEvent } from "../executor/types";
 
 /** Given to every worker at its start. */

@@ -12,8 +12,8 @@ import { definitionsResolver } from "../executor/definitions";
 import { AgentPermissions, parseCached, rowJson } from "../executor/vql-runner";
 import { agentRegistry } from "../plugins";
 import type { AgentVqlHost } from "../plugins/host";
-import { createLinuxSystem } from "../plugins/linux";
-import { createPathGuard, guardSystem } from "../plugins/protected-paths";
+import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
+import { createPathGuard, guardSystem } from "@/engine/endpoint/builtins/protected-paths";
 import type { AgentRunRequest, AgentWireEvent, AgentWorkerData, FromAgentWorker, ToAgentWorker } from "./protocol";
 import { UploadClient } from "./upload-client";
 

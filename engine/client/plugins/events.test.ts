@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runVql, toJsonValue } from "@/engine/vql";
 import { agentRegistry } from "@/engine/client/plugins";
-import { createLinuxSystem } from "@/engine/client/plugins/linux";
-import type { EndpointSystem } from "@/engine/client/plugins/system";
+import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
+import type { EndpointSystem } from "@/engine/endpoint/builtins/system";
 
 const dir = mkdtempSync(join(tmpdir(), "talon-events-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,9 +1,11 @@
 // What an agent builtin receives as ctx.host: the endpoint it runs on and, inside a collection,
-// the flow (for upload() and the collecting user's permissions).
+// the flow (for upload() and the collecting user's permissions). The builtins shared with the
+// server (engine/endpoint/builtins) see the EndpointVqlHost part of it.
 import type { FlowResponder } from "../responder/responder";
-import type { EndpointSystem } from "./system";
+import { agentHost as endpointHost, type EndpointVqlHost } from "@/engine/endpoint/builtins/host";
+import type { EndpointSystem } from "@/engine/endpoint/builtins/system";
 
-export interface AgentVqlHost {
+export interface AgentVqlHost extends EndpointVqlHost {
   system: EndpointSystem;
   flow?: {
     flowId: string;
@@ -16,7 +18,5 @@ export interface AgentVqlHost {
 }
 
 export function agentHost(host: unknown): AgentVqlHost {
-  const h = host as Partial<AgentVqlHost> | undefined;
-  if (!h?.system) throw new Error("this builtin runs only on an endpoint agent");
-  return h as AgentVqlHost;
+  return endpointHost(host) as AgentVqlHost;
 }

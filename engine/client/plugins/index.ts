@@ -2,14 +2,28 @@
 // with: the portable library plus these, the agent's versions replacing portable ones of the
 // same name (hash() reads files here).
 import { createRegistry, portableBuiltins, type Builtin, type Registry } from "../../vql";
-import { execvePlugin } from "./execve";
-import { globPlugin, hashFunction, readFileFunction, statPlugin } from "./files";
-import { connectionsPlugin, getpidFunction, infoPlugin, interfacesPlugin, netstatPlugin, pslistPlugin, uptimeFunction, usersPlugin } from "./machine";
-import { processTrackerCallchainFunction, processTrackerGetFunction } from "./process-tracker";
+import { unzipPlugin } from "./archives";
+import { parseAuditdPlugin } from "./auditd";
+import { environFunction, environPlugin, expandFunction, hostFunction, sysinfoFunction } from "./environment";
+import { execvePlugin } from "@/engine/endpoint/builtins/execve";
+import { magicFunction, readFilePlugin, statFunction } from "./files-info";
+import { globPlugin, hashFunction, readFileFunction, statPlugin } from "@/engine/endpoint/builtins/files";
+import { connectionsPlugin, getpidFunction, infoPlugin, interfacesPlugin, netstatPlugin, pslistPlugin, uptimeFunction, usersPlugin } from "@/engine/endpoint/builtins/machine";
+import {
+  processTrackerAllFunction,
+  processTrackerCallchainFunction,
+  processTrackerChildrenFunction,
+  processTrackerGetFunction,
+  processTrackerPslistPlugin,
+  processTrackerTreeFunction,
+} from "./process-tracker";
+import { sqlitePlugin } from "./sqlite";
 import { uploadFunction } from "./upload";
 import { watchFilesPlugin } from "./watch-files";
 import { watchJournaldPlugin } from "./watch-journald";
 import { watchSyslogPlugin } from "./watch-syslog";
+import { copyFunction, rmFunction, tempdirFunction, tempfileFunction, writeCsvPlugin, writeJsonlPlugin } from "./write";
+import { yaraPlugin } from "./yara";
 
 export const clientBuiltins: readonly Builtin[] = [
   infoPlugin,
@@ -31,6 +45,28 @@ export const clientBuiltins: readonly Builtin[] = [
   watchFilesPlugin,
   processTrackerGetFunction,
   processTrackerCallchainFunction,
+  processTrackerChildrenFunction,
+  processTrackerTreeFunction,
+  processTrackerAllFunction,
+  processTrackerPslistPlugin,
+  expandFunction,
+  environFunction,
+  environPlugin,
+  hostFunction,
+  sysinfoFunction,
+  statFunction,
+  readFilePlugin,
+  magicFunction,
+  tempfileFunction,
+  tempdirFunction,
+  copyFunction,
+  rmFunction,
+  writeCsvPlugin,
+  writeJsonlPlugin,
+  unzipPlugin,
+  parseAuditdPlugin,
+  sqlitePlugin,
+  yaraPlugin,
 ];
 
 let registry: Registry | undefined;
@@ -44,4 +80,4 @@ export function agentRegistry(): Registry {
 }
 
 export type { AgentVqlHost } from "./host";
-export type { EndpointSystem } from "./system";
+export type { EndpointSystem } from "@/engine/endpoint/builtins/system";

@@ -8,20 +8,25 @@ import { appendFileSync, chmodSync, mkdtempSync, rmSync, unlinkSync, watch, writ
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { strToU8, zipSync } from "fflate";
+import initSqlJs from "sql.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRegistry, portableBuiltins, runVql } from "../../vql";
+import { createRegistry, portableBuiltins, runVql, type Builtin } from "../../vql";
 import { MemoryOutbox } from "../connection/outbox";
 import { FlowResponder } from "../responder/responder";
 import { clientBuiltins } from ".";
 import type { AgentVqlHost } from "./host";
-import { createLinuxSystem } from "./linux";
-import type { EndpointSystem } from "./system";
+import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
+import type { EndpointSystem } from "@/engine/endpoint/builtins/system";
 
 const dir = mkdtempSync(join(tmpdir(), "talon-lifecycle-"));
 const big = join(dir, "big.bin");
 const log = join(dir, "app.log");
 const changing = join(dir, "changing.txt");
 const fakeJournalctl = join(dir, "journalctl");
+const zip = join(dir, "archive.zip");
+const db = join(dir, "db.sqlite");
+const audit = join(dir, "audit.log");
 let server: Server;
 
 /** Every 50 ms, `f()` (returns the stop function). */
@@ -44,8 +49,8 @@ const CASES: Record<string, { vql: string; needsFlow?: boolean; system?: () => E
   connections: { vql: "SELECT * FROM connections()" },
   interfaces: { vql: "SELECT * FROM interfaces()" },
   glob: { vql: `SELECT * FROM glob(globs='**', root='${dir}')` },
-  stat: { vql: `SELECT * FROM stat(filename=['${big}', '${dir}'])` },
-  read_file: { vql: `SELECT read_file(filename='${big}', length=1000000) AS D FROM range(end=1000000)` },
+  "stat (plugin)": { vql: `SELECT * FROM stat(filename=['${big}', '${dir}'])` },
+  "read_file()": { vql: `SELECT read_file(filename='${big}', length=1000000) AS D FROM range(end=1000000)` },
   hash: { vql: `SELECT hash(path='${big}') AS H FROM range(end=1000000)` },
   upload: { vql: `SELECT upload(file='${big}') AS U FROM range(end=1000000)`, needsFlow: true },
   execve: { vql: "SELECT * FROM execve(argv=['yes'], length=64)", needsFlow: true },
@@ -63,7 +68,33 @@ const CASES: Record<string, { vql: string; needsFlow?: boolean; system?: () => E
   },
   process_tracker_get: { vql: "SELECT process_tracker_get(id=1) AS P FROM range(end=1000000)" },
   process_tracker_callchain: { vql: "SELECT process_tracker_callchain(id=1) AS C FROM range(end=1000000)" },
+  process_tracker_children: { vql: "SELECT process_tracker_children(id=1) AS C FROM range(end=1000000)" },
+  process_tracker_tree: { vql: "SELECT process_tracker_tree(id=1) AS T FROM range(end=1000000)" },
+  process_tracker_all: { vql: "SELECT process_tracker_all() AS A FROM range(end=1000000)" },
+  process_tracker_pslist: { vql: "SELECT * FROM process_tracker_pslist()" },
+  expand: { vql: "SELECT expand(path='$HOME') AS E FROM range(end=1000000)" },
+  "environ()": { vql: "SELECT environ(var='PATH') AS E FROM range(end=1000000)" },
+  "environ (plugin)": { vql: "SELECT * FROM environ()" },
+  host: { vql: "SELECT host(name='localhost') AS H FROM range(end=3)" },
+  sysinfo: { vql: "SELECT sysinfo() AS S FROM range(end=1000000)" },
+  "stat()": { vql: `SELECT stat(filename='${big}') AS S FROM range(end=1000000)` },
+  "read_file (plugin)": { vql: `SELECT * FROM read_file(filenames='${big}', chunk=1000)` },
+  magic: { vql: `SELECT magic(path='${big}') AS M FROM range(end=1000000)` },
+  tempfile: { vql: "SELECT tempfile(data='x') AS T FROM range(end=1000000)" },
+  tempdir: { vql: "SELECT tempdir() AS T FROM range(end=1000000)" },
+  copy: { vql: `SELECT copy(filename='${dir}/small.txt', dest='${dir}/copy.bin') AS C FROM range(end=1000000)` },
+  rm: { vql: `SELECT rm(filename='${dir}/never-there') AS R FROM range(end=1000000)` },
+  write_csv: { vql: `SELECT * FROM write_csv(filename='${dir}/out.csv', query={ SELECT * FROM range(end=1000000) })` },
+  write_jsonl: { vql: `SELECT * FROM write_jsonl(filename='${dir}/out.jsonl', query={ SELECT * FROM range(end=1000000) })` },
+  unzip: { vql: `SELECT * FROM unzip(filename='${zip}', output_directory='${dir}/unzipped')` },
+  parse_auditd: { vql: `SELECT * FROM parse_auditd(filename='${audit}')` },
+  yara: { vql: `SELECT * FROM yara(rules='rule s { strings: $a = "small" condition: $a }', files=['${dir}/small.txt', '${dir}/small.txt', '${dir}/small.txt'])` },
+  sqlite: { vql: `SELECT * FROM sqlite(file='${db}', query='SELECT * FROM t')` },
 };
+
+/** A builtin's key in CASES: its name, with `()` or ` (plugin)` for a name both kinds have. */
+const caseKey = (b: Builtin) => (clientBuiltins.filter((o) => o.name === b.name).length > 1 ? (b.kind === "function" ? `${b.name}()` : `${b.name} (plugin)`) : b.name);
+const baseName = (key: string) => key.replace(/(\(\)| \(plugin\))$/, "");
 
 const { finished, tracked } = lifecycleTracker();
 const names = new Set(clientBuiltins.map((b) => b.name));
@@ -71,13 +102,21 @@ const registry = createRegistry([...portableBuiltins.filter((b) => !names.has(b.
 
 function hostFor(system: EndpointSystem, needsFlow?: boolean): AgentVqlHost {
   if (!needsFlow) return { system };
-  return { system, flow: { flowId: "F.LIFECYCLE", artifact: "Test", responder: new FlowResponder(new MemoryOutbox(), "F.LIFECYCLE"), permissions: new Set(["EXECVE"]) } };
+  return { system, flow: { flowId: "F.LIFECYCLE", artifact: "Test", responder: new FlowResponder(new MemoryOutbox(), "F.LIFECYCLE"), permissions: new Set(["EXECVE", "FILESYSTEM_WRITE"]) } };
 }
 
 /** Open file descriptors and Node's active handles by type (timers, sockets, pipes, processes). */
 beforeAll(async () => {
   writeFileSync(big, Buffer.alloc(3 * 1024 * 1024, 7));
   writeFileSync(join(dir, "small.txt"), "small");
+  writeFileSync(zip, zipSync({ "a.txt": strToU8("a"), "sub/b.txt": strToU8("b"), "c.txt": strToU8("c") }));
+  const SQL = await initSqlJs();
+  const memory = new SQL.Database();
+  memory.run("CREATE TABLE t (n INTEGER); WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 5000) INSERT INTO t SELECT n FROM c;");
+  writeFileSync(db, memory.export());
+  memory.close();
+  const event = (n: number) => `type=SYSCALL msg=audit(1700000000.${n}:${n}): syscall=59 success=yes pid=${n} comm="sh" exe="/bin/sh"\ntype=EOE msg=audit(1700000000.${n}:${n}): \n`;
+  writeFileSync(audit, Array.from({ length: 100 }, (_, i) => event(i + 1)).join(""));
   // A journalctl that prints one entry, then waits like `journalctl -f` does.
   writeFileSync(fakeJournalctl, `#!/bin/sh\necho '{"__REALTIME_TIMESTAMP":"1700000000000000","MESSAGE":"hello"}'\nexec sleep 60\n`);
   chmodSync(fakeJournalctl, 0o755);
@@ -94,7 +133,7 @@ afterAll(async () => {
 });
 
 it("the table covers every agent builtin", () => {
-  expect(Object.keys(CASES).sort()).toEqual(clientBuiltins.map((b) => b.name).sort());
+  expect(Object.keys(CASES).sort()).toEqual(clientBuiltins.map(caseKey).sort());
 });
 
 describe("agent builtins: one row, then break", () => {
@@ -106,7 +145,7 @@ describe("agent builtins: one row, then break", () => {
       const before = openResources();
       // Warm up once (lazy module state, first-use caches), then measure.
       for await (const e of runVql(c.vql, { registry, host })) if (e.kind === "row") break;
-      finished.delete(name);
+      finished.delete(baseName(name));
       let rows = 0;
       for await (const e of runVql(c.vql, { registry, host })) {
         if (e.kind === "row") {
@@ -116,7 +155,7 @@ describe("agent builtins: one row, then break", () => {
       }
       stop?.();
       expect(rows).toBe(1);
-      expect(finished.has(name)).toBe(true);
+      expect(finished.has(baseName(name))).toBe(true);
       expect(await leftOpen(before)).toEqual({});
     });
   }
@@ -136,6 +175,10 @@ function hangingSystem(): EndpointSystem {
     fs: { glob: hang, stat: never, read: hang },
     execve: hang,
     events: { followLines: never, journal: hang, watchFiles: hang },
+    writer: { tempDir: () => tmpdir(), open: never, mkdtemp: never, remove: never },
+    environ: never,
+    resolve: never,
+    sysinfo: never,
   };
 }
 

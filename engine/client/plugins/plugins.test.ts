@@ -9,7 +9,7 @@ import { runVql, toJsonValue } from "../../vql";
 import { MemoryOutbox } from "../connection/outbox";
 import { FlowResponder } from "../responder/responder";
 import { agentRegistry } from ".";
-import { createLinuxSystem } from "./linux";
+import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import type { AgentVqlHost } from "./host";
 
 const system = createLinuxSystem();

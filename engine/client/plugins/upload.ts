@@ -3,7 +3,7 @@
 import { arg, defineFunction, OrderedDict } from "../../vql";
 import { abortable, untilAborted } from "../../vql";
 import { agentHost } from "./host";
-import { accessorProblem } from "./values";
+import { accessorProblem } from "@/engine/endpoint/builtins/values";
 
 export const uploadFunction = defineFunction({
   name: "upload",

@@ -3,8 +3,8 @@
 // row per change with glob()'s file columns plus Time and Action.
 import { arg, definePlugin, abortable, Timestamp } from "@/engine/vql";
 import { eventStream } from "@/engine/vql/builtins/events/event-stream";
-import { agentHost } from "@/engine/client/plugins/host";
-import { accessorProblem, ts } from "@/engine/client/plugins/values";
+import { agentHost } from "./host";
+import { accessorProblem, ts } from "@/engine/endpoint/builtins/values";
 
 export const watchFilesPlugin = definePlugin({
   name: "watch_files",

@@ -3,9 +3,9 @@
 // `filename` it follows the system journal (Talon: Velociraptor requires the journal files).
 import { arg, definePlugin, abortable } from "@/engine/vql";
 import { eventStream } from "@/engine/vql/builtins/events/event-stream";
-import { agentHost } from "@/engine/client/plugins/host";
+import { agentHost } from "./host";
 import { journalRow } from "@/engine/client/plugins/journal-row";
-import { accessorProblem } from "@/engine/client/plugins/values";
+import { accessorProblem } from "@/engine/endpoint/builtins/values";
 
 export const watchJournaldPlugin = definePlugin({
   name: "watch_journald",

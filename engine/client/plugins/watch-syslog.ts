@@ -8,9 +8,9 @@ import { arg, definePlugin, untilAborted } from "@/engine/vql";
 import { eventStream } from "@/engine/vql/builtins/events/event-stream";
 import type { QueryArg } from "@/engine/vql/builtins/types";
 import { dictGet, isDictLike } from "@/engine/vql/values/ordered-dict";
-import { agentHost } from "@/engine/client/plugins/host";
-import type { LineFollower } from "@/engine/client/plugins/system";
-import { accessorProblem } from "@/engine/client/plugins/values";
+import { agentHost } from "./host";
+import type { LineFollower } from "@/engine/endpoint/builtins/system";
+import { accessorProblem } from "@/engine/endpoint/builtins/values";
 
 const POLL_MS = 1000;
 const QUERY_MS = 3000;

@@ -6,8 +6,8 @@
 // nothing is kept until a query opens a source; an open one holds its position and a few
 // anchor pids.
 import { setTimeout as sleep } from "node:timers/promises";
-import { WatchMatcher } from "@/engine/client/plugins/linux/watch-match";
-import type { EndpointEvents, FileChange, LineFollower } from "@/engine/client/plugins/system";
+import { WatchMatcher } from "@/engine/endpoint/builtins/linux/watch-match";
+import type { EndpointEvents, FileChange, LineFollower } from "@/engine/endpoint/builtins/system";
 import { OrderedDict } from "@/engine/vql";
 import type { Profile } from "./profiles";
 import { type Activity, EndpointActivity } from "./activity/activity";

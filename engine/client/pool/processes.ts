@@ -1,6 +1,6 @@
 // Synthetic process tables per kind of endpoint: well-known system processes, services and
 // user applications, with deterministic pids, parents, users and start times.
-import type { ProcessInfo } from "../plugins/system";
+import type { ProcessInfo } from "@/engine/endpoint/builtins/system";
 import type { Kind, Profile } from "./profiles";
 import { Rng } from "./random";
 

@@ -54,6 +54,16 @@ describe("the files event plugins read", () => {
   });
 });
 
+describe("expand() and environ() on a pooled endpoint", () => {
+  it("give a service's environment: SYSTEM's on Windows, root's elsewhere; writing files is not offered", async () => {
+    const w = createSyntheticSystem(findProfile("system", isWindows), { rate: 0 });
+    expect(await rows(w, "SELECT expand(path='%SystemRoot%/System32/drivers') AS P, environ(var='USERNAME') AS U FROM scope()")).toEqual([{ P: "C:\\Windows/System32/drivers", U: "SYSTEM" }]);
+    const l = createSyntheticSystem(findProfile("system", isLinux), { rate: 0 });
+    expect(await rows(l, "SELECT expand(path='$HOME/.bash_history') AS P FROM scope()")).toEqual([{ P: "/root/.bash_history" }]);
+    expect(await rows(l, "SELECT tempfile(data='x') AS T FROM scope()")).toEqual([{ T: null }]);
+  });
+});
+
 describe("watch_syslog() on a Linux host the adversary is on", () => {
   it("SSH logins parse like Linux.Events.SSHLogin's, and an accepted password after failures from the same address is adm_peter's", async () => {
     const p = findProfile("system", (x) => isLinux(x) && adversaryOn(x) && x.platform !== "rhel");

@@ -3,9 +3,10 @@
 // the Windows sources of the pool's event plugins.
 // pslist() is the static table plus the processes the activity timeline has alive now, so it
 // changes over time. The file system holds a few well-known files per OS (event logs and syslog
-// files among them); execve() is not available.
-import type { EndpointSystem, FileInfo, ProcessInfo } from "@/engine/client/plugins/system";
-import { componentRegex, expandBraces } from "@/engine/client/plugins/linux/glob-pattern";
+// files among them); the environment is a service's (expand(), environ()); execve() and writing
+// files are not available.
+import type { EndpointSystem, FileInfo, ProcessInfo } from "@/engine/endpoint/builtins/system";
+import { componentRegex, expandBraces } from "@/engine/endpoint/builtins/linux/glob-pattern";
 import { EndpointActivity, type SynthProcess } from "./activity/activity";
 import { syslogFiles } from "./activity/linux-rows";
 import { createSyntheticEvents, DEFAULT_EVENT_RATE, type EventOptions, type SyntheticEvents } from "./events";
@@ -118,6 +119,26 @@ export function createSyntheticSystem(p: Profile, o: EventOptions = {}): Synthet
     },
     async uptime() {
       return Math.max(0, Math.floor(Date.now() / 1000) - p.bootTime);
+    },
+    // The environment an agent running as a service has (SYSTEM on Windows, root elsewhere), for expand() and environ().
+    async environ(): Promise<Record<string, string>> {
+      if (p.os === "windows")
+        return {
+          SystemRoot: "C:\\Windows",
+          windir: "C:\\Windows",
+          SystemDrive: "C:",
+          ProgramFiles: "C:\\Program Files",
+          "ProgramFiles(x86)": "C:\\Program Files (x86)",
+          ProgramData: "C:\\ProgramData",
+          ALLUSERSPROFILE: "C:\\ProgramData",
+          COMPUTERNAME: p.hostname.toUpperCase(),
+          USERNAME: "SYSTEM",
+          USERPROFILE: "C:\\Windows\\system32\\config\\systemprofile",
+          TEMP: "C:\\Windows\\TEMP",
+          TMP: "C:\\Windows\\TEMP",
+          Path: "C:\\Windows\\system32;C:\\Windows;C:\\Windows\\System32\\Wbem",
+        };
+      return { HOME: "/root", USER: "root", LOGNAME: "root", SHELL: "/bin/sh", HOSTNAME: p.hostname, PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" };
     },
     fs: {
       async *glob(patterns, o) {

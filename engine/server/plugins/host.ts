@@ -1,11 +1,14 @@
 // What a server-only VQL builtin receives as ctx.host: who runs the query and the services it
 // may call (VqlServices, each as narrow as the builtins need). Builtins reach services only
 // through this object, never by importing them.
+import type { EndpointSystem } from "@/engine/endpoint/builtins/system";
 import type { Principal, VqlNotebooks, VqlServices } from "@/engine/server/contracts";
 
 export interface ServerVqlHost {
   principal: Principal;
   services: VqlServices;
+  /** The server's own host, for glob(), read_file(), pslist()... (plugins/endpoint.ts); absent: those builtins log that they cannot run. */
+  system?: EndpointSystem;
 }
 
 /** ctx.host as ServerVqlHost, or an error a builtin turns into a logged failure. */

@@ -5,10 +5,11 @@
 import { lintChecker, type VqlChecker } from "@/engine/artifacts";
 import { createRegistry, describeBuiltins, portableBuiltins } from "@/engine/vql";
 import { serverBuiltins } from "../plugins";
+import { withEndpointBuiltins } from "../plugins/endpoint";
 
 let serverChecker: VqlChecker | undefined;
 
 export function artifactVqlChecker(): VqlChecker {
-  serverChecker ??= lintChecker(describeBuiltins(createRegistry([...portableBuiltins, ...serverBuiltins])));
+  serverChecker ??= lintChecker(describeBuiltins(createRegistry(withEndpointBuiltins([...portableBuiltins, ...serverBuiltins]))));
   return serverChecker;
 }

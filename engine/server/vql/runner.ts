@@ -10,6 +10,7 @@
 // (backtests' recorders and replays) cannot cross a thread and run here, on the main thread.
 import { createRegistry, portableBuiltins, runVql, setValueLimits, toJsonText, type Builtin, type VqlEvent } from "@/engine/vql";
 import { serverBuiltins } from "../plugins";
+import { serverEndpointSystem, withEndpointBuiltins } from "../plugins/endpoint";
 import type { ServerVqlHost } from "../plugins/host";
 import { createDenialAudit } from "./denial-audit";
 import { isolationFromEnv, type IsolationConfig } from "./isolation/config";
@@ -42,6 +43,8 @@ export interface QueriesDeps {
   clock?: Clock;
   /** Worker pool and size caps (default: from the environment, isolationFromEnv()). */
   isolation?: IsolationConfig;
+  /** The server's data directory: builtins over the server's host never read it (plugins/endpoint.ts). */
+  dataDir?: string;
 }
 
 export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryService {
@@ -50,7 +53,7 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
   setValueLimits(iso.limits, iso.hints);
   const pool =
     iso.workers > 0
-      ? new QueryWorkerPool({ size: iso.workers, max: Math.max(iso.workers, iso.maxWorkers), heapMb: iso.heapMb, retireHeapBytes: iso.retireHeapMb * 1024 * 1024, data: { limits: iso.limits, hints: iso.hints } })
+      ? new QueryWorkerPool({ size: iso.workers, max: Math.max(iso.workers, iso.maxWorkers), heapMb: iso.heapMb, retireHeapBytes: iso.retireHeapMb * 1024 * 1024, data: { limits: iso.limits, hints: iso.hints, dataDir: deps.dataDir } })
       : undefined;
   if (pool) {
     signal.addEventListener("abort", () => void pool.close(), { once: true });
@@ -58,7 +61,8 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
     setImmediate(() => (signal.aborted ? undefined : pool.warm()));
   }
   const snapshot = artifactSnapshots(deps.artifacts);
-  const all = [...portableBuiltins, ...serverBuiltins];
+  const all = withEndpointBuiltins([...portableBuiltins, ...serverBuiltins]);
+  const system = serverEndpointSystem({ dataDir: deps.dataDir });
   const registry = createRegistry(all);
   const withOverrides = (overrides: readonly Builtin[]) => {
     const names = new Set(overrides.map((b) => `${b.kind}:${b.name}`));
@@ -128,7 +132,7 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
         });
         return routeAlerts(events, opts);
       }
-      const host: ServerVqlHost = { principal: opts.principal, services };
+      const host: ServerVqlHost = { principal: opts.principal, services, system };
       const events = runVql(source, {
         registry: opts.overrides?.length ? withOverrides(opts.overrides) : registry,
         env: opts.env,

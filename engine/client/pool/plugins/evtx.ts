@@ -2,7 +2,7 @@
 // failures 4625, logoffs 4634, process creation 4688) and of the Sysmon operational log, as
 // parse_evtx() gives them (System, EventData, Message). Like Velociraptor it starts at the end
 // of the log: only records written after the call.
-import { accessorProblem } from "@/engine/client/plugins/values";
+import { accessorProblem } from "@/engine/endpoint/builtins/values";
 import { arg, definePlugin } from "@/engine/vql";
 import { streamRows, syntheticEvents } from "./stream";
 

@@ -9,6 +9,7 @@ import { artifactCallPlugin, summaryOf, type Artifact } from "@/engine/artifacts
 import { createRegistry, fromWire, portableBuiltins, rowsToWire, runVqlChunks, setValueLimits, toWire, type VqlChunk, type VqlLimits, type LimitHints } from "@/engine/vql";
 import type { Principal } from "@/engine/server/contracts";
 import { serverBuiltins } from "../../plugins";
+import { serverEndpointSystem, withEndpointBuiltins } from "../../plugins/endpoint";
 import type { ServerVqlHost } from "../../plugins/host";
 import { WorkerRpc, type ArtifactLookup } from "./rpc-client";
 import type { ArtifactSnapshot, FromWorker, RunRequest, ToWorker, WireChunk } from "./protocol";
@@ -16,12 +17,15 @@ import type { ArtifactSnapshot, FromWorker, RunRequest, ToWorker, WireChunk } fr
 export interface QueryWorkerData {
   limits: Partial<VqlLimits>;
   hints: LimitHints;
+  /** The server's data directory, which glob(), read_file()... never read. */
+  dataDir?: string;
 }
 
 const port = parentPort!;
 const data = workerData as QueryWorkerData;
 setValueLimits(data.limits, data.hints);
-const registry = createRegistry([...portableBuiltins, ...serverBuiltins]);
+const registry = createRegistry(withEndpointBuiltins([...portableBuiltins, ...serverBuiltins]));
+const system = serverEndpointSystem({ dataDir: data.dataDir });
 const rpc = new WorkerRpc(port);
 
 let snapshot: { version: number; byName: Map<string, Artifact>; resolved: Record<string, string>; list: Artifact[] } = { version: -1, byName: new Map(), resolved: {}, list: [] };
@@ -62,7 +66,7 @@ async function run(r: RunRequest): Promise<void> {
   const q: Current = { id: r.id, controller: new AbortController(), credit: r.window, cancelled: false };
   current = q;
   const principal = principalOf(r);
-  const host: ServerVqlHost = { principal, services: rpc.services(lookup, r.hasNotebooks) };
+  const host: ServerVqlHost = { principal, services: rpc.services(lookup, r.hasNotebooks), system };
   try {
     const chunks = runVqlChunks(r.source, {
       registry,

@@ -77,6 +77,45 @@ export interface EndpointFs {
   read(path: string, opts: { offset?: number; length?: number; signal: AbortSignal }): AsyncIterable<Uint8Array>;
 }
 
+/** An open file being written (write_csv(), copy(), tempfile()...). */
+export interface FileSink {
+  write(chunk: Uint8Array | string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface WriteOptions {
+  /** Add to the end instead of truncating. */
+  append?: boolean;
+  /** Fail when the file exists (temp files). */
+  exclusive?: boolean;
+  /** Permission bits of a new file (e.g. 0o644). */
+  mode?: number;
+  /** Make missing parent directories, with these permission bits (default 0o755). */
+  createDirectories?: boolean;
+  dirMode?: number;
+}
+
+/** Changes to the endpoint's files: FILESYSTEM_WRITE builtins. */
+export interface EndpointWriter {
+  /** The system's directory for temporary files. */
+  tempDir(): string;
+  open(path: string, opts: WriteOptions): Promise<FileSink>;
+  /** A new, empty directory under tempDir(). */
+  mkdtemp(): Promise<string>;
+  /** Removes a file (a directory and its contents with recursive). */
+  remove(path: string, opts?: { recursive?: boolean }): Promise<void>;
+}
+
+/** DNS lookups for host(). */
+export interface DnsQuery {
+  name: string;
+  /** A (the default: every address the system resolver gives), AAAA, CNAME, NS, MX, TXT, SOA, PTR. */
+  type: string;
+  /** `ip` or `ip:port` of a DNS server to ask instead of the system resolver. */
+  server?: string;
+  signal: AbortSignal;
+}
+
 export interface ExecResult {
   Stdout: string;
   Stderr: string;
@@ -99,6 +138,14 @@ export interface EndpointSystem {
   execve?(argv: string[], opts: { signal: AbortSignal; cwd?: string; env?: Record<string, string>; maxBytes: number }): AsyncIterable<ExecResult>;
   /** Event sources for watch_*() plugins; absent on endpoints that have none (synthetic ones). */
   events?: EndpointEvents;
+  /** Writing files (tempfile(), copy(), rm(), unzip(), write_csv()...); absent on endpoints that cannot (synthetic ones). */
+  writer?: EndpointWriter;
+  /** The agent's environment variables (expand(), environ()); absent on synthetic endpoints. */
+  environ?(): Promise<Record<string, string>>;
+  /** sysinfo(): hardware and OS details (node, os, kernel, product, board, chassis, bios, cpu, memory); absent on synthetic endpoints. */
+  sysinfo?(): Promise<Record<string, unknown>>;
+  /** DNS resolution for host(); absent on synthetic endpoints. */
+  resolve?(q: DnsQuery): Promise<string[]>;
 }
 
 /** A text file followed like `tail -F`: see EndpointEvents.followLines. */

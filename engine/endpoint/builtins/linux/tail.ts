@@ -6,7 +6,7 @@
 // returns complete lines only; a line longer than the buffer comes in pieces. Owns one file
 // handle, closed by close(); no timers (the caller decides when to poll).
 import { open, stat, type FileHandle } from "node:fs/promises";
-import type { LineFollower } from "@/engine/client/plugins/system";
+import type { LineFollower } from "../system";
 
 interface Open {
   fh: FileHandle;

@@ -2,13 +2,13 @@
 // key and the outbox), its own process under /proc, and on the server's host the server's data
 // directory, the server's process and the host's secrets; plus configured ones
 // (TALON_AGENT_PROTECTED_PATHS). `guardSystem` wraps an endpoint so every builtin that opens,
-// lists, follows or watches files goes through the check; a path is checked as written and
+// lists, follows, watches, writes or removes files goes through the check; a path is checked as written and
 // after resolving symlinks (realpath, or the parent's realpath for a missing file).
 import { realpathSync } from "node:fs";
 import { realpath } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { componentRegex, hasWildcard } from "./linux/glob-pattern";
-import type { EndpointEvents, EndpointFs, EndpointSystem, FileInfo } from "./system";
+import type { EndpointEvents, EndpointFs, EndpointSystem, EndpointWriter, FileInfo } from "./system";
 
 /** One protected path: `pattern` is absolute, its components may use `*`, `?` and `[...]`; everything under it is protected too. */
 export interface ProtectedPath {
@@ -124,8 +124,8 @@ export class ProtectedPathError extends Error {
 export function guardSystem(system: EndpointSystem, guard: PathGuard, log: (message: string) => void): EndpointSystem {
   // At most LOG_PER_REASON lines per reason: a `/proc/*/environ` glob refuses hundreds of paths.
   const logged = new Map<string, Set<string>>();
-  const refuse = (path: string, reason: string) => {
-    const message = `refused to read ${path}: it is ${reason}, which the agent never reads`;
+  const refuse = (path: string, reason: string, change = false) => {
+    const message = change ? `refused to change ${path}: it is ${reason}, which the agent never changes` : `refused to read ${path}: it is ${reason}, which the agent never reads`;
     const seen = logged.get(reason) ?? new Set<string>();
     logged.set(reason, seen);
     if (!seen.has(path) && seen.size < LOG_PER_REASON) {
@@ -157,6 +157,24 @@ export function guardSystem(system: EndpointSystem, guard: PathGuard, log: (mess
       yield* system.fs.read(path, o);
     },
   };
+  // Writes (copy(), rm(), unzip()...) to a protected path are refused the same way.
+  const w = system.writer;
+  const checkWrite = async (path: string) => {
+    const reason = await guard.refusal(path);
+    if (reason) throw new ProtectedPathError(refuse(path, reason, true));
+  };
+  const writer: EndpointWriter | undefined = w && {
+    tempDir: () => w.tempDir(),
+    mkdtemp: () => w.mkdtemp(),
+    async open(path, o) {
+      await checkWrite(path);
+      return w.open(path, o);
+    },
+    async remove(path, o) {
+      await checkWrite(path);
+      return w.remove(path, o);
+    },
+  };
   const ev = system.events;
   const events: EndpointEvents | undefined = ev && {
     async followLines(path, o) {
@@ -171,5 +189,5 @@ export function guardSystem(system: EndpointSystem, guard: PathGuard, log: (mess
       for await (const c of ev.watchFiles(patterns, o)) if (await allowed(c.Info)) yield c;
     },
   };
-  return { ...system, fs, ...(events ? { events } : {}) };
+  return { ...system, fs, ...(events ? { events } : {}), ...(writer ? { writer } : {}) };
 }

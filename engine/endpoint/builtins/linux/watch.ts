@@ -7,9 +7,9 @@ import { watch, type FSWatcher } from "node:fs";
 import { lstat, readdir } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import { abortableDelay } from "@/engine/vql/builtins/time/sleep";
-import { fileInfo } from "@/engine/client/plugins/linux/fs";
-import { WatchMatcher } from "@/engine/client/plugins/linux/watch-match";
-import type { FileChange, FileInfo } from "@/engine/client/plugins/system";
+import { fileInfo } from "./fs";
+import { WatchMatcher } from "./watch-match";
+import type { FileChange, FileInfo } from "../system";
 
 const COALESCE_MS = 50;
 const MAX_DEPTH = 30;

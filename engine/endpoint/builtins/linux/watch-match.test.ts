@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { WatchMatcher } from "@/engine/client/plugins/linux/watch-match";
+import { WatchMatcher } from "./watch-match";
 
 describe("WatchMatcher", () => {
   it("selects the files a pattern matches, with *, {a,b} and ** at any depth", () => {

@@ -2,7 +2,7 @@
 // that match, and the directories worth watching: every directory that matches a prefix of a
 // pattern's directory part, so that a directory created later on the way to matches (a new
 // ~/.ssh) is noticed too. Pure.
-import { componentRegex, expandBraces, hasWildcard, patternComponents } from "@/engine/client/plugins/linux/glob-pattern";
+import { componentRegex, expandBraces, hasWildcard, patternComponents } from "./glob-pattern";
 
 type Component = "**" | RegExp;
 

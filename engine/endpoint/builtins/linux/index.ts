@@ -1,14 +1,18 @@
 // The Linux endpoint: everything the agent builtins need, read from this machine.
+import { isSecretName } from "@/engine/cli/secrets-env";
 import type { EndpointSystem } from "../system";
+import { resolveName } from "./dns";
 import { runProgram } from "./exec";
 import { createLinuxFs } from "./fs";
 import { linuxInfo } from "./info";
 import { followJournal } from "./journal";
 import { listConnections, listInterfaces } from "./net";
 import { listProcesses, uptimeSeconds } from "./proc";
+import { linuxSysinfo } from "./sysinfo";
 import { followLines } from "./tail";
 import { listUsers } from "./users";
 import { watchFiles } from "./watch";
+import { createLinuxWriter } from "./write";
 
 export interface LinuxSystemOptions {
   /** The journalctl program watch_journald() runs (default: `journalctl` from PATH). */
@@ -25,6 +29,11 @@ export function createLinuxSystem(opts: LinuxSystemOptions = {}): EndpointSystem
     uptime: uptimeSeconds,
     fs: createLinuxFs(),
     execve: runProgram,
+    writer: createLinuxWriter(),
+    // Secret-looking variables (…PASSWORD, …TOKEN, DATABASE_URL…) are never shown to a query.
+    environ: async () => Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !isSecretName(e[0]))),
+    resolve: resolveName,
+    sysinfo: linuxSysinfo,
     events: {
       followLines,
       journal: (o) => followJournal({ ...o, program: opts.journalctl }),
