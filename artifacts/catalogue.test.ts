@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileArtifact, loadArtifact, resolveParameters, type Artifact } from "@/engine/artifacts";
 import { MemoryOutbox } from "@/engine/client/connection/outbox";
 import { createVqlRunner } from "@/engine/client/executor/vql-runner";
-import { createLinuxSystem } from "@/engine/client/plugins/linux";
+import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import { FlowResponder } from "@/engine/client/responder/responder";
 import { BUILTIN_DEFINITIONS_DIR, readArtifactFiles } from "@/engine/server/services/artifacts/files";
 import { CATALOGUE, type Fixture } from "./catalogue.cases";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toJsonValue } from "@/engine/vql";
 import { MemoryOutbox } from "@/engine/client/connection/outbox";
 import { createVqlRunner } from "@/engine/client/executor/vql-runner";
-import { createLinuxSystem } from "@/engine/client/plugins/linux";
+import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import { permissionsOf } from "@/engine/server/auth/roles";
 import type { Principal } from "@/engine/server/contracts";
 import { startTestAgent, startTestServer, waitFor, type TestServer } from "@/engine/integration/harness";
