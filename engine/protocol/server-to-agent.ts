@@ -88,6 +88,8 @@ export const CollectSchema = z.object({
   /** Who started it, for the agent's log. */
   creator: z.string().max(200),
   definitions: DefinitionsSchema.optional(),
+  /** Velociraptor's urgent collections: started at once, ahead of the flows waiting for a slot. */
+  urgent: z.boolean().optional(),
 });
 
 /** Stop a running flow; the agent reports `cancelled`. */

@@ -39,7 +39,10 @@ export class Executor {
   collect(m: CollectMessage): void {
     if (this.known.has(m.flowId)) return;
     this.known.add(m.flowId);
-    this.queued.push(m);
+    // Velociraptor's urgent collections skip the queue: first in line, and started even when
+    // every slot is busy.
+    if (m.urgent) this.queued.unshift(m);
+    else this.queued.push(m);
     this.next();
   }
 
@@ -66,7 +69,7 @@ export class Executor {
   }
 
   private next() {
-    while (this.active.size < (this.o.concurrency ?? 4) && this.queued.length) {
+    while (this.queued.length && (this.active.size < (this.o.concurrency ?? 4) || this.queued[0]!.urgent)) {
       const m = this.queued.shift()!;
       const controller = new AbortController();
       this.active.set(m.flowId, controller);

@@ -93,6 +93,8 @@ export interface CollectRequest {
   maxUploadBytes?: number;
   /** Recorded as the flow's creator; defaults to the actor's name. */
   creator?: string;
+  /** Velociraptor's urgent flag: the agent runs it ahead of the collections it has queued. */
+  urgent?: boolean;
 }
 
 /**

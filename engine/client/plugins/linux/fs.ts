@@ -46,16 +46,33 @@ async function listDir(dir: string): Promise<string[]> {
   return names.sort();
 }
 
-async function isDirectory(path: string, followLinks: boolean): Promise<boolean> {
+interface WalkOptions {
+  signal: AbortSignal;
+  followLinks: boolean;
+  descend?: (entry: FileInfo) => Promise<boolean>;
+  oneFilesystem?: boolean;
+}
+
+/** Whether the walk goes into `path`: a directory (or a followed link to one) the callback allows. */
+async function descendInto(path: string, followLinks: boolean, o: WalkOptions): Promise<boolean> {
+  let st: Stats;
   try {
-    const st = followLinks ? await statFollow(path) : await lstat(path);
-    return st.isDirectory();
+    st = await lstat(path);
   } catch {
     return false;
   }
+  if (st.isSymbolicLink()) {
+    if (!followLinks) return false;
+    const target = await statFollow(path).catch(() => undefined);
+    if (!target?.isDirectory()) return false;
+    // Velociraptor's one_filesystem (glob/glob.go is_dir_or_link): a link whose target is on
+    // another device than the link is not followed.
+    if (o.oneFilesystem && target.dev !== st.dev) return false;
+  } else if (!st.isDirectory()) return false;
+  return o.descend ? o.descend(fileInfo(path, st)) : true;
 }
 
-async function* walk(dir: string, comps: string[], i: number, depth: number, o: { signal: AbortSignal; followLinks: boolean }): AsyncIterable<string> {
+async function* walk(dir: string, comps: string[], i: number, depth: number, o: WalkOptions): AsyncIterable<string> {
   o.signal.throwIfAborted();
   if (i === comps.length) {
     yield dir;
@@ -68,7 +85,7 @@ async function* walk(dir: string, comps: string[], i: number, depth: number, o: 
     if (depth >= MAX_DEPTH) return;
     for (const name of await listDir(dir)) {
       const p = join(dir, name);
-      if (await isDirectory(p, o.followLinks)) yield* walk(p, comps, i, depth + 1, o);
+      if (await descendInto(p, o.followLinks, o)) yield* walk(p, comps, i, depth + 1, o);
     }
     return;
   }
@@ -76,7 +93,7 @@ async function* walk(dir: string, comps: string[], i: number, depth: number, o: 
     const p = join(dir, comp);
     if (last) {
       if (await lstat(p).then(() => true, () => false)) yield p;
-    } else if (await isDirectory(p, true)) yield* walk(p, comps, i + 1, depth, o);
+    } else if (await descendInto(p, true, o)) yield* walk(p, comps, i + 1, depth, o);
     return;
   }
   const re = componentRegex(comp);
@@ -84,7 +101,7 @@ async function* walk(dir: string, comps: string[], i: number, depth: number, o: 
     if (!re.test(name)) continue;
     const p = join(dir, name);
     if (last) yield p;
-    else if (await isDirectory(p, o.followLinks)) yield* walk(p, comps, i + 1, depth, o);
+    else if (await descendInto(p, o.followLinks, o)) yield* walk(p, comps, i + 1, depth, o);
   }
 }
 
@@ -95,7 +112,7 @@ export function createLinuxFs(): EndpointFs {
       const expanded = patterns.flatMap(expandBraces);
       const seen = expanded.length > 1 || expanded.some((p) => p.split("**").length > 2) ? new Set<string>() : undefined;
       for (const pattern of expanded) {
-        for await (const path of walk("/", patternComponents(pattern, root), 0, 0, { signal: o.signal, followLinks: o.followLinks ?? false })) {
+        for await (const path of walk("/", patternComponents(pattern, root), 0, 0, { signal: o.signal, followLinks: o.followLinks ?? false, descend: o.descend, oneFilesystem: o.oneFilesystem })) {
           if (seen) {
             if (seen.has(path)) continue;
             seen.add(path);

@@ -98,6 +98,7 @@ export function startCollect(
       maxUploadBytes: r.maxUploadBytes !== undefined && r.maxUploadBytes >= 0 ? Math.trunc(r.maxUploadBytes) : DEFAULT_MAX_UPLOAD_BYTES,
       permissions: [...actor.permissions],
       creator: r.creator || actor.username,
+      ...(r.urgent ? { urgent: true } : {}),
     };
   }
 
