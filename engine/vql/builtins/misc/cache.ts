@@ -25,6 +25,8 @@ interface Entry {
 /** A run's cache: an LRU by key text with per-entry expiry refreshed on access. */
 class LruCache {
   private readonly entries = new Map<string, Entry>();
+  /** Values being computed: a second call for the key waits for the first (columns of a row may be evaluated concurrently). */
+  readonly pending = new Map<string, Promise<unknown>>();
   constructor(
     readonly lambda: string | undefined,
     private readonly periodMs: number,
@@ -80,15 +82,28 @@ export const cacheFunction = defineFunction({
     const k = toVqlString(keyValue);
     const hit = cache.get(k, ctx.now());
     if (hit) return hit.value;
-    let value: unknown;
-    if (cache.lambda !== undefined) value = await ctx.materialize(await ctx.evalLambda(cache.lambda, [keyValue]));
-    else if (func) value = await ctx.materialize(await func.value());
-    else {
+    const inFlight = cache.pending.get(k);
+    if (inFlight) {
+      await inFlight.catch(() => undefined);
+      const after = cache.get(k, ctx.now());
+      if (after) return after.value;
+    }
+    if (cache.lambda === undefined && !func) {
       ctx.log("ERROR", "cache: Use lambda to cache the function");
       return null;
     }
-    if (value !== null && value !== undefined) cache.set(k, value, ctx.now());
-    return value ?? null;
+    const lru = cache;
+    const compute = (async () => {
+      const value = lru.lambda !== undefined ? await ctx.materialize(await ctx.evalLambda(lru.lambda, [keyValue])) : await ctx.materialize(await func!.value());
+      if (value !== null && value !== undefined) lru.set(k, value, ctx.now());
+      return value ?? null;
+    })();
+    cache.pending.set(k, compute);
+    try {
+      return await compute;
+    } finally {
+      if (cache.pending.get(k) === compute) cache.pending.delete(k);
+    }
   },
 });
 
