@@ -73,6 +73,8 @@ export const CollectSchema = z.object({
         /** Parameter values (strings, as artifacts declare them) given to every source as scope variables. */
         env: z.record(z.string(), z.unknown()),
         sources: z.array(CollectSourceSchema).min(1).max(100),
+        /** This artifact's sources' time limit (its `resources.timeout`), instead of timeoutMs. */
+        timeoutMs: z.number().int().positive().optional(),
       }),
     )
     .min(1)

@@ -31,6 +31,8 @@ export interface ArtifactDefinition {
   requiredPermissions?: string[];
   /** Velociraptor's implied_permissions: what its VQL does on the client (FILESYSTEM_READ...), of it and of the artifacts it calls; the collecting user needs them too. */
   impliedPermissions?: string[];
+  /** The artifact's `resources` defaults (timeout in seconds), used when the request sets none. */
+  resources?: { timeout?: number; maxRows?: number; maxUploadBytes?: number };
 }
 
 /** Where collections find artifact definitions: the artifact repository, or a test's own list. */
