@@ -42,7 +42,9 @@ function repo() {
 
 function prepare() {
   const deps = { database: { db: undefined } } as unknown as ServiceDeps;
-  return startCollect(deps, { artifacts: repositorySource(repo()), serverHostIds: async () => new Set(), dispatch: async () => {}, changed: () => {} }).prepare;
+  const r = repo();
+  const source = repositorySource({ get: (name, o) => r.get(name, o?.exact), all: () => r.all() });
+  return startCollect(deps, { artifacts: source, serverHostIds: async () => new Set(), dispatch: async () => {}, changed: () => {} }).prepare;
 }
 
 describe("artifact resources set a collection's defaults", () => {
