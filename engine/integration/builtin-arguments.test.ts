@@ -14,6 +14,7 @@ import { corpusDir } from "@/engine/vql/testdata/load-corpus";
 import { serverBuiltins } from "@/engine/server/plugins";
 import { clientBuiltins } from "@/engine/client/plugins";
 import { poolBuiltins } from "@/engine/client/pool/plugins";
+import { collect } from "@/engine/vql/eval/testing";
 
 const REFERENCE = join(corpusDir, "..", "..", "reference", "velociraptor-builtins.md");
 const DIFFERENCES = join(__dirname, "..", "..", "docs", "vql-differences.md");
@@ -91,5 +92,16 @@ describe("builtin arguments against Velociraptor's reference", () => {
     );
     expect(missing, "arguments Velociraptor lists that Talon lacks (add them, or document them in docs/vql-differences.md)").toEqual([]);
     expect(stale, "documented exceptions for arguments Talon now accepts (or that Velociraptor does not list): remove them").toEqual([]);
+  });
+
+  // REFERENCE §5.11: "Unknown argument → error `Unexpected arg X`; ... On such errors the
+  // function logs `name: <error>` and returns NULL ... and a plugin emits no rows."
+  it("an argument a builtin does not declare is still Velociraptor's error: logged, NULL or no rows", async () => {
+    const f = await collect("SELECT atoi(string='0x10', bogus=1) AS X, atoi(string='0x10') AS Y FROM scope()");
+    expect(f.rows).toEqual(['{"X":null,"Y":16}']);
+    expect(f.logs.join("\n")).toMatch(/unexpected argument `bogus` to `atoi\(\)`/);
+    const p = await collect("SELECT * FROM range(end=3, bogus=1)");
+    expect(p.rows).toEqual([]);
+    expect(p.logs.join("\n")).toMatch(/unexpected argument `bogus` to `range\(\)`/);
   });
 });
