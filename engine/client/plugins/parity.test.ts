@@ -2,7 +2,7 @@
 // machine: glob(recursion_callback), execve(sep, secret), hash(hashselect, max_size) and
 // upload(mtime...). Expected values come from Velociraptor's sources, cited per case.
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { MemoryOutbox } from "../connection/outbox";
 import { FlowResponder } from "../responder/responder";
 import { agentRegistry } from ".";
 import { createLinuxSystem } from "./linux";
+import { devNumbers } from "./linux/fs";
 import type { AgentVqlHost } from "./host";
 
 const system = createLinuxSystem();
@@ -49,6 +50,20 @@ describe("glob(recursion_callback)", () => {
       (await run(`SELECT OSPath FROM glob(globs='**/*', root='${dir}'${extra})`)).rows.map((r) => String(r.OSPath).slice(dir.length + 1)).sort();
     expect(await paths("")).toEqual(["keep", "keep/inner", "keep/inner/a.txt", "proc", "proc/c.txt", "proc/inner", "proc/inner/b.txt"]);
     expect(await paths(`, recursion_callback="x=>NOT x.Name =~ 'proc'"`)).toEqual(["keep", "keep/inner", "keep/inner/a.txt", "proc"]);
+  });
+  // Linux.Search.FileFinder's LocalFilesystemOnly callback: "x=>x.Data.DevMajor IN LocalDeviceMajor".
+  it("the lambda sees Velociraptor's Data.DevMajor, as glob() rows do", async () => {
+    const { DevMajor, DevMinor } = devNumbers(statSync(dir).dev);
+    const rows = (await run(`SELECT OSPath, Data FROM glob(globs='keep/inner/a.txt', root='${dir}')`)).rows;
+    expect(rows).toEqual([{ OSPath: join(dir, "keep", "inner", "a.txt"), Data: { DevMajor, DevMinor } }]);
+    const local = await run(`LET LocalDeviceMajor <= (${DevMajor}, 7) SELECT OSPath FROM glob(globs='**/*.txt', root='${dir}', recursion_callback="x=>x.Data.DevMajor IN LocalDeviceMajor")`);
+    expect(local.rows).toHaveLength(3);
+    const other = await run(`LET LocalDeviceMajor <= (${DevMajor + 1}, 7) SELECT OSPath FROM glob(globs='**/*.txt', root='${dir}', recursion_callback="x=>x.Data.DevMajor IN LocalDeviceMajor")`);
+    expect(other.rows).toEqual([]);
+    // The root's own directories are where the walk starts, not asked about (Velociraptor's
+    // globber starts at root): only what is under it.
+    const asked = await run(`SELECT OSPath FROM glob(globs='keep/*', root='${dir}', recursion_callback="x=>log(message='asked %v', args=x.OSPath, dedup=-1)")`);
+    expect(asked.logs.filter((l) => l.includes("asked")).map((l) => l.slice(l.indexOf("asked ") + 6))).toEqual([join(dir, "keep")]);
   });
   it("the lambda sees the entry's row (IsDir, OSPath)", async () => {
     const r = await run(`SELECT OSPath FROM glob(globs='*/*/*.txt', root='${dir}', recursion_callback="x=>x.IsDir AND NOT x.OSPath =~ 'keep/inner'")`);

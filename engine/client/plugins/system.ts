@@ -15,6 +15,11 @@ export interface FileInfo {
   Atime: Date;
   Ctime: Date;
   Btime: Date;
+  /**
+   * Velociraptor's file accessor `Data` (accessors/file/accessor_common.go): the device's
+   * DevMajor and DevMinor, and a link's Link target. Absent on endpoints without devices.
+   */
+  Data?: { Link?: string; DevMajor: number; DevMinor: number };
 }
 
 export interface ProcessInfo {
