@@ -63,13 +63,13 @@ describe("parse_csv() typing", () => {
   // strconv.ParseFloat; the header line is read as plain strings.
   it("types booleans, integers, floats and JSON; a leading space keeps text", async () => {
     const csv = 'b,i,f,s,o,l,t,n\ntrue,12,1.5, 7,"{""x"":1}","[1,2]",text,-3\nfalse,007,1e3,x,{bad,[,12a,+4\n';
-    expect(await rowsOf(`SELECT * FROM parse_csv(filename=\'\'\'${csv}\'\'\')`)).toEqual([
+    expect(await rowsOf(`SELECT * FROM parse_csv(filename=\'\'\'${csv}\'\'\', accessor='data')`)).toEqual([
       '{"b":true,"i":12,"f":1.5,"s":"7","o":{"x":1},"l":[1,2],"t":"text","n":-3}',
       '{"b":false,"i":7,"f":1000,"s":"x","o":"{bad","l":"[","t":"12a","n":4}',
     ]);
   });
   it("reads base64: fields as bytes", async () => {
-    expect(await rowsOf(`SELECT * FROM parse_csv(filename="a\\nbase64:aGk=\\n")`)).toEqual(['{"a":"hi"}']);
+    expect(await rowsOf(`SELECT * FROM parse_csv(filename="a\\nbase64:aGk=\\n", accessor='data')`)).toEqual(['{"a":"hi"}']);
   });
 });
 
@@ -197,11 +197,11 @@ describe("parse_lines(buffer_size)", () => {
   // Velociraptor vql/parsers/syslog/scanner.go: bufio.Scanner with scanner.Buffer(buffer_size);
   // a longer line is bufio.ErrTooLong ("token too long"), logged, and reading stops.
   it("stops with an error at a line that does not fit", async () => {
-    const r = await collect("SELECT * FROM parse_lines(filename='ab\\nabcdefgh\\nc\\n', buffer_size=5)");
+    const r = await collect("SELECT * FROM parse_lines(filename='ab\\nabcdefgh\\nc\\n', buffer_size=5, accessor='data')");
     expect(r.rows).toEqual(['{"Line":"ab"}']);
     expect(r.logs.join("\n")).toMatch(/token too long/);
   });
   it("drops a byte order mark and CRs", async () => {
-    expect(await rowsOf("SELECT * FROM parse_lines(filename=format(format='%sa\\r\\nb', args=unhex(string='efbbbf')))")).toEqual(['{"Line":"a"}', '{"Line":"b"}']);
+    expect(await rowsOf("SELECT * FROM parse_lines(filename=format(format='%sa\\r\\nb', args=unhex(string='efbbbf')), accessor='data')")).toEqual(['{"Line":"a"}', '{"Line":"b"}']);
   });
 });
