@@ -73,6 +73,8 @@ export const CollectSchema = z.object({
         /** Parameter values (strings, as artifacts declare them) given to every source as scope variables. */
         env: z.record(z.string(), z.unknown()),
         sources: z.array(CollectSourceSchema).min(1).max(100),
+        /** This artifact's sources' time limit (its `resources.timeout`), instead of timeoutMs. */
+        timeoutMs: z.number().int().positive().optional(),
       }),
     )
     .min(1)
@@ -88,6 +90,8 @@ export const CollectSchema = z.object({
   /** Who started it, for the agent's log. */
   creator: z.string().max(200),
   definitions: DefinitionsSchema.optional(),
+  /** Velociraptor's urgent collections: started at once, ahead of the flows waiting for a slot. */
+  urgent: z.boolean().optional(),
 });
 
 /** Stop a running flow; the agent reports `cancelled`. */

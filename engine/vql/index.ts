@@ -28,13 +28,14 @@ export type {
 } from "./builtins/types";
 
 // Values
-export { OrderedDict, isDictLike, type Row } from "./values/ordered-dict";
+export { OrderedDict, isDictLike, dictKeys, dictGet, type Row } from "./values/ordered-dict";
 export { Timestamp } from "./values/timestamp";
 export { Bytes, bytesOf, fromBytes } from "./values/bytes";
 export { toJsonText, rowToJson, toJsonValue } from "./values/json";
 export { toVqlString } from "./values/stringify";
 export { QueryValue, LazyValue, END, ROW_STREAM, type RowStream, type MaybePromise } from "./values/query";
 export { toTimestamp } from "./builtins/time/timestamp";
+export { hashSelection, hashLimit, hashedLength, hashResult } from "./builtins/text/hash";
 export { abortableDelay } from "./builtins/time/sleep";
 export { toWire, fromWire, rowsToWire, rowsFromWire, type Wire, type WireRows } from "./values/transfer";
 export { DEFAULT_LIMITS, setValueLimits, valueLimits, VqlLimitError, type VqlLimits, type LimitHints } from "./values/limits";

@@ -39,7 +39,10 @@ export class Executor {
   collect(m: CollectMessage): void {
     if (this.known.has(m.flowId)) return;
     this.known.add(m.flowId);
-    this.queued.push(m);
+    // Velociraptor's urgent collections skip the queue: first in line, and started even when
+    // every slot is busy.
+    if (m.urgent) this.queued.unshift(m);
+    else this.queued.push(m);
     this.next();
   }
 
@@ -66,7 +69,7 @@ export class Executor {
   }
 
   private next() {
-    while (this.active.size < (this.o.concurrency ?? 4) && this.queued.length) {
+    while (this.queued.length && (this.active.size < (this.o.concurrency ?? 4) || this.queued[0]!.urgent)) {
       const m = this.queued.shift()!;
       const controller = new AbortController();
       this.active.set(m.flowId, controller);
@@ -97,7 +100,7 @@ export class Executor {
       for (const artifact of m.artifacts) {
         for (const source of artifact.sources) {
           if (controller.signal.aborted) break;
-          const state = await this.runSource(m, source, artifact.env, { responder, permissions, controller, resolvePlugin });
+          const state = await this.runSource(m, source, artifact.env, { responder, permissions, controller, resolvePlugin, timeoutMs: artifact.timeoutMs });
           if (state.state === "error" && !firstError) firstError = state.error;
           if (state.state === "timeout" && final === "finished") final = "timeout";
           if (state.state === "error") final = "error";
@@ -115,10 +118,11 @@ export class Executor {
     m: CollectMessage,
     source: CollectMessage["artifacts"][number]["sources"][number],
     env: Record<string, unknown>,
-    p: { responder: FlowResponder; permissions: ReadonlySet<string>; controller: AbortController; resolvePlugin?: SourceContext["resolvePlugin"] },
+    p: { responder: FlowResponder; permissions: ReadonlySet<string>; controller: AbortController; resolvePlugin?: SourceContext["resolvePlugin"]; timeoutMs?: number },
   ): Promise<{ state: "finished" | "skipped" | "error" | "timeout" | "cancelled"; error: string }> {
     const t0 = performance.now();
-    const timeout = AbortSignal.timeout(m.timeoutMs);
+    const timeoutMs = p.timeoutMs ?? m.timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([p.controller.signal, timeout]);
     const ctx: SourceContext = { flowId: m.flowId, artifact: source.name, env, signal, maxRows: m.maxRows, permissions: p.permissions, responder: p.responder, resolvePlugin: p.resolvePlugin, definitions: m.definitions };
     let rows = 0;
@@ -151,7 +155,7 @@ export class Executor {
     } catch (err) {
       if (timeout.aborted) {
         state = "timeout";
-        error = `the source did not finish within ${Math.round(m.timeoutMs / 1000)} s`;
+        error = `the source did not finish within ${Math.round(timeoutMs / 1000)} s`;
       } else if (p.controller.signal.aborted) {
         state = "cancelled";
         error = "";
@@ -163,7 +167,7 @@ export class Executor {
     // A runner may end quietly when its signal aborts instead of throwing.
     if ((state === "finished" || state === "error") && timeout.aborted && !p.controller.signal.aborted) {
       state = "timeout";
-      error = `the source did not finish within ${Math.round(m.timeoutMs / 1000)} s`;
+      error = `the source did not finish within ${Math.round(timeoutMs / 1000)} s`;
     } else if (state === "finished" && p.controller.signal.aborted) state = "cancelled";
     if (state === "timeout") p.responder.log("ERROR", error, source.name);
     await p.responder.sourceStatus({ artifact: source.name, state, rows, truncated, error: error || undefined, durationMs: Math.round(performance.now() - t0) });

@@ -13,6 +13,13 @@ export const uploadFunction = defineFunction({
     file: arg.string().required().doc("The file to upload."),
     name: arg.string().doc("Name to store it under (default: the file's path)."),
     accessor: arg.string().default("auto").doc("auto or file."),
+    // Velociraptor records these times with the upload's metadata (vql/networking/upload.go);
+    // Talon's stored uploads keep no file times, so they are accepted and not recorded
+    // (docs/vql-differences.md).
+    mtime: arg.any().doc("Modified time to record (accepted; Talon does not record upload times)."),
+    atime: arg.any().doc("Access time to record (accepted; not recorded)."),
+    ctime: arg.any().doc("Change time to record (accepted; not recorded)."),
+    btime: arg.any().doc("Birth time to record (accepted; not recorded)."),
   },
   permissions: ["FILESYSTEM_READ"],
   platforms: ["client"],

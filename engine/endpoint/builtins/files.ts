@@ -1,8 +1,9 @@
 // File builtins: glob(), stat(), read_file(), hash(). Velociraptor's argument names.
 import { createHash } from "node:crypto";
-import { arg, definePlugin, defineFunction, OrderedDict } from "../../vql";
-import { abortable, untilAborted } from "../../vql";
+import { arg, definePlugin, defineFunction, hashedLength, hashLimit, hashResult, hashSelection } from "../../vql";
+import { abortable, untilAborted, type BuiltinContext } from "../../vql";
 import { agentHost } from "./host";
+import type { FileInfo } from "./system";
 import { accessorProblem, fileRow } from "./values";
 
 export const globPlugin = definePlugin({
@@ -14,13 +15,21 @@ export const globPlugin = definePlugin({
     root: arg.string().doc("Directory relative patterns start from (default /)."),
     accessor: arg.string().default("auto").doc("How files are read: auto or file (the local file system)."),
     nosymlink: arg.bool().default(true).doc("Do not descend into symlinked directories."),
+    recursion_callback: arg.string().doc("A lambda deciding whether to descend into a directory, called with its row (e.g. `x => NOT x.Name =~ 'proc'`); the directory itself still matches."),
+    one_filesystem: arg.bool().doc("Do not follow symlinks to directories on another file system."),
   },
   permissions: ["FILESYSTEM_READ"],
   platforms: ["client"],
-  async *run({ globs, root, accessor, nosymlink }, ctx) {
+  async *run({ globs, root, accessor, nosymlink, recursion_callback, one_filesystem }, ctx) {
     const problem = accessorProblem(accessor, "glob");
     if (problem) return void ctx.log("ERROR", problem);
-    for await (const f of abortable(agentHost(ctx.host).system.fs.glob(globs, { root, signal: ctx.signal, followLinks: !nosymlink }), ctx.signal)) yield fileRow(f);
+    // Velociraptor vql/filesystem/filesystem.go: the lambda gets the entry's file info and its
+    // truthiness decides (glob/glob.go is_dir_or_link asks it before following a link or a directory).
+    const descend = recursion_callback
+      ? async (entry: FileInfo) => ctx.isTruthy(await ctx.evalLambda(recursion_callback, [fileRow(entry)]))
+      : undefined;
+    const opts = { root, signal: ctx.signal, followLinks: !nosymlink, descend, oneFilesystem: one_filesystem };
+    for await (const f of abortable(agentHost(ctx.host).system.fs.glob(globs, opts), ctx.signal)) yield fileRow(f);
   },
 });
 
@@ -83,35 +92,58 @@ export const readFileFunction = defineFunction({
 export const hashFunction = defineFunction({
   name: "hash",
   category: "client",
-  doc: "Hashes of a file's contents (or of `path` itself with accessor data): a dict with MD5, SHA1 and SHA256 (hex).",
+  doc: "Hashes of a file's contents (or of `path` itself with accessor data): a dict with MD5, SHA1 and SHA256 (hex; the ones `hashselect` leaves out are empty).",
   args: {
     path: arg.string().required().doc("The file to hash."),
     accessor: arg.string().default("auto").doc("auto or file; data hashes the text of `path`."),
-    hashselect: arg.list(arg.string()).doc("Subset of MD5, SHA1, SHA256 to compute."),
+    hashselect: arg.list(arg.string()).doc("Which of md5, sha1, sha256 to compute (default all)."),
+    max_size: arg.int().min(0).doc("Hash at most this many bytes (default HASH_MAX_SIZE or 100 MiB; past it, up to the last whole 64 KiB)."),
   },
   permissions: ["FILESYSTEM_READ"],
   platforms: ["client"],
-  async run({ path, accessor, hashselect }, ctx) {
-    const want = new Set((hashselect ?? ["MD5", "SHA1", "SHA256"]).map((x) => x.toUpperCase()));
-    const algos = ([["MD5", "md5"], ["SHA1", "sha1"], ["SHA256", "sha256"]] as const).filter(([k]) => want.has(k));
-    const hashes = algos.map(([k, a]) => [k, createHash(a)] as const);
+  async run({ path, accessor, hashselect, max_size }, ctx) {
+    // Velociraptor vql/functions/hash.go: unknown hashselect names are an error, the fields not
+    // selected are empty, and reading stops at max_size (in 64 KiB reads).
+    const want = hashSelection(hashselect, ctx);
+    if (!want) return null;
+    const limit = await hashLimit(max_size, ctx);
+    const hashes = ([["MD5", "md5"], ["SHA1", "sha1"], ["SHA256", "sha256"]] as const).filter(([k]) => want.has(k)).map(([k, a]) => [k, createHash(a)] as const);
+    let size = 0;
+    const feed = (chunk: Uint8Array) => {
+      const room = limit - size;
+      const part = room >= chunk.length ? chunk : chunk.subarray(0, Math.max(0, room));
+      size += part.length;
+      for (const [, h] of hashes) h.update(part);
+      return part.length === chunk.length;
+    };
+    let whole = true;
     try {
-      if (accessor === "data") for (const [, h] of hashes) h.update(path);
+      if (accessor === "data") whole = feed(Buffer.from(path));
       else {
         const problem = accessorProblem(accessor, "hash");
         if (problem) {
           ctx.log("ERROR", problem);
           return null;
         }
-        for await (const chunk of abortable(agentHost(ctx.host).system.fs.read(path, { signal: ctx.signal }), ctx.signal)) for (const [, h] of hashes) h.update(chunk);
+        // Read one byte past the limit to know whether the file is larger.
+        for await (const chunk of abortable(agentHost(ctx.host).system.fs.read(path, { length: limit + 1, signal: ctx.signal }), ctx.signal)) if (!(whole = feed(chunk))) break;
       }
     } catch (err) {
       ctx.signal.throwIfAborted();
       ctx.log("ERROR", `hash: ${(err as Error).message}`);
       return null;
     }
-    const out = new OrderedDict();
-    for (const [k, h] of hashes) out.set(k, h.digest("hex"));
-    return out;
+    if (!whole) return hashTruncated(path, accessor === "data" ? Buffer.from(path) : undefined, limit, want, ctx);
+    return hashResult(Object.fromEntries(hashes.map(([k, h]) => [k, h.digest("hex")])));
   },
 });
+
+/** A file larger than the limit: Velociraptor hashes it up to the last whole 64 KiB within the limit. */
+async function hashTruncated(path: string, data: Buffer | undefined, limit: number, want: Set<string>, ctx: BuiltinContext) {
+  ctx.log("INFO", `Hash of ${path} aborted due to exceeding size`);
+  const length = hashedLength(limit + 1, limit);
+  const hashes = ([["MD5", "md5"], ["SHA1", "sha1"], ["SHA256", "sha256"]] as const).filter(([k]) => want.has(k)).map(([k, a]) => [k, createHash(a)] as const);
+  if (data) for (const [, h] of hashes) h.update(data.subarray(0, length));
+  else if (length > 0) for await (const chunk of abortable(agentHost(ctx.host).system.fs.read(path, { length, signal: ctx.signal }), ctx.signal)) for (const [, h] of hashes) h.update(chunk);
+  return hashResult(Object.fromEntries(hashes.map(([k, h]) => [k, h.digest("hex")])));
+}

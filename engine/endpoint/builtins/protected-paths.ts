@@ -145,7 +145,11 @@ export function guardSystem(system: EndpointSystem, guard: PathGuard, log: (mess
   }
   const fs: EndpointFs = {
     async *glob(patterns, o) {
-      for await (const f of system.fs.glob(patterns, o)) if (await allowed(f)) yield f;
+      // recursion_callback is never shown a protected entry: the walk goes on into it as without
+      // a callback (what it finds there is still checked below).
+      const descend = o.descend;
+      const guarded = descend ? { ...o, descend: async (f: FileInfo) => Boolean(await guard.refusal(f.OSPath)) || descend(f) } : o;
+      for await (const f of system.fs.glob(patterns, guarded)) if (await allowed(f)) yield f;
     },
     async stat(path) {
       const reason = await guard.refusal(path);

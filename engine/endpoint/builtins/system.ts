@@ -18,6 +18,11 @@ export interface FileInfo {
   /** Owner and group ids, where the endpoint knows them (glob()'s Sys.Uid, Sys.Gid). */
   Uid?: number;
   Gid?: number;
+  /**
+   * Velociraptor's file accessor `Data` (accessors/file/accessor_common.go): the device's
+   * DevMajor and DevMinor, and a link's Link target. Absent on endpoints without devices.
+   */
+  Data?: { Link?: string; DevMajor: number; DevMinor: number };
 }
 
 export interface ProcessInfo {
@@ -69,9 +74,22 @@ export interface InterfaceInfo {
   Addrs: string[];
 }
 
+export interface GlobOptions {
+  root?: string;
+  signal: AbortSignal;
+  followLinks?: boolean;
+  /**
+   * Velociraptor's recursion_callback: asked about each entry the walk would descend into (a
+   * directory, or a link to one); false keeps the walk out of it (the entry itself still matches).
+   */
+  descend?: (entry: FileInfo) => Promise<boolean>;
+  /** Velociraptor's one_filesystem: a symlink to a directory on another device is not followed. */
+  oneFilesystem?: boolean;
+}
+
 export interface EndpointFs {
   /** Files matching any of the patterns (relative patterns start at root). */
-  glob(patterns: string[], opts: { root?: string; signal: AbortSignal; followLinks?: boolean }): AsyncIterable<FileInfo>;
+  glob(patterns: string[], opts: GlobOptions): AsyncIterable<FileInfo>;
   stat(path: string): Promise<FileInfo | undefined>;
   /** The file's bytes from offset, at most length bytes, in chunks. */
   read(path: string, opts: { offset?: number; length?: number; signal: AbortSignal }): AsyncIterable<Uint8Array>;
@@ -123,6 +141,19 @@ export interface ExecResult {
   Complete: boolean;
 }
 
+export interface ExecOptions {
+  signal: AbortSignal;
+  cwd?: string;
+  env?: Record<string, string>;
+  maxBytes: number;
+  /**
+   * Velociraptor's execve(sep=): stdout and stderr are split at `sep` and each non-empty piece
+   * is a row's Stdout (pieces longer than maxBytes are cut); the last row carries only the
+   * return code.
+   */
+  sep?: string;
+}
+
 export interface EndpointSystem {
   /** Velociraptor's info() row. */
   info(): Promise<Record<string, unknown>>;
@@ -135,7 +166,7 @@ export interface EndpointSystem {
   uptime(): Promise<number>;
   fs: EndpointFs;
   /** Runs a program; absent on endpoints that cannot (synthetic ones). */
-  execve?(argv: string[], opts: { signal: AbortSignal; cwd?: string; env?: Record<string, string>; maxBytes: number }): AsyncIterable<ExecResult>;
+  execve?(argv: string[], opts: ExecOptions): AsyncIterable<ExecResult>;
   /** Event sources for watch_*() plugins; absent on endpoints that have none (synthetic ones). */
   events?: EndpointEvents;
   /** Writing files (tempfile(), copy(), rm(), unzip(), write_csv()...); absent on endpoints that cannot (synthetic ones). */

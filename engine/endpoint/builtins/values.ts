@@ -14,6 +14,7 @@ export function fileRow(f: FileInfo): Record<string, unknown> {
     Mode: f.Mode,
     IsDir: f.IsDir,
     IsLink: f.IsLink,
+    Data: f.Data ?? {},
     Mtime: ts(f.Mtime),
     Atime: ts(f.Atime),
     Ctime: ts(f.Ctime),

@@ -35,6 +35,8 @@ export interface ArtifactDefinition {
   requiredPermissions?: string[];
   /** Velociraptor's implied_permissions: what its VQL does on the client (FILESYSTEM_READ...), of it and of the artifacts it calls; the collecting user needs them too. */
   impliedPermissions?: string[];
+  /** The artifact's `resources` defaults (timeout in seconds), used when the request sets none. */
+  resources?: { timeout?: number; maxRows?: number; maxUploadBytes?: number };
 }
 
 /** Where collections find artifact definitions: the artifact repository, or a test's own list. */
@@ -97,6 +99,8 @@ export interface CollectRequest {
   maxUploadBytes?: number;
   /** Recorded as the flow's creator; defaults to the actor's name. */
   creator?: string;
+  /** Velociraptor's urgent flag: the agent runs it ahead of the collections it has queued. */
+  urgent?: boolean;
 }
 
 /**

@@ -37,7 +37,7 @@ export interface VqlServices {
 
 export type VqlSecrets = Pick<SecretsService, "resolve" | "list" | "add" | "modify" | "remove">;
 
-export type VqlNotebooks = Pick<NotebooksService, "list" | "get" | "create" | "update" | "remove" | "addCell" | "deleteCell" | "saveCell" | "runCell">;
+export type VqlNotebooks = Pick<NotebooksService, "list" | "get" | "create" | "update" | "remove" | "addCell" | "deleteCell" | "saveCell" | "runCell" | "rows">;
 
 export interface RunAsOptions {
   principal: Principal;

@@ -53,6 +53,8 @@ const artifactDefinitions = definePlugin({
   args: {
     names: arg.list(arg.string()).doc("Only these artifacts (all when empty)."),
     deps: arg.bool().doc("Also return the artifacts the named ones import or call."),
+    // Velociraptor declares sanitize (vql/server/repository.go) and never reads it.
+    sanitize: arg.bool().doc("Accepted for Velociraptor's queries; as there, it changes nothing."),
   },
   permissions: ["READ_RESULTS"],
   platforms: ["server"],

@@ -1,7 +1,7 @@
 // Server VQL builtins for clients: clients(), client_info(), client_metadata(),
 // client_set_metadata(), label(). They reach the clients service through ctx.host; a refusal or
 // a bad argument is a logged ERROR and NULL / no rows, never a crash.
-import { arg, definePlugin, defineFunction, OrderedDict, type Builtin, type BuiltinContext } from "../../vql";
+import { arg, definePlugin, defineFunction, dictGet, dictKeys, isDictLike, OrderedDict, type Builtin, type BuiltinContext } from "../../vql";
 import { clientToVql } from "../mappers/clients";
 import { untilAborted } from "../../vql";
 import { serverHost } from "./host";
@@ -87,28 +87,41 @@ export const clientMetadataFunction = defineFunction({
 export const clientSetMetadataFunction = defineFunction({
   name: "client_set_metadata",
   category: "server",
-  doc: "Sets metadata keys of a client (a NULL or empty value removes the key) and removes the keys in `remove`; returns the new metadata.",
+  doc: "Sets metadata keys of a client from `metadata`, or else from the call's other arguments (`client_set_metadata(client_id=C, Owner='ir')`); a NULL or empty value removes the key, as do the keys in `remove` (Talon's). `modify` is a lambda given the current metadata that returns the new one. Returns TRUE, NULL when refused.",
   args: {
     client_id: arg.string().required().doc("The client id."),
-    metadata: arg.dict().doc("Keys and values to set."),
-    remove: arg.list(arg.string()).doc("Keys to remove."),
+    metadata: arg.dict().doc("Keys and values to set; when absent, the call's other arguments are the keys."),
+    modify: arg.string().doc("A lambda called with the current metadata dict; the dict it returns replaces the metadata."),
+    remove: arg.list(arg.string()).doc("Keys to remove (Talon's)."),
   },
+  rest: arg.any().doc("A metadata key and its value, used when `metadata` is not given (NULL or empty removes the key)."),
   permissions: ["COLLECT_CLIENT"],
   platforms: ["server"],
   sideEffects: true,
-  async run({ client_id, metadata, remove }, ctx) {
+  async run({ client_id, metadata, modify, remove }, ctx, rest) {
     const { principal, services } = serverHost(ctx.host);
     const set: Record<string, string> = {};
     const drop = [...(remove ?? [])];
-    if (metadata) {
-      for (const k of metadata.keys()) {
-        const v = metadata.get(k);
-        if (v === null || v === undefined || v === "") drop.push(k);
-        else set[k] = typeof v === "string" ? v : JSON.stringify(v);
+    const put = (k: string, v: unknown) => {
+      if (v === null || v === undefined || v === "") drop.push(k);
+      else set[k] = typeof v === "string" ? v : JSON.stringify(v);
+    };
+    // Velociraptor vql/server/clients/metadata.go: `modify` wins over metadata/kwargs; without
+    // `metadata` the free-form keyword arguments are the metadata. It returns TRUE.
+    if (modify) {
+      const current = await guarded(ctx, () => services.clients.metadata(principal, client_id), null);
+      if (!current) return null;
+      const next = await ctx.evalLambda(modify, [OrderedDict.fromObject(current)]);
+      if (!isDictLike(next)) {
+        ctx.log("ERROR", "client_set_metadata: modify must return a dict");
+        return true;
       }
-    }
+      for (const k of Object.keys(current)) if (!dictKeys(next).includes(k)) drop.push(k);
+      for (const k of dictKeys(next)) put(k, dictGet(next, k));
+    } else if (metadata) for (const k of metadata.keys()) put(k, metadata.get(k));
+    else for (const [k, v] of rest) put(k, v);
     const m = await guarded(ctx, () => services.clients.setMetadata(principal, client_id, set, drop), null);
-    return m ? OrderedDict.fromObject(m) : null;
+    return m ? true : null;
   },
 });
 

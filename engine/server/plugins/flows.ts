@@ -16,19 +16,24 @@ export const collectClientFunction = defineFunction({
     artifacts: arg.list(arg.string()).required().doc("Artifact names."),
     env: arg.dict().doc("Parameter values for the artifacts."),
     spec: arg.dict().doc("Per-artifact parameters: {Artifact: {Param: value}}."),
-    timeout: arg.int().default(600).min(1).doc("Seconds each source may run."),
-    max_rows: arg.int().default(1_000_000).min(1).doc("Rows each source may return."),
-    max_upload_bytes: arg.int().min(0).doc("Bytes the collection may upload."),
+    timeout: arg.int().min(1).doc("Seconds each source may run (default: the artifact's resources.timeout, else 600)."),
+    max_rows: arg.int().min(1).doc("Rows each source may return (default: the largest of the artifacts' resources.max_rows, else 1,000,000)."),
+    max_upload_bytes: arg.int().min(0).doc("Bytes the collection may upload (Talon's name for `max_bytes`)."),
+    max_bytes: arg.int().min(0).doc("Bytes the collection may upload."),
+    ops_per_sec: arg.float().doc("Velociraptor's query throttle; accepted, Talon's agents do not throttle collections."),
+    cpu_limit: arg.float().doc("Velociraptor's CPU throttle (percent of a core); accepted, not applied."),
+    iops_limit: arg.float().doc("Velociraptor's IOPS throttle; accepted, not applied."),
+    urgent: arg.bool().doc("Run ahead of the collections queued on the client."),
   },
   permissions: ["COLLECT_CLIENT"],
   platforms: ["server"],
   sideEffects: true,
-  async run({ client_id, artifacts, env, spec, timeout, max_rows, max_upload_bytes }, ctx) {
+  async run({ client_id, artifacts, env, spec, timeout, max_rows, max_upload_bytes, max_bytes, urgent }, ctx) {
     const { principal, services } = serverHost(ctx.host);
     const parameters: Record<string, unknown> = {};
     if (spec) for (const k of spec.keys()) parameters[k] = plain(spec.get(k));
     else if (env) for (const k of env.keys()) parameters[k] = plain(env.get(k));
-    const flow = await guarded(ctx, () => services.flows.collect(principal, { clientId: client_id, artifacts, parameters, timeoutSec: timeout, maxRows: max_rows, maxUploadBytes: max_upload_bytes }), null);
+    const flow = await guarded(ctx, () => services.flows.collect(principal, { clientId: client_id, artifacts, parameters, timeoutSec: timeout, maxRows: max_rows, maxUploadBytes: max_bytes ?? max_upload_bytes, ...(urgent ? { urgent: true } : {}) }), null);
     if (!flow) return null;
     return new OrderedDict([
       ["client_id", flow.clientId],
@@ -56,6 +61,43 @@ async function* huntRows(ctx: BuiltinContext, host: ReturnType<typeof serverHost
   }
 }
 
+/**
+ * source(notebook_id=...): a notebook cell's result table (Velociraptor's notebook mode of
+ * vql/server/flows/results.go): table 1 is the cell's first SELECT; the cell defaults to the
+ * NotebookCellId variable.
+ */
+async function* notebookRows(
+  ctx: BuiltinContext,
+  host: ReturnType<typeof serverHost>,
+  notebookId: string,
+  a: { notebook_cell_id?: string; notebook_cell_version?: string; notebook_cell_table?: number; start_row: number; limit?: number },
+) {
+  const cellId = a.notebook_cell_id || stringOr(await ctx.lookup("NotebookCellId"));
+  if (!cellId) return void ctx.log("ERROR", "source: notebook_id needs notebook_cell_id");
+  const notebooks = host.services.notebooks;
+  if (!notebooks) return void ctx.log("ERROR", "source: notebooks are not available to this query");
+  const nb = await guarded(ctx, () => notebooks.get(host.principal, notebookId), null);
+  if (!nb) return;
+  const cell = nb.cells.find((c) => c.id === cellId);
+  if (!cell) return void ctx.log("ERROR", `source: notebook ${notebookId} has no cell ${cellId}`);
+  if (a.notebook_cell_version && a.notebook_cell_version !== String(cell.version)) {
+    return void ctx.log("ERROR", `source: cell ${cellId} keeps the results of its version ${cell.version} only`);
+  }
+  const table = cell.tables.find((t) => t.idx === (a.notebook_cell_table || 1) - 1);
+  if (!table) return;
+  let offset = a.start_row;
+  let left = a.limit ?? Number.MAX_SAFE_INTEGER;
+  while (left > 0) {
+    ctx.signal.throwIfAborted();
+    const page = await guarded(ctx, () => notebooks.rows(host.principal, notebookId, cellId, table.id, { offset, limit: Math.min(1000, left) }), null);
+    if (!page) return;
+    for (const r of page.rows) yield toVql(JSON.parse(r.json));
+    if (page.rows.length < Math.min(1000, left)) return;
+    offset += page.rows.length;
+    left -= page.rows.length;
+  }
+}
+
 function toTime(v: unknown): Timestamp | undefined {
   return v === undefined || v === null || v === "" ? undefined : (toTimestamp(v) ?? undefined);
 }
@@ -76,21 +118,29 @@ export const flowsPlugin = definePlugin({
   args: {
     client_id: arg.string().required().doc("The client."),
     flow_id: arg.string().doc("Just this flow."),
+    summary: arg.bool().doc("Rows without the collection's request (Velociraptor: the basic summary, a bit faster)."),
   },
   permissions: ["READ_RESULTS"],
   platforms: ["server"],
-  async *run({ client_id, flow_id }, ctx) {
+  async *run({ client_id, flow_id, summary }, ctx) {
     const { principal, services } = serverHost(ctx.host);
+    // Velociraptor vql/server/flows/flows.go: summary fetches flows without Request (and downloads).
+    const row = (f: Parameters<typeof flowToVql>[0]) => {
+      const v = flowToVql(f) as unknown as Record<string, unknown>;
+      if (!summary) return toVql(v);
+      const { request: _request, ...rest } = v;
+      return toVql(rest);
+    };
     if (flow_id) {
       const f = await guarded(ctx, () => services.flows.get(principal, client_id, flow_id), null);
-      if (f) yield toVql(flowToVql(f));
+      if (f) yield row(f);
       return;
     }
     for (let offset = 0; ; offset += 500) {
       ctx.signal.throwIfAborted();
       const page = await guarded(ctx, () => services.flows.list(principal, client_id, { offset, limit: 500 }), null);
       if (!page) return;
-      for (const f of page.items) yield toVql(flowToVql(f));
+      for (const f of page.items) yield row(f);
       if (page.items.length < 500) return;
     }
   },
@@ -109,13 +159,24 @@ export const sourcePlugin = definePlugin({
     start_time: arg.time().doc("Event artifacts: rows at or after this time (epoch, ISO text or timestamp)."),
     end_time: arg.time().doc("Event artifacts: rows before this time."),
     start_row: arg.int().default(0).min(0).doc("First row."),
-    limit: arg.int().min(0).doc("Rows at most."),
+    count: arg.int().min(0).doc("Rows at most (0: all)."),
+    limit: arg.int().min(0).doc("Rows at most (Talon's name for `count`)."),
+    notebook_id: arg.string().doc("Read a notebook cell's result table instead (with notebook_cell_id)."),
+    notebook_cell_id: arg.string().doc("The notebook cell (default: the NotebookCellId variable)."),
+    notebook_cell_version: arg.string().doc("The cell version; only the version shown keeps results in Talon."),
+    notebook_cell_table: arg.int().min(0).doc("Which of the cell's tables, from 1 (default 1)."),
   },
   permissions: ["READ_RESULTS"],
   platforms: ["server"],
-  async *run(a, ctx) {
+  async *run(given, ctx) {
     const host = serverHost(ctx.host);
     const { principal, services } = host;
+    // Velociraptor's field is `count` (0 means all); `limit` is kept as Talon's earlier name.
+    const a = { ...given, limit: given.count ? given.count : given.count === 0 ? undefined : given.limit };
+    if (a.notebook_id) {
+      yield* notebookRows(ctx, host, a.notebook_id, a);
+      return;
+    }
     let artifact = a.artifact ?? String((await ctx.lookup("ArtifactName")) ?? "");
     if (a.source) artifact = `${artifact}/${a.source}`;
     if (a.hunt_id) {

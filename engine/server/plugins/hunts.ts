@@ -74,6 +74,9 @@ export const huntFunction = defineFunction({
     timeout: arg.int().min(1).doc("Seconds each source may run on a client."),
     max_rows: arg.int().min(1).doc("Rows each source may return."),
     max_bytes: arg.int().min(0).doc("Bytes each client's collection may upload."),
+    ops_per_sec: arg.float().doc("Velociraptor's query throttle; accepted, Talon's agents do not throttle collections."),
+    cpu_limit: arg.float().doc("Velociraptor's CPU throttle (percent of a core); accepted, not applied."),
+    iops_limit: arg.float().doc("Velociraptor's IOPS throttle; accepted, not applied."),
     max_error_percent: arg.int().default(0).min(0).max(100).doc("Talon: stop the hunt when, with at least 10 finished clients, more than this percentage of them failed (0: never)."),
     max_total_rows: arg.int().default(0).min(0).doc("Talon: stop the hunt when its clients' rows together pass this (0: no limit)."),
     max_total_upload_bytes: arg.int().default(0).min(0).doc("Talon: stop the hunt when its clients' uploads together pass this many bytes (0: no limit)."),
@@ -125,6 +128,7 @@ export const huntsPlugin = definePlugin({
   doc: "Hunts, newest first (or one with hunt_id), with exact stats per queue: total_clients_scheduled, _pending, _running, _with_results, _with_errors, total_finished_clients, total_collected_rows.",
   args: {
     hunt_id: arg.string().doc("Just this hunt."),
+    summary: arg.bool().doc("Velociraptor's rows without the hunt's start request; Talon's rows never carry it, so they are the same."),
   },
   permissions: ["READ_RESULTS"],
   platforms: ["server"],
@@ -195,10 +199,11 @@ export const huntFlowsPlugin = definePlugin({
     hunt_id: arg.string().required().doc("The hunt."),
     start_row: arg.int().default(0).min(0).doc("First client."),
     limit: arg.int().min(0).doc("Clients at most."),
+    basic_info: arg.bool().doc("Only the ids: Flow holds just client_id and session_id (Velociraptor does not load the flows then)."),
   },
   permissions: ["READ_RESULTS"],
   platforms: ["server"],
-  async *run({ hunt_id, start_row, limit }, ctx) {
+  async *run({ hunt_id, start_row, limit, basic_info }, ctx) {
     const { principal, services } = serverHost(ctx.host);
     let left = limit ?? Number.MAX_SAFE_INTEGER;
     for (let offset = start_row; left > 0; ) {
@@ -211,7 +216,7 @@ export const huntFlowsPlugin = definePlugin({
           ClientId: c.clientId,
           FlowId: c.flowId ?? "",
           Fqdn: c.fqdn,
-          Flow: { state: c.state, scheduled_time: micros(c.scheduledAt), start_time: micros(c.startedAt), finish_time: micros(c.finishedAt), total_collected_rows: c.totalRows, total_uploaded_bytes: c.totalUploadedBytes, error: c.error },
+          Flow: basic_info ? { client_id: c.clientId, session_id: c.flowId ?? "" } : { state: c.state, scheduled_time: micros(c.scheduledAt), start_time: micros(c.startedAt), finish_time: micros(c.finishedAt), total_collected_rows: c.totalRows, total_uploaded_bytes: c.totalUploadedBytes, error: c.error },
         });
       }
       left -= page.length;
@@ -279,6 +284,7 @@ export const huntDeletePlugin = definePlugin({
   args: {
     hunt_id: arg.string().required().doc("The hunt."),
     really_do_it: arg.bool().default(false).doc("Delete it (otherwise a dry run)."),
+    workers: arg.int().min(0).doc("Velociraptor deletes with this many workers; Talon deletes in one transaction, so it is accepted and changes nothing."),
   },
   permissions: ["DELETE_RESULTS"],
   platforms: ["server"],

@@ -1,7 +1,7 @@
 // The file system for glob(), stat(), read_file(), hash() and upload(): a depth-first walk for
 // glob patterns (sorted directory listings, `**` limited to 30 levels, symlinked directories
 // not followed unless asked), lstat-based file info, and ranged reads in chunks.
-import { lstat, open, opendir, stat as statFollow } from "node:fs/promises";
+import { lstat, open, opendir, readlink, stat as statFollow } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import type { EndpointFs, FileInfo } from "../system";
 import { componentRegex, expandBraces, hasWildcard, patternComponents } from "./glob-pattern";
@@ -28,7 +28,15 @@ export function modeString(st: Stats): string {
   return (type || "-") + perms;
 }
 
-export function fileInfo(path: string, st: Stats): FileInfo {
+/** Linux's major/minor split of a device number (glibc's gnu_dev_major / gnu_dev_minor). */
+export function devNumbers(dev: number): { DevMajor: number; DevMinor: number } {
+  const d = BigInt(Math.max(0, Math.trunc(dev)));
+  const major = ((d >> 8n) & 0xfffn) | ((d >> 32n) & ~0xfffn);
+  const minor = (d & 0xffn) | ((d >> 12n) & ~0xffn);
+  return { DevMajor: Number(major), DevMinor: Number(minor) };
+}
+
+export function fileInfo(path: string, st: Stats, link?: string): FileInfo {
   return {
     Name: path === "/" ? "/" : path.slice(path.lastIndexOf("/") + 1),
     OSPath: path,
@@ -42,7 +50,13 @@ export function fileInfo(path: string, st: Stats): FileInfo {
     Btime: st.birthtime,
     Uid: st.uid,
     Gid: st.gid,
+    Data: { ...(link !== undefined ? { Link: link } : {}), ...devNumbers(st.dev) },
   };
+}
+
+/** fileInfo() with a symlink's target read (Velociraptor's Data.Link). */
+async function fileInfoWithLink(path: string, st: Stats): Promise<FileInfo> {
+  return fileInfo(path, st, st.isSymbolicLink() ? await readlink(path).catch(() => undefined) : undefined);
 }
 
 const join = (dir: string, name: string) => (dir === "/" ? `/${name}` : `${dir}/${name}`);
@@ -58,16 +72,35 @@ async function listDir(dir: string): Promise<string[]> {
   return names.sort();
 }
 
-async function isDirectory(path: string, followLinks: boolean): Promise<boolean> {
+interface WalkOptions {
+  signal: AbortSignal;
+  followLinks: boolean;
+  descend?: (entry: FileInfo) => Promise<boolean>;
+  oneFilesystem?: boolean;
+  /** Components that spell the glob's root: the walk starts there in Velociraptor, so `descend` is not asked about them. */
+  rootDepth?: number;
+}
+
+/** Whether the walk goes into `path`: a directory (or a followed link to one) the callback allows. */
+async function descendInto(path: string, followLinks: boolean, o: WalkOptions): Promise<boolean> {
+  let st: Stats;
   try {
-    const st = followLinks ? await statFollow(path) : await lstat(path);
-    return st.isDirectory();
+    st = await lstat(path);
   } catch {
     return false;
   }
+  if (st.isSymbolicLink()) {
+    if (!followLinks) return false;
+    const target = await statFollow(path).catch(() => undefined);
+    if (!target?.isDirectory()) return false;
+    // Velociraptor's one_filesystem (glob/glob.go is_dir_or_link): a link whose target is on
+    // another device than the link is not followed.
+    if (o.oneFilesystem && target.dev !== st.dev) return false;
+  } else if (!st.isDirectory()) return false;
+  return o.descend ? o.descend(await fileInfoWithLink(path, st)) : true;
 }
 
-async function* walk(dir: string, comps: string[], i: number, depth: number, o: { signal: AbortSignal; followLinks: boolean }): AsyncIterable<string> {
+async function* walk(dir: string, comps: string[], i: number, depth: number, o: WalkOptions): AsyncIterable<string> {
   o.signal.throwIfAborted();
   if (i === comps.length) {
     yield dir;
@@ -80,8 +113,9 @@ async function* walk(dir: string, comps: string[], i: number, depth: number, o: 
     if (depth >= MAX_DEPTH) return;
     for (const name of await listDir(dir)) {
       const p = join(dir, name);
-      if (await isDirectory(p, o.followLinks)) yield* walk(p, comps, i, depth + 1, o);
-      // A trailing `**` matches the files below too, as in Velociraptor (`/usr/**`).
+      if (await descendInto(p, o.followLinks, o)) yield* walk(p, comps, i, depth + 1, o);
+      // A trailing `**` matches the files below too, as in Velociraptor (`/usr/**`), and a
+      // directory the recursion callback keeps out is still a match itself.
       else if (last) yield p;
     }
     return;
@@ -90,7 +124,7 @@ async function* walk(dir: string, comps: string[], i: number, depth: number, o: 
     const p = join(dir, comp);
     if (last) {
       if (await lstat(p).then(() => true, () => false)) yield p;
-    } else if (await isDirectory(p, true)) yield* walk(p, comps, i + 1, depth, o);
+    } else if (await descendInto(p, true, i < (o.rootDepth ?? 0) ? { ...o, descend: undefined } : o)) yield* walk(p, comps, i + 1, depth, o);
     return;
   }
   const re = componentRegex(comp);
@@ -98,7 +132,7 @@ async function* walk(dir: string, comps: string[], i: number, depth: number, o: 
     if (!re.test(name)) continue;
     const p = join(dir, name);
     if (last) yield p;
-    else if (await isDirectory(p, o.followLinks)) yield* walk(p, comps, i + 1, depth, o);
+    else if (await descendInto(p, o.followLinks, o)) yield* walk(p, comps, i + 1, depth, o);
   }
 }
 
@@ -109,20 +143,21 @@ export function createLinuxFs(): EndpointFs {
       const expanded = patterns.flatMap(expandBraces);
       const seen = expanded.length > 1 || expanded.some((p) => p.split("**").length > 2) ? new Set<string>() : undefined;
       for (const pattern of expanded) {
-        for await (const path of walk("/", patternComponents(pattern, root), 0, 0, { signal: o.signal, followLinks: o.followLinks ?? false })) {
+        const rootDepth = pattern.startsWith("/") ? 0 : patternComponents(".", root).length;
+        for await (const path of walk("/", patternComponents(pattern, root), 0, 0, { signal: o.signal, followLinks: o.followLinks ?? false, descend: o.descend, oneFilesystem: o.oneFilesystem, rootDepth })) {
           if (seen) {
             if (seen.has(path)) continue;
             seen.add(path);
           }
           const st = await lstat(path).catch(() => undefined);
-          if (st) yield fileInfo(path, st);
+          if (st) yield await fileInfoWithLink(path, st);
         }
       }
     },
 
     async stat(path) {
       const st = await lstat(path).catch(() => undefined);
-      return st ? fileInfo(path, st) : undefined;
+      return st ? fileInfoWithLink(path, st) : undefined;
     },
 
     async *read(path, o) {

@@ -58,7 +58,19 @@ export class Repository {
       const override = this.customs.get(customName(name, this.prefix));
       if (override) return override.artifact;
     }
-    return this.customs.get(name)?.artifact ?? this.builtins.get(name);
+    return this.customs.get(name)?.artifact ?? this.builtins.get(name) ?? this.byAlias(name);
+  }
+
+  /**
+   * An artifact found by one of its `aliases`: Velociraptor's repository stores a copy of the
+   * artifact under each alias, named by the alias (services/repository/repository.go), so it
+   * is collected, and its results stored, under that name. Custom artifacts' aliases come first.
+   */
+  private byAlias(name: string): Artifact | undefined {
+    for (const a of [...[...this.customs.values()].map((e) => e.artifact), ...this.builtins.values()]) {
+      if (a.aliases.includes(name)) return { ...a, name };
+    }
+    return undefined;
   }
 
   has(name: string): boolean {
@@ -74,7 +86,7 @@ export class Repository {
     return {
       checkVql: this.checkVql,
       knownPermissions: PERMISSIONS,
-      isKnownArtifact: (n) => this.has(n),
+      isKnownArtifact: (n) => this.has(n) || this.byAlias(n) !== undefined,
       exportOf: (n) => this.get(n)?.export?.text,
     };
   }

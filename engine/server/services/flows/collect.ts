@@ -82,12 +82,19 @@ export function startCollect(
     const names = [...new Set((r.artifacts ?? []).map(String))];
     const defs = await resolveArtifacts(p.artifacts, names, actor);
     const parameters: StoredRequest["parameters"] = {};
+    const requestTimeout = r.timeoutSec && r.timeoutSec > 0 ? r.timeoutSec : undefined;
     const compiled = defs.map((def) => {
       const env = parametersFor(p.artifacts, def, givenFor(def, r.parameters, names), (w) => deps.log.warn(w, { artifact: def.name }));
       parameters[def.name] = env;
-      return compileArtifact(def, env);
+      const c = compileArtifact(def, env);
+      // Velociraptor's launcher (services/launcher/launcher.go CompileCollectorArgs): an
+      // artifact's resources.timeout is its queries' timeout unless the request sets one.
+      const own = def.resources?.timeout;
+      return !requestTimeout && own ? { ...c, timeoutMs: Math.max(1, Math.round(own * 1000)) } : c;
     });
-    const timeoutSec = r.timeoutSec && r.timeoutSec > 0 ? r.timeoutSec : DEFAULT_TIMEOUT_SEC;
+    const timeoutSec = requestTimeout ?? DEFAULT_TIMEOUT_SEC;
+    // Collection-wide limits the request leaves unset default to the largest of the artifacts'.
+    const largest = (k: "maxRows" | "maxUploadBytes") => Math.max(0, ...defs.map((d) => d.resources?.[k] ?? 0));
     const definitions = p.artifacts.called?.(compiled.flatMap((c) => c.sources.flatMap((s) => [s.query, s.precondition ?? ""]))) ?? [];
     return {
       ...(definitions.length ? { definitions } : {}),
@@ -95,10 +102,11 @@ export function startCollect(
       parameters,
       compiled,
       timeoutMs: Math.max(1, Math.round(timeoutSec * 1000)),
-      maxRows: r.maxRows && r.maxRows > 0 ? Math.trunc(r.maxRows) : DEFAULT_MAX_ROWS,
-      maxUploadBytes: r.maxUploadBytes !== undefined && r.maxUploadBytes >= 0 ? Math.trunc(r.maxUploadBytes) : DEFAULT_MAX_UPLOAD_BYTES,
+      maxRows: r.maxRows && r.maxRows > 0 ? Math.trunc(r.maxRows) : largest("maxRows") || DEFAULT_MAX_ROWS,
+      maxUploadBytes: r.maxUploadBytes !== undefined && r.maxUploadBytes >= 0 ? Math.trunc(r.maxUploadBytes) : largest("maxUploadBytes") || DEFAULT_MAX_UPLOAD_BYTES,
       permissions: [...actor.permissions],
       creator: r.creator || actor.username,
+      ...(r.urgent ? { urgent: true } : {}),
     };
   }
 

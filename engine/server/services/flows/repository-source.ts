@@ -13,6 +13,16 @@ function impliedOf(a: Artifact, repo: Pick<ArtifactsService, "get">): string[] {
   return [...new Set([...a.impliedPermissions, ...called.flatMap((c) => c.impliedPermissions)])];
 }
 
+/** The `resources` a collection takes its defaults from (positive values only). */
+function resourcesOf(a: Artifact): ArtifactDefinition["resources"] {
+  const { timeout, maxRows, maxUploadBytes } = a.resources;
+  const out: NonNullable<ArtifactDefinition["resources"]> = {};
+  if (timeout && timeout > 0) out.timeout = timeout;
+  if (maxRows && maxRows > 0) out.maxRows = maxRows;
+  if (maxUploadBytes && maxUploadBytes > 0) out.maxUploadBytes = maxUploadBytes;
+  return Object.keys(out).length ? out : undefined;
+}
+
 function toDefinition(a: Artifact, repo: Pick<ArtifactsService, "get">): ArtifactDefinition {
   const prelude = preludeOf(a, (i) => repo.get(i, { exact: true }));
   const withPrelude = (text: string) => (prelude ? `${prelude}\n${text}` : text);
@@ -37,6 +47,7 @@ function toDefinition(a: Artifact, repo: Pick<ArtifactsService, "get">): Artifac
       .map((s, i) => ({ ...(s.name ? { name: s.name } : {}), ...(s.precondition ? { precondition: withPrelude(s.precondition.text) } : {}), query: withPrelude(earlier[i] ? `${earlier[i]}\n${s.query!.text}` : s.query!.text) })),
     requiredPermissions: a.requiredPermissions,
     impliedPermissions: impliedOf(a, repo),
+    ...(resourcesOf(a) ? { resources: resourcesOf(a) } : {}),
   };
 }
 

@@ -14,6 +14,8 @@ export interface StoredRequest {
   creator: string;
   /** Artifacts the sources call as `Artifact.X()` (YAML), sent along for the agent. */
   definitions?: Array<{ name: string; yaml: string }>;
+  /** collect_client(urgent=TRUE): the agent starts it ahead of its queued flows. */
+  urgent?: boolean;
 }
 
 export function readRequest(r: Record<string, unknown>): StoredRequest {
@@ -28,6 +30,7 @@ export function readRequest(r: Record<string, unknown>): StoredRequest {
     permissions: q.permissions ?? [],
     creator: q.creator ?? "",
     ...(q.definitions?.length ? { definitions: q.definitions } : {}),
+    ...(q.urgent ? { urgent: true } : {}),
   };
 }
 
@@ -42,5 +45,6 @@ export function collectMessage(flowId: string, req: StoredRequest): CollectMessa
     permissions: req.permissions,
     creator: req.creator,
     ...(req.definitions?.length ? { definitions: req.definitions } : {}),
+    ...(req.urgent ? { urgent: true } : {}),
   };
 }

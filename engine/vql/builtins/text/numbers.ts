@@ -45,13 +45,42 @@ function toInt(int: unknown): number {
   return 0;
 }
 
+/** Go's strconv.ParseInt(s, 0, 64) as atoi() uses it: no surrounding space, 0 on error, clamped on overflow. */
+function goParseInt64(text: string): number {
+  if (text !== text.trim() || parseIntBase0(text) === null) return 0;
+  const big = parseBig(text);
+  if (big === null) return 0;
+  // ParseInt reports a range error with the int64 bound as its value.
+  if (big > 9223372036854775807n) return 9223372036854775807;
+  if (big < -9223372036854775808n) return -9223372036854775808;
+  return Number(big);
+}
+
+function parseBig(text: string): bigint | null {
+  const neg = text.startsWith("-");
+  const s = text.replace(/^[+-]/, "").replace(/_/g, "");
+  try {
+    const v = /^0[oO]/.test(s) || /^0[bB]/.test(s) || /^0[xX]/.test(s) ? BigInt(s.toLowerCase()) : /^0\d/.test(s) ? BigInt("0o" + s.slice(1)) : BigInt(s);
+    return neg ? -v : v;
+  } catch {
+    return null;
+  }
+}
+
 export const atoiFunction = defineFunction({
   name: "atoi",
   category: "basic",
-  doc: "Parse a decimal integer string (invalid text gives 0).",
-  args: { string: arg.string().required().doc("The text to parse.") },
+  doc: "Convert a value to an integer: text is read as Go's strconv.ParseInt(s, 0, 64) does (`0x` hex, `0o` or leading-0 octal, `0b` binary, `_` separators; invalid text gives 0), numbers are truncated, booleans are 0 or 1.",
+  args: { string: arg.any().required().doc("A string (or number) to convert to int.") },
   run({ string }) {
-    return /^\s*[+-]?\d+\s*$/.test(string) ? Number(BigInt.asIntN(64, BigInt(string.trim()))) : 0;
+    // Velociraptor vql/functions/functions.go _ToInt: strings through strconv.ParseInt(t, 0, 64),
+    // anything else through utils.ToInt64 (bool 0/1, floats truncated, other types 0).
+    if (typeof string === "string") return goParseInt64(string);
+    if (string instanceof Bytes) return goParseInt64(textOf(string));
+    if (typeof string === "boolean") return string ? 1 : 0;
+    if (typeof string === "number") return Number.isFinite(string) ? Math.trunc(string) : 0;
+    if (typeof string === "bigint") return Number(BigInt.asIntN(64, string));
+    return 0;
   },
 });
 

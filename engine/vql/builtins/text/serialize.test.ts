@@ -44,7 +44,7 @@ describe("serialize()", () => {
   });
 
   it("an unknown format is NULL and names the formats", async () => {
-    expect(await ser("item=1, format='xml'")).toEqual({ value: null, errors: ["ERROR 1:8 VQL3020 serialize: unknown format `xml`; expected json, jsonl, yaml, csv, hex, base64"] });
+    expect(await ser("item=1, format='xml'")).toEqual({ value: null, errors: ["ERROR 1:8 VQL3020 serialize: unknown format `xml`; expected json, jsonl, yaml, csv, hex, base64, string"] });
   });
 });
 

@@ -10,12 +10,14 @@ import { Bytes, bytesOf, textOf } from "../../values/bytes";
 import { toJsonText } from "../../values/json";
 import { dictGet, dictKeys, isDictLike } from "../../values/ordered-dict";
 import { toVqlString } from "../../values/stringify";
+import { Timestamp } from "../../values/timestamp";
+import { formatGoLayout } from "../time/go-layout";
 import { arg } from "../arg";
 import { defineFunction } from "../define";
 import type { BuiltinContext } from "../types";
 import { base64Encode, hexEncode } from "./encoding";
 
-export const SERIALIZE_FORMATS = ["json", "jsonl", "yaml", "csv", "hex", "base64"] as const;
+export const SERIALIZE_FORMATS = ["json", "jsonl", "yaml", "csv", "hex", "base64", "string"] as const;
 
 function csvField(v: unknown): string {
   const s = v === null || v === undefined ? "" : typeof v === "string" ? v : v instanceof Bytes ? textOf(v) : isDictLike(v) || Array.isArray(v) ? toJsonText(v) : toVqlString(v);
@@ -59,6 +61,12 @@ export async function serializeValue(item: unknown, format: string, ctx: Builtin
       if (isDictLike(v)) return toCsv([v]);
       ctx.log("ERROR", `${ctx.name}: \`csv\` needs a list of rows or a dict`);
       return null;
+    case "string":
+      // Velociraptor's utils.ToString: text as is, a time as RFC3339 (whole seconds, UTC), else %v.
+      if (typeof v === "string") return v;
+      if (v instanceof Bytes) return textOf(v);
+      if (v instanceof Timestamp) return formatGoLayout(v, "RFC3339");
+      return toVqlString(v);
     case "hex": {
       const b = bytesOrNull(v, format, ctx);
       return b && hexEncode(b);
@@ -76,10 +84,10 @@ export async function serializeValue(item: unknown, format: string, ctx: Builtin
 export const serializeFunction = defineFunction({
   name: "serialize",
   category: "basic",
-  doc: "Encode a value as text: `json` (one-space indented, the default), `jsonl` (one line per list element), `yaml`, `csv` (a list of rows, or one dict; RFC 4180 quoting), `hex` or `base64` (unpadded; strings and bytes only). NULL, with a logged reason, when the value does not fit the format.",
+  doc: "Encode a value as text: `json` (one-space indented, the default), `jsonl` (one line per list element), `yaml`, `csv` (a list of rows, or one dict; RFC 4180 quoting), `hex` or `base64` (unpadded; strings and bytes only), `string` (text as is, a time as RFC3339, anything else as `%v`). NULL, with a logged reason, when the value does not fit the format.",
   args: {
     item: arg.any().required().doc("The value (queries are expanded to their rows)."),
-    format: arg.string().default("json").doc("json, jsonl, yaml, csv, hex or base64."),
+    format: arg.string().default("json").doc("json, jsonl, yaml, csv, hex, base64 or string."),
   },
   run({ item, format }, ctx) {
     return serializeValue(item, format, ctx);

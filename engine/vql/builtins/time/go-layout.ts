@@ -1,5 +1,5 @@
 /**
- * Go time layouts ("2006-01-02T15:04:05Z07:00"): formatting and parsing in UTC, plus the named
+ * Go time layouts ("2006-01-02T15:04:05Z07:00"): formatting (in UTC or at a zone offset) and parsing in UTC, plus the named
  * layouts (RFC3339, DateTime, ...) that timestamp_format() and timestamp(format=) accept.
  */
 import { Timestamp } from "../../values/timestamp";
@@ -63,9 +63,12 @@ function tokenize(layout: string): Piece[] {
 const p2 = (n: number) => String(n).padStart(2, "0");
 
 /** Formats a timestamp (in UTC) with a Go layout or a named layout. */
-export function formatGoLayout(t: Timestamp, layoutOrName: string): string {
+export function formatGoLayout(t: Timestamp, layoutOrName: string, zone?: { offsetSec: number; abbrev: string }): string {
   const layout = NAMED_LAYOUTS[layoutOrName] ?? layoutOrName;
-  const d = new Date(t.sec * 1000);
+  const off = zone?.offsetSec ?? 0;
+  const d = new Date((t.sec + off) * 1000);
+  const sign = off < 0 ? "-" : "+";
+  const oh = p2(Math.floor(Math.abs(off) / 3600)), om = p2(Math.floor((Math.abs(off) % 3600) / 60)), os = p2(Math.abs(off) % 60);
   const Y = d.getUTCFullYear(), M = d.getUTCMonth(), D = d.getUTCDate(), h = d.getUTCHours(), m = d.getUTCMinutes(), s = d.getUTCSeconds();
   let out = "";
   for (const p of tokenize(layout)) {
@@ -104,12 +107,15 @@ export function formatGoLayout(t: Timestamp, layoutOrName: string): string {
         case "5": out += String(s); break;
         case "PM": out += h >= 12 ? "PM" : "AM"; break;
         case "pm": out += h >= 12 ? "pm" : "am"; break;
-        case "MST": out += "UTC"; break;
-        case "Z07:00": case "Z0700": case "Z07": case "Z07:00:00": out += "Z"; break;
-        case "-07:00": out += "+00:00"; break;
-        case "-0700": out += "+0000"; break;
-        case "-07": out += "+00"; break;
-        case "-07:00:00": out += "+00:00:00"; break;
+        case "MST": out += zone?.abbrev ?? "UTC"; break;
+        case "Z07:00": out += off === 0 ? "Z" : `${sign}${oh}:${om}`; break;
+        case "Z0700": out += off === 0 ? "Z" : `${sign}${oh}${om}`; break;
+        case "Z07": out += off === 0 ? "Z" : `${sign}${oh}`; break;
+        case "Z07:00:00": out += off === 0 ? "Z" : `${sign}${oh}:${om}:${os}`; break;
+        case "-07:00": out += `${sign}${oh}:${om}`; break;
+        case "-0700": out += `${sign}${oh}${om}`; break;
+        case "-07": out += `${sign}${oh}`; break;
+        case "-07:00:00": out += `${sign}${oh}:${om}:${os}`; break;
       }
     }
   }

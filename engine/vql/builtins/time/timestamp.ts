@@ -1,24 +1,31 @@
 /** timestamp(), timestamp_format(), now(). */
 import { Bytes, textOf } from "../../values/bytes";
-import { Timestamp } from "../../values/timestamp";
+import { GO_ZERO_UNIX, Timestamp } from "../../values/timestamp";
 import { parseDateString } from "../../values/time-parse";
 import { arg } from "../arg";
 import { defineFunction } from "../define";
 import { epochToTimestamp } from "./epoch";
 import { formatGoLayout, parseGoLayout } from "./go-layout";
+import { scopeZone, zoneAt } from "./zone";
 
 const WIN_EPOCH_OFFSET = 11644473600; // seconds from 1601-01-01 to 1970-01-01
 const COCOA_OFFSET = 978307200; // 2001-01-01
 const MAC_OFFSET = -2082844800; // 1904-01-01
+const ZERO_TIME = new Timestamp(GO_ZERO_UNIX);
 
 /** Any value to a timestamp the way timestamp(epoch=) does; null when it is not a time. */
 export function toTimestamp(v: unknown, format?: string): Timestamp | null {
   if (v instanceof Timestamp) return v;
-  if (typeof v === "number") return Number.isFinite(v) ? epochToTimestamp(v) : null;
+  // Velociraptor's TimeFromAny (vql/functions/time.go): an epoch of 0 and the empty string are
+  // Go's zero time (0001-01-01T00:00:00Z, "not the unix epoch"), NULL is not a time.
+  if (typeof v === "number") return v === 0 ? ZERO_TIME : Number.isFinite(v) ? epochToTimestamp(v) : null;
+  if (typeof v === "boolean") return v ? epochToTimestamp(1) : ZERO_TIME;
   if (typeof v === "string" || v instanceof Bytes) {
-    const s = textOf(v).trim();
+    const raw = textOf(v);
+    if (raw === "" && !format) return ZERO_TIME;
+    const s = raw.trim();
     if (format) return parseGoLayout(s, format);
-    if (s !== "" && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return epochToTimestamp(Number(s));
+    if (s !== "" && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return toTimestamp(Number(s));
     return parseDateString(s);
   }
   if (v instanceof Date) return Timestamp.fromDate(v);
@@ -38,10 +45,12 @@ export const timestampFunction = defineFunction({
     mactime: arg.float().doc("Seconds since 1904-01-01 (HFS+)."),
   },
   run({ epoch, string, format, winfiletime, cocoatime, mactime }) {
-    if (winfiletime !== undefined) return new Timestamp(winfiletime / 1e7 - WIN_EPOCH_OFFSET);
-    if (cocoatime !== undefined) return new Timestamp(cocoatime + COCOA_OFFSET);
-    if (mactime !== undefined) return new Timestamp(mactime + MAC_OFFSET);
-    if (string !== undefined) return toTimestamp(string, format);
+    // Velociraptor applies cocoatime, mactime and winfiletime only when they are positive, and
+    // `string` only when it is not empty.
+    if (cocoatime !== undefined && cocoatime > 0) return new Timestamp(cocoatime + COCOA_OFFSET);
+    if (mactime !== undefined && mactime > 0) return new Timestamp(mactime + MAC_OFFSET);
+    if (winfiletime !== undefined && winfiletime > 0) return new Timestamp(winfiletime / 1e7 - WIN_EPOCH_OFFSET);
+    if (string) return toTimestamp(string, format);
     if (epoch === undefined || epoch === null) return null;
     return toTimestamp(epoch, format);
   },
@@ -50,14 +59,18 @@ export const timestampFunction = defineFunction({
 export const timestampFormatFunction = defineFunction({
   name: "timestamp_format",
   category: "time",
-  doc: "Format a time with a Go layout or a named layout (RFC3339, DateTime, Kitchen...); default RFC3339.",
+  impure: true,
+  doc: "Format a time with a Go layout or a named layout (RFC3339, DateTime, Kitchen...); default RFC3339. In the zone the PARSE_TZ or TZ variable names (an IANA zone such as `Australia/Brisbane`), else UTC.",
   args: {
     time: arg.any().required().doc("A timestamp (or anything timestamp() accepts)."),
     format: arg.string().default("RFC3339").doc("Go layout or layout name."),
   },
-  run({ time, format }) {
+  async run({ time, format }, ctx) {
     const t = toTimestamp(time);
-    return t ? formatGoLayout(t, format) : null;
+    if (!t) return null;
+    // Velociraptor formats in the PARSE_TZ or TZ zone (vql/functions/time.go _TimestampFormat).
+    const zone = await scopeZone(ctx);
+    return formatGoLayout(t, format || "RFC3339", zone ? (zoneAt(zone, t) ?? undefined) : undefined);
   },
 });
 
@@ -65,9 +78,10 @@ export const nowFunction = defineFunction({
   name: "now",
   category: "time",
   impure: true,
-  doc: "The current Unix time in seconds.",
-  args: {},
-  run(_args, ctx) {
-    return Math.floor(ctx.now() / 1000);
+  doc: "The current Unix time in seconds (`ns=TRUE`: in nanoseconds).",
+  args: { ns: arg.bool().doc("Return the time in nanoseconds.") },
+  run({ ns }, ctx) {
+    // Velociraptor vql/functions/functions.go _Now: time.Now().UnixNano() when ns is set.
+    return ns ? ctx.now() * 1_000_000 : Math.floor(ctx.now() / 1000);
   },
 });
