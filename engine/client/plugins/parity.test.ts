@@ -10,8 +10,8 @@ import { runVql, toJsonValue } from "../../vql";
 import { MemoryOutbox } from "../connection/outbox";
 import { FlowResponder } from "../responder/responder";
 import { agentRegistry } from ".";
-import { createLinuxSystem } from "./linux";
-import { devNumbers } from "./linux/fs";
+import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
+import { devNumbers } from "@/engine/endpoint/builtins/linux/fs";
 import type { AgentVqlHost } from "./host";
 
 const system = createLinuxSystem();
