@@ -21,3 +21,4 @@ export * from "./alerts";
 export * from "./secrets";
 export * from "./limits";
 export * from "./hunts";
+export * from "./vfs";
