@@ -2,7 +2,8 @@
 // One client: what interrogation found (Interrogate collects it again), labels, metadata, its
 // collections, the Collect dialog and the selected collection's results, logs and uploads, its
 // key (revoke, re-key: client-key.tsx); the
-// Events tab (?tab=events, see client-events-tab) shows its event artifacts. Live through
+// Events tab (?tab=events, see client-events-tab) shows its event artifacts; the Files tab
+// (?tab=files, see files-tab) browses its file system. Live through
 // `client:<id>` (online, labels, metadata, interrogation) and `flows:<id>` (new flows, rows,
 // states); re-reads are throttled, and the page polls slowly only while the socket is down.
 import { useRouter, useSearchParams } from "next/navigation";
@@ -13,6 +14,7 @@ import { ClientEventsTab } from "./client-events-tab";
 import { ClientKey } from "./client-key";
 import { CollectDialog } from "./collect-dialog";
 import { Pager } from "./data-table";
+import { FilesTab } from "./files-tab";
 import { FlowDetails } from "./flow-details";
 import { ago, status } from "./format";
 import { LabelChips } from "./label-chips";
@@ -24,7 +26,7 @@ export function ClientView({ initial, canCollect, canLabel, canAdmin = false }: 
   const router = useRouter();
   const params = useSearchParams();
   const selectedFlow = params.get("flow") ?? "";
-  const tab = params.get("tab") === "events" && !selectedFlow ? "events" : "collections";
+  const tab = selectedFlow ? "collections" : params.get("tab") === "events" ? "events" : params.get("tab") === "files" ? "files" : "collections";
   const [client, setClient] = useState(initial);
   const [flows, setFlows] = useState<{ items: FlowRow[]; total: number }>({ items: [], total: 0 });
   const [offset, setOffset] = useState(0);
@@ -187,8 +189,12 @@ export function ClientView({ initial, canCollect, canLabel, canAdmin = false }: 
         <button type="button" role="tab" aria-selected={tab === "events"} onClick={() => router.push(`/clients/${id}?tab=events`)} data-testid="client-tab-events">
           Events
         </button>
+        <button type="button" role="tab" aria-selected={tab === "files"} onClick={() => router.push(`/clients/${id}?tab=files`)} data-testid="client-tab-files">
+          Files
+        </button>
       </div>
       {tab === "events" ? <ClientEventsTab clientId={id} /> : null}
+      {tab === "files" ? <FilesTab clientId={id} canCollect={canCollect} /> : null}
       <div hidden={tab !== "collections"}>
         <h2>Collections</h2>
         <table className="data" data-testid="flows-table">
