@@ -48,7 +48,9 @@ test("browse the local agent's /etc, see hostname, download it byte for byte, re
   const expected = readFileSync("/etc/hostname");
   await expect(details.getByTestId("file-sha256")).toHaveText(createHash("sha256").update(expected).digest("hex"));
   mkdirSync("docs/screenshots", { recursive: true });
-  await page.screenshot({ path: "docs/screenshots/file-browser.png", fullPage: true });
+  await page.setViewportSize({ width: 1366, height: 1000 });
+  await tab.evaluate((el) => el.scrollIntoView({ block: "start" }));
+  await page.screenshot({ path: "docs/screenshots/file-browser.png" });
   const [download] = await Promise.all([page.waitForEvent("download"), save.click()]);
   expect(download.suggestedFilename()).toBe("hostname");
   const got = readFileSync((await download.path())!);
@@ -65,5 +67,10 @@ test("browse the local agent's /etc, see hostname, download it byte for byte, re
   // Open in notebook: the cell reads this directory's listing with source().
   await tab.getByTestId("files-notebook").click();
   await expect(page).toHaveURL(/\/notebooks\/N\./, { timeout: 30_000 });
-  await expect(page.getByText("System.VFS.ListDirectory").first()).toBeVisible({ timeout: 30_000 });
+  const notebookId = decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
+  const notebook = (await (await page.request.get(`/api/notebooks/${notebookId}`)).json()) as { notebook: { cells: Array<{ type: string; input: string }> } };
+  const vql = notebook.notebook.cells.filter((c) => c.type === "vql").map((c) => c.input);
+  expect(vql).toHaveLength(1);
+  expect(vql[0]).toMatch(new RegExp(`FROM source\\(client_id='${clientId.replace(".", "\\.")}', flow_id='F\\.[^']+', artifact='System\\.VFS\\.ListDirectory'\\)`));
+  expect(vql[0]).toContain("WHERE dirname(path=OSPath) = '/etc/apt'");
 });

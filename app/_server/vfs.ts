@@ -5,16 +5,10 @@ import "server-only";
 import type { Principal } from "../../engine";
 import { getEngine } from "./engine";
 import { BadRequest } from "./respond";
+import { listingVql } from "../api/clients/vfs-notebook-cell";
 
 const LIST_ARTIFACT = "System.VFS.ListDirectory";
-const quote = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 const markdownText = (s: string) => s.replace(/[\\`*_#<>[\]|]/g, "\\$&");
-
-/** The VQL of the notebook's cell: the listing's rows of `path` from flow `flowId`. */
-export function listingVql(clientId: string, flowId: string, path: string, wholeFlow: boolean): string {
-  const from = `FROM source(client_id=${quote(clientId)}, flow_id=${quote(flowId)}, artifact=${quote(LIST_ARTIFACT)})`;
-  return `SELECT Name, Size, Mode, IsDir, IsLink, Mtime, Atime, Ctime, Btime, OSPath\n${from}${wholeFlow ? "" : `\nWHERE dirname(path=OSPath) = ${quote(path)}`}`;
-}
 
 /** Builds the notebook as `p` (the notebooks service wants NOTEBOOK_EDITOR); its id. */
 export async function createVfsNotebook(p: Principal, clientId: string, path: string): Promise<string> {

@@ -12,6 +12,8 @@ import { createVqlRunner } from "../client/executor/vql-runner";
 import { createLinuxSystem } from "../client/plugins/linux";
 import { permissionsOf } from "../server/auth/roles";
 import type { Principal } from "@/engine/server/contracts";
+import { listingVql } from "@/app/api/clients/vfs-notebook-cell";
+import { toJsonText } from "../vql";
 import { startTestAgent, startTestServer, waitFor, type TestServer } from "./harness";
 
 /** `rwxr-xr-x` from st_mode's permission bits. */
@@ -70,6 +72,11 @@ describe("the file browser with a real agent", () => {
     expect(await ingested(f.flowId)).toMatchObject({ directories: 3, rows: 5 });
     expect((await s.engine.vfs.list(admin, { clientId: agent.clientId, path: join(dir, "sub") })).entries.map((e) => e.name)).toEqual(["deeper", "inner.bin"]);
     expect((await s.engine.vfs.list(admin, { clientId: agent.clientId, path: join(dir, "sub", "deeper") })).entries.map((e) => [e.name, e.size])).toEqual([["leaf", 1]]);
+    // "Open in notebook"'s cell for one directory of the tree reads just that directory's rows.
+    const rows: Array<Record<string, unknown>> = [];
+    for await (const e of s.engine.queries.run(listingVql(agent.clientId, f.flowId, join(dir, "sub"), false), { principal: admin })) if (e.kind === "row") rows.push(JSON.parse(toJsonText(e.row)));
+    expect(rows.map((r) => r.Name).sort()).toEqual(["deeper", "inner.bin"]);
+    expect(rows.find((r) => r.Name === "inner.bin")).toMatchObject({ Size: 3000, IsDir: false, OSPath: join(dir, "sub", "inner.bin") });
   }, 60_000);
 
   it("downloads a file: its stored bytes and SHA-256 are the file's", async () => {

@@ -145,6 +145,7 @@ export function FilesTab({ clientId, canCollect }: { clientId: string; canCollec
           <p className="muted small" data-testid="files-listed">
             {listing?.listedAt ? `${listing.total.toLocaleString()} entries, listed ${ago(listing.listedAt)} (${utc(listing.listedAt)} UTC, flow ${listing.flowId})` : "Not listed yet: Refresh lists it from the endpoint."}
           </p>
+          {selected ? <FileDetails key={selected} clientId={clientId} path={selected} canCollect={canCollect} onClose={() => setSelected("")} /> : null}
           <div className="table-scroll">
             <table className="data files-table" data-testid="files-table">
               <thead>
@@ -178,7 +179,6 @@ export function FilesTab({ clientId, canCollect }: { clientId: string; canCollec
             </table>
           </div>
           {listing && listing.total > 0 ? <Pager offset={offset} limit={PAGE} total={listing.total} onPage={setOffset} testId="files-pager" /> : null}
-          {selected ? <FileDetails key={selected} clientId={clientId} path={selected} canCollect={canCollect} onClose={() => setSelected("")} /> : null}
         </div>
       </div>
     </div>
