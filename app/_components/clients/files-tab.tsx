@@ -6,7 +6,7 @@
 // details with "Download" (file-details.tsx), and "Open in notebook" (a notebook whose cell reads
 // the listing with source()).
 import { useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { callApi } from "../api";
 import { Pager } from "./data-table";
 import { FileDetails } from "./file-details";
@@ -38,20 +38,26 @@ export function FilesTab({ clientId, canCollect }: { clientId: string; canCollec
     setSelected("");
     setTyped(path);
     setFinished(null);
+    setListing(null);
+    setSubdirs([]);
   }, [path]);
 
+  // Answers to an older request (another path or page) are dropped when they arrive late.
+  const latest = useRef(0);
   const load = useCallback(async () => {
+    const mine = ++latest.current;
     try {
       const q = `path=${encodeURIComponent(path)}`;
       const [l, t] = await Promise.all([
         callApi<VfsListing>("GET", `/api/clients/${clientId}/vfs?${q}&offset=${offset}&limit=${PAGE}`),
         callApi<{ directories: Array<{ name: string; path: string; listed: boolean }> }>("GET", `/api/clients/${clientId}/vfs/tree?${q}`),
       ]);
+      if (mine !== latest.current) return;
       setListing(l);
       setSubdirs(t.directories);
       setError("");
     } catch (e) {
-      setError((e as Error).message);
+      if (mine === latest.current) setError((e as Error).message);
     }
   }, [clientId, path, offset]);
   useEffect(() => {
