@@ -133,7 +133,7 @@ export function FilesTab({ clientId, canCollect }: { clientId: string; canCollec
           <ul>
             {chain.map((c, i) => (
               <li key={c.path} style={{ paddingLeft: `${i * 0.7}rem` }}>
-                <button type="button" onClick={() => go(c.path)} className={c.path === path ? "primary" : ""}>
+                <button type="button" onClick={() => go(c.path)} aria-current={c.path === path ? "page" : undefined}>
                   {c.name === "/" ? "/" : `${c.name}/`}
                 </button>
               </li>
