@@ -90,7 +90,7 @@ export function UsersAdmin({ users, roles, keys, me }: { users: UserRow[]; roles
       </form>
 
       <h2>Users</h2>
-      <table className="data" aria-label="Users">
+      <table className="data controls" aria-label="Users">
         <thead>
           <tr>
             <th>User</th>
@@ -108,6 +108,7 @@ export function UsersAdmin({ users, roles, keys, me }: { users: UserRow[]; roles
                   aria-label={`Role of ${u.username}`}
                   value={u.role}
                   disabled={u.username === me}
+                  title={u.username === me ? "You cannot change your own role: another administrator can" : undefined}
                   onChange={(e) => void act(() => callApi("PATCH", `/api/users/${encodeURIComponent(u.username)}`, { role: e.target.value }), `${u.username} is now ${e.target.value}`)}
                 >
                   {roles.map((r) => (
@@ -116,27 +117,30 @@ export function UsersAdmin({ users, roles, keys, me }: { users: UserRow[]; roles
                     </option>
                   ))}
                 </select>
+                {u.username === me ? <div className="muted" style={{ fontSize: "0.78rem" }} data-testid="own-role-note">your own role: another administrator can change it</div> : null}
               </td>
               <td>{u.disabled ? <span className="chip off">disabled</span> : <span className="chip">active</span>}</td>
-              <td className="row">
-                <button
-                  type="button"
-                  onClick={() => {
-                    const pw = window.prompt(`New password for ${u.username} (at least 12 characters)`);
-                    if (pw) void act(() => callApi("PATCH", `/api/users/${encodeURIComponent(u.username)}`, { password: pw }), `Password of ${u.username} reset`);
-                  }}
-                >
-                  Reset password
-                </button>
-                {u.username !== me ? (
+              <td>
+                <div className="row">
                   <button
                     type="button"
-                    className={u.disabled ? undefined : "danger"}
-                    onClick={() => void act(() => callApi("PATCH", `/api/users/${encodeURIComponent(u.username)}`, { disabled: !u.disabled }), `${u.username} ${u.disabled ? "enabled" : "disabled"}`)}
+                    onClick={() => {
+                      const pw = window.prompt(`New password for ${u.username} (at least 12 characters)`);
+                      if (pw) void act(() => callApi("PATCH", `/api/users/${encodeURIComponent(u.username)}`, { password: pw }), `Password of ${u.username} reset`);
+                    }}
                   >
-                    {u.disabled ? `Enable ${u.username}` : `Disable ${u.username}`}
+                    Reset password
                   </button>
-                ) : null}
+                  {u.username !== me ? (
+                    <button
+                      type="button"
+                      className={u.disabled ? undefined : "danger"}
+                      onClick={() => void act(() => callApi("PATCH", `/api/users/${encodeURIComponent(u.username)}`, { disabled: !u.disabled }), `${u.username} ${u.disabled ? "enabled" : "disabled"}`)}
+                    >
+                      {u.disabled ? `Enable ${u.username}` : `Disable ${u.username}`}
+                    </button>
+                  ) : null}
+                </div>
               </td>
             </tr>
           ))}

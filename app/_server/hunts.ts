@@ -8,6 +8,7 @@ import type { HuntClientState, HuntSummary, Principal } from "../../engine";
 import { huntResultsVql, sourcesOfRequest } from "../api/hunts/notebook-cells";
 import { pageOfRows } from "../api/hunts/results-page";
 import { getEngine } from "./engine";
+import { createQueryNotebook } from "./query-notebook";
 
 /** The hunt's result source names, in the order the hunt collects them. */
 export async function huntSources(p: Principal, huntId: string): Promise<string[]> {
@@ -52,14 +53,8 @@ export async function huntResultsPage(p: Principal, q: { huntId: string; source:
 
 /** Builds the hunt's notebook as `p` (the notebooks service wants NOTEBOOK_EDITOR); its id. */
 export async function createHuntNotebook(p: Principal, huntId: string): Promise<string> {
-  const engine = getEngine();
-  const hunt = await engine.hunts.get(p, huntId);
+  const hunt = await getEngine().hunts.get(p, huntId);
   const sources = await huntSources(p, hunt.huntId);
-  const notebook = await engine.notebooks.create(p, { name: `Hunt ${hunt.huntId}${hunt.description ? `: ${hunt.description}` : ""}`.slice(0, 200) });
-  const blank = notebook.cells.filter((c) => !c.input.trim()).map((c) => c.id);
   const header = `# Hunt ${hunt.huntId}\n\n${hunt.description ? `${hunt.description.replace(/[\\`*_#<>[\]]/g, "\\$&")}\n\n` : ""}Every client's rows, one cell per source (\`hunt_results()\`).`;
-  await engine.notebooks.addCell(p, notebook.id, { type: "markdown", input: header });
-  for (const s of sources) await engine.notebooks.addCell(p, notebook.id, { type: "vql", input: huntResultsVql(hunt.huntId, s) });
-  for (const cellId of blank) await engine.notebooks.deleteCell(p, notebook.id, cellId);
-  return notebook.id;
+  return createQueryNotebook(p, { name: `Hunt ${hunt.huntId}${hunt.description ? `: ${hunt.description}` : ""}`, header, queries: sources.map((s) => huntResultsVql(hunt.huntId, s)) });
 }

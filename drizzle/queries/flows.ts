@@ -27,9 +27,11 @@ export async function getFlowSources(db: Db, flowIds: string[]): Promise<FlowSou
   return db.select().from(flowSources).where(inArray(flowSources.flowId, flowIds)).orderBy(asc(flowSources.flowId), asc(flowSources.artifact));
 }
 
-export async function listFlows(db: Db, p: { clientId: string; offset: number; limit: number }): Promise<{ rows: FlowRecord[]; total: number }> {
-  const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(flows).where(eq(flows.clientId, p.clientId));
-  const rows = await db.select().from(flows).where(eq(flows.clientId, p.clientId)).orderBy(desc(flows.createdAt), desc(flows.flowId)).offset(p.offset).limit(p.limit);
+/** A client's flows, newest first; with `artifact`, only those that collected it (the Shell tab's history). */
+export async function listFlows(db: Db, p: { clientId: string; offset: number; limit: number; artifact?: string }): Promise<{ rows: FlowRecord[]; total: number }> {
+  const where = p.artifact ? and(eq(flows.clientId, p.clientId), sql`${flows.request}->'artifacts' @> ${JSON.stringify([p.artifact])}::jsonb`) : eq(flows.clientId, p.clientId);
+  const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(flows).where(where);
+  const rows = await db.select().from(flows).where(where).orderBy(desc(flows.createdAt), desc(flows.flowId)).offset(p.offset).limit(p.limit);
   return { rows, total: Number(count?.n ?? 0) };
 }
 

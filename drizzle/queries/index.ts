@@ -21,4 +21,5 @@ export * from "./alerts";
 export * from "./secrets";
 export * from "./limits";
 export * from "./hunts";
+export * from "./flow-results";
 export * from "./vfs";

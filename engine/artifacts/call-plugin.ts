@@ -61,6 +61,7 @@ function makePlugin(lookup: ArtifactLookup, a: Artifact, fixedSource: string, do
         ctx.log("ERROR", resolved.error);
         return;
       }
+      for (const w of resolved.warnings) ctx.log("WARN", w);
       const env = { ...resolved.env, [DEPTH_VAR]: depth + 1 };
       const wanted = fixedSource || ((given as { source?: string }).source ?? "");
       const sources = wanted ? a.sources.filter((s) => s.name === wanted) : a.sources;

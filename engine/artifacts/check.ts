@@ -65,6 +65,7 @@ export function checkArtifact(r: Reader, read: ReadArtifact, opts: CheckOptions)
     if (p.hasDefault) {
       const c = coerceParameter(p, p.default);
       if (!c.ok) r.report("ART3001", at, [p.name, p.type, c.reason]);
+      else if (c.warning) r.report("ART3001", at, [p.name, p.type, c.warning]);
     }
     if (p.type === "choices" && p.choices?.length && p.default !== "" && !p.choices.includes(p.default)) r.report("ART3002", at, [p.name]);
   }

@@ -3,7 +3,8 @@
 // every source that has none), and parameter values turned into typed scope variables.
 // Flows, hunts and the Artifact.X() plugin share these, so a collection and a VQL call agree.
 import { artifactMessage } from "./diagnostics";
-import { coerceParameter } from "./parameters";
+import { coerceParameter, parameterKind } from "./parameters";
+import { serialLets } from "./serial";
 import type { Artifact, ArtifactType } from "./types";
 
 export interface CompiledSource {
@@ -23,30 +24,47 @@ export interface CompiledArtifact {
   sources: CompiledSource[];
 }
 
-/** The export texts a source needs: each import's export, then the artifact's own. */
+/**
+ * What a source needs in front: the typed LETs of its timestamp parameters, each import's
+ * export, then the artifact's own. Values reach the agent as JSON, where a timestamp is its
+ * RFC3339 text; `LET X <= timestamp(epoch=X)` turns it back into a time there (as
+ * Velociraptor's launcher does for every timestamp parameter) and leaves a time as it is.
+ */
 export function preludeOf(a: Artifact, lookup: (name: string) => Artifact | undefined): string {
-  return [...a.imports.map((i) => lookup(i)?.export?.text ?? ""), a.export?.text ?? ""].filter((t) => t.trim()).join("\n");
+  return [...parameterLets(a), ...a.imports.map((i) => lookup(i)?.export?.text ?? ""), a.export?.text ?? ""].filter((t) => t.trim()).join("\n");
+}
+
+/** `LET X <= timestamp(epoch=X)` per timestamp parameter (names with odd characters in backticks). */
+export function parameterLets(a: Pick<Artifact, "parameters">): string[] {
+  return a.parameters
+    .filter((p) => parameterKind(p.type) === "timestamp")
+    .map((p) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p.name) ? p.name : `\`${p.name.replace(/`/g, "")}\``))
+    .map((n) => `LET ${n} <= timestamp(epoch=${n})`);
 }
 
 export function compileArtifact(a: Artifact, lookup: (name: string) => Artifact | undefined): CompiledArtifact {
   const prelude = preludeOf(a, lookup);
   const withPrelude = (text: string) => (prelude ? `${prelude}\n${text}` : text);
   const sources: CompiledSource[] = [];
+  const earlier = serialLets(a);
   for (const s of a.sources) {
     if (!s.query) continue;
     const pre = s.precondition?.text ?? a.precondition?.text;
-    const c: CompiledSource = { name: s.name, resultName: s.name ? `${a.name}/${s.name}` : a.name, query: withPrelude(s.query.text) };
+    const lets = earlier[sources.length];
+    const c: CompiledSource = { name: s.name, resultName: s.name ? `${a.name}/${s.name}` : a.name, query: withPrelude(lets ? `${lets}\n${s.query.text}` : s.query.text) };
     if (pre) c.precondition = withPrelude(pre);
     sources.push(c);
   }
   return { name: a.name, type: a.type, sources };
 }
 
-export type ResolvedParameters = { ok: true; env: Record<string, unknown> } | { ok: false; error: string };
+/** `warnings`: values that did not convert and became NULL (to log; the run goes on). */
+export type ResolvedParameters = { ok: true; env: Record<string, unknown>; warnings: string[] } | { ok: false; error: string };
 
 /**
  * Scope variables for a run: each declared parameter from `given` (string forms or typed
- * values) or its default, converted to its type. Undeclared names are refused.
+ * values) or its default, converted to its type. Undeclared names are refused, and so are
+ * words for a number; JSON or a time that does not parse is NULL with a warning.
  */
 export function resolveParameters(a: Artifact, given: Record<string, unknown> = {}): ResolvedParameters {
   const declared = new Set(a.parameters.map((p) => p.name));
@@ -54,11 +72,13 @@ export function resolveParameters(a: Artifact, given: Record<string, unknown> = 
     if (!declared.has(k)) return { ok: false, error: artifactMessage("ART3003", [k, a.name, ""]) };
   }
   const env: Record<string, unknown> = {};
+  const warnings: string[] = [];
   for (const p of a.parameters) {
     const raw = given[p.name] !== undefined ? given[p.name] : p.default;
     const c = coerceParameter(p, raw);
     if (!c.ok) return { ok: false, error: artifactMessage("ART3004", [p.name, a.name, c.expected, c.reason]) };
+    if (c.warning) warnings.push(`${a.name}: parameter \`${p.name}\` is NULL: ${c.warning}`);
     env[p.name] = c.value;
   }
-  return { ok: true, env };
+  return { ok: true, env, warnings };
 }

@@ -47,3 +47,12 @@ export function parseCsvRows(text: string): OrderedDict[] {
   if (!header) return [];
   return body.map((rec) => new OrderedDict(header.map((h, i) => [h, rec[i] ?? ""] as const)));
 }
+
+/**
+ * Records back to CSV text, one per line: fields with commas, quotes, line breaks or edge
+ * spaces quoted (RFC 4180), and a record of one empty field written `""` so it is not a blank line.
+ */
+export function formatCsvRecords(records: readonly (readonly string[])[]): string {
+  const field = (f: string) => (/[",\r\n]|^\s|\s$/.test(f) ? `"${f.replace(/"/g, '""')}"` : f);
+  return records.map((r) => (r.length === 1 && r[0] === "" ? '""' : r.map(field).join(",")) + "\n").join("");
+}

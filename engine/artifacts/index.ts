@@ -15,4 +15,5 @@ export { newArtifactTemplate } from "./template";
 export { calledArtifacts } from "./called";
 export { compileArtifact, preludeOf, resolveParameters, type CompiledArtifact, type CompiledSource, type ResolvedParameters } from "./compile";
 export { artifactCallPlugin, type ArtifactLookup } from "./call-plugin";
+export { isSerial, serialLets } from "./serial";
 export { summaryOf } from "./summary";

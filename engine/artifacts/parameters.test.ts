@@ -16,18 +16,20 @@ describe("coerceParameter()", () => {
     for (const t of ["", "string", "regex", "yara", "hidden", "choices", "glob"]) expect(value(t, "a.*b")).toBe("a.*b");
   });
 
-  it("converts int types from their string form, empty to NULL, and refuses words", () => {
+  it("converts int types from their string form, empty to 0 (Velociraptor's int()), and refuses words", () => {
     expect(value("int", "42")).toBe(42);
     expect(value("int64", "-7")).toBe(-7);
     expect(value("integer", "0x10")).toBe(16);
-    expect(value("int", " ")).toBeNull();
+    expect(value("int", " ")).toBe(0);
+    expect(value("int", "")).toBe(0);
     const c = coerceParameter(p("int"), "many");
     expect(c).toEqual({ ok: false, expected: "an integer", reason: "`many` is not a number" });
   });
 
-  it("reads bools the way Velociraptor does: Y, YES, TRUE, OK in any case", () => {
-    for (const s of ["Y", "yes", "TRUE", "ok", " true "]) expect(value("bool", s)).toBe(true);
-    for (const s of ["", "N", "false", "0", "maybe"]) expect(value("bool", s)).toBe(false);
+  it("reads bools the way Velociraptor does: the whole value Y, YES, TRUE or OK, in any case", () => {
+    for (const s of ["Y", "yes", "TRUE", "ok", "True"]) expect(value("bool", s)).toBe(true);
+    // '^(Y|TRUE|YES|OK)$' is anchored: padding, 1 and other words are false.
+    for (const s of ["", "N", "false", "0", "1", "maybe", " true ", "YESS"]) expect(value("bool", s)).toBe(false);
   });
 
   it("turns timestamps from dates and epoch numbers into Timestamp values", () => {
@@ -36,8 +38,11 @@ describe("coerceParameter()", () => {
     expect(d.toDate().toISOString()).toBe("2024-03-01T10:00:00.000Z");
     expect((value("timestamp", "1700000000") as Timestamp).epochSeconds).toBe(1700000000);
     expect((value("timestamp", "1700000000000") as Timestamp).epochSeconds).toBe(1700000000);
-    expect(value("timestamp", "")).toBeNull();
-    expect(coerceParameter(p("timestamp"), "someday").ok).toBe(false);
+    // Unset: Go's zero time, 0001-01-01T00:00:00Z.
+    expect((value("timestamp", "") as Timestamp).toString()).toBe("0001-01-01T00:00:00Z");
+    expect((value("timestamp", "") as Timestamp).isZero()).toBe(true);
+    const bad = coerceParameter(p("timestamp"), "someday");
+    expect(bad).toEqual({ ok: true, value: null, warning: "a timestamp expected: `someday` is not a date or an epoch number" });
   });
 
   it("parses csv and artifactset text into rows", () => {
@@ -49,13 +54,16 @@ describe("coerceParameter()", () => {
     expect(value("artifactset", "Artifact\nLinux.Sys.Pslist\n")).toHaveLength(1);
   });
 
-  it("parses json, json arrays and yaml; refuses a non-array for json_array", () => {
+  it("parses json, json arrays and yaml; bad JSON or a non-array json_array is NULL with a warning", () => {
     const d = value("json", '{"b":1,"a":[2]}') as OrderedDict;
     expect([...d.keys()]).toEqual(["b", "a"]);
     expect(value("json_array", '["x","y"]')).toEqual(["x", "y"]);
     expect(value("json_array", "")).toEqual([]);
-    expect(coerceParameter(p("json_array"), '{"a":1}').ok).toBe(false);
-    expect(coerceParameter(p("json"), "{nope").ok).toBe(false);
+    const notArray = coerceParameter(p("json_array"), '{"a":1}');
+    expect(notArray.ok && notArray.value === null && notArray.warning).toBe("a JSON array expected: `{\"a\":1}` is not an array");
+    const broken = coerceParameter(p("json"), "{nope");
+    expect(broken.ok && broken.value).toBeNull();
+    expect(broken.ok && broken.warning).toMatch(/^JSON expected: /);
     expect(value("yaml", "a: 1\n")).toBeInstanceOf(OrderedDict);
   });
 
@@ -75,7 +83,8 @@ describe("coerceParameter()", () => {
     expect(value("string", null)).toBe("");
     expect(value("bool", undefined)).toBe(false);
     expect(value("csv", null)).toEqual([]);
-    expect(value("int", null)).toBeNull();
+    expect(value("int", null)).toBe(0);
+    expect((value("timestamp", null) as Timestamp).isZero()).toBe(true);
   });
 });
 

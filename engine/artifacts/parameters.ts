@@ -1,10 +1,13 @@
 // Parameter types and coercion: every parameter travels as a string (defaults in YAML, values
-// from the UI) and reaches the queries as a scope variable of its declared type. Values that
-// already have the right type (from VQL: Artifact.X(Limit=5)) are kept as they are.
+// from the UI) and reaches the queries as a scope variable of its declared type, converted as
+// Velociraptor's launcher does (services/launcher/parameters.go): an empty int is 0, an empty
+// timestamp the zero time, csv text rows, bool true for Y/TRUE/YES/OK. JSON or a timestamp that
+// does not parse becomes NULL with a warning (the launcher logs and runs). Values that already
+// have the right type (from VQL: Artifact.X(Limit=5)) are kept as they are.
 import { parse as parseYamlValue } from "yaml";
 import { OrderedDict } from "../vql/values/ordered-dict";
 import { parseDateString } from "../vql/values/time-parse";
-import { Timestamp } from "../vql/values/timestamp";
+import { GO_ZERO_UNIX, Timestamp } from "../vql/values/timestamp";
 import { parseCsvRows } from "./csv";
 import type { Parameter } from "./types";
 
@@ -48,15 +51,25 @@ export function parameterKind(type: string): ParameterKind {
   return PARAMETER_TYPES[type.toLowerCase()] ?? "text";
 }
 
-export type Coerced = { ok: true; value: unknown } | { ok: false; expected: string; reason: string };
+/** `warning`: the value did not convert and became NULL, as Velociraptor logs and goes on. */
+export type Coerced = { ok: true; value: unknown; warning?: string } | { ok: false; expected: string; reason: string };
 
 const ok = (value: unknown): Coerced => ({ ok: true, value });
+const nullWith = (warning: string): Coerced => ({ ok: true, value: null, warning });
+
+/** Go's zero time, what an unset timestamp parameter is (false in a condition). */
+export const zeroTime = () => new Timestamp(GO_ZERO_UNIX);
+
+/** Velociraptor's bool parameter test: `X = TRUE OR X =~ '^(Y|TRUE|YES|OK)$'` (=~ ignores case). */
+export function isTrueString(s: string): boolean {
+  return /^(y|true|yes|ok)$/i.test(s);
+}
 const bad = (expected: string, reason: string): Coerced => ({ ok: false, expected, reason });
 
 /** The value a query sees for `param` given `value` (a string form, or an already typed value). */
 export function coerceParameter(param: Pick<Parameter, "type" | "name">, value: unknown): Coerced {
   const kind = parameterKind(param.type);
-  if (value === null || value === undefined) return ok(kind === "text" ? "" : kind === "bool" ? false : kind === "list" || kind === "rows" ? [] : null);
+  if (value === null || value === undefined) return ok(emptyOf(kind));
   if (typeof value !== "string") return coerceTyped(kind, value);
   const s = value;
   switch (kind) {
@@ -64,7 +77,7 @@ export function coerceParameter(param: Pick<Parameter, "type" | "name">, value: 
       return ok(s);
     case "int": {
       const t = s.trim();
-      if (t === "") return ok(null);
+      if (t === "") return ok(0);
       if (!/^[-+]?(\d+|0x[0-9a-f]+)$/i.test(t)) return bad("an integer", `\`${s}\` is not a number`);
       // Beyond 2^53 (uint64 maxima in some defaults) the value is kept approximately.
       return ok(Number(t.replace(/^\+/, "")));
@@ -76,7 +89,7 @@ export function coerceParameter(param: Pick<Parameter, "type" | "name">, value: 
       return Number.isFinite(n) ? ok(n) : bad("a number", `\`${s}\` is not a number`);
     }
     case "bool":
-      return ok(/^\s*(y|yes|true|ok)\s*$/i.test(s));
+      return ok(isTrueString(s));
     case "timestamp":
       return coerceTimestamp(s);
     case "rows":
@@ -88,9 +101,9 @@ export function coerceParameter(param: Pick<Parameter, "type" | "name">, value: 
       try {
         parsed = JSON.parse(s);
       } catch (err) {
-        return bad(kind === "list" ? "a JSON array" : "JSON", (err as Error).message);
+        return nullWith(`${kind === "list" ? "a JSON array" : "JSON"} expected: ${(err as Error).message}`);
       }
-      if (kind === "list" && !Array.isArray(parsed)) return bad("a JSON array", `\`${s.trim().slice(0, 40)}\` is not an array`);
+      if (kind === "list" && !Array.isArray(parsed)) return nullWith(`a JSON array expected: \`${s.trim().slice(0, 40)}\` is not an array`);
       return ok(toVqlValue(parsed));
     }
     case "yaml":
@@ -99,6 +112,24 @@ export function coerceParameter(param: Pick<Parameter, "type" | "name">, value: 
       } catch (err) {
         return bad("YAML", (err as Error).message.split("\n")[0]!);
       }
+  }
+}
+
+function emptyOf(kind: ParameterKind): unknown {
+  switch (kind) {
+    case "text":
+      return "";
+    case "bool":
+      return false;
+    case "int":
+      return 0;
+    case "timestamp":
+      return zeroTime();
+    case "list":
+    case "rows":
+      return [];
+    default:
+      return null;
   }
 }
 
@@ -127,10 +158,10 @@ function coerceTyped(kind: ParameterKind, v: unknown): Coerced {
 
 function coerceTimestamp(s: string): Coerced {
   const t = s.trim();
-  if (t === "") return ok(null);
+  if (t === "") return ok(zeroTime());
   if (/^-?\d+(\.\d+)?$/.test(t)) return ok(fromEpoch(Number(t)));
   const parsed = parseDateString(t);
-  return parsed ? ok(parsed) : bad("a timestamp", `\`${s}\` is not a date or an epoch number`);
+  return parsed ? ok(parsed) : nullWith(`a timestamp expected: \`${s}\` is not a date or an epoch number`);
 }
 
 /** Epoch numbers in seconds, milliseconds, microseconds or nanoseconds (by magnitude). */

@@ -1,5 +1,6 @@
 // The audit log for administrators: newest first, filter by user or operation, page back.
 import Link from "next/link";
+import { AuditDetails } from "@/app/_components/audit-details";
 import { Forbidden } from "../../_components/forbidden";
 import { requirePagePrincipal } from "../../_server/auth";
 import { getEngine } from "../../_server/engine";
@@ -54,7 +55,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               <td>{e.principal}</td>
               <td>{e.operation}</td>
               <td>
-                <code>{JSON.stringify(e.details)}</code>
+                <AuditDetails details={e.details} />
               </td>
             </tr>
           ))}

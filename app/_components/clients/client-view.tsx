@@ -2,8 +2,9 @@
 // One client: what interrogation found (Interrogate collects it again), labels, metadata, its
 // collections, the Collect dialog and the selected collection's results, logs and uploads, its
 // key (revoke, re-key: client-key.tsx); the
-// Events tab (?tab=events, see client-events-tab) shows its event artifacts; the Files tab
-// (?tab=files, see files-tab) browses its file system. Live through
+// Events tab (?tab=events, see client-events-tab) shows its event artifacts, the Shell tab
+// (?tab=shell, see shell-tab) runs commands and lists earlier ones, the Files tab (?tab=files,
+// see files-tab) browses its file system. Live through
 // `client:<id>` (online, labels, metadata, interrogation) and `flows:<id>` (new flows, rows,
 // states); re-reads are throttled, and the page polls slowly only while the socket is down.
 import { useRouter, useSearchParams } from "next/navigation";
@@ -12,25 +13,37 @@ import { callApi } from "../api";
 import { throttle, useLiveTopics } from "../live/use-live-topics";
 import { ClientEventsTab } from "./client-events-tab";
 import { ClientKey } from "./client-key";
-import { CollectDialog } from "./collect-dialog";
+import { CollectDialog, type CollectInitial } from "./collect-dialog";
 import { Pager } from "./data-table";
 import { FilesTab } from "./files-tab";
 import { FlowDetails } from "./flow-details";
 import { ago, status } from "./format";
 import { LabelChips } from "./label-chips";
+import { ShellTab } from "./shell-tab";
 import type { ClientRow, FlowRow } from "./types";
 
 const FLOWS_PAGE = 20;
 
-export function ClientView({ initial, canCollect, canLabel, canAdmin = false }: { initial: ClientRow; canCollect: boolean; canLabel: boolean; canAdmin?: boolean }) {
+/** A flow's request as the Collect dialog's starting state (parameter values as the text fields hold them). */
+function copyOf(f: FlowRow): CollectInitial {
+  const parameters: Record<string, Record<string, string>> = {};
+  for (const [a, values] of Object.entries(f.parameters ?? {})) {
+    parameters[a] = {};
+    for (const [k, v] of Object.entries(values ?? {})) parameters[a][k] = typeof v === "string" ? v : JSON.stringify(v);
+  }
+  return { artifacts: [...f.artifacts], parameters, timeoutSec: Math.max(1, Math.round(f.timeoutMs / 1000)), maxRows: f.maxRows };
+}
+
+export function ClientView({ initial, canCollect, canLabel, canAdmin = false, canNotebook = false, canExecve = false }: { initial: ClientRow; canCollect: boolean; canLabel: boolean; canAdmin?: boolean; canNotebook?: boolean; canExecve?: boolean }) {
   const router = useRouter();
   const params = useSearchParams();
   const selectedFlow = params.get("flow") ?? "";
-  const tab = selectedFlow ? "collections" : params.get("tab") === "events" ? "events" : params.get("tab") === "files" ? "files" : "collections";
+  const tabParam = params.get("tab");
+  const tab = !selectedFlow && (tabParam === "events" || tabParam === "shell" || tabParam === "files") ? tabParam : "collections";
   const [client, setClient] = useState(initial);
   const [flows, setFlows] = useState<{ items: FlowRow[]; total: number }>({ items: [], total: 0 });
   const [offset, setOffset] = useState(0);
-  const [collecting, setCollecting] = useState(false);
+  const [collecting, setCollecting] = useState<false | { initial?: CollectInitial }>(false);
   const [newLabel, setNewLabel] = useState("");
   const [interrogating, setInterrogating] = useState(false);
   const [error, setError] = useState("");
@@ -123,7 +136,7 @@ export function ClientView({ initial, canCollect, canLabel, canAdmin = false }: 
             <button type="button" onClick={() => void interrogate()} disabled={interrogating} title="Collect Generic.Client.Info again" data-testid="client-interrogate">
               {interrogating ? "Interrogating…" : "Interrogate"}
             </button>
-            <button type="button" className="primary" onClick={() => setCollecting(true)} data-testid="collect-open">
+            <button type="button" className="primary" onClick={() => setCollecting({})} data-testid="collect-open">
               Collect
             </button>
           </div>
@@ -189,11 +202,15 @@ export function ClientView({ initial, canCollect, canLabel, canAdmin = false }: 
         <button type="button" role="tab" aria-selected={tab === "events"} onClick={() => router.push(`/clients/${id}?tab=events`)} data-testid="client-tab-events">
           Events
         </button>
+        <button type="button" role="tab" aria-selected={tab === "shell"} onClick={() => router.push(`/clients/${id}?tab=shell`)} data-testid="client-tab-shell">
+          Shell
+        </button>
         <button type="button" role="tab" aria-selected={tab === "files"} onClick={() => router.push(`/clients/${id}?tab=files`)} data-testid="client-tab-files">
           Files
         </button>
       </div>
       {tab === "events" ? <ClientEventsTab clientId={id} /> : null}
+      {tab === "shell" ? <ShellTab clientId={id} canCollect={canCollect} canExecve={canExecve} /> : null}
       {tab === "files" ? <FilesTab clientId={id} canCollect={canCollect} /> : null}
       <div hidden={tab !== "collections"}>
         <h2>Collections</h2>
@@ -234,11 +251,12 @@ export function ClientView({ initial, canCollect, canLabel, canAdmin = false }: 
           </tbody>
         </table>
         {flows.total === 0 ? <p className="muted">No collections yet.</p> : <Pager offset={offset} limit={FLOWS_PAGE} total={flows.total} onPage={setOffset} />}
-        {selectedFlow ? <FlowDetails key={selectedFlow} clientId={id} flowId={selectedFlow} canCollect={canCollect} /> : null}
+        {selectedFlow ? <FlowDetails key={selectedFlow} clientId={id} flowId={selectedFlow} canCollect={canCollect} canNotebook={canNotebook} onCopy={(f) => setCollecting({ initial: copyOf(f) })} /> : null}
       </div>
       {collecting ? (
         <CollectDialog
           clientId={id}
+          initial={collecting.initial}
           onClose={() => setCollecting(false)}
           onStarted={(f) => {
             setCollecting(false);

@@ -3,16 +3,25 @@
 // per-source time and row limits, and start the collection on this client.
 import { useEffect, useMemo, useState } from "react";
 import { callApi } from "../api";
-import { ParameterFields } from "../parameter-form";
+import { ParameterFields, hasParameterProblems } from "../parameter-form";
 import type { CollectableArtifact, FlowRow } from "./types";
 
-export function CollectDialog({ clientId, onClose, onStarted }: { clientId: string; onClose(): void; onStarted(flow: FlowRow): void }) {
+/** What a copied collection starts the dialog with ("Copy collection"). */
+export interface CollectInitial {
+  artifacts: string[];
+  parameters: Record<string, Record<string, string>>;
+  timeoutSec?: number;
+  maxRows?: number;
+}
+
+export function CollectDialog({ clientId, onClose, onStarted, initial }: { clientId: string; onClose(): void; onStarted(flow: FlowRow): void; initial?: CollectInitial }) {
   const [artifacts, setArtifacts] = useState<CollectableArtifact[]>([]);
-  const [filter, setFilter] = useState("");
-  const [chosen, setChosen] = useState<string[]>([]);
-  const [values, setValues] = useState<Record<string, Record<string, string>>>({});
-  const [timeoutSec, setTimeoutSec] = useState(600);
-  const [maxRows, setMaxRows] = useState(1_000_000);
+  // A copied single-artifact collection opens with its artifact in view.
+  const [filter, setFilter] = useState(initial?.artifacts.length === 1 ? initial.artifacts[0]! : "");
+  const [chosen, setChosen] = useState<string[]>(initial?.artifacts ?? []);
+  const [values, setValues] = useState<Record<string, Record<string, string>>>(initial?.parameters ?? {});
+  const [timeoutSec, setTimeoutSec] = useState(initial?.timeoutSec ?? 600);
+  const [maxRows, setMaxRows] = useState(initial?.maxRows ?? 1_000_000);
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
 
@@ -86,7 +95,7 @@ export function CollectDialog({ clientId, onClose, onStarted }: { clientId: stri
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className="primary" disabled={busy || !chosen.length} onClick={() => void start()} data-testid="collect-start">
+          <button type="button" className="primary" disabled={busy || !chosen.length || chosen.some((n) => hasParameterProblems(artifacts.find((a) => a.name === n)?.parameters ?? [], values[n]))} onClick={() => void start()} data-testid="collect-start">
             Collect
           </button>
         </div>

@@ -1,6 +1,7 @@
 "use client";
 // A table of rows with columns known only at run time (flow results), rendered with TanStack
-// Table v9. Paging happens on the server: this component shows one page it is given.
+// Table v9. Paging, sorting and filtering happen on the server: this component shows one page it
+// is given; with `onSort`, a header click asks for a sort (ascending, descending, none).
 import { useMemo } from "react";
 import { createColumnHelper, tableFeatures, useTable } from "@tanstack/react-table";
 import { cellText } from "./format";
@@ -9,7 +10,13 @@ type Row = Record<string, unknown>;
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, Row>();
 
-export function DataTable({ columns, rows, testId }: { columns: string[]; rows: Row[]; testId?: string }) {
+export interface TableSort {
+  column: string;
+  desc: boolean;
+}
+
+export function DataTable({ columns, rows, testId, sort, onSort }: { columns: string[]; rows: Row[]; testId?: string; sort?: TableSort; onSort?(next: TableSort | undefined): void }) {
+  const nextSort = (c: string): TableSort | undefined => (sort?.column !== c ? { column: c, desc: false } : sort.desc ? undefined : { column: c, desc: true });
   const cols = useMemo(
     () =>
       helper.columns(
@@ -31,7 +38,16 @@ export function DataTable({ columns, rows, testId }: { columns: string[]; rows: 
           {table.getHeaderGroups().map((g) => (
             <tr key={g.id}>
               {g.headers.map((h) => (
-                <th key={h.id}>{h.isPlaceholder ? null : <table.FlexRender header={h} />}</th>
+                <th key={h.id} aria-sort={sort?.column === h.id ? (sort.desc ? "descending" : "ascending") : undefined} data-column={h.id}>
+                  {h.isPlaceholder ? null : onSort ? (
+                    <button type="button" className="sort-header" onClick={() => onSort(nextSort(h.id))} title="Sort on the server (again: descending; a third time: stored order)">
+                      <table.FlexRender header={h} />
+                      {sort?.column === h.id ? (sort.desc ? " ▼" : " ▲") : ""}
+                    </button>
+                  ) : (
+                    <table.FlexRender header={h} />
+                  )}
+                </th>
               ))}
             </tr>
           ))}

@@ -1,19 +1,25 @@
 "use client";
-// One collection: its state and per-source status, each source's results as a table paged
-// from the server, the query log, uploaded files (downloadable) and a Cancel button. Live
+// One collection: its state and per-source status, each source's results as a table paged,
+// sorted and filtered by the server (flow-results.tsx, with CSV/JSON downloads), the query
+// log, uploaded files (downloadable), the zip of it all, Cancel, "Open in notebook" (a notebook
+// of source() cells) and "Copy collection" (the Collect dialog filled with this one). Live
 // through `flows:<client>` (messages for this flow re-read it, throttled; the result, log and
 // upload tabs follow the new counts); a slow poll only while the socket is down.
+import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { callApi } from "../api";
 import { throttle, useLiveTopics } from "../live/use-live-topics";
-import { DataTable, Pager } from "./data-table";
+import { Pager } from "./data-table";
+import { FlowResults } from "./flow-results";
 import { ago, bytes } from "./format";
 import type { FlowRow } from "./types";
 
 const PAGE = 100;
 
-export function FlowDetails({ clientId, flowId, canCollect }: { clientId: string; flowId: string; canCollect: boolean }) {
+export function FlowDetails({ clientId, flowId, canCollect, canNotebook = false, onCopy }: { clientId: string; flowId: string; canCollect: boolean; canNotebook?: boolean; onCopy?(flow: FlowRow): void }) {
+  const router = useRouter();
   const [flow, setFlow] = useState<FlowRow | undefined>();
+  const [busy, setBusy] = useState(false);
   const [tab, setTab] = useState<string>("");
   const [error, setError] = useState("");
 
@@ -39,7 +45,18 @@ export function FlowDetails({ clientId, flowId, canCollect }: { clientId: string
     },
   });
 
-  if (error) return <p className="notice error">{error}</p>;
+  const openNotebook = async () => {
+    setBusy(true);
+    try {
+      const { notebookId } = await callApi<{ notebookId: string }>("POST", `/api/clients/${encodeURIComponent(clientId)}/flows/${encodeURIComponent(flowId)}/notebook`);
+      router.push(`/notebooks/${encodeURIComponent(notebookId)}`);
+    } catch (e) {
+      setError((e as Error).message);
+      setBusy(false);
+    }
+  };
+
+  if (error && !flow) return <p className="notice error">{error}</p>;
   if (!flow) return <p className="muted">Loading…</p>;
   const sources = flow.sources.length ? flow.sources.map((s) => s.artifact) : flow.artifactsWithResults;
   const current = tab || sources[0] || "log";
@@ -61,6 +78,16 @@ export function FlowDetails({ clientId, flowId, canCollect }: { clientId: string
           >
             Download zip
           </a>
+          {canNotebook ? (
+            <button type="button" disabled={busy} onClick={() => void openNotebook()} title="A new notebook with one source() cell per source of this collection" data-testid="flow-open-notebook">
+              Open in notebook
+            </button>
+          ) : null}
+          {canCollect && onCopy ? (
+            <button type="button" onClick={() => onCopy(flow)} title="The Collect dialog with this collection's artifacts, parameters and limits, to run it again" data-testid="flow-copy">
+              Copy collection
+            </button>
+          ) : null}
           {canCollect && open ? (
             <button type="button" className="danger" onClick={() => void callApi("POST", `/api/clients/${clientId}/flows/${flowId}/cancel`).then(load, (e) => setError((e as Error).message))} data-testid="flow-cancel">
               Cancel
@@ -68,6 +95,7 @@ export function FlowDetails({ clientId, flowId, canCollect }: { clientId: string
           ) : null}
         </span>
       </div>
+      {error ? <p className="notice error">{error}</p> : null}
       <p className="muted">
         {flow.artifacts.join(", ")} · by {flow.creator} · created {ago(flow.createdAt)} · {flow.totalRows.toLocaleString()} rows · {flow.totalUploadedFiles} uploads
         {flow.status ? <span className="error"> · {flow.status}</span> : null}
@@ -93,25 +121,6 @@ export function FlowDetails({ clientId, flowId, canCollect }: { clientId: string
         <FlowResults clientId={clientId} flowId={flowId} artifact={current} total={flow.sources.find((x) => x.artifact === current)?.totalRows ?? 0} />
       )}
     </div>
-  );
-}
-
-function FlowResults({ clientId, flowId, artifact, total }: { clientId: string; flowId: string; artifact: string; total: number }) {
-  const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<{ columns: string[]; rows: Record<string, unknown>[]; total: number } | undefined>();
-  useEffect(() => {
-    setOffset(0);
-  }, [artifact]);
-  useEffect(() => {
-    callApi<{ columns: string[]; rows: Record<string, unknown>[]; total: number }>("GET", `/api/clients/${clientId}/flows/${flowId}/results?artifact=${encodeURIComponent(artifact)}&offset=${offset}&limit=${PAGE}`).then(setPage, () => {});
-  }, [clientId, flowId, artifact, offset, total]);
-  if (!page) return <p className="muted">Loading…</p>;
-  if (!page.total) return <p className="muted">No rows.</p>;
-  return (
-    <>
-      <DataTable columns={page.columns} rows={page.rows} testId="flow-results" />
-      <Pager offset={offset} limit={PAGE} total={page.total} onPage={setOffset} testId="results-pager" />
-    </>
   );
 }
 

@@ -8,5 +8,5 @@ export type FlowRow = Jsonified<FlowSummary>;
 export interface CollectableArtifact {
   name: string;
   description: string;
-  parameters: Array<{ name: string; default?: string; type?: string; description?: string }>;
+  parameters: Array<{ name: string; default?: string; type?: string; description?: string; choices?: string[]; friendlyName?: string; validatingRegex?: string }>;
 }

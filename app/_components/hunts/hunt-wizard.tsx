@@ -9,7 +9,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
 import { callApi } from "../api";
 import type { CollectableArtifact } from "../clients/types";
-import { ParameterFields } from "../parameter-form";
+import { ParameterFields, hasParameterProblems } from "../parameter-form";
 import type { HuntRow } from "./types";
 import type { VqlFieldProps } from "./vql-field";
 import { useEstimate, type Estimate } from "./use-estimate";
@@ -132,6 +132,7 @@ export function HuntWizard({ canStart }: { canStart: boolean }) {
     <input type="number" min={min} value={v} onChange={(e) => set(Math.max(min, Math.floor(Number(e.target.value) || 0)))} data-testid={testId} />
   );
 
+  const paramsInvalid = chosen.some((n) => hasParameterProblems(artifacts.find((a) => a.name === n)?.parameters ?? [], values[n]));
   return (
     <form className="hunt-wizard" data-testid="hunt-wizard" onSubmit={(e) => e.preventDefault()}>
       <fieldset className="panel">
@@ -264,11 +265,11 @@ export function HuntWizard({ canStart }: { canStart: boolean }) {
         </p>
       ) : null}
       <div className="row end">
-        <button type="button" disabled={busy || !chosen.length} onClick={() => void create(false)} data-testid="hunt-create-paused">
+        <button type="button" disabled={busy || !chosen.length || paramsInvalid} onClick={() => void create(false)} data-testid="hunt-create-paused">
           Create paused
         </button>
         {canStart ? (
-          <button type="button" className="primary" disabled={busy || !chosen.length} onClick={() => void create(true)} data-testid="hunt-create-start">
+          <button type="button" className="primary" disabled={busy || !chosen.length || paramsInvalid} onClick={() => void create(true)} data-testid="hunt-create-start">
             Create and start
           </button>
         ) : null}

@@ -6,7 +6,7 @@
 // POST (add, or replace its parameters); the server's message is shown when one is refused.
 import { useEffect, useMemo, useState } from "react";
 import { callApi } from "@/app/_components/api";
-import { ParameterFields } from "@/app/_components/parameter-form";
+import { ParameterFields, hasParameterProblems } from "@/app/_components/parameter-form";
 import type { EventArtifact } from "./types";
 
 export type TableKind = "server" | "client";
@@ -150,7 +150,7 @@ export function AddArtifactDialog({
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className="primary" disabled={busy || !chosen.length || (kind === "client" && toLabel && !group.trim())} onClick={() => void save()} data-testid="monitoring-save">
+          <button type="button" className="primary" disabled={busy || !chosen.length || (kind === "client" && toLabel && !group.trim()) || chosen.some((n) => hasParameterProblems(artifacts.find((a) => a.name === n)?.parameters ?? [], values[n]))} onClick={() => void save()} data-testid="monitoring-save">
             {editing ? "Save" : chosen.length > 1 ? `Add ${chosen.length} artifacts` : "Add"}
           </button>
         </div>

@@ -68,6 +68,7 @@ async function run(r: AgentRunRequest): Promise<void> {
       maxRows: r.maxRows,
       permissions: new AgentPermissions(permissions.has("EXECVE")),
       host,
+      files: { read: (path, opts) => guarded.fs.read(path, opts) },
       resolvePlugin: definitionsResolver(r.definitions),
     });
     for await (const c of chunks) {

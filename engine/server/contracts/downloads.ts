@@ -1,6 +1,7 @@
 // The downloads service's contract: a flow's or a hunt's results, logs and uploaded files as
 // one ZIP archive, written as it is read (never built in memory). See docs/downloads.md.
 import type { Principal } from "./common";
+import type { FlowResultsView } from "./flows";
 
 /** A download ready to send: the archive's bytes arrive as the reader pulls them. */
 export interface ZipDownload {
@@ -9,7 +10,22 @@ export interface ZipDownload {
   body: ReadableStream<Uint8Array>;
 }
 
+/** A text file streamed as it is read (CSV or JSON of one table). */
+export interface TextDownload {
+  /** A file name for Content-Disposition (letters, digits, `.`, `_` and `-` only). */
+  filename: string;
+  contentType: string;
+  body: AsyncIterable<string>;
+}
+
 export interface DownloadsService {
+  /**
+   * READ_RESULTS. One source of a flow as CSV (header first, formulas neutralised) or as one
+   * JSON array, in the view given (sorted/filtered in the database: the same rows, in the same
+   * order, as the table shows). Audited (DownloadFlowResults) when the stream ends or is
+   * cancelled, with the rows actually sent.
+   */
+  flowSource(actor: Principal, p: { clientId: string; flowId: string; artifact: string; format: "csv" | "json"; signal?: AbortSignal } & FlowResultsView): Promise<TextDownload>;
   /**
    * READ_RESULTS. The flow's results per source (`results/<Artifact>[/<Source>].json` as JSON
    * lines and `.csv`), its log (`logs.json`, `logs.csv`), its uploads (`uploads/<path>`) and a

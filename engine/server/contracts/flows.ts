@@ -15,6 +15,10 @@ export interface ArtifactParameter {
   default?: string;
   type?: string;
   description?: string;
+  /** For the parameter form: choices / multichoice lists, the label, the value's pattern. */
+  choices?: string[];
+  friendlyName?: string;
+  validatingRegex?: string;
 }
 
 /** What the flows service needs of an artifact definition. */
@@ -42,7 +46,7 @@ export interface ArtifactSource {
    * Typed parameter values for a run (defaults, type conversion, unknown names refused). When
    * absent, declared defaults are used and given values pass through as they are.
    */
-  resolveParameters?(name: string, given: Record<string, unknown>): { ok: true; env: Record<string, unknown> } | { ok: false; error: string };
+  resolveParameters?(name: string, given: Record<string, unknown>): { ok: true; env: Record<string, unknown>; warnings?: string[] } | { ok: false; error: string };
   /** The artifacts these queries call as `Artifact.X()`, as YAML for the agent (absent: none are sent). */
   called?(queries: string[]): Array<{ name: string; yaml: string }>;
 }
@@ -107,6 +111,16 @@ export interface CompiledCollection {
   [key: string]: unknown;
 }
 
+/**
+ * How a page of one source's rows is ordered and narrowed, in the database: `sort.column` and
+ * `filter.column` must be columns of the source (bad_request otherwise); the filter text is a
+ * case-insensitive substring of that column's value, or of any value of the row.
+ */
+export interface FlowResultsView {
+  sort?: { column: string; desc: boolean };
+  filter?: { text: string; column?: string };
+}
+
 /** Collections: create, dispatch, store results, cancel, read back. */
 export interface FlowsService {
   /**
@@ -138,15 +152,21 @@ export interface FlowsService {
   /** READ_RESULTS. Counts of flows created since a time (optionally by one creator), by state, and their stored rows. */
   summary(actor: Principal, p: { since: Date; creator?: string }): Promise<{ total: number; byState: Record<string, number>; totalRows: number }>;
   /** READ_RESULTS. Newest first. */
-  list(actor: Principal, clientId: string, p?: { offset?: number; limit?: number }): Promise<{ items: FlowSummary[]; total: number }>;
+  list(actor: Principal, clientId: string, p?: { offset?: number; limit?: number; /** Only the flows that collected this artifact. */ artifact?: string }): Promise<{ items: FlowSummary[]; total: number }>;
   /** READ_RESULTS. */
   get(actor: Principal, clientId: string, flowId: string): Promise<FlowSummary>;
   /**
    * READ_RESULTS. A page of one source's rows, columns in the agent's order. `tx`: read inside
    * the caller's transaction (a journal consumer's; on the embedded database a query outside an
-   * open transaction waits for it to end).
+   * open transaction waits for it to end). With a view (FlowResultsView) the page is of the
+   * sorted/filtered rows and `total` counts the rows the filter keeps.
    */
-  results(actor: Principal, p: { clientId: string; flowId: string; artifact: string; offset?: number; limit?: number; tx?: Db }): Promise<{ columns: string[]; rows: Record<string, unknown>[]; total: number }>;
+  results(actor: Principal, p: { clientId: string; flowId: string; artifact: string; offset?: number; limit?: number; tx?: Db } & FlowResultsView): Promise<{ columns: string[]; rows: Record<string, unknown>[]; total: number }>;
+  /**
+   * READ_RESULTS. Every row of one source in the view's order, `batch` rows at a time (downloads);
+   * a source the flow does not have is not_found, a bad view bad_request, before the first page.
+   */
+  resultPages(actor: Principal, p: { clientId: string; flowId: string; artifact: string; batch?: number } & FlowResultsView): AsyncIterable<Record<string, unknown>[]>;
   /**
    * READ_RESULTS. The first row of each (flow, source) asked for, in one read, keyed
    * `${flowId}\u0000${artifact}`; `tx` as for results().

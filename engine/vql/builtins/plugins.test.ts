@@ -66,10 +66,10 @@ describe("consumer break after one row runs the producer's finally", () => {
     for (const q of [
       "SELECT * FROM range(end=1000000000)",
       "SELECT * FROM clock(ms=1)",
-      "SELECT * FROM parse_lines(filename='a\nb\nc')",
+      "SELECT * FROM parse_lines(filename='a\nb\nc', accessor='data')",
       "SELECT * FROM parse_json_array(data='[1,2,3]')",
       "SELECT * FROM items(item=dict(a=1, b=2))",
-      "SELECT * FROM parse_csv(filename='a\n1\n2')",
+      "SELECT * FROM parse_csv(filename='a\n1\n2', accessor='data')",
       "SELECT * FROM parse_jsonl(filename='1\n2\n3', accessor='data')",
       "SELECT * FROM split_records(filenames='a b\nc d\ne f', accessor='data')",
       "SELECT * FROM parse_records_with_regex(file='a1 a2 a3', regex='a(\\d)', accessor='data')",

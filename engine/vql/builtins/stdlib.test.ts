@@ -70,8 +70,8 @@ describe("JSON, YAML and CSV", () => {
     expect(await v("serialize(item={ SELECT _value AS V, 'a,b' AS S FROM range(end=2) }, format='csv')")).toBe('"V,S\\n0,\\"a,b\\"\\n1,\\"a,b\\"\\n"');
   });
   it("parse_csv and parse_lines over text", async () => {
-    expect(await rowsOf(`SELECT * FROM parse_csv(filename='a,b\n1,"x,""y"""\n2,z\n')`)).toEqual(['{"a":"1","b":"x,\\"y\\""}', '{"a":"2","b":"z"}']);
-    expect(await rowsOf(`SELECT * FROM parse_lines(filename='one\ntwo\n')`)).toEqual(['{"Line":"one"}', '{"Line":"two"}']);
+    expect(await rowsOf(`SELECT * FROM parse_csv(filename='a,b\n1,"x,""y"""\n2,z\n', accessor='data')`)).toEqual(['{"a":"1","b":"x,\\"y\\""}', '{"a":"2","b":"z"}']);
+    expect(await rowsOf(`SELECT * FROM parse_lines(filename='one\ntwo\n', accessor='data')`)).toEqual(['{"Line":"one"}', '{"Line":"two"}']);
   });
 });
 

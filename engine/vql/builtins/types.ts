@@ -43,6 +43,15 @@ export interface LazyArg {
 }
 
 /** What run() receives besides its arguments. Valid for the duration of the call. */
+/**
+ * File reading for the portable parsers (parse_lines, split_records, parse_csv...) when their
+ * accessor reads files (`auto`, `file`): given by a host that may read this machine's files (the
+ * agent, behind its protected paths). Without it those parsers log that they cannot.
+ */
+export interface FileAccess {
+  read(path: string, opts: { signal: AbortSignal }): AsyncIterable<Uint8Array>;
+}
+
 export interface BuiltinContext {
   /** The builtin's name as called. */
   readonly name: string;
@@ -52,6 +61,8 @@ export interface BuiltinContext {
   readonly host: unknown;
   /** The caller's permissions (undefined = unrestricted). */
   readonly permissions: ReadonlySet<string> | undefined;
+  /** How the portable parsers read files; undefined where no file may be read. */
+  readonly files: FileAccess | undefined;
   /** Span of the call in the source text. */
   readonly callSpan: Span;
   /** Writes to the query log (with the call span unless another span is given). */

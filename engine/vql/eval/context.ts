@@ -3,7 +3,7 @@
  * One per call; it must not be kept after the call's rows/value are done.
  */
 import type { Span } from "../ast/types";
-import type { Builtin, BuiltinContext, LogLevel, QueryArg } from "../builtins/types";
+import type { Builtin, BuiltinContext, FileAccess, LogLevel, QueryArg } from "../builtins/types";
 import type { MaybePromise } from "../values/query";
 import type { OrderedDict } from "../values/ordered-dict";
 import { Binding, NOT_FOUND, type Scope } from "./scope";
@@ -46,6 +46,10 @@ export class CallContext implements BuiltinContext {
 
   get host(): unknown {
     return this.scope.run.host;
+  }
+
+  get files(): FileAccess | undefined {
+    return this.scope.run.files;
   }
 
   get permissions(): ReadonlySet<string> | undefined {

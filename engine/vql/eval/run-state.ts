@@ -6,7 +6,7 @@
 import type { Span } from "../ast/types";
 import { DIAGNOSTICS, formatMessage, type DiagnosticCode } from "../diagnostics";
 import type { Registry } from "../builtins/registry";
-import type { LogLevel, PluginLike } from "../builtins/types";
+import type { FileAccess, LogLevel, PluginLike } from "../builtins/types";
 import { valueLimits, type VqlLimits } from "../values/limits";
 
 export interface LogEntry {
@@ -40,6 +40,7 @@ export interface RunStateOptions {
   registry: Registry;
   signal: AbortSignal;
   host?: unknown;
+  files?: FileAccess;
   permissions?: ReadonlySet<string>;
   resolvePlugin?: (dottedName: string) => PluginLike | undefined;
   clock?: () => number;
@@ -61,6 +62,7 @@ export class RunState {
   readonly registry: Registry;
   readonly signal: AbortSignal;
   readonly host: unknown;
+  readonly files: FileAccess | undefined;
   readonly permissions: ReadonlySet<string> | undefined;
   readonly resolvePlugin: ((dottedName: string) => PluginLike | undefined) | undefined;
   readonly clock: () => number;
@@ -85,6 +87,7 @@ export class RunState {
     this.registry = o.registry;
     this.signal = o.signal;
     this.host = o.host;
+    this.files = o.files;
     this.permissions = o.permissions;
     this.resolvePlugin = o.resolvePlugin;
     this.clock = o.clock ?? Date.now;

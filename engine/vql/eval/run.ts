@@ -8,7 +8,7 @@ import type { CommentToken, ParseResult, SelectStatement, Span, Statement } from
 import { printSelectFlat } from "../ast/print";
 import { parse } from "../parser/index";
 import type { Registry } from "../builtins/registry";
-import type { LogLevel, PluginLike } from "../builtins/types";
+import type { FileAccess, LogLevel, PluginLike } from "../builtins/types";
 import type { OrderedDict, Row } from "../values/ordered-dict";
 import { END, type RowStream } from "../values/query";
 import { VqlLimitError, type VqlLimits } from "../values/limits";
@@ -30,6 +30,8 @@ export interface RunOptions {
   permissions?: ReadonlySet<string>;
   /** Opaque services object handed to builtins as ctx.host. */
   host?: unknown;
+  /** File reading for the portable parsers' file accessors (ctx.files). */
+  files?: FileAccess;
   /** Dynamic plugins for dotted names (Artifact.Linux.Sys.Pslist). */
   resolvePlugin?: (dottedName: string) => PluginLike | undefined;
   /** Milliseconds since the epoch (now(), log times). */
@@ -184,6 +186,7 @@ export async function* runVqlChunks(source: string | ParseResult, options: RunOp
     registry: options.registry,
     signal,
     host: options.host,
+    files: options.files,
     permissions: options.permissions,
     resolvePlugin: options.resolvePlugin,
     clock,

@@ -24,7 +24,8 @@ const DATE_ONLY_TEXT = /^(?:[A-Za-z]{3,9},?\s+)?(?:(\d{1,2})\s+([A-Za-z]{3,9})|(
 
 function build(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, frac = "", offsetMin = 0): Timestamp | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return null;
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  // Date.UTC reads years 0-99 as 1900-1999; Go's parser (and Velociraptor's zero time 0001-01-01) does not.
+  const ms = new Date(0).setUTCFullYear(y, mo - 1, d) + ((h * 60 + mi) * 60 + s) * 1000;
   if (Number.isNaN(ms)) return null;
   const date = new Date(ms);
   if (date.getUTCDate() !== d && h < 24) return null;

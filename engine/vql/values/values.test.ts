@@ -199,4 +199,9 @@ describe("text forms", () => {
     expect(parseDateString("2025-01-01")?.sec).toBe(1735689600);
     expect(parseDateString("hello world")).toBe(null);
   });
+  it("parses years below 100 as written (Go's zero time 0001-01-01 round-trips)", () => {
+    expect(parseDateString("0001-01-01T00:00:00Z")?.sec).toBe(-62135596800);
+    expect(parseDateString("0001-01-01T00:00:00Z")?.isZero()).toBe(true);
+    expect(parseDateString("0099-12-31 23:59:59")?.toString()).toBe("0099-12-31T23:59:59Z");
+  });
 });

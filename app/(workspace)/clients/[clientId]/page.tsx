@@ -1,4 +1,4 @@
-// One client: its facts, labels, metadata, collections and their results.
+// One client: its facts, labels, metadata, collections and their results, events and shell.
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { isServiceError } from "@/engine";
@@ -35,7 +35,7 @@ export default async function ClientPage({ params }: { params: Promise<{ clientI
   const initial = JSON.parse(JSON.stringify(client)) as ClientRow;
   return (
     <Suspense fallback={<p className="muted">Loading…</p>}>
-      <ClientView initial={initial} canCollect={p.permissions.has("COLLECT_CLIENT")} canLabel={p.permissions.has("LABEL_CLIENT")} canAdmin={p.permissions.has("SERVER_ADMIN")} />
+      <ClientView initial={initial} canCollect={p.permissions.has("COLLECT_CLIENT")} canLabel={p.permissions.has("LABEL_CLIENT")} canAdmin={p.permissions.has("SERVER_ADMIN")} canNotebook={p.permissions.has("NOTEBOOK_EDITOR")} canExecve={p.permissions.has("EXECVE")} />
     </Suspense>
   );
 }

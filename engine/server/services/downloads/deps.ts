@@ -4,7 +4,7 @@ import type { AuditService, FlowsService, HuntsService, ServiceDeps } from "@/en
 
 export interface DownloadsDeps extends Pick<ServiceDeps, "clock" | "log"> {
   audit: Pick<AuditService, "record">;
-  flows: Pick<FlowsService, "get" | "results" | "logs" | "uploads" | "uploadFile">;
+  flows: Pick<FlowsService, "get" | "results" | "resultPages" | "logs" | "uploads" | "uploadFile">;
   hunts: Pick<HuntsService, "get" | "clients" | "results">;
 }
 

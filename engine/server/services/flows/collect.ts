@@ -35,10 +35,11 @@ export function givenFor(def: ArtifactDefinition, given: Record<string, unknown>
 }
 
 /** Parameter values for one artifact: the repository's typed resolution, else defaults then given values. */
-export function parametersFor(source: ArtifactSource | undefined, def: ArtifactDefinition, given: Record<string, unknown>): Record<string, unknown> {
+export function parametersFor(source: ArtifactSource | undefined, def: ArtifactDefinition, given: Record<string, unknown>, warn?: (message: string) => void): Record<string, unknown> {
   if (source?.resolveParameters) {
     const r = source.resolveParameters(def.name, given);
     if (!r.ok) throw new ServiceError("bad_request", r.error);
+    for (const w of r.warnings ?? []) warn?.(w);
     return r.env;
   }
   const out: Record<string, unknown> = {};
@@ -82,7 +83,7 @@ export function startCollect(
     const defs = await resolveArtifacts(p.artifacts, names, actor);
     const parameters: StoredRequest["parameters"] = {};
     const compiled = defs.map((def) => {
-      const env = parametersFor(p.artifacts, def, givenFor(def, r.parameters, names));
+      const env = parametersFor(p.artifacts, def, givenFor(def, r.parameters, names), (w) => deps.log.warn(w, { artifact: def.name }));
       parameters[def.name] = env;
       return compileArtifact(def, env);
     });

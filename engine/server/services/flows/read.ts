@@ -1,8 +1,9 @@
-// Reading flows back: lists, one flow, result pages (columns in the agent's order), logs,
+// Reading flows back: lists, one flow, result pages (columns in the agent's order; sorted and
+// filtered in the database, the column checked against the source's columns first), logs,
 // uploads and the stored file of an upload.
 import { NotFoundError, queries, type Db } from "@/drizzle";
 import { parseClientId, parseFlowId } from "@/engine/protocol";
-import { requirePermission, ServiceError, type FlowSummary, type Principal, type ServiceDeps } from "@/engine/server/contracts";
+import { requirePermission, ServiceError, type FlowResultsView, type FlowSourceSummary, type FlowSummary, type Principal, type ServiceDeps } from "@/engine/server/contracts";
 import { toFlowSummary } from "./mappers";
 import type { UploadStore } from "./uploads";
 
@@ -12,6 +13,29 @@ function ids(clientId: string, flowId: string) {
   if (!c) throw new ServiceError("bad_request", `\`${clientId}\` is not a client id`);
   if (!f) throw new ServiceError("bad_request", `\`${flowId}\` is not a flow id`);
   return { clientId: c as string, flowId: f as string };
+}
+
+/** The source `artifact` names: itself, or an artifact's only source (`A` for `A/S`). */
+function sourceOf(flow: FlowSummary, artifact: string): FlowSourceSummary | undefined {
+  const sources = flow.sources as FlowSourceSummary[];
+  const prefixed = sources.filter((x) => x.artifact.startsWith(`${artifact}/`));
+  return sources.find((s) => s.artifact === artifact) ?? (prefixed.length === 1 ? prefixed[0] : undefined);
+}
+
+/** The view with its columns checked against the source's (the only names that reach SQL). */
+function checkView(source: FlowSourceSummary, v: FlowResultsView): FlowResultsView {
+  const out: FlowResultsView = {};
+  if (v.sort) {
+    if (!source.columns.includes(v.sort.column)) throw new ServiceError("bad_request", `no column \`${v.sort.column}\` to sort by in \`${source.artifact}\``);
+    out.sort = { column: v.sort.column, desc: Boolean(v.sort.desc) };
+  }
+  const text = v.filter?.text?.trim() ?? "";
+  if (text) {
+    if (text.length > 1000) throw new ServiceError("bad_request", "the filter is longer than 1000 characters");
+    if (v.filter?.column && !source.columns.includes(v.filter.column)) throw new ServiceError("bad_request", `no column \`${v.filter.column}\` to filter in \`${source.artifact}\``);
+    out.filter = { text, ...(v.filter?.column ? { column: v.filter.column } : {}) };
+  }
+  return out;
 }
 
 const clamp = (v: number | undefined, def: number, max: number) => Math.min(Math.max(Math.trunc(v ?? def), 1), max);
@@ -33,11 +57,12 @@ export function startFlowReads(deps: ServiceDeps, uploads: UploadStore) {
   return {
     load,
 
-    async list(actor: Principal, clientId: string, p: { offset?: number; limit?: number } = {}) {
+    /** `artifact`: only the flows that collected it. */
+    async list(actor: Principal, clientId: string, p: { offset?: number; limit?: number; artifact?: string } = {}) {
       requirePermission(actor, "READ_RESULTS");
       const c = parseClientId(clientId);
       if (!c) throw new ServiceError("bad_request", `\`${clientId}\` is not a client id`);
-      const { rows, total } = await queries.listFlows(db, { clientId: c, offset: Math.max(p.offset ?? 0, 0), limit: clamp(p.limit, 50, 1000) });
+      const { rows, total } = await queries.listFlows(db, { clientId: c, offset: Math.max(p.offset ?? 0, 0), limit: clamp(p.limit, 50, 1000), ...(p.artifact ? { artifact: p.artifact } : {}) });
       const sources = await queries.getFlowSources(db, rows.map((r) => r.flowId));
       return { items: rows.map((r) => toFlowSummary(r, sources)), total };
     },
@@ -47,14 +72,32 @@ export function startFlowReads(deps: ServiceDeps, uploads: UploadStore) {
       return load(clientId, flowId);
     },
 
-    async results(actor: Principal, p: { clientId: string; flowId: string; artifact: string; offset?: number; limit?: number; tx?: Db }) {
+    async results(actor: Principal, p: { clientId: string; flowId: string; artifact: string; offset?: number; limit?: number; tx?: Db } & FlowResultsView) {
       requirePermission(actor, "READ_RESULTS");
       const tx = p.tx ?? db;
       const flow = await load(p.clientId, p.flowId, tx);
-      const source = flow.sources.find((s) => s.artifact === p.artifact) ?? flow.sources.find((s) => s.artifact.startsWith(`${p.artifact}/`) && flow.sources.filter((x) => x.artifact.startsWith(`${p.artifact}/`)).length === 1);
+      const source = sourceOf(flow, p.artifact);
       if (!source) return { columns: [], rows: [], total: 0 };
-      const rows = await queries.readFlowResults(tx, { flowId: flow.flowId, artifact: source.artifact, offset: Math.max(Math.trunc(p.offset ?? 0), 0), limit: clamp(p.limit, 100, 10_000) });
-      return { columns: source.columns, rows, total: source.totalRows };
+      const view = checkView(source, p);
+      const offset = Math.max(Math.trunc(p.offset ?? 0), 0);
+      const limit = clamp(p.limit, 100, 10_000);
+      if (queries.isPlainView(view)) {
+        const rows = await queries.readFlowResults(tx, { flowId: flow.flowId, artifact: source.artifact, offset, limit });
+        return { columns: source.columns, rows, total: source.totalRows };
+      }
+      const k = { flowId: flow.flowId, artifact: source.artifact, ...view };
+      const rows = await queries.pageFlowResults(tx, { ...k, offset, limit });
+      const total = view.filter?.text.trim() ? await queries.countFlowResults(tx, k) : source.totalRows;
+      return { columns: source.columns, rows, total };
+    },
+
+    async *resultPages(actor: Principal, p: { clientId: string; flowId: string; artifact: string; batch?: number } & FlowResultsView) {
+      requirePermission(actor, "READ_RESULTS");
+      const flow = await load(p.clientId, p.flowId);
+      const source = sourceOf(flow, p.artifact);
+      if (!source) throw new ServiceError("not_found", `no source \`${p.artifact}\` in flow ${flow.flowId}`);
+      const view = checkView(source, p);
+      yield* queries.iterateFlowResults(db, { flowId: flow.flowId, artifact: source.artifact, batch: clamp(p.batch, 1000, 10_000), ...view });
     },
 
     async firstRows(actor: Principal, wanted: Array<{ flowId: string; artifact: string }>, opts: { tx?: Db } = {}) {

@@ -2,7 +2,7 @@
 // `export`/`imports` prelude prepended to every source and precondition (as Velociraptor
 // compiles them), and parameter values converted to their declared types on the server, then
 // sent to the agent as JSON. implied_permissions include those of the artifacts it calls.
-import { calledArtifacts, preludeOf, resolveParameters, type Artifact } from "@/engine/artifacts";
+import { calledArtifacts, preludeOf, resolveParameters, serialLets, type Artifact } from "@/engine/artifacts";
 import { toJsonValue } from "@/engine/vql";
 import type { ArtifactDefinition, ArtifactsService, ArtifactSource } from "@/engine/server/contracts";
 
@@ -16,15 +16,25 @@ function impliedOf(a: Artifact, repo: Pick<ArtifactsService, "get">): string[] {
 function toDefinition(a: Artifact, repo: Pick<ArtifactsService, "get">): ArtifactDefinition {
   const prelude = preludeOf(a, (i) => repo.get(i, { exact: true }));
   const withPrelude = (text: string) => (prelude ? `${prelude}\n${text}` : text);
+  // Serial mode: each source also gets the LETs of the sources before it (serial.ts).
+  const earlier = serialLets(a);
   return {
     name: a.name,
     type: a.type,
     description: a.description,
-    parameters: a.parameters.map((p) => ({ name: p.name, type: p.type, description: p.description, ...(p.hasDefault ? { default: p.default } : {}) })),
+    parameters: a.parameters.map((p) => ({
+      name: p.name,
+      type: p.type,
+      description: p.description,
+      ...(p.hasDefault ? { default: p.default } : {}),
+      ...(p.choices?.length ? { choices: p.choices } : {}),
+      ...(p.friendlyName ? { friendlyName: p.friendlyName } : {}),
+      ...(p.validatingRegex ? { validatingRegex: p.validatingRegex } : {}),
+    })),
     ...(a.precondition ? { precondition: withPrelude(a.precondition.text) } : {}),
     sources: a.sources
       .filter((s) => s.query)
-      .map((s) => ({ ...(s.name ? { name: s.name } : {}), ...(s.precondition ? { precondition: withPrelude(s.precondition.text) } : {}), query: withPrelude(s.query!.text) })),
+      .map((s, i) => ({ ...(s.name ? { name: s.name } : {}), ...(s.precondition ? { precondition: withPrelude(s.precondition.text) } : {}), query: withPrelude(earlier[i] ? `${earlier[i]}\n${s.query!.text}` : s.query!.text) })),
     requiredPermissions: a.requiredPermissions,
     impliedPermissions: impliedOf(a, repo),
   };
@@ -53,7 +63,7 @@ export function repositorySource(r: Pick<ArtifactsService, "get" | "all">): Arti
       // Sent to the agent as JSON: typed values (timestamps, regexes...) in their JSON form.
       const env: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(resolved.env)) env[k] = toJsonValue(v);
-      return { ok: true, env };
+      return { ok: true, env, warnings: resolved.warnings };
     },
   };
 }

@@ -88,6 +88,7 @@ export function startFlows(deps: FlowsDeps, signal: AbortSignal): StartedFlows {
     list: reads.list,
     get: reads.get,
     results: reads.results,
+    resultPages: reads.resultPages,
     firstRows: reads.firstRows,
     logs: reads.logs,
     uploads: reads.uploads,

@@ -87,6 +87,7 @@ export function startClientTable(deps: ClientTableDeps, signal: AbortSignal) {
         deps.log.warn("client event table artifact skipped: its parameters no longer convert", { artifact: e.artifact, error: resolved.error });
         return void compiled.set(key, undefined);
       }
+      for (const warning of resolved.warnings) deps.log.warn(warning, { artifact: e.artifact });
       const env: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(resolved.env)) env[k] = toJsonValue(v);
       const c = compileArtifact(a, (n) => deps.artifacts.get(n, { exact: true }));

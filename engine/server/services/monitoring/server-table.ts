@@ -165,6 +165,7 @@ async function runWhileHeld(deps: ServerTableDeps, signal: AbortSignal): Promise
       if (!a) throw new Error(`artifact ${w.artifact} no longer exists`);
       const resolved = resolveParameters(a, w.parameters);
       if (!resolved.ok) throw new Error(resolved.error);
+      for (const warning of resolved.warnings) log("WARN", warning);
       const run = (vql: string) => deps.queries.run(vql, { principal, env: resolved.env, signal: stop, adhoc: false, origin: { artifact: w.name, artifactType: "SERVER_EVENT" } });
       if (w.precondition) {
         let applies = false;

@@ -27,6 +27,9 @@ export interface CollabContext {
   authEpoch?: number;
 }
 
+/** A Hocuspocus connection to one document, with its context. */
+export type CollabConnection = Connection & { context: CollabContext };
+
 /** Close code of a document connection whose notebook is no longer shared with its user (like HTTP 403). */
 export const NO_ACCESS_CLOSE_CODE = 4403;
 
@@ -52,7 +55,7 @@ export function collabAccess(deps: Pick<NotebooksDeps, "database" | "log" | "rea
     return s.principal;
   }
 
-  async function recheckConnection(c: Connection<CollabContext>) {
+  async function recheckConnection(c: CollabConnection) {
     const s = c.context?.socket;
     if (!s) return;
     let principal: Principal | undefined;
@@ -70,9 +73,9 @@ export function collabAccess(deps: Pick<NotebooksDeps, "database" | "log" | "rea
     c.readOnly = !canEdit(principal, nb);
   }
 
-  const connectionsOf = (match: (c: Connection<CollabContext>) => boolean) => {
-    const out: Connection<CollabContext>[] = [];
-    for (const d of documents()) for (const c of d.getConnections() as Connection<CollabContext>[]) if (match(c)) out.push(c);
+  const connectionsOf = (match: (c: CollabConnection) => boolean) => {
+    const out: CollabConnection[] = [];
+    for (const d of documents()) for (const c of d.getConnections() as CollabConnection[]) if (match(c)) out.push(c);
     return out;
   };
 
@@ -94,7 +97,7 @@ export function collabAccess(deps: Pick<NotebooksDeps, "database" | "log" | "rea
     },
 
     /** Hocuspocus connected: a connection whose authentication overlapped a re-check is checked again. */
-    async connected(c: Connection<CollabContext>) {
+    async connected(c: CollabConnection) {
       if (c.context?.authEpoch !== epoch) await recheckConnection(c);
     },
 

@@ -121,3 +121,52 @@ export function collabFrameProblem(frame: Uint8Array): string | undefined {
     return "the frame cannot be decoded";
   }
 }
+
+/** lib0's varUint: 7 bits a byte, low first. */
+function pushVarUint(out: number[], n: number): void {
+  while (n > 0x7f) {
+    out.push((n % 128) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+}
+
+function pushBytes(out: number[], b: Uint8Array): void {
+  pushVarUint(out, b.length);
+  for (const x of b) out.push(x);
+}
+
+/**
+ * Presence names are the session's user name: an awareness frame (already checked by
+ * collabFrameProblem) has each state's `user.name` replaced by `username`, keeping a colour
+ * only when it is a CSS hex colour (seen: a reader appeared as "admin"). Other frames are
+ * returned as they are. Hocuspocus 3 has no hook before it applies awareness, so it is done here.
+ */
+export function withPresenceName(frame: Uint8Array, username: string): Uint8Array {
+  const r = new Reader(frame);
+  const doc = r.bytes();
+  const type = r.varUint();
+  if (type !== AWARENESS) return frame;
+  const update = new Reader(r.bytes());
+  const out: number[] = [];
+  pushBytes(out, doc);
+  pushVarUint(out, AWARENESS);
+  const body: number[] = [];
+  const count = update.varUint();
+  pushVarUint(body, count);
+  const enc = new TextEncoder();
+  for (let i = 0; i < count; i++) {
+    pushVarUint(body, update.varUint());
+    pushVarUint(body, update.varUint());
+    let state = JSON.parse(update.string()) as unknown;
+    if (state && typeof state === "object" && !Array.isArray(state)) {
+      const s = state as Record<string, unknown>;
+      const user = s.user && typeof s.user === "object" ? (s.user as Record<string, unknown>) : {};
+      const color = typeof user.color === "string" && /^#[0-9a-fA-F]{3,8}$/.test(user.color) ? user.color : undefined;
+      state = { ...s, user: color ? { name: username, color } : { name: username } };
+    }
+    pushBytes(body, enc.encode(JSON.stringify(state)));
+  }
+  pushBytes(out, Uint8Array.from(body));
+  return Uint8Array.from(out);
+}

@@ -24,8 +24,10 @@ import { applyAwarenessUpdate, encodeAwarenessUpdate } from "y-protocols/awarene
 import * as Y from "yjs";
 import { queries } from "@/drizzle";
 import type { WsRoute } from "@/engine/server/contracts";
-import { collabAccess, type CollabContext, type CollabSocket } from "./collab-access";
-import { collabFrameProblem } from "./collab-frames";
+import type { WebSocket } from "ws";
+import { collabAccess, type CollabConnection, type CollabContext, type CollabSocket } from "./collab-access";
+import { collabFrameProblem, withPresenceName } from "./collab-frames";
+import { guardedSocket } from "./collab-socket";
 import type { NotebooksDeps } from "./deps";
 
 export interface Collab {
@@ -94,24 +96,26 @@ export function startCollab(deps: NotebooksDeps): Collab {
     }
   }
 
-  const hocuspocus = new Hocuspocus<CollabContext>({
+  // Cursors and presence made here go to the other processes; those applied from them
+  // (origin REMOTE) do not go back. Hocuspocus 3's awareness hook drops the origin, so the
+  // document's awareness is listened to directly, once per loaded document.
+  const relayed = new WeakSet<Y.Doc>();
+  function relayAwareness(document: Document) {
+    if (relayed.has(document)) return;
+    relayed.add(document);
+    document.awareness.on("update", ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+      if (isRemote(origin)) return;
+      const changed = [...added, ...updated, ...removed];
+      if (changed.length) bus.broadcast("collab-awareness", { doc: document.name, update: b64(encodeAwarenessUpdate(document.awareness, changed)) });
+    });
+  }
+
+  const hocuspocus = new Hocuspocus({
     quiet: true,
     debounce: 1000,
     maxDebounce: 5000,
-    // Who is present is who signed in: the name in every awareness state a browser sends is
-    // replaced by its session's user name (seen: a reader appeared as "admin").
-    async beforeHandleAwareness({ context, states }) {
-      const principal = (context as CollabContext | undefined)?.socket?.principal;
-      if (!principal) return;
-      for (const [clientId, state] of states) {
-        if (!state || typeof state !== "object") continue;
-        const user = state.user && typeof state.user === "object" ? (state.user as Record<string, unknown>) : {};
-        const color = typeof user.color === "string" && /^#[0-9a-fA-F]{3,8}$/.test(user.color) ? user.color : undefined;
-        states.set(clientId, { ...state, user: color ? { name: principal.username, color } : { name: principal.username } });
-      }
-    },
-    onAuthenticate: ({ context, documentName, connectionConfig }) => access.authenticate(context, documentName, connectionConfig),
-    connected: ({ connection }) => access.connected(connection),
+    onAuthenticate: ({ context, documentName, connectionConfig }) => access.authenticate(context as CollabContext, documentName, connectionConfig),
+    connected: ({ connection }) => access.connected(connection as CollabConnection),
     async onLoadDocument({ document, documentName }) {
       await queries.inTransaction(db, async (tx) => {
         await queries.lockCollabDocument(tx, documentName);
@@ -123,6 +127,7 @@ export function startCollab(deps: NotebooksDeps): Collab {
         const mine = Y.encodeStateAsUpdate(document);
         await queries.saveCollabState(tx, documentName, state ? Y.mergeUpdates([state, mine]) : mine, deps.clock.now());
       });
+      relayAwareness(document);
       return document;
     },
     async onStoreDocument({ document, documentName }) {
@@ -130,11 +135,6 @@ export function startCollab(deps: NotebooksDeps): Collab {
     },
     async onChange({ documentName, update, transactionOrigin }) {
       if (!isRemote(transactionOrigin)) bus.broadcast("collab-update", { doc: documentName, update: b64(update) });
-    },
-    async onAwarenessUpdate({ documentName, awareness, added, updated, removed, transactionOrigin }) {
-      if (isRemote(transactionOrigin)) return;
-      const changed = [...added, ...updated, ...removed];
-      if (changed.length) bus.broadcast("collab-awareness", { doc: documentName, update: b64(encodeAwarenessUpdate(awareness, changed)) });
     },
   });
 
@@ -212,7 +212,7 @@ export function startCollab(deps: NotebooksDeps): Collab {
     try {
       await conn.transact(fn);
     } finally {
-      await conn.disconnect({ unloadImmediately: false });
+      await conn.disconnect();
     }
   }
 
@@ -221,12 +221,13 @@ export function startCollab(deps: NotebooksDeps): Collab {
     auth: "browser",
     maxPayload: 8 * 1024 * 1024,
     onConnection(ws, req: IncomingMessage, principal) {
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
       const socket: CollabSocket = { ws, req: { headers: req.headers }, principal };
       access.add(socket);
       const context: CollabContext = { socket };
-      const conn = hocuspocus.handleConnection(ws, new Request(`http://localhost${req.url ?? "/"}`, { headers }), context);
+      // Hocuspocus reads frames from the socket it is given: it gets a guard that passes on
+      // only frames that were checked (and presence renamed).
+      const guard = guardedSocket(ws);
+      hocuspocus.handleConnection(guard as unknown as WebSocket, req, context);
       let refused = false;
       ws.on("message", (data: Buffer, isBinary: boolean) => {
         if (refused) return;
@@ -238,12 +239,10 @@ export function startCollab(deps: NotebooksDeps): Collab {
           ws.close(1007, "malformed frame");
           return;
         }
-        conn.handleMessage(frame);
+        const name = socket.principal?.username;
+        guard.emit("message", Buffer.from(name ? withPresenceName(frame, name) : frame));
       });
-      ws.on("close", (code: number, reason: Buffer) => {
-        access.remove(socket);
-        conn.handleClose({ code, reason: reason.toString() } as CloseEvent);
-      });
+      ws.on("close", () => access.remove(socket));
       ws.on("error", () => {});
     },
   };

@@ -144,6 +144,20 @@ for (const target of testDatabaseTargets()) {
       let jtext = "";
       for await (const chunk of json.body) jtext += chunk;
       expect((JSON.parse(jtext) as { _value: number }[]).length).toBe(1 + 10 + 100);
+      // Each download is audited with the rows it sent: the filtered count, not the table's size.
+      const audited = await queries.listAudit(database.db, { limit: 2, operation: "DownloadTable" });
+      expect(audited.map((a) => a.details)).toEqual([
+        expect.objectContaining({ format: "json", rows: 111, complete: true, filter: { text: "host-7" } }),
+        expect.objectContaining({ format: "csv", rows: 2500, complete: true }),
+      ]);
+      // One stopped after its first part: what it had sent, incomplete.
+      const partial = await svc.download(alice, nb.id, cell.id, tableId, "csv", {});
+      const it = partial.body[Symbol.asyncIterator]();
+      await it.next();
+      await it.next();
+      await it.return?.();
+      const [stopped] = await queries.listAudit(database.db, { limit: 1, operation: "DownloadTable" });
+      expect(stopped?.details).toMatchObject({ format: "csv", rows: 2500, complete: false });
     });
 
     it("a CSV download shows formula-like cells as text (CSV injection)", async () => {

@@ -50,26 +50,32 @@ export function startResultOps(deps: NotebooksDeps) {
     async download(actor: Principal, id: string, cellId: string, tableId: number, format: "csv" | "json", view: Omit<RowsRequest, "offset" | "limit">) {
       const { nb, table } = await tableOf(actor, id, cellId, tableId);
       checkView(table.columns, view);
-      await deps.audit.record(actor, "DownloadTable", { notebook: id, cell: cellId, table: tableId, format, rows: table.rowCount });
       const columns = table.columns;
+      // Audited once the stream ends or is cancelled, with the rows actually sent (not the table's size).
       async function* body(): AsyncGenerator<string> {
-        if (format === "csv") yield columns.map((c) => csvField(c)).join(",") + "\r\n";
-        else yield "[";
-        let first = true;
-        for await (const batch of queries.iterateResultRows(db, { tableId, batch: 5000, sort: view.sort, filter: view.filter })) {
-          let chunk = "";
-          for (const r of batch) {
-            if (format === "csv") {
-              const o = JSON.parse(r.data) as Record<string, unknown>;
-              chunk += columns.map((c) => csvField(o[c])).join(",") + "\r\n";
-            } else {
-              chunk += (first ? "\n" : ",\n") + r.data;
-              first = false;
+        let rows = 0;
+        let complete = false;
+        try {
+          if (format === "csv") yield columns.map((c) => csvField(c)).join(",") + "\r\n";
+          else yield "[";
+          for await (const batch of queries.iterateResultRows(db, { tableId, batch: 5000, sort: view.sort, filter: view.filter })) {
+            let chunk = "";
+            for (const r of batch) {
+              if (format === "csv") {
+                const o = JSON.parse(r.data) as Record<string, unknown>;
+                chunk += columns.map((c) => csvField(o[c])).join(",") + "\r\n";
+              } else {
+                chunk += (rows === 0 && chunk === "" ? "\n" : ",\n") + r.data;
+              }
             }
+            rows += batch.length;
+            yield chunk;
           }
-          yield chunk;
+          if (format === "json") yield rows ? "\n]\n" : "]\n";
+          complete = true;
+        } finally {
+          await deps.audit.record(actor, "DownloadTable", { notebook: id, cell: cellId, table: tableId, format, rows, complete, ...(view.sort ? { sort: view.sort } : {}), ...(view.filter ? { filter: view.filter } : {}) });
         }
-        if (format === "json") yield first ? "]\n" : "\n]\n";
       }
       return {
         filename: `${fileSafe(nb.name)}-${cellId}-${table.idx + 1}.${format}`,

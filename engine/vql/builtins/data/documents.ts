@@ -58,8 +58,8 @@ export const parseYamlFunction = defineFunction({
     schema: arg.list(arg.string()).doc("Json schema to use for validation (not supported: logged and ignored)."),
   },
   version: 2,
-  run({ filename, accessor, schema }, ctx) {
-    const text = dataText(filename, accessor, ctx);
+  async run({ filename, accessor, schema }, ctx) {
+    const text = await dataText(filename, accessor, ctx);
     if (text === undefined) return null;
     if (schema?.length) ctx.log("WARN", "parse_yaml: schema validation is not supported; the document is returned unvalidated");
     try {
@@ -104,8 +104,8 @@ export const parseXmlFunction = defineFunction({
     accessor: arg.string().default("auto").doc(DATA_ACCESSOR_DOC),
   },
   version: 2,
-  run({ file, accessor }, ctx) {
-    const text = dataText(file, accessor, ctx);
+  async run({ file, accessor }, ctx) {
+    const text = await dataText(file, accessor, ctx);
     if (text === undefined) return null;
     try {
       const v = xml.parse(text, true);

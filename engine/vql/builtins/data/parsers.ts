@@ -1,17 +1,12 @@
 /**
- * parse_csv() and parse_lines() over text given directly (accessor `data`): reading files is
- * the agent's job (its builtins read through file accessors).
+ * parse_csv() and parse_lines() over a file (accessor `auto`, the default as in Velociraptor:
+ * read through the host's file access, data-source.ts) or over text given directly (`data`).
  */
 import { OrderedDict } from "../../values/ordered-dict";
 import { arg } from "../arg";
 import { definePlugin } from "../define";
-import type { BuiltinContext } from "../types";
+import { DATA_ACCESSOR_DOC, dataText } from "./data-source";
 
-function dataOnly(accessor: string, ctx: BuiltinContext): boolean {
-  if (accessor === "data" || accessor === "") return true;
-  ctx.log("ERROR", `${ctx.name}: accessor \`${accessor}\` is not available here; only \`data\` is portable`);
-  return false;
-}
 
 /** RFC 4180 records (quotes, doubled quotes, newlines inside quotes). */
 export function* csvRecords(text: string, sep: string, comment: string | undefined): Generator<string[]> {
@@ -62,19 +57,20 @@ export function* csvRecords(text: string, sep: string, comment: string | undefin
 export const parseCsvPlugin = definePlugin({
   name: "parse_csv",
   category: "parsers",
-  doc: "Rows from CSV text (accessor `data`: `filename` holds the text): one row per record, keyed by the header.",
+  doc: "Rows from a CSV file (accessor `data`: `filename` holds the text): one row per record, keyed by the header.",
   args: {
-    filename: arg.string().required().doc("The CSV text (with accessor `data`)."),
-    accessor: arg.string().default("data").doc("Only `data` is portable."),
+    filename: arg.string().required().doc("CSV file to open (with accessor `data`: the CSV text)."),
+    accessor: arg.string().default("auto").doc(DATA_ACCESSOR_DOC),
     auto_headers: arg.bool().default(false).doc("Name columns Field0, Field1... and treat the first line as data."),
     separator: arg.string().default(",").doc("Field separator (one character)."),
     comment: arg.string().doc("Lines starting with this are skipped."),
     columns: arg.list(arg.string()).doc("Column names to use instead of the header line."),
   },
-  *run({ filename, accessor, auto_headers, separator, comment, columns }, ctx) {
-    if (!dataOnly(accessor, ctx)) return;
+  async *run({ filename, accessor, auto_headers, separator, comment, columns }, ctx) {
+    const text = await dataText(filename, accessor, ctx);
+    if (text === undefined) return;
     let header: string[] | undefined = columns;
-    for (const rec of csvRecords(filename, separator || ",", comment)) {
+    for (const rec of csvRecords(text, separator || ",", comment)) {
       if (!header) {
         if (!auto_headers) {
           header = rec;
@@ -92,14 +88,15 @@ export const parseCsvPlugin = definePlugin({
 export const parseLinesPlugin = definePlugin({
   name: "parse_lines",
   category: "parsers",
-  doc: "One row `{Line}` per line of text (accessor `data`: `filename` holds the text).",
+  doc: "One row `{Line}` per line of a file (accessor `data`: `filename` holds the text).",
   args: {
-    filename: arg.string().required().doc("The text (with accessor `data`)."),
-    accessor: arg.string().default("data").doc("Only `data` is portable."),
+    filename: arg.string().required().doc("A file to parse (with accessor `data`: the text)."),
+    accessor: arg.string().default("auto").doc(DATA_ACCESSOR_DOC),
   },
-  *run({ filename, accessor }, ctx) {
-    if (!dataOnly(accessor, ctx)) return;
-    const lines = filename.split(/\r?\n/);
+  async *run({ filename, accessor }, ctx) {
+    const text = await dataText(filename, accessor, ctx);
+    if (text === undefined) return;
+    const lines = text.split(/\r?\n/);
     if (lines.at(-1) === "") lines.pop();
     for (const Line of lines) yield { Line };
   },

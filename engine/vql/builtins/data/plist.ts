@@ -13,7 +13,7 @@ import { arg } from "../arg";
 import { defineFunction, definePlugin } from "../define";
 import type { BuiltinContext } from "../types";
 import { base64Encode } from "../text/encoding";
-import { DATA_ACCESSOR_DOC } from "./data-source";
+import { DATA_ACCESSOR_DOC, dataBytes } from "./data-source";
 
 function toVql(v: unknown, depth = 0): unknown {
   if (depth > 200) throw new Error("plist nested too deeply");
@@ -44,13 +44,11 @@ export function parsePlist(data: Uint8Array): unknown {
   return toVql(parse(text));
 }
 
-function readPlist(file: ByteString, accessor: string, ctx: BuiltinContext): { value: unknown } | undefined {
-  if (accessor !== "data") {
-    ctx.log("ERROR", `plist: accessor \`${accessor || "auto"}\` reads files, which this plist() cannot; pass accessor='data' with the content`);
-    return undefined;
-  }
+async function readPlist(file: ByteString, accessor: string, ctx: BuiltinContext): Promise<{ value: unknown } | undefined> {
+  const bytes = accessor === "data" ? bytesOf(file) : await dataBytes(String(file), accessor, ctx);
+  if (!bytes) return undefined;
   try {
-    return { value: parsePlist(bytesOf(file)) };
+    return { value: parsePlist(bytes) };
   } catch (err) {
     ctx.log("ERROR", `plist: ${(err as Error).message}`);
     return undefined;
@@ -65,8 +63,8 @@ export const plistFunction = defineFunction({
     file: arg.bytes().required().doc("The plist to parse (with accessor `data`: its content)."),
     accessor: arg.string().default("auto").doc(DATA_ACCESSOR_DOC),
   },
-  run({ file, accessor }, ctx) {
-    return readPlist(file, accessor, ctx)?.value ?? null;
+  async run({ file, accessor }, ctx) {
+    return (await readPlist(file, accessor, ctx))?.value ?? null;
   },
 });
 
@@ -78,10 +76,10 @@ export const plistPlugin = definePlugin({
     file: arg.list(arg.bytes()).required().doc("A list of plists to parse (with accessor `data`: their contents)."),
     accessor: arg.string().default("auto").doc(DATA_ACCESSOR_DOC),
   },
-  *run({ file, accessor }, ctx) {
+  async *run({ file, accessor }, ctx) {
     for (const f of file) {
       ctx.signal.throwIfAborted();
-      const r = readPlist(f, accessor, ctx);
+      const r = await readPlist(f, accessor, ctx);
       if (r) yield isDictLike(r.value) ? r.value : { _value: r.value };
     }
   },

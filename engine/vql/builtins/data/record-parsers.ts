@@ -56,7 +56,7 @@ export const splitRecordsPlugin = definePlugin({
     buffer_size: arg.int().default(0).min(0).doc("Maximum size of a record (default 64kb)."),
   },
   version: 2,
-  *run({ filenames, accessor, regex, columns, first_row_is_headers, count, record_regex, buffer_size }, ctx) {
+  async *run({ filenames, accessor, regex, columns, first_row_is_headers, count, record_regex, buffer_size }, ctx) {
     const split = compile(regex || "\\s+", ctx);
     const record = compile(record_regex || "\\n", ctx);
     if (!split || !record) return;
@@ -64,8 +64,8 @@ export const splitRecordsPlugin = definePlugin({
     // Velociraptor keeps the columns it found across files.
     let cols: string[] = columns ? columns.slice() : [];
     for (const file of filenames) {
-      const text = dataText(file, accessor, ctx);
-      if (text === undefined) return;
+      const text = await dataText(file, accessor, ctx);
+      if (text === undefined) continue;
       let pos = 0;
       while (pos < text.length) {
         ctx.signal.throwIfAborted();
@@ -101,7 +101,7 @@ export const parseRecordsWithRegexPlugin = definePlugin({
     accessor: arg.string().default("auto").doc(DATA_ACCESSOR_DOC),
     buffer_size: arg.int().default(0).min(0).doc("Maximum size of the buffer searched at once (default 64kb)."),
   },
-  *run({ file, regex, accessor, buffer_size }, ctx) {
+  async *run({ file, regex, accessor, buffer_size }, ctx) {
     const compiled: CompiledRegex[] = [];
     const captures: string[] = [];
     for (const r of regex) {
@@ -112,8 +112,8 @@ export const parseRecordsWithRegexPlugin = definePlugin({
     }
     const size = buffer_size || DEFAULT_BUFFER;
     for (const f of file) {
-      const text = dataText(f, accessor, ctx);
-      if (text === undefined) return;
+      const text = await dataText(f, accessor, ctx);
+      if (text === undefined) continue;
       let pos = 0;
       next: while (pos < text.length) {
         ctx.signal.throwIfAborted();

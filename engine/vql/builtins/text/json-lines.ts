@@ -17,8 +17,8 @@ export const parseJsonlPlugin = definePlugin({
     filename: arg.string().required().doc("JSON file to open (with accessor `data`: the JSON lines text)."),
     accessor: arg.string().default("auto").doc(DATA_ACCESSOR_DOC),
   },
-  *run({ filename, accessor }, ctx) {
-    const text = dataText(filename, accessor, ctx);
+  async *run({ filename, accessor }, ctx) {
+    const text = await dataText(filename, accessor, ctx);
     if (text === undefined) return;
     let count = 0;
     let pos = 0;

@@ -1,14 +1,19 @@
-// GET /api/clients/:clientId/flows?offset=&limit=: the client's collections, newest first.
+// GET /api/clients/:clientId/flows?offset=&limit=&artifact=: the client's collections, newest
+// first (with `artifact`, only those that collected it: the Shell tab's history).
 // POST {artifacts, parameters?, timeoutSec?, maxRows?}: start a collection (COLLECT_CLIENT).
 import { getEngine } from "@/app/_server/engine";
 import { BadRequest, json, readJsonObject, withPrincipal } from "@/app/_server/respond";
 
 export const dynamic = "force-dynamic";
 
+const ARTIFACT_NAME = /^[A-Za-z0-9_.]{1,200}$/;
+
 export function GET(req: Request, ctx: { params: Promise<{ clientId: string }> }) {
   return withPrincipal("READ_RESULTS", async (p) => {
     const u = new URL(req.url);
-    const r = await getEngine().flows.list(p, (await ctx.params).clientId, { offset: Number(u.searchParams.get("offset") ?? 0) || 0, limit: Number(u.searchParams.get("limit") ?? 50) || 50 });
+    const artifact = u.searchParams.get("artifact") ?? undefined;
+    if (artifact !== undefined && !ARTIFACT_NAME.test(artifact)) throw new BadRequest("`artifact` must be an artifact name");
+    const r = await getEngine().flows.list(p, (await ctx.params).clientId, { offset: Number(u.searchParams.get("offset") ?? 0) || 0, limit: Number(u.searchParams.get("limit") ?? 50) || 50, artifact });
     return json(r);
   });
 }
