@@ -11,3 +11,5 @@ export type { SecretRecord } from "./schema";
 export type { RoleLimitsRecord } from "./schema";
 export type { HuntRecord, HuntClientRecord } from "./schema";
 export type { HuntCandidate, HuntCounts } from "./queries/hunts";
+export type { VfsDirectoryRecord, VfsEntryRecord, VfsDownloadRecord } from "./schema";
+export type { VfsEntryInput } from "./queries/vfs";

@@ -22,3 +22,4 @@ export * from "./secrets";
 export * from "./limits";
 export * from "./hunts";
 export * from "./flow-results";
+export * from "./vfs";

@@ -11,3 +11,4 @@ export * from "./alerts";
 export * from "./secrets";
 export * from "./limits";
 export * from "./hunts";
+export * from "./vfs";

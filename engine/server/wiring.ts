@@ -28,6 +28,7 @@ import { parseRetention, startJournal } from "./services/journal";
 import { startBacktest, startMonitoring, startServerEvents } from "./services/monitoring";
 import { startNotebooks } from "./services/notebooks";
 import { startSecrets } from "./services/secrets";
+import { startVfs } from "./services/vfs";
 import { TALON_VERSION } from "./version";
 import { artifactVqlChecker } from "./vql/artifact-checker";
 import { startQueries } from "./vql/runner";
@@ -127,6 +128,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   // builtins call hunts): the closure reads it at run time.
   const hunts = startHunts({ ...deps, audit, journal, leases, flows, clients, presence, runQuery: (source, o) => queryService.run(source, o), tickMs: opts.huntTickMs ?? envNumber("TALON_HUNT_TICK_MS") }, signal);
   const downloads = startDownloads({ clock, log, audit, flows, hunts }, signal);
+  const vfs = startVfs({ ...deps, flows, journal }, signal);
   const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets }, isolation: opts.queryIsolation, dataDir: config.dataDir }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService, limits });
@@ -184,6 +186,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     interrogation,
     hunts,
     downloads,
+    vfs,
     agents: presence,
     cluster: node,
     api: { queryLines, query: (p, r, s) => runApiQuery({ queries: queryService, limits, notebooks }, p, r, s) },

@@ -3,7 +3,8 @@
 // collections, the Collect dialog and the selected collection's results, logs and uploads, its
 // key (revoke, re-key: client-key.tsx); the
 // Events tab (?tab=events, see client-events-tab) shows its event artifacts, the Shell tab
-// (?tab=shell, see shell-tab) runs commands and lists earlier ones. Live through
+// (?tab=shell, see shell-tab) runs commands and lists earlier ones, the Files tab (?tab=files,
+// see files-tab) browses its file system. Live through
 // `client:<id>` (online, labels, metadata, interrogation) and `flows:<id>` (new flows, rows,
 // states); re-reads are throttled, and the page polls slowly only while the socket is down.
 import { useRouter, useSearchParams } from "next/navigation";
@@ -14,6 +15,7 @@ import { ClientEventsTab } from "./client-events-tab";
 import { ClientKey } from "./client-key";
 import { CollectDialog, type CollectInitial } from "./collect-dialog";
 import { Pager } from "./data-table";
+import { FilesTab } from "./files-tab";
 import { FlowDetails } from "./flow-details";
 import { ago, status } from "./format";
 import { LabelChips } from "./label-chips";
@@ -37,7 +39,7 @@ export function ClientView({ initial, canCollect, canLabel, canAdmin = false, ca
   const params = useSearchParams();
   const selectedFlow = params.get("flow") ?? "";
   const tabParam = params.get("tab");
-  const tab = !selectedFlow && (tabParam === "events" || tabParam === "shell") ? tabParam : "collections";
+  const tab = !selectedFlow && (tabParam === "events" || tabParam === "shell" || tabParam === "files") ? tabParam : "collections";
   const [client, setClient] = useState(initial);
   const [flows, setFlows] = useState<{ items: FlowRow[]; total: number }>({ items: [], total: 0 });
   const [offset, setOffset] = useState(0);
@@ -203,9 +205,13 @@ export function ClientView({ initial, canCollect, canLabel, canAdmin = false, ca
         <button type="button" role="tab" aria-selected={tab === "shell"} onClick={() => router.push(`/clients/${id}?tab=shell`)} data-testid="client-tab-shell">
           Shell
         </button>
+        <button type="button" role="tab" aria-selected={tab === "files"} onClick={() => router.push(`/clients/${id}?tab=files`)} data-testid="client-tab-files">
+          Files
+        </button>
       </div>
       {tab === "events" ? <ClientEventsTab clientId={id} /> : null}
       {tab === "shell" ? <ShellTab clientId={id} canCollect={canCollect} canExecve={canExecve} /> : null}
+      {tab === "files" ? <FilesTab clientId={id} canCollect={canCollect} /> : null}
       <div hidden={tab !== "collections"}>
         <h2>Collections</h2>
         <table className="data" data-testid="flows-table">

@@ -20,6 +20,7 @@ import type { NotebooksService } from "./notebooks";
 import type { ApiQueryRequest, QueryService } from "./queries";
 import type { SecretsService } from "./secrets";
 import type { UiHub, WsRoute } from "./ui";
+import type { VfsService } from "./vfs";
 
 export interface Health {
   ok: boolean;
@@ -54,6 +55,8 @@ export interface Engine {
   hunts: HuntsService;
   /** Flow and hunt results as zip archives, streamed. */
   downloads: DownloadsService;
+  /** The file browser: directory listings and file downloads from endpoints, cached. */
+  vfs: VfsService;
   agents: Pick<AgentPresence, "isLocal" | "online" | "count" | "localCount">;
   cluster: Pick<ClusterNode, "nodeId" | "liveNodeIds">;
   /** Wire formats the route handlers use (built in the engine's module graph). */

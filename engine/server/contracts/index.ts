@@ -21,3 +21,4 @@ export * from "./access";
 export * from "./limits";
 export * from "./hunts";
 export * from "./downloads";
+export * from "./vfs";

@@ -1,0 +1,2 @@
+export { startVfs, VFS_CONSUMER } from "./start";
+export { normalizePath, parentOf } from "./paths";
