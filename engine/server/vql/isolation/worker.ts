@@ -9,6 +9,7 @@ import { artifactCallPlugin, summaryOf, type Artifact } from "@/engine/artifacts
 import { createRegistry, fromWire, portableBuiltins, rowsToWire, runVqlChunks, setValueLimits, toWire, type VqlChunk, type VqlLimits, type LimitHints } from "@/engine/vql";
 import type { Principal } from "@/engine/server/contracts";
 import { serverBuiltins } from "../../plugins";
+import { ON_ENDPOINTS } from "../endpoint-builtins";
 import type { ServerVqlHost } from "../../plugins/host";
 import { WorkerRpc, type ArtifactLookup } from "./rpc-client";
 import type { ArtifactSnapshot, FromWorker, RunRequest, ToWorker, WireChunk } from "./protocol";
@@ -21,7 +22,7 @@ export interface QueryWorkerData {
 const port = parentPort!;
 const data = workerData as QueryWorkerData;
 setValueLimits(data.limits, data.hints);
-const registry = createRegistry([...portableBuiltins, ...serverBuiltins]);
+const registry = createRegistry([...portableBuiltins, ...serverBuiltins], { elsewhere: ON_ENDPOINTS });
 const rpc = new WorkerRpc(port);
 
 let snapshot: { version: number; byName: Map<string, Artifact>; resolved: Record<string, string>; list: Artifact[] } = { version: -1, byName: new Map(), resolved: {}, list: [] };
