@@ -1,8 +1,10 @@
 // What the VQL editor completes and checks against: descriptors of every builtin the server runs
-// (the server runner's registry once it is wired, else the portable builtins) and the artifact
-// names with their parameters (when an artifact repository is wired).
+// (the server runner's registry once it is wired, else the portable builtins), those of the
+// agent's builtins the server lacks (engine/protocol's copy, generated from engine/client), and
+// the artifact names with their parameters (when an artifact repository is wired).
 import "server-only";
 import { createRegistry, describeBuiltins, portableBuiltins, type BuiltinDescriptor, type Registry } from "../../engine/vql";
+import { ENDPOINT_BUILTINS } from "../../engine/protocol/endpoint-builtins";
 import { getEngine } from "./engine";
 
 interface ArtifactLike {
@@ -24,6 +26,12 @@ export function builtinDescriptors(): BuiltinDescriptor[] {
   if (registry) return describeBuiltins(registry);
   portable ??= describeBuiltins(createRegistry(portableBuiltins));
   return portable;
+}
+
+/** The agent's builtins that the server does not run itself (its hash() replaces the portable one, so it is not listed). */
+export function endpointOnlyDescriptors(): BuiltinDescriptor[] {
+  const server = new Set(builtinDescriptors().map((d) => `${d.kind}:${d.name}`));
+  return ENDPOINT_BUILTINS.filter((d) => !server.has(`${d.kind}:${d.name}`));
 }
 
 export function artifactEntries() {
