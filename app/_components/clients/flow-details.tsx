@@ -8,6 +8,7 @@ import { callApi } from "../api";
 import { throttle, useLiveTopics } from "../live/use-live-topics";
 import { DataTable, Pager } from "./data-table";
 import { ago, bytes } from "./format";
+import { flowStatusText, useFlowErrors } from "./flow-status";
 import type { FlowRow } from "./types";
 
 const PAGE = 100;
@@ -16,6 +17,7 @@ export function FlowDetails({ clientId, flowId, canCollect }: { clientId: string
   const [flow, setFlow] = useState<FlowRow | undefined>();
   const [tab, setTab] = useState<string>("");
   const [error, setError] = useState("");
+  const logErrors = useFlowErrors(clientId, flowId, flow ? `${flow.state}:${flow.totalLogs}` : "");
 
   const load = useCallback(async () => {
     try {
@@ -50,6 +52,12 @@ export function FlowDetails({ clientId, flowId, canCollect }: { clientId: string
       <div className="flow-head">
         <h2>
           {flow.flowId} <span className={`state ${flow.state.toLowerCase()}`} data-testid="flow-state">{flow.state}</span>
+          {logErrors.errors ? (
+            <span className="error flow-errors" data-testid="flow-errors" title={logErrors.firstError?.message}>
+              {" "}
+              {flowStatusText(flow.state, logErrors.errors)}
+            </span>
+          ) : null}
         </h2>
         <span className="flow-actions">
           <a
