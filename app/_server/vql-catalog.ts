@@ -12,6 +12,7 @@ interface ArtifactLike {
   type?: string;
   description?: string;
   parameters?: { name: string; description?: string; default?: unknown }[];
+  columnTypes?: { name: string; type: string }[];
 }
 
 interface MaybeWired {
@@ -41,5 +42,6 @@ export function artifactEntries() {
     type: String(a.type ?? ""),
     description: String(a.description ?? "").split("\n\n")[0]!.slice(0, 500),
     parameters: (a.parameters ?? []).map((p) => ({ name: p.name, description: String(p.description ?? ""), default: p.default === undefined ? undefined : String(p.default) })),
+    ...(a.columnTypes?.length ? { columnTypes: Object.fromEntries(a.columnTypes.map((c) => [c.name, c.type])) } : {}),
   }));
 }

@@ -9,6 +9,8 @@ export interface ArtifactEntry {
   description: string;
   type: string;
   parameters: { name: string; description: string; default?: string }[];
+  /** The artifact's column_types: renderer by column name (timestamp, nano_timestamp, ...). */
+  columnTypes?: Record<string, string>;
 }
 
 export interface VqlCatalog {
