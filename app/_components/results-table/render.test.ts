@@ -5,6 +5,7 @@ import { epochToDate, isId, isTimeColumn, splitId, timeOf } from "./render";
 // 2026-01-01 = 20454 days * 86400 = 1767225600, plus 1 day 03:04:05 = 97445).
 const S = 1767225600 + 86400 + 3 * 3600 + 4 * 60 + 5;
 const ISO = "2026-01-02T03:04:05.000Z";
+const ISO_S = "2026-01-02T03:04:05Z";
 
 describe("time columns", () => {
   it("recognises Velociraptor's and Talon's time column names", () => {
@@ -22,12 +23,13 @@ describe("time columns", () => {
   });
 
   it("turns values into times only in time columns or columns typed as timestamps", () => {
-    expect(timeOf(S * 1e6, "last_seen_at")).toBe(ISO);
+    expect(timeOf(S * 1e6, "last_seen_at")).toBe(ISO_S);
+    expect(timeOf(S * 1e6 + 250_000, "last_seen_at")).toBe("2026-01-02T03:04:05.250Z");
     expect(timeOf(S, "Size")).toBeUndefined();
-    expect(timeOf(S, "Size", "timestamp")).toBe(ISO);
-    expect(timeOf(String(S), "create_time")).toBe(ISO);
+    expect(timeOf(S, "Size", "timestamp")).toBe(ISO_S);
+    expect(timeOf(String(S), "create_time")).toBe(ISO_S);
     // nano_timestamp: the number is nanoseconds whatever its size suggests.
-    expect(timeOf(S * 1e9, "Mtime", "nano_timestamp")).toBe(ISO);
+    expect(timeOf(S * 1e9, "Mtime", "nano_timestamp")).toBe(ISO_S);
     // RFC 3339 text is a time in any column.
     expect(timeOf("2026-01-02T03:04:05Z", "Anything")).toBe("2026-01-02T03:04:05Z");
     expect(timeOf("hello", "Timestamp")).toBeUndefined();

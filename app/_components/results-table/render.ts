@@ -61,7 +61,8 @@ export function timeOf(value: unknown, column: string, declared?: string): strin
   if (!kind && !isTimeColumn(column)) return undefined;
   const n = typeof value === "number" ? value : typeof value === "string" && /^\d{9,19}(\.\d+)?$/.test(value) ? Number(value) : undefined;
   if (n === undefined) return undefined;
-  return epochToDate(n, kind === "nano_timestamp")?.toISOString();
+  // Whole seconds read as whole seconds (no ".000").
+  return epochToDate(n, kind === "nano_timestamp")?.toISOString().replace(".000Z", "Z");
 }
 
 /** Velociraptor's ids: client, flow, hunt, notebook, notebook cell, alert. */
