@@ -273,6 +273,9 @@ export function registerVql(): void {
       // Monaco's own fuzzy score ties) and its rank as sort text; `incomplete` asks again on
       // the next keystroke, so the ranking follows the typing.
       const typed = text.slice(ctx.replace.start, offset);
+      // Monaco asks again on every keystroke (`incomplete`): while a word that is not a name is
+      // being typed (a number), nothing is offered, or the list would stay open over it.
+      if (!typed && model.getWordUntilPosition(position).word) return { suggestions: [] };
       const ranked = rankCompletions(ctx.kind === "artifact" ? ctx.prefix : typed, entries);
       const items = ranked.map((en, i) => ({ ...en.item, filterText: typed, sortText: String(i).padStart(5, "0") }));
       return { suggestions: items, incomplete: true };

@@ -91,8 +91,16 @@ function checkCall(call: CallSite, index: DescriptorIndex, other: Elsewhere, let
   out.push(makeDiagnostic(code, nameSpan, [name, didYouMean(name, [...own.keys(), ...otherNames, ...lets])]));
 }
 
-/** Builtins whose argument names artifacts (`source(artifact=)`, `collect_client(artifacts=)`, `hunt(artifacts=)`). */
-const ARTIFACT_ARGS: Record<string, string> = { source: "artifact", collect_client: "artifacts", hunt: "artifacts", artifact_definitions: "names" };
+/** Builtins whose argument names artifacts (`source(artifact=)`, `collect_client(artifacts=)`, `hunt(artifacts=)`...). */
+const ARTIFACT_ARGS: Record<string, string> = {
+  source: "artifact",
+  collect_client: "artifacts",
+  hunt: "artifacts",
+  artifact_definitions: "names",
+  watch_monitoring: "artifact",
+  monitoring: "artifact",
+  hunt_results: "artifact",
+};
 
 /** String literals (alone or in a list) given to a builtin's artifact argument. */
 function checkArtifactArgs(builtin: string, args: readonly Arg[], artifacts: Set<string>, out: Diagnostic[]): void {
