@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { columnTypesOf } from "./column-types";
 
-const artifacts = [
+const artifacts: { name: string; columnTypes: Record<string, string> }[] = [
   { name: "Linux.Sys.Pslist", columnTypes: { CreateTime: "timestamp" } },
   { name: "Custom.Files", columnTypes: { Mtime: "nano_timestamp" } },
 ];

@@ -35,7 +35,8 @@ export function queryLines(events: AsyncIterable<VqlEvent>, source?: string): Re
             if (out.length >= FLUSH_BYTES) break;
           } else if (e.kind === "log") {
             const where = e.span ? { span: e.span, ...(source !== undefined ? { at: at(source, e.span.start) } : {}) } : {};
-            if (e.level === "ERROR" && errors++ === 0) firstError = { message: e.message, ...(e.code ? { code: e.code } : {}), ...("at" in where ? { at: where.at } : {}) };
+            const position = e.span && source !== undefined ? at(source, e.span.start) : undefined;
+            if (e.level === "ERROR" && errors++ === 0) firstError = { message: e.message, ...(e.code ? { code: e.code } : {}), ...(position ? { at: position } : {}) };
             out += JSON.stringify({ type: "log", level: e.level, message: e.message, ...(e.code ? { code: e.code } : {}), ...where, time: e.time }) + "\n";
             break;
           } else if (e.kind === "select-end") {

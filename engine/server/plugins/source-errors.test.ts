@@ -7,6 +7,7 @@ import { permissionsOf } from "../auth/roles";
 import { testServiceDeps, type TestDeps } from "../cluster/testing";
 import { startArtifacts } from "../services/artifacts";
 import { startAudit } from "../services/audit";
+import { artifactVqlChecker } from "../vql/artifact-checker";
 import type { ArtifactsService, Principal, VqlServices } from "@/engine/server/contracts";
 import { flowBuiltins } from "./flows";
 
@@ -20,7 +21,7 @@ describe("source() without a collection to read", () => {
   beforeAll(async () => {
     database = await openDatabase({ memory: true });
     t = await testServiceDeps(database);
-    artifacts = await startArtifacts({ ...t, audit: startAudit(t) }, t.signal);
+    artifacts = await startArtifacts({ ...t, audit: startAudit(t), vqlChecker: artifactVqlChecker() }, t.signal);
   });
   afterAll(async () => {
     await t?.stop();
