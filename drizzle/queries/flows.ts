@@ -97,6 +97,16 @@ export async function readFlowLogs(db: Db, p: { flowId: string; offset: number; 
     .limit(p.limit);
 }
 
+/** How many ERROR lines a flow's log has, and the first of them. */
+export async function flowLogErrors(db: Db, flowId: string): Promise<{ count: number; first?: FlowLogRecord }> {
+  const errorsOf = and(eq(flowLogs.flowId, flowId), eq(flowLogs.level, "ERROR"));
+  const [counted] = await db.select({ n: sql<number>`count(*)::int` }).from(flowLogs).where(errorsOf);
+  const count = Number(counted?.n ?? 0);
+  if (!count) return { count };
+  const [first] = await db.select().from(flowLogs).where(errorsOf).orderBy(asc(flowLogs.ordinal)).limit(1);
+  return first ? { count, first } : { count };
+}
+
 export async function listFlowUploads(db: Db, flowId: string): Promise<FlowUploadRecord[]> {
   return db.select().from(flowUploads).where(eq(flowUploads.flowId, flowId)).orderBy(asc(flowUploads.createdAt), asc(flowUploads.uploadId));
 }

@@ -28,6 +28,13 @@ export interface LintCheckerOptions {
    * warnings are dropped for CLIENT and CLIENT_EVENT artifacts (their builtins live on the agent).
    */
   includesClientBuiltins?: boolean;
+  /**
+   * The builtins CLIENT and CLIENT_EVENT artifacts run with (the agent's): when given, those
+   * artifacts are linted against them (unknown names and arguments included), a server builtin
+   * in them is a "runs on the server" warning, and an agent builtin in a server artifact a
+   * "runs on endpoints" one.
+   */
+  clientDescriptors?: readonly DescriptorLike[];
 }
 
 /**
@@ -35,8 +42,18 @@ export interface LintCheckerOptions {
  * arguments become warnings; parameters and exported names count as known.
  */
 export function lintChecker(descriptors: readonly DescriptorLike[], opts: LintCheckerOptions = {}): VqlChecker {
+  const client = opts.clientDescriptors;
+  const clientNames = new Set(client?.map((d) => `${d.kind}:${d.name}`));
+  const serverNames = new Set(descriptors.map((d) => `${d.kind}:${d.name}`));
+  const serverOnly = descriptors.filter((d) => !clientNames.has(`${d.kind}:${d.name}`));
+  const clientOnly = client?.filter((d) => !serverNames.has(`${d.kind}:${d.name}`)) ?? [];
   return (text, ctx) => {
     const result = parse(text);
+    const onClient = ctx.type === "CLIENT" || ctx.type === "CLIENT_EVENT";
+    if (client) {
+      const elsewhere = onClient ? { where: "server" as const, descriptors: serverOnly } : { where: "endpoints" as const, descriptors: clientOnly };
+      return [...result.diagnostics, ...lint(result, onClient ? client : descriptors, { knownNames: ctx.scope, elsewhere })];
+    }
     let warnings = lint(result, descriptors, { knownNames: ctx.scope });
     if (!opts.includesClientBuiltins && (ctx.type === "CLIENT" || ctx.type === "CLIENT_EVENT")) {
       warnings = warnings.filter((d) => d.code !== "VQL2001" && d.code !== "VQL2002");

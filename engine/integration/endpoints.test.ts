@@ -98,6 +98,8 @@ for (const target of testDatabaseTargets()) describe(`agents and the server on $
     expect(f.status).toBe("something broke");
     const logs = await s.engine.flows.logs(admin, { clientId: a.clientId, flowId: flow.flowId });
     expect(logs.items.map((l) => [l.level, l.message])).toContainEqual(["ERROR", "something broke"]);
+    expect(logs.errors).toBe(logs.items.filter((l) => l.level === "ERROR").length);
+    expect(logs.firstError?.message).toBe(logs.items.find((l) => l.level === "ERROR")?.message);
   });
 
   it("cancel() stops a running flow: CANCELLED, one completion", async () => {

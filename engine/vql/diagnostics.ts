@@ -62,6 +62,9 @@ export const DIAGNOSTICS = {
   VQL2005: { severity: "warning", template: "`{0}` binds tighter than `{1}` in VQL; add parentheses to make the grouping explicit", doc: "VQL's OR binds tighter than AND, unlike SQL." },
   VQL2006: { severity: "warning", template: "`{0}` is a function, not a plugin{1}", doc: "A function name used in FROM." },
   VQL2007: { severity: "warning", template: "`{0}` is a plugin, not a function; use it in `FROM`", doc: "A plugin name called in an expression." },
+  VQL2008: { severity: "warning", template: "`{0}` is available on endpoints, not on the server: run it with `collect_client()` or in a CLIENT artifact", doc: "A builtin of the agent called in a query that runs on the server (a notebook cell, a SERVER artifact)." },
+  VQL2009: { severity: "warning", template: "`{0}` is available on the server, not on endpoints", doc: "A server builtin called in a query that runs on an endpoint (a CLIENT artifact)." },
+  VQL2010: { severity: "warning", template: "no artifact `{0}`{1}", doc: "An artifact name (`source(artifact=...)`, `collect_client(artifacts=...)`, `Artifact.X()`) that the repository does not hold." },
   // ---- runtime (evaluator; appended by the EVAL helper) ---------------------------------
   // Messages marked "Velociraptor text" keep Velociraptor's wording because artifact authors
   // match it with error regexes (e.g. "Symbol .* not found").

@@ -10,7 +10,7 @@ export { runVql, runVqlChunks, type RunOptions, type VqlEvent, type VqlChunk } f
 // Builtins
 export { arg, ArgSpec, type ArgKind, type ArgSchema, type InferArgs } from "./builtins/arg";
 export { definePlugin, defineFunction } from "./builtins/define";
-export { createRegistry, portableBuiltins, type Registry } from "./builtins/registry";
+export { createRegistry, portableBuiltins, type Registry, type ElsewhereBuiltins } from "./builtins/registry";
 export { describeBuiltins, describeBuiltin, type BuiltinDescriptor, type ArgDescriptor } from "./builtins/describe";
 export { PluginStream } from "./builtins/stream-base";
 export { abortable, untilAborted } from "./builtins/abortable";

@@ -12,6 +12,7 @@ import { throttle, useLiveTopics } from "../live/use-live-topics";
 import { Pager } from "./data-table";
 import { FlowResults } from "./flow-results";
 import { ago, bytes } from "./format";
+import { flowStatusText, useFlowErrors } from "./flow-status";
 import type { FlowRow } from "./types";
 
 const PAGE = 100;
@@ -22,6 +23,7 @@ export function FlowDetails({ clientId, flowId, canCollect, canNotebook = false,
   const [busy, setBusy] = useState(false);
   const [tab, setTab] = useState<string>("");
   const [error, setError] = useState("");
+  const logErrors = useFlowErrors(clientId, flowId, flow ? `${flow.state}:${flow.totalLogs}` : "");
 
   const load = useCallback(async () => {
     try {
@@ -67,6 +69,12 @@ export function FlowDetails({ clientId, flowId, canCollect, canNotebook = false,
       <div className="flow-head">
         <h2>
           {flow.flowId} <span className={`state ${flow.state.toLowerCase()}`} data-testid="flow-state">{flow.state}</span>
+          {logErrors.errors ? (
+            <span className="error flow-errors" data-testid="flow-errors" title={logErrors.firstError?.message}>
+              {" "}
+              {flowStatusText(flow.state, logErrors.errors)}
+            </span>
+          ) : null}
         </h2>
         <span className="flow-actions">
           <a

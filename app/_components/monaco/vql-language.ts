@@ -4,11 +4,12 @@
 // descriptors), artifact names, LET names defined above, notebook parameters and the columns of
 // the cell's last result; hover docs; signature help; parse errors and lint warnings as markers
 // while typing; Format VQL. Registered once per page; per-editor facts go through
-// setVqlModelContext().
-import { completionContext, formatVql, KEYWORDS, lint, parse, type Diagnostic } from "@/engine/vql/parser";
+// setVqlModelContext(). Completion knows where the query runs: builtins that run there first,
+// those of the other side after them with a note, ranked by engine/vql's rankCompletions().
+import { completionContext, formatVql, KEYWORDS, lint, parse, rankCompletions, type Diagnostic } from "@/engine/vql/parser";
 import type { BuiltinDescriptor } from "@/engine/vql";
 import { monaco } from "./setup";
-import { currentCatalog, loadCatalog, onCatalog, type VqlCatalog } from "./vql-catalog";
+import { buildSides, currentCatalog, loadCatalog, onCatalog, type RunsOn, type VqlCatalog } from "./vql-catalog";
 
 export const VQL_LANGUAGE = "vql";
 const OWNER = "talon-vql";
@@ -21,6 +22,13 @@ export interface VqlModelContext {
   columns: string[];
   /** Names defined outside the cell text (notebook parameters and env). */
   knownNames: string[];
+  /** Where the query runs (default the server: notebooks, hunts' server-side VQL). */
+  runsOn?: RunsOn;
+}
+
+/** The note an endpoint-only builtin carries in a server query, and the reverse. */
+export function elsewhereNote(where: "endpoints" | "server"): string {
+  return where === "endpoints" ? "Runs on endpoints only: run it with `collect_client()` or in a CLIENT artifact" : "Runs on the server only, not in a CLIENT artifact";
 }
 
 const contexts = new WeakMap<Model, VqlModelContext>();
@@ -69,11 +77,15 @@ function findDescriptor(c: VqlCatalog | undefined, name: string, kind?: "plugin"
 
 const timers = new WeakMap<Model, ReturnType<typeof setTimeout>>();
 
-export function vqlDiagnostics(text: string, knownNames: readonly string[] = []): Diagnostic[] {
+export function vqlDiagnostics(text: string, knownNames: readonly string[] = [], runsOn: RunsOn = "server"): Diagnostic[] {
   const parsed = parse(text);
   const out = parsed.diagnostics.slice();
   const c = currentCatalog();
-  if (c && c.builtins.length && !out.some((d) => d.severity === "error")) out.push(...lint(parsed, c.builtins, { knownNames }));
+  if (c && c.builtins.length && !out.some((d) => d.severity === "error")) {
+    const sides = buildSides(c, runsOn);
+    const artifacts = c.artifacts.length ? c.artifacts.map((a) => a.name) : undefined;
+    out.push(...lint(parsed, sides.here, { knownNames, elsewhere: { where: sides.where, descriptors: sides.elsewhere }, ...(artifacts ? { artifacts } : {}) }));
+  }
   return out;
 }
 
@@ -81,7 +93,7 @@ function updateMarkers(model: Model): void {
   if (model.isDisposed() || model.getLanguageId() !== VQL_LANGUAGE) return;
   const text = model.getValue();
   const ctx = contexts.get(model);
-  const markers = vqlDiagnostics(text, ctx?.knownNames ?? []).map((d) => {
+  const markers = vqlDiagnostics(text, ctx?.knownNames ?? [], ctx?.runsOn).map((d) => {
     const s = model.getPositionAt(d.span.start);
     const e = model.getPositionAt(Math.max(d.span.end, d.span.start + 1));
     return {
@@ -172,27 +184,37 @@ export function registerVql(): void {
       const Rule = monaco.languages.CompletionItemInsertTextRule;
       const c = currentCatalog();
       const extra = contexts.get(model) ?? { columns: [], knownNames: [] };
-      const items: import("monaco-editor").languages.CompletionItem[] = [];
-      const keyword = (k: string, insert = k, sort = "3") => items.push({ label: k, kind: K.Keyword, insertText: insert, range, sortText: sort + k, documentation: KEYWORDS.find((x) => x.keyword === k)?.doc });
-      const builtin = (d: BuiltinDescriptor, sort = "2") =>
-        items.push({
-          label: d.name,
-          kind: d.kind === "plugin" ? K.Module : K.Function,
-          detail: argSignature(d),
-          documentation: { value: builtinDoc(d) },
-          insertText: `${d.name}($0)`,
-          insertTextRules: Rule.InsertAsSnippet,
-          range,
-          sortText: sort + d.name,
-          command: { id: "editor.action.triggerParameterHints", title: "" },
-        });
-      const lets = () => letNamesBefore(text, offset).forEach((l) => items.push({ label: l.name, kind: K.Variable, detail: "LET", documentation: l.detail, insertText: l.name, range, sortText: "0" + l.name }));
-      const known = () => extra.knownNames.forEach((n) => items.push({ label: n, kind: K.Constant, detail: "notebook parameter", insertText: n, range, sortText: "0" + n }));
-      const columns = () => extra.columns.forEach((n) => items.push({ label: n, kind: K.Field, detail: "column of the last result", insertText: /^[A-Za-z_]\w*$/.test(n) ? n : `\`${n}\``, range, sortText: "1" + n }));
-      const artifacts = (quoted: boolean) =>
-        c?.artifacts.forEach((a) =>
-          items.push({ label: a.name, kind: K.Class, detail: a.type, documentation: a.description, insertText: quoted ? a.name : a.name, range, sortText: "1" + a.name }),
+      const sides = c ? buildSides(c, extra.runsOn ?? "server") : undefined;
+      const note = sides ? elsewhereNote(sides.where) : "";
+      type Item = import("monaco-editor").languages.CompletionItem;
+      // Candidates with how they rank: group (LET 0, parameters 0, columns 1, builtins 2,
+      // keywords 3) and whether they run elsewhere; rankCompletions() filters and orders them.
+      const entries: { item: Item; name: string; group: number; elsewhere?: boolean }[] = [];
+      const add = (item: Item, group: number, elsewhere = false) => entries.push({ item, name: String(item.label), group, elsewhere });
+      const keyword = (k: string, insert = k) => add({ label: k, kind: K.Keyword, insertText: insert, range, documentation: KEYWORDS.find((x) => x.keyword === k)?.doc }, 3);
+      const builtin = (d: BuiltinDescriptor, group = 2, elsewhere = false) =>
+        add(
+          {
+            label: d.name,
+            kind: d.kind === "plugin" ? K.Module : K.Function,
+            detail: elsewhere ? `${argSignature(d)} · ${sides?.where === "endpoints" ? "endpoints only" : "server only"}` : argSignature(d),
+            documentation: { value: elsewhere ? `**${note}.**\n\n${builtinDoc(d)}` : builtinDoc(d) },
+            insertText: `${d.name}($0)`,
+            insertTextRules: Rule.InsertAsSnippet,
+            range,
+            command: { id: "editor.action.triggerParameterHints", title: "" },
+          },
+          group,
+          elsewhere,
         );
+      const builtins = (kind: "plugin" | "function", group = 2) => {
+        sides?.here.filter((d) => d.kind === kind).forEach((d) => builtin(d, group));
+        sides?.elsewhere.filter((d) => d.kind === kind).forEach((d) => builtin(d, group, true));
+      };
+      const lets = () => letNamesBefore(text, offset).forEach((l) => add({ label: l.name, kind: K.Variable, detail: "LET", documentation: l.detail, insertText: l.name, range }, 0));
+      const known = () => extra.knownNames.forEach((n) => add({ label: n, kind: K.Constant, detail: "notebook parameter", insertText: n, range }, 0));
+      const columns = () => extra.columns.forEach((n) => add({ label: n, kind: K.Field, detail: "column of the last result", insertText: /^[A-Za-z_]\w*$/.test(n) ? n : `\`${n}\``, range }, 1));
+      const artifacts = () => c?.artifacts.forEach((a) => add({ label: a.name, kind: K.Class, detail: a.type, documentation: a.description, insertText: a.name, range }, 1));
       switch (ctx.kind) {
         case "statement":
           keyword("SELECT", "SELECT ");
@@ -200,14 +222,14 @@ export function registerVql(): void {
           keyword("EXPLAIN", "EXPLAIN ");
           break;
         case "plugin":
-          c?.builtins.filter((d) => d.kind === "plugin").forEach((d) => builtin(d));
+          builtins("plugin");
           lets();
-          items.push({ label: "Artifact.", kind: K.Folder, insertText: "Artifact.", range, sortText: "3Artifact", command: { id: "editor.action.triggerSuggest", title: "" } });
+          add({ label: "Artifact.", kind: K.Folder, insertText: "Artifact.", range, command: { id: "editor.action.triggerSuggest", title: "" } }, 3);
           break;
         case "artifact": {
           const prefixStart = model.getPositionAt(ctx.replace.start);
           const r = new monaco.Range(prefixStart.lineNumber, prefixStart.column, e.lineNumber, e.column);
-          c?.artifacts.forEach((a) => items.push({ label: a.name, kind: K.Class, detail: a.type, documentation: a.description, insertText: `${a.name}($0)`, insertTextRules: Rule.InsertAsSnippet, range: r, filterText: a.name, sortText: a.name }));
+          c?.artifacts.forEach((a) => add({ label: a.name, kind: K.Class, detail: a.type, documentation: a.description, insertText: `${a.name}($0)`, insertTextRules: Rule.InsertAsSnippet, range: r }, 0));
           break;
         }
         case "clause":
@@ -217,7 +239,7 @@ export function registerVql(): void {
           lets();
           known();
           columns();
-          c?.builtins.filter((d) => d.kind === "function").forEach((d) => builtin(d));
+          builtins("function");
           ["NOT", "TRUE", "FALSE", "NULL", "SELECT"].forEach((k) => keyword(k));
           break;
         case "member":
@@ -229,25 +251,34 @@ export function registerVql(): void {
           d?.args
             .filter((a) => !ctx.call.given.includes(a.name))
             .forEach((a) =>
-              items.push({ label: a.name, kind: K.Property, detail: `${a.type}${a.required ? " (required)" : ""}`, documentation: a.doc, insertText: `${a.name}=`, range, sortText: (a.required ? "0" : "1") + a.name, command: { id: "editor.action.triggerSuggest", title: "" } }),
+              add({ label: a.name, kind: K.Property, detail: `${a.type}${a.required ? " (required)" : ""}`, documentation: a.doc, insertText: `${a.name}=`, range, command: { id: "editor.action.triggerSuggest", title: "" } }, a.required ? 0 : 1),
             );
-          art?.parameters.filter((p) => !ctx.call.given.includes(p.name)).forEach((p) => items.push({ label: p.name, kind: K.Property, documentation: p.description, insertText: `${p.name}=`, range, sortText: "1" + p.name }));
+          art?.parameters.filter((p) => !ctx.call.given.includes(p.name)).forEach((p) => add({ label: p.name, kind: K.Property, documentation: p.description, insertText: `${p.name}=`, range }, 1));
           break;
         }
         case "argument-value":
-          if (ctx.arg === "artifact" || ctx.arg === "artifacts") artifacts(ctx.inString);
+          if (ctx.arg === "artifact" || ctx.arg === "artifacts") artifacts();
           if (!ctx.inString) {
             lets();
             known();
             columns();
-            c?.builtins.filter((d) => d.kind === "function").forEach((d) => builtin(d, "3"));
+            builtins("function", 3);
           }
           break;
         case "column":
           columns();
           break;
       }
-      return { suggestions: items };
+      // Our ranking is the order: every kept item gets the typed text as its filter text (so
+      // Monaco's own fuzzy score ties) and its rank as sort text; `incomplete` asks again on
+      // the next keystroke, so the ranking follows the typing.
+      const typed = text.slice(ctx.replace.start, offset);
+      // Monaco asks again on every keystroke (`incomplete`): while a word that is not a name is
+      // being typed (a number), nothing is offered, or the list would stay open over it.
+      if (!typed && model.getWordUntilPosition(position).word) return { suggestions: [] };
+      const ranked = rankCompletions(ctx.kind === "artifact" ? ctx.prefix : typed, entries);
+      const items = ranked.map((en, i) => ({ ...en.item, filterText: typed, sortText: String(i).padStart(5, "0") }));
+      return { suggestions: items, incomplete: true };
     },
   });
 

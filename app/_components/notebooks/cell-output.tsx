@@ -5,6 +5,7 @@ import { useMemo } from "react";
 import type { CellView } from "@/engine";
 import { renderMarkdown } from "@/engine/notebooks/markdown";
 import { ResultsTable } from "../results-table/results-table";
+import { useColumnTypes } from "../results-table/column-types";
 import { inlineKey } from "./state";
 import { messagePosition, positionedMessage } from "./status";
 
@@ -21,6 +22,7 @@ export function CellOutput({ notebookId, cell, inline, onJump }: { notebookId: s
   const busy = cell.status === "running" || cell.status === "queued";
   const firstError = cell.error ? undefined : cell.logs.find((l) => l.level === "ERROR");
   const at = firstError ? messagePosition(firstError.message, firstError.at) : undefined;
+  const columnTypes = useColumnTypes(cell.type === "vql" ? cell.input : "");
   return (
     <div className="cell-output">
       {cell.error ? (
@@ -53,6 +55,7 @@ export function CellOutput({ notebookId, cell, inline, onJump }: { notebookId: s
             running={busy}
             truncated={t.truncated}
             inline={inline[inlineKey(cell.id, cell.version, t.idx)]}
+            columnTypes={columnTypes[t.idx]}
           />
         );
       })}

@@ -2,11 +2,13 @@
 // A stored result table of any size: @tanstack/react-table (v9) owns the columns (sizes,
 // resizing, visibility), @tanstack/react-virtual renders only the rows in view, and the rows
 // come from the server a page at a time, sorted and filtered there. JSON values open in an
-// inspector; timestamps show in the chosen time zone; any value can be copied.
+// inspector; timestamps show in the chosen time zone (the raw value on hover), guided by the
+// column types when there are any; ids keep their tail in view; any value can be copied.
+import "./results-table.css";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { columnResizingFeature, columnSizingFeature, columnVisibilityFeature, createColumnHelper, tableFeatures, useTable } from "@tanstack/react-table";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { TIME_ZONES, useTimeZone } from "./time-zone";
+import { browserTimeZone, TIME_ZONES, useTimeZone } from "./time-zone";
 import { downloadUrl, useRowPages, type RowSource, type RowView, type TableRow } from "./use-row-pages";
 import { copyText, JsonTree, ValueCell } from "./value-cell";
 
@@ -26,6 +28,8 @@ export interface ResultsTableProps {
   /** Rows streamed inline while the cell runs (JSON text). */
   inline?: string[];
   height?: number;
+  /** Column renderers by column name (an artifact's column_types: timestamp, nano_timestamp, ...). */
+  columnTypes?: Record<string, string>;
 }
 
 function defaultHidden(columns: string[]): Record<string, boolean> {
@@ -35,7 +39,7 @@ function defaultHidden(columns: string[]): Record<string, boolean> {
   return hidden;
 }
 
-export function ResultsTable({ source, columns, rowCount, complete, running, truncated, inline, height = 360 }: ResultsTableProps) {
+export function ResultsTable({ source, columns, rowCount, complete, running, truncated, inline, height = 360, columnTypes }: ResultsTableProps) {
   const [tz, setTz] = useTimeZone();
   const [view, setView] = useState<RowView>({});
   const [filterText, setFilterText] = useState("");
@@ -118,7 +122,7 @@ export function ResultsTable({ source, columns, rowCount, complete, running, tru
         <select value={tz} onChange={(e) => setTz(e.target.value)} aria-label="Time zone">
           {TIME_ZONES.map((z) => (
             <option key={z} value={z}>
-              {z === "local" ? "browser time" : z}
+              {z === "local" ? `browser time (${browserTimeZone()})` : z}
             </option>
           ))}
         </select>
@@ -179,7 +183,7 @@ export function ResultsTable({ source, columns, rowCount, complete, running, tru
                     <div key={c.id} className="rt-td" style={{ width: c.getSize() }}>
                       {row ? (
                         <>
-                          <ValueCell value={value} tz={tz} onInspect={() => setInspect({ ord: row.ord, column: c.id, value })} />
+                          <ValueCell value={value} tz={tz} column={c.id} columnType={columnTypes?.[c.id]} onInspect={() => setInspect({ ord: row.ord, column: c.id, value })} />
                           <button type="button" className="rt-copy" title="Copy value" aria-label={`Copy ${c.id}`} onClick={() => copy(value, `copied ${c.id}`)}>
                             ⧉
                           </button>

@@ -1,6 +1,7 @@
 "use client";
-// Timestamps in result tables are shown in a time zone the user picks (UTC by default, as
-// Velociraptor does); the choice is remembered in this browser and shared by every table.
+// Timestamps in result tables are shown in a time zone the user picks (the browser's by
+// default; the Account page and each table's selector set it); the choice is remembered in
+// this browser and shared by every table.
 import { useEffect, useState } from "react";
 
 export const TIME_ZONES = ["UTC", "local", "America/New_York", "America/Los_Angeles", "Europe/London", "Europe/Berlin", "Asia/Tokyo", "Asia/Singapore", "Australia/Sydney"];
@@ -8,9 +9,19 @@ export const TIME_ZONES = ["UTC", "local", "America/New_York", "America/Los_Ange
 const KEY = "talon.timeZone";
 const listeners = new Set<(tz: string) => void>();
 
+/** The browser's own zone name (Europe/Berlin...), "UTC" when it cannot tell. */
+export function browserTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  } catch {
+    return "UTC";
+  }
+}
+
+/** The stored choice, else "local" (the browser's zone). */
 export function getTimeZone(): string {
-  if (typeof localStorage === "undefined") return "UTC";
-  return localStorage.getItem(KEY) || "UTC";
+  if (typeof localStorage === "undefined") return "local";
+  return localStorage.getItem(KEY) || "local";
 }
 
 export function setTimeZone(tz: string): void {
@@ -19,7 +30,7 @@ export function setTimeZone(tz: string): void {
 }
 
 export function useTimeZone(): [string, (tz: string) => void] {
-  const [tz, setTz] = useState("UTC");
+  const [tz, setTz] = useState("local");
   useEffect(() => {
     setTz(getTimeZone());
     listeners.add(setTz);

@@ -1,8 +1,11 @@
 "use client";
-// One value in a results table: text, numbers and booleans as they are; timestamps in the chosen
-// time zone; objects and arrays collapsed to a preview that opens the JSON inspector. Values are
-// rendered as React text, never as HTML, so markup in a result never runs.
-import { formatTimestamp, isTimestamp } from "./time-zone";
+// One value in a results table: text, numbers and booleans as they are; timestamps (RFC 3339
+// text, and epoch numbers in time columns or columns typed as timestamps) as dates in the chosen
+// time zone with the raw value on hover; ids with their tail always in view; objects and arrays
+// collapsed to a preview that opens the JSON inspector. Values are rendered as React text,
+// never as HTML, so markup in a result never runs.
+import { isId, splitId, timeOf } from "./render";
+import { formatTimestamp } from "./time-zone";
 
 export function preview(v: unknown): string {
   if (Array.isArray(v)) return `[${v.length}] ${JSON.stringify(v).slice(0, 80)}`;
@@ -15,8 +18,25 @@ export function copyText(v: unknown): string {
   return typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v, null, 2) : String(v);
 }
 
-export function ValueCell({ value, tz, onInspect }: { value: unknown; tz: string; onInspect(): void }) {
+export function ValueCell({ value, tz, column = "", columnType, onInspect }: { value: unknown; tz: string; column?: string; columnType?: string; onInspect(): void }) {
   if (value === null || value === undefined) return <span className="rt-null">null</span>;
+  const time = typeof value === "object" || typeof value === "boolean" ? undefined : timeOf(value, column, columnType);
+  if (time !== undefined)
+    return (
+      <span className="rt-time" title={String(value)} data-raw={String(value)}>
+        {formatTimestamp(time, tz)}
+      </span>
+    );
+  if (isId(value)) {
+    // The tail never shrinks: a narrow column elides the middle, not the part that differs.
+    const [head, tail] = splitId(value);
+    return (
+      <span className="rt-id" title={value}>
+        <span className="rt-id-head">{head}</span>
+        {tail ? <span className="rt-id-tail">{tail}</span> : null}
+      </span>
+    );
+  }
   if (typeof value === "object")
     return (
       <button type="button" className="rt-json" onClick={onInspect} title="Expand">
@@ -25,7 +45,6 @@ export function ValueCell({ value, tz, onInspect }: { value: unknown; tz: string
     );
   if (typeof value === "boolean") return <span className="rt-bool">{value ? "true" : "false"}</span>;
   if (typeof value === "number") return <span className="rt-num">{String(value)}</span>;
-  if (isTimestamp(value)) return <span className="rt-time" title={value}>{formatTimestamp(value, tz)}</span>;
   return <span>{String(value)}</span>;
 }
 

@@ -1,5 +1,6 @@
 // The query API's wire format: VqlEvents as a stream of JSON lines (rows in column order),
-// ending with a status line. It runs in the engine's module graph (reached through
+// ending with a status line (ok, rows, the number of ERROR lines and the first of them with its
+// line:col, so a caller that reads only the status still sees why). It runs in the engine's module graph (reached through
 // engine.api), because rows are engine/vql values that the app bundle's copy of the classes
 // would not recognise.
 import { lineCol, OrderedDict, toJsonText, type VqlEvent } from "../../vql";
@@ -12,6 +13,7 @@ export function queryLines(events: AsyncIterable<VqlEvent>, source?: string): Re
   const it = events[Symbol.asyncIterator]();
   let rows = 0;
   let errors = 0;
+  let firstError: { message: string; code?: string; at?: string } | undefined;
   let done = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -21,7 +23,7 @@ export function queryLines(events: AsyncIterable<VqlEvent>, source?: string): Re
         while (out.length < FLUSH_BYTES) {
           const r = await it.next();
           if (r.done) {
-            out += JSON.stringify({ type: "status", ok: errors === 0, rows, errors }) + "\n";
+            out += JSON.stringify({ type: "status", ok: errors === 0, rows, errors, ...(firstError ? { firstError } : {}) }) + "\n";
             done = true;
             break;
           }
@@ -32,8 +34,9 @@ export function queryLines(events: AsyncIterable<VqlEvent>, source?: string): Re
             out += `{"type":"row","statement":${e.statement},"columns":${JSON.stringify(columns)},"row":${toJsonText(e.row)}}\n`;
             if (out.length >= FLUSH_BYTES) break;
           } else if (e.kind === "log") {
-            if (e.level === "ERROR") errors++;
             const where = e.span ? { span: e.span, ...(source !== undefined ? { at: at(source, e.span.start) } : {}) } : {};
+            const position = e.span && source !== undefined ? at(source, e.span.start) : undefined;
+            if (e.level === "ERROR" && errors++ === 0) firstError = { message: e.message, ...(e.code ? { code: e.code } : {}), ...(position ? { at: position } : {}) };
             out += JSON.stringify({ type: "log", level: e.level, message: e.message, ...(e.code ? { code: e.code } : {}), ...where, time: e.time }) + "\n";
             break;
           } else if (e.kind === "select-end") {

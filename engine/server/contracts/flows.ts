@@ -177,7 +177,11 @@ export interface FlowsService {
    */
   firstRows(actor: Principal, wanted: Array<{ flowId: string; artifact: string }>, opts?: { tx?: Db }): Promise<Map<string, Record<string, unknown>>>;
   /** READ_RESULTS. */
-  logs(actor: Principal, p: { clientId: string; flowId: string; offset?: number; limit?: number }): Promise<{ items: Array<{ time: Date; level: string; message: string; artifact: string }>; total: number }>;
+  /** A page of the flow's log, its size, and how many of its lines are errors (with the first). */
+  logs(
+    actor: Principal,
+    p: { clientId: string; flowId: string; offset?: number; limit?: number },
+  ): Promise<{ items: Array<{ time: Date; level: string; message: string; artifact: string }>; total: number; errors: number; firstError?: { message: string; artifact: string } }>;
   /** READ_RESULTS. */
   uploads(actor: Principal, p: { clientId: string; flowId: string }): Promise<Array<{ uploadId: string; name: string; size: number; sha256: string; artifact: string; createdAt: Date }>>;
   /** READ_RESULTS. The bytes of an upload, streamed from wherever they are stored (for downloads). */

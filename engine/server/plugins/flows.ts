@@ -4,6 +4,7 @@ import { flowToVql } from "../mappers/flows";
 import { guarded } from "./clients";
 import { queueType, readEventRows } from "./events";
 import { toVql } from "./values";
+import { didYouMean } from "../../vql/analysis";
 import { serverHost } from "./host";
 
 
@@ -196,7 +197,7 @@ export const sourcePlugin = definePlugin({
     const clientId = a.client_id ?? String((await ctx.lookup("ClientId")) ?? "");
     const flowId = a.flow_id ?? String((await ctx.lookup("FlowId")) ?? "");
     if (!clientId || !flowId || !artifact) {
-      ctx.log("ERROR", "source: needs client_id, flow_id and artifact");
+      ctx.log("ERROR", `source: ${missingSourceArgs(host, artifact, { clientId, flowId })}`);
       return;
     }
     let offset = a.start_row;
@@ -215,6 +216,15 @@ export const sourcePlugin = definePlugin({
     }
   },
 });
+
+/** Why source() has nothing to read: an artifact the repository lacks (with the nearest name), or what is missing. */
+function missingSourceArgs(host: ReturnType<typeof serverHost>, artifact: string, given: { clientId: string; flowId: string }): string {
+  if (!artifact) return "needs artifact (or an ArtifactName variable), and client_id and flow_id for a collection's rows";
+  const name = artifact.split("/")[0]!;
+  if (!host.services.artifacts.get(name)) return `no artifact \`${name}\`${didYouMean(name, host.services.artifacts.all().map((a) => a.name))}`;
+  const missing = [given.clientId ? "" : "client_id", given.flowId ? "" : "flow_id"].filter(Boolean).join(" and ");
+  return `needs ${missing} to read the collection of \`${name}\` (or hunt_id for a hunt's rows)`;
+}
 
 export const cancelFlowFunction = defineFunction({
   name: "cancel_flow",

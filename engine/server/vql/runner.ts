@@ -8,6 +8,7 @@
 // Runs go to a pool of worker threads (isolation/, docs/query-isolation.md) so that a runaway
 // query ends its own worker and never stalls the server; runs with builtins given as functions
 // (backtests' recorders and replays) cannot cross a thread and run here, on the main thread.
+import { ON_ENDPOINTS } from "./endpoint-builtins";
 import { createRegistry, portableBuiltins, runVql, setValueLimits, toJsonText, type Builtin, type VqlEvent } from "@/engine/vql";
 import { serverBuiltins } from "../plugins";
 import { serverEndpointSystem, withEndpointBuiltins } from "../plugins/endpoint";
@@ -63,10 +64,10 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
   const snapshot = artifactSnapshots(deps.artifacts);
   const all = withEndpointBuiltins([...portableBuiltins, ...serverBuiltins]);
   const system = serverEndpointSystem({ dataDir: deps.dataDir });
-  const registry = createRegistry(all);
+  const registry = createRegistry(all, { elsewhere: ON_ENDPOINTS });
   const withOverrides = (overrides: readonly Builtin[]) => {
     const names = new Set(overrides.map((b) => `${b.kind}:${b.name}`));
-    return createRegistry([...all.filter((b) => !names.has(`${b.kind}:${b.name}`)), ...overrides]);
+    return createRegistry([...all.filter((b) => !names.has(`${b.kind}:${b.name}`)), ...overrides], { elsewhere: ON_ENDPOINTS });
   };
 
   const denials = deps.audit ? createDenialAudit(deps.audit, deps.clock ?? { now: () => new Date() }) : undefined;

@@ -4,3 +4,4 @@ export { outline, markdownOf, type OutlineEntry, type OutlineParam } from "./out
 export { completionContext, type CompletionContext, type CallInfo } from "./completion-context";
 export { indexDescriptors, type DescriptorLike, type ArgInfo, type DescriptorIndex } from "./descriptors";
 export { editDistance, nearest, didYouMean } from "./suggest";
+export { rankCompletions, matchKind, MATCH_KINDS, type RankCandidate, type MatchKind } from "./rank";

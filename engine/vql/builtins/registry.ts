@@ -77,9 +77,20 @@ export interface Registry {
   readonly plugins: ReadonlyMap<string, PluginBuiltin>;
   /** Every builtin in registration order. */
   readonly all: readonly Builtin[];
+  /** Names of builtins that run only elsewhere (the agent's, for the server), for "not found" hints. */
+  readonly elsewhere?: ElsewhereBuiltins;
 }
 
-export function createRegistry(builtins: readonly Builtin[]): Registry {
+export interface ElsewhereBuiltins {
+  /** Where they run, as the hint says it: "endpoints". */
+  where: string;
+  /** How to run them from here, appended to the hint. */
+  howToRun: string;
+  plugins: ReadonlySet<string>;
+  functions: ReadonlySet<string>;
+}
+
+export function createRegistry(builtins: readonly Builtin[], opts: { elsewhere?: ElsewhereBuiltins } = {}): Registry {
   const functions = new Map<string, FunctionBuiltin>();
   const plugins = new Map<string, PluginBuiltin>();
   for (const b of builtins) {
@@ -87,7 +98,14 @@ export function createRegistry(builtins: readonly Builtin[]): Registry {
     if (table.has(b.name)) throw new Error(`duplicate VQL ${b.kind} \`${b.name}\``);
     table.set(b.name, b);
   }
-  return { functions, plugins, all: builtins.slice() };
+  const r: Registry = { functions, plugins, all: builtins.slice() };
+  if (!opts.elsewhere) return r;
+  const elsewhere: ElsewhereBuiltins = {
+    ...opts.elsewhere,
+    plugins: new Set([...opts.elsewhere.plugins].filter((n) => !plugins.has(n))),
+    functions: new Set([...opts.elsewhere.functions].filter((n) => !functions.has(n))),
+  };
+  return { ...r, elsewhere };
 }
 
 export const portableBuiltins: readonly Builtin[] = [

@@ -20,7 +20,7 @@ import { memberOf } from "./symbols";
 function nearestPlugin(name: string, registry: Registry): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
-  for (const p of registry.plugins.keys()) {
+  for (const p of [...registry.plugins.keys(), ...(registry.elsewhere?.plugins ?? [])]) {
     const d = editDistance(name.toLowerCase(), p.toLowerCase());
     if (d < bestD) {
       bestD = d;
@@ -33,11 +33,14 @@ function nearestPlugin(name: string, registry: Registry): string | undefined {
 function pluginNotFound(s: Scope, p: PluginCall, registry: Registry): RowStream {
   const name = p.name[0]!.name;
   let hint = "";
-  if (p.name.length === 1 && registry.functions.has(name)) {
+  const elsewhere = registry.elsewhere;
+  if (p.name.length === 1 && elsewhere?.plugins.has(name)) {
+    hint = ` \`${name}\` is available on ${elsewhere.where}: ${elsewhere.howToRun}`;
+  } else if (p.name.length === 1 && registry.functions.has(name)) {
     hint = ` There is a VQL function called "${name}" - did you mean to call this function instead?`;
   } else {
     const near = nearestPlugin(p.path, registry);
-    if (near) hint = ` Did you mean ${near}?`;
+    if (near) hint = ` Did you mean ${near}?${elsewhere?.plugins.has(near) ? ` (\`${near}\` is available on ${elsewhere.where}: ${elsewhere.howToRun})` : ""}`;
   }
   s.run.report("VQL3007", [p.path, hint], p.span);
   return EMPTY_STREAM;

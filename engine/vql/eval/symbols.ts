@@ -16,6 +16,11 @@ export function symbolNotFound(s: Scope, first: string, path: string, span: Span
   const names = s.names();
   const listed = names.slice(0, MAX_LISTED).join(" ") + (names.length > MAX_LISTED ? " ..." : "");
   const prefix = path === first ? "" : `While resolving ${path} `;
+  const elsewhere = s.run.registry.elsewhere;
+  if (path === first && elsewhere?.functions.has(first)) {
+    s.run.report("VQL3005", [`\`${first}\` is available on ${elsewhere.where}: ${elsewhere.howToRun}. `, first, listed], span);
+    return null;
+  }
   s.run.report("VQL3005", [prefix, first, listed], span);
   return null;
 }

@@ -3,7 +3,8 @@
 //   {"type":"row","statement":0,"columns":[...],"row":{...}}
 //   {"type":"log","level":"ERROR","message":"...","code":"VQL3004","span":{"start":7,"end":12},"at":"1:8","time":1700000000000}
 //   {"type":"select-end","statement":0,"rows":12,"truncated":false}
-//   {"type":"status","ok":true,"rows":12,"errors":0}            (always the last line)
+//   {"type":"status","ok":true,"rows":12,"errors":0}            (always the last line; with
+//      errors, "firstError":{"message":"...","code":"VQL3007","at":"2:6"} too)
 // Closing the connection cancels the query. Needs ANY_QUERY. The caller's role limits apply:
 // `timeoutSec`/`maxRows` above them are a 400, and a caller already running their role's
 // number of queries and notebook cells gets a 429 (never a queue); see docs/notebooks.md.

@@ -109,7 +109,9 @@ export function startFlowReads(deps: ServiceDeps, uploads: UploadStore) {
       requirePermission(actor, "READ_RESULTS");
       const flow = await load(p.clientId, p.flowId);
       const rows = await queries.readFlowLogs(db, { flowId: flow.flowId, offset: Math.max(Math.trunc(p.offset ?? 0), 0), limit: clamp(p.limit, 100, 10_000) });
-      return { items: rows.map((r) => ({ time: r.at, level: r.level, message: r.message, artifact: r.artifact })), total: flow.totalLogs };
+      const errors = await queries.flowLogErrors(db, flow.flowId);
+      const firstError = errors.first ? { message: errors.first.message, artifact: errors.first.artifact } : undefined;
+      return { items: rows.map((r) => ({ time: r.at, level: r.level, message: r.message, artifact: r.artifact })), total: flow.totalLogs, errors: errors.count, ...(firstError ? { firstError } : {}) };
     },
 
     async uploads(actor: Principal, p: { clientId: string; flowId: string }) {

@@ -43,7 +43,10 @@ export async function executeRun(
   const startedAt = deps.clock.now();
   const plan = planCell(job.input, startedAt.getTime());
   const notes: CellLog[] = (job.notes ?? []).map((message) => ({ level: "WARN", message, time: startedAt.getTime() }));
-  const logs: CellLog[] = [...notes, ...plan.logs];
+  // A query that runs reports its own parse warnings (runVqlChunks logs them first): the plan's
+  // copies are for cells that do not run, else every warning was logged twice.
+  const runs = !plan.hasErrors && plan.parsed.statements.length > 0;
+  const logs: CellLog[] = [...notes, ...(runs ? [] : plan.logs)];
   let logCount = logs.length;
   let unsent: CellLog[] = [...logs];
   let lastLogPublish = 0;

@@ -66,6 +66,13 @@ describe("notebook cells running real VQL", () => {
     expect(cell.logs.some((l) => l.level === "ERROR" && /no_such_plugin/.test(l.message))).toBe(true);
   });
 
+  it("a parse warning of a cell that runs is logged once, with its line:col", async () => {
+    // `%` is a Talon extension: the parser warns (VQL1502) and the query still runs.
+    const { cell } = await run("SELECT 5 % 2 AS R\nFROM scope()");
+    expect(cell.status).toBe("done");
+    expect(cell.logs.map((l) => [l.level, l.code, l.at])).toEqual([["WARN", "VQL1502", "1:10"]]);
+  });
+
   it("a NUL in a column name (PostgreSQL text cannot hold it) becomes U+FFFD in the column and the row alike; the cell finishes", async () => {
     const { nb, cell } = await run(`SELECT * FROM foreach(row=parse_json_array(data='[{"a\\\\u0000b":1,"c":"x\\\\u0000y"}]'))`);
     expect([cell.status, cell.error]).toEqual(["done", null]);

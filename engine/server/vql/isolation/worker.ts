@@ -10,6 +10,7 @@ import { createRegistry, fromWire, portableBuiltins, rowsToWire, runVqlChunks, s
 import type { Principal } from "@/engine/server/contracts";
 import { serverBuiltins } from "../../plugins";
 import { serverEndpointSystem, withEndpointBuiltins } from "../../plugins/endpoint";
+import { ON_ENDPOINTS } from "../endpoint-builtins";
 import type { ServerVqlHost } from "../../plugins/host";
 import { WorkerRpc, type ArtifactLookup } from "./rpc-client";
 import type { ArtifactSnapshot, FromWorker, RunRequest, ToWorker, WireChunk } from "./protocol";
@@ -24,7 +25,7 @@ export interface QueryWorkerData {
 const port = parentPort!;
 const data = workerData as QueryWorkerData;
 setValueLimits(data.limits, data.hints);
-const registry = createRegistry(withEndpointBuiltins([...portableBuiltins, ...serverBuiltins]));
+const registry = createRegistry(withEndpointBuiltins([...portableBuiltins, ...serverBuiltins]), { elsewhere: ON_ENDPOINTS });
 const system = serverEndpointSystem({ dataDir: data.dataDir });
 const rpc = new WorkerRpc(port);
 
