@@ -232,9 +232,9 @@ export async function materialize(v: unknown, env: ParseEnv, depth = 0): Promise
   if (v instanceof StructObject) {
     const out = new BinaryStruct();
     for (const name of v.def.names) {
-      const x = await v.get(name);
+      const x: unknown = await v.get(name);
       if (x === v || (v.parent !== undefined && x === v.parent)) continue;
-      const m = await materialize(x, env, depth + 1);
+      const m: unknown = await materialize(x, env, depth + 1);
       if (name.startsWith("__")) out.hidden.set(name, m);
       else out.set(name, m);
     }

@@ -75,8 +75,16 @@ function describe(v: unknown): string {
 }
 
 /** The profile's value: the first YAML document (text after it is ignored, as go-yaml does). */
+/** go-yaml resolves plain ints with Go's strconv (base prefix), so `0X1E` is an int there too. */
+const GO_HEX_INT = {
+  tag: "tag:yaml.org,2002:int",
+  default: true,
+  test: /^[-+]?0X[0-9a-fA-F_]+$/,
+  resolve: (s: string) => (s.startsWith("-") ? -1 : 1) * parseInt(s.replace(/^[-+]?0X/, "").replace(/_/g, ""), 16),
+};
+
 function parseText(text: string): unknown {
-  const doc = parseDocument(text, { version: "1.1", uniqueKeys: false, prettyErrors: false });
+  const doc = parseDocument(text, { version: "1.1", uniqueKeys: false, prettyErrors: false, customTags: (tags) => [GO_HEX_INT, ...tags] });
   const end = doc.contents?.range?.[1] ?? Infinity;
   // Only stray tokens after the first value are ignored; an unclosed list is an error.
   const err = doc.errors.find((e) => e.code !== "UNEXPECTED_TOKEN" || e.pos[0] < end);
