@@ -71,6 +71,7 @@ import { base85decodeFunction, cryptoRc4Function } from "./text/ciphers";
 import { similarityFunction } from "./data/similarity";
 import { patchFunction } from "./data/patch";
 import { plistFunction, plistPlugin } from "./data/plist";
+import { parseBinaryFunction } from "./data/binary/parse-binary";
 
 export interface Registry {
   readonly functions: ReadonlyMap<string, FunctionBuiltin>;
@@ -210,6 +211,7 @@ export const portableBuiltins: readonly Builtin[] = [
   parseYamlFunction,
   parseXmlFunction,
   plistFunction,
+  parseBinaryFunction,
   ipFunction,
   cidrContainsFunction,
   urlFunction,
