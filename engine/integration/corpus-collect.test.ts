@@ -34,7 +34,7 @@ const NOT_RUN: Record<string, string> = {
 };
 
 /** Unknown builtins and arguments found when this test was written; it may only fall. */
-const REACHED = 19;
+const REACHED = 5;
 const TIME_LIMIT_MS = 20_000;
 
 type Outcome = "rows" | "no rows" | "not applicable" | "unknown builtin" | "unknown argument" | "error" | "time limit" | "not run";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryOutbox } from "../client/connection/outbox";
 import { createVqlRunner } from "../client/executor/vql-runner";
-import { createLinuxSystem } from "../client/plugins/linux";
+import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import { permissionsOf } from "../server/auth/roles";
 import type { Principal } from "@/engine/server/contracts";
 import { listingVql } from "@/app/api/clients/vfs-notebook-cell";

@@ -2,7 +2,7 @@
 // FILETIME as 100 ns ticks since 1601-01-01, UTF-16LE) and from the vtypes profile language's
 // rules (lazy fields, lambdas over the struct, ParentOf, `@Field` references, array sizes).
 import { describe, expect, it } from "vitest";
-import { collect, rowsOf, valueOf } from "../../../eval/testing";
+import { collect, rowsOf, valueOf } from "@/engine/vql/eval/testing";
 import type { FileAccess } from "../../types";
 
 const hex = (b: Buffer) => b.toString("hex");
