@@ -33,6 +33,112 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "copy",
+  "kind": "function",
+  "doc": "Copies a file (with accessor `data`, writes `filename` itself) to `dest` and returns `dest`; NULL with an error logged on failure.",
+  "category": "client",
+  "args": [
+   {
+    "name": "filename",
+    "type": "string",
+    "doc": "The file to copy from (the content itself with accessor data).",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "accessor",
+    "type": "string",
+    "doc": "auto, file or data.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "dest",
+    "type": "string",
+    "doc": "The destination file to write.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "permissions",
+    "type": "string",
+    "doc": "Permissions of the destination (`rw-rw-r--` or `0755`).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "dir_permissions",
+    "type": "string",
+    "doc": "Permissions of directories created with create_directories (default 0755).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "append",
+    "type": "bool",
+    "doc": "Append to dest instead of truncating it.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "create_directories",
+    "type": "bool",
+    "doc": "Make dest's missing parent directories.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_WRITE",
+   "FILESYSTEM_READ"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "environ",
+  "kind": "function",
+  "doc": "The value of one of the agent's environment variables (NULL when unset).",
+  "category": "client",
+  "args": [
+   {
+    "name": "var",
+    "type": "string",
+    "doc": "The variable's name.",
+    "required": true,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "environ",
+  "kind": "plugin",
+  "doc": "One row with the agent's environment variables as columns (only `vars` when given).",
+  "category": "client",
+  "args": [
+   {
+    "name": "vars",
+    "type": "list<string>",
+    "doc": "Only these variables.",
+    "required": false,
+    "repeated": true
+   }
+  ],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "execve",
   "kind": "plugin",
   "doc": "Runs a program with arguments (no shell) and returns its output: Stdout, Stderr, ReturnCode, Complete (rows of at most `length` bytes).",
@@ -65,10 +171,45 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
     "doc": "Bytes of output per row at most.",
     "required": false,
     "repeated": false
+   },
+   {
+    "name": "sep",
+    "type": "string",
+    "doc": "Split the output into one row per piece between separators (e.g. \"\\n\"): each piece is a row's Stdout, stderr's too, as in Velociraptor.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "secret",
+    "type": "string",
+    "doc": "An execve secret's name; secrets only exist on the server, so on an agent this is an error (as in Velociraptor).",
+    "required": false,
+    "repeated": false
    }
   ],
   "permissions": [
    "EXECVE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "expand",
+  "kind": "function",
+  "doc": "Expands environment variables in a path: `$NAME` and `${NAME}` (Go's os.ExpandEnv: unset ones become empty) and the Windows notation `%NAME%` (left as written when unset). Uses the agent's own environment.",
+  "category": "client",
+  "args": [
+   {
+    "name": "path",
+    "type": "string",
+    "doc": "A path with environment escapes.",
+    "required": true,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "MACHINE_STATE"
   ],
   "platforms": [
    "client"
@@ -90,7 +231,7 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
  {
   "name": "glob",
   "kind": "plugin",
-  "doc": "Files matching glob patterns (`*`, `?`, `[...]`, `{a,b}`, `**` for any depth): Name, OSPath, Size, Mode, IsDir, IsLink, Mtime, Atime, Ctime, Btime.",
+  "doc": "Files matching glob patterns (`*`, `?`, `[...]`, `{a,b}`, `**` for any depth; a trailing `**` matches files too): Name, OSPath, Size, Mode (Go notation: `urwxr-xr-x` is setuid), IsDir, IsLink, Mtime, Atime, Ctime, Btime, Sys {Uid, Gid}.",
   "category": "client",
   "args": [
    {
@@ -120,6 +261,20 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
     "doc": "Do not descend into symlinked directories.",
     "required": false,
     "repeated": false
+   },
+   {
+    "name": "recursion_callback",
+    "type": "string",
+    "doc": "A lambda deciding whether to descend into a directory, called with its row (e.g. `x => NOT x.Name =~ 'proc'`); the directory itself still matches.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "one_filesystem",
+    "type": "bool",
+    "doc": "Do not follow symlinks to directories on another file system.",
+    "required": false,
+    "repeated": false
    }
   ],
   "permissions": [
@@ -132,7 +287,7 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
  {
   "name": "hash",
   "kind": "function",
-  "doc": "Hashes of a file's contents (or of `path` itself with accessor data): a dict with MD5, SHA1 and SHA256 (hex).",
+  "doc": "Hashes of a file's contents (or of `path` itself with accessor data): a dict with MD5, SHA1 and SHA256 (hex; the ones `hashselect` leaves out are empty).",
   "category": "client",
   "args": [
    {
@@ -152,13 +307,69 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
    {
     "name": "hashselect",
     "type": "list<string>",
-    "doc": "Subset of MD5, SHA1, SHA256 to compute.",
+    "doc": "Which of md5, sha1, sha256 to compute (default all).",
     "required": false,
     "repeated": true
+   },
+   {
+    "name": "max_size",
+    "type": "int",
+    "doc": "Hash at most this many bytes (default HASH_MAX_SIZE or 100 MiB; past it, up to the last whole 64 KiB).",
+    "required": false,
+    "repeated": false
    }
   ],
   "permissions": [
    "FILESYSTEM_READ"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "host",
+  "kind": "function",
+  "doc": "Resolves a name through DNS: a list of strings (addresses for A, the default; names or records for the other types). NULL with an error logged when the lookup fails.",
+  "category": "client",
+  "args": [
+   {
+    "name": "name",
+    "type": "string",
+    "doc": "The name to look up (an address for PTR).",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "server",
+    "type": "string",
+    "doc": "A DNS server to ask (`8.8.8.8` or `8.8.8.8:53`) instead of the system resolver.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "type",
+    "type": "string",
+    "doc": "A (default), AAAA, CNAME, NS, MX, TXT, SOA or PTR.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "prefer_go",
+    "type": "bool",
+    "doc": "Accepted for compatibility (Talon asks the system resolver, or c-ares with `server`).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "tracker_only",
+    "type": "bool",
+    "doc": "Accepted for compatibility (Talon has no DNS tracker; the name is always resolved).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "MACHINE_STATE"
   ],
   "platforms": [
    "client"
@@ -185,6 +396,48 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   "args": [],
   "permissions": [
    "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "magic",
+  "kind": "function",
+  "doc": "Identifies a file by its first bytes (a built-in table of common types, not libmagic): a description like file(1) gives (`PNG image data, 1 x 1`), or the MIME type or extension.",
+  "category": "client",
+  "args": [
+   {
+    "name": "path",
+    "type": "string",
+    "doc": "The file to identify (its content itself with accessor data).",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "accessor",
+    "type": "string",
+    "doc": "auto, file or data.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "type",
+    "type": "string",
+    "doc": "Empty for the description, `mime` for the MIME type, `extension` for the usual extension.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "magic",
+    "type": "string",
+    "doc": "Extra libmagic rules: not supported (a warning is logged and they are ignored).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_READ"
   ],
   "platforms": [
    "client"
@@ -219,9 +472,85 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "parse_auditd",
+  "kind": "plugin",
+  "doc": "Parses a Linux audit log: one row per event (its records put together) with Timestamp, Sequence, RecordType, Result, Session, User {ids, names}, Process {pid, ppid, title, name, exe, cwd, args}, Paths, Data (the first record's other fields) and Records (the record types).",
+  "category": "client",
+  "args": [
+   {
+    "name": "filename",
+    "type": "string",
+    "doc": "The audit log.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "accessor",
+    "type": "string",
+    "doc": "auto or file.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "buffer_size",
+    "type": "int",
+    "doc": "Longest line read whole (longer ones are cut).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_READ"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "process_tracker_all",
+  "kind": "function",
+  "doc": "Every process entry the process tracker knows (as process_tracker_get() gives them).",
+  "category": "client",
+  "args": [],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "process_tracker_callchain",
   "kind": "function",
   "doc": "The process and its ancestors from the process tracker, the oldest first (process entries as process_tracker_get() gives them).",
+  "category": "client",
+  "args": [
+   {
+    "name": "id",
+    "type": "string",
+    "doc": "The process id.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "max_items",
+    "type": "int",
+    "doc": "At most this many entries.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "process_tracker_children",
+  "kind": "function",
+  "doc": "The direct children of a process from the process tracker (process entries).",
   "category": "client",
   "args": [
    {
@@ -263,6 +592,54 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
     "name": "max_items",
     "type": "int",
     "doc": "Accepted for compatibility (not used).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "process_tracker_pslist",
+  "kind": "plugin",
+  "doc": "The processes the process tracker knows, as pslist() rows (each entry's Data).",
+  "category": "client",
+  "args": [],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "process_tracker_tree",
+  "kind": "function",
+  "doc": "A process and its descendants as a tree: {id, name, data, children: [...]}; `data_callback` (a lambda over the entry's Data) chooses what `data` holds.",
+  "category": "client",
+  "args": [
+   {
+    "name": "id",
+    "type": "string",
+    "doc": "The process id at the root.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "data_callback",
+    "type": "string",
+    "doc": "A lambda (`x => x.Name`) applied to each entry's Data for `data` (default: the Data itself).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "max_items",
+    "type": "int",
+    "doc": "At most this many processes in the tree.",
     "required": false,
     "repeated": false
    }
@@ -338,6 +715,139 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "read_file",
+  "kind": "plugin",
+  "doc": "Reads files in chunks: one row per chunk with Data (the bytes as a string), Offset and Filename.",
+  "category": "client",
+  "args": [
+   {
+    "name": "filenames",
+    "type": "list<string>",
+    "doc": "The files to read.",
+    "required": true,
+    "repeated": true
+   },
+   {
+    "name": "accessor",
+    "type": "string",
+    "doc": "auto or file; data reads each of `filenames` itself.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "chunk",
+    "type": "int",
+    "doc": "Bytes per row (default 4 MiB).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "max_length",
+    "type": "int",
+    "doc": "Bytes read from each file at most (default 4 MiB).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_READ"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "rm",
+  "kind": "function",
+  "doc": "Removes a file (or an empty directory): TRUE when removed, FALSE with an error logged otherwise.",
+  "category": "client",
+  "args": [
+   {
+    "name": "filename",
+    "type": "string",
+    "doc": "The file to remove.",
+    "required": true,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_WRITE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "sqlite",
+  "kind": "plugin",
+  "doc": "Runs an SQL query over an SQLite database file: one row per result row, columns as the query names them (BLOBs as strings).",
+  "category": "client",
+  "args": [
+   {
+    "name": "file",
+    "type": "string",
+    "doc": "The database file.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "accessor",
+    "type": "string",
+    "doc": "auto or file.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "query",
+    "type": "string",
+    "doc": "The SQL to run.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "args",
+    "type": "any",
+    "doc": "Values for the query's `?` placeholders (a list) or `:name` ones (a dict).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_READ"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "stat",
+  "kind": "function",
+  "doc": "Information about one file (without following symlinks) as a dict with the columns of glob(); NULL when it does not exist.",
+  "category": "client",
+  "args": [
+   {
+    "name": "filename",
+    "type": "string",
+    "doc": "The file to look at.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "accessor",
+    "type": "string",
+    "doc": "auto or file.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_READ"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "stat",
   "kind": "plugin",
   "doc": "Information about files (without following symlinks): the same columns as glob().",
@@ -359,6 +869,132 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
    }
   ],
   "permissions": [
+   "FILESYSTEM_READ"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "sysinfo",
+  "kind": "function",
+  "doc": "Hardware and OS details of the endpoint as Velociraptor's Linux sysinfo() reports them: a dict of node, os, kernel, product, board, chassis, bios, cpu and memory (size in MiB).",
+  "category": "client",
+  "args": [],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "tempdir",
+  "kind": "function",
+  "doc": "Creates a temporary directory and returns its path; it is removed with its contents when the query ends.",
+  "category": "client",
+  "args": [
+   {
+    "name": "remove_last",
+    "type": "bool",
+    "doc": "Accepted for compatibility: temp directories are always removed when the query ends.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_WRITE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "tempfile",
+  "kind": "function",
+  "doc": "Creates a temporary file holding `data` and returns its path; it is removed when the query ends.",
+  "category": "client",
+  "args": [
+   {
+    "name": "data",
+    "type": "list<string>",
+    "doc": "Strings written to the file, one after the other.",
+    "required": false,
+    "repeated": true
+   },
+   {
+    "name": "extension",
+    "type": "string",
+    "doc": "An extension for the file's name (`.ps1`).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "permissions",
+    "type": "string",
+    "doc": "`x` makes the file executable by its owner (0700); octal or rwx notation also work.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "remove_last",
+    "type": "bool",
+    "doc": "Accepted for compatibility: temp files are always removed when the query ends.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_WRITE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "unzip",
+  "kind": "plugin",
+  "doc": "Extracts a zip or tar.gz archive into a directory: one row per file written (OriginalPath, NewPath, Size).",
+  "category": "client",
+  "args": [
+   {
+    "name": "filename",
+    "type": "string",
+    "doc": "The archive.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "accessor",
+    "type": "string",
+    "doc": "auto or file.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "filename_filter",
+    "type": "string",
+    "doc": "Only extract members whose names match this regex.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "output_directory",
+    "type": "string",
+    "doc": "Where to extract to (made when missing).",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "type",
+    "type": "string",
+    "doc": "zip or tgz (default: from the file's extension, zip unless .tgz/.tar.gz).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_WRITE",
    "FILESYSTEM_READ"
   ],
   "platforms": [
@@ -389,6 +1025,34 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
     "name": "accessor",
     "type": "string",
     "doc": "auto or file.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "mtime",
+    "type": "any",
+    "doc": "Modified time to record (accepted; Talon does not record upload times).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "atime",
+    "type": "any",
+    "doc": "Access time to record (accepted; not recorded).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "ctime",
+    "type": "any",
+    "doc": "Change time to record (accepted; not recorded).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "btime",
+    "type": "any",
+    "doc": "Birth time to record (accepted; not recorded).",
     "required": false,
     "repeated": false
    }
@@ -527,6 +1191,195 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
     "name": "query",
     "type": "query",
     "doc": "Run periodically to find files to follow: rows with an OSPath column.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_READ"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "write_csv",
+  "kind": "plugin",
+  "doc": "Writes the rows of `query` to a CSV file (a header from the first row's columns; non-string values as JSON) and passes them on.",
+  "category": "client",
+  "args": [
+   {
+    "name": "filename",
+    "type": "string",
+    "doc": "The CSV file to write (truncated).",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "accessor",
+    "type": "string",
+    "doc": "auto or file.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "query",
+    "type": "query",
+    "doc": "The rows to write.",
+    "required": true,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_WRITE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "write_jsonl",
+  "kind": "plugin",
+  "doc": "Writes the rows of `query` to a file as JSON lines and passes them on.",
+  "category": "client",
+  "args": [
+   {
+    "name": "filename",
+    "type": "string",
+    "doc": "The file to write.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "accessor",
+    "type": "string",
+    "doc": "auto or file.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "query",
+    "type": "query",
+    "doc": "The rows to write.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "buffer_size",
+    "type": "int",
+    "doc": "Accepted for compatibility (each row is written as it comes).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "max_time",
+    "type": "int",
+    "doc": "Accepted for compatibility (each row is written as it comes).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "append",
+    "type": "bool",
+    "doc": "Append to the file instead of truncating it.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_WRITE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "yara",
+  "kind": "plugin",
+  "doc": "Scans files with YARA rules (libyara in WebAssembly): one row per matching rule and file with Rule, Tags (always empty: the WebAssembly build does not report them), Meta, String {Name, Offset, HexData, Data} (the rule's first hit), File (stat) and FileName.",
+  "category": "client",
+  "args": [
+   {
+    "name": "rules",
+    "type": "string",
+    "doc": "The YARA rules (source text).",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "files",
+    "type": "list<string>",
+    "doc": "The files to scan (the data itself with accessor data).",
+    "required": true,
+    "repeated": true
+   },
+   {
+    "name": "accessor",
+    "type": "string",
+    "doc": "auto, file or data.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "context",
+    "type": "int",
+    "doc": "Bytes of context on each side of a hit in String.Data and HexData.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "start",
+    "type": "int",
+    "doc": "Offset to start scanning at.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "end",
+    "type": "int",
+    "doc": "Offset to stop scanning at (default: the file's end, at most 256 MiB after start).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "number",
+    "type": "int",
+    "doc": "At most this many matching rules per file.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "blocksize",
+    "type": "int",
+    "doc": "Accepted for compatibility (files are scanned whole).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "key",
+    "type": "string",
+    "doc": "Accepted for compatibility (rules are compiled for each scan).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "namespace",
+    "type": "string",
+    "doc": "Accepted for compatibility (rules go in the default namespace).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "vars",
+    "type": "dict",
+    "doc": "External variables: not supported by the WebAssembly build (an error is logged when given).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "force_buffers",
+    "type": "bool",
+    "doc": "Accepted for compatibility (files are always read into a buffer).",
     "required": false,
     "repeated": false
    }

@@ -8,15 +8,16 @@ const artifact = (type: string, query: string) => `name: Custom.Test\ntype: ${ty
 describe("artifactVqlChecker()", () => {
   it("knows the agent's builtins and their arguments in CLIENT artifacts", () => {
     expect(messages(artifact("CLIENT", "SELECT * FROM glob(globs='/etc/*')"))).toEqual([]);
-    // Talon's glob() declares globs, root, accessor and nosymlink only.
-    expect(messages(artifact("CLIENT", "SELECT * FROM glob(globs='/etc/*', recursion_callback='x')"))).toEqual(["VQL2003 unexpected argument `recursion_callback` to `glob()`"]);
+    // The agent's glob() takes Velociraptor's recursion_callback; an argument no glob() has is caught.
+    expect(messages(artifact("CLIENT", "SELECT * FROM glob(globs='/etc/*', recursion_callback='x => true')"))).toEqual([]);
+    expect(messages(artifact("CLIENT", "SELECT * FROM glob(globs='/etc/*', recurse=TRUE)"))).toEqual(["VQL2003 unexpected argument `recurse` to `glob()`"]);
     expect(messages(artifact("CLIENT_EVENT", "SELECT * FROM pslst()"))).toEqual(["VQL2002 unknown plugin `pslst`; did you mean `pslist`?"]);
   });
 
   it("says where a builtin runs when an artifact calls one of the other side", () => {
     expect(messages(artifact("CLIENT", "SELECT * FROM clients()"))).toEqual(["VQL2009 `clients` is available on the server, not on endpoints"]);
-    expect(messages(artifact("SERVER", "SELECT * FROM info()"))).toEqual([
-      "VQL2008 `info` is available on endpoints, not on the server: run it with `collect_client()` or in a CLIENT artifact",
+    expect(messages(artifact("SERVER", "SELECT * FROM connections()"))).toEqual([
+      "VQL2008 `connections` is available on endpoints, not on the server: run it with `collect_client()` or in a CLIENT artifact",
     ]);
     // Portable builtins run on both sides.
     expect(messages(artifact("CLIENT", "SELECT upcase(string='x') AS X FROM scope()"))).toEqual([]);
