@@ -6,29 +6,37 @@
 import { expect, test, unique } from "./fixtures";
 import { NotebookPage } from "./pages/notebook-page";
 
-test("completion in a notebook offers pslist for `pslis`, with the note that it runs on endpoints", async ({ adminPage: page }) => {
+test("completion in a notebook offers pslist for `pslis`, and notes builtins that run only on endpoints", async ({ adminPage: page }) => {
   const nb = new NotebookPage(page);
   await nb.createFromTemplate("Blank notebook", unique("Complete "));
+  const id = await nb.cellId(0);
+  // Trigger completion the way Ctrl+Space does (the shortcut toggles details when the list is already open).
+  const suggest = () =>
+    page.evaluate((cellId) => {
+      const host = document.querySelector(`[data-testid="editor-${cellId}"]`);
+      window.monaco!.editor.getEditors().find((e) => host?.contains(e.getContainerDomNode()))?.trigger("e2e", "editor.action.triggerSuggest", {});
+    }, id);
+  const rows = page.locator(".suggest-widget .monaco-list-row");
   await nb.editor(0).click();
   await page.keyboard.type("SELECT * FROM pslis");
-  // Trigger completion the way Ctrl+Space does (the shortcut toggles details when the list is already open).
-  const id = await nb.cellId(0);
-  await page.evaluate((cellId) => {
-    const host = document.querySelector(`[data-testid="editor-${cellId}"]`);
-    window.monaco!.editor.getEditors().find((e) => host?.contains(e.getContainerDomNode()))?.trigger("e2e", "editor.action.triggerSuggest", {});
-  }, id);
-  const rows = page.locator(".suggest-widget .monaco-list-row");
+  await suggest();
   await expect(rows.first()).toBeVisible();
-  // The focused (first) row is pslist, not parse_lines, and its detail says where it runs.
+  // The focused (first) row is pslist (the server has it too, under MACHINE_STATE), not parse_lines.
   await expect(rows.first()).toContainText("pslist");
   await expect(rows.first()).not.toContainText("parse_lines");
-  await expect(page.locator(".suggest-widget .monaco-list-row.focused")).toContainText("endpoints only");
   await page.keyboard.press("Enter");
   await expect.poll(() => nb.editorText(0)).toBe("SELECT * FROM pslist()");
-  // The editor says the same before the query runs.
+
+  // connections() exists only on endpoints: its row says so, and so does the editor's check.
+  await nb.setEditorText(0, "SELECT * FROM connectio");
+  await suggest();
+  await expect(rows.first()).toContainText("connections");
+  await expect(page.locator(".suggest-widget .monaco-list-row.focused")).toContainText("endpoints only");
+  await page.keyboard.press("Enter");
+  await expect.poll(() => nb.editorText(0)).toBe("SELECT * FROM connections()");
   await expect
     .poll(async () => (await nb.markers(0)).map((m) => m.message))
-    .toEqual(["`pslist` is available on endpoints, not on the server: run it with `collect_client()` or in a CLIENT artifact"]);
+    .toEqual(["`connections` is available on endpoints, not on the server: run it with `collect_client()` or in a CLIENT artifact"]);
 });
 
 test("a cell with an unknown plugin is Done with 1 error, the message at line:col; an agent plugin says how to run it", async ({ adminPage: page }) => {
@@ -42,11 +50,11 @@ test("a cell with an unknown plugin is Done with 1 error, the message at line:co
   // `no_such_plugin` starts at column 15 of line 1.
   await expect(nb.cell(0).getByTestId("cell-first-error")).toContainText("1:15: Plugin no_such_plugin not found.");
 
-  await nb.setEditorText(0, "SELECT * FROM info()");
+  await nb.setEditorText(0, "SELECT * FROM connections()");
   await page.keyboard.press("Escape");
   await nb.run(0);
   await expect(nb.cell(0).getByTestId("cell-first-error")).toContainText(
-    "1:15: Plugin info not found. `info` is available on endpoints: run it with collect_client() or in a CLIENT artifact",
+    "1:15: Plugin connections not found. `connections` is available on endpoints: run it with collect_client() or in a CLIENT artifact",
   );
   await expect(nb.cell(0).getByTestId("cell-first-error")).not.toContainText("Did you mean");
 });
