@@ -26,9 +26,12 @@ test("completion in a notebook offers pslist for `pslis`, and notes builtins tha
   await expect(rows.first()).not.toContainText("parse_lines");
   await page.keyboard.press("Enter");
   await expect.poll(() => nb.editorText(0)).toBe("SELECT * FROM pslist()");
+  await page.keyboard.press("Escape");
 
   // connections() exists only on endpoints: its row says so, and so does the editor's check.
-  await nb.setEditorText(0, "SELECT * FROM connectio");
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.press("Delete");
+  await page.keyboard.type("SELECT * FROM connectio");
   await suggest();
   await expect(rows.first()).toContainText("connections");
   await expect(page.locator(".suggest-widget .monaco-list-row.focused")).toContainText("endpoints only");
