@@ -82,8 +82,10 @@ for (const target of testDatabaseTargets()) describe(`the agent endpoint under h
   it("300 unauthenticated sockets holding a small unfinished frame are closed at the hello deadline, not 45 s later", async () => {
     const result = await Promise.all(Array.from({ length: 300 }, () => halfFrame(s.url, { declared: LIMITS.maxMessageBytes, send: 16 * 1024 })));
     const slowest = Math.max(...result.map((r) => r.closedAfterMs));
-    console.log(`300 small half-frames: closed between ${Math.min(...result.map((r) => r.closedAfterMs))} and ${slowest} ms (deadline ${HELLO_MS} ms)`);
-    expect(Math.min(...result.map((r) => r.closedAfterMs))).toBeGreaterThanOrEqual(HELLO_MS - 50);
+    console.log(`300 small half-frames: closed ${Math.min(...result.map((r) => r.closedSinceConnectMs))} ms or more after connect, at most ${slowest} ms after the 101 (deadline ${HELLO_MS} ms)`);
+    // The lower bound counts from before connect: the server's deadline cannot start earlier, so
+    // a loaded machine reading the 101 late cannot make an on-time close look early.
+    expect(Math.min(...result.map((r) => r.closedSinceConnectMs))).toBeGreaterThanOrEqual(HELLO_MS - 5);
     expect(slowest).toBeLessThan(HELLO_MS + 1500);
     await waitFor(() => s.engine.internals.unauthenticatedAgents() === 0, "every slot to be given back");
   });

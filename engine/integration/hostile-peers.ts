@@ -12,8 +12,13 @@ export interface HalfFrame {
   status: number;
   /** Payload bytes written before the server dropped the socket (or `send` was reached). */
   sent: number;
-  /** Milliseconds from the upgrade until the server closed the socket. */
+  /** Milliseconds from the upgrade (as this client saw the 101) until the server closed the socket. */
   closedAfterMs: number;
+  /**
+   * Milliseconds from before the TCP connect until the close: never shorter than the server's
+   * own time from accept to close, however late this client reads the 101 on a loaded machine.
+   */
+  closedSinceConnectMs: number;
 }
 
 const CHUNK = Buffer.alloc(64 * 1024, 0x61);
@@ -22,12 +27,13 @@ const CHUNK = Buffer.alloc(64 * 1024, 0x61);
 export function halfFrame(url: string, o: { declared: number; send: number; localAddress?: string }): Promise<HalfFrame> {
   const { port } = new URL(url);
   return new Promise((resolve) => {
+    const startedAt = Date.now();
     const socket: Socket = connect({ host: "127.0.0.1", port: Number(port), localAddress: o.localAddress });
     let head = "";
     let status = 0;
     let sent = 0;
     let upgradedAt = 0;
-    const finish = () => resolve({ status, sent, closedAfterMs: upgradedAt ? Date.now() - upgradedAt : 0 });
+    const finish = () => resolve({ status, sent, closedAfterMs: upgradedAt ? Date.now() - upgradedAt : 0, closedSinceConnectMs: Date.now() - startedAt });
     socket.on("error", () => {});
     socket.on("close", finish);
     socket.once("connect", () => {

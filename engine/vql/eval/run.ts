@@ -142,11 +142,22 @@ function statementText(st: Statement): string {
   return st.kind === "select" ? printSelectFlat(st) : `LET ${st.name.raw}`;
 }
 
-function makeSignal(options: RunOptions, controller: AbortController): AbortSignal {
+/**
+ * The run's signal: its own controller, the caller's signal, and the timeout. The timeout is a
+ * timer aborting a controller it holds strongly, not AbortSignal.timeout(): inside
+ * AbortSignal.any() Node 20 keeps only a weak reference to a timeout signal, so under memory
+ * pressure it is collected and the query never times out (nodejs/node#57736).
+ */
+function makeSignal(options: RunOptions, controller: AbortController): { signal: AbortSignal; clear(): void } {
   const signals = [controller.signal];
   if (options.signal) signals.push(options.signal);
-  if (options.timeoutMs !== undefined && options.timeoutMs > 0) signals.push(AbortSignal.timeout(options.timeoutMs));
-  return signals.length === 1 ? controller.signal : AbortSignal.any(signals);
+  let id: ReturnType<typeof setTimeout> | undefined;
+  if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
+    const deadline = new AbortController();
+    id = setTimeout(() => deadline.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), options.timeoutMs);
+    signals.push(deadline.signal);
+  }
+  return { signal: signals.length === 1 ? controller.signal : AbortSignal.any(signals), clear: () => clearTimeout(id) };
 }
 
 interface FlushTimer {
@@ -181,7 +192,7 @@ export async function* runVqlChunks(source: string | ParseResult, options: RunOp
   }
   if (parsed.diagnostics.some((d) => d.severity === "error")) return;
   const controller = new AbortController();
-  const signal = makeSignal(options, controller);
+  const { signal, clear: clearDeadline } = makeSignal(options, controller);
   const run = new RunState({
     registry: options.registry,
     signal,
@@ -307,6 +318,7 @@ export async function* runVqlChunks(source: string | ParseResult, options: RunOp
     }
   } finally {
     timer?.cancel();
+    clearDeadline();
     controller.abort();
   }
   drainLogs();
