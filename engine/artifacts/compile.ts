@@ -25,21 +25,39 @@ export interface CompiledArtifact {
 }
 
 /**
- * What a source needs in front: the typed LETs of its timestamp parameters, each import's
- * export, then the artifact's own. Values reach the agent as JSON, where a timestamp is its
- * RFC3339 text; `LET X <= timestamp(epoch=X)` turns it back into a time there (as
+ * What a source needs in front: the typed LETs of its timestamp and upload parameters, each
+ * import's export, then the artifact's own. Values reach the agent as JSON, where a timestamp is
+ * its RFC3339 text; `LET X <= timestamp(epoch=X)` turns it back into a time there (as
  * Velociraptor's launcher does for every timestamp parameter) and leaves a time as it is.
  */
 export function preludeOf(a: Artifact, lookup: (name: string) => Artifact | undefined): string {
   return [...parameterLets(a), ...a.imports.map((i) => lookup(i)?.export?.text ?? ""), a.export?.text ?? ""].filter((t) => t.trim()).join("\n");
 }
 
-/** `LET X <= timestamp(epoch=X)` per timestamp parameter (names with odd characters in backticks). */
+/** A `data:` URL carrying base64 (what the parameter form's file picker sends). */
+const DATA_URL = "'^data:[^,]*;base64,'";
+
+/**
+ * The LETs that give each parameter its run-time form:
+ * - timestamp: `LET X <= timestamp(epoch=X)`;
+ * - upload: the file's content (Velociraptor: "the upload content will be available in this
+ *   variable"); the form sends it as a base64 `data:` URL, decoded here to its exact bytes;
+ * - upload_file: the path of a temporary file holding that content, removed when the query ends.
+ * Any other value of an upload parameter (a path or URL typed by hand) is left as it is:
+ * Velociraptor would fetch an http(s) URL with http_client, which the agent does not have yet.
+ */
 export function parameterLets(a: Pick<Artifact, "parameters">): string[] {
-  return a.parameters
-    .filter((p) => parameterKind(p.type) === "timestamp")
-    .map((p) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p.name) ? p.name : `\`${p.name.replace(/`/g, "")}\``))
-    .map((n) => `LET ${n} <= timestamp(epoch=${n})`);
+  const name = (n: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(n) ? n : `\`${n.replace(/`/g, "")}\``);
+  const decoded = (n: string) => `base64decode(string=regex_replace(source=${n}, re=${DATA_URL}, replace=''))`;
+  const lets: string[] = [];
+  for (const p of a.parameters) {
+    const n = name(p.name);
+    const type = p.type.toLowerCase();
+    if (parameterKind(p.type) === "timestamp") lets.push(`LET ${n} <= timestamp(epoch=${n})`);
+    else if (type === "upload") lets.push(`LET ${n} <= if(condition=${n} =~ ${DATA_URL}, then=${decoded(n)}, else=${n})`);
+    else if (type === "upload_file") lets.push(`LET ${n} <= if(condition=${n} =~ ${DATA_URL}, then=tempfile(data=${decoded(n)}), else=${n})`);
+  }
+  return lets;
 }
 
 export function compileArtifact(a: Artifact, lookup: (name: string) => Artifact | undefined): CompiledArtifact {

@@ -1,10 +1,16 @@
 "use client";
 // The Collect dialog: pick one or more CLIENT artifacts, fill their parameters, set the
-// per-source time and row limits, and start the collection on this client.
+// per-source time and row limits, and start the collection on this client. Limits left empty
+// are not sent, so each artifact's own `resources` apply (Velociraptor's launcher), else the
+// server's defaults; the placeholders say which values that gives.
 import { useEffect, useMemo, useState } from "react";
 import { callApi } from "../api";
 import { ParameterFields, hasParameterProblems } from "../parameter-form";
 import type { CollectableArtifact, FlowRow } from "./types";
+
+/** The server's defaults when neither the request nor the artifact sets a limit (flows/collect.ts). */
+const DEFAULT_TIMEOUT_SEC = 600;
+const DEFAULT_MAX_ROWS = 1_000_000;
 
 /** What a copied collection starts the dialog with ("Copy collection"). */
 export interface CollectInitial {
@@ -20,8 +26,8 @@ export function CollectDialog({ clientId, onClose, onStarted, initial }: { clien
   const [filter, setFilter] = useState(initial?.artifacts.length === 1 ? initial.artifacts[0]! : "");
   const [chosen, setChosen] = useState<string[]>(initial?.artifacts ?? []);
   const [values, setValues] = useState<Record<string, Record<string, string>>>(initial?.parameters ?? {});
-  const [timeoutSec, setTimeoutSec] = useState(initial?.timeoutSec ?? 600);
-  const [maxRows, setMaxRows] = useState(initial?.maxRows ?? 1_000_000);
+  const [timeoutSec, setTimeoutSec] = useState(initial?.timeoutSec ? String(initial.timeoutSec) : "");
+  const [maxRows, setMaxRows] = useState(initial?.maxRows ? String(initial.maxRows) : "");
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
 
@@ -37,6 +43,16 @@ export function CollectDialog({ clientId, onClose, onStarted, initial }: { clien
     return artifacts.filter((a) => !f || a.name.toLowerCase().includes(f) || a.description.toLowerCase().includes(f)).slice(0, 200);
   }, [artifacts, filter]);
 
+  const picked = chosen.map((n) => artifacts.find((a) => a.name === n)).filter((a): a is CollectableArtifact => Boolean(a));
+  const own = (k: "timeout" | "maxRows") => [...new Set(picked.map((a) => a.resources?.[k]).filter((v): v is number => Boolean(v)))];
+  const limitHint = (k: "timeout" | "maxRows", fallback: number) => {
+    const v = own(k);
+    if (!v.length) return String(fallback);
+    if (k === "maxRows") return String(Math.max(...v)); // a collection-wide limit: the largest of the artifacts'
+    return picked.every((a) => a.resources?.timeout) && v.length === 1 ? String(v[0]) : `each artifact's own (${v.join(", ")}), else ${fallback}`;
+  };
+  const badLimit = (v: string) => v.trim() !== "" && !(Number(v) > 0);
+
   function toggle(name: string) {
     setChosen((c) => (c.includes(name) ? c.filter((x) => x !== name) : [...c, name]));
   }
@@ -47,7 +63,8 @@ export function CollectDialog({ clientId, onClose, onStarted, initial }: { clien
     try {
       const parameters: Record<string, Record<string, string>> = {};
       for (const name of chosen) parameters[name] = values[name] ?? {};
-      const { flow } = await callApi<{ flow: FlowRow }>("POST", `/api/clients/${clientId}/flows`, { artifacts: chosen, parameters, timeoutSec, maxRows });
+      const limits = { ...(Number(timeoutSec) > 0 ? { timeoutSec: Number(timeoutSec) } : {}), ...(Number(maxRows) > 0 ? { maxRows: Math.trunc(Number(maxRows)) } : {}) };
+      const { flow } = await callApi<{ flow: FlowRow }>("POST", `/api/clients/${clientId}/flows`, { artifacts: chosen, parameters, ...limits });
       onStarted(flow);
     } catch (e) {
       setError((e as Error).message);
@@ -83,11 +100,11 @@ export function CollectDialog({ clientId, onClose, onStarted, initial }: { clien
         <div className="row">
           <label>
             Time limit per source (s)
-            <input type="number" min={1} value={timeoutSec} onChange={(e) => setTimeoutSec(Number(e.target.value))} />
+            <input type="number" min={1} value={timeoutSec} placeholder={limitHint("timeout", DEFAULT_TIMEOUT_SEC)} onChange={(e) => setTimeoutSec(e.target.value)} aria-invalid={badLimit(timeoutSec) || undefined} data-testid="collect-timeout" />
           </label>
           <label>
             Row limit per source
-            <input type="number" min={1} value={maxRows} onChange={(e) => setMaxRows(Number(e.target.value))} />
+            <input type="number" min={1} value={maxRows} placeholder={limitHint("maxRows", DEFAULT_MAX_ROWS)} onChange={(e) => setMaxRows(e.target.value)} aria-invalid={badLimit(maxRows) || undefined} data-testid="collect-max-rows" />
           </label>
         </div>
         {error ? <p className="notice error">{error}</p> : null}
@@ -95,7 +112,7 @@ export function CollectDialog({ clientId, onClose, onStarted, initial }: { clien
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className="primary" disabled={busy || !chosen.length || chosen.some((n) => hasParameterProblems(artifacts.find((a) => a.name === n)?.parameters ?? [], values[n]))} onClick={() => void start()} data-testid="collect-start">
+          <button type="button" className="primary" disabled={busy || !chosen.length || badLimit(timeoutSec) || badLimit(maxRows) || chosen.some((n) => hasParameterProblems(artifacts.find((a) => a.name === n)?.parameters ?? [], values[n]))} onClick={() => void start()} data-testid="collect-start">
             Collect
           </button>
         </div>

@@ -9,4 +9,6 @@ export interface CollectableArtifact {
   name: string;
   description: string;
   parameters: Array<{ name: string; default?: string; type?: string; description?: string; choices?: string[]; friendlyName?: string; validatingRegex?: string }>;
+  /** The artifact's own limits, used when the collection sets none. */
+  resources?: { timeout?: number; maxRows?: number; maxUploadBytes?: number };
 }

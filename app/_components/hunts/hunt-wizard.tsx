@@ -66,8 +66,9 @@ export function HuntWizard({ canStart }: { canStart: boolean }) {
   const [serverCondition, setServerCondition] = useState("");
   const [clientRate, setClientRate] = useState(0);
   const [clientLimit, setClientLimit] = useState(0);
-  const [timeoutSec, setTimeoutSec] = useState(600);
-  const [maxRows, setMaxRows] = useState(1_000_000);
+  // 0: not sent, so each artifact's own resources apply (else the server's 600 s and 1,000,000 rows).
+  const [timeoutSec, setTimeoutSec] = useState(0);
+  const [maxRows, setMaxRows] = useState(0);
   const [maxUploadBytes, setMaxUploadBytes] = useState(0);
   const [expires, setExpires] = useState(() => localInput(Date.now() + WEEK));
   const [maxErrorPercent, setMaxErrorPercent] = useState(0);
@@ -110,8 +111,8 @@ export function HuntWizard({ canStart }: { canStart: boolean }) {
         ...(clientCondition.trim() ? { clientCondition } : {}),
         clientRate,
         clientLimit,
-        timeoutSec,
-        maxRows,
+        ...(timeoutSec > 0 ? { timeoutSec } : {}),
+        ...(maxRows > 0 ? { maxRows } : {}),
         ...(maxUploadBytes > 0 ? { maxUploadBytes } : {}),
         ...(Number.isNaN(expiry.getTime()) ? {} : { expires: expiry.toISOString() }),
         // Safety rails (h-huntb's fields): sent only when set.
@@ -226,12 +227,12 @@ export function HuntWizard({ canStart }: { canStart: boolean }) {
             {num(clientLimit, setClientLimit, "hunt-client-limit")}
           </label>
           <label>
-            Time limit per source (s)
-            {num(timeoutSec, setTimeoutSec, "hunt-timeout", 1)}
+            Time limit per source (s; 0: each artifact's own, else 600)
+            {num(timeoutSec, setTimeoutSec, "hunt-timeout")}
           </label>
           <label>
-            Row limit per source
-            {num(maxRows, setMaxRows, "hunt-max-rows", 1)}
+            Row limit per source (0: the artifacts' own, else 1,000,000)
+            {num(maxRows, setMaxRows, "hunt-max-rows")}
           </label>
           <label>
             Upload limit per client (bytes; 0: none)

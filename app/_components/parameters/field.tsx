@@ -2,11 +2,12 @@
 // One parameter's input, chosen by its declared type: checkbox (bool), validated text (int,
 // float, regex, validating_regex), select (choices) and multi-select (multichoice), the CSV
 // grid (csv, artifactset), a JSON editor with live checking (json, json_array, regex_array),
-// a date-time picker with a time zone (timestamp), and a file picker (upload: disabled, see
+// a date-time picker with a time zone (timestamp), and a file picker (upload, upload_file: see
 // UploadField), text otherwise. The problem, if any, shows under the field.
 import { CsvGrid } from "./csv-grid";
 import { ParamDescription } from "./description";
 import { TimestampField } from "./timestamp-field";
+import { UploadField } from "./upload-field";
 import { choicesOf, fieldKind, isOn, type ParameterSpec } from "./types";
 import { parameterProblem } from "./validate";
 
@@ -98,13 +99,7 @@ function Input({ kind, p, value, onChange, testId, label, invalid }: { kind: Ret
     case "regex":
       return <input className="code" spellCheck={false} value={value} onChange={(e) => onChange(e.target.value)} {...common} />;
     case "upload":
-      return (
-        <span className="upload-field">
-          <input type="file" disabled aria-label={`${label} file`} data-testid={`${testId}-file`} />
-          <span className="muted small">This server cannot receive a file for a parameter; the value is passed to the artifact as text.</span>
-          <input value={value} onChange={(e) => onChange(e.target.value)} {...common} />
-        </span>
-      );
+      return <UploadField value={value} onChange={onChange} testId={testId} label={label} />;
     default:
       return value.includes("\n") ? (
         <textarea rows={Math.min(8, value.split("\n").length + 1)} value={value} onChange={(e) => onChange(e.target.value)} {...common} />

@@ -2,7 +2,7 @@
 // Velociraptor's names and arguments. Temp files and directories are removed when the query
 // ends (its run signal aborts), whatever remove_last says.
 import { randomBytes } from "node:crypto";
-import { arg, definePlugin, defineFunction, isDictLike, OrderedDict, toJsonText, toJsonValue, abortable, untilAborted, type BuiltinContext } from "@/engine/vql";
+import { arg, definePlugin, defineFunction, isDictLike, OrderedDict, toJsonText, toJsonValue, abortable, untilAborted, bytesOf, type BuiltinContext } from "@/engine/vql";
 import { agentHost } from "./host";
 import type { EndpointWriter, FileSink } from "@/engine/endpoint/builtins/system";
 import { accessorProblem } from "@/engine/endpoint/builtins/values";
@@ -66,7 +66,7 @@ export const tempfileFunction = defineFunction({
   category: "client",
   doc: "Creates a temporary file holding `data` and returns its path; it is removed when the query ends.",
   args: {
-    data: arg.list(arg.string()).doc("Strings written to the file, one after the other."),
+    data: arg.list(arg.bytes()).doc("Strings (text or bytes, written exactly) written to the file, one after the other."),
     extension: arg.string().default("").doc("An extension for the file's name (`.ps1`)."),
     permissions: arg.string().doc("`x` makes the file executable by its owner (0700); octal or rwx notation also work."),
     remove_last: arg.bool().doc("Accepted for compatibility: temp files are always removed when the query ends."),
@@ -81,7 +81,7 @@ export const tempfileFunction = defineFunction({
       const path = `${dir}/tmp${randomBytes(6).toString("hex")}${extension}`;
       const sink = await untilAborted(w.open(path, { exclusive: true, mode: parsePermissions(permissions) ?? 0o600 }), ctx.signal);
       removeAtEnd(ctx, w, path);
-      await writeAll(sink, data ?? [], ctx.signal);
+      await writeAll(sink, (data ?? []).map((d) => (typeof d === "string" ? d : bytesOf(d))), ctx.signal);
       return path;
     } catch (err) {
       ctx.signal.throwIfAborted();

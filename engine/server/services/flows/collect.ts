@@ -92,7 +92,9 @@ export function startCollect(
       const own = def.resources?.timeout;
       return !requestTimeout && own ? { ...c, timeoutMs: Math.max(1, Math.round(own * 1000)) } : c;
     });
-    const timeoutSec = requestTimeout ?? DEFAULT_TIMEOUT_SEC;
+    // The collection's own timeout (what the flow shows, and what "Copy collection" copies):
+    // the longest its artifacts run with, each its own resources.timeout or the default.
+    const timeoutSec = requestTimeout ?? Math.max(...defs.map((d) => d.resources?.timeout || DEFAULT_TIMEOUT_SEC), 0) || DEFAULT_TIMEOUT_SEC;
     // Collection-wide limits the request leaves unset default to the largest of the artifacts'.
     const largest = (k: "maxRows" | "maxUploadBytes") => Math.max(0, ...defs.map((d) => d.resources?.[k] ?? 0));
     const definitions = p.artifacts.called?.(compiled.flatMap((c) => c.sources.flatMap((s) => [s.query, s.precondition ?? ""]))) ?? [];
