@@ -94,7 +94,7 @@ export function startCollect(
     });
     // The collection's own timeout (what the flow shows, and what "Copy collection" copies):
     // the longest its artifacts run with, each its own resources.timeout or the default.
-    const timeoutSec = requestTimeout ?? Math.max(...defs.map((d) => d.resources?.timeout || DEFAULT_TIMEOUT_SEC), 0) || DEFAULT_TIMEOUT_SEC;
+    const timeoutSec = requestTimeout ?? (Math.max(...defs.map((d) => d.resources?.timeout || DEFAULT_TIMEOUT_SEC), 0) || DEFAULT_TIMEOUT_SEC);
     // Collection-wide limits the request leaves unset default to the largest of the artifacts'.
     const largest = (k: "maxRows" | "maxUploadBytes") => Math.max(0, ...defs.map((d) => d.resources?.[k] ?? 0));
     const definitions = p.artifacts.called?.(compiled.flatMap((c) => c.sources.flatMap((s) => [s.query, s.precondition ?? ""]))) ?? [];
