@@ -20,7 +20,7 @@ parameters:
 sources:
   - query: |
       SELECT Content, len(list=Content) AS ContentBytes, Path,
-             read_file(filename=Path) AS FromFile, hash(path=Path).SHA256 AS FileSha256
+             len(list=read_file(filename=Path)) AS FileBytes, hash(path=Path).SHA256 AS FileSha256
       FROM scope()
 `;
 
@@ -60,6 +60,7 @@ describe("upload parameters", () => {
     expect(r.Path).toMatch(/^\/.*tmp[0-9a-f]{12}$/);
     // sha256 of the nine bytes, from first principles (node:crypto over the same buffer).
     const { createHash } = await import("node:crypto");
+    expect(r.FileBytes).toBe(binary.length);
     expect(r.FileSha256).toBe(createHash("sha256").update(binary).digest("hex"));
     // Removal starts when the run's signal aborts at its end and completes asynchronously.
     await vi.waitFor(() => expect(existsSync(r.Path as string)).toBe(false), { timeout: 5000 });

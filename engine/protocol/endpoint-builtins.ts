@@ -917,8 +917,8 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   "args": [
    {
     "name": "data",
-    "type": "list<string>",
-    "doc": "Strings written to the file, one after the other.",
+    "type": "list<bytes>",
+    "doc": "Strings (text or bytes, written exactly) written to the file, one after the other.",
     "required": false,
     "repeated": true
    },

@@ -1,6 +1,6 @@
 // More file builtins: stat() as a function, read_file() as a plugin (chunks of files) and
 // magic() (file type from content, with magic-table.ts). Velociraptor's names and arguments.
-import { arg, definePlugin, defineFunction, OrderedDict, abortable, untilAborted } from "@/engine/vql";
+import { arg, definePlugin, defineFunction, OrderedDict, abortable, fromBytes, untilAborted } from "@/engine/vql";
 import { agentHost } from "./host";
 import { identify, MAGIC_SAMPLE } from "./magic-table";
 import { accessorProblem, fileRow } from "@/engine/endpoint/builtins/values";
@@ -54,7 +54,7 @@ export const readFilePlugin = definePlugin({
         for await (const c of source) {
           pending = pending.length ? Buffer.concat([pending, Buffer.from(c)]) : Buffer.from(c);
           while (pending.length >= chunk) {
-            yield { Data: pending.subarray(0, chunk).toString("utf8"), Offset: offset, Filename: filename };
+            yield { Data: fromBytes(pending.subarray(0, chunk)), Offset: offset, Filename: filename };
             offset += chunk;
             pending = pending.subarray(chunk);
           }
@@ -64,7 +64,7 @@ export const readFilePlugin = definePlugin({
         ctx.log("ERROR", `read_file: ${(err as Error).message}`);
         continue;
       }
-      if (pending.length) yield { Data: pending.toString("utf8"), Offset: offset, Filename: filename };
+      if (pending.length) yield { Data: fromBytes(pending), Offset: offset, Filename: filename };
     }
   },
 });

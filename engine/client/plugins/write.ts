@@ -79,7 +79,12 @@ export const tempfileFunction = defineFunction({
     try {
       const dir = w.tempDir().replace(/\/$/, "");
       const path = `${dir}/tmp${randomBytes(6).toString("hex")}${extension}`;
-      const sink = await untilAborted(w.open(path, { exclusive: true, mode: parsePermissions(permissions) ?? 0o600 }), ctx.signal);
+      // Opened after the query ended: closed and removed at once, as the query's end would have.
+      const lateFile = async (late: FileSink) => {
+        await late.close();
+        await w.remove(path, { recursive: true });
+      };
+      const sink = await untilAborted(w.open(path, { exclusive: true, mode: parsePermissions(permissions) ?? 0o600 }), ctx.signal, lateFile);
       removeAtEnd(ctx, w, path);
       await writeAll(sink, (data ?? []).map((d) => (typeof d === "string" ? d : bytesOf(d))), ctx.signal);
       return path;
@@ -144,7 +149,7 @@ export const copyFunction = defineFunction({
     try {
       const mode = parsePermissions(permissions);
       const dirMode = parsePermissions(dir_permissions);
-      const sink = await untilAborted(w.open(dest, { append, mode, createDirectories: create_directories, dirMode }), ctx.signal);
+      const sink = await untilAborted(w.open(dest, { append, mode, createDirectories: create_directories, dirMode }), ctx.signal, (late) => late.close());
       const source = accessor === "data" ? [Buffer.from(filename, "utf8")] : abortable(system.fs.read(filename, { signal: ctx.signal }), ctx.signal);
       await writeAll(sink, source, ctx.signal);
       return dest;
@@ -205,7 +210,7 @@ async function* writeRows(
   if (!w) return;
   let sink: FileSink;
   try {
-    sink = await untilAborted(w.open(o.filename, { append: o.append }), ctx.signal);
+    sink = await untilAborted(w.open(o.filename, { append: o.append }), ctx.signal, (late) => late.close());
   } catch (err) {
     ctx.signal.throwIfAborted();
     return void ctx.log("ERROR", `${ctx.name}: ${(err as Error).message}`);

@@ -1,7 +1,7 @@
 // File builtins: glob(), stat(), read_file(), hash(). Velociraptor's argument names.
 import { createHash } from "node:crypto";
 import { arg, definePlugin, defineFunction, hashedLength, hashLimit, hashResult, hashSelection } from "../../vql";
-import { abortable, untilAborted, type BuiltinContext } from "../../vql";
+import { abortable, fromBytes, untilAborted, type BuiltinContext } from "../../vql";
 import { agentHost } from "./host";
 import type { FileInfo } from "./system";
 import { accessorProblem, fileRow } from "./values";
@@ -80,7 +80,8 @@ export const readFileFunction = defineFunction({
       return null;
     }
     try {
-      return (await readAll(abortable(agentHost(ctx.host).system.fs.read(filename, { offset, length, signal: ctx.signal }), ctx.signal))).toString("utf8");
+      // The bytes as they are (Velociraptor returns a Go byte string): text when valid UTF-8.
+      return fromBytes(await readAll(abortable(agentHost(ctx.host).system.fs.read(filename, { offset, length, signal: ctx.signal }), ctx.signal)));
     } catch (err) {
       ctx.signal.throwIfAborted();
       ctx.log("ERROR", `read_file: ${(err as Error).message}`);

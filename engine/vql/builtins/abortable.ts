@@ -4,18 +4,28 @@
 // is dropped.
 
 /** `p`, or the signal's reason as soon as it aborts. A late rejection of `p` is absorbed. */
-export function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+export function untilAborted<T>(p: Promise<T>, signal: AbortSignal, release?: (late: T) => unknown): Promise<T> {
+  // A value that arrives after the abort (an opened file, a socket) goes to `release`, so
+  // nothing the caller no longer waits for stays open.
+  const late = (v: T) => {
+    if (release) Promise.resolve().then(() => release(v)).catch(() => {});
+  };
   if (signal.aborted) {
-    p.catch(() => {});
+    p.then(late, () => {});
     return Promise.reject(signal.reason);
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
+    let gaveUp = false;
+    const onAbort = () => {
+      gaveUp = true;
+      reject(signal.reason);
+    };
     signal.addEventListener("abort", onAbort, { once: true });
     p.then(
       (v) => {
         signal.removeEventListener("abort", onAbort);
-        resolve(v);
+        if (gaveUp) late(v);
+        else resolve(v);
       },
       (e) => {
         signal.removeEventListener("abort", onAbort);
