@@ -76,6 +76,7 @@ describe("corpus artifacts that call only builtins Talon has", () => {
     const talon = new Set([...portableBuiltins, ...serverBuiltins, ...clientBuiltins, ...poolBuiltins].map((b) => b.name));
     const by = new Map<string, { calling: number; covered: number }>();
     const missing = new Map<string, number>();
+    const blocking = new Map<string, Map<string, number>>();
     for (const file of yamlFiles(corpusDir)) {
       const doc = parseYaml(readFileSync(file, "utf8")) as Record<string, unknown> | null;
       if (!doc || typeof doc !== "object") continue;
@@ -84,6 +85,10 @@ describe("corpus artifacts that call only builtins Talon has", () => {
       const lacking = builtins.filter((n) => !talon.has(n));
       for (const n of lacking) missing.set(n, (missing.get(n) ?? 0) + 1);
       const p = platformOf(doc);
+      if (process.env.CORPUS_LIST && p === process.env.CORPUS_LIST && lacking.length) console.log(`${doc.name}: ${lacking.join(" ")}`);
+      const b = blocking.get(p) ?? new Map<string, number>();
+      for (const n of lacking) b.set(n, (b.get(n) ?? 0) + 1);
+      blocking.set(p, b);
       const e = by.get(p) ?? { calling: 0, covered: 0 };
       e.calling++;
       if (lacking.length === 0) e.covered++;
@@ -97,6 +102,7 @@ describe("corpus artifacts that call only builtins Talon has", () => {
         `corpus artifacts calling only builtins Talon has: ${total.covered} of ${total.calling}`,
         ...lines,
         `most-called missing builtins: ${top.map(([n, c]) => `${n} ${c}`).join(", ")}`,
+        ...["Linux", "Generic", "Server"].map((p) => `missing in ${p} artifacts: ${[...(blocking.get(p) ?? new Map<string, number>()).entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([n, c]) => `${n} ${c}`).join(", ")}`),
       ].join("\n"),
     );
     expect(total.calling).toBeGreaterThan(300);
