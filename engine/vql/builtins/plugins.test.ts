@@ -48,6 +48,7 @@ const WRAPPERS: Record<string, (inner: string) => string> = {
   dedup: (q) => `SELECT * FROM dedup(query={ ${q} }, key='N')`,
   sample: (q) => `SELECT * FROM sample(query={ ${q} }, n=1)`,
   sequence: (q) => `SELECT * FROM sequence(a={ ${q} }, query={ SELECT * FROM SEQUENCE })`,
+  sigma: (q) => `SELECT * FROM sigma(rules='''title: All\nlogsource:\n  product: p\ndetection:\n  s:\n    N|gte: 0\n  condition: s''', log_sources=sigma_log_sources(\`*/p\`={ ${q} }))`,
 };
 
 async function firstRowThenBreak(vql: string): Promise<void> {

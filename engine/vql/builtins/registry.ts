@@ -9,6 +9,7 @@ import type { Builtin, FunctionBuiltin, PluginBuiltin } from "./types";
 import { rangePlugin } from "./core/range";
 import { scopeFunction, scopePlugin } from "./core/scope";
 import { foreachPlugin } from "./control/foreach";
+import { sigmaLogSourcesFunction, sigmaPlugin } from "./sigma/sigma";
 import { ifFunction, ifPlugin } from "./control/if";
 import { chainPlugin, combinePlugin, switchPlugin } from "./control/chain";
 import { flattenPlugin } from "./control/flatten";
@@ -114,6 +115,7 @@ export const portableBuiltins: readonly Builtin[] = [
   rangePlugin,
   scopePlugin,
   foreachPlugin,
+  sigmaPlugin,
   ifPlugin,
   chainPlugin,
   combinePlugin,
@@ -140,6 +142,7 @@ export const portableBuiltins: readonly Builtin[] = [
   sequencePlugin,
   // functions: core and data
   scopeFunction,
+  sigmaLogSourcesFunction,
   ifFunction,
   dictFunction,
   lazyDictFunction,
