@@ -81,10 +81,3 @@ export function readQuery<T>(req: Request, schema: Checked<T>): T {
   if (!r.success) throw new BadRequest(problems(r.error.issues, "query"));
   return r.data;
 }
-
-export function str(body: Record<string, unknown>, key: string, opts: { optional?: boolean } = {}): string {
-  const v = body[key];
-  if (v === undefined && opts.optional) return "";
-  if (typeof v !== "string") throw new BadRequest(`\`${key}\` must be a string`);
-  return v;
-}
