@@ -37,10 +37,11 @@ export async function withPrincipal(
 
 const MAX_BODY = 1024 * 1024;
 
-/** The request's JSON body as an object, or a 400 with a clear message. */
-export async function readJsonObject(req: Request): Promise<Record<string, unknown>> {
+/** The request's JSON body as an object, or a 400 with a clear message. `optional`: an empty body reads as {}. */
+export async function readJsonObject(req: Request, opts: { optional?: boolean } = {}): Promise<Record<string, unknown>> {
   const text = await req.text();
   if (text.length > MAX_BODY) throw new BadRequest("the request body is larger than 1 MiB");
+  if (opts.optional && !text.trim()) return {};
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -51,16 +52,32 @@ export async function readJsonObject(req: Request): Promise<Record<string, unkno
   return value as Record<string, unknown>;
 }
 
-/** The request's JSON body checked against a zod schema, or a 400 naming the fields (never values). */
-export async function readBody<T>(req: Request, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } }): Promise<T> {
-  const r = schema.safeParse(await readJsonObject(req));
-  if (!r.success) throw new BadRequest(r.error.issues.map((i) => `${i.path.map(String).join(".") || "body"}: ${i.message}`).join("; "));
+/** What readBody and readQuery need of a zod schema (kept structural: this file imports no zod). */
+type Checked<T> = { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } };
+
+function problems(issues: Array<{ path: PropertyKey[]; message: string }>, whole: string): string {
+  return issues.map((i) => `${i.path.map(String).join(".") || whole}: ${i.message}`).join("; ");
+}
+
+/**
+ * The request's JSON body checked against a zod schema, or a 400 naming the fields (never
+ * values). `optional`: a request without a body is checked as {}.
+ */
+export async function readBody<T>(req: Request, schema: Checked<T>, opts: { optional?: boolean } = {}): Promise<T> {
+  const r = schema.safeParse(await readJsonObject(req, opts));
+  if (!r.success) throw new BadRequest(problems(r.error.issues, "body"));
   return r.data;
 }
 
-export function str(body: Record<string, unknown>, key: string, opts: { optional?: boolean } = {}): string {
-  const v = body[key];
-  if (v === undefined && opts.optional) return "";
-  if (typeof v !== "string") throw new BadRequest(`\`${key}\` must be a string`);
-  return v;
+/**
+ * The request's query parameters checked against a zod schema, or a 400 naming the parameter
+ * (never its value). An empty value counts as absent; of a repeated one the first counts, as
+ * URLSearchParams.get() reads it.
+ */
+export function readQuery<T>(req: Request, schema: Checked<T>): T {
+  const raw: Record<string, string> = {};
+  for (const [k, v] of new URL(req.url).searchParams) if (v !== "" && !(k in raw)) raw[k] = v;
+  const r = schema.safeParse(raw);
+  if (!r.success) throw new BadRequest(problems(r.error.issues, "query"));
+  return r.data;
 }

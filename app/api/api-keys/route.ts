@@ -1,6 +1,7 @@
-// GET /api/api-keys: list; POST {username, name}: issue one (the key is shown once).
-import { getEngine } from "../../_server/engine";
-import { json, readJsonObject, str, withPrincipal } from "../../_server/respond";
+// GET /api/api-keys: list; POST {username, name?}: issue one (the key is shown once).
+import { getEngine } from "@/app/_server/engine";
+import { json, readBody, withPrincipal } from "@/app/_server/respond";
+import { IssueApiKey } from "./schemas";
 
 export const dynamic = "force-dynamic";
 
@@ -10,8 +11,7 @@ export function GET() {
 
 export function POST(req: Request) {
   return withPrincipal("SERVER_ADMIN", async (p) => {
-    const body = await readJsonObject(req);
-    const issued = await getEngine().accounts.issueApiKey(p, str(body, "username"), str(body, "name", { optional: true }));
-    return json(issued, 201);
+    const { username, name } = await readBody(req, IssueApiKey);
+    return json(await getEngine().accounts.issueApiKey(p, username, name), 201);
   });
 }

@@ -1,29 +1,23 @@
-// GET /api/artifacts?search=&type=: summaries (READ_RESULTS). POST /api/artifacts {yaml, prefix?}:
+// GET /api/artifacts?search=&type=&limit=: summaries (READ_RESULTS). POST /api/artifacts {yaml, prefix?}:
 // create or replace a custom artifact (ARTIFACT_WRITER; the service also checks
 // SERVER_ARTIFACT_WRITER for server types). Invalid YAML answers 400 with every diagnostic.
 import { lineCol } from "@/engine/vql/ast/positions";
-import { getEngine } from "../../_server/engine";
-import { json, readJsonObject, str, withPrincipal } from "../../_server/respond";
+import { getEngine } from "@/app/_server/engine";
+import { json, readBody, readQuery, withPrincipal } from "@/app/_server/respond";
+import { ArtifactListQuery, SetArtifact } from "./schemas";
 
 export const dynamic = "force-dynamic";
 
 export function GET(req: Request) {
   return withPrincipal("READ_RESULTS", async (p) => {
-    const url = new URL(req.url);
-    const artifacts = await getEngine().artifacts.list(p, {
-      search: url.searchParams.get("search") ?? "",
-      type: url.searchParams.get("type") ?? "",
-      limit: Number(url.searchParams.get("limit")) || undefined,
-    });
+    const artifacts = await getEngine().artifacts.list(p, readQuery(req, ArtifactListQuery));
     return json({ artifacts });
   });
 }
 
 export function POST(req: Request) {
   return withPrincipal("ARTIFACT_WRITER", async (p) => {
-    const body = await readJsonObject(req);
-    const yaml = str(body, "yaml");
-    const prefix = body.prefix === undefined ? undefined : str(body, "prefix");
+    const { yaml, prefix } = await readBody(req, SetArtifact);
     const engine = getEngine();
     const check = engine.artifacts.validate(yaml, { prefix });
     const errors = check.diagnostics.filter((d) => d.severity === "error");

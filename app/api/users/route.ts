@@ -1,7 +1,8 @@
-// GET /api/users: list users; POST /api/users: create one. Administrators only (the service
-// checks SERVER_ADMIN as well).
-import { getEngine } from "../../_server/engine";
-import { json, readJsonObject, str, withPrincipal } from "../../_server/respond";
+// GET /api/users: list users; POST /api/users {username, password, role}: create one.
+// Administrators only (the service checks SERVER_ADMIN as well).
+import { getEngine } from "@/app/_server/engine";
+import { json, readBody, withPrincipal } from "@/app/_server/respond";
+import { CreateUser } from "./schemas";
 
 export const dynamic = "force-dynamic";
 
@@ -11,8 +12,7 @@ export function GET() {
 
 export function POST(req: Request) {
   return withPrincipal("SERVER_ADMIN", async (p) => {
-    const body = await readJsonObject(req);
-    const user = await getEngine().accounts.createUser(p, { username: str(body, "username"), password: str(body, "password"), role: str(body, "role") });
+    const user = await getEngine().accounts.createUser(p, await readBody(req, CreateUser));
     return json({ user }, 201);
   });
 }

@@ -1,7 +1,8 @@
 // GET /api/clients/labels: labels in use with counts. POST {clientIds, labels, op: set|remove}:
 // label or unlabel clients (LABEL_CLIENT; audited).
 import { getEngine } from "@/app/_server/engine";
-import { BadRequest, json, readJsonObject, withPrincipal } from "@/app/_server/respond";
+import { json, readBody, withPrincipal } from "@/app/_server/respond";
+import { LabelChange } from "@/app/api/clients/schemas";
 
 export const dynamic = "force-dynamic";
 
@@ -11,13 +12,8 @@ export function GET() {
 
 export function POST(req: Request) {
   return withPrincipal("LABEL_CLIENT", async (p) => {
-    const body = await readJsonObject(req);
-    const ids = body.clientIds;
-    const labels = body.labels;
-    if (!Array.isArray(ids) || !ids.every((x) => typeof x === "string")) throw new BadRequest("`clientIds` must be a list of client ids");
-    if (!Array.isArray(labels) || !labels.every((x) => typeof x === "string")) throw new BadRequest("`labels` must be a list of strings");
-    if (body.op !== "set" && body.op !== "remove") throw new BadRequest("`op` must be set or remove");
-    await getEngine().clients.label(p, ids, labels, body.op);
+    const { clientIds, labels, op } = await readBody(req, LabelChange);
+    await getEngine().clients.label(p, clientIds, labels, op);
     return json({ ok: true });
   });
 }

@@ -1,5 +1,6 @@
-// PATCH /api/notebooks/:id's body, checked with zod: the shape of each field. The service checks
-// the rest (names, parameter types, and the timeout and row cap against the caller's role limits).
+// PATCH /api/notebooks/:id's and POST /api/notebooks/:id/copy's bodies, checked with zod: the
+// shape of each field. The service checks the rest (names, parameter types, and the timeout and
+// row cap against the caller's role limits).
 import { z } from "zod";
 
 const optionalCount = z.union([z.number().int().positive(), z.null(), z.literal("")]).optional();
@@ -15,3 +16,6 @@ export const UpdateNotebook = z
     settings: z.object({ timeoutSeconds: optionalCount, maxRows: optionalCount }).strict().optional(),
   })
   .strict();
+
+/** POST /api/notebooks/:id/copy: a name for the copy (else "Copy of <name>"); the body may be left out. */
+export const CopyNotebook = z.object({ name: z.string().max(1000).optional() });
