@@ -97,6 +97,13 @@ export async function addClientLabels(db: Db, clientIds: string[], labels: strin
   return added;
 }
 
+/** The ids among `clientIds` that no client has (labelling them would break the labels' foreign key). */
+export async function missingClients(db: Db, clientIds: string[]): Promise<string[]> {
+  if (!clientIds.length) return [];
+  const found = new Set((await db.select({ clientId: clients.clientId }).from(clients).where(inArray(clients.clientId, clientIds))).map((r) => r.clientId));
+  return clientIds.filter((id) => !found.has(id));
+}
+
 /** Removes labels (compared lower-cased); returns the [clientId, label] pairs removed. */
 export async function removeClientLabels(db: Db, clientIds: string[], labels: string[], at: Date): Promise<Array<{ clientId: string; label: string }>> {
   if (!clientIds.length || !labels.length) return [];

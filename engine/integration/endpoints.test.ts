@@ -163,6 +163,9 @@ for (const target of testDatabaseTargets()) describe(`agents and the server on $
     expect(ev.map((e) => [e.payload.Operation, e.payload.Label]).reverse()).toEqual([["Add", "Prod"], ["Add", "Finance"], ["Remove", "Prod"]]);
     const audit = (await s.engine.audit.list({ limit: 50 })).map((e) => e.operation);
     expect(audit).toEqual(expect.arrayContaining(["SetClientLabel", "RemoveClientLabel", "ScheduleFlow", "CancelFlow"]));
+    // A client id no client has is not_found (a 404 at the route), and labels nobody.
+    await expect(s.engine.clients.label(admin, [id, "C.00000000deadbeef"], ["Ghost"], "set")).rejects.toMatchObject({ code: "not_found", message: "no client C.00000000deadbeef" });
+    expect((await s.engine.clients.get(admin, id)).labels).toEqual(["Finance"]);
   });
 
   it("search verbs: host prefix, os:, client id, metadata keys, unknown operators", async () => {

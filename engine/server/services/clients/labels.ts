@@ -33,6 +33,8 @@ export function startLabels(
       if (!clean.length || !ids.length) return;
       const at = deps.clock.now();
       await queries.inTransaction(db, async (tx) => {
+        const missing = op === "set" ? await queries.missingClients(tx, ids) : [];
+        if (missing.length) throw new ServiceError("not_found", `no client ${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ` (and ${missing.length - 3} more)` : ""}`);
         const changed = op === "set" ? await queries.addClientLabels(tx, ids, clean, at) : await queries.removeClientLabels(tx, ids, clean, at);
         await journal.appendFor(
           LABEL_QUEUE,
