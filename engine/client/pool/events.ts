@@ -12,6 +12,7 @@ import { OrderedDict } from "@/engine/vql";
 import type { Profile } from "./profiles";
 import { type Activity, EndpointActivity } from "./activity/activity";
 import { journalEntry, syslogFileOf, syslogFiles, syslogLine } from "./activity/linux-rows";
+import { DEFENDER_LOG_FILE, defenderRecords } from "./activity/defender";
 import { evtxRow, instanceCreationRow, KERNEL_PROCESS_GUID, kernelProcessEtwRow, processStartTraceRow, SYSMON_GUID, sysmonEtwRow } from "./activity/windows-rows";
 
 /** The rows, when the endpoint has any for the source, and why it has none for some of what was asked. */
@@ -27,6 +28,12 @@ export interface SyntheticEvents extends EndpointEvents {
   etw(guid: string, signal: AbortSignal): EventStream;
   /** New records of event log files (Security.evtx, the Sysmon operational log), in time order. */
   evtx(paths: string[], signal: AbortSignal): EventStream;
+  /**
+   * Records already in event log files, oldest first (parse_evtx()): the Defender operational
+   * log's last days (activity/defender.ts), and the Security and Sysmon logs' records of the
+   * last HISTORY_SLOTS activities.
+   */
+  evtxRecords(paths: string[]): { rows: OrderedDict[]; problems: string[] };
   /** Win32_ProcessStartTrace or `__InstanceCreationEvent ... ISA 'Win32_Process'` events. */
   wmi(query: string, signal: AbortSignal): EventStream;
 }
@@ -64,10 +71,13 @@ async function* quiet<T>(signal: AbortSignal): AsyncGenerator<T> {
 
 const pair = (a: OrderedDict | undefined, b: OrderedDict | undefined): Rows<OrderedDict> => (a && b ? [a, b] : (a ?? b));
 const normal = (guid: string) => guid.trim().toUpperCase().replace(/^\{?(.*?)\}?$/, "{$1}");
+const baseOf = (path: string) => path.replace(/\\/g, "/").split("/").pop()!.toLowerCase();
 const evtxChannel = (path: string) => {
-  const base = path.replace(/\\/g, "/").split("/").pop()!.toLowerCase();
+  const base = baseOf(path);
   return base === "security.evtx" ? "Security" : base === "microsoft-windows-sysmon%4operational.evtx" ? "Sysmon" : undefined;
 };
+/** parse_evtx() over the Security or Sysmon log reads the records of this many last activities. */
+const HISTORY_SLOTS = 2000;
 const slash = (p: string) => p.replace(/\\/g, "/");
 
 function fileInfo(path: string, size: number, ms: number) {
@@ -191,6 +201,32 @@ class SyntheticEventSources implements SyntheticEvents {
     // One activity may be in both logs (a process creation is Sysmon 1 and Security 4688):
     // each is its own record, so a slot can give two rows.
     return this.stream(signal, (e, a) => (list.length === 1 ? evtxRow(e, a, list[0]!) : pair(evtxRow(e, a, list[0]!), evtxRow(e, a, list[1]!))), problems);
+  }
+
+  evtxRecords(paths: string[]): { rows: OrderedDict[]; problems: string[] } {
+    if (this.profile.os !== "windows") return { rows: [], problems: [`the Windows event log is not available on this endpoint (${this.profile.os})`] };
+    const rows: OrderedDict[] = [];
+    const problems: string[] = [];
+    const now = this.now();
+    for (const p of paths) {
+      if (baseOf(p) === DEFENDER_LOG_FILE) {
+        rows.push(...defenderRecords(this.profile, now));
+        continue;
+      }
+      const channel = evtxChannel(p);
+      if (!channel) {
+        problems.push(`${p} has no synthetic records (Security.evtx, Microsoft-Windows-Sysmon%4Operational.evtx and Microsoft-Windows-Windows Defender%4Operational.evtx have)`);
+        continue;
+      }
+      if (!this.active) continue;
+      const e = this.activity();
+      const last = e.slots.lastAt(now);
+      for (let k = Math.max(e.bootSlot, last - HISTORY_SLOTS + 1); k <= last; k++) {
+        const r = evtxRow(e, e.at(k), channel);
+        if (r) rows.push(r);
+      }
+    }
+    return { rows, problems };
   }
 
   wmi(query: string, signal: AbortSignal): EventStream {

@@ -1,5 +1,5 @@
 // The pool's registry: the agent's builtins plus the Windows event plugins a synthetic endpoint
-// simulates (watch_etw, watch_evtx, wmi_events; in place of any of the same name), so pooled
+// simulates (watch_etw, watch_evtx, parse_evtx, wmi_events; in place of any of the same name), so pooled
 // endpoints run real event artifacts. The agent's own watch_syslog(), watch_journald() and
 // watch_files() need no stand-ins: a synthetic endpoint implements their EndpointEvents.
 // One registry per process.
@@ -7,9 +7,10 @@ import { agentRegistry } from "@/engine/client/plugins";
 import { createRegistry, type Builtin, type Registry } from "@/engine/vql";
 import { watchEtwPlugin } from "./etw";
 import { watchEvtxPlugin } from "./evtx";
+import { parseEvtxPlugin } from "./evtx-parse";
 import { wmiEventsPlugin } from "./wmi";
 
-export const poolBuiltins: readonly Builtin[] = [watchEtwPlugin, watchEvtxPlugin, wmiEventsPlugin];
+export const poolBuiltins: readonly Builtin[] = [watchEtwPlugin, watchEvtxPlugin, parseEvtxPlugin, wmiEventsPlugin];
 
 let registry: Registry | undefined;
 
