@@ -13,3 +13,4 @@ export type { HuntRecord, HuntClientRecord } from "./schema";
 export type { HuntCandidate, HuntCounts } from "./queries/hunts";
 export type { VfsDirectoryRecord, VfsEntryRecord, VfsDownloadRecord } from "./schema";
 export type { VfsEntryInput } from "./queries/vfs";
+export type { FlowDeletionPlan, ClientDeletionPlan } from "./queries/deletions";

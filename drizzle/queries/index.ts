@@ -23,3 +23,4 @@ export * from "./limits";
 export * from "./hunts";
 export * from "./flow-results";
 export * from "./vfs";
+export * from "./deletions";

@@ -5,7 +5,7 @@
 // metadata is {client_id: "server", principal, updated_keys} there (Velociraptor's row: the keys,
 // never the values, which are usually secrets).
 import type { Db } from "@/drizzle";
-import type { Principal } from "./common";
+import type { DeletedItem, Principal } from "./common";
 
 export const ENROLLMENT_QUEUE = "Server.Internal.Enrollment";
 export const LABEL_QUEUE = "Server.Internal.Label";
@@ -93,6 +93,14 @@ export interface ClientsService {
    * one when refused with rekey-required). Closes its connection; audited (RekeyClient).
    */
   rekey(actor: Principal, clientId: string): Promise<void>;
+  /**
+   * DELETE_RESULTS and SERVER_ADMIN. What deleting the client removes: each flow (its results,
+   * logs and uploads), its labels, metadata, file-browser cache, journal events and event-query
+   * logs, its presence, the client record. With `really` all of it is deleted in one transaction
+   * with its audit record (client_delete), then its connection is closed wherever it is (the
+   * agent enrols again like a new one). Unknown client: not_found.
+   */
+  delete(actor: Principal, clientId: string, opts: { really: boolean }): Promise<DeletedItem[]>;
   /** For `talon serve`: records the client id of the local agent it runs (the server's own host). */
   recordServerHost(clientId: string): Promise<void>;
   /** Which of these clients are a server's own host (collecting from them needs COLLECT_SERVER). */

@@ -44,6 +44,17 @@ export interface ServiceDeps {
   ids: IdSource;
 }
 
+/**
+ * One thing a deletion removes (or, in a dry run, would remove): its kind (Velociraptor's names:
+ * CollectionContext, Result, Log, Upload, Events...), where Velociraptor would keep it
+ * (`/clients/<C>/collections/<F>`...), and how many stored rows it is when it is rows.
+ */
+export interface DeletedItem {
+  type: string;
+  path: string;
+  rows?: number;
+}
+
 /** Thrown by services for a refused or invalid request; `status` maps it to HTTP in one place. */
 export class ServiceError extends Error {
   constructor(

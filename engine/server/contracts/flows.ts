@@ -2,7 +2,7 @@
 // System.Flow.Completion event written in the same transaction; a new flow (or a cancel) for a
 // client connected to another process reaches it through Server.Internal.ClientScheduled.
 import type { Db } from "@/drizzle";
-import type { Principal } from "./common";
+import type { DeletedItem, Principal } from "./common";
 
 export const FLOW_COMPLETION_QUEUE = "System.Flow.Completion";
 export const CLIENT_SCHEDULED_QUEUE = "Server.Internal.ClientScheduled";
@@ -186,6 +186,12 @@ export interface FlowsService {
   uploads(actor: Principal, p: { clientId: string; flowId: string }): Promise<Array<{ uploadId: string; name: string; size: number; sha256: string; artifact: string; createdAt: Date }>>;
   /** READ_RESULTS. The bytes of an upload, streamed from wherever they are stored (for downloads). */
   uploadFile(actor: Principal, p: { clientId: string; flowId: string; uploadId: string }): Promise<{ name: string; size: number; sha256: string; body: AsyncIterable<Uint8Array> }>;
+  /**
+   * DELETE_RESULTS. What deleting the flow removes: each source's rows, the log, each upload, the
+   * flow record. With `really` it is deleted, in one transaction with its audit record; a flow
+   * still WAITING or RUNNING is refused (cancel it first), a flow of another client is not_found.
+   */
+  delete(actor: Principal, clientId: string, flowId: string, opts: { really: boolean }): Promise<DeletedItem[]>;
   /** COLLECT_CLIENT. WAITING flows end at once; running ones when the agent confirms. Audited. */
   cancel(actor: Principal, clientId: string, flowId: string): Promise<FlowSummary>;
   /** Resolves when every message received so far is stored (tests, shutdown). */

@@ -3,7 +3,7 @@
 // table (CLIENT_EVENT artifacts for every client plus label groups, pushed to agents), their
 // state and logs, and send_event(). Event rows are journal events under the artifact's name;
 // see docs/monitoring.md.
-import type { Principal } from "./common";
+import type { DeletedItem, Principal } from "./common";
 
 /** Appended (stored) whenever an event table changes: every process re-reads the table. */
 export const EVENT_TABLE_QUEUE = "Server.Internal.EventTableChange";
@@ -96,6 +96,13 @@ export interface MonitoringService {
    * one). SERVER_ADMIN or PUBLISH; audited.
    */
   sendEvent(actor: Principal, p: { artifact: string; row: Record<string, unknown>; clientId?: string }): Promise<void>;
+  /**
+   * DELETE_RESULTS. What deleting an event artifact's stored rows of a client (or `server`) in
+   * [start, end) removes, one item per queue and UTC day (Velociraptor's day files); start
+   * defaults to the epoch, end to now. With `really` they are deleted, in one transaction with
+   * the audit record (DeleteEvents). Queues the journal keeps in memory only have nothing stored.
+   */
+  deleteEvents(actor: Principal, p: { artifact: string; clientId: string; start?: Date; end?: Date; really: boolean }): Promise<DeletedItem[]>;
 }
 
 export interface BacktestRequest {

@@ -3,6 +3,7 @@
 // part it uses), handed to the runner when it is built. The notebooks service is built after
 // the runner (it runs cells through it), so callers pass it with each run.
 import type { Builtin, PluginLike, Registry, VqlEvent } from "../../vql";
+import type { AccountsService } from "./accounts";
 import type { AlertsService, QueryOrigin } from "./alerts";
 import type { ArtifactsService } from "./artifacts";
 import type { ClientsService } from "./clients";
@@ -17,8 +18,10 @@ import type { SecretsService } from "./secrets";
 /** The services server builtins may call, as narrow as the builtins need them. */
 export interface VqlServices {
   artifacts: Pick<ArtifactsService, "get" | "all" | "set" | "delete">;
-  clients: Pick<ClientsService, "get" | "search" | "metadata" | "setMetadata" | "hasLabels" | "label" | "serverMetadata" | "setServerMetadata">;
-  flows: Pick<FlowsService, "collect" | "get" | "list" | "results" | "cancel">;
+  clients: Pick<ClientsService, "get" | "search" | "metadata" | "setMetadata" | "hasLabels" | "label" | "serverMetadata" | "setServerMetadata" | "delete">;
+  flows: Pick<FlowsService, "collect" | "get" | "list" | "results" | "cancel" | "delete">;
+  /** Users (gui_users(), user_create()); absent where the run was not given them, and those builtins say so. */
+  accounts?: VqlAccounts;
   monitoring: MonitoringService;
   /** Hunts (hunt(), hunts(), hunt_results(), hunt_flows(), hunt_add(), hunt_update(), hunt_delete()). */
   hunts: Pick<HuntsService, "create" | "list" | "get" | "request" | "clients" | "results" | "update" | "delete" | "addClient" | "rerun">;
@@ -34,6 +37,8 @@ export interface VqlServices {
   /** http_client(secret=...) resolves; secret_add(), secret_modify() and secrets() manage. */
   secrets: VqlSecrets;
 }
+
+export type VqlAccounts = Pick<AccountsService, "listUsers" | "createUser" | "setRole">;
 
 export type VqlSecrets = Pick<SecretsService, "resolve" | "list" | "add" | "modify" | "remove">;
 

@@ -1,4 +1,4 @@
-// Server VQL builtins for collections: collect_client(), flows(), source(), cancel_flow().
+// Server VQL builtins for collections: collect_client(), flows(), get_flow(), source(), cancel_flow().
 import { arg, definePlugin, defineFunction, OrderedDict, toTimestamp, type Builtin, type BuiltinContext, type Timestamp } from "../../vql";
 import { flowToVql } from "../mappers/flows";
 import { guarded } from "./clients";
@@ -147,6 +147,28 @@ export const flowsPlugin = definePlugin({
   },
 });
 
+export const getFlowFunction = defineFunction({
+  name: "get_flow",
+  category: "server",
+  doc: "One collection's details, the dict a flows() row is (session_id, state, request...), or NULL.",
+  args: {
+    client_id: arg.string().required().doc("The client."),
+    flow_id: arg.string().required().doc("The flow."),
+    summary: arg.bool().doc("Without the collection's request (Velociraptor: the basic summary, a bit faster)."),
+  },
+  permissions: ["COLLECT_CLIENT"],
+  platforms: ["server"],
+  async run({ client_id, flow_id, summary }, ctx) {
+    const { principal, services } = serverHost(ctx.host);
+    const f = await guarded(ctx, () => services.flows.get(principal, client_id, flow_id), null);
+    if (!f) return null;
+    const v = flowToVql(f) as unknown as Record<string, unknown>;
+    if (!summary) return toVql(v);
+    const { request: _request, ...rest } = v;
+    return toVql(rest);
+  },
+});
+
 export const sourcePlugin = definePlugin({
   name: "source",
   category: "server",
@@ -244,4 +266,4 @@ export const cancelFlowFunction = defineFunction({
   },
 });
 
-export const flowBuiltins: readonly Builtin[] = [collectClientFunction, flowsPlugin, sourcePlugin, cancelFlowFunction];
+export const flowBuiltins: readonly Builtin[] = [collectClientFunction, flowsPlugin, getFlowFunction, sourcePlugin, cancelFlowFunction];

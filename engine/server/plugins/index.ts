@@ -5,14 +5,17 @@ import { alertBuiltins } from "./alerts";
 import { forwardAlertsPlugin } from "./forward-alerts";
 import { artifactBuiltins } from "./artifacts";
 import { clientBuiltins } from "./clients";
+import { deletionBuiltins } from "./deletions";
 import { eventBuiltins } from "./events";
 import { flowBuiltins } from "./flows";
+import { helpPlugin } from "./help";
 import { httpClientBuiltins } from "./http-client";
 import { huntBuiltins } from "./hunts";
 import { monitoringBuiltins } from "./monitoring";
 import { notebookBuiltins } from "./notebooks";
 import { secretBuiltins } from "./secrets";
 import { serverMetadataBuiltins } from "./server-metadata";
+import { userBuiltins } from "./users";
 
 export const serverBuiltins: readonly Builtin[] = [
   ...artifactBuiltins,
@@ -27,4 +30,7 @@ export const serverBuiltins: readonly Builtin[] = [
   ...serverMetadataBuiltins,
   ...secretBuiltins,
   ...httpClientBuiltins,
+  ...deletionBuiltins,
+  ...userBuiltins,
+  helpPlugin,
 ];

@@ -64,7 +64,21 @@ export const CASES: Record<string, string> = {
   // Delivers to a local receiver (allowed for this file) that answers 204 at once; while the
   // journal hangs it waits for alerts until the abort.
   forward_alerts: "SELECT * FROM forward_alerts(format='discord', url=Receiver)",
+  get_flow: `SELECT get_flow(client_id='${ID}', flow_id='${FLOW}') AS F FROM range(end=1000000)`,
+  delete_flow: `SELECT * FROM delete_flow(client_id='${ID}', flow_id='${FLOW}', really_do_it=TRUE)`,
+  client_delete: `SELECT * FROM client_delete(client_id='${ID}')`,
+  delete_events: `SELECT * FROM delete_events(artifact='Custom.Life', client_id='${ID}')`,
+  gui_users: "SELECT * FROM gui_users()",
+  user_create: "SELECT user_create(user='bob', roles='reader', password='a long enough password 42') AS U FROM range(end=1000000)",
+  // These four answer from the run itself and never wait: aborted before they start (lifecycle.test.ts).
+  whoami: "SELECT whoami() AS W FROM range(end=1000000)",
+  org: "SELECT org() AS O FROM range(end=1000000)",
+  orgs: "SELECT * FROM orgs()",
+  help: "SELECT name FROM help()",
 };
+
+/** Builtins that never wait for a service: the abort case aborts before they start. */
+export const NEVER_WAIT = new Set(["artifact_definitions", "whoami", "org", "orgs", "help"]);
 
 export const DEF = "name: Custom.Life\ntype: CLIENT\nsources:\n  - query: SELECT 1 AS One FROM scope()\n";
 const artifact: Artifact = loadArtifact(DEF).artifact!;
@@ -250,6 +264,7 @@ export function standInEngine(hang: boolean): VqlServices {
       setServerMetadata: () => answer(() => ["SlackToken"]),
       label: () => answer(() => undefined),
       hasLabels: () => answer(() => true),
+      delete: () => answer(() => [{ type: "Client", path: `/clients/${ID}` }]),
     },
     flows: {
       collect: () => answer(() => flow(1)),
@@ -257,6 +272,12 @@ export function standInEngine(hang: boolean): VqlServices {
       list: (_p: Principal, _c: string, q: { offset?: number; limit?: number }) => answer(() => ({ items: page(q.limit, q.offset, flow), total: Number.MAX_SAFE_INTEGER })),
       results: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ columns: ["N"], rows: page(q.limit, q.offset, (N) => ({ N })), total: Number.MAX_SAFE_INTEGER })),
       cancel: () => answer(() => ({ ...flow(1), state: "CANCELLED" })),
+      delete: () => answer(() => [{ type: "CollectionContext", path: `/clients/${ID}/collections/${FLOW}` }]),
+    },
+    accounts: {
+      listUsers: () => answer(() => [{ id: "a", username: "alice", role: "administrator", disabled: false, createdAt: new Date(0) }]),
+      createUser: () => answer(() => ({ id: "b", username: "bob", role: "reader", disabled: false, createdAt: new Date(0) })),
+      setRole: () => answer(() => undefined),
     },
     hunts: {
       create: () => answer(() => hunt(1)),
@@ -282,6 +303,7 @@ export function standInEngine(hang: boolean): VqlServices {
       removeClientArtifact: () => answer(clientTable),
       logs: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => page(q.limit, q.offset, (i) => ({ at: new Date(i), clientId: "server", artifact: "Custom.Life", level: "INFO", message: `line ${i}` }))),
       sendEvent: () => answer(() => undefined),
+      deleteEvents: () => answer(() => [{ type: "Events", path: `/clients/${ID}/monitoring/Custom.Life/1970-01-01.json`, rows: 1 }]),
     },
     journal: {
       isStored: () => true,

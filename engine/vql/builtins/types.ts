@@ -100,6 +100,8 @@ export interface BuiltinContext {
   evalLambda(source: string, args: unknown[], scopeValue?: unknown): Promise<unknown>;
   /** The builtin of this run's registry with that kind and name (version() reads it). */
   builtin(kind: "plugin" | "function", name: string): Builtin | undefined;
+  /** Every builtin of this run's registry, in registration order (help() lists them). */
+  builtins(): readonly Builtin[];
   /** Runs VQL text in a fresh child scope with `env` variables; rows of every SELECT. */
   runQuery(source: string, env?: OrderedDict | Record<string, unknown>): AsyncIterable<unknown>;
 }

@@ -110,6 +110,10 @@ export class CallContext implements BuiltinContext {
     return (kind === "plugin" ? r.plugins : r.functions).get(name);
   }
 
+  builtins(): readonly Builtin[] {
+    return this.scope.run.registry.all;
+  }
+
   runQuery(source: string, env?: OrderedDict | Record<string, unknown>): AsyncIterable<unknown> {
     return runTextInScope(source, env, this.scope, this.callSpan);
   }

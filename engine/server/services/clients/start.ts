@@ -2,6 +2,7 @@
 // own metadata, interrogation results, client keys and the server's own hosts. The gateway's entry points (hello, last seen) are
 // returned apart, as `ingress`.
 import type { AgentIngress, AgentPresence, AuditService, ClientsService, Journal, ServiceDeps } from "@/engine/server/contracts";
+import { startClientDelete } from "./delete";
 import { startEnrolment } from "./enrol";
 import { startInterrogationRecord } from "./interrogation-record";
 import { startClientKeys } from "./keys";
@@ -45,6 +46,7 @@ export function startClients(deps: ClientsDeps, signal: AbortSignal): StartedCli
     recordInterrogations: startInterrogationRecord(deps),
     revokeKey: keys.revokeKey,
     rekey: keys.rekey,
+    delete: startClientDelete(deps),
     recordServerHost: keys.recordServerHost,
     serverHostIds: keys.serverHostIds,
     ingress: { agentHello: enrol.agentHello, touch: enrol.touch },

@@ -17,6 +17,7 @@ import {
   type ServiceDeps,
 } from "@/engine/server/contracts";
 import { startCollect } from "./collect";
+import { startFlowDelete } from "./delete";
 import { startDispatch } from "./dispatch";
 import { startExpiry, type FlowExpiryOptions } from "./expiry";
 import { startIngest } from "./ingest";
@@ -51,6 +52,7 @@ export function startFlows(deps: FlowsDeps, signal: AbortSignal): StartedFlows {
   const expiry = startExpiry(deps, { presence: deps.presence, journal: deps.journal, live: deps.live, sendCancel: dispatch.sendCancel, options: deps.expiry });
   void deps.leases.hold("flow-expiry", (s) => expiry.run(s), signal).catch(() => {});
   followScheduled(deps, signal);
+  const deleteFlow = startFlowDelete(deps);
   const collect = startCollect(deps, { artifacts: deps.artifacts, serverHostIds: (ids) => deps.clients.serverHostIds(ids), dispatch: dispatch.dispatch, changed });
 
   return {
@@ -93,6 +95,11 @@ export function startFlows(deps: FlowsDeps, signal: AbortSignal): StartedFlows {
     logs: reads.logs,
     uploads: reads.uploads,
     uploadFile: reads.uploadFile,
+    async delete(actor, clientId, flowId, opts) {
+      const items = await deleteFlow(actor, clientId, flowId, opts);
+      if (opts.really) changed(clientId, flowId);
+      return items;
+    },
     async cancel(actor, clientId, flowId) {
       await dispatch.cancel(actor, clientId, flowId, reads.load);
       return reads.load(clientId, flowId);

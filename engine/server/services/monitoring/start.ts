@@ -17,6 +17,7 @@ import {
   type ServiceDeps,
 } from "@/engine/server/contracts";
 import { startClientTable } from "./client-table";
+import { startEventDelete } from "./delete-events";
 import { startTables } from "./tables";
 
 export interface MonitoringDeps extends ServiceDeps {
@@ -77,6 +78,7 @@ export function startMonitoring(deps: MonitoringDeps, signal: AbortSignal): Star
       const row = a.type === "CLIENT_EVENT" ? { ...p.row, ClientId: clientId } : p.row;
       await deps.journal.append(p.artifact, [{ ...row, _ts: deps.clock.now().getTime() / 1000 }], { clientId });
     },
+    deleteEvents: startEventDelete(deps),
     ingress: { eventTableConnected: clientTable.eventTableConnected },
   };
 }

@@ -11,8 +11,9 @@ type Table = { [S in keyof VqlServices]-?: ReadonlyArray<MethodsOf<NonNullable<V
 
 export const ACTOR_METHODS = {
   artifacts: ["set", "delete"],
-  clients: ["get", "search", "metadata", "setMetadata", "hasLabels", "label", "serverMetadata", "setServerMetadata"],
-  flows: ["collect", "get", "list", "results", "cancel"],
+  clients: ["get", "search", "metadata", "setMetadata", "hasLabels", "label", "serverMetadata", "setServerMetadata", "delete"],
+  flows: ["collect", "get", "list", "results", "cancel", "delete"],
+  accounts: ["listUsers", "createUser", "setRole"],
   monitoring: [
     "serverTable",
     "setServerTable",
@@ -26,6 +27,7 @@ export const ACTOR_METHODS = {
     "clientArtifacts",
     "logs",
     "sendEvent",
+    "deleteEvents",
   ],
   alerts: ["list", "update"],
   hunts: ["create", "list", "get", "request", "clients", "update", "delete", "addClient", "rerun"],

@@ -173,6 +173,7 @@ export class WorkerRpc {
       artifacts: { ...group("artifacts"), get: artifacts.get, all: artifacts.all },
       clients: group("clients"),
       flows: group("flows"),
+      accounts: group("accounts"),
       monitoring: group("monitoring"),
       alerts: group("alerts"),
       // hunts.results streams its rows; its principal, like every actor method's, is the run's.
