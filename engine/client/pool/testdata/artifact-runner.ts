@@ -50,6 +50,8 @@ export function builtinArtifacts(): Map<string, Artifact> {
 
 export interface RunOptions {
   parameters?: Record<string, unknown>;
+  /** The collecting user's permissions (none by default). */
+  permissions?: string[];
   /** Stop once this returns true for the rows so far (checked after each row). */
   until?: (rows: Array<Record<string, unknown>>) => boolean;
   /** Stop after this long whatever happened. */
@@ -75,7 +77,7 @@ export async function runOnEndpoint(system: SyntheticSystem, a: Artifact, o: Run
   const compiled = compileArtifact(a, lookup);
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(new Error("test timeout")), o.timeoutMs);
-  const ctx = (artifact: string): SourceContext => ({ flowId: "F.POOLTEST", artifact, env, signal: ac.signal, maxRows: 1_000_000, permissions: new Set(), responder: new FlowResponder(new MemoryOutbox(), "F.POOLTEST") });
+  const ctx = (artifact: string): SourceContext => ({ flowId: "F.POOLTEST", artifact, env, signal: ac.signal, maxRows: 1_000_000, permissions: new Set(o.permissions ?? []), responder: new FlowResponder(new MemoryOutbox(), "F.POOLTEST") });
   const result: RunResult = { preconditionPassed: true, rows: [], logs: [], satisfied: false };
   try {
     for (const s of compiled.sources) {
