@@ -43,7 +43,7 @@ describe("Windows.Hayabusa.Rules on a pooled Windows endpoint", () => {
     expect(r.preconditionPassed).toBe(true);
     expect(r.logs.filter((l) => l.startsWith("ERROR"))).toEqual([]);
     expect(r.rows.map((x) => x.RecordID).sort()).toEqual(expected);
-    for (const row of r.rows) {
+    for (const row of r.rows as Row[]) {
       expect(row).toMatchObject({ Title: "Windows Defender Threat Detected", Level: "high", Channel: "Microsoft-Windows-Windows Defender/Operational", Computer: victim.fqdn });
       expect(row.Details).toBe(`Threat: ${row.EventData["Threat Name"]} | Severity: ${row.EventData["Severity Name"]} | Path: ${row.EventData.Path} | User: ${row.EventData["Detection User"]}`);
     }
