@@ -107,6 +107,8 @@ for (const target of testDatabaseTargets()) describe(`labelling clients from a S
       return got.size === expected.size && [...expected].every((id) => got.has(id));
     }, "the labels to match the detections", 60_000);
     expect([...(await labelled())].sort()).toEqual([...expected].sort());
+    // The label search finds the same clients (a quoted label with spaces).
+    expect((await s.engine.clients.search(admin, { query: `label:"${LABEL}"`, limit: 1000 })).items.map((c) => c.clientId).sort()).toEqual([...expected].sort());
     // The interrogation's own source has the Sigma rows: the rule's title on each.
     const one = [...expected][0]!;
     const flows = await s.engine.flows.list(admin, one, { limit: 20, artifact: "Custom.Generic.Client.Info" });

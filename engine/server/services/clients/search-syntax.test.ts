@@ -18,6 +18,16 @@ describe("client search syntax", () => {
     expect(parse("department:Accounting")).toEqual({ ok: true, terms: [{ field: "metadata", key: "department", match: { kind: "exact", value: "accounting" } }] });
   });
 
+  it("a quoted value keeps its spaces: label:\"Recent Threat Detection\" is one exact label", () => {
+    expect(parse('label:"Recent Threat Detection" os:windows')).toEqual({
+      ok: true,
+      terms: [
+        { field: "label", match: { kind: "exact", value: "recent threat detection" } },
+        { field: "os", match: { kind: "prefix", value: "windows" } },
+      ],
+    });
+  });
+
   it("a bare client id searches ids; a bare word searches hosts, labels and ids", () => {
     expect(parse("C.ABCD")).toEqual({ ok: true, terms: [{ field: "client", match: { kind: "prefix", value: "c.abcd" } }] });
     expect(parse("web")).toEqual({ ok: true, terms: [{ field: "word", match: { kind: "prefix", value: "web" } }] });

@@ -23,10 +23,10 @@ export function toMatch(raw: string, plain: "prefix" | "exact"): SearchMatch {
   return { kind: plain, value };
 }
 
-/** Splits on whitespace, keeping `/regex with spaces/` values together. */
+/** Splits on whitespace, keeping `/regex with spaces/` and `"quoted values"` together. */
 function tokens(query: string): string[] {
   const out: string[] = [];
-  const re = /(\S*?:\/(?:[^/\\]|\\.)*\/|\/(?:[^/\\]|\\.)*\/|\S+)/g;
+  const re = /(\S*?:\/(?:[^/\\]|\\.)*\/|\/(?:[^/\\]|\\.)*\/|\S*?:"[^"]*"|"[^"]*"|\S+)/g;
   for (const m of query.matchAll(re)) out.push(m[0]);
   return out;
 }
@@ -45,7 +45,9 @@ export function parseClientSearch(query: string, recent: () => string[]): Parsed
       continue;
     }
     const verb = token.slice(0, colon).toLowerCase();
-    const value = token.slice(colon + 1);
+    // `label:"Recent Threat Detection"`: a quoted value may hold spaces (matched as written).
+    const raw = token.slice(colon + 1);
+    const value = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw;
     if (verb === "recent") {
       terms.push({ field: "ids", ids: recent() });
       continue;
