@@ -6,7 +6,7 @@
 // log counts them), the zip holds results, log and upload, "Open in notebook" lands on a
 // notebook showing the flow's rows through source(), "Copy collection" opens the Collect
 // dialog with the same artifact and parameters, and Cancel stops a running collection.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import type { Page } from "@playwright/test";
 import { expect, test, unique } from "./fixtures";
@@ -79,6 +79,15 @@ test.beforeAll(async ({ browser, baseURL }) => {
       "  - name: Upload",
       "    query: |",
       "      SELECT upload(file='/etc/hostname') AS Upload FROM scope()",
+      // The source's own notebook cells: Open in notebook uses them, with ClientId, FlowId and
+      // ArtifactName set as the notebook's variables (source() reads them).
+      "    notebook:",
+      "      - type: markdown",
+      "        template: '## The uploaded file'",
+      "      - type: vql",
+      "        template: SELECT Upload.Size AS UploadedBytes FROM source(source='Upload')",
+      "      - type: vql_suggestion",
+      "        template: SELECT * FROM source(source='Upload')",
       "",
     ].join("\n"),
   );
@@ -186,12 +195,14 @@ test("Open in notebook lands on a notebook of source() cells showing the flow's 
   const notebookId = decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
   const notebook = (await (await page.request.get(`/api/notebooks/${notebookId}`)).json()) as Json;
   const vql = ((notebook.notebook as Json).cells as Json[]).filter((c) => c.type === "vql").map((c) => c.input);
-  expect(vql).toEqual([
-    `SELECT * FROM source(client_id="${clientId}", flow_id="${flowId}", artifact="${artifact}/Upload")`,
-    `SELECT * FROM source(client_id="${clientId}", flow_id="${flowId}", artifact="${artifact}/Users")`,
-  ]);
-  // The cells ran (heading, Upload, Users): the Users table has every user.
-  const usersCell = page.getByTestId("cell").nth(2);
+  expect(vql).toEqual([`SELECT Upload.Size AS UploadedBytes FROM source(source='Upload')`, `SELECT * FROM source(client_id="${clientId}", flow_id="${flowId}", artifact="${artifact}/Users")`]);
+  const markdown = ((notebook.notebook as Json).cells as Json[]).filter((c) => c.type === "markdown").map((c) => c.input);
+  expect(markdown).toContain("## The uploaded file");
+  // The artifact's own cell ran with the notebook's ClientId/FlowId/ArtifactName: the upload's size.
+  const uploadCell = page.getByTestId("cell").nth(2);
+  await expect(uploadCell.getByTestId("results-table")).toContainText(String(statSync("/etc/hostname").size), { timeout: 30_000 });
+  // The cells ran (heading, markdown, Upload, Users): the Users table has every user.
+  const usersCell = page.getByTestId("cell").nth(3);
   await expect(usersCell.getByTestId("results-total")).toHaveText(`${users.length} rows`, { timeout: 30_000 });
   await expect(usersCell.getByTestId("results-table")).toContainText(users[0]!.Homedir);
 });

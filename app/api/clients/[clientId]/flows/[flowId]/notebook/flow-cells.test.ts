@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRegistry, portableBuiltins, runVql, toJsonText } from "@/engine/vql";
-import { flowNotebookHeader, flowSourceVql, vqlString } from "./flow-cells";
+import { loadArtifact } from "@/engine/artifacts";
+import { flowNotebookHeader, flowSourceVql, sourceNotebookCells, vqlString } from "./flow-cells";
 
 describe("flow notebook cells", () => {
   it("flowSourceVql() reads one source of the flow through source()", () => {
@@ -17,6 +18,35 @@ describe("flow notebook cells", () => {
       for await (const e of runVql(`SELECT ${vqlString(s)} AS X FROM scope()`, { registry })) if (e.kind === "row") rows.push(toJsonText(e.row));
       expect(rows).toEqual([JSON.stringify({ X: s })]);
     }
+  });
+
+  it("a source's own notebook cells replace the default cell: vql runs, md/markdown shows, none and vql_suggestion are not cells", () => {
+    const yaml = [
+      "name: Custom.Nb",
+      "sources:",
+      "  - name: A",
+      "    query: SELECT 1 AS X FROM scope()",
+      "    notebook:",
+      "      - type: MD",
+      "        template: '# A'",
+      "      - type: vql",
+      "        template: SELECT * FROM source(source='A')",
+      "      - type: none",
+      "        template: ignored",
+      "      - type: vql_suggestion",
+      "        template: SELECT 2 FROM scope()",
+      "  - name: B",
+      "    query: SELECT 2 AS Y FROM scope()",
+      "",
+    ].join("\n");
+    const a = loadArtifact(yaml).artifact!;
+    expect(sourceNotebookCells(a, "Custom.Nb/A")).toEqual([
+      { type: "markdown", input: "# A" },
+      { type: "vql", input: "SELECT * FROM source(source='A')" },
+    ]);
+    expect(sourceNotebookCells(a, "Custom.Nb/B")).toBeUndefined();
+    expect(sourceNotebookCells(a, "Custom.Nb/Nope")).toBeUndefined();
+    expect(sourceNotebookCells(undefined, "X/A")).toBeUndefined();
   });
 
   it("the heading escapes Markdown in names", () => {
