@@ -152,6 +152,22 @@ describe("parse_journald()", () => {
     expect(r.logs.join("\n")).toMatch(/ERROR parse_journald: .*damaged object at byte \d+ \(type 238/);
   });
 
+  it("an entry whose item points outside the file is skipped with a warning; the others are read", async () => {
+    const { bytes } = fixture("compact", "items");
+    const copy = Buffer.from(bytes);
+    // Entry 2's MESSAGE data object; the compact entry item (a le32 offset) naming it comes after it, in entry 2.
+    const data = copy.indexOf(Buffer.from("MESSAGE=Started Session 7")) - 72;
+    const le32 = Buffer.alloc(4);
+    le32.writeUInt32LE(data);
+    const item = copy.indexOf(le32, data + 72);
+    copy.writeUInt32LE(0xfffffff0, item);
+    const path = join(dir, "items2.journal");
+    writeFileSync(path, copy);
+    const r = await run(`SELECT System.Seq AS Seq FROM parse_journald(filename='${path}')`);
+    expect(r.rows).toEqual([{ Seq: 1 }, { Seq: 3 }, { Seq: 4 }]);
+    expect(r.logs).toEqual([expect.stringMatching(/^WARN parse_journald: .*: skipped the entry at byte \d+ \(seqnum 2\): item points outside the arena/)]);
+  });
+
   it("a file that is not a journal, and a missing one, log an error and give no rows; the next file is still read", async () => {
     const other = join(dir, "not.journal");
     writeFileSync(other, "hello, not a journal");
