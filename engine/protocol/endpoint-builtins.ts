@@ -507,6 +507,55 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "parse_journald",
+  "kind": "plugin",
+  "doc": "Parses systemd journal files (regular or compact; fields compressed with zstd, lz4 or xz): one row per entry with System {Seq, Timestamp, _PID, _UID, _COMM, ...} and EventData {MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, ...}; with raw, Timestamp and every field as text. A damaged or cut-short file gives the entries before the damage and logs an error.",
+  "category": "client",
+  "args": [
+   {
+    "name": "filename",
+    "type": "list<string>",
+    "doc": "The journal files to parse.",
+    "required": true,
+    "repeated": true
+   },
+   {
+    "name": "accessor",
+    "type": "string",
+    "doc": "auto or file.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "raw",
+    "type": "bool",
+    "doc": "Every field as text, not split into System and EventData.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "start_time",
+    "type": "time",
+    "doc": "Only entries at or after this time.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "end_time",
+    "type": "time",
+    "doc": "Only entries at or before this time.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_READ"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "process_tracker_all",
   "kind": "function",
   "doc": "Every process entry the process tracker knows (as process_tracker_get() gives them).",

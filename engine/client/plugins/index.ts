@@ -4,6 +4,7 @@
 import { createRegistry, portableBuiltins, type Builtin, type Registry } from "../../vql";
 import { unzipPlugin } from "./archives";
 import { parseAuditdPlugin } from "./auditd";
+import { parseJournaldPlugin } from "./parse-journald";
 import { environFunction, environPlugin, expandFunction, hostFunction, sysinfoFunction } from "./environment";
 import { execvePlugin } from "@/engine/endpoint/builtins/execve";
 import { magicFunction, readFilePlugin, statFunction } from "./files-info";
@@ -65,6 +66,7 @@ export const clientBuiltins: readonly Builtin[] = [
   writeJsonlPlugin,
   unzipPlugin,
   parseAuditdPlugin,
+  parseJournaldPlugin,
   sqlitePlugin,
   yaraPlugin,
 ];

@@ -4,10 +4,11 @@
 // hangs for ever (and ignores the signal), an abort mid-await ends the query within 100 ms.
 // Event sources get their rows from something the case does meanwhile (`during`).
 import { leftOpen, lifecycleTracker, openResources } from "../../vql/testdata/lifecycle";
-import { appendFileSync, chmodSync, mkdtempSync, rmSync, unlinkSync, watch, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, unlinkSync, watch, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { strToU8, zipSync } from "fflate";
 import initSqlJs from "sql.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,6 +28,7 @@ const fakeJournalctl = join(dir, "journalctl");
 const zip = join(dir, "archive.zip");
 const db = join(dir, "db.sqlite");
 const audit = join(dir, "audit.log");
+const journal = join(dir, "system.journal");
 let server: Server;
 
 /** Every 50 ms, `f()` (returns the stop function). */
@@ -88,6 +90,7 @@ const CASES: Record<string, { vql: string; needsFlow?: boolean; system?: () => E
   write_jsonl: { vql: `SELECT * FROM write_jsonl(filename='${dir}/out.jsonl', query={ SELECT * FROM range(end=1000000) })` },
   unzip: { vql: `SELECT * FROM unzip(filename='${zip}', output_directory='${dir}/unzipped')` },
   parse_auditd: { vql: `SELECT * FROM parse_auditd(filename='${audit}')` },
+  parse_journald: { vql: `SELECT * FROM parse_journald(filename='${journal}')` },
   yara: { vql: `SELECT * FROM yara(rules='rule s { strings: $a = "small" condition: $a }', files=['${dir}/small.txt', '${dir}/small.txt', '${dir}/small.txt'])` },
   sqlite: { vql: `SELECT * FROM sqlite(file='${db}', query='SELECT * FROM t')` },
 };
@@ -117,6 +120,8 @@ beforeAll(async () => {
   memory.close();
   const event = (n: number) => `type=SYSCALL msg=audit(1700000000.${n}:${n}): syscall=59 success=yes pid=${n} comm="sh" exe="/bin/sh"\ntype=EOE msg=audit(1700000000.${n}:${n}): \n`;
   writeFileSync(audit, Array.from({ length: 100 }, (_, i) => event(i + 1)).join(""));
+  // A real journal file of four entries (parse-journald.test.ts says how it was made).
+  writeFileSync(journal, gunzipSync(readFileSync(new URL("./testdata/journald/compact.journal.gz", import.meta.url))));
   // A journalctl that prints one entry, then waits like `journalctl -f` does.
   writeFileSync(fakeJournalctl, `#!/bin/sh\necho '{"__REALTIME_TIMESTAMP":"1700000000000000","MESSAGE":"hello"}'\nexec sleep 60\n`);
   chmodSync(fakeJournalctl, 0o755);
