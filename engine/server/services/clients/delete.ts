@@ -7,7 +7,7 @@
 import { queries, type ClientDeletionPlan, type FlowDeletionPlan } from "@/drizzle";
 import { parseClientId } from "@/engine/protocol";
 import { CLIENT_SCHEDULED_QUEUE, requirePermission, ServiceError, type AgentPresence, type DeletedItem, type Journal, type Principal, type ServiceDeps } from "@/engine/server/contracts";
-import { flowItems, removeLegacyFiles } from "../flows/delete";
+import { flowItems, removeLegacyFiles } from "../../mappers/flow-deletion";
 
 function clientItems(c: ClientDeletionPlan, flows: FlowDeletionPlan[]): DeletedItem[] {
   const base = `/clients/${c.clientId}`;

@@ -4,22 +4,10 @@
 // deleting the same flow: the second finds nothing) and writes the audit record with it.
 // Uploads kept as files under the data dir (before uploads moved into the database) are
 // removed after the commit.
-import { rm } from "node:fs/promises";
-import { join } from "node:path";
 import { queries, type FlowDeletionPlan } from "@/drizzle";
 import { parseClientId, parseFlowId } from "@/engine/protocol";
 import { requirePermission, ServiceError, type DeletedItem, type Principal, type ServiceDeps } from "@/engine/server/contracts";
-
-/** The items of a flow's deletion, in Velociraptor's order: uploads, the log, results, the collection. */
-export function flowItems(p: FlowDeletionPlan): DeletedItem[] {
-  const base = `/clients/${p.clientId}`;
-  return [
-    ...p.uploads.map((u) => ({ type: "Upload", path: `${base}/collections/${p.flowId}/uploads/${u.name}` })),
-    ...(p.logs ? [{ type: "Log", path: `${base}/collections/${p.flowId}/logs`, rows: p.logs }] : []),
-    ...p.results.map((r) => ({ type: "Result", path: `${base}/artifacts/${r.artifact}/${p.flowId}`, rows: r.rows })),
-    { type: "CollectionContext", path: `${base}/collections/${p.flowId}` },
-  ];
-}
+import { flowItems, removeLegacyFiles } from "../../mappers/flow-deletion";
 
 export function startFlowDelete(deps: ServiceDeps) {
   const { db } = deps.database;
@@ -46,11 +34,4 @@ export function startFlowDelete(deps: ServiceDeps) {
     await removeLegacyFiles(deps, [done]);
     return flowItems(done);
   };
-}
-
-/** Removes uploads stored as files (best effort: a file already gone is fine, other errors are logged). */
-export async function removeLegacyFiles(deps: ServiceDeps, plans: FlowDeletionPlan[]): Promise<void> {
-  for (const u of plans.flatMap((p) => p.uploads).filter((x) => x.storedPath)) {
-    await rm(join(deps.config.dataDir, u.storedPath), { force: true }).catch((err: Error) => deps.log.warn("could not remove a deleted flow's upload file", { path: u.storedPath, error: err.message }));
-  }
 }
