@@ -16,7 +16,9 @@ import {
   processTrackerGetFunction,
   processTrackerPslistPlugin,
   processTrackerTreeFunction,
+  processTrackerUpdates,
 } from "./process-tracker";
+import { processTrackerFunction } from "./process-tracker-install";
 import { sqlitePlugin } from "./sqlite";
 import { uploadFunction } from "./upload";
 import { watchFilesPlugin } from "./watch-files";
@@ -49,6 +51,8 @@ export const clientBuiltins: readonly Builtin[] = [
   processTrackerTreeFunction,
   processTrackerAllFunction,
   processTrackerPslistPlugin,
+  processTrackerFunction,
+  processTrackerUpdates,
   expandFunction,
   environFunction,
   environPlugin,
