@@ -1028,6 +1028,34 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "tlsh_hash",
+  "kind": "function",
+  "doc": "The TLSH similarity digest of a file (70 lowercase hex digits); NULL when it cannot be read, is under 512 bytes or too uniform for TLSH, or is over 100 MiB.",
+  "category": "client",
+  "args": [
+   {
+    "name": "path",
+    "type": "string",
+    "doc": "The file to hash.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "accessor",
+    "type": "string",
+    "doc": "auto or file; data hashes the text of `path`.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_READ"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "unzip",
   "kind": "plugin",
   "doc": "Extracts a zip or tar.gz archive into a directory: one row per file written (OriginalPath, NewPath, Size).",

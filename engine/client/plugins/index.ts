@@ -20,6 +20,7 @@ import {
 } from "./process-tracker";
 import { processTrackerFunction } from "./process-tracker-install";
 import { sqlitePlugin } from "./sqlite";
+import { tlshHashFunction } from "@/engine/endpoint/builtins/tlsh";
 import { uploadFunction } from "./upload";
 import { watchFilesPlugin } from "./watch-files";
 import { watchJournaldPlugin } from "./watch-journald";
@@ -40,6 +41,7 @@ export const clientBuiltins: readonly Builtin[] = [
   statPlugin,
   readFileFunction,
   hashFunction,
+  tlshHashFunction,
   uploadFunction,
   execvePlugin,
   watchSyslogPlugin,

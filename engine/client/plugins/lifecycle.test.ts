@@ -52,6 +52,7 @@ const CASES: Record<string, { vql: string; needsFlow?: boolean; system?: () => E
   "stat (plugin)": { vql: `SELECT * FROM stat(filename=['${big}', '${dir}'])` },
   "read_file()": { vql: `SELECT read_file(filename='${big}', length=1000000) AS D FROM range(end=1000000)` },
   hash: { vql: `SELECT hash(path='${big}') AS H FROM range(end=1000000)` },
+  tlsh_hash: { vql: `SELECT tlsh_hash(path='${big}') AS H FROM range(end=1000000)` },
   upload: { vql: `SELECT upload(file='${big}') AS U FROM range(end=1000000)`, needsFlow: true },
   execve: { vql: "SELECT * FROM execve(argv=['yes'], length=64)", needsFlow: true },
   watch_syslog: { vql: `SELECT * FROM watch_syslog(filename='${log}')`, during: every(() => appendFileSync(log, "a line\n")) },
