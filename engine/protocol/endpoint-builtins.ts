@@ -556,6 +556,69 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "process_tracker",
+  "kind": "function",
+  "doc": "Installs a process tracker on the endpoint until this query ends: a full sync from `sync_query` (rows of id, parent_id, start_time, data: usually over pslist()) at once and every `sync_period` ms, and live start/exit rows (id, parent_id, update_type, start_time, end_time, data) from the event query `update_query`. Exited processes are kept for `max_expiry` seconds, at most `max_size` processes. The process_tracker_* builtins then answer from it.",
+  "category": "client",
+  "args": [
+   {
+    "name": "sync_query",
+    "type": "query",
+    "doc": "Rows for a full sync: id, parent_id, start_time, data (a dict).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "sync_period",
+    "type": "int",
+    "doc": "How often to do a full sync, in milliseconds (default 5000).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "update_query",
+    "type": "query",
+    "doc": "An event query of updates: update_type 'start' or 'exit', with id, parent_id, start_time, end_time, data.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "max_size",
+    "type": "int",
+    "doc": "At most this many processes are kept (default 10000): the oldest exited ones are evicted first.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "max_expiry",
+    "type": "int",
+    "doc": "Exited processes are kept this many seconds (default 86400).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "enrichments",
+    "type": "list<string>",
+    "doc": "Lambdas over a process entry returning a dict merged into its Data when process_tracker_get() returns it.",
+    "required": false,
+    "repeated": true
+   },
+   {
+    "name": "cache",
+    "type": "string",
+    "doc": "Accepted for compatibility: the tracker is kept in memory.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "process_tracker_all",
   "kind": "function",
   "doc": "Every process entry the process tracker knows (as process_tracker_get() gives them).",
@@ -627,7 +690,7 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
  {
   "name": "process_tracker_get",
   "kind": "function",
-  "doc": "One process from the process tracker: {Id, ParentId, StartTime, EndTime, Data} where Data is its pslist() row; NULL when it is not running. Without an installed tracker the answer comes from pslist().",
+  "doc": "One process from the process tracker: {Id, ParentId, StartTime, EndTime, Data} where Data is its pslist() row (with a tracker installed by process_tracker(): its sync/update row's data, with Pid, Ppid, StartTime and EndTime, and the tracker's enrichments); NULL when it is not known. Without an installed tracker the answer comes from pslist().",
   "category": "client",
   "args": [
    {
@@ -693,6 +756,19 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
     "repeated": false
    }
   ],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "process_tracker_updates",
+  "kind": "plugin",
+  "doc": "The installed process tracker's updates as they happen (id, parent_id, update_type, start_time, end_time, data): first a 'sync' row holding every known process by id, then 'sync' rows of each full sync and 'start'/'exit' rows. Without an installed tracker, one 'sync' row from pslist().",
+  "category": "client",
+  "args": [],
   "permissions": [
    "MACHINE_STATE"
   ],
@@ -995,6 +1071,34 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ],
   "permissions": [
    "FILESYSTEM_WRITE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "tlsh_hash",
+  "kind": "function",
+  "doc": "The TLSH similarity digest of a file (70 lowercase hex digits); NULL when it cannot be read, is under 512 bytes or too uniform for TLSH, or is over 100 MiB.",
+  "category": "client",
+  "args": [
+   {
+    "name": "path",
+    "type": "string",
+    "doc": "The file to hash.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "accessor",
+    "type": "string",
+    "doc": "auto or file; data hashes the text of `path`.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_READ"
   ],
   "platforms": [
    "client"

@@ -17,8 +17,11 @@ import {
   processTrackerGetFunction,
   processTrackerPslistPlugin,
   processTrackerTreeFunction,
+  processTrackerUpdates,
 } from "./process-tracker";
+import { processTrackerFunction } from "./process-tracker-install";
 import { sqlitePlugin } from "./sqlite";
+import { tlshHashFunction } from "@/engine/endpoint/builtins/tlsh";
 import { uploadFunction } from "./upload";
 import { watchFilesPlugin } from "./watch-files";
 import { watchJournaldPlugin } from "./watch-journald";
@@ -39,6 +42,7 @@ export const clientBuiltins: readonly Builtin[] = [
   statPlugin,
   readFileFunction,
   hashFunction,
+  tlshHashFunction,
   uploadFunction,
   execvePlugin,
   watchSyslogPlugin,
@@ -50,6 +54,8 @@ export const clientBuiltins: readonly Builtin[] = [
   processTrackerTreeFunction,
   processTrackerAllFunction,
   processTrackerPslistPlugin,
+  processTrackerFunction,
+  processTrackerUpdates,
   expandFunction,
   environFunction,
   environPlugin,

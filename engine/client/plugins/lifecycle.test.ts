@@ -54,6 +54,7 @@ const CASES: Record<string, { vql: string; needsFlow?: boolean; system?: () => E
   "stat (plugin)": { vql: `SELECT * FROM stat(filename=['${big}', '${dir}'])` },
   "read_file()": { vql: `SELECT read_file(filename='${big}', length=1000000) AS D FROM range(end=1000000)` },
   hash: { vql: `SELECT hash(path='${big}') AS H FROM range(end=1000000)` },
+  tlsh_hash: { vql: `SELECT tlsh_hash(path='${big}') AS H FROM range(end=1000000)` },
   upload: { vql: `SELECT upload(file='${big}') AS U FROM range(end=1000000)`, needsFlow: true },
   execve: { vql: "SELECT * FROM execve(argv=['yes'], length=64)", needsFlow: true },
   watch_syslog: { vql: `SELECT * FROM watch_syslog(filename='${log}')`, during: every(() => appendFileSync(log, "a line\n")) },
@@ -74,6 +75,15 @@ const CASES: Record<string, { vql: string; needsFlow?: boolean; system?: () => E
   process_tracker_tree: { vql: "SELECT process_tracker_tree(id=1) AS T FROM range(end=1000000)" },
   process_tracker_all: { vql: "SELECT process_tracker_all() AS A FROM range(end=1000000)" },
   process_tracker_pslist: { vql: "SELECT * FROM process_tracker_pslist()" },
+  process_tracker: {
+    vql: `SELECT process_tracker(sync_query={ SELECT Pid AS id, Ppid AS parent_id, CreateTime AS start_time, dict(Name=Name) AS data FROM pslist() }, sync_period=50,
+      update_query={ SELECT 1 AS id, 'exit' AS update_type FROM clock(ms=20) }) AS T FROM range(end=1000000)`,
+  },
+  process_tracker_updates: {
+    vql: `LET T <= process_tracker(sync_query={ SELECT Pid AS id, Ppid AS parent_id, CreateTime AS start_time, dict(Name=Name) AS data FROM pslist() }, sync_period=50,
+      update_query={ SELECT 1 AS id, 'exit' AS update_type FROM clock(ms=20) })
+    SELECT * FROM process_tracker_updates()`,
+  },
   expand: { vql: "SELECT expand(path='$HOME') AS E FROM range(end=1000000)" },
   "environ()": { vql: "SELECT environ(var='PATH') AS E FROM range(end=1000000)" },
   "environ (plugin)": { vql: "SELECT * FROM environ()" },

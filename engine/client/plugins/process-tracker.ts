@@ -1,5 +1,6 @@
-// process_tracker_get(), _callchain(), _children(), _tree(), _all() and _pslist() without an installed tracker: like
-// Velociraptor's "dummy" tracker they answer from the endpoint's process list (pslist()),
+// process_tracker_get(), _callchain(), _children(), _tree(), _all() and _pslist(): from the tracker
+// process_tracker() installed (process-tracker-install.ts) when there is one; otherwise, like
+// Velociraptor's "dummy" tracker, from the endpoint's process list (pslist()),
 // taken at most every 10 s. Unlike it, a lookup that misses refreshes a view older than 1 s:
 // event artifacts look up processes that started a moment ago. Views are kept for the 64
 // endpoints asked most recently (pool mode has thousands).
@@ -8,6 +9,8 @@ import { agentHost } from "./host";
 import { processRow } from "@/engine/endpoint/builtins/machine";
 import type { EndpointSystem } from "@/engine/endpoint/builtins/system";
 import { ts } from "@/engine/endpoint/builtins/values";
+import type { BuiltinContext } from "@/engine/vql/builtins/types";
+import { installedTracker, processTrackerUpdatesPlugin } from "./process-tracker-install";
 
 const MAX_AGE_MS = 10_000;
 const MISS_AGE_MS = 1_000;
@@ -46,10 +49,36 @@ async function lookup(system: EndpointSystem, id: string, now: number, signal: A
   return { view, entry };
 }
 
+/** The current view (refreshed when stale), for the builtins that read every entry. */
+async function currentView(system: EndpointSystem, now: number, signal: AbortSignal): Promise<View> {
+  const view = views.get(system);
+  return view && now - view.at <= MAX_AGE_MS ? view : takeView(system, now, signal);
+}
+
+/** What the lookups read: an installed tracker's entries, or the pslist() view's. */
+interface Known {
+  get(id: string): OrderedDict | undefined;
+  all(): OrderedDict[];
+}
+
+const viewKnown = (view: View): Known => ({ get: (id) => view.byId.get(id), all: () => [...view.byId.values()] });
+
+/** The entries to answer from; `id` is the process looked up (a miss refreshes a stale pslist() view). */
+async function known(ctx: BuiltinContext, id?: string): Promise<Known> {
+  const system = agentHost(ctx.host).system;
+  const t = installedTracker(system);
+  if (t) {
+    const now = ctx.now();
+    return { get: (pid) => t.state.get(pid, now), all: () => t.state.all(now) };
+  }
+  const view = id === undefined ? await untilAborted(currentView(system, ctx.now(), ctx.signal), ctx.signal) : (await untilAborted(lookup(system, id, ctx.now(), ctx.signal), ctx.signal)).view;
+  return viewKnown(view);
+}
+
 export const processTrackerGetFunction = defineFunction({
   name: "process_tracker_get",
   category: "client",
-  doc: "One process from the process tracker: {Id, ParentId, StartTime, EndTime, Data} where Data is its pslist() row; NULL when it is not running. Without an installed tracker the answer comes from pslist().",
+  doc: "One process from the process tracker: {Id, ParentId, StartTime, EndTime, Data} where Data is its pslist() row (with a tracker installed by process_tracker(): its sync/update row's data, with Pid, Ppid, StartTime and EndTime, and the tracker's enrichments); NULL when it is not known. Without an installed tracker the answer comes from pslist().",
   args: {
     id: arg.string().required().doc("The process id."),
     max_items: arg.int().doc("Accepted for compatibility (not used)."),
@@ -58,8 +87,16 @@ export const processTrackerGetFunction = defineFunction({
   platforms: ["client"],
   impure: true,
   async run({ id }, ctx) {
-    const { entry } = await untilAborted(lookup(agentHost(ctx.host).system, id, ctx.now(), ctx.signal), ctx.signal);
-    return entry ?? null;
+    const entry = (await known(ctx, id)).get(id);
+    if (!entry) return null;
+    const t = installedTracker(agentHost(ctx.host).system);
+    // An installed tracker's enrichments: each lambda's dict is merged into the entry's Data.
+    for (const lambda of t?.enrichments ?? []) {
+      const extra = await ctx.evalLambda(lambda, [entry]);
+      const data = entry.get("Data");
+      if (extra instanceof OrderedDict && data instanceof OrderedDict) for (const k of extra.keys()) data.set(k, extra.get(k));
+    }
+    return entry;
   },
 });
 
@@ -75,7 +112,8 @@ export const processTrackerCallchainFunction = defineFunction({
   platforms: ["client"],
   impure: true,
   async run({ id, max_items }, ctx) {
-    const { view, entry } = await untilAborted(lookup(agentHost(ctx.host).system, id, ctx.now(), ctx.signal), ctx.signal);
+    const k = await known(ctx, id);
+    const entry = k.get(id);
     const chain: OrderedDict[] = [];
     const seen = new Set<string>();
     for (let e = entry; e && chain.length < max_items; ) {
@@ -83,17 +121,11 @@ export const processTrackerCallchainFunction = defineFunction({
       if (seen.has(pid)) break;
       seen.add(pid);
       chain.push(e);
-      e = view.byId.get(String(e.get("ParentId")));
+      e = k.get(String(e.get("ParentId")));
     }
     return chain.reverse();
   },
 });
-
-/** The current view (refreshed when stale), for the builtins that read every entry. */
-async function currentView(system: EndpointSystem, now: number, signal: AbortSignal): Promise<View> {
-  const view = views.get(system);
-  return view && now - view.at <= MAX_AGE_MS ? view : takeView(system, now, signal);
-}
 
 export const processTrackerAllFunction = defineFunction({
   name: "process_tracker_all",
@@ -104,8 +136,7 @@ export const processTrackerAllFunction = defineFunction({
   platforms: ["client"],
   impure: true,
   async run(_args, ctx) {
-    const view = await untilAborted(currentView(agentHost(ctx.host).system, ctx.now(), ctx.signal), ctx.signal);
-    return [...view.byId.values()];
+    return (await known(ctx)).all();
   },
 });
 
@@ -117,8 +148,7 @@ export const processTrackerPslistPlugin = definePlugin({
   permissions: ["MACHINE_STATE"],
   platforms: ["client"],
   async *run(_args, ctx) {
-    const view = await untilAborted(currentView(agentHost(ctx.host).system, ctx.now(), ctx.signal), ctx.signal);
-    for (const e of view.byId.values()) {
+    for (const e of (await known(ctx)).all()) {
       ctx.signal.throwIfAborted();
       yield e.get("Data");
     }
@@ -137,8 +167,7 @@ export const processTrackerChildrenFunction = defineFunction({
   platforms: ["client"],
   impure: true,
   async run({ id, max_items }, ctx) {
-    const view = await untilAborted(currentView(agentHost(ctx.host).system, ctx.now(), ctx.signal), ctx.signal);
-    return [...view.byId.values()].filter((e) => String(e.get("ParentId")) === id && String(e.get("Id")) !== id).slice(0, max_items);
+    return (await known(ctx)).all().filter((e) => String(e.get("ParentId")) === id && String(e.get("Id")) !== id).slice(0, max_items);
   },
 });
 
@@ -155,10 +184,11 @@ export const processTrackerTreeFunction = defineFunction({
   platforms: ["client"],
   impure: true,
   async run({ id, data_callback, max_items }, ctx) {
-    const { view, entry } = await untilAborted(lookup(agentHost(ctx.host).system, id, ctx.now(), ctx.signal), ctx.signal);
+    const k = await known(ctx, id);
+    const entry = k.get(id);
     if (!entry) return null;
     const children = new Map<string, OrderedDict[]>();
-    for (const e of view.byId.values()) {
+    for (const e of k.all()) {
       const parent = String(e.get("ParentId"));
       if (parent === String(e.get("Id"))) continue;
       children.set(parent, [...(children.get(parent) ?? []), e]);
@@ -185,3 +215,11 @@ export const processTrackerTreeFunction = defineFunction({
     return node(entry);
   },
 });
+
+/** The pslist() view as process_tracker_updates()' one "sync" row when no tracker is installed. */
+async function dummySync(system: EndpointSystem, now: number, signal: AbortSignal): Promise<OrderedDict> {
+  const view = await currentView(system, now, signal);
+  return new OrderedDict([["id", ""], ["parent_id", ""], ["update_type", "sync"], ["start_time", null], ["end_time", null], ["data", new OrderedDict([...view.byId].map(([pid, e]) => [pid, e]))]]);
+}
+
+export const processTrackerUpdates = processTrackerUpdatesPlugin(dummySync);
