@@ -102,6 +102,13 @@ export interface BuiltinContext {
   builtin(kind: "plugin" | "function", name: string): Builtin | undefined;
   /** Every builtin of this run's registry, in registration order (help() lists them). */
   builtins(): readonly Builtin[];
+  /**
+   * Replaces the plugin or function `name` for the rest of this run (mock()): every later call
+   * in this run, in nested query() text and called artifacts too, runs `b` instead, whatever
+   * scope it is in (Velociraptor puts mocks on the root scope). A plugin name may be a dotted
+   * `Artifact.X`. `undefined` puts the original back.
+   */
+  override(kind: "plugin" | "function", name: string, b: Builtin | undefined): void;
   /** Runs VQL text in a fresh child scope with `env` variables; rows of every SELECT. */
   runQuery(source: string, env?: OrderedDict | Record<string, unknown>): AsyncIterable<unknown>;
 }

@@ -114,6 +114,10 @@ export class CallContext implements BuiltinContext {
     return this.scope.run.registry.all;
   }
 
+  override(kind: "plugin" | "function", name: string, b: Builtin | undefined): void {
+    this.scope.run.setOverride(kind, name, b);
+  }
+
   runQuery(source: string, env?: OrderedDict | Record<string, unknown>): AsyncIterable<unknown> {
     return runTextInScope(source, env, this.scope, this.callSpan);
   }
