@@ -16,6 +16,7 @@ import { notebookBuiltins } from "./notebooks";
 import { secretBuiltins } from "./secrets";
 import { serverMetadataBuiltins } from "./server-metadata";
 import { userBuiltins } from "./users";
+import { verifyBuiltins } from "./verify";
 
 export const serverBuiltins: readonly Builtin[] = [
   ...artifactBuiltins,
@@ -32,5 +33,6 @@ export const serverBuiltins: readonly Builtin[] = [
   ...httpClientBuiltins,
   ...deletionBuiltins,
   ...userBuiltins,
+  ...verifyBuiltins,
   helpPlugin,
 ];

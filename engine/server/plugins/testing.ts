@@ -15,6 +15,7 @@ const HUNT = "H.LIFE000000001";
 export const CASES: Record<string, string> = {
   artifact_definitions: "SELECT name FROM artifact_definitions()",
   artifact_set: "SELECT artifact_set(definition=Def) AS A FROM range(end=1000000)",
+  verify: "SELECT verify(artifact=Def) AS V FROM range(end=1000000)",
   artifact_delete: "SELECT artifact_delete(name='Custom.Life') AS A FROM range(end=1000000)",
   clients: "SELECT * FROM clients()",
   client_info: `SELECT client_info(client_id='${ID}') AS C FROM range(end=1000000)`,
@@ -254,6 +255,7 @@ export function standInEngine(hang: boolean): VqlServices {
       get: () => artifact,
       set: () => answer(() => ({ artifact })),
       delete: () => answer(() => undefined),
+      validate: (yaml: string) => answer(() => loadArtifact(yaml)),
     },
     clients: {
       search: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ items: page(q.limit, q.offset, client), total: Number.MAX_SAFE_INTEGER })),
