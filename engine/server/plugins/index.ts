@@ -17,6 +17,7 @@ import { secretBuiltins } from "./secrets";
 import { serverMetadataBuiltins } from "./server-metadata";
 import { userBuiltins } from "./users";
 import { verifyBuiltins } from "./verify";
+import { importBuiltins } from "./import";
 
 export const serverBuiltins: readonly Builtin[] = [
   ...artifactBuiltins,
@@ -34,5 +35,6 @@ export const serverBuiltins: readonly Builtin[] = [
   ...deletionBuiltins,
   ...userBuiltins,
   ...verifyBuiltins,
+  ...importBuiltins,
   helpPlugin,
 ];

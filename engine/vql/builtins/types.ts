@@ -109,6 +109,13 @@ export interface BuiltinContext {
    * `Artifact.X`. `undefined` puts the original back.
    */
   override(kind: "plugin" | "function", name: string, b: Builtin | undefined): void;
+  /**
+   * Runs VQL text's statements in the calling scope (import(): an artifact's `export`) and adds
+   * the LETs it defines to the root scope of this run: later statements, and the rest of this
+   * one, see them wherever no nearer scope defines the name. Rows of its SELECTs are dropped.
+   * Returns the names defined; a parse error rejects with its message.
+   */
+  importDefinitions(source: string): Promise<string[]>;
   /** Runs VQL text in a fresh child scope with `env` variables; rows of every SELECT. */
   runQuery(source: string, env?: OrderedDict | Record<string, unknown>): AsyncIterable<unknown>;
 }

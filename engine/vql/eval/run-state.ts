@@ -82,6 +82,11 @@ export class RunState {
    * undefined until the first override, so call sites pay one property check.
    */
   overrides: { plugin: Map<string, PluginBuiltin>; function: Map<string, FunctionBuiltin> } | undefined;
+  /**
+   * BuiltinContext.importDefinitions() (import()): LET definitions added to the root of every
+   * scope of this run, seen where no frame defines the name; undefined until the first import.
+   */
+  imports: Map<string, unknown> | undefined;
   /** Set when `signal` aborts. */
   private aborted = false;
   private counts = new Map<string, number>();
