@@ -55,6 +55,12 @@ export interface ArtifactChangeEvent {
   from?: string;
 }
 
+export interface ValidateOptions {
+  prefix?: string;
+  allowBuiltinNames?: boolean;
+  extra?: ReadonlyArray<{ name: string; export?: string }>;
+}
+
 export interface ArtifactImportResult {
   files: Array<{ file: string; name?: string; renamedFrom?: string; ok: boolean; errors: string[] }>;
 }
@@ -74,8 +80,13 @@ export interface ArtifactsService {
   list(actor: Principal, q?: { search?: string; type?: string; limit?: number }): Promise<ArtifactSummary[]>;
   show(actor: Principal, name: string): Promise<ArtifactDetails>;
   history(actor: Principal, name: string, limit?: number): Promise<ArtifactChange[]>;
-  /** Loads and checks YAML the way set() would (no permission needed, nothing saved). */
-  validate(yaml: string, opts?: { prefix?: string }): ArtifactLoadResult;
+  /**
+   * Loads and checks YAML the way set() would (no permission needed, nothing saved). verify()
+   * passes `allowBuiltinNames` (a built-in's own name is accepted, as Velociraptor's verifier
+   * does unless told otherwise) and `extra`, artifacts of a query-local repository that imports
+   * and `Artifact.X()` calls may name besides the repository's.
+   */
+  validate(yaml: string, opts?: ValidateOptions): ArtifactLoadResult;
   /** The YAML to start editing `name` from: a built-in's copy renamed `Custom.<name>`. */
   editableYaml(actor: Principal, name: string): Promise<string>;
   /**

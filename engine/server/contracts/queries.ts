@@ -17,7 +17,10 @@ import type { SecretsService } from "./secrets";
 
 /** The services server builtins may call, as narrow as the builtins need them. */
 export interface VqlServices {
-  artifacts: Pick<ArtifactsService, "get" | "all" | "set" | "delete">;
+  /** validate may answer asynchronously: in a query worker it is a call to the main thread. */
+  artifacts: Pick<ArtifactsService, "get" | "all" | "set" | "delete"> & {
+    validate(...args: Parameters<ArtifactsService["validate"]>): ReturnType<ArtifactsService["validate"]> | Promise<ReturnType<ArtifactsService["validate"]>>;
+  };
   clients: Pick<ClientsService, "get" | "search" | "metadata" | "setMetadata" | "hasLabels" | "label" | "serverMetadata" | "setServerMetadata" | "delete">;
   flows: Pick<FlowsService, "collect" | "get" | "list" | "results" | "cancel" | "delete">;
   /** Users (gui_users(), user_create()); absent where the run was not given them, and those builtins say so. */

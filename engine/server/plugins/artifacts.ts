@@ -1,12 +1,13 @@
 // Server VQL over the artifact repository: artifact_definitions() lists definitions (with the
-// artifacts they call, when asked), artifact_set() saves a custom artifact, artifact_delete()
-// removes one. Writing needs ARTIFACT_WRITER, or SERVER_ARTIFACT_WRITER for server types: the
+// artifacts they call, when asked), artifact_set() saves a custom artifact (or adds it to a
+// query-local repository), artifact_delete() removes one. Writing needs ARTIFACT_WRITER, or SERVER_ARTIFACT_WRITER for server types: the
 // repository checks it, since it depends on the artifact's type.
 import { toVqlValue } from "../../artifacts/parameters";
-import type { Artifact } from "../../artifacts";
+import { isServerType, type Artifact } from "../../artifacts";
 import { collect } from "../../vql/ast/walk";
-import { arg, defineFunction, definePlugin, parse, type Builtin } from "../../vql";
-import type { ArtifactsService } from "@/engine/server/contracts";
+import { arg, defineFunction, definePlugin, parse, type Builtin, type BuiltinContext } from "../../vql";
+import { requirePermission, type ArtifactsService, type Principal, type VqlServices } from "@/engine/server/contracts";
+import { openLocalRepository } from "./local-repository";
 import { untilAborted } from "../../vql";
 import { serverHost } from "./host";
 
@@ -83,19 +84,42 @@ const artifactDefinitions = definePlugin({
 const artifactSet = defineFunction({
   name: "artifact_set",
   category: "server",
-  doc: "Saves a custom artifact from its YAML (needs ARTIFACT_WRITER, or SERVER_ARTIFACT_WRITER for server types) and returns its definition.",
+  doc: "Saves a custom artifact from its YAML (needs ARTIFACT_WRITER, or SERVER_ARTIFACT_WRITER for server types) and returns its definition; with `repository`, adds it to that query-local repository instead (nothing is saved).",
   args: {
     definition: arg.string().required().doc("The artifact's YAML."),
     prefix: arg.string().doc("A prefix the name must have (default none: any valid name but a built-in's, as in Velociraptor)."),
+    repository: arg.string().doc("Add the artifact to this query-local repository (for verify()) instead of the server's."),
   },
   platforms: ["server"],
   sideEffects: true,
-  async run({ definition, prefix }, ctx) {
+  async run({ definition, prefix, repository }, ctx) {
     const { principal, services } = serverHost(ctx.host);
+    if (repository) return setLocal(ctx, principal, services, definition, repository);
     const d = await untilAborted(services.artifacts.set(principal, definition, prefix === undefined ? {} : { prefix }), ctx.signal);
     return artifactAsRow(d.artifact);
   },
 });
+
+/**
+ * artifact_set(repository=X): checked as verify() checks (a built-in's name is allowed, since a
+ * local copy overrides nothing), the writer permission for its type still needed, as in
+ * Velociraptor; kept in the run's repository X.
+ */
+async function setLocal(ctx: BuiltinContext, principal: Principal, services: VqlServices, yaml: string, name: string): Promise<unknown> {
+  const { repo, created } = openLocalRepository(ctx, name);
+  if (created) ctx.log("INFO", `artifact_set: creating new repository '${name}'`);
+  const extra = [...repo.values()].map((a) => ({ name: a.name, export: a.export?.text }));
+  const r = await untilAborted(Promise.resolve(services.artifacts.validate(yaml, { allowBuiltinNames: true, extra })), ctx.signal);
+  const errors = r.diagnostics.filter((d) => d.severity === "error");
+  if (!r.artifact || errors.length) {
+    ctx.log("ERROR", `artifact_set: ${errors.map((d) => d.message).join("; ") || "the definition does not load"}`);
+    return null;
+  }
+  requirePermission(principal, isServerType(r.artifact.type) ? "SERVER_ARTIFACT_WRITER" : "ARTIFACT_WRITER");
+  repo.set(r.artifact.name, r.artifact);
+  ctx.log("INFO", `artifact_set: added ${r.artifact.name} to repository '${name}'`);
+  return artifactAsRow(r.artifact);
+}
 
 const artifactDelete = defineFunction({
   name: "artifact_delete",

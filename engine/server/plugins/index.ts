@@ -16,6 +16,8 @@ import { notebookBuiltins } from "./notebooks";
 import { secretBuiltins } from "./secrets";
 import { serverMetadataBuiltins } from "./server-metadata";
 import { userBuiltins } from "./users";
+import { verifyBuiltins } from "./verify";
+import { importBuiltins } from "./import";
 
 export const serverBuiltins: readonly Builtin[] = [
   ...artifactBuiltins,
@@ -32,5 +34,7 @@ export const serverBuiltins: readonly Builtin[] = [
   ...httpClientBuiltins,
   ...deletionBuiltins,
   ...userBuiltins,
+  ...verifyBuiltins,
+  ...importBuiltins,
   helpPlugin,
 ];

@@ -74,7 +74,7 @@ describe("server builtins: abort while a service call hangs", () => {
         abortedAt = performance.now();
         ac.abort();
       };
-      // artifact_definitions() reads the repository in memory, whoami(), org(), orgs() and
+      // artifact_definitions() and import() read the repository in memory, whoami(), org(), orgs() and
       // help() answer from the run itself: they never await, so they are aborted before they
       // start, and must then yield nothing.
       if (NEVER_WAIT.has(name)) abort();

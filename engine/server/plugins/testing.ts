@@ -15,6 +15,8 @@ const HUNT = "H.LIFE000000001";
 export const CASES: Record<string, string> = {
   artifact_definitions: "SELECT name FROM artifact_definitions()",
   artifact_set: "SELECT artifact_set(definition=Def) AS A FROM range(end=1000000)",
+  verify: "SELECT verify(artifact=Def) AS V FROM range(end=1000000)",
+  import: "SELECT import(artifact='Custom.Life') AS I FROM range(end=1000000)",
   artifact_delete: "SELECT artifact_delete(name='Custom.Life') AS A FROM range(end=1000000)",
   clients: "SELECT * FROM clients()",
   client_info: `SELECT client_info(client_id='${ID}') AS C FROM range(end=1000000)`,
@@ -78,7 +80,7 @@ export const CASES: Record<string, string> = {
 };
 
 /** Builtins that never wait for a service: the abort case aborts before they start. */
-export const NEVER_WAIT = new Set(["artifact_definitions", "whoami", "org", "orgs", "help"]);
+export const NEVER_WAIT = new Set(["artifact_definitions", "whoami", "org", "orgs", "help", "import"]);
 
 export const DEF = "name: Custom.Life\ntype: CLIENT\nsources:\n  - query: SELECT 1 AS One FROM scope()\n";
 const artifact: Artifact = loadArtifact(DEF).artifact!;
@@ -254,6 +256,7 @@ export function standInEngine(hang: boolean): VqlServices {
       get: () => artifact,
       set: () => answer(() => ({ artifact })),
       delete: () => answer(() => undefined),
+      validate: (yaml: string) => answer(() => loadArtifact(yaml)),
     },
     clients: {
       search: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ items: page(q.limit, q.offset, client), total: Number.MAX_SAFE_INTEGER })),

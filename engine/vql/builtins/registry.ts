@@ -52,6 +52,7 @@ import { delayPlugin } from "./events/delay";
 import { alertFunction } from "./events/alert";
 import { sequencePlugin } from "./events/sequence";
 import { versionFunction } from "./misc/version";
+import { mockCheckFunction, mockClearFunction, mockFunction, mockReplayFunction } from "./misc/mock";
 import { randFunction } from "./misc/rand";
 import { lruFunction } from "./misc/lru";
 import { semverFunction } from "./misc/semver";
@@ -165,6 +166,10 @@ export const portableBuiltins: readonly Builtin[] = [
   cacheFunction,
   memoizeFunction,
   versionFunction,
+  mockFunction,
+  mockCheckFunction,
+  mockClearFunction,
+  mockReplayFunction,
   randFunction,
   lruFunction,
   semverFunction,

@@ -102,6 +102,20 @@ export interface BuiltinContext {
   builtin(kind: "plugin" | "function", name: string): Builtin | undefined;
   /** Every builtin of this run's registry, in registration order (help() lists them). */
   builtins(): readonly Builtin[];
+  /**
+   * Replaces the plugin or function `name` for the rest of this run (mock()): every later call
+   * in this run, in nested query() text and called artifacts too, runs `b` instead, whatever
+   * scope it is in (Velociraptor puts mocks on the root scope). A plugin name may be a dotted
+   * `Artifact.X`. `undefined` puts the original back.
+   */
+  override(kind: "plugin" | "function", name: string, b: Builtin | undefined): void;
+  /**
+   * Runs VQL text's statements in the calling scope (import(): an artifact's `export`) and adds
+   * the LETs it defines to the root scope of this run: later statements, and the rest of this
+   * one, see them wherever no nearer scope defines the name. Rows of its SELECTs are dropped.
+   * Returns the names defined; a parse error rejects with its message.
+   */
+  importDefinitions(source: string): Promise<string[]>;
   /** Runs VQL text in a fresh child scope with `env` variables; rows of every SELECT. */
   runQuery(source: string, env?: OrderedDict | Record<string, unknown>): AsyncIterable<unknown>;
 }

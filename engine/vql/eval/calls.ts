@@ -1,7 +1,8 @@
 /**
  * Calls in expressions: `f(args)`. An undotted name tries the function table first (a LET
  * cannot shadow a builtin when called), then variables (parameterised LETs, stored queries).
- * Dotted names go through RunOptions.resolvePlugin (Artifact.X.Y) and then the scope.
+ * Dotted names go through RunOptions.resolvePlugin (Artifact.X.Y) and then the scope. A
+ * run-wide override (mock()) replaces a function or a dotted plugin at every call site.
  */
 import type { CallExpr, Expr } from "../ast/types";
 import type { FunctionBuiltin } from "../builtins/types";
@@ -9,7 +10,8 @@ import { QueryValue, type MaybePromise } from "../values/query";
 import { compileArgs, evaluateArgs, type CompiledArgs, type EvaluatedArgs } from "./args";
 import type { CompileContext, Ev } from "./compile-context";
 import { CallContext } from "./context";
-import { checkPermissions, isBindError, logBindError, logBuiltinFailure, prepareBinder } from "./invoke";
+import type { BindError, BoundArgs } from "../builtins/coerce";
+import { checkPermissions, isBindError, logBindError, logBuiltinFailure, prepareBinder, type Binder } from "./invoke";
 import { CallableBinding } from "./bindings";
 import { NOT_FOUND, type Scope } from "./scope";
 import { symbolNotFound } from "./symbols";
@@ -24,8 +26,66 @@ export function compileCall(node: CallExpr, cc: CompileContext, compile: (e: Exp
     if (fn) return compileBuiltinCall(fn, node, cc, compile);
   }
   const cargs = compileArgs(node.args, compile, () => undefined);
-  if (node.name.length === 1) return compileVariableCall(node, cargs);
+  if (node.name.length === 1) return overridable(node.name[0]!.name, cargs, node, cc.site(), compileVariableCall(node, cargs));
   return compileDottedCall(node, cargs, cc);
+}
+
+/**
+ * A function call site that a run-wide override (mock(), RunState.overrides) may replace: one
+ * property check per call while the run has none.
+ */
+function overridable(name: string, cargs: CompiledArgs, node: CallExpr, site: number, ev: Ev): Ev {
+  return (s) => {
+    if (s.run.overrides !== undefined) {
+      const o = s.run.overrideFunction(name);
+      if (o) return callOverride(o, cargs, node, site, s);
+    }
+    return ev(s);
+  };
+}
+
+const overrideBinders = new WeakMap<CompiledArgs, WeakMap<FunctionBuiltin, Binder>>();
+
+/** Calls a replacing function with the call site's arguments (bound to its own schema). */
+function callOverride(fn: FunctionBuiltin, cargs: CompiledArgs, node: CallExpr, site: number, s: Scope): MaybePromise<unknown> {
+  let m = overrideBinders.get(cargs);
+  if (!m) overrideBinders.set(cargs, (m = new WeakMap()));
+  let binder = m.get(fn);
+  if (!binder) m.set(fn, (binder = prepareBinder(fn, cargs.names, cargs.spans, node.span, cargs.hasUnpack)));
+  const ctx = CallContext.of(s, fn.name, node.span, site);
+  const ev = evaluateArgs(cargs, s);
+  const b = binder;
+  return ev instanceof Promise ? ev.then((x) => invokeFunction(fn, b, x, ctx)) : invokeFunction(fn, b, ev, ctx);
+}
+
+/** Binds, checks permissions and runs a function; failures are logged and give NULL. */
+function invokeFunction(fn: FunctionBuiltin, binder: Binder, ev: EvaluatedArgs, ctx: CallContext): MaybePromise<unknown> {
+  const bound = binder(ev, ctx);
+  const go = (b: BoundArgs | BindError): MaybePromise<unknown> => {
+    if (isBindError(b)) {
+      logBindError(ctx, b);
+      return fn.argErrorValue ?? null;
+    }
+    if (!checkPermissions(fn, ctx)) return null;
+    let r: unknown;
+    try {
+      r = fn.run(b.args as never, ctx, b.rest);
+    } catch (e) {
+      logBuiltinFailure(ctx, e);
+      return null;
+    }
+    if (r instanceof Promise) {
+      return r.then(
+        (x) => x ?? null,
+        (e) => {
+          logBuiltinFailure(ctx, e);
+          return null;
+        },
+      );
+    }
+    return r ?? null;
+  };
+  return bound instanceof Promise ? bound.then(go) : go(bound);
 }
 
 function compileBuiltinCall(fn: FunctionBuiltin, node: CallExpr, cc: CompileContext, compile: (e: Expr) => Ev): Ev {
@@ -33,43 +93,14 @@ function compileBuiltinCall(fn: FunctionBuiltin, node: CallExpr, cc: CompileCont
   const site = cc.site();
   const span = node.span;
   const plan = planFastCall(fn, cargs);
-  if (plan) return compileFastCall(fn, cargs, plan, site, span);
+  if (plan) return overridable(fn.name, cargs, node, site, compileFastCall(fn, cargs, plan, site, span));
   const binder = prepareBinder(fn, cargs.names, cargs.spans, span, cargs.hasUnpack);
-  const errValue = fn.argErrorValue ?? null;
   const name = fn.name;
-  const invoke = (ev: EvaluatedArgs, ctx: CallContext): MaybePromise<unknown> => {
-    const bound = binder(ev, ctx);
-    const go = (b: typeof bound extends MaybePromise<infer X> ? X : never): MaybePromise<unknown> => {
-      if (isBindError(b)) {
-        logBindError(ctx, b);
-        return errValue;
-      }
-      if (!checkPermissions(fn, ctx)) return null;
-      let r: unknown;
-      try {
-        r = fn.run(b.args as never, ctx, b.rest);
-      } catch (e) {
-        logBuiltinFailure(ctx, e);
-        return null;
-      }
-      if (r instanceof Promise) {
-        return r.then(
-          (x) => x ?? null,
-          (e) => {
-            logBuiltinFailure(ctx, e);
-            return null;
-          },
-        );
-      }
-      return r ?? null;
-    };
-    return bound instanceof Promise ? bound.then(go) : go(bound);
-  };
-  return (s) => {
+  return overridable(name, cargs, node, site, (s) => {
     const ctx = CallContext.of(s, name, span, site);
     const ev = evaluateArgs(cargs, s);
-    return ev instanceof Promise ? ev.then((x) => invoke(x, ctx)) : invoke(ev, ctx);
-  };
+    return ev instanceof Promise ? ev.then((x) => invokeFunction(fn, binder, x, ctx)) : invokeFunction(fn, binder, ev, ctx);
+  });
 }
 
 function notCallable(s: Scope, name: string, node: CallExpr): null {
@@ -123,7 +154,7 @@ function compileDottedCall(node: CallExpr, cargs: CompiledArgs, cc: CompileConte
   const site = cc.site();
   const first = node.name[0]!.name;
   return (s) => {
-    const plugin = s.run.resolvePlugin?.(node.path);
+    const plugin = s.run.overridePlugin(node.path) ?? s.run.resolvePlugin?.(node.path);
     if (plugin) {
       // A dynamic plugin (Artifact.X.Y) in an expression: its rows as a list.
       const rows = collectStream(openPlugin(plugin, cargs, node.span, site, s), s.run);

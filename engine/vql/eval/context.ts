@@ -11,7 +11,7 @@ import { materialize } from "./materialize";
 import { truthyOf } from "./truth";
 import { QueryArgImpl } from "./query-values";
 import { evalLambdaText } from "./lambda";
-import { runTextInScope } from "./run-text";
+import { importIntoRun, runTextInScope } from "./run-text";
 
 /** What a call site contributes to its contexts (one object per site, shared by its calls). */
 export interface CallSite {
@@ -112,6 +112,14 @@ export class CallContext implements BuiltinContext {
 
   builtins(): readonly Builtin[] {
     return this.scope.run.registry.all;
+  }
+
+  override(kind: "plugin" | "function", name: string, b: Builtin | undefined): void {
+    this.scope.run.setOverride(kind, name, b);
+  }
+
+  importDefinitions(source: string): Promise<string[]> {
+    return importIntoRun(source, this.scope);
   }
 
   runQuery(source: string, env?: OrderedDict | Record<string, unknown>): AsyncIterable<unknown> {

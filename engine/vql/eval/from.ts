@@ -1,13 +1,14 @@
 /**
  * The FROM clause: `plugin(args)` (plugin table first when undotted and called), `Var`,
  * `Var(args)` (a LET called as a plugin), `A.B.C(args)` (RunOptions.resolvePlugin, then the
- * scope). Unknown names log "Plugin X not found" with hints and give no rows.
+ * scope). Unknown names log "Plugin X not found" with hints and give no rows. A run-wide
+ * override (mock(), RunState.overrides) of the called name comes first.
  */
 import type { Expr, PluginCall } from "../ast/types";
 import type { Registry } from "../builtins/registry";
 import { editDistance } from "../builtins/coerce";
 import { QueryValue, type RowStream } from "../values/query";
-import { compileArgs, evaluateArgs, type EvaluatedArgs } from "./args";
+import { compileArgs, evaluateArgs, type CompiledArgs, type EvaluatedArgs } from "./args";
 import type { CompileContext, Ev } from "./compile-context";
 import { CallableBinding } from "./bindings";
 import { noArgBinding, openPlugin, openPluginNoArgs } from "./plugin-call";
@@ -46,6 +47,12 @@ function pluginNotFound(s: Scope, p: PluginCall, registry: Registry): RowStream 
   return EMPTY_STREAM;
 }
 
+/** The rows of a run-wide override of this plugin (mock()), or undefined when it has none. */
+function overridden(s: Scope, p: PluginCall, cargs: CompiledArgs, site: number): RowStream | undefined {
+  const o = s.run.overridePlugin(p.path);
+  return o ? openPlugin(o, cargs, p.span, site, s) : undefined;
+}
+
 export function compileFrom(p: PluginCall, cc: CompileContext, compile: (e: Expr) => Ev): (s: Scope) => RowStream {
   const first = p.name[0]?.name ?? "";
   const site = cc.site();
@@ -54,14 +61,18 @@ export function compileFrom(p: PluginCall, cc: CompileContext, compile: (e: Expr
     if (plugin) {
       const cargs = compileArgs(p.args, compile, (n) => (Object.hasOwn(plugin.args, n) ? plugin.args[n] : plugin.rest));
       const none = cargs.list.length === 0 ? noArgBinding(plugin) : undefined;
-      if (none) return (s) => openPluginNoArgs(plugin, none, p.span, site, s);
+      if (none) return (s) => (s.run.overrides !== undefined && overridden(s, p, cargs, site)) || openPluginNoArgs(plugin, none, p.span, site, s);
       const binder = prepareBinder(plugin, cargs.names, cargs.spans, p.span, cargs.hasUnpack);
-      return (s) => openPlugin(plugin, cargs, p.span, site, s, binder);
+      return (s) => (s.run.overrides !== undefined && overridden(s, p, cargs, site)) || openPlugin(plugin, cargs, p.span, site, s, binder);
     }
   }
   const cargs = compileArgs(p.args, compile, () => undefined);
   const registry = cc.registry;
   return (s) => {
+    if (p.called && s.run.overrides !== undefined) {
+      const o = overridden(s, p, cargs, site);
+      if (o) return o;
+    }
     if (p.name.length > 1 && p.called) {
       const plugin = s.run.resolvePlugin?.(p.path);
       if (plugin) return openPlugin(plugin, cargs, p.span, site, s);

@@ -6,7 +6,7 @@
 import type { Span } from "../ast/types";
 import { DIAGNOSTICS, formatMessage, type DiagnosticCode } from "../diagnostics";
 import type { Registry } from "../builtins/registry";
-import type { FileAccess, LogLevel, PluginLike } from "../builtins/types";
+import type { Builtin, FileAccess, FunctionBuiltin, LogLevel, PluginBuiltin, PluginLike } from "../builtins/types";
 import { valueLimits, type VqlLimits } from "../values/limits";
 
 export interface LogEntry {
@@ -77,6 +77,16 @@ export class RunState {
   readonly shared = new Map<unknown, unknown>();
   /** Text of the statement being run (for `Stack Overflow: <query>`). */
   currentQuery = "";
+  /**
+   * BuiltinContext.override() (mock()): builtins replaced for the rest of this run, by name;
+   * undefined until the first override, so call sites pay one property check.
+   */
+  overrides: { plugin: Map<string, PluginBuiltin>; function: Map<string, FunctionBuiltin> } | undefined;
+  /**
+   * BuiltinContext.importDefinitions() (import()): LET definitions added to the root of every
+   * scope of this run, seen where no frame defines the name; undefined until the first import.
+   */
+  imports: Map<string, unknown> | undefined;
   /** Set when `signal` aborts. */
   private aborted = false;
   private counts = new Map<string, number>();
@@ -95,6 +105,25 @@ export class RunState {
     this.limits = o.limits ? { ...valueLimits(), ...positive(o.limits) } : valueLimits();
     if (o.signal.aborted) this.aborted = true;
     else o.signal.addEventListener("abort", () => (this.aborted = true), { once: true });
+  }
+
+  /** The plugin that replaces `name` (a registry name or a dotted `Artifact.X`) in this run. */
+  overridePlugin(name: string): PluginBuiltin | undefined {
+    return this.overrides?.plugin.get(name);
+  }
+
+  /** The function that replaces `name` in this run. */
+  overrideFunction(name: string): FunctionBuiltin | undefined {
+    return this.overrides?.function.get(name);
+  }
+
+  /** Replaces (or, with undefined, restores) a builtin for the rest of this run. */
+  setOverride(kind: "plugin" | "function", name: string, b: Builtin | undefined): void {
+    const o = (this.overrides ??= { plugin: new Map(), function: new Map() });
+    const table = o[kind] as Map<string, Builtin>;
+    if (b === undefined) table.delete(name);
+    else if (b.kind !== kind) throw new Error(`override: ${name} must be a ${kind}`);
+    else table.set(name, b);
   }
 
   log(level: LogLevel, message: string, span?: Span, code?: string): void {

@@ -2,7 +2,8 @@
  * Scopes (REFERENCE §5.1): a linked list of frames, innermost first. Frames are variable maps
  * (env, call arguments), single LET bindings, plugin rows, and the lazy row of a SELECT's WHERE.
  * Each frame also carries the aggregate context and the nesting depth. Function and plugin
- * tables are not here: they come from the registry.
+ * tables are not here: they come from the registry. The root frame also holds what import()
+ * added to the run (RunState.imports).
  */
 import { OrderedDict, isPlainObject } from "../values/ordered-dict";
 import { getMember, MISSING } from "../values/access";
@@ -156,6 +157,11 @@ export class Scope {
           } else if (Object.hasOwn(v as object, name)) return (v as Record<string, unknown>)[name] ?? null;
           break;
         }
+        case FrameKind.Root: {
+          const imported = s.run.imports?.get(name);
+          if (imported !== undefined) return imported;
+          break;
+        }
       }
     }
     return NOT_FOUND;
@@ -178,6 +184,9 @@ export class Scope {
           break;
         case FrameKind.Vars:
           for (const k of s.data instanceof OrderedDict ? s.data.keys() : Object.keys(s.data as object)) seen.add(k);
+          break;
+        case FrameKind.Root:
+          for (const k of s.run.imports?.keys() ?? []) seen.add(k);
           break;
       }
     }

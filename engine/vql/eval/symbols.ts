@@ -1,7 +1,8 @@
 /**
  * Name resolution in expressions: `X`, `X.y.z` (REFERENCE §5.1, §6.8). The first part goes
  * through the scope (a missing one logs "Symbol X not found"); later parts are members and are
- * silently NULL when missing. Member access on a stored query projects its rows.
+ * silently NULL when missing. Member access on a stored query projects its rows. An unbound
+ * dotted name that RunOptions.resolvePlugin knows (`Artifact.X`) is that plugin.
  */
 import type { Span, SymbolRef } from "../ast/types";
 import { getMember, MISSING } from "../values/access";
@@ -79,9 +80,14 @@ export function compileSymbol(node: SymbolRef): Ev {
     };
   }
   const rest = names.slice(1);
+  const dotted = names.join(".");
   return (s) => {
     let v = lookupName(s, first);
-    if (v === NOT_FOUND) return symbolNotFound(s, first, path, span);
+    if (v === NOT_FOUND) {
+      // `Artifact.X` not called is the artifact's plugin, as in Velociraptor (mock(artifact=...)).
+      const plugin = s.run.resolvePlugin?.(dotted);
+      return plugin ?? symbolNotFound(s, first, path, span);
+    }
     if (v instanceof Binding) v = v.resolve(s, span);
     return memberChain(v, rest, 0, s);
   };

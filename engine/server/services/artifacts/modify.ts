@@ -4,7 +4,7 @@
 // updates this process's repository (other processes follow the event), and audits.
 import { formatDiagnostic, hasArtifactErrors, isServerType, loadArtifact, withName, type ArtifactType, type LoadResult } from "@/engine/artifacts";
 import { ConflictError, NotFoundError, queries, type Db } from "@/drizzle";
-import { ARTIFACT_MODIFICATION_QUEUE, requirePermission, ServiceError, type ArtifactChangeEvent, type AuditService, type Clock, type Journal, type Principal } from "@/engine/server/contracts";
+import { ARTIFACT_MODIFICATION_QUEUE, requirePermission, ServiceError, type ArtifactChangeEvent, type AuditService, type Clock, type Journal, type Principal, type ValidateOptions } from "@/engine/server/contracts";
 import type { Repository } from "./repository";
 import { storableText } from "@/engine/protocol";
 
@@ -36,8 +36,21 @@ export function startModifying(deps: { db: Db; clock: Clock; audit: AuditService
    * artifact_set() require no prefix) except a built-in's, for which the check offers the
    * `Custom.` override; `prefix`, when not empty, is required (pack imports).
    */
-  function validate(yaml: string, prefix = ""): LoadResult {
-    return loadArtifact(yaml, { ...repo.loadOptions(), requirePrefix: prefix, isBuiltinName: (n) => repo.builtins.has(n), overridePrefix: repo.prefix });
+  function validate(yaml: string, prefix = "", opts: Omit<ValidateOptions, "prefix"> = {}): LoadResult {
+    const base = repo.loadOptions();
+    const extra = new Map((opts.extra ?? []).map((a) => [a.name, a.export]));
+    return loadArtifact(yaml, {
+      ...base,
+      ...(extra.size
+        ? {
+            isKnownArtifact: (n) => extra.has(n) || base.isKnownArtifact!(n),
+            exportOf: (n) => (extra.has(n) ? extra.get(n) : base.exportOf!(n)),
+          }
+        : {}),
+      requirePrefix: prefix,
+      isBuiltinName: opts.allowBuiltinNames ? undefined : (n) => repo.builtins.has(n),
+      overridePrefix: repo.prefix,
+    });
   }
 
   async function set(actor: Principal, yaml: string, opts: { prefix?: string } = {}) {

@@ -49,7 +49,7 @@ export async function startArtifacts(deps: ArtifactsDeps, signal: AbortSignal): 
     list: reading.list,
     show,
     history: reading.history,
-    validate: (yaml, o) => modifying.validate(yaml, o?.prefix),
+    validate: (yaml, o) => modifying.validate(yaml, o?.prefix, o),
     editableYaml: reading.editableYaml,
     set: async (actor, yaml, o) => show(actor, await modifying.set(actor, yaml, o ?? {})),
     delete: modifying.remove,

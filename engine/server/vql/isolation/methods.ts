@@ -3,7 +3,8 @@
 // principal the run was started as. `plain` methods take no principal. journal.subscribe and
 // hunts.results stream (the latter with the run's principal put first); journal.checkpoint returns an object (a handle) whose methods are called later.
 // artifacts.get/all are answered in the worker from its repository snapshot (they are
-// synchronous). Anything else is refused by the dispatcher.
+// synchronous); artifacts.validate (verify()) is a plain call to the main thread, whose
+// repository checks. Anything else is refused by the dispatcher.
 import type { VqlServices } from "@/engine/server/contracts";
 
 type MethodsOf<T> = { [K in keyof T]-?: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
@@ -36,7 +37,7 @@ export const ACTOR_METHODS = {
   secrets: ["resolve", "list", "add", "modify", "remove"],
 } as const satisfies Table;
 
-export const PLAIN_METHODS = { journal: ["history", "isStored"] } as const;
+export const PLAIN_METHODS = { journal: ["history", "isStored"], artifacts: ["validate"] } as const;
 export const STREAM_METHODS = { journal: ["subscribe"], hunts: ["results"] } as const;
 /** Streams that take the principal first (the main thread puts in the run's, as for actor methods). */
 export const ACTOR_STREAM_METHODS = { hunts: ["results"] } as const;

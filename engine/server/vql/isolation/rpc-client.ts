@@ -170,7 +170,7 @@ export class WorkerRpc {
       },
     };
     const services = {
-      artifacts: { ...group("artifacts"), get: artifacts.get, all: artifacts.all },
+      artifacts: { ...group("artifacts"), validate: (...args: unknown[]) => this.call("artifacts", "validate", args), get: artifacts.get, all: artifacts.all },
       clients: group("clients"),
       flows: group("flows"),
       accounts: group("accounts"),
