@@ -3,19 +3,15 @@
 // Velociraptor's parse_evtx() gives them (System, EventData, Message), oldest first. Unlike
 // watch_evtx() it ends when the records are read.
 import { accessorProblem } from "@/engine/endpoint/builtins/values";
-import { arg, definePlugin } from "@/engine/vql";
+import { definePlugin } from "@/engine/vql";
+import { evtxArgs } from "./evtx";
 import { syntheticEvents } from "./stream";
 
 export const parseEvtxPlugin = definePlugin({
   name: "parse_evtx",
   category: "parsers",
   doc: "Parses the records of EVTX files (pooled endpoints: Microsoft-Windows-Windows Defender%4Operational.evtx, Security.evtx and Microsoft-Windows-Sysmon%4Operational.evtx have synthetic records).",
-  args: {
-    filename: arg.list(arg.string()).required().doc("A list of event log files to parse."),
-    accessor: arg.string().doc("The accessor to use (auto or file)."),
-    messagedb: arg.string().doc("A message database (accepted, not used: Message is always filled)."),
-    workers: arg.int().doc("Parsing workers (accepted, not used)."),
-  },
+  args: evtxArgs("A list of event log files to parse."),
   permissions: ["FILESYSTEM_READ"],
   platforms: ["client"],
   async *run({ filename, accessor }, ctx) {

@@ -6,16 +6,21 @@ import { accessorProblem } from "@/engine/endpoint/builtins/values";
 import { arg, definePlugin } from "@/engine/vql";
 import { streamRows, syntheticEvents } from "./stream";
 
+/** watch_evtx's and parse_evtx's arguments (Velociraptor gives both the same). */
+export function evtxArgs(filenameDoc: string) {
+  return {
+    filename: arg.list(arg.string()).required().doc(filenameDoc),
+    accessor: arg.string().doc("The accessor to use (auto or file)."),
+    messagedb: arg.string().doc("A message database (accepted, not used: Message is always filled)."),
+    workers: arg.int().doc("Parsing workers (accepted, not used)."),
+  };
+}
+
 export const watchEvtxPlugin = definePlugin({
   name: "watch_evtx",
   category: "event",
   doc: "Watch EVTX files and stream their new events (pooled endpoints: Security.evtx and Microsoft-Windows-Sysmon%4Operational.evtx get synthetic records). Never ends on its own.",
-  args: {
-    filename: arg.list(arg.string()).required().doc("The event log files to watch."),
-    accessor: arg.string().doc("The accessor to use (auto or file)."),
-    messagedb: arg.string().doc("A message database (accepted, not used: Message is always filled)."),
-    workers: arg.int().doc("Parsing workers (accepted, not used)."),
-  },
+  args: evtxArgs("The event log files to watch."),
   permissions: ["FILESYSTEM_READ"],
   platforms: ["client"],
   async *run({ filename, accessor }, ctx) {
