@@ -75,9 +75,18 @@ for (const target of testDatabaseTargets()) describe(`labelling clients from a S
     await s.engine.artifacts.set(admin, LABELLER);
     await s.engine.artifacts.set(admin, ORACLE, { prefix: "" });
     await s.engine.monitoring.setServerTable(admin, [{ artifact: "LabelRecentDefenderDetections" }]);
+    // An event query sees only what happens while it watches (as in Velociraptor): before the
+    // endpoints enrol, wait until the labeller handles a completion (a canary for a client that
+    // does not exist: its label() call fails and is logged, the row still counts).
+    const canary = { ClientId: "C.00000000000000ca", FlowId: "F.CANARY", Flow: { state: "FINISHED", artifacts_with_results: ["Generic.Client.Info/BasicInformation"], request: { creator: "canary" } } };
+    await waitFor(async () => {
+      await s.engine.journal.appendFor("System.Flow.Completion", [{ clientId: canary.ClientId, row: canary }]);
+      const status = (await s.engine.monitoring.serverStatus(admin)).find((x) => x.artifact === "LabelRecentDefenderDetections");
+      return (status?.rows ?? 0) > 0;
+    }, "the labeller to watch System.Flow.Completion", 60_000);
     const token = await s.engine.clients.ensureDeploymentToken();
     pool = startPool({ server: s.url, token, count: COUNT, seed: "defender-labels", version: "test", log: () => {} });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await pool?.stop();
     await s?.close();
@@ -105,7 +114,11 @@ for (const target of testDatabaseTargets()) describe(`labelling clients from a S
     await waitFor(async () => {
       const got = await labelled();
       return got.size === expected.size && [...expected].every((id) => got.has(id));
-    }, "the labels to match the detections", 60_000);
+    }, "the labels to match the detections", 60_000).catch(async (err: Error) => {
+      const got = await labelled();
+      const status = await s.engine.monitoring.serverStatus(admin);
+      throw new Error(`${err.message}: labelled ${[...got].sort().join(",")}; expected ${[...expected].sort().join(",")}; labeller ${JSON.stringify(status)}`);
+    });
     expect([...(await labelled())].sort()).toEqual([...expected].sort());
     // The label search finds the same clients (a quoted label with spaces).
     expect((await s.engine.clients.search(admin, { query: `label:"${LABEL}"`, limit: 1000 })).items.map((c) => c.clientId).sort()).toEqual([...expected].sort());
