@@ -11,7 +11,7 @@ import type { CellEditorHandle } from "./cell-editor";
 import type { CollabSession, PresenceState } from "./collab";
 import { NotebookSettingsDialog } from "./settings-dialog";
 import { PromoteDialog } from "./promote-dialog";
-import { applyEvent, type NotebookState } from "./state";
+import { applyEvent, mergeLoaded, type NotebookState } from "./state";
 
 type Action = { kind: "event"; event: NotebookEvent } | { kind: "load"; notebook: NotebookView } | { kind: "cell"; cell: CellView };
 
@@ -20,7 +20,7 @@ function reducer(s: NotebookState, a: Action): NotebookState {
     case "event":
       return applyEvent(s, a.event);
     case "load":
-      return { ...s, notebook: a.notebook };
+      return mergeLoaded(s, a.notebook);
     case "cell":
       return applyEvent(s, { type: "cell", cell: a.cell, by: "" });
   }
@@ -76,6 +76,11 @@ export function NotebookEditor({ initial, me, focusCell }: { initial: NotebookVi
         dispatch({ kind: "event", event: e });
       },
       () => void reload(),
+      // Once the topic is live, read the notebook again: what changed between the page's
+      // render and the subscription (a cell that finished meanwhile) sent events nobody heard.
+      (live) => {
+        if (live) void reload();
+      },
     );
     return () => {
       off();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CellView, NotebookView } from "@/engine";
-import { applyEvent, inlineKey, type NotebookState } from "./state";
+import { applyEvent, inlineKey, mergeLoaded, type NotebookState } from "./state";
 
 const cell = (id: string, over: Partial<CellView> = {}): CellView => ({
   id, type: "vql", input: "", version: 1, versions: [1], status: "edited", runBy: null, startedAt: null, finishedAt: null,
@@ -67,5 +67,20 @@ describe("applyEvent()", () => {
     s = applyEvent(s, { type: "cell-deleted", cellId: "NC.2", by: "b" });
     expect(s.notebook.cells.map((c) => c.id)).toEqual(["NC.1"]);
     expect(applyEvent(s, { type: "subscribed" } as never)).toBe(s);
+  });
+});
+
+describe("mergeLoaded(): a notebook read again", () => {
+  it("replaces the cells, except one whose run at the same version the page saw get further", () => {
+    const s = state([cell("a", { version: 2, status: "done" }), cell("b", { version: 1, status: "running" }), cell("c", { version: 1, status: "done" })]);
+    const loaded = state([cell("a", { version: 2, status: "running" }), cell("b", { version: 1, status: "done" }), cell("c", { version: 2, status: "queued" }), cell("d")]).notebook;
+    const m = mergeLoaded(s, loaded).notebook.cells;
+    // a: the read began before the end the page already applied; b: the read is newer; c: a new run; d: new.
+    expect(m.map((c) => [c.id, c.version, c.status])).toEqual([
+      ["a", 2, "done"],
+      ["b", 1, "done"],
+      ["c", 2, "queued"],
+      ["d", cell("d").version, cell("d").status],
+    ]);
   });
 });

@@ -44,6 +44,20 @@ function behind(old: CellView, version: number, status: string): boolean {
   return old.version === version && progress(status) >= 0 && progress(status) < progress(old.status);
 }
 
+/**
+ * A notebook read again (after the topic became live, a reconnect, or a stale event): its cells
+ * replace the page's, except a cell whose run at the same version the page has already seen
+ * get further (the read started before that run's later events, which arrived first).
+ */
+export function mergeLoaded(s: NotebookState, loaded: NotebookView): NotebookState {
+  const current = new Map(s.notebook.cells.map((c) => [c.id, c]));
+  const cells = loaded.cells.map((c) => {
+    const old = current.get(c.id);
+    return old && behind(old, c.version, c.status) ? old : c;
+  });
+  return { ...s, notebook: { ...loaded, cells } };
+}
+
 export function applyEvent(s: NotebookState, e: NotebookEvent): NotebookState {
   switch (e.type) {
     case "notebook":
