@@ -10,6 +10,7 @@ import { toJsonText } from "../../values/json";
 import { isDictLike, OrderedDict, dictGet, dictKeys } from "../../values/ordered-dict";
 import { QueryValue } from "../../values/query";
 import { arg } from "../arg";
+import { interleave } from "../control/chain";
 import { defineFunction, definePlugin } from "../define";
 import type { BuiltinContext } from "../types";
 import { SigmaRuleError } from "./matchers";
@@ -97,13 +98,14 @@ function lookup(event: unknown, name: string): unknown {
 }
 
 class View implements EventView {
-  private readonly cache = new Map<string, unknown>();
   private text: string | null = null;
   constructor(
     readonly event: unknown,
     private readonly mapping: OrderedDict | undefined,
     private readonly ctx: BuiltinContext,
     private readonly rule: CompiledRule,
+    /** Field values of this event, shared by the rules that see the same event. */
+    private readonly cache = new Map<string, unknown>(),
   ) {}
   async field(name: string): Promise<unknown> {
     if (this.cache.has(name)) return this.cache.get(name);
@@ -138,26 +140,9 @@ class View implements EventView {
   }
 }
 
-/** Merges async sources, yielding [index, value] as each produces. */
-async function* merge<T>(sources: AsyncIterable<T>[], signal: AbortSignal): AsyncGenerator<[number, T]> {
-  const its = sources.map((s) => s[Symbol.asyncIterator]());
-  const pending = new Map<number, Promise<[number, IteratorResult<T>]>>();
-  const pull = (i: number) => pending.set(i, its[i]!.next().then((r) => [i, r] as [number, IteratorResult<T>]));
-  its.forEach((_, i) => pull(i));
-  try {
-    while (pending.size > 0) {
-      signal.throwIfAborted();
-      const [i, r] = await Promise.race(pending.values());
-      if (r.done) {
-        pending.delete(i);
-        continue;
-      }
-      pull(i);
-      yield [i, r.value];
-    }
-  } finally {
-    await Promise.allSettled(its.map((it) => it.return?.()));
-  }
+/** A source's rows, each tagged with the source's index (interleave() mixes the sources). */
+async function* tagged(i: number, rows: AsyncIterable<unknown>): AsyncGenerator<[number, unknown]> {
+  for await (const row of rows) yield [i, row];
 }
 
 export const sigmaPlugin = definePlugin({
@@ -193,10 +178,13 @@ export const sigmaPlugin = definePlugin({
     ctx.log("INFO", `sigma: ${compiled.length} rules loaded, ${followed.size} following ${active.length} log sources`);
     if (active.length === 0) return;
     const mapping = field_mapping && field_mapping.size > 0 ? field_mapping : undefined;
-    for await (const [i, row] of merge(active.map((t) => ctx.toQuery(t.query).rows()), ctx.signal)) {
+    for await (const item of interleave(active.map((t, i) => () => tagged(i, ctx.toQuery(t.query).rows())), ctx.signal)) {
+      const [i, row] = item as [number, unknown];
+      const rowFields = new Map<string, unknown>();
       for (const rule of active[i]!.rules) {
         const event = rule.vql ? await ctx.evalLambda(rule.vql, [row]) : row;
-        const view = new View(event, mapping, ctx, rule);
+        // Rules over the row itself share its mapped field values (each mapping lambda runs once per row).
+        const view = new View(event, mapping, ctx, rule, rule.vql ? undefined : rowFields);
         const r = await rule.evaluate(view);
         if (!r.match && !debug) continue;
         const out = new OrderedDict();
