@@ -47,7 +47,7 @@ describe("talon query", () => {
     const r = await cli(["SELECT Nope FROM scope()", "--format", "jsonl"]);
     expect(r.code).toBe(0);
     expect(r.out).toBe('{"Nope":null}\n');
-    expect(r.err).toBe("ERROR: 1:8: Symbol Nope not found. Current Scope is []\n");
+    expect(r.err).toBe("ERROR: 1:8: Symbol Nope not found. Current Scope is [config]\n");
   });
 
   it("applies --max-rows per SELECT and --timeout (exit 1)", async () => {

@@ -5,9 +5,10 @@
  * caret; run-time log lines go to stderr. `--server URL --key K` hands the query to an injected
  * remote runner (io.remote) that yields the same events.
  */
-import { parse, renderAt, runVqlChunks, createRegistry, portableBuiltins, toJsonText, type VqlEvent, type VqlChunk, type Row, type Registry } from "../vql/index";
+import { configValue, parse, renderAt, runVqlChunks, createRegistry, portableBuiltins, toJsonText, type VqlEvent, type VqlChunk, type Row, type Registry } from "../vql/index";
 import type { Span } from "../vql/ast/types";
 import { csvFieldWith } from "../server/export/csv";
+import { TALON_VERSION } from "../server/version";
 
 export interface RemoteQueryRequest {
   server: string;
@@ -215,7 +216,8 @@ export async function queryCommand(argv: string[], io: QueryIo): Promise<number>
     const local = await localRuntime();
     events = runVqlChunks(parsed, {
       ...local,
-      env: o.params,
+      // As `velociraptor query`: `config` is the (local) client config; --param overrides it.
+      env: { config: configValue({ name: "talon", version: TALON_VERSION, serverUrls: [] }), ...o.params },
       ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
       ...(o.maxRows !== undefined ? { maxRows: o.maxRows } : {}),
     });

@@ -9,6 +9,7 @@ import { EventTable, type EventTableStore } from "./executor/event-table";
 import { Executor } from "./executor/executor";
 import type { SourceRunner } from "./executor/types";
 import type { Identity } from "./identity";
+import { configValue } from "@/engine/vql";
 
 export const AGENT_NAME = "talon-agent";
 
@@ -46,8 +47,9 @@ export interface Agent {
 }
 
 export function createAgent(o: AgentOptions): Agent {
-  const executor = new Executor({ outbox: o.outbox, runner: o.runner, concurrency: o.concurrency, log: o.log, maxWaitMs: o.maxWaitMs, onFlowEnd: o.onFlowEnd });
-  const events = new EventTable({ outbox: o.outbox, runner: o.eventRunner ?? o.runner, store: o.eventTableStore, log: o.log, maxWaitMs: o.maxWaitMs });
+  const baseEnv = { config: configValue({ name: "talon", version: o.version, serverUrls: serverList(o) }) };
+  const executor = new Executor({ outbox: o.outbox, runner: o.runner, concurrency: o.concurrency, log: o.log, maxWaitMs: o.maxWaitMs, onFlowEnd: o.onFlowEnd, baseEnv });
+  const events = new EventTable({ outbox: o.outbox, runner: o.eventRunner ?? o.runner, store: o.eventTableStore, log: o.log, maxWaitMs: o.maxWaitMs, baseEnv });
   const connection = new AgentConnection({
     servers: serverList(o),
     identity: o.identity,

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TALON_VERSION } from "@/engine/server/version";
 import { toJsonValue } from "@/engine/vql";
 import { corpusDir } from "@/engine/vql/testdata/load-corpus";
 import { permissionsOf } from "../server/auth/roles";
@@ -41,13 +42,16 @@ describe("Server.Utils.ArtifactVerifier on a test server", () => {
   it("reports each file's result and the summary", async () => {
     const rows: Record<string, unknown>[] = [];
     const logs: string[] = [];
-    const vql = `SELECT summary, artifacts, results FROM Artifact.Server.Utils.ArtifactVerifier(SearchGlob=Glob)`;
+    const vql = `SELECT metadata, summary, artifacts, results FROM Artifact.Server.Utils.ArtifactVerifier(SearchGlob=Glob)`;
     for await (const e of s.engine.queries.run(vql, { principal: admin, env: { Glob: join(dir, "*.yaml") } })) {
       if (e.kind === "row") rows.push(toJsonValue(e.row) as Record<string, unknown>);
       if (e.kind === "log") logs.push(`${e.level} ${e.message}`);
     }
     expect(rows, logs.join("\n")).toHaveLength(1);
     const row = rows[0]!;
+    // config.version: the server's version block (Velociraptor's ClientConfig.version).
+    expect((row.metadata as { name: string; version: string }).name).toBe("talon");
+    expect((row.metadata as { version: string }).version).toBe(TALON_VERSION);
     expect(row.summary).toEqual({ total: 3, passed: 2, failed: 1, warnings: 1 });
     const results = (row.results as Array<{ name: string; path: string; passed: boolean; errors: string[]; warnings: string[] }>).sort((a, b) => a.name.localeCompare(b.name));
     expect(results.map((r) => [r.name, r.passed])).toEqual([

@@ -29,6 +29,8 @@ export type {
 
 // Values
 export { OrderedDict, isDictLike, dictKeys, dictGet, type Row } from "./values/ordered-dict";
+export { ProtoDict } from "./values/proto-dict";
+export { configValue, type ConfigFacts } from "./config-value";
 export { Timestamp } from "./values/timestamp";
 export { Bytes, bytesOf, fromBytes } from "./values/bytes";
 export { toJsonText, rowToJson, toJsonValue } from "./values/json";

@@ -27,6 +27,8 @@ export interface EventTableOptions {
   maxWaitMs?: number;
   /** First restart pause after a failure (default 1 s). */
   restartMs?: number;
+  /** Scope variables every query starts with (`config`); the table's own env overrides them. */
+  baseEnv?: Record<string, unknown>;
 }
 
 interface Wanted {
@@ -131,7 +133,7 @@ export class EventTable {
   private async loop(w: Wanted, signal: AbortSignal) {
     let pause = this.o.restartMs ?? 1000;
     const permissions = new Set(w.permissions);
-    const ctx = { flowId: "", artifact: w.name, env: w.env, signal, maxRows: w.maxRows, permissions, responder: this.responder, resolvePlugin: w.resolvePlugin };
+    const ctx = { flowId: "", artifact: w.name, env: this.o.baseEnv ? { ...this.o.baseEnv, ...w.env } : w.env, signal, maxRows: w.maxRows, permissions, responder: this.responder, resolvePlugin: w.resolvePlugin };
     while (!signal.aborted) {
       try {
         if (w.precondition && !(await this.o.runner.precondition(w.precondition, ctx))) {

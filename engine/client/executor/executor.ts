@@ -20,6 +20,8 @@ export interface ExecutorOptions {
   maxWaitMs?: number;
   /** Called when a flow has ended and its final status is in the outbox. */
   onFlowEnd?(flowId: string, state: FinalState): void;
+  /** Scope variables every query starts with (`config`); a collection's own env overrides them. */
+  baseEnv?: Record<string, unknown>;
 }
 
 export class Executor {
@@ -124,7 +126,7 @@ export class Executor {
     const timeoutMs = p.timeoutMs ?? m.timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([p.controller.signal, timeout]);
-    const ctx: SourceContext = { flowId: m.flowId, artifact: source.name, env, signal, maxRows: m.maxRows, permissions: p.permissions, responder: p.responder, resolvePlugin: p.resolvePlugin, definitions: m.definitions };
+    const ctx: SourceContext = { flowId: m.flowId, artifact: source.name, env: this.o.baseEnv ? { ...this.o.baseEnv, ...env } : env, signal, maxRows: m.maxRows, permissions: p.permissions, responder: p.responder, resolvePlugin: p.resolvePlugin, definitions: m.definitions };
     let rows = 0;
     let truncated = false;
     let error = "";

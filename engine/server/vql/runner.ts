@@ -9,8 +9,9 @@
 // query ends its own worker and never stalls the server; runs with builtins given as functions
 // (backtests' recorders and replays) cannot cross a thread and run here, on the main thread.
 import { ON_ENDPOINTS } from "./endpoint-builtins";
-import { createRegistry, portableBuiltins, runVql, setValueLimits, toJsonText, type Builtin, type VqlEvent } from "@/engine/vql";
+import { configValue, createRegistry, portableBuiltins, runVql, setValueLimits, toJsonText, type Builtin, type VqlEvent } from "@/engine/vql";
 import { serverBuiltins } from "../plugins";
+import { TALON_VERSION } from "../version";
 import { serverEndpointSystem, withEndpointBuiltins } from "../plugins/endpoint";
 import type { ServerVqlHost } from "../plugins/host";
 import { createDenialAudit } from "./denial-audit";
@@ -44,6 +45,8 @@ export interface QueriesDeps {
   clock?: Clock;
   /** Worker pool and size caps (default: from the environment, isolationFromEnv()). */
   isolation?: IsolationConfig;
+  /** The URLs agents reach this server at (`config.server_urls`). */
+  serverUrls?: readonly string[];
   /** The server's data directory: builtins over the server's host never read it (plugins/endpoint.ts). */
   dataDir?: string;
 }
@@ -103,6 +106,8 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
     }
   }
 
+  // Velociraptor's server queries see the server's client config as `config` too.
+  const serverConfig = configValue({ name: "talon", version: TALON_VERSION, serverUrls: deps.serverUrls ?? [] });
   let warming: Promise<void> | undefined;
   return {
     registry,
@@ -113,6 +118,7 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
       return warming;
     },
     run(source, opts) {
+      const env = { config: serverConfig, ...opts.env };
       if (opts.adhoc !== false && !opts.principal.permissions.has("ANY_QUERY")) {
         throw new ServiceError("forbidden", "running VQL needs the ANY_QUERY permission");
       }
@@ -123,7 +129,7 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
           source,
           principal: opts.principal,
           services,
-          env: opts.env,
+          env,
           signal: runSignal,
           timeoutMs: opts.timeoutMs,
           maxRows: opts.maxRows,
@@ -136,7 +142,7 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
       const host: ServerVqlHost = { principal: opts.principal, services, system };
       const events = runVql(source, {
         registry: opts.overrides?.length ? withOverrides(opts.overrides) : registry,
-        env: opts.env,
+        env,
         signal: runSignal,
         timeoutMs: opts.timeoutMs,
         maxRows: opts.maxRows,

@@ -7,6 +7,7 @@
  */
 import { Bytes } from "./bytes";
 import { OrderedDict, isPlainObject } from "./ordered-dict";
+import { ProtoDict } from "./proto-dict";
 import { LazyValue, QueryValue } from "./query";
 import { Timestamp } from "./timestamp";
 
@@ -19,6 +20,7 @@ const MAX_DEPTH = 200;
 type Tagged =
   | { t: "a"; v: Wire[] }
   | { t: "d"; k: readonly string[]; v: Wire[] }
+  | { t: "p"; k: readonly string[]; v: Wire[] }
   | { t: "o"; k: string[]; v: Wire[] }
   | { t: "ts"; s: number; n: number }
   | { t: "b"; b: Uint8Array }
@@ -30,6 +32,7 @@ export function toWire(v: unknown, depth = 0): Wire {
   if (typeof v !== "object" || v === null) return typeof v === "function" || typeof v === "symbol" ? null : v;
   if (depth > MAX_DEPTH) return null;
   const d = depth + 1;
+  if (v instanceof ProtoDict) return { t: "p", k: v.keys(), v: wireList(v.values(), d) } satisfies Tagged;
   if (v instanceof OrderedDict) return { t: "d", k: v.keys(), v: wireList(v.values(), d) } satisfies Tagged;
   if (Array.isArray(v)) return { t: "a", v: wireList(v, d) } satisfies Tagged;
   if (v instanceof Timestamp) return { t: "ts", s: v.sec, n: v.nsec } satisfies Tagged;
@@ -70,6 +73,12 @@ export function fromWire(w: Wire): unknown {
   switch (t.t) {
     case "d":
       return OrderedDict.fromShared(t.k as string[], unwireList(t.v));
+    case "p": {
+      const p = new ProtoDict();
+      const vs = unwireList(t.v);
+      for (let i = 0; i < t.k.length; i++) p.set(t.k[i]!, vs[i]);
+      return p;
+    }
     case "a":
       return unwireList(t.v);
     case "o": {
