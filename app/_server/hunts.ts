@@ -5,7 +5,7 @@
 // notebook whose cells read hunt_results() per source, owned by the caller.
 import "server-only";
 import type { HuntClientState, HuntSummary, Principal } from "../../engine";
-import { huntResultsVql, sourcesOfRequest } from "../api/hunts/notebook-cells";
+import { huntNotebookCells, sourcesOfRequest } from "../api/hunts/notebook-cells";
 import { pageOfRows } from "../api/hunts/results-page";
 import { getEngine } from "./engine";
 import { createQueryNotebook } from "./query-notebook";
@@ -55,6 +55,15 @@ export async function huntResultsPage(p: Principal, q: { huntId: string; source:
 export async function createHuntNotebook(p: Principal, huntId: string): Promise<string> {
   const hunt = await getEngine().hunts.get(p, huntId);
   const sources = await huntSources(p, hunt.huntId);
-  const header = `# Hunt ${hunt.huntId}\n\n${hunt.description ? `${hunt.description.replace(/[\\`*_#<>[\]]/g, "\\$&")}\n\n` : ""}Every client's rows, one cell per source (\`hunt_results()\`).`;
-  return createQueryNotebook(p, { name: `Hunt ${hunt.huntId}${hunt.description ? `: ${hunt.description}` : ""}`, header, queries: sources.map((s) => huntResultsVql(hunt.huntId, s)) });
+  const header = `# Hunt ${hunt.huntId}\n\n${hunt.description ? `${hunt.description.replace(/[\\`*_#<>[\]]/g, "\\$&")}\n\n` : ""}Every client's rows, one cell per source (\`hunt_results()\`, or the artifact's own notebook cells).`;
+  const artifacts = getEngine().artifacts;
+  return createQueryNotebook(p, {
+    name: `Hunt ${hunt.huntId}${hunt.description ? `: ${hunt.description}` : ""}`,
+    header,
+    queries: huntNotebookCells(hunt.huntId, sources, (name) => artifacts.get(name)),
+    env: [
+      { key: "HuntId", value: hunt.huntId },
+      { key: "ArtifactName", value: sources[0]?.split("/")[0] ?? "" },
+    ],
+  });
 }

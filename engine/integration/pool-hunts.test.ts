@@ -68,6 +68,12 @@ describe("hunts on a pool", () => {
       expect(String(r.FlowId)).toMatch(/\.H$/);
       expect(r.Fqdn).toBe(pool.agents.find((a) => a.agent.clientId === r.ClientId)!.profile.fqdn);
     }
+    // A hunt notebook's cell: source() takes HuntId (and ArtifactName) from the scope, as in
+    // Velociraptor's hunt notebooks, and reads the same rows.
+    const viaSource: string[] = [];
+    for await (const e of s.engine.queries.run(`SELECT ClientId FROM source(source='BasicInformation')`, { principal: admin, env: { HuntId: h.huntId, ArtifactName: "Generic.Client.Info" } }))
+      if (e.kind === "row") viaSource.push(String((JSON.parse(toJsonText(e.row)) as { ClientId: string }).ClientId));
+    expect(viaSource.sort()).toEqual(rows.map((r) => String(r.ClientId)).sort());
     const stats: unknown[] = [];
     for await (const e of s.engine.queries.run(`SELECT stats.total_clients_with_results AS R, stats.total_finished_clients AS F FROM hunts(hunt_id='${h.huntId}')`, { principal: admin }))
       if (e.kind === "row") stats.push(JSON.parse(toJsonText(e.row)));

@@ -1,7 +1,8 @@
 // The hunts routes' zod schemas: what a create and a patch accept, their defaults, and the
 // sentence-sized problems they refuse with.
 import { describe, expect, it } from "vitest";
-import { huntResultsVql, sourcesOfRequest } from "./notebook-cells";
+import { loadArtifact } from "@/engine/artifacts";
+import { huntNotebookCells, huntResultsVql, sourcesOfRequest } from "./notebook-cells";
 import { HuntClientsQuery, HuntCreate, HuntEstimateBody, HuntListQuery, HuntPatch, HuntResultsQuery, HuntRerunBody } from "./schemas";
 
 describe("hunts route schemas", () => {
@@ -65,5 +66,15 @@ describe("hunt page queries and notebook cells", () => {
     expect(huntResultsVql("H.ABC", "Generic.Client.Info/BasicInformation")).toBe("SELECT * FROM hunt_results(hunt_id='H.ABC', artifact='Generic.Client.Info', source='BasicInformation')");
     expect(huntResultsVql("H.ABC", "Custom.One")).toBe("SELECT * FROM hunt_results(hunt_id='H.ABC', artifact='Custom.One')");
     expect(huntResultsVql("H.ABC", "It's")).toBe("SELECT * FROM hunt_results(hunt_id='H.ABC', artifact='It\\'s')");
+  });
+
+  it("a hunt notebook uses a source's own notebook cells, else one hunt_results() cell", () => {
+    const own = loadArtifact(["name: Custom.Nb", "sources:", "  - name: A", "    query: SELECT 1 AS X FROM scope()", "    notebook:", "      - type: vql", "        template: SELECT count() AS N FROM source(source='A') GROUP BY 1", "  - name: B", "    query: SELECT 2 AS Y FROM scope()", ""].join("\n")).artifact!;
+    const cells = huntNotebookCells("H.1", ["Custom.Nb/A", "Custom.Nb/B", "Other.One"], (n) => (n === "Custom.Nb" ? own : undefined));
+    expect(cells).toEqual([
+      { type: "vql", input: "SELECT count() AS N FROM source(source='A') GROUP BY 1" },
+      "SELECT * FROM hunt_results(hunt_id='H.1', artifact='Custom.Nb', source='B')",
+      "SELECT * FROM hunt_results(hunt_id='H.1', artifact='Other.One')",
+    ]);
   });
 });

@@ -202,8 +202,11 @@ export const sourcePlugin = definePlugin({
     }
     let artifact = a.artifact ?? String((await ctx.lookup("ArtifactName")) ?? "");
     if (a.source) artifact = `${artifact}/${a.source}`;
-    if (a.hunt_id) {
-      yield* huntRows(ctx, host, { huntId: a.hunt_id, artifact: artifact || undefined, startRow: a.start_row, limit: a.limit });
+    // As Velociraptor's source() takes HuntId from the scope (a hunt notebook sets it), unless
+    // the call names a flow.
+    const huntId = a.hunt_id ?? (a.client_id || a.flow_id ? undefined : stringOr(await ctx.lookup("HuntId")));
+    if (huntId) {
+      yield* huntRows(ctx, host, { huntId, artifact: artifact || undefined, startRow: a.start_row, limit: a.limit });
       return;
     }
     const type = artifact ? queueType(host, artifact) : undefined;
