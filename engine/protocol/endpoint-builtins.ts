@@ -556,6 +556,69 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "proc_yara",
+  "kind": "plugin",
+  "doc": "Scans a process's memory with YARA rules (libyara in WebAssembly; Linux: the readable, touched regions of /proc/<pid>/smaps, each scanned on its own in 8 MiB pieces, at most 256 MiB a process). One row per matching rule: Rule, Tags (always empty: the WebAssembly build does not report them), Meta, String {Name, Offset (the virtual address), HexData, Data} (the rule's first hit), Pid, Region (the mapping's path).",
+  "category": "client",
+  "args": [
+   {
+    "name": "rules",
+    "type": "string",
+    "doc": "The YARA rules (source text).",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "pid",
+    "type": "int",
+    "doc": "The pid to scan.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "context",
+    "type": "int",
+    "doc": "Bytes of context on each side of a hit in String.Data and HexData.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "key",
+    "type": "string",
+    "doc": "Accepted for compatibility (rules are compiled for each scan).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "namespace",
+    "type": "string",
+    "doc": "Accepted for compatibility (rules go in the default namespace).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "vars",
+    "type": "dict",
+    "doc": "External variables: not supported by the WebAssembly build (an error is logged when given).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "number",
+    "type": "int",
+    "doc": "Stop after this many matching rules (default: all).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "process_tracker",
   "kind": "function",
   "doc": "Installs a process tracker on the endpoint until this query ends: a full sync from `sync_query` (rows of id, parent_id, start_time, data: usually over pslist()) at once and every `sync_period` ms, and live start/exit rows (id, parent_id, update_type, start_time, end_time, data) from the event query `update_query`. Exited processes are kept for `max_expiry` seconds, at most `max_size` processes. The process_tracker_* builtins then answer from it.",

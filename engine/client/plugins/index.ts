@@ -28,6 +28,7 @@ import { watchJournaldPlugin } from "./watch-journald";
 import { watchSyslogPlugin } from "./watch-syslog";
 import { copyFunction, rmFunction, tempdirFunction, tempfileFunction, writeCsvPlugin, writeJsonlPlugin } from "./write";
 import { yaraPlugin } from "./yara";
+import { procYaraPlugin } from "./proc-yara";
 
 export const clientBuiltins: readonly Builtin[] = [
   infoPlugin,
@@ -75,6 +76,7 @@ export const clientBuiltins: readonly Builtin[] = [
   parseJournaldPlugin,
   sqlitePlugin,
   yaraPlugin,
+  procYaraPlugin,
 ];
 
 let registry: Registry | undefined;

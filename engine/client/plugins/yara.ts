@@ -1,20 +1,26 @@
-// yara(): scans files with YARA rules through libyara-wasm (libyara compiled to WebAssembly; it
-// exposes one call, run(buffer, rules), so each file is scanned whole in memory, at most 256 MiB
-// from `start`, and the rules are compiled for each file). Velociraptor's names and arguments.
-import initYara, { type EmVector, type YaraModule } from "libyara-wasm";
+// yara(): scans files with YARA rules through libyara-wasm (libyara compiled to WebAssembly, run
+// in its own worker thread by yara-scanner.ts; it exposes one call, run(buffer, rules), so each
+// file is scanned whole in memory, at most 256 MiB from `start`, and the rules are compiled for
+// each file). Velociraptor's names and arguments.
 import { arg, definePlugin, OrderedDict, abortable, untilAborted } from "@/engine/vql";
 import { agentHost } from "./host";
+import { yaraScan, type YaraScan } from "./yara-scanner";
 import { accessorProblem, fileRow } from "@/engine/endpoint/builtins/values";
 
 const MAX_BYTES = 256 * 1024 * 1024;
-let yara: Promise<YaraModule> | undefined;
 
-function list<T>(v: EmVector<T>): T[] {
-  try {
-    return Array.from({ length: v.size() }, (_, i) => v.get(i));
-  } finally {
-    v.delete();
-  }
+/** Velociraptor's String column for a rule's first hit in `data` (which starts at `base`). */
+export function firstHit(rule: YaraScan["rules"][number], data: Uint8Array, base: number, context: number): OrderedDict | null {
+  const hit = rule.matches[0];
+  if (!hit) return null;
+  const from = Math.max(0, hit.location - context);
+  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength).subarray(from, Math.min(data.byteLength, hit.location + hit.length + context));
+  return new OrderedDict([
+    ["Name", hit.id],
+    ["Offset", base + hit.location],
+    ["HexData", hexDump(bytes, base + from)],
+    ["Data", bytes.toString("latin1")],
+  ]);
 }
 
 /** Velociraptor's HexData: hexdump lines of the bytes (offset, 16 bytes in hex, printable text). */
@@ -56,7 +62,6 @@ export const yaraPlugin = definePlugin({
     }
     if (vars && vars.keys().length) return void ctx.log("ERROR", "yara: external variables (vars) are not supported");
     const system = agentHost(ctx.host).system;
-    const engine = await untilAborted((yara ??= initYara()), ctx.signal);
     const length = Math.min(MAX_BYTES, end !== undefined ? Math.max(0, end - start) : MAX_BYTES);
     for (const file of files) {
       let data: Buffer;
@@ -73,39 +78,28 @@ export const yaraPlugin = definePlugin({
         continue;
       }
       ctx.signal.throwIfAborted();
-      const result = engine.run(data, rules);
+      let result: YaraScan;
       try {
-        const errors = list(result.compileErrors).filter((e) => !e.warning);
-        if (errors.length) return void ctx.log("ERROR", `yara: rules do not compile: ${errors.map((e) => `line ${e.lineNumber}: ${e.message}`).join("; ")}`);
-        const matched = list(result.matchedRules);
-        if (!matched.length) continue;
-        const info = accessor === "data" ? undefined : await untilAborted(system.fs.stat(file), ctx.signal);
-        for (const rule of matched.slice(0, number ?? matched.length)) {
-          const hits = list(rule.resolvedMatches);
-          const meta = new OrderedDict(list(rule.metadata).map((m) => [m.identifier, m.data]));
-          const hit = hits[0];
-          let str: OrderedDict | null = null;
-          if (hit) {
-            const from = Math.max(0, hit.location - context);
-            const bytes = data.subarray(from, Math.min(data.length, hit.location + hit.matchLength + context));
-            str = new OrderedDict([
-              ["Name", hit.stringIdentifier],
-              ["Offset", start + hit.location],
-              ["HexData", hexDump(bytes, start + from)],
-              ["Data", bytes.toString("latin1")],
-            ]);
-          }
-          yield new OrderedDict([
-            ["Rule", rule.ruleName],
-            ["Tags", []],
-            ["Meta", meta],
-            ["String", str],
-            ["File", info ? new OrderedDict(Object.entries(fileRow(info))) : null],
-            ["FileName", file],
-          ]);
-        }
-      } finally {
-        result.delete();
+        result = await yaraScan(data, rules, ctx.signal);
+      } catch (err) {
+        ctx.signal.throwIfAborted();
+        ctx.log("ERROR", `yara: ${file}: ${(err as Error).message}`);
+        continue;
+      }
+      const errors = result.errors.filter((e) => !e.warning);
+      if (errors.length) return void ctx.log("ERROR", `yara: rules do not compile: ${errors.map((e) => `line ${e.line}: ${e.message}`).join("; ")}`);
+      if (!result.rules.length) continue;
+      const info = accessor === "data" ? undefined : await untilAborted(system.fs.stat(file), ctx.signal);
+      for (const rule of result.rules.slice(0, number ?? result.rules.length)) {
+        const str = firstHit(rule, data, start, context);
+        yield new OrderedDict([
+          ["Rule", rule.name],
+          ["Tags", []],
+          ["Meta", new OrderedDict(rule.meta)],
+          ["String", str],
+          ["File", info ? new OrderedDict(Object.entries(fileRow(info))) : null],
+          ["FileName", file],
+        ]);
       }
     }
   },
