@@ -376,6 +376,125 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "http_client",
+  "kind": "plugin",
+  "doc": "Makes an HTTP(S) request from the endpoint and returns `Url`, `Content` (the body, in rows of at most `chunk_size` bytes, or a temp file's path), `Response` (the status code) and `Headers`. `url='/path/to.sock:unix/rest'` sends the request over a local Unix socket (Docker's, snapd's). Other destinations in loopback, private, link-local, unique-local, multicast and cloud metadata ranges are refused unless the agent's TALON_HTTP_CLIENT_ALLOW lists them. A failure gives one row with Response 500 and the reason as Content. Managed secrets (`secret`) are the server's only.",
+  "category": "client",
+  "args": [
+   {
+    "name": "url",
+    "type": "list<string>",
+    "doc": "The URL to fetch, or `secret://name`; with several, each is tried in turn until one answers.",
+    "required": true,
+    "repeated": true
+   },
+   {
+    "name": "params",
+    "type": "dict",
+    "doc": "Parameters: the query string for GET and HEAD, a form body otherwise.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "headers",
+    "type": "dict",
+    "doc": "Request headers.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "method",
+    "type": "string",
+    "doc": "GET, POST, PUT, PATCH, DELETE or HEAD.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "data",
+    "type": "string",
+    "doc": "A raw request body (sent instead of `params`).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "chunk_size",
+    "type": "int",
+    "doc": "Emit the body as rows of at most this many bytes (default 4 MiB).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "disable_ssl_security",
+    "type": "bool",
+    "doc": "Do not verify the server's certificate (deprecated; use skip_verify).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "skip_verify",
+    "type": "bool",
+    "doc": "Do not verify the server's certificate.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "tempfile_extension",
+    "type": "string",
+    "doc": "Write the body to a temp file with this extension; Content is its path. The file is removed when the query ends.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "remove_last",
+    "type": "bool",
+    "doc": "Accepted for compatibility: temp files are always kept until the query ends.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "root_ca",
+    "type": "string",
+    "doc": "Extra trusted CA certificates (PEM).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "cookie_jar",
+    "type": "dict",
+    "doc": "Cookies to send (`dict(name='value')`); cookies servers set are kept for the rest of the query.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "user_agent",
+    "type": "string",
+    "doc": "The User-Agent header (default `Talon/<version>`).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "secret",
+    "type": "string",
+    "doc": "A managed secret of type `HTTP Secrets` supplying the URL, method, headers and TLS settings.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "files",
+    "type": "list<dict>",
+    "doc": "Multipart upload: `dict(file='name.txt', key='file', path=..., accessor='data')`; accessor `data` sends `path` itself, any other reads the server's file (needs FILESYSTEM_READ).",
+    "required": false,
+    "repeated": true
+   }
+  ],
+  "permissions": [
+   "NETWORK"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "info",
   "kind": "plugin",
   "doc": "One row about this endpoint: Hostname, Uptime, OS, Platform, PlatformVersion, KernelVersion, Architecture, Fqdn and more.",

@@ -29,6 +29,7 @@ import { watchSyslogPlugin } from "./watch-syslog";
 import { copyFunction, rmFunction, tempdirFunction, tempfileFunction, writeCsvPlugin, writeJsonlPlugin } from "./write";
 import { yaraPlugin } from "./yara";
 import { procYaraPlugin } from "./proc-yara";
+import { agentHttpClientPlugin } from "./http-client";
 
 export const clientBuiltins: readonly Builtin[] = [
   infoPlugin,
@@ -77,6 +78,7 @@ export const clientBuiltins: readonly Builtin[] = [
   sqlitePlugin,
   yaraPlugin,
   procYaraPlugin,
+  agentHttpClientPlugin,
 ];
 
 let registry: Registry | undefined;

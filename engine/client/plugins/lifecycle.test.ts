@@ -6,6 +6,7 @@
 import { leftOpen, lifecycleTracker, openResources } from "../../vql/testdata/lifecycle";
 import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, unlinkSync, watch, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -31,6 +32,8 @@ const db = join(dir, "db.sqlite");
 const audit = join(dir, "audit.log");
 const journal = join(dir, "system.journal");
 let server: Server;
+const httpSock = join(dir, "http.sock");
+let httpServer: HttpServer;
 
 /** Every 50 ms, `f()` (returns the stop function). */
 const every = (f: () => void) => () => {
@@ -42,7 +45,8 @@ const every = (f: () => void) => () => {
  * Each case: a query whose rows come from the builtin (functions are called once per row),
  * optionally its own endpoint, and what to do while it runs so that an event source has rows.
  */
-const CASES: Record<string, { vql: string; needsFlow?: boolean; system?: () => EndpointSystem; during?: () => () => void }> = {
+/** `hangVql`: what the abort test runs when the builtin waits on something other than the endpoint system (a server that never answers). */
+const CASES: Record<string, { vql: string; hangVql?: string; needsFlow?: boolean; system?: () => EndpointSystem; during?: () => () => void }> = {
   info: { vql: "SELECT * FROM info()" },
   pslist: { vql: "SELECT * FROM pslist()" },
   getpid: { vql: "SELECT * FROM pslist(pid=getpid())" },
@@ -102,6 +106,7 @@ const CASES: Record<string, { vql: string; needsFlow?: boolean; system?: () => E
   unzip: { vql: `SELECT * FROM unzip(filename='${zip}', output_directory='${dir}/unzipped')` },
   parse_auditd: { vql: `SELECT * FROM parse_auditd(filename='${audit}')` },
   parse_journald: { vql: `SELECT * FROM parse_journald(filename='${journal}')` },
+  http_client: { vql: `SELECT * FROM http_client(url='${httpSock}:unix/big', chunk_size=65536)`, hangVql: `SELECT * FROM http_client(url='${httpSock}:unix/hang')` },
   proc_yara: { vql: `SELECT * FROM proc_yara(rules='rule s { strings: $a = "a" condition: $a }', pid=${process.pid})` },
   yara: { vql: `SELECT * FROM yara(rules='rule s { strings: $a = "small" condition: $a }', files=['${dir}/small.txt', '${dir}/small.txt', '${dir}/small.txt'])` },
   sqlite: { vql: `SELECT * FROM sqlite(file='${db}', query='SELECT * FROM t')` },
@@ -144,11 +149,27 @@ beforeAll(async () => {
   // keeps it: open it now, so that it is not counted as left open by watch_files().
   watch(dir).close();
   // A listening socket, so netstat() and connections() have rows.
+  // http_client(): 64 KiB every 20 ms for 4 s over a Unix socket, so a break or an abort lands
+  // mid-body.
+  httpServer = createHttpServer((req, res) => {
+    if (req.url === "/hang") return; // never answers
+    let n = 0;
+    const t = setInterval(() => {
+      if (n++ >= 200) {
+        clearInterval(t);
+        res.end();
+      } else res.write(Buffer.alloc(64 * 1024, 120));
+    }, 20);
+    req.socket.once("close", () => clearInterval(t));
+  });
+  await new Promise<void>((r) => httpServer.listen(httpSock, r));
   server = createServer();
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
 });
 afterAll(async () => {
   await new Promise((r) => server.close(r));
+  httpServer.closeAllConnections();
+  await new Promise((r) => httpServer.close(r));
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -213,7 +234,7 @@ describe("agent builtins: abort while the endpoint hangs", () => {
         ac.abort();
       }, 30);
       const events: string[] = [];
-      for await (const e of runVql(c.vql, { registry, host: hostFor(system, c.needsFlow), signal: ac.signal })) events.push(e.kind);
+      for await (const e of runVql(c.hangVql ?? c.vql, { registry, host: hostFor(system, c.needsFlow), signal: ac.signal })) events.push(e.kind);
       expect(abortedAt).toBeGreaterThan(0);
       expect(performance.now() - abortedAt).toBeLessThan(100);
       expect(events).not.toContain("row");

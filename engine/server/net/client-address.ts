@@ -2,7 +2,7 @@
 // trusted reverse proxy says it forwarded for (X-Forwarded-For), only when the peer is one of the
 // proxies configured in TALON_TRUSTED_PROXIES. Anyone else's X-Forwarded-For is ignored: it is
 // text the client chose. Pure: no sockets, no DNS. Throttling and the audit log use this.
-import { formatIp, inPrefix, parseIp } from "./addresses";
+import { formatIp, inPrefix, parseIp } from "@/engine/net/addresses";
 
 export const TRUSTED_PROXIES_ENV = "TALON_TRUSTED_PROXIES";
 

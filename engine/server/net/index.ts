@@ -1,6 +1,3 @@
-// The outbound network guard's surface: guarded requests, the policy and its errors.
-export { guardedFetch, guardedOpen, DEFAULT_MAX_BYTES, type GuardedRequest, type GuardedResponse, type GuardedStream, type Resolver } from "./request";
-export { ALLOW_ENV, parseAllowList, policyFromEnv, refusal, nameRefusal, type NetworkPolicy, type ParsedPolicy } from "./policy";
-export { OutboundError, isOutboundError, type OutboundErrorCode } from "./errors";
-export { classifyIp, parseIp, formatIp, type AddressClass } from "./addresses";
-export { redactUrl } from "./redact";
+// The server's network surface: the outbound guard (engine/net, shared with the agent) and the
+// client address of a request behind trusted proxies (client-address.ts).
+export * from "@/engine/net";

@@ -35,6 +35,12 @@ export interface GuardedRequest {
   policy?: NetworkPolicy;
   /** Default: dns.lookup with all answers (tests inject answers). */
   resolve?: Resolver;
+  /**
+   * A Unix socket to send the request over (the URL gives the path and the Host header): no
+   * address is resolved or judged, since nothing leaves the machine, and no redirect is
+   * followed. Only the agent offers this (Velociraptor's `/path/to.sock:unix/...` URLs).
+   */
+  socketPath?: string;
 }
 
 export interface GuardedStream {
@@ -82,7 +88,7 @@ export async function guardedFetch(req: GuardedRequest): Promise<GuardedResponse
 /** A request's response with its body still to read; the caller must close() it. */
 export async function guardedOpen(req: GuardedRequest): Promise<GuardedStream> {
   const policy = req.policy ?? policyFromEnv().policy;
-  const maxRedirects = req.maxRedirects ?? 5;
+  const maxRedirects = req.socketPath ? 0 : (req.maxRedirects ?? 5);
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new OutboundError("timeout", `the request took longer than ${req.timeoutMs ?? 60_000} ms`)), req.timeoutMs ?? 60_000);
   const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
@@ -139,6 +145,7 @@ interface HopOptions extends GuardedRequest {
 
 /** One request to one URL: the destination checked, then the response head. */
 function hop(url: URL, method: string, headers: Record<string, string | string[]>, body: string | Uint8Array | undefined, o: HopOptions): Promise<IncomingMessage> {
+  if (o.socketPath) return unixHop(o.socketPath, url, method, headers, body, o);
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const byName = nameRefusal(o.policy, host);
   if (byName) return Promise.reject(new OutboundError("refused", `refused: ${byName}`));
@@ -184,6 +191,31 @@ function hop(url: URL, method: string, headers: Record<string, string | string[]
       if (s.remoteAddress && !s.connecting) check();
       else s.once("connect", check);
     });
+    r.once("response", (res) => {
+      clearTimeout(connectTimer);
+      resolvePromise(res);
+    });
+    r.once("error", (err) => {
+      clearTimeout(connectTimer);
+      reject(err);
+    });
+    r.once("close", () => clearTimeout(connectTimer));
+    r.end(body);
+  });
+}
+
+/** One request over a Unix socket. */
+function unixHop(socketPath: string, url: URL, method: string, headers: Record<string, string | string[]>, body: string | Uint8Array | undefined, o: HopOptions): Promise<IncomingMessage> {
+  return new Promise<IncomingMessage>((resolvePromise, reject) => {
+    const r = http.request({
+      socketPath,
+      path: `${url.pathname}${url.search}`,
+      method,
+      headers: { host: url.host, ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body)) } : {}), ...headers },
+      agent: false,
+      signal: o.signal,
+    });
+    const connectTimer = setTimeout(() => r.destroy(new OutboundError("connect_timeout", `could not connect to ${socketPath} within ${o.connectTimeoutMs ?? 10_000} ms`)), o.connectTimeoutMs ?? 10_000);
     r.once("response", (res) => {
       clearTimeout(connectTimer);
       resolvePromise(res);

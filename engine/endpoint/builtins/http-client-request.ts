@@ -3,8 +3,8 @@
 // the merge of an "HTTP Secrets" secret into the call (its URL hidden from everything shown).
 import { readFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
-import { isDictLike, OrderedDict, toVqlString, Bytes, bytesOf } from "../../vql";
-import { redactUrl } from "../net";
+import { isDictLike, OrderedDict, toVqlString, Bytes, bytesOf } from "@/engine/vql";
+import { redactUrl } from "@/engine/net";
 
 /** A dict argument as [key, value] pairs (NULL values dropped; lists repeat the key). */
 export function pairsOf(d: OrderedDict | undefined): Array<[string, string]> {
