@@ -66,7 +66,7 @@ for (const target of testDatabaseTargets()) {
 
     it("refuses bad names, unknown types, unknown or missing fields and duplicates, naming fields only", async () => {
       await expect(secrets.add(admin, { name: "no spaces", type: "Webhook", values: { url: HOOK } })).rejects.toMatchObject({ code: "bad_request" });
-      await expect(secrets.add(admin, { name: "a", type: "Nope", values: {} })).rejects.toThrow("unknown secret type `Nope`; expected `HTTP Secrets` or `Webhook`");
+      await expect(secrets.add(admin, { name: "a", type: "Nope", values: {} })).rejects.toThrow("unknown secret type `Nope`; expected `HTTP Secrets` or `Elastic` or `Splunk` or `Webhook`");
       await expect(secrets.add(admin, { name: "a", type: "Webhook", values: { url: HOOK, token: "tok-secret-value-55" } })).rejects.toThrow("a Webhook secret has no field `token`; expected url, extra_headers");
       await expect(secrets.add(admin, { name: "a", type: "Webhook", values: {} })).rejects.toThrow("a Webhook secret needs field `url`");
       await expect(secrets.add(admin, { name: "a", type: "Webhook", values: { url: "ftp://x" } })).rejects.toThrow("field `url` of a Webhook secret must be an http or https URL");
