@@ -58,7 +58,20 @@ afterEach(() => {
 });
 const allow = () => (process.env.TALON_HTTP_CLIENT_ALLOW = "127.0.0.1");
 
-const services = { clients: { get: async (_p: Principal, id: string) => ({ clientId: id, hostname: `host-of-${id}` }) } } as unknown as VqlServices;
+const SECRETS: Record<string, { type: string; values: () => Record<string, unknown> }> = {
+  es: { type: "Elastic", values: () => ({ addresses: `${base}/`, api_key: "es-secret-key-77", index: "from-secret" }) },
+  hec: { type: "Splunk", values: () => ({ url: `${base}/services/collector/event`, token: "hec-secret-token-88", index: "from-secret" }) },
+};
+const services = {
+  clients: { get: async (_p: Principal, id: string) => ({ clientId: id, hostname: `host-of-${id}` }) },
+  secrets: {
+    async resolve(_p: Principal, name: string, type: string) {
+      const s = SECRETS[name];
+      if (!s || s.type !== type) throw new Error(`no ${type} secret named ${name}`);
+      return { name, type, values: s.values() };
+    },
+  },
+} as unknown as VqlServices;
 
 async function vql(text: string, opts: { principal?: Principal; signal?: AbortSignal } = {}) {
   const principal = opts.principal ?? admin;
@@ -263,6 +276,27 @@ describe("splunk_upload()", () => {
   it("requires url and index, as Velociraptor", async () => {
     expect((await vql("SELECT * FROM splunk_upload(query={SELECT 1 FROM scope()}, index='main')")).logs).toEqual(["ERROR splunk_upload: field url is required"]);
     expect((await vql(`SELECT * FROM splunk_upload(query={SELECT 1 FROM scope()}, url='${base}')`)).logs).toEqual(["ERROR splunk_upload: field index is required"]);
+  });
+});
+
+describe("secrets", () => {
+  it("elastic_upload(secret=) and splunk_upload(secret=) take the destination and credentials from the secret, never showing them", async () => {
+    allow();
+    handler = (req, res) => res.writeHead(500).end(`failed for ${req.headers.authorization}`);
+    const es = await vql("SELECT * FROM elastic_upload(query={SELECT 1 AS A FROM scope()}, secret='es')");
+    expect(requests[0]!.url).toBe("/_bulk");
+    expect(requests[0]!.headers.authorization).toBe("ApiKey es-secret-key-77");
+    expect(bulkPairs(requests[0]!.body)[0]![0].index!._index).toBe("from-secret");
+    const hec = await vql("SELECT * FROM splunk_upload(query={SELECT 1 AS A FROM scope()}, secret='hec', index='override', max_retries=1, retry_wait=0.01)");
+    expect(requests[1]!.url).toBe("/services/collector/event");
+    expect(requests[1]!.headers.authorization).toBe("Splunk hec-secret-token-88");
+    expect(JSON.parse(requests[1]!.body).index).toBe("override");
+    const shown = JSON.stringify({ es, hec });
+    expect(shown).toContain("…redacted");
+    expect(shown).not.toContain("es-secret-key-77");
+    expect(shown).not.toContain("hec-secret-token-88");
+    const wrong = await vql("SELECT * FROM elastic_upload(query={SELECT 1 AS A FROM scope()}, secret='hec')");
+    expect(wrong.logs).toEqual(["ERROR elastic_upload: no Elastic secret named hec"]);
   });
 });
 

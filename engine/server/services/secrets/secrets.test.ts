@@ -101,6 +101,8 @@ for (const target of testDatabaseTargets()) {
       const list = await vql("SELECT type_name, fields, secrets.name AS names, secrets.users AS users FROM secrets()");
       expect(list.rows).toEqual([
         { type_name: "HTTP Secrets", fields: ["url", "method", "user_agent", "extra_headers", "extra_params", "cookies", "skip_verify", "root_ca"], names: ["api"], users: [[]] },
+        { type_name: "Elastic", fields: ["addresses", "username", "password", "api_key", "cloud_id", "index", "type", "pipeline", "action", "skip_verify", "root_ca"], names: [], users: [] },
+        { type_name: "Splunk", fields: ["url", "token", "index", "source", "hostname", "hostname_field", "skip_verify", "root_ca"], names: [], users: [] },
         { type_name: "Webhook", fields: ["url", "extra_headers"], names: ["slack"], users: [["bob"]] },
       ]);
       expect(await vql("SELECT secret_modify(name='api', type='HTTP Secrets', add_users='carol') AS M FROM scope()")).toEqual({ rows: [{ M: "api" }], logs: [] });
