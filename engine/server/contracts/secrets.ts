@@ -35,6 +35,35 @@ export const SECRET_TYPES = {
       { name: "root_ca", kind: "string", doc: "Extra trusted CA certificates (PEM)." },
     ],
   },
+  Elastic: {
+    description: "An Elasticsearch cluster for elastic_upload(secret=...): its nodes and credentials.",
+    fields: [
+      { name: "addresses", kind: "string", required: true, doc: "The nodes' URLs, separated by commas." },
+      { name: "username", kind: "string", doc: "Username for HTTP Basic Authentication." },
+      { name: "password", kind: "secret", doc: "Password for HTTP Basic Authentication." },
+      { name: "api_key", kind: "secret", doc: "Base64-encoded API key (overrides username and password)." },
+      { name: "cloud_id", kind: "string", doc: "An Elastic Cloud ID (used when addresses is empty)." },
+      { name: "index", kind: "string", doc: "Index when the call names none." },
+      { name: "type", kind: "string", doc: "Type when the call names none." },
+      { name: "pipeline", kind: "string", doc: "Ingest pipeline when the call names none." },
+      { name: "action", kind: "string", doc: "index or create when the call names neither." },
+      { name: "skip_verify", kind: "bool", doc: "Do not verify the server's TLS certificate." },
+      { name: "root_ca", kind: "string", doc: "Extra trusted CA certificates (PEM)." },
+    ],
+  },
+  Splunk: {
+    description: "A Splunk HTTP Event Collector for splunk_upload(secret=...): its URL and token.",
+    fields: [
+      { name: "url", kind: "string", required: true, doc: "The HTTP Event Collector URL." },
+      { name: "token", kind: "secret", required: true, doc: "The HEC token." },
+      { name: "index", kind: "string", doc: "Index when the call names none." },
+      { name: "source", kind: "string", doc: "Source when the call names none." },
+      { name: "hostname", kind: "string", doc: "Event host when the call names none." },
+      { name: "hostname_field", kind: "string", doc: "Column giving the event host when the call names none." },
+      { name: "skip_verify", kind: "bool", doc: "Do not verify the server's TLS certificate." },
+      { name: "root_ca", kind: "string", doc: "Extra trusted CA certificates (PEM)." },
+    ],
+  },
   Webhook: {
     description: "A webhook URL alert forwarders post to (Slack, Teams, Discord or any JSON endpoint).",
     fields: [

@@ -18,6 +18,7 @@ import { serverMetadataBuiltins } from "./server-metadata";
 import { userBuiltins } from "./users";
 import { verifyBuiltins } from "./verify";
 import { importBuiltins } from "./import";
+import { uploadBuiltins } from "./uploads";
 
 export const serverBuiltins: readonly Builtin[] = [
   ...artifactBuiltins,
@@ -32,6 +33,7 @@ export const serverBuiltins: readonly Builtin[] = [
   ...serverMetadataBuiltins,
   ...secretBuiltins,
   ...httpClientBuiltins,
+  ...uploadBuiltins,
   ...deletionBuiltins,
   ...userBuiltins,
   ...verifyBuiltins,

@@ -66,6 +66,11 @@ export const CASES: Record<string, string> = {
   // Delivers to a local receiver (allowed for this file) that answers 204 at once; while the
   // journal hangs it waits for alerts until the abort.
   forward_alerts: "SELECT * FROM forward_alerts(format='discord', url=Receiver)",
+  // The upload plugins post clients() (endless while answering, hanging otherwise) to the
+  // receiver; logscale_upload() emits no rows of its own, so the row comes after it ended.
+  elastic_upload: "SELECT * FROM elastic_upload(query={SELECT * FROM clients()}, addresses=Receiver, index='life', chunk_size=1)",
+  splunk_upload: "SELECT * FROM splunk_upload(query={SELECT * FROM clients()}, url=Receiver, token='t', index='life', chunk_size=1)",
+  logscale_upload: "SELECT * FROM chain(a={SELECT * FROM logscale_upload(query={SELECT * FROM clients() LIMIT 3}, apibaseurl=Receiver, ingest_token='t', stats_interval=0)}, b={SELECT * FROM clients()})",
   get_flow: `SELECT get_flow(client_id='${ID}', flow_id='${FLOW}') AS F FROM range(end=1000000)`,
   delete_flow: `SELECT * FROM delete_flow(client_id='${ID}', flow_id='${FLOW}', really_do_it=TRUE)`,
   client_delete: `SELECT * FROM client_delete(client_id='${ID}')`,
