@@ -4,3 +4,4 @@ export { ALLOW_ENV, parseAllowList, policyFromEnv, refusal, nameRefusal, type Ne
 export { OutboundError, isOutboundError, type OutboundErrorCode } from "./errors";
 export { classifyIp, parseIp, formatIp, type AddressClass } from "./addresses";
 export { redactUrl } from "./redact";
+export { resolveAllowed, type AllowedAddress } from "./resolve";

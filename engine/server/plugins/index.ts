@@ -10,6 +10,7 @@ import { eventBuiltins } from "./events";
 import { flowBuiltins } from "./flows";
 import { helpPlugin } from "./help";
 import { httpClientBuiltins } from "./http-client";
+import { mailBuiltins } from "./mail";
 import { huntBuiltins } from "./hunts";
 import { monitoringBuiltins } from "./monitoring";
 import { notebookBuiltins } from "./notebooks";
@@ -32,6 +33,7 @@ export const serverBuiltins: readonly Builtin[] = [
   ...serverMetadataBuiltins,
   ...secretBuiltins,
   ...httpClientBuiltins,
+  ...mailBuiltins,
   ...deletionBuiltins,
   ...userBuiltins,
   ...verifyBuiltins,
