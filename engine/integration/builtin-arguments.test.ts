@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { portableBuiltins, type Builtin } from "@/engine/vql";
 import { corpusDir } from "@/engine/vql/testdata/load-corpus";
 import { serverBuiltins } from "@/engine/server/plugins";
+import { serverEndpointBuiltins } from "@/engine/server/plugins/endpoint";
 import { clientBuiltins } from "@/engine/client/plugins";
 import { poolBuiltins } from "@/engine/client/pool/plugins";
 import { collect } from "@/engine/vql/eval/testing";
@@ -64,6 +65,8 @@ describe("builtin arguments against Velociraptor's reference", () => {
     const registries: Record<string, readonly Builtin[]> = {
       portable: portableBuiltins,
       server: serverBuiltins,
+      // The server host's own (read_file(), geoip()...: engine/server/plugins/endpoint.ts).
+      "server host": serverEndpointBuiltins,
       agent: clientBuiltins,
       pool: poolBuiltins,
     };

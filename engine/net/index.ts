@@ -5,3 +5,4 @@ export { ALLOW_ENV, parseAllowList, policyFromEnv, refusal, nameRefusal, type Ne
 export { OutboundError, isOutboundError, type OutboundErrorCode } from "./errors";
 export { classifyIp, parseIp, formatIp, inPrefix, type AddressClass } from "./addresses";
 export { redactUrl } from "./redact";
+export { resolveAllowed, type AllowedAddress } from "./resolve";

@@ -71,6 +71,18 @@ export const SECRET_TYPES = {
       { name: "extra_headers", kind: "dict", doc: "Headers added to every post (e.g. Authorization)." },
     ],
   },
+  "SMTP Creds": {
+    description: "An SMTP server and its login for mail(secret=...): the server, port and credentials replace the call's own.",
+    fields: [
+      { name: "server", kind: "string", required: true, doc: "The SMTP server's host name or IP address." },
+      { name: "server_port", kind: "string", doc: "The port (default 587; 465 means TLS from the start)." },
+      { name: "auth_username", kind: "string", doc: "The user name to log in with." },
+      { name: "auth_password", kind: "secret", doc: "The password to log in with (never shown)." },
+      { name: "from", kind: "string", doc: "The sender address when the call gives none." },
+      { name: "skip_verify", kind: "bool", doc: "Do not verify the server's TLS certificate." },
+      { name: "root_ca", kind: "string", doc: "Extra trusted CA certificates (PEM)." },
+    ],
+  },
 } as const satisfies Record<string, SecretTypeSpec>;
 
 export type SecretType = keyof typeof SECRET_TYPES;

@@ -14,12 +14,14 @@ import { serverEndpointBuiltins, serverEndpointSystem, withEndpointBuiltins } fr
 import type { ServerVqlHost } from "./host";
 import { admin } from "./testing";
 import { descriptorProblems, goldenDescriptors } from "./testdata/descriptor-lint";
+import { writeMmdb } from "./testdata/mmdb-writer";
 
 const dataDir = mkdtempSync(join(tmpdir(), "talon-server-data-"));
 const elsewhere = mkdtempSync(join(tmpdir(), "talon-server-files-"));
 mkdirSync(join(dataDir, "keys"));
 writeFileSync(join(dataDir, "keys", "server.key"), "secret");
 writeFileSync(join(elsewhere, "notes.txt"), "hello server\n");
+writeFileSync(join(elsewhere, "city.mmdb"), writeMmdb({ ipVersion: 4, databaseType: "GeoLite2-City", networks: [["192.0.2.0/24", { city: { names: { en: "Testville" } } }]] }));
 afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(elsewhere, { recursive: true, force: true });
@@ -52,6 +54,7 @@ describe("endpoint builtins on the server", () => {
       "function:read_file": ["FILESYSTEM_READ"],
       "function:hash": ["FILESYSTEM_READ"],
       "function:tlsh_hash": ["FILESYSTEM_READ"],
+      "function:geoip": ["FILESYSTEM_READ"],
       "plugin:info": ["MACHINE_STATE"],
       "plugin:pslist": ["MACHINE_STATE"],
       "plugin:execve": ["EXECVE"],
@@ -99,6 +102,7 @@ const CASES: Record<string, string> = {
   read_file: `SELECT read_file(filename='${elsewhere}/notes.txt') AS D FROM range(end=1000000)`,
   hash: `SELECT hash(path='${elsewhere}/notes.txt') AS H FROM range(end=1000000)`,
   tlsh_hash: `SELECT tlsh_hash(path='${elsewhere}/notes.txt') AS H FROM range(end=1000000)`,
+  geoip: `SELECT geoip(ip='192.0.2.1', db='${elsewhere}/city.mmdb') AS G FROM range(end=1000000)`,
   info: "SELECT * FROM info()",
   pslist: "SELECT * FROM pslist()",
   execve: "SELECT * FROM execve(argv=['yes'], length=64)",

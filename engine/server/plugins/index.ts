@@ -10,6 +10,7 @@ import { eventBuiltins } from "./events";
 import { flowBuiltins } from "./flows";
 import { helpPlugin } from "./help";
 import { httpClientBuiltins } from "./http-client";
+import { mailBuiltins } from "./mail";
 import { huntBuiltins } from "./hunts";
 import { monitoringBuiltins } from "./monitoring";
 import { notebookBuiltins } from "./notebooks";
@@ -34,6 +35,7 @@ export const serverBuiltins: readonly Builtin[] = [
   ...secretBuiltins,
   ...httpClientBuiltins,
   ...uploadBuiltins,
+  ...mailBuiltins,
   ...deletionBuiltins,
   ...userBuiltins,
   ...verifyBuiltins,

@@ -8,7 +8,7 @@ import { leftOpen, lifecycleTracker, openResources } from "../../vql/testdata/li
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRegistry, portableBuiltins, runVql } from "../../vql";
 import { serverBuiltins } from ".";
-import { admin, CASES, DEF, NEVER_WAIT, standInEngine } from "./testing";
+import { admin, baseName, CASES, caseKey, DEF, NEVER_WAIT, standInEngine, startStandInSmtp } from "./testing";
 
 const { finished, tracked } = lifecycleTracker();
 const registry = createRegistry([...portableBuiltins, ...serverBuiltins.map(tracked)]);
@@ -20,6 +20,8 @@ afterAll(() => runs.forEach((c) => c.abort()));
 // forward_alerts() posts to this receiver: loopback, allowed for this file only.
 let receiver: Server;
 let Receiver = "";
+// mail()'s stand-in secret points at this SMTP server: loopback too.
+let stopSmtp: () => Promise<void> = async () => {};
 const allowBefore = process.env.TALON_HTTP_CLIENT_ALLOW;
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -29,15 +31,17 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
   Receiver = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
   process.env.TALON_HTTP_CLIENT_ALLOW = "127.0.0.1";
+  stopSmtp = await startStandInSmtp();
 });
 afterAll(async () => {
   if (allowBefore === undefined) delete process.env.TALON_HTTP_CLIENT_ALLOW;
   else process.env.TALON_HTTP_CLIENT_ALLOW = allowBefore;
   await new Promise((r) => receiver.close(r));
+  await stopSmtp();
 });
 
 it("the table covers every server builtin", () => {
-  expect(Object.keys(CASES).sort()).toEqual(serverBuiltins.map((b) => b.name).sort());
+  expect(Object.keys(CASES).sort()).toEqual(serverBuiltins.map((b) => caseKey(b, serverBuiltins)).sort());
 });
 
 describe("server builtins: one row, then break", () => {
@@ -45,7 +49,7 @@ describe("server builtins: one row, then break", () => {
   for (const [name, vql] of Object.entries(CASES)) {
     it(`${name}(): the producer finished and nothing is left open`, async () => {
       const before = openResources();
-      finished.delete(name);
+      finished.delete(baseName(name));
       let row: unknown;
       const logs: string[] = [];
       for await (const e of runVql(vql, { registry, env: { Def: DEF, Receiver }, permissions: admin.permissions, host: { principal: admin, services: engine } })) {
@@ -57,7 +61,7 @@ describe("server builtins: one row, then break", () => {
       }
       expect(logs).toEqual([]);
       expect(row).toBeDefined();
-      expect(finished.has(name)).toBe(true);
+      expect(finished.has(baseName(name))).toBe(true);
       expect(await leftOpen(before)).toEqual({});
     });
   }

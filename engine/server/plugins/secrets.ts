@@ -10,10 +10,10 @@ import { serverHost } from "./host";
 export const secretAddFunction = defineFunction({
   name: "secret_add",
   category: "server",
-  doc: "Adds a managed secret of a type (`HTTP Secrets`, `Webhook`) with its values, e.g. `secret_add(name='slack', type='Webhook', secret=dict(url='https://hooks.slack.com/...'))`. Returns the name (never the values), NULL when refused. The values then appear in no listing, row, log or error.",
+  doc: "Adds a managed secret of a type (`HTTP Secrets`, `Webhook`, `SMTP Creds`) with its values, e.g. `secret_add(name='slack', type='Webhook', secret=dict(url='https://hooks.slack.com/...'))`. Returns the name (never the values), NULL when refused. The values then appear in no listing, row, log or error.",
   args: {
     name: arg.string().required().doc("The secret's name (letters, digits, `_`, `.`, `-`)."),
-    type: arg.string().required().doc("The secret's type: `HTTP Secrets` or `Webhook`."),
+    type: arg.string().required().doc("The secret's type: `HTTP Secrets`, `Webhook` or `SMTP Creds`."),
     secret: arg.dict().required().doc("The values, one key per field of the type (for example `url`)."),
   },
   permissions: ["SERVER_ADMIN"],

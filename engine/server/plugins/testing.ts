@@ -1,7 +1,9 @@
 // A stand-in for the services server builtins call, for tests: every call answers at once
 // (endless pages of clients, flows and rows) or never answers; and one query per server
 // builtin whose rows come from that builtin (lifecycle.test.ts, the query-worker RPC test).
+import { SMTPServer } from "smtp-server";
 import { loadArtifact, type Artifact } from "@/engine/artifacts";
+import type { Builtin } from "@/engine/vql";
 import { permissionsOf } from "@/engine/server/auth/roles";
 import type { CellView, ClientSummary, FlowSummary, HuntClient, HuntId, HuntSummary, NotebookView, Principal, VqlServices } from "@/engine/server/contracts";
 
@@ -11,7 +13,10 @@ const FLOW = "F.ABCDEFGHIJKLM";
 const NB = "N.LIFE0000001";
 const HUNT = "H.LIFE000000001";
 
-/** Each case: a query whose rows come from the builtin (functions are called once per row). */
+/**
+ * Each case: a query whose rows come from the builtin (functions are called once per row). A
+ * name both kinds have is keyed `name()` and `name (plugin)` (caseKey).
+ */
 export const CASES: Record<string, string> = {
   artifact_definitions: "SELECT name FROM artifact_definitions()",
   artifact_set: "SELECT artifact_set(definition=Def) AS A FROM range(end=1000000)",
@@ -71,6 +76,10 @@ export const CASES: Record<string, string> = {
   elastic_upload: "SELECT * FROM elastic_upload(query={SELECT * FROM clients()}, addresses=Receiver, index='life', chunk_size=1)",
   splunk_upload: "SELECT * FROM splunk_upload(query={SELECT * FROM clients()}, url=Receiver, token='t', index='life', chunk_size=1)",
   logscale_upload: "SELECT * FROM chain(a={SELECT * FROM logscale_upload(query={SELECT * FROM clients() LIMIT 3}, apibaseurl=Receiver, ingest_token='t', stats_interval=0)}, b={SELECT * FROM clients()})",
+  // The SMTP Creds secret names the stand-in SMTP server (startStandInSmtp); its resolution is
+  // what hangs in the abort case. A negative period: the cases never throttle each other.
+  "mail()": "SELECT mail(secret='life', to='a@example.org', body='b', period=-1) AS M FROM range(end=1000000)",
+  "mail (plugin)": "SELECT * FROM mail(secret='life', to='a@example.org', body='b', period=-1)",
   get_flow: `SELECT get_flow(client_id='${ID}', flow_id='${FLOW}') AS F FROM range(end=1000000)`,
   delete_flow: `SELECT * FROM delete_flow(client_id='${ID}', flow_id='${FLOW}', really_do_it=TRUE)`,
   client_delete: `SELECT * FROM client_delete(client_id='${ID}')`,
@@ -83,6 +92,33 @@ export const CASES: Record<string, string> = {
   orgs: "SELECT * FROM orgs()",
   help: "SELECT name FROM help()",
 };
+
+/** A builtin's key in CASES: its name, with `()` or ` (plugin)` for a name both kinds have. */
+export function caseKey(b: Builtin, all: readonly Builtin[]): string {
+  return all.filter((o) => o.name === b.name).length > 1 ? (b.kind === "function" ? `${b.name}()` : `${b.name} (plugin)`) : b.name;
+}
+
+/** The builtin's name of a CASES key. */
+export const baseName = (key: string) => key.replace(/(\(\)| \(plugin\))$/, "");
+
+/** Where the stand-in SMTP Creds secret points: set by startStandInSmtp(). */
+export const standInSmtp = { port: 0 };
+
+/** An SMTP server on 127.0.0.1 that takes every mail (allow 127.0.0.1 for mail() to reach it); returns its stop. */
+export async function startStandInSmtp(): Promise<() => Promise<void>> {
+  const server = new SMTPServer({
+    logger: false,
+    authOptional: true,
+    hideSTARTTLS: true,
+    onData(stream, _session, cb) {
+      stream.resume();
+      stream.on("end", () => cb());
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  standInSmtp.port = (server.server.address() as { port: number }).port;
+  return () => new Promise<void>((r) => server.close(() => r()));
+}
 
 /** Builtins that never wait for a service: the abort case aborts before they start. */
 export const NEVER_WAIT = new Set(["artifact_definitions", "whoami", "org", "orgs", "help", "import"]);
@@ -328,7 +364,12 @@ export function standInEngine(hang: boolean): VqlServices {
       add: () => answer(() => ({ name: "life" })),
       modify: () => answer(() => ({ name: "life" })),
       remove: () => answer(() => undefined),
-      resolve: () => answer(() => ({ name: "life", type: "HTTP Secrets", values: { url: "http://169.254.169.254/latest/meta-data/" } })),
+      resolve: (_p: Principal, _name: string, type: string) =>
+        answer(() =>
+          type === "SMTP Creds"
+            ? { name: "life", type, values: { server: "127.0.0.1", server_port: String(standInSmtp.port) } }
+            : { name: "life", type: "HTTP Secrets", values: { url: "http://169.254.169.254/latest/meta-data/" } },
+        ),
     },
     notebooks: {
       list: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ notebooks: page(q.limit, q.offset, () => ({ ...notebookView(), cellCount: 1 })), total: Number.MAX_SAFE_INTEGER })),

@@ -66,7 +66,7 @@ for (const target of testDatabaseTargets()) {
 
     it("refuses bad names, unknown types, unknown or missing fields and duplicates, naming fields only", async () => {
       await expect(secrets.add(admin, { name: "no spaces", type: "Webhook", values: { url: HOOK } })).rejects.toMatchObject({ code: "bad_request" });
-      await expect(secrets.add(admin, { name: "a", type: "Nope", values: {} })).rejects.toThrow("unknown secret type `Nope`; expected `HTTP Secrets` or `Elastic` or `Splunk` or `Webhook`");
+      await expect(secrets.add(admin, { name: "a", type: "Nope", values: {} })).rejects.toThrow("unknown secret type `Nope`; expected `HTTP Secrets` or `Elastic` or `Splunk` or `Webhook` or `SMTP Creds`");
       await expect(secrets.add(admin, { name: "a", type: "Webhook", values: { url: HOOK, token: "tok-secret-value-55" } })).rejects.toThrow("a Webhook secret has no field `token`; expected url, extra_headers");
       await expect(secrets.add(admin, { name: "a", type: "Webhook", values: {} })).rejects.toThrow("a Webhook secret needs field `url`");
       await expect(secrets.add(admin, { name: "a", type: "Webhook", values: { url: "ftp://x" } })).rejects.toThrow("field `url` of a Webhook secret must be an http or https URL");
@@ -84,6 +84,21 @@ for (const target of testDatabaseTargets()) {
       await expect(secrets.resolve(carol, "slack", "Webhook")).rejects.toMatchObject({ code: "forbidden" });
       expect((await secrets.list(admin))[0].users).toEqual(["bob"]);
       await expect(secrets.resolve(admin, "missing", "Webhook")).rejects.toMatchObject({ code: "not_found" });
+    });
+
+    it("SMTP Creds: a port is a number from 1 to 65535, kept as a string; mail() uses the secret without showing its password", async () => {
+      await expect(secrets.add(admin, { name: "relay", type: "SMTP Creds", values: { server: "127.0.0.1", server_port: "70000" } })).rejects.toThrow(
+        "field `server_port` of a SMTP Creds secret must be a port number (1 to 65535)",
+      );
+      const add = await vql(`SELECT secret_add(name='relay', type='SMTP Creds', secret=dict(server='127.0.0.1', server_port=2525, auth_username='alice', auth_password='smtp-pass-secret-31')) AS A FROM scope()`);
+      expect(add).toEqual({ rows: [{ A: "relay" }], logs: [] });
+      expect((await secrets.resolve(admin, "relay", "SMTP Creds")).values).toEqual({ server: "127.0.0.1", server_port: "2525", auth_username: "alice", auth_password: "smtp-pass-secret-31" });
+      // Loopback is refused (no allow-list here) before any connection: the status names the address only.
+      const sent = await vql("SELECT mail(secret='relay', to='bob@example.org', body='b') AS M FROM scope()");
+      expect(sent.rows).toEqual([{ M: { ErrorStatus: "refused: 127.0.0.1 is a loopback address (allow it with TALON_HTTP_CLIENT_ALLOW)" } }]);
+      const everything = JSON.stringify({ add, sent, list: await secrets.list(admin), audit: await audit.list({ limit: 500 }) });
+      expect(everything).not.toContain("smtp-pass-secret-31");
+      await secrets.remove(admin, "relay", "SMTP Creds");
     });
 
     it("modify() replaces values; remove() deletes (type must match)", async () => {
@@ -104,6 +119,7 @@ for (const target of testDatabaseTargets()) {
         { type_name: "Elastic", fields: ["addresses", "username", "password", "api_key", "cloud_id", "index", "type", "pipeline", "action", "skip_verify", "root_ca"], names: [], users: [] },
         { type_name: "Splunk", fields: ["url", "token", "index", "source", "hostname", "hostname_field", "skip_verify", "root_ca"], names: [], users: [] },
         { type_name: "Webhook", fields: ["url", "extra_headers"], names: ["slack"], users: [["bob"]] },
+        { type_name: "SMTP Creds", fields: ["server", "server_port", "auth_username", "auth_password", "from", "skip_verify", "root_ca"], names: [], users: [] },
       ]);
       expect(await vql("SELECT secret_modify(name='api', type='HTTP Secrets', add_users='carol') AS M FROM scope()")).toEqual({ rows: [{ M: "api" }], logs: [] });
       expect((await vql("SELECT secret_add(name='x', type='Webhook', secret=dict(url='https://x.example/')) AS A FROM scope()", carol)).logs.join()).toMatch(/permission denied: `secret_add\(\)` needs SERVER_ADMIN/);

@@ -55,9 +55,13 @@ export function checkValues(type: SecretType, values: Record<string, unknown>): 
     const f = spec.find((s) => s.name === k);
     if (!f) throw new ServiceError("bad_request", `a ${type} secret has no field \`${k.slice(0, 64)}\`; expected ${spec.map((s) => s.name).join(", ")}`);
     if (v === null || v === undefined || v === "") continue;
-    out[k] = fieldValue(type, f, v);
+    // A port given as a VQL number is kept as the string the form would send.
+    out[k] = fieldValue(type, f, k === "server_port" && typeof v === "number" ? String(v) : v);
   }
   for (const f of spec) if (f.required && out[f.name] === undefined) throw new ServiceError("bad_request", `a ${type} secret needs field \`${f.name}\``);
   if (typeof out.url === "string" && !/^https?:\/\/[^/?#\s]+/i.test(out.url)) throw new ServiceError("bad_request", `field \`url\` of a ${type} secret must be an http or https URL`);
+  if (typeof out.server_port === "string" && !(/^\d{1,5}$/.test(out.server_port) && Number(out.server_port) >= 1 && Number(out.server_port) <= 65535)) {
+    throw new ServiceError("bad_request", `field \`server_port\` of a ${type} secret must be a port number (1 to 65535)`);
+  }
   return out;
 }

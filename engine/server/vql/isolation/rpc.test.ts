@@ -7,7 +7,7 @@ import { loadArtifact } from "@/engine/artifacts";
 import { toJsonValue, type VqlEvent } from "@/engine/vql";
 import type { Principal, QueryService, VqlServices } from "@/engine/server/contracts";
 import { permissionsOf } from "@/engine/server/auth/roles";
-import { admin, CASES, DEF, standInEngine } from "@/engine/server/plugins/testing";
+import { admin, CASES, DEF, standInEngine, startStandInSmtp } from "@/engine/server/plugins/testing";
 import { isolationFromEnv } from "./config";
 import { startQueries } from "../runner";
 
@@ -26,6 +26,7 @@ describe("server builtins in a query worker", () => {
   let services: VqlServices;
   let receiver: Server;
   let Receiver = "";
+  let stopSmtp: () => Promise<void> = async () => {};
   const seen: Array<{ method: string; actor: Principal }> = [];
   const allowBefore = process.env.TALON_HTTP_CLIENT_ALLOW;
 
@@ -38,6 +39,7 @@ describe("server builtins in a query worker", () => {
     Receiver = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
     // Workers copy the environment when they start.
     process.env.TALON_HTTP_CLIENT_ALLOW = "127.0.0.1";
+    stopSmtp = await startStandInSmtp();
     services = standInEngine(false);
     // Record which principal the main thread hands to the clients service.
     const clients = services.clients as unknown as Record<string, (...a: unknown[]) => unknown>;
@@ -64,10 +66,11 @@ describe("server builtins in a query worker", () => {
     if (allowBefore === undefined) delete process.env.TALON_HTTP_CLIENT_ALLOW;
     else process.env.TALON_HTTP_CLIENT_ALLOW = allowBefore;
     await new Promise((r) => receiver.close(r));
+    await stopSmtp();
   });
 
   for (const [name, vql] of Object.entries(CASES)) {
-    it(`${name}() gives a row with no error`, async () => {
+    it(`${name} gives a row with no error`, async () => {
       const { row, errors } = await firstRow(queries.run(vql, { principal: admin, env: { Def: DEF, Receiver } }));
       expect(errors).toEqual([]);
       expect(row).toBeDefined();
