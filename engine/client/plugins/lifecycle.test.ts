@@ -19,6 +19,7 @@ import { clientBuiltins } from ".";
 import type { AgentVqlHost } from "./host";
 import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import type { EndpointSystem } from "@/engine/endpoint/builtins/system";
+import { writeEfivarsFixture } from "./testdata/efivars";
 
 const dir = mkdtempSync(join(tmpdir(), "talon-lifecycle-"));
 const big = join(dir, "big.bin");
@@ -103,6 +104,7 @@ const CASES: Record<string, { vql: string; needsFlow?: boolean; system?: () => E
   parse_journald: { vql: `SELECT * FROM parse_journald(filename='${journal}')` },
   yara: { vql: `SELECT * FROM yara(rules='rule s { strings: $a = "small" condition: $a }', files=['${dir}/small.txt', '${dir}/small.txt', '${dir}/small.txt'])` },
   sqlite: { vql: `SELECT * FROM sqlite(file='${db}', query='SELECT * FROM t')` },
+  efivariables: { vql: "SELECT * FROM efivariables(value=TRUE)", system: () => createLinuxSystem({ efivarsRoot: join(dir, "efivars") }) },
 };
 
 /** A builtin's key in CASES: its name, with `()` or ` (plugin)` for a name both kinds have. */
@@ -122,6 +124,7 @@ function hostFor(system: EndpointSystem, needsFlow?: boolean): AgentVqlHost {
 beforeAll(async () => {
   writeFileSync(big, Buffer.alloc(3 * 1024 * 1024, 7));
   writeFileSync(join(dir, "small.txt"), "small");
+  writeEfivarsFixture(join(dir, "efivars"));
   writeFileSync(zip, zipSync({ "a.txt": strToU8("a"), "sub/b.txt": strToU8("b"), "c.txt": strToU8("c") }));
   const SQL = await initSqlJs();
   const memory = new SQL.Database();
@@ -194,6 +197,7 @@ function hangingSystem(): EndpointSystem {
     environ: never,
     resolve: never,
     sysinfo: never,
+    efiVariables: { list: never, read: never },
   };
 }
 
