@@ -79,6 +79,19 @@ describe("corpus Generic.Client.DiskSpace on a pooled Windows endpoint", () => {
   });
 });
 
+describe("corpus Windows.System.DNSCache on a pooled Windows endpoint", () => {
+  it("lists the DNS client cache's A records, named by the artifact's maps", async () => {
+    const r = await runOnEndpoint(createSyntheticSystem(workstation, { rate: 0 }), corpusArtifact("Windows.System.DNSCache"), { timeoutMs: 20_000 });
+    expect(r.rows.length, r.logs.join("\n")).toBeGreaterThan(0);
+    for (const row of r.rows) {
+      // Type 1 is an A record, Status 0 success, Section 1 the answer section (the artifact's maps).
+      expect(row).toMatchObject({ RecordType: "A", QueryStatus: "Success", SectionType: "Answer" });
+      expect(row.Record).toMatch(/^10\.0\.0\.\d+$/);
+      expect(String(row.Name)).toMatch(/\.corp\.example$/);
+    }
+  });
+});
+
 describe("wmi() queries", () => {
   const system = createSyntheticSystem(server, { rate: 0 });
 
@@ -103,6 +116,16 @@ describe("wmi() queries", () => {
     const spooler = rows.find((r) => r.Name === "Spooler")!;
     expect(procs.find((x) => x.Pid === spooler.ProcessId)?.Name).toBe("spoolsv.exe");
     expect(rows.find((r) => r.Name === "wuauserv")).toEqual({ Name: "wuauserv", ProcessId: 0, State: "Stopped" });
+  });
+
+  it("MSFT_NetNeighbor's entries are on the interface interfaces() reports, the gateway reachable", async () => {
+    const { rows } = await run(system, "SELECT AddressFamily, InterfaceIndex, IPAddress, State FROM wmi(namespace='ROOT\\\\StandardCimv2', query='SELECT * FROM MSFT_NetNeighbor')");
+    const { rows: ifs } = await run(system, "SELECT Index FROM interfaces()");
+    expect(new Set(rows.map((r) => r.InterfaceIndex))).toEqual(new Set(ifs.map((i) => i.Index)));
+    const [a, b] = server.ip.split(".");
+    // State 5 is Reachable, 6 Permanent (the broadcast and multicast entries).
+    expect(rows.find((r) => r.IPAddress === `${a}.${b}.0.1`)).toMatchObject({ AddressFamily: 2, State: 5 });
+    expect(rows.find((r) => r.IPAddress === `${a}.${b}.255.255`)).toMatchObject({ AddressFamily: 2, State: 6 });
   });
 
   it("__NAMESPACE in ROOT lists namespaces; permanent event subscriptions exist and are empty", async () => {

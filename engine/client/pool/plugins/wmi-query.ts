@@ -10,7 +10,7 @@ import { arg, definePlugin } from "@/engine/vql";
 export const wmiPlugin = definePlugin({
   name: "wmi",
   category: "windows",
-  doc: "Execute simple WMI queries synchronously (pooled Windows endpoints: ROOT/CIMV2 Win32_OperatingSystem, Win32_ComputerSystem, Win32_LogicalDisk, Win32_DiskDrive, Win32_BIOS, Win32_NetworkAdapterConfiguration, Win32_Service, Win32_Share, Win32_QuickFixEngineering, Win32_Process; __NAMESPACE).",
+  doc: "Execute simple WMI queries synchronously (pooled Windows endpoints: ROOT/CIMV2 Win32_OperatingSystem, Win32_ComputerSystem, Win32_LogicalDisk, Win32_DiskDrive, Win32_BIOS, Win32_NetworkAdapterConfiguration, Win32_Service, Win32_Share, Win32_QuickFixEngineering, Win32_Process; ROOT/StandardCimv2 MSFT_NetNeighbor, MSFT_DNSClientCache; __NAMESPACE).",
   args: {
     query: arg.string().required().doc("The WMI query to issue."),
     namespace: arg.string().default("ROOT/CIMV2").doc("The WMI namespace to use (ROOT/CIMV2)"),

@@ -198,7 +198,8 @@ function networkAdapterConfiguration({ p }: WmiHost): WmiObject[] {
     ["DNSHostName", ip ? p.hostname : null],
     ["DNSServerSearchOrder", ip ? ["10.0.0.10", "10.0.0.11"] : null],
     ["Index", index],
-    ["InterfaceIndex", ip ? 12 : 7],
+    // The Ethernet adapter is interface 1, as interfaces() gives it.
+    ["InterfaceIndex", ip ? 1 : 7],
         ["IPAddress", ip ? [p.ip, linkLocal(p.mac)] : null],
     ["IPEnabled", ip],
     ["IPSubnet", ip ? ["255.255.0.0", "64"] : null],

@@ -1,13 +1,14 @@
 // A pooled Windows endpoint's WMI repository for wmi(): which classes each namespace has, and a
 // WQL data query (wql.ts) answered over them. ROOT has __NAMESPACE; ROOT/CIMV2 the classes of
-// cimv2.ts and services.ts; the permanent-event-subscription classes exist in every namespace
-// and have no instances (a clean endpoint has no WMI persistence). Namespace, class and property
-// names ignore case; rows carry the documented spelling. Unknown namespaces, classes and
-// properties are WmiErrors named as WMI names them (Invalid namespace, Invalid class, Invalid
-// query).
+// cimv2.ts and services.ts; ROOT/StandardCimv2 those of standardcimv2.ts; the
+// permanent-event-subscription classes exist in every namespace and have no instances (a clean
+// endpoint has no WMI persistence). Namespace, class and property names ignore case; rows carry
+// the documented spelling. Unknown namespaces, classes and properties are WmiErrors named as WMI
+// names them (Invalid namespace, Invalid class, Invalid query).
 import { OrderedDict } from "@/engine/vql";
 import { CIMV2, type WmiHost, type WmiObject } from "./cimv2";
 import { services } from "./services";
+import { STANDARD_CIMV2 } from "./standardcimv2";
 import { likeRegex, parseWql, WqlError, type Condition, type Literal } from "./wql";
 
 export class WmiError extends Error {}
@@ -28,6 +29,7 @@ const CHILDREN: Record<string, string[]> = {
 const NAMESPACES: Record<string, ClassTable> = {
   root: { __NAMESPACE: namespaceRows(CHILDREN.root!), ...empty },
   "root/cimv2": { ...CIMV2, Win32_Service: services, __NAMESPACE: namespaceRows(CHILDREN["root/cimv2"]!), ...empty },
+  "root/standardcimv2": { ...STANDARD_CIMV2, __NAMESPACE: namespaceRows([]), ...empty },
   "root/subscription": { __NAMESPACE: namespaceRows([]), ...empty },
   "root/default": { __NAMESPACE: namespaceRows([]), ...empty },
 };
