@@ -13,7 +13,7 @@ import { createSyntheticEvents, DEFAULT_EVENT_RATE, type EventOptions, type Synt
 import { syntheticProcesses } from "./processes";
 import type { Profile } from "./profiles";
 import { hardwareOf } from "./wmi/hardware";
-import { queryWmi } from "./wmi/provider";
+import { queryWmi, WmiError } from "./wmi/provider";
 import type { OrderedDict } from "@/engine/vql";
 
 /** A pooled endpoint: the agent's EndpointSystem, its event sources and its WMI repository. */
@@ -83,7 +83,7 @@ export function createSyntheticSystem(p: Profile, o: EventOptions = {}): Synthet
   const system: SyntheticSystem = {
     events: createSyntheticEvents(p, { rate, now }),
     async wmi(namespace, query, signal) {
-      if (p.os !== "windows") throw new Error("WMI exists on Windows endpoints only");
+      if (p.os !== "windows") throw new WmiError("WMI exists on Windows endpoints only");
       const processes = [];
       for await (const proc of system.processes(signal)) processes.push(proc);
       return queryWmi({ p, hw: hardwareOf(p), processes, now: now() / 1000 }, namespace, query);

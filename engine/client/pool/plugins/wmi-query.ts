@@ -27,7 +27,7 @@ export const wmiPlugin = definePlugin({
     try {
       rows = await system.wmi(namespace, query, ctx.signal);
     } catch (e) {
-      if (!(e instanceof WmiError || e instanceof WqlError) && !(e instanceof Error && /Windows endpoints only/.test(e.message))) throw e;
+      if (!(e instanceof WmiError || e instanceof WqlError)) throw e;
       ctx.log("ERROR", `wmi: ${e.message}`);
       return;
     }
