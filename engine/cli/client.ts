@@ -1,6 +1,7 @@
 // `talon client --server URL[,URL…] --token T [--state DIR]`: the endpoint agent for this machine.
 // Exit codes: 0 stopped by a signal, 2 usage, 3 refused by the server (wrong token, identity or
-// protocol version; the reason is printed).
+// protocol version; the reason is printed), 5 killed by the server (killkillkill(): a service
+// manager with Restart=on-failure starts it again).
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -8,6 +9,7 @@ import { parseServerList } from "../client/connection/servers";
 import { createLocalAgent, lineLog } from "../client/local";
 import { TALON_VERSION } from "../server/version";
 import type { CommandIo } from "./main";
+import { EXIT_KILLED } from "./local-agent-settings";
 
 export const CLIENT_HELP = `Usage: talon client --server URL[,URL...] --token TOKEN [--state DIR] [--rekey]
 
@@ -61,7 +63,11 @@ export async function clientCommand(argv: string[], io: CommandIo): Promise<numb
   try {
     const outcome = await agent.run();
     // Its query workers keep the process alive until closed (unref'd workers still hold it).
-    if (outcome.kind === "refused") await agent.stop().catch(() => {});
+    if (outcome.kind === "refused" || outcome.kind === "killed") await agent.stop().catch(() => {});
+    if (outcome.kind === "killed") {
+      io.stderr("talon client: the server killed this agent (killkillkill); exiting so that its service manager restarts it\n");
+      return EXIT_KILLED;
+    }
     if (outcome.kind === "refused") {
       io.stderr(`talon client: the server refused this agent: ${outcome.refusal.message}\n`);
       if (outcome.refusal.code === "rekey-required") io.stderr("talon client: run it once with --rekey to make the new key\n");

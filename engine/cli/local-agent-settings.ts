@@ -25,6 +25,8 @@ export type LocalAgentSettings = z.infer<typeof LocalAgentSettingsSchema>;
 
 export const EXIT_REFUSED = 3;
 export const EXIT_REKEY = 4;
+/** The server killed the agent (killkillkill()): exit, for the service manager to start it again. */
+export const EXIT_KILLED = 5;
 
 /** Splits TALON_AGENT_PROTECTED_PATHS (absolute paths, separated by `:` or `,`). */
 export function parseProtectedPathList(text: string | undefined): string[] {

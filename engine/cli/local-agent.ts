@@ -8,7 +8,7 @@ import { agentIsolationFromEnv } from "../client/isolation/config";
 import { createLocalAgent, lineLog } from "../client/local";
 import { TALON_VERSION } from "../server/version";
 import type { CommandIo } from "./main";
-import { EXIT_REFUSED, EXIT_REKEY, LocalAgentSettingsSchema, type LocalAgentSettings } from "./local-agent-settings";
+import { EXIT_KILLED, EXIT_REFUSED, EXIT_REKEY, LocalAgentSettingsSchema, type LocalAgentSettings } from "./local-agent-settings";
 
 
 /** The first line of the stream, which stays open (its end tells that the server is gone). */
@@ -64,6 +64,8 @@ export async function localAgentCommand(_argv: string[], io: CommandIo, stdin: N
     io.stderr(`talon local-agent: the server refused this agent: ${outcome.refusal.message}\n`);
     code = outcome.refusal.code === "rekey-required" ? EXIT_REKEY : EXIT_REFUSED;
   }
+  // Killed by the server (killkillkill()): the supervisor starts it again.
+  if (outcome.kind === "killed") code = EXIT_KILLED;
   stdin.removeAllListeners("end");
   (stdin as NodeJS.ReadStream).destroy?.();
   // Whatever handle is left (a socket closing) does not keep the process past a second.

@@ -41,7 +41,7 @@ export interface Agent {
   executor: Executor;
   /** The client event queries it runs continuously. */
   events: EventTable;
-  /** Runs until stop() or a permanent refusal. */
+  /** Runs until stop(), a permanent refusal, or the server's kill (its flows stopped: the process should exit). */
   run(): Promise<StopReason>;
   stop(): Promise<void>;
 }
@@ -70,7 +70,12 @@ export function createAgent(o: AgentOptions): Agent {
     connection,
     executor,
     events,
-    run: () => connection.run(),
+    async run() {
+      const outcome = await connection.run();
+      // Killed: every flow ends here, as they would with the process (no final status is sent).
+      if (outcome.kind === "killed") executor.stopAll();
+      return outcome;
+    },
     async stop() {
       executor.stopAll();
       await events.stop();

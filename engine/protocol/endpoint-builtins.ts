@@ -97,6 +97,41 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "efivariables",
+  "kind": "plugin",
+  "doc": "Enumerate efi variables.",
+  "category": "client",
+  "args": [
+   {
+    "name": "namespace",
+    "type": "string",
+    "doc": "Variable namespace.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "name",
+    "type": "string",
+    "doc": "Variable name",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "value",
+    "type": "bool",
+    "doc": "Read variable value",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "environ",
   "kind": "function",
   "doc": "The value of one of the agent's environment variables (NULL when unset).",

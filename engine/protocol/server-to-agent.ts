@@ -102,6 +102,16 @@ export const CancelSchema = z.object({
 });
 
 /**
+ * killkillkill(): end the agent process at once, as Velociraptor's KillKillKill message does, so
+ * that its service manager restarts it. Running flows die with it (no final status is sent).
+ */
+export const KillSchema = z.object({
+  type: z.literal("kill"),
+  /** Who asked, for the agent's log. */
+  reason: z.string().max(1000).optional(),
+});
+
+/**
  * The client event table: the CLIENT_EVENT artifacts this agent runs continuously (the table
  * for all clients plus those of its labels). Replaces the one it runs; the agent keeps it across
  * restarts and reports `version` in its hello.
@@ -142,6 +152,7 @@ export const ServerToAgentSchema = z.discriminatedUnion("type", [
   RefusedSchema,
   CollectSchema,
   CancelSchema,
+  KillSchema,
   EventTableSchema,
   AckSchema,
 ]);
@@ -152,6 +163,7 @@ export type Refused = z.infer<typeof RefusedSchema>;
 export type CollectSource = z.infer<typeof CollectSourceSchema>;
 export type CollectMessage = z.infer<typeof CollectSchema>;
 export type CancelMessage = z.infer<typeof CancelSchema>;
+export type KillMessage = z.infer<typeof KillSchema>;
 export type AckMessage = z.infer<typeof AckSchema>;
 export type EventTableMessage = z.infer<typeof EventTableSchema>;
 export type Definitions = z.infer<typeof DefinitionsSchema>;

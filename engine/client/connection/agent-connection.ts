@@ -2,7 +2,8 @@
 // (a window of unacknowledged messages at a time) and server messages are dispatched. Given
 // several server URLs it dials them in order: a failed attempt or a dropped connection moves on
 // to the next (wrapping around), with backoff (servers.ts retryDelay). A permanent refusal
-// (wrong token, wrong identity, other protocol version) stops it with the server's reason.
+// (wrong token, wrong identity, other protocol version) stops it with the server's reason; a
+// kill message (killkillkill()) stops it with `killed`, for the process to exit.
 import { WebSocket } from "ws";
 import {
   assertNever,
@@ -58,12 +59,13 @@ function eventTableVersion(o: ConnectionSettings): { eventTableVersion?: string 
   return v ? { eventTableVersion: v } : {};
 }
 
-export type StopReason = { kind: "stopped" } | { kind: "refused"; refusal: Refused };
+export type StopReason = { kind: "stopped" } | { kind: "killed"; reason?: string } | { kind: "refused"; refusal: Refused };
 
 const PERMANENT = new Set<Refused["code"]>(["bad-token", "bad-identity", "bad-version", "revoked", "rekey-required"]);
 
 export class AgentConnection {
   private stopped = false;
+  private killed: { reason?: string } | undefined;
   private ws: WebSocket | undefined;
   private sentUpTo = 0;
   private connected = false;
@@ -114,7 +116,7 @@ export class AgentConnection {
         });
         this.wakeSleep = undefined;
       }
-      return { kind: "stopped" };
+      return this.killed ? { kind: "killed", ...this.killed } : { kind: "stopped" };
     } finally {
       this.unsubscribe();
     }
@@ -191,6 +193,11 @@ export class AgentConnection {
             return;
           case "cancel":
             this.o.onCancel(m);
+            return;
+          case "kill":
+            this.o.log("warn", "the server killed this agent (killkillkill): exiting", { reason: m.reason, server });
+            this.killed = m.reason ? { reason: m.reason } : {};
+            this.stop();
             return;
           case "event-table":
             this.o.onEventTable?.(m);

@@ -4,6 +4,7 @@
 import { createRegistry, portableBuiltins, type Builtin, type Registry } from "../../vql";
 import { unzipPlugin } from "./archives";
 import { parseAuditdPlugin } from "./auditd";
+import { efiVariablesPlugin } from "./efivariables";
 import { parseJournaldPlugin } from "./parse-journald";
 import { environFunction, environPlugin, expandFunction, hostFunction, sysinfoFunction } from "./environment";
 import { execvePlugin } from "@/engine/endpoint/builtins/execve";
@@ -79,6 +80,7 @@ export const clientBuiltins: readonly Builtin[] = [
   yaraPlugin,
   procYaraPlugin,
   agentHttpClientPlugin,
+  efiVariablesPlugin,
 ];
 
 let registry: Registry | undefined;

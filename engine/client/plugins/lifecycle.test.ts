@@ -21,6 +21,7 @@ import { clientBuiltins } from ".";
 import type { AgentVqlHost } from "./host";
 import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import type { EndpointSystem } from "@/engine/endpoint/builtins/system";
+import { writeEfivarsFixture } from "./testdata/efivars";
 
 const dir = mkdtempSync(join(tmpdir(), "talon-lifecycle-"));
 const big = join(dir, "big.bin");
@@ -110,6 +111,7 @@ const CASES: Record<string, { vql: string; hangVql?: string; needsFlow?: boolean
   proc_yara: { vql: `SELECT * FROM proc_yara(rules='rule s { strings: $a = "a" condition: $a }', pid=${process.pid})` },
   yara: { vql: `SELECT * FROM yara(rules='rule s { strings: $a = "small" condition: $a }', files=['${dir}/small.txt', '${dir}/small.txt', '${dir}/small.txt'])` },
   sqlite: { vql: `SELECT * FROM sqlite(file='${db}', query='SELECT * FROM t')` },
+  efivariables: { vql: "SELECT * FROM efivariables(value=TRUE)", system: () => createLinuxSystem({ efivarsRoot: join(dir, "efivars") }) },
 };
 
 /** A builtin's key in CASES: its name, with `()` or ` (plugin)` for a name both kinds have. */
@@ -132,6 +134,7 @@ beforeAll(async () => {
   await yaraScan(new Uint8Array(1), "rule warm { condition: false }", new AbortController().signal);
   writeFileSync(big, Buffer.alloc(3 * 1024 * 1024, 7));
   writeFileSync(join(dir, "small.txt"), "small");
+  writeEfivarsFixture(join(dir, "efivars"));
   writeFileSync(zip, zipSync({ "a.txt": strToU8("a"), "sub/b.txt": strToU8("b"), "c.txt": strToU8("c") }));
   const SQL = await initSqlJs();
   const memory = new SQL.Database();
@@ -220,6 +223,7 @@ function hangingSystem(): EndpointSystem {
     environ: never,
     resolve: never,
     sysinfo: never,
+    efiVariables: { list: never, read: never },
   };
 }
 

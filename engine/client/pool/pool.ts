@@ -5,7 +5,9 @@
 // server URLs every agent fails over along the list; `spread` rotates each agent's starting point
 // so the fleet is shared among the servers instead of all landing on the first. Pooled endpoints
 // run with the pool's registry: the agent's builtins plus the operating system's event plugins
-// they simulate (plugins/), at `eventRate` activities per endpoint per second.
+// they simulate (plugins/), at `eventRate` activities per endpoint per second. An agent the
+// server kills (killkillkill()) is started again after `restartMs`, like a service its manager
+// restarts: same identity, a new memory outbox (what was not sent is lost, as with a hard exit).
 import { createHash } from "node:crypto";
 import { createAgent, type Agent } from "../agent";
 import type { AgentLog } from "../connection/agent-connection";
@@ -34,6 +36,8 @@ export interface PoolSettings {
   outboxBytes?: number;
   /** Synthetic activity per endpoint per second for event queries (default 1; 0 = quiet). */
   eventRate?: number;
+  /** How long a killed agent stays down before it starts again (default 1000 ms). */
+  restartMs?: number;
 }
 
 export interface PoolStats {
@@ -43,6 +47,8 @@ export interface PoolStats {
   enrolled: number;
   refused: number;
   flowsDone: number;
+  /** Agents killed by the server and started again. */
+  restarted: number;
 }
 
 export interface Pool {
@@ -60,7 +66,7 @@ export function poolIdentitySeed(seed: string, index: number): Uint8Array {
 export function startPool(o: PoolOptions): Pool {
   const seed = o.seed ?? "talon";
   const servers = serverList(o);
-  const stats: PoolStats = { started: 0, online: 0, welcomed: 0, enrolled: 0, refused: 0, flowsDone: 0 };
+  const stats: PoolStats = { started: 0, online: 0, welcomed: 0, enrolled: 0, refused: 0, flowsDone: 0, restarted: 0 };
   const welcomedOnce = new Set<number>();
   const agents: Pool["agents"] = [];
   let stopped = false;
@@ -99,12 +105,19 @@ export function startPool(o: PoolOptions): Pool {
       },
       onFlowEnd: () => stats.flowsDone++,
     });
-    agents.push({ agent, profile });
+    agents[i] = { agent, profile };
     stats.started++;
-    agent.run().then((outcome) => {
+    agent.run().then(async (outcome) => {
       if (outcome.kind === "refused") {
         stats.refused++;
         settle();
+      }
+      if (outcome.kind === "killed") {
+        await agent.stop();
+        await new Promise((r) => setTimeout(r, o.restartMs ?? 1000));
+        if (stopped) return;
+        stats.restarted++;
+        startOne(i);
       }
     });
   }

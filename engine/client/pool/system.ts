@@ -12,10 +12,15 @@ import { syslogFiles } from "./activity/linux-rows";
 import { createSyntheticEvents, DEFAULT_EVENT_RATE, type EventOptions, type SyntheticEvents } from "./events";
 import { syntheticProcesses } from "./processes";
 import type { Profile } from "./profiles";
+import { hardwareOf } from "./wmi/hardware";
+import { queryWmi, WmiError } from "./wmi/provider";
+import type { OrderedDict } from "@/engine/vql";
 
-/** A pooled endpoint: the agent's EndpointSystem and its event sources. */
+/** A pooled endpoint: the agent's EndpointSystem, its event sources and its WMI repository. */
 export interface SyntheticSystem extends EndpointSystem {
   events: SyntheticEvents;
+  /** A WQL data query's rows (wmi/provider.ts); throws WmiError or WqlError as WMI would fail. Windows only. */
+  wmi(namespace: string, query: string, signal: AbortSignal): Promise<OrderedDict[]>;
 }
 
 function files(p: Profile): Array<{ path: string; content: string }> {
@@ -75,8 +80,14 @@ function globMatch(pattern: string, path: string): boolean {
 export function createSyntheticSystem(p: Profile, o: EventOptions = {}): SyntheticSystem {
   const rate = o.rate ?? DEFAULT_EVENT_RATE;
   const now = o.now ?? Date.now;
-  return {
+  const system: SyntheticSystem = {
     events: createSyntheticEvents(p, { rate, now }),
+    async wmi(namespace, query, signal) {
+      if (p.os !== "windows") throw new WmiError("WMI exists on Windows endpoints only");
+      const processes = [];
+      for await (const proc of system.processes(signal)) processes.push(proc);
+      return queryWmi({ p, hw: hardwareOf(p), processes, now: now() / 1000 }, namespace, query);
+    },
     async info() {
       return {
         Hostname: p.hostname,
@@ -160,4 +171,5 @@ export function createSyntheticSystem(p: Profile, o: EventOptions = {}): Synthet
       },
     },
   };
+  return system;
 }

@@ -177,6 +177,16 @@ export interface EndpointSystem {
   sysinfo?(): Promise<Record<string, unknown>>;
   /** DNS resolution for host(); absent on synthetic endpoints. */
   resolve?(q: DnsQuery): Promise<string[]>;
+  /** The firmware's UEFI variables (efivariables()); absent on synthetic endpoints. */
+  efiVariables?: EfiVariables;
+}
+
+/** UEFI variables: namespace is the vendor GUID in braces, as Velociraptor writes it. */
+export interface EfiVariables {
+  /** Every variable's namespace and name; throws when the machine has no variables to list. */
+  list(): Promise<Array<{ namespace: string; name: string }>>;
+  /** A variable's contents as the OS gives them (on Linux: the 4 attribute bytes, then the data). */
+  read(namespace: string, name: string): Promise<Uint8Array>;
 }
 
 /** A text file followed like `tail -F`: see EndpointEvents.followLines. */

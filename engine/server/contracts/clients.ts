@@ -94,6 +94,12 @@ export interface ClientsService {
    */
   rekey(actor: Principal, clientId: string): Promise<void>;
   /**
+   * MACHINE_STATE. killkillkill(): the connected agent's process exits (its service manager
+   * starts it again; a pooled endpoint restarts itself). Audited (killkillkill). Unknown client:
+   * not_found; not connected: conflict.
+   */
+  kill(actor: Principal, clientId: string): Promise<void>;
+  /**
    * DELETE_RESULTS and SERVER_ADMIN. What deleting the client removes: each flow (its results,
    * logs and uploads), its labels, metadata, file-browser cache, journal events and event-query
    * logs, its presence, the client record. With `really` all of it is deleted in one transaction

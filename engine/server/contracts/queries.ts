@@ -21,7 +21,7 @@ export interface VqlServices {
   artifacts: Pick<ArtifactsService, "get" | "all" | "set" | "delete"> & {
     validate(...args: Parameters<ArtifactsService["validate"]>): ReturnType<ArtifactsService["validate"]> | Promise<ReturnType<ArtifactsService["validate"]>>;
   };
-  clients: Pick<ClientsService, "get" | "search" | "metadata" | "setMetadata" | "hasLabels" | "label" | "serverMetadata" | "setServerMetadata" | "delete">;
+  clients: Pick<ClientsService, "get" | "search" | "metadata" | "setMetadata" | "hasLabels" | "label" | "serverMetadata" | "setServerMetadata" | "delete" | "kill">;
   flows: Pick<FlowsService, "collect" | "get" | "list" | "results" | "cancel" | "delete">;
   /** Users (gui_users(), user_create()); absent where the run was not given them, and those builtins say so. */
   accounts?: VqlAccounts;

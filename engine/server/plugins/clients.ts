@@ -1,5 +1,5 @@
 // Server VQL builtins for clients: clients(), client_info(), client_metadata(),
-// client_set_metadata(), label(). They reach the clients service through ctx.host; a refusal or
+// client_set_metadata(), label(), killkillkill(). They reach the clients service through ctx.host; a refusal or
 // a bad argument is a logged ERROR and NULL / no rows, never a crash.
 import { arg, definePlugin, defineFunction, dictGet, dictKeys, isDictLike, OrderedDict, type Builtin, type BuiltinContext } from "../../vql";
 import { clientToVql } from "../mappers/clients";
@@ -150,4 +150,19 @@ export const labelFunction = defineFunction({
   },
 });
 
-export const clientBuiltins: readonly Builtin[] = [clientsPlugin, clientInfoFunction, clientMetadataFunction, clientSetMetadataFunction, labelFunction];
+export const killkillkillFunction = defineFunction({
+  name: "killkillkill",
+  category: "server",
+  doc: "Kills the client and forces a restart - this is very aggressive! The connected agent's process exits for its service manager to start it again (a pooled endpoint restarts itself); returns the client id, NULL when refused or the client is not connected.",
+  args: { client_id: arg.string().required().doc("The client to kill.") },
+  permissions: ["MACHINE_STATE"],
+  platforms: ["server"],
+  sideEffects: true,
+  async run({ client_id }, ctx) {
+    const { principal, services } = serverHost(ctx.host);
+    const done = await guarded(ctx, async () => (await services.clients.kill(principal, client_id), true), false);
+    return done ? client_id : null;
+  },
+});
+
+export const clientBuiltins: readonly Builtin[] = [clientsPlugin, clientInfoFunction, clientMetadataFunction, clientSetMetadataFunction, labelFunction, killkillkillFunction];

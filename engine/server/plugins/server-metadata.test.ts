@@ -41,7 +41,7 @@ for (const target of testDatabaseTargets()) {
     beforeAll(async () => {
       database = await target.open();
       t = await testServiceDeps(database);
-      const clients = startClients({ ...t, audit: startAudit(t), journal: t.journal, presence: { online: async () => new Set(), liveNodeIds: () => [], disconnectLocal: () => false } }, t.signal);
+      const clients = startClients({ ...t, audit: startAudit(t), journal: t.journal, presence: { online: async () => new Set(), liveNodeIds: () => [], disconnectLocal: () => false, sendLocal: () => false } }, t.signal);
       services = { clients } as unknown as VqlServices;
     });
     afterAll(async () => {

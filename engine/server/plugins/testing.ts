@@ -30,6 +30,7 @@ export const CASES: Record<string, string> = {
   server_metadata: "SELECT server_metadata() AS M FROM range(end=1000000)",
   server_set_metadata: "SELECT server_set_metadata(SlackToken='https://hooks.example/x') AS S FROM range(end=1000000)",
   label: `SELECT label(client_id='${ID}', labels=['x']) AS L FROM range(end=1000000)`,
+  killkillkill: `SELECT killkillkill(client_id='${ID}') AS K FROM range(end=1000000)`,
   collect_client: `SELECT collect_client(client_id='${ID}', artifacts=['Generic.Client.Info']) AS F FROM range(end=1000000)`,
   flows: `SELECT * FROM flows(client_id='${ID}')`,
   source: `SELECT * FROM source(client_id='${ID}', flow_id='${FLOW}', artifact='Generic.Client.Info')`,
@@ -309,6 +310,7 @@ export function standInEngine(hang: boolean): VqlServices {
       label: () => answer(() => undefined),
       hasLabels: () => answer(() => true),
       delete: () => answer(() => [{ type: "Client", path: `/clients/${ID}` }]),
+      kill: () => answer(() => undefined),
     },
     flows: {
       collect: () => answer(() => flow(1)),

@@ -1,5 +1,6 @@
 // The pool's registry: the agent's builtins plus the Windows event plugins a synthetic endpoint
-// simulates (watch_etw, watch_evtx, parse_evtx, wmi_events; in place of any of the same name), so pooled
+// simulates (watch_etw, watch_evtx, parse_evtx, wmi_events) and wmi() over its synthetic WMI
+// repository (in place of any of the same name), so pooled
 // endpoints run real event artifacts. The agent's own watch_syslog(), watch_journald() and
 // watch_files() need no stand-ins: a synthetic endpoint implements their EndpointEvents.
 // One registry per process.
@@ -9,8 +10,9 @@ import { watchEtwPlugin } from "./etw";
 import { watchEvtxPlugin } from "./evtx";
 import { parseEvtxPlugin } from "./evtx-parse";
 import { wmiEventsPlugin } from "./wmi";
+import { wmiPlugin } from "./wmi-query";
 
-export const poolBuiltins: readonly Builtin[] = [watchEtwPlugin, watchEvtxPlugin, parseEvtxPlugin, wmiEventsPlugin];
+export const poolBuiltins: readonly Builtin[] = [watchEtwPlugin, watchEvtxPlugin, parseEvtxPlugin, wmiEventsPlugin, wmiPlugin];
 
 let registry: Registry | undefined;
 

@@ -3,6 +3,7 @@ import { isSecretName } from "@/engine/cli/secrets-env";
 import type { EndpointSystem } from "../system";
 import { resolveName } from "./dns";
 import { runProgram } from "./exec";
+import { createEfiVariables } from "./efivars";
 import { createLinuxFs } from "./fs";
 import { linuxInfo } from "./info";
 import { followJournal } from "./journal";
@@ -17,6 +18,8 @@ import { createLinuxWriter } from "./write";
 export interface LinuxSystemOptions {
   /** The journalctl program watch_journald() runs (default: `journalctl` from PATH). */
   journalctl?: string;
+  /** Where efivarfs is mounted (default /sys/firmware/efi/efivars). */
+  efivarsRoot?: string;
 }
 
 export function createLinuxSystem(opts: LinuxSystemOptions = {}): EndpointSystem {
@@ -34,6 +37,7 @@ export function createLinuxSystem(opts: LinuxSystemOptions = {}): EndpointSystem
     environ: async () => Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !isSecretName(e[0]))),
     resolve: resolveName,
     sysinfo: linuxSysinfo,
+    efiVariables: createEfiVariables(opts.efivarsRoot),
     events: {
       followLines,
       journal: (o) => followJournal({ ...o, program: opts.journalctl }),

@@ -38,7 +38,7 @@ for (const target of testDatabaseTargets()) {
       database = await target.open();
       t = await testServiceDeps(database, { log });
       audit = startAudit(t);
-      clients = startClients({ ...t, audit, journal: t.journal, presence: { online: async () => new Set(), liveNodeIds: () => [], disconnectLocal: () => false } }, t.signal);
+      clients = startClients({ ...t, audit, journal: t.journal, presence: { online: async () => new Set(), liveNodeIds: () => [], disconnectLocal: () => false, sendLocal: () => false } }, t.signal);
     });
     afterAll(async () => {
       await t?.stop();

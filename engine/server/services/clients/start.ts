@@ -1,11 +1,12 @@
 // Builds the clients service from its parts: enrolment, reads, labels/metadata, the server's
-// own metadata, interrogation results, client keys and the server's own hosts. The gateway's entry points (hello, last seen) are
+// own metadata, interrogation results, client keys, killkillkill and the server's own hosts. The gateway's entry points (hello, last seen) are
 // returned apart, as `ingress`.
 import type { AgentIngress, AgentPresence, AuditService, ClientsService, Journal, ServiceDeps } from "@/engine/server/contracts";
 import { startClientDelete } from "./delete";
 import { startEnrolment } from "./enrol";
 import { startInterrogationRecord } from "./interrogation-record";
 import { startClientKeys } from "./keys";
+import { startClientKill } from "./kill";
 import { startLabels } from "./labels";
 import { startClientReads } from "./read";
 import { startServerMetadata } from "./server-metadata";
@@ -13,7 +14,7 @@ import { startServerMetadata } from "./server-metadata";
 export interface ClientsDeps extends ServiceDeps {
   audit: AuditService;
   journal: Pick<Journal, "append" | "appendFor">;
-  presence: Pick<AgentPresence, "online" | "liveNodeIds" | "disconnectLocal">;
+  presence: Pick<AgentPresence, "online" | "liveNodeIds" | "disconnectLocal" | "sendLocal">;
   /** This process's cluster node id (recorded with the server's own hosts). */
   nodeId?: string;
 }
@@ -46,6 +47,7 @@ export function startClients(deps: ClientsDeps, signal: AbortSignal): StartedCli
     recordInterrogations: startInterrogationRecord(deps),
     revokeKey: keys.revokeKey,
     rekey: keys.rekey,
+    kill: startClientKill(deps, reads.mustGet),
     delete: startClientDelete(deps),
     recordServerHost: keys.recordServerHost,
     serverHostIds: keys.serverHostIds,

@@ -2,7 +2,8 @@
 // connected to another process arrive here as events; for the clients whose socket this process
 // holds, the flows are read from the database (the event carries only ids, many pairs of client
 // and flow id per event when a collection is scheduled on many clients) and sent, and cancels
-// passed on; a Disconnect (the client's key was revoked or re-keyed) closes its socket. Events
+// passed on; a Disconnect (the client's key was revoked or re-keyed) closes its socket; a Kill
+// (killkillkill()) is passed on. Events
 // that arrive together are handled together (one read for them all).
 import { queries } from "@/drizzle";
 import { CLIENT_SCHEDULED_QUEUE, type AgentPresence, type Journal, type JournalEvent, type ServiceDeps } from "@/engine/server/contracts";
@@ -26,6 +27,10 @@ export function followScheduled(deps: ServiceDeps & { journal: Pick<Journal, "su
         if (!deps.presence.isLocal(clientId)) continue;
         if (typeof e.payload.Disconnect === "string") {
           deps.presence.disconnectLocal(clientId, e.payload.Disconnect);
+          continue;
+        }
+        if (typeof e.payload.Kill === "string") {
+          deps.presence.sendLocal(clientId, { type: "kill", reason: e.payload.Kill });
           continue;
         }
         for (const flowId of asIds(e.payload.Cancel)) deps.presence.sendLocal(clientId, { type: "cancel", flowId, reason: String(e.payload.Reason ?? "cancelled") });

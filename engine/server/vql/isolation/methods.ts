@@ -12,7 +12,7 @@ type Table = { [S in keyof VqlServices]-?: ReadonlyArray<MethodsOf<NonNullable<V
 
 export const ACTOR_METHODS = {
   artifacts: ["set", "delete"],
-  clients: ["get", "search", "metadata", "setMetadata", "hasLabels", "label", "serverMetadata", "setServerMetadata", "delete"],
+  clients: ["get", "search", "metadata", "setMetadata", "hasLabels", "label", "serverMetadata", "setServerMetadata", "delete", "kill"],
   flows: ["collect", "get", "list", "results", "cancel", "delete"],
   accounts: ["listUsers", "createUser", "setRole"],
   monitoring: [
