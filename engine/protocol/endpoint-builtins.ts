@@ -545,7 +545,7 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
  {
   "name": "interfaces",
   "kind": "plugin",
-  "doc": "Network interfaces of the endpoint: Index, Name, MTU, HardwareAddr, Addrs.",
+  "doc": "Network interfaces of the endpoint, as Velociraptor's (Go's net.Interface plus its addresses): Index, MTU, Name, HardwareAddr (empty for none or all zeros, as on loopback), HardwareAddrString (the same text: Velociraptor's method of that name), Flags (`up|broadcast|multicast|running`...), Addrs.",
   "category": "client",
   "args": [],
   "permissions": [

@@ -1,6 +1,7 @@
 // The agent's builtins on this Linux machine, through the VQL engine as collections run them.
 import { createHash } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { hardwareAddr, interfaceFlags } from "@/engine/endpoint/builtins/linux/net";
 import { createServer } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -101,6 +102,25 @@ describe("agent builtins on Linux", () => {
     const up = (await run("SELECT uptime() AS U FROM scope()")).rows[0]!.U as number;
     expect(up).toBeGreaterThan(0);
     expect((await run("SELECT Name FROM interfaces() WHERE Name = 'lo'")).rows).toEqual([{ Name: "lo" }]);
+    // As Go (and so Velociraptor) reports loopback: the kernel's index 1, no hardware address
+    // (all zeros is none), flags up|loopback|running; Generic.Client.Info's MAC query skips it.
+    const lo = (await run("SELECT * FROM interfaces() WHERE Name = 'lo'")).rows[0]!;
+    expect(Object.keys(lo)).toEqual(["Index", "MTU", "Name", "HardwareAddr", "HardwareAddrString", "Flags", "Addrs"]);
+    expect(lo).toMatchObject({ Index: Number(readFileSync("/sys/class/net/lo/ifindex", "utf8")), HardwareAddr: "", HardwareAddrString: "", Flags: "up|loopback|running" });
+    const macs = (await run("SELECT HardwareAddrString AS MAC FROM interfaces() WHERE HardwareAddr")).rows.map((r) => r.MAC);
+    expect(macs).not.toContain("");
+    for (const m of macs) expect(String(m)).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2})+$/);
+  });
+
+  it("interface flags and hardware addresses read as Go shows them", () => {
+    expect(interfaceFlags("0x1003", "up")).toBe("up|broadcast|multicast|running");
+    expect(interfaceFlags("0x1003", "down")).toBe("up|broadcast|multicast");
+    expect(interfaceFlags("0x1002", "up")).toBe("broadcast|multicast");
+    expect(interfaceFlags("0x9", "unknown")).toBe("up|loopback|running");
+    expect(interfaceFlags("0x91", "up")).toBe("up|pointtopoint|running");
+    expect(hardwareAddr("00:00:00:00:00:00")).toBe("");
+    expect(hardwareAddr(undefined)).toBe("");
+    expect(hardwareAddr("02:FC:00:00:00:01")).toBe("02:fc:00:00:00:01");
   });
 
   it("netstat() finds a listening socket of this process with its pid", async () => {

@@ -126,7 +126,7 @@ export function createSyntheticSystem(p: Profile, o: EventOptions = {}): Synthet
       return p.users.map((u, i) => ({ Name: u, Uid: u === "root" ? 0 : 1000 + i, Gid: u === "root" ? 0 : 1000 + i, Description: "", Homedir: p.os === "windows" ? `C:\\Users\\${u}` : `/home/${u}`, Shell: p.os === "windows" ? "" : "/bin/bash" }));
     },
     async interfaces() {
-      return [{ Index: 1, Name: p.os === "windows" ? "Ethernet" : p.os === "darwin" ? "en0" : "eth0", MTU: 1500, HardwareAddr: p.mac, Addrs: [`${p.ip}/16`] }];
+      return [{ Index: 1, MTU: 1500, Name: p.os === "windows" ? "Ethernet" : p.os === "darwin" ? "en0" : "eth0", HardwareAddr: p.mac, Flags: "up|broadcast|multicast|running", Addrs: [`${p.ip}/16`] }];
     },
     async uptime() {
       return Math.max(0, Math.floor(Date.now() / 1000) - p.bootTime);

@@ -118,14 +118,14 @@ export const connectionsPlugin = definePlugin({
 export const interfacesPlugin = definePlugin({
   name: "interfaces",
   category: "client",
-  doc: "Network interfaces of the endpoint: Index, Name, MTU, HardwareAddr, Addrs.",
+  doc: "Network interfaces of the endpoint, as Velociraptor's (Go's net.Interface plus its addresses): Index, MTU, Name, HardwareAddr (empty for none or all zeros, as on loopback), HardwareAddrString (the same text: Velociraptor's method of that name), Flags (`up|broadcast|multicast|running`...), Addrs.",
   args: {},
   permissions: ["MACHINE_STATE"],
   platforms: ["client"],
   async *run(_args, ctx) {
     for (const i of await untilAborted(agentHost(ctx.host).system.interfaces(), ctx.signal)) {
       ctx.signal.throwIfAborted();
-      yield { ...i };
+      yield { Index: i.Index, MTU: i.MTU, Name: i.Name, HardwareAddr: i.HardwareAddr, HardwareAddrString: i.HardwareAddr, Flags: i.Flags ?? "", Addrs: i.Addrs };
     }
   },
 });

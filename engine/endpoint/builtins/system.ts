@@ -67,10 +67,14 @@ export interface UserInfo {
 }
 
 export interface InterfaceInfo {
+  /** The kernel's interface index. */
   Index: number;
-  Name: string;
   MTU: number;
+  Name: string;
+  /** `aa:bb:cc:dd:ee:ff`; empty when the interface has none or it is all zeros (loopback), as Go reports it. */
   HardwareAddr: string;
+  /** Go's net.Flags text: `up|broadcast|loopback|pointtopoint|multicast|running`. */
+  Flags?: string;
   Addrs: string[];
 }
 

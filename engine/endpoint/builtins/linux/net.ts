@@ -78,13 +78,49 @@ export async function* listConnections(signal: AbortSignal): AsyncIterable<Conne
   }
 }
 
+/** Go's net.Flags names for the IFF_* bits it reports (net/interface.go), in its order. */
+const IFF: Array<[number, string]> = [
+  [0x1, "up"],
+  [0x2, "broadcast"],
+  [0x8, "loopback"],
+  [0x10, "pointtopoint"],
+  [0x1000, "multicast"],
+  [0x40, "running"],
+];
+
+/**
+ * `/sys/class/net/<if>/flags` (hex) as Go's net.Flags.String() shows it. The file lacks
+ * IFF_RUNNING (the kernel adds it when reporting over netlink, as Go reads it: an up interface
+ * whose operstate is up or unknown), so it comes from `operstate`.
+ */
+export function interfaceFlags(hex: string, operstate = ""): string {
+  let bits = parseInt(hex.trim(), 16) || 0;
+  if (bits & 0x1 && ["up", "unknown"].includes(operstate.trim())) bits |= 0x40;
+  return IFF.filter(([b]) => bits & b)
+    .map(([, n]) => n)
+    .join("|");
+}
+
+/** A MAC as Go reports it: empty when all zeros (loopback), else lower-case colon-separated. */
+export function hardwareAddr(mac: string | undefined): string {
+  return !mac || /^(00[:-]?)*00$/.test(mac) ? "" : mac.toLowerCase();
+}
+
 export async function listInterfaces(): Promise<InterfaceInfo[]> {
   const out: InterfaceInfo[] = [];
-  let index = 0;
+  let fallback = 0;
   for (const [name, addrs] of Object.entries(networkInterfaces())) {
     const list = addrs ?? [];
-    const mtu = Number(await readFile(`/sys/class/net/${name}/mtu`, "utf8").catch(() => "0"));
-    out.push({ Index: ++index, Name: name, MTU: mtu, HardwareAddr: list[0]?.mac ?? "", Addrs: list.map((a) => a.cidr ?? a.address) });
+    const sys = (f: string) => readFile(`/sys/class/net/${name}/${f}`, "utf8").catch(() => "");
+    const [mtu, ifindex, flags, address, operstate] = await Promise.all([sys("mtu"), sys("ifindex"), sys("flags"), sys("address"), sys("operstate")]);
+    out.push({
+      Index: Number(ifindex) || ++fallback,
+      MTU: Number(mtu) || 0,
+      Name: name,
+      HardwareAddr: hardwareAddr(address.trim() || list[0]?.mac),
+      Flags: interfaceFlags(flags, operstate),
+      Addrs: list.map((a) => a.cidr ?? a.address),
+    });
   }
-  return out;
+  return out.sort((a, b) => a.Index - b.Index);
 }
