@@ -27,6 +27,7 @@ import { watchFilesPlugin } from "./watch-files";
 import { watchJournaldPlugin } from "./watch-journald";
 import { watchSyslogPlugin } from "./watch-syslog";
 import { copyFunction, rmFunction, tempdirFunction, tempfileFunction, writeCsvPlugin, writeJsonlPlugin } from "./write";
+import { collectPlugin } from "./collect";
 import { yaraPlugin } from "./yara";
 
 export const clientBuiltins: readonly Builtin[] = [
@@ -75,6 +76,7 @@ export const clientBuiltins: readonly Builtin[] = [
   parseJournaldPlugin,
   sqlitePlugin,
   yaraPlugin,
+  collectPlugin,
 ];
 
 let registry: Registry | undefined;
