@@ -18,6 +18,7 @@ import { serverMetadataBuiltins } from "./server-metadata";
 import { userBuiltins } from "./users";
 import { verifyBuiltins } from "./verify";
 import { importBuiltins } from "./import";
+import { importCollectionBuiltins } from "./import-collection";
 
 export const serverBuiltins: readonly Builtin[] = [
   ...artifactBuiltins,
@@ -36,5 +37,6 @@ export const serverBuiltins: readonly Builtin[] = [
   ...userBuiltins,
   ...verifyBuiltins,
   ...importBuiltins,
+  ...importCollectionBuiltins,
   helpPlugin,
 ];
