@@ -137,6 +137,22 @@ describe("collect()", () => {
     expect(args.logs.some((l) => l.includes("Parameter 'args' refers to an unknown artifact (NameRegex)"))).toBe(true);
   });
 
+  it("stops at `timeout` and still closes the container, its state ERROR; stores `metadata` rows", async () => {
+    const out = join(dir, "slow.zip");
+    const slow = "name: Custom.Slow\nsources:\n  - query: SELECT _value AS N FROM range(end=3) WHERE sleep(time=if(condition=_value > 0, then=30, else=0)) OR TRUE\n";
+    const started = Date.now();
+    const { rows, logs } = await runCollect(`SELECT * FROM collect(artifacts='Custom.Slow', artifact_definitions='''${slow}''', output='${out}', timeout=0.3, metadata={ SELECT 'case-7' AS Case FROM scope() })`);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(rows).toEqual([{ Container: out, Error: null }]);
+    expect(logs.some((l) => l.startsWith("ERROR collect: Timeout Error: Collection timed out after"))).toBe(true);
+    const zip = unzipSync(readFileSync(out));
+    const context = JSON.parse(strFromU8(zip["collection_context.json"]!));
+    expect(context.state).toBe(3);
+    // The row before the timeout was collected.
+    expect(jsonl(zip["results/Custom.Slow.json"])).toEqual([{ N: 0 }]);
+    expect(JSON.parse(strFromU8(zip["metadata.json"]!))).toEqual([{ Case: "case-7" }]);
+  });
+
   it("result sets index each row's offset", () => {
     const { json, index } = resultSet([{ a: 1 }, { b: "xy" }]);
     expect(json.toString()).toBe('{"a":1}\n{"b":"xy"}\n');
