@@ -112,6 +112,10 @@ describe("import_collection() of a collect() container", () => {
     expect(second.client_id).toBe(clientId);
     expect(second.session_id).not.toBe(flowId);
     expect((await s.engine.flows.results(admin, { clientId, flowId: second.session_id as string, artifact: "Linux.Sys.Users", limit: 10_000 })).rows).toEqual(users);
+
+    // Into a client named by id.
+    const named = await serverRows(s, `SELECT import_collection(client_id='${clientId}', filename='${zipPath}') AS Import FROM scope()`);
+    expect((named.rows[0]!.Import as Record<string, unknown>).client_id).toBe(clientId);
   }, 60_000);
 
   it("runs Velociraptor's Server.Utils.ImportCollection", async () => {
@@ -124,10 +128,13 @@ describe("import_collection() of a collect() container", () => {
     expect(rows[0]!.ClientId).toMatch(/^C\./);
   }, 60_000);
 
-  it("refuses a file that is not a container", async () => {
+  it("refuses a file that is not a container, and a client this server does not have", async () => {
     writeFileSync(join(dir, "not.zip"), "plain text");
     const { rows, logs } = await serverRows(s, `SELECT import_collection(hostname='h', filename='${dir}/not.zip') AS Import FROM scope()`);
     expect(rows).toEqual([{ Import: null }]);
     expect(logs.some((l) => l.startsWith("ERROR import_collection: the file is not a readable zip container"))).toBe(true);
+    const unknown = await serverRows(s, `SELECT import_collection(client_id='C.00000000000000ff', filename='${zipPath}') AS Import FROM scope()`);
+    expect(unknown.rows).toEqual([{ Import: null }]);
+    expect(unknown.logs).toContain("ERROR import_collection: no client C.00000000000000ff");
   }, 60_000);
 });

@@ -3,7 +3,7 @@
 // Velociraptor's vql/tools/collector/import.go: collection_context.json names the session and
 // the artifacts with results, whose `results/<name>.json` are read; log.json becomes the flow's
 // log and uploads.json's files (found at their _Components) its uploads. The client is the one
-// named, or for `auto` the client with that hostname, or a new offline client. Everything is
+// named, or for `auto` as Velociraptor picks it (clientFor()). Everything is
 // written in one transaction (the flow is never seen half imported, nor sent to an agent).
 import { createHash, randomBytes } from "node:crypto";
 import { strFromU8, unzipSync } from "fflate";
@@ -55,21 +55,28 @@ export interface ImportCollectionInput {
 export function startImportCollection(deps: ServiceDeps, p: { audit: Pick<AuditService, "record">; changed(clientId: string, flowId: string): void }) {
   const { db } = deps.database;
 
-  /** The client to import into, created (offline, never connecting) when there is none for the hostname. */
-  async function clientFor(tx: Db, given: string | undefined, hostname: string | undefined, info: Record<string, unknown>, flowId: string, at: Date, notes: string[]): Promise<string> {
+  /**
+   * The client to import into (Velociraptor's rules for `auto`): the one named; else the
+   * container's own client id when this server has it (a flow export); else the client with
+   * the hostname (given, or client_info.json's); else a new offline client (it never connects).
+   */
+  async function clientFor(tx: Db, given: string | undefined, hostname: string | undefined, context: Record<string, unknown>, info: Record<string, unknown>, flowId: string, at: Date, notes: string[]): Promise<string> {
     if (given && given !== "auto") {
       const id = parseClientId(given);
       if (!id) throw new ServiceError("bad_request", `\`${given}\` is not a client id (C. followed by 16 hex digits), nor auto`);
       if (!(await queries.getClient(tx, id))) throw new ServiceError("not_found", `no client ${id}`);
       return id;
     }
+    const own = parseClientId(context.client_id);
+    if (own && (await queries.getClient(tx, own))) return own;
     const host = hostname || String(info.Hostname ?? info.Fqdn ?? "");
-    if (!host) throw new ServiceError("bad_request", "New clients must have a hostname");
-    notes.push(`Searching for a client id with name '${host}'`);
-    const found = await queries.clientIdByHostname(tx, host);
-    if (found) {
-      notes.push(`client id found '${found}'`);
-      return found;
+    if (host) {
+      notes.push(`Searching for a client id with name '${host}'`);
+      const found = await queries.clientIdByHostname(tx, host);
+      if (found) {
+        notes.push(`client id found '${found}'`);
+        return found;
+      }
     }
     const id = `C.${randomBytes(8).toString("hex")}`;
     notes.push(`Creating new client '${id}'`);
@@ -143,7 +150,7 @@ export function startImportCollection(deps: ServiceDeps, p: { audit: Pick<AuditS
       const session = String(context.session_id);
       const taken = isFlowId(session) ? (await queries.getFlowsForIngest(tx, [session])).flows.has(session) : true;
       const flowId = taken ? (deps.ids.flowId() as string) : session;
-      const clientId = await clientFor(tx, input.clientId, input.hostname, info, flowId, at, notes);
+      const clientId = await clientFor(tx, input.clientId, input.hostname, context, info, flowId, at, notes);
       const stored = {
         artifacts: requested,
         parameters,
