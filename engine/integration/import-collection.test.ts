@@ -1,4 +1,5 @@
-// collect() on this machine, then import_collection() of its container on a test server (the
+// collect() on this machine (and in a collection on a real agent, whose artifacts the server
+// sends with the request), then import_collection() of its container on a test server (the
 // embedded database): the flow holds what the container holds (read here with fflate, an
 // independent reader), its upload's bytes, its log; `auto` with a hostname makes an offline
 // client once and finds it the next time. Velociraptor's vql/tools/collector/import.go.
@@ -14,7 +15,9 @@ import { agentRegistry } from "@/engine/client/plugins";
 import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import type { Principal } from "@/engine/server/contracts";
 import { permissionsOf } from "../server/auth/roles";
-import { startTestServer, type TestServer } from "./harness";
+import { MemoryOutbox } from "../client/connection/outbox";
+import { createVqlRunner } from "../client/executor/vql-runner";
+import { startTestAgent, startTestServer, waitFor, type TestServer } from "./harness";
 
 const admin: Principal = { userId: "alice", username: "alice", role: "administrator", permissions: permissionsOf("administrator"), via: "session" };
 const dir = mkdtempSync(join(tmpdir(), "talon-import-collection-"));
@@ -28,6 +31,8 @@ sources:
   - name: Files
     query: SELECT upload(file=Path) AS Upload FROM scope()
 `;
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const jsonl = (b: Uint8Array) =>
   strFromU8(b)
@@ -63,7 +68,6 @@ describe("import_collection() of a collect() container", () => {
   }, 60_000);
   afterAll(async () => {
     await s?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it("stores the container as a finished flow of a new offline client, then finds that client by hostname", async () => {
@@ -136,5 +140,46 @@ describe("import_collection() of a collect() container", () => {
     const unknown = await serverRows(s, `SELECT import_collection(client_id='C.00000000000000ff', filename='${zipPath}') AS Import FROM scope()`);
     expect(unknown.rows).toEqual([{ Import: null }]);
     expect(unknown.logs).toContain("ERROR import_collection: no client C.00000000000000ff");
+  }, 60_000);
+});
+
+describe("an offline collection made by collect() in a collection on a real agent, then imported", () => {
+  let s: TestServer;
+  let agent: ReturnType<typeof startTestAgent>;
+  const out = join(dir, "from-agent.zip");
+  beforeAll(async () => {
+    // The built-in repository: the server sends Linux.Sys.Users with the request, as the agent's collect() names it.
+    s = await startTestServer({ memory: true, agentHeartbeatMs: 60_000, interrogationsPerSecond: 0 });
+    const token = await s.engine.clients.ensureDeploymentToken();
+    agent = startTestAgent({ url: s.url, token, outbox: new MemoryOutbox(), runner: createVqlRunner(createLinuxSystem()) });
+    await waitFor(() => s.engine.agents.isLocal(agent.clientId), "connect");
+    await s.engine.artifacts.set(
+      admin,
+      "name: Custom.Offline\ntype: CLIENT\nparameters:\n  - name: Out\nsources:\n  - query: SELECT * FROM collect(artifacts='Linux.Sys.Users', args=dict(`Linux.Sys.Users`=dict(NameRegex='^root$')), output=Out)\n",
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await agent?.stop();
+    await s?.close();
+  });
+
+  it("the agent writes the container and the server imports it as a flow", async () => {
+    const f = await s.engine.flows.collect(admin, { clientId: agent.clientId, artifacts: ["Custom.Offline"], parameters: { "Custom.Offline": { Out: out } } });
+    const done = await waitFor(async () => {
+      const x = await s.engine.flows.get(admin, agent.clientId, f.flowId);
+      return ["FINISHED", "ERROR", "TIMEOUT", "CANCELLED"].includes(x.state) ? x : undefined;
+    }, "the collection", 20_000);
+    const log = await s.engine.flows.logs(admin, { clientId: agent.clientId, flowId: f.flowId, limit: 100 });
+    expect(done.state, log.items.map((l) => `${l.level} ${l.message}`).join("\n")).toBe("FINISHED");
+    const rows = await s.engine.flows.results(admin, { clientId: agent.clientId, flowId: f.flowId, artifact: "Custom.Offline" });
+    expect(rows.rows).toEqual([{ Container: out, Error: null }]);
+
+    const inZip = jsonl(unzipSync(readFileSync(out))["results/Linux.Sys.Users.json"]!);
+    expect(inZip.map((u) => [u.Name, u.Uid])).toEqual([["root", 0]]);
+    const { rows: imported } = await serverRows(s, `SELECT import_collection(client_id='${agent.clientId}', filename='${out}') AS Import FROM scope()`);
+    const ctx = imported[0]!.Import as Record<string, unknown>;
+    expect(ctx.client_id).toBe(agent.clientId);
+    const got = await s.engine.flows.results(admin, { clientId: agent.clientId, flowId: ctx.session_id as string, artifact: "Linux.Sys.Users" });
+    expect(got.rows).toEqual(inZip);
   }, 60_000);
 });
