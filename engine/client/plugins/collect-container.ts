@@ -82,6 +82,20 @@ export class Container {
     this.add(name, JSON.stringify(value, null, 1));
   }
 
+  /** Adds a member whose bytes are read (by `read()`) only when the archive reaches it. */
+  addStream(name: string, read: () => AsyncIterable<Uint8Array>): void {
+    const signal = this.signal;
+    async function* bytes() {
+      for await (const c of read()) {
+        signal.throwIfAborted();
+        yield Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+      }
+    }
+    const stream = Readable.from(bytes(), { objectMode: false });
+    stream.on("error", () => {});
+    this.zip.addReadStream(stream, name, this.opts());
+  }
+
   /** Adds `name` and `name.index` from rows. */
   addResultSet(name: string, rows: unknown[]): void {
     const { json, index } = resultSet(rows);

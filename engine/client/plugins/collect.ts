@@ -12,7 +12,8 @@ import { accessorProblem } from "@/engine/endpoint/builtins/values";
 import { Container, escapeComponent } from "./collect-container";
 import { agentHost } from "./host";
 import { uploadFunction } from "./upload";
-import { csvField, writerOf } from "./write";
+import { Spool } from "./collect-spool";
+import { writerOf } from "./write";
 
 /** The scope variable naming the container a collected source's upload() writes to. */
 const MARKER = "_TalonCollectContainer";
@@ -130,18 +131,6 @@ function scopePlugin(ctx: BuiltinContext, name: string): PluginLike | undefined 
   return NAME.test(name) ? ctx.resolvePlugin?.(`Artifact.${name}`) : undefined;
 }
 
-function toCsv(rows: unknown[]): string {
-  if (!rows.length) return "";
-  const first = toJsonValue(rows[0]);
-  const columns = isDictLike(first) ? Object.keys(first) : ["_value"];
-  const lines = [columns.map(csvField).join(",")];
-  for (const r of rows) {
-    const v = toJsonValue(r);
-    lines.push(columns.map((c) => csvField(isDictLike(v) ? (v as Record<string, unknown>)[c] : v)).join(","));
-  }
-  return lines.join("\n") + "\n";
-}
-
 /** JSON with nanosecond times as exact integers (they pass 2^53). */
 function jsonWithNanos(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? `__ns__${v}` : v), 1).replace(/"__ns__(\d+)"/g, "$1");
@@ -213,9 +202,12 @@ export const collectPlugin = definePlugin({
     const sessionId = newFlowId();
     let container: Container | undefined;
     let key: string | undefined;
+    let spoolDir: string | undefined;
+    let spools = 0;
+    const writer = a.output ? writerOf(ctx) : undefined;
     try {
       if (a.output) {
-        const w = writerOf(ctx);
+        const w = writer;
         if (!w) return;
         let sink;
         try {
@@ -279,12 +271,17 @@ export const collectPlugin = definePlugin({
         const runs = queries.some((q) => !q.source) && queries.length > 1 ? [{ ...queries[0]!, source: "", all: true }] : queries.map((q) => ({ ...q, all: false }));
         for (const q of runs) {
           say("INFO", `Starting collection of ${q.name}`);
-          const rows: unknown[] = [];
           const args = { ...given, preconditions: true, ...(q.source && !q.all ? { source: q.source } : {}) };
+          let spool: Spool | undefined;
+          if (container && writer) {
+            spoolDir ??= await untilAborted(writer.mkdtemp(), ctx.signal);
+            spool = await Spool.open(writer, spoolDir, ++spools, format, ctx.signal);
+          }
+          const openSpool = spool;
           try {
             const produced = plugin.run(args as never, sub, []) as AsyncIterable<unknown>;
             for await (const row of abortable(produced, signal)) {
-              if (container) rows.push(row);
+              if (spool) await spool.write(row);
               else {
                 const out = new OrderedDict(row instanceof OrderedDict ? row.entries() : Object.entries(row as object));
                 out.set("_Source", q.name);
@@ -293,23 +290,34 @@ export const collectPlugin = definePlugin({
               stat.result_rows++;
             }
           } catch (err) {
+            await openSpool?.close().catch(() => {});
             if (ctx.signal.aborted) throw err;
             if (!timeout.signal.aborted) throw err;
             timedOut = true;
             say("ERROR", `collect: Timeout Error: Collection timed out after ${((Date.now() - started) / 1000).toFixed(3)}s`);
             stat.status = 1;
           }
-          if (container) {
+          let collected = 0;
+          if (container && spool) {
+            await spool.close();
+            collected = spool.rows;
             // One member per query name: `A/S` is one component, so its `/` is escaped (`A%2FS.json`).
-            if (format.json) container.addResultSet(`results/${escapeComponent(q.name)}.json`, rows);
-            if (format.csv) container.add(`results/${escapeComponent(q.name)}.csv`, toCsv(rows));
+            const member = `results/${escapeComponent(q.name)}`;
+            const fs = agentHost(ctx.host).system.fs;
+            const json = spool.reader(fs, "json");
+            const csv = spool.reader(fs, "csv");
+            if (json) {
+              container.addStream(`${member}.json`, json);
+              container.add(`${member}.json.index`, spool.index());
+            }
+            if (csv) container.addStream(`${member}.csv`, csv);
           }
-          if (stat.result_rows > 0 && rows.length > 0) {
+          if (collected > 0) {
             stat.names_with_response.push(q.name);
             withResults.push(q.name);
-            say("INFO", `Collected ${rows.length} rows for ${q.name}`);
+            say("INFO", `Collected ${collected} rows for ${q.name}`);
           }
-          totalRows += rows.length;
+          totalRows += collected;
           if (timedOut) break;
         }
         stat.duration = (Date.now() - queryStart) * 1_000_000;
@@ -360,6 +368,11 @@ export const collectPlugin = definePlugin({
       if (container) {
         containersOf(ctx).delete(key!);
         await container.abandon();
+      }
+      // The spooled results are in the container now (or no longer wanted).
+      if (spoolDir && writer) {
+        const removed = writer.remove(spoolDir, { recursive: true }).catch(() => {});
+        if (!ctx.signal.aborted) await removed;
       }
     }
   },
