@@ -15,9 +15,20 @@ const PIECE = 1024 * 1024;
 const ROW_BATCH = 5000;
 const LEVELS: Record<string, string> = { DEFAULT: "INFO", INFO: "INFO", DEBUG: "DEBUG", WARN: "WARN", WARNING: "WARN", ERROR: "ERROR" };
 
-/** One component of a member name, escaped as the container escapes it (`C:` is `C%3A`, `A/S` is `A%2FS`). */
-function escapeComponent(c: string): string {
-  return c.replace(/[%/\\:*?"<>|\u0000-\u001f\u007f]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+/** A member name's component with its %XX escapes undone (`C%3A` is `C:`, `A%2FS.json` is `A/S.json`). */
+function unescapeComponent(c: string): string {
+  return c.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+/**
+ * The container's members by their unescaped components: whichever characters the writer
+ * escaped (Talon's collect() and Velociraptor's escape a little differently), a member is
+ * found by the components uploads.json and the result names give.
+ */
+function memberIndex(entries: Record<string, Uint8Array>): (components: string[]) => Uint8Array | undefined {
+  const byKey = new Map<string, Uint8Array>();
+  for (const [name, data] of Object.entries(entries)) byKey.set(name.split("/").map(unescapeComponent).join("\u0000"), data);
+  return (components) => byKey.get(components.join("\u0000"));
 }
 
 function jsonLines(data: Uint8Array | undefined): Record<string, unknown>[] {
@@ -124,8 +135,9 @@ export function startImportCollection(deps: ServiceDeps, p: { audit: Pick<AuditS
     for (const s of request.specs ?? []) parameters[s.artifact] = Object.fromEntries((s.parameters?.env ?? []).map((e) => [e.key, e.value]));
 
     // What the container holds.
+    const member = memberIndex(entries);
     const results = withResults.map((name) => {
-      const rows = jsonLines(entries[`results/${escapeComponent(name)}.json`]);
+      const rows = jsonLines(member(["results", `${name}.json`]));
       const columns: string[] = [];
       for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
       return { name, rows, columns };
@@ -135,7 +147,7 @@ export function startImportCollection(deps: ServiceDeps, p: { audit: Pick<AuditS
     const missing: string[] = [];
     const uploads = uploadRows.flatMap((u, i) => {
       const components = (u._Components as unknown[]).map(String);
-      const data = entries[components.map(escapeComponent).join("/")];
+      const data = member(components);
       if (!data) {
         missing.push(components.join("/"));
         return [];
