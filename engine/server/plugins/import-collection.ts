@@ -22,7 +22,7 @@ export const importCollectionFunction = defineFunction({
     hostname: arg.string().doc("The hostname of the client to find or create with `auto`."),
     filename: arg.string().required().doc("The container's path on the server."),
     accessor: arg.string().default("auto").doc("auto or file."),
-    import_type: arg.string().default("auto").doc("auto or collection (hunt containers are not imported)."),
+    import_type: arg.string().doc("collector (or anything else but hunt: told apart by the container); hunt containers are not imported."),
   },
   permissions: ["COLLECT_SERVER", "FILESYSTEM_READ"],
   platforms: ["server"],
@@ -34,8 +34,8 @@ export const importCollectionFunction = defineFunction({
       ctx.log("ERROR", problem);
       return null;
     }
-    if (import_type !== "auto" && import_type !== "collection") {
-      ctx.log("ERROR", `import_collection: import_type ${import_type} is not supported (auto or collection; Talon does not import hunt containers)`);
+    if (import_type === "hunt") {
+      ctx.log("ERROR", "import_collection: import_type hunt is not supported (Talon does not import hunt containers)");
       return null;
     }
     if (!host.system) {

@@ -123,6 +123,7 @@ export function startImportCollection(deps: ServiceDeps, p: { audit: Pick<AuditS
       throw new ServiceError("bad_request", `the file is not a readable zip container: ${(err as Error).message}`);
     }
     const context = jsonFile(entries["collection_context.json"]);
+    if (!context && entries["hunt_info.json"]) throw new ServiceError("bad_request", "this is a hunt container; Talon does not import hunts");
     if (!context || !context.session_id) {
       throw new ServiceError("bad_request", `unable to load collection_context${entries["data.zip"] ? " (the container is encrypted; Talon cannot open encrypted containers)" : ""}`);
     }
