@@ -7,6 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
+import yauzl from "yauzl";
+import { BlobReader, Uint8ArrayWriter, ZipReader, type FileEntry } from "@zip.js/zip.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { runVql, toJsonValue } from "@/engine/vql";
 import { artifactCallPlugin, loadArtifact, type Artifact } from "@/engine/artifacts";
@@ -127,10 +129,55 @@ describe("collect()", () => {
     expect(rows.filter((r) => r._Source === "Custom.Uploader/Count")).toEqual([{ N: 3, _Source: "Custom.Uploader/Count" }]);
   });
 
-  it("refuses password, unknown artifacts and args for artifacts it does not know, as Velociraptor does", async () => {
-    const pw = await runCollect(`SELECT * FROM collect(artifacts='Linux.Sys.Users', output='${dir}/x.zip', password='secret')`);
-    expect(pw.rows).toEqual([]);
-    expect(pw.logs.some((l) => l.startsWith("ERROR collect: password:"))).toBe(true);
+  it("password: data.zip inside, stored and encrypted with WinZip AES-256, metadata.json beside it in the clear", async () => {
+    const out = join(dir, "protected.zip");
+    const { rows, logs } = await runCollect(
+      `SELECT * FROM collect(artifacts='Linux.Sys.Users', args=dict(\`Linux.Sys.Users\`=dict(NameRegex='^root$')), output='${out}', password='s3cret', metadata={ SELECT 'x' AS Tag FROM scope() })`,
+    );
+    expect(logs.filter((l) => l.startsWith("ERROR"))).toEqual([]);
+    expect(rows).toEqual([{ Container: out, Error: null }]);
+    // yauzl (an independent reader) sees the outer archive: data.zip flagged encrypted, method 99
+    // (AES) with the AE-x extra field 0x9901 saying strength 3 (AES-256) over method 0 (stored).
+    const entries = await new Promise<Array<{ name: string; encrypted: boolean; method: number; aes?: Buffer; data?: Buffer }>>((resolve, reject) => {
+      yauzl.fromBuffer(readFileSync(out), { lazyEntries: true }, (err, zf) => {
+        if (err) return reject(err);
+        const list: Array<{ name: string; encrypted: boolean; method: number; aes?: Buffer; data?: Buffer }> = [];
+        zf.on("entry", (e: yauzl.Entry) => {
+          const item = { name: e.fileName, encrypted: (e.generalPurposeBitFlag & 1) === 1, method: e.compressionMethod, aes: e.extraFields.find((f) => f.id === 0x9901)?.data };
+          list.push(item);
+          if (item.encrypted) return zf.readEntry();
+          zf.openReadStream(e, (err2, stream) => {
+            if (err2) return reject(err2);
+            const parts: Buffer[] = [];
+            stream.on("data", (c: Buffer) => parts.push(c));
+            stream.on("end", () => {
+              (item as { data?: Buffer }).data = Buffer.concat(parts);
+              zf.readEntry();
+            });
+          });
+        });
+        zf.on("end", () => resolve(list));
+        zf.readEntry();
+      });
+    });
+    expect(entries.map((e) => e.name)).toEqual(["metadata.json", "data.zip"]);
+    expect(JSON.parse(entries[0]!.data!.toString())).toEqual([{ Tag: "x" }]);
+    const data = entries[1]!;
+    expect([data.encrypted, data.method]).toEqual([true, 99]);
+    // AE-x extra field: version (2), vendor "AE", strength 3 = AES-256, then the real method 0.
+    expect([data.aes!.readUInt16LE(0) >= 1, data.aes!.subarray(2, 4).toString(), data.aes![4], data.aes!.readUInt16LE(5)]).toEqual([true, "AE", 3, 0]);
+    // Decrypted with the password, data.zip is the container.
+    const reader = new ZipReader(new BlobReader(new Blob([readFileSync(out)])));
+    const inner = (await reader.getEntries()).find((e) => e.filename === "data.zip") as FileEntry;
+    await expect(inner.getData(new Uint8ArrayWriter(), { password: "wrong" })).rejects.toThrow();
+    const bytes = await inner.getData(new Uint8ArrayWriter(), { password: "s3cret" });
+    await reader.close();
+    const zip = unzipSync(bytes);
+    expect(jsonl(zip["results/Linux.Sys.Users.json"])).toEqual([rootFromPasswd()]);
+    expect(zip["metadata.json"]).toBeUndefined();
+  });
+
+  it("refuses unknown artifacts and args for artifacts it does not know, as Velociraptor does", async () => {
     const unknown = await runCollect(`SELECT * FROM collect(artifacts='No.Such', output='${dir}/x.zip')`);
     expect(unknown.logs).toContain("ERROR collect: Unknown artifact No.Such");
     const args = await runCollect(`SELECT * FROM collect(artifacts='Linux.Sys.Users', args=dict(NameRegex='x'), output='${dir}/x.zip')`);

@@ -9,9 +9,11 @@ import { randomBytes } from "node:crypto";
 import { arg, abortable, definePlugin, defineFunction, dictGet, dictKeys, isDictLike, OrderedDict, toJsonValue, untilAborted, type BuiltinContext, type FunctionBuiltin, type PluginLike } from "@/engine/vql";
 import { artifactCallPlugin, artifactOfPlugin, loadArtifact, type Artifact } from "@/engine/artifacts";
 import { accessorProblem } from "@/engine/endpoint/builtins/values";
+import type { FileSink } from "@/engine/endpoint/builtins/system";
 import { Container, escapeComponent } from "./collect-container";
 import { agentHost } from "./host";
 import { uploadFunction } from "./upload";
+import { writeProtected } from "./collect-encrypt";
 import { Spool } from "./collect-spool";
 import { writerOf } from "./write";
 
@@ -145,7 +147,7 @@ export const collectPlugin = definePlugin({
     output: arg.string().doc("The container ZIP to write (without it, the rows are passed on)."),
     report: arg.string().doc("Deprecated and ignored, as in Velociraptor."),
     args: arg.any().doc('Parameters, keyed by artifact: {"Custom.Artifact.Name": {"arg": "value"}}.'),
-    password: arg.string().doc("Refused: Talon does not write encrypted containers."),
+    password: arg.string().doc("Protects the container: data.zip inside it, encrypted with AES-256 (WinZip AES, as Velociraptor writes it)."),
     format: arg.string().doc("json or jsonl (the default), csv (CSV and JSON), csv_only."),
     artifact_definitions: arg.any().doc("Further artifacts (YAML text or dicts) that `artifacts` may name."),
     template: arg.string().doc("Accepted for compatibility (no HTML report is written)."),
@@ -163,7 +165,6 @@ export const collectPlugin = definePlugin({
   platforms: ["client"],
   async *run(a, ctx) {
     const fail = (msg: string) => ctx.log("ERROR", `collect: ${msg}`);
-    if (a.password) return void fail("password: Talon does not write encrypted containers (no maintained library writes AES zips); collect without a password and protect the file otherwise");
     if (a.remapping) return void fail("remapping: Talon has no accessor remapping");
     const format = FORMATS[a.format ?? ""];
     if (!format) return void fail(`Unknown format parameter ${a.format} either 'json', 'jsonl', 'csv' or 'csv_only'.`);
@@ -204,6 +205,9 @@ export const collectPlugin = definePlugin({
     let key: string | undefined;
     let spoolDir: string | undefined;
     let spools = 0;
+    let outer: FileSink | undefined;
+    let dataPath = "";
+    let metadataText: string | undefined;
     const writer = a.output ? writerOf(ctx) : undefined;
     try {
       if (a.output) {
@@ -212,7 +216,16 @@ export const collectPlugin = definePlugin({
         let sink;
         try {
           sink = await untilAborted(w.open(a.output, {}), ctx.signal, (late) => late.close());
+          if (a.password) {
+            // The container goes to a temp file first; the protected ZIP wraps it at the end.
+            outer = sink;
+            spoolDir = await untilAborted(w.mkdtemp(), ctx.signal);
+            dataPath = `${spoolDir}/data.zip`;
+            sink = await untilAborted(w.open(dataPath, { mode: 0o600 }), ctx.signal, (late) => late.close());
+            ctx.log("INFO", "Will password protect container");
+          }
         } catch (err) {
+          await outer?.close().catch(() => {});
           ctx.signal.throwIfAborted();
           return void fail((err as Error).message);
         }
@@ -222,7 +235,9 @@ export const collectPlugin = definePlugin({
         if (a.metadata !== undefined) {
           const rows: unknown[] = [];
           for await (const r of ctx.toQuery(a.metadata).rows()) rows.push(toJsonValue(r));
-          container.addJson("metadata.json", rows);
+          // Protected containers keep it outside data.zip, in the clear, as Velociraptor does.
+          if (a.password) metadataText = JSON.stringify(rows, null, 1);
+          else container.addJson("metadata.json", rows);
         }
         ctx.log("INFO", `Will create container at ${a.output}`);
       }
@@ -356,9 +371,21 @@ export const collectPlugin = definePlugin({
       container.addJson("requests.json", { items: requests });
       if (local.length) container.addJson("custom_artifacts.json", local.map((d) => ({ name: d.name, type: d.type, description: d.description })));
       container.addJson("client_info.json", { ...info, Name: "talon", BuildTime: "", build_url: "" });
-      const error = await container.close();
+      let error = await container.close();
       containersOf(ctx).delete(key!);
       container = undefined;
+      if (outer) {
+        const sink = outer;
+        outer = undefined;
+        try {
+          if (!error) await writeProtected({ sink, fs: agentHost(ctx.host).system.fs, dataPath, password: a.password!, metadata: metadataText, signal: ctx.signal });
+        } catch (err) {
+          ctx.signal.throwIfAborted();
+          error = err as Error;
+        } finally {
+          await sink.close().catch((err: Error) => (error ??= err));
+        }
+      }
       yield new OrderedDict([
         ["Container", a.output],
         ["Error", error ? error.message : null],
@@ -369,6 +396,7 @@ export const collectPlugin = definePlugin({
         containersOf(ctx).delete(key!);
         await container.abandon();
       }
+      if (outer) await outer.close().catch(() => {});
       // The spooled results are in the container now (or no longer wanted).
       if (spoolDir && writer) {
         const removed = writer.remove(spoolDir, { recursive: true }).catch(() => {});
