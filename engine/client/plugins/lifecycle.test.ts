@@ -104,7 +104,7 @@ const CASES: Record<string, { vql: string; needsFlow?: boolean; system?: () => E
   yara: { vql: `SELECT * FROM yara(rules='rule s { strings: $a = "small" condition: $a }', files=['${dir}/small.txt', '${dir}/small.txt', '${dir}/small.txt'])` },
   sqlite: { vql: `SELECT * FROM sqlite(file='${db}', query='SELECT * FROM t')` },
   collect: {
-    vql: `SELECT * FROM collect(artifacts='Custom.L', output='${dir}/collect.zip', artifact_definitions='''name: Custom.L
+    vql: `SELECT * FROM collect(artifacts='Custom.L', output='${dir}/collect.zip', password='pw', artifact_definitions='''name: Custom.L
 sources:
   - query: SELECT upload(file='${dir}/small.txt', name=str(str=_value)) AS U FROM range(end=10)
 ''')`,
