@@ -41,7 +41,7 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
    {
     "name": "password",
     "type": "string",
-    "doc": "Refused: Talon does not write encrypted containers.",
+    "doc": "Protects the container: data.zip inside it, encrypted with AES-256 (WinZip AES, as Velociraptor writes it).",
     "required": false,
     "repeated": false
    },

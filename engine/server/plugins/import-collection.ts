@@ -3,9 +3,8 @@
 // finished flow (services/flows/import-collection.ts). Velociraptor's
 // vql/tools/collector/import.go: COLLECT_SERVER, `auto` (or no client_id) picks the client
 // with `hostname` or makes a new one; returns the collection context.
-import { arg, defineFunction, type Builtin } from "@/engine/vql";
+import { abortable, arg, defineFunction, type Builtin } from "@/engine/vql";
 import { accessorProblem } from "@/engine/endpoint/builtins/values";
-import { abortable } from "@/engine/vql";
 import { guarded } from "./clients";
 import { serverHost } from "./host";
 import { toVql } from "./values";
