@@ -299,3 +299,14 @@ async function updateConnected(db: Db, rows: Array<{ clientId: string; agentName
     .from(sql`jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ client_id: r.clientId, agent_name: r.agentName, agent_version: r.agentVersion, ip: r.ip })))}::jsonb) as x(client_id text, agent_name text, agent_version text, ip text)`)
     .where(sql`${clients.clientId} = x.client_id`);
 }
+
+/** The first client (by id) whose hostname is `hostname`, case-insensitively (import_collection()'s client for a hostname). */
+export async function clientIdByHostname(db: Db, hostname: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ id: clients.clientId })
+    .from(clients)
+    .where(sql`lower(${clients.hostname}) = lower(${hostname})`)
+    .orderBy(asc(clients.clientId))
+    .limit(1);
+  return row?.id;
+}

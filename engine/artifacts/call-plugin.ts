@@ -14,6 +14,12 @@ export type ArtifactLookup = (name: string) => Artifact | undefined;
 const DEPTH_VAR = "_ArtifactCallDepth";
 const MAX_DEPTH = 8;
 const cache = new WeakMap<Artifact, Map<string, PluginLike>>();
+const definitionOf = new WeakMap<PluginLike, Artifact>();
+
+/** The artifact an `Artifact.X` plugin runs (collect() reads its sources and parameters). */
+export function artifactOfPlugin(p: unknown): Artifact | undefined {
+  return typeof p === "object" && p !== null ? definitionOf.get(p as PluginLike) : undefined;
+}
 
 /** The plugin for `Artifact.<name>` or `Artifact.<name>.<Source>`, or undefined. `describe` gives its doc. */
 export function artifactCallPlugin(lookup: ArtifactLookup, dottedName: string, describe?: (a: Artifact) => string): PluginLike | undefined {
@@ -32,7 +38,10 @@ function cached(lookup: ArtifactLookup, a: Artifact, source: string, describe?: 
   let m = cache.get(a);
   if (!m) cache.set(a, (m = new Map()));
   let p = m.get(source);
-  if (!p) m.set(source, (p = makePlugin(lookup, a, source, describe?.(a))));
+  if (!p) {
+    m.set(source, (p = makePlugin(lookup, a, source, describe?.(a))));
+    definitionOf.set(p, a);
+  }
   return p;
 }
 

@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { strFromU8, unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { queryCommand, type QueryIo } from "./query";
 
@@ -97,5 +101,20 @@ describe("talon query", () => {
     const up = await cli(["SELECT upload(file='/etc/hostname') AS U FROM scope()", "--format", "jsonl"]);
     expect(up.out).toBe('{"U":null}\n');
     expect(up.err).toContain("uploads only work inside a collection");
+  });
+
+  it("calls the built-in artifacts and collect() writes an offline collection with them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "talon-query-collect-"));
+    try {
+      const out = join(dir, "c.zip");
+      const r = await cli([`SELECT * FROM collect(artifacts='Linux.Sys.Users', args=dict(\`Linux.Sys.Users\`=dict(NameRegex='^root$')), output='${out}')`, "--format", "jsonl"]);
+      expect(r.out).toBe(JSON.stringify({ Container: out, Error: null }) + "\n");
+      const rows = strFromU8(unzipSync(readFileSync(out))["results/Linux.Sys.Users.json"]!).trim().split("\n").map((l) => JSON.parse(l));
+      expect(rows.map((u) => [u.Name, u.Uid])).toEqual([["root", 0]]);
+      const direct = await cli(["SELECT Name FROM Artifact.Linux.Sys.Users(NameRegex='^root$')", "--format", "jsonl"]);
+      expect(direct.out).toBe('{"Name":"root"}\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

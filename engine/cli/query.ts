@@ -5,7 +5,7 @@
  * caret; run-time log lines go to stderr. `--server URL --key K` hands the query to an injected
  * remote runner (io.remote) that yields the same events.
  */
-import { configValue, parse, renderAt, runVqlChunks, createRegistry, portableBuiltins, toJsonText, type VqlEvent, type VqlChunk, type Row, type Registry } from "../vql/index";
+import { configValue, parse, renderAt, runVqlChunks, createRegistry, portableBuiltins, toJsonText, type VqlEvent, type VqlChunk, type Row, type Registry, type PluginLike } from "../vql/index";
 import type { Span } from "../vql/ast/types";
 import { csvFieldWith } from "../server/export/csv";
 import { TALON_VERSION } from "../server/version";
@@ -227,12 +227,17 @@ export async function queryCommand(argv: string[], io: QueryIo): Promise<number>
 
 /**
  * The registry and host a local query runs with: on Linux the agent's (its builtins read this
- * machine, loaded only when a query runs locally), elsewhere the portable builtins alone.
+ * machine, loaded only when a query runs locally) with the built-in artifacts as `Artifact.X()`
+ * (so collect() writes offline collections here), elsewhere the portable builtins alone.
  */
-async function localRuntime(): Promise<{ registry: Registry; host?: unknown }> {
+async function localRuntime(): Promise<{ registry: Registry; host?: unknown; resolvePlugin?: (dottedName: string) => PluginLike | undefined }> {
   if (process.platform !== "linux") return { registry: createRegistry(portableBuiltins) };
-  const [{ agentRegistry }, { createLinuxSystem }] = await Promise.all([import("../client/plugins"), import("@/engine/endpoint/builtins/linux")]);
-  return { registry: agentRegistry(), host: { system: createLinuxSystem() } };
+  const [{ agentRegistry }, { createLinuxSystem }, { builtinArtifactResolver }] = await Promise.all([
+    import("../client/plugins"),
+    import("@/engine/endpoint/builtins/linux"),
+    import("./local-artifacts"),
+  ]);
+  return { registry: agentRegistry(), host: { system: createLinuxSystem() }, resolvePlugin: builtinArtifactResolver() };
 }
 
 async function printEvents(events: AsyncIterable<VqlEvent | VqlChunk>, format: Format, source: string, io: QueryIo): Promise<number> {

@@ -5,6 +5,139 @@ import type { BuiltinDescriptor } from "../vql";
 
 export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
  {
+  "name": "collect",
+  "kind": "plugin",
+  "doc": "Collects artifacts into an offline-collection ZIP at `output` (results, logs and uploads in Velociraptor's container layout); without output, passes their rows on with `_Source`.",
+  "category": "client",
+  "args": [
+   {
+    "name": "artifacts",
+    "type": "list<string>",
+    "doc": "The artifacts to collect.",
+    "required": true,
+    "repeated": true
+   },
+   {
+    "name": "output",
+    "type": "string",
+    "doc": "The container ZIP to write (without it, the rows are passed on).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "report",
+    "type": "string",
+    "doc": "Deprecated and ignored, as in Velociraptor.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "args",
+    "type": "any",
+    "doc": "Parameters, keyed by artifact: {\"Custom.Artifact.Name\": {\"arg\": \"value\"}}.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "password",
+    "type": "string",
+    "doc": "Protects the container: data.zip inside it, encrypted with AES-256 (WinZip AES, as Velociraptor writes it).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "format",
+    "type": "string",
+    "doc": "json or jsonl (the default), csv (CSV and JSON), csv_only.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "artifact_definitions",
+    "type": "any",
+    "doc": "Further artifacts (YAML text or dicts) that `artifacts` may name.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "template",
+    "type": "string",
+    "doc": "Accepted for compatibility (no HTML report is written).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "level",
+    "type": "int",
+    "doc": "Compression level, 0 (stored) to 9 (default 5).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "ops_per_sec",
+    "type": "int",
+    "doc": "Accepted for compatibility (deprecated in Velociraptor).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "cpu_limit",
+    "type": "float",
+    "doc": "Accepted for compatibility (not applied).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "iops_limit",
+    "type": "float",
+    "doc": "Accepted for compatibility (not applied).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "progress_timeout",
+    "type": "float",
+    "doc": "Accepted for compatibility (not applied).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "timeout",
+    "type": "float",
+    "doc": "Seconds the whole collection may take; it is stopped then and the container closed.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "metadata",
+    "type": "any",
+    "doc": "Rows stored as metadata.json in the container.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "concurrency",
+    "type": "int",
+    "doc": "Accepted for compatibility (artifacts are collected one after the other).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "remapping",
+    "type": "string",
+    "doc": "Refused: Talon has no accessor remapping.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_WRITE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "connections",
   "kind": "plugin",
   "doc": "The same rows as netstat(): network connections with their owning process.",

@@ -28,6 +28,7 @@ import { watchFilesPlugin } from "./watch-files";
 import { watchJournaldPlugin } from "./watch-journald";
 import { watchSyslogPlugin } from "./watch-syslog";
 import { copyFunction, rmFunction, tempdirFunction, tempfileFunction, writeCsvPlugin, writeJsonlPlugin } from "./write";
+import { collectPlugin } from "./collect";
 import { yaraPlugin } from "./yara";
 import { procYaraPlugin } from "./proc-yara";
 import { agentHttpClientPlugin } from "./http-client";
@@ -81,6 +82,7 @@ export const clientBuiltins: readonly Builtin[] = [
   procYaraPlugin,
   agentHttpClientPlugin,
   efiVariablesPlugin,
+  collectPlugin,
 ];
 
 let registry: Registry | undefined;

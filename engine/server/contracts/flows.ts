@@ -151,6 +151,13 @@ export interface FlowsService {
    * one write; unknown client ids are skipped. Returns the flows created.
    */
   collectMany(actor: Principal, request: Omit<CollectRequest, "clientId"> & { clientIds?: string[]; search?: string }): Promise<Array<{ clientId: string; flowId: string }>>;
+  /**
+   * COLLECT_SERVER. Stores an offline-collection container (Velociraptor's layout: collect()'s
+   * output) as a finished flow of the client named, or for `auto` of the client with the
+   * hostname (created when there is none). Returns the container's collection context with
+   * the client and flow ids used, as Velociraptor's import_collection() does.
+   */
+  importCollection(actor: Principal, p: { clientId?: string; hostname?: string; zip: Uint8Array }): Promise<Record<string, unknown>>;
   /** READ_RESULTS. CLIENT artifacts that can be collected, for the Collect dialog. */
   collectable(actor: Principal): Promise<ArtifactDefinition[]>;
   /** READ_RESULTS. Counts of flows created since a time (optionally by one creator), by state, and their stored rows. */

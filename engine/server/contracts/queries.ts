@@ -22,7 +22,7 @@ export interface VqlServices {
     validate(...args: Parameters<ArtifactsService["validate"]>): ReturnType<ArtifactsService["validate"]> | Promise<ReturnType<ArtifactsService["validate"]>>;
   };
   clients: Pick<ClientsService, "get" | "search" | "metadata" | "setMetadata" | "hasLabels" | "label" | "serverMetadata" | "setServerMetadata" | "delete" | "kill">;
-  flows: Pick<FlowsService, "collect" | "get" | "list" | "results" | "cancel" | "delete">;
+  flows: Pick<FlowsService, "collect" | "get" | "list" | "results" | "cancel" | "delete" | "importCollection">;
   /** Users (gui_users(), user_create()); absent where the run was not given them, and those builtins say so. */
   accounts?: VqlAccounts;
   monitoring: MonitoringService;

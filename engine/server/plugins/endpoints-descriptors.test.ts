@@ -1,13 +1,15 @@
-// Lint by test for the endpoint server builtins (clients, labels, server metadata, flows):
+// Lint by test for the endpoint server builtins (clients, labels, server metadata, flows,
+// import_collection()):
 // documented, server platform, permissions declared, and a reviewed golden descriptor list.
 import { describe, expect, it } from "vitest";
 import { describeBuiltins } from "../../vql";
 import { clientBuiltins } from "./clients";
 import { flowBuiltins } from "./flows";
+import { importCollectionBuiltins } from "./import-collection";
 import { serverMetadataBuiltins } from "./server-metadata";
 import { descriptorProblems, goldenDescriptors } from "./testdata/descriptor-lint";
 
-const builtins = [...clientBuiltins, ...flowBuiltins, ...serverMetadataBuiltins];
+const builtins = [...clientBuiltins, ...flowBuiltins, ...serverMetadataBuiltins, ...importCollectionBuiltins];
 
 describe("endpoint server builtin descriptors", () => {
   const descriptors = describeBuiltins(builtins);

@@ -20,6 +20,7 @@ import { userBuiltins } from "./users";
 import { verifyBuiltins } from "./verify";
 import { importBuiltins } from "./import";
 import { uploadBuiltins } from "./uploads";
+import { importCollectionBuiltins } from "./import-collection";
 
 export const serverBuiltins: readonly Builtin[] = [
   ...artifactBuiltins,
@@ -40,5 +41,6 @@ export const serverBuiltins: readonly Builtin[] = [
   ...userBuiltins,
   ...verifyBuiltins,
   ...importBuiltins,
+  ...importCollectionBuiltins,
   helpPlugin,
 ];

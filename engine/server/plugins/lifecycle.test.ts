@@ -8,13 +8,23 @@ import { leftOpen, lifecycleTracker, openResources } from "../../vql/testdata/li
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRegistry, portableBuiltins, runVql } from "../../vql";
 import { serverBuiltins } from ".";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { admin, baseName, CASES, caseKey, DEF, NEVER_WAIT, standInEngine, startStandInSmtp } from "./testing";
+import { serverEndpointSystem } from "./endpoint";
 
 const { finished, tracked } = lifecycleTracker();
 const registry = createRegistry([...portableBuiltins, ...serverBuiltins.map(tracked)]);
 
 
 const runs: AbortController[] = [];
+// import_collection() reads this file from the server's host (the stand-in service ignores its bytes).
+const dir = mkdtempSync(join(tmpdir(), "talon-server-lifecycle-"));
+const Container = join(dir, "offline.zip");
+writeFileSync(Container, "PK");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const system = serverEndpointSystem({});
 afterAll(() => runs.forEach((c) => c.abort()));
 
 // forward_alerts() posts to this receiver: loopback, allowed for this file only.
@@ -52,7 +62,7 @@ describe("server builtins: one row, then break", () => {
       finished.delete(baseName(name));
       let row: unknown;
       const logs: string[] = [];
-      for await (const e of runVql(vql, { registry, env: { Def: DEF, Receiver }, permissions: admin.permissions, host: { principal: admin, services: engine } })) {
+      for await (const e of runVql(vql, { registry, env: { Def: DEF, Receiver, Container }, permissions: admin.permissions, host: { principal: admin, services: engine, system } })) {
         if (e.kind === "log" && e.level === "ERROR") logs.push(e.message);
         if (e.kind === "row") {
           row = e.row;
@@ -84,7 +94,7 @@ describe("server builtins: abort while a service call hangs", () => {
       if (NEVER_WAIT.has(name)) abort();
       else setTimeout(abort, 30);
       const kinds: string[] = [];
-      for await (const e of runVql(vql, { registry, env: { Def: DEF, Receiver }, permissions: admin.permissions, host: { principal: admin, services: engine }, signal: ac.signal })) kinds.push(e.kind);
+      for await (const e of runVql(vql, { registry, env: { Def: DEF, Receiver, Container }, permissions: admin.permissions, host: { principal: admin, services: engine, system }, signal: ac.signal })) kinds.push(e.kind);
       expect(abortedAt).toBeGreaterThan(0);
       expect(performance.now() - abortedAt).toBeLessThan(100);
       expect(kinds).not.toContain("row");

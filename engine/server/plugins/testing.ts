@@ -22,6 +22,8 @@ export const CASES: Record<string, string> = {
   artifact_set: "SELECT artifact_set(definition=Def) AS A FROM range(end=1000000)",
   verify: "SELECT verify(artifact=Def) AS V FROM range(end=1000000)",
   import: "SELECT import(artifact='Custom.Life') AS I FROM range(end=1000000)",
+  // `Container`: a file the test writes (the stand-in service does not read its bytes).
+  import_collection: "SELECT import_collection(hostname='offline', filename=Container) AS I FROM range(end=1000000)",
   artifact_delete: "SELECT artifact_delete(name='Custom.Life') AS A FROM range(end=1000000)",
   clients: "SELECT * FROM clients()",
   client_info: `SELECT client_info(client_id='${ID}') AS C FROM range(end=1000000)`,
@@ -319,6 +321,7 @@ export function standInEngine(hang: boolean): VqlServices {
       results: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ columns: ["N"], rows: page(q.limit, q.offset, (N) => ({ N })), total: Number.MAX_SAFE_INTEGER })),
       cancel: () => answer(() => ({ ...flow(1), state: "CANCELLED" })),
       delete: () => answer(() => [{ type: "CollectionContext", path: `/clients/${ID}/collections/${FLOW}` }]),
+      importCollection: () => answer(() => ({ client_id: ID, session_id: FLOW, total_collected_rows: 1 })),
     },
     accounts: {
       listUsers: () => answer(() => [{ id: "a", username: "alice", role: "administrator", disabled: false, createdAt: new Date(0) }]),

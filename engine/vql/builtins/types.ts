@@ -102,6 +102,8 @@ export interface BuiltinContext {
   builtin(kind: "plugin" | "function", name: string): Builtin | undefined;
   /** Every builtin of this run's registry, in registration order (help() lists them). */
   builtins(): readonly Builtin[];
+  /** A dotted plugin name (`Artifact.X`) as this run resolves it (RunOptions.resolvePlugin); undefined when unknown. */
+  resolvePlugin?(dottedName: string): PluginLike | undefined;
   /**
    * Replaces the plugin or function `name` for the rest of this run (mock()): every later call
    * in this run, in nested query() text and called artifacts too, runs `b` instead, whatever

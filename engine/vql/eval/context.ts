@@ -3,7 +3,7 @@
  * One per call; it must not be kept after the call's rows/value are done.
  */
 import type { Span } from "../ast/types";
-import type { Builtin, BuiltinContext, FileAccess, LogLevel, QueryArg } from "../builtins/types";
+import type { Builtin, BuiltinContext, FileAccess, LogLevel, PluginLike, QueryArg } from "../builtins/types";
 import type { MaybePromise } from "../values/query";
 import type { OrderedDict } from "../values/ordered-dict";
 import { Binding, NOT_FOUND, type Scope } from "./scope";
@@ -108,6 +108,10 @@ export class CallContext implements BuiltinContext {
   builtin(kind: "plugin" | "function", name: string): Builtin | undefined {
     const r = this.scope.run.registry;
     return (kind === "plugin" ? r.plugins : r.functions).get(name);
+  }
+
+  resolvePlugin(dottedName: string): PluginLike | undefined {
+    return this.scope.run.resolvePlugin?.(dottedName);
   }
 
   builtins(): readonly Builtin[] {

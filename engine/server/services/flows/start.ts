@@ -20,6 +20,7 @@ import { startCollect } from "./collect";
 import { startFlowDelete } from "./delete";
 import { startDispatch } from "./dispatch";
 import { startExpiry, type FlowExpiryOptions } from "./expiry";
+import { startImportCollection } from "./import-collection";
 import { startIngest } from "./ingest";
 import { readRequest } from "./request";
 import { startFlowReads } from "./read";
@@ -53,6 +54,7 @@ export function startFlows(deps: FlowsDeps, signal: AbortSignal): StartedFlows {
   void deps.leases.hold("flow-expiry", (s) => expiry.run(s), signal).catch(() => {});
   followScheduled(deps, signal);
   const deleteFlow = startFlowDelete(deps);
+  const importCollection = startImportCollection(deps, { audit: deps.audit, changed });
   const collect = startCollect(deps, { artifacts: deps.artifacts, serverHostIds: (ids) => deps.clients.serverHostIds(ids), dispatch: dispatch.dispatch, changed });
 
   return {
@@ -78,6 +80,7 @@ export function startFlows(deps: FlowsDeps, signal: AbortSignal): StartedFlows {
       await deps.audit.record(actor, "ScheduleFlow", { clients: flows.length, client_ids: flows.slice(0, 100).map((f) => f.clientId), artifacts: request.artifacts });
       return flows.map((f) => ({ clientId: f.clientId, flowId: f.flowId }));
     },
+    importCollection,
     async collectable(actor) {
       requirePermission(actor, "READ_RESULTS");
       const list = await deps.artifacts.list();

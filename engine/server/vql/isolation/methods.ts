@@ -13,7 +13,7 @@ type Table = { [S in keyof VqlServices]-?: ReadonlyArray<MethodsOf<NonNullable<V
 export const ACTOR_METHODS = {
   artifacts: ["set", "delete"],
   clients: ["get", "search", "metadata", "setMetadata", "hasLabels", "label", "serverMetadata", "setServerMetadata", "delete", "kill"],
-  flows: ["collect", "get", "list", "results", "cancel", "delete"],
+  flows: ["collect", "get", "list", "results", "cancel", "delete", "importCollection"],
   accounts: ["listUsers", "createUser", "setRole"],
   monitoring: [
     "serverTable",

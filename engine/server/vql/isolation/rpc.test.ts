@@ -1,7 +1,10 @@
 // Every server builtin through a query worker: its service calls cross the port (the RPC), with
 // the principal the run was started as, values surviving the trip (Dates, dicts, Timestamps),
 // streams (watch_monitoring) and handles (forward_alerts' checkpoint) included.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadArtifact } from "@/engine/artifacts";
 import { toJsonValue, type VqlEvent } from "@/engine/vql";
@@ -29,12 +32,16 @@ describe("server builtins in a query worker", () => {
   let stopSmtp: () => Promise<void> = async () => {};
   const seen: Array<{ method: string; actor: Principal }> = [];
   const allowBefore = process.env.TALON_HTTP_CLIENT_ALLOW;
+  // import_collection() reads this file on the worker's host (the stand-in service ignores its bytes).
+  const dir = mkdtempSync(join(tmpdir(), "talon-rpc-"));
+  const Container = join(dir, "offline.zip");
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {
       req.resume();
       req.on("end", () => res.writeHead(204, { connection: "close" }).end());
     });
+    writeFileSync(Container, "PK");
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
     Receiver = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
     // Workers copy the environment when they start.
@@ -67,11 +74,12 @@ describe("server builtins in a query worker", () => {
     else process.env.TALON_HTTP_CLIENT_ALLOW = allowBefore;
     await new Promise((r) => receiver.close(r));
     await stopSmtp();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   for (const [name, vql] of Object.entries(CASES)) {
     it(`${name} gives a row with no error`, async () => {
-      const { row, errors } = await firstRow(queries.run(vql, { principal: admin, env: { Def: DEF, Receiver } }));
+      const { row, errors } = await firstRow(queries.run(vql, { principal: admin, env: { Def: DEF, Receiver, Container } }));
       expect(errors).toEqual([]);
       expect(row).toBeDefined();
     });
