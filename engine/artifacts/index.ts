@@ -14,6 +14,6 @@ export { withName, customName } from "./rename";
 export { newArtifactTemplate } from "./template";
 export { calledArtifacts } from "./called";
 export { compileArtifact, preludeOf, resolveParameters, type CompiledArtifact, type CompiledSource, type ResolvedParameters } from "./compile";
-export { artifactCallPlugin, artifactOfPlugin, type ArtifactLookup } from "./call-plugin";
+export { artifactCallPlugin, artifactOfPlugin, type ArtifactLookup, type CallOptions, type Impersonator } from "./call-plugin";
 export { isSerial, serialLets } from "./serial";
 export { summaryOf } from "./summary";

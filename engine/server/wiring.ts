@@ -129,7 +129,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const hunts = startHunts({ ...deps, audit, journal, leases, flows, clients, presence, runQuery: (source, o) => queryService.run(source, o), tickMs: opts.huntTickMs ?? envNumber("TALON_HUNT_TICK_MS") }, signal);
   const downloads = startDownloads({ clock, log, audit, flows, hunts }, signal);
   const vfs = startVfs({ ...deps, flows, journal }, signal);
-  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts }, isolation: opts.queryIsolation, dataDir: config.dataDir }, signal);
+  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts }, isolation: opts.queryIsolation, dataDir: config.dataDir, principalFor: (u) => accounts.principalFor(u) }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService, limits });
   const notebooks = await startNotebooks({

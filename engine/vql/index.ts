@@ -17,6 +17,7 @@ export { abortable, untilAborted } from "./builtins/abortable";
 export type {
   Builtin,
   BuiltinContext,
+  RunAs,
   FileAccess,
   FunctionBuiltin,
   PluginBuiltin,

@@ -2,6 +2,7 @@
 // an event on the journal queue Server.Internal.ArtifactModification (ArtifactChangeEvent),
 // appended in the same transaction as the change: every process's cache and the event tables
 // follow it from there.
+import type { Impersonator } from "@/engine/artifacts";
 import type { Artifact, ArtifactType, Diagnostic as ArtifactDiagnostic, LoadResult as ArtifactLoadResult } from "../../artifacts";
 import type { PluginLike } from "../../vql";
 import type { Principal } from "./common";
@@ -103,5 +104,6 @@ export interface ArtifactsService {
   /** Every custom artifact in a zip, at `<Dotted>/<Path>.yaml`. */
   exportAll(actor: Principal): Promise<{ filename: string; data: Uint8Array }>;
   /** The plugin behind `Artifact.<dottedName>(...)` for the VQL runner, or undefined. */
-  pluginFor(dottedName: string, principal: Principal): PluginLike | undefined;
+  /** `impersonate`: how an artifact with `impersonate:` runs as its user (absent: it is refused). */
+  pluginFor(dottedName: string, principal: Principal, impersonate?: Impersonator): PluginLike | undefined;
 }

@@ -12,6 +12,7 @@ import { ON_ENDPOINTS } from "./endpoint-builtins";
 import { configValue, createRegistry, portableBuiltins, runVql, setValueLimits, toJsonText, type Builtin, type VqlEvent } from "@/engine/vql";
 import { serverBuiltins } from "../plugins";
 import { TALON_VERSION } from "../version";
+import { reachesImpersonation, serverImpersonator } from "./impersonation";
 import { serverEndpointSystem, withEndpointBuiltins } from "../plugins/endpoint";
 import type { ServerVqlHost } from "../plugins/host";
 import { createDenialAudit } from "./denial-audit";
@@ -27,6 +28,7 @@ import {
   type AuditService,
   type Clock,
   type Journal,
+  type Principal,
   type QueryService,
   type RunAsOptions,
   type ServerVqlEvent,
@@ -45,6 +47,8 @@ export interface QueriesDeps {
   clock?: Clock;
   /** Worker pool and size caps (default: from the environment, isolationFromEnv()). */
   isolation?: IsolationConfig;
+  /** A user as a principal (accounts.principalFor): artifacts with `impersonate` run as that user. */
+  principalFor?: (username: string) => Promise<Principal | undefined>;
   /** The URLs agents reach this server at (`config.server_urls`). */
   serverUrls?: readonly string[];
   /** The server's data directory: builtins over the server's host never read it (plugins/endpoint.ts). */
@@ -106,6 +110,7 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
     }
   }
 
+  const impersonator = deps.principalFor ? serverImpersonator(deps.principalFor) : undefined;
   // Velociraptor's server queries see the server's client config as `config` too.
   const serverConfig = configValue({ name: "talon", version: TALON_VERSION, serverUrls: deps.serverUrls ?? [] });
   let warming: Promise<void> | undefined;
@@ -124,7 +129,8 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
       }
       const services = opts.notebooks ? { ...deps.services, notebooks: opts.notebooks } : deps.services;
       const runSignal = opts.signal ? AbortSignal.any([opts.signal, signal]) : signal;
-      if (pool && !opts.overrides?.length && !opts.resolvePlugin) {
+      // A query reaching an artifact that impersonates its user runs on this thread (impersonation.ts).
+      if (pool && !opts.overrides?.length && !opts.resolvePlugin && !(impersonator && reachesImpersonation(source, (n) => deps.artifacts.get(n, { exact: true })))) {
         const events = runInWorker(pool, {
           source,
           principal: opts.principal,
@@ -148,7 +154,7 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
         maxRows: opts.maxRows,
         permissions: opts.principal.permissions,
         host,
-        resolvePlugin: (name: string) => opts.resolvePlugin?.(name) ?? deps.artifacts.pluginFor(name, opts.principal),
+        resolvePlugin: (name: string) => opts.resolvePlugin?.(name) ?? deps.artifacts.pluginFor(name, opts.principal, impersonator),
       });
       return routeAlerts(events, opts);
     },

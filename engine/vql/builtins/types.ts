@@ -118,8 +118,18 @@ export interface BuiltinContext {
    * Returns the names defined; a parse error rejects with its message.
    */
   importDefinitions(source: string): Promise<string[]>;
-  /** Runs VQL text in a fresh child scope with `env` variables; rows of every SELECT. */
-  runQuery(source: string, env?: OrderedDict | Record<string, unknown>): AsyncIterable<unknown>;
+  /**
+   * Runs VQL text in a fresh child scope with `env` variables; rows of every SELECT. With `as`,
+   * the text runs with that host and those permissions instead of the run's (an artifact's
+   * `impersonate`); logs, limits and the abort signal stay the run's.
+   */
+  runQuery(source: string, env?: OrderedDict | Record<string, unknown>, as?: RunAs): AsyncIterable<unknown>;
+}
+
+/** Who VQL text runs as (BuiltinContext.runQuery's `as`). */
+export interface RunAs {
+  host: unknown;
+  permissions: ReadonlySet<string>;
 }
 
 interface BuiltinMeta<A extends ArgSchema> {

@@ -3,7 +3,7 @@
  * One per call; it must not be kept after the call's rows/value are done.
  */
 import type { Span } from "../ast/types";
-import type { Builtin, BuiltinContext, FileAccess, LogLevel, PluginLike, QueryArg } from "../builtins/types";
+import type { Builtin, BuiltinContext, FileAccess, LogLevel, PluginLike, QueryArg, RunAs } from "../builtins/types";
 import type { MaybePromise } from "../values/query";
 import type { OrderedDict } from "../values/ordered-dict";
 import { Binding, NOT_FOUND, type Scope } from "./scope";
@@ -126,7 +126,7 @@ export class CallContext implements BuiltinContext {
     return importIntoRun(source, this.scope);
   }
 
-  runQuery(source: string, env?: OrderedDict | Record<string, unknown>): AsyncIterable<unknown> {
-    return runTextInScope(source, env, this.scope, this.callSpan);
+  runQuery(source: string, env?: OrderedDict | Record<string, unknown>, as?: RunAs): AsyncIterable<unknown> {
+    return runTextInScope(source, env, as ? this.scope.withRun(this.scope.run.as(as)) : this.scope, this.callSpan);
   }
 }

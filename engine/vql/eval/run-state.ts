@@ -107,6 +107,15 @@ export class RunState {
     else o.signal.addEventListener("abort", () => (this.aborted = true), { once: true });
   }
 
+  /**
+   * This run as another host and permissions (an artifact's `impersonate`): an object whose
+   * prototype is this run, so logs, counts, limits, overrides and the abort state stay this
+   * run's; only `host` and `permissions` differ.
+   */
+  as(o: { host: unknown; permissions: ReadonlySet<string> }): RunState {
+    return Object.create(this, { host: { value: o.host }, permissions: { value: o.permissions } }) as RunState;
+  }
+
   /** The plugin that replaces `name` (a registry name or a dotted `Artifact.X`) in this run. */
   overridePlugin(name: string): PluginBuiltin | undefined {
     return this.overrides?.plugin.get(name);

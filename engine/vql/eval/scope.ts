@@ -110,6 +110,15 @@ export class Scope {
     return new Scope(FrameKind.Depth, this, this.run, agg, this.depth + 1, null);
   }
 
+  /**
+   * A frame (one more level) from which the rest of the chain below runs as `run` (a RunState
+   * derived with RunState.as(): another host and permissions); names still resolve through
+   * this scope's frames.
+   */
+  withRun(run: RunState): Scope {
+    return new Scope(FrameKind.Depth, this, run, this.agg, this.depth + 1, null);
+  }
+
   /** A copy of this frame chain position with a fresh aggregate context and one more level. */
   withFreshAggregates(): Scope {
     return this.deeper(new AggContext());

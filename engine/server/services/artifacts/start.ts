@@ -57,7 +57,7 @@ export async function startArtifacts(deps: ArtifactsDeps, signal: AbortSignal): 
     importPack: packs.importPack,
     exportOne: packs.exportOne,
     exportAll: packs.exportAll,
-    pluginFor: (name) => pluginFor(repo, name),
+    pluginFor: (name, _principal, impersonate) => pluginFor(repo, name, impersonate),
   };
 }
 
