@@ -330,6 +330,24 @@ describe("parse_auditd()", () => {
 });
 
 describe("sqlite()", () => {
+  it("writes changes back to the file, making it when missing (as Generic.Forensic.LocalHashes.Glob keeps its hash database)", async () => {
+    const file = join(dir, "made.sqlite");
+    rmSync(file, { force: true });
+    const made = await run(`LET _ <= SELECT * FROM sqlite(file='${file}', query='CREATE TABLE IF NOT EXISTS hashes (path TEXT, md5 TEXT)')
+      SELECT * FROM foreach(row=[dict(p='/a', h='aa'), dict(p='/b', h='bb')], query={ SELECT * FROM sqlite(file='${file}', query='INSERT INTO hashes (path, md5) VALUES (?, ?)', args=[p, h]) })`);
+    expect(made).toEqual({ rows: [], logs: [] });
+    // Read back by sql.js itself from the file on disk, and by a later query run.
+    const SQL = await initSqlJs();
+    const back = new SQL.Database(readFileSync(file));
+    expect(back.exec("SELECT path, md5 FROM hashes ORDER BY path")[0]!.values).toEqual([["/a", "aa"], ["/b", "bb"]]);
+    back.close();
+    expect((await run(`SELECT md5 FROM sqlite(file='${file}', query='SELECT md5 FROM hashes WHERE path = ?', args='/b')`)).rows).toEqual([{ md5: "bb" }]);
+    // A read of a file that does not exist makes nothing.
+    const none = join(dir, "never.sqlite");
+    expect((await run(`SELECT * FROM sqlite(file='${none}', query='SELECT 1 AS x')`)).rows).toEqual([{ x: 1 }]);
+    expect(existsSync(none)).toBe(false);
+  });
+
   it("runs a query with ? or :name arguments over a database file", async () => {
     const SQL = await initSqlJs();
     const mem = new SQL.Database();

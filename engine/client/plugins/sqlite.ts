@@ -1,6 +1,9 @@
 // sqlite(): runs a query over an SQLite database file with sql.js (SQLite compiled to
 // WebAssembly, no native build). The file is read whole into memory, once per query run (later
-// calls on the same file reuse it); databases larger than 1 GiB are refused.
+// calls on the same file reuse it); databases larger than 1 GiB are refused. A statement that
+// changes the database (CREATE, INSERT...) is written back to the file at once, as SQLite
+// commits it (Velociraptor's sqlite() writes through its driver); a missing file is then made,
+// as SQLite makes one. Writes go through the endpoint's writer (protected paths refused).
 import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from "sql.js";
 import { arg, definePlugin, isDictLike, OrderedDict, abortable, untilAborted, type BuiltinContext } from "@/engine/vql";
 import { agentHost } from "./host";
@@ -35,14 +38,33 @@ function database(ctx: BuiltinContext, file: string): Promise<Database> {
   let db = dbs.get(file);
   if (!db) {
     db = (async () => {
-      const bytes = await readWhole(ctx, file);
       const SQL = await (engine ??= initSqlJs());
-      return new SQL.Database(bytes);
+      try {
+        return new SQL.Database(await readWhole(ctx, file));
+      } catch (err) {
+        // As SQLite opens a file that does not exist: an empty database, made on the first write.
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") return new SQL.Database();
+        throw err;
+      }
     })();
     db.catch(() => dbs.delete(file));
     dbs.set(file, db);
   }
   return db;
+}
+
+const WRITES = /^\s*(create|drop|alter|insert|update|delete|replace|vacuum|reindex|pragma\s+\w+\s*=)/i;
+
+/** Writes the database back to its file (after a statement that changed it). */
+async function writeBack(ctx: BuiltinContext, db: Database, file: string): Promise<void> {
+  const writer = agentHost(ctx.host).system.writer;
+  if (!writer) throw new Error("this endpoint cannot write files");
+  const sink = await writer.open(file, { mode: 0o644 });
+  try {
+    await sink.write(db.export());
+  } finally {
+    await sink.close();
+  }
 }
 
 function bindable(v: unknown): SqlValue {
@@ -79,7 +101,7 @@ export const sqlitePlugin = definePlugin({
       ctx.signal.throwIfAborted();
       return void ctx.log("ERROR", `sqlite: ${file}: ${(err as Error).message}`);
     }
-    let stmt;
+    let stmt: ReturnType<Database["prepare"]> | undefined;
     try {
       stmt = db.prepare(query);
       if (Array.isArray(args)) stmt.bind(args.map(bindable));
@@ -100,11 +122,16 @@ export const sqlitePlugin = definePlugin({
         if (++n % 1000 === 0) await new Promise((r) => setImmediate(r));
         ctx.signal.throwIfAborted();
       }
+      if (WRITES.test(query)) {
+        stmt.free();
+        stmt = undefined;
+        await untilAborted(writeBack(ctx, db, file), ctx.signal);
+      }
     } catch (err) {
       ctx.signal.throwIfAborted();
       ctx.log("ERROR", `sqlite: ${(err as Error).message}`);
     } finally {
-      stmt.free();
+      stmt?.free();
     }
   },
 });
