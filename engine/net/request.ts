@@ -191,17 +191,22 @@ function hop(url: URL, method: string, headers: Record<string, string | string[]
       if (s.remoteAddress && !s.connecting) check();
       else s.once("connect", check);
     });
-    r.once("response", (res) => {
-      clearTimeout(connectTimer);
-      resolvePromise(res);
-    });
-    r.once("error", (err) => {
-      clearTimeout(connectTimer);
-      reject(err);
-    });
-    r.once("close", () => clearTimeout(connectTimer));
+    settle(r, connectTimer, resolvePromise, reject);
     r.end(body);
   });
+}
+
+/** Resolves with the response head, rejects on the request's error; the connect timer ends either way. */
+function settle(r: http.ClientRequest, connectTimer: NodeJS.Timeout, resolve: (res: IncomingMessage) => void, reject: (err: unknown) => void): void {
+  r.once("response", (res) => {
+    clearTimeout(connectTimer);
+    resolve(res);
+  });
+  r.once("error", (err) => {
+    clearTimeout(connectTimer);
+    reject(err);
+  });
+  r.once("close", () => clearTimeout(connectTimer));
 }
 
 /** One request over a Unix socket. */
@@ -216,15 +221,7 @@ function unixHop(socketPath: string, url: URL, method: string, headers: Record<s
       signal: o.signal,
     });
     const connectTimer = setTimeout(() => r.destroy(new OutboundError("connect_timeout", `could not connect to ${socketPath} within ${o.connectTimeoutMs ?? 10_000} ms`)), o.connectTimeoutMs ?? 10_000);
-    r.once("response", (res) => {
-      clearTimeout(connectTimer);
-      resolvePromise(res);
-    });
-    r.once("error", (err) => {
-      clearTimeout(connectTimer);
-      reject(err);
-    });
-    r.once("close", () => clearTimeout(connectTimer));
+    settle(r, connectTimer, resolvePromise, reject);
     r.end(body);
   });
 }

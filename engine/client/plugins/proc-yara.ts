@@ -7,8 +7,7 @@
 // are those the kernel refuses ([vvar], guard pages). At most 256 MiB of a process is read.
 import { arg, definePlugin, OrderedDict, abortable } from "@/engine/vql";
 import { agentHost } from "./host";
-import { firstHit } from "./yara";
-import { yaraScan, type YaraScan } from "./yara-scanner";
+import { firstHit, scanLogged } from "./yara";
 
 const MAX_PROCESS_BYTES = 256 * 1024 * 1024;
 const PIECE_BYTES = 8 * 1024 * 1024;
@@ -110,16 +109,9 @@ export const procYaraPlugin = definePlugin({
         budget -= data.length;
         scanned++;
         ctx.signal.throwIfAborted();
-        let result: YaraScan;
-        try {
-          result = await yaraScan(data, rules, ctx.signal);
-        } catch (err) {
-          ctx.signal.throwIfAborted();
-          return void ctx.log("ERROR", `proc_yara: pid ${pid}: ${(err as Error).message}`);
-        }
-        const errors = result.errors.filter((e) => !e.warning);
-        if (errors.length) return void ctx.log("ERROR", `proc_yara: rules do not compile: ${errors.map((e) => `line ${e.line}: ${e.message}`).join("; ")}`);
-        for (const rule of result.rules) {
+        const result = await scanLogged(ctx, data, rules, `proc_yara: pid ${pid}`);
+        if (typeof result === "string") return;
+        for (const rule of result) {
           // A rule is reported once per process (its first hit), as one scan of the whole
           // address space would.
           if (seen.has(rule.name)) continue;

@@ -2,12 +2,33 @@
 // in its own worker thread by yara-scanner.ts; it exposes one call, run(buffer, rules), so each
 // file is scanned whole in memory, at most 256 MiB from `start`, and the rules are compiled for
 // each file). Velociraptor's names and arguments.
-import { arg, definePlugin, OrderedDict, abortable, untilAborted } from "@/engine/vql";
+import { arg, definePlugin, OrderedDict, abortable, untilAborted, type BuiltinContext } from "@/engine/vql";
 import { agentHost } from "./host";
 import { yaraScan, type YaraScan } from "./yara-scanner";
 import { accessorProblem, fileRow } from "@/engine/endpoint/builtins/values";
 
 const MAX_BYTES = 256 * 1024 * 1024;
+
+/**
+ * One scan's matched rules; "failed" when the scan failed (`<what>: reason` logged), "stop" when
+ * the rules do not compile (logged: no later scan can do better).
+ */
+export async function scanLogged(ctx: BuiltinContext, data: Uint8Array, rules: string, what: string): Promise<YaraScan["rules"] | "failed" | "stop"> {
+  let result: YaraScan;
+  try {
+    result = await yaraScan(data, rules, ctx.signal);
+  } catch (err) {
+    ctx.signal.throwIfAborted();
+    ctx.log("ERROR", `${what}: ${(err as Error).message}`);
+    return "failed";
+  }
+  const errors = result.errors.filter((e) => !e.warning);
+  if (errors.length) {
+    ctx.log("ERROR", `${ctx.name}: rules do not compile: ${errors.map((e) => `line ${e.line}: ${e.message}`).join("; ")}`);
+    return "stop";
+  }
+  return result.rules;
+}
 
 /** Velociraptor's String column for a rule's first hit in `data` (which starts at `base`). */
 export function firstHit(rule: YaraScan["rules"][number], data: Uint8Array, base: number, context: number): OrderedDict | null {
@@ -78,19 +99,11 @@ export const yaraPlugin = definePlugin({
         continue;
       }
       ctx.signal.throwIfAborted();
-      let result: YaraScan;
-      try {
-        result = await yaraScan(data, rules, ctx.signal);
-      } catch (err) {
-        ctx.signal.throwIfAborted();
-        ctx.log("ERROR", `yara: ${file}: ${(err as Error).message}`);
-        continue;
-      }
-      const errors = result.errors.filter((e) => !e.warning);
-      if (errors.length) return void ctx.log("ERROR", `yara: rules do not compile: ${errors.map((e) => `line ${e.line}: ${e.message}`).join("; ")}`);
-      if (!result.rules.length) continue;
+      const result = await scanLogged(ctx, data, rules, `yara: ${file}`);
+      if (result === "stop") return;
+      if (result === "failed" || !result.length) continue;
       const info = accessor === "data" ? undefined : await untilAborted(system.fs.stat(file), ctx.signal);
-      for (const rule of result.rules.slice(0, number ?? result.rules.length)) {
+      for (const rule of result.slice(0, number ?? result.length)) {
         const str = firstHit(rule, data, start, context);
         yield new OrderedDict([
           ["Rule", rule.name],
