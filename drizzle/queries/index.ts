@@ -24,3 +24,4 @@ export * from "./hunts";
 export * from "./flow-results";
 export * from "./vfs";
 export * from "./deletions";
+export * from "./favorites";

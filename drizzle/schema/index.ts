@@ -12,3 +12,4 @@ export * from "./secrets";
 export * from "./limits";
 export * from "./hunts";
 export * from "./vfs";
+export * from "./favorites";

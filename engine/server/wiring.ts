@@ -28,6 +28,7 @@ import { parseRetention, startJournal } from "./services/journal";
 import { startBacktest, startMonitoring, startServerEvents } from "./services/monitoring";
 import { startNotebooks } from "./services/notebooks";
 import { startSecrets } from "./services/secrets";
+import { startFavorites } from "./services/favorites";
 import { startVfs } from "./services/vfs";
 import { TALON_VERSION } from "./version";
 import { artifactVqlChecker } from "./vql/artifact-checker";
@@ -122,6 +123,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const alerts = startAlerts({ ...deps, audit, accounts, journal, flows, ui }, signal);
   const monitoring = startMonitoring({ ...deps, audit, journal, artifacts, accounts, presence }, signal);
   const secrets = startSecrets({ ...deps, audit });
+  const favorites = startFavorites({ ...deps, audit });
   const limits = startLimits({ ...deps, audit, bus, node }, signal);
   for (const p of policyFromEnv().problems) log.warn(`TALON_HTTP_CLIENT_ALLOW: ${p}; ignored`);
   // Hunts run server-side conditions through the query service, which is built after them (its
@@ -129,7 +131,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const hunts = startHunts({ ...deps, audit, journal, leases, flows, clients, presence, runQuery: (source, o) => queryService.run(source, o), tickMs: opts.huntTickMs ?? envNumber("TALON_HUNT_TICK_MS") }, signal);
   const downloads = startDownloads({ clock, log, audit, flows, hunts }, signal);
   const vfs = startVfs({ ...deps, flows, journal }, signal);
-  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts }, isolation: opts.queryIsolation, dataDir: config.dataDir }, signal);
+  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts, favorites }, isolation: opts.queryIsolation, dataDir: config.dataDir }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService, limits });
   const notebooks = await startNotebooks({
@@ -176,6 +178,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     alerts,
     accounts,
     secrets,
+    favorites,
     limits,
     notebooks,
     artifacts,

@@ -9,6 +9,7 @@ import type { AuditService } from "./audit";
 import type { ClientsService } from "./clients";
 import type { ClusterNode } from "./cluster";
 import type { DownloadsService } from "./downloads";
+import type { FavoritesService } from "./favorites";
 import type { Logger, Principal, ServerConfig } from "./common";
 import type { FlowsService } from "./flows";
 import type { HuntsService } from "./hunts";
@@ -42,6 +43,8 @@ export interface Engine {
   accounts: AccountsService;
   /** Managed secrets (administrators manage them; builtins and forwarders resolve them). */
   secrets: SecretsService;
+  /** Each user's saved collection specs (favorites_save(), the Collect dialog). */
+  favorites: FavoritesService;
   /** Role limits (timeout, row cap, concurrency) and the per-user run slots ad-hoc VQL takes. */
   limits: LimitsService;
   /** Runs VQL on the server as a principal (notebooks, the query API, server artifacts). */

@@ -22,3 +22,4 @@ export * from "./limits";
 export * from "./hunts";
 export * from "./downloads";
 export * from "./vfs";
+export * from "./favorites";

@@ -23,3 +23,9 @@ export function notebooksOf(services: VqlServices): VqlNotebooks {
   if (!services.notebooks) throw new Error("notebook builtins need the notebooks service, which this query was not given");
   return services.notebooks;
 }
+
+/** The favorites service handed to this run (the server's runner hands it over). */
+export function favoritesOf(services: VqlServices): NonNullable<VqlServices["favorites"]> {
+  if (!services.favorites) throw new Error("favorites builtins need the favorites service, which this query was not given");
+  return services.favorites;
+}

@@ -7,6 +7,7 @@ import { artifactBuiltins } from "./artifacts";
 import { clientBuiltins } from "./clients";
 import { deletionBuiltins } from "./deletions";
 import { eventBuiltins } from "./events";
+import { favoriteBuiltins } from "./favorites";
 import { flowBuiltins } from "./flows";
 import { helpPlugin } from "./help";
 import { httpClientBuiltins } from "./http-client";
@@ -33,6 +34,7 @@ export const serverBuiltins: readonly Builtin[] = [
   ...notebookBuiltins,
   ...serverMetadataBuiltins,
   ...secretBuiltins,
+  ...favoriteBuiltins,
   ...httpClientBuiltins,
   ...uploadBuiltins,
   ...mailBuiltins,

@@ -35,6 +35,7 @@ export const ACTOR_METHODS = {
   journal: [],
   notebooks: ["list", "get", "create", "update", "remove", "addCell", "deleteCell", "saveCell", "runCell"],
   secrets: ["resolve", "list", "add", "modify", "remove"],
+  favorites: ["list", "save", "remove"],
 } as const satisfies Table;
 
 export const PLAIN_METHODS = { journal: ["history", "isStored"], artifacts: ["validate"] } as const;

@@ -180,6 +180,7 @@ export class WorkerRpc {
       hunts: { ...group("hunts"), results: (_actor: unknown, ...rest: unknown[]) => this.subscribe(rest, "hunts", "results") },
       journal,
       secrets: group("secrets"),
+      favorites: group("favorites"),
       ...(hasNotebooks ? { notebooks: group("notebooks") } : {}),
     };
     return services as unknown as VqlServices;
