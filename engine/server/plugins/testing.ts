@@ -64,6 +64,9 @@ export const CASES: Record<string, string> = {
   secret_add: "SELECT secret_add(name='life', type='Webhook', secret=dict(url='https://hooks.example/x')) AS S FROM range(end=1000000)",
   secret_modify: "SELECT secret_modify(name='life', type='Webhook', add_users=['bob']) AS S FROM range(end=1000000)",
   secrets: "SELECT * FROM secrets()",
+  favorites_save: "SELECT favorites_save(name='life', specs='[{\"artifact\":\"Custom.Life\"}]', type='CLIENT') AS F FROM range(end=1000000)",
+  favorites_delete: "SELECT favorites_delete(name='life', type='CLIENT') AS F FROM range(end=1000000)",
+  favorites_list: "SELECT * FROM favorites_list()",
   // Refused at once (metadata is never allowed by a range) when answering; the secret's
   // resolution is what hangs in the abort case.
   http_client: "SELECT * FROM http_client(url='secret://life')",
@@ -372,6 +375,11 @@ export function standInEngine(hang: boolean): VqlServices {
             ? { name: "life", type, values: { server: "127.0.0.1", server_port: String(standInSmtp.port) } }
             : { name: "life", type: "HTTP Secrets", values: { url: "http://169.254.169.254/latest/meta-data/" } },
         ),
+    },
+    favorites: {
+      list: () => answer(() => [{ name: "life", description: "", spec: [{ artifact: "Custom.Life" }], type: "CLIENT", updatedAt: new Date(0) }]),
+      save: () => answer(() => ({ name: "life", description: "", spec: [{ artifact: "Custom.Life" }], type: "CLIENT", updatedAt: new Date(0) })),
+      remove: () => answer(() => undefined),
     },
     notebooks: {
       list: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ notebooks: page(q.limit, q.offset, () => ({ ...notebookView(), cellCount: 1 })), total: Number.MAX_SAFE_INTEGER })),
