@@ -25,3 +25,4 @@ export * from "./flow-results";
 export * from "./vfs";
 export * from "./deletions";
 export * from "./favorites";
+export * from "./file-store";

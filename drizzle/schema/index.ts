@@ -13,3 +13,4 @@ export * from "./limits";
 export * from "./hunts";
 export * from "./vfs";
 export * from "./favorites";
+export * from "./file-store";

@@ -29,6 +29,7 @@ import { startBacktest, startMonitoring, startServerEvents } from "./services/mo
 import { startNotebooks } from "./services/notebooks";
 import { startSecrets } from "./services/secrets";
 import { startFavorites } from "./services/favorites";
+import { startFileStore } from "./services/file-store";
 import { startVfs } from "./services/vfs";
 import { TALON_VERSION } from "./version";
 import { artifactVqlChecker } from "./vql/artifact-checker";
@@ -130,8 +131,9 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   // builtins call hunts): the closure reads it at run time.
   const hunts = startHunts({ ...deps, audit, journal, leases, flows, clients, presence, runQuery: (source, o) => queryService.run(source, o), tickMs: opts.huntTickMs ?? envNumber("TALON_HUNT_TICK_MS") }, signal);
   const downloads = startDownloads({ clock, log, audit, flows, hunts }, signal);
+  const fileStore = startFileStore({ ...deps, audit, downloads }, signal);
   const vfs = startVfs({ ...deps, flows, journal }, signal);
-  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts, favorites }, isolation: opts.queryIsolation, dataDir: config.dataDir }, signal);
+  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts, favorites, fileStore }, isolation: opts.queryIsolation, dataDir: config.dataDir }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService, limits });
   const notebooks = await startNotebooks({
@@ -189,6 +191,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     interrogation,
     hunts,
     downloads,
+    fileStore,
     vfs,
     agents: presence,
     cluster: node,

@@ -10,6 +10,7 @@ import type { ClientsService } from "./clients";
 import type { ClusterNode } from "./cluster";
 import type { DownloadsService } from "./downloads";
 import type { FavoritesService } from "./favorites";
+import type { FileStoreService } from "./file-store";
 import type { Logger, Principal, ServerConfig } from "./common";
 import type { FlowsService } from "./flows";
 import type { HuntsService } from "./hunts";
@@ -58,6 +59,8 @@ export interface Engine {
   hunts: HuntsService;
   /** Flow and hunt results as zip archives, streamed. */
   downloads: DownloadsService;
+  /** Files the server writes for users (create_flow_download() exports), in the database. */
+  fileStore: FileStoreService;
   /** The file browser: directory listings and file downloads from endpoints, cached. */
   vfs: VfsService;
   agents: Pick<AgentPresence, "isLocal" | "online" | "count" | "localCount">;

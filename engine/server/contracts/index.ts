@@ -23,3 +23,4 @@ export * from "./hunts";
 export * from "./downloads";
 export * from "./vfs";
 export * from "./favorites";
+export * from "./file-store";

@@ -29,3 +29,9 @@ export function favoritesOf(services: VqlServices): NonNullable<VqlServices["fav
   if (!services.favorites) throw new Error("favorites builtins need the favorites service, which this query was not given");
   return services.favorites;
 }
+
+/** The file-store service handed to this run (the server's runner hands it over). */
+export function fileStoreOf(services: VqlServices): NonNullable<VqlServices["fileStore"]> {
+  if (!services.fileStore) throw new Error("file-store builtins need the file-store service, which this query was not given");
+  return services.fileStore;
+}

@@ -8,6 +8,7 @@ import { clientBuiltins } from "./clients";
 import { deletionBuiltins } from "./deletions";
 import { eventBuiltins } from "./events";
 import { favoriteBuiltins } from "./favorites";
+import { fileStoreBuiltins } from "./file-store";
 import { flowBuiltins } from "./flows";
 import { helpPlugin } from "./help";
 import { httpClientBuiltins } from "./http-client";
@@ -35,6 +36,7 @@ export const serverBuiltins: readonly Builtin[] = [
   ...serverMetadataBuiltins,
   ...secretBuiltins,
   ...favoriteBuiltins,
+  ...fileStoreBuiltins,
   ...httpClientBuiltins,
   ...uploadBuiltins,
   ...mailBuiltins,

@@ -181,6 +181,7 @@ export class WorkerRpc {
       journal,
       secrets: group("secrets"),
       favorites: group("favorites"),
+      fileStore: group("fileStore"),
       ...(hasNotebooks ? { notebooks: group("notebooks") } : {}),
     };
     return services as unknown as VqlServices;
