@@ -26,3 +26,4 @@ export * from "./vfs";
 export * from "./deletions";
 export * from "./favorites";
 export * from "./file-store";
+export * from "./user-options";

@@ -14,3 +14,4 @@ export * from "./hunts";
 export * from "./vfs";
 export * from "./favorites";
 export * from "./file-store";
+export * from "./user-options";

@@ -30,6 +30,7 @@ import { startNotebooks } from "./services/notebooks";
 import { startSecrets } from "./services/secrets";
 import { startFavorites } from "./services/favorites";
 import { startFileStore } from "./services/file-store";
+import { startUserOptions } from "./services/user-options";
 import { startVfs } from "./services/vfs";
 import { TALON_VERSION } from "./version";
 import { artifactVqlChecker } from "./vql/artifact-checker";
@@ -125,6 +126,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const monitoring = startMonitoring({ ...deps, audit, journal, artifacts, accounts, presence }, signal);
   const secrets = startSecrets({ ...deps, audit });
   const favorites = startFavorites({ ...deps, audit });
+  const userOptions = startUserOptions({ ...deps, audit });
   const limits = startLimits({ ...deps, audit, bus, node }, signal);
   for (const p of policyFromEnv().problems) log.warn(`TALON_HTTP_CLIENT_ALLOW: ${p}; ignored`);
   // Hunts run server-side conditions through the query service, which is built after them (its
@@ -133,7 +135,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const downloads = startDownloads({ clock, log, audit, flows, hunts }, signal);
   const fileStore = startFileStore({ ...deps, audit, downloads }, signal);
   const vfs = startVfs({ ...deps, flows, journal }, signal);
-  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts, favorites, fileStore }, isolation: opts.queryIsolation, dataDir: config.dataDir }, signal);
+  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts, favorites, fileStore, userOptions }, isolation: opts.queryIsolation, dataDir: config.dataDir }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService, limits });
   const notebooks = await startNotebooks({
@@ -181,6 +183,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     accounts,
     secrets,
     favorites,
+    userOptions,
     limits,
     notebooks,
     artifacts,

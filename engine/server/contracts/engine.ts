@@ -11,6 +11,7 @@ import type { ClusterNode } from "./cluster";
 import type { DownloadsService } from "./downloads";
 import type { FavoritesService } from "./favorites";
 import type { FileStoreService } from "./file-store";
+import type { UserOptionsService } from "./user-options";
 import type { Logger, Principal, ServerConfig } from "./common";
 import type { FlowsService } from "./flows";
 import type { HuntsService } from "./hunts";
@@ -46,6 +47,8 @@ export interface Engine {
   secrets: SecretsService;
   /** Each user's saved collection specs (favorites_save(), the Collect dialog). */
   favorites: FavoritesService;
+  /** Each user's GUI options (user_options()). */
+  userOptions: UserOptionsService;
   /** Role limits (timeout, row cap, concurrency) and the per-user run slots ad-hoc VQL takes. */
   limits: LimitsService;
   /** Runs VQL on the server as a principal (notebooks, the query API, server artifacts). */

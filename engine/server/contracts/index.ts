@@ -24,3 +24,4 @@ export * from "./downloads";
 export * from "./vfs";
 export * from "./favorites";
 export * from "./file-store";
+export * from "./user-options";

@@ -10,6 +10,7 @@ import type { ClientsService } from "./clients";
 import type { Principal } from "./common";
 import type { FavoritesService } from "./favorites";
 import type { FileStoreService } from "./file-store";
+import type { UserOptionsService } from "./user-options";
 import type { FlowsService } from "./flows";
 import type { HuntsService } from "./hunts";
 import type { Journal } from "./journal";
@@ -45,6 +46,8 @@ export interface VqlServices {
   favorites?: VqlFavorites;
   /** create_flow_download(), create_hunt_download(), file_store(), file_store_delete(); absent where the run was not given it. */
   fileStore?: VqlFileStore;
+  /** user_options(); absent where the run was not given it. */
+  userOptions?: Pick<UserOptionsService, "get" | "set">;
 }
 
 export type VqlAccounts = Pick<AccountsService, "listUsers" | "createUser" | "setRole">;

@@ -35,3 +35,9 @@ export function fileStoreOf(services: VqlServices): NonNullable<VqlServices["fil
   if (!services.fileStore) throw new Error("file-store builtins need the file-store service, which this query was not given");
   return services.fileStore;
 }
+
+/** The user-options service handed to this run (the server's runner hands it over). */
+export function userOptionsOf(services: VqlServices): NonNullable<VqlServices["userOptions"]> {
+  if (!services.userOptions) throw new Error("user_options() needs the user-options service, which this query was not given");
+  return services.userOptions;
+}

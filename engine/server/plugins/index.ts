@@ -9,6 +9,7 @@ import { deletionBuiltins } from "./deletions";
 import { eventBuiltins } from "./events";
 import { favoriteBuiltins } from "./favorites";
 import { fileStoreBuiltins } from "./file-store";
+import { userOptionsBuiltins } from "./user-options";
 import { flowBuiltins } from "./flows";
 import { helpPlugin } from "./help";
 import { httpClientBuiltins } from "./http-client";
@@ -37,6 +38,7 @@ export const serverBuiltins: readonly Builtin[] = [
   ...secretBuiltins,
   ...favoriteBuiltins,
   ...fileStoreBuiltins,
+  ...userOptionsBuiltins,
   ...httpClientBuiltins,
   ...uploadBuiltins,
   ...mailBuiltins,

@@ -182,6 +182,7 @@ export class WorkerRpc {
       secrets: group("secrets"),
       favorites: group("favorites"),
       fileStore: group("fileStore"),
+      userOptions: group("userOptions"),
       ...(hasNotebooks ? { notebooks: group("notebooks") } : {}),
     };
     return services as unknown as VqlServices;
