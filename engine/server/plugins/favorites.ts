@@ -16,6 +16,7 @@ export const favoritesSaveFunction = defineFunction({
     specs: arg.any().required().doc("The collection request spec that will be saved: a JSON string or a list of {artifact, parameters: {env: [{key, value}]}}."),
     type: arg.string().required().doc("The type of favorite: CLIENT, SERVER, CLIENT_EVENT or SERVER_EVENT."),
   },
+  permissions: ["READ_RESULTS"],
   platforms: ["server"],
   sideEffects: true,
   async run({ name, description, specs, type }, ctx) {
@@ -34,6 +35,7 @@ export const favoritesDeleteFunction = defineFunction({
     name: arg.string().required().doc("A name for this collection template."),
     type: arg.string().required().doc("The type of favorite: CLIENT, SERVER, CLIENT_EVENT or SERVER_EVENT."),
   },
+  permissions: ["READ_RESULTS"],
   platforms: ["server"],
   sideEffects: true,
   async run({ name, type }, ctx) {

@@ -41,6 +41,7 @@ export const userOptionsFunction = defineFunction({
     links: arg.query().doc("Set the user's default links: a list of dicts with columns type, text, url, icon_url, new_tab, encode, parameter, method, disabled."),
     default_password: arg.string().doc("Not kept by Talon (no encrypted zips): setting it is an ERROR."),
   },
+  permissions: ["READ_RESULTS"],
   platforms: ["server"],
   async run({ user, theme, timezone, lang, org, links, default_password }, ctx) {
     const { principal, services } = serverHost(ctx.host);
