@@ -133,7 +133,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   // builtins call hunts): the closure reads it at run time.
   const hunts = startHunts({ ...deps, audit, journal, leases, flows, clients, presence, runQuery: (source, o) => queryService.run(source, o), tickMs: opts.huntTickMs ?? envNumber("TALON_HUNT_TICK_MS") }, signal);
   const downloads = startDownloads({ clock, log, audit, flows, hunts }, signal);
-  const fileStore = startFileStore({ ...deps, audit, downloads }, signal);
+  const fileStore = startFileStore({ ...deps, audit, downloads });
   const vfs = startVfs({ ...deps, flows, journal }, signal);
   const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts, favorites, fileStore, userOptions }, isolation: opts.queryIsolation, dataDir: config.dataDir }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);

@@ -39,7 +39,8 @@ function checkExportOptions(p: { format?: string; password?: string }) {
   if (!FORMATS.includes(p.format ?? "")) throw new ServiceError("bad_request", "field `format`: expected json, csv or csv_only (or empty for both)");
 }
 
-export function startFileStore(deps: FileStoreDeps, signal: AbortSignal): FileStoreService {
+/** Exports are written under the downloads service's own signal (the engine's): closing the engine stops them. */
+export function startFileStore(deps: FileStoreDeps): FileStoreService {
   const { database } = deps;
   const localRoot = join(deps.config.dataDir, "file_store");
   const now = () => deps.clock.now();
@@ -70,7 +71,7 @@ export function startFileStore(deps: FileStoreDeps, signal: AbortSignal): FileSt
     async createFlowDownload(actor, p) {
       requirePermission(actor, "PREPARE_RESULTS");
       checkExportOptions(p);
-      const zip = await deps.downloads.flowZip(actor, { clientId: p.clientId, flowId: p.flowId, signal });
+      const zip = await deps.downloads.flowZip(actor, { clientId: p.clientId, flowId: p.flowId });
       const path = flowDownloadPath(p.clientId, p.flowId, p.name, zip.filename);
       return store(actor, path, zip, p.wait ?? false, { client_id: p.clientId, flow_id: p.flowId });
     },
@@ -78,7 +79,7 @@ export function startFileStore(deps: FileStoreDeps, signal: AbortSignal): FileSt
     async createHuntDownload(actor, p) {
       requirePermission(actor, "PREPARE_RESULTS");
       checkExportOptions(p);
-      const zip = await deps.downloads.huntZip(actor, { huntId: p.huntId, signal });
+      const zip = await deps.downloads.huntZip(actor, { huntId: p.huntId });
       const path = huntDownloadPath(p.huntId, p.base, zip.filename);
       return store(actor, path, zip, p.wait ?? false, { hunt_id: p.huntId });
     },
