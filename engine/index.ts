@@ -5,6 +5,7 @@ export type { EngineOptions } from "./server/wiring";
 export type { Engine, Principal, Health, UserSummary, AuditEntry } from "@/engine/server/contracts";
 export type * from "@/engine/server/contracts/notebooks";
 export { PERMISSIONS, ROLES, ROLE_DESCRIPTIONS, permissionsOf, type Permission, type Role } from "./server/auth/roles";
+export { FAVORITE_TYPES } from "@/engine/server/contracts/favorites";
 export { MAX_PASSWORD_LENGTH } from "./server/auth/password-policy";
 
 /** A service's refusal (ServiceError), recognised by shape: the app's bundle has its own copy of classes. */

@@ -24,3 +24,6 @@ export * from "./hunts";
 export * from "./flow-results";
 export * from "./vfs";
 export * from "./deletions";
+export * from "./favorites";
+export * from "./file-store";
+export * from "./user-options";

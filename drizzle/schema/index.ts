@@ -12,3 +12,6 @@ export * from "./secrets";
 export * from "./limits";
 export * from "./hunts";
 export * from "./vfs";
+export * from "./favorites";
+export * from "./file-store";
+export * from "./user-options";

@@ -1,7 +1,7 @@
 // The bodies the UI sends (app/_components) reach the services through the zod-checked routes:
 // users and API keys (users-admin.tsx), notebooks and their cells (notebook-list.tsx, cell.tsx,
 // notebook-editor.tsx), a client's labels, metadata and collections (client-view.tsx,
-// collect-dialog.tsx) and server metadata; a body of the wrong shape is a 400 naming the field.
+// collect-dialog.tsx), the Collect dialog's favorites (collect-favorites.tsx) and server metadata; a body of the wrong shape is a 400 naming the field.
 // Runs the route handlers against a real engine on each test database.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { queries } from "@/drizzle";
@@ -28,6 +28,7 @@ const labels = await import("@/app/api/clients/labels/route");
 const clientMetadata = await import("@/app/api/clients/[clientId]/metadata/route");
 const clientFlows = await import("@/app/api/clients/[clientId]/flows/route");
 const serverMetadata = await import("@/app/api/server/metadata/route");
+const favorites = await import("@/app/api/favorites/route");
 
 const send = (method: string, path: string, body?: unknown) =>
   new Request(`http://localhost${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -124,6 +125,20 @@ for (const target of testDatabaseTargets()) {
       expect(listed.status).toBe(200);
       expect(listed.body.items.map((f: { flowId: string }) => f.flowId)).toContain(started.body.flow.flowId);
       expect((await clientFlows.POST(send("POST", `/api/clients/${clientId}/flows`, { artifacts: [], parameters: {} }), at)).status).toBe(400);
+    });
+
+    it("favorites: the Collect dialog's save, list and delete; a wrong shape is a 400 naming the field", async () => {
+      const spec = [{ artifact: "Generic.Client.Info" }, { artifact: "Linux.Sys.Users", parameters: { env: [{ key: "UserFile", value: "/etc/passwd" }] } }];
+      const saved = await answer(await favorites.POST(send("POST", "/api/favorites", { name: "route-fav", type: "CLIENT", spec })));
+      expect(saved.status).toBe(201);
+      const listed = await answer(await favorites.GET(send("GET", "/api/favorites?type=CLIENT")));
+      expect(listed.body.favorites).toEqual([expect.objectContaining({ name: "route-fav", description: "", type: "CLIENT", spec })]);
+      const bad = await answer(await favorites.POST(send("POST", "/api/favorites", { name: "x", type: "CLIENT", spec: [{ parameters: {} }] })));
+      expect(bad.status).toBe(400);
+      expect(bad.body.message).toMatch(/^spec\.0\.artifact: /);
+      expect((await favorites.DELETE(send("DELETE", "/api/favorites?type=CLIENT&name=route-fav"))).status).toBe(200);
+      expect((await favorites.DELETE(send("DELETE", "/api/favorites?type=CLIENT&name=route-fav"))).status).toBe(404);
+      expect((await answer(await favorites.GET(send("GET", "/api/favorites")))).body.favorites).toEqual([]);
     });
 
     it("server metadata: the body is accepted; values are never echoed in a refusal", async () => {

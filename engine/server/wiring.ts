@@ -28,6 +28,9 @@ import { parseRetention, startJournal } from "./services/journal";
 import { startBacktest, startMonitoring, startServerEvents } from "./services/monitoring";
 import { startNotebooks } from "./services/notebooks";
 import { startSecrets } from "./services/secrets";
+import { startFavorites } from "./services/favorites";
+import { startFileStore } from "./services/file-store";
+import { startUserOptions } from "./services/user-options";
 import { startVfs } from "./services/vfs";
 import { TALON_VERSION } from "./version";
 import { artifactVqlChecker } from "./vql/artifact-checker";
@@ -122,14 +125,17 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const alerts = startAlerts({ ...deps, audit, accounts, journal, flows, ui }, signal);
   const monitoring = startMonitoring({ ...deps, audit, journal, artifacts, accounts, presence }, signal);
   const secrets = startSecrets({ ...deps, audit });
+  const favorites = startFavorites({ ...deps, audit });
+  const userOptions = startUserOptions({ ...deps, audit });
   const limits = startLimits({ ...deps, audit, bus, node }, signal);
   for (const p of policyFromEnv().problems) log.warn(`TALON_HTTP_CLIENT_ALLOW: ${p}; ignored`);
   // Hunts run server-side conditions through the query service, which is built after them (its
   // builtins call hunts): the closure reads it at run time.
   const hunts = startHunts({ ...deps, audit, journal, leases, flows, clients, presence, runQuery: (source, o) => queryService.run(source, o), tickMs: opts.huntTickMs ?? envNumber("TALON_HUNT_TICK_MS") }, signal);
   const downloads = startDownloads({ clock, log, audit, flows, hunts }, signal);
+  const fileStore = startFileStore({ ...deps, audit, downloads });
   const vfs = startVfs({ ...deps, flows, journal }, signal);
-  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts }, isolation: opts.queryIsolation, dataDir: config.dataDir, principalFor: (u) => accounts.principalFor(u) }, signal);
+  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts, favorites, fileStore, userOptions }, isolation: opts.queryIsolation, dataDir: config.dataDir, principalFor: (u) => accounts.principalFor(u) }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService, limits });
   const notebooks = await startNotebooks({
@@ -176,6 +182,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     alerts,
     accounts,
     secrets,
+    favorites,
+    userOptions,
     limits,
     notebooks,
     artifacts,
@@ -186,6 +194,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     interrogation,
     hunts,
     downloads,
+    fileStore,
     vfs,
     agents: presence,
     cluster: node,

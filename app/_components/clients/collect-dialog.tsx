@@ -2,10 +2,12 @@
 // The Collect dialog: pick one or more CLIENT artifacts, fill their parameters, set the
 // per-source time and row limits, and start the collection on this client. Limits left empty
 // are not sent, so each artifact's own `resources` apply (Velociraptor's launcher), else the
-// server's defaults; the placeholders say which values that gives.
+// server's defaults; the placeholders say which values that gives. A saved favorite can fill
+// the dialog, and the current choice can be saved as one (collect-favorites.tsx).
 import { useEffect, useMemo, useState } from "react";
 import { callApi } from "../api";
 import { ParameterFields, hasParameterProblems } from "../parameter-form";
+import { CollectFavorites } from "./collect-favorites";
 import type { CollectableArtifact, FlowRow } from "./types";
 
 /** The server's defaults when neither the request nor the artifact sets a limit (flows/collect.ts). */
@@ -97,6 +99,13 @@ export function CollectDialog({ clientId, onClose, onStarted, initial }: { clien
           if (!a) return null;
           return <ParameterFields key={name} artifact={name} parameters={a.parameters} values={values[name] ?? {}} onChange={(v) => setValues((all) => ({ ...all, [name]: v }))} />;
         })}
+        <CollectFavorites
+          current={{ artifacts: chosen, parameters: values }}
+          onPick={(c) => {
+            setChosen(c.artifacts);
+            setValues((all) => ({ ...all, ...c.parameters }));
+          }}
+        />
         <div className="row">
           <label>
             Time limit per source (s)

@@ -5,6 +5,7 @@
 // of source() cells) and "Copy collection" (the Collect dialog filled with this one). Live
 // through `flows:<client>` (messages for this flow re-read it, throttled; the result, log and
 // upload tabs follow the new counts); a slow poll only while the socket is down.
+import { StoredExports } from "../stored-exports";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { callApi } from "../api";
@@ -86,6 +87,7 @@ export function FlowDetails({ clientId, flowId, canCollect, canNotebook = false,
           >
             Download zip
           </a>
+          <StoredExports prefix={`/downloads/${clientId}/${flowId}/`} />
           {canNotebook ? (
             <button type="button" disabled={busy} onClick={() => void openNotebook()} title="A new notebook with one source() cell per source of this collection" data-testid="flow-open-notebook">
               Open in notebook

@@ -3,6 +3,7 @@
 // exact count of every queue, updating live (the `hunt:<id>` topic; polled every 5 s without
 // it); the clients of the chosen queue, paged, with their errors and "Re-run errored clients";
 // every client's rows per source, paged from the server; "Download zip" and "Open hunt notebook".
+import { StoredExports } from "../stored-exports";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useState } from "react";
@@ -108,6 +109,7 @@ export function HuntView({ initial, can }: { initial: HuntRow; can: HuntPermissi
           <a className="button" href={`${base}/download`} download data-testid="hunt-download">
             Download zip
           </a>
+          <StoredExports prefix={`/downloads/hunts/${hunt.huntId}/`} />
           {can.canNotebook ? (
             <button type="button" disabled={busy} onClick={() => void openNotebook()} data-testid="hunt-open-notebook">
               Open hunt notebook

@@ -9,6 +9,9 @@ import type { AuditService } from "./audit";
 import type { ClientsService } from "./clients";
 import type { ClusterNode } from "./cluster";
 import type { DownloadsService } from "./downloads";
+import type { FavoritesService } from "./favorites";
+import type { FileStoreService } from "./file-store";
+import type { UserOptionsService } from "./user-options";
 import type { Logger, Principal, ServerConfig } from "./common";
 import type { FlowsService } from "./flows";
 import type { HuntsService } from "./hunts";
@@ -42,6 +45,10 @@ export interface Engine {
   accounts: AccountsService;
   /** Managed secrets (administrators manage them; builtins and forwarders resolve them). */
   secrets: SecretsService;
+  /** Each user's saved collection specs (favorites_save(), the Collect dialog). */
+  favorites: FavoritesService;
+  /** Each user's GUI options (user_options()). */
+  userOptions: UserOptionsService;
   /** Role limits (timeout, row cap, concurrency) and the per-user run slots ad-hoc VQL takes. */
   limits: LimitsService;
   /** Runs VQL on the server as a principal (notebooks, the query API, server artifacts). */
@@ -55,6 +62,8 @@ export interface Engine {
   hunts: HuntsService;
   /** Flow and hunt results as zip archives, streamed. */
   downloads: DownloadsService;
+  /** Files the server writes for users (create_flow_download() exports), in the database. */
+  fileStore: FileStoreService;
   /** The file browser: directory listings and file downloads from endpoints, cached. */
   vfs: VfsService;
   agents: Pick<AgentPresence, "isLocal" | "online" | "count" | "localCount">;

@@ -22,3 +22,6 @@ export * from "./limits";
 export * from "./hunts";
 export * from "./downloads";
 export * from "./vfs";
+export * from "./favorites";
+export * from "./file-store";
+export * from "./user-options";

@@ -8,6 +8,9 @@ import type { AlertsService, QueryOrigin } from "./alerts";
 import type { ArtifactsService } from "./artifacts";
 import type { ClientsService } from "./clients";
 import type { Principal } from "./common";
+import type { FavoritesService } from "./favorites";
+import type { FileStoreService } from "./file-store";
+import type { UserOptionsService } from "./user-options";
 import type { FlowsService } from "./flows";
 import type { HuntsService } from "./hunts";
 import type { Journal } from "./journal";
@@ -39,9 +42,19 @@ export interface VqlServices {
   notebooks?: VqlNotebooks;
   /** http_client(secret=...) resolves; secret_add(), secret_modify() and secrets() manage. */
   secrets: VqlSecrets;
+  /** favorites_save(), favorites_delete(), favorites_list(); absent where the run was not given it, and those builtins say so. */
+  favorites?: VqlFavorites;
+  /** create_flow_download(), create_hunt_download(), file_store(), file_store_delete(); absent where the run was not given it. */
+  fileStore?: VqlFileStore;
+  /** user_options(); absent where the run was not given it. */
+  userOptions?: Pick<UserOptionsService, "get" | "set">;
 }
 
 export type VqlAccounts = Pick<AccountsService, "listUsers" | "createUser" | "setRole">;
+
+export type VqlFavorites = Pick<FavoritesService, "list" | "save" | "remove">;
+
+export type VqlFileStore = Pick<FileStoreService, "createFlowDownload" | "createHuntDownload" | "localPath" | "remove">;
 
 export type VqlSecrets = Pick<SecretsService, "resolve" | "list" | "add" | "modify" | "remove">;
 

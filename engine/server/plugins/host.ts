@@ -23,3 +23,21 @@ export function notebooksOf(services: VqlServices): VqlNotebooks {
   if (!services.notebooks) throw new Error("notebook builtins need the notebooks service, which this query was not given");
   return services.notebooks;
 }
+
+/** The favorites service handed to this run (the server's runner hands it over). */
+export function favoritesOf(services: VqlServices): NonNullable<VqlServices["favorites"]> {
+  if (!services.favorites) throw new Error("favorites builtins need the favorites service, which this query was not given");
+  return services.favorites;
+}
+
+/** The file-store service handed to this run (the server's runner hands it over). */
+export function fileStoreOf(services: VqlServices): NonNullable<VqlServices["fileStore"]> {
+  if (!services.fileStore) throw new Error("file-store builtins need the file-store service, which this query was not given");
+  return services.fileStore;
+}
+
+/** The user-options service handed to this run (the server's runner hands it over). */
+export function userOptionsOf(services: VqlServices): NonNullable<VqlServices["userOptions"]> {
+  if (!services.userOptions) throw new Error("user_options() needs the user-options service, which this query was not given");
+  return services.userOptions;
+}

@@ -7,6 +7,9 @@ import { artifactBuiltins } from "./artifacts";
 import { clientBuiltins } from "./clients";
 import { deletionBuiltins } from "./deletions";
 import { eventBuiltins } from "./events";
+import { favoriteBuiltins } from "./favorites";
+import { fileStoreBuiltins } from "./file-store";
+import { userOptionsBuiltins } from "./user-options";
 import { flowBuiltins } from "./flows";
 import { helpPlugin } from "./help";
 import { httpClientBuiltins } from "./http-client";
@@ -34,6 +37,9 @@ export const serverBuiltins: readonly Builtin[] = [
   ...notebookBuiltins,
   ...serverMetadataBuiltins,
   ...secretBuiltins,
+  ...favoriteBuiltins,
+  ...fileStoreBuiltins,
+  ...userOptionsBuiltins,
   ...httpClientBuiltins,
   ...uploadBuiltins,
   ...mailBuiltins,

@@ -66,6 +66,14 @@ export const CASES: Record<string, string> = {
   secret_add: "SELECT secret_add(name='life', type='Webhook', secret=dict(url='https://hooks.example/x')) AS S FROM range(end=1000000)",
   secret_modify: "SELECT secret_modify(name='life', type='Webhook', add_users=['bob']) AS S FROM range(end=1000000)",
   secrets: "SELECT * FROM secrets()",
+  favorites_save: "SELECT favorites_save(name='life', specs='[{\"artifact\":\"Custom.Life\"}]', type='CLIENT') AS F FROM range(end=1000000)",
+  favorites_delete: "SELECT favorites_delete(name='life', type='CLIENT') AS F FROM range(end=1000000)",
+  favorites_list: "SELECT * FROM favorites_list()",
+  create_flow_download: "SELECT create_flow_download(client_id='C.1', flow_id='F.1', wait=TRUE) AS P FROM range(end=1000000)",
+  create_hunt_download: "SELECT create_hunt_download(hunt_id='H.1', wait=TRUE) AS P FROM range(end=1000000)",
+  file_store: "SELECT file_store(path='/downloads/C.1/F.1/x.zip') AS P FROM range(end=1000000)",
+  user_options: "SELECT user_options(user='alice', theme='dark') AS O FROM range(end=1000000)",
+  file_store_delete: "SELECT file_store_delete(path='/downloads/C.1/F.1/x.zip') AS P FROM range(end=1000000)",
   // Refused at once (metadata is never allowed by a range) when answering; the secret's
   // resolution is what hangs in the abort case.
   http_client: "SELECT * FROM http_client(url='secret://life')",
@@ -375,6 +383,21 @@ export function standInEngine(hang: boolean): VqlServices {
             ? { name: "life", type, values: { server: "127.0.0.1", server_port: String(standInSmtp.port) } }
             : { name: "life", type: "HTTP Secrets", values: { url: "http://169.254.169.254/latest/meta-data/" } },
         ),
+    },
+    userOptions: {
+      get: () => answer(() => ({ theme: "", timezone: "", lang: "", org: "", links: [], default_password: "" })),
+      set: () => answer(() => ({ theme: "dark", timezone: "", lang: "", org: "", links: [], default_password: "" })),
+    },
+    fileStore: {
+      createFlowDownload: () => answer(() => "/downloads/C.1/F.1/C.1-F.1.zip"),
+      createHuntDownload: () => answer(() => "/downloads/hunts/H.1/H.1.zip"),
+      localPath: () => answer(() => "/tmp/talon/file_store/downloads/C.1/F.1/x.zip"),
+      remove: () => answer(() => true),
+    },
+    favorites: {
+      list: () => answer(() => [{ name: "life", description: "", spec: [{ artifact: "Custom.Life" }], type: "CLIENT", updatedAt: new Date(0) }]),
+      save: () => answer(() => ({ name: "life", description: "", spec: [{ artifact: "Custom.Life" }], type: "CLIENT", updatedAt: new Date(0) })),
+      remove: () => answer(() => undefined),
     },
     notebooks: {
       list: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ notebooks: page(q.limit, q.offset, () => ({ ...notebookView(), cellCount: 1 })), total: Number.MAX_SAFE_INTEGER })),

@@ -35,6 +35,9 @@ export const ACTOR_METHODS = {
   journal: [],
   notebooks: ["list", "get", "create", "update", "remove", "addCell", "deleteCell", "saveCell", "runCell"],
   secrets: ["resolve", "list", "add", "modify", "remove"],
+  favorites: ["list", "save", "remove"],
+  fileStore: ["createFlowDownload", "createHuntDownload", "localPath", "remove"],
+  userOptions: ["get", "set"],
 } as const satisfies Table;
 
 export const PLAIN_METHODS = { journal: ["history", "isStored"], artifacts: ["validate"] } as const;

@@ -180,6 +180,9 @@ export class WorkerRpc {
       hunts: { ...group("hunts"), results: (_actor: unknown, ...rest: unknown[]) => this.subscribe(rest, "hunts", "results") },
       journal,
       secrets: group("secrets"),
+      favorites: group("favorites"),
+      fileStore: group("fileStore"),
+      userOptions: group("userOptions"),
       ...(hasNotebooks ? { notebooks: group("notebooks") } : {}),
     };
     return services as unknown as VqlServices;

@@ -1,0 +1,1 @@
+export { startFavorites, type FavoritesDeps } from "./start";

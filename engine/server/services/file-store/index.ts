@@ -1,0 +1,1 @@
+export { startFileStore, type FileStoreDeps } from "./start";

@@ -1,0 +1,1 @@
+export { startUserOptions, type UserOptionsDeps } from "./start";
