@@ -66,7 +66,7 @@ for (const target of testDatabaseTargets()) {
 
     it("refuses bad names, unknown types, unknown or missing fields and duplicates, naming fields only", async () => {
       await expect(secrets.add(admin, { name: "no spaces", type: "Webhook", values: { url: HOOK } })).rejects.toMatchObject({ code: "bad_request" });
-      await expect(secrets.add(admin, { name: "a", type: "Nope", values: {} })).rejects.toThrow("unknown secret type `Nope`; expected `HTTP Secrets` or `Elastic` or `Splunk` or `Webhook` or `SMTP Creds`");
+      await expect(secrets.add(admin, { name: "a", type: "Nope", values: {} })).rejects.toThrow("unknown secret type `Nope`; expected `HTTP Secrets` or `Elastic` or `Splunk` or `AWS S3 Creds` or `ADX Creds` or `Webhook` or `SMTP Creds`");
       await expect(secrets.add(admin, { name: "a", type: "Webhook", values: { url: HOOK, token: "tok-secret-value-55" } })).rejects.toThrow("a Webhook secret has no field `token`; expected url, extra_headers");
       await expect(secrets.add(admin, { name: "a", type: "Webhook", values: {} })).rejects.toThrow("a Webhook secret needs field `url`");
       await expect(secrets.add(admin, { name: "a", type: "Webhook", values: { url: "ftp://x" } })).rejects.toThrow("field `url` of a Webhook secret must be an http or https URL");
@@ -119,6 +119,8 @@ for (const target of testDatabaseTargets()) {
         { type_name: "HTTP Secrets", fields: ["url", "method", "user_agent", "extra_headers", "extra_params", "cookies", "skip_verify", "root_ca"], names: ["api"], users: [[]] },
         { type_name: "Elastic", fields: ["addresses", "username", "password", "api_key", "cloud_id", "index", "type", "pipeline", "action", "skip_verify", "root_ca"], names: [], users: [] },
         { type_name: "Splunk", fields: ["url", "token", "index", "source", "hostname", "hostname_field", "skip_verify", "root_ca"], names: [], users: [] },
+        { type_name: "AWS S3 Creds", fields: ["region", "credentials_key", "credentials_secret", "credentials_token", "endpoint", "serverside_encryption", "kms_encryption_key", "path_style"], names: [], users: [] },
+        { type_name: "ADX Creds", fields: ["cluster_url", "database", "table", "client_id", "client_secret", "tenant_id"], names: [], users: [] },
         { type_name: "Webhook", fields: ["url", "extra_headers"], names: ["slack"], users: [["bob"]] },
         { type_name: "SMTP Creds", fields: ["server", "server_port", "auth_username", "auth_password", "from", "skip_verify", "root_ca"], names: [], users: [] },
       ]);
