@@ -142,5 +142,21 @@ for (const target of testDatabaseTargets()) {
       expect(operations).toContainEqual(["secret_add", { name: "slack", type: "Webhook", fields: ["extra_headers", "url"] }]);
       expect(operations).toContainEqual(["secret_modify", { name: "slack", type: "Webhook", addUsers: ["bob", "carol"] }]);
     });
+
+    it("AWS S3 Creds and ADX Creds secrets used by upload_s3() and adx_upload() against a refused destination appear in no row, log, audit entry or listing", async () => {
+      const S3_SECRET = "s3-secret-access-key-value-31";
+      const ADX_SECRET = "adx-client-secret-value-32";
+      const add = await vql(`SELECT secret_add(name='bucket', type='AWS S3 Creds', secret=dict(region='eu-west-1', credentials_key='AKIDSECRETTEST', credentials_secret='${S3_SECRET}', credentials_token='session-token-value-33', endpoint='http://127.0.0.1:9', path_style=TRUE)) AS A, secret_add(name='kusto', type='ADX Creds', secret=dict(cluster_url='http://127.0.0.1:9', database='velo', client_id='app-id', client_secret='${ADX_SECRET}', tenant_id='tenant')) AS B FROM scope()`);
+      expect(add).toEqual({ rows: [{ A: "bucket", B: "kusto" }], logs: [] });
+      const s3 = await vql("SELECT upload_s3(file='evidence', accessor='data', name='e.txt', bucket='b', secret='bucket') AS U FROM scope()");
+      const refused = "refused: 127.0.0.1 is a loopback address (allow it with TALON_HTTP_CLIENT_ALLOW)";
+      expect(s3.rows).toEqual([{ U: { Path: "", Size: 0, Error: refused, UploadId: 0 } }]);
+      const adx = await vql("SELECT * FROM adx_upload(query={SELECT 1 AS A FROM scope()}, secret='kusto')");
+      expect(adx.rows).toEqual([{ Rows: 1, Bytes: expect.any(Number), DurationMs: expect.any(Number), FlushReason: "channel_closed", Status: "Error", Response: refused }]);
+      const everything = JSON.stringify({ add, s3, adx, list: await secrets.list(admin), vqlList: await vql("SELECT * FROM secrets()"), audit: await audit.list({ limit: 500 }) });
+      for (const value of [S3_SECRET, "session-token-value-33", ADX_SECRET]) expect(everything).not.toContain(value);
+      const operations = (await audit.list({ limit: 500 })).map((e) => [e.operation, e.details]);
+      expect(operations).toContainEqual(["secret_add", { name: "bucket", type: "AWS S3 Creds", fields: ["credentials_key", "credentials_secret", "credentials_token", "endpoint", "path_style", "region"] }]);
+    });
   });
 }
