@@ -67,9 +67,21 @@ async function fromSystem(ctx: BuiltinContext, path: string): Promise<SourceFile
   const info = await system.fs.stat(path);
   if (!info) throw new Error(`Unable to open ${path}: no such file`);
   if (info.IsDir) throw new Error(`${path} is a directory`);
-  const chunks: Buffer[] = [];
-  for await (const c of abortable(system.fs.read(path, { signal: ctx.signal }), ctx.signal)) chunks.push(Buffer.from(c));
-  return fromBuffer(Buffer.concat(chunks));
+  const size = info.Size;
+  return {
+    size,
+    async *parts(partSize, signal) {
+      let offset = 0;
+      do {
+        const chunks: Buffer[] = [];
+        for await (const c of abortable(system.fs.read(path, { offset, length: partSize, signal }), signal)) chunks.push(Buffer.from(c));
+        const part = Buffer.concat(chunks);
+        yield part;
+        offset += part.length;
+        if (part.length < partSize) break;
+      } while (offset < size);
+    },
+  };
 }
 
 /** The file, or an Error saying why it cannot be read (the caller logs it). */
