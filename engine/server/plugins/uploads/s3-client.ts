@@ -79,7 +79,9 @@ export function signRequest(t: S3Target, method: string, url: URL, headers: Reco
 export class S3Error extends Error {}
 
 async function send(t: S3Target, method: string, url: URL, body: Buffer, signal: AbortSignal, extra: Record<string, string> = {}): Promise<GuardedResponse> {
-  const headers = t.accessKeyId && t.secretAccessKey ? signRequest(t, method, url, extra, body) : { ...extra };
+  // aws4 would otherwise sign (and send) a form content type for a part or an empty body.
+  const base = { "Content-Type": "application/octet-stream", ...extra };
+  const headers = t.accessKeyId && t.secretAccessKey ? signRequest(t, method, url, base, body) : base;
   const r = await guardedFetch({ url, method, headers, body, signal, timeoutMs: TIMEOUT_MS, maxRedirects: 0, maxBytes: 1024 * 1024, policy: policyFromEnv().policy, tls: { skipVerify: t.skipVerify } });
   if (r.status < 200 || r.status > 299) throw new S3Error(`${method} ${url.host}${url.pathname} answered ${r.status}: ${s3ErrorText(r.body)}`);
   return r;
