@@ -13,6 +13,13 @@ const FLOW = "F.ABCDEFGHIJKLM";
 const NB = "N.LIFE0000001";
 const HUNT = "H.LIFE000000001";
 
+/** The fake cloud's credentials for the lifecycle cases of upload_s3(), upload_gcs() and adx_upload(). */
+export const LIFE_CLOUD = {
+  s3: { accessKeyId: "AKIDLIFE", secretAccessKey: "life-secret-key" },
+  adx: { clientId: "life-client", clientSecret: "life-client-secret", tenantId: "life-tenant" },
+  gcsEmail: "life@proj.iam.gserviceaccount.com",
+};
+
 /**
  * Each case: a query whose rows come from the builtin (functions are called once per row). A
  * name both kinds have is keyed `name()` and `name (plugin)` (caseKey).
@@ -87,6 +94,11 @@ export const CASES: Record<string, string> = {
   elastic_upload: "SELECT * FROM elastic_upload(query={SELECT * FROM clients()}, addresses=Receiver, index='life', chunk_size=1)",
   splunk_upload: "SELECT * FROM splunk_upload(query={SELECT * FROM clients()}, url=Receiver, token='t', index='life', chunk_size=1)",
   logscale_upload: "SELECT * FROM chain(a={SELECT * FROM logscale_upload(query={SELECT * FROM clients() LIMIT 3}, apibaseurl=Receiver, ingest_token='t', stats_interval=0)}, b={SELECT * FROM clients()})",
+  // The cloud uploads talk to the fake cloud (uploads/fake-cloud.ts) at `Cloud`, which answers
+  // in the first case and never answers in the abort case (the upload itself is what hangs).
+  upload_s3: `SELECT upload_s3(file='life', accessor='data', bucket='b', credentials_key='${LIFE_CLOUD.s3.accessKeyId}', credentials_secret='${LIFE_CLOUD.s3.secretAccessKey}', endpoint=Cloud + '/s3') AS U FROM range(end=1000000)`,
+  upload_gcs: "SELECT upload_gcs(file='life', accessor='data', bucket='b', project='p', credentials=GCSKey) AS U FROM range(end=1000000)",
+  adx_upload: `SELECT * FROM adx_upload(query={SELECT * FROM clients()}, cluster_url=Cloud + '/adx', database='life', client_id='${LIFE_CLOUD.adx.clientId}', client_secret='${LIFE_CLOUD.adx.clientSecret}', tenant_id='${LIFE_CLOUD.adx.tenantId}', chunk_size=1)`,
   // The SMTP Creds secret names the stand-in SMTP server (startStandInSmtp); its resolution is
   // what hangs in the abort case. A negative period: the cases never throttle each other.
   "mail()": "SELECT mail(secret='life', to='a@example.org', body='b', period=-1) AS M FROM range(end=1000000)",
