@@ -21,6 +21,7 @@ import {
   processTrackerUpdates,
 } from "./process-tracker";
 import { processTrackerFunction } from "./process-tracker-install";
+import { shellSessionControlFunction, shellSessionFunction } from "./shell-session";
 import { sqlitePlugin } from "./sqlite";
 import { tlshHashFunction } from "@/engine/endpoint/builtins/tlsh";
 import { uploadFunction } from "./upload";
@@ -49,6 +50,8 @@ export const clientBuiltins: readonly Builtin[] = [
   tlshHashFunction,
   uploadFunction,
   execvePlugin,
+  shellSessionFunction,
+  shellSessionControlFunction,
   watchSyslogPlugin,
   watchJournaldPlugin,
   watchFilesPlugin,

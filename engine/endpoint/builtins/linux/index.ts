@@ -3,6 +3,7 @@ import { isSecretName } from "@/engine/cli/secrets-env";
 import type { EndpointSystem } from "../system";
 import { resolveName } from "./dns";
 import { runProgram } from "./exec";
+import { spawnShell } from "./shell";
 import { createEfiVariables } from "./efivars";
 import { createLinuxFs } from "./fs";
 import { linuxInfo } from "./info";
@@ -32,6 +33,7 @@ export function createLinuxSystem(opts: LinuxSystemOptions = {}): EndpointSystem
     uptime: uptimeSeconds,
     fs: createLinuxFs(),
     execve: runProgram,
+    spawnShell,
     writer: createLinuxWriter(),
     // Secret-looking variables (…PASSWORD, …TOKEN, DATABASE_URL…) are never shown to a query.
     environ: async () => Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !isSecretName(e[0]))),
