@@ -1253,6 +1253,99 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "shell_session",
+  "kind": "function",
+  "doc": "Recreate or retrieve a shell session handle: starts `argv` with pipes on stdin, stdout and stderr under `name` (or returns the running session of that name). SELECT from the handle's `Query` to read its output as rows (Stdin, Stdout, Stderr, ReturnCode, Complete; the stdin written comes in order with the output); `IsRunning` is true once a query reads it. The program ends with its reader, or with the query that started it.",
+  "category": "client",
+  "args": [
+   {
+    "name": "argv",
+    "type": "list<string>",
+    "doc": "Argv to run the command with.",
+    "required": true,
+    "repeated": true
+   },
+   {
+    "name": "env",
+    "type": "dict",
+    "doc": "Environment variables to launch with.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "cwd",
+    "type": "string",
+    "doc": "If specified we change to this working directory first.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "secret",
+    "type": "string",
+    "doc": "The name of a secret to use; secrets only exist on the server, so on an agent this is an error (as in Velociraptor).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "name",
+    "type": "string",
+    "doc": "The name of the shell session. If the session already exists, we just return a handle to it.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "EXECVE"
+  ],
+  "platforms": [
+   "client"
+  ],
+  "version": 1
+ },
+ {
+  "name": "shell_session_control",
+  "kind": "function",
+  "doc": "Control a previously created shell session: write `stdin` to it, close its stdin (the program usually exits; it is killed a second later if not) or kill it. Returns the session's handle.",
+  "category": "client",
+  "args": [
+   {
+    "name": "name",
+    "type": "string",
+    "doc": "The name of the shell session.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "stdin",
+    "type": "string",
+    "doc": "Write this string to the session stdin.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "close_stdin",
+    "type": "bool",
+    "doc": "If specified we close the stdin of the session. This will usually terminate the session gracefully.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "kill",
+    "type": "bool",
+    "doc": "If specified we kill the session.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "EXECVE"
+  ],
+  "platforms": [
+   "client"
+  ],
+  "version": 1
+ },
+ {
   "name": "sqlite",
   "kind": "plugin",
   "doc": "Runs an SQL query over an SQLite database file: one row per result row, columns as the query names them (BLOBs as strings).",

@@ -63,6 +63,14 @@ const CASES: Record<string, { vql: string; hangVql?: string; needsFlow?: boolean
   tlsh_hash: { vql: `SELECT tlsh_hash(path='${big}') AS H FROM range(end=1000000)` },
   upload: { vql: `SELECT upload(file='${big}') AS U FROM range(end=1000000)`, needsFlow: true },
   execve: { vql: "SELECT * FROM execve(argv=['yes'], length=64)", needsFlow: true },
+  // The session's reader stops (break, abort): its program is killed.
+  shell_session: { vql: "LET S <= shell_session(name='lifecycle', argv=['yes']) SELECT * FROM foreach(row=S.Query)", needsFlow: true },
+  // The query that started the session ends: its program is killed.
+  shell_session_control: {
+    vql: "LET S <= shell_session(name='lifecycle-control', argv=['cat']) SELECT shell_session_control(name='lifecycle-control', stdin='x') AS C FROM range(end=1000000)",
+    hangVql: "LET S <= shell_session(name='lifecycle-control', argv=['cat']) SELECT shell_session_control(name='lifecycle-control', stdin=Stdout) AS C FROM foreach(row=S.Query)",
+    needsFlow: true,
+  },
   watch_syslog: { vql: `SELECT * FROM watch_syslog(filename='${log}')`, during: every(() => appendFileSync(log, "a line\n")) },
   watch_journald: { vql: "SELECT * FROM watch_journald()", system: () => createLinuxSystem({ journalctl: fakeJournalctl }) },
   watch_files: {
@@ -224,6 +232,8 @@ function hangingSystem(): EndpointSystem {
     uptime: never,
     fs: { glob: hang, stat: never, read: hang },
     execve: hang,
+    // A program that never writes and never exits.
+    spawnShell: () => ({ onOutput() {}, onExit() {}, write() {}, closeStdin() {}, pause() {}, resume() {}, kill() {} }),
     events: { followLines: never, journal: hang, watchFiles: hang },
     writer: { tempDir: () => tmpdir(), open: never, mkdtemp: never, remove: never },
     environ: never,
