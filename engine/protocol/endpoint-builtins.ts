@@ -689,6 +689,34 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "leveldb",
+  "kind": "plugin",
+  "doc": "Enumerate all items in a level db database: one row per key (Key, Value; the newest value, deleted keys left out, in key order). `file` is the database's directory; a single .ldb/.sst table or .log file is read on its own.",
+  "category": "parsers",
+  "args": [
+   {
+    "name": "file",
+    "type": "string",
+    "doc": "The path to the leveldb file.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "accessor",
+    "type": "string",
+    "doc": "The accessor to use (auto or file).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_READ"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "magic",
   "kind": "function",
   "doc": "Identifies a file by its first bytes (a built-in table of common types, not libmagic): a description like file(1) gives (`PNG image data, 1 x 1`), or the MIME type or extension.",

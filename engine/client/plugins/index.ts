@@ -23,6 +23,7 @@ import {
 import { processTrackerFunction } from "./process-tracker-install";
 import { shellSessionControlFunction, shellSessionFunction } from "./shell-session";
 import { sqlitePlugin } from "./sqlite";
+import { leveldbPlugin } from "./leveldb";
 import { tlshHashFunction } from "@/engine/endpoint/builtins/tlsh";
 import { uploadFunction } from "./upload";
 import { watchFilesPlugin } from "./watch-files";
@@ -81,6 +82,7 @@ export const clientBuiltins: readonly Builtin[] = [
   parseAuditdPlugin,
   parseJournaldPlugin,
   sqlitePlugin,
+  leveldbPlugin,
   yaraPlugin,
   procYaraPlugin,
   agentHttpClientPlugin,

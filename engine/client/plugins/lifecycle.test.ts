@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { strToU8, zipSync } from "fflate";
 import initSqlJs from "sql.js";
+import { ClassicLevel } from "classic-level";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { yaraScan } from "./yara-scanner";
 import { createRegistry, portableBuiltins, runVql, type Builtin } from "../../vql";
@@ -30,6 +31,7 @@ const changing = join(dir, "changing.txt");
 const fakeJournalctl = join(dir, "journalctl");
 const zip = join(dir, "archive.zip");
 const db = join(dir, "db.sqlite");
+const leveldbDir = join(dir, "leveldb");
 const audit = join(dir, "audit.log");
 const journal = join(dir, "system.journal");
 let server: Server;
@@ -119,6 +121,7 @@ const CASES: Record<string, { vql: string; hangVql?: string; needsFlow?: boolean
   proc_yara: { vql: `SELECT * FROM proc_yara(rules='rule s { strings: $a = "a" condition: $a }', pid=${process.pid})` },
   yara: { vql: `SELECT * FROM yara(rules='rule s { strings: $a = "small" condition: $a }', files=['${dir}/small.txt', '${dir}/small.txt', '${dir}/small.txt'])` },
   sqlite: { vql: `SELECT * FROM sqlite(file='${db}', query='SELECT * FROM t')` },
+  leveldb: { vql: `SELECT * FROM leveldb(file='${leveldbDir}')` },
   efivariables: { vql: "SELECT * FROM efivariables(value=TRUE)", system: () => createLinuxSystem({ efivarsRoot: join(dir, "efivars") }) },
   collect: {
     vql: `SELECT * FROM collect(artifacts='Custom.L', output='${dir}/collect.zip', password='pw', artifact_definitions='''name: Custom.L
@@ -155,6 +158,10 @@ beforeAll(async () => {
   memory.run("CREATE TABLE t (n INTEGER); WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 5000) INSERT INTO t SELECT n FROM c;");
   writeFileSync(db, memory.export());
   memory.close();
+  const level = new ClassicLevel(leveldbDir);
+  await level.open();
+  await level.batch(Array.from({ length: 2000 }, (_, i) => ({ type: "put" as const, key: `k${i}`, value: "v".repeat(100) })));
+  await level.close();
   const event = (n: number) => `type=SYSCALL msg=audit(1700000000.${n}:${n}): syscall=59 success=yes pid=${n} comm="sh" exe="/bin/sh"\ntype=EOE msg=audit(1700000000.${n}:${n}): \n`;
   writeFileSync(audit, Array.from({ length: 100 }, (_, i) => event(i + 1)).join(""));
   // A real journal file of four entries (parse-journald.test.ts says how it was made).
