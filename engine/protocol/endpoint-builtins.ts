@@ -5,6 +5,19 @@ import type { BuiltinDescriptor } from "../vql";
 
 export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
  {
+  "name": "audit",
+  "kind": "plugin",
+  "doc": "Register as an audit daemon in the kernel: the kernel's audit events as they happen, from its read-only audit multicast group (auditd keeps running), one row per event as parse_auditd() gives them (Timestamp, Sequence, RecordType, Result, Session, User, Process, Paths, Data, Records) plus Tags (the rules' keys) and Summary.Actor (Primary: auid, Secondary: uid); member names match in any case (`Process.PID`). Configure the audit rules with auditctl first. Needs root and the native audit addon (built by `npm install` where a C compiler is); without it, an error and no rows.",
+  "category": "linux",
+  "args": [],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "collect",
   "kind": "plugin",
   "doc": "Collects artifacts into an offline-collection ZIP at `output` (results, logs and uploads in Velociraptor's container layout); without output, passes their rows on with `_Source`.",

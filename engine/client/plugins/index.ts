@@ -4,6 +4,7 @@
 import { createRegistry, portableBuiltins, type Builtin, type Registry } from "../../vql";
 import { unzipPlugin } from "./archives";
 import { parseAuditdPlugin } from "./auditd";
+import { auditPlugin } from "./audit";
 import { efiVariablesPlugin } from "./efivariables";
 import { parseJournaldPlugin } from "./parse-journald";
 import { environFunction, environPlugin, expandFunction, hostFunction, sysinfoFunction } from "./environment";
@@ -80,6 +81,7 @@ export const clientBuiltins: readonly Builtin[] = [
   writeJsonlPlugin,
   unzipPlugin,
   parseAuditdPlugin,
+  auditPlugin,
   parseJournaldPlugin,
   sqlitePlugin,
   leveldbPlugin,

@@ -38,6 +38,18 @@ let server: Server;
 const httpSock = join(dir, "http.sock");
 let httpServer: HttpServer;
 
+/** This machine, its kernel sending a USER_AVC record every millisecond. */
+function auditSystem(): EndpointSystem {
+  const linux = createLinuxSystem();
+  async function* follow(signal: AbortSignal) {
+    for (let i = 1; !signal.aborted; i++) {
+      yield { type: "USER_AVC", text: `audit(1700000000.000:${i}): pid=1 uid=0 msg='n=${i}'` };
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+  return { ...linux, events: { ...linux.events!, audit: { unavailable: () => undefined, follow } } };
+}
+
 /** Every 50 ms, `f()` (returns the stop function). */
 const every = (f: () => void) => () => {
   const t = setInterval(f, 50);
@@ -116,6 +128,8 @@ const CASES: Record<string, { vql: string; hangVql?: string; needsFlow?: boolean
   write_jsonl: { vql: `SELECT * FROM write_jsonl(filename='${dir}/out.jsonl', query={ SELECT * FROM range(end=1000000) })` },
   unzip: { vql: `SELECT * FROM unzip(filename='${zip}', output_directory='${dir}/unzipped')` },
   parse_auditd: { vql: `SELECT * FROM parse_auditd(filename='${audit}')` },
+  // The kernel's records stand in (a user message each); audit.test.ts reads the real ones.
+  audit: { vql: "SELECT * FROM audit()", system: auditSystem },
   parse_journald: { vql: `SELECT * FROM parse_journald(filename='${journal}')` },
   http_client: { vql: `SELECT * FROM http_client(url='${httpSock}:unix/big', chunk_size=65536)`, hangVql: `SELECT * FROM http_client(url='${httpSock}:unix/hang')` },
   proc_yara: { vql: `SELECT * FROM proc_yara(rules='rule s { strings: $a = "a" condition: $a }', pid=${process.pid})` },
@@ -241,7 +255,7 @@ function hangingSystem(): EndpointSystem {
     execve: hang,
     // A program that never writes and never exits.
     spawnShell: () => ({ onOutput() {}, onExit() {}, write() {}, closeStdin() {}, pause() {}, resume() {}, kill() {} }),
-    events: { followLines: never, journal: hang, watchFiles: hang },
+    events: { followLines: never, journal: hang, watchFiles: hang, audit: { unavailable: () => undefined, follow: hang } },
     writer: { tempDir: () => tmpdir(), open: never, mkdtemp: never, remove: never },
     environ: never,
     resolve: never,

@@ -225,7 +225,17 @@ export interface FileChange {
   Info: FileInfo;
 }
 
+/** The kernel's audit records (audit()): see engine/endpoint/builtins/linux/audit-netlink.ts. */
+export interface AuditSource {
+  /** Why records cannot be read here (no addon, not Linux); undefined when they can. */
+  unavailable(): string | undefined;
+  /** Records as they come; `null` after each quiet moment (a reader flushes incomplete events then). */
+  follow(signal: AbortSignal): AsyncIterable<{ type: string; text: string } | null>;
+}
+
 export interface EndpointEvents {
+  /** The kernel's audit records; absent on endpoints that have none. */
+  audit?: AuditSource;
   /**
    * Opens `path` for following. `fromStart`: the first poll returns the lines already there;
    * otherwise only lines written after the call. A missing file is waited for, and read from

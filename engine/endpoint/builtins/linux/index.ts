@@ -1,6 +1,7 @@
 // The Linux endpoint: everything the agent builtins need, read from this machine.
 import { isSecretName } from "@/engine/cli/secrets-env";
 import type { EndpointSystem } from "../system";
+import { auditAvailability, followAudit } from "./audit-netlink";
 import { resolveName } from "./dns";
 import { runProgram } from "./exec";
 import { spawnShell } from "./shell";
@@ -44,6 +45,7 @@ export function createLinuxSystem(opts: LinuxSystemOptions = {}): EndpointSystem
       followLines,
       journal: (o) => followJournal({ ...o, program: opts.journalctl }),
       watchFiles,
+      audit: { unavailable: auditAvailability, follow: followAudit },
     },
   };
 }
