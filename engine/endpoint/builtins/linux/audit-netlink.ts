@@ -1,10 +1,12 @@
 // The kernel's audit records as they happen, from the audit multicast group (read-only: auditd,
 // if it runs, keeps its place). The socket comes from a small N-API addon
-// (native/audit-netlink, built by `npm install` where a compiler is; scripts/build-audit-addon.mjs);
+// (native/audit-netlink, built by `npm install` where a compiler is; scripts/build-audit-addon.mjs;
+// TALON_AUDIT_ADDON names another build);
 // its descriptor is read here with fs.read, each read timing out after RECEIVE_TIMEOUT_MS so the
 // loop sees its signal. Without the addon (not built, not Linux) `auditAvailability()` says why.
 import { read, close } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AUDIT_TYPE_NAMES } from "./audit-types";
 
@@ -19,7 +21,7 @@ let loaded: { addon?: Addon; problem?: string } | undefined;
 
 function addon(): { addon?: Addon; problem?: string } {
   if (loaded) return loaded;
-  const built = fileURLToPath(new URL("../../../../native/audit-netlink/build/Release/audit_netlink.node", import.meta.url));
+  const built = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../native/audit-netlink/build/Release/audit_netlink.node");
   const candidates = [process.env.TALON_AUDIT_ADDON, built].filter((f): f is string => !!f);
   const require = createRequire(import.meta.url);
   for (const f of candidates) {
