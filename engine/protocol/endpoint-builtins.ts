@@ -5,6 +5,19 @@ import type { BuiltinDescriptor } from "../vql";
 
 export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
  {
+  "name": "audit",
+  "kind": "plugin",
+  "doc": "Register as an audit daemon in the kernel: the kernel's audit events as they happen, from its read-only audit multicast group (auditd keeps running), one row per event as parse_auditd() gives them (Timestamp, Sequence, RecordType, Result, Session, User, Process, Paths, Data, Records) plus Tags (the rules' keys) and Summary.Actor (Primary: auid, Secondary: uid); member names match in any case (`Process.PID`). Configure the audit rules with auditctl first. Needs root and the native audit addon (built by `npm install` where a C compiler is); without it, an error and no rows.",
+  "category": "linux",
+  "args": [],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "collect",
   "kind": "plugin",
   "doc": "Collects artifacts into an offline-collection ZIP at `output` (results, logs and uploads in Velociraptor's container layout); without output, passes their rows on with `_Source`.",
@@ -689,6 +702,34 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "leveldb",
+  "kind": "plugin",
+  "doc": "Enumerate all items in a level db database: one row per key (Key, Value; the newest value, deleted keys left out, in key order). `file` is the database's directory; a single .ldb/.sst table or .log file is read on its own.",
+  "category": "parsers",
+  "args": [
+   {
+    "name": "file",
+    "type": "string",
+    "doc": "The path to the leveldb file.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "accessor",
+    "type": "string",
+    "doc": "The accessor to use (auto or file).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_READ"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "magic",
   "kind": "function",
   "doc": "Identifies a file by its first bytes (a built-in table of common types, not libmagic): a description like file(1) gives (`PNG image data, 1 x 1`), or the MIME type or extension.",
@@ -1251,6 +1292,99 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   "platforms": [
    "client"
   ]
+ },
+ {
+  "name": "shell_session",
+  "kind": "function",
+  "doc": "Recreate or retrieve a shell session handle: starts `argv` with pipes on stdin, stdout and stderr under `name` (or returns the running session of that name). SELECT from the handle's `Query` to read its output as rows (Stdin, Stdout, Stderr, ReturnCode, Complete; the stdin written comes in order with the output); `IsRunning` is true once a query reads it. The program ends with its reader, or with the query that started it.",
+  "category": "client",
+  "args": [
+   {
+    "name": "argv",
+    "type": "list<string>",
+    "doc": "Argv to run the command with.",
+    "required": true,
+    "repeated": true
+   },
+   {
+    "name": "env",
+    "type": "dict",
+    "doc": "Environment variables to launch with.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "cwd",
+    "type": "string",
+    "doc": "If specified we change to this working directory first.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "secret",
+    "type": "string",
+    "doc": "The name of a secret to use; secrets only exist on the server, so on an agent this is an error (as in Velociraptor).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "name",
+    "type": "string",
+    "doc": "The name of the shell session. If the session already exists, we just return a handle to it.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "EXECVE"
+  ],
+  "platforms": [
+   "client"
+  ],
+  "version": 1
+ },
+ {
+  "name": "shell_session_control",
+  "kind": "function",
+  "doc": "Control a previously created shell session: write `stdin` to it, close its stdin (the program usually exits; it is killed a second later if not) or kill it. Returns the session's handle.",
+  "category": "client",
+  "args": [
+   {
+    "name": "name",
+    "type": "string",
+    "doc": "The name of the shell session.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "stdin",
+    "type": "string",
+    "doc": "Write this string to the session stdin.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "close_stdin",
+    "type": "bool",
+    "doc": "If specified we close the stdin of the session. This will usually terminate the session gracefully.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "kill",
+    "type": "bool",
+    "doc": "If specified we kill the session.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "EXECVE"
+  ],
+  "platforms": [
+   "client"
+  ],
+  "version": 1
  },
  {
   "name": "sqlite",

@@ -126,7 +126,8 @@ export class Executor {
     const timeoutMs = p.timeoutMs ?? m.timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([p.controller.signal, timeout]);
-    const ctx: SourceContext = { flowId: m.flowId, artifact: source.name, env: this.o.baseEnv ? { ...this.o.baseEnv, ...env } : env, signal, maxRows: m.maxRows, permissions: p.permissions, responder: p.responder, resolvePlugin: p.resolvePlugin, definitions: m.definitions };
+    // `_SessionId`: the flow, as Velociraptor names it on the client (Linux.Sys.BashShell keys its session off it).
+    const ctx: SourceContext = { flowId: m.flowId, artifact: source.name, env: { ...this.o.baseEnv, _SessionId: m.flowId, ...env }, signal, maxRows: m.maxRows, permissions: p.permissions, responder: p.responder, resolvePlugin: p.resolvePlugin, definitions: m.definitions };
     let rows = 0;
     let truncated = false;
     let error = "";
