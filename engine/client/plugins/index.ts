@@ -22,6 +22,7 @@ import {
 } from "./process-tracker";
 import { processTrackerFunction } from "./process-tracker-install";
 import { sqlitePlugin } from "./sqlite";
+import { indexPlugin, indexSearchPlugin } from "@/engine/endpoint/builtins/index-search/plugins";
 import { tlshHashFunction } from "@/engine/endpoint/builtins/tlsh";
 import { uploadFunction } from "./upload";
 import { watchFilesPlugin } from "./watch-files";
@@ -78,6 +79,8 @@ export const clientBuiltins: readonly Builtin[] = [
   parseAuditdPlugin,
   parseJournaldPlugin,
   sqlitePlugin,
+  indexPlugin,
+  indexSearchPlugin,
   yaraPlugin,
   procYaraPlugin,
   agentHttpClientPlugin,

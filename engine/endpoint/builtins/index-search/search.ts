@@ -1,0 +1,202 @@
+// Evaluates parsed bleve queries (query-string.ts) over an index (store.ts): the documents that
+// match and a score for each, bleve's TF-IDF in outline (term: sqrt(tf) * idf² * boost /
+// sqrt(field length), idf = 1 + ln(docs / (docFreq + 1)); disjunctions scaled by the share of
+// clauses matched); then sort and paging order. Query-string mode as bleve has it: with a `+`
+// clause the others are optional, without one at least one must match, only `-` clauses
+// match every other document.
+import { compileRegex, isRegexError } from "@/engine/vql";
+import type { QueryNode } from "./query-string";
+import type { IndexStore } from "./store";
+
+type Scores = Map<number, number>;
+
+function rows(store: IndexStore, sql: string, params: (string | number)[]): unknown[][] {
+  return store.db.exec(sql, params)[0]?.values ?? [];
+}
+
+function termScores(store: IndexStore, field: string | undefined, term: string, boost: number, out: Scores = new Map()): Scores {
+  const postings =
+    field === undefined
+      ? rows(store, "SELECT p.doc, SUM(p.freq), d.len FROM postings p JOIN docs d ON d.n = p.doc WHERE p.term = ? GROUP BY p.doc", [term])
+      : rows(store, "SELECT doc, freq, len FROM postings WHERE field = ? AND term = ?", [field, term]);
+  if (postings.length === 0) return out;
+  const idf = 1 + Math.log(store.docCount() / (postings.length + 1));
+  for (const [doc, freq, len] of postings) {
+    const s = (boost * Math.sqrt(Number(freq)) * idf * idf) / Math.sqrt(Math.max(1, Number(len)));
+    out.set(Number(doc), (out.get(Number(doc)) ?? 0) + s);
+  }
+  return out;
+}
+
+/** Sum of the clauses' scores, times the share of clauses each document matched (bleve's coord). */
+function disjunction(parts: Scores[], boost = 1): Scores {
+  const out: Scores = new Map();
+  const hits = new Map<number, number>();
+  for (const p of parts)
+    for (const [d, s] of p) {
+      out.set(d, (out.get(d) ?? 0) + s);
+      hits.set(d, (hits.get(d) ?? 0) + 1);
+    }
+  for (const [d, s] of out) out.set(d, (boost * s * hits.get(d)!) / parts.length);
+  return out;
+}
+
+function distinctTerms(store: IndexStore, field: string | undefined, glob?: string): string[] {
+  const where = [field === undefined ? "1" : "field = ?", glob === undefined ? "1" : "term GLOB ?"].join(" AND ");
+  const params = [...(field === undefined ? [] : [field]), ...(glob === undefined ? [] : [glob])];
+  return rows(store, `SELECT DISTINCT term FROM postings WHERE ${where}`, params).map((r) => String(r[0]));
+}
+
+/** Levenshtein distance, stopping early past `max`. */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      best = Math.min(best, cur[j]!);
+    }
+    if (best > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+function multiTerm(store: IndexStore, field: string | undefined, terms: string[], boost: number): Scores {
+  return disjunction(terms.map((t) => termScores(store, field, t, 1)), boost);
+}
+
+function matchQuery(store: IndexStore, q: Extract<QueryNode, { kind: "match" }>): Scores {
+  if (q.field !== undefined && store.fieldType(q.field) === "bool") {
+    const b = q.text.toLowerCase();
+    return b === "true" || b === "false" ? termScores(store, q.field, b === "true" ? "T" : "F", q.boost) : new Map();
+  }
+  const tokens = store.analyzerFor(q.field)(q.text);
+  if (tokens.length === 0) return new Map();
+  const parts = tokens.map((t) => {
+    if (q.fuzziness === 0) return termScores(store, q.field, t.term, 1);
+    const near = distinctTerms(store, q.field).filter((x) => editDistance(x, t.term, q.fuzziness) <= q.fuzziness);
+    return multiTerm(store, q.field, near, 1);
+  });
+  return disjunction(parts, q.boost);
+}
+
+function phraseQuery(store: IndexStore, q: Extract<QueryNode, { kind: "phrase" }>): Scores {
+  const tokens = store.analyzerFor(q.field).call(null, q.text);
+  if (tokens.length === 0) return new Map();
+  const first = tokens[0]!;
+  // field -> doc -> term -> positions
+  const seen = new Map<string, Map<number, Map<string, Set<number>>>>();
+  for (const t of tokens) {
+    const r = q.field === undefined ? rows(store, "SELECT field, doc, pos FROM postings WHERE term = ?", [t.term]) : rows(store, "SELECT field, doc, pos FROM postings WHERE field = ? AND term = ?", [q.field, t.term]);
+    for (const [f, d, pos] of r) {
+      const byDoc = seen.get(String(f)) ?? seen.set(String(f), new Map()).get(String(f))!;
+      const byTerm = byDoc.get(Number(d)) ?? byDoc.set(Number(d), new Map()).get(Number(d))!;
+      byTerm.set(t.term, new Set(String(pos).split(",").map(Number)));
+    }
+  }
+  const matched = new Set<number>();
+  for (const byDoc of seen.values())
+    for (const [doc, byTerm] of byDoc) {
+      const starts = byTerm.get(first.term);
+      if (!starts) continue;
+      for (const p of starts)
+        if (tokens.every((t) => byTerm.get(t.term)?.has(p + t.pos - first.pos))) {
+          matched.add(doc);
+          break;
+        }
+    }
+  const scores = disjunction(tokens.map((t) => termScores(store, q.field, t.term, 1)));
+  return new Map([...matched].map((d) => [d, (scores.get(d) ?? 0) * tokens.length * q.boost]));
+}
+
+function rangeQuery(store: IndexStore, type: "number" | "datetime", field: string | undefined, lo: number | undefined, hi: number | undefined, loInc: boolean, hiInc: boolean, boost: number): Scores {
+  const fields = (field === undefined ? store.fields() : [field]).filter((f) => store.fieldType(f) === type);
+  const out: Scores = new Map();
+  for (const f of fields) {
+    const cond = ["field = ?"];
+    const params: (string | number)[] = [f];
+    if (lo !== undefined) cond.push(loInc ? "value >= ?" : "value > ?") && params.push(lo);
+    if (hi !== undefined) cond.push(hiInc ? "value <= ?" : "value < ?") && params.push(hi);
+    for (const [d] of rows(store, `SELECT DISTINCT doc FROM nums WHERE ${cond.join(" AND ")}`, params)) out.set(Number(d), boost);
+  }
+  return out;
+}
+
+function globOf(pattern: string): string {
+  return pattern.replace(/[[\]]/g, (c) => `[${c}]`);
+}
+
+/** The documents matching `q` with their scores; a bad regular expression throws. */
+export function evaluate(store: IndexStore, q: QueryNode): Scores {
+  switch (q.kind) {
+    case "match":
+      return matchQuery(store, q);
+    case "phrase":
+      return phraseQuery(store, q);
+    case "wildcard":
+      return multiTerm(store, q.field, distinctTerms(store, q.field, globOf(q.pattern)), q.boost);
+    case "regexp": {
+      const re = compileRegex(`^(?:${q.pattern})$`);
+      if (isRegexError(re)) throw new Error(`bad regular expression /${q.pattern}/: ${re.error}`);
+      return multiTerm(store, q.field, distinctTerms(store, q.field).filter((t) => re.test(t)), q.boost);
+    }
+    case "numeric-range":
+      return rangeQuery(store, "number", q.field, q.min, q.max, q.minInclusive, q.maxInclusive, q.boost);
+    case "date-range":
+      return rangeQuery(store, "datetime", q.field, q.start, q.end, q.startInclusive, q.endInclusive, q.boost);
+    case "disjunction":
+      return disjunction(q.clauses.map((c) => evaluate(store, c)), q.boost);
+    case "boolean":
+      return booleanQuery(store, q);
+  }
+}
+
+function booleanQuery(store: IndexStore, q: Extract<QueryNode, { kind: "boolean" }>): Scores {
+  let out: Scores;
+  if (q.must.length > 0) {
+    const parts = q.must.map((c) => evaluate(store, c));
+    out = new Map([...parts[0]!].filter(([d]) => parts.every((p) => p.has(d))).map(([d]) => [d, parts.reduce((s, p) => s + p.get(d)!, 0)]));
+    if (q.should.length > 0) {
+      const opt = disjunction(q.should.map((c) => evaluate(store, c)));
+      for (const [d, s] of out) out.set(d, s + (opt.get(d) ?? 0));
+    }
+  } else if (q.should.length > 0) out = disjunction(q.should.map((c) => evaluate(store, c)));
+  else out = new Map(rows(store, "SELECT n FROM docs", []).map((r) => [Number(r[0]), 0]));
+  for (const c of q.mustNot) for (const d of evaluate(store, c).keys()) out.delete(d);
+  return out;
+}
+
+/** Document numbers in bleve's order for `sort` (default `-_score`; `-` descending; missing values last; ties in index order). */
+export function order(store: IndexStore, scores: Scores, sort: string[]): number[] {
+  const keys = (sort.length ? sort : ["-_score"]).map((s) => {
+    const desc = s.startsWith("-");
+    const name = s.replace(/^[-+]/, "");
+    let values: Map<number, string | number>;
+    if (name === "_score") values = scores;
+    else if (name === "_id") values = new Map(rows(store, "SELECT n, id FROM docs", []).map(([n, id]) => [Number(n), String(id)]));
+    else if (store.fieldType(name) === "number" || store.fieldType(name) === "datetime") values = new Map(rows(store, "SELECT doc, MIN(value) FROM nums WHERE field = ? GROUP BY doc", [name]).map(([d, v]) => [Number(d), Number(v)]));
+    else values = new Map(rows(store, "SELECT doc, MIN(term) FROM postings WHERE field = ? GROUP BY doc", [name]).map(([d, v]) => [Number(d), String(v)]));
+    return { desc, values };
+  });
+  return [...scores.keys()].sort((a, b) => {
+    for (const k of keys) {
+      const va = k.values.get(a);
+      const vb = k.values.get(b);
+      if (va === undefined || vb === undefined) {
+        if (va !== vb) return va === undefined ? 1 : -1;
+        continue;
+      }
+      if (va !== vb) return (va < vb ? -1 : 1) * (k.desc ? -1 : 1);
+    }
+    return a - b;
+  });
+}
+
+/** Stored fields of one document. */
+export function storedFields(store: IndexStore, doc: number): Array<[string, unknown]> {
+  const r = rows(store, "SELECT stored FROM docs WHERE n = ?", [doc]);
+  return r.length ? (JSON.parse(String(r[0]![0])) as Array<[string, unknown]>) : [];
+}
