@@ -116,13 +116,16 @@ export class IndexStore {
     return [...this.fieldOrd.keys()];
   }
 
+  private count: number | undefined;
+
   docCount(): number {
-    return Number(this.db.exec("SELECT COUNT(*) FROM docs")[0]?.values[0]?.[0] ?? 0);
+    return (this.count ??= Number(this.db.exec("SELECT COUNT(*) FROM docs")[0]?.values[0]?.[0] ?? 0));
   }
 
   /** Indexes documents (fields as strings, Velociraptor's ToString) in one transaction; an `_id` already present is replaced. */
   addBatch(docs: Array<{ id?: string; fields: Array<[string, string]> }>): void {
     const db = this.db;
+    this.count = undefined;
     db.run("BEGIN");
     const post = db.prepare("INSERT INTO postings VALUES (?, ?, ?, ?, ?, ?)");
     const num = db.prepare("INSERT INTO nums VALUES (?, ?, ?)");
