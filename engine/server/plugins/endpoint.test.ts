@@ -58,6 +58,8 @@ describe("endpoint builtins on the server", () => {
       "plugin:info": ["MACHINE_STATE"],
       "plugin:pslist": ["MACHINE_STATE"],
       "plugin:execve": ["EXECVE"],
+      "plugin:index": ["FILESYSTEM_WRITE"],
+      "plugin:index_search": ["FILESYSTEM_READ"],
     });
     const { stored, now } = goldenDescriptors(serverEndpointBuiltins, "endpoint-descriptors.golden.json");
     expect(now).toBe(stored);
@@ -93,7 +95,17 @@ describe("endpoint builtins on the server", () => {
 function hangingSystem(): EndpointSystem {
   const never = <T>() => new Promise<T>(() => {});
   const hang = <T>(): AsyncIterable<T> => ({ [Symbol.asyncIterator]: () => ({ next: () => never<IteratorResult<T>>() }) });
-  return { info: never, processes: hang, connections: hang, users: never, interfaces: never, uptime: never, fs: { glob: hang, stat: never, read: hang }, execve: hang };
+  return {
+    info: never,
+    processes: hang,
+    connections: hang,
+    users: never,
+    interfaces: never,
+    uptime: never,
+    fs: { glob: hang, stat: never, read: hang },
+    execve: hang,
+    writer: { tempDir: () => tmpdir(), open: never, mkdtemp: never, remove: never },
+  };
 }
 
 const CASES: Record<string, string> = {
@@ -106,6 +118,9 @@ const CASES: Record<string, string> = {
   info: "SELECT * FROM info()",
   pslist: "SELECT * FROM pslist()",
   execve: "SELECT * FROM execve(argv=['yes'], length=64)",
+  index: `SELECT * FROM index(query={ SELECT * FROM range(end=1000000) }, output='${elsewhere}/life.idx', purge=TRUE, batch=100)`,
+  index_search: `LET _ <= SELECT * FROM index(query={ SELECT * FROM range(end=300) }, output='${elsewhere}/search.idx', purge=TRUE, silent=TRUE)
+  SELECT * FROM index_search(path='${elsewhere}/search.idx', search='*')`,
 };
 
 describe("endpoint builtins on the server: break and abort", () => {

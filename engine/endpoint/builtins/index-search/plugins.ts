@@ -72,6 +72,7 @@ export const indexPlugin = definePlugin({
   },
   permissions: ["FILESYSTEM_WRITE"],
   platforms: ["client"],
+  version: 2,
   async *run({ query, mapping, default_analyzer, output, purge, batch, silent }, ctx) {
     const writer = agentHost(ctx.host).system.writer;
     if (!writer) return void ctx.log("ERROR", "index: this endpoint cannot write files");
@@ -144,6 +145,7 @@ export const indexSearchPlugin = definePlugin({
   },
   permissions: ["FILESYSTEM_READ"],
   platforms: ["client"],
+  version: 1,
   async *run({ path, search, fields, sort, start }, ctx) {
     const parsed = parseQueryString(search);
     if (!parsed.ok) return void ctx.log("ERROR", `index_search: ${parsed.error}`);
