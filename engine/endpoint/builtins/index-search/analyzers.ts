@@ -27,10 +27,21 @@ const STOP_EN = new Set(
 
 let segmenter: Intl.Segmenter | undefined;
 
+// Segmenting is the costliest step of indexing, and forensic rows repeat values (paths, users,
+// event names): the words of recent values are kept.
+const recent = new Map<string, string[]>();
+const RECENT = 4096;
+
 function unicodeWords(text: string): string[] {
+  const hit = recent.get(text);
+  if (hit) return hit;
   segmenter ??= new Intl.Segmenter("en", { granularity: "word" });
   const out: string[] = [];
   for (const s of segmenter.segment(text)) if (s.isWordLike) out.push(s.segment);
+  if (text.length <= 1024) {
+    if (recent.size >= RECENT) recent.delete(recent.keys().next().value!);
+    recent.set(text, out);
+  }
   return out;
 }
 

@@ -144,6 +144,20 @@ describe("index() options", () => {
     expect((await run(`SELECT * FROM index_search(path='${f}', search='*')`)).rows).toEqual([{ _id: "c", w: "four" }]);
   });
 
+  it("replaces a document whose _id comes again in the same batch", async () => {
+    const f = join(dir, "same.idx");
+    await run(`SELECT * FROM index(query={ SELECT * FROM foreach(row=[dict(_id='a', w='one'), dict(_id='a', w='two')]) }, output='${f}', purge=TRUE)`);
+    expect((await run(`SELECT * FROM index_search(path='${f}', search='*')`)).rows).toEqual([{ _id: "a", w: "two" }]);
+    expect((await run(`SELECT * FROM index_search(path='${f}', search='one')`)).rows).toEqual([]);
+  });
+
+  it("keeps the batches indexed before the consumer stops (LIMIT), as Velociraptor's deferred flush does", async () => {
+    const f = join(dir, "limit.idx");
+    const r = await run(`SELECT * FROM index(query={ SELECT _value AS n FROM range(end=50) }, output='${f}', batch=10, purge=TRUE) LIMIT 1`);
+    expect(r.rows).toEqual([{ n: 0 }]);
+    expect((await run(`SELECT count() AS N FROM index_search(path='${f}', search='*') GROUP BY 1`)).rows).toEqual([{ N: 10 }]);
+  });
+
   it("indexes large inputs in batches; silent passes nothing on", async () => {
     const f = join(dir, "big.idx");
     const r = await run(`SELECT count() AS N FROM index(query={ SELECT _value AS n, format(format='row %d', args=_value) AS t FROM range(end=5000) }, output='${f}', batch=700, purge=TRUE) GROUP BY 1`);

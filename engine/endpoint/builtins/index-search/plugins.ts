@@ -7,7 +7,7 @@ import { arg, definePlugin, dictGet, dictKeys, isDictLike, OrderedDict, toVqlStr
 import { agentHost } from "../host";
 import { analyzerNamed } from "./analyzers";
 import { parseQueryString } from "./query-string";
-import { evaluate, order, storedFields } from "./search";
+import { evaluate, order, storedFieldsReader } from "./search";
 import { fieldTypeOf, IndexStore, type FieldType } from "./store";
 
 const MAX_BYTES = 1024 * 1024 * 1024;
@@ -166,11 +166,16 @@ export const indexSearchPlugin = definePlugin({
         return void ctx.log("ERROR", `index_search: ${(err as Error).message}`);
       }
       const wanted = fields?.length && !fields.includes("*") ? fields : store.fields();
-      for (let i = start ?? 0; i < docs.length; i++) {
-        const stored = new Map(storedFields(store, docs[i]!));
-        yield new OrderedDict(wanted.filter((f) => stored.has(f)).map((f) => [f, stored.get(f)]));
-        if (i % PAGESIZE === PAGESIZE - 1) await new Promise((r) => setImmediate(r));
-        ctx.signal.throwIfAborted();
+      const reader = storedFieldsReader(store);
+      try {
+        for (let i = start ?? 0; i < docs.length; i++) {
+          const stored = new Map(reader.get(docs[i]!));
+          yield new OrderedDict(wanted.filter((f) => stored.has(f)).map((f) => [f, stored.get(f)]));
+          if (i % PAGESIZE === PAGESIZE - 1) await new Promise((r) => setImmediate(r));
+          ctx.signal.throwIfAborted();
+        }
+      } finally {
+        reader.free();
       }
     } finally {
       store.close();

@@ -195,8 +195,15 @@ export function order(store: IndexStore, scores: Scores, sort: string[]): number
   });
 }
 
-/** Stored fields of one document. */
-export function storedFields(store: IndexStore, doc: number): Array<[string, unknown]> {
-  const r = rows(store, "SELECT stored FROM docs WHERE n = ?", [doc]);
-  return r.length ? (JSON.parse(String(r[0]![0])) as Array<[string, unknown]>) : [];
+/** Stored fields of documents, looked up one by one with one statement (free() when done). */
+export function storedFieldsReader(store: IndexStore): { get(doc: number): Array<[string, unknown]>; free(): void } {
+  const stmt = store.db.prepare("SELECT stored FROM docs WHERE n = ?");
+  return {
+    get(doc) {
+      const v = stmt.get([doc])[0];
+      stmt.reset();
+      return v === undefined ? [] : (JSON.parse(String(v)) as Array<[string, unknown]>);
+    },
+    free: () => stmt.free(),
+  };
 }

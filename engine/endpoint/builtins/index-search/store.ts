@@ -2,7 +2,7 @@
 // memory while open) holding each document's stored fields and an inverted index of its
 // terms with positions (postings), numbers and dates (nums), and the mapping it was made with.
 // Owns the schema and the analysis of documents; query evaluation lives in search.ts.
-import initSqlJs, { type Database, type SqlJsStatic } from "sql.js";
+import initSqlJs, { type Database, type SqlJsStatic, type SqlValue, type Statement } from "sql.js";
 import { analyzerNamed, type Analyzer } from "./analyzers";
 import { parseBleveDate } from "./query-string";
 
@@ -50,6 +50,39 @@ CREATE INDEX IF NOT EXISTS nums_d ON nums(doc);
 export interface IndexSettings {
   mapping: Record<string, FieldType>;
   defaultAnalyzer: string;
+}
+
+/** Buffers rows for one table and inserts them many to a statement (sql.js pays per call). */
+class BulkInsert {
+  private static readonly ROWS = 100;
+  private readonly many: Statement;
+  private readonly one: Statement;
+  private pending: SqlValue[] = [];
+  constructor(
+    db: Database,
+    table: string,
+    private readonly width: number,
+  ) {
+    const row = `(${Array(width).fill("?").join(",")})`;
+    this.many = db.prepare(`INSERT INTO ${table} VALUES ${Array(BulkInsert.ROWS).fill(row).join(",")}`);
+    this.one = db.prepare(`INSERT INTO ${table} VALUES ${row}`);
+  }
+  /** Inserts what is buffered now. */
+  flush(): void {
+    for (let i = 0; i < this.pending.length; i += this.width) this.one.run(this.pending.slice(i, i + this.width));
+    this.pending = [];
+  }
+  add(...values: SqlValue[]): void {
+    this.pending.push(...values);
+    if (this.pending.length === BulkInsert.ROWS * this.width) {
+      this.many.run(this.pending);
+      this.pending = [];
+    }
+  }
+  free(): void {
+    this.many.free();
+    this.one.free();
+  }
 }
 
 export class IndexStore {
@@ -127,14 +160,17 @@ export class IndexStore {
     const db = this.db;
     this.count = undefined;
     db.run("BEGIN");
-    const post = db.prepare("INSERT INTO postings VALUES (?, ?, ?, ?, ?, ?)");
+    const post = new BulkInsert(db, "postings", 6);
     const num = db.prepare("INSERT INTO nums VALUES (?, ?, ?)");
     const doc = db.prepare("INSERT INTO docs VALUES (?, ?, ?, ?)");
+    const find = db.prepare("SELECT n FROM docs WHERE id = ?");
     try {
       for (const d of docs) {
         const n = this.nextId++;
         const id = d.id ?? `${n}`;
-        const old = db.exec("SELECT n FROM docs WHERE id = ?", [id])[0]?.values[0]?.[0];
+        const old = find.get([id])[0];
+        find.reset();
+        if (old !== undefined) post.flush();
         if (old !== undefined) for (const t of ["docs WHERE n", "postings WHERE doc", "nums WHERE doc"]) db.run(`DELETE FROM ${t} = ?`, [old as number]);
         const stored: Array<[string, unknown]> = [];
         let total = 0;
@@ -164,7 +200,7 @@ export class IndexStore {
           if (type === "bool") {
             const b = value.toLowerCase();
             if (b === "true" || b === "false") {
-              post.run([field, b === "true" ? "T" : "F", n, 1, 1, "1"]);
+              post.add(field, b === "true" ? "T" : "F", n, 1, 1, "1");
               stored.push([field, b === "true"]);
             }
             continue;
@@ -178,10 +214,11 @@ export class IndexStore {
             if (p) p.push(t.pos);
             else byTerm.set(t.term, [t.pos]);
           }
-          for (const [term, pos] of byTerm) post.run([field, term, n, pos.length, tokens.length, pos.join(",")]);
+          for (const [term, pos] of byTerm) post.add(field, term, n, pos.length, tokens.length, pos.join(","));
         }
         doc.run([n, id, total, JSON.stringify(stored)]);
       }
+      post.flush();
       db.run("COMMIT");
     } catch (err) {
       db.run("ROLLBACK");
@@ -190,6 +227,7 @@ export class IndexStore {
       post.free();
       num.free();
       doc.free();
+      find.free();
     }
   }
 }
