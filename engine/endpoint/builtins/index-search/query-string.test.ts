@@ -29,6 +29,10 @@ describe("parseQueryString()", () => {
     expect(q.should).toHaveLength(1);
   });
 
+  it("reads `_all:` as the default field", () => {
+    expect(parsed("_all:water").should).toEqual([{ kind: "match", field: undefined, text: "water", fuzziness: 0, boost: 1 }]);
+  });
+
   it("reads quoted text as a phrase, with or without a field", () => {
     expect(parsed('"light beer"').should).toEqual([{ kind: "phrase", text: "light beer", boost: 1 }]);
     expect(parsed('name:"light beer"').should).toEqual([{ kind: "phrase", field: "name", text: "light beer", boost: 1 }]);

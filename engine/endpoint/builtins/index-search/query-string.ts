@@ -138,7 +138,8 @@ function clause(sc: Scanner): QueryNode {
     const w = sc.word();
     if (sc.peek() === ":") {
       if (w.text === "") sc.fail("expected a field name before `:`");
-      field = w.text;
+      // `_all` is bleve's name for the default field (every field).
+      field = w.text === "_all" ? undefined : w.text;
       sc.i++;
       const c = sc.peek();
       if (c === ">" || c === "<") node = rangeClause(sc, field);
@@ -146,7 +147,7 @@ function clause(sc: Scanner): QueryNode {
       else if (c === "/") node = { kind: "regexp", field, pattern: sc.delimited("/"), boost: 1 };
       else {
         const v = sc.word();
-        if (v.text === "") sc.fail(`expected a value after \`${field}:\``);
+        if (v.text === "") sc.fail(`expected a value after \`${w.text}:\``);
         node = wordClause(v, field);
       }
     } else {

@@ -14,18 +14,32 @@ function rows(store: IndexStore, sql: string, params: (string | number)[]): unkn
   return store.db.exec(sql, params)[0]?.values ?? [];
 }
 
-function termScores(store: IndexStore, field: string | undefined, term: string, boost: number, out: Scores = new Map()): Scores {
+/**
+ * Scores of the documents holding terms that satisfy `cond` (an SQL condition on `term`) in
+ * `field` (every field when undefined: bleve's `_all`), one clause per distinct term.
+ */
+function termsScores(store: IndexStore, field: string | undefined, cond: string, params: (string | number)[], boost: number): Scores {
   const postings =
     field === undefined
-      ? rows(store, "SELECT p.doc, SUM(p.freq), d.len FROM postings p JOIN docs d ON d.n = p.doc WHERE p.term = ? GROUP BY p.doc", [term])
-      : rows(store, "SELECT doc, freq, len FROM postings WHERE field = ? AND term = ?", [field, term]);
-  if (postings.length === 0) return out;
-  const idf = 1 + Math.log(store.docCount() / (postings.length + 1));
-  for (const [doc, freq, len] of postings) {
-    const s = (boost * Math.sqrt(Number(freq)) * idf * idf) / Math.sqrt(Math.max(1, Number(len)));
-    out.set(Number(doc), (out.get(Number(doc)) ?? 0) + s);
+      ? rows(store, `SELECT p.term, p.doc, SUM(p.freq), d.len FROM postings p JOIN docs d ON d.n = p.doc WHERE ${cond} GROUP BY p.term, p.doc`, params)
+      : rows(store, `SELECT term, doc, freq, len FROM postings p WHERE field = ? AND ${cond}`, [field, ...params]);
+  const df = new Map<string, number>();
+  for (const [t] of postings) df.set(String(t), (df.get(String(t)) ?? 0) + 1);
+  const out: Scores = new Map();
+  const hits = new Map<number, number>();
+  const docs = store.docCount();
+  for (const [t, d, freq, len] of postings) {
+    const idf = 1 + Math.log(docs / (df.get(String(t))! + 1));
+    const s = (Math.sqrt(Number(freq)) * idf * idf) / Math.sqrt(Math.max(1, Number(len)));
+    out.set(Number(d), (out.get(Number(d)) ?? 0) + s);
+    hits.set(Number(d), (hits.get(Number(d)) ?? 0) + 1);
   }
+  for (const [d, s] of out) out.set(d, (boost * s * hits.get(d)!) / df.size);
   return out;
+}
+
+function termScores(store: IndexStore, field: string | undefined, term: string, boost: number): Scores {
+  return termsScores(store, field, "p.term = ?", [term], boost);
 }
 
 /** Sum of the clauses' scores, times the share of clauses each document matched (bleve's coord). */
@@ -41,10 +55,8 @@ function disjunction(parts: Scores[], boost = 1): Scores {
   return out;
 }
 
-function distinctTerms(store: IndexStore, field: string | undefined, glob?: string): string[] {
-  const where = [field === undefined ? "1" : "field = ?", glob === undefined ? "1" : "term GLOB ?"].join(" AND ");
-  const params = [...(field === undefined ? [] : [field]), ...(glob === undefined ? [] : [glob])];
-  return rows(store, `SELECT DISTINCT term FROM postings WHERE ${where}`, params).map((r) => String(r[0]));
+function distinctTerms(store: IndexStore, field: string | undefined): string[] {
+  return rows(store, `SELECT DISTINCT term FROM postings${field === undefined ? "" : " WHERE field = ?"}`, field === undefined ? [] : [field]).map((r) => String(r[0]));
 }
 
 /** Levenshtein distance, stopping early past `max`. */
@@ -64,8 +76,12 @@ function editDistance(a: string, b: string, max: number): number {
   return prev[b.length]!;
 }
 
+/** A disjunction over many terms (wildcard, regexp, fuzzy), in chunks SQLite's parameter limit allows. */
 function multiTerm(store: IndexStore, field: string | undefined, terms: string[], boost: number): Scores {
-  return disjunction(terms.map((t) => termScores(store, field, t, 1)), boost);
+  if (terms.length <= 500) return terms.length ? termsScores(store, field, `p.term IN (${terms.map(() => "?").join(",")})`, terms, boost) : new Map();
+  const parts: Scores[] = [];
+  for (let i = 0; i < terms.length; i += 500) parts.push(multiTerm(store, field, terms.slice(i, i + 500), 1));
+  return disjunction(parts, boost);
 }
 
 function matchQuery(store: IndexStore, q: Extract<QueryNode, { kind: "match" }>): Scores {
@@ -137,7 +153,7 @@ export function evaluate(store: IndexStore, q: QueryNode): Scores {
     case "phrase":
       return phraseQuery(store, q);
     case "wildcard":
-      return multiTerm(store, q.field, distinctTerms(store, q.field, globOf(q.pattern)), q.boost);
+      return termsScores(store, q.field, "p.term GLOB ?", [globOf(q.pattern)], q.boost);
     case "regexp": {
       const re = compileRegex(`^(?:${q.pattern})$`);
       if (isRegexError(re)) throw new Error(`bad regular expression /${q.pattern}/: ${re.error}`);
