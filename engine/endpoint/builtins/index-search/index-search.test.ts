@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRegistry, portableBuiltins, runVql, toJsonValue } from "@/engine/vql";
 import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
+import { createPathGuard, guardSystem } from "@/engine/endpoint/builtins/protected-paths";
+import type { EndpointSystem } from "@/engine/endpoint/builtins/system";
 import { indexPlugin, indexSearchPlugin } from "./plugins";
 
 const dir = mkdtempSync(join(tmpdir(), "talon-index-"));
@@ -16,10 +18,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const registry = createRegistry([...portableBuiltins, indexPlugin, indexSearchPlugin]);
 const system = createLinuxSystem();
 
-async function run(vql: string, permissions?: string[]) {
+async function run(vql: string, permissions?: string[], on: EndpointSystem = system) {
   const rows: Record<string, unknown>[] = [];
   const logs: string[] = [];
-  for await (const e of runVql(vql, { registry, host: { system }, permissions: permissions && new Set(permissions) })) {
+  for await (const e of runVql(vql, { registry, host: { system: on }, permissions: permissions && new Set(permissions) })) {
     if (e.kind === "row") rows.push(toJsonValue(e.row) as Record<string, unknown>);
     if (e.kind === "log" && e.level !== "DEBUG") logs.push(`${e.level} ${e.message}`);
   }
@@ -207,5 +209,18 @@ describe("permissions (Velociraptor: index needs FILESYSTEM_WRITE, index_search 
     expect(r.rows).toEqual([]);
     expect(r.logs.join("\n")).toMatch(/FILESYSTEM_READ/);
     expect((await run(`SELECT * FROM index_search(path='${beers}', search='water')`, ["FILESYSTEM_READ"])).rows).toHaveLength(2);
+  });
+});
+
+describe("protected paths", () => {
+  it("refuses to write or read an index in a protected directory before running the query", async () => {
+    const state = join(dir, "state");
+    const guarded = guardSystem(system, createPathGuard([{ pattern: state, reason: "the agent's state directory" }]), () => {});
+    const w = await run(`SELECT * FROM index(query={ SELECT * FROM range(end=3) }, output='${state}/x.idx')`, undefined, guarded);
+    expect(w.rows).toEqual([]);
+    expect(w.logs.join("\n")).toMatch(/ERROR index: .*state directory/);
+    expect(existsSync(join(state, "x.idx"))).toBe(false);
+    const r = await run(`SELECT * FROM index_search(path='${state}/x.idx', search='*')`, undefined, guarded);
+    expect(r.rows).toEqual([]);
   });
 });

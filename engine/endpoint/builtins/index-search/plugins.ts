@@ -83,6 +83,9 @@ export const indexPlugin = definePlugin({
       if (!analyzerNamed(analyzer)) throw new Error(`no analyzer named ${analyzer} (standard, simple, keyword or whitespace)`);
       if (purge && (await untilAborted(agentHost(ctx.host).system.fs.stat(output), ctx.signal))) await untilAborted(writer.remove(output, { recursive: true }), ctx.signal);
       const bytes = purge ? undefined : await readIndex(ctx, output);
+      // Refused paths fail now, before the query runs (Velociraptor's file.CheckPath); the
+      // append leaves an existing file as it is.
+      await (await untilAborted(writer.open(output, { append: true, mode: 0o644 }), ctx.signal, (late) => late.close())).close();
       store = await untilAborted(IndexStore.open(bytes, { mapping: m, defaultAnalyzer: analyzer }), ctx.signal, (late) => late.close());
     } catch (err) {
       ctx.signal.throwIfAborted();
