@@ -41,9 +41,15 @@ describe("parseQueryString()", () => {
 
   it("reads `*` and `?` as a wildcard query and /.../ as a regular expression, neither analyzed", () => {
     expect(parsed("wat*r").should).toEqual([{ kind: "wildcard", field: undefined, pattern: "wat*r", boost: 1 }]);
+    expect(parsed("wat*~1").should).toEqual([{ kind: "match", field: undefined, text: "wat*", fuzziness: 1, boost: 1 }]);
     expect(parsed("name:Wat?r").should).toEqual([{ kind: "wildcard", field: "name", pattern: "Wat?r", boost: 1 }]);
     expect(parsed("name:/w.*r/").should).toEqual([{ kind: "regexp", field: "name", pattern: "w.*r", boost: 1 }]);
-    expect(parsed("/a b/").should).toEqual([{ kind: "regexp", pattern: "a b", boost: 1 }]);
+    expect(parsed("/st.ut/").should).toEqual([{ kind: "regexp", field: undefined, pattern: "st.ut", boost: 1 }]);
+    expect(parsed("/a\\ b/").should).toEqual([{ kind: "regexp", field: undefined, pattern: "a b", boost: 1 }]);
+    // A backslash before a character bleve does not reserve stays, so regexp escapes work.
+    expect(parsed("name:/w\\.r/").should).toEqual([{ kind: "regexp", field: "name", pattern: "w\\.r", boost: 1 }]);
+    // Only a word that starts and ends with `/` is a regexp: a path is a match.
+    expect(parsed("/usr/bin").should).toEqual([{ kind: "match", field: undefined, text: "/usr/bin", fuzziness: 0, boost: 1 }]);
   });
 
   it("reads `~` as fuzziness 1 and `~n` as fuzziness n (at most 2)", () => {
@@ -77,7 +83,10 @@ describe("parseQueryString()", () => {
     expect(parsed("quartz^2 water").should[0]).toEqual({ kind: "match", field: undefined, text: "quartz", fuzziness: 0, boost: 2 });
     expect(parsed('"light beer"^3').should[0]).toMatchObject({ kind: "phrase", boost: 3 });
     expect(parsed("path:c\\:\\\\windows").should).toEqual([{ kind: "match", field: "path", text: "c:\\windows", fuzziness: 0, boost: 1 }]);
-    expect(parsed("a\\*b").should).toEqual([{ kind: "match", field: undefined, text: "a*b", fuzziness: 0, boost: 1 }]);
+    // As in bleve, an escaped `*` is still a wildcard (the grammar looks for `*` after unescaping).
+    expect(parsed("a\\*b").should).toEqual([{ kind: "wildcard", field: undefined, pattern: "a*b", boost: 1 }]);
+    // An escaped digit makes a word, not a number.
+    expect(parsed("\\5").should).toEqual([{ kind: "match", field: undefined, text: "\\5", fuzziness: 0, boost: 1 }]);
     expect(parsed("my\\ word").should).toEqual([{ kind: "match", field: undefined, text: "my word", fuzziness: 0, boost: 1 }]);
   });
 

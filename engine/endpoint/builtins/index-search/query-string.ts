@@ -1,9 +1,11 @@
-// bleve's query-string language (blevesearch.com/docs/Query-String-Query/) parsed into plain
-// query nodes: whitespace-separated clauses, each optionally `+` (must) or `-` (must not),
-// optionally `field:`-scoped, optionally boosted `^n`. A clause is a word (analyzed match), a
-// `"phrase"`, a `/regexp/`, a word with `*`/`?` (wildcard), `word~` / `word~n` (fuzzy match),
-// a number (match or equal number), or `>`, `>=`, `<`, `<=` followed by a number (numeric
-// range) or a quoted date (date range). `\` escapes the next character. No I/O.
+// bleve's query-string language (blevesearch.com/docs/Query-String-Query/; its lexer and
+// grammar, search/query/query_string_lex.go and .y) parsed into plain query nodes:
+// whitespace-separated clauses, each optionally `+` (must) or `-` (must not), optionally
+// `field:`-scoped, optionally boosted `^n`. A clause is a word (analyzed match), a `"phrase"`,
+// a word that starts and ends with `/` (regexp), a word with `*`/`?` (wildcard), `word~` /
+// `word~n` (fuzzy match), a number (match or equal number), or `>`, `>=`, `<`, `<=` followed by
+// a number (numeric range) or a quoted date (date range). `\c` is `c` for bleve's reserved
+// characters and stays `\c` for others (so regexp escapes survive). No I/O.
 
 export type QueryNode =
   | { kind: "match"; field?: string; text: string; fuzziness: number; boost: number }
@@ -17,9 +19,16 @@ export type QueryNode =
 
 export type ParseResult = { ok: true; query: QueryNode } | { ok: false; error: string };
 
-const NUMBER = /^-?\d+(\.\d+)?$/;
-/** Characters that end a bare word (unless escaped). */
-const WORD_END = /[\s:^~"]/;
+/** bleve's tNUMBER: digits with at most one dot, no escapes. */
+const NUMBER = /^\d+(\.\d*)?$/;
+/** Characters that end a bare word (unless escaped), as bleve's lexer ends a string. */
+const WORD_END = /[\s:^~]/;
+/** bleve's reserved characters: `\c` is `c` for these and stays `\c` (a regexp escape) for others. */
+const RESERVED = "+-=&|><!(){}[]^\"~*?:\\/ ";
+
+function unescape(c: string): string {
+  return RESERVED.includes(c) ? c : `\\${c}`;
+}
 
 class Scanner {
   i = 0;
@@ -36,37 +45,31 @@ class Scanner {
   skipSpace(): void {
     while (!this.done && /\s/.test(this.peek())) this.i++;
   }
-  /** A bare word with escapes resolved; `escaped` tells whether any `*`/`?` was escaped. */
-  word(): { text: string; raw: string } {
+  /** A bare word with escapes resolved; `escaped` when it had any (so it is not a number). */
+  word(): { text: string; escaped: boolean } {
     let text = "";
-    let raw = "";
+    let escaped = false;
     while (!this.done && !WORD_END.test(this.peek())) {
       if (this.peek() === "\\") {
         if (this.i + 1 >= this.s.length) this.fail("`\\` at the end of the query");
-        raw += this.s.slice(this.i, this.i + 2);
-        text += this.s[this.i + 1];
+        escaped = true;
+        text += unescape(this.s[this.i + 1]!);
         this.i += 2;
-      } else {
-        raw += this.peek();
-        text += this.s[this.i++];
-      }
+      } else text += this.s[this.i++];
     }
-    return { text, raw };
+    return { text, escaped };
   }
-  /** Text between `q` delimiters (the opening one is current); `\q` is a literal `q`. */
-  delimited(q: string): string {
+  /** A quoted phrase (the opening quote is current); only an unescaped `"` ends it. */
+  phrase(): string {
     this.i++;
     let out = "";
-    while (!this.done && this.peek() !== q) {
-      if (this.peek() === "\\" && (this.peek(1) === q || this.peek(1) === "\\") && q === '"') {
-        out += this.s[this.i + 1];
-        this.i += 2;
-      } else if (this.peek() === "\\" && this.peek(1) === q) {
-        out += q;
+    while (!this.done && this.peek() !== '"') {
+      if (this.peek() === "\\" && this.i + 1 < this.s.length) {
+        out += unescape(this.s[this.i + 1]!);
         this.i += 2;
       } else out += this.s[this.i++];
     }
-    if (this.done) this.fail(`unterminated ${q === '"' ? "phrase" : "regular expression"}`);
+    if (this.done) this.fail("unterminated quote");
     this.i++;
     return out;
   }
@@ -97,7 +100,7 @@ function rangeClause(sc: Scanner, field: string | undefined): QueryNode {
   }
   const inclusive = op.endsWith("=");
   if (sc.peek() === '"') {
-    const text = sc.delimited('"');
+    const text = sc.phrase();
     const t = parseBleveDate(text);
     if (t === undefined) sc.fail(`\`${text}\` is not a date bleve reads (RFC 3339, e.g. 2024-01-31 or 2024-01-31T10:00:00Z)`);
     return op.startsWith(">")
@@ -111,11 +114,11 @@ function rangeClause(sc: Scanner, field: string | undefined): QueryNode {
     : { kind: "numeric-range", field, max: n, minInclusive: false, maxInclusive: inclusive, boost: 1 };
 }
 
-/** A word as bleve's query string reads it: /regexp/, wildcard, number, or match. */
-function wordClause(w: { text: string; raw: string }, field: string | undefined): QueryNode {
-  const unescapedWild = /(^|[^\\])[*?]/.test(w.raw);
-  if (unescapedWild) return { kind: "wildcard", field, pattern: w.text, boost: 1 };
-  if (NUMBER.test(w.raw)) {
+/** A word as bleve's grammar reads it: /regexp/, wildcard (any `*` or `?`), number, or match. */
+function wordClause(w: { text: string; escaped: boolean }, field: string | undefined): QueryNode {
+  if (w.text.length >= 2 && w.text.startsWith("/") && w.text.endsWith("/")) return { kind: "regexp", field, pattern: w.text.slice(1, -1), boost: 1 };
+  if (/[*?]/.test(w.text)) return { kind: "wildcard", field, pattern: w.text, boost: 1 };
+  if (!w.escaped && NUMBER.test(w.text)) {
     const n = Number(w.text);
     return {
       kind: "disjunction",
@@ -130,40 +133,41 @@ function wordClause(w: { text: string; raw: string }, field: string | undefined)
 }
 
 function clause(sc: Scanner): QueryNode {
-  let field: string | undefined;
   let node: QueryNode;
-  if (sc.peek() === '"') node = { kind: "phrase", text: sc.delimited('"'), boost: 1 };
-  else if (sc.peek() === "/") node = { kind: "regexp", pattern: sc.delimited("/"), boost: 1 };
+  let word: string | undefined;
+  if (sc.peek() === '"') node = { kind: "phrase", text: sc.phrase(), boost: 1 };
   else {
     const w = sc.word();
     if (sc.peek() === ":") {
       if (w.text === "") sc.fail("expected a field name before `:`");
       // `_all` is bleve's name for the default field (every field).
-      field = w.text === "_all" ? undefined : w.text;
+      const field = w.text === "_all" ? undefined : w.text;
       sc.i++;
       const c = sc.peek();
       if (c === ">" || c === "<") node = rangeClause(sc, field);
-      else if (c === '"') node = { kind: "phrase", field, text: sc.delimited('"'), boost: 1 };
-      else if (c === "/") node = { kind: "regexp", field, pattern: sc.delimited("/"), boost: 1 };
+      else if (c === '"') node = { kind: "phrase", field, text: sc.phrase(), boost: 1 };
       else {
         const v = sc.word();
         if (v.text === "") sc.fail(`expected a value after \`${w.text}:\``);
         node = wordClause(v, field);
+        word = v.text;
       }
     } else {
       if (w.text === "") sc.fail(`unexpected \`${sc.peek()}\``);
       node = wordClause(w, undefined);
+      word = w.text;
     }
   }
   if (sc.peek() === "~") {
+    // bleve: a word followed by `~` is a fuzzy match of the word as written (wildcards included).
     sc.i++;
     const n = sc.number();
     const fuzziness = n ?? 1;
-    if (node.kind !== "match" && !(node.kind === "disjunction" && node.clauses[0]?.kind === "match")) sc.fail("`~` follows only a word");
+    if (word === undefined) sc.fail("`~` follows only a word");
     if (!Number.isInteger(fuzziness) || fuzziness < 0) sc.fail("fuzziness must be a whole number");
     if (fuzziness > 2) sc.fail("fuzziness exceeds max (2)");
-    const m = node.kind === "match" ? node : (node.clauses[0] as Extract<QueryNode, { kind: "match" }>);
-    node = { ...m, fuzziness };
+    const field = "field" in node ? node.field : node.kind === "disjunction" ? (node.clauses[0] as { field?: string }).field : undefined;
+    node = { kind: "match", field, text: word, fuzziness, boost: 1 };
   }
   if (sc.peek() === "^") {
     sc.i++;
