@@ -86,6 +86,9 @@ describe("index_search()", () => {
   it("drops English stop words, as bleve's standard analyzer does", async () => {
     expect(await ids("description:the")).toEqual([]);
     expect(await ids("description:roasted")).toEqual(["b2"]);
+    // A clause of stop words only matches nothing and is dropped (bleve's MatchNone in query-string mode).
+    expect(await ids("+the +style:stout")).toEqual(["b2"]);
+    expect(await ids("the")).toEqual([]);
   });
 
   it("compares numbers of a `number`-mapped field with >, >=, <, <= and equality", async () => {

@@ -1,9 +1,9 @@
 // Evaluates parsed bleve queries (query-string.ts) over an index (store.ts): the documents that
 // match and a score for each, bleve's TF-IDF in outline (term: sqrt(tf) * idf² * boost /
 // sqrt(field length), idf = 1 + ln(docs / (docFreq + 1)); disjunctions scaled by the share of
-// clauses matched); then sort and paging order. Query-string mode as bleve has it: with a `+`
-// clause the others are optional, without one at least one must match, only `-` clauses
-// match every other document.
+// clauses matched); then sort and paging order. Query-string mode as bleve has it: clauses of
+// stop words only are dropped, with a `+` clause the others are optional, without one at least
+// one must match, only `-` clauses match every other document.
 import { compileRegex, isRegexError } from "@/engine/vql";
 import type { QueryNode } from "./query-string";
 import type { IndexStore } from "./store";
@@ -170,7 +170,17 @@ export function evaluate(store: IndexStore, q: QueryNode): Scores {
   }
 }
 
-function booleanQuery(store: IndexStore, q: Extract<QueryNode, { kind: "boolean" }>): Scores {
+/** A match or phrase whose text analyzes to no terms (only stop words): bleve's MatchNone, which query-string mode drops. */
+function matchesNone(store: IndexStore, q: QueryNode): boolean {
+  if (q.kind !== "match" && q.kind !== "phrase") return false;
+  if (q.kind === "match" && q.field !== undefined && store.fieldType(q.field) === "bool") return false;
+  return store.analyzerFor(q.field)(q.text).length === 0;
+}
+
+function booleanQuery(store: IndexStore, query: Extract<QueryNode, { kind: "boolean" }>): Scores {
+  const keep = (l: QueryNode[]) => l.filter((c) => !matchesNone(store, c));
+  const q = { must: keep(query.must), should: keep(query.should), mustNot: keep(query.mustNot) };
+  if (q.must.length + q.should.length + q.mustNot.length === 0) return new Map();
   let out: Scores;
   if (q.must.length > 0) {
     const parts = q.must.map((c) => evaluate(store, c));
