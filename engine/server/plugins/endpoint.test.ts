@@ -91,6 +91,26 @@ describe("endpoint builtins on the server", () => {
   });
 });
 
+describe("index() and index_search() on the server's host", () => {
+  it("index rows into a file and search them for an administrator; an analyst has neither FILESYSTEM_WRITE nor FILESYSTEM_READ", async () => {
+    const f = `${elsewhere}/hosts.idx`;
+    const made = await run(`SELECT * FROM index(query={ SELECT * FROM foreach(row=[dict(Host='alpha web'), dict(Host='beta db')]) }, output='${f}', purge=TRUE, silent=TRUE)`);
+    expect(made).toEqual({ rows: [], logs: [] });
+    expect((await run(`SELECT * FROM index_search(path='${f}', search='Host:web')`)).rows).toEqual([{ Host: "alpha web" }]);
+    const w = await run(`SELECT * FROM index(query={ SELECT 1 AS a FROM scope() }, output='${elsewhere}/analyst.idx')`, { principal: analyst });
+    expect(w.logs.join("\n")).toMatch(/FILESYSTEM_WRITE/);
+    const r = await run(`SELECT * FROM index_search(path='${f}', search='web')`, { principal: analyst });
+    expect(r.rows).toEqual([]);
+    expect(r.logs.join("\n")).toMatch(/FILESYSTEM_READ/);
+  });
+
+  it("never write an index into the server's data directory", async () => {
+    const r = await run(`SELECT * FROM index(query={ SELECT 1 AS a FROM scope() }, output='${dataDir}/x.idx')`);
+    expect(r.rows).toEqual([]);
+    expect(r.logs.join("\n")).toMatch(/ERROR index: .*server's data directory/);
+  });
+});
+
 /** An endpoint where every call waits for ever and ignores the signal. */
 function hangingSystem(): EndpointSystem {
   const never = <T>() => new Promise<T>(() => {});
