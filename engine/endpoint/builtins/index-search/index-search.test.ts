@@ -3,7 +3,7 @@
 // arguments (vql/tools/index/index.go): analyzed matches, phrases, must / must not, numeric
 // ranges on mapped numbers, wildcards and regular expressions on terms, fuzziness, sort,
 // fields, start; batches, purge, `_id` replacement, silent; FILESYSTEM_WRITE / _READ.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -192,6 +192,26 @@ describe("index() options", () => {
     expect((await run(`SELECT * FROM index(query={ SELECT 1 AS a FROM scope() }, output='${f}', mapping=dict(a=1))`)).logs.join("\n")).toMatch(/ERROR index: field mapping name a should be of type string/);
     expect((await run(`SELECT * FROM index(query={ SELECT 1 AS a FROM scope() }, output='${f}', default_analyzer='klingon')`)).logs.join("\n")).toMatch(/ERROR index: no analyzer named klingon/);
     expect(existsSync(f)).toBe(false);
+  });
+
+  it("never replaces a file that is not an index, with or without purge; purge removes a directory (an old bleve index)", async () => {
+    const f = join(dir, "precious.txt");
+    writeFileSync(f, "keep me");
+    for (const purge of ["TRUE", "FALSE"]) {
+      const r = await run(`SELECT * FROM index(query={ SELECT 1 AS a FROM scope() }, output='${f}', purge=${purge})`);
+      expect(r.logs.join("\n")).toMatch(/ERROR index: the file is not an index made by index\(\)/);
+      expect(readFileSync(f, "utf8")).toBe("keep me");
+    }
+    const d = join(dir, "old.bleve");
+    mkdirSync(join(d, "store"), { recursive: true });
+    expect((await run(`SELECT * FROM index(query={ SELECT 1 AS a FROM scope() }, output='${d}')`)).logs.join("\n")).toMatch(/is a directory/);
+    expect((await run(`SELECT * FROM index(query={ SELECT 'x' AS a FROM scope() }, output='${d}', purge=TRUE)`)).logs).toEqual([]);
+    expect((await run(`SELECT * FROM index_search(path='${d}', search='a:x')`)).rows).toEqual([{ a: "x" }]);
+    // An empty file (a run that never finished) is started afresh.
+    const e = join(dir, "empty.idx");
+    writeFileSync(e, "");
+    expect((await run(`SELECT * FROM index(query={ SELECT 'y' AS a FROM scope() }, output='${e}')`)).logs).toEqual([]);
+    expect((await run(`SELECT * FROM index_search(path='${e}', search='y')`)).rows).toEqual([{ a: "y" }]);
   });
 
   it("does not index or store fields mapped to none", async () => {

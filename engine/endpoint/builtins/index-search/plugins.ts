@@ -28,6 +28,28 @@ async function readIndex(ctx: BuiltinContext, path: string): Promise<Uint8Array 
   return Buffer.concat(parts);
 }
 
+/**
+ * The bytes of the index index() adds to: none for a new file or with purge. Only an index
+ * index() made is replaced or added to, never another file; a directory (an old bleve index)
+ * is removed with purge, as Velociraptor's purge removes it.
+ */
+async function existingIndex(ctx: BuiltinContext, output: string, purge: boolean | undefined): Promise<Uint8Array | undefined> {
+  const { fs, writer } = agentHost(ctx.host).system;
+  const st = await untilAborted(fs.stat(output), ctx.signal);
+  if (!st) return undefined;
+  if (st.IsDir) {
+    if (!purge) throw new Error(`${output} is a directory (a bleve index?); purge=TRUE replaces it`);
+    await untilAborted(writer!.remove(output, { recursive: true }), ctx.signal);
+    return undefined;
+  }
+  const bytes = await readIndex(ctx, output);
+  // An empty file is what a run that never finished leaves (index() opens the file first).
+  if (!bytes?.length) return undefined;
+  const probe = await untilAborted(IndexStore.open(bytes), ctx.signal, (late) => late.close());
+  probe.close();
+  return purge ? undefined : bytes;
+}
+
 function mappingOf(v: unknown): Record<string, FieldType> {
   const out: Record<string, FieldType> = {};
   if (v === undefined || v === null) return out;
@@ -81,8 +103,7 @@ export const indexPlugin = definePlugin({
     try {
       const m = mappingOf(mapping);
       if (!analyzerNamed(analyzer)) throw new Error(`no analyzer named ${analyzer} (standard, simple, keyword or whitespace)`);
-      if (purge && (await untilAborted(agentHost(ctx.host).system.fs.stat(output), ctx.signal))) await untilAborted(writer.remove(output, { recursive: true }), ctx.signal);
-      const bytes = purge ? undefined : await readIndex(ctx, output);
+      const bytes = await existingIndex(ctx, output, purge);
       // Refused paths fail now, before the query runs (Velociraptor's file.CheckPath); the
       // append leaves an existing file as it is.
       await (await untilAborted(writer.open(output, { append: true, mode: 0o644 }), ctx.signal, (late) => late.close())).close();
