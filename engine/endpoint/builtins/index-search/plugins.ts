@@ -114,12 +114,13 @@ export const indexPlugin = definePlugin({
     }
     const size = batch || 1000;
     let pending: unknown[] = [];
+    /** Indexes the pending rows (taken out first: a batch that fails is not tried again) and returns them. */
     const flush = async () => {
-      const docs = [];
-      for (const r of pending) docs.push(await documentOf(ctx, r));
-      store.addBatch(docs);
       const done = pending;
       pending = [];
+      const docs = [];
+      for (const r of done) docs.push(await documentOf(ctx, r));
+      store.addBatch(docs);
       return done;
     };
     try {

@@ -100,7 +100,7 @@ function matchQuery(store: IndexStore, q: Extract<QueryNode, { kind: "match" }>)
 }
 
 function phraseQuery(store: IndexStore, q: Extract<QueryNode, { kind: "phrase" }>): Scores {
-  const tokens = store.analyzerFor(q.field).call(null, q.text);
+  const tokens = store.analyzerFor(q.field)(q.text);
   if (tokens.length === 0) return new Map();
   const first = tokens[0]!;
   // field -> doc -> term -> positions
