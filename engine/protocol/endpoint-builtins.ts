@@ -676,6 +676,127 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "index",
+  "kind": "plugin",
+  "doc": "Create a local index from a query: the rows of `query` are indexed (every value as text, or as `mapping` says) into the index file `output` in batches, and passed on; a row's `_id` column names its document (a later row with the same `_id` replaces it). Search it with index_search().",
+  "category": "client",
+  "args": [
+   {
+    "name": "query",
+    "type": "query",
+    "doc": "A VQL Query to parse and execute.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "mapping",
+    "type": "any",
+    "doc": "A dict to describe field mapping: field name to text (en-text), number, date (datetime), bool, ip or none (not indexed or stored).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "default_analyzer",
+    "type": "string",
+    "doc": "The default analyzer to use for fields not in `mapping`: standard (default), simple, keyword or whitespace.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "output",
+    "type": "string",
+    "doc": "The file path to create the index on.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "workers",
+    "type": "int",
+    "doc": "Index with this many workers (default 2; accepted, indexing is one writer here).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "purge",
+    "type": "bool",
+    "doc": "If set we delete the index to start fresh (otherwise rows are added to an existing index).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "batch",
+    "type": "int",
+    "doc": "Default batch size for index (default 1000).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "silent",
+    "type": "bool",
+    "doc": "Do not forward events (this is faster).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_WRITE"
+  ],
+  "platforms": [
+   "client"
+  ],
+  "version": 2
+ },
+ {
+  "name": "index_search",
+  "kind": "plugin",
+  "doc": "Search a previously created index with a bleve query string (`word`, `field:word`, `\"a phrase\"`, `+must`, `-must_not`, `wild*`, `/regexp/`, `word~1`, `field:>5`, `field:<=\"2024-01-31\"`, `^boost`): one row per matching document with its stored fields, best match first.",
+  "category": "client",
+  "args": [
+   {
+    "name": "path",
+    "type": "string",
+    "doc": "The file path to the index to open.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "search",
+    "type": "string",
+    "doc": "A Bleve search query. See https://blevesearch.com/docs/Query-String-Query/",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "fields",
+    "type": "list<string>",
+    "doc": "A list of fields to include from the index (default all; `*` is all).",
+    "required": false,
+    "repeated": true
+   },
+   {
+    "name": "sort",
+    "type": "list<string>",
+    "doc": "The field to sort by (precede with - to sort in descending order); _score and _id too.",
+    "required": false,
+    "repeated": true
+   },
+   {
+    "name": "start",
+    "type": "int",
+    "doc": "Row number to start.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_READ"
+  ],
+  "platforms": [
+   "client"
+  ],
+  "version": 1
+ },
+ {
   "name": "info",
   "kind": "plugin",
   "doc": "One row about this endpoint: Hostname, Uptime, OS, Platform, PlatformVersion, KernelVersion, Architecture, Fqdn and more.",

@@ -25,6 +25,7 @@ import { processTrackerFunction } from "./process-tracker-install";
 import { shellSessionControlFunction, shellSessionFunction } from "./shell-session";
 import { sqlitePlugin } from "./sqlite";
 import { leveldbPlugin } from "./leveldb";
+import { indexPlugin, indexSearchPlugin } from "@/engine/endpoint/builtins/index-search/plugins";
 import { tlshHashFunction } from "@/engine/endpoint/builtins/tlsh";
 import { uploadFunction } from "./upload";
 import { watchFilesPlugin } from "./watch-files";
@@ -85,6 +86,8 @@ export const clientBuiltins: readonly Builtin[] = [
   parseJournaldPlugin,
   sqlitePlugin,
   leveldbPlugin,
+  indexPlugin,
+  indexSearchPlugin,
   yaraPlugin,
   procYaraPlugin,
   agentHttpClientPlugin,

@@ -136,6 +136,11 @@ const CASES: Record<string, { vql: string; hangVql?: string; needsFlow?: boolean
   yara: { vql: `SELECT * FROM yara(rules='rule s { strings: $a = "small" condition: $a }', files=['${dir}/small.txt', '${dir}/small.txt', '${dir}/small.txt'])` },
   sqlite: { vql: `SELECT * FROM sqlite(file='${db}', query='SELECT * FROM t')` },
   leveldb: { vql: `SELECT * FROM leveldb(file='${leveldbDir}')` },
+  index: { vql: `SELECT * FROM index(query={ SELECT * FROM range(end=1000000) }, output='${dir}/life.idx', purge=TRUE, batch=100)` },
+  index_search: {
+    vql: `LET _ <= SELECT * FROM index(query={ SELECT * FROM range(end=300) }, output='${dir}/search.idx', purge=TRUE, silent=TRUE)
+    SELECT * FROM index_search(path='${dir}/search.idx', search='*')`,
+  },
   efivariables: { vql: "SELECT * FROM efivariables(value=TRUE)", system: () => createLinuxSystem({ efivarsRoot: join(dir, "efivars") }) },
   collect: {
     vql: `SELECT * FROM collect(artifacts='Custom.L', output='${dir}/collect.zip', password='pw', artifact_definitions='''name: Custom.L
