@@ -16,7 +16,7 @@ describe("server tool downloads", () => {
   });
 
   it("recordServerOrigins() adds each origin once", () => {
-    const env: NodeJS.ProcessEnv = {};
+    const env: Record<string, string | undefined> = {};
     recordServerOrigins(["http://localhost:3000", "ws://localhost:3000"], env);
     recordServerOrigins(["https://b.example"], env);
     expect(env[SERVER_ORIGINS_ENV]).toBe("http://localhost:3000,https://b.example");

@@ -6,6 +6,8 @@
 // Any other path or origin is judged by the policy as before.
 import type { NetworkPolicy } from "./policy";
 
+type Env = Record<string, string | undefined>;
+
 export const SERVER_ORIGINS_ENV = "TALON_AGENT_SERVER_ORIGINS";
 export const TOOL_DOWNLOAD_PREFIX = "/api/tools/download/";
 
@@ -22,7 +24,7 @@ export function httpOriginOf(server: string): string | undefined {
 }
 
 /** Adds the origins of `servers` to TALON_AGENT_SERVER_ORIGINS (called when an agent starts). */
-export function recordServerOrigins(servers: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
+export function recordServerOrigins(servers: readonly string[], env: Env = process.env): void {
   const have = new Set((env[SERVER_ORIGINS_ENV] ?? "").split(",").filter(Boolean));
   for (const s of servers) {
     const o = httpOriginOf(s);
@@ -32,7 +34,7 @@ export function recordServerOrigins(servers: readonly string[], env: NodeJS.Proc
 }
 
 /** Whether `url` is a tool download on one of the recorded server origins. */
-export function isServerToolDownload(url: string, method: string, env: NodeJS.ProcessEnv = process.env): boolean {
+export function isServerToolDownload(url: string, method: string, env: Env = process.env): boolean {
   if (method !== "GET") return false;
   let u: URL;
   try {
