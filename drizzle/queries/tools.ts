@@ -1,6 +1,6 @@
 // The tool inventory's rows: list (without the bytes), one tool's row by name (and version), by
 // download token with its bytes, insert-or-replace a definition, remove.
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../client";
 import { tools, type NewToolRecord, type ToolRecord } from "../schema";
 
@@ -48,6 +48,25 @@ export async function putTool(db: Db, row: NewToolRecord & { token: string; upda
     .onConflictDoUpdate({ target: [tools.name, tools.version], set: { ...rest } })
     .returning(columns);
   return out;
+}
+
+/**
+ * An artifact's definition: inserted when (name, version) is missing, or replacing a row that says
+ * nothing of where the file is and that no admin set; otherwise nothing changes (one statement,
+ * so an admin's concurrent inventory_add() is never overwritten). True when it wrote.
+ */
+export async function declareTool(db: Db, row: NewToolRecord & { token: string; updatedAt: Date }): Promise<boolean> {
+  const { token: _token, createdAt: _created, ...rest } = row;
+  const r = await db
+    .insert(tools)
+    .values({ ...row, createdAt: row.updatedAt })
+    .onConflictDoUpdate({
+      target: [tools.name, tools.version],
+      set: { ...rest },
+      setWhere: and(eq(tools.adminOverride, false), eq(tools.url, ""), eq(tools.githubProject, ""), isNull(tools.size)),
+    })
+    .returning({ name: tools.name });
+  return r.length > 0;
 }
 
 export async function deleteTool(db: Db, p: { name: string; version: string }): Promise<boolean> {

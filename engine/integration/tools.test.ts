@@ -153,6 +153,16 @@ for (const target of testDatabaseTargets()) {
       expect(r.logs).toContainEqual(`ERROR tool TalonBadTool: the downloaded file's sha256 is ${sha256(content)}, not the expected ${wrong}: refused`);
     }, 90_000);
 
+    it("setting an artifact that declares tools adds them to the inventory (Velociraptor's repository does so on load)", async () => {
+      const yaml = ["name: Custom.Test.Declares", "tools:", "  - name: TalonDeclaredTool", "    url: https://tools.example/declared-2.0.zip", "    expected_hash: " + "EF".repeat(32), "    version: '2.0'", "sources:", "  - query: SELECT 1 AS X FROM scope()"].join("\n");
+      await engine.artifacts.set(admin, yaml);
+      const rows = await waitFor(async () => {
+        const r = (await vql("SELECT name, version, url, artifact, admin_override, hash, filename FROM inventory() WHERE name = 'TalonDeclaredTool'")).rows;
+        return r.length ? r : undefined;
+      }, "the declared tool in the inventory");
+      expect(rows).toEqual([{ name: "TalonDeclaredTool", version: "2.0", url: "https://tools.example/declared-2.0.zip", artifact: "Custom.Test.Declares", admin_override: false, hash: "ef".repeat(32), filename: "declared-2.0.zip" }]);
+    }, 60_000);
+
     it("an artifact's own tool definition is learnt when it is collected; a tool the server cannot deliver refuses the collection", async () => {
       await engine.artifacts.set(admin, usingTool("Custom.Test.UseUnknown", "TalonUnknownTool"));
       await expect(engine.flows.collect(admin, { clientId: agent.clientId, artifacts: ["Custom.Test.UseUnknown"] })).rejects.toThrow(

@@ -119,7 +119,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
 
   const presence = createPresence({ database, node, clock, log, live }, signal);
   const clients = startClients({ ...deps, audit, journal, presence, nodeId: node.nodeId }, signal);
-  const tools = startTools({ ...deps, audit, publicUrl: process.env.TALON_PUBLIC_URL || undefined });
+  const tools = startTools({ ...deps, audit, artifacts, journal, publicUrl: process.env.TALON_PUBLIC_URL || undefined }, signal);
   const flows = startFlows(
     { ...deps, audit, journal, presence, leases, artifacts: opts.artifactSource ?? repositorySource(artifacts), clients, live, tools, expiry: opts.flowExpiry ?? flowExpiryFromEnv() },
     signal,

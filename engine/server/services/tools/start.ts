@@ -1,11 +1,25 @@
 // The tools service: the inventory's reads (list, get with probe), the admin's inventory_add
 // (bytes hashed with sha256 and served locally), the launcher's collectionEnv (declares the
-// artifacts' tools the inventory lacks, then the Tool_<name>_* variables), and the download
-// route's lookup by token. Definitions live in the `tools` table; bytes in the same row.
+// artifacts' tools the inventory lacks, then the Tool_<name>_* variables), the download
+// route's lookup by token, and (given the repository and the journal) the tools of every
+// artifact loaded or set. Definitions live in the `tools` table; bytes in the same row.
 import { createHash, randomBytes } from "node:crypto";
 import { queries } from "@/drizzle";
 import type { ToolRow } from "@/drizzle/queries";
-import { requirePermission, ServiceError, type AuditService, type DeclaredTool, type InventoryTool, type ServiceDeps, type ToolsService } from "@/engine/server/contracts";
+import { artifactTools, type Artifact } from "@/engine/artifacts";
+import {
+  ARTIFACT_MODIFICATION_QUEUE,
+  requirePermission,
+  ServiceError,
+  type ArtifactChangeEvent,
+  type ArtifactsService,
+  type AuditService,
+  type DeclaredTool,
+  type InventoryTool,
+  type Journal,
+  type ServiceDeps,
+  type ToolsService,
+} from "@/engine/server/contracts";
 import { checkDeliverable, toolEnv } from "./deliver";
 import { defaultFilename, pickVersion, toInventoryTool } from "./mapping";
 import { addSchema, checkUrl, declaredSchema, getSchema, parse } from "./validate";
@@ -14,11 +28,14 @@ export interface ToolsDeps extends ServiceDeps {
   audit: Pick<AuditService, "record">;
   /** TALON_PUBLIC_URL: the server's URL as agents reach it, for absolute serve URLs. */
   publicUrl?: string;
+  /** With `journal` and a signal: every artifact's tools are added at start and when it is set. */
+  artifacts?: Pick<ArtifactsService, "all" | "get">;
+  journal?: Pick<Journal, "subscribe">;
 }
 
 const newToken = () => randomBytes(32).toString("hex");
 
-export function startTools(deps: ToolsDeps): ToolsService {
+export function startTools(deps: ToolsDeps, signal?: AbortSignal): ToolsService {
   const { db } = deps.database;
   const view = (r: ToolRow) => toInventoryTool(r, deps.publicUrl);
 
@@ -32,7 +49,7 @@ export function startTools(deps: ToolsDeps): ToolsService {
     const existing = (await queries.listTools(db, { name: t.name })).find((r) => r.version === version);
     if (existing && (existing.adminOverride || existing.url || existing.size !== null || existing.githubProject)) return;
     checkUrl(t.url);
-    await queries.putTool(db, {
+    const wrote = await queries.declareTool(db, {
       name: t.name,
       version,
       url: t.url ?? "",
@@ -48,7 +65,33 @@ export function startTools(deps: ToolsDeps): ToolsService {
       updatedAt: deps.clock.now(),
       updatedBy: "",
     });
-    deps.log.info("tool added from an artifact", { tool: t.name, artifact: t.artifact });
+    if (wrote && !existing) deps.log.info("tool added from an artifact", { tool: t.name, artifact: t.artifact });
+  }
+
+  /** The tools an artifact declares, added to the inventory (as Velociraptor's repository does when it loads one). */
+  async function declareArtifact(a: Artifact): Promise<void> {
+    const declared = artifactTools(a).map((t) => ({ ...t, artifact: a.name }));
+    if (!declared.length) return;
+    for (const t of parse(declaredSchema, declared, `tools of ${a.name}`)) await declare(t);
+  }
+
+  if (deps.artifacts && deps.journal && signal) followArtifacts(deps.artifacts, deps.journal, signal);
+
+  /** Every loaded artifact's tools at start, then each artifact set or renamed (on any process). */
+  function followArtifacts(artifacts: NonNullable<ToolsDeps["artifacts"]>, journal: NonNullable<ToolsDeps["journal"]>, signal: AbortSignal) {
+    const warn = (name: string) => (err: unknown) => deps.log.warn("could not add an artifact's tools to the inventory", { artifact: name, error: (err as Error)?.message ?? String(err) });
+    void (async () => {
+      const changes = journal.subscribe(ARTIFACT_MODIFICATION_QUEUE, { signal });
+      for (const a of artifacts.all()) await declareArtifact(a).catch(warn(a.name));
+      for await (const e of changes) {
+        const { artifact, op } = e.payload as unknown as ArtifactChangeEvent;
+        if (op === "delete") continue;
+        const a = artifacts.get(artifact, { exact: true });
+        if (a) await declareArtifact(a).catch(warn(artifact));
+      }
+    })().catch((err) => {
+      if (!signal.aborted) deps.log.error("the tools service stopped following artifact changes", { error: (err as Error)?.message ?? String(err) });
+    });
   }
 
   return {
