@@ -27,3 +27,4 @@ export * from "./deletions";
 export * from "./favorites";
 export * from "./file-store";
 export * from "./user-options";
+export * from "./tools";

@@ -15,3 +15,4 @@ export * from "./vfs";
 export * from "./favorites";
 export * from "./file-store";
 export * from "./user-options";
+export * from "./tools";

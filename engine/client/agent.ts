@@ -10,6 +10,8 @@ import { Executor } from "./executor/executor";
 import type { SourceRunner } from "./executor/types";
 import type { Identity } from "./identity";
 import { configValue } from "@/engine/vql";
+import { recordServerOrigins } from "@/engine/net";
+import { withServerToolUrls } from "./tool-urls";
 
 export const AGENT_NAME = "talon-agent";
 
@@ -47,6 +49,8 @@ export interface Agent {
 }
 
 export function createAgent(o: AgentOptions): Agent {
+  // Tool downloads from these servers pass the outbound policy (engine/net/server-tools.ts).
+  recordServerOrigins(serverList(o));
   const baseEnv = { config: configValue({ name: "talon", version: o.version, serverUrls: serverList(o) }) };
   const executor = new Executor({ outbox: o.outbox, runner: o.runner, concurrency: o.concurrency, log: o.log, maxWaitMs: o.maxWaitMs, onFlowEnd: o.onFlowEnd, baseEnv });
   const events = new EventTable({ outbox: o.outbox, runner: o.eventRunner ?? o.runner, store: o.eventTableStore, log: o.log, maxWaitMs: o.maxWaitMs, baseEnv });
@@ -56,7 +60,7 @@ export function createAgent(o: AgentOptions): Agent {
     token: o.token,
     agent: { name: AGENT_NAME, version: o.version },
     outbox: o.outbox,
-    onCollect: (m) => executor.collect(m),
+    onCollect: (m) => executor.collect(withServerToolUrls(m, serverList(o))),
     onCancel: (m) => executor.cancel(m),
     onEventTable: (m) => events.apply(m),
     eventTableVersion: () => events.version(),

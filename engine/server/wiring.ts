@@ -30,6 +30,7 @@ import { startNotebooks } from "./services/notebooks";
 import { startSecrets } from "./services/secrets";
 import { startFavorites } from "./services/favorites";
 import { startFileStore } from "./services/file-store";
+import { startTools } from "./services/tools";
 import { startUserOptions } from "./services/user-options";
 import { startVfs } from "./services/vfs";
 import { TALON_VERSION } from "./version";
@@ -118,8 +119,9 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
 
   const presence = createPresence({ database, node, clock, log, live }, signal);
   const clients = startClients({ ...deps, audit, journal, presence, nodeId: node.nodeId }, signal);
+  const tools = startTools({ ...deps, audit, artifacts, journal, publicUrl: process.env.TALON_PUBLIC_URL || undefined }, signal);
   const flows = startFlows(
-    { ...deps, audit, journal, presence, leases, artifacts: opts.artifactSource ?? repositorySource(artifacts), clients, live, expiry: opts.flowExpiry ?? flowExpiryFromEnv() },
+    { ...deps, audit, journal, presence, leases, artifacts: opts.artifactSource ?? repositorySource(artifacts), clients, live, tools, expiry: opts.flowExpiry ?? flowExpiryFromEnv() },
     signal,
   );
   const alerts = startAlerts({ ...deps, audit, accounts, journal, flows, ui }, signal);
@@ -135,7 +137,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const downloads = startDownloads({ clock, log, audit, flows, hunts }, signal);
   const fileStore = startFileStore({ ...deps, audit, downloads });
   const vfs = startVfs({ ...deps, flows, journal }, signal);
-  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts, favorites, fileStore, userOptions }, isolation: opts.queryIsolation, dataDir: config.dataDir, principalFor: (u) => accounts.principalFor(u) }, signal);
+  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts, favorites, fileStore, userOptions, tools }, isolation: opts.queryIsolation, dataDir: config.dataDir, principalFor: (u) => accounts.principalFor(u) }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService, limits });
   const notebooks = await startNotebooks({
@@ -195,6 +197,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     hunts,
     downloads,
     fileStore,
+    tools,
     vfs,
     agents: presence,
     cluster: node,

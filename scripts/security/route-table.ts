@@ -51,6 +51,8 @@ export const NO_PRINCIPAL: Record<string, "public" | "signed-in"> = {
   "GET /api/health": "public",
   "POST /api/auth/login": "public",
   "POST /api/auth/logout": "signed-in",
+  // Agents fetch locally served tools without a session; the unguessable token is the credential.
+  "GET /api/tools/download/[token]": "public",
 };
 
 /** Placeholder values for dynamic segments: well-formed ids of objects that do not exist. */
@@ -67,6 +69,7 @@ export const PLACEHOLDERS: Record<string, string> = {
   name: "Custom.Security.Matrix.Placeholder",
   id: "K0123456789",
   username: "no-such-user-matrix",
+  token: "0".repeat(64),
 };
 
 /** Pages the front door serves without a session. */

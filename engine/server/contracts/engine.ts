@@ -11,6 +11,7 @@ import type { ClusterNode } from "./cluster";
 import type { DownloadsService } from "./downloads";
 import type { FavoritesService } from "./favorites";
 import type { FileStoreService } from "./file-store";
+import type { ToolsService } from "./tools";
 import type { UserOptionsService } from "./user-options";
 import type { Logger, Principal, ServerConfig } from "./common";
 import type { FlowsService } from "./flows";
@@ -64,6 +65,8 @@ export interface Engine {
   downloads: DownloadsService;
   /** Files the server writes for users (create_flow_download() exports), in the database. */
   fileStore: FileStoreService;
+  /** The tool inventory (inventory(), inventory_add(), the tool download route). */
+  tools: ToolsService;
   /** The file browser: directory listings and file downloads from endpoints, cached. */
   vfs: VfsService;
   agents: Pick<AgentPresence, "isLocal" | "online" | "count" | "localCount">;

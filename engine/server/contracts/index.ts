@@ -25,3 +25,4 @@ export * from "./vfs";
 export * from "./favorites";
 export * from "./file-store";
 export * from "./user-options";
+export * from "./tools";

@@ -10,6 +10,7 @@ import type { ClientsService } from "./clients";
 import type { Principal } from "./common";
 import type { FavoritesService } from "./favorites";
 import type { FileStoreService } from "./file-store";
+import type { ToolsService } from "./tools";
 import type { UserOptionsService } from "./user-options";
 import type { FlowsService } from "./flows";
 import type { HuntsService } from "./hunts";
@@ -46,6 +47,8 @@ export interface VqlServices {
   favorites?: VqlFavorites;
   /** create_flow_download(), create_hunt_download(), file_store(), file_store_delete(); absent where the run was not given it. */
   fileStore?: VqlFileStore;
+  /** inventory(), inventory_get(), inventory_add(); absent where the run was not given it. */
+  tools?: VqlTools;
   /** user_options(); absent where the run was not given it. */
   userOptions?: Pick<UserOptionsService, "get" | "set">;
 }
@@ -55,6 +58,8 @@ export type VqlAccounts = Pick<AccountsService, "listUsers" | "createUser" | "se
 export type VqlFavorites = Pick<FavoritesService, "list" | "save" | "remove">;
 
 export type VqlFileStore = Pick<FileStoreService, "createFlowDownload" | "createHuntDownload" | "localPath" | "remove">;
+
+export type VqlTools = Pick<ToolsService, "list" | "get" | "add">;
 
 export type VqlSecrets = Pick<SecretsService, "resolve" | "list" | "add" | "modify" | "remove">;
 

@@ -9,6 +9,7 @@ import { deletionBuiltins } from "./deletions";
 import { eventBuiltins } from "./events";
 import { favoriteBuiltins } from "./favorites";
 import { fileStoreBuiltins } from "./file-store";
+import { inventoryBuiltins } from "./inventory";
 import { userOptionsBuiltins } from "./user-options";
 import { flowBuiltins } from "./flows";
 import { helpPlugin } from "./help";
@@ -39,6 +40,7 @@ export const serverBuiltins: readonly Builtin[] = [
   ...secretBuiltins,
   ...favoriteBuiltins,
   ...fileStoreBuiltins,
+  ...inventoryBuiltins,
   ...userOptionsBuiltins,
   ...httpClientBuiltins,
   ...uploadBuiltins,

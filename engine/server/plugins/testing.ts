@@ -81,6 +81,9 @@ export const CASES: Record<string, string> = {
   file_store: "SELECT file_store(path='/downloads/C.1/F.1/x.zip') AS P FROM range(end=1000000)",
   user_options: "SELECT user_options(user='alice', theme='dark') AS O FROM range(end=1000000)",
   file_store_delete: "SELECT file_store_delete(path='/downloads/C.1/F.1/x.zip') AS P FROM range(end=1000000)",
+  inventory: "SELECT * FROM inventory()",
+  inventory_get: "SELECT inventory_get(tool='Life') AS T FROM range(end=1000000)",
+  inventory_add: "SELECT inventory_add(tool='Life', file='bytes', accessor='data') AS T FROM range(end=1000000)",
   // Refused at once (metadata is never allowed by a range) when answering; the secret's
   // resolution is what hangs in the abort case.
   http_client: "SELECT * FROM http_client(url='secret://life')",
@@ -311,6 +314,10 @@ function events(hang: boolean, signal: AbortSignal) {
 }
 
 /** Services that answer at once with full pages (so paging plugins would go on for ever), or hang. */
+function standInTool(name: string) {
+  return { name, version: "", url: "", githubProject: "", githubAssetRegex: "", serveLocally: true, adminOverride: true, expectedHash: "", artifact: "", filestorePath: "0".repeat(64), serveUrl: `/api/tools/download/${"0".repeat(64)}`, filename: "life.bin", hash: "1".repeat(64), size: 5 };
+}
+
 export function standInEngine(hang: boolean): VqlServices {
   const answer = <T>(v: () => T) => (hang ? new Promise<T>(() => {}) : Promise.resolve(v()));
   const page = <T>(limit: number | undefined, offset: number | undefined, make: (i: number) => T) => Array.from({ length: limit ?? 50 }, (_, i) => make((offset ?? 0) + i));
@@ -399,6 +406,11 @@ export function standInEngine(hang: boolean): VqlServices {
     userOptions: {
       get: () => answer(() => ({ theme: "", timezone: "", lang: "", org: "", links: [], default_password: "" })),
       set: () => answer(() => ({ theme: "dark", timezone: "", lang: "", org: "", links: [], default_password: "" })),
+    },
+    tools: {
+      list: () => answer(() => Array.from({ length: 50 }, (_, i) => standInTool(`Tool${i}`))),
+      get: () => answer(() => standInTool("Life")),
+      add: () => answer(() => standInTool("Life")),
     },
     fileStore: {
       createFlowDownload: () => answer(() => "/downloads/C.1/F.1/C.1-F.1.zip"),

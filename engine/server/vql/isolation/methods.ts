@@ -37,6 +37,7 @@ export const ACTOR_METHODS = {
   secrets: ["resolve", "list", "add", "modify", "remove"],
   favorites: ["list", "save", "remove"],
   fileStore: ["createFlowDownload", "createHuntDownload", "localPath", "remove"],
+  tools: ["list", "get", "add"],
   userOptions: ["get", "set"],
 } as const satisfies Table;
 

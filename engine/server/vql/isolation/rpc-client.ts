@@ -182,6 +182,7 @@ export class WorkerRpc {
       secrets: group("secrets"),
       favorites: group("favorites"),
       fileStore: group("fileStore"),
+      tools: group("tools"),
       userOptions: group("userOptions"),
       ...(hasNotebooks ? { notebooks: group("notebooks") } : {}),
     };
