@@ -26,4 +26,6 @@ export * from "./vfs";
 export * from "./deletions";
 export * from "./favorites";
 export * from "./file-store";
+export * from "./timelines";
+export * from "./user-messages";
 export * from "./user-options";

@@ -10,6 +10,8 @@ import type { ClientsService } from "./clients";
 import type { ClusterNode } from "./cluster";
 import type { DownloadsService } from "./downloads";
 import type { FavoritesService } from "./favorites";
+import type { TimelinesService } from "./timelines";
+import type { UserMessagesService } from "./user-messages";
 import type { FileStoreService } from "./file-store";
 import type { UserOptionsService } from "./user-options";
 import type { Logger, Principal, ServerConfig } from "./common";
@@ -49,6 +51,10 @@ export interface Engine {
   favorites: FavoritesService;
   /** Each user's GUI options (user_options()). */
   userOptions: UserOptionsService;
+  /** Notebook super-timelines (timeline_add(), timeline(), timelines(), timeline_delete()). */
+  timelines: TimelinesService;
+  /** Messages to users' GUIs (user_message(), the header's notifications). */
+  userMessages: UserMessagesService;
   /** Role limits (timeout, row cap, concurrency) and the per-user run slots ad-hoc VQL takes. */
   limits: LimitsService;
   /** Runs VQL on the server as a principal (notebooks, the query API, server artifacts). */

@@ -25,3 +25,5 @@ export * from "./vfs";
 export * from "./favorites";
 export * from "./file-store";
 export * from "./user-options";
+export * from "./timelines";
+export * from "./user-messages";

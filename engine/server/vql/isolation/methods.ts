@@ -38,6 +38,8 @@ export const ACTOR_METHODS = {
   favorites: ["list", "save", "remove"],
   fileStore: ["createFlowDownload", "createHuntDownload", "localPath", "remove"],
   userOptions: ["get", "set"],
+  timelines: ["list", "begin", "append", "commit", "discard", "read", "remove"],
+  userMessages: ["send"],
 } as const satisfies Table;
 
 export const PLAIN_METHODS = { journal: ["history", "isStored"], artifacts: ["validate"] } as const;

@@ -183,6 +183,8 @@ export class WorkerRpc {
       favorites: group("favorites"),
       fileStore: group("fileStore"),
       userOptions: group("userOptions"),
+      timelines: group("timelines"),
+      userMessages: group("userMessages"),
       ...(hasNotebooks ? { notebooks: group("notebooks") } : {}),
     };
     return services as unknown as VqlServices;
