@@ -1,8 +1,8 @@
 // The user messages contract (Velociraptor's user_message(user, message) and the GUI's
 // notification view): a message is stored for its recipient and pushed live to that user's
 // browsers on the topic `messages:<username>` ({type: "message", message: UserMessageView}).
-// Only the recipient may subscribe to, read or clear their messages. Sending declares no
-// permission, as in Velociraptor (the VQL that sends one already needed its own).
+// Only the recipient may subscribe to, read or clear their messages. Sending needs no
+// permission of its own here (Velociraptor checks none; user_message() declares READ_RESULTS).
 import type { Principal } from "./common";
 
 export const USER_MESSAGES_TOPIC = "messages";

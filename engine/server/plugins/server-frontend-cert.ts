@@ -13,6 +13,7 @@ export const serverFrontendCertFunction = defineFunction({
   permissions: ["MACHINE_STATE"],
   platforms: ["server"],
   run(_args, ctx) {
+    ctx.signal.throwIfAborted();
     ctx.log("INFO", "server_frontend_cert: Talon serves no TLS itself and holds no frontend certificate");
     return null;
   },

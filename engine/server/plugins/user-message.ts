@@ -2,7 +2,8 @@
 // stores a message for a user's GUI notification view and pushes it to their open browsers.
 // `message` is a dict; without it the other keyword arguments are the message (Velociraptor's
 // free-form arguments). Returns the user's name; an unknown user is a logged ERROR and NULL.
-// No permission is declared, as in Velociraptor.
+// Velociraptor declares no permission (its users module checks none either); Talon declares
+// READ_RESULTS, which every role has, as for the other per-user preferences (favorites_save()).
 import { arg, defineFunction, isDictLike, OrderedDict, rowToJson, type Builtin, type Row } from "../../vql";
 import { guarded } from "./clients";
 import { serverHost, userMessagesOf } from "./host";
@@ -16,6 +17,7 @@ export const userMessageFunction = defineFunction({
     message: arg.any().doc("The message to deliver to the user."),
   },
   rest: arg.any().doc("Without `message`: a field of the message and its value."),
+  permissions: ["READ_RESULTS"],
   platforms: ["server"],
   version: 1,
   sideEffects: true,
