@@ -156,3 +156,9 @@ export async function readTimelineRows(
   ]);
   return rows.map((r) => ({ ts: r.ts, position: Number(r.position), ord: Number(r.ord), source: r.source, messageColumn: r.message_column, timestampDescriptionColumn: r.timestamp_description_column, data: r.data }));
 }
+
+/** How many timeline rows a notebook holds (finished or not). */
+export async function countNotebookTimelineRows(db: Db, notebookId: string): Promise<number> {
+  const [row] = rowsOf<{ n: string }>(await db.execute(sql`select count(*)::text as n from notebook_timeline_rows where notebook_id = ${notebookId}`));
+  return Number(row?.n ?? 0);
+}

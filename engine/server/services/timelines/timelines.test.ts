@@ -177,11 +177,9 @@ for (const target of testDatabaseTargets()) {
     });
 
     it("deleting the notebook removes its timelines' rows", async () => {
-      const { sql } = await import("drizzle-orm");
-      await database.db.execute(sql`delete from notebooks where id = ${NB}`);
-      const r = (await database.db.execute(sql`select count(*)::int as n from notebook_timeline_rows where notebook_id = ${NB}`)) as unknown;
-      const rows = (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ n: number }>;
-      expect(Number(rows[0]!.n)).toBe(0);
+      expect(await queries.countNotebookTimelineRows(database.db, NB)).toBeGreaterThan(0);
+      await queries.deleteNotebook(database.db, NB);
+      expect(await queries.countNotebookTimelineRows(database.db, NB)).toBe(0);
       await expect(timelines.list(alice, NB)).rejects.toMatchObject({ code: "not_found" });
     });
   });
