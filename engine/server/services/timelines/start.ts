@@ -27,7 +27,11 @@ const MAX_BATCH = 10_000;
 const MAX_PAGE = 5_000;
 const NS = /^-?\d{1,19}$/;
 
+/** An add not committed after this long is taken as abandoned (its worker died): its rows are dropped. */
+const ABANDONED_MS = 12 * 3600_000;
+
 interface Pending {
+  startedAt: number;
   username: string;
   notebookId: string;
   supertimeline: string;
@@ -75,8 +79,14 @@ export function startTimelines(deps: TimelinesDeps): TimelinesService {
       await requireNotebook(db, actor, notebookId);
       const name = checkName("super-timeline", supertimeline);
       const s = checkSpec(spec);
+      const now = deps.clock.now().getTime();
+      for (const [g, p] of pending) {
+        if (now - p.startedAt < ABANDONED_MS) continue;
+        pending.delete(g);
+        await queries.deleteTimelineGeneration(db, g);
+      }
       const generation = randomUUID();
-      pending.set(generation, { username: actor.username, notebookId, supertimeline: name, id: s.id });
+      pending.set(generation, { startedAt: now, username: actor.username, notebookId, supertimeline: name, id: s.id });
       return generation;
     },
 
