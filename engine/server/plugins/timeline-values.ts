@@ -23,11 +23,21 @@ export function nsToTimestamp(ns: string): Timestamp {
   return new Timestamp(Number(sec), Number(nsec));
 }
 
-/** A key column's value as Unix ns, or undefined when it is NULL or not a time (the row is skipped). */
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A key column's value as Unix ns, or undefined when it is NULL or not a time (the row is
+ * skipped). Times outside int64 nanoseconds (before 1677-09-21, after 2262-04-11, e.g. Go's zero
+ * time that timestamp(epoch=0) gives) are clamped to its ends, where Velociraptor's UnixNano()
+ * would overflow.
+ */
 export function keyToNs(v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
   const t = toTimestamp(v);
-  return t ? timestampToNs(t) : undefined;
+  if (!t) return undefined;
+  const ns = BigInt(t.sec) * NS + BigInt(t.nsec);
+  return (ns < INT64_MIN ? INT64_MIN : ns > INT64_MAX ? INT64_MAX : ns).toString();
 }
 
 /** The row timeline() emits for one stored event (Velociraptor's timelineTransformer and reader). */

@@ -4,7 +4,7 @@
 // notebook's super-timelines (READ_RESULTS), timeline_delete() removes a component or all of
 // them (NOTEBOOK_EDITOR). The notebook defaults to the scope's NotebookId; the timelines service
 // checks the caller may read it. A refusal is a logged ERROR and NULL / no rows.
-import { arg, defineFunction, definePlugin, dictGet, isDictLike, rowToJson, toTimestamp, type Builtin, type BuiltinContext, type Row } from "../../vql";
+import { arg, defineFunction, definePlugin, dictGet, isDictLike, rowToJson, toTimestamp, untilAborted, type Builtin, type BuiltinContext, type Row } from "../../vql";
 import type { TimelineReadCursor } from "@/engine/server/contracts";
 import { guarded } from "./clients";
 import { serverHost, timelinesOf } from "./host";
@@ -57,7 +57,7 @@ const timelineAdd = defineFunction({
         ord += ts.length;
         ts = [];
         rows = [];
-        await svc.append(principal, notebookId, generation, batch);
+        await untilAborted(svc.append(principal, notebookId, generation, batch), ctx.signal);
       };
       for await (const row of a.query.rows()) {
         ctx.signal.throwIfAborted();

@@ -36,6 +36,8 @@ interface Pending {
   notebookId: string;
   supertimeline: string;
   id: string;
+  /** The generation's appends, in order: discard and commit wait for them (an abandoned append may still be writing). */
+  writes: Promise<void>;
 }
 
 function component(r: NotebookTimelineRecord): TimelineComponent {
@@ -83,22 +85,25 @@ export function startTimelines(deps: TimelinesDeps): TimelinesService {
       for (const [g, p] of pending) {
         if (now - p.startedAt < ABANDONED_MS) continue;
         pending.delete(g);
+        await p.writes;
         await queries.deleteTimelineGeneration(db, g);
       }
       const generation = randomUUID();
-      pending.set(generation, { startedAt: now, username: actor.username, notebookId, supertimeline: name, id: s.id });
+      pending.set(generation, { startedAt: now, username: actor.username, notebookId, supertimeline: name, id: s.id, writes: Promise.resolve() });
       return generation;
     },
 
     async append(actor, notebookId, generation, batch) {
-      owned(actor, notebookId, generation);
+      const p = owned(actor, notebookId, generation);
       const { ts, rows, firstOrd } = batch;
       if (!Array.isArray(ts) || !Array.isArray(rows) || ts.length !== rows.length) throw new ServiceError("bad_request", "a timeline batch needs one time per row");
       if (ts.length > MAX_BATCH) throw new ServiceError("bad_request", `a timeline batch is at most ${MAX_BATCH} rows`);
       if (!Number.isInteger(firstOrd) || firstOrd < 0) throw new ServiceError("bad_request", "a timeline batch needs its first ordinal");
       for (const t of ts) if (typeof t !== "string" || !NS.test(t)) throw new ServiceError("bad_request", "a timeline row's time is Unix nanoseconds");
       for (const r of rows) if (typeof r !== "string" || !r.startsWith("{")) throw new ServiceError("bad_request", "a timeline row is a JSON object");
-      await queries.appendTimelineRows(db, { generation, notebookId, firstOrd, ts, data: rows });
+      const write = p.writes.then(() => queries.appendTimelineRows(db, { generation, notebookId, firstOrd, ts, data: rows }));
+      p.writes = write.catch(() => undefined);
+      await write;
     },
 
     async commit(actor, notebookId, supertimeline, generation, spec) {
@@ -106,6 +111,7 @@ export function startTimelines(deps: TimelinesDeps): TimelinesService {
       await requireNotebook(db, actor, notebookId);
       const s = checkSpec(spec);
       if (p.supertimeline !== supertimeline || p.id !== s.id) throw new ServiceError("bad_request", "the generation was begun for another timeline");
+      await p.writes;
       await queries.commitTimeline(db, {
         notebookId,
         supertimeline: p.supertimeline,
@@ -122,8 +128,9 @@ export function startTimelines(deps: TimelinesDeps): TimelinesService {
     },
 
     async discard(actor, notebookId, generation) {
-      owned(actor, notebookId, generation);
+      const p = owned(actor, notebookId, generation);
       pending.delete(generation);
+      await p.writes;
       await queries.deleteTimelineGeneration(db, generation);
     },
 

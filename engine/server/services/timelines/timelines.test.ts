@@ -164,6 +164,36 @@ for (const target of testDatabaseTargets()) {
       expect(rows.map((r) => r.Message)).toEqual(["conn", "tie"]);
     });
 
+    it("a time outside int64 nanoseconds (Go's zero time from an epoch of 0) is kept at the range's start", async () => {
+      const add = await vql(`SELECT timeline_add(notebook_id='${NB}', timeline='zero', name='z', key='T', query={ SELECT * FROM foreach(row=(dict(T=0, N='zero'), dict(T=1, N='one'))) }) AS T FROM scope()`);
+      expect(add.logs).toEqual([]);
+      expect((add.rows[0]!.T as { timelines: Array<{ start_time: number }> }).timelines[0]!.start_time).toBe(-(2 ** 63));
+      const { rows } = await vql(`SELECT Timestamp, N FROM timeline(notebook_id='${NB}', timeline='zero')`);
+      expect(rows).toEqual([
+        { Timestamp: "1677-09-21T00:12:43.145224192Z", N: "zero" },
+        { Timestamp: "1970-01-01T00:00:01Z", N: "one" },
+      ]);
+    });
+
+    it("an add aborted while its rows are being written leaves the component and no rows of its own", async () => {
+      const before = await queries.countNotebookTimelineRows(database.db, NB);
+      const ac = new AbortController();
+      const services = { timelines } as unknown as VqlServices;
+      const text = `SELECT timeline_add(notebook_id='${NB}', timeline='super', name='net', key='T', query={ SELECT _value AS T FROM range(end=10000000) }) AS T FROM scope()`;
+      const run = (async () => {
+        for await (const _ of runVql(text, { registry, host: { principal: alice, services }, permissions: alice.permissions, signal: ac.signal }));
+      })();
+      // Past the first batches: rows of the new generation are in the table.
+      for (let i = 0; i < 400 && (await queries.countNotebookTimelineRows(database.db, NB)) <= before; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await queries.countNotebookTimelineRows(database.db, NB)).toBeGreaterThan(before);
+      ac.abort();
+      await run.catch(() => undefined);
+      for (let i = 0; i < 200 && (await queries.countNotebookTimelineRows(database.db, NB)) !== before; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await queries.countNotebookTimelineRows(database.db, NB)).toBe(before);
+      const { rows } = await vql(`SELECT Message FROM timeline(notebook_id='${NB}', timeline='super', components='net')`);
+      expect(rows.map((r) => r.Message)).toEqual(["conn", "tie"]);
+    });
+
     it("timeline_delete() removes one component, then every component; an unknown super-timeline is an ERROR and NULL", async () => {
       const one = await vql(`SELECT timeline_delete(notebook_id='${NB}', timeline='super', name='net') AS D FROM scope()`);
       expect(one.rows).toEqual([{ D: true }]);
