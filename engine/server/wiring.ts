@@ -29,6 +29,8 @@ import { startBacktest, startMonitoring, startServerEvents } from "./services/mo
 import { startNotebooks } from "./services/notebooks";
 import { startSecrets } from "./services/secrets";
 import { startFavorites } from "./services/favorites";
+import { startTimelines } from "./services/timelines";
+import { startUserMessages } from "./services/user-messages";
 import { startFileStore } from "./services/file-store";
 import { startTools } from "./services/tools";
 import { startUserOptions } from "./services/user-options";
@@ -129,6 +131,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const secrets = startSecrets({ ...deps, audit });
   const favorites = startFavorites({ ...deps, audit });
   const userOptions = startUserOptions({ ...deps, audit });
+  const timelines = startTimelines({ ...deps, audit });
+  const userMessages = startUserMessages({ ...deps, ui });
   const limits = startLimits({ ...deps, audit, bus, node }, signal);
   for (const p of policyFromEnv().problems) log.warn(`TALON_HTTP_CLIENT_ALLOW: ${p}; ignored`);
   // Hunts run server-side conditions through the query service, which is built after them (its
@@ -137,7 +141,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const downloads = startDownloads({ clock, log, audit, flows, hunts }, signal);
   const fileStore = startFileStore({ ...deps, audit, downloads });
   const vfs = startVfs({ ...deps, flows, journal }, signal);
-  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts, favorites, fileStore, userOptions, tools }, isolation: opts.queryIsolation, dataDir: config.dataDir, principalFor: (u) => accounts.principalFor(u) }, signal);
+  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts, favorites, fileStore, userOptions, tools, timelines, userMessages }, isolation: opts.queryIsolation, dataDir: config.dataDir, principalFor: (u) => accounts.principalFor(u) }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService, limits });
   const notebooks = await startNotebooks({
@@ -186,6 +190,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     secrets,
     favorites,
     userOptions,
+    timelines,
+    userMessages,
     limits,
     notebooks,
     artifacts,

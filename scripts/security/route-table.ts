@@ -169,7 +169,8 @@ export function readPages(root: string): { pages: PageRoute[]; problems: string[
 /**
  * Sample topics on /api/ws/ui per registered prefix, and who may subscribe: "read" (any role
  * holding READ_RESULTS), "creator" (only the creator of the private notebook the spec makes),
- * "nobody" (a malformed topic of the prefix). `$NOTEBOOK` is the spec's private notebook.
+ * "nobody" (a malformed topic of the prefix). `$NOTEBOOK` is the spec's private notebook,
+ * `$ADMIN` the administrator's user name ("creator": only the administrator).
  */
 export const TOPIC_SAMPLES: Record<string, Array<{ topic: string; who: "read" | "creator" | "nobody" }>> = {
   notebook: [
@@ -205,6 +206,12 @@ export const TOPIC_SAMPLES: Record<string, Array<{ topic: string; who: "read" | 
   hunt: [
     { topic: "hunt:H.0123456789ABC", who: "read" },
     { topic: "hunt:not-a-hunt", who: "nobody" },
+  ],
+  // A user's own messages: `$ADMIN` is the administrator's name, so only the administrator may.
+  messages: [
+    { topic: "messages:$ADMIN", who: "creator" },
+    { topic: "messages:nobody-here", who: "nobody" },
+    { topic: "messages", who: "nobody" },
   ],
 };
 

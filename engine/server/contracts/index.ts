@@ -26,3 +26,5 @@ export * from "./favorites";
 export * from "./file-store";
 export * from "./user-options";
 export * from "./tools";
+export * from "./timelines";
+export * from "./user-messages";

@@ -9,6 +9,8 @@ import type { ArtifactsService } from "./artifacts";
 import type { ClientsService } from "./clients";
 import type { Principal } from "./common";
 import type { FavoritesService } from "./favorites";
+import type { TimelinesService } from "./timelines";
+import type { UserMessagesService } from "./user-messages";
 import type { FileStoreService } from "./file-store";
 import type { ToolsService } from "./tools";
 import type { UserOptionsService } from "./user-options";
@@ -51,7 +53,13 @@ export interface VqlServices {
   tools?: VqlTools;
   /** user_options(); absent where the run was not given it. */
   userOptions?: Pick<UserOptionsService, "get" | "set">;
+  /** timeline_add(), timeline(), timelines(), timeline_delete(); absent where the run was not given it. */
+  timelines?: VqlTimelines;
+  /** user_message(); absent where the run was not given it. */
+  userMessages?: Pick<UserMessagesService, "send">;
 }
+
+export type VqlTimelines = Pick<TimelinesService, "list" | "begin" | "append" | "commit" | "discard" | "read" | "remove">;
 
 export type VqlAccounts = Pick<AccountsService, "listUsers" | "createUser" | "setRole">;
 

@@ -25,6 +25,10 @@ import { verifyBuiltins } from "./verify";
 import { importBuiltins } from "./import";
 import { uploadBuiltins } from "./uploads";
 import { importCollectionBuiltins } from "./import-collection";
+import { timelineBuiltins } from "./timelines";
+import { userMessageBuiltins } from "./user-message";
+import { uploadDirectoryBuiltins } from "./upload-directory";
+import { serverFrontendCertBuiltins } from "./server-frontend-cert";
 
 export const serverBuiltins: readonly Builtin[] = [
   ...artifactBuiltins,
@@ -50,5 +54,9 @@ export const serverBuiltins: readonly Builtin[] = [
   ...verifyBuiltins,
   ...importBuiltins,
   ...importCollectionBuiltins,
+  ...timelineBuiltins,
+  ...userMessageBuiltins,
+  ...uploadDirectoryBuiltins,
+  ...serverFrontendCertBuiltins,
   helpPlugin,
 ];

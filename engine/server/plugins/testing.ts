@@ -117,6 +117,15 @@ export const CASES: Record<string, string> = {
   org: "SELECT org() AS O FROM range(end=1000000)",
   orgs: "SELECT * FROM orgs()",
   help: "SELECT name FROM help()",
+  // The stand-in timelines service: endless pages of events, one super-timeline listed.
+  timeline_add: `SELECT timeline_add(notebook_id='${NB}', timeline='life', name='c', key='T', query={SELECT now() AS T FROM range(end=3)}) AS T FROM range(end=1000000)`,
+  timeline: `SELECT * FROM timeline(notebook_id='${NB}', timeline='life')`,
+  timelines: `SELECT * FROM timelines(notebook_id='${NB}')`,
+  timeline_delete: `SELECT timeline_delete(notebook_id='${NB}', timeline='life', name='c') AS T FROM range(end=1000000)`,
+  user_message: "SELECT user_message(user='bob', message=dict(text='hi')) AS M FROM range(end=1000000)",
+  // Writes into the lifecycle test's temporary directory from data (no service to wait for).
+  upload_directory: "SELECT upload_directory(accessor='data', file='hello', name='life.txt', output=dirname(path=Container)) AS U FROM range(end=1000000)",
+  server_frontend_cert: "SELECT server_frontend_cert() AS C FROM range(end=1000000)",
 };
 
 /** A builtin's key in CASES: its name, with `()` or ` (plugin)` for a name both kinds have. */
@@ -147,7 +156,7 @@ export async function startStandInSmtp(): Promise<() => Promise<void>> {
 }
 
 /** Builtins that never wait for a service: the abort case aborts before they start. */
-export const NEVER_WAIT = new Set(["artifact_definitions", "whoami", "org", "orgs", "help", "import"]);
+export const NEVER_WAIT = new Set(["artifact_definitions", "whoami", "org", "orgs", "help", "import", "upload_directory", "server_frontend_cert"]);
 
 export const DEF = "name: Custom.Life\ntype: CLIENT\nsources:\n  - query: SELECT 1 AS One FROM scope()\n";
 const artifact: Artifact = loadArtifact(DEF).artifact!;
@@ -417,6 +426,23 @@ export function standInEngine(hang: boolean): VqlServices {
       createHuntDownload: () => answer(() => "/downloads/hunts/H.1/H.1.zip"),
       localPath: () => answer(() => "/tmp/talon/file_store/downloads/C.1/F.1/x.zip"),
       remove: () => answer(() => true),
+    },
+    timelines: {
+      list: () => answer(() => [{ name: "life", timelines: [] }]),
+      begin: () => answer(() => "g1"),
+      append: () => answer(() => undefined),
+      commit: () => answer(() => ({ name: "life", timelines: [{ id: "c", startTime: "0", endTime: "0", timestampColumn: "T", messageColumn: "", timestampDescriptionColumn: "" }] })),
+      discard: () => answer(() => undefined),
+      read: (_p: Principal, _n: string, _t: string, q: { limit?: number; after?: { ord: number } }) =>
+        answer(() => {
+          const from = (q.after?.ord ?? -1) + 1;
+          const events = page(q.limit, from, (i) => ({ ts: String(i * 1_000_000_000), source: "c", messageColumn: "", timestampDescriptionColumn: "", row: `{"N":${i}}` }));
+          return { events, cursor: { ts: String((from + events.length - 1) * 1_000_000_000), position: 0, ord: from + events.length - 1 } };
+        }),
+      remove: () => answer(() => undefined),
+    },
+    userMessages: {
+      send: () => answer(() => ({ id: 1, from: "alice", message: "{}", createdAt: new Date(0).toISOString(), read: false })),
     },
     favorites: {
       list: () => answer(() => [{ name: "life", description: "", spec: [{ artifact: "Custom.Life" }], type: "CLIENT", updatedAt: new Date(0) }]),

@@ -39,6 +39,8 @@ export const ACTOR_METHODS = {
   fileStore: ["createFlowDownload", "createHuntDownload", "localPath", "remove"],
   tools: ["list", "get", "add"],
   userOptions: ["get", "set"],
+  timelines: ["list", "begin", "append", "commit", "discard", "read", "remove"],
+  userMessages: ["send"],
 } as const satisfies Table;
 
 export const PLAIN_METHODS = { journal: ["history", "isStored"], artifacts: ["validate"] } as const;

@@ -184,6 +184,8 @@ export class WorkerRpc {
       fileStore: group("fileStore"),
       tools: group("tools"),
       userOptions: group("userOptions"),
+      timelines: group("timelines"),
+      userMessages: group("userMessages"),
       ...(hasNotebooks ? { notebooks: group("notebooks") } : {}),
     };
     return services as unknown as VqlServices;
