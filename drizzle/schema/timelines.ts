@@ -3,6 +3,7 @@
 // time-sorted set of rows. A component's rows are written under a fresh `generation` and the
 // component points at the generation that finished last, so a re-add replaces the rows at once
 // and a cancelled add leaves the old ones. Times are Unix nanoseconds (Velociraptor's int64).
+import { sql } from "drizzle-orm";
 import { bigint, foreignKey, index, integer, json, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { notebooks } from "./notebooks";
 
@@ -31,8 +32,8 @@ export const notebookTimelines = pgTable(
     timestampColumn: text("timestamp_column").notNull().default(""),
     messageColumn: text("message_column").notNull().default(""),
     timestampDescriptionColumn: text("timestamp_description_column").notNull().default(""),
-    startTime: bigint("start_time", { mode: "bigint" }).notNull().default(0n),
-    endTime: bigint("end_time", { mode: "bigint" }).notNull().default(0n),
+    startTime: bigint("start_time", { mode: "bigint" }).notNull().default(sql`0`),
+    endTime: bigint("end_time", { mode: "bigint" }).notNull().default(sql`0`),
     rowCount: bigint("row_count", { mode: "number" }).notNull().default(0),
   },
   (t) => [
