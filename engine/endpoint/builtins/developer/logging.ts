@@ -5,7 +5,7 @@
 // that logs; lines past the ring's capacity between two polls are lost, as a slow Velociraptor
 // listener loses them). Components are `server` and `client` (Velociraptor's generic, client,
 // frontend, gui, api and tool all name parts of one log here: see docs/vql-differences.md).
-import { arg, definePlugin, Timestamp } from "@/engine/vql";
+import { arg, definePlugin, Timestamp, untilAborted } from "@/engine/vql";
 import { diagnosticsOf } from "@/engine/endpoint/diagnostics/diagnostics";
 import type { LogLine } from "@/engine/endpoint/diagnostics/log-ring";
 
@@ -45,7 +45,7 @@ export const loggingPlugin = definePlugin({
     }
     if (!wanted.size) return;
     const matches = (l: LogLine) => wanted.has("any") || wanted.has(l.component);
-    const first = await d.logs(0);
+    const first = await untilAborted(Promise.resolve(d.logs(0)), ctx.signal);
     let after = first.length ? first[first.length - 1]!.seq : 0;
     if (prelog) for (const l of first) if (matches(l)) yield row(l);
     for (;;) {
@@ -60,7 +60,7 @@ export const loggingPlugin = definePlugin({
         ctx.signal.addEventListener("abort", done, { once: true });
       });
       ctx.signal.throwIfAborted();
-      for (const l of await d.logs(after)) {
+      for (const l of await untilAborted(Promise.resolve(d.logs(after)), ctx.signal)) {
         after = l.seq;
         if (matches(l)) yield row(l);
       }

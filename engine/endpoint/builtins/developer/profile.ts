@@ -3,7 +3,7 @@
 // maps to); logs, queries and metrics yield their rows with `Profile` set, as Velociraptor's
 // profile writers do. `type` is a regex of those writer names. block and mutex have no Node
 // equivalent (one JavaScript thread, no mutexes): a log line says so.
-import { arg, compileRegex, definePlugin, isRegexError, type BuiltinContext } from "@/engine/vql";
+import { arg, compileRegex, definePlugin, isRegexError, untilAborted, type BuiltinContext } from "@/engine/vql";
 import { diagnosticsOf } from "@/engine/endpoint/diagnostics/diagnostics";
 import { cpuProfile, diagnosticReport, heapSnapshot, heapStatistics, removeAtEnd, traceEvents } from "./dumps";
 
@@ -25,11 +25,11 @@ async function fileRow(ctx: BuiltinContext, type: string, line: string, make: ()
 async function* writer(ctx: BuiltinContext, name: string): AsyncGenerator<Row> {
   const d = diagnosticsOf(ctx.host);
   if (name === "logs") {
-    for (const l of await d.logs(0)) yield { Type: "logs", Line: `${l.time} ${l.level} ${l.msg}`, Profile: "logs" };
+    for (const l of await untilAborted(Promise.resolve(d.logs(0)), ctx.signal)) yield { Type: "logs", Line: `${l.time} ${l.level} ${l.msg}`, Profile: "logs" };
   } else if (name === "queries") {
-    for (const q of await d.queries()) yield { Type: "queries", Line: { Start: q.Start, Duration: q.Duration, Query: q.Query }, Profile: "queries" };
+    for (const q of await untilAborted(Promise.resolve(d.queries()), ctx.signal)) yield { Type: "queries", Line: { Start: q.Start, Duration: q.Duration, Query: q.Query }, Profile: "queries" };
   } else {
-    for (const m of await d.metrics()) yield { ...m, Profile: "metrics" };
+    for (const m of await untilAborted(Promise.resolve(d.metrics()), ctx.signal)) yield { ...m, Profile: "metrics" };
   }
 }
 

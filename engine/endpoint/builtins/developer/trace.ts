@@ -6,7 +6,7 @@
 import { writeFile } from "node:fs/promises";
 import { getHeapSpaceStatistics, getHeapStatistics } from "node:v8";
 import { strToU8, zipSync } from "fflate";
-import { defineFunction, type BuiltinContext } from "@/engine/vql";
+import { defineFunction, untilAborted, type BuiltinContext } from "@/engine/vql";
 import { diagnosticsOf } from "@/engine/endpoint/diagnostics/diagnostics";
 import { processReport, removeAtEnd, tempPath } from "./dumps";
 
@@ -17,7 +17,7 @@ export async function traceZip(ctx: BuiltinContext): Promise<Uint8Array> {
   const d = diagnosticsOf(ctx.host);
   const text = (s: string) => strToU8(s.slice(0, CAP));
   const lines = (rows: unknown[]) => strToU8(rows.map((r) => JSON.stringify(r) + "\n").join(""));
-  const [logs, queries, metrics] = await Promise.all([d.logs(0), d.queries(), d.metrics()]);
+  const [logs, queries, metrics] = await untilAborted(Promise.all([d.logs(0), d.queries(), d.metrics()]), ctx.signal);
   return zipSync({
     "report.json": text(JSON.stringify(processReport(), null, 1)),
     "heap.json": text(JSON.stringify({ heap: getHeapStatistics(), spaces: getHeapSpaceStatistics() }, null, 1)),

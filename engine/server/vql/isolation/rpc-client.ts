@@ -183,6 +183,12 @@ export class WorkerRpc {
       favorites: group("favorites"),
       fileStore: group("fileStore"),
       userOptions: group("userOptions"),
+      diagnostics: {
+        component: "server",
+        logs: (...args: unknown[]) => this.call("diagnostics", "logs", args),
+        queries: () => this.call("diagnostics", "queries", []),
+        metrics: () => this.call("diagnostics", "metrics", []),
+      },
       ...(hasNotebooks ? { notebooks: group("notebooks") } : {}),
     };
     return services as unknown as VqlServices;
