@@ -689,6 +689,35 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "logging",
+  "kind": "plugin",
+  "doc": "Watch the logs emitted by the server (on an agent, by the agent): {Time, Level, Msg} for each new line; never ends by itself.",
+  "category": "server",
+  "args": [
+   {
+    "name": "component",
+    "type": "list<string>",
+    "doc": "Requested component (default all components): generic, client, frontend, gui, api, tool.",
+    "required": false,
+    "repeated": true
+   },
+   {
+    "name": "prelog",
+    "type": "bool",
+    "doc": "Include all logs up to this point.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "SERVER_ADMIN"
+  ],
+  "platforms": [
+   "client"
+  ],
+  "version": 2
+ },
+ {
   "name": "magic",
   "kind": "function",
   "doc": "Identifies a file by its first bytes (a built-in table of common types, not libmagic): a description like file(1) gives (`PNG image data, 1 x 1`), or the MIME type or extension.",
@@ -1127,6 +1156,146 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "profile",
+  "kind": "plugin",
+  "doc": "Returns a profile dump from the running process: V8 CPU profile (`profile`), heap snapshot (`heap`), heap statistics (`allocs`), diagnostic report (`goroutine`), trace events (`trace`) as temp files (OSPath), and recent logs, queries and metrics as rows.",
+  "category": "developer",
+  "args": [
+   {
+    "name": "allocs",
+    "type": "bool",
+    "doc": "A sampling of all past memory allocations (Node: V8 heap and heap-space statistics, JSON).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "block",
+    "type": "bool",
+    "doc": "Stack traces that led to blocking on synchronization primitives (no Node equivalent: logged).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "goroutine",
+    "type": "bool",
+    "doc": "Stack traces of all current goroutines (Node: a process.report diagnostic report, JSON).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "heap",
+    "type": "bool",
+    "doc": "A sampling of memory allocations of live objects (Node: a V8 heap snapshot).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "mutex",
+    "type": "bool",
+    "doc": "Stack traces of holders of contended mutexes (no Node equivalent: logged).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "profile",
+    "type": "bool",
+    "doc": "CPU profile (Node: a V8 .cpuprofile over `duration` seconds).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "trace",
+    "type": "bool",
+    "doc": "CPU trace (Node: trace events over `duration` seconds, chrome://tracing JSON).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "debug",
+    "type": "int",
+    "doc": "Debug level (accepted; Node's profiles have one format).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "logs",
+    "type": "bool",
+    "doc": "Recent logs.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "queries",
+    "type": "bool",
+    "doc": "Recent Queries run.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "metrics",
+    "type": "bool",
+    "doc": "Collect metrics.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "duration",
+    "type": "int",
+    "doc": "Duration of samples (default 30 sec).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "type",
+    "type": "string",
+    "doc": "The type of profile (this is a regex of debug output types that will be shown: logs, queries, metrics).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ],
+  "version": 2
+ },
+ {
+  "name": "profile_goroutines",
+  "kind": "plugin",
+  "doc": "Enumerates all running goroutines (Node: each kind of active resource of the event loop, and the running JavaScript stack): Count, CallStack.",
+  "category": "developer",
+  "args": [
+   {
+    "name": "verbose",
+    "type": "bool",
+    "doc": "Emit information in verbose form (CallStack as {Name, File, Line} dicts).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "profile_memory",
+  "kind": "plugin",
+  "doc": "Enumerates all in-use memory within the runtime and tie it to allocation sites (Node: V8's heap spaces): InUseBytes, InUseObjects, CallStack.",
+  "category": "developer",
+  "args": [],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "pslist",
   "kind": "plugin",
   "doc": "Processes running on the endpoint (from /proc on Linux): Pid, Ppid, Name, Username, Uid, Exe, CommandLine, CreateTime, Status, Threads, Times {user, system} (CPU seconds), MemoryInfo {RSS, VMS}.",
@@ -1226,6 +1395,27 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ],
   "permissions": [
    "FILESYSTEM_READ"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "rekey",
+  "kind": "function",
+  "doc": "Causes the client to rekey and regenerate a new client ID. DANGEROUS! This will change the client's identity and it will appear as a new client in the GUI. Returns the new client id.",
+  "category": "client",
+  "args": [
+   {
+    "name": "wait",
+    "type": "int",
+    "doc": "Wait this long before rekeying the client.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "EXECVE"
   ],
   "platforms": [
    "client"
@@ -1449,6 +1639,19 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ],
   "permissions": [
    "FILESYSTEM_READ"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "trace",
+  "kind": "function",
+  "doc": "Upload a trace file: a zip of the process's diagnostic report, heap statistics, recent logs, queries and metrics, uploaded as `Trace<unix>.zip`.",
+  "category": "developer",
+  "args": [],
+  "permissions": [
+   "MACHINE_STATE"
   ],
   "platforms": [
    "client"

@@ -1,7 +1,7 @@
 // rekey(): the agent makes a new identity (a new key, so a new client id), stores it in its
 // state dir, and after `wait` seconds reconnects as it: the server sees a new client, as after
 // Velociraptor's rekey. The flow that asked finishes under the old id in the meantime.
-import { arg, defineFunction } from "@/engine/vql";
+import { arg, defineFunction, untilAborted } from "@/engine/vql";
 import { diagnosticsOf } from "@/engine/endpoint/diagnostics/diagnostics";
 
 export const rekeyFunction = defineFunction({
@@ -21,8 +21,9 @@ export const rekeyFunction = defineFunction({
         ctx.log("ERROR", "rekey: Must be running on a client to rekey");
         return null;
       }
-      return await d.rekey(Math.max(0, wait ?? 0));
+      return await untilAborted(Promise.resolve(d.rekey(Math.max(0, wait ?? 0))), ctx.signal);
     } catch (err) {
+      ctx.signal.throwIfAborted();
       ctx.log("ERROR", `rekey: ${(err as Error).message}`);
       return null;
     }

@@ -24,6 +24,7 @@ import { verifyBuiltins } from "./verify";
 import { importBuiltins } from "./import";
 import { uploadBuiltins } from "./uploads";
 import { importCollectionBuiltins } from "./import-collection";
+import { serverDeveloperBuiltins } from "./developer";
 
 export const serverBuiltins: readonly Builtin[] = [
   ...artifactBuiltins,
@@ -49,4 +50,5 @@ export const serverBuiltins: readonly Builtin[] = [
   ...importBuiltins,
   ...importCollectionBuiltins,
   helpPlugin,
+  ...serverDeveloperBuiltins,
 ];

@@ -32,9 +32,9 @@ export function removeAtEnd(ctx: BuiltinContext, path: string): void {
   set.add(path);
 }
 
-/** Waits `seconds`, or less when the query is cancelled (the profile then covers what ran). */
+/** Waits `seconds`; a cancelled query throws, and gets no profile (as in Velociraptor): disconnecting the session ends the profiling. */
 async function sample(seconds: number, signal: AbortSignal): Promise<void> {
-  await abortableDelay(seconds * 1000, signal).catch(() => {});
+  await abortableDelay(seconds * 1000, signal);
 }
 
 /** A V8 CPU profile over `seconds` (Chrome DevTools' .cpuprofile JSON). */
