@@ -22,8 +22,10 @@ export interface ProcessDiagnostics {
   rekey?(wait: number): string | Promise<string>;
 }
 
+/** ctx.host's diagnostics: its own (an agent's), or its services' (the server's VqlServices.diagnostics). */
 export function diagnosticsOf(host: unknown): ProcessDiagnostics {
-  const d = (host as { diagnostics?: ProcessDiagnostics } | undefined)?.diagnostics;
+  const h = host as { diagnostics?: ProcessDiagnostics; services?: { diagnostics?: ProcessDiagnostics } } | undefined;
+  const d = h?.diagnostics ?? h?.services?.diagnostics;
   if (!d) throw new Error("this query was not given the process's diagnostics (logs, queries, metrics)");
   return d;
 }
