@@ -17,16 +17,16 @@ export interface LogLine {
 }
 
 export class LogRing {
-  private readonly lines: (LogLine | undefined)[];
+  // Grows to `capacity` as lines come (a pool of thousands of agents, each with a ring, pays
+  // only for the lines logged), then each line overwrites the oldest.
+  private readonly lines: LogLine[] = [];
   private last = 0;
 
-  constructor(readonly capacity = 1000) {
-    this.lines = new Array(capacity);
-  }
+  constructor(readonly capacity = 1000) {}
 
   push(level: string, msg: string, component: string, time = new Date().toISOString()): void {
     const seq = ++this.last;
-    this.lines[seq % this.capacity] = { seq, time, level: level.toUpperCase(), msg, component };
+    this.lines[(seq - 1) % this.capacity] = { seq, time, level: level.toUpperCase(), msg, component };
   }
 
   /** The sequence number of the newest line (0 before any). */
@@ -39,7 +39,7 @@ export class LogRing {
     const from = Math.max(after + 1, this.last - this.capacity + 1, 1);
     const out: LogLine[] = [];
     for (let s = from; s <= this.last; s++) {
-      const l = this.lines[s % this.capacity];
+      const l = this.lines[(s - 1) % this.capacity];
       if (l && l.seq === s) out.push(l);
     }
     return out;
