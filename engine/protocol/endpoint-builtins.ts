@@ -1655,7 +1655,8 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ],
   "platforms": [
    "client"
-  ]
+  ],
+  "version": 1
  },
  {
   "name": "unzip",

@@ -167,6 +167,10 @@ describe("trace()", () => {
     expect(JSON.parse(strFromU8(uploaded.zip!["report.json"]!)).environmentVariables).toBeUndefined();
   });
 
+  it("is version 1, so Generic.Client.Trace's `if(condition=version(function=\"trace\"))` runs it", async () => {
+    expect((await run("SELECT version(function='trace') AS V, version(plugin='profile') AS P, version(plugin='logging') AS L FROM scope()")).rows).toEqual([{ V: 1, P: 2, L: 2 }]);
+  });
+
   it("is NULL where the run has no upload()", async () => {
     const registry = createRegistry([...portableBuiltins.filter((b) => b.name !== "upload"), ...developerBuiltins]);
     for await (const e of runVql("SELECT trace() AS T FROM scope()", { registry, host: { diagnostics: standIn() } })) if (e.kind === "row") expect(toJsonValue(e.row)).toEqual({ T: null });

@@ -34,6 +34,8 @@ export const traceFunction = defineFunction({
   args: {},
   permissions: ["MACHINE_STATE"],
   platforms: ["client"],
+  // Velociraptor's is version 1: Generic.Client.Trace runs only where version(function="trace") is.
+  version: 1,
   async run(_args, ctx) {
     const upload = ctx.builtin("function", "upload");
     try {
