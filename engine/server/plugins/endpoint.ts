@@ -1,7 +1,6 @@
 // The endpoint builtins on the server's own host, as Velociraptor's server runs them for server
 // artifacts and notebooks: glob(), stat(), read_file(), hash(), tlsh_hash(), info(), pslist(),
-// execve(), and the developer builtins over the server process (profile(), profile_goroutines(),
-// profile_memory(), trace(), logging(): engine/endpoint/builtins/developer). They are the agent's implementations (engine/endpoint/builtins) over this machine,
+// execve(). They are the agent's implementations (engine/endpoint/builtins) over this machine,
 // with geoip() (./geoip.ts), the server's own reader of MaxMind databases on this machine;
 // the evaluator checks each one's permission (FILESYSTEM_READ, MACHINE_STATE, EXECVE) against
 // the caller's before it runs. The server's data directory, its process and the host's secrets are
@@ -15,9 +14,8 @@ import { tlshHashFunction } from "@/engine/endpoint/builtins/tlsh";
 import { createPathGuard, guardSystem, parseProtectedPaths, protectedPaths } from "@/engine/endpoint/builtins/protected-paths";
 import type { EndpointSystem } from "@/engine/endpoint/builtins/system";
 import { geoipFunction } from "./geoip";
-import { developerBuiltins } from "@/engine/endpoint/builtins/developer";
 
-export const serverEndpointBuiltins: readonly Builtin[] = [globPlugin, statPlugin, readFileFunction, hashFunction, tlshHashFunction, geoipFunction, infoPlugin, pslistPlugin, execvePlugin, ...developerBuiltins].map(
+export const serverEndpointBuiltins: readonly Builtin[] = [globPlugin, statPlugin, readFileFunction, hashFunction, tlshHashFunction, geoipFunction, infoPlugin, pslistPlugin, execvePlugin].map(
   (b) => ({ ...b, platforms: ["server"] }) as Builtin,
 );
 
