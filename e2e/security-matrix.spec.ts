@@ -147,7 +147,7 @@ const firstMessage = (ws: WebSocket) => (ws as WebSocket & { first: Promise<stri
 
 test("/api/ws/ui: each role may subscribe to exactly the topics its permissions allow", async () => {
   const { prefixes } = readTopicPrefixes(ROOT);
-  const samples = prefixes.flatMap((p) => TOPIC_SAMPLES[p] ?? []).map((s) => ({ ...s, topic: s.topic.replace("$NOTEBOOK", notebookId) }));
+  const samples = prefixes.flatMap((p) => TOPIC_SAMPLES[p] ?? []).map((s) => ({ ...s, topic: s.topic.replace("$NOTEBOOK", notebookId).replace("$ADMIN", ADMIN.username) }));
   const wrong: string[] = [];
   for (const who of principals.filter((p) => p.cookie)) {
     const ws = await connect("/api/ws/ui", { Cookie: who.cookie!, Origin: baseURL });

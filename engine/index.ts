@@ -20,6 +20,7 @@ export async function createEngine(opts: import("./server/wiring").EngineOptions
 export type { ArtifactSummary, ArtifactDetails, ArtifactChange, ArtifactImportResult } from "@/engine/server/contracts";
 export type { ClientSummary, FlowSummary, FlowSourceSummary, FlowState, ArtifactDefinition, ArtifactParameter } from "@/engine/server/contracts";
 export { ALERT_SEVERITIES, ALERT_STATUSES, ALERTS_TOPIC } from "./server/contracts/alerts";
+export { USER_MESSAGES_TOPIC, userMessagesTopic, type UserMessageView } from "./server/contracts/user-messages";
 export { HUNT_OS } from "./server/contracts/hunts";
 export type { HuntSummary, HuntSpec, HuntClient, HuntClientState, HuntStats, HuntState, HuntOs, HuntEstimate, HuntEstimateSpec } from "./server/contracts/hunts";
 export type { AlertId, AlertStatus, AlertSeverity, AlertSummary, AlertDetail, AlertOccurrence, AlertActivity, AlertFilter, AlertChange, AlertContext } from "./server/contracts/alerts";

@@ -1,9 +1,10 @@
 // The signed-in shell: navigation for every area the user's role can use (Alerts with its live
-// count of new ones; Users, Secrets and Audit log for administrators only), who is signed in,
-// sign out.
+// count of new ones; Users, Secrets and Audit log for administrators only), the messages bell
+// (user_message()), who is signed in, sign out.
 import type { ReactNode } from "react";
 import { NewAlertsBadge } from "../_components/alerts/new-alerts-badge";
 import { NavLinks, type NavItem } from "../_components/nav-links";
+import { MessagesBell } from "../_components/user-messages/messages-bell";
 import { requirePagePrincipal } from "../_server/auth";
 
 export const dynamic = "force-dynamic";
@@ -27,6 +28,7 @@ export default async function WorkspaceLayout({ children }: { children: ReactNod
         <div className="brand">Talon</div>
         <NavLinks items={items} />
         <div className="spacer" />
+        <MessagesBell username={principal.username} />
         <NavLinks items={[{ href: "/account", label: "Account" }]} />
         <div className="who" data-testid="signed-in-user">
           {principal.username} · {principal.role}

@@ -26,4 +26,7 @@ export * from "./vfs";
 export * from "./deletions";
 export * from "./favorites";
 export * from "./file-store";
+export * from "./timelines";
+export * from "./user-messages";
 export * from "./user-options";
+export * from "./tools";

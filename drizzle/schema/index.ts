@@ -14,4 +14,7 @@ export * from "./hunts";
 export * from "./vfs";
 export * from "./favorites";
 export * from "./file-store";
+export * from "./timelines";
+export * from "./user-messages";
 export * from "./user-options";
+export * from "./tools";

@@ -17,3 +17,4 @@ export { compileArtifact, preludeOf, resolveParameters, type CompiledArtifact, t
 export { artifactCallPlugin, artifactOfPlugin, type ArtifactLookup, type CallOptions, type Impersonator } from "./call-plugin";
 export { isSerial, serialLets } from "./serial";
 export { summaryOf } from "./summary";
+export { artifactTools, toolsOfAll, type ArtifactTool } from "./tools";

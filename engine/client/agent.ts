@@ -11,6 +11,8 @@ import type { SourceRunner } from "./executor/types";
 import { agentDiagnostics, LogRing, QueryLog, ringLog } from "./diagnostics";
 import { newIdentity, type Identity } from "./identity";
 import { configValue } from "@/engine/vql";
+import { recordServerOrigins } from "@/engine/net";
+import { withServerToolUrls } from "./tool-urls";
 
 export const AGENT_NAME = "talon-agent";
 
@@ -56,6 +58,8 @@ export function createAgent(agentOptions: AgentOptions): Agent {
   // Set below: rekey() reconnects through it.
   let connection!: AgentConnection;
   const diagnostics = agentDiagnostics({ ring, queries: queryLog, makeIdentity: o.makeIdentity ?? newIdentity, switchTo: (id) => connection.switchIdentity(id), log: o.log });
+  // Tool downloads from these servers pass the outbound policy (engine/net/server-tools.ts).
+  recordServerOrigins(serverList(o));
   const baseEnv = { config: configValue({ name: "talon", version: o.version, serverUrls: serverList(o) }) };
   const executor = new Executor({ outbox: o.outbox, runner: o.runner, concurrency: o.concurrency, log: o.log, maxWaitMs: o.maxWaitMs, onFlowEnd: o.onFlowEnd, baseEnv, diagnostics, queryLog });
   const events = new EventTable({ outbox: o.outbox, runner: o.eventRunner ?? o.runner, store: o.eventTableStore, log: o.log, maxWaitMs: o.maxWaitMs, baseEnv, diagnostics });
@@ -65,7 +69,7 @@ export function createAgent(agentOptions: AgentOptions): Agent {
     token: o.token,
     agent: { name: AGENT_NAME, version: o.version },
     outbox: o.outbox,
-    onCollect: (m) => executor.collect(m),
+    onCollect: (m) => executor.collect(withServerToolUrls(m, serverList(o))),
     onCancel: (m) => executor.cancel(m),
     onEventTable: (m) => events.apply(m),
     eventTableVersion: () => events.version(),

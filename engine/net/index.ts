@@ -6,3 +6,4 @@ export { OutboundError, isOutboundError, type OutboundErrorCode } from "./errors
 export { classifyIp, parseIp, formatIp, inPrefix, type AddressClass } from "./addresses";
 export { redactUrl } from "./redact";
 export { resolveAllowed, type AllowedAddress } from "./resolve";
+export { SERVER_ORIGINS_ENV, TOOL_DOWNLOAD_PREFIX, allowingHost, httpOriginOf, isServerToolDownload, recordServerOrigins } from "./server-tools";

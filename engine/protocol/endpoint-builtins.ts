@@ -5,6 +5,19 @@ import type { BuiltinDescriptor } from "../vql";
 
 export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
  {
+  "name": "audit",
+  "kind": "plugin",
+  "doc": "Register as an audit daemon in the kernel: the kernel's audit events as they happen, from its read-only audit multicast group (auditd keeps running), one row per event as parse_auditd() gives them (Timestamp, Sequence, RecordType, Result, Session, User, Process, Paths, Data, Records) plus Tags (the rules' keys) and Summary.Actor (Primary: auid, Secondary: uid); member names match in any case (`Process.PID`). Configure the audit rules with auditctl first. Needs root and the native audit addon (built by `npm install` where a C compiler is); without it, an error and no rows.",
+  "category": "linux",
+  "args": [],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "collect",
   "kind": "plugin",
   "doc": "Collects artifacts into an offline-collection ZIP at `output` (results, logs and uploads in Velociraptor's container layout); without output, passes their rows on with `_Source`.",
@@ -546,7 +559,7 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
  {
   "name": "http_client",
   "kind": "plugin",
-  "doc": "Makes an HTTP(S) request from the endpoint and returns `Url`, `Content` (the body, in rows of at most `chunk_size` bytes, or a temp file's path), `Response` (the status code) and `Headers`. `url='/path/to.sock:unix/rest'` sends the request over a local Unix socket (Docker's, snapd's). Other destinations in loopback, private, link-local, unique-local, multicast and cloud metadata ranges are refused unless the agent's TALON_HTTP_CLIENT_ALLOW lists them. A failure gives one row with Response 500 and the reason as Content. Managed secrets (`secret`) are the server's only.",
+  "doc": "Makes an HTTP(S) request from the endpoint and returns `Url`, `Content` (the body, in rows of at most `chunk_size` bytes, or a temp file's path), `Response` (the status code) and `Headers`. `url='/path/to.sock:unix/rest'` sends the request over a local Unix socket (Docker's, snapd's). Other destinations in loopback, private, link-local, unique-local, multicast and cloud metadata ranges are refused unless the agent's TALON_HTTP_CLIENT_ALLOW lists them, except a GET of a tool (`/api/tools/download/<token>`) from the server the agent connects to. A failure gives one row with Response 500 and the reason as Content. Managed secrets (`secret`) are the server's only.",
   "category": "client",
   "args": [
    {
@@ -663,6 +676,127 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "index",
+  "kind": "plugin",
+  "doc": "Create a local index from a query: the rows of `query` are indexed (every value as text, or as `mapping` says) into the index file `output` in batches, and passed on; a row's `_id` column names its document (a later row with the same `_id` replaces it). Search it with index_search().",
+  "category": "client",
+  "args": [
+   {
+    "name": "query",
+    "type": "query",
+    "doc": "A VQL Query to parse and execute.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "mapping",
+    "type": "any",
+    "doc": "A dict to describe field mapping: field name to text (en-text), number, date (datetime), bool, ip or none (not indexed or stored).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "default_analyzer",
+    "type": "string",
+    "doc": "The default analyzer to use for fields not in `mapping`: standard (default), simple, keyword or whitespace.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "output",
+    "type": "string",
+    "doc": "The file path to create the index on.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "workers",
+    "type": "int",
+    "doc": "Index with this many workers (default 2; accepted, indexing is one writer here).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "purge",
+    "type": "bool",
+    "doc": "If set we delete the index to start fresh (otherwise rows are added to an existing index).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "batch",
+    "type": "int",
+    "doc": "Default batch size for index (default 1000).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "silent",
+    "type": "bool",
+    "doc": "Do not forward events (this is faster).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_WRITE"
+  ],
+  "platforms": [
+   "client"
+  ],
+  "version": 2
+ },
+ {
+  "name": "index_search",
+  "kind": "plugin",
+  "doc": "Search a previously created index with a bleve query string (`word`, `field:word`, `\"a phrase\"`, `+must`, `-must_not`, `wild*`, `/regexp/`, `word~1`, `field:>5`, `field:<=\"2024-01-31\"`, `^boost`): one row per matching document with its stored fields, best match first.",
+  "category": "client",
+  "args": [
+   {
+    "name": "path",
+    "type": "string",
+    "doc": "The file path to the index to open.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "search",
+    "type": "string",
+    "doc": "A Bleve search query. See https://blevesearch.com/docs/Query-String-Query/",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "fields",
+    "type": "list<string>",
+    "doc": "A list of fields to include from the index (default all; `*` is all).",
+    "required": false,
+    "repeated": true
+   },
+   {
+    "name": "sort",
+    "type": "list<string>",
+    "doc": "The field to sort by (precede with - to sort in descending order); _score and _id too.",
+    "required": false,
+    "repeated": true
+   },
+   {
+    "name": "start",
+    "type": "int",
+    "doc": "Row number to start.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_READ"
+  ],
+  "platforms": [
+   "client"
+  ],
+  "version": 1
+ },
+ {
   "name": "info",
   "kind": "plugin",
   "doc": "One row about this endpoint: Hostname, Uptime, OS, Platform, PlatformVersion, KernelVersion, Architecture, Fqdn and more.",
@@ -683,6 +817,34 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   "args": [],
   "permissions": [
    "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "leveldb",
+  "kind": "plugin",
+  "doc": "Enumerate all items in a level db database: one row per key (Key, Value; the newest value, deleted keys left out, in key order). `file` is the database's directory; a single .ldb/.sst table or .log file is read on its own.",
+  "category": "parsers",
+  "args": [
+   {
+    "name": "file",
+    "type": "string",
+    "doc": "The path to the leveldb file.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "accessor",
+    "type": "string",
+    "doc": "The accessor to use (auto or file).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_READ"
   ],
   "platforms": [
    "client"
@@ -1441,6 +1603,99 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   "platforms": [
    "client"
   ]
+ },
+ {
+  "name": "shell_session",
+  "kind": "function",
+  "doc": "Recreate or retrieve a shell session handle: starts `argv` with pipes on stdin, stdout and stderr under `name` (or returns the running session of that name). SELECT from the handle's `Query` to read its output as rows (Stdin, Stdout, Stderr, ReturnCode, Complete; the stdin written comes in order with the output); `IsRunning` is true once a query reads it. The program ends with its reader, or with the query that started it.",
+  "category": "client",
+  "args": [
+   {
+    "name": "argv",
+    "type": "list<string>",
+    "doc": "Argv to run the command with.",
+    "required": true,
+    "repeated": true
+   },
+   {
+    "name": "env",
+    "type": "dict",
+    "doc": "Environment variables to launch with.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "cwd",
+    "type": "string",
+    "doc": "If specified we change to this working directory first.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "secret",
+    "type": "string",
+    "doc": "The name of a secret to use; secrets only exist on the server, so on an agent this is an error (as in Velociraptor).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "name",
+    "type": "string",
+    "doc": "The name of the shell session. If the session already exists, we just return a handle to it.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "EXECVE"
+  ],
+  "platforms": [
+   "client"
+  ],
+  "version": 1
+ },
+ {
+  "name": "shell_session_control",
+  "kind": "function",
+  "doc": "Control a previously created shell session: write `stdin` to it, close its stdin (the program usually exits; it is killed a second later if not) or kill it. Returns the session's handle.",
+  "category": "client",
+  "args": [
+   {
+    "name": "name",
+    "type": "string",
+    "doc": "The name of the shell session.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "stdin",
+    "type": "string",
+    "doc": "Write this string to the session stdin.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "close_stdin",
+    "type": "bool",
+    "doc": "If specified we close the stdin of the session. This will usually terminate the session gracefully.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "kill",
+    "type": "bool",
+    "doc": "If specified we kill the session.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "EXECVE"
+  ],
+  "platforms": [
+   "client"
+  ],
+  "version": 1
  },
  {
   "name": "sqlite",

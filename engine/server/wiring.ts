@@ -32,7 +32,10 @@ import { startBacktest, startMonitoring, startServerEvents } from "./services/mo
 import { startNotebooks } from "./services/notebooks";
 import { startSecrets } from "./services/secrets";
 import { startFavorites } from "./services/favorites";
+import { startTimelines } from "./services/timelines";
+import { startUserMessages } from "./services/user-messages";
 import { startFileStore } from "./services/file-store";
+import { startTools } from "./services/tools";
 import { startUserOptions } from "./services/user-options";
 import { startVfs } from "./services/vfs";
 import { TALON_VERSION } from "./version";
@@ -124,8 +127,9 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
 
   const presence = createPresence({ database, node, clock, log, live }, signal);
   const clients = startClients({ ...deps, audit, journal, presence, nodeId: node.nodeId }, signal);
+  const tools = startTools({ ...deps, audit, artifacts, journal, publicUrl: process.env.TALON_PUBLIC_URL || undefined }, signal);
   const flows = startFlows(
-    { ...deps, audit, journal, presence, leases, artifacts: opts.artifactSource ?? repositorySource(artifacts), clients, live, expiry: opts.flowExpiry ?? flowExpiryFromEnv() },
+    { ...deps, audit, journal, presence, leases, artifacts: opts.artifactSource ?? repositorySource(artifacts), clients, live, tools, expiry: opts.flowExpiry ?? flowExpiryFromEnv() },
     signal,
   );
   const alerts = startAlerts({ ...deps, audit, accounts, journal, flows, ui }, signal);
@@ -133,6 +137,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const secrets = startSecrets({ ...deps, audit });
   const favorites = startFavorites({ ...deps, audit });
   const userOptions = startUserOptions({ ...deps, audit });
+  const timelines = startTimelines({ ...deps, audit });
+  const userMessages = startUserMessages({ ...deps, ui });
   const limits = startLimits({ ...deps, audit, bus, node }, signal);
   for (const p of policyFromEnv().problems) log.warn(`TALON_HTTP_CLIENT_ALLOW: ${p}; ignored`);
   // Hunts run server-side conditions through the query service, which is built after them (its
@@ -141,7 +147,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const downloads = startDownloads({ clock, log, audit, flows, hunts }, signal);
   const fileStore = startFileStore({ ...deps, audit, downloads });
   const vfs = startVfs({ ...deps, flows, journal }, signal);
-  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts, favorites, fileStore, userOptions, diagnostics: serverDiagnostics(logRing, queryLog) }, queryLog, isolation: opts.queryIsolation, dataDir: config.dataDir, principalFor: (u) => accounts.principalFor(u) }, signal);
+  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts, favorites, fileStore, userOptions, tools, timelines, userMessages, diagnostics: serverDiagnostics(logRing, queryLog) }, queryLog, isolation: opts.queryIsolation, dataDir: config.dataDir, principalFor: (u) => accounts.principalFor(u) }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService, limits });
   const notebooks = await startNotebooks({
@@ -190,6 +196,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     secrets,
     favorites,
     userOptions,
+    timelines,
+    userMessages,
     limits,
     notebooks,
     artifacts,
@@ -201,6 +209,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     hunts,
     downloads,
     fileStore,
+    tools,
     vfs,
     agents: presence,
     cluster: node,

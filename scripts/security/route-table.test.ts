@@ -24,6 +24,7 @@ describe("the security matrix's route table", () => {
     expect(byKey.get("GET /api/alerts/[alertId]")).toEqual({ kind: "permission", permission: "READ_RESULTS" });
     expect(byKey.get("POST /api/account/password")).toEqual({ kind: "signed-in" });
     expect(byKey.get("GET /api/health")).toEqual({ kind: "public" });
+    expect(byKey.get("GET /api/tools/download/[token]")).toEqual({ kind: "public" });
     expect(byKey.get("POST /api/hunts/estimate")).toEqual({ kind: "permission", permission: "COLLECT_CLIENT" });
     expect(byKey.get("POST /api/hunts/[huntId]/rerun")).toEqual({ kind: "permission", permission: "START_HUNT" });
     // The hunt page's reads and its notebook.

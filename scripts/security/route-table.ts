@@ -51,6 +51,8 @@ export const NO_PRINCIPAL: Record<string, "public" | "signed-in"> = {
   "GET /api/health": "public",
   "POST /api/auth/login": "public",
   "POST /api/auth/logout": "signed-in",
+  // Agents fetch locally served tools without a session; the unguessable token is the credential.
+  "GET /api/tools/download/[token]": "public",
 };
 
 /** Placeholder values for dynamic segments: well-formed ids of objects that do not exist. */
@@ -67,6 +69,7 @@ export const PLACEHOLDERS: Record<string, string> = {
   name: "Custom.Security.Matrix.Placeholder",
   id: "K0123456789",
   username: "no-such-user-matrix",
+  token: "0".repeat(64),
 };
 
 /** Pages the front door serves without a session. */
@@ -166,7 +169,8 @@ export function readPages(root: string): { pages: PageRoute[]; problems: string[
 /**
  * Sample topics on /api/ws/ui per registered prefix, and who may subscribe: "read" (any role
  * holding READ_RESULTS), "creator" (only the creator of the private notebook the spec makes),
- * "nobody" (a malformed topic of the prefix). `$NOTEBOOK` is the spec's private notebook.
+ * "nobody" (a malformed topic of the prefix). `$NOTEBOOK` is the spec's private notebook,
+ * `$ADMIN` the administrator's user name ("creator": only the administrator).
  */
 export const TOPIC_SAMPLES: Record<string, Array<{ topic: string; who: "read" | "creator" | "nobody" }>> = {
   notebook: [
@@ -202,6 +206,12 @@ export const TOPIC_SAMPLES: Record<string, Array<{ topic: string; who: "read" | 
   hunt: [
     { topic: "hunt:H.0123456789ABC", who: "read" },
     { topic: "hunt:not-a-hunt", who: "nobody" },
+  ],
+  // A user's own messages: `$ADMIN` is the administrator's name, so only the administrator may.
+  messages: [
+    { topic: "messages:$ADMIN", who: "creator" },
+    { topic: "messages:nobody-here", who: "nobody" },
+    { topic: "messages", who: "nobody" },
   ],
 };
 

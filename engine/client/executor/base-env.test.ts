@@ -35,7 +35,8 @@ describe("the executor's base env", () => {
     ex.collect(message("F.B", { config: "mine" }));
     await new Promise((r) => setTimeout(r, 50));
     await ex.whenIdle();
-    expect(seen.get("F.A")).toEqual({ config: "base", Other: 1, Param: "x" });
-    expect(seen.get("F.B")).toEqual({ config: "mine", Other: 1 });
+    // `_SessionId` is the flow, as Velociraptor's client sets it (Linux.Sys.BashShell keys on it).
+    expect(seen.get("F.A")).toEqual({ config: "base", Other: 1, _SessionId: "F.A", Param: "x" });
+    expect(seen.get("F.B")).toEqual({ config: "mine", Other: 1, _SessionId: "F.B" });
   });
 });

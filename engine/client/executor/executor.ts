@@ -132,7 +132,8 @@ export class Executor {
     const timeoutMs = p.timeoutMs ?? m.timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([p.controller.signal, timeout]);
-    const ctx: SourceContext = { flowId: m.flowId, artifact: source.name, env: this.o.baseEnv ? { ...this.o.baseEnv, ...env } : env, signal, maxRows: m.maxRows, permissions: p.permissions, responder: p.responder, resolvePlugin: p.resolvePlugin, definitions: m.definitions, diagnostics: this.o.diagnostics };
+    // `_SessionId`: the flow, as Velociraptor names it on the client (Linux.Sys.BashShell keys its session off it).
+    const ctx: SourceContext = { flowId: m.flowId, artifact: source.name, env: { ...this.o.baseEnv, _SessionId: m.flowId, ...env }, signal, maxRows: m.maxRows, permissions: p.permissions, responder: p.responder, resolvePlugin: p.resolvePlugin, definitions: m.definitions, diagnostics: this.o.diagnostics };
     const ended = this.o.queryLog?.begin(source.query);
     let rows = 0;
     let truncated = false;

@@ -12,5 +12,6 @@ export const agentHttpClientPlugin = httpClientPluginFor({
   platforms: ["client"],
   userAgent: AGENT_USER_AGENT,
   unixSockets: true,
-  doc: "Makes an HTTP(S) request from the endpoint and returns `Url`, `Content` (the body, in rows of at most `chunk_size` bytes, or a temp file's path), `Response` (the status code) and `Headers`. `url='/path/to.sock:unix/rest'` sends the request over a local Unix socket (Docker's, snapd's). Other destinations in loopback, private, link-local, unique-local, multicast and cloud metadata ranges are refused unless the agent's TALON_HTTP_CLIENT_ALLOW lists them. A failure gives one row with Response 500 and the reason as Content. Managed secrets (`secret`) are the server's only.",
+  serverToolDownloads: true,
+  doc: "Makes an HTTP(S) request from the endpoint and returns `Url`, `Content` (the body, in rows of at most `chunk_size` bytes, or a temp file's path), `Response` (the status code) and `Headers`. `url='/path/to.sock:unix/rest'` sends the request over a local Unix socket (Docker's, snapd's). Other destinations in loopback, private, link-local, unique-local, multicast and cloud metadata ranges are refused unless the agent's TALON_HTTP_CLIENT_ALLOW lists them, except a GET of a tool (`/api/tools/download/<token>`) from the server the agent connects to. A failure gives one row with Response 500 and the reason as Content. Managed secrets (`secret`) are the server's only.",
 });

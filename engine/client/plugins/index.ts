@@ -4,6 +4,7 @@
 import { createRegistry, portableBuiltins, type Builtin, type Registry } from "../../vql";
 import { unzipPlugin } from "./archives";
 import { parseAuditdPlugin } from "./auditd";
+import { auditPlugin } from "./audit";
 import { efiVariablesPlugin } from "./efivariables";
 import { parseJournaldPlugin } from "./parse-journald";
 import { environFunction, environPlugin, expandFunction, hostFunction, sysinfoFunction } from "./environment";
@@ -21,7 +22,10 @@ import {
   processTrackerUpdates,
 } from "./process-tracker";
 import { processTrackerFunction } from "./process-tracker-install";
+import { shellSessionControlFunction, shellSessionFunction } from "./shell-session";
 import { sqlitePlugin } from "./sqlite";
+import { leveldbPlugin } from "./leveldb";
+import { indexPlugin, indexSearchPlugin } from "@/engine/endpoint/builtins/index-search/plugins";
 import { tlshHashFunction } from "@/engine/endpoint/builtins/tlsh";
 import { uploadFunction } from "./upload";
 import { watchFilesPlugin } from "./watch-files";
@@ -51,6 +55,8 @@ export const clientBuiltins: readonly Builtin[] = [
   tlshHashFunction,
   uploadFunction,
   execvePlugin,
+  shellSessionFunction,
+  shellSessionControlFunction,
   watchSyslogPlugin,
   watchJournaldPlugin,
   watchFilesPlugin,
@@ -78,8 +84,12 @@ export const clientBuiltins: readonly Builtin[] = [
   writeJsonlPlugin,
   unzipPlugin,
   parseAuditdPlugin,
+  auditPlugin,
   parseJournaldPlugin,
   sqlitePlugin,
+  leveldbPlugin,
+  indexPlugin,
+  indexSearchPlugin,
   yaraPlugin,
   procYaraPlugin,
   agentHttpClientPlugin,

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { strToU8, zipSync } from "fflate";
 import initSqlJs from "sql.js";
+import { ClassicLevel } from "classic-level";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { yaraScan } from "./yara-scanner";
 import { createRegistry, portableBuiltins, runVql, type Builtin } from "../../vql";
@@ -33,11 +34,24 @@ const changing = join(dir, "changing.txt");
 const fakeJournalctl = join(dir, "journalctl");
 const zip = join(dir, "archive.zip");
 const db = join(dir, "db.sqlite");
+const leveldbDir = join(dir, "leveldb");
 const audit = join(dir, "audit.log");
 const journal = join(dir, "system.journal");
 let server: Server;
 const httpSock = join(dir, "http.sock");
 let httpServer: HttpServer;
+
+/** This machine, its kernel sending a USER_AVC record every millisecond. */
+function auditSystem(): EndpointSystem {
+  const linux = createLinuxSystem();
+  async function* follow(signal: AbortSignal) {
+    for (let i = 1; !signal.aborted; i++) {
+      yield { type: "USER_AVC", text: `audit(1700000000.000:${i}): pid=1 uid=0 msg='n=${i}'` };
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+  return { ...linux, events: { ...linux.events!, audit: { unavailable: () => undefined, follow } } };
+}
 
 /** Every 50 ms, `f()` (returns the stop function). */
 const every = (f: () => void) => () => {
@@ -66,6 +80,14 @@ const CASES: Record<string, { vql: string; hangVql?: string; needsFlow?: boolean
   tlsh_hash: { vql: `SELECT tlsh_hash(path='${big}') AS H FROM range(end=1000000)` },
   upload: { vql: `SELECT upload(file='${big}') AS U FROM range(end=1000000)`, needsFlow: true },
   execve: { vql: "SELECT * FROM execve(argv=['yes'], length=64)", needsFlow: true },
+  // The session's reader stops (break, abort): its program is killed.
+  shell_session: { vql: "LET S <= shell_session(name='lifecycle', argv=['yes']) SELECT * FROM foreach(row=S.Query)", needsFlow: true },
+  // The query that started the session ends: its program is killed.
+  shell_session_control: {
+    vql: "LET S <= shell_session(name='lifecycle-control', argv=['cat']) SELECT shell_session_control(name='lifecycle-control', stdin='x') AS C FROM range(end=1000000)",
+    hangVql: "LET S <= shell_session(name='lifecycle-control', argv=['cat']) SELECT shell_session_control(name='lifecycle-control', stdin=Stdout) AS C FROM foreach(row=S.Query)",
+    needsFlow: true,
+  },
   watch_syslog: { vql: `SELECT * FROM watch_syslog(filename='${log}')`, during: every(() => appendFileSync(log, "a line\n")) },
   watch_journald: { vql: "SELECT * FROM watch_journald()", system: () => createLinuxSystem({ journalctl: fakeJournalctl }) },
   watch_files: {
@@ -109,11 +131,19 @@ const CASES: Record<string, { vql: string; hangVql?: string; needsFlow?: boolean
   write_jsonl: { vql: `SELECT * FROM write_jsonl(filename='${dir}/out.jsonl', query={ SELECT * FROM range(end=1000000) })` },
   unzip: { vql: `SELECT * FROM unzip(filename='${zip}', output_directory='${dir}/unzipped')` },
   parse_auditd: { vql: `SELECT * FROM parse_auditd(filename='${audit}')` },
+  // The kernel's records stand in (a user message each); audit.test.ts reads the real ones.
+  audit: { vql: "SELECT * FROM audit()", system: auditSystem },
   parse_journald: { vql: `SELECT * FROM parse_journald(filename='${journal}')` },
   http_client: { vql: `SELECT * FROM http_client(url='${httpSock}:unix/big', chunk_size=65536)`, hangVql: `SELECT * FROM http_client(url='${httpSock}:unix/hang')` },
   proc_yara: { vql: `SELECT * FROM proc_yara(rules='rule s { strings: $a = "a" condition: $a }', pid=${process.pid})` },
   yara: { vql: `SELECT * FROM yara(rules='rule s { strings: $a = "small" condition: $a }', files=['${dir}/small.txt', '${dir}/small.txt', '${dir}/small.txt'])` },
   sqlite: { vql: `SELECT * FROM sqlite(file='${db}', query='SELECT * FROM t')` },
+  leveldb: { vql: `SELECT * FROM leveldb(file='${leveldbDir}')` },
+  index: { vql: `SELECT * FROM index(query={ SELECT * FROM range(end=1000000) }, output='${dir}/life.idx', purge=TRUE, batch=100)` },
+  index_search: {
+    vql: `LET _ <= SELECT * FROM index(query={ SELECT * FROM range(end=300) }, output='${dir}/search.idx', purge=TRUE, silent=TRUE)
+    SELECT * FROM index_search(path='${dir}/search.idx', search='*')`,
+  },
   efivariables: { vql: "SELECT * FROM efivariables(value=TRUE)", system: () => createLinuxSystem({ efivarsRoot: join(dir, "efivars") }) },
   profile: { vql: "SELECT * FROM profile(logs=TRUE, metrics=TRUE, queries=TRUE)", hangVql: "SELECT * FROM profile(profile=TRUE, duration=60)" },
   profile_goroutines: { vql: "SELECT * FROM profile_goroutines()", hangVql: "SELECT * FROM profile_goroutines() WHERE sleep(time=60)" },
@@ -168,6 +198,10 @@ beforeAll(async () => {
   memory.run("CREATE TABLE t (n INTEGER); WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 5000) INSERT INTO t SELECT n FROM c;");
   writeFileSync(db, memory.export());
   memory.close();
+  const level = new ClassicLevel(leveldbDir);
+  await level.open();
+  await level.batch(Array.from({ length: 2000 }, (_, i) => ({ type: "put" as const, key: `k${i}`, value: "v".repeat(100) })));
+  await level.close();
   const event = (n: number) => `type=SYSCALL msg=audit(1700000000.${n}:${n}): syscall=59 success=yes pid=${n} comm="sh" exe="/bin/sh"\ntype=EOE msg=audit(1700000000.${n}:${n}): \n`;
   writeFileSync(audit, Array.from({ length: 100 }, (_, i) => event(i + 1)).join(""));
   // A real journal file of four entries (parse-journald.test.ts says how it was made).
@@ -245,7 +279,9 @@ function hangingSystem(): EndpointSystem {
     uptime: never,
     fs: { glob: hang, stat: never, read: hang },
     execve: hang,
-    events: { followLines: never, journal: hang, watchFiles: hang },
+    // A program that never writes and never exits.
+    spawnShell: () => ({ onOutput() {}, onExit() {}, write() {}, closeStdin() {}, pause() {}, resume() {}, kill() {} }),
+    events: { followLines: never, journal: hang, watchFiles: hang, audit: { unavailable: () => undefined, follow: hang } },
     writer: { tempDir: () => tmpdir(), open: never, mkdtemp: never, remove: never },
     environ: never,
     resolve: never,

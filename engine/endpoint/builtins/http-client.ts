@@ -9,7 +9,7 @@ import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { arg, definePlugin, fromBytes, OrderedDict, type BuiltinContext, type InferArgs } from "@/engine/vql";
-import { guardedOpen, policyFromEnv, type GuardedStream } from "@/engine/net";
+import { allowingHost, guardedOpen, isServerToolDownload, policyFromEnv, type GuardedStream } from "@/engine/net";
 import {
   cookieHeader,
   cookiesFromArg,
@@ -94,6 +94,8 @@ export interface HttpClientFlavour {
   resolveSecret?(ctx: BuiltinContext, name: string): Promise<Readonly<Record<string, unknown>> | null>;
   /** Whether `/path/to.sock:unix/rest` URLs reach a local Unix socket (agent only). */
   unixSockets?: boolean;
+  /** Whether tool downloads from the agent's own server pass the policy (engine/net/server-tools.ts; agent only). */
+  serverToolDownloads?: boolean;
 }
 
 /** `/var/run/docker.sock:unix/info` → the socket and `http://localhost/info` (Velociraptor's form). */
@@ -145,7 +147,7 @@ export function httpClientPluginFor(o: HttpClientFlavour) {
         plan = withSecret(plan, values);
       }
       const last = i === a.url.length - 1;
-      const ok = yield* fetchRows(plan, a, files, jar, { maxBytes, timeoutMs, last, userAgent: o.userAgent, unixSockets: o.unixSockets === true }, ctx);
+      const ok = yield* fetchRows(plan, a, files, jar, { maxBytes, timeoutMs, last, userAgent: o.userAgent, unixSockets: o.unixSockets === true, serverToolDownloads: o.serverToolDownloads === true }, ctx);
       if (ok) return;
     }
   },
@@ -159,6 +161,7 @@ interface RowOptions {
   last: boolean;
   userAgent: string;
   unixSockets: boolean;
+  serverToolDownloads: boolean;
 }
 
 /** One request's rows; false when it failed and another URL should be tried. */
@@ -168,13 +171,16 @@ async function* fetchRows(plan: PlannedRequest, a: Args, files: ReturnType<typeo
   try {
     const unix = o.unixSockets ? unixSocketUrl(plan.url) : undefined;
     const req = await buildRequest(unix ? { ...plan, url: unix.url } : plan, a, files, jar, o.maxBytes, o.userAgent);
+    const toolDownload = o.serverToolDownloads && !unix && !plan.fromSecret && isServerToolDownload(plan.url, plan.method);
+    const policy = toolDownload ? allowingHost(policyFromEnv().policy, new URL(plan.url).hostname) : policyFromEnv().policy;
     stream = await guardedOpen({
       ...req,
       ...(unix ? { socketPath: unix.socketPath } : {}),
       signal: ctx.signal,
       timeoutMs: o.timeoutMs,
       maxBytes: a.tempfile_extension !== undefined ? MAX_FILE_BYTES : o.maxBytes,
-      policy: policyFromEnv().policy,
+      policy,
+      ...(toolDownload ? { maxRedirects: 0 } : {}),
       tls: { skipVerify: plan.skipVerify, ca: plan.rootCa },
     });
     const host = new URL(stream.url).hostname;

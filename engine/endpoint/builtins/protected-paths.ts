@@ -192,6 +192,8 @@ export function guardSystem(system: EndpointSystem, guard: PathGuard, log: (mess
     async *watchFiles(patterns, o) {
       for await (const c of ev.watchFiles(patterns, o)) if (await allowed(c.Info)) yield c;
     },
+    // The kernel's audit records name no file to open.
+    ...(ev.audit ? { audit: ev.audit } : {}),
   };
   return { ...system, fs, ...(events ? { events } : {}), ...(writer ? { writer } : {}) };
 }

@@ -158,6 +158,22 @@ export interface ExecOptions {
   sep?: string;
 }
 
+/**
+ * A program started with pipes on all three streams (shell_session()): output arrives through
+ * the callbacks until both pipes close, then onExit; stdin stays open until closeStdin().
+ */
+export interface ShellProcess {
+  onOutput(cb: (stream: "Stdout" | "Stderr", data: string) => void): void;
+  /** Once, after the output pipes closed (code null: killed by a signal); error: it could not start. */
+  onExit(cb: (code: number | null, error?: Error) => void): void;
+  write(data: string): void;
+  closeStdin(): void;
+  /** Stop reading output for now (back-pressure: nobody is reading the session). */
+  pause(): void;
+  resume(): void;
+  kill(): void;
+}
+
 export interface EndpointSystem {
   /** Velociraptor's info() row. */
   info(): Promise<Record<string, unknown>>;
@@ -171,6 +187,8 @@ export interface EndpointSystem {
   fs: EndpointFs;
   /** Runs a program; absent on endpoints that cannot (synthetic ones). */
   execve?(argv: string[], opts: ExecOptions): AsyncIterable<ExecResult>;
+  /** Starts a long-running program with stdin open (shell_session()); absent on endpoints that cannot. */
+  spawnShell?(argv: string[], opts: { cwd?: string; env?: Record<string, string> }): ShellProcess;
   /** Event sources for watch_*() plugins; absent on endpoints that have none (synthetic ones). */
   events?: EndpointEvents;
   /** Writing files (tempfile(), copy(), rm(), unzip(), write_csv()...); absent on endpoints that cannot (synthetic ones). */
@@ -207,7 +225,17 @@ export interface FileChange {
   Info: FileInfo;
 }
 
+/** The kernel's audit records (audit()): see engine/endpoint/builtins/linux/audit-netlink.ts. */
+export interface AuditSource {
+  /** Why records cannot be read here (no addon, not Linux); undefined when they can. */
+  unavailable(): string | undefined;
+  /** Records as they come; `null` after each quiet moment (a reader flushes incomplete events then). */
+  follow(signal: AbortSignal): AsyncIterable<{ type: string; text: string } | null>;
+}
+
 export interface EndpointEvents {
+  /** The kernel's audit records; absent on endpoints that have none. */
+  audit?: AuditSource;
   /**
    * Opens `path` for following. `fromStart`: the first poll returns the lines already there;
    * otherwise only lines written after the call. A missing file is waited for, and read from

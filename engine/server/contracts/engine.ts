@@ -10,7 +10,10 @@ import type { ClientsService } from "./clients";
 import type { ClusterNode } from "./cluster";
 import type { DownloadsService } from "./downloads";
 import type { FavoritesService } from "./favorites";
+import type { TimelinesService } from "./timelines";
+import type { UserMessagesService } from "./user-messages";
 import type { FileStoreService } from "./file-store";
+import type { ToolsService } from "./tools";
 import type { UserOptionsService } from "./user-options";
 import type { Logger, Principal, ServerConfig } from "./common";
 import type { FlowsService } from "./flows";
@@ -49,6 +52,10 @@ export interface Engine {
   favorites: FavoritesService;
   /** Each user's GUI options (user_options()). */
   userOptions: UserOptionsService;
+  /** Notebook super-timelines (timeline_add(), timeline(), timelines(), timeline_delete()). */
+  timelines: TimelinesService;
+  /** Messages to users' GUIs (user_message(), the header's notifications). */
+  userMessages: UserMessagesService;
   /** Role limits (timeout, row cap, concurrency) and the per-user run slots ad-hoc VQL takes. */
   limits: LimitsService;
   /** Runs VQL on the server as a principal (notebooks, the query API, server artifacts). */
@@ -64,6 +71,8 @@ export interface Engine {
   downloads: DownloadsService;
   /** Files the server writes for users (create_flow_download() exports), in the database. */
   fileStore: FileStoreService;
+  /** The tool inventory (inventory(), inventory_add(), the tool download route). */
+  tools: ToolsService;
   /** The file browser: directory listings and file downloads from endpoints, cached. */
   vfs: VfsService;
   agents: Pick<AgentPresence, "isLocal" | "online" | "count" | "localCount">;

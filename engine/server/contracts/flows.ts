@@ -3,6 +3,7 @@
 // client connected to another process reaches it through Server.Internal.ClientScheduled.
 import type { Db } from "@/drizzle";
 import type { DeletedItem, Principal } from "./common";
+import type { DeclaredTool } from "./tools";
 
 export const FLOW_COMPLETION_QUEUE = "System.Flow.Completion";
 export const CLIENT_SCHEDULED_QUEUE = "Server.Internal.ClientScheduled";
@@ -37,6 +38,8 @@ export interface ArtifactDefinition {
   impliedPermissions?: string[];
   /** The artifact's `resources` defaults (timeout in seconds), used when the request sets none. */
   resources?: { timeout?: number; maxRows?: number; maxUploadBytes?: number };
+  /** The tools it and the artifacts it calls declare (`tools:`); the launcher gives the agent their Tool_<name>_* variables. */
+  tools?: DeclaredTool[];
 }
 
 /** Where collections find artifact definitions: the artifact repository, or a test's own list. */

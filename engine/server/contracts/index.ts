@@ -25,3 +25,6 @@ export * from "./vfs";
 export * from "./favorites";
 export * from "./file-store";
 export * from "./user-options";
+export * from "./tools";
+export * from "./timelines";
+export * from "./user-messages";

@@ -10,7 +10,10 @@ import type { ArtifactsService } from "./artifacts";
 import type { ClientsService } from "./clients";
 import type { Principal } from "./common";
 import type { FavoritesService } from "./favorites";
+import type { TimelinesService } from "./timelines";
+import type { UserMessagesService } from "./user-messages";
 import type { FileStoreService } from "./file-store";
+import type { ToolsService } from "./tools";
 import type { UserOptionsService } from "./user-options";
 import type { FlowsService } from "./flows";
 import type { HuntsService } from "./hunts";
@@ -47,8 +50,14 @@ export interface VqlServices {
   favorites?: VqlFavorites;
   /** create_flow_download(), create_hunt_download(), file_store(), file_store_delete(); absent where the run was not given it. */
   fileStore?: VqlFileStore;
+  /** inventory(), inventory_get(), inventory_add(); absent where the run was not given it. */
+  tools?: VqlTools;
   /** user_options(); absent where the run was not given it. */
   userOptions?: Pick<UserOptionsService, "get" | "set">;
+  /** timeline_add(), timeline(), timelines(), timeline_delete(); absent where the run was not given it. */
+  timelines?: VqlTimelines;
+  /** user_message(); absent where the run was not given it. */
+  userMessages?: Pick<UserMessagesService, "send">;
   /** The server process's recent logs, queries and metrics (profile(), logging(), trace()); absent where not given. */
   diagnostics?: VqlDiagnostics;
 }
@@ -56,11 +65,15 @@ export interface VqlServices {
 /** What the developer builtins read of the server process (engine/endpoint/diagnostics). */
 export type VqlDiagnostics = Omit<ProcessDiagnostics, "rekey">;
 
+export type VqlTimelines = Pick<TimelinesService, "list" | "begin" | "append" | "commit" | "discard" | "read" | "remove">;
+
 export type VqlAccounts = Pick<AccountsService, "listUsers" | "createUser" | "setRole">;
 
 export type VqlFavorites = Pick<FavoritesService, "list" | "save" | "remove">;
 
 export type VqlFileStore = Pick<FileStoreService, "createFlowDownload" | "createHuntDownload" | "localPath" | "remove">;
+
+export type VqlTools = Pick<ToolsService, "list" | "get" | "add">;
 
 export type VqlSecrets = Pick<SecretsService, "resolve" | "list" | "add" | "modify" | "remove">;
 

@@ -64,6 +64,30 @@ export const SECRET_TYPES = {
       { name: "root_ca", kind: "string", doc: "Extra trusted CA certificates (PEM)." },
     ],
   },
+  "AWS S3 Creds": {
+    description: "An S3 (or S3-compatible) store for upload_s3(secret=...): its region, endpoint and credentials replace the call's own.",
+    fields: [
+      { name: "region", kind: "string", doc: "The bucket's region (default us-east-1)." },
+      { name: "credentials_key", kind: "string", doc: "The access key id." },
+      { name: "credentials_secret", kind: "secret", doc: "The secret access key (never shown)." },
+      { name: "credentials_token", kind: "secret", doc: "A session token, for temporary credentials (never shown)." },
+      { name: "endpoint", kind: "string", doc: "A custom endpoint (MinIO and other S3-compatible stores); AWS when empty." },
+      { name: "serverside_encryption", kind: "string", doc: "Server-side encryption: AES256 or aws:kms." },
+      { name: "kms_encryption_key", kind: "string", doc: "The KMS key id for aws:kms." },
+      { name: "path_style", kind: "bool", doc: "Address the bucket in the path rather than the host name." },
+    ],
+  },
+  "ADX Creds": {
+    description: "An Azure Data Explorer cluster for adx_upload(secret=...): the service principal's credentials, and the cluster, database and table when the call names none.",
+    fields: [
+      { name: "cluster_url", kind: "string", doc: "The cluster URL (https://<cluster>.<region>.kusto.windows.net)." },
+      { name: "database", kind: "string", doc: "The database when the call names none." },
+      { name: "table", kind: "string", doc: "The table when the call names none." },
+      { name: "client_id", kind: "string", required: true, doc: "The service principal's application (client) id." },
+      { name: "client_secret", kind: "secret", required: true, doc: "The service principal's client secret (never shown)." },
+      { name: "tenant_id", kind: "string", required: true, doc: "The Azure AD tenant id." },
+    ],
+  },
   Webhook: {
     description: "A webhook URL alert forwarders post to (Slack, Teams, Discord or any JSON endpoint).",
     fields: [

@@ -4,7 +4,7 @@ import { authenticate, csrfProblem, isPublicPath, originProblem, readCookie } fr
 const req = (method: string, headers: Record<string, string>) => ({ method, headers: { host: "localhost:3000", ...headers } });
 
 describe("gate", () => {
-  it("isPublicPath() opens only sign-in, static assets and health", () => {
+  it("isPublicPath() opens only sign-in, static assets, health and tool downloads", () => {
     expect(isPublicPath("/login")).toBe(true);
     expect(isPublicPath("/_next/static/chunks/a.js")).toBe(true);
     expect(isPublicPath("/api/health")).toBe(true);
@@ -12,6 +12,10 @@ describe("gate", () => {
     expect(isPublicPath("/users")).toBe(false);
     expect(isPublicPath("/api/users")).toBe(false);
     expect(isPublicPath("/loginx")).toBe(false);
+    expect(isPublicPath(`/api/tools/download/${"a".repeat(64)}`)).toBe(true);
+    expect(isPublicPath("/api/tools/download/short")).toBe(false);
+    expect(isPublicPath(`/api/tools/download/${"a".repeat(64)}/x`)).toBe(false);
+    expect(isPublicPath("/api/tools")).toBe(false);
   });
 
   it("csrfProblem() lets safe methods and same-origin posts through and refuses the rest", () => {

@@ -12,6 +12,8 @@ const PUBLIC_PATHS: RegExp[] = [
   /^\/favicon\.ico$/,
   /^\/api\/health\/?$/,
   /^\/api\/auth\/login\/?$/,
+  // Tool downloads for agents (no session): the token in the path is the credential.
+  /^\/api\/tools\/download\/[0-9a-f]{64}$/,
 ];
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -58,6 +58,8 @@ describe("endpoint builtins on the server", () => {
       "plugin:info": ["MACHINE_STATE"],
       "plugin:pslist": ["MACHINE_STATE"],
       "plugin:execve": ["EXECVE"],
+      "plugin:index": ["FILESYSTEM_WRITE"],
+      "plugin:index_search": ["FILESYSTEM_READ"],
     });
     const { stored, now } = goldenDescriptors(serverEndpointBuiltins, "endpoint-descriptors.golden.json");
     expect(now).toBe(stored);
@@ -89,11 +91,41 @@ describe("endpoint builtins on the server", () => {
   });
 });
 
+describe("index() and index_search() on the server's host", () => {
+  it("index rows into a file and search them for an administrator; an analyst has neither FILESYSTEM_WRITE nor FILESYSTEM_READ", async () => {
+    const f = `${elsewhere}/hosts.idx`;
+    const made = await run(`SELECT * FROM index(query={ SELECT * FROM foreach(row=[dict(Host='alpha web'), dict(Host='beta db')]) }, output='${f}', purge=TRUE, silent=TRUE)`);
+    expect(made).toEqual({ rows: [], logs: [] });
+    expect((await run(`SELECT * FROM index_search(path='${f}', search='Host:web')`)).rows).toEqual([{ Host: "alpha web" }]);
+    const w = await run(`SELECT * FROM index(query={ SELECT 1 AS a FROM scope() }, output='${elsewhere}/analyst.idx')`, { principal: analyst });
+    expect(w.logs.join("\n")).toMatch(/FILESYSTEM_WRITE/);
+    const r = await run(`SELECT * FROM index_search(path='${f}', search='web')`, { principal: analyst });
+    expect(r.rows).toEqual([]);
+    expect(r.logs.join("\n")).toMatch(/FILESYSTEM_READ/);
+  });
+
+  it("never write an index into the server's data directory", async () => {
+    const r = await run(`SELECT * FROM index(query={ SELECT 1 AS a FROM scope() }, output='${dataDir}/x.idx')`);
+    expect(r.rows).toEqual([]);
+    expect(r.logs.join("\n")).toMatch(/ERROR index: .*server's data directory/);
+  });
+});
+
 /** An endpoint where every call waits for ever and ignores the signal. */
 function hangingSystem(): EndpointSystem {
   const never = <T>() => new Promise<T>(() => {});
   const hang = <T>(): AsyncIterable<T> => ({ [Symbol.asyncIterator]: () => ({ next: () => never<IteratorResult<T>>() }) });
-  return { info: never, processes: hang, connections: hang, users: never, interfaces: never, uptime: never, fs: { glob: hang, stat: never, read: hang }, execve: hang };
+  return {
+    info: never,
+    processes: hang,
+    connections: hang,
+    users: never,
+    interfaces: never,
+    uptime: never,
+    fs: { glob: hang, stat: never, read: hang },
+    execve: hang,
+    writer: { tempDir: () => tmpdir(), open: never, mkdtemp: never, remove: never },
+  };
 }
 
 const CASES: Record<string, string> = {
@@ -106,6 +138,9 @@ const CASES: Record<string, string> = {
   info: "SELECT * FROM info()",
   pslist: "SELECT * FROM pslist()",
   execve: "SELECT * FROM execve(argv=['yes'], length=64)",
+  index: `SELECT * FROM index(query={ SELECT * FROM range(end=1000000) }, output='${elsewhere}/life.idx', purge=TRUE, batch=100)`,
+  index_search: `LET _ <= SELECT * FROM index(query={ SELECT * FROM range(end=300) }, output='${elsewhere}/search.idx', purge=TRUE, silent=TRUE)
+  SELECT * FROM index_search(path='${elsewhere}/search.idx', search='*')`,
 };
 
 describe("endpoint builtins on the server: break and abort", () => {

@@ -1,6 +1,6 @@
 // The endpoint builtins on the server's own host, as Velociraptor's server runs them for server
 // artifacts and notebooks: glob(), stat(), read_file(), hash(), tlsh_hash(), info(), pslist(),
-// execve(). They are the agent's implementations (engine/endpoint/builtins) over this machine,
+// execve(), index() and index_search() (FILESYSTEM_WRITE / FILESYSTEM_READ). They are the agent's implementations (engine/endpoint/builtins) over this machine,
 // with geoip() (./geoip.ts), the server's own reader of MaxMind databases on this machine;
 // the evaluator checks each one's permission (FILESYSTEM_READ, MACHINE_STATE, EXECVE) against
 // the caller's before it runs. The server's data directory, its process and the host's secrets are
@@ -11,11 +11,12 @@ import { globPlugin, hashFunction, readFileFunction, statPlugin } from "@/engine
 import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import { infoPlugin, pslistPlugin } from "@/engine/endpoint/builtins/machine";
 import { tlshHashFunction } from "@/engine/endpoint/builtins/tlsh";
+import { indexPlugin, indexSearchPlugin } from "@/engine/endpoint/builtins/index-search/plugins";
 import { createPathGuard, guardSystem, parseProtectedPaths, protectedPaths } from "@/engine/endpoint/builtins/protected-paths";
 import type { EndpointSystem } from "@/engine/endpoint/builtins/system";
 import { geoipFunction } from "./geoip";
 
-export const serverEndpointBuiltins: readonly Builtin[] = [globPlugin, statPlugin, readFileFunction, hashFunction, tlshHashFunction, geoipFunction, infoPlugin, pslistPlugin, execvePlugin].map(
+export const serverEndpointBuiltins: readonly Builtin[] = [globPlugin, statPlugin, readFileFunction, hashFunction, tlshHashFunction, geoipFunction, infoPlugin, pslistPlugin, execvePlugin, indexPlugin, indexSearchPlugin].map(
   (b) => ({ ...b, platforms: ["server"] }) as Builtin,
 );
 

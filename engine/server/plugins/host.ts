@@ -43,3 +43,15 @@ export function userOptionsOf(services: VqlServices): NonNullable<VqlServices["u
   if (!services.userOptions) throw new Error("user_options() needs the user-options service, which this query was not given");
   return services.userOptions;
 }
+
+/** The timelines service handed to this run (the server's runner hands it over). */
+export function timelinesOf(services: VqlServices): NonNullable<VqlServices["timelines"]> {
+  if (!services.timelines) throw new Error("timeline builtins need the timelines service, which this query was not given");
+  return services.timelines;
+}
+
+/** The user messages service handed to this run (the server's runner hands it over). */
+export function userMessagesOf(services: VqlServices): NonNullable<VqlServices["userMessages"]> {
+  if (!services.userMessages) throw new Error("user_message() needs the user messages service, which this query was not given");
+  return services.userMessages;
+}

@@ -9,6 +9,7 @@ import { deletionBuiltins } from "./deletions";
 import { eventBuiltins } from "./events";
 import { favoriteBuiltins } from "./favorites";
 import { fileStoreBuiltins } from "./file-store";
+import { inventoryBuiltins } from "./inventory";
 import { userOptionsBuiltins } from "./user-options";
 import { flowBuiltins } from "./flows";
 import { helpPlugin } from "./help";
@@ -25,6 +26,10 @@ import { importBuiltins } from "./import";
 import { uploadBuiltins } from "./uploads";
 import { importCollectionBuiltins } from "./import-collection";
 import { serverDeveloperBuiltins } from "./developer";
+import { timelineBuiltins } from "./timelines";
+import { userMessageBuiltins } from "./user-message";
+import { uploadDirectoryBuiltins } from "./upload-directory";
+import { serverFrontendCertBuiltins } from "./server-frontend-cert";
 
 export const serverBuiltins: readonly Builtin[] = [
   ...artifactBuiltins,
@@ -40,6 +45,7 @@ export const serverBuiltins: readonly Builtin[] = [
   ...secretBuiltins,
   ...favoriteBuiltins,
   ...fileStoreBuiltins,
+  ...inventoryBuiltins,
   ...userOptionsBuiltins,
   ...httpClientBuiltins,
   ...uploadBuiltins,
@@ -49,6 +55,10 @@ export const serverBuiltins: readonly Builtin[] = [
   ...verifyBuiltins,
   ...importBuiltins,
   ...importCollectionBuiltins,
+  ...timelineBuiltins,
+  ...userMessageBuiltins,
+  ...uploadDirectoryBuiltins,
+  ...serverFrontendCertBuiltins,
   helpPlugin,
   ...serverDeveloperBuiltins,
 ];

@@ -11,7 +11,9 @@ import { serverBuiltins } from ".";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { admin, baseName, CASES, caseKey, DEF, NEVER_WAIT, standInEngine, startStandInSmtp } from "./testing";
+import { admin, baseName, CASES, caseKey, DEF, LIFE_CLOUD, NEVER_WAIT, standInEngine, startStandInSmtp } from "./testing";
+import { generateKeyPairSync } from "node:crypto";
+import { FakeCloud } from "./uploads/fake-cloud";
 import { serverEndpointSystem } from "./endpoint";
 
 const { finished, tracked } = lifecycleTracker();
@@ -32,8 +34,17 @@ let receiver: Server;
 let Receiver = "";
 // mail()'s stand-in secret points at this SMTP server: loopback too.
 let stopSmtp: () => Promise<void> = async () => {};
+// upload_s3(), upload_gcs() and adx_upload() talk to this fake cloud (GCS through STORAGE_EMULATOR_HOST).
+const cloudKeys = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const cloud = new FakeCloud({ s3: LIFE_CLOUD.s3, adx: LIFE_CLOUD.adx, gcs: { publicKey: cloudKeys.publicKey, clientEmail: LIFE_CLOUD.gcsEmail } });
+let Cloud = "";
+let GCSKey = "";
 const allowBefore = process.env.TALON_HTTP_CLIENT_ALLOW;
 beforeAll(async () => {
+  await cloud.start();
+  Cloud = cloud.base;
+  GCSKey = JSON.stringify({ type: "service_account", private_key: cloudKeys.privateKey.export({ type: "pkcs8", format: "pem" }).toString(), client_email: LIFE_CLOUD.gcsEmail, token_uri: `${cloud.base}/gcs/token` });
+  process.env.STORAGE_EMULATOR_HOST = cloud.base;
   receiver = createServer((req, res) => {
     req.resume();
     req.on("end", () => res.writeHead(204, { connection: "close" }).end());
@@ -48,6 +59,8 @@ afterAll(async () => {
   else process.env.TALON_HTTP_CLIENT_ALLOW = allowBefore;
   await new Promise((r) => receiver.close(r));
   await stopSmtp();
+  delete process.env.STORAGE_EMULATOR_HOST;
+  await cloud.stop();
 });
 
 it("the table covers every server builtin", () => {
@@ -62,7 +75,7 @@ describe("server builtins: one row, then break", () => {
       finished.delete(baseName(name));
       let row: unknown;
       const logs: string[] = [];
-      for await (const e of runVql(vql, { registry, env: { Def: DEF, Receiver, Container, Hang: false }, permissions: admin.permissions, host: { principal: admin, services: engine, system } })) {
+      for await (const e of runVql(vql, { registry, env: { Def: DEF, Receiver, Container, Cloud, GCSKey, Hang: false }, permissions: admin.permissions, host: { principal: admin, services: engine, system } })) {
         if (e.kind === "log" && e.level === "ERROR") logs.push(e.message);
         if (e.kind === "row") {
           row = e.row;
@@ -79,6 +92,7 @@ describe("server builtins: one row, then break", () => {
 
 describe("server builtins: abort while a service call hangs", () => {
   const engine = standInEngine(true);
+  beforeAll(() => void (cloud.stall = true));
   for (const [name, vql] of Object.entries(CASES)) {
     it(`${name}(): the query ends within 100 ms of the abort`, async () => {
       const ac = new AbortController();
@@ -94,7 +108,7 @@ describe("server builtins: abort while a service call hangs", () => {
       if (NEVER_WAIT.has(name)) abort();
       else setTimeout(abort, 30);
       const kinds: string[] = [];
-      for await (const e of runVql(vql, { registry, env: { Def: DEF, Receiver, Container, Hang: true }, permissions: admin.permissions, host: { principal: admin, services: engine, system }, signal: ac.signal })) kinds.push(e.kind);
+      for await (const e of runVql(vql, { registry, env: { Def: DEF, Receiver, Container, Cloud, GCSKey, Hang: true }, permissions: admin.permissions, host: { principal: admin, services: engine, system }, signal: ac.signal })) kinds.push(e.kind);
       expect(abortedAt).toBeGreaterThan(0);
       expect(performance.now() - abortedAt).toBeLessThan(100);
       expect(kinds).not.toContain("row");

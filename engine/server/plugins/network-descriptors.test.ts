@@ -16,11 +16,11 @@ describe("network and secret server builtin descriptors", () => {
 
   it("document every builtin and argument, run on the server, and declare permissions", () => {
     expect(descriptorProblems(descriptors)).toEqual([]);
-    expect(Object.fromEntries(descriptors.map((d) => [d.name, d.permissions]))).toEqual({ http_client: ["NETWORK"], mail: ["NETWORK"], elastic_upload: ["NETWORK"], splunk_upload: ["NETWORK"], logscale_upload: ["COLLECT_SERVER"], secret_add: ["SERVER_ADMIN"], secret_modify: ["SERVER_ADMIN"], secrets: ["SERVER_ADMIN"] });
+    expect(Object.fromEntries(descriptors.map((d) => [d.name, d.permissions]))).toEqual({ http_client: ["NETWORK"], mail: ["NETWORK"], elastic_upload: ["NETWORK"], splunk_upload: ["NETWORK"], logscale_upload: ["COLLECT_SERVER"], adx_upload: ["NETWORK"], upload_s3: ["NETWORK", "FILESYSTEM_READ"], upload_gcs: ["FILESYSTEM_READ", "NETWORK"], secret_add: ["SERVER_ADMIN"], secret_modify: ["SERVER_ADMIN"], secrets: ["SERVER_ADMIN"] });
   });
 
   it("declare side effects for everything but the listing", () => {
-    expect(Object.fromEntries(builtins.map((b) => [b.name, b.sideEffects === true]))).toEqual({ http_client: true, mail: true, elastic_upload: true, splunk_upload: true, logscale_upload: true, secret_add: true, secret_modify: true, secrets: false });
+    expect(Object.fromEntries(builtins.map((b) => [b.name, b.sideEffects === true]))).toEqual({ http_client: true, mail: true, elastic_upload: true, splunk_upload: true, logscale_upload: true, adx_upload: true, upload_s3: true, upload_gcs: true, secret_add: true, secret_modify: true, secrets: false });
     expect(mailBuiltins.map((b) => `${b.name} ${b.kind}`)).toEqual(["mail function", "mail plugin"]);
   });
 

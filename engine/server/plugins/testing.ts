@@ -13,6 +13,13 @@ const FLOW = "F.ABCDEFGHIJKLM";
 const NB = "N.LIFE0000001";
 const HUNT = "H.LIFE000000001";
 
+/** The fake cloud's credentials for the lifecycle cases of upload_s3(), upload_gcs() and adx_upload(). */
+export const LIFE_CLOUD = {
+  s3: { accessKeyId: "AKIDLIFE", secretAccessKey: "life-secret-key" },
+  adx: { clientId: "life-client", clientSecret: "life-client-secret", tenantId: "life-tenant" },
+  gcsEmail: "life@proj.iam.gserviceaccount.com",
+};
+
 /**
  * Each case: a query whose rows come from the builtin (functions are called once per row). A
  * name both kinds have is keyed `name()` and `name (plugin)` (caseKey).
@@ -81,6 +88,9 @@ export const CASES: Record<string, string> = {
   trace: "SELECT trace() AS T FROM range(end=1000000)",
   logging: "SELECT * FROM logging(prelog=TRUE)",
   file_store_delete: "SELECT file_store_delete(path='/downloads/C.1/F.1/x.zip') AS P FROM range(end=1000000)",
+  inventory: "SELECT * FROM inventory()",
+  inventory_get: "SELECT inventory_get(tool='Life') AS T FROM range(end=1000000)",
+  inventory_add: "SELECT inventory_add(tool='Life', file='bytes', accessor='data') AS T FROM range(end=1000000)",
   // Refused at once (metadata is never allowed by a range) when answering; the secret's
   // resolution is what hangs in the abort case.
   http_client: "SELECT * FROM http_client(url='secret://life')",
@@ -94,6 +104,11 @@ export const CASES: Record<string, string> = {
   elastic_upload: "SELECT * FROM elastic_upload(query={SELECT * FROM clients()}, addresses=Receiver, index='life', chunk_size=1)",
   splunk_upload: "SELECT * FROM splunk_upload(query={SELECT * FROM clients()}, url=Receiver, token='t', index='life', chunk_size=1)",
   logscale_upload: "SELECT * FROM chain(a={SELECT * FROM logscale_upload(query={SELECT * FROM clients() LIMIT 3}, apibaseurl=Receiver, ingest_token='t', stats_interval=0)}, b={SELECT * FROM clients()})",
+  // The cloud uploads talk to the fake cloud (uploads/fake-cloud.ts) at `Cloud`, which answers
+  // in the first case and never answers in the abort case (the upload itself is what hangs).
+  upload_s3: `SELECT upload_s3(file='life', accessor='data', bucket='b', credentials_key='${LIFE_CLOUD.s3.accessKeyId}', credentials_secret='${LIFE_CLOUD.s3.secretAccessKey}', endpoint=Cloud + '/s3') AS U FROM range(end=1000000)`,
+  upload_gcs: "SELECT upload_gcs(file='life', accessor='data', bucket='b', project='p', credentials=GCSKey) AS U FROM range(end=1000000)",
+  adx_upload: `SELECT * FROM adx_upload(query={SELECT * FROM clients()}, cluster_url=Cloud + '/adx', database='life', client_id='${LIFE_CLOUD.adx.clientId}', client_secret='${LIFE_CLOUD.adx.clientSecret}', tenant_id='${LIFE_CLOUD.adx.tenantId}', chunk_size=1)`,
   // The SMTP Creds secret names the stand-in SMTP server (startStandInSmtp); its resolution is
   // what hangs in the abort case. A negative period: the cases never throttle each other.
   "mail()": "SELECT mail(secret='life', to='a@example.org', body='b', period=-1) AS M FROM range(end=1000000)",
@@ -109,6 +124,15 @@ export const CASES: Record<string, string> = {
   org: "SELECT org() AS O FROM range(end=1000000)",
   orgs: "SELECT * FROM orgs()",
   help: "SELECT name FROM help()",
+  // The stand-in timelines service: endless pages of events, one super-timeline listed.
+  timeline_add: `SELECT timeline_add(notebook_id='${NB}', timeline='life', name='c', key='T', query={SELECT now() AS T FROM range(end=3)}) AS T FROM range(end=1000000)`,
+  timeline: `SELECT * FROM timeline(notebook_id='${NB}', timeline='life')`,
+  timelines: `SELECT * FROM timelines(notebook_id='${NB}')`,
+  timeline_delete: `SELECT timeline_delete(notebook_id='${NB}', timeline='life', name='c') AS T FROM range(end=1000000)`,
+  user_message: "SELECT user_message(user='bob', message=dict(text='hi')) AS M FROM range(end=1000000)",
+  // Writes into the lifecycle test's temporary directory from data (no service to wait for).
+  upload_directory: "SELECT upload_directory(accessor='data', file='hello', name='life.txt', output=dirname(path=Container)) AS U FROM range(end=1000000)",
+  server_frontend_cert: "SELECT server_frontend_cert() AS C FROM range(end=1000000)",
 };
 
 /** A builtin's key in CASES: its name, with `()` or ` (plugin)` for a name both kinds have. */
@@ -139,7 +163,7 @@ export async function startStandInSmtp(): Promise<() => Promise<void>> {
 }
 
 /** Builtins that never wait for a service: the abort case aborts before they start. */
-export const NEVER_WAIT = new Set(["artifact_definitions", "whoami", "org", "orgs", "help", "import"]);
+export const NEVER_WAIT = new Set(["artifact_definitions", "whoami", "org", "orgs", "help", "import", "upload_directory", "server_frontend_cert"]);
 
 export const DEF = "name: Custom.Life\ntype: CLIENT\nsources:\n  - query: SELECT 1 AS One FROM scope()\n";
 const artifact: Artifact = loadArtifact(DEF).artifact!;
@@ -306,6 +330,10 @@ function events(hang: boolean, signal: AbortSignal) {
 }
 
 /** Services that answer at once with full pages (so paging plugins would go on for ever), or hang. */
+function standInTool(name: string) {
+  return { name, version: "", url: "", githubProject: "", githubAssetRegex: "", serveLocally: true, adminOverride: true, expectedHash: "", artifact: "", filestorePath: "0".repeat(64), serveUrl: `/api/tools/download/${"0".repeat(64)}`, filename: "life.bin", hash: "1".repeat(64), size: 5 };
+}
+
 export function standInEngine(hang: boolean): VqlServices {
   const answer = <T>(v: () => T) => (hang ? new Promise<T>(() => {}) : Promise.resolve(v()));
   const page = <T>(limit: number | undefined, offset: number | undefined, make: (i: number) => T) => Array.from({ length: limit ?? 50 }, (_, i) => make((offset ?? 0) + i));
@@ -401,11 +429,33 @@ export function standInEngine(hang: boolean): VqlServices {
       get: () => answer(() => ({ theme: "", timezone: "", lang: "", org: "", links: [], default_password: "" })),
       set: () => answer(() => ({ theme: "dark", timezone: "", lang: "", org: "", links: [], default_password: "" })),
     },
+    tools: {
+      list: () => answer(() => Array.from({ length: 50 }, (_, i) => standInTool(`Tool${i}`))),
+      get: () => answer(() => standInTool("Life")),
+      add: () => answer(() => standInTool("Life")),
+    },
     fileStore: {
       createFlowDownload: () => answer(() => "/downloads/C.1/F.1/C.1-F.1.zip"),
       createHuntDownload: () => answer(() => "/downloads/hunts/H.1/H.1.zip"),
       localPath: () => answer(() => "/tmp/talon/file_store/downloads/C.1/F.1/x.zip"),
       remove: () => answer(() => true),
+    },
+    timelines: {
+      list: () => answer(() => [{ name: "life", timelines: [] }]),
+      begin: () => answer(() => "g1"),
+      append: () => answer(() => undefined),
+      commit: () => answer(() => ({ name: "life", timelines: [{ id: "c", startTime: "0", endTime: "0", timestampColumn: "T", messageColumn: "", timestampDescriptionColumn: "" }] })),
+      discard: () => answer(() => undefined),
+      read: (_p: Principal, _n: string, _t: string, q: { limit?: number; after?: { ord: number } }) =>
+        answer(() => {
+          const from = (q.after?.ord ?? -1) + 1;
+          const events = page(q.limit, from, (i) => ({ ts: String(i * 1_000_000_000), source: "c", messageColumn: "", timestampDescriptionColumn: "", row: `{"N":${i}}` }));
+          return { events, cursor: { ts: String((from + events.length - 1) * 1_000_000_000), position: 0, ord: from + events.length - 1 } };
+        }),
+      remove: () => answer(() => undefined),
+    },
+    userMessages: {
+      send: () => answer(() => ({ id: 1, from: "alice", message: "{}", createdAt: new Date(0).toISOString(), read: false })),
     },
     favorites: {
       list: () => answer(() => [{ name: "life", description: "", spec: [{ artifact: "Custom.Life" }], type: "CLIENT", updatedAt: new Date(0) }]),

@@ -108,6 +108,9 @@ describe("data helpers", () => {
   it("get with dotted paths and defaults, set, slice, items, to_dict", async () => {
     expect(await v("get(item=dict(a=dict(b=(10, 20))), member='a.b.1')")).toBe("20");
     expect(await v("get(item=dict(a=1), field='z', default='d')")).toBe('"d"');
+  });
+  it("get() without item reads the field from the scope, as Velociraptor's does (item defaults to the scope)", async () => {
+    expect(await rowsOf("LET Tool_X_HASH = 'abc' SELECT get(field='Tool_' + 'X' + '_HASH') AS H, get(field='Tool_Y_HASH') AS N, get(field='Tool_Y_HASH', default='d') AS D FROM scope()")).toEqual(['{"H":"abc","N":null,"D":"d"}']);
     expect(await v("slice(list=(1, 2, 3, 4), start=1, end=9)")).toBe("[2,3,4]");
     expect(await v("to_dict(item=items(item=dict(x=1, y=2)))")).toBe('{"x":1,"y":2}');
     expect(await v("typeof(x=dict())")).toBe('"*ordereddict.Dict"');

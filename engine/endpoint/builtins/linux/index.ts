@@ -1,8 +1,10 @@
 // The Linux endpoint: everything the agent builtins need, read from this machine.
 import { isSecretName } from "@/engine/cli/secrets-env";
 import type { EndpointSystem } from "../system";
+import { auditAvailability, followAudit } from "./audit-netlink";
 import { resolveName } from "./dns";
 import { runProgram } from "./exec";
+import { spawnShell } from "./shell";
 import { createEfiVariables } from "./efivars";
 import { createLinuxFs } from "./fs";
 import { linuxInfo } from "./info";
@@ -32,6 +34,7 @@ export function createLinuxSystem(opts: LinuxSystemOptions = {}): EndpointSystem
     uptime: uptimeSeconds,
     fs: createLinuxFs(),
     execve: runProgram,
+    spawnShell,
     writer: createLinuxWriter(),
     // Secret-looking variables (…PASSWORD, …TOKEN, DATABASE_URL…) are never shown to a query.
     environ: async () => Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !isSecretName(e[0]))),
@@ -42,6 +45,7 @@ export function createLinuxSystem(opts: LinuxSystemOptions = {}): EndpointSystem
       followLines,
       journal: (o) => followJournal({ ...o, program: opts.journalctl }),
       watchFiles,
+      audit: { unavailable: auditAvailability, follow: followAudit },
     },
   };
 }

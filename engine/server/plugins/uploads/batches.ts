@@ -24,10 +24,13 @@ export interface BatchOptions<T> {
   /** The bytes an item adds (for maxBytes). */
   bytes?(item: T): number;
   /** Sends one batch; the rows it returns are the plugin's. Must not throw except on abort. */
-  send(batch: T[], signal: AbortSignal): Promise<unknown[]>;
+  send(batch: T[], signal: AbortSignal, reason: FlushReason): Promise<unknown[]>;
   /** Runs once when the plugin ends, however it ends (after start() said yes). */
   onEnd?(): void;
 }
+
+/** Why a batch went out: `size` items, `maxBytes` bytes, `waitMs` passed, or the query ended. */
+export type FlushReason = "size" | "bytes" | "wait" | "end";
 
 const TICK: unique symbol = Symbol("wait_time passed");
 const SENT: unique symbol = Symbol("a send finished");
@@ -48,12 +51,12 @@ export function uploadBatches<T>(ctx: BuiltinContext, query: QueryArg, o: BatchO
     };
     let batch: T[] = [];
     let batchBytes = 0;
-    const dispatch = () => {
+    const dispatch = (reason: FlushReason) => {
       if (!batch.length) return;
       const items = batch;
       batch = [];
       batchBytes = 0;
-      const p: Promise<void> = o.send(items, signal).then(
+      const p: Promise<void> = o.send(items, signal, reason).then(
         (rows) => {
           out.push(...rows);
         },
@@ -89,7 +92,7 @@ export function uploadBatches<T>(ctx: BuiltinContext, query: QueryArg, o: BatchO
         }
         if (r === SENT) continue;
         if (r === TICK) {
-          dispatch();
+          dispatch("wait");
           deadline = performance.now() + o.waitMs;
           continue;
         }
@@ -103,11 +106,11 @@ export function uploadBatches<T>(ctx: BuiltinContext, query: QueryArg, o: BatchO
         batch.push(item);
         batchBytes += o.bytes?.(item) ?? 0;
         if (batch.length >= o.size || (o.maxBytes !== undefined && batchBytes > o.maxBytes)) {
-          dispatch();
+          dispatch(batch.length >= o.size ? "size" : "bytes");
           deadline = performance.now() + o.waitMs;
         }
       }
-      dispatch();
+      dispatch("end");
       while (inflight.size || out.length) {
         while (out.length) yield out.shift();
         if (inflight.size) await untilAborted(sentSignal, signal);

@@ -5,7 +5,7 @@
 // it when its work is reconciled).
 import { queries } from "@/drizzle";
 import { parseClientId } from "@/engine/protocol";
-import { requirePermission, ServiceError, type ArtifactDefinition, type ArtifactSource, type CollectRequest, type Principal, type ServiceDeps } from "@/engine/server/contracts";
+import { requirePermission, ServiceError, type ArtifactDefinition, type ArtifactSource, type CollectRequest, type Principal, type ServiceDeps, type ToolsService } from "@/engine/server/contracts";
 import { artifactPermissionProblem, serverHostProblem } from "@/engine/server/auth/collect-permissions";
 import type { StoredRequest } from "./request";
 
@@ -66,7 +66,7 @@ export async function resolveArtifacts(source: ArtifactSource, names: string[], 
 
 export function startCollect(
   deps: ServiceDeps,
-  p: { artifacts: ArtifactSource; serverHostIds(clientIds: string[]): Promise<Set<string>>; dispatch(flows: Array<{ flowId: string; clientId: string }>, req: StoredRequest): Promise<void>; changed(clientId: string, flowId: string): void },
+  p: { artifacts: ArtifactSource; tools?: Pick<ToolsService, "collectionEnv">; serverHostIds(clientIds: string[]): Promise<Set<string>>; dispatch(flows: Array<{ flowId: string; clientId: string }>, req: StoredRequest): Promise<void>; changed(clientId: string, flowId: string): void },
 ) {
   const { db } = deps.database;
 
@@ -76,6 +76,13 @@ export function startCollect(
     if (problem) throw new ServiceError("forbidden", problem);
   }
 
+  /** Velociraptor's launcher (EnsureToolsDeclared, AddToolDependency): the Tool_<name>_* variables of the tools the artifact (or one it calls) declares. */
+  async function toolEnvFor(def: ArtifactDefinition): Promise<Record<string, string>> {
+    if (!def.tools?.length) return {};
+    if (!p.tools) throw new ServiceError("bad_request", `${def.name} declares tools, and this server has no tool inventory`);
+    return p.tools.collectionEnv(def.tools);
+  }
+
   /** Checks permissions and compiles what the agent will run. */
   async function prepare(actor: Principal, r: Omit<CollectRequest, "clientId">): Promise<StoredRequest> {
     requirePermission(actor, "COLLECT_CLIENT");
@@ -83,10 +90,12 @@ export function startCollect(
     const defs = await resolveArtifacts(p.artifacts, names, actor);
     const parameters: StoredRequest["parameters"] = {};
     const requestTimeout = r.timeoutSec && r.timeoutSec > 0 ? r.timeoutSec : undefined;
-    const compiled = defs.map((def) => {
+    const toolEnvs = await Promise.all(defs.map((def) => toolEnvFor(def)));
+    const compiled = defs.map((def, i) => {
       const env = parametersFor(p.artifacts, def, givenFor(def, r.parameters, names), (w) => deps.log.warn(w, { artifact: def.name }));
       parameters[def.name] = env;
-      const c = compileArtifact(def, env);
+      // The tools' variables go to the agent beside the parameters (not shown as parameters).
+      const c = compileArtifact(def, { ...env, ...toolEnvs[i] });
       // Velociraptor's launcher (services/launcher/launcher.go CompileCollectorArgs): an
       // artifact's resources.timeout is its queries' timeout unless the request sets one.
       const own = def.resources?.timeout;

@@ -2,15 +2,31 @@
 // `export`/`imports` prelude prepended to every source and precondition (as Velociraptor
 // compiles them), and parameter values converted to their declared types on the server, then
 // sent to the agent as JSON. implied_permissions include those of the artifacts it calls.
-import { calledArtifacts, preludeOf, resolveParameters, serialLets, type Artifact } from "@/engine/artifacts";
+import { artifactTools, calledArtifacts, preludeOf, resolveParameters, serialLets, type Artifact } from "@/engine/artifacts";
 import { toJsonValue } from "@/engine/vql";
-import type { ArtifactDefinition, ArtifactsService, ArtifactSource } from "@/engine/server/contracts";
+import type { ArtifactDefinition, ArtifactsService, ArtifactSource, DeclaredTool } from "@/engine/server/contracts";
 
 /** The artifact's implied_permissions and those of the artifacts its sources call (`Artifact.X()`). */
 function impliedOf(a: Artifact, repo: Pick<ArtifactsService, "get">): string[] {
   const texts = [a.precondition?.text ?? "", ...a.sources.flatMap((s) => [s.query?.text ?? "", s.precondition?.text ?? ""])];
   const called = calledArtifacts(texts, (n) => repo.get(n, { exact: true }));
   return [...new Set([...a.impliedPermissions, ...called.flatMap((c) => c.impliedPermissions)])];
+}
+
+/** The tools the artifact and the artifacts it calls declare, each with the artifact declaring it (the artifact's own first). */
+function toolsOf(a: Artifact, repo: Pick<ArtifactsService, "get">): DeclaredTool[] {
+  const texts = [a.precondition?.text ?? "", ...a.sources.flatMap((s) => [s.query?.text ?? "", s.precondition?.text ?? ""])];
+  const seen = new Set<string>();
+  const out: DeclaredTool[] = [];
+  for (const x of [a, ...calledArtifacts(texts, (n) => repo.get(n, { exact: true }))]) {
+    for (const t of artifactTools(x)) {
+      const key = `${t.name}\u0000${t.version ?? ""}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ ...t, artifact: x.name });
+    }
+  }
+  return out;
 }
 
 /** The `resources` a collection takes its defaults from (positive values only). */
@@ -28,6 +44,7 @@ function toDefinition(a: Artifact, repo: Pick<ArtifactsService, "get">): Artifac
   const withPrelude = (text: string) => (prelude ? `${prelude}\n${text}` : text);
   // Serial mode: each source also gets the LETs of the sources before it (serial.ts).
   const earlier = serialLets(a);
+  const tools = toolsOf(a, repo);
   return {
     name: a.name,
     type: a.type,
@@ -48,6 +65,7 @@ function toDefinition(a: Artifact, repo: Pick<ArtifactsService, "get">): Artifac
     requiredPermissions: a.requiredPermissions,
     impliedPermissions: impliedOf(a, repo),
     ...(resourcesOf(a) ? { resources: resourcesOf(a) } : {}),
+    ...(tools.length ? { tools } : {}),
   };
 }
 

@@ -15,6 +15,7 @@ import {
   type Leases,
   type LiveTopics,
   type ServiceDeps,
+  type ToolsService,
 } from "@/engine/server/contracts";
 import { startCollect } from "./collect";
 import { startFlowDelete } from "./delete";
@@ -37,6 +38,8 @@ export interface FlowsDeps extends ServiceDeps {
   /** For collectMany({search}). */
   clients: Pick<ClientsService, "searchIds" | "serverHostIds">;
   live: Pick<LiveTopics, "flowChanged">;
+  /** The tool inventory: Tool_<name>_* variables for artifacts that declare tools (absent: such a collection is refused). */
+  tools?: Pick<ToolsService, "collectionEnv">;
   expiry?: FlowExpiryOptions;
 }
 
@@ -55,7 +58,7 @@ export function startFlows(deps: FlowsDeps, signal: AbortSignal): StartedFlows {
   followScheduled(deps, signal);
   const deleteFlow = startFlowDelete(deps);
   const importCollection = startImportCollection(deps, { audit: deps.audit, changed });
-  const collect = startCollect(deps, { artifacts: deps.artifacts, serverHostIds: (ids) => deps.clients.serverHostIds(ids), dispatch: dispatch.dispatch, changed });
+  const collect = startCollect(deps, { artifacts: deps.artifacts, tools: deps.tools, serverHostIds: (ids) => deps.clients.serverHostIds(ids), dispatch: dispatch.dispatch, changed });
 
   return {
     async compile(actor, request) {

@@ -66,7 +66,7 @@ for (const target of testDatabaseTargets()) {
 
     it("refuses bad names, unknown types, unknown or missing fields and duplicates, naming fields only", async () => {
       await expect(secrets.add(admin, { name: "no spaces", type: "Webhook", values: { url: HOOK } })).rejects.toMatchObject({ code: "bad_request" });
-      await expect(secrets.add(admin, { name: "a", type: "Nope", values: {} })).rejects.toThrow("unknown secret type `Nope`; expected `HTTP Secrets` or `Elastic` or `Splunk` or `Webhook` or `SMTP Creds`");
+      await expect(secrets.add(admin, { name: "a", type: "Nope", values: {} })).rejects.toThrow("unknown secret type `Nope`; expected `HTTP Secrets` or `Elastic` or `Splunk` or `AWS S3 Creds` or `ADX Creds` or `Webhook` or `SMTP Creds`");
       await expect(secrets.add(admin, { name: "a", type: "Webhook", values: { url: HOOK, token: "tok-secret-value-55" } })).rejects.toThrow("a Webhook secret has no field `token`; expected url, extra_headers");
       await expect(secrets.add(admin, { name: "a", type: "Webhook", values: {} })).rejects.toThrow("a Webhook secret needs field `url`");
       await expect(secrets.add(admin, { name: "a", type: "Webhook", values: { url: "ftp://x" } })).rejects.toThrow("field `url` of a Webhook secret must be an http or https URL");
@@ -119,6 +119,8 @@ for (const target of testDatabaseTargets()) {
         { type_name: "HTTP Secrets", fields: ["url", "method", "user_agent", "extra_headers", "extra_params", "cookies", "skip_verify", "root_ca"], names: ["api"], users: [[]] },
         { type_name: "Elastic", fields: ["addresses", "username", "password", "api_key", "cloud_id", "index", "type", "pipeline", "action", "skip_verify", "root_ca"], names: [], users: [] },
         { type_name: "Splunk", fields: ["url", "token", "index", "source", "hostname", "hostname_field", "skip_verify", "root_ca"], names: [], users: [] },
+        { type_name: "AWS S3 Creds", fields: ["region", "credentials_key", "credentials_secret", "credentials_token", "endpoint", "serverside_encryption", "kms_encryption_key", "path_style"], names: [], users: [] },
+        { type_name: "ADX Creds", fields: ["cluster_url", "database", "table", "client_id", "client_secret", "tenant_id"], names: [], users: [] },
         { type_name: "Webhook", fields: ["url", "extra_headers"], names: ["slack"], users: [["bob"]] },
         { type_name: "SMTP Creds", fields: ["server", "server_port", "auth_username", "auth_password", "from", "skip_verify", "root_ca"], names: [], users: [] },
       ]);
@@ -139,6 +141,22 @@ for (const target of testDatabaseTargets()) {
       const operations = (await audit.list({ limit: 500 })).map((e) => [e.operation, e.details]);
       expect(operations).toContainEqual(["secret_add", { name: "slack", type: "Webhook", fields: ["extra_headers", "url"] }]);
       expect(operations).toContainEqual(["secret_modify", { name: "slack", type: "Webhook", addUsers: ["bob", "carol"] }]);
+    });
+
+    it("AWS S3 Creds and ADX Creds secrets used by upload_s3() and adx_upload() against a refused destination appear in no row, log, audit entry or listing", async () => {
+      const S3_SECRET = "s3-secret-access-key-value-31";
+      const ADX_SECRET = "adx-client-secret-value-32";
+      const add = await vql(`SELECT secret_add(name='bucket', type='AWS S3 Creds', secret=dict(region='eu-west-1', credentials_key='AKIDSECRETTEST', credentials_secret='${S3_SECRET}', credentials_token='session-token-value-33', endpoint='http://127.0.0.1:9', path_style=TRUE)) AS A, secret_add(name='kusto', type='ADX Creds', secret=dict(cluster_url='http://127.0.0.1:9', database='velo', client_id='app-id', client_secret='${ADX_SECRET}', tenant_id='tenant')) AS B FROM scope()`);
+      expect(add).toEqual({ rows: [{ A: "bucket", B: "kusto" }], logs: [] });
+      const s3 = await vql("SELECT upload_s3(file='evidence', accessor='data', name='e.txt', bucket='b', secret='bucket') AS U FROM scope()");
+      const refused = "refused: 127.0.0.1 is a loopback address (allow it with TALON_HTTP_CLIENT_ALLOW)";
+      expect(s3.rows).toEqual([{ U: { Path: "", Size: 0, Error: refused, UploadId: 0 } }]);
+      const adx = await vql("SELECT * FROM adx_upload(query={SELECT 1 AS A FROM scope()}, secret='kusto')");
+      expect(adx.rows).toEqual([{ Rows: 1, Bytes: expect.any(Number), DurationMs: expect.any(Number), FlushReason: "channel_closed", Status: "Error", Response: refused }]);
+      const everything = JSON.stringify({ add, s3, adx, list: await secrets.list(admin), vqlList: await vql("SELECT * FROM secrets()"), audit: await audit.list({ limit: 500 }) });
+      for (const value of [S3_SECRET, "session-token-value-33", ADX_SECRET]) expect(everything).not.toContain(value);
+      const operations = (await audit.list({ limit: 500 })).map((e) => [e.operation, e.details]);
+      expect(operations).toContainEqual(["secret_add", { name: "bucket", type: "AWS S3 Creds", fields: ["credentials_key", "credentials_secret", "credentials_token", "endpoint", "path_style", "region"] }]);
     });
   });
 }

@@ -37,7 +37,10 @@ export const ACTOR_METHODS = {
   secrets: ["resolve", "list", "add", "modify", "remove"],
   favorites: ["list", "save", "remove"],
   fileStore: ["createFlowDownload", "createHuntDownload", "localPath", "remove"],
+  tools: ["list", "get", "add"],
   userOptions: ["get", "set"],
+  timelines: ["list", "begin", "append", "commit", "discard", "read", "remove"],
+  userMessages: ["send"],
   diagnostics: [],
 } as const satisfies Table;
 

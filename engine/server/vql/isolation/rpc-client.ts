@@ -182,7 +182,10 @@ export class WorkerRpc {
       secrets: group("secrets"),
       favorites: group("favorites"),
       fileStore: group("fileStore"),
+      tools: group("tools"),
       userOptions: group("userOptions"),
+      timelines: group("timelines"),
+      userMessages: group("userMessages"),
       diagnostics: {
         component: "server",
         logs: (...args: unknown[]) => this.call("diagnostics", "logs", args),

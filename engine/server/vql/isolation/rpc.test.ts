@@ -10,7 +10,9 @@ import { loadArtifact } from "@/engine/artifacts";
 import { toJsonValue, type VqlEvent } from "@/engine/vql";
 import type { Principal, QueryService, VqlServices } from "@/engine/server/contracts";
 import { permissionsOf } from "@/engine/server/auth/roles";
-import { admin, CASES, DEF, standInEngine, startStandInSmtp } from "@/engine/server/plugins/testing";
+import { admin, CASES, DEF, LIFE_CLOUD, standInEngine, startStandInSmtp } from "@/engine/server/plugins/testing";
+import { FakeCloud } from "@/engine/server/plugins/uploads/fake-cloud";
+import { generateKeyPairSync } from "node:crypto";
 import { isolationFromEnv } from "./config";
 import { startQueries } from "../runner";
 
@@ -35,6 +37,11 @@ describe("server builtins in a query worker", () => {
   // import_collection() reads this file on the worker's host (the stand-in service ignores its bytes).
   const dir = mkdtempSync(join(tmpdir(), "talon-rpc-"));
   const Container = join(dir, "offline.zip");
+  // upload_s3(), upload_gcs() and adx_upload() talk to this fake cloud (GCS through STORAGE_EMULATOR_HOST).
+  const cloudKeys = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const cloud = new FakeCloud({ s3: LIFE_CLOUD.s3, adx: LIFE_CLOUD.adx, gcs: { publicKey: cloudKeys.publicKey, clientEmail: LIFE_CLOUD.gcsEmail } });
+  let Cloud = "";
+  let GCSKey = "";
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {
@@ -44,8 +51,12 @@ describe("server builtins in a query worker", () => {
     writeFileSync(Container, "PK");
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
     Receiver = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+    await cloud.start();
+    Cloud = cloud.base;
+    GCSKey = JSON.stringify({ type: "service_account", private_key: cloudKeys.privateKey.export({ type: "pkcs8", format: "pem" }).toString(), client_email: LIFE_CLOUD.gcsEmail, token_uri: `${cloud.base}/gcs/token` });
     // Workers copy the environment when they start.
     process.env.TALON_HTTP_CLIENT_ALLOW = "127.0.0.1";
+    process.env.STORAGE_EMULATOR_HOST = cloud.base;
     stopSmtp = await startStandInSmtp();
     services = standInEngine(false);
     // Record which principal the main thread hands to the clients service.
@@ -74,12 +85,14 @@ describe("server builtins in a query worker", () => {
     else process.env.TALON_HTTP_CLIENT_ALLOW = allowBefore;
     await new Promise((r) => receiver.close(r));
     await stopSmtp();
+    delete process.env.STORAGE_EMULATOR_HOST;
+    await cloud.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   for (const [name, vql] of Object.entries(CASES)) {
     it(`${name} gives a row with no error`, async () => {
-      const { row, errors } = await firstRow(queries.run(vql, { principal: admin, env: { Def: DEF, Receiver, Container, Hang: false } }));
+      const { row, errors } = await firstRow(queries.run(vql, { principal: admin, env: { Def: DEF, Receiver, Container, Cloud, GCSKey, Hang: false } }));
       expect(errors).toEqual([]);
       expect(row).toBeDefined();
     });

@@ -25,7 +25,11 @@ export const getFunction = defineFunction({
     const fallback = dflt ?? null;
     let v: unknown = item instanceof QueryValue ? await ctx.materialize(item) : item;
     if (field !== undefined && field !== null) {
-      if (v === undefined) return fallback;
+      // Velociraptor: with no item, the field is looked up in the scope (get(field="Tool_" + ToolName + "_HASH")).
+      if (v === undefined) {
+        const found = await ctx.lookup(String(field));
+        return found === undefined || found === null ? fallback : found;
+      }
       const r = typeof field === "number" ? getIndex(v, field) : getMember(v, String(field));
       return r === MISSING || r === null ? fallback : r;
     }

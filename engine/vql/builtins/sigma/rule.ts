@@ -29,10 +29,15 @@ export interface EventView {
 
 export interface CompiledRule {
   title: string;
+  /** The rule's `name` and `id` (what correlation rules refer to it by); "" when not set. */
+  name: string;
+  id: string;
   logsource: LogsourceSpec;
   details: string | null;
   /** Velociraptor's `vql` extension: a lambda that builds the event from the log source's row. */
   vql: string | null;
+  /** Velociraptor's `enrichment` extension: a lambda over the match row giving its `Enrichment` column. */
+  enrichment: string | null;
   searchNames: string[];
   /** The `_Rule` column. */
   info: OrderedDict;
@@ -136,6 +141,9 @@ export function compileRule(doc: Record<string, unknown>): CompiledRule {
     logsource,
     details: typeof doc.details === "string" ? doc.details : null,
     vql: typeof doc.vql === "string" ? doc.vql : null,
+    enrichment: typeof doc.enrichment === "string" ? doc.enrichment : null,
+    name: str(doc.name),
+    id: str(doc.id),
     searchNames: names,
     info,
     async evaluate(view) {

@@ -160,6 +160,11 @@ describe("sigma()", () => {
     expect(b.logs.join("\n")).toMatch(/ERROR .*bad regular expression/);
   });
 
+  it("the enrichment extension adds an Enrichment column computed from the match row", async () => {
+    const { rows } = await sigma(rule("  s:\n    Foo: Bar\n  condition: s", "details: D %Foo%\nenrichment: x=>x.Details + '/' + x._Rule.Title"));
+    expect(rows.map((r) => r.Enrichment)).toEqual(["D Bar/T"]);
+  });
+
   it("the vql extension builds the event; the vql modifier sees Rule and Event", async () => {
     const built = await sigma(rule("  s1:\n    Foo: 1\n  s2:\n    Bar|contains: B\n  condition: s1 and s2", "vql: x=>dict(Foo=1, Bar='Baz')"), { events: [d({})] });
     expect(built.rows.map((r) => [r.Foo, r.Bar])).toEqual([[1, "Baz"]]);
@@ -189,11 +194,11 @@ describe("sigma()", () => {
     expect(rows.map((r) => (r._Rule as { Title: string }).Title).sort()).toEqual(["T", "U"]);
   });
 
-  it("bad YAML is logged with its line:col; a correlation rule is skipped with a warning", async () => {
+  it("bad YAML is logged with its line:col; a correlation naming no loaded rule is a warning", async () => {
     const bad = await sigma("title: [unclosed\n");
     expect(bad.logs.join("\n")).toMatch(/ERROR .*sigma: rule 1 at \d+:\d+: Flow sequence/);
     const corr = await sigma("title: C\ncorrelation:\n  type: event_count\n  rules: [x]\n");
-    expect(corr.logs.join("\n")).toMatch(/WARN .*correlation rule/);
+    expect(corr.logs.join("\n")).toMatch(/WARN .*Correlation C: References missing rule x/);
   });
 
   it("sigma_log_sources refuses a value that is not a query", async () => {

@@ -4,6 +4,9 @@
 // evaluated against all the rules following it. A match is the event with `_Rule` (the rule's
 // fields), `Details` and `_Match` (each search's and condition's result); with debug=TRUE the
 // events that match nothing are emitted too. Rules that cannot compile are logged and skipped.
+// Correlation rules (correlation.ts) follow the rules they name: those rules' matches go to the
+// correlation instead of the output (unless it says `generate: true`), and each time it fires
+// the triggering event is emitted with `_MatchingRule`, `_Correlations` and its `_Rule`.
 import { parseAllDocuments } from "yaml";
 import { getMember, MISSING } from "../../values/access";
 import { toJsonText } from "../../values/json";
@@ -14,6 +17,8 @@ import { interleave } from "../control/chain";
 import { defineFunction, definePlugin } from "../define";
 import type { BuiltinContext } from "../types";
 import { SigmaRuleError } from "./matchers";
+import { toTimestamp } from "../time/timestamp";
+import { compileCorrelation, Correlator, DEFAULT_LIMITS, type CompiledCorrelation } from "./correlation";
 import { compileRule, followsTarget, parseTarget, type CompiledRule, type EventView } from "./rule";
 
 /** What sigma_log_sources() returns: targets and their queries. */
@@ -44,8 +49,13 @@ export const sigmaLogSourcesFunction = defineFunction({
   },
 });
 
-function splitRules(texts: string[], ctx: BuiltinContext): CompiledRule[] {
-  const out: CompiledRule[] = [];
+interface Compiled {
+  rules: CompiledRule[];
+  correlations: CompiledCorrelation[];
+}
+
+function splitRules(texts: string[], ctx: BuiltinContext): Compiled {
+  const out: Compiled = { rules: [], correlations: [] };
   let n = 0;
   for (const text of texts) {
     for (const doc of parseAllDocuments(text)) {
@@ -63,12 +73,9 @@ function splitRules(texts: string[], ctx: BuiltinContext): CompiledRule[] {
         continue;
       }
       const rec = value as Record<string, unknown>;
-      if (rec.correlation !== undefined) {
-        ctx.log("WARN", `sigma: rule ${n} (${String(rec.title ?? "untitled")}) is a correlation rule, which Talon does not evaluate yet; skipped`);
-        continue;
-      }
       try {
-        out.push(compileRule(rec));
+        if (rec.correlation !== undefined) out.correlations.push(compileCorrelation(rec));
+        else out.rules.push(compileRule(rec));
       } catch (e) {
         if (!(e instanceof SigmaRuleError)) throw e;
         ctx.log("ERROR", `sigma: rule ${n} (${String(rec.title ?? "untitled")}): ${e.message}`);
@@ -145,10 +152,42 @@ async function* tagged(i: number, rows: AsyncIterable<unknown>): AsyncGenerator<
   for await (const row of rows) yield [i, row];
 }
 
+function copyOf(event: unknown): OrderedDict {
+  const out = new OrderedDict();
+  if (isDictLike(event)) for (const k of dictKeys(event)) out.set(k, dictGet(event, k));
+  return out;
+}
+
+function matchDict(r: { match: boolean; searchResults: Map<string, boolean>; conditionResults: boolean[] }): OrderedDict {
+  const m = new OrderedDict();
+  m.set("match", r.match);
+  const sr = new OrderedDict();
+  for (const name of [...r.searchResults.keys()].sort()) sr.set(name, r.searchResults.get(name));
+  m.set("search_results", sr);
+  m.set("condition_results", r.conditionResults);
+  return m;
+}
+
+/** What a match row reports: the rule's `_Rule`, `details` template and `enrichment` lambda. */
+interface Reporter {
+  info: OrderedDict;
+  details: string | null;
+  enrichment: string | null;
+}
+
+/** A correlation with its running state and the rules feeding it. */
+interface Live {
+  correlator: Correlator;
+  spec: CompiledCorrelation;
+  /** Logged once each: events without a usable Timestamp, the event budget overflowing. */
+  noTime: boolean;
+  overflowLogged: boolean;
+}
+
 export const sigmaPlugin = definePlugin({
   name: "sigma",
   category: "sigma",
-  doc: "Evaluates Sigma rules over the events of the log sources they name (sigma_log_sources()); each match is the event with `_Rule`, `Details` and `_Match`. Velociraptor's extensions: a rule's `details` (%Field% interpolated), `vql` (a lambda building the event), the `vql` modifier.",
+  doc: "Evaluates Sigma rules over the events of the log sources they name (sigma_log_sources()); each match is the event with `_Rule`, `Details` and `_Match`. Correlation rules (event_count, value_count, temporal) over the events' Timestamp emit the triggering event with `_MatchingRule`, `_Correlations` and the correlation's `_Rule`. Velociraptor's extensions: a rule's `details` (%Field% interpolated), `vql` (a lambda building the event), `enrichment`, the `vql` modifier.",
   args: {
     rules: arg.list(arg.string()).required().doc("A list of sigma rules to compile."),
     log_sources: arg.any().required().doc("A log source object as obtained from the sigma_log_sources() VQL function."),
@@ -163,21 +202,61 @@ export const sigmaPlugin = definePlugin({
       ctx.log("ERROR", "sigma: log_sources must come from sigma_log_sources()");
       return;
     }
-    let compiled = splitRules(rules, ctx);
+    let { rules: compiled, correlations } = splitRules(rules, ctx);
     if (rule_filter) {
+      const keep = async (info: OrderedDict) => ctx.isTruthy(await ctx.evalLambda(rule_filter, [info]));
       const kept: CompiledRule[] = [];
-      for (const r of compiled) if (await ctx.isTruthy(await ctx.evalLambda(rule_filter, [r.info]))) kept.push(r);
+      for (const r of compiled) if (await keep(r.info)) kept.push(r);
       compiled = kept;
+      const keptC: CompiledCorrelation[] = [];
+      for (const c of correlations) if (await keep(c.info)) keptC.push(c);
+      correlations = keptC;
     }
     const targets = [...log_sources.queries.entries()].map(([key, query]) => ({ key, query, rules: compiled.filter((r) => followsTarget(r.logsource, parseTarget(key))) }));
     const followed = new Set(targets.flatMap((t) => t.rules));
     for (const r of compiled) {
       if (!followed.has(r)) ctx.log("DEBUG", `sigma: no log source for rule ${r.title} (${[r.logsource.category || "*", r.logsource.product || "*", r.logsource.service || "*"].join("/")})`);
     }
+    // Correlations follow the rules they name, by name or id.
+    const byRef = new Map<string, CompiledRule>();
+    for (const r of followed) {
+      if (r.id) byRef.set(r.id, r);
+      if (r.name) byRef.set(r.name, r);
+    }
+    const feeds = new Map<CompiledRule, Live[]>();
+    for (const spec of correlations) {
+      const live: Live = { correlator: new Correlator(spec), spec, noTime: false, overflowLogged: false };
+      for (const ref of new Set(spec.rules)) {
+        const r = byRef.get(ref);
+        if (!r) {
+          ctx.log("WARN", `sigma: Correlation ${spec.title}: References missing rule ${ref}`);
+          continue;
+        }
+        const list = feeds.get(r) ?? [];
+        if (!list.some((l) => l.spec === spec)) list.push(live);
+        feeds.set(r, list);
+      }
+    }
     const active = targets.filter((t) => t.rules.length > 0);
-    ctx.log("INFO", `sigma: ${compiled.length} rules loaded, ${followed.size} following ${active.length} log sources`);
+    ctx.log("INFO", `sigma: ${compiled.length} rules loaded, ${followed.size} following ${active.length} log sources, ${correlations.length} correlations`);
     if (active.length === 0) return;
     const mapping = field_mapping && field_mapping.size > 0 ? field_mapping : undefined;
+
+    const report = async (event: unknown, view: View, extra: [string, unknown][], rep: Reporter): Promise<OrderedDict> => {
+      const out = copyOf(event);
+      for (const [k, v] of extra) out.set(k, v);
+      out.set("_Rule", rep.info);
+      let details: string | null = null;
+      if (rep.details !== null) details = await view.interpolate(rep.details);
+      else if (default_details) {
+        const d = await ctx.evalLambda(default_details, [event]);
+        details = d === null || d === undefined ? null : await view.interpolate(fieldText(d));
+      }
+      out.set("Details", details);
+      if (rep.enrichment !== null) out.set("Enrichment", await ctx.evalLambda(rep.enrichment, [copyOf(out)]));
+      return out;
+    };
+
     for await (const item of interleave(active.map((t, i) => () => tagged(i, ctx.toQuery(t.query).rows())), ctx.signal)) {
       const [i, row] = item as [number, unknown];
       const rowFields = new Map<string, unknown>();
@@ -186,25 +265,39 @@ export const sigmaPlugin = definePlugin({
         // Rules over the row itself share its mapped field values (each mapping lambda runs once per row).
         const view = new View(event, mapping, ctx, rule, rule.vql ? undefined : rowFields);
         const r = await rule.evaluate(view);
-        if (!r.match && !debug) continue;
-        const out = new OrderedDict();
-        if (isDictLike(event)) for (const k of dictKeys(event)) out.set(k, dictGet(event, k));
-        const m = new OrderedDict();
-        m.set("match", r.match);
-        const sr = new OrderedDict();
-        for (const name of [...r.searchResults.keys()].sort()) sr.set(name, r.searchResults.get(name));
-        m.set("search_results", sr);
-        m.set("condition_results", r.conditionResults);
-        out.set("_Match", m);
-        out.set("_Rule", rule.info);
-        let details: string | null = null;
-        if (rule.details !== null) details = await view.interpolate(rule.details);
-        else if (default_details) {
-          const d = await ctx.evalLambda(default_details, [event]);
-          details = d === null || d === undefined ? null : await view.interpolate(fieldText(d));
+        const lives = feeds.get(rule);
+        // A rule a correlation follows reports only through it, unless the correlation says `generate: true`.
+        if ((!lives || lives.some((l) => l.spec.generate)) && (r.match || debug)) yield await report(event, view, [["_Match", matchDict(r)]], rule);
+        for (const live of lives ?? []) {
+          const spec = live.spec;
+          if (!r.match) {
+            if (debug) yield await report(event, view, [["_Match", matchDict(r)]], spec);
+            continue;
+          }
+          const ts = toTimestamp(await view.field("Timestamp"));
+          if (ts === null || ts.isZero()) {
+            if (!live.noTime) ctx.log("ERROR", `sigma: While evaluating correlation ${spec.title}: Unable to parse timestamp (the event needs a Timestamp field or field mapping)`);
+            live.noTime = true;
+            continue;
+          }
+          const parts: string[] = [];
+          for (const f of spec.groupBy) parts.push(fieldText(await view.field(spec.aliases.get(f)?.get(rule.name) ?? f)));
+          let tag: string | null = null;
+          if (spec.type === "temporal") tag = rule.name || rule.id || rule.title;
+          else if (spec.type === "value_count") {
+            const v = await view.field(spec.valueField!);
+            tag = v === null ? null : fieldText(v);
+          }
+          const marked = copyOf(event);
+          marked.set("_MatchingRule", rule.title);
+          const hits = live.correlator.add(parts.join("\x00"), ts.epochSeconds * 1000, marked, tag);
+          if (live.correlator.overflowed && !live.overflowLogged) {
+            live.overflowLogged = true;
+            ctx.log("WARN", `sigma: correlation ${spec.title} holds more than ${DEFAULT_LIMITS.maxEvents} events; the oldest are dropped`);
+          }
+          if (hits) yield await report(marked, view, [["_Correlations", hits]], spec);
+          else if (debug) yield await report(event, view, [["_Match", new OrderedDict([["match", false]] as [string, unknown][])]], spec);
         }
-        out.set("Details", details);
-        yield out;
       }
     }
   },

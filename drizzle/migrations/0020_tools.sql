@@ -1,0 +1,21 @@
+CREATE TABLE "tools" (
+	"name" text NOT NULL,
+	"version" text DEFAULT '' NOT NULL,
+	"url" text DEFAULT '' NOT NULL,
+	"github_project" text DEFAULT '' NOT NULL,
+	"github_asset_regex" text DEFAULT '' NOT NULL,
+	"serve_locally" boolean DEFAULT false NOT NULL,
+	"admin_override" boolean DEFAULT false NOT NULL,
+	"expected_hash" text DEFAULT '' NOT NULL,
+	"hash" text DEFAULT '' NOT NULL,
+	"filename" text DEFAULT '' NOT NULL,
+	"artifact" text DEFAULT '' NOT NULL,
+	"token" text NOT NULL,
+	"data" bytea,
+	"size" bigint,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_by" text DEFAULT '' NOT NULL,
+	CONSTRAINT "tools_name_version_pk" PRIMARY KEY("name","version"),
+	CONSTRAINT "tools_token_unique" UNIQUE("token")
+);

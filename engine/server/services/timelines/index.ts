@@ -1,0 +1,1 @@
+export { startTimelines, type TimelinesDeps } from "./start";

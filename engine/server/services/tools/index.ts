@@ -1,0 +1,1 @@
+export { startTools, type ToolsDeps } from "./start";

@@ -1,0 +1,1 @@
+export { startUserMessages, type UserMessagesDeps } from "./start";
