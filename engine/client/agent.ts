@@ -8,7 +8,8 @@ import { serverList, type ServerTarget } from "./connection/servers";
 import { EventTable, type EventTableStore } from "./executor/event-table";
 import { Executor } from "./executor/executor";
 import type { SourceRunner } from "./executor/types";
-import type { Identity } from "./identity";
+import { agentDiagnostics, LogRing, QueryLog, ringLog } from "./diagnostics";
+import { newIdentity, type Identity } from "./identity";
 import { configValue } from "@/engine/vql";
 import { recordServerOrigins } from "@/engine/net";
 import { withServerToolUrls } from "./tool-urls";
@@ -35,6 +36,8 @@ export interface AgentSettings {
   onFlowEnd?(flowId: string, state: string): void;
   /** Where the client event table is kept across restarts (absent: in memory only). */
   eventTableStore?: EventTableStore;
+  /** rekey(): makes and stores a new identity (default: a new one kept in memory only). */
+  makeIdentity?: () => Identity;
 }
 
 export interface Agent {
@@ -48,13 +51,19 @@ export interface Agent {
   stop(): Promise<void>;
 }
 
-export function createAgent(o: AgentOptions): Agent {
+export function createAgent(agentOptions: AgentOptions): Agent {
+  const ring = new LogRing();
+  const queryLog = new QueryLog();
+  const o = { ...agentOptions, log: ringLog(agentOptions.log, ring) };
+  // Set below: rekey() reconnects through it.
+  let connection!: AgentConnection;
+  const diagnostics = agentDiagnostics({ ring, queries: queryLog, makeIdentity: o.makeIdentity ?? newIdentity, switchTo: (id) => connection.switchIdentity(id), log: o.log });
   // Tool downloads from these servers pass the outbound policy (engine/net/server-tools.ts).
   recordServerOrigins(serverList(o));
   const baseEnv = { config: configValue({ name: "talon", version: o.version, serverUrls: serverList(o) }) };
-  const executor = new Executor({ outbox: o.outbox, runner: o.runner, concurrency: o.concurrency, log: o.log, maxWaitMs: o.maxWaitMs, onFlowEnd: o.onFlowEnd, baseEnv });
-  const events = new EventTable({ outbox: o.outbox, runner: o.eventRunner ?? o.runner, store: o.eventTableStore, log: o.log, maxWaitMs: o.maxWaitMs, baseEnv });
-  const connection = new AgentConnection({
+  const executor = new Executor({ outbox: o.outbox, runner: o.runner, concurrency: o.concurrency, log: o.log, maxWaitMs: o.maxWaitMs, onFlowEnd: o.onFlowEnd, baseEnv, diagnostics, queryLog });
+  const events = new EventTable({ outbox: o.outbox, runner: o.eventRunner ?? o.runner, store: o.eventTableStore, log: o.log, maxWaitMs: o.maxWaitMs, baseEnv, diagnostics });
+  connection = new AgentConnection({
     servers: serverList(o),
     identity: o.identity,
     token: o.token,
@@ -70,7 +79,9 @@ export function createAgent(o: AgentOptions): Agent {
     onWelcome: o.onWelcome,
   });
   return {
-    clientId: o.identity.clientId,
+    get clientId() {
+      return connection.clientId;
+    },
     connection,
     executor,
     events,
@@ -81,6 +92,7 @@ export function createAgent(o: AgentOptions): Agent {
       return outcome;
     },
     async stop() {
+      diagnostics.close();
       executor.stopAll();
       await events.stop();
       connection.stop();

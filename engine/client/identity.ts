@@ -3,6 +3,7 @@
 // cannot be claimed without the private key. Pool mode derives keys from a seed instead.
 // After an administrator re-keys a client, the agent makes a new key and keeps its client id
 // (rekeyIdentity); identity.json then names the id, which no longer derives from the key.
+// rekey() (replaceIdentity) makes a new key and a new client id, as Velociraptor's rekey does.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -84,4 +85,12 @@ export function rekeyIdentity(dir: string): Identity & { created: boolean } {
   const id = fromPrivateKey(privateKey, clientId);
   save(dir, privateKey, id, true);
   return { ...id, created: false };
+}
+
+/** rekey(): a new key and so a new client id, replacing `<dir>/identity.json` (Velociraptor's rekey writes a new writeback). */
+export function replaceIdentity(dir: string): Identity {
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const id = fromPrivateKey(privateKey);
+  save(dir, privateKey, id, false);
+  return id;
 }

@@ -18,7 +18,7 @@ import { createVqlRunner } from "./executor/vql-runner";
 import { agentIsolationFromEnv, type AgentIsolationConfig } from "./isolation/config";
 import { createAgentWorkerPool, type AgentWorkerPool } from "./isolation/pool";
 import { createIsolatedEventRunner, createIsolatedVqlRunner } from "./isolation/runner";
-import { loadOrCreateIdentity, rekeyIdentity } from "./identity";
+import { loadOrCreateIdentity, rekeyIdentity, replaceIdentity } from "./identity";
 import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import { createPathGuard, parseProtectedPaths, protectedPaths, type ProtectionOptions } from "@/engine/endpoint/builtins/protected-paths";
 
@@ -57,6 +57,7 @@ export function createLocalAgent(o: LocalAgentOptions): Agent & { created: boole
     version: o.version,
     log: o.log,
     eventTableStore: fileEventTableStore(join(o.stateDir, "event-table.json"), fs),
+    makeIdentity: () => replaceIdentity(o.stateDir),
   });
   const stop = agent.stop;
   return Object.assign(agent, {

@@ -559,7 +559,7 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
  {
   "name": "http_client",
   "kind": "plugin",
-  "doc": "Makes an HTTP(S) request from the endpoint and returns `Url`, `Content` (the body, in rows of at most `chunk_size` bytes, or a temp file's path), `Response` (the status code) and `Headers`. `url='/path/to.sock:unix/rest'` sends the request over a local Unix socket (Docker's, snapd's). Other destinations in loopback, private, link-local, unique-local, multicast and cloud metadata ranges are refused unless the agent's TALON_HTTP_CLIENT_ALLOW lists them. A failure gives one row with Response 500 and the reason as Content. Managed secrets (`secret`) are the server's only.",
+  "doc": "Makes an HTTP(S) request from the endpoint and returns `Url`, `Content` (the body, in rows of at most `chunk_size` bytes, or a temp file's path), `Response` (the status code) and `Headers`. `url='/path/to.sock:unix/rest'` sends the request over a local Unix socket (Docker's, snapd's). Other destinations in loopback, private, link-local, unique-local, multicast and cloud metadata ranges are refused unless the agent's TALON_HTTP_CLIENT_ALLOW lists them, except a GET of a tool (`/api/tools/download/<token>`) from the server the agent connects to. A failure gives one row with Response 500 and the reason as Content. Managed secrets (`secret`) are the server's only.",
   "category": "client",
   "args": [
    {
@@ -849,6 +849,35 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   "platforms": [
    "client"
   ]
+ },
+ {
+  "name": "logging",
+  "kind": "plugin",
+  "doc": "Watch the logs emitted by the server (on an agent, by the agent): {Time, Level, Msg} for each new line; never ends by itself.",
+  "category": "server",
+  "args": [
+   {
+    "name": "component",
+    "type": "list<string>",
+    "doc": "Requested component (default all components): generic, client, frontend, gui, api, tool.",
+    "required": false,
+    "repeated": true
+   },
+   {
+    "name": "prelog",
+    "type": "bool",
+    "doc": "Include all logs up to this point.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "SERVER_ADMIN"
+  ],
+  "platforms": [
+   "client"
+  ],
+  "version": 2
  },
  {
   "name": "magic",
@@ -1289,6 +1318,146 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "profile",
+  "kind": "plugin",
+  "doc": "Returns a profile dump from the running process: V8 CPU profile (`profile`), heap snapshot (`heap`), heap statistics (`allocs`), diagnostic report (`goroutine`), trace events (`trace`) as temp files (OSPath), and recent logs, queries and metrics as rows.",
+  "category": "developer",
+  "args": [
+   {
+    "name": "allocs",
+    "type": "bool",
+    "doc": "A sampling of all past memory allocations (Node: V8 heap and heap-space statistics, JSON).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "block",
+    "type": "bool",
+    "doc": "Stack traces that led to blocking on synchronization primitives (no Node equivalent: logged).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "goroutine",
+    "type": "bool",
+    "doc": "Stack traces of all current goroutines (Node: a process.report diagnostic report, JSON).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "heap",
+    "type": "bool",
+    "doc": "A sampling of memory allocations of live objects (Node: a V8 heap snapshot).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "mutex",
+    "type": "bool",
+    "doc": "Stack traces of holders of contended mutexes (no Node equivalent: logged).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "profile",
+    "type": "bool",
+    "doc": "CPU profile (Node: a V8 .cpuprofile over `duration` seconds).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "trace",
+    "type": "bool",
+    "doc": "CPU trace (Node: trace events over `duration` seconds, chrome://tracing JSON).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "debug",
+    "type": "int",
+    "doc": "Debug level (accepted; Node's profiles have one format).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "logs",
+    "type": "bool",
+    "doc": "Recent logs.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "queries",
+    "type": "bool",
+    "doc": "Recent Queries run.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "metrics",
+    "type": "bool",
+    "doc": "Collect metrics.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "duration",
+    "type": "int",
+    "doc": "Duration of samples (default 30 sec).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "type",
+    "type": "string",
+    "doc": "The type of profile (this is a regex of debug output types that will be shown: logs, queries, metrics).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ],
+  "version": 2
+ },
+ {
+  "name": "profile_goroutines",
+  "kind": "plugin",
+  "doc": "Enumerates all running goroutines (Node: each kind of active resource of the event loop, and the running JavaScript stack): Count, CallStack.",
+  "category": "developer",
+  "args": [
+   {
+    "name": "verbose",
+    "type": "bool",
+    "doc": "Emit information in verbose form (CallStack as {Name, File, Line} dicts).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "profile_memory",
+  "kind": "plugin",
+  "doc": "Enumerates all in-use memory within the runtime and tie it to allocation sites (Node: V8's heap spaces): InUseBytes, InUseObjects, CallStack.",
+  "category": "developer",
+  "args": [],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "pslist",
   "kind": "plugin",
   "doc": "Processes running on the endpoint (from /proc on Linux): Pid, Ppid, Name, Username, Uid, Exe, CommandLine, CreateTime, Status, Threads, Times {user, system} (CPU seconds), MemoryInfo {RSS, VMS}.",
@@ -1388,6 +1557,27 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ],
   "permissions": [
    "FILESYSTEM_READ"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "rekey",
+  "kind": "function",
+  "doc": "Causes the client to rekey and regenerate a new client ID. DANGEROUS! This will change the client's identity and it will appear as a new client in the GUI. Returns the new client id.",
+  "category": "client",
+  "args": [
+   {
+    "name": "wait",
+    "type": "int",
+    "doc": "Wait this long before rekeying the client.",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "EXECVE"
   ],
   "platforms": [
    "client"
@@ -1708,6 +1898,20 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   "platforms": [
    "client"
   ]
+ },
+ {
+  "name": "trace",
+  "kind": "function",
+  "doc": "Upload a trace file: a zip of the process's diagnostic report, heap statistics, recent logs, queries and metrics, uploaded as `Trace<unix>.zip`.",
+  "category": "developer",
+  "args": [],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ],
+  "version": 1
  },
  {
   "name": "unzip",

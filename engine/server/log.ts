@@ -1,19 +1,10 @@
 // The server's log: one line per event, `time LEVEL message key=value ...`, to stderr.
 // Callers pass fields, never secrets (passwords, tokens, keys are not accepted as fields) and
 // never data (errorFields() keeps a database error's code and reason, not its query parameters).
+// withRing() also keeps each line, rendered the same way, in the memory ring the developer
+// builtins read (profile(logs=TRUE), logging(), trace()).
 import type { Logger } from "@/engine/server/contracts";
-
-const SECRET_FIELD = /pass|token|secret|key|cookie|authorization/i;
-
-function render(fields?: Record<string, unknown>): string {
-  if (!fields) return "";
-  let out = "";
-  for (const [k, v] of Object.entries(fields)) {
-    const value = SECRET_FIELD.test(k) ? "[redacted]" : typeof v === "string" ? v : JSON.stringify(v);
-    out += ` ${k}=${/\s/.test(value ?? "") ? JSON.stringify(value) : value}`;
-  }
-  return out;
-}
+import { redactFields as render, type LogRing } from "@/engine/endpoint/diagnostics/log-ring";
 
 export function createLogger(opts: { quiet?: boolean; write?: (line: string) => void } = {}): Logger {
   const write = opts.write ?? ((line: string) => process.stderr.write(line + "\n"));
@@ -22,6 +13,15 @@ export function createLogger(opts: { quiet?: boolean; write?: (line: string) => 
     write(`${new Date().toISOString()} ${level} ${message}${render(fields)}`);
   };
   return { info: emit("INFO"), warn: emit("WARN"), error: emit("ERROR") };
+}
+
+/** `log` that also keeps every line (INFO too, as Velociraptor's memory log does) in `ring`. */
+export function withRing(log: Logger, ring: LogRing): Logger {
+  const keep = (level: "info" | "warn" | "error") => (message: string, fields?: Record<string, unknown>) => {
+    ring.push(level, message + render(fields), "server");
+    log[level](message, fields);
+  };
+  return { info: keep("info"), warn: keep("warn"), error: keep("error") };
 }
 
 /**

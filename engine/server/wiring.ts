@@ -11,7 +11,10 @@ import { runApiQuery } from "./api/query-run";
 import { createIdSource, startBus, startClusterNode } from "./cluster";
 import type { AgentIngress, ArtifactSource, Clock, Engine, Logger, Reauthenticate, ServerConfig, ServiceDeps } from "./contracts";
 import { authenticate } from "./http/gate";
-import { createLogger } from "./log";
+import { createLogger, withRing } from "./log";
+import { serverDiagnostics } from "./diagnostics";
+import { LogRing } from "@/engine/endpoint/diagnostics/log-ring";
+import { QueryLog } from "@/engine/endpoint/diagnostics/query-log";
 import { policyFromEnv } from "./net";
 import { startAccounts } from "./services/accounts";
 import { COMMON_PASSWORDS } from "./auth/common-passwords";
@@ -83,7 +86,10 @@ export interface StartedEngine extends Engine {
 }
 
 export async function createEngine(opts: EngineOptions = {}): Promise<StartedEngine> {
-  const log = opts.log ?? createLogger();
+  // The memory ring and query log the developer builtins read (profile(), logging(), trace()).
+  const logRing = new LogRing();
+  const queryLog = new QueryLog();
+  const log = withRing(opts.log ?? createLogger(), logRing);
   const clock = opts.clock ?? { now: () => new Date() };
   const config: ServerConfig = {
     version: TALON_VERSION,
@@ -141,7 +147,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const downloads = startDownloads({ clock, log, audit, flows, hunts }, signal);
   const fileStore = startFileStore({ ...deps, audit, downloads });
   const vfs = startVfs({ ...deps, flows, journal }, signal);
-  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts, favorites, fileStore, userOptions, tools, timelines, userMessages }, isolation: opts.queryIsolation, dataDir: config.dataDir, principalFor: (u) => accounts.principalFor(u) }, signal);
+  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts, favorites, fileStore, userOptions, tools, timelines, userMessages, diagnostics: serverDiagnostics(logRing, queryLog) }, queryLog, isolation: opts.queryIsolation, dataDir: config.dataDir, principalFor: (u) => accounts.principalFor(u) }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService, limits });
   const notebooks = await startNotebooks({

@@ -122,6 +122,18 @@ export class AgentConnection {
     }
   }
 
+  /** The client id this connection says hello with. */
+  get clientId(): string {
+    return this.o.identity.clientId;
+  }
+
+  /** rekey(): says hello as `identity` from now on, reconnecting at once. */
+  switchIdentity(identity: Identity): void {
+    this.o.identity = identity;
+    this.wakeSleep?.();
+    this.ws?.close(1000, "agent rekeyed");
+  }
+
   stop() {
     this.stopped = true;
     this.wakeSleep?.();

@@ -29,6 +29,8 @@ export interface EventTableOptions {
   restartMs?: number;
   /** Scope variables every query starts with (`config`); the table's own env overrides them. */
   baseEnv?: Record<string, unknown>;
+  /** The agent's diagnostics, given to every event query (logging(), profile()...). */
+  diagnostics?: SourceContext["diagnostics"];
 }
 
 interface Wanted {
@@ -133,7 +135,7 @@ export class EventTable {
   private async loop(w: Wanted, signal: AbortSignal) {
     let pause = this.o.restartMs ?? 1000;
     const permissions = new Set(w.permissions);
-    const ctx = { flowId: "", artifact: w.name, env: this.o.baseEnv ? { ...this.o.baseEnv, ...w.env } : w.env, signal, maxRows: w.maxRows, permissions, responder: this.responder, resolvePlugin: w.resolvePlugin };
+    const ctx = { flowId: "", artifact: w.name, env: this.o.baseEnv ? { ...this.o.baseEnv, ...w.env } : w.env, signal, maxRows: w.maxRows, permissions, responder: this.responder, resolvePlugin: w.resolvePlugin, diagnostics: this.o.diagnostics };
     while (!signal.aborted) {
       try {
         if (w.precondition && !(await this.o.runner.precondition(w.precondition, ctx))) {

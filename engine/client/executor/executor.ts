@@ -7,6 +7,8 @@ import type { Outbox } from "../connection/outbox";
 import { FlowResponder } from "../responder/responder";
 import { definitionsResolver } from "./definitions";
 import type { SourceContext, SourceRunner } from "./types";
+import type { ProcessDiagnostics } from "@/engine/endpoint/diagnostics/diagnostics";
+import type { QueryLog } from "@/engine/endpoint/diagnostics/query-log";
 
 type FinalState = "finished" | "error" | "timeout" | "cancelled";
 
@@ -22,6 +24,10 @@ export interface ExecutorOptions {
   onFlowEnd?(flowId: string, state: FinalState): void;
   /** Scope variables every query starts with (`config`); a collection's own env overrides them. */
   baseEnv?: Record<string, unknown>;
+  /** The agent's diagnostics, given to every source (profile(), logging(), rekey()...). */
+  diagnostics?: ProcessDiagnostics;
+  /** Where each source's query is recorded while it runs (profile(queries=TRUE)). */
+  queryLog?: Pick<QueryLog, "begin">;
 }
 
 export class Executor {
@@ -127,7 +133,8 @@ export class Executor {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([p.controller.signal, timeout]);
     // `_SessionId`: the flow, as Velociraptor names it on the client (Linux.Sys.BashShell keys its session off it).
-    const ctx: SourceContext = { flowId: m.flowId, artifact: source.name, env: { ...this.o.baseEnv, _SessionId: m.flowId, ...env }, signal, maxRows: m.maxRows, permissions: p.permissions, responder: p.responder, resolvePlugin: p.resolvePlugin, definitions: m.definitions };
+    const ctx: SourceContext = { flowId: m.flowId, artifact: source.name, env: { ...this.o.baseEnv, _SessionId: m.flowId, ...env }, signal, maxRows: m.maxRows, permissions: p.permissions, responder: p.responder, resolvePlugin: p.resolvePlugin, definitions: m.definitions, diagnostics: this.o.diagnostics };
+    const ended = this.o.queryLog?.begin(source.query);
     let rows = 0;
     let truncated = false;
     let error = "";
@@ -167,6 +174,7 @@ export class Executor {
         error = (err as Error).message;
       }
     }
+    ended?.();
     // A runner may end quietly when its signal aborts instead of throwing.
     if ((state === "finished" || state === "error") && timeout.aborted && !p.controller.signal.aborted) {
       state = "timeout";

@@ -2,6 +2,7 @@
 // The VQL implementation is vql-runner.ts; tests may pass their own.
 import type { Definitions } from "../../protocol";
 import type { PluginLike } from "../../vql";
+import type { ProcessDiagnostics } from "@/engine/endpoint/diagnostics/diagnostics";
 import type { FlowResponder } from "../responder/responder";
 
 export type SourceEvent =
@@ -25,6 +26,8 @@ export interface SourceContext {
   resolvePlugin?: (dottedName: string) => PluginLike | undefined;
   /** The same definitions as data (a query worker builds its own resolver from them). */
   definitions?: Definitions;
+  /** The agent's logs, queries, metrics and rekey (the developer builtins). */
+  diagnostics?: ProcessDiagnostics;
 }
 
 export interface SourceRunner {

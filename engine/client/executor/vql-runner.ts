@@ -52,7 +52,7 @@ export interface VqlRunnerOptions {
 export function createVqlRunner(system: EndpointSystem, registry: Registry = agentRegistry(), o: VqlRunnerOptions = {}): SourceRunner {
   const options = (ctx: SourceContext) => {
     const guarded = o.protect ? guardSystem(system, o.protect, (m) => ctx.responder.log("WARN", m, ctx.artifact)) : system;
-    const host: AgentVqlHost = { system: guarded, flow: { flowId: ctx.flowId, artifact: ctx.artifact, responder: ctx.responder, permissions: ctx.permissions } };
+    const host: AgentVqlHost = { system: guarded, diagnostics: ctx.diagnostics, flow: { flowId: ctx.flowId, artifact: ctx.artifact, responder: ctx.responder, permissions: ctx.permissions } };
     // The portable parsers (parse_lines, split_records...) read files through the same guard.
     const files = { read: (path: string, opts: { signal: AbortSignal }) => guarded.fs.read(path, opts) };
     return { registry, env: ctx.env, signal: ctx.signal, maxRows: ctx.maxRows, permissions: new AgentPermissions(ctx.permissions.has("EXECVE")), host, files, resolvePlugin: ctx.resolvePlugin ?? o.resolvePlugin };

@@ -44,7 +44,14 @@ export type ToAgentWorker =
   /** The main thread's responder took `n` more chunks of an upload. */
   | { type: "upload-ack"; upload: number; n: number }
   | { type: "upload-done"; upload: number; ok: true; result: { uploadId: string; size: number; sha256: string } }
-  | { type: "upload-done"; upload: number; ok: false; error: string };
+  | { type: "upload-done"; upload: number; ok: false; error: string }
+  /** The answer to a `diag` call. */
+  | { type: "diag-reply"; call: number; ok: true; value: unknown }
+  | { type: "diag-reply"; call: number; ok: false; error: string };
+
+/** What a worker's developer builtins may ask of the agent's diagnostics (engine/client/diagnostics.ts). */
+export const DIAG_METHODS = ["logs", "queries", "metrics", "rekey"] as const;
+export type DiagMethod = (typeof DIAG_METHODS)[number];
 
 /** Output of a run in transferable form. */
 export type AgentWireEvent =
@@ -62,4 +69,6 @@ export type FromAgentWorker =
   | { type: "upload-chunk"; upload: number; data: Uint8Array }
   | { type: "upload-end"; upload: number }
   /** Reading the file failed or the run was cancelled: the main thread's upload fails too. */
-  | { type: "upload-abort"; upload: number; error: string };
+  | { type: "upload-abort"; upload: number; error: string }
+  /** A developer builtin's call to the agent's diagnostics (logs, queries, metrics, rekey): answered by `diag-reply`. */
+  | { type: "diag"; id: number; call: number; method: DiagMethod; args: number[] };

@@ -9,7 +9,7 @@
 import { fromWire, toWire } from "@/engine/vql";
 import type { SourceContext, SourceEvent } from "../executor/types";
 import type { AgentQueryWorker, AgentWorkerPool } from "./pool";
-import type { AgentWireEvent, FromAgentWorker } from "./protocol";
+import { DIAG_METHODS, type AgentWireEvent, type FromAgentWorker } from "./protocol";
 
 /** `out` messages in flight from a worker (each up to 512 rows). */
 const WINDOW = 4;
@@ -71,6 +71,22 @@ function* expand(events: AgentWireEvent[]): Generator<SourceEvent> {
     else if (e.kind === "alert") yield { ...e, eventData: fromWire(e.eventData) as Record<string, unknown> };
     else yield e;
   }
+}
+
+/** A worker's call to the agent's diagnostics, answered from the source's context. */
+function answerDiag(worker: AgentQueryWorker, ctx: SourceContext, m: Extract<FromAgentWorker, { type: "diag" }>): void {
+  const d = ctx.diagnostics;
+  const reply = (r: { ok: true; value: unknown } | { ok: false; error: string }) => worker.post({ type: "diag-reply", call: m.call, ...r });
+  if (!d || !DIAG_METHODS.includes(m.method) || typeof d[m.method] !== "function") {
+    reply({ ok: false, error: `this agent does not answer ${m.method}()` });
+    return;
+  }
+  Promise.resolve()
+    .then(() => (d[m.method] as (...a: number[]) => unknown)(...m.args.filter((a) => typeof a === "number")))
+    .then(
+      (value) => reply({ ok: true, value }),
+      (err: unknown) => reply({ ok: false, error: (err as Error)?.message ?? String(err) }),
+    );
 }
 
 /** Runs one source or precondition; `result.matched` says whether a precondition returned a row. */
@@ -136,6 +152,9 @@ export async function* runInAgentWorker(pool: AgentWorkerPool, r: AgentWorkerRun
           break;
         case "upload-abort":
           sinks.get(m.upload)?.fail(new Error(m.error));
+          break;
+        case "diag":
+          if (m.id === id) answerDiag(worker, ctx, m);
           break;
       }
       poke();

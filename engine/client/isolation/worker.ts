@@ -2,7 +2,8 @@
 // (portable + client builtins) on a Linux endpoint built here (node fs and child_process work
 // in a worker thread), behind the protected-path guard the main thread described as data.
 // `Artifact.X()` resolves from the collection's definitions, execve() checks the collecting
-// user's permissions, upload() goes through the main thread's responder (upload-client.ts).
+// user's permissions, upload() goes through the main thread's responder (upload-client.ts), the
+// developer builtins reach the agent's diagnostics through it too (diag-client.ts).
 // Output goes back in chunks (rows in batches of up to 512 / 10 ms, as runVqlChunks cuts
 // them), each `out` message waiting for credit. Loaded by worker-entry.mjs (tsx).
 import { parentPort, workerData } from "node:worker_threads";
@@ -16,6 +17,7 @@ import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import { createPathGuard, guardSystem } from "@/engine/endpoint/builtins/protected-paths";
 import type { AgentRunRequest, AgentWireEvent, AgentWorkerData, FromAgentWorker, ToAgentWorker } from "./protocol";
 import { UploadClient } from "./upload-client";
+import { DiagClient } from "./diag-client";
 
 const port = parentPort!;
 const data = workerData as AgentWorkerData;
@@ -23,6 +25,7 @@ const system = createLinuxSystem();
 const guard = data.protect ? createPathGuard(data.protect) : undefined;
 const registry = agentRegistry();
 const uploads = new UploadClient(port);
+const diag = new DiagClient(port);
 
 interface Current {
   id: number;
@@ -60,7 +63,7 @@ async function run(r: AgentRunRequest): Promise<void> {
   try {
     const guarded = guard ? guardSystem(system, guard, (message) => post({ type: "log", id: r.id, level: "WARN", message })) : system;
     const permissions = new Set(r.permissions);
-    const host: AgentVqlHost = { system: guarded, flow: { flowId: r.flowId, artifact: r.artifact, responder: uploads.responder(r.id), permissions } };
+    const host: AgentVqlHost = { system: guarded, diagnostics: diag.diagnostics(r.id), flow: { flowId: r.flowId, artifact: r.artifact, responder: uploads.responder(r.id), permissions } };
     const chunks = runVqlChunks(parseCached(r.vql), {
       registry,
       env: fromWire(r.env) as Record<string, unknown>,
@@ -92,7 +95,7 @@ async function run(r: AgentRunRequest): Promise<void> {
 }
 
 port.on("message", (m: ToAgentWorker) => {
-  if (uploads.onMessage(m)) return;
+  if (uploads.onMessage(m) || diag.onMessage(m)) return;
   switch (m.type) {
     case "run":
       void run(m);

@@ -4,9 +4,11 @@
 import type { FlowResponder } from "../responder/responder";
 import { agentHost as endpointHost, type EndpointVqlHost } from "@/engine/endpoint/builtins/host";
 import type { EndpointSystem } from "@/engine/endpoint/builtins/system";
+import type { ProcessDiagnostics } from "@/engine/endpoint/diagnostics/diagnostics";
 
 export interface AgentVqlHost extends EndpointVqlHost {
   system: EndpointSystem;
+  diagnostics?: ProcessDiagnostics;
   flow?: {
     flowId: string;
     artifact: string;

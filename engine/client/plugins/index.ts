@@ -36,6 +36,8 @@ import { collectPlugin } from "./collect";
 import { yaraPlugin } from "./yara";
 import { procYaraPlugin } from "./proc-yara";
 import { agentHttpClientPlugin } from "./http-client";
+import { developerBuiltins } from "@/engine/endpoint/builtins/developer";
+import { rekeyFunction } from "./rekey";
 
 export const clientBuiltins: readonly Builtin[] = [
   infoPlugin,
@@ -93,6 +95,8 @@ export const clientBuiltins: readonly Builtin[] = [
   agentHttpClientPlugin,
   efiVariablesPlugin,
   collectPlugin,
+  ...developerBuiltins,
+  rekeyFunction,
 ];
 
 let registry: Registry | undefined;

@@ -23,6 +23,9 @@ import type { AgentVqlHost } from "./host";
 import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import type { EndpointSystem } from "@/engine/endpoint/builtins/system";
 import { writeEfivarsFixture } from "./testdata/efivars";
+import type { ProcessDiagnostics } from "@/engine/endpoint/diagnostics/diagnostics";
+import { LogRing } from "@/engine/endpoint/diagnostics/log-ring";
+import { processMetrics } from "@/engine/endpoint/diagnostics/process-metrics";
 
 const dir = mkdtempSync(join(tmpdir(), "talon-lifecycle-"));
 const big = join(dir, "big.bin");
@@ -142,6 +145,12 @@ const CASES: Record<string, { vql: string; hangVql?: string; needsFlow?: boolean
     SELECT * FROM index_search(path='${dir}/search.idx', search='*')`,
   },
   efivariables: { vql: "SELECT * FROM efivariables(value=TRUE)", system: () => createLinuxSystem({ efivarsRoot: join(dir, "efivars") }) },
+  profile: { vql: "SELECT * FROM profile(logs=TRUE, metrics=TRUE, queries=TRUE)", hangVql: "SELECT * FROM profile(profile=TRUE, duration=60)" },
+  profile_goroutines: { vql: "SELECT * FROM profile_goroutines()", hangVql: "SELECT * FROM profile_goroutines() WHERE sleep(time=60)" },
+  profile_memory: { vql: "SELECT * FROM profile_memory()", hangVql: "SELECT * FROM profile_memory() WHERE sleep(time=60)" },
+  trace: { vql: "SELECT trace() AS T FROM range(end=1000000)", needsFlow: true },
+  logging: { vql: "SELECT * FROM logging(prelog=TRUE)" },
+  rekey: { vql: "SELECT rekey(wait=0) AS R FROM range(end=1000000)" },
   collect: {
     vql: `SELECT * FROM collect(artifacts='Custom.L', output='${dir}/collect.zip', password='pw', artifact_definitions='''name: Custom.L
 sources:
@@ -158,9 +167,21 @@ const { finished, tracked } = lifecycleTracker();
 const names = new Set(clientBuiltins.map((b) => b.name));
 const registry = createRegistry([...portableBuiltins.filter((b) => !names.has(b.name)), ...clientBuiltins.map(tracked)]);
 
-function hostFor(system: EndpointSystem, needsFlow?: boolean): AgentVqlHost {
-  if (!needsFlow) return { system };
-  return { system, flow: { flowId: "F.LIFECYCLE", artifact: "Test", responder: new FlowResponder(new MemoryOutbox(), "F.LIFECYCLE"), permissions: new Set(["EXECVE", "FILESYSTEM_WRITE"]) } };
+/** The agent's diagnostics as the developer builtins see them: a few log lines, or (hanging) never an answer. */
+function diagnosticsFor(hanging: boolean): ProcessDiagnostics {
+  if (hanging) {
+    const never = <T>() => new Promise<T>(() => {});
+    return { component: "client", logs: never, queries: never, metrics: never, rekey: never };
+  }
+  const ring = new LogRing();
+  for (let i = 0; i < 5; i++) ring.push("info", `line ${i}`, "client");
+  return { component: "client", logs: (after) => ring.since(after), queries: () => [{ Start: new Date(0).toISOString(), Duration: 0, Query: "SELECT 1" }], metrics: () => processMetrics(), rekey: () => "C.0123456789abcdef" };
+}
+
+function hostFor(system: EndpointSystem, needsFlow?: boolean, hanging = false): AgentVqlHost {
+  const diagnostics = diagnosticsFor(hanging);
+  if (!needsFlow) return { system, diagnostics };
+  return { system, diagnostics, flow: { flowId: "F.LIFECYCLE", artifact: "Test", responder: new FlowResponder(new MemoryOutbox(), "F.LIFECYCLE"), permissions: new Set(["EXECVE", "FILESYSTEM_WRITE"]) } };
 }
 
 /** Open file descriptors and Node's active handles by type (timers, sockets, pipes, processes). */
@@ -280,7 +301,7 @@ describe("agent builtins: abort while the endpoint hangs", () => {
         ac.abort();
       }, 30);
       const events: string[] = [];
-      for await (const e of runVql(c.hangVql ?? c.vql, { registry, host: hostFor(system, c.needsFlow), signal: ac.signal })) events.push(e.kind);
+      for await (const e of runVql(c.hangVql ?? c.vql, { registry, host: hostFor(system, c.needsFlow, true), signal: ac.signal })) events.push(e.kind);
       expect(abortedAt).toBeGreaterThan(0);
       expect(performance.now() - abortedAt).toBeLessThan(100);
       expect(events).not.toContain("row");

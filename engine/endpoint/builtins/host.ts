@@ -2,9 +2,12 @@
 // agent's collection, the collecting user's permissions. The agent's host adds the flow's
 // responder (engine/client/plugins/host.ts); the server's adds its services.
 import type { EndpointSystem } from "./system";
+import type { ProcessDiagnostics } from "@/engine/endpoint/diagnostics/diagnostics";
 
 export interface EndpointVqlHost {
   system: EndpointSystem;
+  /** The process's logs, queries and metrics (profile(), logging(), trace()), and on an agent rekey(). */
+  diagnostics?: ProcessDiagnostics;
   flow?: {
     /** Permissions of the user who started the collection. */
     permissions: ReadonlySet<string>;

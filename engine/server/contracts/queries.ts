@@ -2,6 +2,7 @@
 // Server builtins reach services only through VqlServices (each builtin file names the narrow
 // part it uses), handed to the runner when it is built. The notebooks service is built after
 // the runner (it runs cells through it), so callers pass it with each run.
+import type { ProcessDiagnostics } from "@/engine/endpoint/diagnostics/diagnostics";
 import type { Builtin, PluginLike, Registry, VqlEvent } from "../../vql";
 import type { AccountsService } from "./accounts";
 import type { AlertsService, QueryOrigin } from "./alerts";
@@ -57,7 +58,12 @@ export interface VqlServices {
   timelines?: VqlTimelines;
   /** user_message(); absent where the run was not given it. */
   userMessages?: Pick<UserMessagesService, "send">;
+  /** The server process's recent logs, queries and metrics (profile(), logging(), trace()); absent where not given. */
+  diagnostics?: VqlDiagnostics;
 }
+
+/** What the developer builtins read of the server process (engine/endpoint/diagnostics). */
+export type VqlDiagnostics = Omit<ProcessDiagnostics, "rekey">;
 
 export type VqlTimelines = Pick<TimelinesService, "list" | "begin" | "append" | "commit" | "discard" | "read" | "remove">;
 

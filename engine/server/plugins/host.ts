@@ -9,6 +9,8 @@ export interface ServerVqlHost {
   services: VqlServices;
   /** The server's own host, for glob(), read_file(), pslist()... (plugins/endpoint.ts); absent: those builtins log that they cannot run. */
   system?: EndpointSystem;
+  /** The server process's logs, queries and metrics (the developer builtins); services.diagnostics. */
+  diagnostics?: VqlServices["diagnostics"];
 }
 
 /** ctx.host as ServerVqlHost, or an error a builtin turns into a logged failure. */

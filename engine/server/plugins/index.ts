@@ -25,6 +25,7 @@ import { verifyBuiltins } from "./verify";
 import { importBuiltins } from "./import";
 import { uploadBuiltins } from "./uploads";
 import { importCollectionBuiltins } from "./import-collection";
+import { serverDeveloperBuiltins } from "./developer";
 import { timelineBuiltins } from "./timelines";
 import { userMessageBuiltins } from "./user-message";
 import { uploadDirectoryBuiltins } from "./upload-directory";
@@ -59,4 +60,5 @@ export const serverBuiltins: readonly Builtin[] = [
   ...uploadDirectoryBuiltins,
   ...serverFrontendCertBuiltins,
   helpPlugin,
+  ...serverDeveloperBuiltins,
 ];

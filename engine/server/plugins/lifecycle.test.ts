@@ -75,7 +75,7 @@ describe("server builtins: one row, then break", () => {
       finished.delete(baseName(name));
       let row: unknown;
       const logs: string[] = [];
-      for await (const e of runVql(vql, { registry, env: { Def: DEF, Receiver, Container, Cloud, GCSKey }, permissions: admin.permissions, host: { principal: admin, services: engine, system } })) {
+      for await (const e of runVql(vql, { registry, env: { Def: DEF, Receiver, Container, Cloud, GCSKey, Hang: false }, permissions: admin.permissions, host: { principal: admin, services: engine, system } })) {
         if (e.kind === "log" && e.level === "ERROR") logs.push(e.message);
         if (e.kind === "row") {
           row = e.row;
@@ -108,7 +108,7 @@ describe("server builtins: abort while a service call hangs", () => {
       if (NEVER_WAIT.has(name)) abort();
       else setTimeout(abort, 30);
       const kinds: string[] = [];
-      for await (const e of runVql(vql, { registry, env: { Def: DEF, Receiver, Container, Cloud, GCSKey }, permissions: admin.permissions, host: { principal: admin, services: engine, system }, signal: ac.signal })) kinds.push(e.kind);
+      for await (const e of runVql(vql, { registry, env: { Def: DEF, Receiver, Container, Cloud, GCSKey, Hang: true }, permissions: admin.permissions, host: { principal: admin, services: engine, system }, signal: ac.signal })) kinds.push(e.kind);
       expect(abortedAt).toBeGreaterThan(0);
       expect(performance.now() - abortedAt).toBeLessThan(100);
       expect(kinds).not.toContain("row");

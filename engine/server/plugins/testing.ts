@@ -80,6 +80,13 @@ export const CASES: Record<string, string> = {
   create_hunt_download: "SELECT create_hunt_download(hunt_id='H.1', wait=TRUE) AS P FROM range(end=1000000)",
   file_store: "SELECT file_store(path='/downloads/C.1/F.1/x.zip') AS P FROM range(end=1000000)",
   user_options: "SELECT user_options(user='alice', theme='dark') AS O FROM range(end=1000000)",
+  // The developer builtins read services.diagnostics; the profiles of this thread need no service,
+  // so their abort case waits in sleep() after them.
+  profile: "SELECT * FROM profile(logs=TRUE, metrics=TRUE, queries=TRUE)",
+  profile_goroutines: "SELECT * FROM profile_goroutines() WHERE sleep(time=if(condition=Hang, then=60, else=0))",
+  profile_memory: "SELECT * FROM profile_memory() WHERE sleep(time=if(condition=Hang, then=60, else=0))",
+  trace: "SELECT trace() AS T FROM range(end=1000000)",
+  logging: "SELECT * FROM logging(prelog=TRUE)",
   file_store_delete: "SELECT file_store_delete(path='/downloads/C.1/F.1/x.zip') AS P FROM range(end=1000000)",
   inventory: "SELECT * FROM inventory()",
   inventory_get: "SELECT inventory_get(tool='Life') AS T FROM range(end=1000000)",
@@ -411,6 +418,12 @@ export function standInEngine(hang: boolean): VqlServices {
             ? { name: "life", type, values: { server: "127.0.0.1", server_port: String(standInSmtp.port) } }
             : { name: "life", type: "HTTP Secrets", values: { url: "http://169.254.169.254/latest/meta-data/" } },
         ),
+    },
+    diagnostics: {
+      component: "server",
+      logs: (after?: number) => answer(() => (after ? [] : [{ seq: 1, time: new Date(0).toISOString(), level: "INFO", msg: "started", component: "server" }])),
+      queries: () => answer(() => [{ Start: new Date(0).toISOString(), Duration: 0, Query: "SELECT 1" }]),
+      metrics: () => answer(() => [{ name: "process_uptime_seconds", help: "Seconds since the process started.", value: 1 }]),
     },
     userOptions: {
       get: () => answer(() => ({ theme: "", timezone: "", lang: "", org: "", links: [], default_password: "" })),

@@ -9,6 +9,7 @@
 // query ends its own worker and never stalls the server; runs with builtins given as functions
 // (backtests' recorders and replays) cannot cross a thread and run here, on the main thread.
 import { ON_ENDPOINTS } from "./endpoint-builtins";
+import type { QueryLog } from "@/engine/endpoint/diagnostics/query-log";
 import { configValue, createRegistry, portableBuiltins, runVql, setValueLimits, toJsonText, type Builtin, type VqlEvent } from "@/engine/vql";
 import { serverBuiltins } from "../plugins";
 import { TALON_VERSION } from "../version";
@@ -53,6 +54,8 @@ export interface QueriesDeps {
   serverUrls?: readonly string[];
   /** The server's data directory: builtins over the server's host never read it (plugins/endpoint.ts). */
   dataDir?: string;
+  /** Where each run's query text is recorded while it runs (profile(queries=TRUE)). */
+  queryLog?: Pick<QueryLog, "begin">;
 }
 
 export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryService {
@@ -79,7 +82,16 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
 
   const denials = deps.audit ? createDenialAudit(deps.audit, deps.clock ?? { now: () => new Date() }) : undefined;
 
-  async function* routeAlerts(events: AsyncIterable<VqlEvent>, opts: RunAsOptions): AsyncGenerator<ServerVqlEvent> {
+  async function* routeAlerts(events: AsyncIterable<VqlEvent>, opts: RunAsOptions, source: string): AsyncGenerator<ServerVqlEvent> {
+    const ended = deps.queryLog?.begin(source);
+    try {
+      yield* alertsRouted(events, opts);
+    } finally {
+      ended?.();
+    }
+  }
+
+  async function* alertsRouted(events: AsyncIterable<VqlEvent>, opts: RunAsOptions): AsyncGenerator<ServerVqlEvent> {
     for await (const e of events) {
       if (e.kind !== "alert") {
         if (e.kind === "log" && e.denied && denials) await denials.note(opts.principal, e.denied, opts.origin);
@@ -143,9 +155,9 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
           graceMs: iso.graceMs,
           heapMb: iso.heapMb,
         });
-        return routeAlerts(events, opts);
+        return routeAlerts(events, opts, source);
       }
-      const host: ServerVqlHost = { principal: opts.principal, services, system };
+      const host: ServerVqlHost = { principal: opts.principal, services, system, diagnostics: services.diagnostics };
       const events = runVql(source, {
         registry: opts.overrides?.length ? withOverrides(opts.overrides) : registry,
         env,
@@ -156,7 +168,7 @@ export function startQueries(deps: QueriesDeps, signal: AbortSignal): QueryServi
         host,
         resolvePlugin: (name: string) => opts.resolvePlugin?.(name) ?? deps.artifacts.pluginFor(name, opts.principal, impersonator),
       });
-      return routeAlerts(events, opts);
+      return routeAlerts(events, opts, source);
     },
   };
 }

@@ -41,9 +41,10 @@ export const ACTOR_METHODS = {
   userOptions: ["get", "set"],
   timelines: ["list", "begin", "append", "commit", "discard", "read", "remove"],
   userMessages: ["send"],
+  diagnostics: [],
 } as const satisfies Table;
 
-export const PLAIN_METHODS = { journal: ["history", "isStored"], artifacts: ["validate"] } as const;
+export const PLAIN_METHODS = { journal: ["history", "isStored"], artifacts: ["validate"], diagnostics: ["logs", "queries", "metrics"] } as const;
 export const STREAM_METHODS = { journal: ["subscribe"], hunts: ["results"] } as const;
 /** Streams that take the principal first (the main thread puts in the run's, as for actor methods). */
 export const ACTOR_STREAM_METHODS = { hunts: ["results"] } as const;

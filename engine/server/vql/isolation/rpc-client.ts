@@ -186,6 +186,12 @@ export class WorkerRpc {
       userOptions: group("userOptions"),
       timelines: group("timelines"),
       userMessages: group("userMessages"),
+      diagnostics: {
+        component: "server",
+        logs: (...args: unknown[]) => this.call("diagnostics", "logs", args),
+        queries: () => this.call("diagnostics", "queries", []),
+        metrics: () => this.call("diagnostics", "metrics", []),
+      },
       ...(hasNotebooks ? { notebooks: group("notebooks") } : {}),
     };
     return services as unknown as VqlServices;

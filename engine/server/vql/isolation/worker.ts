@@ -67,7 +67,8 @@ async function run(r: RunRequest): Promise<void> {
   const q: Current = { id: r.id, controller: new AbortController(), credit: r.window, cancelled: false };
   current = q;
   const principal = principalOf(r);
-  const host: ServerVqlHost = { principal, services: rpc.services(lookup, r.hasNotebooks), system };
+  const services = rpc.services(lookup, r.hasNotebooks);
+  const host: ServerVqlHost = { principal, services, system, diagnostics: services.diagnostics };
   try {
     const chunks = runVqlChunks(r.source, {
       registry,
