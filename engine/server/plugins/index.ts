@@ -28,6 +28,7 @@ import { importCollectionBuiltins } from "./import-collection";
 import { timelineBuiltins } from "./timelines";
 import { userMessageBuiltins } from "./user-message";
 import { uploadDirectoryBuiltins } from "./upload-directory";
+import { packageBuiltins } from "./packages";
 import { serverFrontendCertBuiltins } from "./server-frontend-cert";
 
 export const serverBuiltins: readonly Builtin[] = [
@@ -57,6 +58,7 @@ export const serverBuiltins: readonly Builtin[] = [
   ...timelineBuiltins,
   ...userMessageBuiltins,
   ...uploadDirectoryBuiltins,
+  ...packageBuiltins,
   ...serverFrontendCertBuiltins,
   helpPlugin,
 ];
