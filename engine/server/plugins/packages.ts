@@ -6,7 +6,7 @@
 // server's file system (FILESYSTEM_WRITE). Refusals are logged ERRORs (NULL, or no rows).
 import { createHash } from "node:crypto";
 import { isAbsolute, join, resolve } from "node:path";
-import { arg, definePlugin, defineFunction, OrderedDict, toJsonValue, type Builtin, type BuiltinContext } from "../../vql";
+import { arg, definePlugin, defineFunction, OrderedDict, toJsonValue, untilAborted, type Builtin, type BuiltinContext } from "../../vql";
 import { OSPath } from "@/engine/vql/builtins/data/ospath";
 import { embedConfig } from "@/engine/protocol/embedded-config";
 import { TALON_VERSION } from "@/engine/server/version";
@@ -38,7 +38,7 @@ async function readExe(ctx: BuiltinContext, a: { exe?: unknown; accessor?: strin
   if (accessor === "data") return exe;
   let chunks: AsyncIterable<Uint8Array>;
   if (accessor === "fs") {
-    const local = await fileStoreOf(host.services).localPath(host.principal, exe);
+    const local = await untilAborted(fileStoreOf(host.services).localPath(host.principal, exe), ctx.signal);
     const { createReadStream } = await import("node:fs");
     chunks = createReadStream(local, { signal: ctx.signal });
   } else {
@@ -63,8 +63,9 @@ async function readExe(ctx: BuiltinContext, a: { exe?: unknown; accessor?: strin
 async function tokenFor(ctx: BuiltinContext): Promise<string> {
   const { principal, services } = serverHost(ctx.host);
   try {
-    return await services.clients.deploymentToken(principal);
+    return await untilAborted(services.clients.deploymentToken(principal), ctx.signal);
   } catch (err) {
+    ctx.signal.throwIfAborted();
     throw new Refusal(`the config has no Client.token and the deployment token cannot be read: ${(err as Error).message}`);
   }
 }
@@ -128,8 +129,8 @@ export const repackFunction = defineFunction({
       serverHost(ctx.host);
       if (Boolean(a.dest_filename) === Boolean(a.upload_name)) throw new Refusal("One of dest_filename or upload_name should be provided");
       if (a.binaries?.length) throw new Refusal("binaries: Talon's agent bundle carries no tools (the agent fetches them from the server's inventory)");
-      const { yaml } = await resolveConfig(a.config, () => tokenFor(ctx));
-      const exe = await readExe(ctx, a);
+      const { yaml } = await untilAborted(resolveConfig(a.config, () => tokenFor(ctx)), ctx.signal);
+      const exe = await untilAborted(readExe(ctx, a), ctx.signal);
       ctx.signal.throwIfAborted();
       ctx.log("INFO", `client_repack: Will Repack the Talon agent bundle with ${yaml.length} bytes of config`);
       const data = Buffer.from(embedConfig(exe, yaml), "utf8");
@@ -139,7 +140,7 @@ export const repackFunction = defineFunction({
         return a.dest_filename;
       }
       const { principal, services } = serverHost(ctx.host);
-      const stored = await fileStoreOf(services).put(principal, `/packages/${storeName(a.upload_name!)}`, data);
+      const stored = await untilAborted(fileStoreOf(services).put(principal, `/packages/${storeName(a.upload_name!)}`, data), ctx.signal);
       return uploadDict(stored.path, data);
     } catch (err) {
       return fail(ctx, err);
@@ -214,13 +215,13 @@ function packagePlugin(kind: PackageKind) {
         if (a.show_spec) {
           row = new OrderedDict([["Spec", specDict(spec)]]);
         } else {
-          const { yaml } = await resolveConfig(a.config, () => tokenFor(ctx));
-          const exe = await readExe(ctx, a);
+          const { yaml } = await untilAborted(resolveConfig(a.config, () => tokenFor(ctx)), ctx.signal);
+          const exe = await untilAborted(readExe(ctx, a), ctx.signal);
           ctx.signal.throwIfAborted();
           const full = withRuntime(spec, kind, { release: a.release, configYaml: yaml, exe: embedConfig(exe, yaml) });
           const pkg = await buildPackage(kind, full, new Date());
           ctx.signal.throwIfAborted();
-          const stored = await fileStoreOf(services).put(principal, `/packages/${pkg.filename}`, pkg.data);
+          const stored = await untilAborted(fileStoreOf(services).put(principal, `/packages/${pkg.filename}`, pkg.data), ctx.signal);
           let where = stored.path;
           if (a.directory_name) {
             if (!isAbsolute(a.directory_name)) throw new Refusal("directory_name must be an absolute directory path");
