@@ -31,7 +31,6 @@ async function main(): Promise<number> {
     const token = c.token ?? c.nonce;
     if (token && !argv.includes("--token")) extra.push("--token", token);
   }
-  if (!argv.includes("--state") && !process.env.TALON_AGENT_STATE && process.getuid?.() === 0) extra.push("--state", "/var/lib/talon-agent");
   const { clientCommand } = await import("@/engine/cli/client");
   return clientCommand([...argv, ...extra], { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
 }

@@ -150,10 +150,20 @@ describe(`client installers (${target.name})`, () => {
     expect(spec.Templates!.ServiceDefinition).toMatch(/Restart=on-failure/);
   });
 
+  it("the file store's put() stores only under /packages/ and needs COLLECT_SERVER", async () => {
+    await expect(engine.fileStore.put(admin, "/downloads/C.1/x.zip", new Uint8Array([1]))).rejects.toThrow(/stored under \/packages\//);
+    await expect(engine.fileStore.put(principal("rita", "reader"), "/packages/x", new Uint8Array([1]))).rejects.toThrow(/COLLECT_SERVER/);
+    const f = await engine.fileStore.put(admin, "/packages/x.bin", new Uint8Array([1, 2, 3]));
+    expect([f.path, f.size, f.complete]).toEqual(["/packages/x.bin", 3, true]);
+    await engine.fileStore.put(admin, "/packages/x.bin", new Uint8Array([9]));
+    expect([...(await stored("/packages/x.bin"))]).toEqual([9]);
+  });
+
   it("refuses server=TRUE, binaries, both or neither of upload_name and dest_filename, and callers without the permissions", async () => {
     const config = JSON.stringify({ Client: { server_urls: [s.url], token } });
     expect((await vql(`SELECT * FROM deb_create(server=TRUE, config='${config}')`)).logs).toEqual([expect.stringMatching(/ERROR deb_create: server=TRUE: Talon builds client \(agent\) packages only/)]);
     expect((await vql(`SELECT repack(config='${config}', upload_name='x', binaries=['Tool']) AS R FROM scope()`)).logs).toEqual([expect.stringMatching(/ERROR repack: binaries:/)]);
+    expect((await vql(`SELECT repack(config='${config}', target='VelociraptorWindowsMSI', upload_name='x.msi') AS R FROM scope()`)).logs).toEqual([expect.stringMatching(/does not repack MSI installers/)]);
     expect((await vql(`SELECT repack(config='${config}') AS R FROM scope()`)).logs).toEqual([expect.stringMatching(/One of dest_filename or upload_name should be provided/)]);
     expect((await vql(`SELECT repack(config='${config}', upload_name='a', dest_filename='/tmp/b') AS R FROM scope()`)).logs).toEqual([expect.stringMatching(/One of dest_filename or upload_name should be provided/)]);
     expect((await vql(`SELECT repack(config='{"Client":{}}', upload_name='a') AS R FROM scope()`)).logs).toEqual([expect.stringMatching(/Invalid client config provided: Client.server_urls/)]);

@@ -112,7 +112,7 @@ export const repackFunction = defineFunction({
   category: "server",
   doc: "Repack and upload a repacked binary to the server. Talon's binary is the one-file agent bundle (`node <file>` runs it): the config (Client.server_urls; Client.token, filled with the deployment token when missing) is embedded after `###<Begin Embedded Config>`, zlib-compressed, as Velociraptor embeds its own. With upload_name the bundle is stored in the file store at `/packages/<upload_name>` and the upload dict {Path, Size, StoredSize, sha256, md5, Components} returned; with dest_filename it is written there and that path returned.",
   args: {
-    target: arg.string().doc("The name of the target OS to repack (VelociraptorWindows, VelociraptorLinux, VelociraptorDarwin): Talon's bundle is the same file for every OS that has Node."),
+    target: arg.string().doc("The name of the target OS to repack (VelociraptorWindows, VelociraptorLinux, VelociraptorDarwin): Talon's bundle is the same file for every OS that has Node; an MSI target is an ERROR."),
     version: arg.string().doc("Velociraptor Version to repack: Talon builds its own version's agent only."),
     exe: arg.any().doc("Alternative a path to the executable to repack (an agent bundle)."),
     accessor: arg.string().doc("The accessor to use to read the file (auto, file, data or fs)."),
@@ -128,6 +128,7 @@ export const repackFunction = defineFunction({
     try {
       serverHost(ctx.host);
       if (Boolean(a.dest_filename) === Boolean(a.upload_name)) throw new Refusal("One of dest_filename or upload_name should be provided");
+      if (/msi$/i.test(a.target ?? "")) throw new Refusal(`target ${a.target}: Talon does not repack MSI installers (its agent is a Node bundle; use deb_create(), rpm_create() or repack() with another target)`);
       if (a.binaries?.length) throw new Refusal("binaries: Talon's agent bundle carries no tools (the agent fetches them from the server's inventory)");
       const { yaml } = await untilAborted(resolveConfig(a.config, () => tokenFor(ctx)), ctx.signal);
       const exe = await untilAborted(readExe(ctx, a), ctx.signal);
