@@ -8,6 +8,11 @@ import type { AgentWorkerData, FromAgentWorker, ToAgentWorker } from "./protocol
 
 const ENTRY = new URL("./worker-entry.mjs", import.meta.url);
 
+/** The worker's entry: the agent bundle (engine/cli/agent-bundle.ts) names its own file, which is also the worker. */
+function workerEntry(): URL {
+  return (globalThis as { __talonAgentWorkerEntry?: URL }).__talonAgentWorkerEntry ?? ENTRY;
+}
+
 export type AgentQueryWorker = PooledWorker<ToAgentWorker, FromAgentWorker>;
 export type AgentWorkerPool = WorkerPool<AgentWorkerData, ToAgentWorker, FromAgentWorker>;
 
@@ -15,7 +20,7 @@ export type AgentWorkerPool = WorkerPool<AgentWorkerData, ToAgentWorker, FromAge
 export function createAgentWorkerPool(c: AgentIsolationConfig, protect?: readonly ProtectedPath[], sizing?: { size: number; max: number; spare: number }): AgentWorkerPool {
   const size = Math.max(1, c.workers);
   return new WorkerPool<AgentWorkerData, ToAgentWorker, FromAgentWorker>({
-    entry: ENTRY,
+    entry: workerEntry(),
     size: sizing?.size ?? size,
     max: sizing?.max ?? size,
     spare: sizing?.spare ?? 1,

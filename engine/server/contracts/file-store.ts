@@ -26,6 +26,8 @@ export interface FileStoreService {
   open(actor: Principal, path: string): Promise<{ file: StoredFile; body: ReadableStream<Uint8Array> }>;
   /** READ_RESULTS. Copies the file to this process's data directory (`<dataDir>/file_store<path>`) and returns that path. */
   localPath(actor: Principal, path: string): Promise<string>;
+  /** COLLECT_SERVER. Stores `data` at `path` under `/packages/` (repack(), deb_create(), rpm_create()), replacing a file there; the stored file. */
+  put(actor: Principal, path: string, data: Uint8Array): Promise<StoredFile>;
   /** SERVER_ADMIN. Deletes the file (and its local copy); false when there was none. */
   remove(actor: Principal, path: string): Promise<boolean>;
 }

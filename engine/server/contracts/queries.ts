@@ -28,7 +28,7 @@ export interface VqlServices {
   artifacts: Pick<ArtifactsService, "get" | "all" | "set" | "delete"> & {
     validate(...args: Parameters<ArtifactsService["validate"]>): ReturnType<ArtifactsService["validate"]> | Promise<ReturnType<ArtifactsService["validate"]>>;
   };
-  clients: Pick<ClientsService, "get" | "search" | "metadata" | "setMetadata" | "hasLabels" | "label" | "serverMetadata" | "setServerMetadata" | "delete" | "kill">;
+  clients: Pick<ClientsService, "deploymentToken" | "get" | "search" | "metadata" | "setMetadata" | "hasLabels" | "label" | "serverMetadata" | "setServerMetadata" | "delete" | "kill">;
   flows: Pick<FlowsService, "collect" | "get" | "list" | "results" | "cancel" | "delete" | "importCollection">;
   /** Users (gui_users(), user_create()); absent where the run was not given them, and those builtins say so. */
   accounts?: VqlAccounts;
@@ -71,7 +71,7 @@ export type VqlAccounts = Pick<AccountsService, "listUsers" | "createUser" | "se
 
 export type VqlFavorites = Pick<FavoritesService, "list" | "save" | "remove">;
 
-export type VqlFileStore = Pick<FileStoreService, "createFlowDownload" | "createHuntDownload" | "localPath" | "remove">;
+export type VqlFileStore = Pick<FileStoreService, "createFlowDownload" | "createHuntDownload" | "localPath" | "remove" | "put">;
 
 export type VqlTools = Pick<ToolsService, "list" | "get" | "add">;
 

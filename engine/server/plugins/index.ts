@@ -29,6 +29,7 @@ import { serverDeveloperBuiltins } from "./developer";
 import { timelineBuiltins } from "./timelines";
 import { userMessageBuiltins } from "./user-message";
 import { uploadDirectoryBuiltins } from "./upload-directory";
+import { packageBuiltins } from "./packages";
 import { serverFrontendCertBuiltins } from "./server-frontend-cert";
 
 export const serverBuiltins: readonly Builtin[] = [
@@ -58,6 +59,7 @@ export const serverBuiltins: readonly Builtin[] = [
   ...timelineBuiltins,
   ...userMessageBuiltins,
   ...uploadDirectoryBuiltins,
+  ...packageBuiltins,
   ...serverFrontendCertBuiltins,
   helpPlugin,
   ...serverDeveloperBuiltins,

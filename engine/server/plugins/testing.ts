@@ -131,6 +131,9 @@ export const CASES: Record<string, string> = {
   timeline_delete: `SELECT timeline_delete(notebook_id='${NB}', timeline='life', name='c') AS T FROM range(end=1000000)`,
   user_message: "SELECT user_message(user='bob', message=dict(text='hi')) AS M FROM range(end=1000000)",
   // Writes into the lifecycle test's temporary directory from data (no service to wait for).
+  repack: `SELECT repack(config='{"Client":{"server_urls":["http://127.0.0.1:1/"]}}', exe='#!/usr/bin/env node', accessor='data', upload_name='life.mjs') AS R FROM range(end=1000000)`,
+  deb_create: `SELECT * FROM deb_create(config='{"Client":{"server_urls":["http://127.0.0.1:1/"]}}', exe='#!/usr/bin/env node', accessor='data')`,
+  rpm_create: `SELECT * FROM rpm_create(config='{"Client":{"server_urls":["http://127.0.0.1:1/"]}}', exe='#!/usr/bin/env node', accessor='data')`,
   upload_directory: "SELECT upload_directory(accessor='data', file='hello', name='life.txt', output=dirname(path=Container)) AS U FROM range(end=1000000)",
   server_frontend_cert: "SELECT server_frontend_cert() AS C FROM range(end=1000000)",
 };
@@ -346,6 +349,7 @@ export function standInEngine(hang: boolean): VqlServices {
       validate: (yaml: string) => answer(() => loadArtifact(yaml)),
     },
     clients: {
+      deploymentToken: () => answer(() => "life-token"),
       search: (_p: Principal, q: { offset?: number; limit?: number }) => answer(() => ({ items: page(q.limit, q.offset, client), total: Number.MAX_SAFE_INTEGER })),
       get: () => answer(() => client(1)),
       metadata: () => answer(() => ({ a: "1" })),
@@ -439,6 +443,7 @@ export function standInEngine(hang: boolean): VqlServices {
       createHuntDownload: () => answer(() => "/downloads/hunts/H.1/H.1.zip"),
       localPath: () => answer(() => "/tmp/talon/file_store/downloads/C.1/F.1/x.zip"),
       remove: () => answer(() => true),
+      put: (_p: Principal, path: string, data: Uint8Array) => answer(() => ({ path, size: data.length, complete: true, createdBy: "alice", createdAt: new Date(0) })),
     },
     timelines: {
       list: () => answer(() => [{ name: "life", timelines: [] }]),

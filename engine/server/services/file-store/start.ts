@@ -29,6 +29,8 @@ export interface FileStoreDeps extends ServiceDeps {
 }
 
 const FORMATS = ["", "json", "csv", "csv_only"];
+/** Where put() stores: the packages and bundles repack(), deb_create() and rpm_create() build. */
+const PACKAGES_PREFIX = "/packages/";
 
 function toStored(r: FileStoreFileRecord): StoredFile {
   return { path: r.path, size: r.size, complete: r.complete, ...(r.error ? { error: r.error } : {}), createdBy: r.createdBy, createdAt: r.createdAt };
@@ -103,6 +105,22 @@ export function startFileStore(deps: FileStoreDeps): FileStoreService {
       if (file.size === 0) await writeFile(local, new Uint8Array());
       else await pipeline(Readable.fromWeb(readStoredFile(database, file.path) as import("node:stream/web").ReadableStream<Uint8Array>), createWriteStream(local));
       return local;
+    },
+
+    async put(actor, path, data) {
+      requirePermission(actor, "COLLECT_SERVER");
+      const p = checkPath(path);
+      if (!p.startsWith(PACKAGES_PREFIX)) throw new ServiceError("bad_request", `field \`path\`: built packages are stored under ${PACKAGES_PREFIX}`);
+      await rm(join(localRoot, ...p.split("/").filter(Boolean)), { force: true });
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          if (data.length) c.enqueue(data);
+          c.close();
+        },
+      });
+      const size = await writeStoredFile(database, { path: p, principal: actor.username, body, now });
+      await deps.audit.record(actor, "file_store_put", { path: p, size });
+      return complete(p);
     },
 
     async remove(actor, path) {

@@ -12,7 +12,7 @@ type Table = { [S in keyof VqlServices]-?: ReadonlyArray<MethodsOf<NonNullable<V
 
 export const ACTOR_METHODS = {
   artifacts: ["set", "delete"],
-  clients: ["get", "search", "metadata", "setMetadata", "hasLabels", "label", "serverMetadata", "setServerMetadata", "delete", "kill"],
+  clients: ["deploymentToken", "get", "search", "metadata", "setMetadata", "hasLabels", "label", "serverMetadata", "setServerMetadata", "delete", "kill"],
   flows: ["collect", "get", "list", "results", "cancel", "delete", "importCollection"],
   accounts: ["listUsers", "createUser", "setRole"],
   monitoring: [
@@ -36,7 +36,7 @@ export const ACTOR_METHODS = {
   notebooks: ["list", "get", "create", "update", "remove", "addCell", "deleteCell", "saveCell", "runCell"],
   secrets: ["resolve", "list", "add", "modify", "remove"],
   favorites: ["list", "save", "remove"],
-  fileStore: ["createFlowDownload", "createHuntDownload", "localPath", "remove"],
+  fileStore: ["createFlowDownload", "createHuntDownload", "localPath", "remove", "put"],
   tools: ["list", "get", "add"],
   userOptions: ["get", "set"],
   timelines: ["list", "begin", "append", "commit", "discard", "read", "remove"],
