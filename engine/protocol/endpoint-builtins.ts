@@ -559,7 +559,7 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
  {
   "name": "http_client",
   "kind": "plugin",
-  "doc": "Makes an HTTP(S) request from the endpoint and returns `Url`, `Content` (the body, in rows of at most `chunk_size` bytes, or a temp file's path), `Response` (the status code) and `Headers`. `url='/path/to.sock:unix/rest'` sends the request over a local Unix socket (Docker's, snapd's). Other destinations in loopback, private, link-local, unique-local, multicast and cloud metadata ranges are refused unless the agent's TALON_HTTP_CLIENT_ALLOW lists them. A failure gives one row with Response 500 and the reason as Content. Managed secrets (`secret`) are the server's only.",
+  "doc": "Makes an HTTP(S) request from the endpoint and returns `Url`, `Content` (the body, in rows of at most `chunk_size` bytes, or a temp file's path), `Response` (the status code) and `Headers`. `url='/path/to.sock:unix/rest'` sends the request over a local Unix socket (Docker's, snapd's). Other destinations in loopback, private, link-local, unique-local, multicast and cloud metadata ranges are refused unless the agent's TALON_HTTP_CLIENT_ALLOW lists them, except a GET of a tool (`/api/tools/download/<token>`) from the server the agent connects to. A failure gives one row with Response 500 and the reason as Content. Managed secrets (`secret`) are the server's only.",
   "category": "client",
   "args": [
    {
@@ -1841,6 +1841,48 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   "doc": "Local user accounts of the endpoint (/etc/passwd on Linux): Name, Uid, Gid, Description, Homedir, Shell.",
   "category": "client",
   "args": [],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
+  "name": "watch_ebpf",
+  "kind": "plugin",
+  "doc": "Watch for events from the kernel, as Velociraptor's tracee (eBPF) events: one row per event, System {Timestamp, EventID, EventName, ThreadStartTime, ProcessorID, ProcessID, ThreadID, ParentProcessID, HostProcessID, HostThreadID, HostParentProcessID, UserID, MountNS, ProcessName, HostName, CgroupID} and EventData (tracee's arguments). Talon reads other kernel interfaces instead of eBPF and serves sched_process_exec, sched_process_exit and sched_process_fork (the process events connector, enriched from /proc) and net_packet_dns, net_packet_dns_request, net_packet_dns_response and net_packet_http_request (a packet socket); other events are named in a warning. Needs root and the native kernel-events addon (built by `npm install` where a C compiler is); without them, an error and no rows.",
+  "category": "linux",
+  "args": [
+   {
+    "name": "events",
+    "type": "list<string>",
+    "doc": "A list of event names to acquire.",
+    "required": false,
+    "repeated": true
+   },
+   {
+    "name": "include_env",
+    "type": "bool",
+    "doc": "Include process environment variables (secret-looking variables left out).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "policy",
+    "type": "string",
+    "doc": "Use a tracee policy in YAML format to specify events instead (its rules' events; filters are not applied).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "regex_prefilter",
+    "type": "string",
+    "doc": "A regex that must match the raw buffer before we process it (a packet's payload; an exec's path and argv).",
+    "required": false,
+    "repeated": false
+   }
+  ],
   "permissions": [
    "MACHINE_STATE"
   ],
