@@ -2,7 +2,8 @@
 // DNS with name compression, an HTTP request head) into tracee's shapes; the arguments'
 // checks (unserved events warned about, a policy's events, a bad regex, no addon); and, as
 // root with the addon built, real events from this kernel: a process spawned here (its exec and
-// exit rows), a DNS query to a UDP server on 127.0.0.1:53, an HTTP request to a local server,
+// exit rows), a DNS query to a UDP server on 127.0.0.1:53 (or
+// another loopback address), an HTTP request to a local server,
 // and the corpus's four artifacts that call watch_ebpf() run over them (the process
 // tracker keeps ids as strings).
 import { execFile } from "node:child_process";
@@ -161,6 +162,31 @@ describe("watch_ebpf() arguments", () => {
     expect((await run("SELECT * FROM watch_ebpf(events='net_packet_dns', regex_prefilter='(')", fake())).logs[0]).toMatch(/^ERROR watch_ebpf: Unable to compile regex_prefilter/);
   });
 
+  it("drops events beyond 256 being looked up, and says how many (with the kernel's own drops)", async () => {
+    const exec = (i: number) => ({ kind: "exec" as const, pid: 1000 + i, tgid: 1000 + i, cpu: 0, monotonicNs: process.hrtime.bigint() });
+    const flood: EndpointSystem = {
+      ...linux,
+      events: {
+        ...linux.events!,
+        kernel: {
+          unavailable: () => undefined,
+          async *processEvents() {
+            yield { items: Array.from({ length: 1000 }, (_, i) => exec(i)), dropped: 7 };
+          },
+          packets: async function* () {},
+          // Never answers: every event stays being looked up.
+          task: () => new Promise(() => {}),
+          socketOwner: async () => undefined,
+        },
+      },
+    };
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 300);
+    const { rows, logs } = await run("SELECT * FROM watch_ebpf(events='sched_process_exec')", flood, { signal: ac.signal });
+    expect(rows).toEqual([]);
+    expect(logs).toEqual(["WARN watch_ebpf: dropped 751 events under load (kernel buffers: 7, enrichment/queue: 744)"]);
+  });
+
   it("logs why it cannot run and returns no rows (no addon, not root, no kernel events)", async () => {
     const r = await run("SELECT * FROM watch_ebpf(events='sched_process_exec')", fake("the kernel events addon is not built"));
     expect(r).toEqual({ rows: [], logs: ["ERROR watch_ebpf: the kernel events addon is not built"] });
@@ -171,20 +197,30 @@ describe("watch_ebpf() arguments", () => {
 
 const live = kernelEventsAvailability() === undefined;
 
-/** Starts a UDP DNS server on 127.0.0.1:53 answering every A query with 192.0.2.7. */
+/** Where the DNS server listens: 127.0.0.1:53, or another loopback address if a resolver has that one. */
+let dnsAddress = "127.0.0.1";
+
+/** Starts a UDP DNS server on port 53 of a loopback address, answering every A query with 192.0.2.7. */
 async function dnsServer(): Promise<Socket> {
-  const s = createSocket("udp4");
-  s.on("message", (m, from) => s.send(dnsAnswer(m, [192, 0, 2, 7]), from.port, from.address));
-  await new Promise<void>((resolve, reject) => {
-    s.once("error", reject);
-    s.bind(53, "127.0.0.1", () => resolve());
-  });
-  return s;
+  for (const address of ["127.0.0.1", "127.0.0.2", "127.0.0.3"]) {
+    const s = createSocket("udp4");
+    s.on("message", (m, from) => s.send(dnsAnswer(m, [192, 0, 2, 7]), from.port, from.address));
+    const ok = await new Promise<boolean>((resolve) => {
+      s.once("error", () => resolve(false));
+      s.bind(53, address, () => resolve(true));
+    });
+    if (ok) {
+      dnsAddress = address;
+      return s;
+    }
+    s.close();
+  }
+  throw new Error("no loopback address has port 53 free");
 }
 
 function askDns(name: string): void {
   const c = createSocket("udp4");
-  c.send(dnsQuery(name), 53, "127.0.0.1", () => setTimeout(() => c.close(), 500));
+  c.send(dnsQuery(name), 53, dnsAddress, () => setTimeout(() => c.close(), 500));
 }
 
 async function httpServer(): Promise<Server> {

@@ -6,7 +6,7 @@
 // /proc/<pid>; net_packet_dns(_request/_response) and net_packet_http_request from a packet
 // socket, the packet's process found through its local socket. Bounded: at most MAX_INFLIGHT
 // events are being enriched and MAX_QUEUED rows wait for the query; beyond, events are dropped
-// and counted (as are the kernel's own drops), with a WARN at most every DROP_REPORT_MS.
+// and counted (as are the kernel's own drops), in a WARN at once, then at most every DROP_REPORT_MS.
 import { hostname } from "node:os";
 import { parse as parseYaml } from "yaml";
 import { arg, definePlugin, OrderedDict, Timestamp, compileRegex, isRegexError } from "@/engine/vql";
@@ -203,7 +203,8 @@ async function* follow(
     wake = undefined;
   };
   let inflight = 0;
-  const drops = { kernel: 0, overload: 0, reportedAt: Date.now() };
+  // The first drops are reported at once, later ones at most every DROP_REPORT_MS.
+  const drops = { kernel: 0, overload: 0, reportedAt: 0 };
   const push = (r: unknown) => {
     if (queue.length >= MAX_QUEUED) drops.overload++;
     else queue.push(r);
