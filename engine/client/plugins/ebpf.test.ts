@@ -2,10 +2,9 @@
 // DNS with name compression, an HTTP request head) into tracee's shapes; the arguments'
 // checks (unserved events warned about, a policy's events, a bad regex, no addon); and, as
 // root with the addon built, real events from this kernel: a process spawned here (its exec and
-// exit rows), a DNS query to a UDP server on 127.0.0.1:53 (or
-// another loopback address), an HTTP request to a local server,
-// and the corpus's four artifacts that call watch_ebpf() run over them (the process
-// tracker keeps ids as strings).
+// exit rows), a DNS query to a UDP server on 127.0.0.1:53 (or another loopback address), an
+// HTTP request to a local server, and the corpus's four artifacts that call watch_ebpf() run
+// over them (the process tracker keeps ids as strings).
 import { execFile } from "node:child_process";
 import { createSocket, type Socket } from "node:dgram";
 import { createServer, request, type Server } from "node:http";
@@ -143,6 +142,7 @@ describe("watch_ebpf() packet decoding", () => {
   });
 
   it("reads a tracee policy's events and whether it has filters", () => {
+    expect(() => policyEvents("spec:\n  rules:\n    - filters: []\n")).toThrow(/not a tracee policy \(spec.rules.0.event/);
     expect(policyEvents("metadata:\n  name: p\nspec:\n  scope:\n    - global\n  rules:\n    - event: security_file_open\n      filters:\n        - args.pathname=/home/*\n    - event: sched_process_exec\n")).toEqual({ events: ["security_file_open", "sched_process_exec"], filtered: true });
   });
 });

@@ -9,6 +9,7 @@
 // and counted (as are the kernel's own drops), in a WARN at once, then at most every DROP_REPORT_MS.
 import { hostname } from "node:os";
 import { parse as parseYaml } from "yaml";
+import { z } from "zod";
 import { arg, definePlugin, OrderedDict, Timestamp, compileRegex, isRegexError } from "@/engine/vql";
 import { eventStream } from "@/engine/vql/builtins/events/event-stream";
 import type { KernelEventSource, KernelPacket, KernelProcessEvent, KernelTask } from "@/engine/endpoint/builtins/system";
@@ -87,10 +88,14 @@ function execData(t: KernelTask | undefined, env: boolean): Array<[string, unkno
 
 /** Which served events a policy's rules name (`spec.rules[].event`); filters are not applied. */
 export function policyEvents(text: string): { events: string[]; filtered: boolean } {
-  const doc = parseYaml(text) as { spec?: { rules?: Array<{ event?: unknown; filters?: unknown[] }> } } | null;
-  const rules = doc?.spec?.rules ?? [];
-  return { events: rules.map((r) => String(r.event ?? "")).filter(Boolean), filtered: rules.some((r) => (r.filters ?? []).length > 0) };
+  const parsed = POLICY.safeParse(parseYaml(text));
+  if (!parsed.success) throw new Error(`not a tracee policy (${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message})`);
+  const rules = parsed.data.spec.rules;
+  return { events: rules.map((r) => r.event), filtered: rules.some((r) => (r.filters ?? []).length > 0) };
 }
+
+/** The part of a tracee policy read here: spec.rules[].event (and whether a rule has filters). */
+const POLICY = z.object({ spec: z.object({ rules: z.array(z.object({ event: z.string().min(1), filters: z.array(z.unknown()).optional() }).passthrough()) }).passthrough() }).passthrough();
 
 /** Rows for one decoded packet (DNS or HTTP request), before the process is known. */
 export function packetRows(p: L4Packet, direction: KernelPacket["direction"], wanted: Set<string>): Array<{ name: string; data: Array<[string, unknown]> }> {
@@ -167,7 +172,7 @@ export const watchEbpfPlugin = definePlugin({
         names = p.events;
         if (p.filtered) ctx.log("WARN", "watch_ebpf: the policy's filters are not applied on Talon (filter the rows in VQL)");
       } catch (e) {
-        return fail(`the policy is not valid YAML: ${(e as Error).message}`);
+        return fail(`the policy cannot be used: ${(e as Error).message}`);
       }
     }
     if (!names.length) return fail("should provide a policy or a list of events");
