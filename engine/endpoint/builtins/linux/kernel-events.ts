@@ -84,7 +84,10 @@ async function* drain<T>(open: (a: Addon) => number, parse: (buf: Buffer, off: n
         off += RECORD_HEADER + ((len + 3) & ~3);
       }
       if (items.length || dropped) yield { items, dropped };
+      // Quiet: wait POLL_MS. Busy: let the event loop run before the next drain (an async
+      // generator's resumptions are microtasks, which would otherwise starve timers and I/O).
       if (n <= 0) await sleep(POLL_MS, signal);
+      else await new Promise((r) => setImmediate(r));
     }
   } finally {
     closeSync(fd);
