@@ -2053,6 +2053,48 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "watch_ebpf",
+  "kind": "plugin",
+  "doc": "Watch for events from the kernel, as Velociraptor's tracee (eBPF) events: one row per event, System {Timestamp, EventID, EventName, ThreadStartTime, ProcessorID, ProcessID, ThreadID, ParentProcessID, HostProcessID, HostThreadID, HostParentProcessID, UserID, MountNS, ProcessName, HostName, CgroupID} and EventData (tracee's arguments). Talon reads other kernel interfaces instead of eBPF and serves sched_process_exec, sched_process_exit and sched_process_fork (the process events connector, enriched from /proc) and net_packet_dns, net_packet_dns_request, net_packet_dns_response and net_packet_http_request (a packet socket); other events are named in a warning. Needs root and the native kernel-events addon (built by `npm install` where a C compiler is); without them, an error and no rows.",
+  "category": "linux",
+  "args": [
+   {
+    "name": "events",
+    "type": "list<string>",
+    "doc": "A list of event names to acquire.",
+    "required": false,
+    "repeated": true
+   },
+   {
+    "name": "include_env",
+    "type": "bool",
+    "doc": "Include process environment variables (secret-looking variables left out).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "policy",
+    "type": "string",
+    "doc": "Use a tracee policy in YAML format to specify events instead (its rules' events; filters are not applied).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "regex_prefilter",
+    "type": "string",
+    "doc": "A regex that must match the raw buffer before we process it (a packet's payload; an exec's path and argv).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "MACHINE_STATE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "watch_files",
   "kind": "plugin",
   "doc": "Watches files matching glob patterns and yields a row each time one is created, modified or deleted: Time, Action (created, modified, deleted), OSPath, Name, Size, Mode, IsDir, Mtime (a deleted file as last seen). Directories on the way to the matches are watched too, so files in directories created later are seen.",

@@ -5,6 +5,7 @@ import { createRegistry, portableBuiltins, type Builtin, type Registry } from ".
 import { unzipPlugin } from "./archives";
 import { parseAuditdPlugin } from "./auditd";
 import { auditPlugin } from "./audit";
+import { watchEbpfPlugin } from "./ebpf";
 import { efiVariablesPlugin } from "./efivariables";
 import { parseJournaldPlugin } from "./parse-journald";
 import { environFunction, environPlugin, expandFunction, hostFunction, sysinfoFunction } from "./environment";
@@ -85,6 +86,7 @@ export const clientBuiltins: readonly Builtin[] = [
   unzipPlugin,
   parseAuditdPlugin,
   auditPlugin,
+  watchEbpfPlugin,
   parseJournaldPlugin,
   sqlitePlugin,
   leveldbPlugin,

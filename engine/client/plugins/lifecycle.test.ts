@@ -4,6 +4,7 @@
 // hangs for ever (and ignores the signal), an abort mid-await ends the query within 100 ms.
 // Event sources get their rows from something the case does meanwhile (`during`).
 import { leftOpen, lifecycleTracker, openResources } from "../../vql/testdata/lifecycle";
+import { execFile } from "node:child_process";
 import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, unlinkSync, watch, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
@@ -21,6 +22,7 @@ import { FlowResponder } from "../responder/responder";
 import { clientBuiltins } from ".";
 import type { AgentVqlHost } from "./host";
 import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
+import { kernelEventsAvailability } from "@/engine/endpoint/builtins/linux/kernel-events";
 import type { EndpointSystem } from "@/engine/endpoint/builtins/system";
 import { writeEfivarsFixture } from "./testdata/efivars";
 import type { ProcessDiagnostics } from "@/engine/endpoint/diagnostics/diagnostics";
@@ -51,6 +53,19 @@ function auditSystem(): EndpointSystem {
     }
   }
   return { ...linux, events: { ...linux.events!, audit: { unavailable: () => undefined, follow } } };
+}
+
+/** This machine, its process connector stood in for: an exec of this process every millisecond. */
+function kernelSystem(): EndpointSystem {
+  const linux = createLinuxSystem();
+  async function* processEvents(signal: AbortSignal) {
+    while (!signal.aborted) {
+      yield { items: [{ kind: "exec" as const, pid: process.pid, tgid: process.pid, cpu: 0, monotonicNs: process.hrtime.bigint() }], dropped: 0 };
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+  const kernel = { ...linux.events!.kernel!, unavailable: () => undefined, processEvents };
+  return { ...linux, events: { ...linux.events!, kernel } };
 }
 
 /** Every 50 ms, `f()` (returns the stop function). */
@@ -133,6 +148,9 @@ const CASES: Record<string, { vql: string; hangVql?: string; needsFlow?: boolean
   parse_auditd: { vql: `SELECT * FROM parse_auditd(filename='${audit}')` },
   // The kernel's records stand in (a user message each); audit.test.ts reads the real ones.
   audit: { vql: "SELECT * FROM audit()", system: auditSystem },
+  // The kernel's process events connector, a process spawned every 50 ms (without the addon or
+  // root, a stand-in connector; ebpf.test.ts reads the real one).
+  watch_ebpf: { vql: "SELECT * FROM watch_ebpf(events='sched_process_exec')", during: every(() => execFile("true", () => {})), ...(kernelEventsAvailability() ? { system: kernelSystem } : {}) },
   parse_journald: { vql: `SELECT * FROM parse_journald(filename='${journal}')` },
   http_client: { vql: `SELECT * FROM http_client(url='${httpSock}:unix/big', chunk_size=65536)`, hangVql: `SELECT * FROM http_client(url='${httpSock}:unix/hang')` },
   proc_yara: { vql: `SELECT * FROM proc_yara(rules='rule s { strings: $a = "a" condition: $a }', pid=${process.pid})` },
@@ -281,7 +299,13 @@ function hangingSystem(): EndpointSystem {
     execve: hang,
     // A program that never writes and never exits.
     spawnShell: () => ({ onOutput() {}, onExit() {}, write() {}, closeStdin() {}, pause() {}, resume() {}, kill() {} }),
-    events: { followLines: never, journal: hang, watchFiles: hang, audit: { unavailable: () => undefined, follow: hang } },
+    events: {
+      followLines: never,
+      journal: hang,
+      watchFiles: hang,
+      audit: { unavailable: () => undefined, follow: hang },
+      kernel: { unavailable: () => undefined, processEvents: hang, packets: hang, task: never, socketOwner: never },
+    },
     writer: { tempDir: () => tmpdir(), open: never, mkdtemp: never, remove: never },
     environ: never,
     resolve: never,

@@ -194,6 +194,8 @@ export function guardSystem(system: EndpointSystem, guard: PathGuard, log: (mess
     },
     // The kernel's audit records name no file to open.
     ...(ev.audit ? { audit: ev.audit } : {}),
+    // Nor do the kernel's process and packet events.
+    ...(ev.kernel ? { kernel: ev.kernel } : {}),
   };
   return { ...system, fs, ...(events ? { events } : {}), ...(writer ? { writer } : {}) };
 }

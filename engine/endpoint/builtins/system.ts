@@ -233,9 +233,71 @@ export interface AuditSource {
   follow(signal: AbortSignal): AsyncIterable<{ type: string; text: string } | null>;
 }
 
+/** One event of the kernel's process events connector (watch_ebpf()); times are CLOCK_MONOTONIC ns. */
+export type KernelProcessEvent =
+  | { kind: "exec"; pid: number; tgid: number; cpu: number; monotonicNs: bigint }
+  | { kind: "exit"; pid: number; tgid: number; cpu: number; monotonicNs: bigint; exitCode: number; exitSignal: number }
+  | { kind: "fork"; parentPid: number; parentTgid: number; childPid: number; childTgid: number; cpu: number; monotonicNs: bigint };
+
+/** One IP packet seen on an interface (link header stripped): egress leaves this host, ingress arrives. */
+export interface KernelPacket {
+  direction: "ingress" | "egress";
+  /** The link layer's protocol: 0x0800 IPv4, 0x86dd IPv6. */
+  ethertype: number;
+  ifindex: number;
+  data: Uint8Array;
+  /** When it was read (ms since the epoch). */
+  timestampMs: number;
+}
+
+/** What the kernel queued since the last batch, and how many it dropped because it was not read fast enough. */
+export interface KernelBatch<T> {
+  items: T[];
+  dropped: number;
+}
+
+/** A task as tracee's event context describes it, read from /proc/<pid> now. */
+export interface KernelTask {
+  /** Host ids (the agent's PID namespace) and the ids inside the task's own namespace. */
+  hostPid: number;
+  hostTid: number;
+  hostPpid: number;
+  pid: number;
+  tid: number;
+  ppid: number;
+  uid: number;
+  comm: string;
+  exe: string;
+  argv: string[];
+  cwd: string;
+  /** The thread's start (ms since the epoch). */
+  startTimeMs: number;
+  mountNs: number;
+  cgroupId: number;
+  /** The executable's file: device (kernel encoding), inode, ctime (ns), mode. */
+  exeFile?: { dev: number; inode: number; ctimeNs: number; mode: number };
+  stdin?: { path: string; type: number };
+  /** The environment, secret-looking variables left out; only when asked for. */
+  env?: string[];
+}
+
+/** The kernel interfaces watch_ebpf() reads instead of eBPF: engine/endpoint/builtins/linux/kernel-events.ts. */
+export interface KernelEventSource {
+  /** Why these cannot be read here (no addon, not Linux, not root); undefined when they can. */
+  unavailable(): string | undefined;
+  processEvents(signal: AbortSignal): AsyncIterable<KernelBatch<KernelProcessEvent>>;
+  packets(signal: AbortSignal): AsyncIterable<KernelBatch<KernelPacket>>;
+  /** The task now; undefined once it is gone. */
+  task(tid: number, opts?: { env?: boolean }): Promise<KernelTask | undefined>;
+  /** The host pid of the process holding this local TCP or UDP socket, when one can be found. */
+  socketOwner(proto: "tcp" | "udp", localIp: string, localPort: number): Promise<number | undefined>;
+}
+
 export interface EndpointEvents {
   /** The kernel's audit records; absent on endpoints that have none. */
   audit?: AuditSource;
+  /** Process and packet events from the kernel (watch_ebpf()); absent on endpoints that have none. */
+  kernel?: KernelEventSource;
   /**
    * Opens `path` for following. `fromStart`: the first poll returns the lines already there;
    * otherwise only lines written after the call. A missing file is waited for, and read from

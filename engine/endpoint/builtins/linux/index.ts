@@ -2,6 +2,7 @@
 import { isSecretName } from "@/engine/cli/secrets-env";
 import type { EndpointSystem } from "../system";
 import { auditAvailability, followAudit } from "./audit-netlink";
+import { createKernelEvents } from "./kernel-events";
 import { resolveName } from "./dns";
 import { runProgram } from "./exec";
 import { spawnShell } from "./shell";
@@ -46,6 +47,7 @@ export function createLinuxSystem(opts: LinuxSystemOptions = {}): EndpointSystem
       journal: (o) => followJournal({ ...o, program: opts.journalctl }),
       watchFiles,
       audit: { unavailable: auditAvailability, follow: followAudit },
+      kernel: createKernelEvents(),
     },
   };
 }
