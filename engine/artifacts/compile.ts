@@ -36,6 +36,8 @@ export function preludeOf(a: Artifact, lookup: (name: string) => Artifact | unde
 
 /** A `data:` URL carrying base64 (what the parameter form's file picker sends). */
 const DATA_URL = "'^data:[^,]*;base64,'";
+/** An http(s) URL: fetched with http_client, as Velociraptor's launcher does. */
+const HTTP_URL = "'^https?://'";
 
 /**
  * The LETs that give each parameter its run-time form:
@@ -43,8 +45,10 @@ const DATA_URL = "'^data:[^,]*;base64,'";
  * - upload: the file's content (Velociraptor: "the upload content will be available in this
  *   variable"); the form sends it as a base64 `data:` URL, decoded here to its exact bytes;
  * - upload_file: the path of a temporary file holding that content, removed when the query ends.
- * Any other value of an upload parameter (a path or URL typed by hand) is left as it is:
- * Velociraptor would fetch an http(s) URL with http_client, which the agent does not have yet.
+ * An http(s) URL is fetched where the query runs, as Velociraptor's launcher has it: `upload`
+ * becomes the response body, `upload_file` a temporary file holding it (http_client's
+ * tempfile_extension); the fetch goes through the endpoint's outbound policy. Any other value
+ * (a path typed by hand) is left as it is.
  */
 export function parameterLets(a: Pick<Artifact, "parameters">): string[] {
   const name = (n: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(n) ? n : `\`${n.replace(/`/g, "")}\``);
@@ -54,8 +58,14 @@ export function parameterLets(a: Pick<Artifact, "parameters">): string[] {
     const n = name(p.name);
     const type = p.type.toLowerCase();
     if (parameterKind(p.type) === "timestamp") lets.push(`LET ${n} <= timestamp(epoch=${n})`);
-    else if (type === "upload") lets.push(`LET ${n} <= if(condition=${n} =~ ${DATA_URL}, then=${decoded(n)}, else=${n})`);
-    else if (type === "upload_file") lets.push(`LET ${n} <= if(condition=${n} =~ ${DATA_URL}, then=tempfile(data=${decoded(n)}), else=${n})`);
+    else if (type === "upload" || type === "upload_file") {
+      // A stored query, evaluated only for a URL (and before X is rebound).
+      const fetch = name(`_TalonFetch_${p.name.replace(/[^A-Za-z0-9_]/g, "_")}`);
+      const toFile = type === "upload_file" ? ", tempfile_extension='.tmp'" : "";
+      lets.push(`LET ${fetch} = SELECT Content FROM http_client(url=${n}${toFile})`);
+      const data = type === "upload" ? decoded(n) : `tempfile(data=${decoded(n)})`;
+      lets.push(`LET ${n} <= if(condition=${n} =~ ${DATA_URL}, then=${data}, else=if(condition=${n} =~ ${HTTP_URL}, then=${fetch}[0].Content, else=${n}))`);
+    }
   }
   return lets;
 }
