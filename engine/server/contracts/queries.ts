@@ -66,7 +66,7 @@ export interface VqlServices {
 }
 
 /** What the developer builtins read of the server process (engine/endpoint/diagnostics). */
-export type VqlDiagnostics = Omit<ProcessDiagnostics, "rekey">;
+export type VqlDiagnostics = Omit<ProcessDiagnostics, "rekey" | "serverPublicKey">;
 
 export type VqlTimelines = Pick<TimelinesService, "list" | "begin" | "append" | "commit" | "discard" | "read" | "remove">;
 
