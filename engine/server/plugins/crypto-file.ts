@@ -14,7 +14,12 @@ const FILE_ACCESSORS = new Set(["", "auto", "file"]);
 
 async function openFile(ctx: BuiltinContext, filename: string, accessor: string): Promise<AsyncIterable<Uint8Array> | string> {
   const host = serverHost(ctx.host);
-  if (accessor === "data") return [Buffer.from(filename, "latin1")];
+  if (accessor === "data") {
+    const bytes = Buffer.from(filename, "latin1");
+    return (async function* () {
+      yield bytes;
+    })();
+  }
   if (accessor === "fs") {
     const local = await fileStoreOf(host.services).localPath(host.principal, filename);
     return createReadStream(local, { signal: ctx.signal }) as AsyncIterable<Uint8Array>;
