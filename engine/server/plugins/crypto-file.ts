@@ -36,7 +36,7 @@ export const readCryptoFilePlugin = definePlugin({
   category: "server",
   doc: "Read a previously stored encrypted local storage file (written by write_crypto_file() on an agent of this server): its rows, in the order they were written.",
   args: {
-    filename: arg.string().required().doc("Path to the file to write"),
+    filename: arg.string().required().doc("Path to the file to read"),
     accessor: arg.string().doc("The accessor to use"),
   },
   permissions: ["FILESYSTEM_READ"],
