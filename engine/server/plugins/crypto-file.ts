@@ -64,7 +64,8 @@ export const readCryptoFilePlugin = definePlugin({
     } catch (err) {
       ctx.signal.throwIfAborted();
       const message = err instanceof CryptoFileError ? err.message : (err as Error).message;
-      ctx.log("ERROR", `read_crypto_file: ${filename}: ${message}`);
+      // With accessor data, `filename` is the file's bytes: not for a log line.
+      ctx.log("ERROR", `read_crypto_file: ${accessor === "data" ? "the data" : filename}: ${message}`);
     }
   },
 });
