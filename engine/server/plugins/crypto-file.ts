@@ -8,7 +8,10 @@ import { createReadStream } from "node:fs";
 import { arg, definePlugin, abortable, untilAborted, type BuiltinContext } from "@/engine/vql";
 import { parseJsonOrdered } from "@/engine/vql/builtins/text/json-parse";
 import { CryptoFileError, frames } from "@/engine/endpoint/crypto-file/format";
+import type { Principal, VqlServices } from "@/engine/server/contracts";
 import { fileStoreOf, serverHost } from "./host";
+
+type CryptoFiles = NonNullable<VqlServices["cryptoFiles"]>;
 
 const FILE_ACCESSORS = new Set(["", "auto", "file"]);
 
@@ -42,14 +45,12 @@ export const readCryptoFilePlugin = definePlugin({
   permissions: ["FILESYSTEM_READ"],
   platforms: ["server"],
   async *run({ filename, accessor }, ctx) {
-    let services;
-    let principal;
+    let opened: { cryptoFiles: CryptoFiles; principal: Principal };
     let chunks: AsyncIterable<Uint8Array> | string;
     try {
       const host = serverHost(ctx.host);
       if (!host.services.cryptoFiles) throw new Error("this query was not given the crypto files service");
-      services = host.services.cryptoFiles;
-      principal = host.principal;
+      opened = { cryptoFiles: host.services.cryptoFiles, principal: host.principal };
       chunks = await untilAborted(openFile(ctx, filename, accessor ?? "auto"), ctx.signal);
     } catch (err) {
       ctx.signal.throwIfAborted();
@@ -58,7 +59,7 @@ export const readCryptoFilePlugin = definePlugin({
     if (typeof chunks === "string") return void ctx.log("ERROR", `read_crypto_file: ${chunks}`);
     try {
       for await (const frame of abortable(frames(chunks), ctx.signal)) {
-        const plain = await untilAborted(services.decryptBatch(principal, frame.toString("base64")), ctx.signal);
+        const plain = await untilAborted(opened.cryptoFiles.decryptBatch(opened.principal, frame.toString("base64")), ctx.signal);
         for (const line of plain.split("\n")) if (line) yield parseJsonOrdered(line, false);
       }
     } catch (err) {
