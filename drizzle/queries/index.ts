@@ -17,6 +17,7 @@ export * from "./flow-uploads";
 export * from "./locks";
 export * from "./monitoring";
 export * from "./server-metadata";
+export * from "./server-keys";
 export * from "./alerts";
 export * from "./secrets";
 export * from "./limits";

@@ -7,6 +7,7 @@ export * from "./events";
 export * from "./cluster";
 export * from "./monitoring";
 export * from "./server-metadata";
+export * from "./server-keys";
 export * from "./alerts";
 export * from "./secrets";
 export * from "./limits";

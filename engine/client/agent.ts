@@ -13,6 +13,7 @@ import { newIdentity, type Identity } from "./identity";
 import { configValue } from "@/engine/vql";
 import { recordServerOrigins } from "@/engine/net";
 import { withServerToolUrls } from "./tool-urls";
+import { memoryServerKeyStore, serverKeyHolder, type ServerKeyStore } from "./server-key";
 
 export const AGENT_NAME = "talon-agent";
 
@@ -32,12 +33,14 @@ export interface AgentSettings {
   concurrency?: number;
   /** Responder batching wait (tests shorten it). */
   maxWaitMs?: number;
-  onWelcome?(welcome: { enrolled: boolean; ackedSeq: number }): void;
+  onWelcome?(welcome: { enrolled: boolean; ackedSeq: number; serverPublicKey?: string }): void;
   onFlowEnd?(flowId: string, state: string): void;
   /** Where the client event table is kept across restarts (absent: in memory only). */
   eventTableStore?: EventTableStore;
   /** rekey(): makes and stores a new identity (default: a new one kept in memory only). */
   makeIdentity?: () => Identity;
+  /** Where the server's crypto-file public key is kept across restarts (absent: in memory only). */
+  serverKeyStore?: ServerKeyStore;
 }
 
 export interface Agent {
@@ -57,7 +60,8 @@ export function createAgent(agentOptions: AgentOptions): Agent {
   const o = { ...agentOptions, log: ringLog(agentOptions.log, ring) };
   // Set below: rekey() reconnects through it.
   let connection!: AgentConnection;
-  const diagnostics = agentDiagnostics({ ring, queries: queryLog, makeIdentity: o.makeIdentity ?? newIdentity, switchTo: (id) => connection.switchIdentity(id), log: o.log });
+  const serverKey = serverKeyHolder(o.serverKeyStore ?? memoryServerKeyStore());
+  const diagnostics = agentDiagnostics({ ring, queries: queryLog, makeIdentity: o.makeIdentity ?? newIdentity, switchTo: (id) => connection.switchIdentity(id), log: o.log, serverPublicKey: serverKey.get });
   // Tool downloads from these servers pass the outbound policy (engine/net/server-tools.ts).
   recordServerOrigins(serverList(o));
   const baseEnv = { config: configValue({ name: "talon", version: o.version, serverUrls: serverList(o) }) };
@@ -76,7 +80,14 @@ export function createAgent(agentOptions: AgentOptions): Agent {
     running: () => executor.running(),
     log: o.log,
     backoff: o.backoff,
-    onWelcome: o.onWelcome,
+    onWelcome: (w) => {
+      try {
+        serverKey.update(w.serverPublicKey);
+      } catch (err) {
+        o.log("warn", "could not keep the server's public key", { error: (err as Error).message });
+      }
+      o.onWelcome?.(w);
+    },
   });
   return {
     get clientId() {

@@ -25,6 +25,8 @@ export interface AgentDiagnosticsOptions {
   /** Reconnects as `id`. */
   switchTo(id: Identity): void;
   log: AgentLog;
+  /** The server's crypto-file public key from the last welcome (undefined: none yet). */
+  serverPublicKey?(): string | undefined;
 }
 
 export interface AgentDiagnostics extends ProcessDiagnostics {
@@ -39,6 +41,7 @@ export function agentDiagnostics(o: AgentDiagnosticsOptions): AgentDiagnostics {
     logs: (after) => o.ring.since(after),
     queries: () => o.queries.get(),
     metrics: () => processMetrics(),
+    serverPublicKey: () => o.serverPublicKey?.() ?? "",
     rekey(wait) {
       const id = o.makeIdentity();
       o.log("warn", "rekey: a new identity was made; reconnecting as it", { clientId: id.clientId, inSeconds: wait });

@@ -19,6 +19,7 @@ import { agentIsolationFromEnv, type AgentIsolationConfig } from "./isolation/co
 import { createAgentWorkerPool, type AgentWorkerPool } from "./isolation/pool";
 import { createIsolatedEventRunner, createIsolatedVqlRunner } from "./isolation/runner";
 import { loadOrCreateIdentity, rekeyIdentity, replaceIdentity } from "./identity";
+import { fileServerKeyStore } from "./server-key";
 import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import { createPathGuard, parseProtectedPaths, protectedPaths, type ProtectionOptions } from "@/engine/endpoint/builtins/protected-paths";
 
@@ -58,6 +59,7 @@ export function createLocalAgent(o: LocalAgentOptions): Agent & { created: boole
     log: o.log,
     eventTableStore: fileEventTableStore(join(o.stateDir, "event-table.json"), fs),
     makeIdentity: () => replaceIdentity(o.stateDir),
+    serverKeyStore: fileServerKeyStore(join(o.stateDir, "server-key.json")),
   });
   const stop = agent.stop;
   return Object.assign(agent, {

@@ -2207,6 +2207,55 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "write_crypto_file",
+  "kind": "plugin",
+  "doc": "Write a query into an encrypted local storage file. Each batch of rows is sealed to the server's public key (only the server can read it back, with read_crypto_file()); the rows are passed on.",
+  "category": "client",
+  "args": [
+   {
+    "name": "filename",
+    "type": "string",
+    "doc": "Path to the file to write",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "query",
+    "type": "query",
+    "doc": "query to write into the file.",
+    "required": true,
+    "repeated": false
+   },
+   {
+    "name": "max_wait",
+    "type": "int",
+    "doc": "How often to flush the file (default 60 sec).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "max_rows",
+    "type": "int",
+    "doc": "How many rows to buffer before writing (default 1000).",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "max_size",
+    "type": "int",
+    "doc": "When the file grows to this size, truncate it (default 1Gb).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_WRITE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "write_csv",
   "kind": "plugin",
   "doc": "Writes the rows of `query` to a CSV file (a header from the first row's columns; non-string values as JSON) and passes them on.",

@@ -28,6 +28,11 @@ export const WelcomeSchema = z.object({
   heartbeatMs: z.number().int().positive(),
   /** Largest message the server accepts from this agent. */
   maxMessageBytes: z.number().int().positive(),
+  /**
+   * Optional (older servers send none): the server's long-lived X25519 public key, SPKI DER in
+   * base64, that write_crypto_file() seals its batches to. The agent keeps the last one it was given.
+   */
+  serverPublicKey: z.string().min(1).max(200).regex(/^[A-Za-z0-9+/]+=*$/).optional(),
 });
 
 /** The hello was refused; the server closes the connection after this message. */

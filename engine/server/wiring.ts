@@ -34,6 +34,7 @@ import { startSecrets } from "./services/secrets";
 import { startFavorites } from "./services/favorites";
 import { startTimelines } from "./services/timelines";
 import { startUserMessages } from "./services/user-messages";
+import { startCryptoFiles } from "./services/crypto-files";
 import { startFileStore } from "./services/file-store";
 import { startTools } from "./services/tools";
 import { startUserOptions } from "./services/user-options";
@@ -139,6 +140,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const userOptions = startUserOptions({ ...deps, audit });
   const timelines = startTimelines({ ...deps, audit });
   const userMessages = startUserMessages({ ...deps, ui });
+  const cryptoFiles = await startCryptoFiles(deps);
   const limits = startLimits({ ...deps, audit, bus, node }, signal);
   for (const p of policyFromEnv().problems) log.warn(`TALON_HTTP_CLIENT_ALLOW: ${p}; ignored`);
   // Hunts run server-side conditions through the query service, which is built after them (its
@@ -147,7 +149,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
   const downloads = startDownloads({ clock, log, audit, flows, hunts }, signal);
   const fileStore = startFileStore({ ...deps, audit, downloads });
   const vfs = startVfs({ ...deps, flows, journal }, signal);
-  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts, favorites, fileStore, userOptions, tools, timelines, userMessages, diagnostics: serverDiagnostics(logRing, queryLog) }, queryLog, isolation: opts.queryIsolation, dataDir: config.dataDir, principalFor: (u) => accounts.principalFor(u) }, signal);
+  const queryService = startQueries({ artifacts, journal, audit, clock, services: { artifacts, clients, flows, hunts, monitoring, journal, alerts, secrets, accounts, favorites, fileStore, userOptions, tools, timelines, userMessages, cryptoFiles, diagnostics: serverDiagnostics(logRing, queryLog) }, queryLog, isolation: opts.queryIsolation, dataDir: config.dataDir, principalFor: (u) => accounts.principalFor(u) }, signal);
   startServerEvents({ ...deps, journal, leases, artifacts, accounts, queries: queryService, nodeId: node.nodeId }, signal);
   const backtest = startBacktest({ ...deps, artifacts, journal, queries: queryService, limits });
   const notebooks = await startNotebooks({
@@ -173,6 +175,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     ingress,
     log,
     serverVersion: TALON_VERSION,
+    serverPublicKey: cryptoFiles.publicKey,
     heartbeatMs: opts.agentHeartbeatMs,
     unauthenticated: {
       max: opts.agentUnauthenticated?.max ?? envNumber("TALON_AGENT_UNAUTHENTICATED_MAX"),
@@ -198,6 +201,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<StartedEng
     userOptions,
     timelines,
     userMessages,
+    cryptoFiles,
     limits,
     notebooks,
     artifacts,

@@ -51,7 +51,7 @@ export interface ConnectionSettings {
   /** Unacknowledged messages on the wire at most. */
   window?: number;
   /** Called once per welcome (tests and pool statistics). */
-  onWelcome?(welcome: { enrolled: boolean; ackedSeq: number }): void;
+  onWelcome?(welcome: { enrolled: boolean; ackedSeq: number; serverPublicKey?: string }): void;
 }
 
 function eventTableVersion(o: ConnectionSettings): { eventTableVersion?: string } {
@@ -188,7 +188,7 @@ export class AgentConnection {
             heartbeat = setInterval(() => this.send({ type: "heartbeat", time: Date.now() }), m.heartbeatMs || LIMITS.heartbeatMs);
             heartbeat.unref?.();
             this.o.log("info", m.enrolled ? "enrolled with the server" : "connected to the server", { clientId: m.clientId, server });
-            this.o.onWelcome?.({ enrolled: m.enrolled, ackedSeq: m.ackedSeq });
+            this.o.onWelcome?.({ enrolled: m.enrolled, ackedSeq: m.ackedSeq, serverPublicKey: m.serverPublicKey });
             this.pump();
             return;
           }

@@ -35,6 +35,7 @@ export class DiagClient {
       queries: () => call("queries"),
       metrics: () => call("metrics"),
       rekey: (wait) => call("rekey", [wait]),
+      serverPublicKey: () => call("serverPublicKey"),
     };
   }
 }

@@ -50,7 +50,7 @@ export type ToAgentWorker =
   | { type: "diag-reply"; call: number; ok: false; error: string };
 
 /** What a worker's developer builtins may ask of the agent's diagnostics (engine/client/diagnostics.ts). */
-export const DIAG_METHODS = ["logs", "queries", "metrics", "rekey"] as const;
+export const DIAG_METHODS = ["logs", "queries", "metrics", "rekey", "serverPublicKey"] as const;
 export type DiagMethod = (typeof DIAG_METHODS)[number];
 
 /** Output of a run in transferable form. */

@@ -39,6 +39,7 @@ import { procYaraPlugin } from "./proc-yara";
 import { agentHttpClientPlugin } from "./http-client";
 import { developerBuiltins } from "@/engine/endpoint/builtins/developer";
 import { rekeyFunction } from "./rekey";
+import { writeCryptoFilePlugin } from "./crypto-file";
 
 export const clientBuiltins: readonly Builtin[] = [
   infoPlugin,
@@ -99,6 +100,7 @@ export const clientBuiltins: readonly Builtin[] = [
   collectPlugin,
   ...developerBuiltins,
   rekeyFunction,
+  writeCryptoFilePlugin,
 ];
 
 let registry: Registry | undefined;

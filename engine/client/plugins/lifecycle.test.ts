@@ -28,6 +28,7 @@ import { writeEfivarsFixture } from "./testdata/efivars";
 import type { ProcessDiagnostics } from "@/engine/endpoint/diagnostics/diagnostics";
 import { LogRing } from "@/engine/endpoint/diagnostics/log-ring";
 import { processMetrics } from "@/engine/endpoint/diagnostics/process-metrics";
+import { newServerKeyPair } from "@/engine/endpoint/crypto-file/format";
 
 const dir = mkdtempSync(join(tmpdir(), "talon-lifecycle-"));
 const big = join(dir, "big.bin");
@@ -169,6 +170,7 @@ const CASES: Record<string, { vql: string; hangVql?: string; needsFlow?: boolean
   trace: { vql: "SELECT trace() AS T FROM range(end=1000000)", needsFlow: true },
   logging: { vql: "SELECT * FROM logging(prelog=TRUE)" },
   rekey: { vql: "SELECT rekey(wait=0) AS R FROM range(end=1000000)" },
+  write_crypto_file: { vql: `SELECT * FROM write_crypto_file(filename='${dir}/out.crypt', max_rows=100, max_wait=1, max_size=100000, query={ SELECT * FROM range(end=1000000) })` },
   collect: {
     vql: `SELECT * FROM collect(artifacts='Custom.L', output='${dir}/collect.zip', password='pw', artifact_definitions='''name: Custom.L
 sources:
@@ -185,15 +187,17 @@ const { finished, tracked } = lifecycleTracker();
 const names = new Set(clientBuiltins.map((b) => b.name));
 const registry = createRegistry([...portableBuiltins.filter((b) => !names.has(b.name)), ...clientBuiltins.map(tracked)]);
 
+const LIFE_SERVER_KEY = newServerKeyPair().publicKey;
+
 /** The agent's diagnostics as the developer builtins see them: a few log lines, or (hanging) never an answer. */
 function diagnosticsFor(hanging: boolean): ProcessDiagnostics {
   if (hanging) {
     const never = <T>() => new Promise<T>(() => {});
-    return { component: "client", logs: never, queries: never, metrics: never, rekey: never };
+    return { component: "client", logs: never, queries: never, metrics: never, rekey: never, serverPublicKey: never };
   }
   const ring = new LogRing();
   for (let i = 0; i < 5; i++) ring.push("info", `line ${i}`, "client");
-  return { component: "client", logs: (after) => ring.since(after), queries: () => [{ Start: new Date(0).toISOString(), Duration: 0, Query: "SELECT 1" }], metrics: () => processMetrics(), rekey: () => "C.0123456789abcdef" };
+  return { component: "client", logs: (after) => ring.since(after), queries: () => [{ Start: new Date(0).toISOString(), Duration: 0, Query: "SELECT 1" }], metrics: () => processMetrics(), rekey: () => "C.0123456789abcdef", serverPublicKey: () => LIFE_SERVER_KEY };
 }
 
 function hostFor(system: EndpointSystem, needsFlow?: boolean, hanging = false): AgentVqlHost {

@@ -20,6 +20,8 @@ export interface ProcessDiagnostics {
   metrics(): MetricRow[] | Promise<MetricRow[]>;
   /** The agent only: make and store a new identity, reconnect as it after `wait` seconds; the new client id. */
   rekey?(wait: number): string | Promise<string>;
+  /** The agent only: the server's crypto-file public key (SPKI base64) from its last welcome, "" when none yet (write_crypto_file()). */
+  serverPublicKey?(): string | Promise<string>;
 }
 
 /** ctx.host's diagnostics: its own (an agent's), or its services' (the server's VqlServices.diagnostics). */

@@ -16,13 +16,13 @@ import type { AgentSession, PresenceRegistry } from "./presence";
  */
 export function attachAgent(
   p: { ws: WebSocket; ip: string; hello: Hello; enrolled: boolean; ackedSeq: number },
-  deps: { presence: PresenceRegistry; ingress: Pick<AgentIngress, "agentConnected" | "eventTableConnected" | "touch">; log: Logger; heartbeatMs: number },
+  deps: { presence: PresenceRegistry; ingress: Pick<AgentIngress, "agentConnected" | "eventTableConnected" | "touch">; log: Logger; heartbeatMs: number; serverPublicKey?: string },
 ): { session: AgentSession; ready: Promise<void> } {
   const now = Date.now();
   const session: AgentSession = { clientId: p.hello.clientId, ws: p.ws, ip: p.ip, connectedAt: now, lastMessageAt: now };
   const { old, stored } = deps.presence.attach(session);
   if (old && old.ws !== p.ws) old.ws.close(4000, "replaced by a newer connection of the same client");
-  sendTo(p.ws, { type: "welcome", clientId: p.hello.clientId, enrolled: p.enrolled, ackedSeq: p.ackedSeq, heartbeatMs: deps.heartbeatMs, maxMessageBytes: LIMITS.maxMessageBytes });
+  sendTo(p.ws, { type: "welcome", clientId: p.hello.clientId, enrolled: p.enrolled, ackedSeq: p.ackedSeq, heartbeatMs: deps.heartbeatMs, maxMessageBytes: LIMITS.maxMessageBytes, ...(deps.serverPublicKey ? { serverPublicKey: deps.serverPublicKey } : {}) });
   deps.ingress.touch(p.hello.clientId);
   const ready = stored.then(async () => {
     await deps.ingress.agentConnected(p.hello.clientId, p.hello.inFlight);

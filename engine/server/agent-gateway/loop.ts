@@ -25,6 +25,8 @@ export interface GatewayDeps {
   log: Logger;
   serverVersion: string;
   heartbeatMs: number;
+  /** The crypto files public key (SPKI base64) sent in every welcome; absent: none is sent. */
+  serverPublicKey?: string;
   /** Slots of sockets that have not said hello (see admission.ts). */
   admission: Admission;
   /** Overrides (configuration and tests). */

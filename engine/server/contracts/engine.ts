@@ -12,6 +12,7 @@ import type { DownloadsService } from "./downloads";
 import type { FavoritesService } from "./favorites";
 import type { TimelinesService } from "./timelines";
 import type { UserMessagesService } from "./user-messages";
+import type { CryptoFilesService } from "./crypto-files";
 import type { FileStoreService } from "./file-store";
 import type { ToolsService } from "./tools";
 import type { UserOptionsService } from "./user-options";
@@ -56,6 +57,8 @@ export interface Engine {
   timelines: TimelinesService;
   /** Messages to users' GUIs (user_message(), the header's notifications). */
   userMessages: UserMessagesService;
+  /** The server key agents seal write_crypto_file() batches to; read_crypto_file() opens them. */
+  cryptoFiles: CryptoFilesService;
   /** Role limits (timeout, row cap, concurrency) and the per-user run slots ad-hoc VQL takes. */
   limits: LimitsService;
   /** Runs VQL on the server as a principal (notebooks, the query API, server artifacts). */

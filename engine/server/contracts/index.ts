@@ -28,3 +28,4 @@ export * from "./user-options";
 export * from "./tools";
 export * from "./timelines";
 export * from "./user-messages";
+export * from "./crypto-files";

@@ -12,6 +12,7 @@ import type { Principal } from "./common";
 import type { FavoritesService } from "./favorites";
 import type { TimelinesService } from "./timelines";
 import type { UserMessagesService } from "./user-messages";
+import type { CryptoFilesService } from "./crypto-files";
 import type { FileStoreService } from "./file-store";
 import type { ToolsService } from "./tools";
 import type { UserOptionsService } from "./user-options";
@@ -58,12 +59,14 @@ export interface VqlServices {
   timelines?: VqlTimelines;
   /** user_message(); absent where the run was not given it. */
   userMessages?: Pick<UserMessagesService, "send">;
+  /** read_crypto_file(); absent where the run was not given it. */
+  cryptoFiles?: Pick<CryptoFilesService, "decryptBatch">;
   /** The server process's recent logs, queries and metrics (profile(), logging(), trace()); absent where not given. */
   diagnostics?: VqlDiagnostics;
 }
 
 /** What the developer builtins read of the server process (engine/endpoint/diagnostics). */
-export type VqlDiagnostics = Omit<ProcessDiagnostics, "rekey">;
+export type VqlDiagnostics = Omit<ProcessDiagnostics, "rekey" | "serverPublicKey">;
 
 export type VqlTimelines = Pick<TimelinesService, "list" | "begin" | "append" | "commit" | "discard" | "read" | "remove">;
 

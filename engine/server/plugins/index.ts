@@ -28,6 +28,7 @@ import { importCollectionBuiltins } from "./import-collection";
 import { serverDeveloperBuiltins } from "./developer";
 import { timelineBuiltins } from "./timelines";
 import { userMessageBuiltins } from "./user-message";
+import { readCryptoFilePlugin } from "./crypto-file";
 import { uploadDirectoryBuiltins } from "./upload-directory";
 import { packageBuiltins } from "./packages";
 import { serverFrontendCertBuiltins } from "./server-frontend-cert";
@@ -58,6 +59,7 @@ export const serverBuiltins: readonly Builtin[] = [
   ...importCollectionBuiltins,
   ...timelineBuiltins,
   ...userMessageBuiltins,
+  readCryptoFilePlugin,
   ...uploadDirectoryBuiltins,
   ...packageBuiltins,
   ...serverFrontendCertBuiltins,

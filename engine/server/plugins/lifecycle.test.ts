@@ -15,6 +15,7 @@ import { admin, baseName, CASES, caseKey, DEF, LIFE_CLOUD, NEVER_WAIT, standInEn
 import { generateKeyPairSync } from "node:crypto";
 import { FakeCloud } from "./uploads/fake-cloud";
 import { serverEndpointSystem } from "./endpoint";
+import { encodeRows, newServerKeyPair, sealFrame } from "@/engine/endpoint/crypto-file/format";
 
 const { finished, tracked } = lifecycleTracker();
 const registry = createRegistry([...portableBuiltins, ...serverBuiltins.map(tracked)]);
@@ -25,6 +26,9 @@ const runs: AbortController[] = [];
 const dir = mkdtempSync(join(tmpdir(), "talon-server-lifecycle-"));
 const Container = join(dir, "offline.zip");
 writeFileSync(Container, "PK");
+// read_crypto_file() reads these sealed batches (the stand-in service opens each to 1000 rows).
+const lifeKey = newServerKeyPair();
+writeFileSync(join(dir, "life.crypt"), Buffer.concat(Array.from({ length: 50 }, () => sealFrame(encodeRows(['{"N":1}']), lifeKey.publicKey))));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const system = serverEndpointSystem({});
 afterAll(() => runs.forEach((c) => c.abort()));

@@ -136,6 +136,8 @@ export const CASES: Record<string, string> = {
   rpm_create: `SELECT * FROM rpm_create(config='{"Client":{"server_urls":["http://127.0.0.1:1/"]}}', exe='#!/usr/bin/env node', accessor='data')`,
   upload_directory: "SELECT upload_directory(accessor='data', file='hello', name='life.txt', output=dirname(path=Container)) AS U FROM range(end=1000000)",
   server_frontend_cert: "SELECT server_frontend_cert() AS C FROM range(end=1000000)",
+  // lifecycle.test.ts writes life.crypt (sealed frames) beside Container; the stand-in opens each batch to 1000 rows.
+  read_crypto_file: "SELECT * FROM read_crypto_file(filename=path_join(components=[dirname(path=Container), 'life.crypt']))",
 };
 
 /** A builtin's key in CASES: its name, with `()` or ` (plugin)` for a name both kinds have. */
@@ -461,6 +463,9 @@ export function standInEngine(hang: boolean): VqlServices {
     },
     userMessages: {
       send: () => answer(() => ({ id: 1, from: "alice", message: "{}", createdAt: new Date(0).toISOString(), read: false })),
+    },
+    cryptoFiles: {
+      decryptBatch: () => answer(() => Array.from({ length: 1000 }, (_, i) => `{"N":${i}}\n`).join("")),
     },
     favorites: {
       list: () => answer(() => [{ name: "life", description: "", spec: [{ artifact: "Custom.Life" }], type: "CLIENT", updatedAt: new Date(0) }]),

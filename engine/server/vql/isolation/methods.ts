@@ -41,6 +41,7 @@ export const ACTOR_METHODS = {
   userOptions: ["get", "set"],
   timelines: ["list", "begin", "append", "commit", "discard", "read", "remove"],
   userMessages: ["send"],
+  cryptoFiles: ["decryptBatch"],
   diagnostics: [],
 } as const satisfies Table;
 

@@ -186,6 +186,7 @@ export class WorkerRpc {
       userOptions: group("userOptions"),
       timelines: group("timelines"),
       userMessages: group("userMessages"),
+      cryptoFiles: group("cryptoFiles"),
       diagnostics: {
         component: "server",
         logs: (...args: unknown[]) => this.call("diagnostics", "logs", args),

@@ -11,6 +11,7 @@ import { toJsonValue, type VqlEvent } from "@/engine/vql";
 import type { Principal, QueryService, VqlServices } from "@/engine/server/contracts";
 import { permissionsOf } from "@/engine/server/auth/roles";
 import { admin, CASES, DEF, LIFE_CLOUD, standInEngine, startStandInSmtp } from "@/engine/server/plugins/testing";
+import { encodeRows, newServerKeyPair, sealFrame } from "@/engine/endpoint/crypto-file/format";
 import { FakeCloud } from "@/engine/server/plugins/uploads/fake-cloud";
 import { generateKeyPairSync } from "node:crypto";
 import { isolationFromEnv } from "./config";
@@ -49,6 +50,9 @@ describe("server builtins in a query worker", () => {
       req.on("end", () => res.writeHead(204, { connection: "close" }).end());
     });
     writeFileSync(Container, "PK");
+    // read_crypto_file() reads sealed batches beside it (the stand-in service opens each).
+    const lifeKey = newServerKeyPair();
+    writeFileSync(join(dir, "life.crypt"), Buffer.concat([sealFrame(encodeRows(['{"N":1}']), lifeKey.publicKey)]));
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
     Receiver = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
     await cloud.start();

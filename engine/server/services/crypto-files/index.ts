@@ -1,0 +1,1 @@
+export { startCryptoFiles, CRYPTO_FILE_KEY, type CryptoFilesDeps } from "./start";
