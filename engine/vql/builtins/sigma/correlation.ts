@@ -8,6 +8,7 @@
 // on, and at most `maxEvents` events are kept across the groups (the least recently updated
 // group's oldest go first, with one WARN).
 import { OrderedDict } from "../../values/ordered-dict";
+import { ruleInfo, str, toDict } from "./rule-info";
 import { SigmaRuleError } from "./matchers";
 
 export type CorrelationType = "event_count" | "value_count" | "temporal";
@@ -55,20 +56,7 @@ export function parseTimespan(text: string): number | null {
   return ms > 0 ? ms : null;
 }
 
-function str(v: unknown): string {
-  return v === null || v === undefined ? "" : String(v);
-}
 
-function toDict(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(toDict);
-  if (v instanceof Date) return v.toISOString();
-  if (v && typeof v === "object") {
-    const d = new OrderedDict();
-    for (const [k, x] of Object.entries(v)) d.set(k, toDict(x));
-    return d;
-  }
-  return v;
-}
 
 const KNOWN = new Set(["title", "id", "name", "related", "status", "description", "license", "author", "references", "date", "modified", "correlation", "falsepositives", "level", "tags", "taxonomy", "generate"]);
 
@@ -119,23 +107,7 @@ export function compileCorrelation(doc: Record<string, unknown>): CompiledCorrel
   // temporal without a condition: every rule it names (Velociraptor's only form).
   if (type === "temporal" && checks.length === 0) checks.push(["gte", new Set(rules).size]);
 
-  const info = new OrderedDict();
-  info.set("Title", title);
-  const put = (key: string, v: unknown) => {
-    if (v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0)) return;
-    info.set(key, toDict(v));
-  };
-  put("ID", doc.id);
-  put("Name", doc.name);
-  put("Status", doc.status);
-  put("Description", doc.description);
-  put("Author", doc.author);
-  put("Level", doc.level);
-  put("References", doc.references);
-  put("Tags", doc.tags);
-  put("Date", doc.date);
-  put("Modified", doc.modified);
-  put("FalsePositives", doc.falsepositives);
+  const info = ruleInfo(doc, title);
   info.set("Correlation", toDict(corr));
   if (doc.generate !== undefined) info.set("Generate", doc.generate === true);
   const extra = new OrderedDict();

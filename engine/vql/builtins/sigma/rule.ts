@@ -3,6 +3,7 @@
 // (`details` with %Field% interpolation, `vql` to build the event), and the `_Rule` dict each
 // match carries. A rule that cannot compile throws SigmaRuleError with the reason.
 import { OrderedDict } from "../../values/ordered-dict";
+import { putSet, ruleInfo, str, toDict } from "./rule-info";
 import { evaluateCondition, namedSearches, parseCondition, type Condition } from "./condition";
 import { fieldTest, SigmaRuleError, type ValueTest } from "./matchers";
 
@@ -46,9 +47,6 @@ export interface CompiledRule {
 
 const KNOWN = new Set(["title", "id", "name", "related", "status", "description", "license", "author", "references", "date", "modified", "logsource", "detection", "fields", "falsepositives", "level", "tags", "scope", "taxonomy"]);
 
-function str(v: unknown): string {
-  return v === null || v === undefined ? "" : String(v);
-}
 
 function compileSearch(name: string, body: unknown): Search {
   const asFields = (m: Record<string, unknown>): FieldMatcher[] =>
@@ -72,16 +70,6 @@ function compileSearch(name: string, body: unknown): Search {
   return { kind: "keywords", words: [str(body).toLowerCase()] };
 }
 
-function toDict(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(toDict);
-  if (v && typeof v === "object" && !(v instanceof Date)) {
-    const d = new OrderedDict();
-    for (const [k, x] of Object.entries(v)) d.set(k, toDict(x));
-    return d;
-  }
-  if (v instanceof Date) return v.toISOString();
-  return v;
-}
 
 /** Compiles one parsed YAML document. */
 export function compileRule(doc: Record<string, unknown>): CompiledRule {
@@ -106,23 +94,8 @@ export function compileRule(doc: Record<string, unknown>): CompiledRule {
       : (Array.isArray(condText) ? condText : [condText]).map((c) => parseCondition(str(c)));
   for (const c of conditions) for (const n of namedSearches(c)) if (!searches.has(n)) throw new SigmaRuleError(`the condition names ${n}, which the detection does not define`);
 
-  const info = new OrderedDict();
-  info.set("Title", title);
-  const put = (key: string, v: unknown) => {
-    if (v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0)) return;
-    info.set(key, toDict(v));
-  };
-  put("ID", doc.id);
-  put("Name", doc.name);
-  put("Status", doc.status);
-  put("Description", doc.description);
-  put("Author", doc.author);
-  put("Level", doc.level);
-  put("References", doc.references);
-  put("Tags", doc.tags);
-  put("Date", doc.date);
-  put("Modified", doc.modified);
-  put("FalsePositives", doc.falsepositives);
+  const info = ruleInfo(doc, title);
+  const put = (key: string, v: unknown) => putSet(info, key, v);
   put("Fields", doc.fields);
   const lsDict = new OrderedDict();
   if (logsource.category) lsDict.set("Category", logsource.category);
