@@ -368,6 +368,15 @@ describe("sqlite()", () => {
     const bad = await run(`SELECT * FROM sqlite(file='${file}', query='SELECT nope FROM urls')`);
     expect(bad.logs.join("\n")).toMatch(/ERROR sqlite: no such column: nope/);
   });
+
+  it("a query with no statement (a blank line of LocalHashes.Init's SQL) runs nothing and is no error", async () => {
+    const file = join(dir, "blank.sqlite");
+    expect(await run(`SELECT * FROM sqlite(file='${file}', query='        ')`)).toEqual({ rows: [], logs: [] });
+    expect(await run(`SELECT * FROM sqlite(file='${file}', query=' ; ')`)).toEqual({ rows: [], logs: [] });
+    // sql.js throws strings for some failures: the message is still the text.
+    const bad = await run(`SELECT * FROM sqlite(file='${file}', query='NOT SQL AT ALL')`);
+    expect(bad.logs.join("\n")).toMatch(/ERROR sqlite: .*syntax error/);
+  });
 });
 
 describe("yara()", () => {

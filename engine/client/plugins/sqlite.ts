@@ -10,6 +10,8 @@ import { agentHost } from "./host";
 import { accessorProblem } from "@/engine/endpoint/builtins/values";
 
 const MAX_BYTES = 1024 * 1024 * 1024;
+/** sql.js throws strings as well as Errors. */
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const DATABASES = Symbol("sqlite databases");
 let engine: Promise<SqlJsStatic> | undefined;
 
@@ -99,8 +101,11 @@ export const sqlitePlugin = definePlugin({
       db = await untilAborted(database(ctx, file), ctx.signal);
     } catch (err) {
       ctx.signal.throwIfAborted();
-      return void ctx.log("ERROR", `sqlite: ${file}: ${(err as Error).message}`);
+      return void ctx.log("ERROR", `sqlite: ${file}: ${messageOf(err)}`);
     }
+    // A query with no statement in it (blank, or only `;`) runs nothing, as SQLite's prepare of
+    // an empty text gives no statement and no error (sql.js would throw "Nothing to prepare").
+    if (!query.replace(/[\s;]+/g, "")) return;
     let stmt: ReturnType<Database["prepare"]> | undefined;
     try {
       stmt = db.prepare(query);
@@ -110,7 +115,7 @@ export const sqlitePlugin = definePlugin({
       else if (args !== undefined && args !== null) stmt.bind([bindable(args)]);
     } catch (err) {
       stmt?.free();
-      return void ctx.log("ERROR", `sqlite: ${(err as Error).message}`);
+      return void ctx.log("ERROR", `sqlite: ${messageOf(err)}`);
     }
     try {
       const columns = stmt.getColumnNames();
@@ -129,7 +134,7 @@ export const sqlitePlugin = definePlugin({
       }
     } catch (err) {
       ctx.signal.throwIfAborted();
-      ctx.log("ERROR", `sqlite: ${(err as Error).message}`);
+      ctx.log("ERROR", `sqlite: ${messageOf(err)}`);
     } finally {
       stmt?.free();
     }
