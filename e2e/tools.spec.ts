@@ -67,7 +67,8 @@ test("an administrator uploads a tool an artifact declares; a reader and an anal
 
   // A reader sees the inventory but no upload or URL controls; the API refuses it, and an analyst.
   const reader = await userPage(page, browser, origin, "reader", "tl");
-  await reader.page.goto("/tools");
+  await reader.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Tools", exact: true }).click();
+  await expect(reader.page).toHaveURL(/\/tools$/);
   const readerRow = reader.page.getByTestId(`tool-row-${tool}`);
   await expect(readerRow.getByTestId("tool-hash")).toHaveText(sha256(bytes));
   await expect(reader.page.getByTestId("tool-upload-form")).toHaveCount(0);
