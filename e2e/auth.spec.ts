@@ -11,7 +11,7 @@ test("an anonymous visitor is sent to sign in and comes back to the page asked f
 
 test("the administrator signs in and sees every area in the navigation", async ({ adminPage: page }) => {
   const nav = page.getByRole("navigation", { name: "Main" });
-  for (const area of ["Notebooks", "Clients", "Hunts", "Artifacts", "Monitoring", "Alerts", "Users", "Audit log"]) {
+  for (const area of ["Notebooks", "Clients", "Hunts", "Artifacts", "Monitoring", "Tools", "Alerts", "Users", "Audit log"]) {
     await expect(nav.getByRole("link", { name: area, exact: true })).toBeVisible();
   }
   await expect(page.getByTestId("signed-in-user")).toHaveText("admin · administrator");

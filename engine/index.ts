@@ -28,3 +28,5 @@ export { SECRET_TYPES, SECRET_TYPE_NAMES } from "@/engine/server/contracts/secre
 export type { SecretSummary, SecretTypeSpec, SecretFieldSpec } from "@/engine/server/contracts/secrets";
 export { DEFAULT_ROLE_LIMITS, LIMIT_BOUNDS } from "./server/services/limits/defaults";
 export type { RoleLimits, RoleLimitsChange } from "@/engine/server/contracts";
+export { MAX_TOOL_BYTES } from "./server/contracts/tools";
+export type { InventoryTool } from "./server/contracts/tools";

@@ -1,5 +1,5 @@
 // The signed-in shell: navigation for every area the user's role can use (Alerts with its live
-// count of new ones; Users, Secrets and Audit log for administrators only), the messages bell
+// count of new ones; Tools for roles that read results; Users, Secrets and Audit log for administrators only), the messages bell
 // (user_message()), who is signed in, sign out.
 import type { ReactNode } from "react";
 import { NewAlertsBadge } from "../_components/alerts/new-alerts-badge";
@@ -17,6 +17,7 @@ export default async function WorkspaceLayout({ children }: { children: ReactNod
     { href: "/hunts", label: "Hunts" },
     { href: "/artifacts", label: "Artifacts" },
     { href: "/monitoring", label: "Monitoring" },
+    ...(principal.permissions.has("READ_RESULTS") ? [{ href: "/tools", label: "Tools" }] : []),
     { href: "/alerts", label: "Alerts", badge: principal.permissions.has("READ_RESULTS") ? <NewAlertsBadge /> : undefined },
   ];
   if (principal.permissions.has("SERVER_ADMIN")) {

@@ -12,12 +12,16 @@ export function json(body: unknown, status = 200): Response {
 export function errorResponse(err: unknown): Response {
   if (isServiceError(err)) return json({ error: err.code, message: err.message }, err.status);
   if (err instanceof BadRequest) return json({ error: "bad_request", message: err.message }, 400);
+  if (err instanceof PayloadTooLarge) return json({ error: "too_large", message: err.message }, 413);
   const id = Math.random().toString(36).slice(2, 10);
   getEngine().log.error("route failed", { id, error: (err as Error)?.stack ?? String(err) });
   return json({ error: "internal", message: `internal error (id ${id})` }, 500);
 }
 
 export class BadRequest extends Error {}
+
+/** A request body over a route's cap (413). */
+export class PayloadTooLarge extends Error {}
 
 /** Runs `fn` for a signed-in principal holding `permission` (if given). */
 export async function withPrincipal(
@@ -80,4 +84,37 @@ export function readQuery<T>(req: Request, schema: Checked<T>): T {
   const r = schema.safeParse(raw);
   if (!r.success) throw new BadRequest(problems(r.error.issues, "query"));
   return r.data;
+}
+
+/**
+ * The raw request body, at most `max` bytes, for the few routes that take files (JSON routes
+ * keep readBody's 1 MiB). A larger Content-Length is refused before reading; otherwise the body
+ * is read as a stream and refused as soon as it passes `max`, so an oversized body is never
+ * held whole. `what` names the body in the refusal.
+ */
+export async function readBytes(req: Request, max: number, what = "the request body"): Promise<Uint8Array> {
+  const tooLarge = () => new PayloadTooLarge(`${what} is larger than ${max >= 1024 * 1024 ? `${max / (1024 * 1024)} MiB` : `${max} bytes`}`);
+  const declared = Number(req.headers.get("content-length") ?? "");
+  if (Number.isFinite(declared) && declared > max) throw tooLarge();
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }

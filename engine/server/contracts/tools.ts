@@ -7,6 +7,9 @@ import type { Principal } from "./common";
 
 export const TOOLS_DOWNLOAD_PATH = "/api/tools/download/";
 
+/** The most bytes a tool's file may have (inventory_add(file=...), the tools page's upload): it is stored in one database row. */
+export const MAX_TOOL_BYTES = 256 * 1024 * 1024;
+
 /** One tool of the inventory (Velociraptor's Tool message, camelCase). */
 export interface InventoryTool {
   name: string;
@@ -17,7 +20,7 @@ export interface InventoryTool {
   serveLocally: boolean;
   adminOverride: boolean;
   expectedHash: string;
-  /** The artifact the definition came from; "" when an admin set it. */
+  /** The artifact the definition came from; "" when an admin set it with inventory_add() (the tools page keeps the declaring artifact's name). */
   artifact: string;
   /** The unguessable name agents download a locally served tool by. */
   filestorePath: string;
@@ -28,6 +31,9 @@ export interface InventoryTool {
   hash: string;
   /** Bytes stored on the server (served locally); undefined when none. */
   size?: number;
+  /** Who last set the definition ("" for an artifact's), and when. */
+  updatedBy?: string;
+  updatedAt?: Date;
 }
 
 /** A tool as an artifact declares it (engine/artifacts ArtifactTool) with the artifact's name. */
@@ -52,6 +58,8 @@ export interface AddToolRequest {
   version?: string;
   /** The file's bytes (inventory_add(file=...)): served locally, their sha256 is the hash. */
   data?: Uint8Array;
+  /** The artifact that declared the tool, kept on an admin's definition (the tools page); "" by default. */
+  artifact?: string;
 }
 
 export interface ToolsService {

@@ -4,12 +4,12 @@
 // admin's definition, `file` read from the server's own host and hashed with sha256). Refusals
 // are logged ERRORs and NULL.
 import { arg, defineFunction, definePlugin, OrderedDict, type Builtin, type BuiltinContext } from "../../vql";
-import type { InventoryTool, VqlServices } from "@/engine/server/contracts";
+import { MAX_TOOL_BYTES, type InventoryTool, type VqlServices } from "@/engine/server/contracts";
 import { guarded } from "./clients";
 import { serverHost } from "./host";
 
 /** At most this many bytes are read for inventory_add(file=...): a tool is stored in one database row. */
-export const MAX_TOOL_BYTES = 256 * 1024 * 1024;
+export { MAX_TOOL_BYTES };
 
 function toolsOf(services: VqlServices): NonNullable<VqlServices["tools"]> {
   if (!services.tools) throw new Error("inventory builtins need the tools service, which this query was not given");

@@ -23,6 +23,8 @@ export function toInventoryTool(r: ToolRow, publicUrl: string | undefined): Inve
     filename: r.filename,
     hash: r.hash || r.expectedHash,
     ...(r.size !== null && r.size !== undefined ? { size: r.size } : {}),
+    updatedBy: r.updatedBy,
+    updatedAt: r.updatedAt,
   };
 }
 

@@ -9,6 +9,7 @@ import type { ToolRow } from "@/drizzle/queries";
 import { artifactTools, type Artifact } from "@/engine/artifacts";
 import {
   ARTIFACT_MODIFICATION_QUEUE,
+  MAX_TOOL_BYTES,
   requirePermission,
   ServiceError,
   type ArtifactChangeEvent,
@@ -116,6 +117,7 @@ export function startTools(deps: ToolsDeps, signal?: AbortSignal): ToolsService 
       const version = q.version ?? "";
       const existing = (await queries.listTools(db, { name: q.tool })).find((r) => r.version === version);
       const data = q.data;
+      if (data && data.length > MAX_TOOL_BYTES) throw new ServiceError("bad_request", `inventory_add: a tool's file is at most ${MAX_TOOL_BYTES} bytes`);
       const hash = data ? createHash("sha256").update(data).digest("hex") : (q.hash ?? "");
       if (data && q.hash && q.hash !== hash) throw new ServiceError("bad_request", `inventory_add: the file's sha256 is ${hash}, not the hash given (${q.hash})`);
       const row = await queries.putTool(db, {
@@ -130,7 +132,8 @@ export function startTools(deps: ToolsDeps, signal?: AbortSignal): ToolsService 
         expectedHash: existing?.expectedHash ?? "",
         hash,
         filename: q.filename || defaultFilename(q.tool, q.url),
-        artifact: "",
+        // inventory_add() leaves it ""; the tools page passes the declaring artifact on (Velociraptor's GUI sends the tool it shows).
+        artifact: q.artifact ?? "",
         token: existing?.token ?? newToken(),
         data: data ?? null,
         size: data ? data.length : null,

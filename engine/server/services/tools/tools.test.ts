@@ -120,6 +120,16 @@ for (const target of testDatabaseTargets()) {
       await expect(tools.collectionEnv([{ name: "Gh", artifact: "Custom.D", githubProject: "Velocidex/x" }])).rejects.toThrow(/tool Gh has no url and no file \(Talon does not resolve GitHub releases of Velocidex\/x\)/);
     });
 
+    it("the tools page's override keeps the declaring artifact and records who set it and when", async () => {
+      await tools.collectionEnv([{ name: "Paged", artifact: "Custom.P", serveLocally: true, filename: "p.bin" }]).catch(() => undefined);
+      const declared = (await tools.list(investigator)).find((x) => x.name === "Paged")!;
+      expect(declared).toMatchObject({ artifact: "Custom.P", adminOverride: false, updatedBy: "" });
+      await tools.add(admin, { tool: "Paged", data: new TextEncoder().encode("paged"), filename: "p.bin", artifact: declared.artifact });
+      const after = (await tools.list(investigator)).find((x) => x.name === "Paged")!;
+      expect(after).toMatchObject({ artifact: "Custom.P", adminOverride: true, serveLocally: true, hash: sha256("paged"), size: 5, updatedBy: "alice" });
+      expect(after.updatedAt).toBeInstanceOf(Date);
+    });
+
     it("refuses without SERVER_ADMIN, and bad names, hashes, urls and a hash that is not the file's", async () => {
       expect((await vql("SELECT inventory_add(tool='X', url='https://a.example/x') AS T FROM scope()", investigator)).logs[0]).toMatch(/permission denied: `inventory_add\(\)` needs SERVER_ADMIN/);
       await expect(tools.get(investigator, { tool: "Hello" })).rejects.toThrow(/SERVER_ADMIN/);

@@ -18,6 +18,7 @@ export const addSchema = z.object({
   filename: filename.optional(),
   version: z.string().max(200).optional(),
   data: z.instanceof(Uint8Array).optional(),
+  artifact: z.string().max(500).optional(),
 });
 
 export const getSchema = z.object({ tool: name, version: z.string().max(200).optional(), probe: z.boolean().optional() });
