@@ -1458,6 +1458,27 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "pskill",
+  "kind": "function",
+  "doc": "Kill the specified process (SIGKILL). Returns the pid, or NULL with a logged reason (no such process, not permitted). Needs EXECVE. The agent's own process and pid 1 are refused.",
+  "category": "client",
+  "args": [
+   {
+    "name": "pid",
+    "type": "int",
+    "doc": "A pid to kill.",
+    "required": true,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "EXECVE"
+  ],
+  "platforms": [
+   "client"
+  ]
+ },
+ {
   "name": "pslist",
   "kind": "plugin",
   "doc": "Processes running on the endpoint (from /proc on Linux): Pid, Ppid, Name, Username, Uid, Exe, CommandLine, CreateTime, Status, Threads, Times {user, system} (CPU seconds), MemoryInfo {RSS, VMS}.",

@@ -10,6 +10,7 @@ import { efiVariablesPlugin } from "./efivariables";
 import { parseJournaldPlugin } from "./parse-journald";
 import { environFunction, environPlugin, expandFunction, hostFunction, sysinfoFunction } from "./environment";
 import { execvePlugin } from "@/engine/endpoint/builtins/execve";
+import { pskillFunction } from "@/engine/endpoint/builtins/pskill";
 import { magicFunction, readFilePlugin, statFunction } from "./files-info";
 import { globPlugin, hashFunction, readFileFunction, statPlugin } from "@/engine/endpoint/builtins/files";
 import { connectionsPlugin, getpidFunction, infoPlugin, interfacesPlugin, netstatPlugin, pslistPlugin, uptimeFunction, usersPlugin } from "@/engine/endpoint/builtins/machine";
@@ -57,6 +58,7 @@ export const clientBuiltins: readonly Builtin[] = [
   tlshHashFunction,
   uploadFunction,
   execvePlugin,
+  pskillFunction,
   shellSessionFunction,
   shellSessionControlFunction,
   watchSyslogPlugin,

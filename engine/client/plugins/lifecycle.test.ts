@@ -96,6 +96,8 @@ const CASES: Record<string, { vql: string; hangVql?: string; needsFlow?: boolean
   tlsh_hash: { vql: `SELECT tlsh_hash(path='${big}') AS H FROM range(end=1000000)` },
   upload: { vql: `SELECT upload(file='${big}') AS U FROM range(end=1000000)`, needsFlow: true },
   execve: { vql: "SELECT * FROM execve(argv=['yes'], length=64)", needsFlow: true },
+  // A pid no process has (pid_max is at most 2^22): each call is ESRCH, logged, NULL.
+  pskill: { vql: "SELECT pskill(pid=2147483646) AS K FROM range(end=1000000)", needsFlow: true },
   // The session's reader stops (break, abort): its program is killed.
   shell_session: { vql: "LET S <= shell_session(name='lifecycle', argv=['yes']) SELECT * FROM foreach(row=S.Query)", needsFlow: true },
   // The query that started the session ends: its program is killed.
@@ -301,6 +303,7 @@ function hangingSystem(): EndpointSystem {
     uptime: never,
     fs: { glob: hang, stat: never, read: hang },
     execve: hang,
+    kill: never,
     // A program that never writes and never exits.
     spawnShell: () => ({ onOutput() {}, onExit() {}, write() {}, closeStdin() {}, pause() {}, resume() {}, kill() {} }),
     events: {

@@ -187,6 +187,8 @@ export interface EndpointSystem {
   fs: EndpointFs;
   /** Runs a program; absent on endpoints that cannot (synthetic ones). */
   execve?(argv: string[], opts: ExecOptions): AsyncIterable<ExecResult>;
+  /** Kills a process (pskill()): SIGKILL, as Velociraptor's psutils.Kill; absent on endpoints that cannot. */
+  kill?(pid: number): Promise<void>;
   /** Starts a long-running program with stdin open (shell_session()); absent on endpoints that cannot. */
   spawnShell?(argv: string[], opts: { cwd?: string; env?: Record<string, string> }): ShellProcess;
   /** Event sources for watch_*() plugins; absent on endpoints that have none (synthetic ones). */

@@ -36,6 +36,7 @@ export function createLinuxSystem(opts: LinuxSystemOptions = {}): EndpointSystem
     fs: createLinuxFs(),
     execve: runProgram,
     spawnShell,
+    kill: async (pid) => void process.kill(pid, "SIGKILL"),
     writer: createLinuxWriter(),
     // Secret-looking variables (…PASSWORD, …TOKEN, DATABASE_URL…) are never shown to a query.
     environ: async () => Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !isSecretName(e[0]))),
