@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { rowsOf } from "@/engine/vql/eval/testing";
 import { arg } from "../arg";
 import { definePlugin } from "../define";
-import { MAX_BUFFERED } from "./generate";
+import { END } from "@/engine/vql/values/query";
+import type { QueryArg } from "../types";
+import { Generator, MAX_BUFFERED } from "./generate";
 
 /** A source that counts how often it is opened (the side effect of running the query). */
 function counted() {
@@ -109,5 +111,69 @@ describe("generate()", () => {
   it("without a query it logs and returns FALSE", async () => {
     const rows = await rowsOf("SELECT generate(name='x') AS G FROM scope()", { allowErrors: true });
     expect(rows).toEqual(['{"G":false}']);
+  });
+
+  it("a reader that stops reading holds at most MAX_BUFFERED rows: the query waits for it; closing both readers ends it", async () => {
+    let produced = 0;
+    let closed = false;
+    const query = {
+      value: [],
+      isQuery: true,
+      rows: () =>
+        (async function* () {
+          try {
+            for (;;) {
+              produced++;
+              yield { N: produced };
+            }
+          } finally {
+            closed = true;
+          }
+        })(),
+    } as unknown as QueryArg;
+    const ac = new AbortController();
+    let ended = false;
+    const gen = new Generator("g", query, { delayMs: 0, fanOut: 2 }, { signal: ac.signal, log: () => {} }, () => (ended = true));
+    const fast = gen.value.open(undefined);
+    const stalled = gen.value.open(undefined);
+    let got = 0;
+    for (let i = 0; i < 3 * MAX_BUFFERED; i++) {
+      const r = fast.next();
+      const row = r instanceof Promise ? await Promise.race([r, new Promise((res) => setTimeout(() => res("waiting"), 20))]) : r;
+      if (row === "waiting") break;
+      got++;
+    }
+    expect(got).toBe(MAX_BUFFERED);
+    expect(produced).toBeLessThanOrEqual(MAX_BUFFERED + 1);
+    await stalled.close();
+    expect(await fast.next()).toEqual({ N: MAX_BUFFERED + 1 });
+    await fast.close();
+    await new Promise((res) => setTimeout(res, 10));
+    expect(ended).toBe(true);
+    expect(closed).toBe(true);
+    expect(await fast.next()).toBe(END);
+    ac.abort();
+  });
+
+  it("an abort of the run ends every waiting reader and stops the query", async () => {
+    const query = {
+      value: [],
+      isQuery: true,
+      rows: () =>
+        (async function* () {
+          // Stuck in an await: only the abort ends the readers.
+          await new Promise(() => {});
+          yield 1;
+        })(),
+    } as unknown as QueryArg;
+    const ac = new AbortController();
+    const gen = new Generator("g", query, { delayMs: 0, fanOut: 0 }, { signal: ac.signal, log: () => {} }, () => {});
+    const a = gen.value.open(undefined);
+    const b = gen.value.open(undefined);
+    const pending = [a.next(), b.next()];
+    setTimeout(() => ac.abort(), 10);
+    expect(await Promise.all(pending)).toEqual([END, END]);
+    await a.close();
+    await b.close();
   });
 });
