@@ -2074,6 +2074,49 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
   ]
  },
  {
+  "name": "vfs_ls",
+  "kind": "plugin",
+  "doc": "List directory and build a VFS object: one row per entry (FullPath, OSPath, Components, Accessor, Data, Stats NULL, Name, Size, Mode, Mtime, Atime, Ctime, Btime, Idx), then for each directory a summary row with Components, Accessor and Stats {start_idx, end_idx} (the Idx range of its entries); subdirectories follow down to `depth` levels.",
+  "category": "client",
+  "args": [
+   {
+    "name": "path",
+    "type": "string",
+    "doc": "The directory to refresh.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "components",
+    "type": "list<string>",
+    "doc": "Alternatively a list of path components can be given.",
+    "required": false,
+    "repeated": true
+   },
+   {
+    "name": "accessor",
+    "type": "string",
+    "doc": "An accessor to use.",
+    "required": false,
+    "repeated": false
+   },
+   {
+    "name": "depth",
+    "type": "int",
+    "doc": "Depth of directory to list (default 0).",
+    "required": false,
+    "repeated": false
+   }
+  ],
+  "permissions": [
+   "FILESYSTEM_READ"
+  ],
+  "platforms": [
+   "client"
+  ],
+  "version": 1
+ },
+ {
   "name": "watch_ebpf",
   "kind": "plugin",
   "doc": "Watch for events from the kernel, as Velociraptor's tracee (eBPF) events: one row per event, System {Timestamp, EventID, EventName, ThreadStartTime, ProcessorID, ProcessID, ThreadID, ParentProcessID, HostProcessID, HostThreadID, HostParentProcessID, UserID, MountNS, ProcessName, HostName, CgroupID} and EventData (tracee's arguments). Talon reads other kernel interfaces instead of eBPF and serves sched_process_exec, sched_process_exit and sched_process_fork (the process events connector, enriched from /proc) and net_packet_dns, net_packet_dns_request, net_packet_dns_response and net_packet_http_request (a packet socket); other events are named in a warning. Needs root and the native kernel-events addon (built by `npm install` where a C compiler is); without them, an error and no rows.",

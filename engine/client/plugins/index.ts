@@ -30,6 +30,7 @@ import { leveldbPlugin } from "./leveldb";
 import { indexPlugin, indexSearchPlugin } from "@/engine/endpoint/builtins/index-search/plugins";
 import { tlshHashFunction } from "@/engine/endpoint/builtins/tlsh";
 import { uploadFunction } from "./upload";
+import { vfsLsPlugin } from "./vfs-ls";
 import { watchFilesPlugin } from "./watch-files";
 import { watchJournaldPlugin } from "./watch-journald";
 import { watchSyslogPlugin } from "./watch-syslog";
@@ -53,6 +54,7 @@ export const clientBuiltins: readonly Builtin[] = [
   interfacesPlugin,
   globPlugin,
   statPlugin,
+  vfsLsPlugin,
   readFileFunction,
   hashFunction,
   tlshHashFunction,

@@ -90,6 +90,7 @@ const CASES: Record<string, { vql: string; hangVql?: string; needsFlow?: boolean
   connections: { vql: "SELECT * FROM connections()" },
   interfaces: { vql: "SELECT * FROM interfaces()" },
   glob: { vql: `SELECT * FROM glob(globs='**', root='${dir}')` },
+  vfs_ls: { vql: `SELECT * FROM vfs_ls(path='${dir}', depth=30)` },
   "stat (plugin)": { vql: `SELECT * FROM stat(filename=['${big}', '${dir}'])` },
   "read_file()": { vql: `SELECT read_file(filename='${big}', length=1000000) AS D FROM range(end=1000000)` },
   hash: { vql: `SELECT hash(path='${big}') AS H FROM range(end=1000000)` },

@@ -48,6 +48,7 @@ import { cacheFunction, memoizeFunction } from "./misc/cache";
 import { clockPlugin } from "./events/clock";
 import { diffPlugin } from "./events/diff";
 import { fifoPlugin } from "./events/fifo";
+import { generateFunction } from "./events/generate";
 import { delayPlugin } from "./events/delay";
 import { alertFunction } from "./events/alert";
 import { sequencePlugin } from "./events/sequence";
@@ -143,6 +144,7 @@ export const portableBuiltins: readonly Builtin[] = [
   sequencePlugin,
   // functions: core and data
   scopeFunction,
+  generateFunction,
   sigmaLogSourcesFunction,
   ifFunction,
   dictFunction,

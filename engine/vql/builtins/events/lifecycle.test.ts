@@ -22,6 +22,10 @@ const CASES: Record<string, { fast: string; slow: string }> = {
     fast: "LET Q = SELECT * FROM clock(ms=5) LET W = SELECT * FROM fifo(query=Q) LET _ <= SELECT * FROM W SELECT * FROM foreach(row={ SELECT * FROM clock(ms=20) }, query=W)",
     slow: "LET Q = SELECT * FROM clock(period=10) LET W = SELECT * FROM fifo(query=Q) LET _ <= SELECT * FROM W SELECT * FROM foreach(row={ SELECT * FROM clock(period=10) }, query=W)",
   },
+  generate: {
+    fast: "LET G = generate(name='g', query={ SELECT * FROM clock(ms=5) }) SELECT * FROM G",
+    slow: "LET G = generate(name='g', query={ SELECT * FROM clock(period=10) }) SELECT * FROM G",
+  },
   delay: {
     fast: "SELECT * FROM delay(query={ SELECT * FROM clock(ms=5) }, delay=0.01)",
     slow: "SELECT * FROM delay(query={ SELECT * FROM clock(ms=5) }, delay=10)",
