@@ -5,6 +5,7 @@ import { abortable, fromBytes, untilAborted, type BuiltinContext } from "../../v
 import { agentHost } from "./host";
 import type { FileInfo } from "./system";
 import { accessorProblem, fileRow } from "./values";
+import { Ext4Access, EXT4_ACCESSORS } from "./ext4/accessor";
 
 export const globPlugin = definePlugin({
   name: "glob",
@@ -13,7 +14,7 @@ export const globPlugin = definePlugin({
   args: {
     globs: arg.list(arg.string()).required().doc("Patterns to match; relative ones start at root."),
     root: arg.string().doc("Directory relative patterns start from (default /)."),
-    accessor: arg.string().default("auto").doc("How files are read: auto or file (the local file system)."),
+    accessor: arg.string().default("auto").doc("How files are read: auto or file (the local file system), ext4 (the ext4 file system parsed from the raw device of the mount holding each path) or raw_ext4 (root is a pathspec whose DelegatePath is a device or image)."),
     nosymlink: arg.bool().default(true).doc("Do not descend into symlinked directories."),
     recursion_callback: arg.string().doc("A lambda deciding whether to descend into a directory, called with its row (e.g. `x => NOT x.Name =~ 'proc'`); the directory itself still matches."),
     one_filesystem: arg.bool().doc("Do not follow symlinks to directories on another file system."),
@@ -21,6 +22,16 @@ export const globPlugin = definePlugin({
   permissions: ["FILESYSTEM_READ"],
   platforms: ["client"],
   async *run({ globs, root, accessor, nosymlink, recursion_callback, one_filesystem }, ctx) {
+    if (EXT4_ACCESSORS.has(accessor)) {
+      const ext4 = new Ext4Access(agentHost(ctx.host).system.fs, accessor, ctx.signal);
+      try {
+        for await (const row of abortable(ext4.glob(globs, root, !nosymlink), ctx.signal)) yield row;
+      } catch (err) {
+        ctx.signal.throwIfAborted();
+        ctx.log("ERROR", `glob: ${(err as Error).message}`);
+      }
+      return;
+    }
     const problem = accessorProblem(accessor, "glob");
     if (problem) return void ctx.log("ERROR", problem);
     // Velociraptor vql/filesystem/filesystem.go: the lambda gets the entry's file info and its
@@ -39,11 +50,25 @@ export const statPlugin = definePlugin({
   doc: "Information about files (without following symlinks): the same columns as glob().",
   args: {
     filename: arg.list(arg.string()).required().doc("Paths to look at."),
-    accessor: arg.string().default("auto").doc("auto or file."),
+    accessor: arg.string().default("auto").doc("auto or file; ext4 or raw_ext4 parse the ext4 file system (see glob())."),
   },
   permissions: ["FILESYSTEM_READ"],
   platforms: ["client"],
   async *run({ filename, accessor }, ctx) {
+    if (EXT4_ACCESSORS.has(accessor)) {
+      const ext4 = new Ext4Access(agentHost(ctx.host).system.fs, accessor, ctx.signal);
+      for (const path of filename) {
+        ctx.signal.throwIfAborted();
+        try {
+          const row = await untilAborted(ext4.stat(path), ctx.signal);
+          if (row) yield row;
+        } catch (err) {
+          ctx.signal.throwIfAborted();
+          ctx.log("ERROR", `stat: ${(err as Error).message}`);
+        }
+      }
+      return;
+    }
     const problem = accessorProblem(accessor, "stat");
     if (problem) return void ctx.log("ERROR", problem);
     for (const path of filename) {
@@ -66,7 +91,7 @@ export const readFileFunction = defineFunction({
   doc: "The contents of a file as a string (at most `length` bytes from `offset`).",
   args: {
     filename: arg.string().required().doc("The file to read."),
-    accessor: arg.string().default("auto").doc("auto or file; data returns filename itself."),
+    accessor: arg.string().default("auto").doc("auto or file; data returns filename itself; ext4 or raw_ext4 parse the ext4 file system (see glob())."),
     offset: arg.int().default(0).min(0).doc("Where to start."),
     length: arg.int().default(4 * 1024 * 1024).min(0).doc("Bytes to read at most."),
   },
@@ -74,6 +99,15 @@ export const readFileFunction = defineFunction({
   platforms: ["client"],
   async run({ filename, accessor, offset, length }, ctx) {
     if (accessor === "data") return filename.slice(offset, offset + length);
+    if (EXT4_ACCESSORS.has(accessor)) {
+      try {
+        return fromBytes(await untilAborted(new Ext4Access(agentHost(ctx.host).system.fs, accessor, ctx.signal).read(filename, offset, length), ctx.signal));
+      } catch (err) {
+        ctx.signal.throwIfAborted();
+        ctx.log("ERROR", `read_file: ${(err as Error).message}`);
+        return null;
+      }
+    }
     const problem = accessorProblem(accessor, "read_file");
     if (problem) {
       ctx.log("ERROR", problem);
