@@ -8,13 +8,13 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { runVql, toJsonValue } from "@/engine/vql";
-import { agentRegistry } from "@/engine/client/plugins";
+import { agentRegistry } from ".";
 import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
-import type { AgentVqlHost } from "@/engine/client/plugins/host";
-import { Ext4Volume, flagNames, goModeString } from "./reader";
-import { parseMountinfo } from "./accessor";
+import type { AgentVqlHost } from "./host";
+import { Ext4Volume, flagNames, goModeString } from "@/engine/endpoint/builtins/ext4/reader";
+import { parseMountinfo } from "@/engine/endpoint/builtins/ext4/accessor";
 
-const CORPUS = resolve(import.meta.dirname, "../../../../../shared/corpus/velociraptor-artifacts");
+const CORPUS = resolve(import.meta.dirname, "../../../../shared/corpus/velociraptor-artifacts");
 const system = createLinuxSystem();
 const dir = mkdtempSync(join(tmpdir(), "talon-ext4-"));
 const tools = ["mkfs.ext4", "debugfs", "e2fsck"].every((t) => {
