@@ -179,3 +179,32 @@ describe.skipIf(!tools)("ext4 accessors over images", () => {
     expect(missing.logs.join("\n")).toMatch(/no such file/);
   });
 });
+
+describe.skipIf(!tools)("ext4 accessors: break and abort", () => {
+  it("LIMIT 1 stops the walk after one row", async () => {
+    const { rows } = await run(`SELECT Name FROM glob(globs='/many/*', root='${spec(ext4Img)}', accessor='raw_ext4') LIMIT 1`);
+    expect(rows).toEqual([{ Name: "file-000.txt" }]);
+  });
+
+  it("an abort while the device read hangs ends glob(), stat() and read_file() within 100 ms", async () => {
+    const never = { [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<Uint8Array>>(() => {}) }) };
+    const host: AgentVqlHost = { system: { ...system, fs: { ...system.fs, read: () => never } } };
+    for (const vql of [
+      `SELECT * FROM glob(globs='*', root='${spec("/dev/hang")}', accessor='raw_ext4')`,
+      `SELECT * FROM stat(filename='${spec("/dev/hang", "/a")}', accessor='raw_ext4')`,
+      `SELECT read_file(filename='/home/a', accessor='ext4') AS D FROM scope()`,
+    ]) {
+      const ac = new AbortController();
+      let abortedAt = 0;
+      setTimeout(() => {
+        abortedAt = performance.now();
+        ac.abort();
+      }, 30);
+      const kinds: string[] = [];
+      for await (const e of runVql(vql, { registry: agentRegistry(), host, signal: ac.signal })) kinds.push(e.kind);
+      expect(abortedAt).toBeGreaterThan(0);
+      expect(performance.now() - abortedAt).toBeLessThan(100);
+      expect(kinds).not.toContain("row");
+    }
+  });
+});

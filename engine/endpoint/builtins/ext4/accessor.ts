@@ -25,7 +25,7 @@ function deviceReader(fs: Pick<EndpointFs, "read">, device: string, signal: Abor
       for await (const c of fs.read(device, { offset: i * PAGE, length: PAGE, signal })) parts.push(Buffer.from(c));
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      if (e.code === "EACCES" || e.code === "EPERM") throw new Error(`cannot read the raw device ${device} (reading it needs root): ${e.message}`);
+      if (e.code === "EACCES" || e.code === "EPERM") throw new Error(`cannot read the raw device ${device} (raw reads need root and access to the device): ${e.message}`);
       throw err;
     }
     const b = Buffer.concat(parts);
