@@ -128,6 +128,13 @@ describe.skipIf(!tools)("ext4 accessors over images", () => {
     expect(stat).toMatch(new RegExp(`Inode: ${byName["locked.sh"]!.Inode}\\b`));
   });
 
+  it("recursion_callback keeps the walk out of directories it refuses", async () => {
+    const { rows } = await run(`SELECT Name FROM glob(globs='/alice/**', root='${spec(ext4Img)}', accessor='raw_ext4', recursion_callback='x => NOT x.Name = "docs"')`);
+    expect(rows.map((r) => r.Name).sort()).toEqual(["docs", "notes.txt"]);
+    const all = await run(`SELECT Name FROM glob(globs='/alice/**', root='${spec(ext4Img)}', accessor='raw_ext4')`);
+    expect(all.rows.map((r) => r.Name).sort()).toEqual(["big.bin", "docs", "notes.txt"]);
+  });
+
   it("the htree-indexed directory lists every entry once", async () => {
     const flags = await run(`SELECT Data.Flags AS Flags FROM stat(filename='${spec(ext4Img, "/many")}', accessor='raw_ext4')`);
     expect(flags.rows[0]!.Flags).toContain("INDEX");

@@ -24,8 +24,9 @@ export const globPlugin = definePlugin({
   async *run({ globs, root, accessor, nosymlink, recursion_callback, one_filesystem }, ctx) {
     if (EXT4_ACCESSORS.has(accessor)) {
       const ext4 = new Ext4Access(agentHost(ctx.host).system.fs, accessor, ctx.signal);
+      const enter = recursion_callback ? async (row: Record<string, unknown>) => ctx.isTruthy(await ctx.evalLambda(recursion_callback, [row])) : undefined;
       try {
-        for await (const row of abortable(ext4.glob(globs, root, !nosymlink), ctx.signal)) yield row;
+        for await (const row of abortable(ext4.glob(globs, root, enter), ctx.signal)) yield row;
       } catch (err) {
         ctx.signal.throwIfAborted();
         ctx.log("ERROR", `glob: ${(err as Error).message}`);

@@ -188,7 +188,7 @@ export class Ext4Access {
    * Rows for glob patterns. For ext4 the patterns are paths of the system (root prefixes relative
    * ones); for raw_ext4 root is the pathspec naming the image and the patterns are inside it.
    */
-  async *glob(patterns: string[], root: string | undefined, followLinks: boolean): AsyncIterable<Record<string, unknown>> {
+  async *glob(patterns: string[], root: string | undefined, descend?: (row: Record<string, unknown>) => Promise<boolean>): AsyncIterable<Record<string, unknown>> {
     const seen = new Set<string>();
     for (const pattern of patterns.flatMap(expandBraces)) {
       let base: string;
@@ -211,7 +211,9 @@ export class Ext4Access {
       const start = await this.inodeAt(loc);
       if (!start || !isDir(start.ino.mode)) continue;
       const rest = pat.slice(prefix.length);
-      for await (const [inner, ino] of this.walk(start.vol, start.ino, loc.inner, rest, 0, followLinks)) {
+      // Velociraptor's recursion_callback: asked with a directory's row before the walk enters it.
+      const enter = descend ? (inner: string[], ino: Inode) => descend(this.row(inner[inner.length - 1] ?? "/", loc.show(inner), ino)) : undefined;
+      for await (const [inner, ino] of this.walk(start.vol, start.ino, loc.inner, rest, 0, enter)) {
         const osPath = loc.show(inner);
         if (seen.has(osPath)) continue;
         seen.add(osPath);
@@ -220,19 +222,20 @@ export class Ext4Access {
     }
   }
 
-  private async *walk(vol: Ext4Volume, dir: Inode, at: string[], rest: string[], depth: number, followLinks: boolean): AsyncIterable<[string[], Inode]> {
+  /** Symlinks inside the file system are never followed. */
+  private async *walk(vol: Ext4Volume, dir: Inode, at: string[], rest: string[], depth: number, enter?: (inner: string[], ino: Inode) => Promise<boolean>): AsyncIterable<[string[], Inode]> {
     this.signal.throwIfAborted();
     if (rest.length === 0) return;
     const [comp, ...tail] = rest as [string, ...string[]];
     const entries = (await vol.list(dir)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (comp === "**") {
-      yield* this.walk(vol, dir, at, tail, depth, followLinks);
+      yield* this.walk(vol, dir, at, tail, depth, enter);
       if (depth >= MAX_DEPTH) return;
       for (const e of entries) {
         const ino = await vol.inode(e.inode);
         const p = [...at, e.name];
         if (tail.length === 0) yield [p, ino];
-        if (isDir(ino.mode)) yield* this.walk(vol, ino, p, rest, depth + 1, followLinks);
+        if (isDir(ino.mode) && (!enter || (await enter(p, ino)))) yield* this.walk(vol, ino, p, rest, depth + 1, enter);
       }
       return;
     }
@@ -242,7 +245,7 @@ export class Ext4Access {
       const ino = await vol.inode(e.inode);
       const p = [...at, e.name];
       if (tail.length === 0) yield [p, ino];
-      else if (isDir(ino.mode)) yield* this.walk(vol, ino, p, tail, depth, followLinks);
+      else if (isDir(ino.mode) && (!enter || (await enter(p, ino)))) yield* this.walk(vol, ino, p, tail, depth, enter);
     }
   }
 }
