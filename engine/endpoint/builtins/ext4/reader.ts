@@ -9,8 +9,10 @@ export type ReadAt = (offset: number, length: number) => Promise<Buffer>;
 const MAGIC = 0xef53;
 const EXTENT_MAGIC = 0xf30a;
 const INCOMPAT_64BIT = 0x80;
+const INCOMPAT_META_BG = 0x10;
 const FL_EXTENTS = 0x80000;
 const FL_INLINE_DATA = 0x10000000;
+/** Block-mapped files are mapped up to this many blocks (4 GiB at 4 KiB blocks). */
 const MAX_RUN_BLOCKS = 1 << 20;
 
 /** The kernel's inode flag names (EXT4_*_FL without prefix and suffix), in bit order. */
@@ -88,6 +90,8 @@ export class Ext4Volume {
     const incompat = sb.readUInt32LE(0x60);
     const descSize = incompat & INCOMPAT_64BIT ? Math.max(32, sb.readUInt16LE(0xfe)) : 32;
     if (!inodesPerGroup || blockSize > 65536 || inodeSize < 128) throw new Error("ext4: implausible superblock");
+    // meta_bg scatters the descriptors over the groups; not read here rather than misread.
+    if (incompat & INCOMPAT_META_BG) throw new Error("ext4: file systems with meta_bg are not supported");
     const groups = Math.ceil(inodesCount / inodesPerGroup);
     const gdt = await readAt((firstDataBlock + 1) * blockSize, groups * descSize);
     const tables: number[] = [];
@@ -127,7 +131,7 @@ export class Ext4Volume {
   }
 
   /** The file's data runs, in file order. */
-  private async runs(ino: Inode): Promise<Run[]> {
+  private async runs(ino: Inode, end: number): Promise<Run[]> {
     const runs: Run[] = [];
     const bs = this.blockSize;
     if (ino.flags & FL_EXTENTS) {
@@ -156,7 +160,7 @@ export class Ext4Volume {
     }
     // Classic block map: 12 direct, then single, double and triple indirect blocks.
     const perBlock = bs / 4;
-    const total = Math.min(Math.ceil(ino.size / bs), MAX_RUN_BLOCKS);
+    const total = Math.min(Math.ceil(Math.min(ino.size, end) / bs), MAX_RUN_BLOCKS);
     let logical = 0;
     const add = (blk: number) => {
       if (logical >= total) return;
@@ -194,7 +198,7 @@ export class Ext4Volume {
       return Buffer.from(ino.block.subarray(offset, Math.min(end, 60)));
     }
     const out = Buffer.alloc(end - offset);
-    for (const r of await this.runs(ino)) {
+    for (const r of await this.runs(ino, end)) {
       const from = Math.max(offset, r.fileOffset);
       const to = Math.min(end, r.fileOffset + r.length);
       if (to <= from || r.diskOffset === null) continue;
