@@ -2,6 +2,7 @@
 // mounted): mkfs.ext4 -d populates them, debugfs sets inode flags, e2fsck -D indexes big
 // directories into htrees. Expected values are what was written into the images.
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -157,6 +158,10 @@ describe.skipIf(!tools)("ext4 accessors over images", () => {
       expect(ino?.size).toBe(big.length);
       expect((await vol.read(ino!, 0, big.length)).equals(big)).toBe(true);
     }
+    // hash() reads through the same reader: the digests of what was written.
+    const sha = createHash("sha256").update(big).digest("hex");
+    const h = await run(`SELECT hash(path='${spec(ext2Img, "/alice/docs/big.bin")}', accessor='raw_ext4').SHA256 AS S FROM scope()`);
+    expect(h.rows).toEqual([{ S: sha }]);
     const ext2Flags = await run(`SELECT Data.Flags AS F, Size FROM stat(filename='${spec(ext2Img, "/alice/docs/big.bin")}', accessor='raw_ext4')`);
     expect(ext2Flags.rows).toEqual([{ F: "", Size: big.length }]);
   });

@@ -131,7 +131,7 @@ export const hashFunction = defineFunction({
   doc: "Hashes of a file's contents (or of `path` itself with accessor data): a dict with MD5, SHA1 and SHA256 (hex; the ones `hashselect` leaves out are empty).",
   args: {
     path: arg.string().required().doc("The file to hash."),
-    accessor: arg.string().default("auto").doc("auto or file; data hashes the text of `path`."),
+    accessor: arg.string().default("auto").doc("auto or file; data hashes the text of `path`; ext4 or raw_ext4 parse the ext4 file system (see glob())."),
     hashselect: arg.list(arg.string()).doc("Which of md5, sha1, sha256 to compute (default all)."),
     max_size: arg.int().min(0).doc("Hash at most this many bytes (default HASH_MAX_SIZE or 100 MiB; past it, up to the last whole 64 KiB)."),
   },
@@ -156,30 +156,36 @@ export const hashFunction = defineFunction({
     try {
       if (accessor === "data") whole = feed(Buffer.from(path));
       else {
-        const problem = accessorProblem(accessor, "hash");
+        const problem = EXT4_ACCESSORS.has(accessor) ? undefined : accessorProblem(accessor, "hash");
         if (problem) {
           ctx.log("ERROR", problem);
           return null;
         }
         // Read one byte past the limit to know whether the file is larger.
-        for await (const chunk of abortable(agentHost(ctx.host).system.fs.read(path, { length: limit + 1, signal: ctx.signal }), ctx.signal)) if (!(whole = feed(chunk))) break;
+        for await (const chunk of abortable(fileBytes(accessor, path, limit + 1, ctx), ctx.signal)) if (!(whole = feed(chunk))) break;
       }
     } catch (err) {
       ctx.signal.throwIfAborted();
       ctx.log("ERROR", `hash: ${(err as Error).message}`);
       return null;
     }
-    if (!whole) return hashTruncated(path, accessor === "data" ? Buffer.from(path) : undefined, limit, want, ctx);
+    if (!whole) return hashTruncated(path, accessor, accessor === "data" ? Buffer.from(path) : undefined, limit, want, ctx);
     return hashResult(Object.fromEntries(hashes.map(([k, h]) => [k, h.digest("hex")])));
   },
 });
 
+/** The first `length` bytes of a file, through the ext4 reader or the endpoint's file system. */
+function fileBytes(accessor: string, path: string, length: number, ctx: BuiltinContext): AsyncIterable<Uint8Array> {
+  if (EXT4_ACCESSORS.has(accessor)) return new Ext4Access(agentHost(ctx.host).system.fs, accessor, ctx.signal).chunks(path, 0, length);
+  return agentHost(ctx.host).system.fs.read(path, { length, signal: ctx.signal });
+}
+
 /** A file larger than the limit: Velociraptor hashes it up to the last whole 64 KiB within the limit. */
-async function hashTruncated(path: string, data: Buffer | undefined, limit: number, want: Set<string>, ctx: BuiltinContext) {
+async function hashTruncated(path: string, accessor: string, data: Buffer | undefined, limit: number, want: Set<string>, ctx: BuiltinContext) {
   ctx.log("INFO", `Hash of ${path} aborted due to exceeding size`);
   const length = hashedLength(limit + 1, limit);
   const hashes = ([["MD5", "md5"], ["SHA1", "sha1"], ["SHA256", "sha256"]] as const).filter(([k]) => want.has(k)).map(([k, a]) => [k, createHash(a)] as const);
   if (data) for (const [, h] of hashes) h.update(data.subarray(0, length));
-  else if (length > 0) for await (const chunk of abortable(agentHost(ctx.host).system.fs.read(path, { length, signal: ctx.signal }), ctx.signal)) for (const [, h] of hashes) h.update(chunk);
+  else if (length > 0) for await (const chunk of abortable(fileBytes(accessor, path, length, ctx), ctx.signal)) for (const [, h] of hashes) h.update(chunk);
   return hashResult(Object.fromEntries(hashes.map(([k, h]) => [k, h.digest("hex")])));
 }

@@ -184,6 +184,22 @@ export class Ext4Access {
     return found.vol.read(found.ino, offset, length);
   }
 
+  /** The file's bytes from offset, at most length bytes, in 256 KiB chunks (as EndpointFs.read). */
+  async *chunks(path: string, offset = 0, length = Number.MAX_SAFE_INTEGER): AsyncIterable<Uint8Array> {
+    const loc = await this.locate(path);
+    const found = await this.inodeAt(loc);
+    if (!found) throw new Error(`${this.accessor}: ${path}: no such file`);
+    if (isDir(found.ino.mode)) throw new Error(`${this.accessor}: ${path} is a directory`);
+    const end = Math.min(found.ino.size, offset + length);
+    for (let pos = offset; pos < end; ) {
+      this.signal.throwIfAborted();
+      const b = await found.vol.read(found.ino, pos, Math.min(256 * 1024, end - pos));
+      if (b.length === 0) return;
+      pos += b.length;
+      yield b;
+    }
+  }
+
   /**
    * Rows for glob patterns. For ext4 the patterns are paths of the system (root prefixes relative
    * ones); for raw_ext4 root is the pathspec naming the image and the patterns are inside it.
