@@ -14,6 +14,7 @@ import { createLinuxSystem } from "@/engine/endpoint/builtins/linux";
 import type { AgentVqlHost } from "./host";
 import { Ext4Volume, flagNames, goModeString } from "@/engine/endpoint/builtins/ext4/reader";
 import { parseMountinfo } from "@/engine/endpoint/builtins/ext4/accessor";
+import { createPathGuard, guardSystem, protectedPaths } from "@/engine/endpoint/builtins/protected-paths";
 
 const CORPUS = resolve(import.meta.dirname, "../../../../shared/corpus/velociraptor-artifacts");
 const system = createLinuxSystem();
@@ -66,7 +67,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The endpoint with /proc/self/mountinfo replaced: `/home` is an ext4 mount of `img`. */
+/** The endpoint with /proc/1/mountinfo replaced: `/home` is an ext4 mount of `img`. */
 function hostWithMount(img: string, mountPoint = "/home", root = "/"): AgentVqlHost {
   const mountinfo = `22 1 8:1 / / rw,relatime shared:1 - overlay overlay rw\n29 22 8:2 ${root} ${mountPoint} rw,relatime shared:2 - ext4 ${img} rw\n`;
   return {
@@ -74,7 +75,7 @@ function hostWithMount(img: string, mountPoint = "/home", root = "/"): AgentVqlH
       ...system,
       fs: {
         ...system.fs,
-        read: (path, o) => (path === "/proc/self/mountinfo" ? (async function* () { yield Buffer.from(mountinfo); })() : system.fs.read(path, o)),
+        read: (path, o) => (path === "/proc/1/mountinfo" ? (async function* () { yield Buffer.from(mountinfo); })() : system.fs.read(path, o)),
       },
     },
   };
@@ -178,6 +179,23 @@ describe.skipIf(!tools)("ext4 accessors over images", () => {
     expect(read.rows[0]!.D).toBe("hello ext4\n");
     const bind = await run(`SELECT OSPath, Size FROM stat(filename='/srv/notes.txt', accessor='ext4')`, hostWithMount(ext4Img, "/srv", "/alice"));
     expect(bind.rows).toEqual([{ OSPath: "/srv/notes.txt", Size: 11 }]);
+  });
+
+  it("the agent's protected paths stay protected through the raw device (ext4 and raw_ext4 of a mounted device)", async () => {
+    const guardLog: string[] = [];
+    const guarded = guardSystem(hostWithMount(ext4Img).system, createPathGuard(protectedPaths({ extra: ["/home/bob"] })), (m) => guardLog.push(m));
+    const host: AgentVqlHost = { system: guarded };
+    const globbed = await run(`SELECT OSPath FROM glob(globs='/home/**', accessor='ext4')`, host);
+    expect(globbed.rows.map((r) => r.OSPath)).toContain("/home/alice/notes.txt");
+    expect(globbed.rows.map((r) => r.OSPath).filter((p) => String(p).startsWith("/home/bob"))).toEqual([]);
+    const read = await run(`SELECT read_file(filename='/home/bob/locked.sh', accessor='ext4') AS D FROM scope()`, host);
+    expect(read.rows[0]!.D).toBeNull();
+    expect(read.logs.join("\n")).toMatch(/refused to read \/home\/bob/);
+    const raw = await run(`SELECT read_file(filename='${spec(ext4Img, "/bob/locked.sh")}', accessor='raw_ext4') AS D FROM scope()`, host);
+    expect(raw.rows[0]!.D).toBeNull();
+    const rawStat = await run(`SELECT * FROM stat(filename='${spec(ext4Img, "/bob")}', accessor='raw_ext4')`, host);
+    expect(rawStat.rows).toEqual([]);
+    expect(guardLog.length).toBeGreaterThan(0);
   });
 
   it("clear errors: a path on no ext4 mount, a source that is not ext4, a missing file", async () => {

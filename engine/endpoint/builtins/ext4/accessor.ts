@@ -1,7 +1,7 @@
 // The ext4 and raw_ext4 accessors for glob(), stat() and read_file(): files read by parsing the
 // ext4 file system from its raw device through the endpoint's fs, so inode details (number,
 // flags) show. `ext4` takes the paths of the running system and maps each to the ext4 mount
-// holding it (/proc/self/mountinfo, longest mount point; bind-mount roots honoured), as
+// holding it (/proc/1/mountinfo as gopsutil reads it, longest mount point; bind-mount roots honoured), as
 // Velociraptor's accessors/ext4 does; `raw_ext4` takes a pathspec whose DelegatePath is the
 // device or image and whose Path is the path inside it (`{"DelegatePath":"/img","Path":"/a"}`).
 import type { EndpointFs } from "../system";
@@ -88,7 +88,7 @@ export class Ext4Access {
   private mounts?: Promise<Mount[]>;
 
   constructor(
-    private readonly fs: Pick<EndpointFs, "read">,
+    private readonly fs: Pick<EndpointFs, "read" | "refusal">,
     private readonly accessor: string,
     private readonly signal: AbortSignal,
   ) {}
@@ -99,11 +99,34 @@ export class Ext4Access {
     return v;
   }
 
+  /**
+   * The protected-path guard's refusal for a file found on `device`: asked about every system
+   * path the file has through the ext4 mounts of that device (a raw read would otherwise reach
+   * the agent's own key or the server's data directory).
+   */
+  private async refused(device: string, inner: readonly string[]): Promise<string | undefined> {
+    if (!this.fs.refusal) return undefined;
+    const mounts = await this.mountTable().catch(() => [] as Mount[]);
+    for (const m of mounts) {
+      if (m.device !== device) continue;
+      const root = components(m.root);
+      if (!root.every((c, i) => inner[i] === c)) continue;
+      const reason = await this.fs.refusal(joinPath([...components(m.mountPoint), ...inner.slice(root.length)]));
+      if (reason) return reason;
+    }
+    return undefined;
+  }
+
   private async mountTable(): Promise<Mount[]> {
     this.mounts ??= (async () => {
-      const parts: Buffer[] = [];
-      for await (const c of this.fs.read("/proc/self/mountinfo", { signal: this.signal })) parts.push(Buffer.from(c));
-      return parseMountinfo(Buffer.concat(parts).toString("utf8"));
+      // As gopsutil's partitions (Velociraptor's source of mounts): init's mount table, else
+      // our own (/proc/self is protected from the agent's builtins, so that one may be refused).
+      const text = async (path: string) => {
+        const parts: Buffer[] = [];
+        for await (const c of this.fs.read(path, { signal: this.signal })) parts.push(Buffer.from(c));
+        return Buffer.concat(parts).toString("utf8");
+      };
+      return parseMountinfo(await text("/proc/1/mountinfo").catch(() => text("/proc/self/mountinfo")));
     })();
     return this.mounts;
   }
@@ -143,6 +166,8 @@ export class Ext4Access {
   }
 
   async inodeAt(loc: Located): Promise<{ vol: Ext4Volume; ino: Inode } | undefined> {
+    const reason = await this.refused(loc.device, loc.inner);
+    if (reason) throw new Error(reason);
     const vol = await this.volume(loc.device);
     const ino = await vol.lookup(loc.inner);
     return ino ? { vol, ino } : undefined;
@@ -170,6 +195,7 @@ export class Ext4Access {
 
   async stat(path: string): Promise<Record<string, unknown> | undefined> {
     const loc = await this.locate(path);
+    if (await this.refused(loc.device, loc.inner)) return undefined;
     const found = await this.inodeAt(loc);
     if (!found) return undefined;
     const name = loc.inner.length ? loc.inner[loc.inner.length - 1]! : "/";
@@ -224,12 +250,14 @@ export class Ext4Access {
       const prefix = lit < 0 ? pat.slice(0, -1) : pat.slice(0, lit);
       const startPath = this.accessor === "raw_ext4" ? JSON.stringify({ ...JSON.parse(base), Path: joinPath(prefix) }) : joinPath(prefix);
       const loc = await this.locate(startPath);
+      if (await this.refused(loc.device, loc.inner)) continue;
       const start = await this.inodeAt(loc);
       if (!start || !isDir(start.ino.mode)) continue;
       const rest = pat.slice(prefix.length);
       // Velociraptor's recursion_callback: asked with a directory's row before the walk enters it.
       const enter = descend ? (inner: string[], ino: Inode) => descend(this.row(inner[inner.length - 1] ?? "/", loc.show(inner), ino)) : undefined;
-      for await (const [inner, ino] of this.walk(start.vol, start.ino, loc.inner, rest, 0, enter)) {
+      const allowed = (inner: string[]) => this.refused(loc.device, inner).then((r) => !r);
+      for await (const [inner, ino] of this.walk(start.vol, start.ino, loc.inner, rest, 0, enter, allowed)) {
         const osPath = loc.show(inner);
         if (seen.has(osPath)) continue;
         seen.add(osPath);
@@ -239,29 +267,39 @@ export class Ext4Access {
   }
 
   /** Symlinks inside the file system are never followed. */
-  private async *walk(vol: Ext4Volume, dir: Inode, at: string[], rest: string[], depth: number, enter?: (inner: string[], ino: Inode) => Promise<boolean>): AsyncIterable<[string[], Inode]> {
+  private async *walk(
+    vol: Ext4Volume,
+    dir: Inode,
+    at: string[],
+    rest: string[],
+    depth: number,
+    enter: ((inner: string[], ino: Inode) => Promise<boolean>) | undefined,
+    allowed: (inner: string[]) => Promise<boolean>,
+  ): AsyncIterable<[string[], Inode]> {
     this.signal.throwIfAborted();
     if (rest.length === 0) return;
     const [comp, ...tail] = rest as [string, ...string[]];
     const entries = (await vol.list(dir)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (comp === "**") {
-      yield* this.walk(vol, dir, at, tail, depth, enter);
+      yield* this.walk(vol, dir, at, tail, depth, enter, allowed);
       if (depth >= MAX_DEPTH) return;
       for (const e of entries) {
-        const ino = await vol.inode(e.inode);
         const p = [...at, e.name];
+        if (!(await allowed(p))) continue;
+        const ino = await vol.inode(e.inode);
         if (tail.length === 0) yield [p, ino];
-        if (isDir(ino.mode) && (!enter || (await enter(p, ino)))) yield* this.walk(vol, ino, p, rest, depth + 1, enter);
+        if (isDir(ino.mode) && (!enter || (await enter(p, ino)))) yield* this.walk(vol, ino, p, rest, depth + 1, enter, allowed);
       }
       return;
     }
     const re = hasWildcard(comp) ? componentRegex(comp) : undefined;
     for (const e of entries) {
       if (re ? !re.test(e.name) : e.name !== comp) continue;
-      const ino = await vol.inode(e.inode);
       const p = [...at, e.name];
+      if (!(await allowed(p))) continue;
+      const ino = await vol.inode(e.inode);
       if (tail.length === 0) yield [p, ino];
-      else if (isDir(ino.mode) && (!enter || (await enter(p, ino)))) yield* this.walk(vol, ino, p, tail, depth, enter);
+      else if (isDir(ino.mode) && (!enter || (await enter(p, ino)))) yield* this.walk(vol, ino, p, tail, depth, enter, allowed);
     }
   }
 }
