@@ -137,6 +137,12 @@ describe.skipIf(!tools)("ext4 accessors over images", () => {
     expect(all.rows.map((r) => r.Name).sort()).toEqual(["big.bin", "docs", "notes.txt"]);
   });
 
+  it("root=pathspec(DelegatePath=..., Path=...) as Velociraptor's raw_ext4 documentation writes it", async () => {
+    const { rows, logs } = await run(`SELECT Name FROM glob(globs='*', root=pathspec(DelegateAccessor='file', DelegatePath='${ext4Img}', Path='/alice'), accessor='raw_ext4')`);
+    expect(logs).toEqual([]);
+    expect(rows.map((r) => r.Name).sort()).toEqual(["docs", "notes.txt"]);
+  });
+
   it("the htree-indexed directory lists every entry once", async () => {
     const flags = await run(`SELECT Data.Flags AS Flags FROM stat(filename='${spec(ext4Img, "/many")}', accessor='raw_ext4')`);
     expect(flags.rows[0]!.Flags).toContain("INDEX");
