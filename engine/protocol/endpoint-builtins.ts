@@ -432,7 +432,7 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
    {
     "name": "accessor",
     "type": "string",
-    "doc": "How files are read: auto or file (the local file system).",
+    "doc": "How files are read: auto or file (the local file system), ext4 (the ext4 file system parsed from the raw device of the mount holding each path) or raw_ext4 (root is a pathspec whose DelegatePath is a device or image).",
     "required": false,
     "repeated": false
    },
@@ -481,7 +481,7 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
    {
     "name": "accessor",
     "type": "string",
-    "doc": "auto or file; data hashes the text of `path`.",
+    "doc": "auto or file; data hashes the text of `path`; ext4 or raw_ext4 parse the ext4 file system (see glob()).",
     "required": false,
     "repeated": false
    },
@@ -1515,7 +1515,7 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
    {
     "name": "accessor",
     "type": "string",
-    "doc": "auto or file; data returns filename itself.",
+    "doc": "auto or file; data returns filename itself; ext4 or raw_ext4 parse the ext4 file system (see glob()).",
     "required": false,
     "repeated": false
    },
@@ -1804,7 +1804,7 @@ export const ENDPOINT_BUILTINS: readonly BuiltinDescriptor[] = [
    {
     "name": "accessor",
     "type": "string",
-    "doc": "auto or file.",
+    "doc": "auto or file; ext4 or raw_ext4 parse the ext4 file system (see glob()).",
     "required": false,
     "repeated": false
    }

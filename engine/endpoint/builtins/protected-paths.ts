@@ -160,6 +160,10 @@ export function guardSystem(system: EndpointSystem, guard: PathGuard, log: (mess
       await check(path);
       yield* system.fs.read(path, o);
     },
+    async refusal(path) {
+      const reason = await guard.refusal(path);
+      return reason ? refuse(path, reason) : undefined;
+    },
   };
   // Writes (copy(), rm(), unzip()...) to a protected path are refused the same way.
   const w = system.writer;

@@ -97,6 +97,12 @@ export interface EndpointFs {
   stat(path: string): Promise<FileInfo | undefined>;
   /** The file's bytes from offset, at most length bytes, in chunks. */
   read(path: string, opts: { offset?: number; length?: number; signal: AbortSignal }): AsyncIterable<Uint8Array>;
+  /**
+   * Where the endpoint guards paths (protected-paths.ts): the refusal message for `path` (logged
+   * once), else undefined. Raw readers (the ext4 accessors) ask it about the system paths they
+   * reach past the kernel's file API, which the guard would otherwise never see.
+   */
+  refusal?(path: string): Promise<string | undefined>;
 }
 
 /** An open file being written (write_csv(), copy(), tempfile()...). */
