@@ -43,7 +43,7 @@ function windowsOnlyBuiltins(): Set<string> {
 }
 
 /** The figure this branch reached: artifacts (of those calling any builtin) calling only Talon's. */
-const REACHED = 319;
+const REACHED = 320;
 
 function velociraptorBuiltins(): Set<string> {
   const names = new Set<string>();
