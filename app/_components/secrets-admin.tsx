@@ -2,9 +2,9 @@
 // Secret management for administrators: add a secret of a type (its fields as inputs; secret
 // fields in password inputs), list secrets (names, types, field names, users; never values),
 // share or unshare with users, delete after confirming. Values are sent once and never shown.
-import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { callApi } from "./api";
+import { useAdminAction } from "./use-admin-action";
 import { ConfirmButton } from "./monitoring/confirm-button";
 
 export interface SecretTypeView {
@@ -35,21 +35,10 @@ function parseLines(text: string): Record<string, string> {
 }
 
 export function SecretsAdmin({ types, secrets }: { types: SecretTypeView[]; secrets: SecretRow[] }) {
-  const router = useRouter();
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const { message, act } = useAdminAction();
   const [typeName, setTypeName] = useState(types[0]?.name ?? "");
   const type = types.find((t) => t.name === typeName);
 
-  async function act(fn: () => Promise<unknown>, ok: string) {
-    setMessage(null);
-    try {
-      await fn();
-      setMessage({ kind: "ok", text: ok });
-      router.refresh();
-    } catch (err) {
-      setMessage({ kind: "error", text: (err as Error).message });
-    }
-  }
 
   function onAdd(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();

@@ -2,9 +2,9 @@
 // The tool inventory's table, and for administrators per tool: upload its file (PUT, the file
 // as the body; served locally, the server computes the sha256) or set a url and the sha256
 // agents check. Every value comes from artifacts or admins and is shown as text, never markup.
-import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import type { FormEvent } from "react";
 import { callApi } from "./api";
+import { useAdminAction } from "./use-admin-action";
 
 export interface ToolRowView {
   name: string;
@@ -47,23 +47,8 @@ async function putFile(t: ToolRowView, file: File): Promise<void> {
 }
 
 export function ToolsAdmin({ tools, canEdit, maxBytes }: { tools: ToolRowView[]; canEdit: boolean; maxBytes: number }) {
-  const router = useRouter();
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { message, setMessage, busy, act } = useAdminAction();
 
-  async function act(fn: () => Promise<unknown>, ok: string) {
-    setMessage(null);
-    setBusy(true);
-    try {
-      await fn();
-      setMessage({ kind: "ok", text: ok });
-      router.refresh();
-    } catch (err) {
-      setMessage({ kind: "error", text: (err as Error).message });
-    } finally {
-      setBusy(false);
-    }
-  }
 
   function onUpload(e: FormEvent<HTMLFormElement>, t: ToolRowView) {
     e.preventDefault();

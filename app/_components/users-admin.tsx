@@ -1,9 +1,9 @@
 "use client";
 // User management for administrators: create users, change roles, reset passwords, disable,
 // and issue or revoke API keys.
-import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { callApi } from "./api";
+import { useAdminAction } from "./use-admin-action";
 
 export interface UserRow {
   username: string;
@@ -22,20 +22,9 @@ export interface KeyRow {
 }
 
 export function UsersAdmin({ users, roles, keys, me }: { users: UserRow[]; roles: { name: string; description: string }[]; keys: KeyRow[]; me: string }) {
-  const router = useRouter();
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const { message, act } = useAdminAction();
   const [newKey, setNewKey] = useState<string | null>(null);
 
-  async function act(fn: () => Promise<unknown>, ok: string) {
-    setMessage(null);
-    try {
-      await fn();
-      setMessage({ kind: "ok", text: ok });
-      router.refresh();
-    } catch (err) {
-      setMessage({ kind: "error", text: (err as Error).message });
-    }
-  }
 
   function onCreate(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
