@@ -5,7 +5,7 @@
 // returns the rows; a second Talon process on the same database (its own engine and
 // connections) shares the key and decrypts the file too. Two first starts racing on a fresh
 // database agree on one key.
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -100,9 +100,12 @@ describe.skipIf(!url)("crypto files on a real agent and two servers sharing Post
     return { rows, logs };
   }
 
-  it("both processes hold one key, and the agent keeps it in its state dir", () => {
+  it("both processes hold one key, and the agent keeps it in its state dir", async () => {
     expect(a.engine.cryptoFiles.publicKey).toBe(b.engine.cryptoFiles.publicKey);
-    expect(JSON.parse(readFileSync(join(stateDir, "server-key.json"), "utf8"))).toEqual({ serverPublicKey: a.engine.cryptoFiles.publicKey });
+    // The server counts the agent connected before the agent has handled the welcome that
+    // carries the key: wait for the agent to have written it.
+    const saved = await waitFor(() => (existsSync(join(stateDir, "server-key.json")) ? readFileSync(join(stateDir, "server-key.json"), "utf8") : undefined), "server-key.json");
+    expect(JSON.parse(saved)).toEqual({ serverPublicKey: a.engine.cryptoFiles.publicKey });
   });
 
   it("LocalLogs writes sealed batches, LocalLogsRetrieve uploads them, read_crypto_file() on either server returns the rows", async () => {
